@@ -1,0 +1,45 @@
+import { sql } from "kysely";
+import type { DbOrTrx } from "../utils/db.server";
+
+export const SESSION_DAYS = 30;
+
+export async function createSession(db: DbOrTrx, userId: string, origin: { ip: string | null; userAgent: string | null }) {
+  return db
+    .insertInto("sessions")
+    .values({
+      user_id: userId,
+      expires_at: sql`now() + make_interval(days => ${SESSION_DAYS})`,
+      ip: origin.ip,
+      user_agent: origin.userAgent?.slice(0, 500) ?? null,
+    })
+    .returning(["id", "expires_at"])
+    .executeTakeFirstOrThrow();
+}
+
+/** The signed-in user of a live session: not revoked, not expired, user not deleted. */
+export function getSessionUser(db: DbOrTrx, sessionId: string) {
+  return db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(["sessions.id as sessionId", "users.id", "users.email", "users.name", "users.role"])
+    .where("sessions.id", "=", sessionId)
+    .where("sessions.revoked_at", "is", null)
+    .where("sessions.expires_at", ">", sql<Date>`now()`)
+    .where("users.deleted_at", "is", null)
+    .executeTakeFirst();
+}
+
+export async function revokeSession(db: DbOrTrx, sessionId: string) {
+  await db.updateTable("sessions").set({ revoked_at: sql`now()` }).where("id", "=", sessionId).where("revoked_at", "is", null).execute();
+}
+
+/** Sign out everywhere: every live session of the user ends; returns how many. */
+export async function revokeAllSessions(db: DbOrTrx, userId: string): Promise<number> {
+  const result = await db
+    .updateTable("sessions")
+    .set({ revoked_at: sql`now()` })
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,149 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
+import { isActive, useDocumentProgress } from "~/components/use-document-progress";
+import { getDocumentForOwner, getProgressSnapshot, listSections } from "~/models/documents.server";
+import { getDb } from "~/utils/db.server";
+import { STAGE_LABELS, type SectionSnapshot } from "~/utils/document-events";
+import { formatDuration } from "~/utils/format";
+import { LANGUAGES, type LanguageCode } from "~/utils/languages";
+import { requireUser } from "~/utils/session.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.document.topic ?? "Document"} · TesiGo` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const db = getDb();
+  const document = await getDocumentForOwner(db, params.id ?? "", user.id);
+  if (!document) throw new Response("Not found", { status: 404 });
+  const snapshot = (await getProgressSnapshot(db, document.id))!;
+  const done = !isActive(document.status);
+  const sections = done ? await listSections(db, document.id) : [];
+  return {
+    document: {
+      id: document.id,
+      topic: document.topic,
+      pages: document.pages,
+      language: LANGUAGES[document.language as LanguageCode]?.label ?? document.language,
+      status: document.status,
+      failureReason: document.failure_reason,
+      warnings: document.quality_warnings as unknown as string[],
+    },
+    snapshot,
+    sections: sections
+      .filter((s) => s.content)
+      .map((s) => ({ index: s.index, heading: s.heading, paragraphs: (s.content ?? "").split(/\n{2,}/) })),
+  };
+}
+
+const SECTION_ICON: Record<SectionSnapshot["status"], string> = { pending: "○", writing: "✎", passed: "✓", failed: "✗" };
+
+export default function DocumentPage() {
+  const { document, snapshot: initial, sections } = useLoaderData<typeof loader>();
+  const { snapshot, connection } = useDocumentProgress(initial);
+  const active = isActive(snapshot.status);
+  return (
+    <article className="space-y-6">
+      <div>
+        <Link to="/documents" className="text-sm text-brand-700 underline">
+          ← My documents
+        </Link>
+        <h1 className="mt-2 text-2xl font-bold">{document.topic}</h1>
+        <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+          <StatusBadge status={snapshot.status} />
+          {snapshot.offlineDemo ? <OfflineDemoBadge /> : null}
+          <span>
+            {document.pages} pages · {document.language}
+          </span>
+        </div>
+      </div>
+
+      {snapshot.offlineDemo ? (
+        <p className="rounded-md border border-purple-200 bg-purple-50 p-3 text-sm text-purple-900">
+          <strong>Offline demo.</strong> This text comes from TesiGo's built-in offline writer, which needs no AI provider. It
+          shows how an order flows; it is not a real document. Set a provider key to write real ones.
+        </p>
+      ) : null}
+
+      {active || snapshot.percent < 100 ? (
+        <section aria-labelledby="progress-heading" className="rounded-lg border border-slate-200 bg-white p-5">
+          <div className="flex items-baseline justify-between">
+            <h2 id="progress-heading" className="font-semibold">
+              {STAGE_LABELS[snapshot.stage ?? "queued"] ?? "Working"}
+              {snapshot.stage === "writing" && snapshot.currentSection != null && snapshot.totalSections
+                ? ` — section ${snapshot.currentSection + 1} of ${snapshot.totalSections}`
+                : ""}
+            </h2>
+            <span className="text-sm text-slate-600" data-testid="progress-percent">
+              {snapshot.percent}%
+            </span>
+          </div>
+          <div
+            className="mt-3 h-3 w-full overflow-hidden rounded-full bg-slate-200"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={snapshot.percent}
+            aria-label="Writing progress"
+          >
+            <div className="h-full bg-brand-600 transition-all duration-500" style={{ width: `${snapshot.percent}%` }} />
+          </div>
+          <p className="mt-2 text-xs text-slate-500">
+            {active
+              ? snapshot.etaSeconds != null
+                ? `About ${formatDuration(snapshot.etaSeconds)} left`
+                : "Estimating the time left…"
+              : null}
+            {active ? <span className="ml-2">{connection === "live" ? "· live" : connection === "polling" ? "· reconnecting…" : ""}</span> : null}
+          </p>
+          {snapshot.sections.length ? (
+            <ol className="mt-4 space-y-1 text-sm" aria-label="Sections">
+              {snapshot.sections.map((s) => (
+                <li key={s.index} className="flex items-center gap-2" data-status={s.status}>
+                  <span aria-hidden className={s.status === "failed" ? "text-red-600" : s.status === "passed" ? "text-emerald-600" : "text-slate-400"}>
+                    {SECTION_ICON[s.status]}
+                  </span>
+                  <span className="flex-1">{s.heading}</span>
+                  <span className="text-xs text-slate-500">
+                    {s.wordCount != null ? `${s.wordCount} / ${s.targetWords} words` : s.status === "writing" ? "writing…" : `${s.targetWords} words`}
+                  </span>
+                </li>
+              ))}
+            </ol>
+          ) : null}
+        </section>
+      ) : null}
+
+      {snapshot.status === "failed" || snapshot.status === "failed_quality" ? (
+        <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-red-900">
+          <p className="font-semibold">This document could not be finished.</p>
+          <p className="mt-1 text-sm">{document.failureReason ?? "Generation stopped. Our team has been notified."}</p>
+        </div>
+      ) : null}
+
+      {document.warnings?.length ? (
+        <ul className="rounded-md border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+          {document.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+
+      {sections.length ? (
+        <div className="rounded-lg border border-slate-200 bg-white p-8" data-testid="document-text">
+          <h2 className="text-center text-2xl font-bold">{document.topic}</h2>
+          {sections.map((s) => (
+            <section key={s.index} className="mt-8">
+              <h3 className="text-xl font-semibold">{s.heading}</h3>
+              {s.paragraphs.map((p, i) => (
+                <p key={i} className="mt-3 leading-relaxed text-slate-800">
+                  {p}
+                </p>
+              ))}
+            </section>
+          ))}
+        </div>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,46 @@
+import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from "kysely";
+import pg from "pg";
+import type { Database } from "../../db/schema";
+import { logger } from "./logger.server";
+import { provide, remember } from "./singleton.server";
+
+export type Db = Kysely<Database>;
+export type DbOrTrx = Kysely<Database> | Transaction<Database>;
+
+const SLOW_QUERY_MS = 200;
+
+export function createDb(connectionString: string, max = 10): Db {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on("error", (error) => logger.error({ err: error }, "idle database connection failed"));
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log(event) {
+      if (event.level === "error") {
+        logger.debug({ err: event.error, sql: event.query.sql }, "query failed");
+      } else if (event.queryDurationMillis > SLOW_QUERY_MS) {
+        logger.warn({ ms: Math.round(event.queryDurationMillis), sql: event.query.sql }, "slow query");
+      }
+    },
+  });
+}
+
+/** The process-wide database, provided once at boot by server.ts (or a test). */
+export function getDb(): Db {
+  return remember<Db>("db", () => {
+    throw new Error("The database was not initialised: call useDatabase() at boot");
+  });
+}
+
+export function useDatabase(db: Db): Db {
+  return provide("db", db);
+}
+
+/** pg-boss' `db` option: runs its SQL inside our Kysely transaction, so a job is sent atomically with our rows. */
+export function queueDbAdapter(trx: DbOrTrx) {
+  return {
+    async executeSql(text: string, values: unknown[] = []) {
+      const result = await trx.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: result.rows as any[] };
+    },
+  };
+}

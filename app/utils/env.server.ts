@@ -1,0 +1,125 @@
+import { z } from "zod";
+
+const WEAK_WORDS = ["secret", "password", "test", "admin", "changeme"];
+// Development-only defaults: each contains a weak word on purpose, so production refuses them.
+const DEV_SESSION_SECRET = "dev-only-session-secret-do-not-use-in-production";
+const DEV_TOTP_SECRET = "0".repeat(63) + "1";
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const optionalUrl = z.url({ message: "must be a URL such as https://example.com" }).optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  ROLE: z.enum(["all", "web", "worker"], { message: "must be all, web or worker" }).default("all"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  APP_URL: optionalUrl,
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  SESSION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  TOTP_SECRET: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hexadecimal characters (run npm run generate-secrets)")
+    .optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("TesiGo <no-reply@tesigo.local>"),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  OPENAI_COMPAT_API_KEY: z.string().min(1).optional(),
+  AI_FALLBACK_CHAIN: z.string().min(1).optional(),
+  ALLOW_OFFLINE_PROVIDERS: booleanFlag.optional(),
+  ALLOW_DEV_PAYMENT: booleanFlag.optional(),
+  PARTIAL_COMPLETION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
+  SECTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = Omit<z.infer<typeof schema>, "SESSION_SECRET" | "TOTP_SECRET" | "APP_URL"> & {
+  SESSION_SECRET: string;
+  TOTP_SECRET: string;
+  APP_URL: string;
+  ALLOW_OFFLINE_PROVIDERS: boolean;
+  ALLOW_DEV_PAYMENT: boolean;
+  isProduction: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Validates a set of environment variables; throws EnvError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "unset", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "(environment)"}: ${i.message}`));
+  }
+  const raw = result.data;
+  const isProduction = raw.NODE_ENV === "production";
+  const problems: string[] = [];
+
+  const secrets = { SESSION_SECRET: raw.SESSION_SECRET, TOTP_SECRET: raw.TOTP_SECRET };
+  if (isProduction) {
+    for (const [name, value] of Object.entries(secrets)) {
+      if (!value) {
+        problems.push(`${name}: is required in production (run npm run generate-secrets)`);
+        continue;
+      }
+      if (value.length < 32) problems.push(`${name}: must be at least 32 characters in production`);
+      const weak = WEAK_WORDS.find((w) => value.toLowerCase().includes(w));
+      if (weak) problems.push(`${name}: must not contain the word "${weak}"`);
+    }
+    if (raw.SESSION_SECRET && raw.TOTP_SECRET && raw.SESSION_SECRET.toLowerCase() === raw.TOTP_SECRET.toLowerCase()) {
+      problems.push("SESSION_SECRET and TOTP_SECRET: each secret must be different");
+    }
+    const hasProvider = Boolean(raw.OPENAI_API_KEY) || Boolean(raw.AI_FALLBACK_CHAIN && !/offline/.test(raw.AI_FALLBACK_CHAIN));
+    if (!hasProvider && raw.ALLOW_OFFLINE_PROVIDERS !== true) {
+      problems.push(
+        "OPENAI_API_KEY / AI_FALLBACK_CHAIN: production needs a real LLM provider (or ALLOW_OFFLINE_PROVIDERS=true for a demo)",
+      );
+    }
+    if (raw.AI_FALLBACK_CHAIN && /offline/.test(raw.AI_FALLBACK_CHAIN) && raw.ALLOW_OFFLINE_PROVIDERS !== true) {
+      problems.push("AI_FALLBACK_CHAIN: the offline writer is refused in production unless ALLOW_OFFLINE_PROVIDERS=true");
+    }
+  }
+  if (problems.length) throw new EnvError(problems);
+
+  return {
+    ...raw,
+    SESSION_SECRET: raw.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    TOTP_SECRET: raw.TOTP_SECRET ?? DEV_TOTP_SECRET,
+    APP_URL: (raw.APP_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ""),
+    ALLOW_OFFLINE_PROVIDERS: raw.ALLOW_OFFLINE_PROVIDERS ?? !isProduction,
+    ALLOW_DEV_PAYMENT: raw.ALLOW_DEV_PAYMENT ?? !isProduction,
+    isProduction,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration of this process, parsed once. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Only these values are ever sent to the browser. */
+export function getPublicEnv() {
+  const env = getEnv();
+  return { NODE_ENV: env.NODE_ENV, APP_URL: env.APP_URL };
+}

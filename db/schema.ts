@@ -1,0 +1,288 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+// pg returns bigint columns as strings; we write numbers.
+type BigCount = ColumnType<string, number | bigint | string | undefined, number | bigint | string>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+
+export const DOCUMENT_STATUSES = [
+  "draft",
+  "awaiting_payment",
+  "queued",
+  "generating",
+  "completed",
+  "completed_with_warnings",
+  "failed_quality",
+  "refunded",
+  "failed",
+] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+export type SectionStatus = "pending" | "writing" | "passed" | "failed";
+export type ConsentKind = "essential" | "analytics" | "marketing";
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string | null;
+  role: Generated<"customer" | "admin">;
+  premium: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ConsentsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: ConsentKind;
+  granted: boolean;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: Generated<string>;
+  topic: string;
+  discipline: string | null;
+  pages: number;
+  language: string;
+  citation_style: Generated<string>;
+  instructions: string | null;
+  requirements_text: string | null;
+  express: Generated<boolean>;
+  price_cents: number;
+  currency: Generated<string>;
+  status: Generated<DocumentStatus>;
+  progress_percent: Generated<number>;
+  progress_stage: string | null;
+  current_section: number | null;
+  total_sections: number | null;
+  eta_seconds: number | null;
+  quality_warnings: Json<string[]>;
+  score_uniqueness: number | null;
+  score_grammar: number | null;
+  score_ai: number | null;
+  tokens_in: BigCount;
+  tokens_out: BigCount;
+  cost_microdollars: BigCount;
+  content: string | null;
+  offline_demo: Generated<boolean>;
+  failure_reason: string | null;
+  docx_key: string | null;
+  pdf_key: string | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+  paid_at: Timestamp | null;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+}
+
+export interface SectionsTable {
+  id: Generated<string>;
+  document_id: string;
+  index: number;
+  heading: string;
+  brief: string;
+  key_points: Json<string[]>;
+  source_keys: Json<string[]>;
+  target_words: number;
+  status: Generated<SectionStatus>;
+  attempts: Generated<number>;
+  content: string | null;
+  summary: string | null;
+  word_count: number | null;
+  score_uniqueness: number | null;
+  score_grammar: number | null;
+  score_ai: number | null;
+  provider: string | null;
+  model: string | null;
+  tokens_in: Generated<number>;
+  tokens_out: Generated<number>;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+}
+
+export interface SectionAttemptsTable {
+  id: Generated<string>;
+  section_id: string;
+  attempt: number;
+  content: string;
+  passed: boolean;
+  feedback: Json<string[]>;
+  scores: Json<Record<string, number | null>>;
+  provider: string;
+  model: string;
+  tokens_in: Generated<number>;
+  tokens_out: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface SourcesTable {
+  id: Generated<string>;
+  document_id: string;
+  key: string;
+  doi: string | null;
+  openalex_id: string | null;
+  title: string;
+  year: number | null;
+  csl: Json<Record<string, unknown>>;
+  abstract: string | null;
+  cited_by_count: number | null;
+  relevance: number | null;
+  created_at: CreatedAt;
+}
+
+export interface PaymentsTable {
+  id: Generated<string>;
+  document_id: string;
+  user_id: string;
+  provider: "stripe" | "dev";
+  stripe_checkout_session_id: string | null;
+  stripe_payment_intent_id: string | null;
+  amount_cents: number;
+  refunded_cents: Generated<number>;
+  currency: string;
+  status: Generated<"pending" | "succeeded" | "failed" | "expired" | "refunded" | "partially_refunded">;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface RefundsTable {
+  id: Generated<string>;
+  payment_id: string;
+  amount_cents: number;
+  reason: string;
+  idempotency_key: string;
+  stripe_refund_id: string | null;
+  status: Generated<"pending" | "succeeded" | "failed">;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface StripeEventsTable {
+  id: string;
+  type: string;
+  payload: Json<Record<string, unknown>>;
+  received_at: CreatedAt;
+  processed_at: Timestamp | null;
+}
+
+export interface UploadsTable {
+  id: Generated<string>;
+  user_id: string;
+  document_id: string | null;
+  filename: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  extracted_text: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DraftsTable {
+  id: Generated<string>;
+  document_id: string;
+  version: number;
+  content: string;
+  created_at: CreatedAt;
+}
+
+export interface TokenUsageTable {
+  id: Generated<string>;
+  document_id: string | null;
+  section_id: string | null;
+  user_id: string | null;
+  provider: string;
+  model: string;
+  purpose: string;
+  tokens_in: number;
+  tokens_out: number;
+  cost_microdollars: BigCount;
+  created_at: CreatedAt;
+}
+
+export interface ProviderBreakersTable {
+  provider: string;
+  state: Generated<"closed" | "open" | "half_open">;
+  failure_times: Json<string[]>;
+  half_open_successes: Generated<number>;
+  opened_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: Timestamp;
+  count: Generated<number>;
+}
+
+export interface ShinglesTable {
+  hash: BigCount;
+  section_id: string;
+  document_id: string;
+  created_at: CreatedAt;
+}
+
+export interface GenerationRatesTable {
+  kind: string;
+  seconds_per_page: number;
+  samples: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  actor_user_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: Json<Record<string, unknown>>;
+  ip: string | null;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  consents: ConsentsTable;
+  documents: DocumentsTable;
+  sections: SectionsTable;
+  section_attempts: SectionAttemptsTable;
+  sources: SourcesTable;
+  payments: PaymentsTable;
+  refunds: RefundsTable;
+  stripe_events: StripeEventsTable;
+  uploads: UploadsTable;
+  drafts: DraftsTable;
+  token_usage: TokenUsageTable;
+  provider_breakers: ProviderBreakersTable;
+  rate_limits: RateLimitsTable;
+  shingles: ShinglesTable;
+  generation_rates: GenerationRatesTable;
+  audit_log: AuditLogTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type Session = Selectable<SessionsTable>;
+export type Document = Selectable<DocumentsTable>;
+export type NewDocument = Insertable<DocumentsTable>;
+export type DocumentUpdate = Updateable<DocumentsTable>;
+export type Section = Selectable<SectionsTable>;
+export type NewSection = Insertable<SectionsTable>;
+export type Payment = Selectable<PaymentsTable>;

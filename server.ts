@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer, type Server as HttpServer } from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded";
+import { migrateToLatest } from "./db/migrate";
+import { createDb, useDatabase } from "./app/utils/db.server";
+import { startDocumentEventRelay } from "./app/utils/document-event-relay.server";
+import { EnvError, getEnv } from "./app/utils/env.server";
+import { detailedHealth } from "./app/utils/health.server";
+import { logger } from "./app/utils/logger.server";
+import { createBoss, ensureQueues, useBoss } from "./app/utils/queue.server";
+import { attachSocketServer } from "./app/utils/socket.server";
+import { createPipelineContext, startWorker } from "./worker/index";
+
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+const BUILD_PATH = path.join(ROOT, "build", "index.js");
+
+async function main() {
+  let env;
+  try {
+    env = getEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(`TesiGo cannot start. ${error.message}\nSee .env.example and the README's configuration table.`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const runWeb = env.ROLE !== "worker";
+  const runWorker = env.ROLE !== "web";
+  const stops: Array<[string, () => Promise<unknown>]> = [];
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(env.DATA_DIR, "pg"),
+      port: env.EMBEDDED_PG_PORT,
+      log: (m) => logger.info(m),
+    });
+    databaseUrl = embedded.url;
+    logger.info({ port: env.EMBEDDED_PG_PORT, dataDir: path.resolve(env.DATA_DIR, "pg") }, "embedded Postgres started");
+  }
+
+  const db = useDatabase(createDb(databaseUrl));
+  const applied = await migrateToLatest(db);
+  if (applied.length) logger.info({ migrations: applied }, "database migrated");
+
+  const boss = useBoss(createBoss(databaseUrl, { worker: runWorker }));
+  await boss.start();
+  await ensureQueues(boss);
+
+  if (runWorker) await startWorker(boss, createPipelineContext(db, env));
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const httpServer = createServer(app);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = (req.headers["x-request-id"] as string | undefined)?.slice(0, 100) || randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/build/") === true },
+    }),
+  );
+
+  if (runWeb) {
+    if (!existsSync(BUILD_PATH)) throw new Error("No web build found: run `npm run build` (npm start does it for you).");
+    // Remix inlines its hydration scripts, so the default CSP of helmet would block them; the rest of helmet applies.
+    app.use(helmet({ contentSecurityPolicy: false }));
+    app.use(compression());
+    app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
+    const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
+    app.all(
+      "*",
+      createRequestHandler({
+        build,
+        mode: build.mode,
+        getLoadContext: (req) => ({ ip: req.ip ?? null, requestId: String(req.id) }),
+      }),
+    );
+    const io = attachSocketServer(httpServer);
+    const relay = startDocumentEventRelay(databaseUrl, io);
+    await relay.ready;
+    stops.push(["document event relay", () => relay.stop()]);
+    stops.push(["socket.io", () => new Promise((resolve) => io.close(() => resolve(undefined)))]);
+  } else {
+    // A worker answers health checks only, so one image and one healthcheck serve both roles.
+    app.get("/healthz", (_req, res) => void res.json({ status: "ok", role: env.ROLE }));
+    app.get("/health/detailed", async (_req, res) => {
+      const { httpStatus, ...body } = await detailedHealth();
+      res.status(httpStatus).json(body);
+    });
+  }
+
+  await listen(httpServer, env.PORT, env.HOST);
+  stops.unshift(["http", () => new Promise((resolve) => httpServer.close(() => resolve(undefined)))]);
+  stops.push(["queue", () => boss.stop({ graceful: true, timeout: 20_000, wait: true })]);
+  stops.push(["database pool", () => db.destroy()]);
+  if (embedded) stops.push(["embedded Postgres", () => embedded!.stop()]);
+
+  const where = runWeb ? env.APP_URL : `http://localhost:${env.PORT}/healthz`;
+  console.log(`\nTesiGo is running (${env.ROLE === "all" ? "web + worker" : env.ROLE}) at ${where}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    const force = setTimeout(() => {
+      logger.error("graceful stop took too long; exiting");
+      process.exit(1);
+    }, 30_000);
+    force.unref();
+    for (const [name, stop] of stops) {
+      await stop().catch((error) => logger.error({ err: error, part: name }, "error while stopping"));
+    }
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+function listen(server: HttpServer, port: number, host: string) {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`Port ${port} is already in use: set PORT to another one.`) : error),
+    );
+    server.listen(port, host, () => resolve());
+  });
+}
+
+main().catch((error) => {
+  logger.fatal({ err: error }, "TesiGo failed to start");
+  console.error(`TesiGo failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import type PgBoss from "pg-boss";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createDocument, getProgressSnapshot } from "../../app/models/documents.server";
+import { useDatabase } from "../../app/utils/db.server";
+import { logger } from "../../app/utils/logger.server";
+import { useBoss } from "../../app/utils/queue.server";
+import type { PipelineContext } from "../../worker/context";
+import { OfflineWriter } from "../../worker/llm/offline";
+import { LlmRouter } from "../../worker/llm/router";
+import { assembleDocument } from "../../worker/pipeline/assemble";
+import { planDocument } from "../../worker/pipeline/plan";
+import { writeSection } from "../../worker/pipeline/write-section";
+import { createTestDatabase, type TestDatabase } from "../setup/database";
+import { insertUser, startTestBoss } from "../setup/fixtures";
+
+// The handlers are plain functions: here they run one after another, with no worker polling the queue.
+let database: TestDatabase;
+let boss: PgBoss;
+let ctx: PipelineContext;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  useDatabase(database.db);
+  boss = useBoss(await startTestBoss(database.url));
+  ctx = { db: database.db, router: new LlmRouter([new OfflineWriter()]), log: logger, sectionConcurrency: 2, completionThreshold: 0.85 };
+});
+
+afterAll(async () => {
+  await boss?.stop({ graceful: false, wait: true });
+  await database?.destroy();
+});
+
+it("runs the whole pipeline with the offline writer and marks the document as an offline demo", async () => {
+  const user = await insertUser(database.db);
+  const document = await createDocument(database.db, user.id, { topic: "Offline pipeline topic", pages: 9, language: "it" });
+  await database.db.updateTable("documents").set({ status: "queued" }).where("id", "=", document.id).execute();
+
+  await planDocument(ctx, { documentId: document.id });
+  const sections = await database.db.selectFrom("sections").selectAll().where("document_id", "=", document.id).orderBy("index").execute();
+  // 9 pages → 6 sections: introduction, four body sections, conclusion.
+  expect(sections.map((s) => s.heading)).toEqual([
+    "Introduction",
+    "Background and key concepts",
+    "Historical development",
+    "Current debates",
+    "Methods and evidence",
+    "Conclusion",
+  ]);
+
+  let snapshot = await getProgressSnapshot(database.db, document.id);
+  expect(snapshot).toMatchObject({ status: "generating", stage: "writing", percent: 5, totalSections: 6, offlineDemo: true });
+
+  for (const s of sections) await writeSection(ctx, { documentId: document.id, sectionId: s.id });
+  snapshot = await getProgressSnapshot(database.db, document.id);
+  expect(snapshot).toMatchObject({ stage: "assembling", percent: 95 });
+
+  await assembleDocument(ctx, { documentId: document.id });
+  const finished = await database.db.selectFrom("documents").selectAll().where("id", "=", document.id).executeTakeFirstOrThrow();
+  expect(finished).toMatchObject({ status: "completed", progress_percent: 100, offline_demo: true });
+  expect(finished.content).toMatch(/^# Offline pipeline topic/);
+  const usage = await database.db.selectFrom("token_usage").select(["provider", "tokens_in", "tokens_out"]).where("document_id", "=", document.id).execute();
+  expect(usage).toHaveLength(7);
+  expect(usage.every((u) => u.provider === "offline" && u.tokens_in === 0 && u.tokens_out === 0)).toBe(true);
+  const drafts = await database.db.selectFrom("drafts").selectAll().where("document_id", "=", document.id).execute();
+  expect(drafts).toHaveLength(1);
+
+  // Assembling again (a redelivered job) changes nothing.
+  await assembleDocument(ctx, { documentId: document.id });
+  expect((await database.db.selectFrom("drafts").selectAll().where("document_id", "=", document.id).execute()).length).toBe(1);
+});

@@ -1,0 +1,35 @@
+/** What the pipeline asks of a writer; `intent` lets the offline writer produce the same shape without a model. */
+export type CompletionIntent =
+  | { kind: "outline"; topic: string; language: string; sectionCount: number }
+  | { kind: "section"; topic: string; language: string; heading: string; keyPoints: string[]; targetWords: number; attempt: number };
+
+export type CompletionRequest = {
+  system: string;
+  prompt: string;
+  /** Ask for a JSON object as the whole answer. */
+  json?: boolean;
+  maxTokens?: number;
+  intent: CompletionIntent;
+};
+
+export type Completion = {
+  text: string;
+  tokensIn: number;
+  tokensOut: number;
+  provider: string;
+  model: string;
+};
+
+export interface LlmProvider {
+  /** e.g. "openai", "compat", "offline" */
+  readonly name: string;
+  readonly model: string;
+  complete(request: CompletionRequest): Promise<Completion>;
+}
+
+export class AllProvidersFailedError extends Error {
+  constructor(public readonly failures: { provider: string; error: string }[]) {
+    super(`Every writer in the chain failed: ${failures.map((f) => `${f.provider}: ${f.error}`).join("; ")}`);
+    this.name = "AllProvidersFailedError";
+  }
+}

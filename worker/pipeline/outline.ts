@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { wordsPerPage } from "../../app/utils/languages";
+
+export type PlannedSection = { heading: string; brief: string; keyPoints: string[]; targetWords: number };
+
+const outlineSchema = z.object({
+  sections: z
+    .array(
+      z.object({
+        heading: z.string().trim().min(1).max(200),
+        brief: z.string().trim().min(1).max(2000),
+        keyPoints: z.array(z.string().trim().min(1).max(300)).max(12).default([]),
+      }),
+    )
+    .min(1),
+});
+
+/** Sections grow with length: a 5-page essay has 4, a 200-page thesis is capped at 24. */
+export function sectionCount(pages: number): number {
+  return Math.min(24, Math.max(3, Math.ceil(pages / 2) + 1));
+}
+
+/** Word budget = pages × words per page; introduction and conclusion get half a body section each. */
+export function wordBudgets(pages: number, language: string, count: number): number[] {
+  const total = pages * wordsPerPage(language);
+  if (count < 3) return Array.from({ length: count }, () => Math.round(total / count));
+  const unit = total / (count - 1);
+  return Array.from({ length: count }, (_, i) => Math.round(i === 0 || i === count - 1 ? unit / 2 : unit));
+}
+
+export function outlinePrompt(topic: string, language: string, count: number) {
+  return {
+    system:
+      "You are an academic editor who plans long documents. Answer with one JSON object only: " +
+      '{"sections":[{"heading":string,"brief":string,"keyPoints":[string]}]}.',
+    prompt:
+      `Plan a document on the topic "${topic}", written in the language with code "${language}". ` +
+      `Return exactly ${count} sections: the first is the introduction and the last the conclusion. ` +
+      "Each brief says in two sentences what the section must argue; give three to five key points per section.",
+  };
+}
+
+/** Parses the writer's outline; the count and the word budgets stay ours, whatever the model returned. */
+export function parseOutline(text: string, pages: number, language: string, count: number): PlannedSection[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^```(?:json)?\s*|\s*```$/g, ""));
+  } catch {
+    throw new Error("The outline was not valid JSON");
+  }
+  const parsed = outlineSchema.safeParse(data);
+  if (!parsed.success) throw new Error(`The outline did not have the expected shape: ${parsed.error.issues[0]?.message}`);
+  const sections = parsed.data.sections.slice(0, count);
+  if (sections.length < Math.min(3, count)) throw new Error(`The outline had ${sections.length} sections; ${count} were asked`);
+  const budgets = wordBudgets(pages, language, sections.length);
+  return sections.map((s, i) => ({ heading: s.heading, brief: s.brief, keyPoints: s.keyPoints, targetWords: budgets[i] }));
+}

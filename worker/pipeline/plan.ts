@@ -1,0 +1,98 @@
+import { sql } from "kysely";
+import { transitionDocument } from "../../app/models/documents.server";
+import { sendJob } from "../../app/utils/queue.server";
+import type { PipelineContext } from "../context";
+import { notifyDocumentEvent } from "../events";
+import { recordUsage } from "../llm/usage";
+import { lockDocument } from "../progress";
+import { QUEUES, type PlanDocumentJob } from "../queues";
+import { outlinePrompt, parseOutline, sectionCount } from "./outline";
+
+/** document.plan: outline → one `sections` row and one section.write job per section, in one transaction. */
+export async function planDocument(ctx: PipelineContext, { documentId }: PlanDocumentJob): Promise<void> {
+  const { db, router, log } = ctx;
+  const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
+  if (!document || !["queued", "generating"].includes(document.status)) {
+    log.info({ documentId, status: document?.status }, "plan skipped: document is not waiting for generation");
+    return;
+  }
+
+  await db.transaction().execute(async (trx) => {
+    const started = await transitionDocument(trx, documentId, "queued", "generating", {
+      started_at: sql`coalesce(started_at, now())`,
+      progress_stage: "planning",
+      progress_percent: 1,
+    });
+    if (started) {
+      await notifyDocumentEvent(trx, documentId, {
+        type: "progress",
+        percent: 1,
+        stage: "planning",
+        currentSection: null,
+        totalSections: null,
+        etaSeconds: null,
+        status: "generating",
+      });
+    }
+  });
+
+  const existing = await db.selectFrom("sections").select("id").where("document_id", "=", documentId).limit(1).execute();
+  if (existing.length > 0) return; // planned by an earlier delivery of this job; its section jobs were sent with it
+
+  const count = sectionCount(document.pages);
+  const completion = await router.complete({
+    ...outlinePrompt(document.topic, document.language, count),
+    json: true,
+    intent: { kind: "outline", topic: document.topic, language: document.language, sectionCount: count },
+  });
+  const outline = parseOutline(completion.text, document.pages, document.language, count);
+
+  await db.transaction().execute(async (trx) => {
+    // The row lock serialises two deliveries of this job; the second sees the sections and leaves.
+    await lockDocument(trx, documentId);
+    const again = await trx.selectFrom("sections").select("id").where("document_id", "=", documentId).limit(1).execute();
+    if (again.length > 0) return;
+
+    const sections = await trx
+      .insertInto("sections")
+      .values(
+        outline.map((s, index) => ({
+          document_id: documentId,
+          index,
+          heading: s.heading,
+          brief: s.brief,
+          key_points: JSON.stringify(s.keyPoints),
+          target_words: s.targetWords,
+        })),
+      )
+      .returning(["id", "index"])
+      .execute();
+    await recordUsage(trx, { documentId, userId: document.user_id, purpose: "outline", completion });
+    await trx
+      .updateTable("documents")
+      .set({
+        progress_stage: "writing",
+        progress_percent: 5,
+        total_sections: sections.length,
+        offline_demo: completion.provider === "offline",
+      })
+      .where("id", "=", documentId)
+      .execute();
+    const user = await trx.selectFrom("users").select("premium").where("id", "=", document.user_id).executeTakeFirst();
+    // Premium orders first, then smaller documents (higher number = sooner in pg-boss).
+    const priority = (user?.premium ? 1000 : 0) + Math.max(0, 200 - document.pages);
+    for (const section of sections) {
+      await sendJob(trx, QUEUES.writeSection, { documentId, sectionId: section.id }, { priority });
+    }
+    await notifyDocumentEvent(trx, documentId, {
+      type: "progress",
+      percent: 5,
+      stage: "writing",
+      currentSection: null,
+      totalSections: sections.length,
+      etaSeconds: null,
+      status: "generating",
+    });
+  });
+  log.info({ documentId, sections: outline.length, provider: completion.provider }, "document planned");
+}

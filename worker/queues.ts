@@ -1,0 +1,30 @@
+// Queue names, payloads and retry policy. The web side imports names from here to send jobs.
+export const QUEUES = {
+  planDocument: "document.plan",
+  writeSection: "section.write",
+  assembleDocument: "document.assemble",
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export type PlanDocumentJob = { documentId: string };
+export type WriteSectionJob = { documentId: string; sectionId: string };
+export type AssembleDocumentJob = { documentId: string };
+
+export type QueuePolicy = {
+  retryLimit: number;
+  retryDelay: number;
+  retryBackoff: boolean;
+  /** A job still active this long after a worker took it is handed out again (crash recovery). */
+  expireInSeconds: number;
+};
+
+export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
+  [QUEUES.planDocument]: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 180 },
+  [QUEUES.writeSection]: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 180 },
+  [QUEUES.assembleDocument]: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+};
+
+export function deadLetterQueue(name: QueueName): string {
+  return `${name}.dead`;
+}
