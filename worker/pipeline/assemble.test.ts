@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { assembleText, decideOutcome } from "./assemble";
+
+const sections = (statuses: string[]) =>
+  statuses.map((status, index) => ({ index, heading: `Part ${index + 1}`, status, content: status === "passed" ? `Text ${index + 1}` : "short" }));
+
+describe("the final status of a document", () => {
+  it("is completed when every section passed", () => {
+    expect(decideOutcome(sections(["passed", "passed"]), 0.85)).toEqual({ status: "completed", warnings: [] });
+  });
+
+  it("is completed with warnings naming each failed section at or above the threshold", () => {
+    const outcome = decideOutcome(sections([...Array(9).fill("passed"), "failed"]), 0.85);
+    expect(outcome.status).toBe("completed_with_warnings");
+    expect(outcome.warnings).toEqual(['Section 10 "Part 10" did not pass the quality checks.']);
+  });
+
+  it("fails the quality threshold below it", () => {
+    expect(decideOutcome(sections(["passed", "failed", "failed"]), 0.85).status).toBe("failed_quality");
+  });
+});
+
+describe("the assembled text", () => {
+  it("has the title and each section under its heading, in order", () => {
+    expect(assembleText("Roman roads", sections(["passed", "passed"]))).toBe("# Roman roads\n\n## Part 1\n\nText 1\n\n## Part 2\n\nText 2");
+  });
+});
