@@ -9,11 +9,11 @@ import compression from "compression";
 import express from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded";
 import { migrateToLatest } from "./db/migrate";
+import { openDatabase } from "./db/open";
 import { createDb, useDatabase } from "./app/utils/db.server";
 import { startDocumentEventRelay } from "./app/utils/document-event-relay.server";
-import { EnvError, getEnv } from "./app/utils/env.server";
+import { EnvError, getEnv, loadDotEnvFile } from "./app/utils/env.server";
 import { detailedHealth } from "./app/utils/health.server";
 import { logger } from "./app/utils/logger.server";
 import { createBoss, ensureQueues, useBoss } from "./app/utils/queue.server";
@@ -24,8 +24,7 @@ const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const BUILD_PATH = path.join(ROOT, "build", "index.js");
 
 async function main() {
-  // A .env file beside the app is read if present; variables already set in the environment win.
-  if (existsSync(path.join(ROOT, ".env"))) process.loadEnvFile(path.join(ROOT, ".env"));
+  loadDotEnvFile(ROOT);
   let env;
   try {
     env = getEnv();
@@ -40,17 +39,7 @@ async function main() {
   const runWorker = env.ROLE !== "web";
   const stops: Array<[string, () => Promise<unknown>]> = [];
 
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = env.DATABASE_URL;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(env.DATA_DIR, "pg"),
-      port: env.EMBEDDED_PG_PORT,
-      log: (m) => logger.info(m),
-    });
-    databaseUrl = embedded.url;
-    logger.info({ port: env.EMBEDDED_PG_PORT, dataDir: path.resolve(env.DATA_DIR, "pg") }, "embedded Postgres started");
-  }
+  const { url: databaseUrl, embedded } = await openDatabase(env, (m) => logger.info(m));
 
   const db = useDatabase(createDb(databaseUrl));
   const applied = await migrateToLatest(db);
@@ -112,7 +101,7 @@ async function main() {
   stops.unshift(["http", () => new Promise((resolve) => httpServer.close(() => resolve(undefined)))]);
   stops.push(["queue", () => boss.stop({ graceful: true, timeout: 20_000, wait: true })]);
   stops.push(["database pool", () => db.destroy()]);
-  if (embedded) stops.push(["embedded Postgres", () => embedded!.stop()]);
+  if (embedded) stops.push(["embedded Postgres", () => embedded.stop()]);
 
   const where = runWeb ? env.APP_URL : `http://localhost:${env.PORT}/healthz`;
   console.log(`\nTesiGo is running (${env.ROLE === "all" ? "web + worker" : env.ROLE}) at ${where}\n`);

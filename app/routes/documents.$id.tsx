@@ -65,7 +65,7 @@ export default function DocumentPage() {
         </p>
       ) : null}
 
-      {active || snapshot.percent < 100 ? (
+      {active || snapshot.sections.length ? (
         <section aria-labelledby="progress-heading" className="rounded-lg border border-slate-200 bg-white p-5">
           <div className="flex items-baseline justify-between">
             <h2 id="progress-heading" className="font-semibold">

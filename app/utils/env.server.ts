@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 
 const WEAK_WORDS = ["secret", "password", "test", "admin", "changeme"];
@@ -108,6 +110,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ALLOW_DEV_PAYMENT: raw.ALLOW_DEV_PAYMENT ?? !isProduction,
     isProduction,
   };
+}
+
+/** Reads `.env` from the working directory if there is one; variables already set in the environment win. */
+export function loadDotEnvFile(dir = process.cwd()) {
+  const file = path.join(dir, ".env");
+  if (existsSync(file)) process.loadEnvFile(file);
 }
 
 let cached: Env | undefined;

@@ -1,0 +1,15 @@
+import path from "node:path";
+import type { Env } from "../app/utils/env.server";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded";
+
+/** DATABASE_URL when set; otherwise the embedded Postgres in DATA_DIR/pg, started now. */
+export async function openDatabase(
+  env: Pick<Env, "DATABASE_URL" | "DATA_DIR" | "EMBEDDED_PG_PORT">,
+  log: (message: string) => void,
+): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL };
+  const dataDir = path.resolve(env.DATA_DIR, "pg");
+  const embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, log });
+  log(`Embedded Postgres is running on 127.0.0.1:${env.EMBEDDED_PG_PORT} with its data in ${dataDir}`);
+  return { url: embedded.url, embedded };
+}

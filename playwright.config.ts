@@ -1,0 +1,69 @@
+import { defineConfig } from "@playwright/test";
+import { E2E } from "./tests/e2e/servers";
+
+// Two app servers, each with its own embedded Postgres: one writes with the real `openai` SDK against the fake
+// OpenAI server, the other with the offline writer, exactly as `npm start` does without keys.
+const app = (name: keyof typeof E2E.apps, extra: Record<string, string>) => {
+  const { port, pgPort, dataDir } = E2E.apps[name];
+  return {
+    command: `rm -rf ${dataDir} && node --import tsx server.ts`,
+    url: `http://localhost:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    // SIGTERM lets the app stop in order, its embedded Postgres last (SIGKILL would leave Postgres running).
+    gracefulShutdown: { signal: "SIGTERM" as const, timeout: 20_000 },
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+    env: {
+      ...(process.env as Record<string, string>),
+      NODE_ENV: "test",
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      APP_URL: `http://localhost:${port}`,
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
+      SECTION_CONCURRENCY: "3",
+      DATABASE_URL: "",
+      SMTP_URL: "",
+      ...extra,
+    },
+  };
+};
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  timeout: 120_000,
+  expect: { timeout: 45_000 },
+  workers: 2,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [
+    { name: "openai", testIgnore: /offline\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.openai.port}` } },
+    { name: "offline", testMatch: /offline\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.offline.port}` } },
+  ],
+  webServer: [
+    {
+      command: `node --import tsx tests/fakes/openai.ts --port ${E2E.fakeOpenAIPort} --latency 1500`,
+      port: E2E.fakeOpenAIPort,
+      reuseExistingServer: false,
+      stdout: "ignore",
+    },
+    app("openai", { OPENAI_API_KEY: "sk-e2e-fake", OPENAI_BASE_URL: `http://127.0.0.1:${E2E.fakeOpenAIPort}/v1`, AI_FALLBACK_CHAIN: "" }),
+    app("offline", { OPENAI_API_KEY: "", AI_FALLBACK_CHAIN: "" }),
+  ],
+});

@@ -1,0 +1,22 @@
+import { expect, test } from "@playwright/test";
+import { acceptEssentialConsent, codeOf, dataDirOf, latestMail, orderAndPay, requestCode, uniqueEmail } from "./helpers";
+
+// What a newcomer sees after `npm start` with no keys: the offline writer, clearly labelled.
+test("without provider keys the order is written by the offline writer, labelled as an offline demo", async ({ page }, testInfo) => {
+  const email = uniqueEmail("offline");
+  await requestCode(page, email);
+  await page.getByLabel("Code from the email").fill(codeOf(await latestMail(dataDirOf(testInfo), email)));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await acceptEssentialConsent(page);
+
+  await orderAndPay(page, "Вплив цифрових технологій на освіту", 6, "Українська");
+  await expect(page.getByTestId("document-text")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText("Offline demo", { exact: true })).toBeVisible();
+  await expect(page.getByText(/This text comes from TesiGo's built-in offline writer/)).toBeVisible();
+  await expect(page.getByTestId("document-text").getByRole("heading", { level: 3 })).toHaveCount(4);
+
+  // In development the sign-in email is also readable at /dev/mail.
+  await page.goto("/dev/mail");
+  await page.getByRole("link", { name: /Your TesiGo sign-in code/ }).filter({ hasText: email }).click();
+  await expect(page.getByText(`To ${email}`)).toBeVisible();
+});

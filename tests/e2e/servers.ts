@@ -1,0 +1,8 @@
+// Ports and data folders of the servers Playwright starts (playwright.config.ts) and the specs read (mail folder).
+export const E2E = {
+  fakeOpenAIPort: 43110,
+  apps: {
+    openai: { port: 43101, pgPort: 54341, dataDir: ".data-e2e/openai" },
+    offline: { port: 43102, pgPort: 54342, dataDir: ".data-e2e/offline" },
+  },
+} as const;
