@@ -42,6 +42,8 @@ export default function DocumentPage() {
   const { document, snapshot: initial, sections } = useLoaderData<typeof loader>();
   const { snapshot, connection } = useDocumentProgress(initial);
   const active = isActive(snapshot.status);
+  const finished = snapshot.sections.filter((s) => s.status === "passed" || s.status === "failed").length;
+  const totalWords = snapshot.sections.reduce((n, s) => n + (s.wordCount ?? 0), 0);
   return (
     <article className="space-y-6">
       <div>
@@ -70,8 +72,8 @@ export default function DocumentPage() {
           <div className="flex items-baseline justify-between">
             <h2 id="progress-heading" className="font-semibold">
               {STAGE_LABELS[snapshot.stage ?? "queued"] ?? "Working"}
-              {snapshot.stage === "writing" && snapshot.currentSection != null && snapshot.totalSections
-                ? ` — section ${snapshot.currentSection + 1} of ${snapshot.totalSections}`
+              {snapshot.stage === "writing" && snapshot.sections.length
+                ? ` — ${finished} of ${snapshot.sections.length} written`
                 : ""}
             </h2>
             <span className="text-sm text-slate-600" data-testid="progress-percent">
@@ -97,7 +99,11 @@ export default function DocumentPage() {
             {active ? <span className="ml-2">{connection === "live" ? "· live" : connection === "polling" ? "· reconnecting…" : ""}</span> : null}
           </p>
           {snapshot.sections.length ? (
-            <ol className="mt-4 space-y-1 text-sm" aria-label="Sections">
+            <details open={active} className="mt-4">
+            <summary className="cursor-pointer text-sm text-slate-600">
+              {snapshot.sections.length} sections · {totalWords.toLocaleString("en")} words written
+            </summary>
+            <ol className="mt-2 space-y-1 text-sm" aria-label="Sections">
               {snapshot.sections.map((s) => (
                 <li key={s.index} className="flex items-center gap-2" data-status={s.status}>
                   <span aria-hidden className={s.status === "failed" ? "text-red-600" : s.status === "passed" ? "text-emerald-600" : "text-slate-400"}>
@@ -110,6 +116,7 @@ export default function DocumentPage() {
                 </li>
               ))}
             </ol>
+            </details>
           ) : null}
         </section>
       ) : null}

@@ -34,3 +34,12 @@ describe("the outline", () => {
     expect(() => parseOutline('{"sections":[{"heading":"A","brief":"b"}]}', 5, "en", 4)).toThrow("The outline had 1 sections; 4 were asked");
   });
 });
+
+describe("section priority", () => {
+  it("puts premium first, then smaller documents, then earlier sections", async () => {
+    const { sectionPriority } = await import("./plan");
+    expect(sectionPriority(true, 200, 23)).toBeGreaterThan(sectionPriority(false, 5, 0));
+    expect(sectionPriority(false, 5, 3)).toBeGreaterThan(sectionPriority(false, 6, 0));
+    expect(sectionPriority(false, 10, 0)).toBeGreaterThan(sectionPriority(false, 10, 1));
+  });
+});

@@ -8,6 +8,11 @@ import { lockDocument } from "../progress";
 import { QUEUES, type PlanDocumentJob } from "../queues";
 import { outlinePrompt, parseOutline, sectionCount } from "./outline";
 
+/** pg-boss runs higher numbers first: premium orders, then smaller documents, then a document's sections in order. */
+export function sectionPriority(premium: boolean, pages: number, index: number): number {
+  return (premium ? 1_000_000 : 0) + (200 - Math.min(pages, 200)) * 1000 + Math.max(0, 999 - index);
+}
+
 /** document.plan: outline → one `sections` row and one section.write job per section, in one transaction. */
 export async function planDocument(ctx: PipelineContext, { documentId }: PlanDocumentJob): Promise<void> {
   const { db, router, log } = ctx;
@@ -79,9 +84,8 @@ export async function planDocument(ctx: PipelineContext, { documentId }: PlanDoc
       .where("id", "=", documentId)
       .execute();
     const user = await trx.selectFrom("users").select("premium").where("id", "=", document.user_id).executeTakeFirst();
-    // Premium orders first, then smaller documents (higher number = sooner in pg-boss).
-    const priority = (user?.premium ? 1000 : 0) + Math.max(0, 200 - document.pages);
     for (const section of sections) {
+      const priority = sectionPriority(Boolean(user?.premium), document.pages, section.index);
       await sendJob(trx, QUEUES.writeSection, { documentId, sectionId: section.id }, { priority });
     }
     await notifyDocumentEvent(trx, documentId, {
