@@ -42,6 +42,12 @@ const schema = z.object({
   AI_FALLBACK_CHAIN: z.string().min(1).optional(),
   ALLOW_OFFLINE_PROVIDERS: booleanFlag.optional(),
   ALLOW_DEV_PAYMENT: booleanFlag.optional(),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)").optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
+  /** Where the stripe SDK sends its requests; only tests and local Stripe mocks set it. */
+  STRIPE_API_URL: optionalUrl,
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  SIGNIN_LIMIT_PER_15_MINUTES: z.coerce.number().int().min(1).max(1000).default(5),
   PARTIAL_COMPLETION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
   SECTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -94,6 +100,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       problems.push(
         "OPENAI_API_KEY / AI_FALLBACK_CHAIN: production needs a real LLM provider (or ALLOW_OFFLINE_PROVIDERS=true for a demo)",
       );
+    }
+    if (raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET) {
+      problems.push("STRIPE_WEBHOOK_SECRET: is required with STRIPE_SECRET_KEY (payments are confirmed by webhooks)");
     }
     if (raw.AI_FALLBACK_CHAIN && /offline/.test(raw.AI_FALLBACK_CHAIN) && raw.ALLOW_OFFLINE_PROVIDERS !== true) {
       problems.push("AI_FALLBACK_CHAIN: the offline writer is refused in production unless ALLOW_OFFLINE_PROVIDERS=true");
