@@ -56,6 +56,9 @@ function Shell({ children }: { children: ReactNode }) {
                 <Link to="/orders/new" className="text-sm text-slate-700 hover:text-brand-700">
                   New order
                 </Link>
+                <Link to="/account" className="text-sm text-slate-700 hover:text-brand-700">
+                  Account
+                </Link>
                 <div className="ml-auto flex items-center gap-3">
                   <span className="hidden text-sm text-slate-500 sm:inline">{user.email}</span>
                   <Form method="post" action="/logout">

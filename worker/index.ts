@@ -8,6 +8,8 @@ import { LlmRouter, buildProviderChain } from "./llm/router";
 import { assembleDocument, failDocumentFromDeadLetter } from "./pipeline/assemble";
 import { planDocument } from "./pipeline/plan";
 import { writeSection } from "./pipeline/write-section";
+import { refundPayment } from "./jobs/refund-payment";
+import { sendEmailJob } from "./jobs/send-email";
 import { QUEUES, deadLetterQueue, type QueueName } from "./queues";
 
 const POLL_SECONDS = 0.5;
@@ -36,6 +38,8 @@ export async function startWorker(boss: PgBoss, ctx: PipelineContext): Promise<v
   await handle(QUEUES.planDocument, planDocument, 2);
   await handle(QUEUES.writeSection, writeSection, ctx.sectionConcurrency);
   await handle(QUEUES.assembleDocument, assembleDocument, 2);
+  await handle(QUEUES.refundPayment, refundPayment, 1);
+  await handle(QUEUES.sendEmail, sendEmailJob, 2);
   for (const name of Object.values(QUEUES) as QueueName[]) {
     await boss.work<{ documentId?: string }>(deadLetterQueue(name), { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
       if (job.data?.documentId) await failDocumentFromDeadLetter(ctx, job.data.documentId, name);

@@ -3,6 +3,8 @@ export const QUEUES = {
   planDocument: "document.plan",
   writeSection: "section.write",
   assembleDocument: "document.assemble",
+  refundPayment: "payment.refund",
+  sendEmail: "email.send",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -10,6 +12,9 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export type PlanDocumentJob = { documentId: string };
 export type WriteSectionJob = { documentId: string; sectionId: string };
 export type AssembleDocumentJob = { documentId: string };
+/** Refunds `amountCents` (default: all that is left) of a payment; `reason` is part of the idempotency key. */
+export type RefundPaymentJob = { paymentId: string; reason: string; amountCents?: number; documentId?: string };
+export type SendEmailJob = { to: string; subject: string; text: string; html: string };
 
 export type QueuePolicy = {
   retryLimit: number;
@@ -23,6 +28,9 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
   [QUEUES.planDocument]: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 180 },
   [QUEUES.writeSection]: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 180 },
   [QUEUES.assembleDocument]: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+  // Money: retried for about an hour (Stripe outages), never twice thanks to the idempotency key.
+  [QUEUES.refundPayment]: { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
+  [QUEUES.sendEmail]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
 };
 
 export function deadLetterQueue(name: QueueName): string {

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from "react";
 import { io } from "socket.io-client";
 import type { DocumentEvent, ProgressSnapshot } from "~/utils/document-events";
 
-const ACTIVE = new Set(["queued", "generating"]);
+// awaiting_payment: back from Stripe Checkout, the webhook may still be on its way.
+const ACTIVE = new Set(["awaiting_payment", "queued", "generating"]);
 const POLL_MS = 2000;
 
 export function isActive(status: string) {

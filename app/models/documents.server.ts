@@ -1,27 +1,124 @@
 import { sql } from "kysely";
 import type { DocumentStatus } from "../../db/schema";
-import { QUEUES } from "../../worker/queues";
 import type { Db, DbOrTrx } from "../utils/db.server";
 import type { ProgressSnapshot } from "../utils/document-events";
-import { CURRENCY, priceCents } from "../utils/pricing";
-import { sendJob } from "../utils/queue.server";
+import { CURRENCY, priceOf } from "../utils/pricing";
+import { confirmPayment, createPendingPayment } from "./payments.server";
 
-export type NewOrder = { topic: string; pages: number; language: string };
+export type NewOrder = {
+  topic: string;
+  pages: number;
+  language: string;
+  kind?: string;
+  citationStyle?: string;
+  express?: boolean;
+};
 
+/** An order ready for payment in one step (tests, scripts); customers go through the wizard below. */
 export async function createDocument(db: DbOrTrx, userId: string, order: NewOrder) {
+  const kind = order.kind ?? "essay";
+  const express = order.express ?? false;
   return db
     .insertInto("documents")
     .values({
       user_id: userId,
+      kind,
       topic: order.topic,
       pages: order.pages,
       language: order.language,
-      price_cents: priceCents(order.pages),
+      citation_style: order.citationStyle ?? "apa7",
+      express,
+      price_cents: priceOf({ kind, pages: order.pages, express }).totalCents,
       currency: CURRENCY,
       status: "awaiting_payment",
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+// The order wizard keeps its state in a `draft` document, so steps and reloads never lose what was entered.
+const DRAFT_DEFAULTS = { pages: 10, language: "en" };
+
+export async function createDraftDocument(db: DbOrTrx, userId: string, topic: { kind: string; topic: string; discipline?: string }) {
+  return db
+    .insertInto("documents")
+    .values({
+      user_id: userId,
+      kind: topic.kind,
+      topic: topic.topic,
+      discipline: topic.discipline || null,
+      ...DRAFT_DEFAULTS,
+      price_cents: priceOf({ kind: topic.kind, pages: DRAFT_DEFAULTS.pages, express: false }).totalCents,
+      currency: CURRENCY,
+      status: "draft",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+}
+
+export type DraftPatch = Partial<{
+  kind: string;
+  topic: string;
+  discipline: string | null;
+  pages: number;
+  language: string;
+  citation_style: string;
+  express: boolean;
+  instructions: string | null;
+  requirements_text: string | null;
+}>;
+
+/** Changes a draft of this user; the price follows. Returns false when it is not (or no longer) an editable draft. */
+export async function updateDraftDocument(db: DbOrTrx, documentId: string, userId: string, patch: DraftPatch): Promise<boolean> {
+  if (!isUuid(documentId)) return false;
+  const current = await db
+    .selectFrom("documents")
+    .select(["kind", "pages", "express"])
+    .where("id", "=", documentId)
+    .where("user_id", "=", userId)
+    .where("status", "=", "draft")
+    .executeTakeFirst();
+  if (!current) return false;
+  const next = { kind: patch.kind ?? current.kind, pages: patch.pages ?? current.pages, express: patch.express ?? current.express };
+  const result = await db
+    .updateTable("documents")
+    .set({ ...patch, price_cents: priceOf(next).totalCents, updated_at: sql`now()` })
+    .where("id", "=", documentId)
+    .where("user_id", "=", userId)
+    .where("status", "=", "draft")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The customer proceeds to payment: the price is fixed from the server's own computation. */
+export async function placeOrder(db: DbOrTrx, documentId: string, userId: string): Promise<boolean> {
+  const document = await db
+    .selectFrom("documents")
+    .select(["kind", "pages", "express"])
+    .where("id", "=", documentId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  if (!document) return false;
+  const result = await db
+    .updateTable("documents")
+    .set({ status: "awaiting_payment", price_cents: priceOf(document).totalCents, updated_at: sql`now()` })
+    .where("id", "=", documentId)
+    .where("user_id", "=", userId)
+    .where("status", "=", "draft")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Back from payment to editing (open checkout sessions are expired by the caller). */
+export function reopenOrder(db: DbOrTrx, documentId: string, userId: string): Promise<boolean> {
+  return db
+    .updateTable("documents")
+    .set({ status: "draft", updated_at: sql`now()` })
+    .where("id", "=", documentId)
+    .where("user_id", "=", userId)
+    .where("status", "=", "awaiting_payment")
+    .executeTakeFirst()
+    .then((r) => Number(r.numUpdatedRows) === 1);
 }
 
 /** A document of another user is simply not found. */
@@ -66,37 +163,16 @@ export async function transitionDocument(
 }
 
 /**
- * Development payment: records a payment, marks the order queued and enqueues its generation, all in one transaction.
+ * Development payment: a payment row and its confirmation (order queued, generation enqueued) in one transaction.
  * Returns false when the order was not awaiting payment (a second click changes nothing).
  */
 export async function payWithDevPayment(db: Db, documentId: string, userId: string): Promise<boolean> {
+  if (!isUuid(documentId)) return false;
   return db.transaction().execute(async (trx) => {
-    const document = await trx
-      .selectFrom("documents")
-      .select(["id", "price_cents", "currency", "pages", "user_id"])
-      .where("id", "=", documentId)
-      .where("user_id", "=", userId)
-      .forNoKeyUpdate()
-      .executeTakeFirst();
-    if (!document) return false;
-    const applied = await transitionDocument(trx, documentId, "awaiting_payment", "queued", {
-      paid_at: sql`now()`,
-      progress_stage: "queued",
-    });
-    if (!applied) return false;
-    await trx
-      .insertInto("payments")
-      .values({
-        document_id: documentId,
-        user_id: userId,
-        provider: "dev",
-        amount_cents: document.price_cents,
-        currency: document.currency,
-        status: "succeeded",
-      })
-      .execute();
-    await sendJob(trx, QUEUES.planDocument, { documentId });
-    return true;
+    await trx.selectFrom("documents").select("id").where("id", "=", documentId).forNoKeyUpdate().execute();
+    const payment = await createPendingPayment(trx, documentId, userId, "dev");
+    if (!payment) return false;
+    return confirmPayment(trx, payment.id, { amountCents: payment.amount_cents, currency: payment.currency });
   });
 }
 

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getOptionalUser } from "~/utils/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return { signedIn: Boolean(await getOptionalUser(request)) };
+  return { signedIn: Boolean(await getOptionalUser(request)), deleted: new URL(request.url).searchParams.has("deleted") };
 }
 
 const STEPS = [
@@ -13,9 +13,14 @@ const STEPS = [
 ];
 
 export default function Index() {
-  const { signedIn } = useLoaderData<typeof loader>();
+  const { signedIn, deleted } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-12">
+      {deleted ? (
+        <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-emerald-900">
+          Your account has been deleted and you are signed out. Payment records are kept, anonymised, for accounting.
+        </p>
+      ) : null}
       <section className="py-10 text-center">
         <h1 className="text-4xl font-bold tracking-tight text-slate-900">Long academic documents, written and checked</h1>
         <p className="mx-auto mt-4 max-w-2xl text-lg text-slate-600">

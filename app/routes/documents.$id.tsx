@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { isActive, useDocumentProgress } from "~/components/use-document-progress";
@@ -7,6 +8,7 @@ import { getDb } from "~/utils/db.server";
 import { STAGE_LABELS, type SectionSnapshot } from "~/utils/document-events";
 import { formatDuration } from "~/utils/format";
 import { LANGUAGES, type LanguageCode } from "~/utils/languages";
+import { formatMoney } from "~/utils/pricing";
 import { requireUser } from "~/utils/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.document.topic ?? "Document"} · TesiGo` }];
@@ -16,6 +18,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const document = await getDocumentForOwner(db, params.id ?? "", user.id);
   if (!document) throw new Response("Not found", { status: 404 });
+  if (document.status === "draft") throw redirect(`/orders/${document.id}/topic`);
+  const refunds = await db
+    .selectFrom("refunds")
+    .innerJoin("payments", "payments.id", "refunds.payment_id")
+    .select(["refunds.id", "refunds.amount_cents", "refunds.reason", "refunds.status", "refunds.created_at", "payments.currency"])
+    .where("payments.document_id", "=", document.id)
+    .orderBy("refunds.created_at")
+    .execute();
   const snapshot = (await getProgressSnapshot(db, document.id))!;
   const done = !isActive(document.status);
   const sections = done ? await listSections(db, document.id) : [];
@@ -29,6 +39,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       failureReason: document.failure_reason,
       warnings: document.quality_warnings as unknown as string[],
     },
+    refunds: refunds.map((r) => ({
+      id: r.id,
+      amount: formatMoney(r.amount_cents, r.currency),
+      reason: r.reason,
+      status: r.status,
+      date: r.created_at.toISOString().slice(0, 10),
+    })),
     snapshot,
     sections: sections
       .filter((s) => s.content)
@@ -39,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const SECTION_ICON: Record<SectionSnapshot["status"], string> = { pending: "○", writing: "✎", passed: "✓", failed: "✗" };
 
 export default function DocumentPage() {
-  const { document, snapshot: initial, sections } = useLoaderData<typeof loader>();
+  const { document, snapshot: initial, sections, refunds } = useLoaderData<typeof loader>();
   const { snapshot, connection } = useDocumentProgress(initial);
   const active = isActive(snapshot.status);
   const finished = snapshot.sections.filter((s) => s.status === "passed" || s.status === "failed").length;
@@ -71,7 +88,9 @@ export default function DocumentPage() {
         <section aria-labelledby="progress-heading" className="rounded-lg border border-slate-200 bg-white p-5">
           <div className="flex items-baseline justify-between">
             <h2 id="progress-heading" className="font-semibold">
-              {STAGE_LABELS[snapshot.stage ?? "queued"] ?? "Working"}
+              {snapshot.status === "awaiting_payment"
+                ? "Waiting for the payment to be confirmed"
+                : (STAGE_LABELS[snapshot.stage ?? "queued"] ?? "Working")}
               {snapshot.stage === "writing" && snapshot.sections.length
                 ? ` — ${finished} of ${snapshot.sections.length} written`
                 : ""}
@@ -126,6 +145,30 @@ export default function DocumentPage() {
           <p className="font-semibold">This document could not be finished.</p>
           <p className="mt-1 text-sm">{document.failureReason ?? "Generation stopped. Our team has been notified."}</p>
         </div>
+      ) : null}
+
+      {snapshot.status === "awaiting_payment" ? (
+        <p className="text-sm text-slate-600">
+          Not paid yet?{" "}
+          <Link to={`/orders/${document.id}/review`} className="text-brand-700 underline">
+            Review and pay
+          </Link>
+        </p>
+      ) : null}
+
+      {refunds.length ? (
+        <section aria-labelledby="refunds-heading" className="rounded-md border border-slate-200 bg-white p-4 text-sm">
+          <h2 id="refunds-heading" className="font-semibold">
+            Refunds
+          </h2>
+          <ul className="mt-2 space-y-1">
+            {refunds.map((r) => (
+              <li key={r.id} data-testid="refund">
+                {r.amount} · {r.date} · {r.status === "succeeded" ? "refunded" : "in progress"} ({r.reason.replaceAll("_", " ")})
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
 
       {document.warnings?.length ? (

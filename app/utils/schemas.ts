@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LANGUAGE_CODES } from "./languages";
-import { MAX_PAGES, MIN_PAGES } from "./pricing";
+import { CITATION_STYLE_CODES, DOCUMENT_KIND_CODES, MAX_PAGES, MIN_PAGES } from "./pricing";
 
 // One schema per form, used by the browser (Conform) and the action alike.
 
@@ -28,16 +28,28 @@ export const consentSchema = z.object({
   name: z.string().trim().max(120, "Use at most 120 characters.").optional(),
 });
 
-export const orderSchema = z.object({
+// The order wizard, one schema per step.
+export const orderTopicSchema = z.object({
+  kind: z.enum(DOCUMENT_KIND_CODES, { error: "Choose what kind of document you need." }),
   topic: z
     .string({ error: "Tell us the topic of the document." })
     .trim()
     .min(10, "Describe the topic in at least 10 characters.")
     .max(300, "Keep the topic under 300 characters; put details in the instructions."),
+  discipline: z.string().trim().max(120, "Use at most 120 characters.").optional(),
+});
+
+export const orderDetailsSchema = z.object({
   pages: z
     .number({ error: "Enter the number of pages." })
     .int("Use a whole number of pages.")
     .min(MIN_PAGES, `Orders start at ${MIN_PAGES} pages.`)
     .max(MAX_PAGES, `Orders go up to ${MAX_PAGES} pages.`),
   language: z.enum(LANGUAGE_CODES, { error: "Choose one of the listed languages." }),
+  citationStyle: z.enum(CITATION_STYLE_CODES, { error: "Choose one of the listed citation styles." }),
+  express: z.literal("on").optional(),
+});
+
+export const orderInstructionsSchema = z.object({
+  instructions: z.string().trim().max(5000, "Keep the instructions under 5,000 characters; attach a file for more.").optional(),
 });

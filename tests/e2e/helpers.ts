@@ -62,14 +62,32 @@ export async function signUp(page: Page, testInfo: TestInfo, label: string): Pro
   return email;
 }
 
+/** Goes through the order wizard up to the review page; returns the order's id. */
+export async function fillOrderWizard(
+  page: Page,
+  order: { topic: string; pages?: number; language?: string; /** a kind code, e.g. "term_paper" */ kind?: string; style?: string; express?: boolean; instructions?: string },
+): Promise<string> {
+  await page.goto("/orders/new");
+  if (order.kind) await page.getByLabel("Kind of document").selectOption(order.kind);
+  await page.getByLabel("Topic").fill(order.topic);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Length, language and style" })).toBeVisible();
+  const id = /\/orders\/([0-9a-f-]{36})\//.exec(page.url())![1];
+  await page.getByLabel("Pages").fill(String(order.pages ?? 5));
+  await page.getByLabel("Language").selectOption({ label: order.language ?? "English" });
+  if (order.style) await page.getByLabel("Citation style").selectOption({ label: order.style });
+  if (order.express) await page.getByLabel(/Express delivery/).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Requirements" })).toBeVisible();
+  if (order.instructions) await page.getByLabel("Instructions (optional)").fill(order.instructions);
+  await page.getByRole("button", { name: "Continue to review" }).click();
+  await expect(page.getByRole("heading", { name: "Review and pay" })).toBeVisible();
+  return id;
+}
+
 /** Orders a document and pays in dev mode; returns the document page's path. */
 export async function orderAndPay(page: Page, topic: string, pages = 5, language = "English"): Promise<string> {
-  await page.goto("/orders/new");
-  await page.getByLabel("Topic").fill(topic);
-  await page.getByLabel("Pages").fill(String(pages));
-  await page.getByLabel("Language").selectOption({ label: language });
-  await page.getByRole("button", { name: "Continue to payment" }).click();
-  await expect(page.getByRole("heading", { name: "Review and pay" })).toBeVisible();
+  await fillOrderWizard(page, { topic, pages, language });
   await page.getByRole("button", { name: /dev payment/ }).click();
   await expect(page).toHaveURL(/\/documents\/[0-9a-f-]{36}$/);
   return new URL(page.url()).pathname;

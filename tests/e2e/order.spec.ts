@@ -20,20 +20,29 @@ test("a newcomer signs up by magic link, orders, pays in dev mode, watches it be
   await acceptEssentialConsent(page);
   await expect(page.getByText("No documents yet")).toBeVisible();
 
-  // The order form explains what is wrong, next to the field.
+  // The order wizard explains what is wrong, next to the field, and keeps answers across steps and reloads.
   await page.getByRole("link", { name: "Order your first document" }).click();
   await page.getByLabel("Topic").fill("Too short");
-  await page.getByLabel("Pages").fill("3");
-  await page.getByRole("button", { name: "Continue to payment" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByText("Describe the topic in at least 10 characters.")).toBeVisible();
-  await expect(page.getByText("Orders start at 5 pages.")).toBeVisible();
   await expect(page).toHaveURL(/\/orders\/new$/);
-
   await page.getByLabel("Topic").fill("The social history of public libraries in Europe");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Length, language and style" })).toBeVisible();
+  await page.getByLabel("Pages").fill("3");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("Orders start at 5 pages.")).toBeVisible();
   await page.getByLabel("Pages").fill("5");
   await expect(page.getByTestId("price")).toHaveText("€25.00");
-  await page.getByRole("button", { name: "Continue to payment" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Requirements" })).toBeVisible();
+  await page.reload();
+  await page.getByRole("link", { name: "2. Details" }).click();
+  await expect(page.getByLabel("Pages")).toHaveValue("5");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Continue to review" }).click();
   await expect(page.getByText("The social history of public libraries in Europe")).toBeVisible();
+  await expect(page.getByTestId("total")).toHaveText("Total €25.00");
 
   // Watch the live page from before the payment lands, without reloading it.
   await page.getByRole("button", { name: "Pay €25.00 (dev payment)" }).click();

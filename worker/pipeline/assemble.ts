@@ -3,7 +3,11 @@ import { listSections, transitionDocument } from "../../app/models/documents.ser
 import type { DocumentStatus } from "../../db/schema";
 import type { PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
-import type { AssembleDocumentJob } from "../queues";
+import { QUEUES, type AssembleDocumentJob } from "../queues";
+import { recordGenerationRate } from "../../app/models/generation-rates.server";
+import { documentReadyEmail } from "../../app/utils/email-templates.server";
+import { getEnv } from "../../app/utils/env.server";
+import { sendJob } from "../../app/utils/queue.server";
 
 type SectionOutcome = { index: number; heading: string; status: string; content: string | null };
 
@@ -46,12 +50,29 @@ export async function assembleDocument(ctx: PipelineContext, { documentId }: Ass
       failure_reason: status === "failed_quality" ? "Too few sections reached the quality threshold." : null,
     });
     if (!applied) return;
+    const user = await trx.selectFrom("users").select("email").where("id", "=", document.user_id).executeTakeFirstOrThrow();
     if (status !== "failed_quality") {
       await trx
         .insertInto("drafts")
         .values({ document_id: documentId, version: 1, content })
         .onConflict((oc) => oc.columns(["document_id", "version"]).doNothing())
         .execute();
+      await sendJob(trx, QUEUES.sendEmail, documentReadyEmail(user.email, document, getEnv().APP_URL, status === "completed_with_warnings"));
+      if (document.started_at) {
+        const seconds = (Date.now() - new Date(document.started_at).getTime()) / 1000;
+        await recordGenerationRate(trx, document.kind, seconds / document.pages);
+      }
+    } else {
+      // Below the threshold: every payment of the order goes back in full, with an apology.
+      const payments = await trx
+        .selectFrom("payments")
+        .select("id")
+        .where("document_id", "=", documentId)
+        .where("status", "in", ["succeeded", "partially_refunded"])
+        .execute();
+      for (const payment of payments) {
+        await sendJob(trx, QUEUES.refundPayment, { paymentId: payment.id, reason: "quality_threshold", documentId });
+      }
     }
     await notifyDocumentEvent(trx, documentId, {
       type: "progress",

@@ -1,0 +1,175 @@
+import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  MaxPartSizeExceededError,
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { OrderSteps } from "~/components/order-steps";
+import { Button } from "~/components/ui/button";
+import { Field, FieldErrors, inputClass } from "~/components/ui/field";
+import { updateDraftDocument } from "~/models/documents.server";
+import { attachUploadToDocument, deleteUpload, getDocumentUpload, saveUpload } from "~/models/uploads.server";
+import { getDb } from "~/utils/db.server";
+import { requireDraftOrder } from "~/utils/orders.server";
+import { readFormData } from "~/utils/request.server";
+import { orderInstructionsSchema } from "~/utils/schemas";
+import { MAX_UPLOAD_BYTES, UploadRefusedError } from "~/utils/uploads.server";
+
+export const meta: MetaFunction = () => [{ title: "Order: requirements · TesiGo" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { document } = await requireDraftOrder(request, params.id);
+  const upload = await getDocumentUpload(getDb(), document.id);
+  return {
+    id: document.id,
+    instructions: document.instructions ?? "",
+    upload: upload
+      ? { filename: upload.filename, sizeBytes: upload.size_bytes, text: upload.extracted_text ?? "", confirmed: document.requirements_text !== null }
+      : null,
+  };
+}
+
+type ActionData = { fileError?: string; form?: unknown };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, document } = await requireDraftOrder(request, params.id);
+  const db = getDb();
+  const isMultipart = request.headers.get("content-type")?.startsWith("multipart/form-data");
+
+  if (isMultipart) {
+    let formData: FormData;
+    try {
+      formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+    } catch (error) {
+      if (error instanceof MaxPartSizeExceededError) {
+        return Response.json({ fileError: "That file is larger than the 10 MB limit. Nothing was stored." } satisfies ActionData, { status: 400 });
+      }
+      throw Response.json({ error: "The upload could not be read. Try again." }, { status: 400 });
+    }
+    const file = formData.get("file");
+    if (!(file instanceof File) || file.size === 0 || !file.name) {
+      return Response.json({ fileError: "Choose a PDF, DOCX or TXT file to upload." } satisfies ActionData, { status: 400 });
+    }
+    try {
+      const saved = await saveUpload(db, user.id, file.name, new Uint8Array(await file.arrayBuffer()));
+      // One requirements file per order: a new one replaces the old, and waits for the customer's confirmation.
+      const previous = await getDocumentUpload(db, document.id);
+      if (previous) await deleteUpload(db, previous.id, user.id);
+      await attachUploadToDocument(db, saved.id, document.id, user.id);
+      await updateDraftDocument(db, document.id, user.id, { requirements_text: null });
+    } catch (error) {
+      if (error instanceof UploadRefusedError) return Response.json({ fileError: error.message } satisfies ActionData, { status: 400 });
+      throw error;
+    }
+    throw redirect(`/orders/${document.id}/requirements`);
+  }
+
+  const formData = await readFormData(request);
+  const intent = formData.get("intent");
+  const upload = await getDocumentUpload(db, document.id);
+  if (intent === "confirm" && upload) {
+    await updateDraftDocument(db, document.id, user.id, { requirements_text: upload.extracted_text ?? "" });
+    throw redirect(`/orders/${document.id}/requirements`);
+  }
+  if (intent === "remove" && upload) {
+    await deleteUpload(db, upload.id, user.id);
+    await updateDraftDocument(db, document.id, user.id, { requirements_text: null });
+    throw redirect(`/orders/${document.id}/requirements`);
+  }
+  const submission = parseWithZod(formData, { schema: orderInstructionsSchema });
+  if (submission.status !== "success") return Response.json({ form: submission.reply() } satisfies ActionData, { status: 400 });
+  await updateDraftDocument(db, document.id, user.id, { instructions: submission.value.instructions || null });
+  const current = await db.selectFrom("documents").select("requirements_text").where("id", "=", document.id).executeTakeFirstOrThrow();
+  if (upload && current.requirements_text === null) {
+    return Response.json(
+      { fileError: "Confirm that the text read from your file is right, or remove the file, before you continue." } satisfies ActionData,
+      { status: 400 },
+    );
+  }
+  throw redirect(`/orders/${document.id}/review`);
+}
+
+export default function OrderRequirements() {
+  const { id, instructions, upload } = useLoaderData<typeof loader>();
+  const actionData = useActionData<ActionData>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "order-instructions",
+    lastResult: actionData?.form as never,
+    defaultValue: { instructions },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: orderInstructionsSchema }),
+    shouldValidate: "onBlur",
+  });
+  return (
+    <div className="mx-auto max-w-2xl">
+      <OrderSteps current="requirements" documentId={id} />
+      <h1 className="text-2xl font-bold">Requirements</h1>
+      <p className="mt-2 text-slate-600">Optional: instructions from your course, and a file with the assignment (PDF, DOCX or TXT, up to 10 MB).</p>
+
+      <section aria-labelledby="file-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
+        <h2 id="file-heading" className="font-semibold">
+          Requirements file
+        </h2>
+        {upload ? (
+          <div className="mt-3 space-y-3">
+            <p className="text-sm text-slate-700">
+              <strong>{upload.filename}</strong> ({Math.max(1, Math.round(upload.sizeBytes / 1024))} KB){" "}
+              {upload.confirmed ? <span className="text-emerald-700">· text confirmed</span> : null}
+            </p>
+            <div>
+              <p className="text-sm font-medium">The text we read from it{upload.confirmed ? "" : " — please check it"}:</p>
+              <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded border border-slate-200 bg-slate-50 p-3 text-sm" data-testid="extracted-text">
+                {upload.text || "(No text could be read from this file. If it is a scan, type the requirements into the instructions below.)"}
+              </pre>
+            </div>
+            <div className="flex gap-3">
+              {!upload.confirmed ? (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="confirm" />
+                  <Button type="submit">Use this text</Button>
+                </Form>
+              ) : null}
+              <Form method="post">
+                <input type="hidden" name="intent" value="remove" />
+                <Button type="submit" variant="secondary">
+                  Remove the file
+                </Button>
+              </Form>
+            </div>
+          </div>
+        ) : null}
+        <Form method="post" encType="multipart/form-data" className="mt-4 flex flex-wrap items-end gap-3">
+          <div className="flex-1">
+            <label htmlFor="file" className="block text-sm font-medium">
+              {upload ? "Replace with another file" : "Upload a file"}
+            </label>
+            <input id="file" name="file" type="file" accept=".pdf,.docx,.txt" className="mt-1 block w-full text-sm" aria-describedby="file-error" />
+          </div>
+          <Button type="submit" variant="secondary" disabled={navigation.state !== "idle"}>
+            Upload
+          </Button>
+        </Form>
+        <FieldErrors id="file-error" errors={actionData?.fileError ? [actionData.fileError] : undefined} />
+      </section>
+
+      <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">
+        <input type="hidden" name="intent" value="continue" />
+        <Field id={fields.instructions.id} label="Instructions (optional)" errors={fields.instructions.errors} hint="Required chapters, sources to use, your supervisor's wishes…">
+          <textarea {...getTextareaProps(fields.instructions)} rows={6} className={inputClass} />
+        </Field>
+        <div className="flex items-center gap-4">
+          <Button type="submit" disabled={navigation.state !== "idle"}>
+            Continue to review
+          </Button>
+          <Link to={`/orders/${id}/details`} className="text-sm text-slate-600 underline">
+            Back
+          </Link>
+        </div>
+      </Form>
+    </div>
+  );
+}

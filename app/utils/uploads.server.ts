@@ -1,0 +1,314 @@
+import { createHash } from "node:crypto";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileTypeFromBuffer, type FileTypeResult } from "file-type";
+import mammoth from "mammoth";
+import { extractText, getDocumentProxy } from "unpdf";
+import yauzl from "yauzl";
+
+// Requirements files: a customer's PDF, DOCX or TXT is inspected here before anything is stored, and its text extracted.
+
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/** More text than this is cut: a requirements file is a brief, not the thesis itself. */
+export const MAX_EXTRACTED_CHARS = 100_000;
+const MAX_DOCX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024;
+const MAX_DOCX_COMPRESSION_RATIO = 100;
+// A real DOCX has a few dozen parts; thousands only make the central directory expensive to walk.
+const MAX_DOCX_ENTRIES = 5_000;
+const MAX_FILENAME_CHARS = 100;
+
+export type UploadKind = "pdf" | "docx" | "txt";
+
+export const ALLOWED_UPLOAD_TYPES: { extension: UploadKind; mimeType: string; label: string }[] = [
+  { extension: "pdf", mimeType: "application/pdf", label: "PDF" },
+  { extension: "docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", label: "DOCX" },
+  { extension: "txt", mimeType: "text/plain", label: "TXT" },
+];
+
+export type InspectedUpload = {
+  kind: UploadKind;
+  mimeType: string;
+  /** Sanitised: basename only, no control characters, at most 100 characters. */
+  filename: string;
+  sizeBytes: number;
+  sha256: string;
+  /** Normalised text; "" when a PDF or DOCX holds no text (e.g. a scan), which the customer is shown. */
+  text: string;
+  truncated: boolean;
+};
+
+/** A file we will not accept; `message` is a sentence for the customer and names the file. */
+export class UploadRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UploadRefusedError";
+  }
+}
+
+// Formats file-type recognises that are themselves plain text (e.g. notes that start with "<?xml"): fine in a .txt.
+const TEXT_FORMATS = new Set(["xml", "ics", "vcf", "vtt"]);
+
+const TYPES_SENTENCE = `Upload a ${listLabels(ALLOWED_UPLOAD_TYPES.map((t) => t.label))} file.`;
+
+/** Checks a requirements file and extracts its text; throws UploadRefusedError with a customer-readable reason. */
+export async function inspectUpload(filename: string, bytes: Uint8Array): Promise<InspectedUpload> {
+  const name = sanitiseFilename(filename);
+  const extension = extensionOf(name);
+  const refuse = (reason: string) => new UploadRefusedError(reason);
+
+  if (bytes.byteLength === 0) throw refuse(`${name} is empty, so there is nothing to read. ${TYPES_SENTENCE}`);
+  // Checked before the extension, whatever the file is called: a program is never a requirements file.
+  if (looksExecutable(bytes)) throw refuse(`${name} looks like a program, not a document, so it was refused.`);
+
+  const type = ALLOWED_UPLOAD_TYPES.find((t) => t.extension === extension);
+  if (!type) {
+    if (extension === "doc") throw refuse(`${name} is an old Word (.doc) file. Save it as DOCX in Word and upload it again.`);
+    throw refuse(`${name} is not a type we accept. ${TYPES_SENTENCE}`);
+  }
+  if (bytes.byteLength > MAX_UPLOAD_BYTES) {
+    throw refuse(`${name} is ${formatMegabytes(bytes.byteLength)}; the limit is ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
+  }
+
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const detected = await detectType(buffer);
+  let raw: string;
+  switch (type.extension) {
+    case "pdf":
+      if (detected?.ext !== "pdf") throw refuse(`${name} is not a real PDF file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
+      raw = await pdfText(name, bytes);
+      break;
+    case "docx":
+      // A DOCX is a ZIP; file-type names it "docx" only when it can tell from the first parts, so a plain ZIP is checked below.
+      if (detected && detected.ext !== "docx" && detected.ext !== "zip") {
+        throw refuse(`${name} is not a real DOCX file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
+      }
+      if (!startsWith(buffer, [0x50, 0x4b, 0x03, 0x04])) {
+        throw refuse(`${name} is not a real DOCX file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
+      }
+      await checkDocxArchive(name, buffer);
+      raw = await docxText(name, buffer);
+      break;
+    case "txt":
+      if (detected && !TEXT_FORMATS.has(detected.ext)) {
+        throw refuse(`${name} is not a plain text file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
+      }
+      raw = plainText(name, buffer);
+      break;
+  }
+
+  const { text, truncated } = normaliseText(raw);
+  // A text file is nothing but its text; a PDF or DOCX without text (a scan) is kept, and the customer sees it is empty.
+  if (type.extension === "txt" && !text) throw refuse(`${name} has no text in it. ${TYPES_SENTENCE}`);
+  return {
+    kind: type.extension,
+    mimeType: type.mimeType,
+    filename: name,
+    sizeBytes: bytes.byteLength,
+    sha256: createHash("sha256").update(buffer).digest("hex"),
+    text,
+    truncated,
+  };
+}
+
+/** Basename only, control and bidirectional-override characters removed, at most 100 characters (extension kept). */
+export function sanitiseFilename(filename: string): string {
+  const base = filename.split(/[/\\]/).pop() ?? "";
+  // Bidi overrides can make "cod.exe" display as "exe.doc"; control characters can forge lines in messages and logs.
+  const clean = base
+    .normalize("NFC")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
+    .trim();
+  if (!clean || clean === "." || clean === "..") return "Your file";
+  const chars = Array.from(clean);
+  if (chars.length <= MAX_FILENAME_CHARS) return clean;
+  const extension = /\.[a-z0-9]{1,10}$/i.exec(clean)?.[0] ?? "";
+  return chars.slice(0, MAX_FILENAME_CHARS - extension.length - 1).join("") + "…" + extension;
+}
+
+/** Lowercase extension without the dot, or "" when there is none. */
+function extensionOf(name: string): string {
+  return /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? "";
+}
+
+function looksExecutable(bytes: Uint8Array): boolean {
+  if (startsWith(bytes, [0x4d, 0x5a])) return true; // MZ: Windows/DOS executable
+  if (startsWith(bytes, [0x7f, 0x45, 0x4c, 0x46])) return true; // \x7fELF
+  // Scripts still run with a BOM or blank lines in front, so look past them.
+  const head = new TextDecoder("utf-8").decode(bytes.subarray(0, 1024)).replace(/^\ufeff/, "").trimStart();
+  return head.startsWith("#!") || head.slice(0, 5).toLowerCase() === "<?php";
+}
+
+function startsWith(bytes: Uint8Array, signature: number[]): boolean {
+  return bytes.byteLength >= signature.length && signature.every((b, i) => bytes[i] === b);
+}
+
+async function detectType(buffer: Buffer): Promise<FileTypeResult | undefined> {
+  try {
+    return await fileTypeFromBuffer(buffer);
+  } catch {
+    // file-type gives up on malformed or oversized containers; the checks per kind then refuse the file themselves.
+    return undefined;
+  }
+}
+
+/** What the file really is, in words, for "… is not a real PDF file (…)". */
+function describe(detected: FileTypeResult | undefined, buffer: Buffer): string {
+  if (detected?.ext === "zip") return "it is a ZIP archive";
+  if (detected?.ext === "cfb") return "it is an old-format or password-protected Office file";
+  // "an" before letters spoken with a vowel sound: an RTF, an MP3, an XLSX; a PNG, a DOCX.
+  if (detected) return `it is a${/^[aefhilmnorsx]/i.test(detected.ext) ? "n" : ""} ${detected.ext.toUpperCase()} file`;
+  return isPlainText(buffer) ? "its contents are plain text" : "its contents are not recognised";
+}
+
+function isPlainText(buffer: Buffer): boolean {
+  const sample = buffer.subarray(0, 64 * 1024);
+  try {
+    // stream: true, because the sample may end in the middle of a multi-byte character.
+    new TextDecoder("utf-8", { fatal: true }).decode(sample, { stream: true });
+  } catch {
+    return false;
+  }
+  return !sample.includes(0);
+}
+
+function formatMegabytes(size: number): string {
+  // Rounded up, so 10 MB and one byte reads 10.1 MB, never "10.0 MB; the limit is 10 MB".
+  return `${(Math.ceil((size / 1024 / 1024) * 10) / 10).toFixed(1)} MB`;
+}
+
+function listLabels(labels: string[]): string {
+  return labels.length < 2 ? labels.join("") : `${labels.slice(0, -1).join(", ")} or ${labels.at(-1)}`;
+}
+
+function plainText(name: string, buffer: Buffer): string {
+  if (buffer.includes(0)) throw new UploadRefusedError(`${name} contains binary data, not plain text. ${TYPES_SENTENCE}`);
+  try {
+    // ignoreBOM: false (the default) drops a leading UTF-8 BOM.
+    return new TextDecoder("utf-8", { fatal: true }).decode(buffer);
+  } catch {
+    throw new UploadRefusedError(`${name} is not UTF-8 text. Save it as UTF-8 text (or as a PDF or DOCX) and upload it again.`);
+  }
+}
+
+async function pdfText(name: string, bytes: Uint8Array): Promise<string> {
+  let pdf: Awaited<ReturnType<typeof getDocumentProxy>> | undefined;
+  try {
+    // A copy: pdf.js may transfer (detach) the buffer it is given. verbosity 0: damaged PDFs print no warnings.
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, isEvalSupported: false, useSystemFonts: false });
+    const { text } = await extractText(pdf, { mergePages: true });
+    return text;
+  } catch (error) {
+    if ((error as Error)?.name === "PasswordException") {
+      throw new UploadRefusedError(`${name} is protected by a password. Remove the password and upload it again.`);
+    }
+    throw new UploadRefusedError(`${name} could not be read as a PDF file (it may be damaged). ${TYPES_SENTENCE}`);
+  } finally {
+    await pdf?.destroy().catch(() => {});
+  }
+}
+
+async function docxText(name: string, buffer: Buffer): Promise<string> {
+  try {
+    const result = await mammoth.extractRawText({ buffer });
+    return result.value;
+  } catch {
+    throw new UploadRefusedError(`${name} could not be read as a Word document (it may be damaged). ${TYPES_SENTENCE}`);
+  }
+}
+
+/**
+ * Zip-bomb and structure checks from the central directory alone; only when those pass is each part inflated once,
+ * with yauzl checking it yields exactly the size the directory declared, so a directory that lies is caught too.
+ */
+async function checkDocxArchive(name: string, buffer: Buffer): Promise<void> {
+  const damaged = () => new UploadRefusedError(`${name} is not a valid DOCX file (the ZIP archive inside is damaged). ${TYPES_SENTENCE}`);
+  const bomb = (how: string) => new UploadRefusedError(`${name} is refused: it expands to more than ${how} (a "zip bomb").`);
+
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))),
+    );
+  } catch {
+    throw damaged();
+  }
+  try {
+    if (zip.entryCount > MAX_DOCX_ENTRIES) {
+      throw new UploadRefusedError(`${name} is refused: it holds ${zip.entryCount} parts, far more than a Word document has.`);
+    }
+    let entries: yauzl.Entry[];
+    try {
+      entries = await readEntries(zip);
+    } catch {
+      throw damaged();
+    }
+    let uncompressed = 0;
+    let compressed = 0;
+    for (const entry of entries) {
+      uncompressed += entry.uncompressedSize;
+      compressed += entry.compressedSize;
+    }
+    if (uncompressed > MAX_DOCX_UNCOMPRESSED_BYTES) throw bomb(`${MAX_DOCX_UNCOMPRESSED_BYTES / 1024 / 1024} MB`);
+    if (uncompressed > MAX_DOCX_COMPRESSION_RATIO * Math.max(compressed, 1)) throw bomb(`${MAX_DOCX_COMPRESSION_RATIO} times its size`);
+    if (!entries.some((e) => e.fileName === "word/document.xml")) {
+      throw new UploadRefusedError(`${name} is not a valid Word document (the document part, word/document.xml, is missing). ${TYPES_SENTENCE}`);
+    }
+    for (const entry of entries) {
+      if (entry.fileName.endsWith("/")) continue;
+      try {
+        await drainEntry(zip, entry);
+      } catch (error) {
+        if (/too many bytes/.test(String(error))) {
+          throw new UploadRefusedError(`${name} is refused: its parts expand beyond the sizes it declares (a "zip bomb").`);
+        }
+        throw damaged();
+      }
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+function readEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: yauzl.Entry[] = [];
+    zip.on("entry", (entry: yauzl.Entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.on("end", () => resolve(entries));
+    zip.on("error", reject);
+    zip.readEntry();
+  });
+}
+
+async function drainEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<void> {
+  const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+    zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))),
+  );
+  try {
+    await pipeline(stream, new Writable({ write: (_chunk, _encoding, done) => done() }));
+  } finally {
+    (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+  }
+}
+
+/** CRLF/CR → LF, control characters dropped, trailing spaces trimmed, 2+ blank lines → 1, capped at 100,000 characters. */
+export function normaliseText(raw: string): { text: string; truncated: boolean } {
+  let text = raw
+    .replace(/\r\n?/g, "\n")
+    .replace(/^\ufeff/, "")
+    // Postgres text cannot hold NUL, and other control characters (form feeds from PDFs) only get in the way.
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
+    .replace(/[ \t\u00a0]+$/gm, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+  const truncated = text.length > MAX_EXTRACTED_CHARS;
+  if (truncated) {
+    text = text.slice(0, MAX_EXTRACTED_CHARS);
+    // Never end on half of a surrogate pair.
+    if (/[\ud800-\udbff]$/.test(text)) text = text.slice(0, -1);
+    text = text.trimEnd();
+  }
+  return { text, truncated };
+}
