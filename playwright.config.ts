@@ -23,6 +23,9 @@ const app = (name: keyof typeof E2E.apps, extra: Record<string, string>) => {
       DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(pgPort),
       SECTION_CONCURRENCY: "3",
+      // Many sign-ins from 127.0.0.1 in one run; the limits themselves are tested in tests/integration/.
+      RATE_LIMIT_PER_MINUTE: "10000",
+      SIGNIN_LIMIT_PER_15_MINUTES: "1000",
       DATABASE_URL: "",
       SMTP_URL: "",
       ...extra,
@@ -63,7 +66,20 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: "ignore",
     },
-    app("openai", { OPENAI_API_KEY: "sk-e2e-fake", OPENAI_BASE_URL: `http://127.0.0.1:${E2E.fakeOpenAIPort}/v1`, AI_FALLBACK_CHAIN: "" }),
+    {
+      command: `node --import tsx tests/fakes/stripe.ts --port ${E2E.fakeStripePort} --webhook-url http://localhost:${E2E.apps.openai.port}/api/stripe/webhook --webhook-secret ${E2E.stripeWebhookSecret}`,
+      port: E2E.fakeStripePort,
+      reuseExistingServer: false,
+      stdout: "ignore",
+    },
+    app("openai", {
+      OPENAI_API_KEY: "sk-e2e-fake",
+      OPENAI_BASE_URL: `http://127.0.0.1:${E2E.fakeOpenAIPort}/v1`,
+      AI_FALLBACK_CHAIN: "",
+      STRIPE_SECRET_KEY: "sk_test_e2e_fake",
+      STRIPE_WEBHOOK_SECRET: E2E.stripeWebhookSecret,
+      STRIPE_API_URL: `http://127.0.0.1:${E2E.fakeStripePort}`,
+    }),
     app("offline", { OPENAI_API_KEY: "", AI_FALLBACK_CHAIN: "" }),
   ],
 });

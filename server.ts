@@ -7,11 +7,12 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { migrateToLatest } from "./db/migrate";
 import { openDatabase } from "./db/open";
-import { createDb, useDatabase } from "./app/utils/db.server";
+import { createDb, getDb, useDatabase } from "./app/utils/db.server";
+import { rateLimitMiddleware } from "./app/utils/rate-limit.server";
+import { cspNonceMiddleware, helmetWithCsp, originCheckMiddleware } from "./app/utils/security.server";
 import { startDocumentEventRelay } from "./app/utils/document-event-relay.server";
 import { EnvError, getEnv, loadDotEnvFile } from "./app/utils/env.server";
 import { detailedHealth } from "./app/utils/health.server";
@@ -69,18 +70,28 @@ async function main() {
 
   if (runWeb) {
     if (!existsSync(BUILD_PATH)) throw new Error("No web build found: run `npm run build` (npm start does it for you).");
-    // Remix inlines its hydration scripts, so the default CSP of helmet would block them; the rest of helmet applies.
-    app.use(helmet({ contentSecurityPolicy: false }));
+    // Security headers with a CSP whose inline scripts need this request's nonce (Remix renders it into them).
+    app.use(cspNonceMiddleware());
+    app.use(
+      helmetWithCsp({
+        // A redirect after a form POST is governed by form-action: Stripe Checkout (or the local stand-in) must be allowed.
+        extraFormActions: ["https://checkout.stripe.com", ...(env.STRIPE_API_URL ? [new URL(env.STRIPE_API_URL).origin] : [])],
+        upgradeInsecureRequests: env.isProduction && env.APP_URL.startsWith("https:"),
+      }),
+    );
     app.use(compression());
-    app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y" }));
+    app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y", fallthrough: false }));
     app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
+    // After static files (they are neither state-changing nor worth a database hit), before every page and action.
+    app.use(originCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/api/stripe/webhook"] }));
+    app.use(rateLimitMiddleware({ getDb, limitPerMinute: env.RATE_LIMIT_PER_MINUTE }));
     const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
     app.all(
       "*",
       createRequestHandler({
         build,
         mode: build.mode,
-        getLoadContext: (req) => ({ ip: req.ip ?? null, requestId: String(req.id) }),
+        getLoadContext: (req, res) => ({ ip: req.ip ?? null, requestId: String(req.id), cspNonce: res.locals.cspNonce }),
       }),
     );
     const io = attachSocketServer(httpServer);

@@ -14,6 +14,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import stylesheet from "./tailwind.css";
+import { useNonce } from "./utils/nonce-provider";
 import { getOptionalUser } from "./utils/session.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
@@ -31,6 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function Shell({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const user = data?.user ?? null;
+  const nonce = useNonce();
   return (
     <html lang="en" className="h-full">
       <head>
@@ -81,8 +83,8 @@ function Shell({ children }: { children: ReactNode }) {
         <footer className="border-t border-slate-200 py-4 text-center text-xs text-slate-500">
           TesiGo · real sources, checked sections, refunds when quality is not met
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -8,6 +8,9 @@ import { Field, inputClass } from "~/components/ui/field";
 import { getAuthenticator, readTotpCookie, requestOrigins, TOTP_STRATEGY } from "~/utils/auth.server";
 import { readFormData, requestOrigin, type AppLoadContext } from "~/utils/request.server";
 import { loginCodeSchema, loginEmailSchema } from "~/utils/schemas";
+import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { hitSignInLimit, rateLimitHeaders } from "~/utils/rate-limit.server";
 import { getOptionalUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · TesiGo" }];
@@ -30,6 +33,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (submission.status !== "success") {
       return Response.json({ form: formData.has("code") ? "code" : "email", result: submission.reply() }, { status: 400 });
     }
+  }
+  // At most SIGNIN_LIMIT_PER_15_MINUTES codes asked or tried per email and per address.
+  const email = formData.has("email") ? String(formData.get("email")).trim() : readTotpCookie(request.headers.get("Cookie")).email;
+  const limit = await hitSignInLimit(getDb(), email, (context as AppLoadContext).ip, getEnv().SIGNIN_LIMIT_PER_15_MINUTES);
+  if (!limit.allowed) {
+    const minutes = Math.max(1, Math.ceil(limit.retryAfterSeconds / 60));
+    return Response.json(
+      { form: "limit", limited: `Too many sign-in attempts. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.` },
+      { status: 429, headers: rateLimitHeaders(limit) },
+    );
   }
   const authRequest = formData.has("code") ? withNormalisedCode(request, String(formData.get("code"))) : request;
   requestOrigins.set(authRequest, requestOrigin(request, context as AppLoadContext));
@@ -55,14 +68,14 @@ export default function Login() {
 
   const [emailForm, emailFields] = useForm({
     id: "login-email",
-    lastResult: actionData?.form === "email" ? actionData.result : undefined,
+    lastResult: actionData?.form === "email" && "result" in actionData ? actionData.result : undefined,
     defaultValue: { email: email ?? "" },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: loginEmailSchema }),
     shouldValidate: "onBlur",
   });
   const [codeForm, codeFields] = useForm({
     id: "login-code",
-    lastResult: actionData?.form === "code" ? actionData.result : undefined,
+    lastResult: actionData?.form === "code" && "result" in actionData ? actionData.result : undefined,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: loginCodeSchema }),
     shouldValidate: "onBlur",
   });
@@ -71,6 +84,11 @@ export default function Login() {
     <div className="mx-auto max-w-md">
       <h1 className="text-2xl font-bold">Sign in to TesiGo</h1>
       <p className="mt-2 text-slate-600">No password: we email you a code and a sign-in link. New here? The same step creates your account.</p>
+      {actionData && "limited" in actionData ? (
+        <div role="alert" className="mt-6 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+          {actionData.limited}
+        </div>
+      ) : null}
       {error ? (
         <div role="alert" className="mt-6 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
           {error}

@@ -1,5 +1,5 @@
 /** What server.ts hands every loader and action besides the request. */
-export type AppLoadContext = { ip: string | null; requestId: string };
+export type AppLoadContext = { ip: string | null; requestId: string; cspNonce?: string };
 
 /** Client address and agent as stored with consents and sessions. */
 export function requestOrigin(request: Request, context?: Partial<AppLoadContext>): { ip: string | null; userAgent: string | null } {

@@ -21,7 +21,8 @@ test("another user's document is simply not found, in the page, the progress API
   const apiResponse = await strangerPage.request.get(`/api/documents/${documentId}/progress`);
   expect(apiResponse.status()).toBe(404);
   expect(await apiResponse.json()).toEqual({ error: "Document not found." });
-  expect((await strangerPage.request.post(`/orders/${documentId}/pay`)).status()).toBe(404);
+  const origin = new URL(strangerPage.url()).origin;
+  expect((await strangerPage.request.post(`/orders/${documentId}/review`, { form: { intent: "dev" }, headers: { origin } })).status()).toBe(404);
 
   // The socket.io room: a real socket.io client carrying each user's session cookie.
   const baseURL = testInfo.project.use.baseURL!;
@@ -97,8 +98,13 @@ test("unknown pages get a proper 404 page, and bad form posts a readable 400", a
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Back to the home page" })).toBeVisible();
 
-  const bad = await request.post("/login", { data: "{}", headers: { "content-type": "application/json" } });
+  const origin = new URL(page.url()).origin;
+  const bad = await request.post("/login", { data: "{}", headers: { "content-type": "application/json", origin } });
   expect(bad.status()).toBe(400);
+  // The same post from another site is refused before it reaches the app (CSRF).
+  const crossSite = await request.post("/login", { form: { email: "a@example.com" }, headers: { origin: "https://evil.example" } });
+  expect(crossSite.status()).toBe(403);
+  expect(await crossSite.text()).toContain("This form was sent from another site");
 });
 
 test("health endpoints answer for the deployer", async ({ request }) => {

@@ -78,7 +78,7 @@ export async function fillOrderWizard(
   if (order.style) await page.getByLabel("Citation style").selectOption({ label: order.style });
   if (order.express) await page.getByLabel(/Express delivery/).check();
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByRole("heading", { name: "Requirements" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Requirements", exact: true })).toBeVisible();
   if (order.instructions) await page.getByLabel("Instructions (optional)").fill(order.instructions);
   await page.getByRole("button", { name: "Continue to review" }).click();
   await expect(page.getByRole("heading", { name: "Review and pay" })).toBeVisible();

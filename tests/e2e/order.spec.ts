@@ -35,7 +35,7 @@ test("a newcomer signs up by magic link, orders, pays in dev mode, watches it be
   await page.getByLabel("Pages").fill("5");
   await expect(page.getByTestId("price")).toHaveText("€25.00");
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByRole("heading", { name: "Requirements" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Requirements", exact: true })).toBeVisible();
   await page.reload();
   await page.getByRole("link", { name: "2. Details" }).click();
   await expect(page.getByLabel("Pages")).toHaveValue("5");
