@@ -54,7 +54,7 @@ async function main() {
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", trustProxySetting(env.TRUST_PROXY));
   const httpServer = createServer(app);
   app.use(
     pinoHttp({
@@ -134,6 +134,12 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+// "true"/"false", a hop count ("1"), or addresses/subnets ("loopback, 10.0.0.0/8") as Express understands them.
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === "true" || value === "false") return value === "true";
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function listen(server: HttpServer, port: number, host: string) {

@@ -10,6 +10,7 @@ import { planDocument } from "./pipeline/plan";
 import { writeSection } from "./pipeline/write-section";
 import { refundPayment } from "./jobs/refund-payment";
 import { sendEmailJob } from "./jobs/send-email";
+import { pruneRateLimits } from "../app/utils/rate-limit.server";
 import { QUEUES, deadLetterQueue, type QueueName } from "./queues";
 
 const POLL_SECONDS = 0.5;
@@ -40,6 +41,11 @@ export async function startWorker(boss: PgBoss, ctx: PipelineContext): Promise<v
   await handle(QUEUES.assembleDocument, assembleDocument, 2);
   await handle(QUEUES.refundPayment, refundPayment, 1);
   await handle(QUEUES.sendEmail, sendEmailJob, 2);
+  await handle(QUEUES.maintenance, async (c) => {
+    const pruned = await pruneRateLimits(c.db);
+    c.log.info({ pruned }, "hourly maintenance done");
+  });
+  await boss.schedule(QUEUES.maintenance, "17 * * * *");
   for (const name of Object.values(QUEUES) as QueueName[]) {
     await boss.work<{ documentId?: string }>(deadLetterQueue(name), { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
       if (job.data?.documentId) await failDocumentFromDeadLetter(ctx, job.data.documentId, name);

@@ -5,6 +5,8 @@ export const QUEUES = {
   assembleDocument: "document.assemble",
   refundPayment: "payment.refund",
   sendEmail: "email.send",
+  /** Hourly housekeeping (old rate-limit windows). */
+  maintenance: "maintenance.hourly",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -31,6 +33,7 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
   // Money: retried for about an hour (Stripe outages), never twice thanks to the idempotency key.
   [QUEUES.refundPayment]: { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   [QUEUES.sendEmail]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
+  [QUEUES.maintenance]: { retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 300 },
 };
 
 export function deadLetterQueue(name: QueueName): string {

@@ -5,7 +5,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Button } from "~/components/ui/button";
-import { Field, inputClass } from "~/components/ui/field";
+import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { deleteAccount } from "~/models/account.server";
 import { getDb } from "~/utils/db.server";
 import { readFormData, requestOrigin, type AppLoadContext } from "~/utils/request.server";
@@ -37,6 +37,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: confirmDeletionSchema(user.email) });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
+  // A paid order still being written would be written into an anonymised account: wait for it to finish.
+  const inProgress = await getDb()
+    .selectFrom("documents")
+    .select("topic")
+    .where("user_id", "=", user.id)
+    .where("status", "in", ["queued", "generating"])
+    .executeTakeFirst();
+  if (inProgress) {
+    return Response.json(
+      submission.reply({
+        formErrors: [`Your order "${inProgress.topic}" is being written. You can delete your account as soon as it is finished.`],
+      }),
+      { status: 409 },
+    );
+  }
   await deleteAccount(getDb(), user.id, requestOrigin(request, context as AppLoadContext));
   return redirect("/?deleted=1", { headers: { "Set-Cookie": await destroySessionCookie(request) } });
 }
@@ -100,6 +115,7 @@ export default function DeleteAccount() {
             spellCheck={false}
           />
         </Field>
+        <FieldErrors id={form.errorId} errors={form.errors} />
         <Button type="submit" variant="danger" disabled={navigation.state === "submitting"}>
           {navigation.state === "submitting" ? "Deleting…" : "Delete my account permanently"}
         </Button>

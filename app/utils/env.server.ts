@@ -19,6 +19,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   APP_URL: optionalUrl,
+  /** Express "trust proxy": which proxies may set X-Forwarded-For (client addresses for rate limits and consents). */
+  TRUST_PROXY: z.string().min(1).default("loopback"),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")

@@ -85,6 +85,12 @@ test("sign out everywhere ends the sessions in other browsers", async ({ browser
   await phonePage.goto(magicLinkOf(await latestMail(dataDirOf(testInfo), email)));
   await expect(phonePage.getByRole("heading", { name: "My documents" })).toBeVisible(); // consent already given
 
+  // A cross-site form post carrying the session cookie (CSRF) is refused, and changes nothing.
+  const forged = await laptopPage.request.post("/logout", { form: { everywhere: "true" }, headers: { origin: "https://evil.example" } });
+  expect(forged.status()).toBe(403);
+  await phonePage.reload();
+  await expect(phonePage.getByRole("heading", { name: "My documents" })).toBeVisible();
+
   await laptopPage.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(laptopPage.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
   await phonePage.reload();

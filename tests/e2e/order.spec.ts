@@ -2,6 +2,11 @@ import { expect, test } from "@playwright/test";
 import { acceptEssentialConsent, dataDirOf, latestMail, magicLinkOf, requestCode, uniqueEmail } from "./helpers";
 
 test("a newcomer signs up by magic link, orders, pays in dev mode, watches it being written live and reads it", async ({ page }, testInfo) => {
+  // The Content-Security-Policy must not block anything the app itself does.
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content.Security.Policy|Refused to/i.test(message.text())) violations.push(message.text());
+  });
   await page.goto("/");
   await page.getByRole("link", { name: "Sign in to order" }).click();
 
@@ -81,6 +86,8 @@ test("a newcomer signs up by magic link, orders, pays in dev mode, watches it be
   expect(percents.at(-1)).toBe(100);
   expect(percents.some((p) => p > 0 && p < 100)).toBe(true);
   expect(percents).toEqual([...percents].sort((a, b) => a - b));
+
+  expect(violations).toEqual([]);
 
   // The list shows it too.
   await page.getByRole("link", { name: "← My documents" }).click();

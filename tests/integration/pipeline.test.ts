@@ -175,4 +175,19 @@ describe("the generation pipeline with the real openai SDK against the fake serv
     const row = await database.db.selectFrom("documents").select("status").where("id", "=", document.id).executeTakeFirstOrThrow();
     expect(row.status).toBe("awaiting_payment");
   });
+
+  it("gives the writer the customer's instructions and the confirmed text of the requirements file", async () => {
+    const user = await insertUser(database.db);
+    const document = await createDocument(database.db, user.id, { topic: "Coastal erosion management in the Baltic", pages: 5, language: "pl" });
+    await database.db
+      .updateTable("documents")
+      .set({ instructions: "Include a chapter on Poland.", requirements_text: "The essay must cite EU Directive 2007/60/EC." })
+      .where("id", "=", document.id)
+      .execute();
+    expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
+    await waitForStatus(document.id, ["completed"]);
+    const prompts = fake.requests.filter((r) => JSON.stringify(r.body).includes("Coastal erosion management")).map((r) => JSON.stringify(r.body));
+    expect(prompts).toHaveLength(5);
+    expect(prompts.every((p) => p.includes("Include a chapter on Poland.") && p.includes("EU Directive 2007/60/EC"))).toBe(true);
+  });
 });

@@ -31,15 +31,44 @@ export function wordBudgets(pages: number, language: string, count: number): num
   return budgets;
 }
 
-export function outlinePrompt(topic: string, language: string, count: number) {
+export type OrderBrief = {
+  topic: string;
+  language: string;
+  kind: string;
+  discipline: string | null;
+  citation_style: string;
+  instructions: string | null;
+  requirements_text: string | null;
+};
+
+// The customer's own constraints, quoted for the model; long requirements files are cut to keep the prompt sane.
+const MAX_REQUIREMENTS_CHARS = 6000;
+
+export function requirementsBlock(order: Pick<OrderBrief, "instructions" | "requirements_text">): string {
+  const parts: string[] = [];
+  if (order.instructions) parts.push(`Customer's instructions: """${order.instructions}"""`);
+  if (order.requirements_text) {
+    const text = order.requirements_text.slice(0, MAX_REQUIREMENTS_CHARS);
+    parts.push(`Requirements from the customer's file: """${text}"""`);
+  }
+  return parts.join("\n");
+}
+
+export function outlinePrompt(order: OrderBrief, count: number) {
   return {
     system:
       "You are an academic editor who plans long documents. Answer with one JSON object only: " +
       '{"sections":[{"heading":string,"brief":string,"keyPoints":[string]}]}.',
-    prompt:
-      `Plan a document on the topic "${topic}", written in the language with code "${language}". ` +
+    prompt: [
+      `Plan a ${order.kind.replaceAll("_", " ")} on the topic "${order.topic}"${order.discipline ? ` in ${order.discipline}` : ""}, ` +
+        `written in the language with code "${order.language}", citation style ${order.citation_style}.`,
       `Return exactly ${count} sections: the first is the introduction and the last the conclusion. ` +
-      "Each brief says in two sentences what the section must argue; give three to five key points per section.",
+        "Each brief says in two sentences what the section must argue; give three to five key points per section.",
+      requirementsBlock(order),
+      requirementsBlock(order) ? "Follow the customer's requirements (required chapters, focus, length) where they apply." : "",
+    ]
+      .filter(Boolean)
+      .join("\n"),
   };
 }
 

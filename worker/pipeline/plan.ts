@@ -46,7 +46,7 @@ export async function planDocument(ctx: PipelineContext, { documentId }: PlanDoc
 
   const count = sectionCount(document.pages);
   const completion = await router.complete({
-    ...outlinePrompt(document.topic, document.language, count),
+    ...outlinePrompt(document, count),
     json: true,
     intent: { kind: "outline", topic: document.topic, language: document.language, sectionCount: count },
   });

@@ -6,6 +6,7 @@ import { recordUsage } from "../llm/usage";
 import type { Completion } from "../llm/provider";
 import { lockDocument, refreshProgress } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
+import { requirementsBlock } from "./outline";
 
 export const MAX_ATTEMPTS = 3;
 /** A section under this share of its word budget is written again. */
@@ -73,6 +74,7 @@ export async function writeSection(ctx: PipelineContext, { documentId, sectionId
         "no headings, no lists, no preamble.",
       prompt: [
         `Document topic: "${document.topic}". Language code: ${document.language}.`,
+        requirementsBlock(document),
         `Outline: ${outline.map((s) => `${s.index + 1}. ${s.heading}`).join("; ")}.`,
         `Write section ${section.index + 1}, "${section.heading}": ${section.brief}`,
         keyPoints.length ? `Cover these key points: ${keyPoints.join("; ")}.` : "",
