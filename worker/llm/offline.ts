@@ -29,6 +29,7 @@ const OUTLINE_BODY = [
 export class OfflineWriter implements LlmProvider {
   readonly name = "offline";
   readonly model = "offline-demo-1";
+  readonly breakerKey = null;
 
   async complete(request: CompletionRequest): Promise<Completion> {
     const text = request.intent.kind === "outline" ? this.outline(request.intent) : this.section(request.intent);

@@ -10,6 +10,8 @@ export type CompletionRequest = {
   json?: boolean;
   maxTokens?: number;
   intent: CompletionIntent;
+  /** Aborts the call (the job's deadline); providers pass it to their SDK. */
+  signal?: AbortSignal;
 };
 
 export type Completion = {
@@ -24,6 +26,8 @@ export interface LlmProvider {
   /** e.g. "openai", "compat", "offline" */
   readonly name: string;
   readonly model: string;
+  /** One circuit breaker per provider (e.g. "openai", "anthropic", "compat:localhost:11434"); null = never breaks. */
+  readonly breakerKey: string | null;
   complete(request: CompletionRequest): Promise<Completion>;
 }
 

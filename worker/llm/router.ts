@@ -30,7 +30,7 @@ function providerFor(entry: string, env: Env): LlmProvider {
       const [model, baseURL] = splitOnce(rest, "@");
       if (!model || !baseURL) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" must look like compat:MODEL@BASE_URL`);
       // Local OpenAI-compatible servers (Ollama, vLLM) accept any key; hosted ones read OPENAI_COMPAT_API_KEY.
-      return new OpenAIProvider({ name: "compat", apiKey: env.OPENAI_COMPAT_API_KEY ?? "none", baseURL, model });
+      return new OpenAIProvider({ name: "compat", apiKey: env.OPENAI_COMPAT_API_KEY ?? "none", baseURL, model, breakerKey: `compat:${new URL(baseURL).host}` });
     }
     default:
       throw new Error(`AI_FALLBACK_CHAIN: unknown provider "${kind}" (use openai, compat or offline)`);
