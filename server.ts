@@ -46,11 +46,13 @@ async function main() {
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ migrations: applied }, "database migrated");
 
-  const boss = useBoss(createBoss(databaseUrl, { worker: runWorker }));
+  const boss = useBoss(createBoss(databaseUrl, { worker: runWorker, maintenanceSeconds: env.QUEUE_MAINTENANCE_SECONDS }));
   await boss.start();
-  await ensureQueues(boss);
+  await ensureQueues(boss, { expireSeconds: env.QUEUE_EXPIRE_SECONDS });
 
-  if (runWorker) await startWorker(boss, createPipelineContext(db, env));
+  const runner = runWorker
+    ? await startWorker(boss, createPipelineContext(db, env), { connectionString: databaseUrl, expireSeconds: env.QUEUE_EXPIRE_SECONDS })
+    : null;
 
   const app = express();
   app.disable("x-powered-by");
@@ -110,7 +112,8 @@ async function main() {
 
   await listen(httpServer, env.PORT, env.HOST);
   stops.unshift(["http", () => new Promise((resolve) => httpServer.close(() => resolve(undefined)))]);
-  stops.push(["queue", () => boss.stop({ graceful: true, timeout: 20_000, wait: true })]);
+  if (runner) stops.push(["worker", () => runner.stop(20_000)]);
+  stops.push(["queue", () => boss.stop({ graceful: true, timeout: 5_000, wait: true })]);
   stops.push(["database pool", () => db.destroy()]);
   if (embedded) stops.push(["embedded Postgres", () => embedded.stop()]);
 

@@ -28,7 +28,7 @@ export interface UsersTable {
   role: Generated<"customer" | "admin">;
   premium: Generated<boolean>;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
   deleted_at: Timestamp | null;
 }
 
@@ -85,7 +85,7 @@ export interface DocumentsTable {
   docx_key: string | null;
   pdf_key: string | null;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
   paid_at: Timestamp | null;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
@@ -158,7 +158,7 @@ export interface PaymentsTable {
   currency: string;
   status: Generated<"pending" | "succeeded" | "failed" | "expired" | "refunded" | "partially_refunded">;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface RefundsTable {
@@ -170,7 +170,7 @@ export interface RefundsTable {
   stripe_refund_id: string | null;
   status: Generated<"pending" | "succeeded" | "failed">;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface StripeEventsTable {
@@ -222,7 +222,7 @@ export interface ProviderBreakersTable {
   failure_times: Json<string[]>;
   half_open_successes: Generated<number>;
   opened_at: Timestamp | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface RateLimitsTable {
@@ -242,7 +242,7 @@ export interface GenerationRatesTable {
   kind: string;
   seconds_per_page: number;
   samples: Generated<number>;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface AuditLogTable {

@@ -10,4 +10,13 @@ export type PipelineContext = {
   sectionConcurrency: number;
   /** Share of passed sections at which a document is delivered (with warnings when below 1). */
   completionThreshold: number;
+  /** Summaries of at most this many neighbouring sections go into a section's prompt. */
+  maxContextSections?: number;
+  /** Tokens per UTC day (0 = no limit). */
+  dailyTokenLimit?: number;
+  dailyTokenLimitPerUser?: number;
 };
+
+/** The delivery a handler runs in (worker/runner.ts); tests call handlers without one. */
+export type DeliveryInfo = { isLastTry: boolean; signal?: AbortSignal };
+export const DIRECT_CALL: DeliveryInfo = { isLastTry: false };

@@ -1,58 +1,74 @@
+import { sql } from "kysely";
 import type PgBoss from "pg-boss";
 import type { Db } from "../app/utils/db.server";
 import type { Env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
 import { ensureQueues } from "../app/utils/queue.server";
+import { pruneRateLimits } from "../app/utils/rate-limit.server";
 import type { PipelineContext } from "./context";
+import { refundPayment } from "./jobs/refund-payment";
+import { sendEmailJob } from "./jobs/send-email";
 import { LlmRouter, buildProviderChain } from "./llm/router";
 import { assembleDocument, failDocumentFromDeadLetter } from "./pipeline/assemble";
 import { planDocument } from "./pipeline/plan";
+import { reviewDocument } from "./pipeline/review";
 import { writeSection } from "./pipeline/write-section";
-import { refundPayment } from "./jobs/refund-payment";
-import { sendEmailJob } from "./jobs/send-email";
-import { pruneRateLimits } from "../app/utils/rate-limit.server";
 import { QUEUES, deadLetterQueue, type QueueName } from "./queues";
+import { QueueRunner } from "./runner";
 
-const POLL_SECONDS = 0.5;
+export function parseConcurrency(value: string): number | Record<string, number> {
+  if (/^\d+$/.test(value)) return Number(value);
+  return Object.fromEntries(value.split(",").map((pair) => pair.split("=")).map(([k, v]) => [k, Number(v)]));
+}
 
 export function createPipelineContext(db: Db, env: Env): PipelineContext {
   return {
     db,
-    router: new LlmRouter(buildProviderChain(env)),
+    router: new LlmRouter(buildProviderChain(env), { db, concurrency: parseConcurrency(env.PROVIDER_CONCURRENCY) }),
     log: logger.child({ role: "worker" }),
     sectionConcurrency: env.SECTION_CONCURRENCY,
     completionThreshold: env.PARTIAL_COMPLETION_THRESHOLD,
+    maxContextSections: env.QUALITY_GATES_MAX_CONTEXT_SECTIONS,
+    dailyTokenLimit: env.DAILY_TOKEN_LIMIT,
+    dailyTokenLimitPerUser: env.DAILY_TOKEN_LIMIT_PER_USER,
   };
 }
 
-/** Registers every pipeline handler with pg-boss; pg-boss hands each job to exactly one worker. */
-export async function startWorker(boss: PgBoss, ctx: PipelineContext): Promise<void> {
-  await ensureQueues(boss);
-  const handle = <T>(name: QueueName, handler: (ctx: PipelineContext, data: T) => Promise<void>, copies = 1) =>
-    Promise.all(
-      Array.from({ length: copies }, () =>
-        boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS }, async ([job]) => {
-          await handler(ctx, job.data);
-        }),
-      ),
-    );
-  await handle(QUEUES.planDocument, planDocument, 2);
-  await handle(QUEUES.writeSection, writeSection, ctx.sectionConcurrency);
-  await handle(QUEUES.assembleDocument, assembleDocument, 2);
-  await handle(QUEUES.refundPayment, refundPayment, 1);
-  await handle(QUEUES.sendEmail, sendEmailJob, 2);
-  await handle(QUEUES.maintenance, async (c) => {
-    const pruned = await pruneRateLimits(c.db);
-    c.log.info({ pruned }, "hourly maintenance done");
+/** The error a dead job died of, from the failed original (pg-boss copies only the payload to the dead-letter queue). */
+async function lastError(db: Db, queue: string, data: unknown): Promise<string | null> {
+  const row = await sql<{ output: { message?: string } | null }>`
+    select output from pgboss.job where name = ${queue} and data = ${JSON.stringify(data)}::jsonb and state = 'failed'
+    order by completed_on desc nulls last limit 1`.execute(db);
+  return row.rows[0]?.output?.message ?? null;
+}
+
+/** Registers every handler with the runner; pg-boss hands each job to exactly one worker. Returns the runner to stop. */
+export async function startWorker(
+  boss: PgBoss,
+  ctx: PipelineContext,
+  options: { connectionString: string; expireSeconds?: number },
+): Promise<QueueRunner> {
+  await ensureQueues(boss, { expireSeconds: options.expireSeconds });
+  const runner = new QueueRunner(boss, options.connectionString, ctx.log);
+  runner.register(QUEUES.planDocument, (data: any, run) => planDocument(ctx, data, run), 2);
+  runner.register(QUEUES.writeSection, (data: any, run) => writeSection(ctx, data, run), ctx.sectionConcurrency);
+  runner.register(QUEUES.reviewDocument, (data: any) => reviewDocument(ctx, data), 2);
+  runner.register(QUEUES.assembleDocument, (data: any) => assembleDocument(ctx, data), 2);
+  runner.register(QUEUES.refundPayment, (data: any) => refundPayment(ctx, data), 2);
+  runner.register(QUEUES.sendEmail, (data: any) => sendEmailJob(ctx, data), 2);
+  runner.register(QUEUES.maintenance, async () => {
+    const pruned = await pruneRateLimits(ctx.db);
+    ctx.log.info({ pruned }, "hourly maintenance done");
   });
-  await boss.schedule(QUEUES.maintenance, "17 * * * *");
   for (const name of Object.values(QUEUES) as QueueName[]) {
-    await boss.work<{ documentId?: string }>(deadLetterQueue(name), { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
-      if (job.data?.documentId) await failDocumentFromDeadLetter(ctx, job.data.documentId, name);
+    runner.register(deadLetterQueue(name), async (data: { documentId?: string }) => {
+      const error = await lastError(ctx.db, name, data);
+      if (data?.documentId) await failDocumentFromDeadLetter(ctx, data.documentId, name, error);
+      else ctx.log.error({ queue: name, data, error }, "a job landed in the dead-letter queue");
     });
   }
-  ctx.log.info(
-    { writers: ctx.router.describe(), sectionConcurrency: ctx.sectionConcurrency },
-    "worker started",
-  );
+  await boss.schedule(QUEUES.maintenance, "17 * * * *");
+  await runner.start();
+  ctx.log.info({ writers: ctx.router.describe(), sectionConcurrency: ctx.sectionConcurrency }, "worker started");
+  return runner;
 }

@@ -37,6 +37,8 @@ export const STAGE_LABELS: Record<string, string> = {
   queued: "Waiting for a writer",
   planning: "Planning the outline",
   writing: "Writing sections",
+  reviewing: "Reviewing the whole document",
+  waiting_for_budget: "Waiting: today's writing capacity is used up; it resumes at midnight UTC",
   assembling: "Assembling the document",
   done: "Finished",
   failed: "Stopped",

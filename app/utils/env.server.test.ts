@@ -70,7 +70,7 @@ describe("parseEnv", () => {
     });
 
     it("refuses the offline writer unless explicitly allowed", () => {
-      expect(problemsOf({ NODE_ENV: "production", ...strong })[0]).toMatch(/^OPENAI_API_KEY \/ AI_FALLBACK_CHAIN: production needs a real LLM provider/);
+      expect(problemsOf({ NODE_ENV: "production", ...strong })[0]).toMatch(/^OPENAI_API_KEY \/ ANTHROPIC_API_KEY \/ AI_FALLBACK_CHAIN: production needs a real LLM provider/);
       expect(problemsOf({ ...production, AI_FALLBACK_CHAIN: "openai:gpt-4o-mini,offline" })[0]).toMatch(/^AI_FALLBACK_CHAIN: the offline writer is refused/);
       const demo = parseEnv({ NODE_ENV: "production", ...strong, ALLOW_OFFLINE_PROVIDERS: "true" });
       expect(demo.ALLOW_OFFLINE_PROVIDERS).toBe(true);

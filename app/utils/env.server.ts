@@ -7,6 +7,19 @@ const WEAK_WORDS = ["secret", "password", "test", "admin", "changeme"];
 const DEV_SESSION_SECRET = "dev-only-session-secret-do-not-use-in-production";
 const DEV_TOTP_SECRET = "0".repeat(63) + "1";
 
+function isPriceTable(value: string): boolean {
+  try {
+    const parsed = JSON.parse(value);
+    return (
+      typeof parsed === "object" &&
+      parsed !== null &&
+      Object.values(parsed).every((p) => Array.isArray(p) && p.length === 2 && p.every((n) => typeof n === "number" && n >= 0))
+    );
+  } catch {
+    return false;
+  }
+}
+
 const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
@@ -41,6 +54,28 @@ const schema = z.object({
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPENAI_COMPAT_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: optionalUrl,
+  ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
+  LLM_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(90),
+  /** Calls in flight per provider and process: "16", or per provider "openai=20,anthropic=8,default=16". */
+  PROVIDER_CONCURRENCY: z
+    .string()
+    .regex(/^(\d+|([a-z]+=\d+)(,[a-z]+=\d+)*)$/, 'must be a number or a list such as "openai=20,anthropic=8"')
+    .default("16"),
+  /** Tokens (in + out) per UTC day; 0 = no limit. */
+  DAILY_TOKEN_LIMIT: z.coerce.number().int().min(0).default(0),
+  DAILY_TOKEN_LIMIT_PER_USER: z.coerce.number().int().min(0).default(0),
+  /** Prices per million tokens as JSON, e.g. {"gpt-4o-mini":[0.15,0.6]}; merged over the built-in table. */
+  MODEL_PRICES: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || isPriceTable(v), 'must be JSON like {"model":[inputPerMillion,outputPerMillion]}'),
+  QUALITY_GATES_MAX_CONTEXT_SECTIONS: z.coerce.number().int().min(0).max(50).default(10),
+  /** Overrides every queue's job expiry (seconds); for tests of crash recovery. */
+  QUEUE_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).optional(),
+  /** How often pg-boss looks for expired jobs (seconds). */
+  QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
   AI_FALLBACK_CHAIN: z.string().min(1).optional(),
   ALLOW_OFFLINE_PROVIDERS: booleanFlag.optional(),
   ALLOW_DEV_PAYMENT: booleanFlag.optional(),
@@ -97,10 +132,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (raw.SESSION_SECRET && raw.TOTP_SECRET && raw.SESSION_SECRET.toLowerCase() === raw.TOTP_SECRET.toLowerCase()) {
       problems.push("SESSION_SECRET and TOTP_SECRET: each secret must be different");
     }
-    const hasProvider = Boolean(raw.OPENAI_API_KEY) || Boolean(raw.AI_FALLBACK_CHAIN && !/offline/.test(raw.AI_FALLBACK_CHAIN));
+    const hasProvider =
+      Boolean(raw.OPENAI_API_KEY) || Boolean(raw.ANTHROPIC_API_KEY) || Boolean(raw.AI_FALLBACK_CHAIN && !/offline/.test(raw.AI_FALLBACK_CHAIN));
     if (!hasProvider && raw.ALLOW_OFFLINE_PROVIDERS !== true) {
       problems.push(
-        "OPENAI_API_KEY / AI_FALLBACK_CHAIN: production needs a real LLM provider (or ALLOW_OFFLINE_PROVIDERS=true for a demo)",
+        "OPENAI_API_KEY / ANTHROPIC_API_KEY / AI_FALLBACK_CHAIN: production needs a real LLM provider (or ALLOW_OFFLINE_PROVIDERS=true for a demo)",
       );
     }
     if (raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET) {

@@ -1,28 +1,32 @@
 import PgBoss from "pg-boss";
-import { QUEUES, QUEUE_POLICIES, deadLetterQueue, type QueueName } from "../../worker/queues";
+import { sql } from "kysely";
+import { JOBS_CHANNEL, QUEUES, QUEUE_POLICIES, deadLetterQueue, type QueueName } from "../../worker/queues";
 import { queueDbAdapter, type DbOrTrx } from "./db.server";
 import { logger } from "./logger.server";
 import { provide, remember } from "./singleton.server";
 
 /** A pg-boss instance; only a worker supervises (maintenance, expiry) and runs schedules. */
-export function createBoss(connectionString: string, options: { worker: boolean }): PgBoss {
+export function createBoss(connectionString: string, options: { worker: boolean; maintenanceSeconds?: number }): PgBoss {
   const boss = new PgBoss({
     connectionString,
     max: options.worker ? 8 : 3,
     supervise: options.worker,
     schedule: options.worker,
     migrate: true,
+    // Expired jobs (their worker died) are found this often.
+    maintenanceIntervalSeconds: options.maintenanceSeconds ?? 15,
   });
   boss.on("error", (error) => logger.error({ err: error }, "queue error"));
   return boss;
 }
 
 /** Creates every queue and its dead-letter queue, and brings their policies up to date. Idempotent. */
-export async function ensureQueues(boss: PgBoss): Promise<void> {
+export async function ensureQueues(boss: PgBoss, options: { expireSeconds?: number } = {}): Promise<void> {
   for (const name of Object.values(QUEUES) as QueueName[]) {
     const dead = deadLetterQueue(name);
     await boss.createQueue(dead, { name: dead, retryLimit: 0, retentionMinutes: 60 * 24 * 14 });
-    const policy = { name, ...QUEUE_POLICIES[name], deadLetter: dead };
+    const expireInSeconds = options.expireSeconds ?? QUEUE_POLICIES[name].expireInSeconds;
+    const policy = { name, ...QUEUE_POLICIES[name], expireInSeconds, deadLetter: dead };
     await boss.createQueue(name, policy);
     await boss.updateQueue(name, policy);
   }
@@ -39,11 +43,14 @@ export function getBoss(): PgBoss {
 }
 
 /** Sends a job inside the caller's transaction: it exists exactly when the rows it concerns do. */
-export function sendJob<T extends object>(
+export async function sendJob<T extends object>(
   trx: DbOrTrx,
   name: QueueName,
   data: T,
-  options: { priority?: number; singletonKey?: string } = {},
+  options: { priority?: number; singletonKey?: string; startAfter?: Date } = {},
 ): Promise<string | null> {
-  return getBoss().send(name, data, { ...options, db: queueDbAdapter(trx) });
+  const id = await getBoss().send(name, data, { ...options, db: queueDbAdapter(trx) });
+  // Wakes every worker's runner when the transaction commits (worker/runner.ts), instead of waiting for a poll.
+  if (!options.startAfter) await sql`select pg_notify(${JOBS_CHANNEL}, ${name})`.execute(trx);
+  return id;
 }

@@ -1,21 +1,27 @@
 // A local stand-in for the OpenAI Chat Completions API, so tests drive the real `openai` SDK over HTTP.
 // It answers outline prompts with JSON and section prompts with text of the asked length; it can add latency,
-// inject HTTP errors and short answers, and keeps every request it received.
-import { createServer, type IncomingMessage, type Server } from "node:http";
+// inject HTTP errors, hanging requests, malformed bodies and short answers, and keeps every request it received.
+// The answering helpers are exported so the other LLM fakes (tests/fakes/anthropic.ts) answer the same way.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export type FakeRequest = { path: string; authorization: string | undefined; body: any };
-export type Fault = { status: number; message?: string; retryAfterSeconds?: number };
+/** An HTTP error; or a request that is never answered (the client times out); or a 200 whose body is not JSON. */
+export type Fault = HttpFault | { kind: "timeout" } | { kind: "malformed" };
+export type HttpFault = { status: number; message?: string; retryAfterSeconds?: number };
 
 export type FakeOpenAI = {
   url: string;
   requests: FakeRequest[];
-  /** The next `count` calls answer with this HTTP error. */
+  /** Date.now() at each request's arrival, in the order of `requests`. */
+  requestsAt: number[];
+  /** The next `count` calls answer with this fault. */
   failNext(fault: Fault, count?: number): void;
   /** The next `count` section answers are far too short. */
   shortAnswersNext(count: number): void;
   setLatency(ms: number): void;
+  /** Stops the server and ends every open connection, hanging ones included. */
   close(): Promise<void>;
 };
 
@@ -26,14 +32,17 @@ const WORDS =
 
 export async function startFakeOpenAI(options: { port?: number; latencyMs?: number } = {}): Promise<FakeOpenAI> {
   const requests: FakeRequest[] = [];
+  const requestsAt: number[] = [];
   const faults: Fault[] = [];
   let shortAnswers = 0;
   let latencyMs = options.latencyMs ?? 0;
 
   const server: Server = createServer(async (req, res) => {
+    const arrivedAt = Date.now();
     const body = await readJson(req);
     requests.push({ path: req.url ?? "", authorization: req.headers.authorization, body });
-    if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs));
+    requestsAt.push(arrivedAt);
+    if (latencyMs && !(await waitUnlessGone(res, latencyMs))) return;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(payload));
@@ -46,31 +55,21 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     }
     const fault = faults.shift();
     if (fault) {
-      return send(
-        fault.status,
-        { error: { message: fault.message ?? `Injected ${fault.status}`, type: "server_error" } },
-        fault.retryAfterSeconds != null ? { "retry-after": String(fault.retryAfterSeconds) } : {},
-      );
+      return answerFault(res, fault, '{"id": "chatcmpl-fake", "choices": [', (f) => ({
+        error: { message: f.message ?? `Injected ${f.status}`, type: f.status === 429 ? "rate_limit_exceeded" : "server_error" },
+      }));
     }
     const prompt: string = body.messages?.map((m: { content: string }) => m.content).join("\n") ?? "";
     let content: string;
     if (body.response_format?.type === "json_object") {
-      const count = Number(/exactly (\d+) sections/.exec(prompt)?.[1] ?? 4);
-      const topic = /topic "([^"]+)"/.exec(prompt)?.[1] ?? "the topic";
-      content = JSON.stringify({
-        sections: Array.from({ length: count }, (_, i) => ({
-          heading: i === 0 ? "Introduction" : i === count - 1 ? "Conclusion" : `Fake chapter ${i} on ${topic}`,
-          brief: `What part ${i + 1} argues about ${topic}.`,
-          keyPoints: [`point ${i + 1}a`, `point ${i + 1}b`, `point ${i + 1}c`],
-        })),
-      });
+      content = fakeOutline(prompt);
     } else {
-      const asked = Number(/about (\d+) words/.exec(prompt)?.[1] ?? 200);
-      const words = shortAnswers > 0 ? (shortAnswers--, Math.max(5, Math.floor(asked / 5))) : asked;
-      content = fakeProse(words);
+      const short = shortAnswers > 0;
+      if (short) shortAnswers--;
+      content = fakeSection(prompt, short);
     }
-    const promptTokens = Math.ceil(prompt.length / 4);
-    const completionTokens = Math.ceil(content.length / 4);
+    const promptTokens = fakeTokens(prompt);
+    const completionTokens = fakeTokens(content);
     send(200, {
       id: `chatcmpl-fake-${requests.length}`,
       object: "chat.completion",
@@ -86,6 +85,7 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    requestsAt,
     failNext: (fault, count = 1) => {
       for (let i = 0; i < count; i++) faults.push(fault);
     },
@@ -95,11 +95,56 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     setLatency: (ms) => {
       latencyMs = ms;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => closeServer(server),
   };
 }
 
-function fakeProse(words: number): string {
+/** Answers an injected fault; a "timeout" is left unanswered until the client gives up or the server closes. */
+export function answerFault(
+  res: ServerResponse,
+  fault: Fault,
+  malformedBody: string,
+  errorBody: (fault: HttpFault) => unknown,
+  extraHeaders: Record<string, string> = {},
+): void {
+  if ("kind" in fault) {
+    if (fault.kind === "timeout") return;
+    res.writeHead(200, { "content-type": "application/json", ...extraHeaders });
+    res.end(malformedBody);
+    return;
+  }
+  res.writeHead(fault.status, {
+    "content-type": "application/json",
+    ...extraHeaders,
+    ...(fault.retryAfterSeconds != null ? { "retry-after": String(fault.retryAfterSeconds) } : {}),
+  });
+  res.end(JSON.stringify(errorBody(fault)));
+}
+
+/** An outline of `exactly N sections` (default 4): first "Introduction", last "Conclusion". */
+export function fakeOutline(prompt: string): string {
+  const count = Number(/exactly (\d+) sections/.exec(prompt)?.[1] ?? 4);
+  const topic = /topic "([^"]+)"/.exec(prompt)?.[1] ?? "the topic";
+  return JSON.stringify({
+    sections: Array.from({ length: count }, (_, i) => ({
+      heading: i === 0 ? "Introduction" : i === count - 1 ? "Conclusion" : `Fake chapter ${i} on ${topic}`,
+      brief: `What part ${i + 1} argues about ${topic}.`,
+      keyPoints: [`point ${i + 1}a`, `point ${i + 1}b`, `point ${i + 1}c`],
+    })),
+  });
+}
+
+/** Prose of `about N words` (default 200), exactly N words by whitespace split; a short answer has a fifth of them. */
+export function fakeSection(prompt: string, short = false): string {
+  const asked = Number(/about (\d+) words/.exec(prompt)?.[1] ?? 200);
+  return fakeProse(short ? Math.max(5, Math.floor(asked / 5)) : asked);
+}
+
+export function fakeTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+export function fakeProse(words: number): string {
   const out: string[] = [];
   for (let i = 0; i < words; i++) {
     const word = WORDS[(i * 7 + Math.floor(i / 3)) % WORDS.length];
@@ -109,7 +154,7 @@ function fakeProse(words: number): string {
   return text.charAt(0).toUpperCase() + text.slice(1) + ".";
 }
 
-async function readJson(req: IncomingMessage): Promise<any> {
+export async function readJson(req: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   if (!chunks.length) return {};
@@ -120,13 +165,38 @@ async function readJson(req: IncomingMessage): Promise<any> {
   }
 }
 
+/** Waits `ms`; false (and no timer left behind) when the client hung up meanwhile, so its call changes nothing. */
+export function waitUnlessGone(res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off("close", onClose);
+      resolve(true);
+    }, ms);
+    res.once("close", onClose);
+  });
+}
+
+/** `server.close()` alone waits for hanging requests; ending every connection lets it finish at once. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** `--name value` from the command line, as a number. */
+export function numberArg(name: string): number | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : Number(process.argv[at + 1]);
+}
+
 // `tsx tests/fakes/openai.ts --port 4010 --latency 150` runs it on its own (Playwright starts it this way).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const arg = (name: string) => {
-    const at = process.argv.indexOf(`--${name}`);
-    return at === -1 ? undefined : Number(process.argv[at + 1]);
-  };
-  startFakeOpenAI({ port: arg("port") ?? 4010, latencyMs: arg("latency") ?? 0 }).then((fake) => {
+  startFakeOpenAI({ port: numberArg("port") ?? 4010, latencyMs: numberArg("latency") ?? 0 }).then((fake) => {
     console.log(`fake OpenAI listening at ${fake.url}`);
     process.on("SIGTERM", () => void fake.close().then(() => process.exit(0)));
   });

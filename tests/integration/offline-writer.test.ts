@@ -9,6 +9,7 @@ import { OfflineWriter } from "../../worker/llm/offline";
 import { LlmRouter } from "../../worker/llm/router";
 import { assembleDocument } from "../../worker/pipeline/assemble";
 import { planDocument } from "../../worker/pipeline/plan";
+import { reviewDocument } from "../../worker/pipeline/review";
 import { writeSection } from "../../worker/pipeline/write-section";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser, startTestBoss } from "../setup/fixtures";
@@ -52,8 +53,10 @@ it("runs the whole pipeline with the offline writer and marks the document as an
 
   for (const s of sections) await writeSection(ctx, { documentId: document.id, sectionId: s.id });
   snapshot = await getProgressSnapshot(database.db, document.id);
-  expect(snapshot).toMatchObject({ stage: "assembling", percent: 95 });
+  expect(snapshot).toMatchObject({ stage: "reviewing", percent: 95 });
 
+  await reviewDocument(ctx, { documentId: document.id });
+  expect(await getProgressSnapshot(database.db, document.id)).toMatchObject({ stage: "assembling", percent: 97 });
   await assembleDocument(ctx, { documentId: document.id });
   const finished = await database.db.selectFrom("documents").selectAll().where("id", "=", document.id).executeTakeFirstOrThrow();
   expect(finished).toMatchObject({ status: "completed", progress_percent: 100, offline_demo: true });

@@ -12,6 +12,7 @@ import { LlmRouter } from "../../worker/llm/router";
 import { planDocument } from "../../worker/pipeline/plan";
 import { writeSection } from "../../worker/pipeline/write-section";
 import { QUEUES } from "../../worker/queues";
+import type { QueueRunner } from "../../worker/runner";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { eventually, insertUser, listenToDocumentEvents, startTestBoss } from "../setup/fixtures";
@@ -20,6 +21,7 @@ let database: TestDatabase;
 let boss: PgBoss;
 let fake: FakeOpenAI;
 let ctx: PipelineContext;
+let runner: QueueRunner;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -33,10 +35,11 @@ beforeAll(async () => {
     sectionConcurrency: 3,
     completionThreshold: 0.85,
   };
-  await startWorker(boss, ctx);
+  runner = await startWorker(boss, ctx, { connectionString: database.url });
 });
 
 afterAll(async () => {
+  await runner?.stop(5000);
   await boss?.stop({ graceful: false, wait: true });
   await fake?.close();
   await database?.destroy();

@@ -1,39 +1,57 @@
+import type { Db } from "../../app/utils/db.server";
 import type { Env } from "../../app/utils/env.server";
 import { logger } from "../../app/utils/logger.server";
+import { AnthropicProvider } from "./anthropic";
+import { breakerAllows, recordBreakerFailure, recordBreakerSuccess } from "./breaker";
+import { classifyError } from "./errors";
 import { OfflineWriter } from "./offline";
 import { OpenAIProvider } from "./openai";
 import { AllProvidersFailedError, type Completion, type CompletionRequest, type LlmProvider } from "./provider";
 
 /**
- * Parses AI_FALLBACK_CHAIN, e.g. `openai:gpt-4o-mini,compat:llama3.1@http://localhost:11434/v1,offline`.
- * Without it: OpenAI when OPENAI_API_KEY is set, otherwise the offline writer (where allowed).
+ * Parses AI_FALLBACK_CHAIN, e.g. `openai:gpt-4o-mini,anthropic:claude-sonnet-4-5,compat:llama3.1@http://localhost:11434/v1`.
+ * Without it: OpenAI when OPENAI_API_KEY is set, then Anthropic when ANTHROPIC_API_KEY is set; otherwise the offline
+ * writer (where allowed).
  */
 export function buildProviderChain(env: Env): LlmProvider[] {
   const entries = env.AI_FALLBACK_CHAIN
     ? env.AI_FALLBACK_CHAIN.split(",").map((s) => s.trim()).filter(Boolean)
-    : env.OPENAI_API_KEY
-      ? [`openai:${env.OPENAI_MODEL}`]
-      : ["offline"];
+    : [
+        ...(env.OPENAI_API_KEY ? [`openai:${env.OPENAI_MODEL}`] : []),
+        ...(env.ANTHROPIC_API_KEY ? [`anthropic:${env.ANTHROPIC_MODEL}`] : []),
+      ];
+  if (entries.length === 0) entries.push("offline");
   return entries.map((entry) => providerFor(entry, env));
 }
 
 function providerFor(entry: string, env: Env): LlmProvider {
   const [kind, rest = ""] = splitOnce(entry, ":");
+  const timeoutMs = env.LLM_TIMEOUT_SECONDS * 1000;
   switch (kind) {
     case "offline":
       if (!env.ALLOW_OFFLINE_PROVIDERS) throw new Error("AI_FALLBACK_CHAIN: the offline writer is not allowed here");
       return new OfflineWriter();
     case "openai":
       if (!env.OPENAI_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs OPENAI_API_KEY`);
-      return new OpenAIProvider({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: rest || env.OPENAI_MODEL });
+      return new OpenAIProvider({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: rest || env.OPENAI_MODEL, timeoutMs });
+    case "anthropic":
+      if (!env.ANTHROPIC_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs ANTHROPIC_API_KEY`);
+      return new AnthropicProvider({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, model: rest || env.ANTHROPIC_MODEL, timeoutMs });
     case "compat": {
       const [model, baseURL] = splitOnce(rest, "@");
       if (!model || !baseURL) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" must look like compat:MODEL@BASE_URL`);
       // Local OpenAI-compatible servers (Ollama, vLLM) accept any key; hosted ones read OPENAI_COMPAT_API_KEY.
-      return new OpenAIProvider({ name: "compat", apiKey: env.OPENAI_COMPAT_API_KEY ?? "none", baseURL, model, breakerKey: `compat:${new URL(baseURL).host}` });
+      return new OpenAIProvider({
+        name: "compat",
+        apiKey: env.OPENAI_COMPAT_API_KEY ?? "none",
+        baseURL,
+        model,
+        timeoutMs,
+        breakerKey: `compat:${new URL(baseURL).host}`,
+      });
     }
     default:
-      throw new Error(`AI_FALLBACK_CHAIN: unknown provider "${kind}" (use openai, compat or offline)`);
+      throw new Error(`AI_FALLBACK_CHAIN: unknown provider "${kind}" (use openai, anthropic, compat or offline)`);
   }
 }
 
@@ -42,25 +60,120 @@ function splitOnce(value: string, separator: string): [string, string] {
   return at === -1 ? [value, ""] : [value.slice(0, at), value.slice(at + 1)];
 }
 
-/** Tries each writer in order; the first answer wins. (Retries and circuit breakers come with the engine issue.) */
+/** A counting semaphore: at most `limit` calls to one provider at a time from this process. */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    return () => {
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
+}
+
+export type RouterOptions = {
+  /** Where the breakers live; without it (unit tests of a single writer) no breaker is consulted. */
+  db?: Db;
+  /** Delays before the 2nd, 3rd and 4th try of one provider; each gets up to +25 % jitter. */
+  retryDelaysMs?: number[];
+  /** Calls in flight per provider in this process. */
+  concurrency?: number | Record<string, number>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => Date;
+};
+
+export const DEFAULT_RETRY_DELAYS_MS = [2000, 4000, 8000];
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * The one retry mechanism: each provider in chain order gets up to 4 tries (delays 2, 4, 8 s with jitter, or what
+ * Retry-After says) on 408/409/429/5xx, timeouts, connection errors and malformed bodies; other errors go straight to
+ * the next provider. A provider whose circuit breaker is open is skipped without a call.
+ */
 export class LlmRouter {
-  constructor(private readonly chain: LlmProvider[]) {
+  private readonly semaphores = new Map<string, Semaphore>();
+  private readonly retryDelaysMs: number[];
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly chain: LlmProvider[],
+    private readonly options: RouterOptions = {},
+  ) {
     if (chain.length === 0) throw new Error("The writer chain is empty");
+    this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.sleep = options.sleep ?? abortableSleep;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? (() => new Date());
   }
 
   describe(): string[] {
     return this.chain.map((p) => `${p.name}:${p.model}`);
   }
 
+  private semaphoreFor(provider: LlmProvider): Semaphore {
+    const key = provider.breakerKey ?? provider.name;
+    let semaphore = this.semaphores.get(key);
+    if (!semaphore) {
+      const c = this.options.concurrency;
+      const limit = typeof c === "number" ? c : (c?.[provider.name] ?? c?.default ?? 16);
+      semaphore = new Semaphore(limit);
+      this.semaphores.set(key, semaphore);
+    }
+    return semaphore;
+  }
+
   async complete(request: CompletionRequest): Promise<Completion> {
     const failures: { provider: string; error: string }[] = [];
+    const db = this.options.db;
     for (const provider of this.chain) {
+      const label = `${provider.name}:${provider.model}`;
+      const breaker = db ? provider.breakerKey : null;
+      if (breaker && !(await breakerAllows(db!, breaker, { now: this.now() }))) {
+        failures.push({ provider: label, error: "circuit open (skipped)" });
+        continue;
+      }
+      const release = await this.semaphoreFor(provider).acquire();
       try {
-        return await provider.complete(request);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        logger.warn({ provider: provider.name, model: provider.model, err: message }, "writer failed; trying the next");
-        failures.push({ provider: `${provider.name}:${provider.model}`, error: message });
+        for (let attempt = 0; ; attempt++) {
+          request.signal?.throwIfAborted();
+          try {
+            const completion = await provider.complete(request);
+            if (breaker) await recordBreakerSuccess(db!, breaker, { now: this.now() });
+            return completion;
+          } catch (error) {
+            if (request.signal?.aborted) throw request.signal.reason; // the job's deadline, not the provider's fault
+            const kind = classifyError(error);
+            failures.push({ provider: label, error: kind.reason });
+            logger.warn({ provider: label, attempt: attempt + 1, reason: kind.reason, retryable: kind.retryable }, "writer call failed");
+            const state = breaker ? await recordBreakerFailure(db!, breaker, { now: this.now() }) : "closed";
+            if (!kind.retryable || attempt >= this.retryDelaysMs.length || state === "open") break;
+            const base = kind.retryAfterMs ?? this.retryDelaysMs[attempt];
+            await this.sleep(Math.round(base * (1 + 0.25 * this.random())), request.signal);
+          }
+        }
+      } finally {
+        release();
       }
     }
     throw new AllProvidersFailedError(failures);

@@ -11,8 +11,19 @@ const PRICES_PER_MILLION: Record<string, [number, number]> = {
   "claude-haiku-4-5": [1, 5],
 };
 
+let configured: Record<string, [number, number]> | null = null;
+
+/** The built-in price table with MODEL_PRICES (JSON, validated at boot) merged over it. */
+export function priceTable(): Record<string, [number, number]> {
+  if (!configured) {
+    const extra = process.env.MODEL_PRICES ? (JSON.parse(process.env.MODEL_PRICES) as Record<string, [number, number]>) : {};
+    configured = { ...PRICES_PER_MILLION, ...extra };
+  }
+  return configured;
+}
+
 export function costMicrodollars(model: string, tokensIn: number, tokensOut: number): number {
-  const price = PRICES_PER_MILLION[model];
+  const price = priceTable()[model];
   if (!price) return 0;
   return Math.round(tokensIn * price[0] + tokensOut * price[1]);
 }
@@ -47,4 +58,41 @@ export async function recordUsage(
     })
     .where("id", "=", usage.documentId)
     .execute();
+}
+
+export type BudgetCheck = { allowed: true } | { allowed: false; reason: string; resumeAt: Date };
+
+/** Next midnight UTC: daily limits count tokens per UTC day. */
+export function nextUtcMidnight(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
+
+/**
+ * Whether a new LLM call fits today's token limits (0 = no limit): the global one and the one per customer.
+ * Work over a limit waits until midnight UTC with a clear status; it is never dropped.
+ */
+export async function checkDailyBudget(
+  db: DbOrTrx,
+  userId: string,
+  limits: { global: number; perUser: number },
+  now = new Date(),
+): Promise<BudgetCheck> {
+  if (!limits.global && !limits.perUser) return { allowed: true };
+  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const row = await db
+    .selectFrom("token_usage")
+    .select([
+      sql<string>`coalesce(sum(tokens_in + tokens_out), 0)`.as("total"),
+      sql<string>`coalesce(sum(tokens_in + tokens_out) filter (where user_id = ${userId}), 0)`.as("mine"),
+    ])
+    .where("created_at", ">=", dayStart)
+    .executeTakeFirstOrThrow();
+  const resumeAt = nextUtcMidnight(now);
+  if (limits.global && Number(row.total) >= limits.global) {
+    return { allowed: false, reason: "TesiGo's daily writing capacity is used up", resumeAt };
+  }
+  if (limits.perUser && Number(row.mine) >= limits.perUser) {
+    return { allowed: false, reason: "your daily writing allowance is used up", resumeAt };
+  }
+  return { allowed: true };
 }

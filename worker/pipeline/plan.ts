@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import { transitionDocument } from "../../app/models/documents.server";
 import { sendJob } from "../../app/utils/queue.server";
-import type { PipelineContext } from "../context";
+import { waitIfOverBudget } from "../budget";
+import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
 import { recordUsage } from "../llm/usage";
 import { lockDocument } from "../progress";
@@ -14,8 +15,9 @@ export function sectionPriority(premium: boolean, pages: number, index: number):
 }
 
 /** document.plan: outline → one `sections` row and one section.write job per section, in one transaction. */
-export async function planDocument(ctx: PipelineContext, { documentId }: PlanDocumentJob): Promise<void> {
+export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
   const { db, router, log } = ctx;
+  const { documentId } = job;
   const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
   if (!document || !["queued", "generating"].includes(document.status)) {
     log.info({ documentId, status: document?.status }, "plan skipped: document is not waiting for generation");
@@ -44,11 +46,13 @@ export async function planDocument(ctx: PipelineContext, { documentId }: PlanDoc
   const existing = await db.selectFrom("sections").select("id").where("document_id", "=", documentId).limit(1).execute();
   if (existing.length > 0) return; // planned by an earlier delivery of this job; its section jobs were sent with it
 
+  if (!(await waitIfOverBudget(ctx, QUEUES.planDocument, job, document.user_id))) return;
   const count = sectionCount(document.pages);
   const completion = await router.complete({
     ...outlinePrompt(document, count),
     json: true,
     intent: { kind: "outline", topic: document.topic, language: document.language, sectionCount: count },
+    signal: delivery.signal,
   });
   const outline = parseOutline(completion.text, document.pages, document.language, count);
 

@@ -1,9 +1,11 @@
 import { sql } from "kysely";
+import type { DbOrTrx } from "../../app/utils/db.server";
 import { sendJob } from "../../app/utils/queue.server";
-import type { PipelineContext } from "../context";
+import { waitIfOverBudget } from "../budget";
+import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
+import { AllProvidersFailedError, type Completion } from "../llm/provider";
 import { recordUsage } from "../llm/usage";
-import type { Completion } from "../llm/provider";
 import { lockDocument, refreshProgress } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
 import { requirementsBlock } from "./outline";
@@ -11,7 +13,7 @@ import { requirementsBlock } from "./outline";
 export const MAX_ATTEMPTS = 3;
 /** A section under this share of its word budget is written again. */
 export const MIN_LENGTH_SHARE = 0.6;
-const NEIGHBOUR_SECTIONS = 10;
+const DEFAULT_CONTEXT_SECTIONS = 10;
 
 export function countWords(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
@@ -26,13 +28,36 @@ export function checkLength(text: string, targetWords: number): { passed: boolea
   return { passed: true, feedback: [] };
 }
 
-/** section.write: writes one section, up to MAX_ATTEMPTS; a passed section is never written again (checkpoint). */
-export async function writeSection(ctx: PipelineContext, { documentId, sectionId }: WriteSectionJob): Promise<void> {
+/** The neighbours whose summaries go into a section's prompt: the nearest ones, at most `limit`. */
+export function neighbourIndexes(index: number, total: number, limit: number): number[] {
+  const others = Array.from({ length: total }, (_, i) => i).filter((i) => i !== index);
+  return others.sort((a, b) => Math.abs(a - index) - Math.abs(b - index) || a - b).slice(0, limit).sort((a, b) => a - b);
+}
+
+/**
+ * section.write makes ONE attempt per delivery: a passed section is final (checkpoint); a rejected attempt is stored
+ * and the next attempt is enqueued in the same transaction, so one job is one LLM call and a crash loses at most it.
+ */
+export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
   const { db, router, log } = ctx;
+  const { documentId, sectionId } = job;
   const section = await db.selectFrom("sections").selectAll().where("id", "=", sectionId).executeTakeFirst();
   if (!section || section.status === "passed" || section.status === "failed") return;
   const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
   if (!document || document.status !== "generating") return;
+
+  const previous = await db
+    .selectFrom("section_attempts")
+    .select(["attempt", "feedback"])
+    .where("section_id", "=", sectionId)
+    .orderBy("attempt", "desc")
+    .execute();
+  const attempt = (previous[0]?.attempt ?? 0) + 1;
+  // A redelivered job whose attempt is already stored has nothing left to do (its successor was enqueued with it).
+  if (attempt > (job.attempt ?? 1) || attempt > MAX_ATTEMPTS) return;
+  const feedback = (previous[0]?.feedback as string[] | undefined) ?? [];
+
+  if (!(await waitIfOverBudget(ctx, QUEUES.writeSection, job, document.user_id))) return;
 
   await db.transaction().execute(async (trx) => {
     await lockDocument(trx, documentId);
@@ -42,33 +67,29 @@ export async function writeSection(ctx: PipelineContext, { documentId, sectionId
       .where("id", "=", sectionId)
       .where("status", "in", ["pending", "writing"])
       .execute();
+    await trx
+      .updateTable("documents")
+      .set({ progress_stage: "writing" })
+      .where("id", "=", documentId)
+      .where("progress_stage", "=", "waiting_for_budget")
+      .execute();
     await notifyDocumentEvent(trx, documentId, { type: "section", index: section.index, status: "writing", wordCount: null });
     await refreshProgress(trx, documentId, ctx.sectionConcurrency, section.index);
   });
 
   const outline = await db
     .selectFrom("sections")
-    .select(["index", "heading", "summary", "status"])
+    .select(["index", "heading", "summary"])
     .where("document_id", "=", documentId)
     .orderBy("index")
     .execute();
-  const neighbours = outline.filter(
-    (s) => s.index !== section.index && Math.abs(s.index - section.index) <= NEIGHBOUR_SECTIONS / 2 && s.summary,
-  );
-  // Attempts persisted by an earlier delivery count: a crash does not buy a section extra tries.
-  const previous = await db
-    .selectFrom("section_attempts")
-    .select(["attempt", "feedback"])
-    .where("section_id", "=", sectionId)
-    .orderBy("attempt", "desc")
-    .execute();
-  let attempt = previous[0]?.attempt ?? 0;
-  let feedback: string[] = (previous[0]?.feedback as string[] | undefined) ?? [];
+  const nearest = new Set(neighbourIndexes(section.index, outline.length, ctx.maxContextSections ?? DEFAULT_CONTEXT_SECTIONS));
+  const neighbours = outline.filter((s) => nearest.has(s.index) && s.summary);
+  const keyPoints = section.key_points as unknown as string[];
 
-  while (attempt < MAX_ATTEMPTS) {
-    attempt++;
-    const keyPoints = section.key_points as unknown as string[];
-    const completion = await router.complete({
+  let completion: Completion;
+  try {
+    completion = await router.complete({
       system:
         "You write one section of an academic document. Write continuous academic prose in the requested language; " +
         "no headings, no lists, no preamble.",
@@ -94,27 +115,49 @@ export async function writeSection(ctx: PipelineContext, { documentId, sectionId
         targetWords: section.target_words,
         attempt,
       },
+      signal: delivery.signal,
     });
-    const check = checkLength(completion.text, section.target_words);
-    feedback = check.feedback;
-    const last = check.passed || attempt >= MAX_ATTEMPTS;
-    await db.transaction().execute(async (trx) => {
-      await lockDocument(trx, documentId);
-      await saveAttempt(trx, { sectionId, documentId, userId: document.user_id, attempt, completion, ...check });
-      if (last) await finishSection(ctx, trx, { documentId, sectionId, index: section.index, completion, passed: check.passed });
-    });
-    if (last) {
-      log.info({ documentId, section: section.index, attempt, passed: check.passed }, "section written");
+  } catch (error) {
+    // Every writer failed on the last delivery: the section fails (the review decides about the document), rather
+    // than the whole order dying in the dead-letter queue.
+    if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
+      await db.transaction().execute(async (trx) => {
+        await lockDocument(trx, documentId);
+        await finishSection(ctx, trx, { documentId, sectionId, index: section.index, passed: false, text: "", provider: null, model: null });
+      });
+      log.error({ documentId, section: section.index, err: error.message }, "section failed: no writer could write it");
       return;
     }
-    log.info({ documentId, section: section.index, attempt, feedback }, "section rejected; writing it again");
+    throw error;
   }
+
+  const check = checkLength(completion.text, section.target_words);
+  const last = check.passed || attempt >= MAX_ATTEMPTS;
+  await db.transaction().execute(async (trx) => {
+    await lockDocument(trx, documentId);
+    const stored = await saveAttempt(trx, { sectionId, documentId, userId: document.user_id, attempt, completion, ...check });
+    if (!stored) return; // another delivery stored this attempt first; it also took the next step
+    if (last) {
+      await finishSection(ctx, trx, {
+        documentId,
+        sectionId,
+        index: section.index,
+        passed: check.passed,
+        text: completion.text.trim(),
+        provider: completion.provider,
+        model: completion.model,
+      });
+    } else {
+      await sendJob(trx, QUEUES.writeSection, { documentId, sectionId, attempt: attempt + 1 }, { singletonKey: `${sectionId}:${attempt + 1}` });
+    }
+  });
+  log.info({ documentId, section: section.index, attempt, passed: check.passed, final: last }, "section attempt done");
 }
 
 async function saveAttempt(
-  trx: Parameters<typeof recordUsage>[0],
+  trx: DbOrTrx,
   a: { sectionId: string; documentId: string; userId: string; attempt: number; completion: Completion; passed: boolean; feedback: string[] },
-) {
+): Promise<boolean> {
   const inserted = await trx
     .insertInto("section_attempts")
     .values({
@@ -132,33 +175,33 @@ async function saveAttempt(
     .onConflict((oc) => oc.columns(["section_id", "attempt"]).doNothing())
     .returning("id")
     .executeTakeFirst();
+  if (!inserted) return false;
   // Tokens are charged once per stored attempt, however often the job runs.
-  if (inserted) {
-    await recordUsage(trx, { documentId: a.documentId, sectionId: a.sectionId, userId: a.userId, purpose: "section", completion: a.completion });
-    await trx
-      .updateTable("sections")
-      .set({ attempts: a.attempt, tokens_in: sql`tokens_in + ${a.completion.tokensIn}`, tokens_out: sql`tokens_out + ${a.completion.tokensOut}` })
-      .where("id", "=", a.sectionId)
-      .execute();
-  }
+  await recordUsage(trx, { documentId: a.documentId, sectionId: a.sectionId, userId: a.userId, purpose: "section", completion: a.completion });
+  await trx
+    .updateTable("sections")
+    .set({ attempts: a.attempt, tokens_in: sql`tokens_in + ${a.completion.tokensIn}`, tokens_out: sql`tokens_out + ${a.completion.tokensOut}` })
+    .where("id", "=", a.sectionId)
+    .execute();
+  return true;
 }
 
+/** The section's final state; the section that finishes the document (checked under the document lock) sends review. */
 async function finishSection(
   ctx: PipelineContext,
-  trx: Parameters<typeof recordUsage>[0],
-  s: { documentId: string; sectionId: string; index: number; completion: Completion; passed: boolean },
+  trx: DbOrTrx,
+  s: { documentId: string; sectionId: string; index: number; passed: boolean; text: string; provider: string | null; model: string | null },
 ) {
-  const text = s.completion.text.trim();
-  const words = countWords(text);
+  const words = countWords(s.text);
   const updated = await trx
     .updateTable("sections")
     .set({
       status: s.passed ? "passed" : "failed",
-      content: text,
+      content: s.text || null,
       word_count: words,
-      summary: text.split(/(?<=[.!?])\s+/).slice(0, 2).join(" ").slice(0, 400),
-      provider: s.completion.provider,
-      model: s.completion.model,
+      summary: s.text ? s.text.split(/(?<=[.!?])\s+/).slice(0, 2).join(" ").slice(0, 400) : null,
+      provider: s.provider,
+      model: s.model,
       completed_at: sql`now()`,
     })
     .where("id", "=", s.sectionId)
@@ -170,12 +213,12 @@ async function finishSection(
   if (progress.remaining > 0) return;
   const handedOver = await trx
     .updateTable("documents")
-    .set({ progress_stage: "assembling", current_section: null, eta_seconds: 2 })
+    .set({ progress_stage: "reviewing", current_section: null, eta_seconds: 5 })
     .where("id", "=", s.documentId)
     .where("status", "=", "generating")
-    .where("progress_stage", "=", "writing")
+    .where("progress_stage", "in", ["writing", "waiting_for_budget"])
     .executeTakeFirst();
   if (Number(handedOver.numUpdatedRows) === 1) {
-    await sendJob(trx, QUEUES.assembleDocument, { documentId: s.documentId });
+    await sendJob(trx, QUEUES.reviewDocument, { documentId: s.documentId });
   }
 }

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../../app/utils/db.server";
+import {
+  DEFAULT_BREAKER_POLICY,
+  breakerAllows,
+  listBreakers,
+  recordBreakerFailure,
+  recordBreakerSuccess,
+} from "../../worker/llm/breaker";
+import { createTestDatabase, type TestDatabase } from "../setup/database";
+
+let database: TestDatabase;
+const T0 = new Date("2026-11-21T12:00:00.000Z");
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database?.destroy());
+
+async function row(provider: string) {
+  return database.db.selectFrom("provider_breakers").selectAll().where("provider", "=", provider).executeTakeFirstOrThrow();
+}
+
+/** Opens `provider` with five failures at T0 + 0..4 s; returns when it opened. */
+async function openBreaker(provider: string) {
+  for (let i = 0; i < 5; i++) await recordBreakerFailure(database.db, provider, { now: at(i) });
+  expect((await row(provider)).state).toBe("open");
+  return at(4);
+}
+
+describe("provider circuit breaker", () => {
+  it("has the documented default policy", () => {
+    expect(DEFAULT_BREAKER_POLICY).toEqual({ failureThreshold: 5, windowSeconds: 60, openSeconds: 60, halfOpenSuccesses: 2 });
+  });
+
+  it("a provider never seen is closed and allowed; a success does not create a row", async () => {
+    expect(await breakerAllows(database.db, "never-seen", { now: T0 })).toBe(true);
+    expect(await recordBreakerSuccess(database.db, "never-seen", { now: T0 })).toBe("closed");
+    expect(await database.db.selectFrom("provider_breakers").select("provider").where("provider", "=", "never-seen").execute()).toEqual([]);
+  });
+
+  it("4 failures keep it closed; the 5th within 60 s opens it", async () => {
+    for (let i = 0; i < 4; i++) {
+      expect(await recordBreakerFailure(database.db, "five", { now: at(i * 10) })).toBe("closed");
+    }
+    expect(await breakerAllows(database.db, "five", { now: at(35) })).toBe(true);
+    expect(await recordBreakerFailure(database.db, "five", { now: at(59) })).toBe("open");
+    const r = await row("five");
+    expect(r.state).toBe("open");
+    expect(r.opened_at).toEqual(at(59));
+    expect(r.failure_times).toHaveLength(5);
+  });
+
+  it("a success while closed does not erase recent failures", async () => {
+    for (let i = 0; i < 4; i++) await recordBreakerFailure(database.db, "success-between", { now: at(i) });
+    expect(await recordBreakerSuccess(database.db, "success-between", { now: at(5) })).toBe("closed");
+    expect(await recordBreakerFailure(database.db, "success-between", { now: at(6) })).toBe("open");
+  });
+
+  it("failures spread over more than 60 s do not open it, and failure_times stays bounded", async () => {
+    // One failure every 15.5 s: at most four inside any 60 s window.
+    for (let i = 0; i < 12; i++) {
+      expect(await recordBreakerFailure(database.db, "spread", { now: at(i * 15.5) })).toBe("closed");
+    }
+    const r = await row("spread");
+    expect(r.state).toBe("closed");
+    expect(r.failure_times.length).toBeLessThanOrEqual(4);
+    expect(await breakerAllows(database.db, "spread", { now: at(200) })).toBe(true);
+  });
+
+  it("open refuses calls; after 60 s it is half-open and allowed; 2 successes close it", async () => {
+    const openedAt = await openBreaker("cycle");
+    expect(await breakerAllows(database.db, "cycle", { now: at(5) })).toBe(false);
+    expect(await breakerAllows(database.db, "cycle", { now: new Date(openedAt.getTime() + 59_999) })).toBe(false);
+    expect((await row("cycle")).state).toBe("open");
+
+    expect(await breakerAllows(database.db, "cycle", { now: at(64) })).toBe(true);
+    expect((await row("cycle")).state).toBe("half_open");
+    expect(await breakerAllows(database.db, "cycle", { now: at(65) })).toBe(true);
+
+    expect(await recordBreakerSuccess(database.db, "cycle", { now: at(66) })).toBe("half_open");
+    expect(await recordBreakerSuccess(database.db, "cycle", { now: at(67) })).toBe("closed");
+    const r = await row("cycle");
+    expect(r).toMatchObject({ state: "closed", half_open_successes: 0, opened_at: null, failure_times: [] });
+    expect(await breakerAllows(database.db, "cycle", { now: at(68) })).toBe(true);
+  });
+
+  it("a failure while half-open opens it again with a new opened_at", async () => {
+    await openBreaker("relapse");
+    expect(await breakerAllows(database.db, "relapse", { now: at(70) })).toBe(true);
+    expect(await recordBreakerSuccess(database.db, "relapse", { now: at(71) })).toBe("half_open");
+    expect(await recordBreakerFailure(database.db, "relapse", { now: at(72) })).toBe("open");
+    const r = await row("relapse");
+    expect(r.state).toBe("open");
+    expect(r.opened_at).toEqual(at(72));
+    expect(r.half_open_successes).toBe(0);
+    expect(await breakerAllows(database.db, "relapse", { now: at(100) })).toBe(false);
+    expect(await breakerAllows(database.db, "relapse", { now: at(132) })).toBe(true);
+  });
+
+  it("two processes racing to half-open agree", async () => {
+    await openBreaker("race-half-open");
+    const other = createDb(database.url, 2);
+    try {
+      const results = await Promise.all([
+        breakerAllows(database.db, "race-half-open", { now: at(70) }),
+        breakerAllows(other, "race-half-open", { now: at(70) }),
+      ]);
+      expect(results).toEqual([true, true]);
+      expect((await row("race-half-open")).state).toBe("half_open");
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it("works inside the caller's transaction", async () => {
+    await database.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 4; i++) await recordBreakerFailure(trx, "in-trx", { now: at(i) });
+      expect(await recordBreakerFailure(trx, "in-trx", { now: at(4) })).toBe("open");
+    });
+    expect((await row("in-trx")).state).toBe("open");
+  });
+
+  it("20 concurrent failures from separate connections: no lost updates, no errors, open", async () => {
+    const pool = createDb(database.url, 20);
+    try {
+      // Threshold 20: only if every one of the 20 appends survives does the last one open it.
+      const policy = { ...DEFAULT_BREAKER_POLICY, failureThreshold: 20 };
+      const counted = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => recordBreakerFailure(pool, "concurrent-20", { now: at(i / 100), policy })),
+      );
+      expect(counted.filter((s) => s === "open")).toHaveLength(1);
+      expect(counted.filter((s) => s === "closed")).toHaveLength(19);
+      const r20 = await row("concurrent-20");
+      expect(r20.state).toBe("open");
+      expect(r20.failure_times).toHaveLength(20);
+
+      // Default policy: the 5th to take the lock opens it, the rest find it open; the list stays at 5.
+      const states = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => recordBreakerFailure(pool, "concurrent", { now: at(i / 100) })),
+      );
+      expect(states.filter((s) => s === "closed")).toHaveLength(4);
+      expect(states.filter((s) => s === "open")).toHaveLength(16);
+      const r = await row("concurrent");
+      expect(r.state).toBe("open");
+      expect(r.failure_times).toHaveLength(5);
+      expect(await breakerAllows(pool, "concurrent", { now: at(1) })).toBe(false);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  it("two providers are independent, and listBreakers reports them", async () => {
+    await openBreaker("provider-a");
+    for (let i = 0; i < 2; i++) await recordBreakerFailure(database.db, "provider-b", { now: at(i) });
+    expect(await breakerAllows(database.db, "provider-a", { now: at(10) })).toBe(false);
+    expect(await breakerAllows(database.db, "provider-b", { now: at(10) })).toBe(true);
+
+    const list = await listBreakers(database.db, at(10));
+    expect(list.find((b) => b.provider === "provider-a")).toEqual({ provider: "provider-a", state: "open", recentFailures: 5, openedAt: at(4) });
+    expect(list.find((b) => b.provider === "provider-b")).toEqual({ provider: "provider-b", state: "closed", recentFailures: 2, openedAt: null });
+    expect(list.map((b) => b.provider)).toEqual([...list.map((b) => b.provider)].sort());
+
+    // Two minutes on, the failures are no longer recent.
+    const later = await listBreakers(database.db, at(130));
+    expect(later.find((b) => b.provider === "provider-b")?.recentFailures).toBe(0);
+  });
+});

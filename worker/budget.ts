@@ -1,0 +1,43 @@
+import { sql } from "kysely";
+import { sendJob } from "../app/utils/queue.server";
+import type { PipelineContext } from "./context";
+import { notifyDocumentEvent } from "./events";
+import { checkDailyBudget } from "./llm/usage";
+import type { QueueName } from "./queues";
+
+/**
+ * Before an LLM call: when a daily token limit is reached, the job is put back to start at midnight UTC, and the
+ * document says why it waits. Returns true when the caller may go on.
+ */
+export async function waitIfOverBudget<T extends { documentId: string }>(
+  ctx: PipelineContext,
+  queue: QueueName,
+  job: T,
+  userId: string,
+): Promise<boolean> {
+  const check = await checkDailyBudget(ctx.db, userId, { global: ctx.dailyTokenLimit ?? 0, perUser: ctx.dailyTokenLimitPerUser ?? 0 });
+  if (check.allowed) return true;
+  await ctx.db.transaction().execute(async (trx) => {
+    await sendJob(trx, queue, job, { startAfter: check.resumeAt });
+    await trx
+      .updateTable("documents")
+      .set({ progress_stage: "waiting_for_budget", eta_seconds: null, updated_at: sql`now()` })
+      .where("id", "=", job.documentId)
+      .where("status", "in", ["queued", "generating"])
+      .execute();
+    const doc = await trx.selectFrom("documents").select(["status", "progress_percent", "current_section", "total_sections"]).where("id", "=", job.documentId).executeTakeFirst();
+    if (doc) {
+      await notifyDocumentEvent(trx, job.documentId, {
+        type: "progress",
+        percent: doc.progress_percent,
+        stage: "waiting_for_budget",
+        currentSection: doc.current_section,
+        totalSections: doc.total_sections,
+        etaSeconds: null,
+        status: doc.status,
+      });
+    }
+  });
+  ctx.log.info({ documentId: job.documentId, queue, reason: check.reason, resumeAt: check.resumeAt }, "daily token limit reached; job deferred");
+  return false;
+}

@@ -1,0 +1,147 @@
+import type { Transaction } from "kysely";
+import type { Database } from "../../db/schema";
+import type { DbOrTrx } from "../../app/utils/db.server";
+
+// A circuit breaker per LLM provider, kept in `provider_breakers` so every worker process sees the same state.
+// Time is the caller's JS clock passed to SQL as a parameter (never `now()`), so tests move time without sleeping.
+
+export type BreakerState = "closed" | "open" | "half_open";
+export type BreakerPolicy = { failureThreshold: number; windowSeconds: number; openSeconds: number; halfOpenSuccesses: number };
+export type BreakerOptions = { now?: Date; policy?: BreakerPolicy };
+
+/** closed → open after 5 failures within 60 s; open → half-open after 60 s; half-open → closed after 2 successes. */
+export const DEFAULT_BREAKER_POLICY: BreakerPolicy = Object.freeze({
+  failureThreshold: 5,
+  windowSeconds: 60,
+  openSeconds: 60,
+  halfOpenSuccesses: 2,
+});
+
+/** May we call this provider now? An open breaker whose time is up moves to half_open (one guarded UPDATE). */
+export async function breakerAllows(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<boolean> {
+  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
+  const row = await db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst();
+  if (!row || row.state !== "open") return true;
+  const reopensAt = addSeconds(row.opened_at ?? new Date(0), policy.openSeconds);
+  if (now < reopensAt) return false;
+
+  const cutoff = addSeconds(now, -policy.openSeconds);
+  const moved = await db
+    .updateTable("provider_breakers")
+    .set({ state: "half_open", half_open_successes: 0, updated_at: now })
+    .where("provider", "=", key)
+    .where("state", "=", "open")
+    .where((eb) => eb.or([eb("opened_at", "is", null), eb("opened_at", "<=", cutoff)]))
+    .executeTakeFirst();
+  if (moved.numUpdatedRows > 0n) return true;
+  // Another process got there first: it either moved it to half_open (allowed) or re-opened it (not allowed).
+  const current = await db.selectFrom("provider_breakers").select("state").where("provider", "=", key).executeTakeFirst();
+  return current?.state !== "open";
+}
+
+/** Records a failed call and returns the state it leaves the breaker in. */
+export async function recordBreakerFailure(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<BreakerState> {
+  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
+  return inTransaction(db, async (trx) => {
+    await trx.insertInto("provider_breakers").values({ provider: key, failure_times: "[]", updated_at: now }).onConflict((oc) => oc.column("provider").doNothing()).execute();
+    const row = await trx
+      .selectFrom("provider_breakers")
+      .select(["state", "failure_times", "opened_at"])
+      .where("provider", "=", key)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+
+    const failures = recentFailureTimes(row.failure_times, now, policy);
+    failures.push(now.getTime());
+    failures.sort((a, b) => a - b);
+    const kept = failures.slice(-policy.failureThreshold);
+
+    let state: BreakerState = row.state;
+    let openedAt = row.opened_at;
+    if (row.state === "half_open" || (row.state === "closed" && kept.length >= policy.failureThreshold)) {
+      state = "open";
+      openedAt = now;
+    }
+    await trx
+      .updateTable("provider_breakers")
+      .set({
+        state,
+        opened_at: openedAt,
+        half_open_successes: 0,
+        failure_times: JSON.stringify(kept.map((t) => new Date(t).toISOString())),
+        updated_at: now,
+      })
+      .where("provider", "=", key)
+      .execute();
+    return state;
+  });
+}
+
+/**
+ * Records a successful call and returns the state it leaves the breaker in. Only a half-open breaker changes (and
+ * needs the lock); a success while closed leaves recent failures alone, so nothing is written on the common path.
+ */
+export async function recordBreakerSuccess(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<BreakerState> {
+  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
+  const seen = await db.selectFrom("provider_breakers").select("state").where("provider", "=", key).executeTakeFirst();
+  if (!seen) return "closed";
+  if (seen.state !== "half_open") return seen.state;
+
+  return inTransaction(db, async (trx) => {
+    const row = await trx
+      .selectFrom("provider_breakers")
+      .select(["state", "half_open_successes"])
+      .where("provider", "=", key)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (row.state !== "half_open") return row.state;
+
+    const successes = row.half_open_successes + 1;
+    if (successes >= policy.halfOpenSuccesses) {
+      // Closing starts afresh: failures from before the breaker opened must not count towards the next opening.
+      await trx
+        .updateTable("provider_breakers")
+        .set({ state: "closed", half_open_successes: 0, failure_times: "[]", opened_at: null, updated_at: now })
+        .where("provider", "=", key)
+        .execute();
+      return "closed";
+    }
+    await trx
+      .updateTable("provider_breakers")
+      .set({ half_open_successes: successes, updated_at: now })
+      .where("provider", "=", key)
+      .execute();
+    return "half_open";
+  });
+}
+
+/** For the admin screens and /health/detailed: every breaker with its state, recent failure count and opened_at. */
+export async function listBreakers(
+  db: DbOrTrx,
+  now: Date = new Date(),
+  policy: BreakerPolicy = DEFAULT_BREAKER_POLICY,
+): Promise<{ provider: string; state: BreakerState; recentFailures: number; openedAt: Date | null }[]> {
+  const rows = await db.selectFrom("provider_breakers").select(["provider", "state", "failure_times", "opened_at"]).orderBy("provider").execute();
+  return rows.map((row) => ({
+    provider: row.provider,
+    state: row.state,
+    recentFailures: recentFailureTimes(row.failure_times, now, policy).length,
+    openedAt: row.opened_at,
+  }));
+}
+
+function recentFailureTimes(stored: unknown, now: Date, policy: BreakerPolicy): number[] {
+  const cutoff = now.getTime() - policy.windowSeconds * 1000;
+  const list = Array.isArray(stored) ? stored : [];
+  return list.map((t) => Date.parse(String(t))).filter((t) => Number.isFinite(t) && t >= cutoff);
+}
+
+function addSeconds(date: Date, seconds: number): Date {
+  return new Date(date.getTime() + seconds * 1000);
+}
+
+function inTransaction<T>(db: DbOrTrx, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  // Inside the caller's transaction the row lock lasts until they commit; otherwise we open (and end) our own.
+  if (db.isTransaction) return work(db as Transaction<Database>);
+  return db.transaction().execute(work);
+}

@@ -1,0 +1,155 @@
+import pg from "pg";
+import type PgBoss from "pg-boss";
+import type { Logger } from "pino";
+import { JOBS_CHANNEL } from "./queues";
+
+/** What a handler knows about the delivery it runs in. */
+export type JobRun = {
+  id: string;
+  /** pg-boss' retry count: 0 on the first delivery. */
+  retryCount: number;
+  /** No retry follows if this delivery fails. */
+  isLastTry: boolean;
+  /** Aborted shortly before the job's expiry, when pg-boss would hand it to another worker. */
+  signal: AbortSignal;
+};
+
+export type JobHandler<T> = (data: T, run: JobRun) => Promise<void>;
+
+/** A wake-up that is never lost: one that comes while nobody waits is kept for the next wait. */
+class Wakeup {
+  private pending = false;
+  private resolve: (() => void) | null = null;
+
+  wake(): void {
+    if (this.resolve) this.resolve();
+    else this.pending = true;
+  }
+
+  wait(timeoutMs: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.resolve = null;
+        resolve();
+      }
+      this.resolve = done;
+    });
+  }
+}
+
+type Registration = { name: string; handler: JobHandler<any>; concurrency: number; running: Set<Promise<void>>; wakeup: Wakeup };
+
+const IDLE_POLL_MS = 1500;
+// Stop a job this long before pg-boss expires it, so it is failed (and retried) by us rather than run twice.
+const EXPIRY_MARGIN_MS = 5000;
+
+/**
+ * Runs pg-boss jobs with a concurrency per queue. Instead of polling on a timer, it LISTENs on the jobs channel:
+ * `sendJob` NOTIFYs it in the transaction that enqueues, so a job is picked up milliseconds after its commit, by any
+ * worker process. Delayed jobs (retries, startAfter) are found by an idle poll.
+ */
+export class QueueRunner {
+  private readonly queues = new Map<string, Registration>();
+  private listener: pg.Client | null = null;
+  private stopped = false;
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly boss: PgBoss,
+    private readonly connectionString: string,
+    private readonly log: Logger,
+  ) {}
+
+  register<T>(name: string, handler: JobHandler<T>, concurrency = 1): void {
+    this.queues.set(name, { name, handler, concurrency, running: new Set(), wakeup: new Wakeup() });
+  }
+
+  async start(): Promise<void> {
+    await this.listen();
+    for (const queue of this.queues.values()) this.loops.push(this.loop(queue));
+  }
+
+  /** Stops fetching and waits for running jobs (pg-boss retries whatever does not finish in time). */
+  async stop(timeoutMs = 20_000): Promise<void> {
+    this.stopped = true;
+    for (const queue of this.queues.values()) queue.wakeup.wake();
+    const running = [...this.queues.values()].flatMap((q) => [...q.running]);
+    await Promise.race([Promise.allSettled(running), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await Promise.allSettled(this.loops);
+    await this.listener?.end().catch(() => {});
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString });
+    client.on("notification", (message) => {
+      const queue = message.payload ? this.queues.get(message.payload) : undefined;
+      queue?.wakeup.wake();
+    });
+    client.on("error", (error) => this.log.warn({ err: error }, "job listener lost its connection; polling until it is back"));
+    client.on("end", () => {
+      this.listener = null;
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => {}), 2000).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${JOBS_CHANNEL}`);
+    this.listener = client;
+    // Anything sent while we were not listening is found right away.
+    for (const queue of this.queues.values()) queue.wakeup.wake();
+  }
+
+  private async loop(queue: Registration): Promise<void> {
+    while (!this.stopped) {
+      const free = queue.concurrency - queue.running.size;
+      let fetched = 0;
+      if (free > 0) {
+        try {
+          const jobs = await this.boss.fetch<any>(queue.name, { batchSize: free, includeMetadata: true });
+          fetched = jobs.length;
+          for (const job of jobs) this.run(queue, job);
+        } catch (error) {
+          this.log.warn({ err: error, queue: queue.name }, "could not fetch jobs");
+        }
+      }
+      if (fetched > 0 && fetched === free) continue;
+      await queue.wakeup.wait(IDLE_POLL_MS);
+    }
+  }
+
+  private run(queue: Registration, job: PgBoss.JobWithMetadata<any>): void {
+    const controller = new AbortController();
+    const budgetMs = Math.max(1000, Number(job.expireInSeconds ?? 900) * 1000 - EXPIRY_MARGIN_MS);
+    const timer = setTimeout(() => controller.abort(new Error(`The job ran out of time (${Math.round(budgetMs / 1000)} s)`)), budgetMs);
+    const run: JobRun = {
+      id: job.id,
+      retryCount: job.retryCount ?? 0,
+      isLastTry: (job.retryCount ?? 0) >= (job.retryLimit ?? 0),
+      signal: controller.signal,
+    };
+    const task = (async () => {
+      try {
+        await queue.handler(job.data, run);
+        await this.boss.complete(queue.name, job.id);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.log.warn({ queue: queue.name, jobId: job.id, retryCount: run.retryCount, err: message }, "job failed");
+        await this.boss
+          .fail(queue.name, job.id, { message, name: error instanceof Error ? error.name : "Error" })
+          .catch((e) => this.log.error({ err: e, jobId: job.id }, "could not mark the job failed; it will expire and be retried"));
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    queue.running.add(task);
+    void task.finally(() => {
+      queue.running.delete(task);
+      queue.wakeup.wake();
+    });
+  }
+}
