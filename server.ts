@@ -42,7 +42,8 @@ async function main() {
 
   const { url: databaseUrl, embedded } = await openDatabase(env, (m) => logger.info(m));
 
-  const db = useDatabase(createDb(databaseUrl));
+  // A worker's parallel sections each need a connection at their start and end; the web side needs a few more.
+  const db = useDatabase(createDb(databaseUrl, (runWorker ? env.SECTION_CONCURRENCY + 6 : 0) + (runWeb ? 10 : 0)));
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ migrations: applied }, "database migrated");
 

@@ -54,3 +54,13 @@ export async function sendJob<T extends object>(
   if (!options.startAfter) await sql`select pg_notify(${JOBS_CHANNEL}, ${name})`.execute(trx);
   return id;
 }
+
+/** Many jobs of one queue in one statement (and one wake-up), inside the caller's transaction. */
+export async function sendJobs<T extends object>(trx: DbOrTrx, name: QueueName, jobs: { data: T; priority?: number }[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await getBoss().insert(
+    jobs.map((job) => ({ name, data: job.data, priority: job.priority })),
+    { db: queueDbAdapter(trx) } as never,
+  );
+  await sql`select pg_notify(${JOBS_CHANNEL}, ${name})`.execute(trx);
+}

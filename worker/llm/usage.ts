@@ -28,13 +28,15 @@ export function costMicrodollars(model: string, tokensIn: number, tokensOut: num
   return Math.round(tokensIn * price[0] + tokensOut * price[1]);
 }
 
-/** Records one call's tokens and cost, and adds them to the document's totals, in the caller's transaction. */
+/**
+ * Records one call's tokens and cost in the caller's transaction. The document's totals are summed from these rows
+ * at review (refreshDocumentUsage), so parallel sections do not queue up on the document row for every call.
+ */
 export async function recordUsage(
   trx: DbOrTrx,
   usage: { documentId: string; sectionId?: string; userId: string; purpose: string; completion: Completion },
 ) {
   const { completion } = usage;
-  const cost = costMicrodollars(completion.model, completion.tokensIn, completion.tokensOut);
   await trx
     .insertInto("token_usage")
     .values({
@@ -46,18 +48,22 @@ export async function recordUsage(
       purpose: usage.purpose,
       tokens_in: completion.tokensIn,
       tokens_out: completion.tokensOut,
-      cost_microdollars: cost,
+      cost_microdollars: costMicrodollars(completion.model, completion.tokensIn, completion.tokensOut),
     })
     .execute();
-  await trx
-    .updateTable("documents")
-    .set({
-      tokens_in: sql`tokens_in + ${completion.tokensIn}`,
-      tokens_out: sql`tokens_out + ${completion.tokensOut}`,
-      cost_microdollars: sql`cost_microdollars + ${cost}`,
-    })
-    .where("id", "=", usage.documentId)
-    .execute();
+}
+
+/** The document's token and cost totals, from its token_usage rows. */
+export async function refreshDocumentUsage(trx: DbOrTrx, documentId: string) {
+  await sql`
+    update documents d set
+      tokens_in = u.tokens_in, tokens_out = u.tokens_out, cost_microdollars = u.cost
+    from (
+      select coalesce(sum(tokens_in), 0) as tokens_in, coalesce(sum(tokens_out), 0) as tokens_out,
+             coalesce(sum(cost_microdollars), 0) as cost
+      from token_usage where document_id = ${documentId}
+    ) u
+    where d.id = ${documentId}`.execute(trx);
 }
 
 export type BudgetCheck = { allowed: true } | { allowed: false; reason: string; resumeAt: Date };

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { transitionDocument } from "../../app/models/documents.server";
-import { sendJob } from "../../app/utils/queue.server";
+import { sendJobs } from "../../app/utils/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
@@ -88,10 +88,14 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
       .where("id", "=", documentId)
       .execute();
     const user = await trx.selectFrom("users").select("premium").where("id", "=", document.user_id).executeTakeFirst();
-    for (const section of sections) {
-      const priority = sectionPriority(Boolean(user?.premium), document.pages, section.index);
-      await sendJob(trx, QUEUES.writeSection, { documentId, sectionId: section.id }, { priority });
-    }
+    await sendJobs(
+      trx,
+      QUEUES.writeSection,
+      sections.map((section) => ({
+        data: { documentId, sectionId: section.id },
+        priority: sectionPriority(Boolean(user?.premium) || document.express, document.pages, section.index),
+      })),
+    );
     await notifyDocumentEvent(trx, documentId, {
       type: "progress",
       percent: 5,

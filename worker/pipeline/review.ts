@@ -5,6 +5,7 @@ import type { DocumentStatus } from "../../db/schema";
 import { sendJob } from "../../app/utils/queue.server";
 import type { PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
+import { refreshDocumentUsage } from "../llm/usage";
 import { lockDocument } from "../progress";
 import { QUEUES, type ReviewDocumentJob } from "../queues";
 
@@ -36,6 +37,7 @@ export async function reviewDocument(ctx: PipelineContext, { documentId }: Revie
 
   await db.transaction().execute(async (trx) => {
     await lockDocument(trx, documentId);
+    await refreshDocumentUsage(trx, documentId);
     if (status === "failed_quality") {
       const failed = await transitionDocument(trx, documentId, "generating", "failed_quality", {
         quality_warnings: JSON.stringify(warnings),

@@ -59,22 +59,18 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
 
   if (!(await waitIfOverBudget(ctx, QUEUES.writeSection, job, document.user_id))) return;
 
+  // Light on purpose: no document lock here, so sections start in parallel; the finishing step does the bookkeeping.
   await db.transaction().execute(async (trx) => {
-    await lockDocument(trx, documentId);
     await trx
       .updateTable("sections")
       .set({ status: "writing", started_at: sql`coalesce(started_at, now())` })
       .where("id", "=", sectionId)
       .where("status", "in", ["pending", "writing"])
       .execute();
-    await trx
-      .updateTable("documents")
-      .set({ progress_stage: "writing" })
-      .where("id", "=", documentId)
-      .where("progress_stage", "=", "waiting_for_budget")
-      .execute();
+    if (document.progress_stage === "waiting_for_budget") {
+      await trx.updateTable("documents").set({ progress_stage: "writing" }).where("id", "=", documentId).where("progress_stage", "=", "waiting_for_budget").execute();
+    }
     await notifyDocumentEvent(trx, documentId, { type: "section", index: section.index, status: "writing", wordCount: null });
-    await refreshProgress(trx, documentId, ctx.sectionConcurrency, section.index);
   });
 
   const outline = await db
@@ -122,7 +118,6 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     // than the whole order dying in the dead-letter queue.
     if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
       await db.transaction().execute(async (trx) => {
-        await lockDocument(trx, documentId);
         await finishSection(ctx, trx, { documentId, sectionId, index: section.index, passed: false, text: "", provider: null, model: null });
       });
       log.error({ documentId, section: section.index, err: error.message }, "section failed: no writer could write it");
@@ -134,7 +129,6 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const check = checkLength(completion.text, section.target_words);
   const last = check.passed || attempt >= MAX_ATTEMPTS;
   await db.transaction().execute(async (trx) => {
-    await lockDocument(trx, documentId);
     const stored = await saveAttempt(trx, { sectionId, documentId, userId: document.user_id, attempt, completion, ...check });
     if (!stored) return; // another delivery stored this attempt first; it also took the next step
     if (last) {
@@ -192,6 +186,8 @@ async function finishSection(
   trx: DbOrTrx,
   s: { documentId: string; sectionId: string; index: number; passed: boolean; text: string; provider: string | null; model: string | null },
 ) {
+  // Taken last and held briefly: two sections finishing at once must agree on which one was the last.
+  await lockDocument(trx, s.documentId);
   const words = countWords(s.text);
   const updated = await trx
     .updateTable("sections")

@@ -1,0 +1,122 @@
+// `npm run bench:pipeline -- --pages 100 --latency-ms 2000 --concurrency 25`
+// One order of N pages through a real worker process against the fake OpenAI server with a fixed latency per call.
+// Prints wall time, the ideal time (LLM rounds on the critical path × latency), efficiency, pages per minute as if
+// every call took 20 s, the worker's peak RSS and the tokens per delivered page; ends with one JSON line.
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { createDocument, payWithDevPayment } from "../../app/models/documents.server";
+import { createDb, useDatabase } from "../../app/utils/db.server";
+import { DOCUMENT_EVENTS_CHANNEL } from "../../app/utils/document-events";
+import { createBoss, ensureQueues, useBoss } from "../../app/utils/queue.server";
+import { startEmbeddedPostgres } from "../../db/embedded";
+import { migrateToLatest } from "../../db/migrate";
+import { startFakeOpenAI } from "../../tests/fakes/openai";
+import { freePort, spawnWorker, stopProcess } from "../../tests/setup/worker-process";
+
+const { values } = parseArgs({
+  options: {
+    pages: { type: "string", default: "100" },
+    "latency-ms": { type: "string", default: "2000" },
+    concurrency: { type: "string", default: "25" },
+  },
+});
+const pages = Number(values.pages);
+const latencyMs = Number(values["latency-ms"]);
+const concurrency = Number(values.concurrency);
+
+const embedded = await startEmbeddedPostgres({
+  dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), "tesigo-bench-")), "pg"),
+  port: await freePort(),
+  database: "bench",
+  ephemeral: true,
+});
+const db = useDatabase(createDb(embedded.url, 4));
+await migrateToLatest(db);
+const boss = useBoss(createBoss(embedded.url, { worker: false }));
+await boss.start();
+await ensureQueues(boss);
+const fake = await startFakeOpenAI({ latencyMs });
+const worker = await spawnWorker({
+  DATABASE_URL: embedded.url,
+  OPENAI_API_KEY: "sk-bench",
+  OPENAI_BASE_URL: fake.url,
+  SECTION_CONCURRENCY: String(concurrency),
+  PROVIDER_CONCURRENCY: String(concurrency),
+});
+
+try {
+  const user = await db.insertInto("users").values({ email: "bench@example.com" }).returning("id").executeTakeFirstOrThrow();
+  const document = await createDocument(db, user.id, { topic: "The economics of long-distance rail in Europe", pages, language: "en" });
+
+  // The end is the "completed" NOTIFY, as a browser would see it.
+  const listener = new pg.Client({ connectionString: embedded.url });
+  await listener.connect();
+  await listener.query(`LISTEN ${DOCUMENT_EVENTS_CHANNEL}`);
+  const done = new Promise<void>((resolve, reject) => {
+    listener.on("notification", (m) => {
+      const { documentId, event } = JSON.parse(m.payload ?? "{}");
+      if (documentId !== document.id) return;
+      if (event.type === "completed") resolve();
+      if (event.type === "failed") reject(new Error(`The document failed: ${event.reason}`));
+    });
+  });
+
+  const startedAt = Date.now();
+  const started = performance.now();
+  await payWithDevPayment(db, document.id, user.id);
+  await done;
+  const wallSeconds = (performance.now() - started) / 1000;
+  await listener.end();
+  if (process.env.BENCH_DEBUG) {
+    const at = fake.requestsAt.map((t) => t - startedAt);
+    console.log("request arrivals (ms after payment):", at.join(", "), "end", Math.round(wallSeconds * 1000));
+  }
+
+  const sections = await db.selectFrom("sections").select("id").where("document_id", "=", document.id).execute();
+  const ours = fake.requests.filter((r) => JSON.stringify(r.body).includes("The economics of long-distance rail"));
+  const planCalls = ours.filter((r) => r.body.response_format?.type === "json_object").length;
+  const sectionCalls = ours.length - planCalls;
+  const reviewCalls = 0; // the review pass makes no LLM calls yet
+  const rounds = planCalls + Math.ceil(sectionCalls / concurrency) + reviewCalls;
+  const idealSeconds = (rounds * latencyMs) / 1000;
+  const usage = await db
+    .selectFrom("token_usage")
+    .select((eb) => [eb.fn.sum<string>("tokens_in").as("in"), eb.fn.sum<string>("tokens_out").as("out")])
+    .where("document_id", "=", document.id)
+    .executeTakeFirstOrThrow();
+  const status = readFileSync(`/proc/${worker.process.pid}/status`, "utf8");
+  const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+
+  const result = {
+    pages,
+    sections: sections.length,
+    concurrency,
+    latencyMs,
+    wallSeconds: round(wallSeconds, 2),
+    idealSeconds: round(idealSeconds, 2),
+    efficiency: round(idealSeconds / wallSeconds, 3),
+    pagesPerMinuteAt20s: round((pages * 60) / ((wallSeconds * 20000) / latencyMs), 1),
+    peakRssMb,
+    inputTokensPerPage: Math.round(Number(usage.in) / pages),
+    outputTokensPerPage: Math.round(Number(usage.out) / pages),
+  };
+  console.log(`pages ${pages}, sections ${sections.length}, concurrency ${concurrency}, latency ${latencyMs} ms per call`);
+  console.log(`LLM calls: ${planCalls} plan + ${sectionCalls} sections + ${reviewCalls} review = ${rounds} rounds on the critical path`);
+  console.log(`wall ${result.wallSeconds} s, ideal ${result.idealSeconds} s, efficiency ${result.efficiency}`);
+  console.log(`${result.pagesPerMinuteAt20s} pages/min if every call took 20 s; worker peak RSS ${peakRssMb} MB`);
+  console.log(`tokens per page: ${result.inputTokensPerPage} in, ${result.outputTokensPerPage} out`);
+  console.log(JSON.stringify(result));
+} finally {
+  await stopProcess(worker.process);
+  await boss.stop({ graceful: false, wait: true });
+  await db.destroy();
+  await fake.close();
+  await embedded.stop();
+}
+
+function round(value: number, digits: number): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits;
+}
