@@ -13,7 +13,7 @@ export default defineConfig({
     ],
     globalSetup: ["tests/setup/global-setup.ts"],
     setupFiles: ["tests/setup/fail-on-console-error.ts"],
-    env: { NODE_ENV: "test", LOG_LEVEL: "warn" },
+    env: { NODE_ENV: "test", LOG_LEVEL: "error" },
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 30_000,
