@@ -60,12 +60,13 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
     };
 
     const socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
-    socket.on("connect", async () => {
+    socket.on("connect", () => {
       stopPolling();
-      await refresh();
+      // Join first, then read the snapshot: nothing committed in between can be missed.
       socket.emit("join", initial.documentId, (reply: { ok: boolean }) => {
         if (reply?.ok) setConnection("live");
         else startPolling();
+        void refresh();
       });
     });
     socket.on("disconnect", startPolling);
