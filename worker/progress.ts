@@ -33,6 +33,8 @@ export async function refreshProgress(trx: DbOrTrx, documentId: string, concurre
       sql<number | null>`avg(extract(epoch from completed_at - started_at)) filter (where status in ('passed', 'failed'))`.as(
         "meanSeconds",
       ),
+      // The current section: the first one still being written.
+      sql<number | null>`min(index) filter (where status = 'writing')`.as("writing"),
     ])
     .where("document_id", "=", documentId)
     .executeTakeFirstOrThrow();
@@ -46,7 +48,7 @@ export async function refreshProgress(trx: DbOrTrx, documentId: string, concurre
       progress_percent: percent,
       total_sections: stats.total,
       eta_seconds: etaSeconds,
-      ...(currentSection !== undefined ? { current_section: currentSection } : {}),
+      current_section: currentSection !== undefined ? currentSection : stats.writing,
       updated_at: sql`now()`,
     })
     .where("id", "=", documentId)
