@@ -5,6 +5,7 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 // pg returns bigint columns as strings; we write numbers.
 type BigCount = ColumnType<string, number | bigint | string | undefined, number | bigint | string>;
 type Json<T> = ColumnType<T, string | undefined, string>;
+type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
 
 export const DOCUMENT_STATUSES = [
   "draft",
@@ -84,6 +85,10 @@ export interface DocumentsTable {
   failure_reason: string | null;
   docx_key: string | null;
   pdf_key: string | null;
+  institution: string | null;
+  review_findings: NullableJson<Record<string, unknown>>;
+  requirements_report: NullableJson<Record<string, unknown>>;
+  research_report: NullableJson<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: Timestamp;
   paid_at: Timestamp | null;
