@@ -12,7 +12,7 @@ export function OrderTopicForm({
   defaultValue,
 }: {
   lastResult?: SubmissionResult<string[]>;
-  defaultValue?: { kind: string; topic: string; discipline: string };
+  defaultValue?: { kind: string; topic: string; discipline: string; institution: string };
 }) {
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -39,6 +39,9 @@ export function OrderTopicForm({
       </Field>
       <Field id={fields.discipline.id} label="Discipline (optional)" errors={fields.discipline.errors} hint="For example: Economics, Law, Nursing">
         <input {...getInputProps(fields.discipline, { type: "text" })} className={inputClass} />
+      </Field>
+      <Field id={fields.institution.id} label="Institution (optional, printed on the title page)" errors={fields.institution.errors}>
+        <input {...getInputProps(fields.institution, { type: "text" })} className={inputClass} autoComplete="organization" />
       </Field>
       <Button type="submit" disabled={navigation.state !== "idle"}>
         Continue

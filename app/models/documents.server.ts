@@ -39,7 +39,11 @@ export async function createDocument(db: DbOrTrx, userId: string, order: NewOrde
 // The order wizard keeps its state in a `draft` document, so steps and reloads never lose what was entered.
 const DRAFT_DEFAULTS = { pages: 10, language: "en" };
 
-export async function createDraftDocument(db: DbOrTrx, userId: string, topic: { kind: string; topic: string; discipline?: string }) {
+export async function createDraftDocument(
+  db: DbOrTrx,
+  userId: string,
+  topic: { kind: string; topic: string; discipline?: string; institution?: string },
+) {
   return db
     .insertInto("documents")
     .values({
@@ -47,6 +51,7 @@ export async function createDraftDocument(db: DbOrTrx, userId: string, topic: { 
       kind: topic.kind,
       topic: topic.topic,
       discipline: topic.discipline || null,
+      institution: topic.institution || null,
       ...DRAFT_DEFAULTS,
       price_cents: priceOf({ kind: topic.kind, pages: DRAFT_DEFAULTS.pages, express: false }).totalCents,
       currency: CURRENCY,
@@ -60,6 +65,7 @@ export type DraftPatch = Partial<{
   kind: string;
   topic: string;
   discipline: string | null;
+  institution: string | null;
   pages: number;
   language: string;
   citation_style: string;

@@ -14,15 +14,21 @@ export const meta: MetaFunction = () => [{ title: "Order: topic · TesiGo" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { document } = await requireDraftOrder(request, params.id);
-  return { id: document.id, kind: document.kind, topic: document.topic, discipline: document.discipline ?? "" };
+  return {
+    id: document.id,
+    kind: document.kind,
+    topic: document.topic,
+    discipline: document.discipline ?? "",
+    institution: document.institution ?? "",
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, document } = await requireDraftOrder(request, params.id);
   const submission = parseWithZod(await readFormData(request), { schema: orderTopicSchema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
-  const { kind, topic, discipline } = submission.value;
-  await updateDraftDocument(getDb(), document.id, user.id, { kind, topic, discipline: discipline || null });
+  const { kind, topic, discipline, institution } = submission.value;
+  await updateDraftDocument(getDb(), document.id, user.id, { kind, topic, discipline: discipline || null, institution: institution || null });
   throw redirect(`/orders/${document.id}/details`);
 }
 

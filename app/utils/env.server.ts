@@ -71,6 +71,25 @@ const schema = z.object({
     .string()
     .optional()
     .refine((v) => v === undefined || isPriceTable(v), 'must be JSON like {"model":[inputPerMillion,outputPerMillion]}'),
+  /** Scholarly source providers, comma-separated, or "none" (the document then says it has no references). */
+  RESEARCH_PROVIDERS: z
+    .string()
+    .regex(/^(none|(openalex|crossref|semantic-scholar)(,(openalex|crossref|semantic-scholar))*)$/, 'must list openalex, crossref and/or semantic-scholar, or be "none"')
+    .default("openalex,crossref,semantic-scholar"),
+  OPENALEX_URL: optionalUrl,
+  CROSSREF_URL: optionalUrl,
+  SEMANTIC_SCHOLAR_URL: optionalUrl,
+  SEMANTIC_SCHOLAR_API_KEY: z.string().min(1).optional(),
+  /** Contact address sent to OpenAlex and Crossref (their "polite pool"). */
+  RESEARCH_MAILTO: z.string().email().optional(),
+  QUALITY_MIN_UNIQUENESS: z.coerce.number().min(0).max(100).default(85),
+  QUALITY_MAX_GRAMMAR_ERRORS: z.coerce.number().min(0).max(1000).default(10),
+  QUALITY_MAX_AI_DETECTION_SCORE: z.coerce.number().min(0).max(100).default(55),
+  LANGUAGETOOL_URL: optionalUrl,
+  GPTZERO_API_KEY: z.string().min(1).optional(),
+  GPTZERO_URL: optionalUrl,
+  ORIGINALITY_API_KEY: z.string().min(1).optional(),
+  ORIGINALITY_URL: optionalUrl,
   QUALITY_GATES_MAX_CONTEXT_SECTIONS: z.coerce.number().int().min(0).max(50).default(10),
   /** Overrides every queue's job expiry (seconds); for tests of crash recovery. */
   QUEUE_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).optional(),

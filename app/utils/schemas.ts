@@ -37,6 +37,7 @@ export const orderTopicSchema = z.object({
     .min(10, "Describe the topic in at least 10 characters.")
     .max(300, "Keep the topic under 300 characters; put details in the instructions."),
   discipline: z.string().trim().max(120, "Use at most 120 characters.").optional(),
+  institution: z.string().trim().max(160, "Use at most 160 characters.").optional(),
 });
 
 export const orderDetailsSchema = z.object({

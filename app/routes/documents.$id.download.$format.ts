@@ -1,0 +1,37 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getDocumentForOwner, isUuid } from "~/models/documents.server";
+import { getDb } from "~/utils/db.server";
+import { contentDisposition } from "~/utils/download.server";
+import { requireUser } from "~/utils/session.server";
+import { readStoredFile } from "~/utils/storage.server";
+
+const FORMATS = {
+  docx: { column: "docx_key", type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+  pdf: { column: "pdf_key", type: "application/pdf" },
+} as const;
+
+/** The delivered DOCX or PDF: the owner (or an admin) only; anyone else gets 404, as for a document that does not exist. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const format = FORMATS[params.format as keyof typeof FORMATS];
+  if (!format) throw new Response("Not found", { status: 404 });
+  const db = getDb();
+  const document =
+    user.role === "admin"
+      ? isUuid(params.id ?? "")
+        ? await db.selectFrom("documents").selectAll().where("id", "=", params.id!).executeTakeFirst()
+        : undefined
+      : await getDocumentForOwner(db, params.id ?? "", user.id);
+  const key = document?.[format.column];
+  if (!document || !key) throw new Response("Not found", { status: 404 });
+  const bytes = await readStoredFile(key);
+  return new Response(bytes, {
+    headers: {
+      "Content-Type": format.type,
+      "Content-Disposition": contentDisposition(document.topic, params.format!),
+      "Content-Length": String(bytes.byteLength),
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
