@@ -8,6 +8,8 @@ export function contentDisposition(title: string, extension: string): string {
     base
       .normalize("NFKD")
       .replace(/[\u0300-\u036f]/g, "")
+      // Letters NFKD does not split into a base letter and a mark.
+      .replace(/[łŁøØđĐßæÆ]/g, (c) => ({ ł: "l", Ł: "L", ø: "o", Ø: "O", đ: "d", Đ: "D", ß: "ss", æ: "ae", Æ: "AE" })[c]!)
       .replace(/[^A-Za-z0-9._]+/g, "-")
       .replace(/^-+|-+$/g, "") || "document";
   return `attachment; filename="${ascii}.${extension}"; filename*=UTF-8''${encodeURIComponent(`${base}.${extension}`)}`;
