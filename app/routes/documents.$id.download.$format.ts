@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const key = document?.[format.column];
   if (!document || !key) throw new Response("Not found", { status: 404 });
   const bytes = await readStoredFile(key);
-  return new Response(bytes, {
+  return new Response(new Uint8Array(bytes), {
     headers: {
       "Content-Type": format.type,
       "Content-Disposition": contentDisposition(document.topic, params.format!),

@@ -20,6 +20,10 @@ export type FakeOpenAI = {
   failNext(fault: Fault, count?: number): void;
   /** The next `count` section answers are far too short. */
   shortAnswersNext(count: number): void;
+  /** The next `count` section answers also cite a key that is not among the document's sources. */
+  inventCitationNext(count: number): void;
+  /** The next `count` section answers copy the first source abstract offered in the prompt. */
+  copySourceNext(count: number): void;
   setLatency(ms: number): void;
   /** Stops the server and ends every open connection, hanging ones included. */
   close(): Promise<void>;
@@ -35,6 +39,8 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
   const requestsAt: number[] = [];
   const faults: Fault[] = [];
   let shortAnswers = 0;
+  let invented = 0;
+  let copies = 0;
   let latencyMs = options.latencyMs ?? 0;
 
   const server: Server = createServer(async (req, res) => {
@@ -66,7 +72,11 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     } else {
       const short = shortAnswers > 0;
       if (short) shortAnswers--;
-      content = fakeSection(prompt, short);
+      const inventCitation = invented > 0;
+      if (inventCitation) invented--;
+      const copySource = copies > 0 && /Abstract: "/.test(prompt);
+      if (copySource) copies--;
+      content = fakeSection(prompt, short, { inventCitation, copySource });
     }
     const promptTokens = fakeTokens(prompt);
     const completionTokens = fakeTokens(content);
@@ -91,6 +101,12 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     },
     shortAnswersNext: (count) => {
       shortAnswers += count;
+    },
+    inventCitationNext: (count) => {
+      invented += count;
+    },
+    copySourceNext: (count) => {
+      copies += count;
     },
     setLatency: (ms) => {
       latencyMs = ms;
@@ -134,24 +150,59 @@ export function fakeOutline(prompt: string): string {
   });
 }
 
-/** Prose of `about N words` (default 200), exactly N words by whitespace split; a short answer has a fifth of them. */
-export function fakeSection(prompt: string, short = false): string {
+/**
+ * Prose of `about N words` (default 200), exactly N words by whitespace split; a short answer has a fifth of them.
+ * The words are real English, varied per section (seeded by the section named in the prompt), so sections of one
+ * document do not repeat each other; the source keys offered in the prompt (`[@key]`) are cited.
+ */
+export function fakeSection(prompt: string, short = false, options: { inventCitation?: boolean; copySource?: boolean } = {}): string {
   const asked = Number(/about (\d+) words/.exec(prompt)?.[1] ?? 200);
-  return fakeProse(short ? Math.max(5, Math.floor(asked / 5)) : asked);
+  const words = short ? Math.max(5, Math.floor(asked / 5)) : asked;
+  const seed = /Write section (\d+), "([^"]*)"/.exec(prompt)?.slice(1).join("|") ?? prompt.slice(0, 200);
+  const keys = [...new Set([...prompt.matchAll(/\[@([A-Za-z0-9]+)\]/g)].map((m) => m[1]))];
+  if (options.copySource) {
+    // A writer that copies a source's abstract word for word: the uniqueness gate must catch it.
+    const abstract = /Abstract: "([^"]+)"/.exec(prompt)?.[1];
+    if (abstract) return abstract;
+  }
+  const cite = options.inventCitation ? ["invented2099", ...keys] : keys;
+  return fakeProse(words, seed, cite);
 }
 
 export function fakeTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-export function fakeProse(words: number): string {
+const VOCABULARY = (
+  "research evidence analysis argument theory method context history society policy framework debate outcome practice " +
+  "data model study review approach question answer problem solution system process structure culture economy " +
+  "institution community region network market value change growth risk impact effect cause pattern trend factor " +
+  "measure result finding claim source author reader student teacher school city nation law right duty power " +
+  "language meaning concept principle position perspective tradition reform crisis conflict balance scale period"
+).split(" ");
+const LINKS = "of in for with under across between within through beyond".split(" ");
+const VERBS = "shows suggests explains reveals shapes limits supports questions extends reframes".split(" ");
+
+export function fakeProse(words: number, seed = "", citations: string[] = []): string {
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
+  let state = h >>> 0;
+  const next = (n: number) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % n;
+  };
   const out: string[] = [];
-  for (let i = 0; i < words; i++) {
-    const word = WORDS[(i * 7 + Math.floor(i / 3)) % WORDS.length];
-    out.push(i % 12 === 11 ? `${word}.` : word);
+  let sentence = 0;
+  while (out.length < words) {
+    // "The <noun> of <noun> <verb> the <noun> <noun>." with varied parts: 8 words a sentence.
+    const parts = ["the", VOCABULARY[next(VOCABULARY.length)], LINKS[next(LINKS.length)], VOCABULARY[next(VOCABULARY.length)], VERBS[next(VERBS.length)], "the", VOCABULARY[next(VOCABULARY.length)], VOCABULARY[next(VOCABULARY.length)]];
+    for (let i = 0; i < parts.length && out.length < words; i++) out.push(parts[i]);
+    const cite = citations.length && sentence % 5 === 2 ? ` [@${citations[Math.floor(sentence / 5) % citations.length]}]` : "";
+    out[out.length - 1] += `${cite}.`;
+    sentence++;
   }
-  const text = out.join(" ");
-  return text.charAt(0).toUpperCase() + text.slice(1) + ".";
+  // Sentences start with a capital letter.
+  return out.map((w, i) => (i === 0 || out[i - 1].endsWith(".") ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(" ");
 }
 
 export async function readJson(req: IncomingMessage): Promise<any> {

@@ -1,0 +1,70 @@
+// The standard layout the order page promises (A4, 12 pt, 1.5 line spacing, 2.5 cm margins), for both DOCX and PDF.
+//
+// Both files are set in DejaVu Serif, embedded in each: it covers Latin with diacritics and Cyrillic, and with one font
+// the DOCX breaks its lines and pages like the PDF, so the words per page in app/utils/languages.ts hold for both.
+//
+// Words per page were measured with this layout (tests/integration/export.test.ts repeats the measurement): academic
+// prose in each language, split over the sections and word budgets of worker/pipeline/outline.ts, rendered with
+// pdfkit. The body is counted from the first section's page to its last line (title page, contents and bibliography
+// not counted), a partly filled last page as the share of its lines that are used.
+import { createRequire } from "node:module";
+import path from "node:path";
+
+export { wordsPerPage } from "../../app/utils/languages";
+
+const CM = 72 / 2.54;
+
+/** Centimetres to PDF points. */
+export function cm(value: number): number {
+  return value * CM;
+}
+
+/** PDF points to twips (twentieths of a point), the unit of most lengths in DOCX. */
+export function twips(points: number): number {
+  return Math.round(points * 20);
+}
+
+export const PAGE = {
+  size: "A4" as const,
+  width: 595.28,
+  height: 841.89,
+  margin: cm(2.5),
+};
+
+export const BODY = {
+  fontSize: 12,
+  /** Word's "1.5 lines": one and a half times the font's own line height (ascent + descent + line gap). */
+  lineSpacing: 1.5,
+  firstLineIndent: cm(1.25),
+};
+
+export const HEADINGS = {
+  1: { fontSize: 14, spaceBefore: 18, spaceAfter: 12 },
+  2: { fontSize: 12, spaceBefore: 12, spaceAfter: 6 },
+} as const;
+
+export const TITLE_PAGE = { titleSize: 20, kindSize: 14, detailSize: 12, noteSize: 10 };
+
+export const CONTENTS = { titleSize: 14, level2Indent: cm(0.75) };
+
+export const BIBLIOGRAPHY = { hangingIndent: cm(1.25), spaceAfter: 6 };
+
+/** The page number sits centred in the bottom margin, this far from the page's edge. */
+export const FOOTER = { distance: cm(1.25), fontSize: 10 };
+
+export type FontFace = "regular" | "bold" | "italic" | "boldItalic";
+
+export const FONT_FAMILY = "DejaVu Serif";
+
+const FONT_FILES: Record<FontFace, string> = {
+  regular: "DejaVuSerif.ttf",
+  bold: "DejaVuSerif-Bold.ttf",
+  italic: "DejaVuSerif-Italic.ttf",
+  boldItalic: "DejaVuSerif-BoldItalic.ttf",
+};
+
+/** The TTF of a face, from the dejavu-fonts-ttf package (TTFs: fontkit's subsetter breaks on woff2 composite glyphs). */
+export function fontPath(face: FontFace): string {
+  const pkg = createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json");
+  return path.join(path.dirname(pkg), "ttf", FONT_FILES[face]);
+}

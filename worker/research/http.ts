@@ -1,0 +1,163 @@
+// GET JSON from a scholarly API politely: a User-Agent with a contact address, a timeout per try, 2 retries on
+// 408/429/5xx, network errors, timeouts and malformed bodies (Retry-After honoured), and a circuit breaker per provider
+// kept in Postgres (worker/llm/breaker.ts), so a provider that keeps failing is skipped without a call.
+import type { DbOrTrx } from "../../app/utils/db.server";
+import { logger } from "../../app/utils/logger.server";
+import { breakerAllows, recordBreakerFailure, recordBreakerSuccess } from "../llm/breaker";
+import { retryAfterMs } from "../llm/errors";
+import type { ProviderName } from "./work";
+
+export const USER_AGENT = "TesiGo/1.0";
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Two retries: 1 s, then 3 s (unless Retry-After says otherwise). */
+export const DEFAULT_RETRY_DELAYS_MS = [1000, 3000];
+/** A Retry-After longer than this is not waited for: research is optional, the plan must not stall on it. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
+
+export type HttpOptions = {
+  /** Contact address for the polite pools (User-Agent, and `mailto=` where the API takes it). */
+  mailto?: string;
+  timeoutMs?: number;
+  /** Delay before each retry; its length is the number of retries. */
+  retryDelaysMs?: number[];
+  maxRetryAfterMs?: number;
+  /** Where the breakers live; without it no breaker is consulted (unit tests of a parser). */
+  db?: DbOrTrx;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => Date;
+  fetch?: typeof fetch;
+};
+
+/** A failed call after its retries; `reason` is short and safe to show to operators ("HTTP 503", "timeout"). */
+export class ResearchHttpError extends Error {
+  constructor(
+    readonly provider: ProviderName,
+    readonly reason: string,
+    readonly status: number | null = null,
+    readonly attempts = 1,
+  ) {
+    super(`${provider}: ${reason}`);
+    this.name = "ResearchHttpError";
+  }
+}
+
+/** The provider's breaker is open: it was not called. */
+export class BreakerOpenError extends Error {
+  readonly reason = "circuit open (skipped)";
+  constructor(readonly provider: ProviderName) {
+    super(`${provider}: circuit open (skipped)`);
+    this.name = "BreakerOpenError";
+  }
+}
+
+export function userAgent(mailto?: string): string {
+  return mailto ? `${USER_AGENT} (mailto:${mailto})` : USER_AGENT;
+}
+
+type Failure = { retryable: boolean; retryAfterMs: number | null; status: number | null; reason: string };
+
+class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly headers: Headers,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+function classify(error: unknown): Failure {
+  if (error instanceof HttpStatusError) {
+    const retryable = error.status === 408 || error.status === 429 || error.status >= 500;
+    return { retryable, retryAfterMs: retryAfterMs(error.headers), status: error.status, reason: `HTTP ${error.status}` };
+  }
+  if (error instanceof SyntaxError) return { retryable: true, retryAfterMs: null, status: null, reason: "malformed response (not JSON)" };
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === "TimeoutError") return { retryable: true, retryAfterMs: null, status: null, reason: "timeout" };
+  // undici reports every network failure as `TypeError: fetch failed` with the system error as its cause.
+  const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+  return { retryable: true, retryAfterMs: null, status: null, reason: `network error: ${String(detail).slice(0, 160)}` };
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * GETs `url` and parses JSON. Each try is one call for the breaker (as in the LLM router); when the breaker opens
+ * mid-way we stop retrying. An abort from the caller's `signal` is rethrown as is and never counts as a failure.
+ */
+export async function getJson(
+  provider: ProviderName,
+  url: URL,
+  options: HttpOptions & { headers?: Record<string, string>; signal?: AbortSignal },
+): Promise<unknown> {
+  const {
+    db,
+    signal,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    retryDelaysMs = DEFAULT_RETRY_DELAYS_MS,
+    maxRetryAfterMs = DEFAULT_MAX_RETRY_AFTER_MS,
+    sleep = abortableSleep,
+    now = () => new Date(),
+    fetch: fetchImpl = fetch,
+  } = options;
+  if (db && !(await breakerAllows(db, provider, { now: now() }))) throw new BreakerOpenError(provider);
+  const headers = { accept: "application/json", "user-agent": userAgent(options.mailto), ...options.headers };
+
+  for (let attempt = 0; ; attempt++) {
+    signal?.throwIfAborted();
+    try {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const response = await fetchImpl(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new HttpStatusError(response.status, response.headers);
+      }
+      const body: unknown = JSON.parse(await response.text());
+      if (db) await recordBreakerSuccess(db, provider, { now: now() });
+      return body;
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      const failure = classify(error);
+      const state = db ? await recordBreakerFailure(db, provider, { now: now() }) : "closed";
+      logger.warn({ provider, url: redact(url), attempt: attempt + 1, reason: failure.reason, breaker: state }, "source provider call failed");
+      const wait = failure.retryAfterMs ?? retryDelaysMs[attempt];
+      if (!failure.retryable || attempt >= retryDelaysMs.length || state === "open" || wait > maxRetryAfterMs) {
+        throw new ResearchHttpError(provider, failure.reason, failure.status, attempt + 1);
+      }
+      await sleep(wait, signal);
+    }
+  }
+}
+
+/** The URL without keys or contact addresses, for logs. */
+function redact(url: URL): string {
+  const copy = new URL(url);
+  for (const name of ["mailto", "api_key"]) if (copy.searchParams.has(name)) copy.searchParams.set(name, "…");
+  return copy.toString();
+}
+
+/** Base URL + path, keeping any path prefix the base already has ("http://127.0.0.1:4000/openalex" + "/works"). */
+export function endpoint(base: string, path: string, params: Record<string, string | number | undefined>): URL {
+  const url = new URL(base.replace(/\/+$/, "") + path);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== "") url.searchParams.set(name, String(value));
+  return url;
+}
+
+export type ClientOptions = HttpOptions & {
+  /** Defaults to the real API; tests point it at tests/fakes/scholarly.ts. */
+  baseUrl?: string;
+  /** OpenAlex `api_key` parameter; Semantic Scholar `x-api-key` header. Crossref needs none. */
+  apiKey?: string;
+};
