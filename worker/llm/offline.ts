@@ -1,17 +1,56 @@
 import type { Completion, CompletionRequest, LlmProvider } from "./provider";
 
-// Sentence frames for the demo text; {topic}, {heading} and {point} are filled from the order and the outline.
-const FRAMES = [
-  "The literature on {topic} treats {point} as a question that deserves careful attention.",
-  "In the context of {heading}, {point} shapes how the evidence should be read.",
-  "A closer look at {point} shows why {topic} cannot be reduced to a single explanation.",
-  "Researchers who study {topic} often return to {point} when they compare competing accounts.",
-  "This part of the argument connects {point} with the wider aims of {heading}.",
-  "One consequence is that {point} must be weighed against practical and ethical limits.",
-  "Taken together, these observations suggest that {point} remains open to further inquiry.",
-  "Any balanced reading of {topic} has to explain how {point} interacts with its historical setting.",
-  "The section therefore examines {point} through definitions, examples and counter-arguments.",
-  "Critics argue that {point} has been overstated, while others see it as central to {topic}.",
+// Parts of the demo sentences. Combined at random per section (seeded), so sections of one document do not repeat
+// each other's phrases: the uniqueness gate compares every section with the others.
+const OPENERS = [
+  "In the context of {heading},",
+  "Seen from the perspective of {point},",
+  "For any serious account of {topic},",
+  "Across the literature,",
+  "At the level of practice,",
+  "In comparative terms,",
+  "Historically,",
+  "From a methodological standpoint,",
+  "Taken together,",
+  "On closer inspection,",
+];
+const SUBJECTS = [
+  "the evidence on {point}",
+  "recent scholarship",
+  "the debate about {topic}",
+  "careful fieldwork",
+  "the institutional record",
+  "a growing body of case studies",
+  "critical commentators",
+  "quantitative surveys",
+  "archival sources",
+  "policy evaluations",
+  "theoretical models",
+  "local experience",
+];
+const VERBS = ["suggests", "indicates", "complicates", "qualifies", "reinforces", "challenges", "illuminates", "reframes", "documents", "questions"];
+const OBJECTS = [
+  "how {point} shapes everyday decisions",
+  "the limits of a single explanation",
+  "the weight usually given to {point}",
+  "a tension between stated aims and observed outcomes",
+  "the role of timing and sequence",
+  "why {topic} resists simple generalisation",
+  "the uneven distribution of costs and benefits",
+  "a gap between national and regional patterns",
+  "the importance of measurement choices",
+  "the interplay of incentives and norms",
+  "an overlooked dimension of {heading}",
+  "the durability of earlier arrangements",
+];
+const CLOSERS = [
+  "",
+  "",
+  ", which matters for the argument that follows",
+  ", although the data remain incomplete",
+  ", a point that later sections take up",
+  ", especially when compared across periods",
+  ", at least in the better documented cases",
 ];
 
 const OUTLINE_BODY = [
@@ -61,22 +100,25 @@ export class OfflineWriter implements LlmProvider {
 
   private section(intent: Extract<CompletionRequest["intent"], { kind: "section" }>): string {
     const random = seededRandom(`${intent.topic}|${intent.heading}|${intent.attempt}`);
+    const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
     const points = intent.keyPoints.length ? intent.keyPoints : [intent.heading.toLowerCase()];
+    const keys = intent.sourceKeys ?? [];
+    const fill = (text: string) =>
+      text.replaceAll("{topic}", intent.topic).replaceAll("{heading}", intent.heading.toLowerCase()).replaceAll("{point}", pick(points));
     const paragraphs: string[] = [];
     let words = 0;
+    let sentences = 0;
     while (words < intent.targetWords) {
-      const sentences: string[] = [];
+      const paragraph: string[] = [];
       const length = 4 + Math.floor(random() * 3);
       for (let i = 0; i < length && words < intent.targetWords; i++) {
-        const frame = FRAMES[Math.floor(random() * FRAMES.length)];
-        const sentence = frame
-          .replaceAll("{topic}", intent.topic)
-          .replaceAll("{heading}", intent.heading.toLowerCase())
-          .replaceAll("{point}", points[Math.floor(random() * points.length)]);
-        sentences.push(sentence);
+        const cite = keys.length && sentences % 4 === 1 ? ` [@${keys[Math.floor(sentences / 4) % keys.length]}]` : "";
+        const sentence = fill(`${pick(OPENERS)} ${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)}${pick(CLOSERS)}`) + `${cite}.`;
+        paragraph.push(sentence.charAt(0).toUpperCase() + sentence.slice(1));
         words += sentence.split(/\s+/).length;
+        sentences++;
       }
-      paragraphs.push(sentences.join(" "));
+      paragraphs.push(paragraph.join(" "));
     }
     return paragraphs.join("\n\n");
   }

@@ -1,7 +1,17 @@
 /** What the pipeline asks of a writer; `intent` lets the offline writer produce the same shape without a model. */
 export type CompletionIntent =
   | { kind: "outline"; topic: string; language: string; sectionCount: number }
-  | { kind: "section"; topic: string; language: string; heading: string; keyPoints: string[]; targetWords: number; attempt: number };
+  | {
+      kind: "section";
+      topic: string;
+      language: string;
+      heading: string;
+      keyPoints: string[];
+      targetWords: number;
+      attempt: number;
+      /** Keys of the sources this section may cite, as `[@key]`. */
+      sourceKeys?: string[];
+    };
 
 export type CompletionRequest = {
   system: string;

@@ -1,0 +1,145 @@
+// In-text citations and the bibliography of a document, rendered by citeproc-js in the order's style and locale.
+import { createRequire } from "node:module";
+import type { CitationStyle } from "../../app/utils/pricing";
+import { parseCitationClusters, type CitationRef } from "./citations";
+import { cslLocaleFor, hasLocale, loadLocale, loadOrderStyle, type CslNode } from "./csl-styles.server";
+
+/** A source in CSL-JSON; `id` is our source key, the one sections cite as [@key]. */
+export type CslItem = { id: string; type: string } & Record<string, unknown>;
+
+export type RenderCitationsInput = {
+  styleCode: CitationStyle;
+  language: string;
+  items: CslItem[];
+  /** Section texts in document order, citing by [@key]. */
+  sections: string[];
+};
+
+export type RenderedCitations = {
+  /** The sections with every [@…] cluster replaced by the style's in-text form (plain text). */
+  sections: string[];
+  bibliography: {
+    /** Keys of the cited sources, in the order of the entries. */
+    ids: string[];
+    /** One plain-text entry per cited source, in the style's order. */
+    entries: string[];
+    /** The same entries as citeproc HTML (`<div class="csl-entry">…</div>`), for the web preview. */
+    html: string[];
+  };
+  /** What citeproc reported while rendering (it never stops for these). */
+  warnings: string[];
+};
+
+type CiteprocCitation = {
+  citationID: string;
+  citationItems: Array<Record<string, unknown> & { id: string }>;
+  properties: { noteIndex: number };
+};
+type CiteprocEngine = {
+  setOutputFormat(format: "text" | "html"): void;
+  processCitationCluster(
+    citation: CiteprocCitation,
+    citationsPre: Array<[string, number]>,
+    citationsPost: Array<[string, number]>,
+  ): [{ bibchange: boolean; citation_errors: unknown[] }, Array<[number, string, string]>];
+  makeBibliography(): false | [{ entry_ids: string[][] }, string[]];
+};
+type CiteprocSys = {
+  retrieveLocale(lang: string): CslNode | undefined;
+  retrieveItem(id: string): CslItem | undefined;
+  print?(message: string): void;
+};
+type Citeproc = {
+  Engine: new (sys: CiteprocSys, style: CslNode, lang: string, forceLang: boolean) => CiteprocEngine;
+  debug: (message: string) => void;
+};
+
+const CSL = createRequire(import.meta.url)("citeproc") as Citeproc;
+
+// citeproc reports through CSL.debug (console.log by default); keep its words with the render that caused them.
+let warningSink: string[] | undefined;
+CSL.debug = (message: string) => void warningSink?.push(String(message));
+
+/**
+ * Renders the in-text citations of the sections and the bibliography of exactly the sources they cite.
+ * Clusters go through `processCitationCluster` in document order, so numbering (IEEE, GOST numeric: order of first
+ * citation) and disambiguation (Smith 2020a/b, added initials) are those of the whole document.
+ * Throws on a key with no item: the writer's citation check (citations.ts) must have removed it.
+ */
+export function renderCitations({ styleCode, language, items, sections }: RenderCitationsInput): RenderedCitations {
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const clustersBySection = sections.map((text) => parseCitationClusters(text));
+  const unknown = [...new Set(clustersBySection.flat().flatMap((c) => c.refs.map((r) => r.key)))].filter((k) => !byId.has(k));
+  if (unknown.length) throw new Error(`Citations without a source: ${unknown.map((k) => `@${k}`).join(", ")}`);
+
+  const warnings: string[] = [];
+  warningSink = warnings;
+  try {
+    const sys: CiteprocSys = {
+      retrieveLocale: (lang) => (hasLocale(lang) ? loadLocale(lang) : undefined),
+      // citeproc may annotate what it is given; it gets copies.
+      retrieveItem: (id) => {
+        const item = byId.get(id);
+        return item && structuredClone(item);
+      },
+      print: (message) => warnings.push(message),
+    };
+    const engine = new CSL.Engine(sys, structuredClone(loadOrderStyle(styleCode, language)), cslLocaleFor(styleCode, language), true);
+    engine.setOutputFormat("text");
+
+    const rendered = new Map<string, string>();
+    const processed: Array<[string, number]> = [];
+    clustersBySection.forEach((clusters, s) =>
+      clusters.forEach((cluster, c) => {
+        const citation: CiteprocCitation = {
+          citationID: `s${s}c${c}`,
+          citationItems: cluster.refs.map(toCiteprocItem),
+          properties: { noteIndex: 0 },
+        };
+        const [result, updates] = engine.processCitationCluster(citation, processed, []);
+        for (const error of result.citation_errors) warnings.push(JSON.stringify(error));
+        // A new cluster can change earlier ones (renumbering, disambiguation): keep the latest text of each.
+        for (const [, text, id] of updates) rendered.set(id, text);
+        processed.push([citation.citationID, 0]);
+      }),
+    );
+
+    const renderedSections = sections.map((text, s) => {
+      let out = "";
+      let last = 0;
+      clustersBySection[s].forEach((cluster, c) => {
+        out += text.slice(last, cluster.start) + (rendered.get(`s${s}c${c}`) ?? "");
+        last = cluster.end;
+      });
+      return out + text.slice(last);
+    });
+
+    const plain = bibliography(engine);
+    engine.setOutputFormat("html");
+    const html = bibliography(engine);
+    return {
+      sections: renderedSections,
+      bibliography: { ids: plain.ids, entries: plain.entries, html: html.entries },
+      warnings,
+    };
+  } finally {
+    warningSink = undefined;
+  }
+}
+
+function toCiteprocItem(ref: CitationRef): Record<string, unknown> & { id: string } {
+  return {
+    id: ref.key,
+    ...(ref.locator ? { locator: ref.locator, label: ref.label ?? "page" } : {}),
+    ...(ref.prefix ? { prefix: `${ref.prefix} ` } : {}),
+    ...(ref.suffix ? { suffix: `, ${ref.suffix}` } : {}),
+    ...(ref.suppressAuthor ? { "suppress-author": true } : {}),
+  };
+}
+
+function bibliography(engine: CiteprocEngine): { ids: string[]; entries: string[] } {
+  const made = engine.makeBibliography();
+  if (!made) return { ids: [], entries: [] };
+  const [meta, entries] = made;
+  return { ids: meta.entry_ids.map((ids) => ids[0]), entries: entries.map((e) => e.trim()) };
+}
