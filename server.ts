@@ -7,6 +7,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import pg from "pg";
 import { pinoHttp } from "pino-http";
 import { migrateToLatest } from "./db/migrate";
 import { openDatabase } from "./db/open";
@@ -97,11 +98,15 @@ async function main() {
         getLoadContext: (req, res) => ({ ip: req.ip ?? null, requestId: String(req.id), cspNonce: res.locals.cspNonce }),
       }),
     );
-    const io = attachSocketServer(httpServer);
+    // Web-to-web broadcasts go through the socket.io Postgres adapter; worker events through our own LISTEN relay.
+    const adapterPool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+    adapterPool.on("error", (error) => logger.warn({ err: error }, "socket.io adapter pool error"));
+    const io = attachSocketServer(httpServer, { adapterPool, testHooks: env.NODE_ENV === "test" });
     const relay = startDocumentEventRelay(databaseUrl, io);
     await relay.ready;
     stops.push(["document event relay", () => relay.stop()]);
     stops.push(["socket.io", () => new Promise((resolve) => io.close(() => resolve(undefined)))]);
+    stops.push(["socket.io adapter pool", () => adapterPool.end()]);
   } else {
     // A worker answers health checks only, so one image and one healthcheck serve both roles.
     app.get("/healthz", (_req, res) => void res.json({ status: "ok", role: env.ROLE }));

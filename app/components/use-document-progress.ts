@@ -1,11 +1,12 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { io } from "socket.io-client";
-import type { DocumentEvent, ProgressSnapshot } from "~/utils/document-events";
+import { HEARTBEAT_TIMEOUT_MS, type DocumentEventPayload, type ProgressSnapshot, type SectionSnapshot } from "~/utils/document-events";
 
 // awaiting_payment: back from Stripe Checkout, the webhook may still be on its way.
 const ACTIVE = new Set(["awaiting_payment", "queued", "generating"]);
 const POLL_MS = 2000;
+const FINAL_SECTION = new Set<SectionSnapshot["status"]>(["passed", "failed"]);
 
 export function isActive(status: string) {
   return ACTIVE.has(status);
@@ -14,8 +15,26 @@ export function isActive(status: string) {
 type Connection = "connecting" | "live" | "polling";
 
 /**
- * Live progress of one document: the database snapshot first (on every connect), then socket events;
- * while the socket is down it polls the snapshot every 2 s.
+ * A snapshot read while events kept arriving can be a moment older than them: within one status it never steps the
+ * bar or a finished section back.
+ */
+export function mergeSnapshot(previous: ProgressSnapshot, next: ProgressSnapshot): ProgressSnapshot {
+  if (previous.documentId !== next.documentId || previous.status !== next.status) return next;
+  const before = new Map(previous.sections.map((s) => [s.index, s]));
+  return {
+    ...next,
+    percent: Math.max(previous.percent, next.percent),
+    sections: next.sections.map((s) => {
+      const old = before.get(s.index);
+      return old && FINAL_SECTION.has(old.status) && !FINAL_SECTION.has(s.status) ? old : s;
+    }),
+  };
+}
+
+/**
+ * Live progress of one document: the database snapshot first (on every connect), then socket events; while the
+ * socket is down it polls the snapshot every 2 s, and 25 s without any event (heartbeats come every 10 s while the
+ * document is written) also make it re-read the snapshot.
  */
 export function useDocumentProgress(initial: ProgressSnapshot) {
   const [snapshot, setSnapshot] = useState(initial);
@@ -32,27 +51,40 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
 
   useEffect(() => {
     if (!active) return;
-    const url = `/api/documents/${initial.documentId}/progress`;
+    const documentId = initial.documentId;
+    const url = `/api/documents/${documentId}/progress`;
     let poll: ReturnType<typeof setInterval> | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     let closed = false;
+    let lastHeardAt = Date.now();
 
     const apply = (next: ProgressSnapshot) => {
       if (closed) return;
-      setSnapshot(next);
+      setSnapshot((previous) => mergeSnapshot(previous, next));
       if (statusRef.current !== next.status && !isActive(next.status)) revalidator.revalidate();
       statusRef.current = next.status;
     };
     const refresh = async () => {
       try {
-        const response = await fetch(url, { headers: { Accept: "application/json" } });
-        if (response.ok) apply(await response.json());
+        const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
+        if (response.ok) {
+          lastHeardAt = Date.now();
+          apply(await response.json());
+        } else if (response.status === 404 && !closed) {
+          // Signed out (or the document is gone): the page's loader knows where to go.
+          stop();
+          revalidator.revalidate();
+        }
       } catch {
         // Offline for a moment: the next poll or reconnect tries again.
       }
     };
     const startPolling = () => {
+      if (closed) return;
       setConnection("polling");
-      poll ??= setInterval(refresh, POLL_MS);
+      if (poll) return;
+      poll = setInterval(refresh, POLL_MS);
+      void refresh();
     };
     const stopPolling = () => {
       clearInterval(poll);
@@ -63,16 +95,35 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
     socket.on("connect", () => {
       stopPolling();
       // Join first, then read the snapshot: nothing committed in between can be missed.
-      socket.emit("join", initial.documentId, (reply: { ok: boolean }) => {
+      socket.emit("join", documentId, (reply: { ok: boolean }) => {
+        if (closed) return;
         if (reply?.ok) setConnection("live");
         else startPolling();
         void refresh();
       });
     });
-    socket.on("disconnect", startPolling);
-    socket.on("connect_error", startPolling);
+    socket.on("disconnect", (reason) => {
+      startPolling();
+      // socket.io does not retry after a server-side disconnect (a session that ended, a server going away): try once
+      // more; if the handshake is refused, polling finds out (404) and the page sends the browser to sign in.
+      if (reason === "io server disconnect") {
+        clearTimeout(retry);
+        retry = setTimeout(() => socket.connect(), 2000);
+      }
+    });
+    socket.on("connect_error", () => {
+      startPolling();
+      // A refused handshake (not a network error) is not retried by socket.io itself.
+      if (!socket.active) {
+        clearTimeout(retry);
+        retry = setTimeout(() => socket.connect(), 10_000);
+      }
+    });
+    socket.onAny(() => {
+      lastHeardAt = Date.now();
+    });
     socket.on("resync", refresh);
-    socket.on("progress", (e: Extract<DocumentEvent, { type: "progress" }>) => {
+    socket.on("progress", (e: DocumentEventPayload<"progress">) => {
       setSnapshot((s) => ({
         ...s,
         percent: Math.max(s.percent, e.percent),
@@ -85,21 +136,40 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
       // The outline just appeared: fetch the section list once.
       if (e.totalSections && current.current.sections.length === 0) void refresh();
     });
-    socket.on("section", (e: Extract<DocumentEvent, { type: "section" }>) => {
+    socket.on("section", (e: DocumentEventPayload<"section">) => {
       if (!current.current.sections.some((x) => x.index === e.index)) return void refresh();
       setSnapshot((s) => ({
         ...s,
-        sections: s.sections.map((x) => (x.index === e.index ? { ...x, status: e.status, wordCount: e.wordCount ?? x.wordCount } : x)),
+        sections: s.sections.map((x) =>
+          x.index === e.index
+            ? { ...x, status: e.status, wordCount: e.wordCount ?? x.wordCount, scores: e.scores !== undefined ? e.scores : x.scores }
+            : x,
+        ),
       }));
+    });
+    socket.on("heartbeat", (e: DocumentEventPayload<"heartbeat">) => {
+      // The worker's view differs from ours: an event was missed.
+      const s = current.current;
+      if (e.status !== s.status || e.percent > s.percent) void refresh();
     });
     socket.on("completed", refresh);
     socket.on("failed", refresh);
 
-    return () => {
+    // No event for 25 s while the document is active: the socket may be silently stuck; read the truth.
+    const watchdog = setInterval(() => {
+      if (Date.now() - lastHeardAt <= HEARTBEAT_TIMEOUT_MS) return;
+      lastHeardAt = Date.now();
+      void refresh();
+    }, 5000);
+
+    function stop() {
       closed = true;
       stopPolling();
+      clearTimeout(retry);
+      clearInterval(watchdog);
       socket.close();
-    };
+    }
+    return stop;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [initial.documentId, active]);
 

@@ -1,13 +1,25 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getDocumentForOwner, getProgressSnapshot } from "~/models/documents.server";
+import { getDocumentForOwner, isUuid } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
+import { readLiveSnapshot } from "~/utils/document-event-relay.server";
 import { getOptionalUser } from "~/utils/session.server";
 
-/** The progress snapshot as JSON: the truth the browser re-reads on every (re)connect. Owner only; others get 404. */
+const NO_STORE = { "Cache-Control": "no-store" };
+
+/**
+ * The progress snapshot as JSON: the truth the browser re-reads on every (re)connect and polls while disconnected.
+ * Owner only (admins: any); anyone else, signed in or not, gets 404 (the page then re-runs its loader, which sends a
+ * signed-out browser to sign in).
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
-  const document = user ? await getDocumentForOwner(getDb(), params.id ?? "", user.id) : undefined;
-  if (!document) return Response.json({ error: "Document not found." }, { status: 404 });
-  const snapshot = await getProgressSnapshot(getDb(), document.id);
-  return Response.json(snapshot, { headers: { "Cache-Control": "no-store" } });
+  const id = params.id ?? "";
+  const allowed = !user
+    ? false
+    : user.role === "admin"
+      ? isUuid(id) && (await getDb().selectFrom("documents").select("id").where("id", "=", id).executeTakeFirst())
+      : await getDocumentForOwner(getDb(), id, user.id);
+  const snapshot = allowed ? await readLiveSnapshot(getDb(), id) : undefined;
+  if (!snapshot) return Response.json({ error: "Document not found." }, { status: 404, headers: NO_STORE });
+  return Response.json(snapshot, { headers: NO_STORE });
 }

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { Score } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { isActive, useDocumentProgress } from "~/components/use-document-progress";
-import { getDocumentForOwner, getProgressSnapshot, listSections } from "~/models/documents.server";
+import { getDocumentForOwner, listSections } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
+import { readLiveSnapshot } from "~/utils/document-event-relay.server";
 import { STAGE_LABELS, type SectionSnapshot } from "~/utils/document-events";
 import { formatDuration } from "~/utils/format";
 import { LANGUAGES, type LanguageCode } from "~/utils/languages";
@@ -26,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     .where("payments.document_id", "=", document.id)
     .orderBy("refunds.created_at")
     .execute();
-  const snapshot = (await getProgressSnapshot(db, document.id))!;
+  const snapshot = (await readLiveSnapshot(db, document.id))!;
   const done = !isActive(document.status);
   const sections = done ? await listSections(db, document.id) : [];
   return {
@@ -54,6 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const SECTION_ICON: Record<SectionSnapshot["status"], string> = { pending: "○", writing: "✎", passed: "✓", failed: "✗" };
+const SECTION_STATUS_TEXT: Record<SectionSnapshot["status"], string> = { pending: "waiting", writing: "being written", passed: "written", failed: "below the quality bar" };
 
 export default function DocumentPage() {
   const { document, snapshot: initial, sections, refunds } = useLoaderData<typeof loader>();
@@ -124,14 +127,21 @@ export default function DocumentPage() {
             </summary>
             <ol className="mt-2 space-y-1 text-sm" aria-label="Sections">
               {snapshot.sections.map((s) => (
-                <li key={s.index} className="flex items-center gap-2" data-status={s.status}>
+                <li key={s.index} className="flex flex-wrap items-center gap-x-2" data-testid="section-progress" data-status={s.status}>
                   <span aria-hidden className={s.status === "failed" ? "text-red-600" : s.status === "passed" ? "text-emerald-600" : "text-slate-400"}>
                     {SECTION_ICON[s.status]}
                   </span>
                   <span className="flex-1">{s.heading}</span>
+                  <span className="sr-only">{SECTION_STATUS_TEXT[s.status]}</span>
                   <span className="text-xs text-slate-500">
                     {s.wordCount != null ? `${s.wordCount} / ${s.targetWords} words` : s.status === "writing" ? "writing…" : `${s.targetWords} words`}
                   </span>
+                  {s.status === "passed" || s.status === "failed" ? (
+                    <span className="w-full pl-6 text-xs text-slate-500 tabular-nums" data-testid="section-scores">
+                      uniqueness <Score kind="uniqueness" value={s.scores?.uniqueness} /> · grammar{" "}
+                      <Score kind="grammar" value={s.scores?.grammar} /> · AI <Score kind="ai" value={s.scores?.ai} />
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ol>

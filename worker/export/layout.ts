@@ -43,7 +43,20 @@ export const HEADINGS = {
   2: { fontSize: 12, spaceBefore: 12, spaceAfter: 6 },
 } as const;
 
-export const TITLE_PAGE = { titleSize: 20, kindSize: 14, detailSize: 12, noteSize: 10 };
+/** Spacing in points; the kind label's top sits at `kindTop` of the page's height, the date above the footer line. */
+export const TITLE_PAGE = {
+  titleSize: 20,
+  kindSize: 14,
+  detailSize: 12,
+  noteSize: 10,
+  kindTop: 0.3,
+  kindAfter: 16,
+  authorBefore: 24,
+  demoBefore: 48,
+  demoAfter: 4,
+  noteIndent: cm(1.25),
+  dateAboveFooter: cm(1),
+};
 
 export const CONTENTS = { titleSize: 14, level2Indent: cm(0.75) };
 
@@ -55,6 +68,8 @@ export const FOOTER = { distance: cm(1.25), fontSize: 10 };
 export type FontFace = "regular" | "bold" | "italic" | "boldItalic";
 
 export const FONT_FAMILY = "DejaVu Serif";
+/** DejaVu Serif's single line height in ems: (ascent + descent) / units per em, with no line gap (hhea: 1901, -483, 2048). */
+export const FONT_LINE_HEIGHT = (1901 + 483) / 2048;
 
 const FONT_FILES: Record<FontFace, string> = {
   regular: "DejaVuSerif.ttf",

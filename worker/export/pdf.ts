@@ -1,7 +1,7 @@
 // The PDF of a document, drawn with pdfkit in the standard layout, DejaVu Serif embedded (Latin with diacritics, Cyrillic).
 import { readFileSync } from "node:fs";
 import PDFDocument from "pdfkit";
-import { BIBLIOGRAPHY, BODY, CONTENTS, FONT_FAMILY, FOOTER, HEADINGS, PAGE, TITLE_PAGE, fontPath, type FontFace } from "./layout";
+import { BIBLIOGRAPHY, BODY, CONTENTS, FOOTER, HEADINGS, PAGE, TITLE_PAGE, fontPath, type FontFace } from "./layout";
 import { formatTitleDate, labelsFor, type ExportDocument, type ExportLabels } from "./model";
 
 export type RenderedPdf = {
@@ -9,6 +9,8 @@ export type RenderedPdf = {
   pageCount: number;
   /** Pages the sections take, from the first section's page to the last line of the last one. */
   bodyPageCount: number;
+  /** The same length in pages, the last one counted by the share of its text height that is used (for calibration). */
+  bodyPages: number;
 };
 
 type Pdf = PDFKit.PDFDocument;
@@ -57,7 +59,7 @@ export async function renderPdf(model: ExportDocument): Promise<RenderedPdf> {
   const closing = model.bibliography?.heading ?? (model.noSourcesNote ? labels.references : null);
   if (closing) entries.push({ text: closing, level: 1, destination: "bibliography", page: 0 });
   const contentsStart = 1;
-  const contentsPages = drawContents(doc, labels, entries, false);
+  const contentsPages = drawContents(doc, labels, entries, null);
   for (let i = 0; i < contentsPages; i++) doc.addPage();
 
   doc.addPage();
@@ -73,6 +75,7 @@ export async function renderPdf(model: ExportDocument): Promise<RenderedPdf> {
     for (const paragraph of section.paragraphs) body.paragraph(paragraph);
   });
   const bodyPageCount = pageIndex(doc) - bodyStart + 1;
+  const bodyPages = bodyPageCount - 1 + (doc.y - TOP) / (BOTTOM - TOP);
 
   if (closing) {
     doc.addPage();
@@ -86,10 +89,10 @@ export async function renderPdf(model: ExportDocument): Promise<RenderedPdf> {
 
   const pageCount = doc.bufferedPageRange().count;
   doc.switchToPage(contentsStart);
-  drawContents(doc, labels, entries, true);
+  drawContents(doc, labels, entries, contentsStart);
   drawPageNumbers(doc, pageCount);
   doc.end();
-  return { buffer: await done, pageCount, bodyPageCount };
+  return { buffer: await done, pageCount, bodyPageCount, bodyPages };
 }
 
 function collect(doc: Pdf): Promise<Buffer> {
@@ -112,29 +115,34 @@ function lineGapFor(doc: Pdf, spacing: number): number {
 }
 
 function drawTitlePage(doc: Pdf, model: ExportDocument, labels: ExportLabels): void {
-  const centred = { width: WIDTH, align: "center" as const };
-  if (model.institution) doc.font("regular").fontSize(TITLE_PAGE.detailSize).text(model.institution, LEFT, TOP, centred);
-  doc.font("regular").fontSize(TITLE_PAGE.kindSize).text(model.kindLabel, LEFT, PAGE.height * 0.3, centred);
-  doc.moveDown(1);
-  doc.font("bold").fontSize(TITLE_PAGE.titleSize).text(model.title, LEFT, doc.y, { ...centred, lineGap: 4 });
-  if (model.author) {
-    doc.moveDown(1.5);
-    doc.font("regular").fontSize(TITLE_PAGE.detailSize).text(model.author, LEFT, doc.y, centred);
-  }
+  const centred = (text: string, face: FontFace, size: number, before = 0, inset = 0) => {
+    doc.font(face).fontSize(size);
+    doc.text(text, LEFT + inset, doc.y + before, { width: WIDTH - 2 * inset, align: "center", lineGap: 0 });
+  };
+  doc.y = TOP;
+  if (model.institution) centred(model.institution, "regular", TITLE_PAGE.detailSize);
+  doc.y = PAGE.height * TITLE_PAGE.kindTop;
+  centred(model.kindLabel, "regular", TITLE_PAGE.kindSize);
+  centred(model.title, "bold", TITLE_PAGE.titleSize, TITLE_PAGE.kindAfter);
+  if (model.author) centred(model.author, "regular", TITLE_PAGE.detailSize, TITLE_PAGE.authorBefore);
   if (model.offlineDemo) {
-    doc.moveDown(3);
-    doc.font("bold").fontSize(TITLE_PAGE.detailSize).text(labels.offlineDemo, LEFT, doc.y, centred);
-    doc.font("italic").fontSize(TITLE_PAGE.noteSize).text(labels.offlineDemoNote, LEFT + 36, doc.y + 4, { width: WIDTH - 72, align: "center" });
+    centred(labels.offlineDemo, "bold", TITLE_PAGE.detailSize, TITLE_PAGE.demoBefore);
+    centred(labels.offlineDemoNote, "italic", TITLE_PAGE.noteSize, TITLE_PAGE.demoAfter, TITLE_PAGE.noteIndent);
   }
+  // The date sits where the other pages show their number, a little higher; one line drawn without wrapping.
   doc.font("regular").fontSize(TITLE_PAGE.detailSize);
-  doc.text(formatTitleDate(model.date, model.language), LEFT, BOTTOM - doc.currentLineHeight(true), centred);
+  const date = formatTitleDate(model.date, model.language);
+  const y = PAGE.height - FOOTER.distance - TITLE_PAGE.dateAboveFooter - doc.currentLineHeight(true);
+  doc.page.margins.bottom = 0;
+  doc.text(date, LEFT + (WIDTH - doc.widthOfString(date)) / 2, y, { lineBreak: false });
 }
 
 /**
  * Lays out the table of contents from the current page on: title, then one row per heading, the page number after dot
  * leaders. Without `draw` it only counts the pages it needs, so they can be kept free before the body is drawn.
  */
-function drawContents(doc: Pdf, labels: ExportLabels, entries: ContentsEntry[], draw: boolean): number {
+function drawContents(doc: Pdf, labels: ExportLabels, entries: ContentsEntry[], startPage: number | null): number {
+  const draw = startPage !== null;
   let pages = 1;
   doc.font("bold").fontSize(CONTENTS.titleSize);
   let y = TOP;
@@ -152,7 +160,7 @@ function drawContents(doc: Pdf, labels: ExportLabels, entries: ContentsEntry[], 
     if (y + (lines.length - 1) * pitch + lineHeight > BOTTOM + EPSILON) {
       pages++;
       y = TOP;
-      if (draw) doc.switchToPage(pageIndexOfSwitched(doc) + 1);
+      if (draw) doc.switchToPage(startPage + pages - 1);
     }
     const top = y;
     lines.forEach((line, i) => {
@@ -173,17 +181,6 @@ function drawContents(doc: Pdf, labels: ExportLabels, entries: ContentsEntry[], 
     y += pitch;
   }
   return pages;
-}
-
-// switchToPage does not report where it is; the current page object is matched against the buffer instead.
-function pageIndexOfSwitched(doc: Pdf): number {
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    if (doc.switchToPage(i) === doc.page && i >= 0) {
-      // switchToPage just moved us there; stay on the page that was current if it matches.
-    }
-  }
-  return range.start;
 }
 
 /** Greedy word wrap for the contents' rows, which need the width of their last line for the leaders. */
@@ -294,5 +291,3 @@ class Flow {
     doc.x = LEFT;
   }
 }
-
-export { FONT_FAMILY };

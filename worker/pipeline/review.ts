@@ -30,10 +30,18 @@ export const QUALITY_FAILURE_REASON =
  */
 export async function reviewDocument(ctx: PipelineContext, { documentId }: ReviewDocumentJob): Promise<void> {
   const { db, log } = ctx;
-  const document = await db.selectFrom("documents").select(["status", "progress_stage"]).where("id", "=", documentId).executeTakeFirst();
+  const document = await db
+    .selectFrom("documents")
+    .select(["status", "progress_stage", "quality_warnings"])
+    .where("id", "=", documentId)
+    .executeTakeFirst();
   if (!document || document.status !== "generating" || document.progress_stage !== "reviewing") return;
   const sections = await listSections(db, documentId);
-  const { status, warnings } = decideOutcome(sections, ctx.completionThreshold);
+  const outcome = decideOutcome(sections, ctx.completionThreshold);
+  const { status } = outcome;
+  // Warnings recorded while writing (e.g. a removed invented citation) stay, after the failed sections.
+  const earlier = (document.quality_warnings as unknown as string[]).filter((w) => !outcome.warnings.includes(w));
+  const warnings = [...outcome.warnings, ...earlier];
 
   await db.transaction().execute(async (trx) => {
     await lockDocument(trx, documentId);

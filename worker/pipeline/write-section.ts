@@ -9,6 +9,7 @@ import { recordUsage } from "../llm/usage";
 import { lockDocument, refreshProgress } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
 import { requirementsBlock } from "./outline";
+import { checkCitations, removeUnknownCitations, stripForeignLinks } from "../export/citations";
 
 export const MAX_ATTEMPTS = 3;
 /** A section under this share of its word budget is written again. */
@@ -26,6 +27,67 @@ export function checkLength(text: string, targetWords: number): { passed: boolea
     return { passed: false, feedback: [`The previous answer had ${words} words; this section needs about ${targetWords}.`] };
   }
   return { passed: true, feedback: [] };
+}
+
+type SourceForPrompt = { key: string; title: string; year: number | null; abstract: string | null; doi: string | null; csl: unknown };
+
+/** The sources a section may cite, quoted for the writer; without any, the writer is told to cite nothing. */
+export function sourcesBlock(assigned: SourceForPrompt[], documentSources: number): string {
+  if (documentSources === 0) {
+    return "This document has no sources: cite nothing, and never invent references, DOIs or URLs.";
+  }
+  if (assigned.length === 0) return "Cite no sources in this section; never invent references, DOIs or URLs.";
+  const lines = assigned.map((s) => {
+    const csl = s.csl as { author?: { family?: string }[] };
+    const authors = csl.author?.map((a) => a.family).filter(Boolean).slice(0, 3).join(", ") || "Anonymous";
+    const abstract = s.abstract ? ` Abstract: "${s.abstract.replace(/"/g, "'").slice(0, 500)}"` : "";
+    return `[@${s.key}] ${authors} (${s.year ?? "n.d."}). ${s.title}.${abstract}`;
+  });
+  return [
+    "Sources you may cite, as [@key] right after the claim they support (cite nothing else; never invent references, DOIs or URLs):",
+    ...lines,
+  ].join("\n");
+}
+
+export type AttemptCheck = { passed: boolean; feedback: string[]; text: string; removedCitations: string[] };
+
+/**
+ * Length and citation discipline: every [@key] must be a source of this document. An unknown key fails the attempt
+ * with feedback; on the last attempt it is removed instead (and reported). DOIs and URLs that are not those of a stored
+ * source never reach the delivered text.
+ */
+export function checkAttempt(
+  raw: string,
+  targetWords: number,
+  sources: { key: string; doi: string | null; csl: unknown }[],
+  lastAttempt: boolean,
+): AttemptCheck {
+  let text = raw.trim();
+  const length = checkLength(text, targetWords);
+  const known = new Set(sources.map((s) => s.key));
+  const citations = checkCitations(text, known);
+  const feedback = [...length.feedback];
+  let removedCitations: string[] = [];
+  let citationsOk = citations.unknown.length === 0;
+  if (!citationsOk) {
+    if (lastAttempt) {
+      const cleaned = removeUnknownCitations(text, known);
+      text = cleaned.text;
+      removedCitations = cleaned.removed;
+      citationsOk = true;
+    } else {
+      feedback.push(...citations.feedback);
+    }
+  }
+  const allowed = {
+    dois: sources.flatMap((s) => (s.doi ? [s.doi] : [])),
+    urls: sources.flatMap((s) => {
+      const url = (s.csl as { URL?: string }).URL;
+      return url ? [url] : [];
+    }),
+  };
+  text = stripForeignLinks(text, allowed).text;
+  return { passed: length.passed && citationsOk, feedback, text, removedCitations };
 }
 
 /** The neighbours whose summaries go into a section's prompt: the nearest ones, at most `limit`. */
@@ -82,6 +144,13 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const nearest = new Set(neighbourIndexes(section.index, outline.length, ctx.maxContextSections ?? DEFAULT_CONTEXT_SECTIONS));
   const neighbours = outline.filter((s) => nearest.has(s.index) && s.summary);
   const keyPoints = section.key_points as unknown as string[];
+  const sources = await db
+    .selectFrom("sources")
+    .select(["key", "title", "year", "abstract", "doi", "csl"])
+    .where("document_id", "=", documentId)
+    .execute();
+  const assignedKeys = new Set(section.source_keys as unknown as string[]);
+  const assigned = sources.filter((s) => assignedKeys.has(s.key));
 
   let completion: Completion;
   try {
@@ -96,6 +165,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
         `Write section ${section.index + 1}, "${section.heading}": ${section.brief}`,
         keyPoints.length ? `Cover these key points: ${keyPoints.join("; ")}.` : "",
         neighbours.length ? `Neighbouring sections say: ${neighbours.map((n) => `${n.heading}: ${n.summary}`).join(" | ")}` : "",
+        sourcesBlock(assigned, sources.length),
         `Length: about ${section.target_words} words.`,
         feedback.length ? `Fix these problems of the previous attempt: ${feedback.join(" ")}` : "",
       ]
@@ -110,6 +180,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
         keyPoints,
         targetWords: section.target_words,
         attempt,
+        sourceKeys: assigned.map((s) => s.key),
       },
       signal: delivery.signal,
     });
@@ -126,10 +197,10 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     throw error;
   }
 
-  const check = checkLength(completion.text, section.target_words);
+  const check = checkAttempt(completion.text, section.target_words, sources, attempt >= MAX_ATTEMPTS);
   const last = check.passed || attempt >= MAX_ATTEMPTS;
   await db.transaction().execute(async (trx) => {
-    const stored = await saveAttempt(trx, { sectionId, documentId, userId: document.user_id, attempt, completion, ...check });
+    const stored = await saveAttempt(trx, { sectionId, documentId, userId: document.user_id, attempt, completion, passed: check.passed, feedback: check.feedback });
     if (!stored) return; // another delivery stored this attempt first; it also took the next step
     if (last) {
       await finishSection(ctx, trx, {
@@ -137,9 +208,12 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
         sectionId,
         index: section.index,
         passed: check.passed,
-        text: completion.text.trim(),
+        text: check.text,
         provider: completion.provider,
         model: completion.model,
+        warnings: check.removedCitations.map(
+          (key) => `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
+        ),
       });
     } else {
       await sendJob(trx, QUEUES.writeSection, { documentId, sectionId, attempt: attempt + 1 }, { singletonKey: `${sectionId}:${attempt + 1}` });
@@ -184,7 +258,16 @@ async function saveAttempt(
 async function finishSection(
   ctx: PipelineContext,
   trx: DbOrTrx,
-  s: { documentId: string; sectionId: string; index: number; passed: boolean; text: string; provider: string | null; model: string | null },
+  s: {
+    documentId: string;
+    sectionId: string;
+    index: number;
+    passed: boolean;
+    text: string;
+    provider: string | null;
+    model: string | null;
+    warnings?: string[];
+  },
 ) {
   // Taken last and held briefly: two sections finishing at once must agree on which one was the last.
   await lockDocument(trx, s.documentId);
@@ -204,6 +287,13 @@ async function finishSection(
     .where("status", "in", ["pending", "writing"])
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return;
+  if (s.warnings?.length) {
+    await trx
+      .updateTable("documents")
+      .set({ quality_warnings: sql`quality_warnings || ${JSON.stringify(s.warnings)}::jsonb` })
+      .where("id", "=", s.documentId)
+      .execute();
+  }
   await notifyDocumentEvent(trx, s.documentId, { type: "section", index: s.index, status: s.passed ? "passed" : "failed", wordCount: words });
   const progress = await refreshProgress(trx, s.documentId, ctx.sectionConcurrency);
   if (progress.remaining > 0) return;

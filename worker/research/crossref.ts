@@ -104,7 +104,7 @@ export function createCrossrefClient(options: ClientOptions = {}): ScholarlyClie
     filtersByLanguage: false,
     async search(query, { limit, signal }) {
       const url = endpoint(base, "/works", { query, rows: clampLimit(limit, 100), select: SELECT, mailto: options.mailto });
-      return parseCrossrefWorks(await getJson("crossref", url, { ...options, signal }));
+      return getJson("crossref", url, parseCrossrefWorks, { ...options, signal });
     },
   };
 }

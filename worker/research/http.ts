@@ -70,7 +70,7 @@ function classify(error: unknown): Failure {
     const retryable = error.status === 408 || error.status === 429 || error.status >= 500;
     return { retryable, retryAfterMs: retryAfterMs(error.headers), status: error.status, reason: `HTTP ${error.status}` };
   }
-  if (error instanceof SyntaxError) return { retryable: true, retryAfterMs: null, status: null, reason: "malformed response (not JSON)" };
+  if (error instanceof SyntaxError) return { retryable: true, retryAfterMs: null, status: null, reason: "malformed response" };
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === "TimeoutError") return { retryable: true, retryAfterMs: null, status: null, reason: "timeout" };
   // undici reports every network failure as `TypeError: fetch failed` with the system error as its cause.
@@ -94,14 +94,16 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 }
 
 /**
- * GETs `url` and parses JSON. Each try is one call for the breaker (as in the LLM router); when the breaker opens
+ * GETs `url`, parses the JSON and hands it to `parse` (which throws a SyntaxError on an unexpected shape: that counts
+ * as a malformed answer, retried and recorded like any failure). Each try is one call for the breaker (as in the LLM router); when the breaker opens
  * mid-way we stop retrying. An abort from the caller's `signal` is rethrown as is and never counts as a failure.
  */
-export async function getJson(
+export async function getJson<T>(
   provider: ProviderName,
   url: URL,
+  parse: (body: unknown) => T,
   options: HttpOptions & { headers?: Record<string, string>; signal?: AbortSignal },
-): Promise<unknown> {
+): Promise<T> {
   const {
     db,
     signal,
@@ -124,7 +126,7 @@ export async function getJson(
         await response.body?.cancel().catch(() => undefined);
         throw new HttpStatusError(response.status, response.headers);
       }
-      const body: unknown = JSON.parse(await response.text());
+      const body = parse(JSON.parse(await response.text()));
       if (db) await recordBreakerSuccess(db, provider, { now: now() });
       return body;
     } catch (error) {

@@ -96,7 +96,7 @@ export function createOpenAlexClient(options: ClientOptions = {}): ScholarlyClie
         mailto: options.mailto,
         api_key: options.apiKey,
       });
-      return parseOpenAlexWorks(await getJson("openalex", url, { ...options, signal }));
+      return getJson("openalex", url, parseOpenAlexWorks, { ...options, signal });
     },
   };
 }

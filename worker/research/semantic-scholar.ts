@@ -65,7 +65,7 @@ export function createSemanticScholarClient(options: ClientOptions = {}): Schola
     async search(query, { limit, signal }) {
       const url = endpoint(base, "/graph/v1/paper/search", { query, limit: clampLimit(limit, 100), fields: SEMANTIC_SCHOLAR_FIELDS });
       const headers = options.apiKey ? { "x-api-key": options.apiKey } : undefined;
-      return parseSemanticScholarPapers(await getJson("semantic-scholar", url, { ...options, headers, signal }));
+      return getJson("semantic-scholar", url, parseSemanticScholarPapers, { ...options, headers, signal });
     },
   };
 }
