@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Db } from "../app/utils/db.server";
 import type { LlmRouter } from "./llm/router";
+import type { ResearchConfig } from "./research";
 
 /** What every pipeline handler gets; handlers are plain functions, testable without a running queue. */
 export type PipelineContext = {
@@ -15,6 +16,8 @@ export type PipelineContext = {
   /** Tokens per UTC day (0 = no limit). */
   dailyTokenLimit?: number;
   dailyTokenLimitPerUser?: number;
+  /** Where sources come from; absent or without providers, documents are written without references. */
+  research?: ResearchConfig;
 };
 
 /** The delivery a handler runs in (worker/runner.ts); tests call handlers without one. */

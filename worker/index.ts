@@ -14,6 +14,7 @@ import { planDocument } from "./pipeline/plan";
 import { reviewDocument } from "./pipeline/review";
 import { writeSection } from "./pipeline/write-section";
 import { QUEUES, deadLetterQueue, type QueueName } from "./queues";
+import { researchConfigFromEnv } from "./research";
 import { QueueRunner } from "./runner";
 
 export function parseConcurrency(value: string): number | Record<string, number> {
@@ -31,6 +32,7 @@ export function createPipelineContext(db: Db, env: Env): PipelineContext {
     maxContextSections: env.QUALITY_GATES_MAX_CONTEXT_SECTIONS,
     dailyTokenLimit: env.DAILY_TOKEN_LIMIT,
     dailyTokenLimitPerUser: env.DAILY_TOKEN_LIMIT_PER_USER,
+    research: { ...researchConfigFromEnv(env), db },
   };
 }
 

@@ -159,7 +159,8 @@ export function fakeSection(prompt: string, short = false, options: { inventCita
   const asked = Number(/about (\d+) words/.exec(prompt)?.[1] ?? 200);
   const words = short ? Math.max(5, Math.floor(asked / 5)) : asked;
   const seed = /Write section (\d+), "([^"]*)"/.exec(prompt)?.slice(1).join("|") ?? prompt.slice(0, 200);
-  const keys = [...new Set([...prompt.matchAll(/\[@([A-Za-z0-9]+)\]/g)].map((m) => m[1]))];
+  // The sources offered are listed one per line as "[@key] Authors (year). Title."; keys named elsewhere (feedback) are not.
+  const keys = [...new Set([...prompt.matchAll(/^\[@([A-Za-z0-9]+)\] /gm)].map((m) => m[1]))];
   if (options.copySource) {
     // A writer that copies a source's abstract word for word: the uniqueness gate must catch it.
     const abstract = /Abstract: "([^"]+)"/.exec(prompt)?.[1];

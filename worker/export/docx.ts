@@ -58,7 +58,7 @@ export function buildDocx(model: ExportDocument): Document {
       basedOn: "Normal",
       next: "Normal",
       run: { bold: true, size: halfPoints(CONTENTS.titleSize) },
-      paragraph: { alignment: AlignmentType.CENTER, spacing: { line: LINE_SINGLE, before: 0, after: twips(HEADINGS[1].spaceAfter * 2) } },
+      paragraph: { alignment: AlignmentType.CENTER, spacing: { line: LINE_SINGLE, before: 0, after: twips(CONTENTS.titleAfter) } },
     },
     { id: "TOC1", name: "toc 1", basedOn: "Normal", next: "Normal", paragraph: { spacing: { line: LINE_BODY, before: 0, after: 0 } } },
     {

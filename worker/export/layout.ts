@@ -58,7 +58,7 @@ export const TITLE_PAGE = {
   dateAboveFooter: cm(1),
 };
 
-export const CONTENTS = { titleSize: 14, level2Indent: cm(0.75) };
+export const CONTENTS = { titleSize: 14, titleAfter: 24, level2Indent: cm(0.75) };
 
 export const BIBLIOGRAPHY = { hangingIndent: cm(1.25), spaceAfter: 6 };
 

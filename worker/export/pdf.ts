@@ -1,4 +1,8 @@
 // The PDF of a document, drawn with pdfkit in the standard layout, DejaVu Serif embedded (Latin with diacritics, Cyrillic).
+//
+// Lines are broken and pages filled here rather than by pdfkit's wrapper, the way Word does it for the DOCX: spaces at
+// the end of a line don't count, no kerning or ligatures, widow and orphan control, headings kept with their text. So
+// both files break their pages alike and words per page hold for both.
 import { readFileSync } from "node:fs";
 import PDFDocument from "pdfkit";
 import { BIBLIOGRAPHY, BODY, CONTENTS, FOOTER, HEADINGS, PAGE, TITLE_PAGE, fontPath, type FontFace } from "./layout";
@@ -7,14 +11,16 @@ import { formatTitleDate, labelsFor, type ExportDocument, type ExportLabels } fr
 export type RenderedPdf = {
   buffer: Buffer;
   pageCount: number;
-  /** Pages the sections take, from the first section's page to the last line of the last one. */
+  /** Pages the sections take, from the first section's page to the one with their last line. */
   bodyPageCount: number;
-  /** The same length in pages, the last one counted by the share of its text height that is used (for calibration). */
+  /** The same length with the last page counted by the share of its text height used (for calibration). */
   bodyPages: number;
 };
 
 type Pdf = PDFKit.PDFDocument;
 type ContentsEntry = { text: string; level: 1 | 2; destination: string; page: number };
+type Line = { text: string; width: number; gaps: number };
+type Align = "left" | "justify";
 
 const FACES: FontFace[] = ["regular", "bold", "italic"];
 let fontFiles: Map<FontFace, Buffer> | undefined;
@@ -24,6 +30,9 @@ function fonts(): Map<FontFace, Buffer> {
   fontFiles ??= new Map(FACES.map((face) => [face, readFileSync(fontPath(face))]));
   return fontFiles;
 }
+
+// Word applies neither kerning nor ligatures unless a style asks for them; ligatures would also garble copied text.
+const FEATURES = { kern: false, liga: false, clig: false, calt: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[];
 
 const LEFT = PAGE.margin;
 const WIDTH = PAGE.width - 2 * PAGE.margin;
@@ -52,44 +61,44 @@ export async function renderPdf(model: ExportDocument): Promise<RenderedPdf> {
   });
   const done = collect(doc);
   for (const [face, data] of fonts()) doc.registerFont(face, data);
+  const type = new Typesetter(doc);
 
   drawTitlePage(doc, model, labels);
 
   const entries: ContentsEntry[] = model.sections.map((s, i) => ({ text: s.heading, level: s.level, destination: `section-${i + 1}`, page: 0 }));
   const closing = model.bibliography?.heading ?? (model.noSourcesNote ? labels.references : null);
   if (closing) entries.push({ text: closing, level: 1, destination: "bibliography", page: 0 });
+  // The contents need the body's page numbers: their pages are kept free now and filled in at the end.
   const contentsStart = 1;
-  const contentsPages = drawContents(doc, labels, entries, null);
+  const contentsPages = drawContents(type, labels, entries, null);
   for (let i = 0; i < contentsPages; i++) doc.addPage();
 
-  doc.addPage();
-  const bodyStart = pageIndex(doc);
-  const body = new Flow(doc);
+  const flow = new Flow(type);
+  flow.newPage();
+  const bodyStart = flow.page;
   let chapter: PDFKit.PDFOutline | undefined;
   model.sections.forEach((section, i) => {
     const entry = entries[i];
-    body.heading(section.heading, section.level, section.paragraphs[0], entry.destination);
-    entry.page = pageIndex(doc) + 1;
+    entry.page = flow.heading(section.heading, section.level, section.paragraphs[0], entry.destination) + 1;
     if (section.level === 1 || !chapter) chapter = doc.outline.addItem(section.heading);
     else chapter.addItem(section.heading);
-    for (const paragraph of section.paragraphs) body.paragraph(paragraph);
+    for (const paragraph of section.paragraphs) flow.paragraph(paragraph);
   });
-  const bodyPageCount = pageIndex(doc) - bodyStart + 1;
-  const bodyPages = bodyPageCount - 1 + (doc.y - TOP) / (BOTTOM - TOP);
+  const bodyPageCount = flow.page - bodyStart + 1;
+  const bodyPages = bodyPageCount - 1 + (flow.y - TOP) / (BOTTOM - TOP);
 
   if (closing) {
-    doc.addPage();
+    flow.newPage();
     const entry = entries[entries.length - 1];
-    body.heading(closing, 1, undefined, entry.destination);
-    entry.page = pageIndex(doc) + 1;
+    entry.page = flow.heading(closing, 1, undefined, entry.destination) + 1;
     doc.outline.addItem(closing);
-    if (model.bibliography) for (const reference of model.bibliography.entries) body.reference(reference);
-    else if (model.noSourcesNote) body.paragraph(model.noSourcesNote, { font: "italic", indent: 0 });
+    if (model.bibliography) for (const reference of model.bibliography.entries) flow.reference(reference);
+    else if (model.noSourcesNote) flow.paragraph(model.noSourcesNote, "italic", 0);
   }
 
   const pageCount = doc.bufferedPageRange().count;
   doc.switchToPage(contentsStart);
-  drawContents(doc, labels, entries, contentsStart);
+  drawContents(type, labels, entries, contentsStart);
   drawPageNumbers(doc, pageCount);
   doc.end();
   return { buffer: await done, pageCount, bodyPageCount, bodyPages };
@@ -104,20 +113,84 @@ function collect(doc: Pdf): Promise<Buffer> {
   });
 }
 
-function pageIndex(doc: Pdf): number {
-  const range = doc.bufferedPageRange();
-  return range.start + range.count - 1;
-}
+/** Measures, breaks and draws lines in one face and size at a time. */
+class Typesetter {
+  private readonly widths = new Map<string, number>();
+  private key = "";
 
-/** Line pitch of a face at a size with the body's 1.5 spacing: the font's own line height, times 1.5. */
-function lineGapFor(doc: Pdf, spacing: number): number {
-  return doc.currentLineHeight(true) * (spacing - 1);
+  constructor(readonly doc: Pdf) {}
+
+  use(face: FontFace, size: number): { lineHeight: number } {
+    this.doc.font(face).fontSize(size);
+    this.key = `${face}/${size}/`;
+    return { lineHeight: this.doc.currentLineHeight(true) };
+  }
+
+  width(text: string): number {
+    const key = this.key + text;
+    let width = this.widths.get(key);
+    if (width === undefined) {
+      width = this.doc.widthOfString(text, { features: FEATURES });
+      this.widths.set(key, width);
+    }
+    return width;
+  }
+
+  /**
+   * Greedy line breaking as Word does it: at spaces and after a hyphen inside a word; a word longer than a line is
+   * cut where it must be. `firstWidth` is the first line's room (first-line or hanging indents).
+   */
+  breakLines(text: string, firstWidth: number, width: number): Line[] {
+    const pieces = text
+      .split(/[ \t\n\r]+/)
+      .filter(Boolean)
+      .flatMap((word) => word.split(/(?<=[\p{L}\p{N}]-)(?=[\p{L}\p{N}])/u).map((part, i) => ({ text: part, space: i === 0 })));
+    const space = this.width(" ");
+    const lines: Line[] = [];
+    let current: { text: string; width: number; gaps: number } | null = null;
+    let room = firstWidth;
+    const finish = () => {
+      if (current) lines.push(current);
+      current = null;
+      room = width;
+    };
+    for (const piece of pieces) {
+      let w = this.width(piece.text);
+      if (current) {
+        const joined: number = current.width + (piece.space ? space : 0) + w;
+        if (joined <= room + EPSILON) {
+          current = { text: current.text + (piece.space ? " " : "") + piece.text, width: joined, gaps: current.gaps + (piece.space ? 1 : 0) };
+          continue;
+        }
+        finish();
+      }
+      let rest = piece.text;
+      while (w > room + EPSILON && rest.length > 1) {
+        let cut = rest.length - 1;
+        while (cut > 1 && this.width(rest.slice(0, cut)) > room + EPSILON) cut--;
+        lines.push({ text: rest.slice(0, cut), width: this.width(rest.slice(0, cut)), gaps: 0 });
+        room = width;
+        rest = rest.slice(cut);
+        w = this.width(rest);
+      }
+      current = { text: rest, width: w, gaps: 0 };
+    }
+    finish();
+    return lines.length ? lines : [{ text: "", width: 0, gaps: 0 }];
+  }
+
+  /** Draws one line with its top at `y`; a justified line spreads its spaces to fill `width`. */
+  drawLine(line: Line, x: number, y: number, width: number, align: Align): void {
+    if (!line.text) return;
+    const wordSpacing = align === "justify" && line.gaps > 0 ? Math.max(0, (width - line.width) / line.gaps) : 0;
+    this.doc.text(line.text, x, y, { lineBreak: false, wordSpacing, features: FEATURES });
+  }
 }
 
 function drawTitlePage(doc: Pdf, model: ExportDocument, labels: ExportLabels): void {
   const centred = (text: string, face: FontFace, size: number, before = 0, inset = 0) => {
     doc.font(face).fontSize(size);
-    doc.text(text, LEFT + inset, doc.y + before, { width: WIDTH - 2 * inset, align: "center", lineGap: 0 });
+    doc.text(text, LEFT + inset, doc.y + before, { width: WIDTH - 2 * inset, align: "center", lineGap: 0, features: FEATURES });
   };
   doc.y = TOP;
   if (model.institution) centred(model.institution, "regular", TITLE_PAGE.detailSize);
@@ -129,51 +202,49 @@ function drawTitlePage(doc: Pdf, model: ExportDocument, labels: ExportLabels): v
     centred(labels.offlineDemo, "bold", TITLE_PAGE.detailSize, TITLE_PAGE.demoBefore);
     centred(labels.offlineDemoNote, "italic", TITLE_PAGE.noteSize, TITLE_PAGE.demoAfter, TITLE_PAGE.noteIndent);
   }
-  // The date sits where the other pages show their number, a little higher; one line drawn without wrapping.
+  // The date sits where the other pages show their number, a little higher: one line, drawn without wrapping.
   doc.font("regular").fontSize(TITLE_PAGE.detailSize);
   const date = formatTitleDate(model.date, model.language);
   const y = PAGE.height - FOOTER.distance - TITLE_PAGE.dateAboveFooter - doc.currentLineHeight(true);
-  doc.page.margins.bottom = 0;
   doc.text(date, LEFT + (WIDTH - doc.widthOfString(date)) / 2, y, { lineBreak: false });
 }
 
 /**
- * Lays out the table of contents from the current page on: title, then one row per heading, the page number after dot
- * leaders. Without `draw` it only counts the pages it needs, so they can be kept free before the body is drawn.
+ * The table of contents from `startPage` on: its title, then a row per heading with dot leaders to the page number.
+ * With `startPage` null it draws nothing and only counts the pages it needs.
  */
-function drawContents(doc: Pdf, labels: ExportLabels, entries: ContentsEntry[], startPage: number | null): number {
+function drawContents(type: Typesetter, labels: ExportLabels, entries: ContentsEntry[], startPage: number | null): number {
+  const { doc } = type;
   const draw = startPage !== null;
   let pages = 1;
-  doc.font("bold").fontSize(CONTENTS.titleSize);
-  let y = TOP;
-  if (draw) doc.text(labels.contents, LEFT, y, { width: WIDTH, align: "center" });
-  y += doc.currentLineHeight(true) + HEADINGS[1].spaceAfter * 2;
+  const title = type.use("bold", CONTENTS.titleSize);
+  if (draw) doc.text(labels.contents, LEFT, TOP, { width: WIDTH, align: "center", lineBreak: false, features: FEATURES });
+  let y = TOP + title.lineHeight + CONTENTS.titleAfter;
 
-  doc.font("regular").fontSize(BODY.fontSize);
-  const lineHeight = doc.currentLineHeight(true);
+  const { lineHeight } = type.use("regular", BODY.fontSize);
   const pitch = lineHeight * BODY.lineSpacing;
-  const numberWidth = doc.widthOfString("0000");
-  const gap = doc.widthOfString("  ");
+  const numberRoom = type.width("0000");
+  const gap = type.width("  ");
+  const dot = type.width(" .");
   for (const entry of entries) {
     const indent = entry.level === 2 ? CONTENTS.level2Indent : 0;
-    const lines = wrapWords(doc, entry.text, WIDTH - indent - numberWidth - gap);
-    if (y + (lines.length - 1) * pitch + lineHeight > BOTTOM + EPSILON) {
+    const room = WIDTH - indent - numberRoom - gap;
+    const lines = type.breakLines(entry.text, room, room);
+    if (y + lines.length * pitch > BOTTOM + EPSILON) {
       pages++;
       y = TOP;
       if (draw) doc.switchToPage(startPage + pages - 1);
     }
     const top = y;
-    lines.forEach((line, i) => {
-      if (draw) doc.text(line, LEFT + indent, y, { lineBreak: false });
+    for (const [i, line] of lines.entries()) {
+      if (draw) type.drawLine(line, LEFT + indent, y, room, "left");
       if (i < lines.length - 1) y += pitch;
-    });
+    }
     if (draw) {
-      const last = lines[lines.length - 1];
       const number = String(entry.page);
-      const dotsFrom = LEFT + indent + doc.widthOfString(last) + gap / 2;
-      const numberX = LEFT + WIDTH - doc.widthOfString(number);
-      const dot = doc.widthOfString(" .");
-      const dots = Math.max(0, Math.floor((numberX - gap / 2 - dotsFrom) / dot));
+      const numberX = LEFT + WIDTH - type.width(number);
+      const dotsFrom = LEFT + indent + lines[lines.length - 1].width + gap / 2;
+      const dots = Math.floor((numberX - gap / 2 - dotsFrom) / dot);
       if (dots > 0) doc.text(" .".repeat(dots), numberX - gap / 2 - dots * dot, y, { lineBreak: false });
       doc.text(number, numberX, y, { lineBreak: false });
       doc.goTo(LEFT, top, WIDTH, y - top + lineHeight, entry.destination);
@@ -183,111 +254,115 @@ function drawContents(doc: Pdf, labels: ExportLabels, entries: ContentsEntry[], 
   return pages;
 }
 
-/** Greedy word wrap for the contents' rows, which need the width of their last line for the leaders. */
-function wrapWords(doc: Pdf, text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (line && doc.widthOfString(candidate) > width) {
-      lines.push(line);
-      line = word;
-    } else line = candidate;
-  }
-  lines.push(line);
-  return lines;
-}
-
 function drawPageNumbers(doc: Pdf, pageCount: number): void {
   doc.font("regular").fontSize(FOOTER.fontSize);
-  // The title page counts as page 1 but shows no number.
+  const y = PAGE.height - FOOTER.distance - doc.currentLineHeight(true);
+  // The title page counts as page 1 but shows the date instead.
   for (let i = 1; i < pageCount; i++) {
     doc.switchToPage(i);
-    doc.page.margins.bottom = 0; // drawing in the margin must not start a new page
-    doc.text(String(i + 1), LEFT, PAGE.height - FOOTER.distance - doc.currentLineHeight(true), { width: WIDTH, align: "center", lineBreak: false });
+    const number = String(i + 1);
+    doc.text(number, LEFT + (WIDTH - doc.widthOfString(number)) / 2, y, { lineBreak: false });
   }
 }
 
-type ParagraphStyle = { font?: FontFace; indent?: number };
+/** How many of a paragraph's `count` lines go on a page with room for `room`: widows and orphans are not left. */
+export function linesOnPage(count: number, room: number, atTop: boolean): number {
+  if (count <= room) return count;
+  let take = room;
+  if (count - take === 1 && count >= 3) take--; // a widow: its last line alone on the next page
+  if (take < 2 && !atTop) return 0; // an orphan: its first line alone at the bottom
+  return Math.max(take, atTop ? 1 : 0);
+}
 
-/** Body text flowing over pages as Word flows it: keep-with-next headings, widow and orphan control. */
+/** The body and the bibliography, flowing over pages as Word flows them. */
 class Flow {
-  constructor(private readonly doc: Pdf) {}
+  y = TOP;
+  page = 0;
 
-  private bodyFont(face: FontFace = "regular"): { lineGap: number; lineHeight: number; pitch: number } {
-    this.doc.font(face).fontSize(BODY.fontSize);
-    const lineHeight = this.doc.currentLineHeight(true);
-    const lineGap = lineGapFor(this.doc, BODY.lineSpacing);
-    return { lineGap, lineHeight, pitch: lineHeight + lineGap };
+  constructor(private readonly type: Typesetter) {}
+
+  newPage(): void {
+    this.type.doc.addPage();
+    this.page = this.type.doc.bufferedPageRange().count - 1;
+    this.y = TOP;
   }
 
-  /** How many lines of `lineHeight` with `pitch` still fit on the current page. */
-  private linesLeft(lineHeight: number, pitch: number): number {
-    const room = BOTTOM - lineHeight - this.doc.y;
-    return room < -EPSILON ? 0 : Math.floor((room + EPSILON) / pitch) + 1;
+  private get atTop(): boolean {
+    return this.y <= TOP + EPSILON;
   }
 
-  private newPage(): void {
-    this.doc.addPage();
-    this.doc.x = LEFT;
-    this.doc.y = TOP;
+  /** Lines of `pitch` that still fit: Word counts a line's whole height, its spacing included. */
+  private room(pitch: number): number {
+    return Math.max(0, Math.floor((BOTTOM - this.y + EPSILON) / pitch));
   }
 
-  private atTop(): boolean {
-    return this.doc.y <= TOP + EPSILON;
+  private bodyLines(text: string, indent: number): Line[] {
+    this.type.use("regular", BODY.fontSize);
+    return this.type.breakLines(text, WIDTH - indent, WIDTH);
   }
 
-  private lineCount(text: string, options: PDFKit.Mixins.TextOptions, pitch: number): number {
-    return Math.round(this.doc.heightOfString(text, options) / pitch);
+  private get bodyPitch(): number {
+    return this.type.use("regular", BODY.fontSize).lineHeight * BODY.lineSpacing;
   }
 
-  heading(text: string, level: 1 | 2, firstParagraph: string | undefined, destination: string): void {
-    const { doc } = this;
+  /** Draws a heading, on a new page if it and the first lines of its text don't fit here; returns its page. */
+  heading(text: string, level: 1 | 2, firstParagraph: string | undefined, destination: string): number {
     const style = HEADINGS[level];
-    const next = this.bodyFont();
-    const followLines = firstParagraph ? Math.min(2, this.lineCount(firstParagraph, this.paragraphOptions(next.lineGap), next.pitch)) : 0;
-    doc.font("bold").fontSize(style.fontSize);
-    const height = doc.heightOfString(text, { width: WIDTH, lineGap: 0 });
-    const before = this.atTop() ? 0 : style.spaceBefore;
-    const needed = before + height + style.spaceAfter + (followLines ? (followLines - 1) * next.pitch + next.lineHeight : 0);
-    if (!this.atTop() && doc.y + needed > BOTTOM + EPSILON) this.newPage();
-    else doc.y += before;
-    doc.addNamedDestination(destination, "XYZ", LEFT, doc.page.height - doc.y, null);
-    doc.font("bold").fontSize(style.fontSize).text(text, LEFT, doc.y, { width: WIDTH, lineGap: 0, align: "left" });
-    doc.y += style.spaceAfter;
-  }
-
-  private paragraphOptions(lineGap: number, indent: number = BODY.firstLineIndent): PDFKit.Mixins.TextOptions {
-    return { width: WIDTH, align: "justify", indent, lineGap, paragraphGap: 0 };
-  }
-
-  paragraph(text: string, style: ParagraphStyle = {}): void {
-    const { lineGap, lineHeight, pitch } = this.bodyFont(style.font);
-    const options = this.paragraphOptions(lineGap, style.indent);
-    this.flow(text, LEFT, options, lineHeight, pitch);
-  }
-
-  /** A bibliography entry: left-aligned, every line after the first indented (hanging indent). */
-  reference(text: string): void {
-    const { lineGap, lineHeight, pitch } = this.bodyFont();
-    const hang = BIBLIOGRAPHY.hangingIndent;
-    const options: PDFKit.Mixins.TextOptions = { width: WIDTH - hang, align: "left", indent: -hang, lineGap, paragraphGap: 0 };
-    this.flow(text, LEFT + hang, options, lineHeight, pitch);
-    this.doc.y += BIBLIOGRAPHY.spaceAfter;
-  }
-
-  private flow(text: string, x: number, options: PDFKit.Mixins.TextOptions, lineHeight: number, pitch: number): void {
-    const { doc } = this;
-    const lines = this.lineCount(text, options, pitch);
-    const left = this.linesLeft(lineHeight, pitch);
-    if (left === 0 || (lines > left && left < 2 && !this.atTop())) {
-      this.newPage(); // no room, or only one line (an orphan) would stay on this page
-    } else if (lines > left && lines - left === 1 && lines >= 3) {
-      // One line (a widow) would go over: break a line earlier, unless that leaves an orphan.
-      if (left - 1 < 2) this.newPage();
-      else doc.page.margins.bottom += pitch;
+    const bodyPitch = this.bodyPitch;
+    const following = firstParagraph ? this.bodyLines(firstParagraph, BODY.firstLineIndent).length : 0;
+    const { lineHeight } = this.type.use("bold", style.fontSize);
+    const lines = this.type.breakLines(text, WIDTH, WIDTH);
+    const height = lines.length * lineHeight + style.spaceAfter;
+    const fits = () => {
+      const before = this.atTop ? 0 : style.spaceBefore;
+      if (this.y + before + height > BOTTOM + EPSILON) return false;
+      if (!following) return true;
+      const room = Math.max(0, Math.floor((BOTTOM - (this.y + before + height) + EPSILON) / bodyPitch));
+      return linesOnPage(following, room, false) > 0;
+    };
+    if (!this.atTop && !fits()) this.newPage();
+    if (!this.atTop) this.y += style.spaceBefore;
+    const { doc } = this.type;
+    doc.addNamedDestination(destination, "XYZ", LEFT, PAGE.height - this.y, null);
+    this.type.use("bold", style.fontSize);
+    for (const line of lines) {
+      this.type.drawLine(line, LEFT, this.y, WIDTH, "left");
+      this.y += lineHeight;
     }
-    doc.text(text, x, doc.y, options);
-    doc.x = LEFT;
+    this.y += style.spaceAfter;
+    return this.page;
+  }
+
+  paragraph(text: string, face: FontFace = "regular", indent: number = BODY.firstLineIndent): void {
+    const { lineHeight } = this.type.use(face, BODY.fontSize);
+    const lines = this.type.breakLines(text, WIDTH - indent, WIDTH);
+    this.place(lines, lineHeight * BODY.lineSpacing, (i) => (i === 0 ? { x: LEFT + indent, width: WIDTH - indent } : { x: LEFT, width: WIDTH }), "justify", face);
+  }
+
+  /** A bibliography entry: left-aligned, every line after the first indented (a hanging indent). */
+  reference(text: string): void {
+    const hang = BIBLIOGRAPHY.hangingIndent;
+    const { lineHeight } = this.type.use("regular", BODY.fontSize);
+    const lines = this.type.breakLines(text, WIDTH, WIDTH - hang);
+    this.place(lines, lineHeight * BODY.lineSpacing, (i) => (i === 0 ? { x: LEFT, width: WIDTH } : { x: LEFT + hang, width: WIDTH - hang }), "left", "regular");
+    this.y += BIBLIOGRAPHY.spaceAfter;
+  }
+
+  private place(lines: Line[], pitch: number, box: (i: number) => { x: number; width: number }, align: Align, face: FontFace): void {
+    let i = 0;
+    while (i < lines.length) {
+      const take = linesOnPage(lines.length - i, this.room(pitch), this.atTop);
+      if (take === 0) {
+        this.newPage();
+        continue;
+      }
+      this.type.use(face, BODY.fontSize);
+      for (const end = i + take; i < end; i++) {
+        const { x, width } = box(i);
+        this.type.drawLine(lines[i], x, this.y, width, i === lines.length - 1 ? "left" : align);
+        this.y += pitch;
+      }
+      if (i < lines.length) this.newPage();
+    }
   }
 }

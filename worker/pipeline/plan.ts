@@ -5,6 +5,7 @@ import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
 import { recordUsage } from "../llm/usage";
+import { assignSourcesToSections, findSources, storeSources } from "../research";
 import { lockDocument } from "../progress";
 import { QUEUES, type PlanDocumentJob } from "../queues";
 import { outlinePrompt, parseOutline, sectionCount } from "./outline";
@@ -56,6 +57,18 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   });
   const outline = parseOutline(completion.text, document.pages, document.language, count);
 
+  // Real sources only: what the scholarly indexes answer. Offline, the document is written without references.
+  const research = ctx.research?.providers.length
+    ? await findSources(
+        { topic: document.topic, language: document.language, headings: outline.map((s) => s.heading), englishKeywords: document.discipline ? [document.discipline] : [] },
+        { ...ctx.research, signal: delivery.signal },
+      )
+    : { sources: [], reachable: [], failed: [], queries: [] };
+  const assignment = assignSourcesToSections(
+    research.sources.map((s) => ({ key: s.key, title: s.title, abstract: s.abstract })),
+    outline.map((s, index) => ({ index, heading: s.heading, keyPoints: s.keyPoints })),
+  );
+
   await db.transaction().execute(async (trx) => {
     // The row lock serialises two deliveries of this job; the second sees the sections and leaves.
     await lockDocument(trx, documentId);
@@ -71,12 +84,14 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
           heading: s.heading,
           brief: s.brief,
           key_points: JSON.stringify(s.keyPoints),
+          source_keys: JSON.stringify(assignment.get(index) ?? []),
           target_words: s.targetWords,
         })),
       )
       .returning(["id", "index"])
       .execute();
     await recordUsage(trx, { documentId, userId: document.user_id, purpose: "outline", completion });
+    await storeSources(trx, documentId, research.sources);
     await trx
       .updateTable("documents")
       .set({
@@ -84,6 +99,11 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
         progress_percent: 5,
         total_sections: sections.length,
         offline_demo: completion.provider === "offline",
+        research_report: JSON.stringify({
+          sources: research.sources.length,
+          reachable: research.reachable,
+          failed: research.failed,
+        }),
       })
       .where("id", "=", documentId)
       .execute();
@@ -106,5 +126,8 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
       status: "generating",
     });
   });
-  log.info({ documentId, sections: outline.length, provider: completion.provider }, "document planned");
+  log.info(
+    { documentId, sections: outline.length, provider: completion.provider, sources: research.sources.length, failed: research.failed },
+    "document planned",
+  );
 }
