@@ -56,7 +56,9 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "openai", testIgnore: /offline\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.openai.port}` } },
+    // First, so its one long file starts at once while the other worker takes the rest.
+    { name: "live", testMatch: /live\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.live.webPorts[0]}` } },
+    { name: "openai", testIgnore: /(offline|live)\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.openai.port}` } },
     { name: "offline", testMatch: /offline\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.offline.port}` } },
   ],
   webServer: [
@@ -81,5 +83,19 @@ export default defineConfig({
       STRIPE_API_URL: `http://127.0.0.1:${E2E.fakeStripePort}`,
     }),
     app("offline", { OPENAI_API_KEY: "", AI_FALLBACK_CHAIN: "" }),
+    {
+      // Two web processes + one worker on one embedded Postgres, for live.spec.ts; ready when the last web answers.
+      command:
+        `rm -rf ${E2E.live.dataDir} && node --import tsx tests/setup/web-process.ts --data-dir ${E2E.live.dataDir} --pg-port ${E2E.live.pgPort} ` +
+        `${E2E.live.webPorts.map((p) => `--web-port ${p}`).join(" ")} --fake-openai-port ${E2E.live.fakeOpenAIPort} ` +
+        `--latency ${E2E.live.latencyMs} --section-concurrency ${E2E.live.sectionConcurrency}`,
+      url: `http://localhost:${E2E.live.webPorts.at(-1)}/healthz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      gracefulShutdown: { signal: "SIGTERM" as const, timeout: 30_000 },
+      stdout: "ignore" as const,
+      stderr: "pipe" as const,
+      env: { ...(process.env as Record<string, string>), DATABASE_URL: "" },
+    },
   ],
 });

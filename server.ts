@@ -40,6 +40,7 @@ async function main() {
   const runWeb = env.ROLE !== "worker";
   const runWorker = env.ROLE !== "web";
   const stops: Array<[string, () => Promise<unknown>]> = [];
+  let closeSockets: (() => Promise<unknown>) | undefined;
 
   const { url: databaseUrl, embedded } = await openDatabase(env, (m) => logger.info(m));
 
@@ -104,8 +105,9 @@ async function main() {
     const io = attachSocketServer(httpServer, { adapterPool, testHooks: env.NODE_ENV === "test" });
     const relay = startDocumentEventRelay(databaseUrl, io);
     await relay.ready;
+    // Open websockets would keep the HTTP server from closing: socket.io closes first (clients reconnect elsewhere).
+    closeSockets = () => new Promise((resolve) => io.close(() => resolve(undefined)));
     stops.push(["document event relay", () => relay.stop()]);
-    stops.push(["socket.io", () => new Promise((resolve) => io.close(() => resolve(undefined)))]);
     stops.push(["socket.io adapter pool", () => adapterPool.end()]);
   } else {
     // A worker answers health checks only, so one image and one healthcheck serve both roles.
@@ -118,6 +120,7 @@ async function main() {
 
   await listen(httpServer, env.PORT, env.HOST);
   stops.unshift(["http", () => new Promise((resolve) => httpServer.close(() => resolve(undefined)))]);
+  if (closeSockets) stops.unshift(["socket.io", closeSockets]);
   if (runner) stops.push(["worker", () => runner.stop(20_000)]);
   stops.push(["queue", () => boss.stop({ graceful: true, timeout: 5_000, wait: true })]);
   stops.push(["database pool", () => db.destroy()]);

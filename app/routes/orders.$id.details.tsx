@@ -9,7 +9,7 @@ import { Button } from "~/components/ui/button";
 import { Field, inputClass } from "~/components/ui/field";
 import { updateDraftDocument } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
-import { LANGUAGE_CODES, LANGUAGES } from "~/utils/languages";
+import { LANGUAGE_CODES, LANGUAGES, wordsPerPage, type LanguageCode } from "~/utils/languages";
 import { requireDraftOrder } from "~/utils/orders.server";
 import { CITATION_STYLE_CODES, CITATION_STYLES, EXPRESS_SURCHARGE, formatMoney, MAX_PAGES, MIN_PAGES, priceOf } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
@@ -44,6 +44,7 @@ export default function OrderDetails() {
   const navigation = useNavigation();
   const [pages, setPages] = useState(order.pages);
   const [express, setExpress] = useState(order.express);
+  const [language, setLanguage] = useState(order.language);
   const [form, fields] = useForm({
     id: "order-details",
     lastResult,
@@ -60,7 +61,12 @@ export default function OrderDetails() {
       <h1 className="text-2xl font-bold">Length, language and style</h1>
       <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">
         <div className="grid gap-5 sm:grid-cols-2">
-          <Field id={fields.pages.id} label="Pages" errors={fields.pages.errors} hint={`${MIN_PAGES}–${MAX_PAGES} pages of about 275 words`}>
+          <Field
+            id={fields.pages.id}
+            label="Pages"
+            errors={fields.pages.errors}
+            hint={`${MIN_PAGES}–${MAX_PAGES}. A page: A4, 12 pt, 1.5 line spacing, 2.5 cm margins — about ${wordsPerPage(language)} words in ${LANGUAGES[language as LanguageCode]?.label ?? language}.`}
+          >
             <input
               {...getInputProps(fields.pages, { type: "number" })}
               min={MIN_PAGES}
@@ -70,7 +76,7 @@ export default function OrderDetails() {
             />
           </Field>
           <Field id={fields.language.id} label="Language" errors={fields.language.errors}>
-            <select {...getSelectProps(fields.language)} className={inputClass}>
+            <select {...getSelectProps(fields.language)} className={inputClass} onChange={(e) => setLanguage(e.currentTarget.value)}>
               {LANGUAGE_CODES.map((code) => (
                 <option key={code} value={code}>
                   {LANGUAGES[code].label}

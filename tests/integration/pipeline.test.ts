@@ -5,6 +5,7 @@ import { createDocument, payWithDevPayment } from "../../app/models/documents.se
 import { queueDbAdapter, useDatabase } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
 import { useBoss } from "../../app/utils/queue.server";
+import { wordsPerPage } from "../../app/utils/languages";
 import type { PipelineContext } from "../../worker/context";
 import { startWorker } from "../../worker/index";
 import { OpenAIProvider } from "../../worker/llm/openai";
@@ -75,8 +76,8 @@ describe("the generation pipeline with the real openai SDK against the fake serv
       expect(s.word_count).toBeGreaterThanOrEqual(Math.floor(0.6 * s.target_words));
       expect(finished.content).toContain(`## ${s.heading}`);
     }
-    // 6 pages × 275 words, split so the budgets add up to the order.
-    expect(sections.reduce((n, s) => n + s.target_words, 0)).toBe(6 * 275);
+    // 6 pages × the words a page holds in English, split so the budgets add up to the order.
+    expect(sections.reduce((n, s) => n + s.target_words, 0)).toBe(6 * wordsPerPage("en"));
     expect(finished.progress_percent).toBe(100);
     expect(finished.offline_demo).toBe(false);
 

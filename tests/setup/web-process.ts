@@ -98,13 +98,9 @@ async function runCluster() {
     // The first web process migrates; the others and the worker start on a ready database.
     const webs = [await spawnWeb(shared, { port: firstPort })];
     children.push(webs[0].process);
-    const worker = await spawnWorker(shared);
-    children.push(worker.process);
-    for (const port of otherPorts) {
-      const web = await spawnWeb(shared, { port });
-      children.push(web.process);
-      webs.push(web);
-    }
+    const [worker, ...others] = await Promise.all([spawnWorker(shared), ...otherPorts.map((port) => spawnWeb(shared, { port }))]);
+    webs.push(...others);
+    children.push(worker.process, ...others.map((w) => w.process));
     writeFileSync(path.join(dataDir, "cluster.json"), JSON.stringify({ databaseUrl: embedded.url, webs: webs.map((w) => w.url) }));
     console.log(`cluster ready: ${webs.map((w) => w.url).join(", ")} + 1 worker`);
     for (const child of children) {

@@ -31,6 +31,7 @@ const LINE_SINGLE = 240;
 /** Style ids; the headings are Word's built-in Heading 1 and 2, so Word's navigation and contents use them. */
 const STYLE = { body: "BodyText", reference: "Bibliography", note: "NoSourcesNote", contentsTitle: "TOCHeading" } as const;
 
+/** The document, for `Packer` or for docx/layout's `layoutDocument`, which lays out its pages as Word does. */
 export function buildDocx(model: ExportDocument): Document {
   const labels = labelsFor(model.language);
   const paragraphStyles: IParagraphStyleOptions[] = [
@@ -163,7 +164,6 @@ export async function renderDocx(model: ExportDocument): Promise<Buffer> {
 function centred(text: string, options: { size: number; bold?: boolean; italics?: boolean; before?: number; after?: number }): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.CENTER,
-    keepNext: true,
     spacing: { line: LINE_SINGLE, before: twips(options.before ?? 0), after: twips(options.after ?? 0) },
     children: [new TextRun({ text, size: halfPoints(options.size), bold: options.bold, italics: options.italics })],
   });

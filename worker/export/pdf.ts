@@ -5,7 +5,7 @@
 // both files break their pages alike and words per page hold for both.
 import { readFileSync } from "node:fs";
 import PDFDocument from "pdfkit";
-import { BIBLIOGRAPHY, BODY, CONTENTS, FOOTER, HEADINGS, PAGE, TITLE_PAGE, fontPath, type FontFace } from "./layout";
+import { BIBLIOGRAPHY, BODY, CONTENTS, FONT_LINE_HEIGHT, FOOTER, HEADINGS, PAGE, TITLE_PAGE, fontPath, type FontFace } from "./layout";
 import { formatTitleDate, labelsFor, type ExportDocument, type ExportLabels } from "./model";
 
 export type RenderedPdf = {
@@ -19,7 +19,7 @@ export type RenderedPdf = {
 
 type Pdf = PDFKit.PDFDocument;
 type ContentsEntry = { text: string; level: 1 | 2; destination: string; page: number };
-type Line = { text: string; width: number; gaps: number };
+type Line = { text: string; width: number };
 type Align = "left" | "justify";
 
 const FACES: FontFace[] = ["regular", "bold", "italic"];
@@ -39,6 +39,8 @@ const WIDTH = PAGE.width - 2 * PAGE.margin;
 const TOP = PAGE.margin;
 const BOTTOM = PAGE.height - PAGE.margin;
 const EPSILON = 0.01;
+const MOST_SQUEEZE = 0.25;
+const STRETCH_TO_SQUEEZE = 2.015;
 
 export async function renderPdf(model: ExportDocument): Promise<RenderedPdf> {
   const labels = labelsFor(model.language);
@@ -137,52 +139,61 @@ class Typesetter {
   }
 
   /**
-   * Greedy line breaking as Word does it: at spaces and after a hyphen inside a word; a word longer than a line is
-   * cut where it must be. `firstWidth` is the first line's room (first-line or hanging indents).
+   * Greedy line breaking as Word does it: at spaces and after a hyphen inside a word; a word longer than a line is cut
+   * where it must be. `firstWidth` is the first line's room (first-line or hanging indents). In a justified paragraph
+   * Word squeezes a word that goes past the end into the line, by shrinking its spaces, when that takes at most a quarter
+   * of their width and half as much as moving the word would stretch them (the rule docx/layout follows).
    */
-  breakLines(text: string, firstWidth: number, width: number): Line[] {
+  breakLines(text: string, firstWidth: number, width: number, justified = false): Line[] {
     const pieces = text
       .split(/[ \t\n\r]+/)
       .filter(Boolean)
       .flatMap((word) => word.split(/(?<=[\p{L}\p{N}]-)(?=[\p{L}\p{N}])/u).map((part, i) => ({ text: part, space: i === 0 })));
     const space = this.width(" ");
     const lines: Line[] = [];
-    let current: { text: string; width: number; gaps: number } | null = null;
+    let line: (Line & { spaces: number }) | null = null;
     let room = firstWidth;
-    const finish = () => {
-      if (current) lines.push(current);
-      current = null;
-      room = width;
+    const squeezes = (current: Line & { spaces: number }, lead: number, w: number) => {
+      const spaces = current.spaces + lead;
+      const over = current.width + lead + w - room;
+      if (!justified || spaces <= EPSILON || over / spaces > MOST_SQUEEZE) return false;
+      const slack = room - current.width;
+      const between = spaces - lead;
+      return between <= 0 || slack / between >= STRETCH_TO_SQUEEZE * (over / spaces);
     };
     for (const piece of pieces) {
       let w = this.width(piece.text);
-      if (current) {
-        const joined: number = current.width + (piece.space ? space : 0) + w;
-        if (joined <= room + EPSILON) {
-          current = { text: current.text + (piece.space ? " " : "") + piece.text, width: joined, gaps: current.gaps + (piece.space ? 1 : 0) };
+      if (line) {
+        const lead = piece.space ? space : 0;
+        if (line.width + lead + w <= room + EPSILON || squeezes(line, lead, w)) {
+          line = { text: line.text + (piece.space ? " " : "") + piece.text, width: line.width + lead + w, spaces: line.spaces + lead };
           continue;
         }
-        finish();
+        lines.push(line);
+        room = width;
       }
       let rest = piece.text;
       while (w > room + EPSILON && rest.length > 1) {
         let cut = rest.length - 1;
         while (cut > 1 && this.width(rest.slice(0, cut)) > room + EPSILON) cut--;
-        lines.push({ text: rest.slice(0, cut), width: this.width(rest.slice(0, cut)), gaps: 0 });
+        lines.push({ text: rest.slice(0, cut), width: this.width(rest.slice(0, cut)) });
         room = width;
         rest = rest.slice(cut);
         w = this.width(rest);
       }
-      current = { text: rest, width: w, gaps: 0 };
+      line = { text: rest, width: w, spaces: 0 };
     }
-    finish();
-    return lines.length ? lines : [{ text: "", width: 0, gaps: 0 }];
+    if (line) lines.push({ text: line.text, width: line.width });
+    return lines.length ? lines : [{ text: "", width: 0 }];
   }
 
-  /** Draws one line with its top at `y`; a justified line spreads its spaces to fill `width`. */
+  /** Draws one line with its top at `y`; a justified line spreads its spaces to fill `width`, a squeezed one shrinks them. */
   drawLine(line: Line, x: number, y: number, width: number, align: Align): void {
     if (!line.text) return;
-    const wordSpacing = align === "justify" && line.gaps > 0 ? Math.max(0, (width - line.width) / line.gaps) : 0;
+    const spread = align === "justify" || line.width > width + EPSILON;
+    // pdfkit spaces words apart at every \s, a no-break space too, so those are gaps as well.
+    const gaps = line.text.trim().split(/\s+/).length - 1;
+    const wordSpacing = spread && gaps > 0 ? (width - line.width) / gaps : 0;
     this.doc.text(line.text, x, y, { lineBreak: false, wordSpacing, features: FEATURES });
   }
 }
@@ -194,8 +205,9 @@ function drawTitlePage(doc: Pdf, model: ExportDocument, labels: ExportLabels): v
   };
   doc.y = TOP;
   if (model.institution) centred(model.institution, "regular", TITLE_PAGE.detailSize);
-  doc.y = PAGE.height * TITLE_PAGE.kindTop;
-  centred(model.kindLabel, "regular", TITLE_PAGE.kindSize);
+  // As in the DOCX: the space above the kind label puts it at `kindTop` when the institution takes one line.
+  const kindBefore = PAGE.height * TITLE_PAGE.kindTop - PAGE.margin - (model.institution ? TITLE_PAGE.detailSize * FONT_LINE_HEIGHT : 0);
+  centred(model.kindLabel, "regular", TITLE_PAGE.kindSize, kindBefore);
   centred(model.title, "bold", TITLE_PAGE.titleSize, TITLE_PAGE.kindAfter);
   if (model.author) centred(model.author, "regular", TITLE_PAGE.detailSize, TITLE_PAGE.authorBefore);
   if (model.offlineDemo) {
@@ -266,7 +278,7 @@ function drawPageNumbers(doc: Pdf, pageCount: number): void {
 }
 
 /** How many of a paragraph's `count` lines go on a page with room for `room`: widows and orphans are not left. */
-export function linesOnPage(count: number, room: number, atTop: boolean): number {
+function linesOnPage(count: number, room: number, atTop: boolean): number {
   if (count <= room) return count;
   let take = room;
   if (count - take === 1 && count >= 3) take--; // a widow: its last line alone on the next page
@@ -291,24 +303,25 @@ class Flow {
     return this.y <= TOP + EPSILON;
   }
 
-  /** Lines of `pitch` that still fit: Word counts a line's whole height, its spacing included. */
-  private room(pitch: number): number {
-    return Math.max(0, Math.floor((BOTTOM - this.y + EPSILON) / pitch));
+  /** Lines that still fit from `y`: the space 1.5 spacing adds below the last one's text may go past the bottom, as in Word. */
+  private room(pitch: number, lineHeight: number, y = this.y): number {
+    return Math.max(0, Math.floor((BOTTOM - lineHeight - y + EPSILON) / pitch) + 1);
   }
 
   private bodyLines(text: string, indent: number): Line[] {
     this.type.use("regular", BODY.fontSize);
-    return this.type.breakLines(text, WIDTH - indent, WIDTH);
+    return this.type.breakLines(text, WIDTH - indent, WIDTH, true);
   }
 
-  private get bodyPitch(): number {
-    return this.type.use("regular", BODY.fontSize).lineHeight * BODY.lineSpacing;
+  private get bodyLine(): { lineHeight: number; pitch: number } {
+    const { lineHeight } = this.type.use("regular", BODY.fontSize);
+    return { lineHeight, pitch: lineHeight * BODY.lineSpacing };
   }
 
   /** Draws a heading, on a new page if it and the first lines of its text don't fit here; returns its page. */
   heading(text: string, level: 1 | 2, firstParagraph: string | undefined, destination: string): number {
     const style = HEADINGS[level];
-    const bodyPitch = this.bodyPitch;
+    const body = this.bodyLine;
     const following = firstParagraph ? this.bodyLines(firstParagraph, BODY.firstLineIndent).length : 0;
     const { lineHeight } = this.type.use("bold", style.fontSize);
     const lines = this.type.breakLines(text, WIDTH, WIDTH);
@@ -317,8 +330,7 @@ class Flow {
       const before = this.atTop ? 0 : style.spaceBefore;
       if (this.y + before + height > BOTTOM + EPSILON) return false;
       if (!following) return true;
-      const room = Math.max(0, Math.floor((BOTTOM - (this.y + before + height) + EPSILON) / bodyPitch));
-      return linesOnPage(following, room, false) > 0;
+      return linesOnPage(following, this.room(body.pitch, body.lineHeight, this.y + before + height), false) > 0;
     };
     if (!this.atTop && !fits()) this.newPage();
     if (!this.atTop) this.y += style.spaceBefore;
@@ -335,8 +347,8 @@ class Flow {
 
   paragraph(text: string, face: FontFace = "regular", indent: number = BODY.firstLineIndent): void {
     const { lineHeight } = this.type.use(face, BODY.fontSize);
-    const lines = this.type.breakLines(text, WIDTH - indent, WIDTH);
-    this.place(lines, lineHeight * BODY.lineSpacing, (i) => (i === 0 ? { x: LEFT + indent, width: WIDTH - indent } : { x: LEFT, width: WIDTH }), "justify", face);
+    const lines = this.type.breakLines(text, WIDTH - indent, WIDTH, true);
+    this.place(lines, lineHeight, (i) => (i === 0 ? { x: LEFT + indent, width: WIDTH - indent } : { x: LEFT, width: WIDTH }), "justify", face);
   }
 
   /** A bibliography entry: left-aligned, every line after the first indented (a hanging indent). */
@@ -344,14 +356,15 @@ class Flow {
     const hang = BIBLIOGRAPHY.hangingIndent;
     const { lineHeight } = this.type.use("regular", BODY.fontSize);
     const lines = this.type.breakLines(text, WIDTH, WIDTH - hang);
-    this.place(lines, lineHeight * BODY.lineSpacing, (i) => (i === 0 ? { x: LEFT, width: WIDTH } : { x: LEFT + hang, width: WIDTH - hang }), "left", "regular");
+    this.place(lines, lineHeight, (i) => (i === 0 ? { x: LEFT, width: WIDTH } : { x: LEFT + hang, width: WIDTH - hang }), "left", "regular");
     this.y += BIBLIOGRAPHY.spaceAfter;
   }
 
-  private place(lines: Line[], pitch: number, box: (i: number) => { x: number; width: number }, align: Align, face: FontFace): void {
+  private place(lines: Line[], lineHeight: number, box: (i: number) => { x: number; width: number }, align: Align, face: FontFace): void {
+    const pitch = lineHeight * BODY.lineSpacing;
     let i = 0;
     while (i < lines.length) {
-      const take = linesOnPage(lines.length - i, this.room(pitch), this.atTop);
+      const take = linesOnPage(lines.length - i, this.room(pitch, lineHeight), this.atTop);
       if (take === 0) {
         this.newPage();
         continue;

@@ -4,20 +4,11 @@ import { recordGenerationRate } from "../../app/models/generation-rates.server";
 import { documentReadyEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
 import { sendJob } from "../../app/utils/queue.server";
+import { deleteStoredFile } from "../../app/utils/storage.server";
+import { buildDeliverable } from "../export/deliver";
 import type { PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
 import { QUEUES, type AssembleDocumentJob } from "../queues";
-
-type SectionText = { index: number; heading: string; status: string; content: string | null };
-
-export function assembleText(topic: string, sections: SectionText[]): string {
-  const parts = [`# ${topic}`];
-  for (const s of sections) {
-    if (!s.content) continue;
-    parts.push(`## ${s.heading}`, s.content);
-  }
-  return parts.join("\n\n");
-}
 
 /** document.assemble: the sections become one text; the document is delivered (with warnings when review found some). */
 export async function assembleDocument(ctx: PipelineContext, { documentId }: AssembleDocumentJob): Promise<void> {
@@ -27,18 +18,25 @@ export async function assembleDocument(ctx: PipelineContext, { documentId }: Ass
   const sections = await listSections(db, documentId);
   const warnings = document.quality_warnings as unknown as string[];
   const status = warnings.length ? "completed_with_warnings" : "completed";
-  const content = assembleText(document.topic, sections);
+  // Rendering happens before the transaction: it is the slow part, and a retried job simply renders again.
+  const deliverable = await buildDeliverable(db, document, sections);
+  const content = deliverable.content;
 
   await db.transaction().execute(async (trx) => {
     const applied = await transitionDocument(trx, documentId, "generating", status, {
       content,
+      docx_key: deliverable.docxKey,
+      pdf_key: deliverable.pdfKey,
       progress_percent: 100,
       progress_stage: "done",
       current_section: null,
       eta_seconds: 0,
       completed_at: sql`now()`,
     });
-    if (!applied) return;
+    if (!applied) {
+      await Promise.all([deleteStoredFile(deliverable.docxKey), deleteStoredFile(deliverable.pdfKey)]);
+      return;
+    }
     await trx
       .insertInto("drafts")
       .values({ document_id: documentId, version: 1, content })
@@ -61,7 +59,10 @@ export async function assembleDocument(ctx: PipelineContext, { documentId }: Ass
     });
     await notifyDocumentEvent(trx, documentId, { type: "completed", status });
   });
-  log.info({ documentId, status }, "document assembled");
+  log.info(
+    { documentId, status, pdfPages: deliverable.pdfPages, bodyPages: deliverable.bodyPages, citedSources: deliverable.citedSources },
+    "document assembled",
+  );
 }
 
 /** A job that exhausted its retries: its document shows a clear failed state instead of spinning forever. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { wordsPerPage } from "../../app/utils/languages";
 import { parseOutline, sectionCount, wordBudgets } from "./outline";
 
 describe("the outline", () => {
@@ -13,8 +14,8 @@ describe("the outline", () => {
     const budgets = wordBudgets(10, "en", 6);
     expect(budgets[0]).toBe(budgets[5]);
     expect(budgets[1]).toBe(budgets[0] * 2);
-    expect(budgets.reduce((a, b) => a + b, 0)).toBe(2750);
-    expect(wordBudgets(10, "de", 6).reduce((a, b) => a + b, 0)).toBe(2500);
+    expect(budgets.reduce((a, b) => a + b, 0)).toBe(10 * wordsPerPage("en"));
+    expect(wordBudgets(10, "de", 6).reduce((a, b) => a + b, 0)).toBe(10 * wordsPerPage("de"));
   });
 
   it("keeps our count and budgets whatever the model returned", () => {
@@ -23,7 +24,7 @@ describe("the outline", () => {
     });
     const outline = parseOutline(text, 5, "en", 4);
     expect(outline.map((s) => s.heading)).toEqual(["H0", "H1", "H2", "H3"]);
-    expect(outline.reduce((n, s) => n + s.targetWords, 0)).toBe(1375);
+    expect(outline.reduce((n, s) => n + s.targetWords, 0)).toBe(5 * wordsPerPage("en"));
   });
 
   it("accepts JSON in a code fence and rejects what is not an outline", () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { assembleText } from "./assemble";
 import { decideOutcome } from "./review";
 
 const sections = (statuses: string[]) =>
@@ -18,11 +17,5 @@ describe("the final status of a document", () => {
 
   it("fails the quality threshold below it (7 of 10)", () => {
     expect(decideOutcome(sections([...Array(7).fill("passed"), "failed", "failed", "failed"]), 0.85).status).toBe("failed_quality");
-  });
-});
-
-describe("the assembled text", () => {
-  it("has the title and each written section under its heading, in order", () => {
-    expect(assembleText("Roman roads", sections(["passed", "failed", "passed"]))).toBe("# Roman roads\n\n## Part 1\n\nText 1\n\n## Part 3\n\nText 3");
   });
 });

@@ -1,0 +1,77 @@
+import type { Db } from "../../app/utils/db.server";
+import { storeFile } from "../../app/utils/storage.server";
+import type { CitationStyle } from "../../app/utils/pricing";
+import { CITATION_STYLES } from "../../app/utils/pricing";
+import { renderCitations, type CslItem } from "./bibliography";
+import { findCitationKeys } from "./citations";
+import { renderDocx } from "./docx";
+import { createExportDocument, labelsFor } from "./model";
+import { renderPdf } from "./pdf";
+
+export type Deliverable = {
+  /** The web preview: "# title", "## heading" sections with in-text citations, then the references. */
+  content: string;
+  docxKey: string;
+  pdfKey: string;
+  pdfPages: number;
+  bodyPages: number;
+  citedSources: number;
+};
+
+type SectionText = { heading: string; content: string | null };
+
+/**
+ * The delivered document: in-text citations and the bibliography rendered in the order's CSL style and locale
+ * (only the sources actually cited), then the same document model as DOCX and PDF, stored under DATA_DIR/files.
+ */
+export async function buildDeliverable(
+  db: Db,
+  document: { id: string; topic: string; language: string; kind: string; citation_style: string; institution: string | null; offline_demo: boolean; user_id: string },
+  sections: SectionText[],
+): Promise<Deliverable> {
+  const written = sections.filter((s) => s.content);
+  const sources = await db.selectFrom("sources").select(["key", "csl"]).where("document_id", "=", document.id).execute();
+  const styleCode = (document.citation_style in CITATION_STYLES ? document.citation_style : "apa7") as CitationStyle;
+  const cites = written.some((s) => findCitationKeys(s.content ?? "").length > 0);
+  const rendered =
+    sources.length && cites
+      ? renderCitations({
+          styleCode,
+          language: document.language,
+          items: sources.map((s) => ({ ...(s.csl as object), id: s.key }) as CslItem),
+          sections: written.map((s) => s.content ?? ""),
+        })
+      : { sections: written.map((s) => s.content ?? ""), bibliography: { entries: [] as string[] } };
+  const user = await db.selectFrom("users").select("name").where("id", "=", document.user_id).executeTakeFirst();
+
+  const model = createExportDocument({
+    title: document.topic,
+    author: user?.name ?? null,
+    institution: document.institution,
+    date: new Date(),
+    language: document.language,
+    kind: document.kind,
+    sections: written.map((s, i) => ({ heading: s.heading, content: rendered.sections[i] })),
+    bibliography: rendered.bibliography.entries,
+    offlineDemo: document.offline_demo,
+  });
+  const [docx, pdf] = await Promise.all([renderDocx(model), renderPdf(model)]);
+  const [docxKey, pdfKey] = await Promise.all([
+    storeFile(`documents/${document.id}`, docx, "docx"),
+    storeFile(`documents/${document.id}`, pdf.buffer, "pdf"),
+  ]);
+
+  const labels = labelsFor(document.language);
+  const parts = [`# ${document.topic}`];
+  written.forEach((s, i) => parts.push(`## ${s.heading}`, rendered.sections[i]));
+  if (rendered.bibliography.entries.length) parts.push(`## ${labels.references}`, rendered.bibliography.entries.join("\n\n"));
+  else parts.push(`## ${labels.references}`, labels.noSources);
+  return {
+    content: parts.join("\n\n"),
+    docxKey,
+    pdfKey,
+    pdfPages: pdf.pageCount,
+    bodyPages: pdf.bodyPageCount,
+    citedSources: rendered.bibliography.entries.length,
+  };
+}

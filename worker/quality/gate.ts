@@ -1,0 +1,160 @@
+// Quality gates: checks run on every attempt at a section. A failed gate's feedback goes into the next attempt's prompt.
+import { z } from "zod";
+import type { DbOrTrx } from "../../app/utils/db.server";
+import { round1 } from "./common";
+import { aiDetectionGate } from "./ai-detection";
+import { grammarGate } from "./grammar";
+import { uniquenessGate } from "./uniqueness";
+
+export type GateResult = {
+  gate: string;
+  /** null: this gate has no checker for this text (no key, no dictionary, provider down); such a gate passes. */
+  score: number | null;
+  passed: boolean;
+  /** Instructions for the next attempt; empty when the gate passed. */
+  feedback: string[];
+};
+
+export type SectionUnderCheck = {
+  text: string;
+  targetWords: number;
+  /** The document's language code ("en", "uk", "en-GB"). */
+  language: string;
+  sectionId?: string;
+  documentId?: string;
+};
+
+export type SourceText = { key?: string; title?: string; text: string };
+export type OtherSection = { index?: number; heading?: string; text: string };
+
+/** What gates log: pino's Logger fits. */
+export type QualityLog = { warn: (details: Record<string, unknown>, message: string) => void };
+
+export type GateContext = {
+  /** Without it, sections delivered to other customers are not compared. */
+  db?: DbOrTrx;
+  /** The document's sources: abstracts and titles. */
+  sources: SourceText[];
+  /** The document's other sections that have text. */
+  otherSections: OtherSection[];
+  /** Thresholds and providers for this call; the gates' own (from createGates) when absent. */
+  config?: QualityConfig;
+  log?: QualityLog;
+  signal?: AbortSignal;
+};
+
+export interface QualityGate {
+  name: string;
+  check(section: SectionUnderCheck, context: GateContext): Promise<GateResult>;
+}
+
+export type AiProviderConfig = { apiKey: string; url: string };
+
+export type QualityConfig = {
+  /** Uniqueness passes at or above this percentage. */
+  minUniqueness: number;
+  /** Grammar passes at or below this many errors per 1,000 words. */
+  maxGrammarErrors: number;
+  /** AI detection passes at or below this score (0–100). */
+  maxAiScore: number;
+  /** A LanguageTool server; grammar uses the built-in retext checks when null. */
+  languageToolUrl: string | null;
+  gptzero: AiProviderConfig | null;
+  originality: AiProviderConfig | null;
+  /** Per request to LanguageTool and the detectors. */
+  httpTimeoutMs: number;
+};
+
+export const GPTZERO_DEFAULT_URL = "https://api.gptzero.me";
+export const ORIGINALITY_DEFAULT_URL = "https://api.originality.ai";
+
+const url = z.url({ message: "must be a URL such as https://example.com" });
+const configSchema = z.object({
+  QUALITY_MIN_UNIQUENESS: z.coerce.number().min(0).max(100).default(85),
+  QUALITY_MAX_GRAMMAR_ERRORS: z.coerce.number().min(0).default(10),
+  QUALITY_MAX_AI_DETECTION_SCORE: z.coerce.number().min(0).max(100).default(55),
+  QUALITY_HTTP_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
+  LANGUAGETOOL_URL: url.optional(),
+  GPTZERO_API_KEY: z.string().min(1).optional(),
+  GPTZERO_URL: url.default(GPTZERO_DEFAULT_URL),
+  ORIGINALITY_API_KEY: z.string().min(1).optional(),
+  ORIGINALITY_URL: url.default(ORIGINALITY_DEFAULT_URL),
+});
+
+export type QualityConfigSource = Partial<Record<keyof z.input<typeof configSchema>, string | number | undefined>>;
+
+/** Reads the quality settings from env-like values (empty = unset); throws naming every bad one. */
+export function readQualityConfig(source: QualityConfigSource = {}): QualityConfig {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new Error(`Invalid quality settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  const v = parsed.data;
+  return {
+    minUniqueness: v.QUALITY_MIN_UNIQUENESS,
+    maxGrammarErrors: v.QUALITY_MAX_GRAMMAR_ERRORS,
+    maxAiScore: v.QUALITY_MAX_AI_DETECTION_SCORE,
+    languageToolUrl: v.LANGUAGETOOL_URL ?? null,
+    gptzero: v.GPTZERO_API_KEY ? { apiKey: v.GPTZERO_API_KEY, url: v.GPTZERO_URL } : null,
+    originality: v.ORIGINALITY_API_KEY ? { apiKey: v.ORIGINALITY_API_KEY, url: v.ORIGINALITY_URL } : null,
+    httpTimeoutMs: v.QUALITY_HTTP_TIMEOUT_SECONDS * 1000,
+  };
+}
+
+/** The gates every section attempt goes through, bound to `config`. */
+export function createGates(config: QualityConfig): QualityGate[] {
+  return [uniquenessGate(config), grammarGate(config), aiDetectionGate(config)];
+}
+
+export type GateScores = { uniqueness: number | null; grammar: number | null; ai: number | null };
+export type GateRun = { passed: boolean; results: GateResult[]; feedback: string[]; scores: GateScores };
+
+/** Runs the gates side by side; the attempt passes when every gate passes. */
+export async function runGates(gates: readonly QualityGate[], section: SectionUnderCheck, context: GateContext): Promise<GateRun> {
+  const results = await Promise.all(gates.map((gate) => gate.check(section, context)));
+  const score = (name: string) => results.find((r) => r.gate === name)?.score ?? null;
+  return {
+    passed: results.every((r) => r.passed),
+    results,
+    feedback: results.filter((r) => !r.passed).flatMap((r) => r.feedback),
+    scores: { uniqueness: score("uniqueness"), grammar: score("grammar"), ai: score("ai") },
+  };
+}
+
+/** A document's scores: the word-weighted mean of its sections' scores, ignoring sections a gate could not check. */
+export function documentScores(sections: readonly { words: number; scores: GateScores }[]): GateScores {
+  const mean = (key: keyof GateScores) => {
+    const known = sections.filter((s) => s.scores[key] !== null && s.words > 0);
+    const words = known.reduce((sum, s) => sum + s.words, 0);
+    if (!words) return null;
+    return round1(known.reduce((sum, s) => sum + s.scores[key]! * s.words, 0) / words);
+  };
+  return { uniqueness: mean("uniqueness"), grammar: mean("grammar"), ai: mean("ai") };
+}
+
+/** A gate's context for one section of a stored document: its sources and its other written sections. */
+export async function loadGateContext(
+  db: DbOrTrx,
+  ids: { documentId: string; sectionId?: string },
+  extra: Pick<GateContext, "config" | "log" | "signal"> = {},
+): Promise<GateContext> {
+  const sources = await db
+    .selectFrom("sources")
+    .select(["key", "title", "abstract"])
+    .where("document_id", "=", ids.documentId)
+    .execute();
+  let others = db
+    .selectFrom("sections")
+    .select(["id", "index", "heading", "content"])
+    .where("document_id", "=", ids.documentId)
+    .where("content", "is not", null)
+    .orderBy("index");
+  if (ids.sectionId) others = others.where("id", "<>", ids.sectionId);
+  return {
+    db,
+    sources: sources.map((s) => ({ key: s.key, title: s.title, text: [s.title, s.abstract].filter(Boolean).join(". ") })),
+    otherSections: (await others.execute()).map((s) => ({ index: s.index, heading: s.heading, text: s.content ?? "" })),
+    ...extra,
+  };
+}

@@ -1,0 +1,302 @@
+// Grammar: errors per 1,000 words, from a LanguageTool server when LANGUAGETOOL_URL is set, otherwise from retext
+// (spelling against the language's Hunspell dictionary, plus repeated words). No checker for a language → null.
+//
+// Not counted, because no dictionary can know them: citation keys ([@smith2020]), URLs, e-mail addresses, DOIs,
+// words with digits (COVID-19, H2O), all-capital acronyms (OECD), and capitalised words inside a sentence (taken
+// for proper names: Brussels, McKinsey; the first word of a sentence is still checked). In English, a British
+// spelling counts as correct when its American form is in dictionary-en (en-US): analyse, colour, centre, modelling.
+import { Worker } from "node:worker_threads";
+import { logOf, round1, unchecked } from "./common";
+import type { QualityConfig, QualityGate, QualityLog } from "./gate";
+import { citationSpans } from "./shingles";
+
+export type GrammarIssue = {
+  kind: "spelling" | "repetition" | "grammar";
+  /** The words at fault, as written. */
+  text: string;
+  message?: string;
+  suggestion?: string;
+};
+
+export type GrammarReport = {
+  /** Errors per 1,000 words, one decimal; null when nothing could check this language (or the checker failed). */
+  score: number | null;
+  checker: "retext" | "languagetool" | null;
+  words: number;
+  issues: GrammarIssue[];
+};
+
+export type GrammarOptions = {
+  languageToolUrl?: string | null;
+  /** For one LanguageTool request. */
+  httpTimeoutMs?: number;
+  /** For the built-in checker, including loading a dictionary on first use. */
+  spellTimeoutMs?: number;
+  log?: QualityLog;
+  signal?: AbortSignal;
+};
+
+/** Languages the built-in checker has a dictionary for (see spell-thread.mjs for those left out, and why). */
+export const SPELL_LANGUAGES = ["en", "es", "fr", "pl", "ru", "uk"] as const;
+const DEFAULT_SPELL_TIMEOUT_MS = 120_000;
+const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
+const ISSUES_NAMED = 10;
+
+/** "en-GB" → "en". */
+export function primaryLanguage(language: string): string {
+  return language.trim().toLowerCase().split(/[-_]/)[0];
+}
+
+/** Spans that are not prose and are never counted: citations, URLs, e-mail addresses, DOIs. */
+export function ignoredSpans(text: string): [number, number][] {
+  const spans = citationSpans(text);
+  for (const m of text.matchAll(/\bhttps?:\/\/\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b10\.\d{4,9}\/\S+/gi)) {
+    spans.push([m.index, m.index + m[0].length]);
+  }
+  return spans;
+}
+
+function inSpans(spans: [number, number][], start: number, end = start + 1): boolean {
+  return spans.some(([s, e]) => start < e && end > s);
+}
+
+/** Words counted for the rate: whitespace-separated runs with a letter, outside the ignored spans. */
+export function countProseWords(text: string, spans = ignoredSpans(text)): number {
+  let words = 0;
+  for (const m of text.matchAll(/\S+/g)) if (/\p{L}/u.test(m[0]) && !inSpans(spans, m.index)) words++;
+  return words;
+}
+
+export async function checkGrammar(text: string, language: string, options: GrammarOptions = {}): Promise<GrammarReport> {
+  const spans = ignoredSpans(text);
+  const words = countProseWords(text, spans);
+  if (words === 0) return { score: null, checker: null, words, issues: [] };
+  const log = logOf(options);
+  try {
+    if (options.languageToolUrl) {
+      const issues = await languageToolIssues(options.languageToolUrl, text, language, spans, options);
+      return { score: rate(issues.length, words), checker: "languagetool", words, issues };
+    }
+    const primary = primaryLanguage(language);
+    if (!(SPELL_LANGUAGES as readonly string[]).includes(primary)) return { score: null, checker: null, words, issues: [] };
+    const issues = await retextIssues(text, primary, spans, options.spellTimeoutMs ?? DEFAULT_SPELL_TIMEOUT_MS);
+    return { score: rate(issues.length, words), checker: "retext", words, issues };
+  } catch (error) {
+    // The gate cannot check this text now; it says so (null) rather than guessing.
+    log.warn({ err: error instanceof Error ? error.message : String(error), language }, "grammar check unavailable");
+    return { score: null, checker: null, words, issues: [] };
+  }
+}
+
+function rate(errors: number, words: number): number {
+  return round1((errors * 1000) / words);
+}
+
+// ---------------------------------------------------------------- LanguageTool
+
+/** LanguageTool checks spelling only for a language with its variant: "en" → "en-US". */
+const LANGUAGETOOL_VARIANTS: Record<string, string> = {
+  en: "en-US",
+  de: "de-DE",
+  pt: "pt-PT",
+  uk: "uk-UA",
+  ru: "ru-RU",
+  pl: "pl-PL",
+  ca: "ca-ES",
+};
+
+export function languageToolLanguage(language: string): string {
+  return LANGUAGETOOL_VARIANTS[language.toLowerCase()] ?? language;
+}
+
+type LanguageToolMatch = {
+  message?: string;
+  offset: number;
+  length: number;
+  replacements?: { value: string }[];
+  rule?: { issueType?: string };
+};
+
+async function languageToolIssues(
+  baseUrl: string,
+  text: string,
+  language: string,
+  spans: [number, number][],
+  options: GrammarOptions,
+): Promise<GrammarIssue[]> {
+  const url = `${baseUrl.replace(/\/+$/, "").replace(/\/v2$/, "")}/v2/check`;
+  const timeout = AbortSignal.timeout(options.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS);
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body: new URLSearchParams({ text, language: languageToolLanguage(language) }),
+    signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+  });
+  if (!response.ok) throw new Error(`LanguageTool answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  const body = (await response.json()) as { matches?: LanguageToolMatch[] };
+  if (!Array.isArray(body.matches)) throw new Error("LanguageTool answered without a matches list");
+  return body.matches
+    .filter((m) => !inSpans(spans, m.offset, m.offset + Math.max(1, m.length)))
+    .map((m) => ({
+      kind: m.rule?.issueType === "misspelling" ? "spelling" : m.rule?.issueType === "duplication" ? "repetition" : "grammar",
+      text: text.slice(m.offset, m.offset + m.length),
+      message: m.message,
+      suggestion: m.replacements?.[0]?.value,
+    }));
+}
+
+// ---------------------------------------------------------------- retext, in a worker thread
+
+type SpellIssue = { kind: "spelling" | "repetition"; actual: string; start: number; sentenceInitial: boolean };
+
+async function retextIssues(text: string, language: string, spans: [number, number][], timeoutMs: number): Promise<GrammarIssue[]> {
+  const found = (await askSpellThread({ op: "check", language, text }, timeoutMs)).issues as SpellIssue[];
+  const kept = found.filter((i) => !inSpans(spans, i.start, i.start + i.actual.length) && (i.kind === "repetition" || countsAsMisspelt(i)));
+  const issues: GrammarIssue[] = kept.map((i) => ({ kind: i.kind, text: i.actual }));
+  if (language !== "en") return issues;
+
+  // British spellings: accepted when an American form is known.
+  const candidates = kept.filter((i) => i.kind === "spelling").map((i) => ({ word: i.actual, forms: americanForms(i.actual) }));
+  const forms = [...new Set(candidates.flatMap((c) => c.forms))];
+  if (!forms.length) return issues;
+  const knownList = (await askSpellThread({ op: "known", language, words: forms }, timeoutMs)).known as boolean[];
+  const knownForms = new Set(forms.filter((_, i) => knownList[i]));
+  const british = new Set(candidates.filter((c) => c.forms.some((f) => knownForms.has(f))).map((c) => c.word));
+  return issues.filter((i) => i.kind !== "spelling" || !british.has(i.text));
+}
+
+function countsAsMisspelt(issue: SpellIssue): boolean {
+  const word = issue.actual;
+  if (/\d/.test(word)) return false;
+  const letters = word.replace(/[^\p{L}]/gu, "");
+  if (letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) return false;
+  const first = letters.charAt(0);
+  if (first && first !== first.toLowerCase() && !issue.sentenceInitial) return false;
+  return true;
+}
+
+const BRITISH_TO_AMERICAN: [RegExp, string][] = [
+  [/isation(s?)$/, "ization$1"],
+  [/is(e|es|ed|ing|er|ers)$/, "iz$1"],
+  [/ys(e|es|ed|ing|er|ers)$/, "yz$1"],
+  [/our(s|ed|ing|ite|ites|able|ful|less)?$/, "or$1"],
+  [/([^aeiou])re(s?)$/, "$1er$2"],
+  [/ogue(s?)$/, "og$1"],
+  [/ll(ed|ing|er|ers)$/, "l$1"],
+  [/ence(s?)$/, "ense$1"],
+  [/amme(s?)$/, "am$1"],
+  [/ae/, "e"],
+  [/oe/, "e"],
+];
+
+/** Candidate American spellings of a British word ("analysed" → "analyzed"), lower-case, possessive dropped. */
+export function americanForms(word: string): string[] {
+  const base = word.toLowerCase().replace(/['’]s$/, "");
+  const forms = BRITISH_TO_AMERICAN.filter(([from]) => from.test(base)).map(([from, to]) => base.replace(from, to));
+  return [...new Set(forms)].filter((f) => f !== base);
+}
+
+type SpellRequest = { op: "check"; language: string; text: string } | { op: "known"; language: string; words: string[] };
+type Pending = { worker: Worker; resolve: (value: Record<string, unknown>) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+
+let thread: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+function spellThread(): Worker {
+  if (thread) return thread;
+  const worker = new Worker(new URL("./spell-thread.mjs", import.meta.url), { execArgv: [] });
+  worker.unref(); // an idle checker never keeps the process alive
+  worker.on("message", (message: { id: number; error?: string } & Record<string, unknown>) => {
+    const waiting = pending.get(message.id);
+    if (!waiting) return;
+    pending.delete(message.id);
+    clearTimeout(waiting.timer);
+    if (message.error) waiting.reject(new Error(message.error));
+    else waiting.resolve(message);
+    if (![...pending.values()].some((p) => p.worker === worker)) worker.unref();
+  });
+  const fail = (error: Error) => {
+    if (thread === worker) thread = null;
+    for (const [id, p] of pending) {
+      if (p.worker !== worker) continue;
+      pending.delete(id);
+      clearTimeout(p.timer);
+      p.reject(error);
+    }
+  };
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`the spell checker thread stopped (exit code ${code})`)));
+  thread = worker;
+  return worker;
+}
+
+function askSpellThread(request: SpellRequest, timeoutMs: number): Promise<Record<string, unknown>> {
+  const worker = spellThread();
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      reject(new Error(`the spell checker did not answer within ${Math.round(timeoutMs / 1000)} s`));
+      // A thread stuck on a dictionary is of no further use; the next check starts a fresh one.
+      if (thread === worker) {
+        thread = null;
+        void worker.terminate();
+      }
+    }, timeoutMs);
+    pending.set(id, { worker, resolve, reject, timer });
+    worker.ref();
+    worker.postMessage({ id, ...request });
+  });
+}
+
+/** Stops the spell checker thread and frees its dictionaries (tests, the admin command, shutdown). */
+export async function closeGrammarChecker(): Promise<void> {
+  const worker = thread;
+  thread = null;
+  if (worker) await worker.terminate();
+}
+
+// ---------------------------------------------------------------- gate
+
+/** What the writer should fix; empty when the report passes. */
+export function grammarFeedback(report: GrammarReport, maximum: number): string[] {
+  if (report.score === null || report.score <= maximum) return [];
+  const feedback = [
+    `The previous answer had ${report.issues.length} spelling or grammar errors in ${report.words} words ` +
+      `(${report.score} per 1,000 words; at most ${maximum} are allowed). Proofread and correct them.`,
+  ];
+  return [...feedback, ...issueLines(report)];
+}
+
+/** The errors found, named so the writer (or a person) can find and fix them. */
+export function issueLines(report: GrammarReport, count = ISSUES_NAMED): string[] {
+  const feedback: string[] = [];
+  const named = report.issues.slice(0, count);
+  const misspelt = [...new Set(named.filter((i) => i.kind === "spelling" && !i.message).map((i) => `"${i.text}"`))];
+  if (misspelt.length) feedback.push(`Misspelt words: ${misspelt.join(", ")}.`);
+  const repeated = [...new Set(named.filter((i) => i.kind === "repetition" && !i.message).map((i) => `"${i.text}"`))];
+  if (repeated.length) feedback.push(`Repeated words: ${repeated.join(", ")}.`);
+  for (const i of named.filter((i) => i.message)) {
+    feedback.push(`"${i.text}": ${i.message}${i.suggestion ? ` (perhaps "${i.suggestion}")` : ""}`);
+  }
+  return feedback;
+}
+
+export function grammarGate(config: QualityConfig): QualityGate {
+  return {
+    name: "grammar",
+    async check(section, context) {
+      const settings = context.config ?? config;
+      const report = await checkGrammar(section.text, section.language, {
+        languageToolUrl: settings.languageToolUrl,
+        httpTimeoutMs: settings.httpTimeoutMs,
+        log: context.log,
+        signal: context.signal,
+      });
+      if (report.score === null) return unchecked("grammar");
+      const passed = report.score <= settings.maxGrammarErrors;
+      return { gate: "grammar", score: report.score, passed, feedback: passed ? [] : grammarFeedback(report, settings.maxGrammarErrors) };
+    },
+  };
+}

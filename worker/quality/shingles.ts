@@ -1,0 +1,117 @@
+// Word 5-gram shingles: the unit of the uniqueness gate, of the `shingles` table and of the admin command.
+import { createHash } from "node:crypto";
+import { sql } from "kysely";
+import type { DbOrTrx } from "../../app/utils/db.server";
+
+export const SHINGLE_WORDS = 5;
+/** Rows per INSERT (3 parameters each, well under Postgres' 65,535) and hashes per lookup. */
+const BATCH = 5000;
+
+/** A word of the text: `word` is its comparison form, `start`/`end` its place in the original (for quoting). */
+export type Token = { word: string; start: number; end: number };
+export type Shingles = {
+  tokens: Token[];
+  /** hashes[i] covers tokens[i .. i + 4]; signed 64-bit integers as decimal strings (pg `bigint`). */
+  hashes: string[];
+};
+
+// Letters (any script, with their combining marks) and digits; everything else separates words.
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+/** Pandoc-style citations such as `[@smith2020]` or `[see @a, p. 4; @b]`: ours, not the author's words. */
+export const CITATION = /\[[^[\]]*@[^[\]]*\]/g;
+
+/** The comparison form of a word: lower-case, accents folded (é → e, й → и, ё → е), compatibility forms unified. */
+export function foldWord(raw: string): string {
+  return raw.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/** Spans [start, end) of the text that are not prose: citation keys here; grammar.ts adds URLs and the like. */
+export function citationSpans(text: string): [number, number][] {
+  return [...text.matchAll(CITATION)].map((m) => [m.index, m.index + m[0].length]);
+}
+
+export function tokenize(text: string): Token[] {
+  const skipped = citationSpans(text);
+  const tokens: Token[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const start = m.index;
+    if (skipped.some(([s, e]) => start >= s && start < e)) continue;
+    const word = foldWord(m[0]);
+    if (word) tokens.push({ word, start, end: start + m[0].length });
+  }
+  return tokens;
+}
+
+/** The normalised text the shingles are taken from: folded words separated by single spaces. */
+export function normalizeText(text: string): string {
+  return tokenize(text)
+    .map((t) => t.word)
+    .join(" ");
+}
+
+export function hashShingle(words: readonly string[]): string {
+  return createHash("sha1").update(words.join(" "), "utf8").digest().readBigInt64BE(0).toString();
+}
+
+export function shingles(text: string): Shingles {
+  const tokens = tokenize(text);
+  const hashes: string[] = [];
+  for (let i = 0; i + SHINGLE_WORDS <= tokens.length; i++) {
+    hashes.push(hashShingle(tokens.slice(i, i + SHINGLE_WORDS).map((t) => t.word)));
+  }
+  return { tokens, hashes };
+}
+
+export function shingleSet(text: string): Set<string> {
+  return new Set(shingles(text).hashes);
+}
+
+/**
+ * Percentage (0–100) of the section's distinct shingles found in none of the other sets; null when the section is
+ * too short to have a shingle (under five words), since there is nothing to measure.
+ */
+export function uniquenessScore(sectionShingles: Iterable<string>, otherShingleSets: Iterable<ReadonlySet<string>>): number | null {
+  const own = new Set(sectionShingles);
+  if (own.size === 0) return null;
+  const others = [...otherShingleSets];
+  let unique = 0;
+  for (const hash of own) if (!others.some((set) => set.has(hash))) unique++;
+  return (100 * unique) / own.size;
+}
+
+/** Which of `hashes` occur in sections delivered to any customer, other than those of `excludeDocumentId`. */
+export async function matchDeliveredShingles(db: DbOrTrx, hashes: readonly string[], excludeDocumentId?: string): Promise<Set<string>> {
+  const wanted = [...new Set(hashes)];
+  const found = new Set<string>();
+  for (let i = 0; i < wanted.length; i += BATCH) {
+    const batch = wanted.slice(i, i + BATCH);
+    // `hash = any(array)` is an index condition on shingles_pkey (hash, section_id): one index probe per hash.
+    let query = db
+      .selectFrom("shingles")
+      .select("hash")
+      .distinct()
+      .where(sql<boolean>`hash = any(${batch}::bigint[])`);
+    if (excludeDocumentId) query = query.where("document_id", "<>", excludeDocumentId);
+    for (const row of await query.execute()) found.add(String(row.hash));
+  }
+  return found;
+}
+
+/** Records a delivered document's sections, so later orders are compared with them. Idempotent; returns rows added. */
+export async function storeDeliveredShingles(
+  db: DbOrTrx,
+  documentId: string,
+  sections: readonly { id: string; text: string | null }[],
+): Promise<number> {
+  const rows = sections.flatMap((s) => [...shingleSet(s.text ?? "")].map((hash) => ({ hash, section_id: s.id, document_id: documentId })));
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const result = await db
+      .insertInto("shingles")
+      .values(rows.slice(i, i + BATCH))
+      .onConflict((oc) => oc.columns(["hash", "section_id"]).doNothing())
+      .executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}

@@ -1,0 +1,115 @@
+// Uniqueness: the share of a text's 5-word shingles found neither in its sources, nor in the document's other
+// sections, nor in any section delivered before.
+import type { DbOrTrx } from "../../app/utils/db.server";
+import { round1 } from "./common";
+import type { GateContext, OtherSection, QualityConfig, QualityGate, SourceText } from "./gate";
+import { matchDeliveredShingles, SHINGLE_WORDS, shingles, shingleSet, uniquenessScore } from "./shingles";
+
+export type OverlapOrigin =
+  | { kind: "source"; key?: string; title?: string }
+  | { kind: "section"; index?: number; heading?: string }
+  | { kind: "delivered" };
+
+/** A run of copied words, quoted from the checked text. */
+export type Overlap = { phrase: string; words: number; origin: OverlapOrigin };
+
+export type UniquenessReport = {
+  /** 0–100, one decimal; null when the text has under five words. */
+  score: number | null;
+  shingles: number;
+  matched: number;
+  /** Longest first. */
+  overlaps: Overlap[];
+};
+
+const QUOTE_MAX_WORDS = 20;
+const MAX_OVERLAPS_NAMED = 3;
+
+export async function checkUniqueness(
+  text: string,
+  against: { sources: SourceText[]; otherSections: OtherSection[]; db?: DbOrTrx; excludeDocumentId?: string },
+): Promise<UniquenessReport> {
+  const own = shingles(text);
+  const distinct = [...new Set(own.hashes)];
+  // Tried in this order: a passage found in a source is reported as the source's (the writer can cite it).
+  const origins: { origin: OverlapOrigin; set: ReadonlySet<string> }[] = [
+    ...against.sources.map((s) => ({ origin: { kind: "source", key: s.key, title: s.title } as const, set: shingleSet(s.text) })),
+    ...against.otherSections.map((s) => ({ origin: { kind: "section", index: s.index, heading: s.heading } as const, set: shingleSet(s.text) })),
+  ];
+  if (against.db && distinct.length) {
+    origins.push({ origin: { kind: "delivered" }, set: await matchDeliveredShingles(against.db, distinct, against.excludeDocumentId) });
+  }
+  const score = uniquenessScore(distinct, origins.map((o) => o.set));
+  const originOf = (hash: string) => origins.find((o) => o.set.has(hash))?.origin;
+
+  const overlaps: Overlap[] = [];
+  for (let i = 0; i < own.hashes.length; ) {
+    const origin = originOf(own.hashes[i]);
+    if (!origin) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < own.hashes.length && originOf(own.hashes[j + 1])) j++;
+    const first = own.tokens[i];
+    const lastIndex = Math.min(j + SHINGLE_WORDS - 1, i + QUOTE_MAX_WORDS - 1);
+    const cut = lastIndex < j + SHINGLE_WORDS - 1;
+    overlaps.push({
+      phrase: text.slice(first.start, own.tokens[lastIndex].end).replace(/\s+/g, " ") + (cut ? "…" : ""),
+      words: j + SHINGLE_WORDS - i,
+      origin,
+    });
+    i = j + 1;
+  }
+  overlaps.sort((a, b) => b.words - a.words);
+  return {
+    score: score === null ? null : round1(score),
+    shingles: distinct.length,
+    matched: distinct.filter((hash) => originOf(hash)).length,
+    overlaps,
+  };
+}
+
+function describe(origin: OverlapOrigin): string {
+  switch (origin.kind) {
+    case "source":
+      return origin.key ? `source [@${origin.key}]` : origin.title ? `the source "${origin.title}"` : "a source";
+    case "section":
+      return origin.heading ? `the section "${origin.heading}" of this document` : "another section of this document";
+    case "delivered":
+      return "a text delivered before";
+  }
+}
+
+/** What the writer should do about a uniqueness report below `minimum`; empty when it passes. */
+export function uniquenessFeedback(report: UniquenessReport, minimum: number): string[] {
+  if (report.score === null || report.score >= minimum) return [];
+  const copied = round1(100 - report.score);
+  return [
+    `Only ${report.score}% of this section is original (at least ${minimum}% is required): ${copied}% repeats existing text. ` +
+      "Rewrite these passages in your own words; when the idea comes from a source, paraphrase it and cite the source instead of copying it.",
+    ...overlapLines(report),
+  ];
+}
+
+/** The longest copied passages, quoted, with where they come from. */
+export function overlapLines(report: UniquenessReport, count = MAX_OVERLAPS_NAMED): string[] {
+  return report.overlaps.slice(0, count).map((o) => `This passage repeats ${describe(o.origin)}: "${o.phrase}"`);
+}
+
+export function uniquenessGate(config: QualityConfig): QualityGate {
+  return {
+    name: "uniqueness",
+    async check(section, context: GateContext) {
+      const minimum = (context.config ?? config).minUniqueness;
+      const report = await checkUniqueness(section.text, {
+        sources: context.sources,
+        otherSections: context.otherSections,
+        db: context.db,
+        excludeDocumentId: section.documentId,
+      });
+      const passed = report.score === null || report.score >= minimum;
+      return { gate: "uniqueness", score: report.score, passed, feedback: passed ? [] : uniquenessFeedback(report, minimum) };
+    },
+  };
+}
