@@ -1,4 +1,5 @@
-// Languages an order can be written in, with the words a standard page holds (A4, 12 pt, 1.5 spacing).
+// Languages an order can be written in, with the words a standard page holds (A4, 12 pt DejaVu Serif, 1.5 spacing,
+// 2.5 cm margins) as measured by rendering word-budgeted prose (worker/export/layout.ts says how).
 export const LANGUAGES = {
   en: { label: "English", wordsPerPage: 315 },
   uk: { label: "Українська", wordsPerPage: 240 },
@@ -14,5 +15,5 @@ export type LanguageCode = keyof typeof LANGUAGES;
 export const LANGUAGE_CODES = Object.keys(LANGUAGES) as [LanguageCode, ...LanguageCode[]];
 
 export function wordsPerPage(language: string): number {
-  return LANGUAGES[language as LanguageCode]?.wordsPerPage ?? 275;
+  return LANGUAGES[language as LanguageCode]?.wordsPerPage ?? LANGUAGES.en.wordsPerPage;
 }

@@ -81,7 +81,8 @@ const configSchema = z.object({
   ORIGINALITY_URL: url.default(ORIGINALITY_DEFAULT_URL),
 });
 
-export type QualityConfigSource = Partial<Record<keyof z.input<typeof configSchema>, string | number | undefined>>;
+/** Env-like values: QUALITY_MIN_UNIQUENESS, QUALITY_MAX_GRAMMAR_ERRORS, QUALITY_MAX_AI_DETECTION_SCORE, LANGUAGETOOL_URL, … */
+export type QualityConfigSource = Partial<Record<keyof z.input<typeof configSchema>, string | number>> & Record<string, string | number | undefined>;
 
 /** Reads the quality settings from env-like values (empty = unset); throws naming every bad one. */
 export function readQualityConfig(source: QualityConfigSource = {}): QualityConfig {

@@ -1,0 +1,62 @@
+// `npm run quality -- --text FILE [--against FILE ...] [--lang xx] [--no-db]`: for admins and support, the quality
+// gates that need no LLM, on any text. Uniqueness is measured against the given files and, when a database is
+// configured, every delivered section; grammar; AI detection when a detector is keyed. The last line is JSON:
+// {"uniqueness":…,"grammarErrorsPer1000":…,"aiScore":…} (null where a gate had nothing to check with).
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { createDb, type Db } from "../app/utils/db.server";
+import { EnvError, getEnv, loadDotEnvFile } from "../app/utils/env.server";
+import type { EmbeddedDatabase } from "../db/embedded";
+import { openDatabase } from "../db/open";
+import { readQualityConfig, type QualityLog } from "../worker/quality/gate";
+import { closeGrammarChecker } from "../worker/quality/grammar";
+import { QUALITY_USAGE, UsageError, checkText, formatTextCheck, guessLanguage, parseQualityArgs, summaryLine } from "../worker/quality/report";
+
+const warn = (message: string) => process.stderr.write(`${message}\n`);
+// Warnings (a detector down, a missing dictionary) go to stderr, so stdout ends with the JSON line.
+const log: QualityLog = { warn: (details, message) => warn(`warning: ${message} ${JSON.stringify(details)}`) };
+
+let db: Db | undefined;
+let embedded: EmbeddedDatabase | undefined;
+try {
+  loadDotEnvFile();
+  const args = parseQualityArgs(process.argv.slice(2));
+  const config = readQualityConfig(process.env);
+  const read = (file: string) => readFileSync(file, "utf8");
+  const text = read(args.text);
+  const against = args.against.map((file) => ({ name: path.basename(file), text: read(file) }));
+  const language = args.language ?? guessLanguage(text);
+  if (!args.language) warn(`Language: ${language} (guessed; pass --lang to set it)`);
+
+  if (args.useDatabase) {
+    const env = getEnv();
+    // The embedded database is used only if it exists: a check is no reason to create one.
+    if (env.DATABASE_URL || existsSync(path.resolve(env.DATA_DIR, "pg", "PG_VERSION"))) {
+      try {
+        const opened = await openDatabase(env, warn);
+        embedded = opened.embedded;
+        db = createDb(opened.url, 2);
+      } catch (error) {
+        warn(`The database could not be opened (${error instanceof Error ? error.message : String(error)}); delivered sections are not compared.`);
+      }
+    } else {
+      warn("No database configured (DATABASE_URL): delivered sections are not compared.");
+    }
+  }
+
+  const check = await checkText({ text, against, language, db, config, log });
+  for (const line of formatTextCheck(check, config, path.basename(args.text))) console.log(line);
+  console.log(summaryLine(check));
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`${error.message}\n${QUALITY_USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(error instanceof EnvError ? error.message : `Quality check failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+} finally {
+  await closeGrammarChecker();
+  await db?.destroy();
+  await embedded?.stop();
+}
