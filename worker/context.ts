@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Db } from "../app/utils/db.server";
 import type { LlmRouter } from "./llm/router";
+import type { QualityGate } from "./quality/gate";
 import type { ResearchConfig } from "./research";
 
 /** What every pipeline handler gets; handlers are plain functions, testable without a running queue. */
@@ -18,6 +19,8 @@ export type PipelineContext = {
   dailyTokenLimitPerUser?: number;
   /** Where sources come from; absent or without providers, documents are written without references. */
   research?: ResearchConfig;
+  /** Uniqueness, grammar and AI-detection gates run after length and citations pass; none when absent. */
+  gates?: readonly QualityGate[];
 };
 
 /** The delivery a handler runs in (worker/runner.ts); tests call handlers without one. */

@@ -16,6 +16,9 @@ import { writeSection } from "./pipeline/write-section";
 import { QUEUES, deadLetterQueue, type QueueName } from "./queues";
 import { researchConfigFromEnv } from "./research";
 import { QueueRunner } from "./runner";
+import { startHeartbeats } from "./heartbeat";
+import { closeGrammarChecker } from "./quality/grammar";
+import { createGates, readQualityConfig } from "./quality/gate";
 
 export function parseConcurrency(value: string): number | Record<string, number> {
   if (/^\d+$/.test(value)) return Number(value);
@@ -33,6 +36,18 @@ export function createPipelineContext(db: Db, env: Env): PipelineContext {
     dailyTokenLimit: env.DAILY_TOKEN_LIMIT,
     dailyTokenLimitPerUser: env.DAILY_TOKEN_LIMIT_PER_USER,
     research: { ...researchConfigFromEnv(env), db },
+    gates: createGates(
+      readQualityConfig({
+        QUALITY_MIN_UNIQUENESS: env.QUALITY_MIN_UNIQUENESS,
+        QUALITY_MAX_GRAMMAR_ERRORS: env.QUALITY_MAX_GRAMMAR_ERRORS,
+        QUALITY_MAX_AI_DETECTION_SCORE: env.QUALITY_MAX_AI_DETECTION_SCORE,
+        LANGUAGETOOL_URL: env.LANGUAGETOOL_URL,
+        GPTZERO_API_KEY: env.GPTZERO_API_KEY,
+        GPTZERO_URL: env.GPTZERO_URL,
+        ORIGINALITY_API_KEY: env.ORIGINALITY_API_KEY,
+        ORIGINALITY_URL: env.ORIGINALITY_URL,
+      }),
+    ),
   };
 }
 
@@ -71,6 +86,9 @@ export async function startWorker(
   }
   await boss.schedule(QUEUES.maintenance, "17 * * * *");
   await runner.start();
+  // While a document generates, its room hears a heartbeat every 10 s.
+  const heartbeats = startHeartbeats(ctx.db, ctx.log);
+  runner.onStop({ before: () => heartbeats.stop(), after: () => closeGrammarChecker() });
   ctx.log.info({ writers: ctx.router.describe(), sectionConcurrency: ctx.sectionConcurrency }, "worker started");
   return runner;
 }

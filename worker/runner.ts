@@ -60,6 +60,8 @@ export class QueueRunner {
   private listener: pg.Client | null = null;
   private stopped = false;
   private loops: Promise<void>[] = [];
+  private readonly beforeStopSteps: (() => Promise<void>)[] = [];
+  private readonly afterStopSteps: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly boss: PgBoss,
@@ -76,14 +78,22 @@ export class QueueRunner {
     for (const queue of this.queues.values()) this.loops.push(this.loop(queue));
   }
 
+  /** Work to stop before the jobs (e.g. heartbeats) and to close after them (e.g. helper threads). */
+  onStop(step: { before?: () => Promise<void>; after?: () => Promise<void> }): void {
+    if (step.before) this.beforeStopSteps.push(step.before);
+    if (step.after) this.afterStopSteps.push(step.after);
+  }
+
   /** Stops fetching and waits for running jobs (pg-boss retries whatever does not finish in time). */
   async stop(timeoutMs = 20_000): Promise<void> {
+    for (const step of this.beforeStopSteps) await step().catch((e) => this.log.warn({ err: e }, "stop step failed"));
     this.stopped = true;
     for (const queue of this.queues.values()) queue.wakeup.wake();
     const running = [...this.queues.values()].flatMap((q) => [...q.running]);
     await Promise.race([Promise.allSettled(running), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     await Promise.allSettled(this.loops);
     await this.listener?.end().catch(() => {});
+    for (const step of this.afterStopSteps) await step().catch((e) => this.log.warn({ err: e }, "stop step failed"));
   }
 
   private async listen(): Promise<void> {

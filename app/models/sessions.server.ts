@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DbOrTrx } from "../utils/db.server";
+import { notifySessionsRevoked } from "../utils/socket.server";
 
 export const SESSION_DAYS = 30;
 
@@ -31,6 +32,8 @@ export function getSessionUser(db: DbOrTrx, sessionId: string) {
 
 export async function revokeSession(db: DbOrTrx, sessionId: string) {
   await db.updateTable("sessions").set({ revoked_at: sql`now()` }).where("id", "=", sessionId).where("revoked_at", "is", null).execute();
+  // Every web process disconnects that session's sockets (on commit, when inside a transaction).
+  await notifySessionsRevoked(db, { sessionIds: [sessionId] });
 }
 
 /** Sign out everywhere: every live session of the user ends; returns how many. */
@@ -41,5 +44,6 @@ export async function revokeAllSessions(db: DbOrTrx, userId: string): Promise<nu
     .where("user_id", "=", userId)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
+  await notifySessionsRevoked(db, { userId });
   return Number(result.numUpdatedRows);
 }

@@ -182,7 +182,7 @@ const VOCABULARY = (
   "language meaning concept principle position perspective tradition reform crisis conflict balance scale period"
 ).split(" ");
 const LINKS = "of in for with under across between within through beyond".split(" ");
-const VERBS = "shows suggests explains reveals shapes limits supports questions extends reframes".split(" ");
+const VERBS = "shows suggests explains reveals shapes limits supports questions extends clarifies".split(" ");
 
 export function fakeProse(words: number, seed = "", citations: string[] = []): string {
   let h = 2166136261;

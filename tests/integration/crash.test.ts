@@ -66,7 +66,17 @@ it("finishes the document after SIGKILL, writing no passed section again and cha
       return row.status === "completed" ? row : undefined;
     },
     90_000,
-  );
+  ).catch(async (error) => {
+    const row = await database.db.selectFrom("documents").select(["status", "progress_stage", "failure_reason"]).where("id", "=", document.id).executeTakeFirst();
+    const sections = await database.db
+      .selectFrom("sections")
+      .innerJoin("section_attempts", "section_attempts.section_id", "sections.id")
+      .select(["index", "status", "section_attempts.attempt", "section_attempts.feedback", "section_attempts.scores"])
+      .where("document_id", "=", document.id)
+      .where("status", "=", "failed")
+      .execute();
+    throw new Error(`${error.message}: ${JSON.stringify({ row, sections })}\n${workers.at(-1)?.output().slice(-3000)}`);
+  });
   expect(finished.progress_percent).toBe(100);
 
   const sections = await database.db.selectFrom("sections").select(["id", "heading", "status"]).where("document_id", "=", document.id).execute();

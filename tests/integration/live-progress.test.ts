@@ -296,7 +296,8 @@ describe("sessions that end", () => {
     const { owner, document } = await ownerWithDocument();
     const session = await signIn(owner.id);
     const socket = await socketOn(webA, session.cookie);
-    await revokeSession(database.db, session.sessionId); // no NOTIFY: the join itself re-checks
+    // Revoked without the NOTIFY (as by hand in the database): the join itself re-checks.
+    await database.db.updateTable("sessions").set({ revoked_at: new Date() }).where("id", "=", session.sessionId).execute();
     const gone = nextEvent<string>(socket, "disconnect");
     expect(await socket.emitWithAck("join", document.id)).toEqual({ ok: false, error: "Your session has ended. Sign in again." });
     expect(await gone).toBe("io server disconnect");
@@ -308,7 +309,7 @@ describe("sessions that end", () => {
     const session = await signIn(owner.id);
     const socket = await socketOn(web, session.cookie);
     const gone = nextEvent<string>(socket, "disconnect", 5000);
-    await revokeSession(database.db, session.sessionId);
+    await database.db.updateTable("sessions").set({ revoked_at: new Date() }).where("id", "=", session.sessionId).execute();
     expect(await gone).toBe("io server disconnect");
   });
 });

@@ -28,7 +28,7 @@ const SUBJECTS = [
   "theoretical models",
   "local experience",
 ];
-const VERBS = ["suggests", "indicates", "complicates", "qualifies", "reinforces", "challenges", "illuminates", "reframes", "documents", "questions"];
+const VERBS = ["suggests", "indicates", "complicates", "qualifies", "reinforces", "challenges", "illuminates", "revises", "documents", "questions"];
 const OBJECTS = [
   "how {point} shapes everyday decisions",
   "the limits of a single explanation",

@@ -6,6 +6,7 @@ import { getEnv } from "../../app/utils/env.server";
 import { sendJob } from "../../app/utils/queue.server";
 import { deleteStoredFile } from "../../app/utils/storage.server";
 import { buildDeliverable } from "../export/deliver";
+import { storeDeliveredShingles } from "../quality/shingles";
 import type { PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
 import { QUEUES, type AssembleDocumentJob } from "../queues";
@@ -37,6 +38,8 @@ export async function assembleDocument(ctx: PipelineContext, { documentId }: Ass
       await Promise.all([deleteStoredFile(deliverable.docxKey), deleteStoredFile(deliverable.pdfKey)]);
       return;
     }
+    // From now on, every later order is checked against this text (uniqueness across all customers).
+    await storeDeliveredShingles(trx, documentId, sections.map((s) => ({ id: s.id, text: s.content })));
     await trx
       .insertInto("drafts")
       .values({ document_id: documentId, version: 1, content })

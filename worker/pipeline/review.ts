@@ -6,6 +6,7 @@ import { sendJob } from "../../app/utils/queue.server";
 import type { PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
 import { refreshDocumentUsage } from "../llm/usage";
+import { documentScores } from "../quality/gate";
 import { lockDocument } from "../progress";
 import { QUEUES, type ReviewDocumentJob } from "../queues";
 
@@ -46,6 +47,15 @@ export async function reviewDocument(ctx: PipelineContext, { documentId }: Revie
   await db.transaction().execute(async (trx) => {
     await lockDocument(trx, documentId);
     await refreshDocumentUsage(trx, documentId);
+    // The document's scores: word-weighted means of its sections' (null where no section could be checked).
+    const scores = documentScores(
+      sections.map((s) => ({ words: s.word_count ?? 0, scores: { uniqueness: s.score_uniqueness, grammar: s.score_grammar, ai: s.score_ai } })),
+    );
+    await trx
+      .updateTable("documents")
+      .set({ score_uniqueness: scores.uniqueness, score_grammar: scores.grammar, score_ai: scores.ai })
+      .where("id", "=", documentId)
+      .execute();
     if (status === "failed_quality") {
       const failed = await transitionDocument(trx, documentId, "generating", "failed_quality", {
         quality_warnings: JSON.stringify(warnings),

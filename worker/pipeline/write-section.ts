@@ -10,6 +10,7 @@ import { lockDocument, refreshProgress } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
 import { requirementsBlock } from "./outline";
 import { checkCitations, removeUnknownCitations, stripForeignLinks } from "../export/citations";
+import { loadGateContext, runGates, type GateScores } from "../quality/gate";
 
 export const MAX_ATTEMPTS = 3;
 /** A section under this share of its word budget is written again. */
@@ -198,9 +199,34 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   }
 
   const check = checkAttempt(completion.text, section.target_words, sources, attempt >= MAX_ATTEMPTS);
+  // The quality gates (uniqueness, grammar, AI detection) judge a text that already has the length and citations.
+  // The offline demo writer's placeholder text (English whatever the order's language, labelled "offline demo") is
+  // not judged: its scores stay N/A rather than a verdict on text no customer is meant to submit.
+  let scores: GateScores = { uniqueness: null, grammar: null, ai: null };
+  if (check.passed && ctx.gates?.length && completion.provider !== "offline") {
+    const gates = await runGates(
+      ctx.gates,
+      { text: check.text, targetWords: section.target_words, language: document.language, sectionId, documentId },
+      await loadGateContext(db, { documentId, sectionId }, { log, signal: delivery.signal }),
+    );
+    scores = gates.scores;
+    if (!gates.passed) {
+      check.passed = false;
+      check.feedback.push(...gates.feedback);
+    }
+  }
   const last = check.passed || attempt >= MAX_ATTEMPTS;
   await db.transaction().execute(async (trx) => {
-    const stored = await saveAttempt(trx, { sectionId, documentId, userId: document.user_id, attempt, completion, passed: check.passed, feedback: check.feedback });
+    const stored = await saveAttempt(trx, {
+      sectionId,
+      documentId,
+      userId: document.user_id,
+      attempt,
+      completion,
+      passed: check.passed,
+      feedback: check.feedback,
+      scores,
+    });
     if (!stored) return; // another delivery stored this attempt first; it also took the next step
     if (last) {
       await finishSection(ctx, trx, {
@@ -211,6 +237,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
         text: check.text,
         provider: completion.provider,
         model: completion.model,
+        scores,
         warnings: check.removedCitations.map(
           (key) => `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
         ),
@@ -224,7 +251,16 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
 
 async function saveAttempt(
   trx: DbOrTrx,
-  a: { sectionId: string; documentId: string; userId: string; attempt: number; completion: Completion; passed: boolean; feedback: string[] },
+  a: {
+    sectionId: string;
+    documentId: string;
+    userId: string;
+    attempt: number;
+    completion: Completion;
+    passed: boolean;
+    feedback: string[];
+    scores: GateScores;
+  },
 ): Promise<boolean> {
   const inserted = await trx
     .insertInto("section_attempts")
@@ -234,7 +270,7 @@ async function saveAttempt(
       content: a.completion.text,
       passed: a.passed,
       feedback: JSON.stringify(a.feedback),
-      scores: JSON.stringify({ words: countWords(a.completion.text) }),
+      scores: JSON.stringify({ words: countWords(a.completion.text), ...a.scores }),
       provider: a.completion.provider,
       model: a.completion.model,
       tokens_in: a.completion.tokensIn,
@@ -266,6 +302,7 @@ async function finishSection(
     text: string;
     provider: string | null;
     model: string | null;
+    scores?: GateScores;
     warnings?: string[];
   },
 ) {
@@ -281,6 +318,9 @@ async function finishSection(
       summary: s.text ? s.text.split(/(?<=[.!?])\s+/).slice(0, 2).join(" ").slice(0, 400) : null,
       provider: s.provider,
       model: s.model,
+      score_uniqueness: s.scores?.uniqueness ?? null,
+      score_grammar: s.scores?.grammar ?? null,
+      score_ai: s.scores?.ai ?? null,
       completed_at: sql`now()`,
     })
     .where("id", "=", s.sectionId)
@@ -294,7 +334,13 @@ async function finishSection(
       .where("id", "=", s.documentId)
       .execute();
   }
-  await notifyDocumentEvent(trx, s.documentId, { type: "section", index: s.index, status: s.passed ? "passed" : "failed", wordCount: words });
+  await notifyDocumentEvent(trx, s.documentId, {
+    type: "section",
+    index: s.index,
+    status: s.passed ? "passed" : "failed",
+    wordCount: words,
+    scores: s.scores ?? { uniqueness: null, grammar: null, ai: null },
+  });
   const progress = await refreshProgress(trx, s.documentId, ctx.sectionConcurrency);
   if (progress.remaining > 0) return;
   const handedOver = await trx

@@ -272,12 +272,13 @@ export function grammarFeedback(report: GrammarReport, maximum: number): string[
 /** The errors found, named so the writer (or a person) can find and fix them. */
 export function issueLines(report: GrammarReport, count = ISSUES_NAMED): string[] {
   const feedback: string[] = [];
-  const named = report.issues.slice(0, count);
-  const misspelt = [...new Set(named.filter((i) => i.kind === "spelling" && !i.message).map((i) => `"${i.text}"`))];
+  const quoted = (kind: GrammarIssue["kind"]) =>
+    [...new Set(report.issues.filter((i) => i.kind === kind && !i.message).map((i) => `"${i.text}"`))].slice(0, count);
+  const misspelt = quoted("spelling");
   if (misspelt.length) feedback.push(`Misspelt words: ${misspelt.join(", ")}.`);
-  const repeated = [...new Set(named.filter((i) => i.kind === "repetition" && !i.message).map((i) => `"${i.text}"`))];
+  const repeated = quoted("repetition");
   if (repeated.length) feedback.push(`Repeated words: ${repeated.join(", ")}.`);
-  for (const i of named.filter((i) => i.message)) {
+  for (const i of report.issues.filter((i) => i.message).slice(0, count)) {
     feedback.push(`"${i.text}": ${i.message}${i.suggestion ? ` (perhaps "${i.suggestion}")` : ""}`);
   }
   return feedback;
