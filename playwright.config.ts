@@ -74,7 +74,18 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: "ignore",
     },
+    {
+      command: `node --import tsx tests/fakes/scholarly.ts --port ${E2E.fakeScholarlyPort}`,
+      port: E2E.fakeScholarlyPort,
+      reuseExistingServer: false,
+      stdout: "ignore",
+    },
     app("openai", {
+      // Sources from the local OpenAlex / Crossref / Semantic Scholar stand-ins.
+      RESEARCH_PROVIDERS: "openalex,crossref,semantic-scholar",
+      OPENALEX_URL: `http://127.0.0.1:${E2E.fakeScholarlyPort}/openalex`,
+      CROSSREF_URL: `http://127.0.0.1:${E2E.fakeScholarlyPort}/crossref`,
+      SEMANTIC_SCHOLAR_URL: `http://127.0.0.1:${E2E.fakeScholarlyPort}/s2`,
       OPENAI_API_KEY: "sk-e2e-fake",
       OPENAI_BASE_URL: `http://127.0.0.1:${E2E.fakeOpenAIPort}/v1`,
       AI_FALLBACK_CHAIN: "",
@@ -82,7 +93,8 @@ export default defineConfig({
       STRIPE_WEBHOOK_SECRET: E2E.stripeWebhookSecret,
       STRIPE_API_URL: `http://127.0.0.1:${E2E.fakeStripePort}`,
     }),
-    app("offline", { OPENAI_API_KEY: "", AI_FALLBACK_CHAIN: "" }),
+    // As `npm start` with no keys and no network: the offline writer, and no source provider.
+    app("offline", { OPENAI_API_KEY: "", AI_FALLBACK_CHAIN: "", RESEARCH_PROVIDERS: "none" }),
     {
       // Two web processes + one worker on one embedded Postgres, for live.spec.ts; ready when the last web answers.
       command:

@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Score } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { isActive, useDocumentProgress } from "~/components/use-document-progress";
-import { getDocumentForOwner, listSections } from "~/models/documents.server";
+import { getDocumentForOwner } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
 import { readLiveSnapshot } from "~/utils/document-event-relay.server";
 import { STAGE_LABELS, type SectionSnapshot } from "~/utils/document-events";
@@ -29,8 +29,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     .orderBy("refunds.created_at")
     .execute();
   const snapshot = (await readLiveSnapshot(db, document.id))!;
-  const done = !isActive(document.status);
-  const sections = done ? await listSections(db, document.id) : [];
   return {
     document: {
       id: document.id,
@@ -40,6 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       status: document.status,
       failureReason: document.failure_reason,
       warnings: document.quality_warnings as unknown as string[],
+      downloads: Boolean(document.docx_key && document.pdf_key),
+      scores: { uniqueness: document.score_uniqueness, grammar: document.score_grammar, ai: document.score_ai },
     },
     refunds: refunds.map((r) => ({
       id: r.id,
@@ -49,17 +49,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       date: r.created_at.toISOString().slice(0, 10),
     })),
     snapshot,
-    sections: sections
-      .filter((s) => s.content)
-      .map((s) => ({ index: s.index, heading: s.heading, paragraphs: (s.content ?? "").split(/\n{2,}/) })),
+    preview: document.content ? previewOf(document.content) : null,
   };
+}
+
+/** The delivered text ("# title", "## heading" blocks with rendered citations and the references) for the web preview. */
+function previewOf(content: string) {
+  return content
+    .split(/^## /m)
+    .slice(1)
+    .map((block, index) => {
+      const [heading, ...rest] = block.split("\n");
+      return { index, heading: heading.trim(), paragraphs: rest.join("\n").split(/\n{2,}/).map((p) => p.trim()).filter(Boolean) };
+    });
 }
 
 const SECTION_ICON: Record<SectionSnapshot["status"], string> = { pending: "○", writing: "✎", passed: "✓", failed: "✗" };
 const SECTION_STATUS_TEXT: Record<SectionSnapshot["status"], string> = { pending: "waiting", writing: "being written", passed: "written", failed: "below the quality bar" };
 
 export default function DocumentPage() {
-  const { document, snapshot: initial, sections, refunds } = useLoaderData<typeof loader>();
+  const { document, snapshot: initial, preview, refunds } = useLoaderData<typeof loader>();
   const { snapshot, connection } = useDocumentProgress(initial);
   const active = isActive(snapshot.status);
   const finished = snapshot.sections.filter((s) => s.status === "passed" || s.status === "failed").length;
@@ -189,10 +198,44 @@ export default function DocumentPage() {
         </ul>
       ) : null}
 
-      {sections.length ? (
+      {document.downloads ? (
+        <section aria-labelledby="delivery-heading" className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="delivery-heading" className="mr-auto font-semibold">
+            Your document
+          </h2>
+          <a href={`/documents/${document.id}/download/docx`} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700" download>
+            Download DOCX
+          </a>
+          <a href={`/documents/${document.id}/download/pdf`} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-50" download>
+            Download PDF
+          </a>
+          <a href={`/documents/${document.id}/quality-note`} className="text-sm text-brand-700 underline">
+            Quality note
+          </a>
+        </section>
+      ) : null}
+
+      {preview ? (
+        <dl className="grid grid-cols-3 gap-3 text-center text-sm" aria-label="Quality scores">
+          <div className="rounded-md border border-slate-200 bg-white p-3">
+            <dt className="text-slate-500">Uniqueness</dt>
+            <dd className="text-lg font-semibold" data-testid="score-uniqueness">{document.scores.uniqueness === null ? "N/A" : `${document.scores.uniqueness}%`}</dd>
+          </div>
+          <div className="rounded-md border border-slate-200 bg-white p-3">
+            <dt className="text-slate-500">Grammar errors / 1,000 words</dt>
+            <dd className="text-lg font-semibold" data-testid="score-grammar">{document.scores.grammar === null ? "N/A" : document.scores.grammar}</dd>
+          </div>
+          <div className="rounded-md border border-slate-200 bg-white p-3">
+            <dt className="text-slate-500">AI-detection score</dt>
+            <dd className="text-lg font-semibold" data-testid="score-ai">{document.scores.ai === null ? "N/A" : document.scores.ai}</dd>
+          </div>
+        </dl>
+      ) : null}
+
+      {preview?.length ? (
         <div className="rounded-lg border border-slate-200 bg-white p-8" data-testid="document-text">
           <h2 className="text-center text-2xl font-bold">{document.topic}</h2>
-          {sections.map((s) => (
+          {preview.map((s) => (
             <section key={s.index} className="mt-8">
               <h3 className="text-xl font-semibold">{s.heading}</h3>
               {s.paragraphs.map((p, i) => (

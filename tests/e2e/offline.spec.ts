@@ -13,7 +13,10 @@ test("without provider keys the order is written by the offline writer, labelled
   await expect(page.getByTestId("document-text")).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText("Offline demo", { exact: true })).toBeVisible();
   await expect(page.getByText(/This text comes from TesiGo's built-in offline writer/)).toBeVisible();
-  await expect(page.getByTestId("document-text").getByRole("heading", { level: 3 })).toHaveCount(4);
+  // 6 Ukrainian pages: 4 sections, then the references, which say plainly that there are none.
+  await expect(page.getByTestId("document-text").getByRole("heading", { level: 3 })).toHaveCount(5);
+  await expect(page.getByText(/не вдалося отримати жодного наукового джерела/)).toBeVisible();
+  await expect(page.getByRole("link", { name: "Download PDF" })).toBeVisible();
 
   // In development the sign-in email is also readable at /dev/mail.
   await page.goto("/dev/mail");

@@ -89,6 +89,22 @@ test("a newcomer signs up by magic link, orders, pays in dev mode, watches it be
 
   expect(violations).toEqual([]);
 
+  // Real (here: stand-in) sources, cited in the order's style, and the files to download.
+  await expect(text.getByRole("heading", { name: "References" })).toBeVisible();
+  await expect(text.getByText(/https:\/\/doi\.org\/10\./).first()).toBeVisible();
+  await expect(page.getByTestId("score-uniqueness")).toHaveText(/^\d+(\.\d)?%$/);
+  await expect(page.getByTestId("score-ai")).toHaveText("N/A"); // no detector key: never a made-up score
+  const docx = await page.request.get(await page.getByRole("link", { name: "Download DOCX" }).getAttribute("href") as string);
+  expect(docx.status()).toBe(200);
+  expect(docx.headers()["content-type"]).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  expect(docx.headers()["content-disposition"]).toContain("The-social-history-of-public-libraries-in-Europe.docx");
+  expect((await docx.body()).subarray(0, 2).toString()).toBe("PK");
+  const pdf = await page.request.get(await page.getByRole("link", { name: "Download PDF" }).getAttribute("href") as string);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+  const note = await page.request.get(`${new URL(page.url()).pathname}/quality-note`);
+  expect(await note.text()).toMatch(/Uniqueness: [\d.]+ %[\s\S]*AI detection: N\/A/);
+
   // The list shows it too.
   await page.getByRole("link", { name: "← My documents" }).click();
   await expect(page.getByRole("link", { name: /The social history of public libraries in Europe/ })).toContainText("Completed");

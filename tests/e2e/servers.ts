@@ -2,6 +2,7 @@
 export const E2E = {
   fakeOpenAIPort: 43110,
   fakeStripePort: 43120,
+  fakeScholarlyPort: 43125,
   stripeWebhookSecret: "whsec_e2e_local_fake_stripe",
   apps: {
     openai: { port: 43101, pgPort: 54341, dataDir: ".data-e2e/openai" },

@@ -152,13 +152,14 @@ export function fakeOutline(prompt: string): string {
 
 /**
  * Prose of `about N words` (default 200), exactly N words by whitespace split; a short answer has a fifth of them.
- * The words are real English, varied per section (seeded by the section named in the prompt), so sections of one
- * document do not repeat each other; the source keys offered in the prompt (`[@key]`) are cited.
+ * The words are real English, varied per prompt, so sections, orders and attempts do not repeat each other (the
+ * uniqueness gate compares them all); the source keys offered in the prompt (`[@key]`) are cited.
  */
 export function fakeSection(prompt: string, short = false, options: { inventCitation?: boolean; copySource?: boolean } = {}): string {
   const asked = Number(/about (\d+) words/.exec(prompt)?.[1] ?? 200);
   const words = short ? Math.max(5, Math.floor(asked / 5)) : asked;
-  const seed = /Write section (\d+), "([^"]*)"/.exec(prompt)?.slice(1).join("|") ?? prompt.slice(0, 200);
+  // Seeded by the whole prompt: another order, section or attempt gets other words, as from a real model.
+  const seed = prompt;
   // The sources offered are listed one per line as "[@key] Authors (year). Title."; keys named elsewhere (feedback) are not.
   const keys = [...new Set([...prompt.matchAll(/^\[@([A-Za-z0-9]+)\] /gm)].map((m) => m[1]))];
   if (options.copySource) {
@@ -174,15 +175,32 @@ export function fakeTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+// Plain English words (all in the spelling dictionary), many of them, so random 5-word runs rarely repeat across the
+// many documents a test run delivers (the uniqueness gate compares every new section with all of them).
 const VOCABULARY = (
   "research evidence analysis argument theory method context history society policy framework debate outcome practice " +
   "data model study review approach question answer problem solution system process structure culture economy " +
   "institution community region network market value change growth risk impact effect cause pattern trend factor " +
   "measure result finding claim source author reader student teacher school city nation law right duty power " +
-  "language meaning concept principle position perspective tradition reform crisis conflict balance scale period"
+  "language meaning concept principle position perspective tradition reform crisis conflict balance scale period " +
+  "budget harbour railway village factory hospital library museum archive census election parliament court union " +
+  "farmer worker migrant family household neighbour village river forest coast island border bridge canal road " +
+  "winter summer century decade generation audience customer supplier partner rival leader citizen voter official " +
+  "contract treaty license patent invention machine engine vehicle device platform program software signal channel " +
+  "water energy carbon climate weather harvest soil mineral metal timber cotton wheat coffee sugar salt " +
+  "price wage tax debt loan savings profit income cost demand supply trade export import currency bank " +
+  "story novel poem image painting film song theatre festival ritual belief faith myth memory identity emotion " +
+  "health disease treatment vaccine diet sleep exercise stress therapy surgery patient nurse doctor clinic " +
+  "garden kitchen table window street square station airport port market office studio laboratory classroom"
 ).split(" ");
-const LINKS = "of in for with under across between within through beyond".split(" ");
-const VERBS = "shows suggests explains reveals shapes limits supports questions extends clarifies".split(" ");
+const ADJECTIVES = (
+  "local national regional global early late modern ancient rural urban public private formal informal social " +
+  "economic political cultural legal moral practical technical medical digital physical natural human " +
+  "small large narrow broad recent former central marginal stable fragile visible hidden direct indirect " +
+  "careful rapid gradual sudden partial complete common rare shared distinct"
+).split(" ");
+const LINKS = "of in for with under across between within through beyond near against".split(" ");
+const VERBS = "shows suggests explains reveals shapes limits supports questions extends clarifies changes weakens strengthens follows".split(" ");
 
 export function fakeProse(words: number, seed = "", citations: string[] = []): string {
   let h = 2166136261;
@@ -195,8 +213,10 @@ export function fakeProse(words: number, seed = "", citations: string[] = []): s
   const out: string[] = [];
   let sentence = 0;
   while (out.length < words) {
-    // "The <noun> of <noun> <verb> the <noun> <noun>." with varied parts: 8 words a sentence.
-    const parts = ["the", VOCABULARY[next(VOCABULARY.length)], LINKS[next(LINKS.length)], VOCABULARY[next(VOCABULARY.length)], VERBS[next(VERBS.length)], "the", VOCABULARY[next(VOCABULARY.length)], VOCABULARY[next(VOCABULARY.length)]];
+    // "The <adjective> <noun> of <noun> <verb> the <adjective> <noun>." with varied parts: 9 words a sentence.
+    const word = () => VOCABULARY[next(VOCABULARY.length)];
+    const adjective = () => ADJECTIVES[next(ADJECTIVES.length)];
+    const parts = ["the", adjective(), word(), LINKS[next(LINKS.length)], word(), VERBS[next(VERBS.length)], "the", adjective(), word()];
     for (let i = 0; i < parts.length && out.length < words; i++) out.push(parts[i]);
     const cite = citations.length && sentence % 5 === 2 ? ` [@${citations[Math.floor(sentence / 5) % citations.length]}]` : "";
     out[out.length - 1] += `${cite}.`;
