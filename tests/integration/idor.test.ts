@@ -6,12 +6,15 @@ import { recordConsents } from "../../app/models/users.server";
 import { useDatabase } from "../../app/utils/db.server";
 import { useBoss } from "../../app/utils/queue.server";
 import { startSession } from "../../app/utils/session.server";
+import { storeFile } from "../../app/utils/storage.server";
 import * as documentPage from "../../app/routes/documents.$id";
 import * as progressApi from "../../app/routes/api.documents.$id.progress";
 import * as topicStep from "../../app/routes/orders.$id.topic";
 import * as detailsStep from "../../app/routes/orders.$id.details";
 import * as requirementsStep from "../../app/routes/orders.$id.requirements";
 import * as reviewStep from "../../app/routes/orders.$id.review";
+import * as download from "../../app/routes/documents.$id.download.$format";
+import * as qualityNote from "../../app/routes/documents.$id.quality-note";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser, startTestBoss } from "../setup/fixtures";
 
@@ -35,6 +38,13 @@ beforeAll(async () => {
   strangerCookie = (await startSession(stranger.id, { ip: null, userAgent: "vitest" })).split(";")[0];
   ids.draft = (await createDraftDocument(database.db, owner.id, { kind: "essay", topic: "The owner's private draft" })).id;
   ids.placed = (await createDocument(database.db, owner.id, { topic: "The owner's placed order", pages: 5, language: "en" })).id;
+  // A delivered document of the owner: files exist for it, so only ownership decides.
+  ids.delivered = (await createDocument(database.db, owner.id, { topic: "The owner's delivered document", pages: 5, language: "en" })).id;
+  await database.db
+    .updateTable("documents")
+    .set({ status: "completed", content: "# t\n\n## h\n\ntext", pdf_key: await storeFile(`documents/${ids.delivered}`, Buffer.from("%PDF-1.4 test"), "pdf") })
+    .where("id", "=", ids.delivered)
+    .execute();
 });
 
 afterAll(async () => {
@@ -51,6 +61,8 @@ const ROUTES: [string, RouteModule, string][] = [
   ["/orders/:id/details", detailsStep, "/orders/ID/details"],
   ["/orders/:id/requirements", requirementsStep, "/orders/ID/requirements"],
   ["/orders/:id/review", reviewStep, "/orders/ID/review"],
+  ["/documents/:id/download/pdf", download, "/documents/ID/download/pdf"],
+  ["/documents/:id/quality-note", qualityNote, "/documents/ID/quality-note"],
 ];
 
 async function statusOf(run: () => Promise<unknown>): Promise<number> {
@@ -69,7 +81,7 @@ function call(module: RouteModule, kind: "loader" | "action", path: string, id: 
     headers: { cookie, ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
     body,
   });
-  return module[kind]!({ request, params: { id }, context: { ip: "127.0.0.1", requestId: "test" } });
+  return module[kind]!({ request, params: { id, format: "pdf" }, context: { ip: "127.0.0.1", requestId: "test" } });
 }
 
 describe("IDOR: another user's document is not found", () => {
@@ -77,7 +89,7 @@ describe("IDOR: another user's document is not found", () => {
     for (const kind of ["loader", "action"] as const) {
       if (!module[kind]) continue;
       it(`${kind} of ${name}`, async () => {
-        for (const target of [ids.draft, ids.placed]) {
+        for (const target of [ids.draft, ids.placed, ids.delivered]) {
           const body = kind === "action" ? new URLSearchParams({ intent: "dev", topic: "Changed by a stranger", kind: "essay", pages: "9", language: "en", citationStyle: "apa7" }) : undefined;
           expect(await statusOf(() => call(module, kind, path, target, strangerCookie, body))).toBe(404);
         }
@@ -95,5 +107,7 @@ describe("IDOR: another user's document is not found", () => {
     expect(await database.db.selectFrom("payments").selectAll().execute()).toEqual([]);
     expect(await statusOf(() => call(topicStep, "loader", "/orders/ID/topic", ids.draft, ownerCookie))).toBe(200);
     expect(await statusOf(() => call(reviewStep, "loader", "/orders/ID/review", ids.placed, ownerCookie))).toBe(200);
+    expect(await statusOf(() => call(download, "loader", "/documents/ID/download/pdf", ids.delivered, ownerCookie))).toBe(200);
+    expect(await statusOf(() => call(qualityNote, "loader", "/documents/ID/quality-note", ids.delivered, ownerCookie))).toBe(200);
   });
 });
