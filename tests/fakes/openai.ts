@@ -67,7 +67,9 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     }
     const prompt: string = body.messages?.map((m: { content: string }) => m.content).join("\n") ?? "";
     let content: string;
-    if (body.response_format?.type === "json_object") {
+    if (body.response_format?.type === "json_object" && /explicit requirements/.test(prompt)) {
+      content = fakeJudgement(prompt);
+    } else if (body.response_format?.type === "json_object") {
       content = fakeOutline(prompt);
     } else {
       const short = shortAnswers > 0;
@@ -165,10 +167,39 @@ export function fakeSection(prompt: string, short = false, options: { inventCita
   if (options.copySource) {
     // A writer that copies a source's abstract word for word: the uniqueness gate must catch it.
     const abstract = /Abstract: "([^"]+)"/.exec(prompt)?.[1];
-    if (abstract) return abstract;
+    if (abstract) {
+      // Copied at the asked length: the abstract again and again.
+      const copied: string[] = [];
+      while (copied.length < words) copied.push(...abstract.split(/\s+/));
+      return copied.slice(0, words).join(" ");
+    }
   }
   const cite = options.inventCitation ? ["invented2099", ...keys] : keys;
-  return fakeProse(words, seed, cite);
+  // Like a model that follows the outline: each key point it was given is taken up in a sentence.
+  const points = /Cover these key points: (.+)\.$/m.exec(prompt)?.[1].split("; ") ?? [];
+  const lead = points.map((p) => `This section considers ${p}.`).join(" ");
+  const leadWords = lead ? lead.split(/\s+/).length : 0;
+  if (!lead || leadWords >= words) return fakeProse(words, seed, cite);
+  return `${lead} ${fakeProse(words - leadWords, seed, cite)}`;
+}
+
+/**
+ * A requirements judge that reads quotes: each sentence of the requirements is a constraint, met when every phrase in
+ * double quotes appears in the text checked (sentences without quotes are taken as met).
+ */
+export function fakeJudgement(prompt: string): string {
+  const requirements = /Requirements: """([\s\S]*?)"""/.exec(prompt)?.[1] ?? "";
+  const subject = (/to check \(language code [^)]*\): """([\s\S]*?)"""/.exec(prompt)?.[1] ?? "").toLowerCase();
+  const checks = requirements
+    .split(/(?<=[.!?])\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((constraint) => {
+      const quoted = [...constraint.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+      const missing = quoted.filter((q) => !subject.includes(q.toLowerCase()));
+      return { constraint, met: missing.length === 0, evidence: missing.length ? `not found: ${missing.join(", ")}` : "found" };
+    });
+  return JSON.stringify({ checks });
 }
 
 export function fakeTokens(text: string): number {

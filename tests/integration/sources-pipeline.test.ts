@@ -10,6 +10,7 @@ import { OpenAIProvider } from "../../worker/llm/openai";
 import { LlmRouter } from "../../worker/llm/router";
 import { planDocument } from "../../worker/pipeline/plan";
 import { writeSection } from "../../worker/pipeline/write-section";
+import { createGates, readQualityConfig } from "../../worker/quality/gate";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import { startFakeScholarly, type FakeScholarly } from "../fakes/scholarly";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
@@ -122,5 +123,21 @@ describe("sources in the pipeline", () => {
     expect(report.failed.map((f) => f.provider)).toEqual(["openalex"]);
     await writeSection(ctx, { documentId: document.id, sectionId: sections[0].id });
     expect(JSON.stringify(openai.requests.at(-1)!.body)).toContain("This document has no sources: cite nothing");
+  });
+
+  it("a section copied from a source abstract fails the uniqueness gate and is written again", async () => {
+    const gated = { ...ctx, gates: createGates(readQualityConfig({})) };
+    const { document, sections } = await plannedDocument("Copying from sources and the uniqueness gate");
+    openai.copySourceNext(1);
+    await writeSection(gated, { documentId: document.id, sectionId: sections[0].id });
+    const first = await database.db.selectFrom("section_attempts").selectAll().where("section_id", "=", sections[0].id).executeTakeFirstOrThrow();
+    expect(first.passed).toBe(false);
+    expect((first.scores as { uniqueness: number }).uniqueness).toBeLessThan(85);
+    expect((first.feedback as unknown as string[]).join(" ")).toMatch(/This passage repeats source \[@\w+\]/);
+    await writeSection(gated, { documentId: document.id, sectionId: sections[0].id, attempt: 2 });
+    const section = await database.db.selectFrom("sections").selectAll().where("id", "=", sections[0].id).executeTakeFirstOrThrow();
+    expect(section.status).toBe("passed");
+    expect(section.score_uniqueness).toBeGreaterThanOrEqual(85);
+    expect(section.score_ai).toBeNull(); // no detector key: N/A, never a made-up score
   });
 });

@@ -71,6 +71,7 @@ export class OfflineWriter implements LlmProvider {
   readonly breakerKey = null;
 
   async complete(request: CompletionRequest): Promise<Completion> {
+    if (request.intent.kind === "judge") throw new Error("The offline writer cannot judge requirements");
     const text = request.intent.kind === "outline" ? this.outline(request.intent) : this.section(request.intent);
     return {
       text,

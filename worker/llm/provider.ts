@@ -1,6 +1,8 @@
 /** What the pipeline asks of a writer; `intent` lets the offline writer produce the same shape without a model. */
 export type CompletionIntent =
   | { kind: "outline"; topic: string; language: string; sectionCount: number }
+  /** Checking a text against the customer's requirements; only real models do this. */
+  | { kind: "judge" }
   | {
       kind: "section";
       topic: string;

@@ -5,12 +5,17 @@ import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
 import { recordUsage } from "../llm/usage";
+import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";
 import { lockDocument } from "../progress";
 import { QUEUES, type PlanDocumentJob } from "../queues";
 import { outlinePrompt, parseOutline, sectionCount } from "./outline";
 
 /** pg-boss runs higher numbers first: premium orders, then smaller documents, then a document's sections in order. */
+export function requirementsText(document: { instructions: string | null; requirements_text: string | null }): string {
+  return [document.instructions, document.requirements_text].filter(Boolean).join("\n\n");
+}
+
 export function sectionPriority(premium: boolean, pages: number, index: number): number {
   return (premium ? 1_000_000 : 0) + (200 - Math.min(pages, 200)) * 1000 + Math.max(0, 999 - index);
 }
@@ -57,6 +62,17 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   });
   const outline = parseOutline(completion.text, document.pages, document.language, count);
 
+  // The requirements judge reads the outline against the customer's explicit constraints (null: nothing to check).
+  const requirements = requirementsText(document);
+  const outlineJudgement = await judgeRequirements(
+    router,
+    { requirements, subject: "outline", text: outline.map((s, i) => `${i + 1}. ${s.heading}: ${s.brief}`).join("\n"), language: document.language },
+    delivery.signal,
+  ).catch((error) => {
+    log.warn({ documentId, err: String(error) }, "requirements judge failed on the outline");
+    return null;
+  });
+
   // Real sources only: what the scholarly indexes answer. Offline, the document is written without references.
   const research = ctx.research?.providers.length
     ? await findSources(
@@ -99,6 +115,7 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
         progress_percent: 5,
         total_sections: sections.length,
         offline_demo: completion.provider === "offline",
+        requirements_report: JSON.stringify({ outline: outlineJudgement }),
         research_report: JSON.stringify({
           sources: research.sources.length,
           reachable: research.reachable,

@@ -9,6 +9,12 @@ import { refreshDocumentUsage } from "../llm/usage";
 import { documentScores } from "../quality/gate";
 import { lockDocument } from "../progress";
 import { QUEUES, type ReviewDocumentJob } from "../queues";
+import { loadGateContext, runGates, type GateScores } from "../quality/gate";
+import { analyseGaps, type GapFindings } from "./gap-analysis";
+import { requirementsText } from "./plan";
+import { judgeRequirements, unmetRequirements } from "../quality/requirements";
+import { requirementsBlock } from "./outline";
+import { checkAttempt, countWords, saveAttempt, sourcesBlock } from "./write-section";
 
 type SectionOutcome = { index: number; heading: string; status: string };
 
@@ -37,12 +43,26 @@ export async function reviewDocument(ctx: PipelineContext, { documentId }: Revie
     .where("id", "=", documentId)
     .executeTakeFirst();
   if (!document || document.status !== "generating" || document.progress_stage !== "reviewing") return;
+  const findings = await reviseWhereNeeded(ctx, documentId);
   const sections = await listSections(db, documentId);
   const outcome = decideOutcome(sections, ctx.completionThreshold);
   const { status } = outcome;
-  // Warnings recorded while writing (e.g. a removed invented citation) stay, after the failed sections.
-  const earlier = (document.quality_warnings as unknown as string[]).filter((w) => !outcome.warnings.includes(w));
-  const warnings = [...outcome.warnings, ...earlier];
+  const full = await db.selectFrom("documents").select(["instructions", "requirements_text", "language", "requirements_report"]).where("id", "=", documentId).executeTakeFirstOrThrow();
+  const documentJudgement = await judgeRequirements(ctx.router, {
+    requirements: requirementsText(full),
+    subject: "document",
+    text: sections.filter((s) => s.content).map((s) => `## ${s.heading}\n\n${s.content}`).join("\n\n"),
+    language: full.language,
+  }).catch((error) => {
+    log.warn({ documentId, err: String(error) }, "requirements judge failed on the document");
+    return null;
+  });
+  // Warnings recorded while writing (e.g. a removed invented citation) stay, after the failed sections; then every
+  // requirement the judge found unmet.
+  const unmet = unmetRequirements(documentJudgement);
+  const earlier = (document.quality_warnings as unknown as string[]).filter((w) => !outcome.warnings.includes(w) && !unmet.includes(w));
+  const warnings = [...outcome.warnings, ...earlier, ...unmet];
+  const requirementsReport = { ...((full.requirements_report as object | null) ?? {}), document: documentJudgement };
 
   await db.transaction().execute(async (trx) => {
     await lockDocument(trx, documentId);
@@ -53,7 +73,13 @@ export async function reviewDocument(ctx: PipelineContext, { documentId }: Revie
     );
     await trx
       .updateTable("documents")
-      .set({ score_uniqueness: scores.uniqueness, score_grammar: scores.grammar, score_ai: scores.ai })
+      .set({
+        score_uniqueness: scores.uniqueness,
+        score_grammar: scores.grammar,
+        score_ai: scores.ai,
+        review_findings: JSON.stringify(findings),
+        requirements_report: JSON.stringify(requirementsReport),
+      })
       .where("id", "=", documentId)
       .execute();
     if (status === "failed_quality") {
@@ -97,5 +123,112 @@ export async function reviewDocument(ctx: PipelineContext, { documentId }: Revie
       status: "generating",
     });
   });
-  log.info({ documentId, outcome: status, failedSections: warnings.length }, "document reviewed");
+  log.info(
+    { documentId, outcome: status, failedSections: warnings.length, revised: findings.revised, rejected: findings.revisionsRejected },
+    "document reviewed",
+  );
+}
+
+/**
+ * The gap analysis and its revisions: each section the rule picks is written once more with the findings in the
+ * prompt; the new text replaces the old only if it passes every check and is not shorter.
+ */
+async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Promise<GapFindings> {
+  const { db, router, log } = ctx;
+  const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
+  const sections = await listSections(db, documentId);
+  const sources = await db.selectFrom("sources").select(["key", "year", "title", "abstract", "doi", "csl"]).where("document_id", "=", documentId).execute();
+  const spent = await db
+    .selectFrom("token_usage")
+    .select(sql<string>`coalesce(sum(tokens_in + tokens_out), 0)`.as("tokens"))
+    .where("document_id", "=", documentId)
+    .executeTakeFirstOrThrow();
+  // Revisions may cost at most half of what the document has cost so far (and at least one small section).
+  const findings = analyseGaps(sections, sources, { tokenBudget: Math.max(4000, Math.round(Number(spent.tokens) * 0.5)) });
+  const outline = sections.map((s) => `${s.index + 1}. ${s.heading}`).join("; ");
+
+  await Promise.all(
+    findings.toRevise.map(async ({ index, reasons }) => {
+      const section = sections.find((s) => s.index === index)!;
+      const assignedKeys = new Set(section.source_keys as unknown as string[]);
+      const assigned = sources.filter((s) => assignedKeys.has(s.key));
+      const keyPoints = section.key_points as unknown as string[];
+      const completion = await router.complete({
+        system:
+          "You revise one section of an academic document. Write continuous academic prose in the requested language; " +
+          "no headings, no lists, no preamble.",
+        prompt: [
+          `Document topic: "${document.topic}". Language code: ${document.language}.`,
+          requirementsBlock(document),
+          `Outline: ${outline}.`,
+          `Revise section ${index + 1}, "${section.heading}": ${section.brief}`,
+          keyPoints.length ? `Cover these key points: ${keyPoints.join("; ")}.` : "",
+          sourcesBlock(assigned, sources.length),
+          `Length: about ${section.target_words} words.`,
+          `The review of the whole document found: ${reasons.join(" ")}`,
+          `The current text, to improve rather than repeat: """${section.content ?? ""}"""`,
+        ]
+          .filter(Boolean)
+          .join("\n"),
+        maxTokens: Math.ceil(section.target_words * 2.2) + 200,
+        intent: {
+          kind: "section",
+          topic: document.topic,
+          language: document.language,
+          heading: section.heading,
+          keyPoints,
+          targetWords: section.target_words,
+          attempt: section.attempts + 1,
+          sourceKeys: assigned.map((s) => s.key),
+        },
+      });
+      const check = checkAttempt(completion.text, section.target_words, sources, true);
+      let scores: GateScores = { uniqueness: section.score_uniqueness, grammar: section.score_grammar, ai: section.score_ai };
+      if (check.passed && ctx.gates?.length && completion.provider !== "offline") {
+        const gates = await runGates(
+          ctx.gates,
+          { text: check.text, targetWords: section.target_words, language: document.language, sectionId: section.id, documentId },
+          await loadGateContext(db, { documentId, sectionId: section.id }, { log }),
+        );
+        scores = gates.scores;
+        if (!gates.passed) {
+          check.passed = false;
+          check.feedback.push(...gates.feedback);
+        }
+      }
+      const better = check.passed && countWords(check.text) >= (section.word_count ?? 0);
+      await db.transaction().execute(async (trx) => {
+        await saveAttempt(trx, {
+          sectionId: section.id,
+          documentId,
+          userId: document.user_id,
+          attempt: section.attempts + 1,
+          completion,
+          passed: better,
+          feedback: better ? [] : ["Revision kept back: it did not pass the checks or was shorter.", ...check.feedback],
+          scores,
+        });
+        if (!better) return;
+        await trx
+          .updateTable("sections")
+          .set({
+            content: check.text,
+            word_count: countWords(check.text),
+            summary: check.text.split(/(?<=[.!?])\s+/).slice(0, 2).join(" ").slice(0, 400),
+            score_uniqueness: scores.uniqueness,
+            score_grammar: scores.grammar,
+            score_ai: scores.ai,
+            provider: completion.provider,
+            model: completion.model,
+          })
+          .where("id", "=", section.id)
+          .where("status", "=", "passed")
+          .execute();
+      });
+      (better ? findings.revised : findings.revisionsRejected).push(index);
+    }),
+  );
+  findings.revised.sort((a, b) => a - b);
+  findings.revisionsRejected.sort((a, b) => a - b);
+  return findings;
 }

@@ -249,7 +249,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   log.info({ documentId, section: section.index, attempt, passed: check.passed, final: last }, "section attempt done");
 }
 
-async function saveAttempt(
+export async function saveAttempt(
   trx: DbOrTrx,
   a: {
     sectionId: string;
