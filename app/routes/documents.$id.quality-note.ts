@@ -18,6 +18,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const sections = await listSections(db, document.id);
   const sources = await db.selectFrom("sources").select(["key"]).where("document_id", "=", document.id).execute();
   const warnings = document.quality_warnings as unknown as string[];
+  const review = document.review_findings as { revised?: number[]; uncitedSources?: string[]; recentShare?: number | null } | null;
+  const requirements = (document.requirements_report as { document?: { checks: { constraint: string; met: boolean }[] } | null } | null)?.document;
   const lines = [
     `Quality note — ${document.topic}`,
     "",
@@ -32,6 +34,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         `  ${s.index + 1}. ${s.heading} — ${s.status === "passed" ? "passed" : "did not pass"}; ${s.word_count ?? 0} of ${s.target_words} words; ` +
         `uniqueness ${na(s.score_uniqueness, " %")}, grammar ${na(s.score_grammar)}, AI ${na(s.score_ai)}; ${s.attempts} attempt(s)`,
     ),
+    "",
+    "Review of the whole document:",
+    `  Sections revised after the review: ${review?.revised?.length ? review.revised.map((i) => i + 1).join(", ") : "none"}`,
+    `  Sources found but never cited: ${review?.uncitedSources?.length ?? 0}`,
+    `  Sources from the last 5 years: ${review?.recentShare == null ? "N/A" : `${Math.round(review.recentShare * 100)} %`}`,
+    ...(requirements
+      ? ["", "Your requirements:", ...requirements.checks.map((c) => `  [${c.met ? "met" : "NOT met"}] ${c.constraint}`)]
+      : []),
     "",
     warnings.length ? "Warnings:" : "No warnings.",
     ...warnings.map((w) => `  - ${w}`),
