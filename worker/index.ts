@@ -9,7 +9,7 @@ import type { PipelineContext } from "./context";
 import { refundPayment } from "./jobs/refund-payment";
 import { sendEmailJob } from "./jobs/send-email";
 import { LlmRouter, buildProviderChain } from "./llm/router";
-import { assembleDocument, failDocumentFromDeadLetter } from "./pipeline/assemble";
+import { assembleDocument, exportDocument, failDocumentFromDeadLetter } from "./pipeline/assemble";
 import { planDocument } from "./pipeline/plan";
 import { reviewDocument } from "./pipeline/review";
 import { writeSection } from "./pipeline/write-section";
@@ -71,6 +71,7 @@ export async function startWorker(
   runner.register(QUEUES.writeSection, (data: any, run) => writeSection(ctx, data, run), ctx.sectionConcurrency);
   runner.register(QUEUES.reviewDocument, (data: any) => reviewDocument(ctx, data), 2);
   runner.register(QUEUES.assembleDocument, (data: any) => assembleDocument(ctx, data), 2);
+  runner.register(QUEUES.exportDocument, (data: any) => exportDocument(ctx, data), 1);
   runner.register(QUEUES.refundPayment, (data: any) => refundPayment(ctx, data), 2);
   runner.register(QUEUES.sendEmail, (data: any) => sendEmailJob(ctx, data), 2);
   runner.register(QUEUES.maintenance, async () => {

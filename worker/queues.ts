@@ -4,6 +4,7 @@ export const QUEUES = {
   writeSection: "section.write",
   reviewDocument: "document.review",
   assembleDocument: "document.assemble",
+  exportDocument: "document.export",
   refundPayment: "payment.refund",
   sendEmail: "email.send",
   /** Hourly housekeeping (old rate-limit windows). */
@@ -40,6 +41,8 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
   [QUEUES.writeSection]: { retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 150 },
   [QUEUES.reviewDocument]: { retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 150 },
   [QUEUES.assembleDocument]: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+  // 200 pages take a few seconds to render to DOCX and PDF.
+  [QUEUES.exportDocument]: { retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 },
   // Money: retried for about an hour (Stripe outages), never twice thanks to the idempotency key.
   [QUEUES.refundPayment]: { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   [QUEUES.sendEmail]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },

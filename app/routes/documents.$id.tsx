@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
 import { Score } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { isActive, useDocumentProgress } from "~/components/use-document-progress";
@@ -69,6 +70,15 @@ const SECTION_STATUS_TEXT: Record<SectionSnapshot["status"], string> = { pending
 
 export default function DocumentPage() {
   const { document, snapshot: initial, preview, refunds } = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  // The files are rendered right after the text is delivered: look again every 2 s until they are there.
+  useEffect(() => {
+    if (!preview || document.downloads) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [preview, document.downloads, revalidator]);
   const { snapshot, connection } = useDocumentProgress(initial);
   const active = isActive(snapshot.status);
   const finished = snapshot.sections.filter((s) => s.status === "passed" || s.status === "failed").length;
@@ -196,6 +206,12 @@ export default function DocumentPage() {
             <li key={w}>{w}</li>
           ))}
         </ul>
+      ) : null}
+
+      {preview && !document.downloads ? (
+        <p role="status" className="rounded-md border border-slate-200 bg-white p-3 text-sm text-slate-600">
+          Preparing your DOCX and PDF… the download buttons appear here in a few seconds.
+        </p>
       ) : null}
 
       {document.downloads ? (

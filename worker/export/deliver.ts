@@ -1,34 +1,39 @@
 import type { Db } from "../../app/utils/db.server";
-import { storeFile } from "../../app/utils/storage.server";
 import type { CitationStyle } from "../../app/utils/pricing";
 import { CITATION_STYLES } from "../../app/utils/pricing";
+import { storeFile } from "../../app/utils/storage.server";
 import { renderCitations, type CslItem } from "./bibliography";
 import { findCitationKeys } from "./citations";
 import { renderDocx } from "./docx";
-import { createExportDocument, labelsFor } from "./model";
+import { createExportDocument, labelsFor, type ExportDocument } from "./model";
 import { renderPdf } from "./pdf";
 
-export type Deliverable = {
+export type Preview = {
   /** The web preview: "# title", "## heading" sections with in-text citations, then the references. */
   content: string;
-  docxKey: string;
-  pdfKey: string;
-  pdfPages: number;
-  bodyPages: number;
+  model: ExportDocument;
   citedSources: number;
 };
 
+export type DeliveredFiles = { docxKey: string; pdfKey: string; pdfPages: number; bodyPages: number };
+
 type SectionText = { heading: string; content: string | null };
+export type DocumentFacts = {
+  id: string;
+  topic: string;
+  language: string;
+  kind: string;
+  citation_style: string;
+  institution: string | null;
+  offline_demo: boolean;
+  user_id: string;
+};
 
 /**
- * The delivered document: in-text citations and the bibliography rendered in the order's CSL style and locale
- * (only the sources actually cited), then the same document model as DOCX and PDF, stored under DATA_DIR/files.
+ * The delivered text: in-text citations and the bibliography rendered in the order's CSL style and locale (only the
+ * sources actually cited), as the web preview and as the model both file renderers take.
  */
-export async function buildDeliverable(
-  db: Db,
-  document: { id: string; topic: string; language: string; kind: string; citation_style: string; institution: string | null; offline_demo: boolean; user_id: string },
-  sections: SectionText[],
-): Promise<Deliverable> {
+export async function buildPreview(db: Db, document: DocumentFacts, sections: SectionText[]): Promise<Preview> {
   const written = sections.filter((s) => s.content);
   const sources = await db.selectFrom("sources").select(["key", "csl"]).where("document_id", "=", document.id).execute();
   const styleCode = (document.citation_style in CITATION_STYLES ? document.citation_style : "apa7") as CitationStyle;
@@ -43,7 +48,6 @@ export async function buildDeliverable(
         })
       : { sections: written.map((s) => s.content ?? ""), bibliography: { entries: [] as string[] } };
   const user = await db.selectFrom("users").select("name").where("id", "=", document.user_id).executeTakeFirst();
-
   const model = createExportDocument({
     title: document.topic,
     author: user?.name ?? null,
@@ -55,23 +59,19 @@ export async function buildDeliverable(
     bibliography: rendered.bibliography.entries,
     offlineDemo: document.offline_demo,
   });
-  const [docx, pdf] = await Promise.all([renderDocx(model), renderPdf(model)]);
-  const [docxKey, pdfKey] = await Promise.all([
-    storeFile(`documents/${document.id}`, docx, "docx"),
-    storeFile(`documents/${document.id}`, pdf.buffer, "pdf"),
-  ]);
-
   const labels = labelsFor(document.language);
   const parts = [`# ${document.topic}`];
   written.forEach((s, i) => parts.push(`## ${s.heading}`, rendered.sections[i]));
-  if (rendered.bibliography.entries.length) parts.push(`## ${labels.references}`, rendered.bibliography.entries.join("\n\n"));
-  else parts.push(`## ${labels.references}`, labels.noSources);
-  return {
-    content: parts.join("\n\n"),
-    docxKey,
-    pdfKey,
-    pdfPages: pdf.pageCount,
-    bodyPages: pdf.bodyPageCount,
-    citedSources: rendered.bibliography.entries.length,
-  };
+  parts.push(`## ${labels.references}`, rendered.bibliography.entries.length ? rendered.bibliography.entries.join("\n\n") : labels.noSources);
+  return { content: parts.join("\n\n"), model, citedSources: rendered.bibliography.entries.length };
+}
+
+/** DOCX and PDF of the model, stored under DATA_DIR/files. */
+export async function renderFiles(documentId: string, model: ExportDocument): Promise<DeliveredFiles> {
+  const [docx, pdf] = await Promise.all([renderDocx(model), renderPdf(model)]);
+  const [docxKey, pdfKey] = await Promise.all([
+    storeFile(`documents/${documentId}`, docx, "docx"),
+    storeFile(`documents/${documentId}`, pdf.buffer, "pdf"),
+  ]);
+  return { docxKey, pdfKey, pdfPages: pdf.pageCount, bodyPages: pdf.bodyPageCount };
 }

@@ -5,13 +5,17 @@ import { documentReadyEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
 import { sendJob } from "../../app/utils/queue.server";
 import { deleteStoredFile } from "../../app/utils/storage.server";
-import { buildDeliverable } from "../export/deliver";
+import { buildPreview, renderFiles } from "../export/deliver";
 import { storeDeliveredShingles } from "../quality/shingles";
 import type { PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
 import { QUEUES, type AssembleDocumentJob } from "../queues";
 
-/** document.assemble: the sections become one text; the document is delivered (with warnings when review found some). */
+/**
+ * document.assemble: the sections become one text with rendered citations and references, and the document is
+ * delivered (with warnings when the review found some); the DOCX and PDF follow in document.export, so the customer
+ * reads the text the moment it is ready.
+ */
 export async function assembleDocument(ctx: PipelineContext, { documentId }: AssembleDocumentJob): Promise<void> {
   const { db, log } = ctx;
   const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
@@ -19,25 +23,19 @@ export async function assembleDocument(ctx: PipelineContext, { documentId }: Ass
   const sections = await listSections(db, documentId);
   const warnings = document.quality_warnings as unknown as string[];
   const status = warnings.length ? "completed_with_warnings" : "completed";
-  // Rendering happens before the transaction: it is the slow part, and a retried job simply renders again.
-  const deliverable = await buildDeliverable(db, document, sections);
-  const content = deliverable.content;
+  const preview = await buildPreview(db, document, sections);
+  const content = preview.content;
 
   await db.transaction().execute(async (trx) => {
     const applied = await transitionDocument(trx, documentId, "generating", status, {
       content,
-      docx_key: deliverable.docxKey,
-      pdf_key: deliverable.pdfKey,
       progress_percent: 100,
       progress_stage: "done",
       current_section: null,
       eta_seconds: 0,
       completed_at: sql`now()`,
     });
-    if (!applied) {
-      await Promise.all([deleteStoredFile(deliverable.docxKey), deleteStoredFile(deliverable.pdfKey)]);
-      return;
-    }
+    if (!applied) return;
     // From now on, every later order is checked against this text (uniqueness across all customers).
     await storeDeliveredShingles(trx, documentId, sections.map((s) => ({ id: s.id, text: s.content })));
     await trx
@@ -45,8 +43,7 @@ export async function assembleDocument(ctx: PipelineContext, { documentId }: Ass
       .values({ document_id: documentId, version: 1, content })
       .onConflict((oc) => oc.columns(["document_id", "version"]).doNothing())
       .execute();
-    const user = await trx.selectFrom("users").select("email").where("id", "=", document.user_id).executeTakeFirstOrThrow();
-    await sendJob(trx, QUEUES.sendEmail, documentReadyEmail(user.email, document, getEnv().APP_URL, status === "completed_with_warnings"));
+    await sendJob(trx, QUEUES.exportDocument, { documentId });
     if (document.started_at) {
       const seconds = (Date.now() - new Date(document.started_at).getTime()) / 1000;
       await recordGenerationRate(trx, document.kind, seconds / document.pages);
@@ -62,10 +59,32 @@ export async function assembleDocument(ctx: PipelineContext, { documentId }: Ass
     });
     await notifyDocumentEvent(trx, documentId, { type: "completed", status });
   });
-  log.info(
-    { documentId, status, pdfPages: deliverable.pdfPages, bodyPages: deliverable.bodyPages, citedSources: deliverable.citedSources },
-    "document assembled",
-  );
+  log.info({ documentId, status, citedSources: preview.citedSources }, "document assembled");
+}
+
+/** document.export: the delivered text as DOCX and PDF, then the "document ready" email with the link. */
+export async function exportDocument(ctx: PipelineContext, { documentId }: AssembleDocumentJob): Promise<void> {
+  const { db, log } = ctx;
+  const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
+  if (!document || !["completed", "completed_with_warnings"].includes(document.status) || document.docx_key) return;
+  const sections = await listSections(db, documentId);
+  const { model } = await buildPreview(db, document, sections);
+  const files = await renderFiles(documentId, model);
+  const stored = await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable("documents")
+      .set({ docx_key: files.docxKey, pdf_key: files.pdfKey })
+      .where("id", "=", documentId)
+      .where("docx_key", "is", null)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return false;
+    const user = await trx.selectFrom("users").select("email").where("id", "=", document.user_id).executeTakeFirstOrThrow();
+    await sendJob(trx, QUEUES.sendEmail, documentReadyEmail(user.email, document, getEnv().APP_URL, document.status === "completed_with_warnings"));
+    return true;
+  });
+  // Another delivery of this job stored its files first: these copies are not needed.
+  if (!stored) await Promise.all([deleteStoredFile(files.docxKey), deleteStoredFile(files.pdfKey)]);
+  log.info({ documentId, pdfPages: files.pdfPages, bodyPages: files.bodyPages }, "document files ready");
 }
 
 /** A job that exhausted its retries: its document shows a clear failed state instead of spinning forever. */
