@@ -7,6 +7,7 @@ import { classifyError } from "./errors";
 import { OfflineWriter } from "./offline";
 import { OpenAIProvider } from "./openai";
 import { AllProvidersFailedError, type Completion, type CompletionRequest, type LlmProvider } from "./provider";
+import { abortableSleep } from "../sleep";
 
 /**
  * Parses AI_FALLBACK_CHAIN, e.g. `openai:gpt-4o-mini,anthropic:claude-sonnet-4-5,compat:llama3.1@http://localhost:11434/v1`.
@@ -88,21 +89,6 @@ export type RouterOptions = {
 };
 
 export const DEFAULT_RETRY_DELAYS_MS = [2000, 4000, 8000];
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /**
  * The one retry mechanism: each provider in chain order gets up to 4 tries (delays 2, 4, 8 s with jitter, or what

@@ -9,12 +9,11 @@ import { refreshDocumentUsage } from "../llm/usage";
 import { documentScores } from "../quality/gate";
 import { lockDocument } from "../progress";
 import { QUEUES, type ReviewDocumentJob } from "../queues";
-import { loadGateContext, runGates, type GateScores } from "../quality/gate";
 import { analyseGaps, type GapFindings } from "./gap-analysis";
 import { requirementsText } from "./plan";
 import { judgeRequirements, unmetRequirements } from "../quality/requirements";
 import { requirementsBlock } from "./outline";
-import { checkAttempt, countWords, saveAttempt, sourcesBlock } from "./write-section";
+import { applyQualityGates, checkAttempt, countWords, saveAttempt, sourcesBlock } from "./write-section";
 
 type SectionOutcome = { index: number; heading: string; status: string };
 
@@ -183,19 +182,13 @@ async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Prom
         },
       });
       const check = checkAttempt(completion.text, section.target_words, sources, true);
-      let scores: GateScores = { uniqueness: section.score_uniqueness, grammar: section.score_grammar, ai: section.score_ai };
-      if (check.passed && ctx.gates?.length && completion.provider !== "offline") {
-        const gates = await runGates(
-          ctx.gates,
-          { text: check.text, targetWords: section.target_words, language: document.language, sectionId: section.id, documentId },
-          await loadGateContext(db, { documentId, sectionId: section.id }, { log }),
-        );
-        scores = gates.scores;
-        if (!gates.passed) {
-          check.passed = false;
-          check.feedback.push(...gates.feedback);
-        }
-      }
+      const scores = await applyQualityGates(
+        ctx,
+        check,
+        completion.provider,
+        { targetWords: section.target_words, language: document.language, sectionId: section.id, documentId },
+        { uniqueness: section.score_uniqueness, grammar: section.score_grammar, ai: section.score_ai },
+      );
       const better = check.passed && countWords(check.text) >= (section.word_count ?? 0);
       await db.transaction().execute(async (trx) => {
         await saveAttempt(trx, {

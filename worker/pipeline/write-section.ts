@@ -91,6 +91,31 @@ export function checkAttempt(
   return { passed: length.passed && citationsOk, feedback, text, removedCitations };
 }
 
+/**
+ * The quality gates (uniqueness, grammar, AI detection) judge a text that already has its length and citations; a
+ * failed gate fails the check and adds its feedback. The offline demo writer's placeholder text (English whatever the
+ * order's language, labelled "offline demo") is not judged: its scores stay N/A (decision 011).
+ */
+export async function applyQualityGates(
+  ctx: PipelineContext,
+  check: AttemptCheck,
+  provider: string,
+  section: { targetWords: number; language: string; sectionId: string; documentId: string; signal?: AbortSignal },
+  unchecked: GateScores = { uniqueness: null, grammar: null, ai: null },
+): Promise<GateScores> {
+  if (!check.passed || !ctx.gates?.length || provider === "offline") return unchecked;
+  const gates = await runGates(
+    ctx.gates,
+    { text: check.text, targetWords: section.targetWords, language: section.language, sectionId: section.sectionId, documentId: section.documentId },
+    await loadGateContext(ctx.db, { documentId: section.documentId, sectionId: section.sectionId }, { log: ctx.log, signal: section.signal }),
+  );
+  if (!gates.passed) {
+    check.passed = false;
+    check.feedback.push(...gates.feedback);
+  }
+  return gates.scores;
+}
+
 /** The neighbours whose summaries go into a section's prompt: the nearest ones, at most `limit`. */
 export function neighbourIndexes(index: number, total: number, limit: number): number[] {
   const others = Array.from({ length: total }, (_, i) => i).filter((i) => i !== index);
@@ -199,22 +224,13 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   }
 
   const check = checkAttempt(completion.text, section.target_words, sources, attempt >= MAX_ATTEMPTS);
-  // The quality gates (uniqueness, grammar, AI detection) judge a text that already has the length and citations.
-  // The offline demo writer's placeholder text (English whatever the order's language, labelled "offline demo") is
-  // not judged: its scores stay N/A rather than a verdict on text no customer is meant to submit.
-  let scores: GateScores = { uniqueness: null, grammar: null, ai: null };
-  if (check.passed && ctx.gates?.length && completion.provider !== "offline") {
-    const gates = await runGates(
-      ctx.gates,
-      { text: check.text, targetWords: section.target_words, language: document.language, sectionId, documentId },
-      await loadGateContext(db, { documentId, sectionId }, { log, signal: delivery.signal }),
-    );
-    scores = gates.scores;
-    if (!gates.passed) {
-      check.passed = false;
-      check.feedback.push(...gates.feedback);
-    }
-  }
+  const scores = await applyQualityGates(ctx, check, completion.provider, {
+    targetWords: section.target_words,
+    language: document.language,
+    sectionId,
+    documentId,
+    signal: delivery.signal,
+  });
   const last = check.passed || attempt >= MAX_ATTEMPTS;
   await db.transaction().execute(async (trx) => {
     const stored = await saveAttempt(trx, {

@@ -6,6 +6,7 @@ import { logger } from "../../app/utils/logger.server";
 import { breakerAllows, recordBreakerFailure, recordBreakerSuccess } from "../llm/breaker";
 import { retryAfterMs } from "../llm/errors";
 import type { ProviderName } from "./work";
+import { abortableSleep } from "../sleep";
 
 export const USER_AGENT = "TesiGo/1.0";
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -76,21 +77,6 @@ function classify(error: unknown): Failure {
   // undici reports every network failure as `TypeError: fetch failed` with the system error as its cause.
   const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
   return { retryable: true, retryAfterMs: null, status: null, reason: `network error: ${String(detail).slice(0, 160)}` };
-}
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**
