@@ -12,8 +12,7 @@ import { QUEUES, type ReviewDocumentJob } from "../queues";
 import { analyseGaps, type GapFindings } from "./gap-analysis";
 import { requirementsText } from "./plan";
 import { judgeRequirements, unmetRequirements } from "../quality/requirements";
-import { requirementsBlock } from "./outline";
-import { applyQualityGates, checkAttempt, countWords, saveAttempt, sourcesBlock } from "./write-section";
+import { applyQualityGates, checkAttempt, countWords, saveAttempt, sectionRequest, summaryOf } from "./write-section";
 
 type SectionOutcome = { index: number; heading: string; status: string };
 
@@ -152,35 +151,20 @@ async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Prom
       const assignedKeys = new Set(section.source_keys as unknown as string[]);
       const assigned = sources.filter((s) => assignedKeys.has(s.key));
       const keyPoints = section.key_points as unknown as string[];
-      const completion = await router.complete({
-        system:
-          "You revise one section of an academic document. Write continuous academic prose in the requested language; " +
-          "no headings, no lists, no preamble.",
-        prompt: [
-          `Document topic: "${document.topic}". Language code: ${document.language}.`,
-          requirementsBlock(document),
-          `Outline: ${outline}.`,
-          `Revise section ${index + 1}, "${section.heading}": ${section.brief}`,
-          keyPoints.length ? `Cover these key points: ${keyPoints.join("; ")}.` : "",
-          sourcesBlock(assigned, sources.length),
-          `Length: about ${section.target_words} words.`,
-          `The review of the whole document found: ${reasons.join(" ")}`,
-          `The current text, to improve rather than repeat: """${section.content ?? ""}"""`,
-        ]
-          .filter(Boolean)
-          .join("\n"),
-        maxTokens: Math.ceil(section.target_words * 2.2) + 200,
-        intent: {
-          kind: "section",
-          topic: document.topic,
-          language: document.language,
-          heading: section.heading,
-          keyPoints,
-          targetWords: section.target_words,
+      const completion = await router.complete(
+        sectionRequest({
+          document,
+          section: { ...section, keyPoints },
+          outline,
+          sources: { assigned, total: sources.length },
           attempt: section.attempts + 1,
-          sourceKeys: assigned.map((s) => s.key),
-        },
-      });
+          verb: "revise",
+          notes: [
+            `The review of the whole document found: ${reasons.join(" ")}`,
+            `The current text, to improve rather than repeat: """${section.content ?? ""}"""`,
+          ],
+        }),
+      );
       const check = checkAttempt(completion.text, section.target_words, sources, true);
       const scores = await applyQualityGates(
         ctx,
@@ -207,7 +191,7 @@ async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Prom
           .set({
             content: check.text,
             word_count: countWords(check.text),
-            summary: check.text.split(/(?<=[.!?])\s+/).slice(0, 2).join(" ").slice(0, 400),
+            summary: summaryOf(check.text),
             score_uniqueness: scores.uniqueness,
             score_grammar: scores.grammar,
             score_ai: scores.ai,

@@ -4,7 +4,7 @@ import { sendJob } from "../../app/utils/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
-import { AllProvidersFailedError, type Completion } from "../llm/provider";
+import { AllProvidersFailedError, type Completion, type CompletionRequest } from "../llm/provider";
 import { recordUsage } from "../llm/usage";
 import { lockDocument, refreshProgress } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
@@ -89,6 +89,58 @@ export function checkAttempt(
   };
   text = stripForeignLinks(text, allowed).text;
   return { passed: length.passed && citationsOk, feedback, text, removedCitations };
+}
+
+/**
+ * One LLM request for a section, written for the first time or revised after the review: the outline, the brief and
+ * key points, the customer's requirements, the sources it may cite and the budget, plus what this call adds (`notes`).
+ */
+export function sectionRequest(p: {
+  document: { topic: string; language: string; instructions: string | null; requirements_text: string | null };
+  section: { index: number; heading: string; brief: string; target_words: number; keyPoints: string[] };
+  outline: string;
+  sources: { assigned: SourceForPrompt[]; total: number };
+  attempt: number;
+  verb: "write" | "revise";
+  notes: string[];
+  signal?: AbortSignal;
+}): CompletionRequest {
+  const { document, section } = p;
+  const noun = p.verb === "write" ? "Write" : "Revise";
+  return {
+    system:
+      `You ${p.verb} one section of an academic document. Write continuous academic prose in the requested language; ` +
+      "no headings, no lists, no preamble.",
+    prompt: [
+      `Document topic: "${document.topic}". Language code: ${document.language}.`,
+      requirementsBlock(document),
+      `Outline: ${p.outline}.`,
+      `${noun} section ${section.index + 1}, "${section.heading}": ${section.brief}`,
+      section.keyPoints.length ? `Cover these key points: ${section.keyPoints.join("; ")}.` : "",
+      sourcesBlock(p.sources.assigned, p.sources.total),
+      `Length: about ${section.target_words} words.`,
+      ...p.notes,
+    ]
+      .filter(Boolean)
+      .join("\n"),
+    maxTokens: Math.ceil(section.target_words * 2.2) + 200,
+    intent: {
+      kind: "section",
+      topic: document.topic,
+      language: document.language,
+      heading: section.heading,
+      keyPoints: section.keyPoints,
+      targetWords: section.target_words,
+      attempt: p.attempt,
+      sourceKeys: p.sources.assigned.map((s) => s.key),
+    },
+    signal: p.signal,
+  };
+}
+
+/** The first two sentences: what neighbouring sections are told about this one. */
+export function summaryOf(text: string): string {
+  return text.split(/(?<=[.!?])\s+/).slice(0, 2).join(" ").slice(0, 400);
 }
 
 /**
@@ -180,36 +232,21 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
 
   let completion: Completion;
   try {
-    completion = await router.complete({
-      system:
-        "You write one section of an academic document. Write continuous academic prose in the requested language; " +
-        "no headings, no lists, no preamble.",
-      prompt: [
-        `Document topic: "${document.topic}". Language code: ${document.language}.`,
-        requirementsBlock(document),
-        `Outline: ${outline.map((s) => `${s.index + 1}. ${s.heading}`).join("; ")}.`,
-        `Write section ${section.index + 1}, "${section.heading}": ${section.brief}`,
-        keyPoints.length ? `Cover these key points: ${keyPoints.join("; ")}.` : "",
-        neighbours.length ? `Neighbouring sections say: ${neighbours.map((n) => `${n.heading}: ${n.summary}`).join(" | ")}` : "",
-        sourcesBlock(assigned, sources.length),
-        `Length: about ${section.target_words} words.`,
-        feedback.length ? `Fix these problems of the previous attempt: ${feedback.join(" ")}` : "",
-      ]
-        .filter(Boolean)
-        .join("\n"),
-      maxTokens: Math.ceil(section.target_words * 2.2) + 200,
-      intent: {
-        kind: "section",
-        topic: document.topic,
-        language: document.language,
-        heading: section.heading,
-        keyPoints,
-        targetWords: section.target_words,
+    completion = await router.complete(
+      sectionRequest({
+        document,
+        section: { ...section, keyPoints },
+        outline: outline.map((s) => `${s.index + 1}. ${s.heading}`).join("; "),
+        sources: { assigned, total: sources.length },
         attempt,
-        sourceKeys: assigned.map((s) => s.key),
-      },
-      signal: delivery.signal,
-    });
+        verb: "write",
+        notes: [
+          neighbours.length ? `Neighbouring sections say: ${neighbours.map((n) => `${n.heading}: ${n.summary}`).join(" | ")}` : "",
+          feedback.length ? `Fix these problems of the previous attempt: ${feedback.join(" ")}` : "",
+        ],
+        signal: delivery.signal,
+      }),
+    );
   } catch (error) {
     // Every writer failed on the last delivery: the section fails (the review decides about the document), rather
     // than the whole order dying in the dead-letter queue.
@@ -331,7 +368,7 @@ async function finishSection(
       status: s.passed ? "passed" : "failed",
       content: s.text || null,
       word_count: words,
-      summary: s.text ? s.text.split(/(?<=[.!?])\s+/).slice(0, 2).join(" ").slice(0, 400) : null,
+      summary: s.text ? summaryOf(s.text) : null,
       provider: s.provider,
       model: s.model,
       score_uniqueness: s.scores?.uniqueness ?? null,
