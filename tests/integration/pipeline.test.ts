@@ -108,6 +108,18 @@ describe("the generation pipeline with the real openai SDK against the fake serv
     expect(percents.at(-1)).toBe(100);
     expect(mine.filter((e) => e.type === "section" && e.status === "passed")).toHaveLength(sections.length);
     expect(mine.at(-1)).toEqual({ type: "completed", status: "completed" });
+
+    // After the text: the files, and the fingerprints every later order is compared with (one set per section).
+    await eventually("the DOCX and PDF", async () =>
+      (await database.db.selectFrom("documents").select("pdf_key").where("id", "=", document.id).executeTakeFirstOrThrow()).pdf_key ?? undefined,
+    );
+    const fingerprinted = await database.db
+      .selectFrom("shingles")
+      .select("section_id")
+      .distinct()
+      .where("document_id", "=", document.id)
+      .execute();
+    expect(fingerprinted.map((r) => r.section_id).sort()).toEqual(sections.map((s) => s.id).sort());
   });
 
   it("writes a section again when the answer is far too short, with the reason in the next prompt", async () => {

@@ -37,11 +37,7 @@ type CiteprocCitation = {
 };
 type CiteprocEngine = {
   setOutputFormat(format: "text" | "html"): void;
-  processCitationCluster(
-    citation: CiteprocCitation,
-    citationsPre: Array<[string, number]>,
-    citationsPost: Array<[string, number]>,
-  ): [{ bibchange: boolean; citation_errors: unknown[] }, Array<[number, string, string]>];
+  rebuildProcessorState(citations: CiteprocCitation[], mode: "text" | "html", uncitedItemIds: string[]): Array<[string, number, string]>;
   makeBibliography(): false | [{ entry_ids: string[][] }, string[]];
 };
 type CiteprocSys = {
@@ -62,8 +58,8 @@ CSL.debug = (message: string) => void warningSink?.push(String(message));
 
 /**
  * Renders the in-text citations of the sections and the bibliography of exactly the sources they cite.
- * Clusters go through `processCitationCluster` in document order, so numbering (IEEE, GOST numeric: order of first
- * citation) and disambiguation (Smith 2020a/b, added initials) are those of the whole document.
+ * Numbering (IEEE, GOST numeric: order of first citation) and disambiguation (Smith 2020a/b, added initials) are
+ * those of the whole document.
  * Throws on a key with no item: the writer's citation check (citations.ts) must have removed it.
  */
 export function renderCitations({ styleCode, language, items, sections }: RenderCitationsInput): RenderedCitations {
@@ -87,22 +83,13 @@ export function renderCitations({ styleCode, language, items, sections }: Render
     const engine = new CSL.Engine(sys, structuredClone(loadOrderStyle(styleCode, language)), cslLocaleFor(styleCode, language), true);
     engine.setOutputFormat("text");
 
-    const rendered = new Map<string, string>();
-    const processed: Array<[string, number]> = [];
-    clustersBySection.forEach((clusters, s) =>
-      clusters.forEach((cluster, c) => {
-        const citation: CiteprocCitation = {
-          citationID: `s${s}c${c}`,
-          citationItems: cluster.refs.map(toCiteprocItem),
-          properties: { noteIndex: 0 },
-        };
-        const [result, updates] = engine.processCitationCluster(citation, processed, []);
-        for (const error of result.citation_errors) warnings.push(JSON.stringify(error));
-        // A new cluster can change earlier ones (renumbering, disambiguation): keep the latest text of each.
-        for (const [, text, id] of updates) rendered.set(id, text);
-        processed.push([citation.citationID, 0]);
-      }),
+    // All clusters at once, in document order: citeproc registers every item first and then numbers (IEEE, GOST
+    // numeric: order of first citation) and disambiguates (Smith 2020a/b, added initials) over the whole document,
+    // far faster than feeding clusters one by one (each of which re-registers the items seen so far).
+    const citations: CiteprocCitation[] = clustersBySection.flatMap((clusters, s) =>
+      clusters.map((cluster, c) => ({ citationID: `s${s}c${c}`, citationItems: cluster.refs.map(toCiteprocItem), properties: { noteIndex: 0 } })),
     );
+    const rendered = new Map(engine.rebuildProcessorState(citations, "text", []).map(([id, , text]) => [id, text]));
 
     const renderedSections = sections.map((text, s) => {
       let out = "";

@@ -13,8 +13,8 @@ import { QUEUES, type AssembleDocumentJob } from "../queues";
 
 /**
  * document.assemble: the sections become one text with rendered citations and references, and the document is
- * delivered (with warnings when the review found some); the DOCX and PDF follow in document.export, so the customer
- * reads the text the moment it is ready.
+ * delivered (with warnings when the review found some); the DOCX and PDF, and the fingerprints later orders are
+ * compared with, follow in document.export, so the customer reads the text the moment it is ready.
  */
 export async function assembleDocument(ctx: PipelineContext, { documentId }: AssembleDocumentJob): Promise<void> {
   const { db, log } = ctx;
@@ -36,8 +36,6 @@ export async function assembleDocument(ctx: PipelineContext, { documentId }: Ass
       completed_at: sql`now()`,
     });
     if (!applied) return;
-    // From now on, every later order is checked against this text (uniqueness across all customers).
-    await storeDeliveredShingles(trx, documentId, sections.map((s) => ({ id: s.id, text: s.content })));
     await trx
       .insertInto("drafts")
       .values({ document_id: documentId, version: 1, content })
@@ -62,12 +60,17 @@ export async function assembleDocument(ctx: PipelineContext, { documentId }: Ass
   log.info({ documentId, status, citedSources: preview.citedSources }, "document assembled");
 }
 
-/** document.export: the delivered text as DOCX and PDF, then the "document ready" email with the link. */
+/**
+ * document.export: the delivered sections' fingerprints (from now on every later order is checked against this text,
+ * uniqueness across all customers), then the text as DOCX and PDF, then the "document ready" email with the link.
+ */
 export async function exportDocument(ctx: PipelineContext, { documentId }: AssembleDocumentJob): Promise<void> {
   const { db, log } = ctx;
   const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
   if (!document || !["completed", "completed_with_warnings"].includes(document.status) || document.docx_key) return;
   const sections = await listSections(db, documentId);
+  // Idempotent: a redelivered job adds nothing twice.
+  await storeDeliveredShingles(db, documentId, sections.map((s) => ({ id: s.id, text: s.content })));
   const { model } = await buildPreview(db, document, sections);
   const files = await renderFiles(documentId, model);
   const stored = await db.transaction().execute(async (trx) => {
