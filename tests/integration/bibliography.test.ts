@@ -354,6 +354,27 @@ describe("rendering the whole document", () => {
     expect(r.bibliography.entries[1]).toMatch(/^Smith, J\. A\. \(2020b\)\. One author article\./);
     expect(render("apa7", "en", ["First [@smith2020]."]).sections).toEqual(["First (Smith, 2020)."]);
   });
+  test("a cluster repeated across sections reads the same everywhere, letters and numbers included", () => {
+    const twin: CslItem = { ...ITEMS[0], id: "smith2020b", title: "Another article" };
+    const text = ["First [@smith2020].", "Again [@smith2020] and [@brown2019].", "Later [@smith2020b], then [@smith2020]."];
+    expect(render("apa7", "en", text, [...ITEMS, twin]).sections).toEqual([
+      "First (Smith, 2020b).",
+      "Again (Smith, 2020b) and (Brown & Zimmer, 2019).",
+      "Later (Smith, 2020a), then (Smith, 2020b).",
+    ]);
+    expect(render("ieee", "en", text, [...ITEMS, twin]).sections).toEqual(["First [1].", "Again [1] and [2].", "Later [3], then [1]."]);
+  });
+  test("one document's sources, numbers and letters never reach the next one in the same style", () => {
+    // Engines are reused per style and language: each render starts empty and reads only its own items.
+    const first = render("ieee", "en");
+    expect(first.bibliography.ids).toEqual(CITED);
+    const renamed: CslItem = { ...ITEMS[0], title: "A different work under the same key", author: [{ family: "Novak", given: "Eva" }] };
+    const second = render("ieee", "en", ["Only [@smith2020]."], [renamed]);
+    expect(second.sections).toEqual(["Only [1]."]);
+    expect(second.bibliography.ids).toEqual(["smith2020"]);
+    expect(second.bibliography.entries).toHaveLength(1);
+    expect(second.bibliography.entries[0]).toMatch(/^\[1\] E\. Novak, .A different work under the same key/);
+  });
   test("prefix, suffix and suppressed author", () => {
     const r = render("apa7", "en", ["[see @smith2020, p. 3, for a review] and Smith [-@smith2020]."]);
     expect(r.sections[0]).toBe("(see Smith, 2020, p. 3, for a review) and Smith (2020).");

@@ -37,6 +37,7 @@ type CiteprocCitation = {
 };
 type CiteprocEngine = {
   setOutputFormat(format: "text" | "html"): void;
+  restoreProcessorState(citations: []): unknown;
   rebuildProcessorState(citations: CiteprocCitation[], mode: "text" | "html", uncitedItemIds: string[]): Array<[string, number, string]>;
   makeBibliography(): false | [{ entry_ids: string[][] }, string[]];
 };
@@ -56,6 +57,40 @@ const CSL = createRequire(import.meta.url)("citeproc") as Citeproc;
 let warningSink: string[] | undefined;
 CSL.debug = (message: string) => void warningSink?.push(String(message));
 
+type Render = Pick<CiteprocSys, "retrieveItem" | "print">;
+type CachedEngine = { engine: CiteprocEngine; render: Render };
+/** Built engines by style and language (building one takes ~0.1 s); a few, the least recently used dropped first. */
+const engines = new Map<string, CachedEngine>();
+const MAX_ENGINES = 4;
+
+/**
+ * An engine for the style and language, emptied (citeproc's documented reset: no items, no citations, no
+ * disambiguation state) and reading this render's items. Renders are synchronous, so one engine serves one at a time.
+ */
+function engineFor(styleCode: CitationStyle, language: string, render: Render): CiteprocEngine {
+  const key = `${styleCode}:${language}`;
+  let cached = engines.get(key);
+  if (cached) {
+    engines.delete(key);
+  } else {
+    const current: Render = { ...render };
+    const sys: CiteprocSys = {
+      retrieveLocale: (lang) => (hasLocale(lang) ? loadLocale(lang) : undefined),
+      retrieveItem: (id) => current.retrieveItem(id),
+      print: (message) => current.print?.(message),
+    };
+    cached = {
+      engine: new CSL.Engine(sys, structuredClone(loadOrderStyle(styleCode, language)), cslLocaleFor(styleCode, language), true),
+      render: current,
+    };
+  }
+  engines.set(key, cached);
+  while (engines.size > MAX_ENGINES) engines.delete(engines.keys().next().value!);
+  Object.assign(cached.render, render);
+  cached.engine.restoreProcessorState([]);
+  return cached.engine;
+}
+
 /**
  * Renders the in-text citations of the sections and the bibliography of exactly the sources they cite.
  * Numbering (IEEE, GOST numeric: order of first citation) and disambiguation (Smith 2020a/b, added initials) are
@@ -71,23 +106,35 @@ export function renderCitations({ styleCode, language, items, sections }: Render
   const warnings: string[] = [];
   warningSink = warnings;
   try {
-    const sys: CiteprocSys = {
-      retrieveLocale: (lang) => (hasLocale(lang) ? loadLocale(lang) : undefined),
+    const engine = engineFor(styleCode, language, {
       // citeproc may annotate what it is given; it gets copies.
       retrieveItem: (id) => {
         const item = byId.get(id);
         return item && structuredClone(item);
       },
       print: (message) => warnings.push(message),
-    };
-    const engine = new CSL.Engine(sys, structuredClone(loadOrderStyle(styleCode, language)), cslLocaleFor(styleCode, language), true);
+    });
     engine.setOutputFormat("text");
 
     // All clusters at once, in document order: citeproc registers every item first and then numbers (IEEE, GOST
-    // numeric: order of first citation) and disambiguates (Smith 2020a/b, added initials) over the whole document,
-    // far faster than feeding clusters one by one (each of which re-registers the items seen so far).
-    const citations: CiteprocCitation[] = clustersBySection.flatMap((clusters, s) =>
-      clusters.map((cluster, c) => ({ citationID: `s${s}c${c}`, citationItems: cluster.refs.map(toCiteprocItem), properties: { noteIndex: 0 } })),
+    // numeric: order of first citation) and disambiguates (Smith 2020a/b, added initials) over the whole document.
+    // A cluster repeated word for word renders the same everywhere unless the style looks at a citation's position
+    // (ibid, "subsequent" forms), so it is rendered once: a 100-page document cites the same few dozen clusters
+    // hundreds of times.
+    const repeatsRenderAlike = !positionDependent(styleCode, language);
+    const clusterIds = new Map<string, string>();
+    const citations: CiteprocCitation[] = [];
+    const idOf = clustersBySection.map((clusters, s) =>
+      clusters.map((cluster, c) => {
+        const citationItems = cluster.refs.map(toCiteprocItem);
+        const same = JSON.stringify(citationItems);
+        const existing = repeatsRenderAlike ? clusterIds.get(same) : undefined;
+        if (existing) return existing;
+        const citationID = `s${s}c${c}`;
+        clusterIds.set(same, citationID);
+        citations.push({ citationID, citationItems, properties: { noteIndex: 0 } });
+        return citationID;
+      }),
     );
     const rendered = new Map(engine.rebuildProcessorState(citations, "text", []).map(([id, , text]) => [id, text]));
 
@@ -95,7 +142,7 @@ export function renderCitations({ styleCode, language, items, sections }: Render
       let out = "";
       let last = 0;
       clustersBySection[s].forEach((cluster, c) => {
-        out += text.slice(last, cluster.start) + (rendered.get(`s${s}c${c}`) ?? "");
+        out += text.slice(last, cluster.start) + (rendered.get(idOf[s][c]) ?? "");
         last = cluster.end;
       });
       return out + text.slice(last);
@@ -112,6 +159,19 @@ export function renderCitations({ styleCode, language, items, sections }: Render
   } finally {
     warningSink = undefined;
   }
+}
+
+const positionDependence = new Map<string, boolean>();
+
+/** Whether the style's citations change with their position (CSL `position` conditions, et-al-subsequent-* options). */
+function positionDependent(styleCode: CitationStyle, language: string): boolean {
+  const key = `${styleCode}:${language}`;
+  let dependent = positionDependence.get(key);
+  if (dependent === undefined) {
+    dependent = /"position"|et-al-subsequent/.test(JSON.stringify(loadOrderStyle(styleCode, language)));
+    positionDependence.set(key, dependent);
+  }
+  return dependent;
 }
 
 function toCiteprocItem(ref: CitationRef): Record<string, unknown> & { id: string } {
