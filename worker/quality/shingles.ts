@@ -64,8 +64,24 @@ export function shingles(text: string): Shingles {
   return { tokens, hashes };
 }
 
-export function shingleSet(text: string): Set<string> {
-  return new Set(shingles(text).hashes);
+/**
+ * Shingle sets of recent texts. Each section is compared with the document's other sections and its sources, so
+ * when a document's sections finish together the same texts come back again and again; hashing is the cost.
+ */
+const recentSets = new Map<string, ReadonlySet<string>>();
+const RECENT_SETS = 64;
+
+/** The distinct shingles of a text (shared: do not modify). */
+export function shingleSet(text: string): ReadonlySet<string> {
+  let set = recentSets.get(text);
+  if (set) {
+    recentSets.delete(text);
+  } else {
+    set = new Set(shingles(text).hashes);
+  }
+  recentSets.set(text, set);
+  if (recentSets.size > RECENT_SETS) recentSets.delete(recentSets.keys().next().value!);
+  return set;
 }
 
 /**
