@@ -16,7 +16,8 @@ RUN npm ci
 
 FROM deps AS build
 COPY . .
-# remix build → build/ (server bundle) and public/build/ (browser assets).
+# remix build → build/index.js (the app's server bundle) and public/build/ (browser assets); then build/server.js, the
+# compiled web + worker server (docs/decisions/012-compiled-server.md).
 RUN npm run build
 
 FROM base AS runtime
@@ -24,7 +25,8 @@ ENV NODE_ENV=production \
     ROLE=all \
     PORT=3000 \
     DATA_DIR=/data
-# tsx is a runtime dependency: the server and worker run TypeScript directly (docs/decisions/005-tsx-runtime.md).
+# The server runs compiled (build/server.js); tsx stays a runtime dependency for the scripts (npm run migrate,
+# generate-secrets), which run from the TypeScript sources.
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/build ./build
 COPY --from=build /app/public ./public
@@ -41,4 +43,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Not `npm start`: the bundle is already built, and node as PID 1 receives SIGTERM directly.
-CMD ["node", "--import", "tsx", "server.ts"]
+CMD ["node", "build/server.js"]

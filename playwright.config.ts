@@ -2,11 +2,12 @@ import { defineConfig } from "@playwright/test";
 import { E2E } from "./tests/e2e/servers";
 
 // Two app servers, each with its own embedded Postgres: one writes with the real `openai` SDK against the fake
-// OpenAI server, the other with the offline writer, exactly as `npm start` does without keys.
+// OpenAI server, the other with the offline writer, exactly as `npm start` does without keys. They run the compiled
+// server (build/server.js, made by `npm run build`, which `npm test` runs first), as production does.
 const app = (name: keyof typeof E2E.apps, extra: Record<string, string>) => {
   const { port, pgPort, dataDir } = E2E.apps[name];
   return {
-    command: `rm -rf ${dataDir} && node --import tsx server.ts`,
+    command: `rm -rf ${dataDir} && node build/server.js`,
     url: `http://localhost:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -18,11 +18,12 @@ import { startDocumentEventRelay } from "./app/utils/document-event-relay.server
 import { EnvError, getEnv, loadDotEnvFile } from "./app/utils/env.server";
 import { detailedHealth } from "./app/utils/health.server";
 import { logger } from "./app/utils/logger.server";
+import { projectRoot } from "./app/utils/project-root.server";
 import { createBoss, ensureQueues, useBoss } from "./app/utils/queue.server";
 import { attachSocketServer } from "./app/utils/socket.server";
 import { createPipelineContext, startWorker } from "./worker/index";
 
-const ROOT = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = projectRoot();
 const BUILD_PATH = path.join(ROOT, "build", "index.js");
 
 async function main() {

@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from "../../db/embedded";
 import { migrateToLatest } from "../../db/migrate";
 import { startFakeOpenAI } from "../../tests/fakes/openai";
 import { startFakeScholarly } from "../../tests/fakes/scholarly";
+import { buildIfNeeded } from "../build-if-needed.mjs";
 import { freePort, spawnWorker, stopProcess } from "../../tests/setup/worker-process";
 
 const { values } = parseArgs({
@@ -28,6 +29,8 @@ const pages = Number(values.pages);
 const latencyMs = Number(values["latency-ms"]);
 const concurrency = Number(values.concurrency);
 
+// The worker as production runs it: the compiled server (build/server.js), built first if a source changed.
+buildIfNeeded();
 const embedded = await startEmbeddedPostgres({
   dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), "tesigo-bench-")), "pg"),
   port: await freePort(),
@@ -52,7 +55,8 @@ const worker = await spawnWorker({
   SEMANTIC_SCHOLAR_URL: scholarly.urls["semantic-scholar"],
   SECTION_CONCURRENCY: String(concurrency),
   PROVIDER_CONCURRENCY: String(concurrency),
-});
+  ...(process.env.BENCH_DEBUG ? { LOG_LEVEL: "info" } : {}),
+}, [...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ") ?? []), "build/server.js"]);
 
 try {
   const user = await db.insertInto("users").values({ email: "bench@example.com" }).returning("id").executeTakeFirstOrThrow();
@@ -79,6 +83,11 @@ try {
     });
   });
 
+  const rssTimeline: string[] = [];
+  const rssPoll = setInterval(() => {
+    const now = readFileSync(`/proc/${worker.process.pid}/status`, "utf8");
+    rssTimeline.push(`${Date.now() - startedAt}:${Math.round(Number(/VmRSS:\s+(\d+)/.exec(now)?.[1] ?? 0) / 1024)}`);
+  }, 100);
   const startedAt = Date.now();
   const started = performance.now();
   await payWithDevPayment(db, document.id, user.id);
@@ -95,6 +104,12 @@ try {
   if (process.env.BENCH_DEBUG) {
     const at = fake.requestsAt.map((t) => t - startedAt);
     console.log("LLM request arrivals (ms after payment):", at.join(", "), "end", Math.round(wallSeconds * 1000));
+    clearInterval(rssPoll);
+    console.log("worker RSS (ms:MB):", rssTimeline.join(" "));
+    for (const line of worker.output().split("\n")) {
+      const entry = line.startsWith("{") ? JSON.parse(line) : null;
+      if (entry?.time >= startedAt) console.log(`${entry.time - startedAt} ms: ${entry.msg}${entry.section !== undefined ? ` (section ${entry.section})` : ""}${entry.preview || entry.cite ? JSON.stringify(entry) : ""}`);
+    }
   }
 
   const sections = await db.selectFrom("sections").select("id").where("document_id", "=", document.id).execute();

@@ -20,7 +20,7 @@ import { migrateToLatest } from "../../db/migrate";
 import { rssKb, spawnWeb } from "../../tests/setup/web-process";
 import { freePort, stopProcess } from "../../tests/setup/worker-process";
 import { notifyDocumentEvent } from "../../worker/events";
-import { buildIfNeeded } from "../build-if-needed";
+import { buildIfNeeded } from "../build-if-needed.mjs";
 
 const { values } = parseArgs({
   options: {

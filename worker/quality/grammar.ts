@@ -5,7 +5,9 @@
 // words with digits (COVID-19, H2O), all-capital acronyms (OECD), and capitalised words inside a sentence (taken
 // for proper names: Brussels, McKinsey; the first word of a sentence is still checked). In English, a British
 // spelling counts as correct when its American form is in dictionary-en (en-US): analyse, colour, centre, modelling.
+import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { projectRoot } from "../../app/utils/project-root.server";
 import { logOf, round1, unchecked } from "./common";
 import type { QualityConfig, QualityGate, QualityLog } from "./gate";
 import { citationSpans } from "./shingles";
@@ -205,7 +207,7 @@ const pending = new Map<number, Pending>();
 
 function spellThread(): Worker {
   if (thread) return thread;
-  const worker = new Worker(new URL("./spell-thread.mjs", import.meta.url), { execArgv: [] });
+  const worker = new Worker(path.join(projectRoot(), "worker", "quality", "spell-thread.mjs"), { execArgv: [] });
   worker.unref(); // an idle checker never keeps the process alive
   worker.on("message", (message: { id: number; error?: string } & Record<string, unknown>) => {
     const waiting = pending.get(message.id);

@@ -1,0 +1,10 @@
+// Every migration, by name, in the order they apply. Listed here (not read from the folder at run time) so the compiled
+// server (build/server.js) carries them; db/migrate.test.ts fails when a file of this folder is missing.
+import type { Migration } from "kysely";
+import * as initial from "./2026_11_21_0000_initial";
+import * as reviewAndExports from "./2026_11_22_0000_review_and_exports";
+
+export const MIGRATIONS: Record<string, Migration> = {
+  "2026_11_21_0000_initial": initial,
+  "2026_11_22_0000_review_and_exports": reviewAndExports,
+};

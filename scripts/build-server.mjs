@@ -1,0 +1,22 @@
+// Compiles server.ts (web + worker, with app/, worker/ and db/ code) into one ES module, build/server.js, which
+// `npm start`, `npm run worker` and the Docker image run with plain node: no TypeScript loader in production
+// (docs/decisions/012-compiled-server.md). Packages stay in node_modules; the Remix bundle (build/index.js) is imported
+// by it at run time. Run by `npm run build`, after `remix build`.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+await build({
+  entryPoints: [path.join(ROOT, "server.ts")],
+  outfile: path.join(ROOT, "build", "server.js"),
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  alias: { "~": path.join(ROOT, "app") },
+  sourcemap: "linked",
+  logLevel: "warning",
+});
