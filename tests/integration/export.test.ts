@@ -314,7 +314,8 @@ describe("the DOCX", () => {
   });
 
   it("has a contents field with page numbers, the date and page numbers in footers, the language, the fonts and hanging references", async () => {
-    const buffer = await renderDocx(model());
+    const doc = model();
+    const buffer = await renderDocx(doc, (await renderPdf(doc)).contents);
     const [document, styles, settings, fonts] = await Promise.all(
       ["word/document.xml", "word/styles.xml", "word/settings.xml", "word/fontTable.xml"].map((part) => docxPart(buffer, part)),
     );
@@ -328,9 +329,35 @@ describe("the DOCX", () => {
     const footers = await Promise.all(["word/footer1.xml", "word/footer2.xml"].map((part) => docxPart(buffer, part)));
     expect(footers.join("")).toContain(formatTitleDate(DATE, "en"));
     expect(footers.join("")).toContain("PAGE");
-    // The contents are written with their page numbers (laid out here), not left blank until Word updates them.
+    // The contents are written with the PDF's page numbers, not left blank until Word updates them, and link to
+    // bookmarks on their headings.
     const { raw } = await docxText(buffer);
     expect(raw).toMatch(/Introduction\s+3 Background and key concepts\s+3/);
+    expect(document).toContain('w:fldCharType="begin" w:dirty="false"');
+    for (let i = 1; i <= doc.sections.length + 1; i++) {
+      expect(document).toContain(`w:anchor="heading_${i}"`);
+      expect(document).toContain(`w:name="heading_${i}"`);
+    }
+  });
+
+  it("numbers its contents as the PDF does, and Word lays it out on as many pages", async () => {
+    const doc = order("en", 12);
+    doc.sections.splice(3, 0, { heading: "A sub-section in the middle", level: 2, paragraphs: prose("en", 300, 11) });
+    const pdf = await renderPdf(doc);
+    const { raw } = await docxText(await renderDocx(doc, pdf.contents));
+    // From "Contents" to the first heading's second appearance (its first is its contents line).
+    const start = raw.indexOf("Contents") + "Contents".length;
+    const contents = raw.slice(start, raw.indexOf(doc.sections[0].heading, raw.indexOf(doc.sections[0].heading, start) + 1));
+    expect(pdf.contents.map((line) => line.title)).toEqual([...doc.sections.map((s) => s.heading), "References"]);
+    expect(new Set(pdf.contents.map((line) => line.page)).size).toBeGreaterThan(5);
+    expect(contents.replace(/\s+/g, " ").trim()).toBe(pdf.contents.map((line) => `${line.title} ${line.page}`).join(" "));
+    // docx's own layout of the DOCX (Word's rules) puts every heading on the page its contents line names.
+    const { pages } = layoutDocument(buildDocx(doc, pdf.contents));
+    expect(pages).toHaveLength(pdf.pageCount);
+    const bodyFrom = 2; // after the title page and the one page of contents
+    const pageOf = (title: string) =>
+      1 + pages.findIndex((page, i) => i >= bodyFrom && page.body.some((b) => b.type === "paragraph" && b.lines.some((l) => l.text.trim() === title)));
+    expect(pdf.contents.map((line) => pageOf(line.title))).toEqual(pdf.contents.map((line) => line.page));
   });
 });
 

@@ -68,7 +68,10 @@ export async function buildPreview(db: Db, document: DocumentFacts, sections: Se
 
 /** DOCX and PDF of the model, stored under DATA_DIR/files. */
 export async function renderFiles(documentId: string, model: ExportDocument): Promise<DeliveredFiles> {
-  const [docx, pdf] = await Promise.all([renderDocx(model), renderPdf(model)]);
+  // The PDF first: its layout gives the DOCX its contents' page numbers. One after the other, so only one file's
+  // garbage is in memory at a time.
+  const pdf = await renderPdf(model);
+  const docx = await renderDocx(model, pdf.contents);
   const [docxKey, pdfKey] = await Promise.all([
     storeFile(`documents/${documentId}`, docx, "docx"),
     storeFile(`documents/${documentId}`, pdf.buffer, "pdf"),

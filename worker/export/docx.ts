@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import {
   AlignmentType,
+  Bookmark,
   Document,
   Footer,
   HeadingLevel,
@@ -12,9 +13,9 @@ import {
   TextRun,
   type IParagraphStyleOptions,
 } from "docx";
-import { estimatePageNumbers } from "docx/layout";
 import { BIBLIOGRAPHY, BODY, CONTENTS, FONT_FAMILY, FONT_LINE_HEIGHT, FOOTER, HEADINGS, PAGE, TITLE_PAGE, fontPath, twips } from "./layout";
 import { formatTitleDate, labelsFor, type ExportDocument } from "./model";
+import type { ContentsLine } from "./pdf";
 
 let fontFiles: { data: Buffer; bold: Buffer; italic: Buffer } | undefined;
 
@@ -31,8 +32,16 @@ const LINE_SINGLE = 240;
 /** Style ids; the headings are Word's built-in Heading 1 and 2, so Word's navigation and contents use them. */
 const STYLE = { body: "BodyText", reference: "Bibliography", note: "NoSourcesNote", contentsTitle: "TOCHeading" } as const;
 
-/** The document, for `Packer` or for docx/layout's `layoutDocument`, which lays out its pages as Word does. */
-export function buildDocx(model: ExportDocument): Document {
+/** The bookmark on the i-th heading (sections, then the bibliography's), which its contents line links to. */
+const headingBookmark = (i: number) => `heading_${i + 1}`;
+
+/**
+ * The document, for `Packer` or for docx/layout's `layoutDocument`, which lays out its pages as Word does.
+ * `contents`: the PDF's contents lines, whose page numbers the contents are written with. Both files break lines and
+ * pages alike (decision 010), so the PDF's layout numbers the DOCX too, and Word has nothing to update on opening;
+ * without them the contents are left for Word to fill in.
+ */
+export function buildDocx(model: ExportDocument, contents?: readonly ContentsLine[]): Document {
   const labels = labelsFor(model.language);
   const paragraphStyles: IParagraphStyleOptions[] = [
     {
@@ -89,9 +98,8 @@ export function buildDocx(model: ExportDocument): Document {
     subject: model.kindLabel,
     lastModifiedBy: "TesiGo",
     description: model.offlineDemo ? labels.offlineDemoNote : undefined,
-    // Word offers to update the contents when it opens the file; until then they show the page numbers laid out here.
+    // Word offers to update the contents when it opens the file; until then they show the PDF's page numbers.
     features: { updateFields: true },
-    pageNumbers: estimatePageNumbers,
     fonts: [{ name: FONT_FAMILY, ...fonts() }],
     styles: {
       default: {
@@ -137,17 +145,29 @@ export function buildDocx(model: ExportDocument): Document {
         children: [
           ...titlePage(model),
           new Paragraph({ style: STYLE.contentsTitle, pageBreakBefore: true, children: [new TextRun(labels.contents)] }),
-          new TableOfContents(labels.contents, { hyperlink: true, headingStyleRange: "1-2" }),
+          new TableOfContents(labels.contents, {
+            hyperlink: true,
+            headingStyleRange: "1-2",
+            ...(contents?.length
+              ? { beginDirty: false, cachedEntries: contents.map((line, i) => ({ ...line, href: headingBookmark(i) })) }
+              : {}),
+          }),
           ...model.sections.flatMap((section, i) => [
             new Paragraph({
               heading: section.level === 1 ? HeadingLevel.HEADING_1 : HeadingLevel.HEADING_2,
               pageBreakBefore: i === 0,
-              children: [new TextRun(section.heading)],
+              children: [new Bookmark({ id: headingBookmark(i), children: [new TextRun(section.heading)] })],
             }),
             ...section.paragraphs.map((text) => new Paragraph({ style: STYLE.body, widowControl: true, children: [new TextRun(text)] })),
           ]),
           ...(closingHeading
-            ? [new Paragraph({ heading: HeadingLevel.HEADING_1, pageBreakBefore: true, children: [new TextRun(closingHeading)] })]
+            ? [
+                new Paragraph({
+                  heading: HeadingLevel.HEADING_1,
+                  pageBreakBefore: true,
+                  children: [new Bookmark({ id: headingBookmark(model.sections.length), children: [new TextRun(closingHeading)] })],
+                }),
+              ]
             : []),
           ...(model.bibliography?.entries ?? []).map((entry) => new Paragraph({ style: STYLE.reference, widowControl: true, children: [new TextRun(entry)] })),
           ...(!model.bibliography && model.noSourcesNote ? [new Paragraph({ style: STYLE.note, children: [new TextRun(model.noSourcesNote)] })] : []),
@@ -157,8 +177,8 @@ export function buildDocx(model: ExportDocument): Document {
   });
 }
 
-export async function renderDocx(model: ExportDocument): Promise<Buffer> {
-  return Packer.toBuffer(buildDocx(model));
+export async function renderDocx(model: ExportDocument, contents?: readonly ContentsLine[]): Promise<Buffer> {
+  return Packer.toBuffer(buildDocx(model, contents));
 }
 
 function centred(text: string, options: { size: number; bold?: boolean; italics?: boolean; before?: number; after?: number }): Paragraph {

@@ -15,7 +15,11 @@ export type RenderedPdf = {
   bodyPageCount: number;
   /** The same length with the last page counted by the share of its text height used (for calibration). */
   bodyPages: number;
+  /** The contents as printed: each heading (sections, then the bibliography's) with the number of its page. */
+  contents: ContentsLine[];
 };
+
+export type ContentsLine = { title: string; level: 1 | 2; page: number };
 
 type Pdf = PDFKit.PDFDocument;
 type ContentsEntry = { text: string; level: 1 | 2; destination: string; page: number };
@@ -103,7 +107,8 @@ export async function renderPdf(model: ExportDocument): Promise<RenderedPdf> {
   drawContents(type, labels, entries, contentsStart);
   drawPageNumbers(doc, pageCount);
   doc.end();
-  return { buffer: await done, pageCount, bodyPageCount, bodyPages };
+  const contents = entries.map((e) => ({ title: e.text, level: e.level, page: e.page }));
+  return { buffer: await done, pageCount, bodyPageCount, bodyPages, contents };
 }
 
 function collect(doc: Pdf): Promise<Buffer> {

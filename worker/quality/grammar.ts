@@ -207,7 +207,11 @@ const pending = new Map<number, Pending>();
 
 function spellThread(): Worker {
   if (thread) return thread;
-  const worker = new Worker(path.join(projectRoot(), "worker", "quality", "spell-thread.mjs"), { execArgv: [] });
+  const worker = new Worker(path.join(projectRoot(), "worker", "quality", "spell-thread.mjs"), {
+    execArgv: [],
+    // Its work is short texts: a small young generation keeps the thread from holding tens of MB it rarely needs.
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+  });
   worker.unref(); // an idle checker never keeps the process alive
   worker.on("message", (message: { id: number; error?: string } & Record<string, unknown>) => {
     const waiting = pending.get(message.id);
