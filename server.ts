@@ -3,24 +3,18 @@ import { existsSync } from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import compression from "compression";
 import express from "express";
 import pg from "pg";
 import { pinoHttp } from "pino-http";
 import { migrateToLatest } from "./db/migrate";
 import { openDatabase } from "./db/open";
 import { createDb, getDb, useDatabase } from "./app/utils/db.server";
-import { rateLimitMiddleware } from "./app/utils/rate-limit.server";
-import { cspNonceMiddleware, helmetWithCsp, originCheckMiddleware } from "./app/utils/security.server";
-import { startDocumentEventRelay } from "./app/utils/document-event-relay.server";
 import { EnvError, getEnv, loadDotEnvFile } from "./app/utils/env.server";
 import { detailedHealth } from "./app/utils/health.server";
 import { logger } from "./app/utils/logger.server";
 import { projectRoot } from "./app/utils/project-root.server";
 import { createBoss, ensureQueues, useBoss } from "./app/utils/queue.server";
-import { attachSocketServer } from "./app/utils/socket.server";
 import { createPipelineContext, startWorker } from "./worker/index";
 
 const ROOT = projectRoot();
@@ -76,6 +70,17 @@ async function main() {
 
   if (runWeb) {
     if (!existsSync(BUILD_PATH)) throw new Error("No web build found: run `npm run build` (npm start does it for you).");
+    // Loaded only here: a worker process never holds Remix, socket.io or the security middleware in memory.
+    const [{ createRequestHandler }, { default: compression }, { rateLimitMiddleware }, security, { startDocumentEventRelay }, { attachSocketServer }] =
+      await Promise.all([
+        import("@remix-run/express"),
+        import("compression"),
+        import("./app/utils/rate-limit.server"),
+        import("./app/utils/security.server"),
+        import("./app/utils/document-event-relay.server"),
+        import("./app/utils/socket.server"),
+      ]);
+    const { cspNonceMiddleware, helmetWithCsp, originCheckMiddleware } = security;
     // Security headers with a CSP whose inline scripts need this request's nonce (Remix renders it into them).
     app.use(cspNonceMiddleware());
     app.use(

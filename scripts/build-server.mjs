@@ -2,15 +2,21 @@
 // `npm start`, `npm run worker` and the Docker image run with plain node: no TypeScript loader in production
 // (docs/decisions/012-compiled-server.md). Packages stay in node_modules; the Remix bundle (build/index.js) is imported
 // by it at run time. Run by `npm run build`, after `remix build`.
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+// What only one role needs (the web side's Remix, socket.io, helmet; an SDK loaded on first use) is imported
+// dynamically and goes into chunks of its own, so a process loads it only when it runs that code.
+rmSync(path.join(ROOT, "build", "server-chunks"), { recursive: true, force: true });
 await build({
-  entryPoints: [path.join(ROOT, "server.ts")],
-  outfile: path.join(ROOT, "build", "server.js"),
+  entryPoints: { server: path.join(ROOT, "server.ts") },
+  outdir: path.join(ROOT, "build"),
+  chunkNames: "server-chunks/[name]-[hash]",
+  splitting: true,
   bundle: true,
   platform: "node",
   format: "esm",

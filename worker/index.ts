@@ -4,7 +4,7 @@ import type { Db } from "../app/utils/db.server";
 import type { Env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
 import { ensureQueues } from "../app/utils/queue.server";
-import { pruneRateLimits } from "../app/utils/rate-limit.server";
+import { pruneRateLimits } from "../app/models/rate-limits.server";
 import type { PipelineContext } from "./context";
 import { refundPayment } from "./jobs/refund-payment";
 import { sendEmailJob } from "./jobs/send-email";

@@ -27,7 +27,7 @@ export class CheckoutUnavailableError extends Error {}
  * click is reused, so two clicks cannot become two payments.
  */
 export async function startCheckout(db: Db, documentId: string, userId: string): Promise<string> {
-  const stripe = getStripe();
+  const stripe = await getStripe();
   if (!stripe) throw new CheckoutUnavailableError("Card payments are not configured on this server.");
   const env = getEnv();
 
@@ -93,7 +93,7 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
 
 /** Back to editing: open checkout sessions are expired first, so an old one cannot be paid for a changed order. */
 export async function editPlacedOrder(db: Db, documentId: string, userId: string): Promise<boolean> {
-  const stripe = getStripe();
+  const stripe = await getStripe();
   const pending = await db
     .selectFrom("payments")
     .select(["id", "stripe_checkout_session_id"])

@@ -13,7 +13,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const rawBody = await request.text();
   let event;
   try {
-    event = constructWebhookEvent(rawBody, request.headers.get("stripe-signature"));
+    event = await constructWebhookEvent(rawBody, request.headers.get("stripe-signature"));
   } catch (error) {
     logger.warn({ reason: error instanceof Error ? error.message.split("\n")[0] : String(error) }, "Stripe webhook refused: signature");
     return Response.json({ error: "Invalid Stripe signature." }, { status: 400 });

@@ -12,7 +12,7 @@ import { LANGUAGES, type LanguageCode } from "~/utils/languages";
 import { CITATION_STYLES, estimateTime, formatMoney, formatTimeRange, kindLabel, priceOf, type CitationStyle } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
 import { requireUser } from "~/utils/session.server";
-import { getStripe } from "~/utils/stripe.server";
+import { stripeConfigured } from "~/utils/stripe.server";
 
 export const meta: MetaFunction = () => [{ title: "Review and pay · TesiGo" }];
 
@@ -50,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       total: formatMoney(price.totalCents),
     },
     time: formatTimeRange(time),
-    cardPayment: Boolean(getStripe()),
+    cardPayment: stripeConfigured(),
     devPayment: env.ALLOW_DEV_PAYMENT,
   };
 }

@@ -1,14 +1,23 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 import { getEnv } from "./env.server";
 import { remember } from "./singleton.server";
 
-/** The Stripe client, or null when STRIPE_SECRET_KEY is not set (then only the dev payment exists). */
-export function getStripe(): Stripe | null {
+/** Whether card payments through Stripe are configured (STRIPE_SECRET_KEY set); otherwise only the dev payment exists. */
+export function stripeConfigured(): boolean {
+  return Boolean(getEnv().STRIPE_SECRET_KEY);
+}
+
+/**
+ * The Stripe client, or null when STRIPE_SECRET_KEY is not set. The SDK is loaded on first use, so a worker that never
+ * refunds, and a server without Stripe, never hold it in memory.
+ */
+export async function getStripe(): Promise<Stripe | null> {
   const env = getEnv();
   if (!env.STRIPE_SECRET_KEY) return null;
-  return remember("stripe", () => {
+  return remember("stripe", async () => {
     const api = env.STRIPE_API_URL ? new URL(env.STRIPE_API_URL) : null;
-    return new Stripe(env.STRIPE_SECRET_KEY!, {
+    const { default: StripeSdk } = await import("stripe");
+    return new StripeSdk(env.STRIPE_SECRET_KEY!, {
       // Our own jobs retry; one SDK retry covers a dropped connection.
       maxNetworkRetries: 1,
       timeout: 20_000,
@@ -20,11 +29,11 @@ export function getStripe(): Stripe | null {
 }
 
 /** Verifies a webhook's signature on its raw body; throws when it does not match. */
-export function constructWebhookEvent(rawBody: string, signature: string | null): Stripe.Event {
+export async function constructWebhookEvent(rawBody: string, signature: string | null): Promise<Stripe.Event> {
   const env = getEnv();
   if (!env.STRIPE_WEBHOOK_SECRET) throw new Error("STRIPE_WEBHOOK_SECRET is not set");
   if (!signature) throw new Error("Missing Stripe-Signature header");
   // constructEvent needs a client instance only for its crypto provider; the key is irrelevant here.
-  const stripe = getStripe() ?? new Stripe("sk_unused");
+  const stripe = (await getStripe()) ?? new (await import("stripe")).default("sk_unused");
   return stripe.webhooks.constructEvent(rawBody, signature, env.STRIPE_WEBHOOK_SECRET);
 }

@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { findOrCreateUserByEmail } from "../../app/models/users.server";
 import { createDb, useDatabase } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
-import { hitRateLimit, hitSignInLimit, pruneRateLimits, rateLimitMiddleware, sha256 } from "../../app/utils/rate-limit.server";
+import { hitRateLimit, pruneRateLimits } from "../../app/models/rate-limits.server";
+import { hitSignInLimit, rateLimitMiddleware, sha256 } from "../../app/utils/rate-limit.server";
 import { startSession } from "../../app/utils/session.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 

@@ -45,7 +45,7 @@ export async function refundPayment(ctx: PipelineContext, job: RefundPaymentJob)
 
   let stripeRefundId: string | null = null;
   if (payment.provider === "stripe") {
-    const stripe = getStripe();
+    const stripe = await getStripe();
     if (!stripe) throw new Error("A Stripe payment cannot be refunded: STRIPE_SECRET_KEY is not set");
     if (!payment.stripe_payment_intent_id) throw new Error(`Payment ${payment.id} has no payment intent to refund`);
     const created = await stripe.refunds.create(

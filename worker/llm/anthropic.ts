@@ -1,4 +1,4 @@
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import type { Completion, CompletionRequest, LlmProvider } from "./provider";
 
 type Options = { apiKey: string; baseURL?: string; model: string; timeoutMs?: number };
@@ -11,21 +11,27 @@ export class AnthropicProvider implements LlmProvider {
   readonly name = "anthropic";
   readonly breakerKey = "anthropic";
   readonly model: string;
-  private readonly client: Anthropic;
+  private readonly options: Options;
+  private client?: Promise<Anthropic>;
 
   constructor(options: Options) {
     this.model = options.model;
-    // Retries are the router's job, so the SDK's own are off.
-    this.client = new Anthropic({
-      apiKey: options.apiKey,
-      baseURL: options.baseURL,
-      maxRetries: 0,
-      timeout: options.timeoutMs ?? 120_000,
-    });
+    this.options = options;
+  }
+
+  /** The SDK is loaded on the first call: a worker that never writes with Anthropic never holds it in memory. */
+  private sdk(): Promise<Anthropic> {
+    this.client ??= import("@anthropic-ai/sdk").then(
+      ({ default: AnthropicSdk }) =>
+        // Retries are the router's job, so the SDK's own are off.
+        new AnthropicSdk({ apiKey: this.options.apiKey, baseURL: this.options.baseURL, maxRetries: 0, timeout: this.options.timeoutMs ?? 120_000 }),
+    );
+    return this.client;
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
-    const response = await this.client.messages.create(
+    const client = await this.sdk();
+    const response = await client.messages.create(
       {
         model: this.model,
         max_tokens: request.maxTokens ?? 4096,
