@@ -83,13 +83,13 @@ try {
     });
   });
 
-  const rssTimeline: string[] = [];
-  const rssPoll = setInterval(() => {
-    const now = readFileSync(`/proc/${worker.process.pid}/status`, "utf8");
-    rssTimeline.push(`${Date.now() - startedAt}:${Math.round(Number(/VmRSS:\s+(\d+)/.exec(now)?.[1] ?? 0) / 1024)}`);
-  }, 100);
   const startedAt = Date.now();
   const started = performance.now();
+  // BENCH_DEBUG: the worker's memory every 100 ms, printed with its log at the end.
+  const rssTimeline: string[] = [];
+  const rssPoll = process.env.BENCH_DEBUG
+    ? setInterval(() => rssTimeline.push(`${Date.now() - startedAt}:${Math.round(rssKb(worker.process.pid!, "VmRSS") / 1024)}`), 100)
+    : undefined;
   await payWithDevPayment(db, document.id, user.id);
   await done;
   const wallSeconds = (performance.now() - started) / 1000;
@@ -101,31 +101,37 @@ try {
     await new Promise((r) => setTimeout(r, 50));
   }
   const filesSeconds = (performance.now() - started) / 1000;
+  clearInterval(rssPoll);
   if (process.env.BENCH_DEBUG) {
     const at = fake.requestsAt.map((t) => t - startedAt);
     console.log("LLM request arrivals (ms after payment):", at.join(", "), "end", Math.round(wallSeconds * 1000));
-    clearInterval(rssPoll);
     console.log("worker RSS (ms:MB):", rssTimeline.join(" "));
     for (const line of worker.output().split("\n")) {
       const entry = line.startsWith("{") ? JSON.parse(line) : null;
-      if (entry?.time >= startedAt) console.log(`${entry.time - startedAt} ms: ${entry.msg}${entry.section !== undefined ? ` (section ${entry.section})` : ""}${entry.preview || entry.cite ? JSON.stringify(entry) : ""}`);
+      if (entry?.time >= startedAt) console.log(`${entry.time - startedAt} ms: ${entry.msg}${entry.section !== undefined ? ` (section ${entry.section})` : ""}`);
     }
   }
 
   const sections = await db.selectFrom("sections").select("id").where("document_id", "=", document.id).execute();
   const ours = fake.requests.filter((r) => JSON.stringify(r.body).includes("The economics of long-distance rail"));
-  const planCalls = ours.filter((r) => r.body.response_format?.type === "json_object").length;
-  const sectionCalls = ours.length - planCalls;
-  const reviewCalls = 0; // the review pass makes no LLM calls yet
-  const rounds = planCalls + Math.ceil(sectionCalls / concurrency) + reviewCalls;
+  // Each call by what asked for it (its system prompt), as the pipeline runs them: the plan's outline (and, with
+  // requirements, the outline's check) one after the other; the sections in rounds of `concurrency`; the review's
+  // check of the whole document, then its revisions in rounds of `concurrency`.
+  const system = (r: (typeof ours)[number]) => String(r.body.messages?.[0]?.content ?? "");
+  const isJudge = (r: (typeof ours)[number]) => system(r).startsWith("You check an academic document");
+  const documentJudged = ours.some((r) => isJudge(r) && JSON.stringify(r.body).includes("The document to check"));
+  const revisions = ours.filter((r) => system(r).startsWith("You revise one section")).length;
+  const planCalls = ours.filter((r) => r.body.response_format?.type === "json_object").length - (documentJudged ? 1 : 0);
+  const reviewCalls = revisions + (documentJudged ? 1 : 0);
+  const sectionCalls = ours.length - planCalls - reviewCalls;
+  const rounds = planCalls + Math.ceil(sectionCalls / concurrency) + (documentJudged ? 1 : 0) + Math.ceil(revisions / concurrency);
   const idealSeconds = (rounds * latencyMs) / 1000;
   const usage = await db
     .selectFrom("token_usage")
     .select((eb) => [eb.fn.sum<string>("tokens_in").as("in"), eb.fn.sum<string>("tokens_out").as("out")])
     .where("document_id", "=", document.id)
     .executeTakeFirstOrThrow();
-  const status = readFileSync(`/proc/${worker.process.pid}/status`, "utf8");
-  const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  const peakRssMb = Math.round(rssKb(worker.process.pid!, "VmHWM") / 1024);
 
   const result = {
     pages,
@@ -154,6 +160,12 @@ try {
   await fake.close();
   await scholarly.close();
   await embedded.stop();
+}
+
+/** A process' resident memory now (VmRSS) or at its peak (VmHWM: the whole process, every thread included), in kB. */
+function rssKb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
 }
 
 function round(value: number, digits: number): number {
