@@ -3,7 +3,7 @@
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { round1 } from "./common";
 import type { GateContext, OtherSection, QualityConfig, QualityGate, SourceText } from "./gate";
-import { matchDeliveredShingles, SHINGLE_WORDS, shingles, shingleSet, uniquenessScore } from "./shingles";
+import { matchDeliveredShingles, SHINGLE_WORDS, shingles, shingleSet } from "./shingles";
 
 export type OverlapOrigin =
   | { kind: "source"; key?: string; title?: string }
@@ -39,8 +39,13 @@ export async function checkUniqueness(
   if (against.db && distinct.length) {
     origins.push({ origin: { kind: "delivered" }, set: await matchDeliveredShingles(against.db, distinct, against.excludeDocumentId) });
   }
-  const score = uniquenessScore(distinct, origins.map((o) => o.set));
-  const originOf = (hash: string) => origins.find((o) => o.set.has(hash))?.origin;
+  // Each distinct shingle is looked up once (a section has ~1,300 and up to ~50 sets to look in), then reused for the
+  // score, the overlaps and the count.
+  const originByHash = new Map<string, OverlapOrigin | undefined>();
+  for (const hash of distinct) originByHash.set(hash, origins.find((o) => o.set.has(hash))?.origin);
+  const originOf = (hash: string) => originByHash.get(hash);
+  const matched = distinct.filter((hash) => originOf(hash)).length;
+  const score = distinct.length ? (100 * (distinct.length - matched)) / distinct.length : null;
 
   const overlaps: Overlap[] = [];
   for (let i = 0; i < own.hashes.length; ) {
@@ -65,7 +70,7 @@ export async function checkUniqueness(
   return {
     score: score === null ? null : round1(score),
     shingles: distinct.length,
-    matched: distinct.filter((hash) => originOf(hash)).length,
+    matched,
     overlaps,
   };
 }
