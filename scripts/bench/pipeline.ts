@@ -28,6 +28,8 @@ const { values } = parseArgs({
 const pages = Number(values.pages);
 const latencyMs = Number(values["latency-ms"]);
 const concurrency = Number(values.concurrency);
+/** How long an order may take beyond its LLM calls before the benchmark calls it stalled. */
+const STALL_MS = 180_000;
 
 // The worker as production runs it: the compiled server (build/server.js), built first if a source changed.
 buildIfNeeded();
@@ -63,11 +65,7 @@ try {
   // Steady state, as in production: one small order first, so the worker has its grammar dictionary loaded.
   const warmUp = await createDocument(db, user.id, { topic: "Warming up the worker before the measured order", pages: 5, language: "en" });
   await payWithDevPayment(db, warmUp.id, user.id);
-  for (let done = false; !done; ) {
-    await new Promise((r) => setTimeout(r, 200));
-    const row = await db.selectFrom("documents").select(["status", "pdf_key"]).where("id", "=", warmUp.id).executeTakeFirstOrThrow();
-    done = !["queued", "generating"].includes(row.status) && (row.pdf_key !== null || row.status === "failed_quality");
-  }
+  await untilSettled(warmUp.id, "the warm-up order");
   const document = await createDocument(db, user.id, { topic: "The economics of long-distance rail in Europe", pages, language: "en" });
 
   // The end is the "completed" NOTIFY, as a browser would see it.
@@ -91,7 +89,7 @@ try {
     ? setInterval(() => rssTimeline.push(`${Date.now() - startedAt}:${Math.round(rssKb(worker.process.pid!, "VmRSS") / 1024)}`), 100)
     : undefined;
   await payWithDevPayment(db, document.id, user.id);
-  await done;
+  await Promise.race([done, untilSettled(document.id, "the measured order").then(() => done)]);
   const wallSeconds = (performance.now() - started) / 1000;
   await listener.end();
   // The DOCX and PDF follow the delivered text (document.export): how long until they are there too.
@@ -160,6 +158,27 @@ try {
   await fake.close();
   await scholarly.close();
   await embedded.stop();
+}
+
+/**
+ * Waits until the document is delivered with its files, or has failed (and been refunded); one that is neither after
+ * STALL_MS (the pipeline stalled) stops the benchmark with its state and the worker's last log lines, not a hang.
+ */
+async function untilSettled(documentId: string, what: string): Promise<void> {
+  const deadline = Date.now() + STALL_MS + 20 * latencyMs;
+  for (;;) {
+    const row = await db
+      .selectFrom("documents")
+      .select(["status", "progress_stage", "pdf_key"])
+      .where("id", "=", documentId)
+      .executeTakeFirstOrThrow();
+    if (row.pdf_key || ["failed", "failed_quality", "refunded"].includes(row.status)) return;
+    if (Date.now() > deadline) {
+      const log = worker.output().trim().split("\n").slice(-30).join("\n");
+      throw new Error(`${what} did not finish (status ${row.status}, stage ${row.progress_stage}); the worker's last lines:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** A process' resident memory now (VmRSS) or at its peak (VmHWM: the whole process, every thread included), in kB. */
