@@ -60,6 +60,11 @@ const worker = await spawnWorker({
   ...(process.env.BENCH_DEBUG ? { LOG_LEVEL: "info" } : {}),
 }, [...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ") ?? []), "build/server.js"]);
 
+// Ctrl-C, or a timeout's SIGTERM: the worker and the embedded Postgres (a process group of its own) must not outlive us.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void stopProcess(worker.process).then(() => embedded.stop()).finally(() => process.exit(130)));
+}
+
 try {
   const user = await db.insertInto("users").values({ email: "bench@example.com" }).returning("id").executeTakeFirstOrThrow();
   // Steady state, as in production: one small order first, so the worker has its grammar dictionary loaded.
