@@ -1,5 +1,5 @@
-// Builds when a source file is newer than the last build (used by `npm start`, `npm run worker` and the benchmarks):
-// `remix build` (the web bundle) and scripts/build-server.mjs (the compiled server, build/server.js).
+// Runs `npm run build` when a source file is newer than the last build (used by `npm start`, `npm run worker` and the
+// benchmarks): the web bundle (build/index.js) and the compiled server (build/server.js).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -21,12 +21,6 @@ export function buildIfNeeded() {
   const changed = Math.max(...INPUTS.map((i) => newestMtime(path.join(ROOT, i))));
   if (built >= changed) return;
   console.log(built ? "Sources changed since the last build: rebuilding…" : "Building the app (first start)…");
-  const steps = [
-    [path.join(ROOT, "node_modules", ".bin", "remix"), ["build"]],
-    [process.execPath, [path.join(ROOT, "scripts", "build-server.mjs")]],
-  ];
-  for (const [command, args] of steps) {
-    const result = spawnSync(command, args, { stdio: "inherit", cwd: ROOT });
-    if (result.status !== 0) throw new Error("The build failed (see above).");
-  }
+  const result = spawnSync("npm", ["run", "build"], { stdio: "inherit", cwd: ROOT });
+  if (result.status !== 0) throw new Error("The build failed (see above).");
 }

@@ -7,16 +7,16 @@ export function stripeConfigured(): boolean {
   return Boolean(getEnv().STRIPE_SECRET_KEY);
 }
 
-/**
- * The Stripe client, or null when STRIPE_SECRET_KEY is not set. The SDK is loaded on first use, so a worker that never
- * refunds, and a server without Stripe, never hold it in memory.
- */
+/** The SDK, loaded on first use: a worker that never refunds, and a server without Stripe, never hold it in memory. */
+const stripeSdk = () => import("stripe").then((m) => m.default);
+
+/** The Stripe client, or null when STRIPE_SECRET_KEY is not set. */
 export async function getStripe(): Promise<Stripe | null> {
+  if (!stripeConfigured()) return null;
   const env = getEnv();
-  if (!env.STRIPE_SECRET_KEY) return null;
   return remember("stripe", async () => {
     const api = env.STRIPE_API_URL ? new URL(env.STRIPE_API_URL) : null;
-    const { default: StripeSdk } = await import("stripe");
+    const StripeSdk = await stripeSdk();
     return new StripeSdk(env.STRIPE_SECRET_KEY!, {
       // Our own jobs retry; one SDK retry covers a dropped connection.
       maxNetworkRetries: 1,
@@ -34,6 +34,6 @@ export async function constructWebhookEvent(rawBody: string, signature: string |
   if (!env.STRIPE_WEBHOOK_SECRET) throw new Error("STRIPE_WEBHOOK_SECRET is not set");
   if (!signature) throw new Error("Missing Stripe-Signature header");
   // constructEvent needs a client instance only for its crypto provider; the key is irrelevant here.
-  const stripe = (await getStripe()) ?? new (await import("stripe")).default("sk_unused");
+  const stripe = (await getStripe()) ?? new (await stripeSdk())("sk_unused");
   return stripe.webhooks.constructEvent(rawBody, signature, env.STRIPE_WEBHOOK_SECRET);
 }

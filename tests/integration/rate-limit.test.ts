@@ -2,14 +2,14 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import express, { type RequestHandler } from "express";
 import { sql } from "kysely";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findOrCreateUserByEmail } from "../../app/models/users.server";
 import { createDb, useDatabase } from "../../app/utils/db.server";
-import { logger } from "../../app/utils/logger.server";
 import { hitRateLimit, pruneRateLimits } from "../../app/models/rate-limits.server";
 import { hitSignInLimit, rateLimitMiddleware, sha256 } from "../../app/utils/rate-limit.server";
 import { startSession } from "../../app/utils/session.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
+import { warnSpies } from "../setup/fixtures";
 
 let database: TestDatabase;
 const servers: Server[] = [];
@@ -22,17 +22,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   await database?.destroy();
 });
-// Only our own spies: the shared setup owns the console.error spy.
-const spies: Array<{ mockRestore: () => void }> = [];
-function spyOnWarn(quiet = true) {
-  const spy = vi.spyOn(logger, "warn");
-  if (quiet) spy.mockImplementation(() => undefined);
-  spies.push(spy);
-  return spy;
-}
-afterEach(() => {
-  for (const spy of spies.splice(0)) spy.mockRestore();
-});
+const spyOnWarn = warnSpies();
 
 /** A tiny app behind the limiter, on a real HTTP server; X-Forwarded-For picks the client address per test. */
 async function startApp(limiter: RequestHandler): Promise<string> {

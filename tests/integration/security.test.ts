@@ -1,9 +1,9 @@
 import { request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { logger } from "../../app/utils/logger.server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CROSS_SITE_MESSAGE, cspNonceMiddleware, helmetWithCsp, originCheckMiddleware } from "../../app/utils/security.server";
+import { warnSpies } from "../setup/fixtures";
 
 const APP_URL = "https://tesigo.example";
 const STRIPE_CHECKOUT = "https://checkout.stripe.com";
@@ -22,17 +22,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise((resolve) => server?.close(resolve)));
-// Only our own spies: the shared setup owns the console.error spy.
-const spies: Array<{ mockRestore: () => void }> = [];
-function spyOnWarn(quiet = true) {
-  const spy = vi.spyOn(logger, "warn");
-  if (quiet) spy.mockImplementation(() => undefined);
-  spies.push(spy);
-  return spy;
-}
-afterEach(() => {
-  for (const spy of spies.splice(0)) spy.mockRestore();
-});
+const spyOnWarn = warnSpies();
 
 /** node:http rather than fetch, so no header is added behind our back; a fresh connection each (no keep-alive races). */
 function send(method: string, path: string, headers: Record<string, string> = {}) {

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type PgBoss from "pg-boss";
 import pg from "pg";
+import { afterEach, vi } from "vitest";
 import type { Db } from "../../app/utils/db.server";
+import { logger } from "../../app/utils/logger.server";
 import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../../app/utils/document-events";
 import { createBoss, ensureQueues } from "../../app/utils/queue.server";
 
@@ -39,4 +41,22 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * `const spyOnWarn = warnSpies()` at the top of a test file: spyOnWarn() spies on logger.warn (silenced unless
+ * `quiet` is false), and every spy is restored after its test. Only our own spies: the shared setup owns the
+ * console.error spy.
+ */
+export function warnSpies(): (quiet?: boolean) => ReturnType<typeof vi.spyOn> {
+  const spies: Array<{ mockRestore: () => void }> = [];
+  afterEach(() => {
+    for (const spy of spies.splice(0)) spy.mockRestore();
+  });
+  return (quiet = true) => {
+    const spy = vi.spyOn(logger, "warn");
+    if (quiet) spy.mockImplementation(() => undefined);
+    spies.push(spy);
+    return spy;
+  };
 }

@@ -2,13 +2,13 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createServer } from "node:net";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../db/embedded";
 import { migrateToLatest } from "../../db/migrate";
 import { createBoss, ensureQueues } from "../../app/utils/queue.server";
+import { freePort } from "./worker-process";
 
 export const TEMPLATE_DATABASE = "tesigo_template";
 
@@ -43,13 +43,3 @@ export async function teardown() {
   await embedded?.stop();
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

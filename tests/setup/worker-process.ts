@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 
-/** A real worker process (`ROLE=worker node --import tsx server.ts`) against a test database. */
-export async function spawnWorker(env: Record<string, string>, nodeArgs: string[] = ["--import", "tsx", "server.ts"]): Promise<{ process: ChildProcess; port: number; output: () => string }> {
+/** A real worker process (`ROLE=worker node --import tsx server.ts`, or node with `args`: flags and an entry) against a test database. */
+export async function spawnWorker(env: Record<string, string>, args: string[] = ["--import", "tsx", "server.ts"]): Promise<{ process: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
   let output = "";
-  const child = spawn(process.execPath, nodeArgs, {
+  const child = spawn(process.execPath, args, {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "warn", ROLE: "worker", PORT: String(port), HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -58,37 +58,41 @@ let warningSink: string[] | undefined;
 CSL.debug = (message: string) => void warningSink?.push(String(message));
 
 type Render = Pick<CiteprocSys, "retrieveItem" | "print">;
-type CachedEngine = { engine: CiteprocEngine; render: Render };
-/** Built engines by style and language (building one takes ~0.1 s; APA's holds ~35 MB, so only the last one is kept). */
-const engines = new Map<string, CachedEngine>();
-const MAX_ENGINES = 1;
+type Built = {
+  key: string;
+  engine: CiteprocEngine;
+  /** What this render's items and messages go to: the engine's sys reads it at each call. */
+  render: Render;
+  /** The style's citations change with their position (CSL `position` conditions, et-al-subsequent-* options). */
+  positionDependent: boolean;
+};
+/** The last engine built: building one takes ~0.1 s, and APA's alone holds ~35 MB, so only one is kept. */
+let built: Built | undefined;
 
 /**
- * An engine for the style and language, emptied (citeproc's documented reset: no items, no citations, no
+ * The engine for the style and language, emptied (citeproc's documented reset: no items, no citations, no
  * disambiguation state) and reading this render's items. Renders are synchronous, so one engine serves one at a time.
  */
-function engineFor(styleCode: CitationStyle, language: string, render: Render): CiteprocEngine {
+function engineFor(styleCode: CitationStyle, language: string, render: Render): Built {
   const key = `${styleCode}:${language}`;
-  let cached = engines.get(key);
-  if (cached) {
-    engines.delete(key);
-  } else {
+  if (built?.key !== key) {
+    const style = loadOrderStyle(styleCode, language);
     const current: Render = { ...render };
     const sys: CiteprocSys = {
       retrieveLocale: (lang) => (hasLocale(lang) ? loadLocale(lang) : undefined),
       retrieveItem: (id) => current.retrieveItem(id),
       print: (message) => current.print?.(message),
     };
-    cached = {
-      engine: new CSL.Engine(sys, structuredClone(loadOrderStyle(styleCode, language)), cslLocaleFor(styleCode, language), true),
+    built = {
+      key,
+      engine: new CSL.Engine(sys, structuredClone(style), cslLocaleFor(styleCode, language), true),
       render: current,
+      positionDependent: /"position"|et-al-subsequent/.test(JSON.stringify(style)),
     };
   }
-  engines.set(key, cached);
-  while (engines.size > MAX_ENGINES) engines.delete(engines.keys().next().value!);
-  Object.assign(cached.render, render);
-  cached.engine.restoreProcessorState([]);
-  return cached.engine;
+  Object.assign(built.render, render);
+  built.engine.restoreProcessorState([]);
+  return built;
 }
 
 /**
@@ -106,7 +110,7 @@ export function renderCitations({ styleCode, language, items, sections }: Render
   const warnings: string[] = [];
   warningSink = warnings;
   try {
-    const engine = engineFor(styleCode, language, {
+    const { engine, positionDependent } = engineFor(styleCode, language, {
       // citeproc may annotate what it is given; it gets copies.
       retrieveItem: (id) => {
         const item = byId.get(id);
@@ -121,7 +125,7 @@ export function renderCitations({ styleCode, language, items, sections }: Render
     // A cluster repeated word for word renders the same everywhere unless the style looks at a citation's position
     // (ibid, "subsequent" forms), so it is rendered once: a 100-page document cites the same few dozen clusters
     // hundreds of times.
-    const repeatsRenderAlike = !positionDependent(styleCode, language);
+    const repeatsRenderAlike = !positionDependent;
     const clusterIds = new Map<string, string>();
     const citations: CiteprocCitation[] = [];
     const idOf = clustersBySection.map((clusters, s) =>
@@ -159,19 +163,6 @@ export function renderCitations({ styleCode, language, items, sections }: Render
   } finally {
     warningSink = undefined;
   }
-}
-
-const positionDependence = new Map<string, boolean>();
-
-/** Whether the style's citations change with their position (CSL `position` conditions, et-al-subsequent-* options). */
-function positionDependent(styleCode: CitationStyle, language: string): boolean {
-  const key = `${styleCode}:${language}`;
-  let dependent = positionDependence.get(key);
-  if (dependent === undefined) {
-    dependent = /"position"|et-al-subsequent/.test(JSON.stringify(loadOrderStyle(styleCode, language)));
-    positionDependence.set(key, dependent);
-  }
-  return dependent;
 }
 
 function toCiteprocItem(ref: CitationRef): Record<string, unknown> & { id: string } {

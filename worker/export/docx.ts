@@ -149,7 +149,7 @@ export function buildDocx(model: ExportDocument, contents?: readonly ContentsLin
             hyperlink: true,
             headingStyleRange: "1-2",
             ...(contents?.length
-              ? { beginDirty: false, cachedEntries: contents.map((line, i) => ({ ...line, href: headingBookmark(i) })) }
+              ? { beginDirty: false, cachedEntries: contents.map(({ title, level, page }, i) => ({ title, level, page, href: headingBookmark(i) })) }
               : {}),
           }),
           ...model.sections.flatMap((section, i) => [

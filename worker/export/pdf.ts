@@ -22,7 +22,7 @@ export type RenderedPdf = {
 export type ContentsLine = { title: string; level: 1 | 2; page: number };
 
 type Pdf = PDFKit.PDFDocument;
-type ContentsEntry = { text: string; level: 1 | 2; destination: string; page: number };
+type ContentsEntry = ContentsLine & { destination: string };
 type Line = { text: string; width: number };
 type Align = "left" | "justify";
 
@@ -71,9 +71,9 @@ export async function renderPdf(model: ExportDocument): Promise<RenderedPdf> {
 
   drawTitlePage(doc, model, labels);
 
-  const entries: ContentsEntry[] = model.sections.map((s, i) => ({ text: s.heading, level: s.level, destination: `section-${i + 1}`, page: 0 }));
+  const entries: ContentsEntry[] = model.sections.map((s, i) => ({ title: s.heading, level: s.level, destination: `section-${i + 1}`, page: 0 }));
   const closing = model.bibliography?.heading ?? (model.noSourcesNote ? labels.references : null);
-  if (closing) entries.push({ text: closing, level: 1, destination: "bibliography", page: 0 });
+  if (closing) entries.push({ title: closing, level: 1, destination: "bibliography", page: 0 });
   // The contents need the body's page numbers: their pages are kept free now and filled in at the end.
   const contentsStart = 1;
   const contentsPages = drawContents(type, labels, entries, null);
@@ -107,8 +107,7 @@ export async function renderPdf(model: ExportDocument): Promise<RenderedPdf> {
   drawContents(type, labels, entries, contentsStart);
   drawPageNumbers(doc, pageCount);
   doc.end();
-  const contents = entries.map((e) => ({ title: e.text, level: e.level, page: e.page }));
-  return { buffer: await done, pageCount, bodyPageCount, bodyPages, contents };
+  return { buffer: await done, pageCount, bodyPageCount, bodyPages, contents: entries };
 }
 
 function collect(doc: Pdf): Promise<Buffer> {
@@ -246,7 +245,7 @@ function drawContents(type: Typesetter, labels: ExportLabels, entries: ContentsE
   for (const entry of entries) {
     const indent = entry.level === 2 ? CONTENTS.level2Indent : 0;
     const room = WIDTH - indent - numberRoom - gap;
-    const lines = type.breakLines(entry.text, room, room);
+    const lines = type.breakLines(entry.title, room, room);
     if (y + lines.length * pitch > BOTTOM + EPSILON) {
       pages++;
       y = TOP;

@@ -71,13 +71,13 @@ export function shingles(text: string): Shingles {
 const recentSets = new Map<string, ReadonlySet<string>>();
 const RECENT_SETS = 64;
 
-/** The distinct shingles of a text (shared: do not modify). */
-export function shingleSet(text: string): ReadonlySet<string> {
+/** The distinct shingles of a text (shared: do not modify); `hashes`: its shingles, when the caller has them already. */
+export function shingleSet(text: string, hashes?: readonly string[]): ReadonlySet<string> {
   let set = recentSets.get(text);
   if (set) {
     recentSets.delete(text);
   } else {
-    set = new Set(shingles(text).hashes);
+    set = new Set(hashes ?? shingles(text).hashes);
   }
   recentSets.set(text, set);
   if (recentSets.size > RECENT_SETS) recentSets.delete(recentSets.keys().next().value!);

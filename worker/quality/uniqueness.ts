@@ -3,7 +3,7 @@
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { round1 } from "./common";
 import type { GateContext, OtherSection, QualityConfig, QualityGate, SourceText } from "./gate";
-import { matchDeliveredShingles, SHINGLE_WORDS, shingles, shingleSet } from "./shingles";
+import { matchDeliveredShingles, SHINGLE_WORDS, shingles, shingleSet, uniquenessScore } from "./shingles";
 
 export type OverlapOrigin =
   | { kind: "source"; key?: string; title?: string }
@@ -30,7 +30,8 @@ export async function checkUniqueness(
   against: { sources: SourceText[]; otherSections: OtherSection[]; db?: DbOrTrx; excludeDocumentId?: string },
 ): Promise<UniquenessReport> {
   const own = shingles(text);
-  const distinct = [...new Set(own.hashes)];
+  // Kept with the recent sets: once this section is stored, its siblings' checks compare with the same text.
+  const distinct = [...shingleSet(text, own.hashes)];
   // Tried in this order: a passage found in a source is reported as the source's (the writer can cite it).
   const origins: { origin: OverlapOrigin; set: ReadonlySet<string> }[] = [
     ...against.sources.map((s) => ({ origin: { kind: "source", key: s.key, title: s.title } as const, set: shingleSet(s.text) })),
@@ -41,11 +42,13 @@ export async function checkUniqueness(
   }
   // Each distinct shingle is looked up once (a section has ~1,300 and up to ~50 sets to look in), then reused for the
   // score, the overlaps and the count.
-  const originByHash = new Map<string, OverlapOrigin | undefined>();
-  for (const hash of distinct) originByHash.set(hash, origins.find((o) => o.set.has(hash))?.origin);
+  const originByHash = new Map<string, OverlapOrigin>();
+  for (const hash of distinct) {
+    const origin = origins.find((o) => o.set.has(hash))?.origin;
+    if (origin) originByHash.set(hash, origin);
+  }
   const originOf = (hash: string) => originByHash.get(hash);
-  const matched = distinct.filter((hash) => originOf(hash)).length;
-  const score = distinct.length ? (100 * (distinct.length - matched)) / distinct.length : null;
+  const score = uniquenessScore(distinct, [new Set(originByHash.keys())]);
 
   const overlaps: Overlap[] = [];
   for (let i = 0; i < own.hashes.length; ) {
@@ -70,7 +73,7 @@ export async function checkUniqueness(
   return {
     score: score === null ? null : round1(score),
     shingles: distinct.length,
-    matched,
+    matched: originByHash.size,
     overlaps,
   };
 }
