@@ -2,7 +2,7 @@
 // One order of N pages through a real worker process against the fake OpenAI server with a fixed latency per call.
 // Prints wall time, the ideal time (LLM rounds on the critical path × latency), efficiency, pages per minute as if
 // every call took 20 s, the worker's peak RSS and the tokens per delivered page; ends with one JSON line.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -93,9 +93,11 @@ try {
   const rssPoll = process.env.BENCH_DEBUG
     ? setInterval(() => rssTimeline.push(`${Date.now() - startedAt}:${Math.round(rssKb(worker.process.pid!, "VmRSS") / 1024)}`), 100)
     : undefined;
+  const cpuBefore = process.env.BENCH_DEBUG ? cpuMs(worker.process.pid!) : null;
   await payWithDevPayment(db, document.id, user.id);
   await Promise.race([done, untilSettled(document.id, "the measured order").then(() => done)]);
   const wallSeconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuBefore ? cpuMs(worker.process.pid!) : null;
   await listener.end();
   // The DOCX and PDF follow the delivered text (document.export): how long until they are there too.
   for (;;) {
@@ -109,6 +111,7 @@ try {
     const at = fake.requestsAt.map((t) => t - startedAt);
     console.log("LLM request arrivals (ms after payment):", at.join(", "), "end", Math.round(wallSeconds * 1000));
     console.log("worker RSS (ms:MB):", rssTimeline.join(" "));
+    console.log(`CPU until the text was delivered: worker ${cpuAfter!.worker - cpuBefore!.worker} ms, Postgres ${cpuAfter!.postgres - cpuBefore!.postgres} ms`);
     for (const line of worker.output().split("\n")) {
       const entry = line.startsWith("{") ? JSON.parse(line) : null;
       if (entry?.time >= startedAt) console.log(`${entry.time - startedAt} ms: ${entry.msg}${entry.section !== undefined ? ` (section ${entry.section})` : ""}`);
@@ -190,6 +193,25 @@ async function untilSettled(documentId: string, what: string): Promise<void> {
 function rssKb(pid: number, field: "VmRSS" | "VmHWM"): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+}
+
+/** CPU time (user + system, ms) so far of the worker and of every Postgres process on this machine (BENCH_DEBUG). */
+function cpuMs(workerPid: number): { worker: number; postgres: number } {
+  const ticks = (pid: string | number) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+      return { comm: readFileSync(`/proc/${pid}/comm`, "utf8").trim(), ticks: Number(fields[11]) + Number(fields[12]) };
+    } catch {
+      return { comm: "", ticks: 0 }; // a process that ended meanwhile
+    }
+  };
+  const msPerTick = 1000 / 100; // USER_HZ
+  let postgres = 0;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    const proc = ticks(pid);
+    if (proc.comm === "postgres") postgres += proc.ticks;
+  }
+  return { worker: ticks(workerPid).ticks * msPerTick, postgres: postgres * msPerTick };
 }
 
 function round(value: number, digits: number): number {

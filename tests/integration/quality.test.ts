@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,7 +19,8 @@ import {
   type QualityLog,
   type SectionUnderCheck,
 } from "../../worker/quality/gate";
-import { americanForms, checkGrammar, closeGrammarChecker } from "../../worker/quality/grammar";
+import { americanForms } from "../../worker/quality/british-spellings.mjs";
+import { checkGrammar, closeGrammarChecker } from "../../worker/quality/grammar";
 import { checkText, guessLanguage, parseQualityArgs, summaryLine } from "../../worker/quality/report";
 import {
   hashShingle,
@@ -174,6 +176,11 @@ describe("shingles", () => {
     expect(BigInt(hash)).toBeGreaterThanOrEqual(-(2n ** 63n));
     expect(BigInt(hash)).toBeLessThan(2n ** 63n);
     expect(hashShingle(["a", "b", "c", "d", "e"])).toBe(hash);
+    // Stored fingerprints depend on this exact definition: SHA-1's first 8 bytes, signed big-endian.
+    for (const words of [["a", "b", "c", "d", "e"], ["élan", "vital", "кліматична", "42", "x"], ["the", "cat", "sat", "on", "mat"]]) {
+      const reference = createHash("sha1").update(words.join(" "), "utf8").digest().readBigInt64BE(0).toString();
+      expect(hashShingle(words)).toBe(reference);
+    }
     expect(shingles(ORIGINAL).hashes.some((h) => h.startsWith("-"))).toBe(true);
   });
 

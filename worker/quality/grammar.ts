@@ -149,22 +149,15 @@ async function languageToolIssues(
 
 // ---------------------------------------------------------------- retext, in a worker thread
 
-type SpellIssue = { kind: "spelling" | "repetition"; actual: string; start: number; sentenceInitial: boolean };
+/** `british`: an English word the dictionary lacks whose American form it knows ("analysed"): not misspelt. */
+type SpellIssue = { kind: "spelling" | "repetition"; actual: string; start: number; sentenceInitial: boolean; british?: boolean };
 
 async function retextIssues(text: string, language: string, spans: [number, number][], timeoutMs: number): Promise<GrammarIssue[]> {
   const found = (await askSpellThread({ op: "check", language, text }, timeoutMs)).issues as SpellIssue[];
-  const kept = found.filter((i) => !inSpans(spans, i.start, i.start + i.actual.length) && (i.kind === "repetition" || countsAsMisspelt(i)));
-  const issues: GrammarIssue[] = kept.map((i) => ({ kind: i.kind, text: i.actual }));
-  if (language !== "en") return issues;
-
-  // British spellings: accepted when an American form is known.
-  const candidates = kept.filter((i) => i.kind === "spelling").map((i) => ({ word: i.actual, forms: americanForms(i.actual) }));
-  const forms = [...new Set(candidates.flatMap((c) => c.forms))];
-  if (!forms.length) return issues;
-  const knownList = (await askSpellThread({ op: "known", language, words: forms }, timeoutMs)).known as boolean[];
-  const knownForms = new Set(forms.filter((_, i) => knownList[i]));
-  const british = new Set(candidates.filter((c) => c.forms.some((f) => knownForms.has(f))).map((c) => c.word));
-  return issues.filter((i) => i.kind !== "spelling" || !british.has(i.text));
+  return found
+    .filter((i) => !inSpans(spans, i.start, i.start + i.actual.length))
+    .filter((i) => i.kind === "repetition" || (!i.british && countsAsMisspelt(i)))
+    .map((i) => ({ kind: i.kind, text: i.actual }));
 }
 
 function countsAsMisspelt(issue: SpellIssue): boolean {
@@ -177,28 +170,7 @@ function countsAsMisspelt(issue: SpellIssue): boolean {
   return true;
 }
 
-const BRITISH_TO_AMERICAN: [RegExp, string][] = [
-  [/isation(s?)$/, "ization$1"],
-  [/is(e|es|ed|ing|er|ers)$/, "iz$1"],
-  [/ys(e|es|ed|ing|er|ers)$/, "yz$1"],
-  [/our(s|ed|ing|ite|ites|able|ful|less)?$/, "or$1"],
-  [/([^aeiou])re(s?)$/, "$1er$2"],
-  [/ogue(s?)$/, "og$1"],
-  [/ll(ed|ing|er|ers)$/, "l$1"],
-  [/ence(s?)$/, "ense$1"],
-  [/amme(s?)$/, "am$1"],
-  [/ae/, "e"],
-  [/oe/, "e"],
-];
-
-/** Candidate American spellings of a British word ("analysed" → "analyzed"), lower-case, possessive dropped. */
-export function americanForms(word: string): string[] {
-  const base = word.toLowerCase().replace(/['’]s$/, "");
-  const forms = BRITISH_TO_AMERICAN.filter(([from]) => from.test(base)).map(([from, to]) => base.replace(from, to));
-  return [...new Set(forms)].filter((f) => f !== base);
-}
-
-type SpellRequest = { op: "check"; language: string; text: string } | { op: "known"; language: string; words: string[] };
+type SpellRequest = { op: "check"; language: string; text: string };
 type Pending = { worker: Worker; resolve: (value: Record<string, unknown>) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
 
 let thread: Worker | null = null;

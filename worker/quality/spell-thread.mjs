@@ -7,6 +7,7 @@ import retextLatin from "retext-latin";
 import retextRepeatedWords from "retext-repeated-words";
 import retextSpell from "retext-spell";
 import { unified } from "unified";
+import { americanForms } from "./british-spellings.mjs";
 
 /**
  * Dictionaries that nspell (inside retext-spell) reads correctly. Not here: `de` (nspell lacks the compounding
@@ -67,32 +68,37 @@ function isSentenceInitial(ancestors) {
 
 async function check(language, text) {
   const processor = await processorFor(language);
-  const file = await processor.process(text);
-  return file.messages
+  // Synchronous: one check runs from start to end before the next message's. process() would interleave every waiting
+  // check, so when a document's sections arrive together all of them would answer only once the last one was done.
+  const file = processor.processSync(text);
+  const issues = file.messages
     .filter((m) => m.actual && m.ruleId !== "overflow")
     .map((m) => ({
       kind: m.source === "retext-repeated-words" ? "repetition" : "spelling",
       actual: String(m.actual),
       start: offsetOf(m.place),
       sentenceInitial: isSentenceInitial(m.ancestors),
+      british: false,
     }));
+  if (language === "en") markBritish(processor, issues);
+  return issues;
 }
 
-/** Which of `words` the dictionary knows; each word is checked on its own line. */
-async function known(language, words) {
-  if (!words.length) return [];
-  const processor = await processorFor(language);
-  const file = await processor.process(words.join("\n\n"));
+/** Marks the English spelling issues whose American form the dictionary knows ("analysed"), in the same request. */
+function markBritish(processor, issues) {
+  const candidates = issues.filter((i) => i.kind === "spelling").map((issue) => ({ issue, forms: americanForms(issue.actual) }));
+  const forms = [...new Set(candidates.flatMap((c) => c.forms))];
+  if (!forms.length) return;
+  // Each form on its own line: what the dictionary flags is unknown.
+  const file = processor.processSync(forms.join("\n\n"));
   const unknown = new Set(file.messages.filter((m) => m.source === "retext-spell").map((m) => String(m.actual)));
-  return words.map((w) => !unknown.has(w));
+  for (const { issue, forms: own } of candidates) issue.british = own.some((f) => !unknown.has(f));
 }
 
 parentPort?.on("message", async (request) => {
   try {
     if (!(request.language in DICTIONARIES)) throw new Error(`No dictionary for "${request.language}"`);
-    const result =
-      request.op === "known" ? { known: await known(request.language, request.words) } : { issues: await check(request.language, request.text) };
-    parentPort.postMessage({ id: request.id, ...result });
+    parentPort.postMessage({ id: request.id, issues: await check(request.language, request.text) });
   } catch (error) {
     parentPort.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
   }
