@@ -9,7 +9,7 @@ import pg from "pg";
 import { pinoHttp } from "pino-http";
 import { migrateToLatest } from "./db/migrate";
 import { openDatabase } from "./db/open";
-import { createDb, getDb, useDatabase } from "./app/utils/db.server";
+import { createDb, getDb, useDatabase, warmPool } from "./app/utils/db.server";
 import { EnvError, getEnv, loadDotEnvFile } from "./app/utils/env.server";
 import { detailedHealth } from "./app/utils/health.server";
 import { logger } from "./app/utils/logger.server";
@@ -40,9 +40,13 @@ async function main() {
   const { url: databaseUrl, embedded } = await openDatabase(env, (m) => logger.info(m));
 
   // A worker's parallel sections each need a connection at their start and end; the web side needs a few more.
-  const db = useDatabase(createDb(databaseUrl, (runWorker ? env.SECTION_CONCURRENCY + 6 : 0) + (runWeb ? 10 : 0)));
+  // A worker keeps a connection per parallel section open, so a large order's sections start without waiting for
+  // new connections.
+  const keepOpen = runWorker ? env.SECTION_CONCURRENCY : 0;
+  const db = useDatabase(createDb(databaseUrl, (runWorker ? env.SECTION_CONCURRENCY + 6 : 0) + (runWeb ? 10 : 0), { keepOpen }));
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ migrations: applied }, "database migrated");
+  await warmPool(db, keepOpen);
 
   const boss = useBoss(createBoss(databaseUrl, { worker: runWorker, maintenanceSeconds: env.QUEUE_MAINTENANCE_SECONDS }));
   await boss.start();

@@ -44,7 +44,18 @@ class Wakeup {
   }
 }
 
-type Registration = { name: string; handler: JobHandler<any>; concurrency: number; running: Set<Promise<void>>; wakeup: Wakeup };
+type Registration = {
+  name: string;
+  handler: JobHandler<any>;
+  concurrency: number;
+  running: Set<Promise<void>>;
+  wakeup: Wakeup;
+  /**
+   * Jobs may be waiting for a free slot: the last fetch filled every slot, or a wake-up came while none was free.
+   * Only then does a finished job trigger a fetch; otherwise the queue was drained, and a new job NOTIFYs us.
+   */
+  backlog: boolean;
+};
 
 const IDLE_POLL_MS = 1500;
 // Stop a job this long before pg-boss expires it, so it is failed (and retried) by us rather than run twice.
@@ -70,7 +81,7 @@ export class QueueRunner {
   ) {}
 
   register<T>(name: string, handler: JobHandler<T>, concurrency = 1): void {
-    this.queues.set(name, { name, handler, concurrency, running: new Set(), wakeup: new Wakeup() });
+    this.queues.set(name, { name, handler, concurrency, running: new Set(), wakeup: new Wakeup(), backlog: true });
   }
 
   async start(): Promise<void> {
@@ -122,10 +133,14 @@ export class QueueRunner {
         try {
           const jobs = await this.boss.fetch<any>(queue.name, { batchSize: free, includeMetadata: true });
           fetched = jobs.length;
+          queue.backlog = fetched === free;
           for (const job of jobs) this.run(queue, job);
         } catch (error) {
+          queue.backlog = true;
           this.log.warn({ err: error, queue: queue.name }, "could not fetch jobs");
         }
+      } else {
+        queue.backlog = true;
       }
       if (fetched > 0 && fetched === free) continue;
       await queue.wakeup.wait(IDLE_POLL_MS);
@@ -159,7 +174,7 @@ export class QueueRunner {
     queue.running.add(task);
     void task.finally(() => {
       queue.running.delete(task);
-      queue.wakeup.wake();
+      if (queue.backlog) queue.wakeup.wake();
     });
   }
 }

@@ -9,10 +9,16 @@ export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
 const SLOW_QUERY_MS = 200;
 
-export function createDb(connectionString: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString, max });
+const pools = new WeakMap<Db, pg.Pool>();
+
+/**
+ * A pool of at most `max` connections; `keepOpen` of them, once opened, are never closed for being idle (a worker's
+ * sections all start at once: see warmPool).
+ */
+export function createDb(connectionString: string, max = 10, options: { keepOpen?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString, max, min: Math.min(options.keepOpen ?? 0, max) });
   pool.on("error", (error) => logger.error({ err: error }, "idle database connection failed"));
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log(event) {
       if (event.level === "error") {
@@ -22,6 +28,19 @@ export function createDb(connectionString: string, max = 10): Db {
       }
     },
   });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * Opens `connections` connections now, at boot, rather than when a 100-page order's sections all start together
+ * and each would wait for a new connection's authentication (SCRAM: tens of ms of hashing on both sides).
+ */
+export async function warmPool(db: Db, connections: number): Promise<void> {
+  const pool = pools.get(db);
+  if (!pool) return;
+  const clients = await Promise.all(Array.from({ length: Math.min(connections, pool.options.max) }, () => pool.connect()));
+  for (const client of clients) client.release();
 }
 
 /** The process-wide database, provided once at boot by server.ts (or a test). */

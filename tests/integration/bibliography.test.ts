@@ -108,7 +108,7 @@ const CITED = ["taylor2022", "smith2020", "brown2019", "miller2017", "adams2021"
 const ALPHABETICAL = ["adams2021", "brown2019", "johnson2018", "miller2017", "smith2020", "taylor2022"];
 
 const render = (styleCode: CitationStyle, language = "en", sections = SECTIONS, items = ITEMS) =>
-  renderCitations({ styleCode, language, items, sections });
+  renderCitations({ styleCode, language, items, sections, html: true });
 
 /** Rendered on first use, inside a test, so the console checks see it. */
 const lazy = <T,>(make: () => T) => {
@@ -153,6 +153,8 @@ describe.each(CITATION_STYLE_CODES)("%s: only the cited sources", (styleCode) =>
     expect(r.bibliography.ids).toEqual(numeric ? CITED : ALPHABETICAL);
     expect(r.bibliography.entries).toHaveLength(CITED.length);
     expect(r.bibliography.html).toHaveLength(CITED.length);
+    // Delivery asks for plain text only: no second rendering.
+    expect(renderCitations({ styleCode, language: "en", items: ITEMS, sections: SECTIONS }).bibliography).toEqual({ ids: r.bibliography.ids, entries: r.bibliography.entries });
     expect(r.bibliography.entries.join("\n")).not.toMatch(/Never cited|Aaronson/);
     expect(r.sections.join("\n")).not.toContain("@");
     expect(r.warnings).toEqual([]);
@@ -169,7 +171,7 @@ describe("APA 7", () => {
     expect(entryOf(r, "brown2019")).toBe("Brown, A., & Zimmer, B. (2019). Two author article. Review of Things, 4(1), 1–20.");
     expect(entryOf(r, "adams2021")).toMatch(/^Adams, C., Baker, D., Clark, E., Davis, F., & Evans, G\. \(2021\)\./);
     expect(entryOf(r, "miller2017")).toContain("In P. Green & R. White (Eds.), Edited Volume (pp. 33–50). Routledge.");
-    expect(r.bibliography.html[r.bibliography.ids.indexOf("smith2020")]).toContain("<i>Journal of Tests</i>, <i>12</i>(3)");
+    expect(r.bibliography.html![r.bibliography.ids.indexOf("smith2020")]).toContain("<i>Journal of Tests</i>, <i>12</i>(3)");
   });
   test("in-text", () => {
     const r = rendered();
@@ -242,7 +244,7 @@ describe("IEEE", () => {
       "[2] J. A. Smith, “One author article,” Journal of Tests, vol. 12, no. 3, pp. 45–67, 2020, doi: 10.1234/jt.2020.001.",
     );
     expect(entryOf(r, "brown2019")).toMatch(/^\[3\] A\. Brown and B\. Zimmer, /);
-    expect(r.bibliography.html[0]).toContain('<div class="csl-left-margin">[1]</div>');
+    expect(r.bibliography.html![0]).toContain('<div class="csl-left-margin">[1]</div>');
   });
   test("in-text: the same number for the same source, with a locator", () => {
     const r = rendered();
@@ -382,8 +384,8 @@ describe("rendering the whole document", () => {
   test("the HTML bibliography escapes markup from the sources", () => {
     const evil: CslItem = { ...ITEMS[3], title: "Evil <script>alert(1)</script> & co" };
     const r = render("apa7", "en", ["[@johnson2018]"], [evil]);
-    expect(r.bibliography.html[0]).not.toContain("<script>");
-    expect(r.bibliography.html[0]).toContain("&#60;script&#62;");
+    expect(r.bibliography.html![0]).not.toContain("<script>");
+    expect(r.bibliography.html![0]).toContain("&#60;script&#62;");
     expect(r.bibliography.entries[0]).toContain("Evil <script>alert(1)</script> & co");
   });
   test("no citations: no bibliography", () => {

@@ -228,6 +228,19 @@ describe("uniqueness gate", () => {
     expect(result.feedback[1]).toMatch(/^This passage repeats the section "Introduction" of this document: "Climate policy/);
   });
 
+  it("names the source when a passage is both in a source and in another section (the writer can cite a source)", async () => {
+    const result = await uniqueness.check(
+      section(COPIED),
+      context({
+        sources: [{ key: "dechezlepretre2023", text: ABSTRACT }],
+        otherSections: [{ index: 0, heading: "Introduction", text: ABSTRACT }],
+      }),
+    );
+    expect(result.passed).toBe(false);
+    expect(result.feedback[1]).toMatch(/^This passage repeats source \[@dechezlepretre2023\]/);
+    expect(result.feedback.join("\n")).not.toMatch(/Introduction/);
+  });
+
   it("compares with every section delivered before, through the shingles table", async () => {
     const first = await insertDocument("first");
     const second = await insertDocument("second");

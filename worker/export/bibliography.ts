@@ -13,6 +13,8 @@ export type RenderCitationsInput = {
   items: CslItem[];
   /** Section texts in document order, citing by [@key]. */
   sections: string[];
+  /** Also the bibliography as citeproc HTML (a second rendering, so only on request). */
+  html?: boolean;
 };
 
 export type RenderedCitations = {
@@ -23,8 +25,8 @@ export type RenderedCitations = {
     ids: string[];
     /** One plain-text entry per cited source, in the style's order. */
     entries: string[];
-    /** The same entries as citeproc HTML (`<div class="csl-entry">…</div>`), for the web preview. */
-    html: string[];
+    /** With `html`: the same entries as citeproc HTML (`<div class="csl-entry">…</div>`), with the style's italics. */
+    html?: string[];
   };
   /** What citeproc reported while rendering (it never stops for these). */
   warnings: string[];
@@ -101,7 +103,7 @@ function engineFor(styleCode: CitationStyle, language: string, render: Render): 
  * those of the whole document.
  * Throws on a key with no item: the writer's citation check (citations.ts) must have removed it.
  */
-export function renderCitations({ styleCode, language, items, sections }: RenderCitationsInput): RenderedCitations {
+export function renderCitations({ styleCode, language, items, sections, html: withHtml }: RenderCitationsInput): RenderedCitations {
   const byId = new Map(items.map((item) => [item.id, item]));
   const clustersBySection = sections.map((text) => parseCitationClusters(text));
   const unknown = [...new Set(clustersBySection.flat().flatMap((c) => c.refs.map((r) => r.key)))].filter((k) => !byId.has(k));
@@ -153,11 +155,14 @@ export function renderCitations({ styleCode, language, items, sections }: Render
     });
 
     const plain = bibliography(engine);
-    engine.setOutputFormat("html");
-    const html = bibliography(engine);
+    let html: string[] | undefined;
+    if (withHtml) {
+      engine.setOutputFormat("html");
+      html = bibliography(engine).entries;
+    }
     return {
       sections: renderedSections,
-      bibliography: { ids: plain.ids, entries: plain.entries, html: html.entries },
+      bibliography: { ids: plain.ids, entries: plain.entries, ...(html ? { html } : {}) },
       warnings,
     };
   } finally {

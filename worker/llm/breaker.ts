@@ -19,11 +19,16 @@ export const DEFAULT_BREAKER_POLICY: BreakerPolicy = Object.freeze({
 
 /** May we call this provider now? An open breaker whose time is up moves to half_open (one guarded UPDATE). */
 export async function breakerAllows(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<boolean> {
+  return (await checkBreaker(db, key, options)).allowed;
+}
+
+/** breakerAllows, with the state the breaker is left in: a caller that saw it closed need not record its success. */
+export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<{ allowed: boolean; state: BreakerState }> {
   const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
   const row = await db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst();
-  if (!row || row.state !== "open") return true;
+  if (!row || row.state !== "open") return { allowed: true, state: row?.state ?? "closed" };
   const reopensAt = addSeconds(row.opened_at ?? new Date(0), policy.openSeconds);
-  if (now < reopensAt) return false;
+  if (now < reopensAt) return { allowed: false, state: "open" };
 
   const cutoff = addSeconds(now, -policy.openSeconds);
   const moved = await db
@@ -33,10 +38,11 @@ export async function breakerAllows(db: DbOrTrx, key: string, options: BreakerOp
     .where("state", "=", "open")
     .where((eb) => eb.or([eb("opened_at", "is", null), eb("opened_at", "<=", cutoff)]))
     .executeTakeFirst();
-  if (moved.numUpdatedRows > 0n) return true;
+  if (moved.numUpdatedRows > 0n) return { allowed: true, state: "half_open" };
   // Another process got there first: it either moved it to half_open (allowed) or re-opened it (not allowed).
   const current = await db.selectFrom("provider_breakers").select("state").where("provider", "=", key).executeTakeFirst();
-  return current?.state !== "open";
+  const state = current?.state ?? "closed";
+  return { allowed: state !== "open", state };
 }
 
 /** Records a failed call and returns the state it leaves the breaker in. */

@@ -2,7 +2,7 @@ import type { Db } from "../../app/utils/db.server";
 import type { Env } from "../../app/utils/env.server";
 import { logger } from "../../app/utils/logger.server";
 import { AnthropicProvider } from "./anthropic";
-import { breakerAllows, recordBreakerFailure, recordBreakerSuccess } from "./breaker";
+import { checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
 import { classifyError } from "./errors";
 import { OfflineWriter } from "./offline";
 import { OpenAIProvider } from "./openai";
@@ -135,9 +135,17 @@ export class LlmRouter {
     for (const provider of this.chain) {
       const label = `${provider.name}:${provider.model}`;
       const breaker = db ? provider.breakerKey : null;
-      if (breaker && !(await breakerAllows(db!, breaker, { now: this.now() }))) {
-        failures.push({ provider: label, error: "circuit open (skipped)" });
-        continue;
+      // The breaker's state as last seen: a success changes only a half-open breaker, so after a closed one (the
+      // common case) nothing is read or written. A breaker that opens and turns half-open during one long call
+      // misses that call's success; the next calls close it.
+      let seen: BreakerState = "closed";
+      if (breaker) {
+        const check = await checkBreaker(db!, breaker, { now: this.now() });
+        if (!check.allowed) {
+          failures.push({ provider: label, error: "circuit open (skipped)" });
+          continue;
+        }
+        seen = check.state;
       }
       const release = await this.semaphoreFor(provider).acquire();
       try {
@@ -145,7 +153,7 @@ export class LlmRouter {
           request.signal?.throwIfAborted();
           try {
             const completion = await provider.complete(request);
-            if (breaker) await recordBreakerSuccess(db!, breaker, { now: this.now() });
+            if (breaker && seen !== "closed") await recordBreakerSuccess(db!, breaker, { now: this.now() });
             return completion;
           } catch (error) {
             if (request.signal?.aborted) throw request.signal.reason; // the job's deadline, not the provider's fault
@@ -153,6 +161,7 @@ export class LlmRouter {
             failures.push({ provider: label, error: kind.reason });
             logger.warn({ provider: label, attempt: attempt + 1, reason: kind.reason, retryable: kind.retryable }, "writer call failed");
             const state = breaker ? await recordBreakerFailure(db!, breaker, { now: this.now() }) : "closed";
+            seen = state;
             if (!kind.retryable || attempt >= this.retryDelaysMs.length || state === "open") break;
             const base = kind.retryAfterMs ?? this.retryDelaysMs[attempt];
             await this.sleep(Math.round(base * (1 + 0.25 * this.random())), request.signal);

@@ -28,29 +28,30 @@ export function costMicrodollars(model: string, tokensIn: number, tokensOut: num
   return Math.round(tokensIn * price[0] + tokensOut * price[1]);
 }
 
+type UsageOf = { documentId: string; sectionId?: string; userId: string; purpose: string; completion: Completion };
+
+/** One call's `token_usage` row: its tokens and its cost. */
+export function usageRow(usage: UsageOf) {
+  const { completion } = usage;
+  return {
+    document_id: usage.documentId,
+    section_id: usage.sectionId ?? null,
+    user_id: usage.userId,
+    provider: completion.provider,
+    model: completion.model,
+    purpose: usage.purpose,
+    tokens_in: completion.tokensIn,
+    tokens_out: completion.tokensOut,
+    cost_microdollars: costMicrodollars(completion.model, completion.tokensIn, completion.tokensOut),
+  };
+}
+
 /**
  * Records one call's tokens and cost in the caller's transaction. The document's totals are summed from these rows
  * at review (refreshDocumentUsage), so parallel sections do not queue up on the document row for every call.
  */
-export async function recordUsage(
-  trx: DbOrTrx,
-  usage: { documentId: string; sectionId?: string; userId: string; purpose: string; completion: Completion },
-) {
-  const { completion } = usage;
-  await trx
-    .insertInto("token_usage")
-    .values({
-      document_id: usage.documentId,
-      section_id: usage.sectionId ?? null,
-      user_id: usage.userId,
-      provider: completion.provider,
-      model: completion.model,
-      purpose: usage.purpose,
-      tokens_in: completion.tokensIn,
-      tokens_out: completion.tokensOut,
-      cost_microdollars: costMicrodollars(completion.model, completion.tokensIn, completion.tokensOut),
-    })
-    .execute();
+export async function recordUsage(trx: DbOrTrx, usage: UsageOf) {
+  await trx.insertInto("token_usage").values(usageRow(usage)).execute();
 }
 
 /** The document's token and cost totals, from its token_usage rows. */

@@ -3,9 +3,10 @@ import type { DbOrTrx } from "../../app/utils/db.server";
 import { sendJob } from "../../app/utils/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
-import { notifyDocumentEvent } from "../events";
+import type { DocumentEvent } from "../../app/utils/document-events";
+import { notifyExpressions } from "../events";
 import { AllProvidersFailedError, type Completion, type CompletionRequest } from "../llm/provider";
-import { recordUsage } from "../llm/usage";
+import { usageRow } from "../llm/usage";
 import { lockDocument, refreshProgress } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
 import { requirementsBlock } from "./outline";
@@ -17,8 +18,24 @@ export const MAX_ATTEMPTS = 3;
 export const MIN_LENGTH_SHARE = 0.6;
 const DEFAULT_CONTEXT_SECTIONS = 10;
 
+/** Runs of non-whitespace; counted in one pass without splitting (called several times per section attempt). */
 export function countWords(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
+}
+
+// What /\s/ matches: ASCII whitespace, NBSP, the Unicode space separators, line/paragraph separators, BOM.
+function isSpace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 160) return false;
+  return code === 160 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
 export function checkLength(text: string, targetWords: number): { passed: boolean; feedback: string[] } {
@@ -200,18 +217,22 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   if (!(await waitIfOverBudget(ctx, QUEUES.writeSection, job, document.user_id))) return;
 
   // Light on purpose: no document lock here, so sections start in parallel; the finishing step does the bookkeeping.
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable("sections")
-      .set({ status: "writing", started_at: sql`coalesce(started_at, now())` })
-      .where("id", "=", sectionId)
-      .where("status", "in", ["pending", "writing"])
-      .execute();
-    if (document.progress_stage === "waiting_for_budget") {
-      await trx.updateTable("documents").set({ progress_stage: "writing" }).where("id", "=", documentId).where("progress_stage", "=", "waiting_for_budget").execute();
-    }
-    await notifyDocumentEvent(trx, documentId, { type: "section", index: section.index, status: "writing", wordCount: null });
-  });
+  if (document.progress_stage === "waiting_for_budget") {
+    await db.updateTable("documents").set({ progress_stage: "writing" }).where("id", "=", documentId).where("progress_stage", "=", "waiting_for_budget").execute();
+  }
+  // The section's state and its event in one statement.
+  await db
+    .with("started", (d) =>
+      d
+        .updateTable("sections")
+        .set({ status: "writing", started_at: sql`coalesce(started_at, now())` })
+        .where("id", "=", sectionId)
+        .where("status", "in", ["pending", "writing"])
+        .returning("id"),
+    )
+    .selectFrom("started")
+    .select(sql`${notifyExpressions(documentId, [{ type: "section", index: section.index, status: "writing", wordCount: null }])}`.as("notified"))
+    .execute();
 
   const outline = await db
     .selectFrom("sections")
@@ -333,9 +354,11 @@ export async function saveAttempt(
     .returning("id")
     .executeTakeFirst();
   if (!inserted) return false;
-  // Tokens are charged once per stored attempt, however often the job runs.
-  await recordUsage(trx, { documentId: a.documentId, sectionId: a.sectionId, userId: a.userId, purpose: "section", completion: a.completion });
+  // Tokens are charged once per stored attempt, however often the job runs: the usage row and the section's counters
+  // in one statement.
+  const usage = usageRow({ documentId: a.documentId, sectionId: a.sectionId, userId: a.userId, purpose: "section", completion: a.completion });
   await trx
+    .with("usage", (db) => db.insertInto("token_usage").values(usage).returning("id"))
     .updateTable("sections")
     .set({ attempts: a.attempt, tokens_in: sql`tokens_in + ${a.completion.tokensIn}`, tokens_out: sql`tokens_out + ${a.completion.tokensOut}` })
     .where("id", "=", a.sectionId)
@@ -359,9 +382,8 @@ async function finishSection(
     warnings?: string[];
   },
 ) {
-  // Taken last and held briefly: two sections finishing at once must agree on which one was the last.
-  await lockDocument(trx, s.documentId);
   const words = countWords(s.text);
+  // The section's own row first: no other job writes it.
   const updated = await trx
     .updateTable("sections")
     .set({
@@ -380,6 +402,10 @@ async function finishSection(
     .where("status", "in", ["pending", "writing"])
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return;
+  // Then the document lock, held briefly: two sections finishing at once must agree on which one was the last. The
+  // count below starts once the lock is ours, so it sees every section that finished before, committed.
+  const locked = await lockDocument(trx, s.documentId);
+  if (!locked) return;
   if (s.warnings?.length) {
     await trx
       .updateTable("documents")
@@ -387,14 +413,14 @@ async function finishSection(
       .where("id", "=", s.documentId)
       .execute();
   }
-  await notifyDocumentEvent(trx, s.documentId, {
+  const sectionEvent: DocumentEvent = {
     type: "section",
     index: s.index,
     status: s.passed ? "passed" : "failed",
     wordCount: words,
     scores: s.scores ?? { uniqueness: null, grammar: null, ai: null },
-  });
-  const progress = await refreshProgress(trx, s.documentId, ctx.sectionConcurrency);
+  };
+  const progress = await refreshProgress(trx, s.documentId, ctx.sectionConcurrency, { locked, before: [sectionEvent] });
   if (progress.remaining > 0) return;
   const handedOver = await trx
     .updateTable("documents")

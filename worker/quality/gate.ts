@@ -1,4 +1,5 @@
 // Quality gates: checks run on every attempt at a section. A failed gate's feedback goes into the next attempt's prompt.
+import { sql } from "kysely";
 import { z } from "zod";
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { round1 } from "./common";
@@ -140,22 +141,19 @@ export async function loadGateContext(
   ids: { documentId: string; sectionId?: string },
   extra: Pick<GateContext, "config" | "log" | "signal"> = {},
 ): Promise<GateContext> {
-  const sources = await db
-    .selectFrom("sources")
-    .select(["key", "title", "abstract"])
-    .where("document_id", "=", ids.documentId)
-    .execute();
-  let others = db
-    .selectFrom("sections")
-    .select(["id", "index", "heading", "content"])
-    .where("document_id", "=", ids.documentId)
-    .where("content", "is not", null)
-    .orderBy("index");
-  if (ids.sectionId) others = others.where("id", "<>", ids.sectionId);
+  // One round trip for both lists: this runs for every attempt at every section.
+  const { rows } = await sql<{ sources: { key: string; title: string; abstract: string | null }[]; sections: { index: number; heading: string; content: string }[] }>`
+    select
+      (select coalesce(json_agg(json_build_object('key', key, 'title', title, 'abstract', abstract)), '[]')
+       from sources where document_id = ${ids.documentId}) as sources,
+      (select coalesce(json_agg(json_build_object('index', index, 'heading', heading, 'content', content) order by index), '[]')
+       from sections where document_id = ${ids.documentId} and content is not null
+         and (${ids.sectionId ?? null}::uuid is null or id <> ${ids.sectionId ?? null}::uuid)) as sections`.execute(db);
+  const { sources, sections } = rows[0];
   return {
     db,
     sources: sources.map((s) => ({ key: s.key, title: s.title, text: [s.title, s.abstract].filter(Boolean).join(". ") })),
-    otherSections: (await others.execute()).map((s) => ({ index: s.index, heading: s.heading, text: s.content ?? "" })),
+    otherSections: sections.map((s) => ({ index: s.index, heading: s.heading, text: s.content })),
     ...extra,
   };
 }

@@ -31,7 +31,8 @@ export async function checkUniqueness(
 ): Promise<UniquenessReport> {
   const own = shingles(text);
   // Kept with the recent sets: once this section is stored, its siblings' checks compare with the same text.
-  const distinct = [...shingleSet(text, own.hashes)];
+  const ownSet = shingleSet(text, own.hashes);
+  const distinct = [...ownSet];
   // Tried in this order: a passage found in a source is reported as the source's (the writer can cite it).
   const origins: { origin: OverlapOrigin; set: ReadonlySet<string> }[] = [
     ...against.sources.map((s) => ({ origin: { kind: "source", key: s.key, title: s.title } as const, set: shingleSet(s.text) })),
@@ -40,12 +41,13 @@ export async function checkUniqueness(
   if (against.db && distinct.length) {
     origins.push({ origin: { kind: "delivered" }, set: await matchDeliveredShingles(against.db, distinct, against.excludeDocumentId) });
   }
-  // Each distinct shingle is looked up once (a section has ~1,300 and up to ~50 sets to look in), then reused for the
-  // score, the overlaps and the count.
+  // Where each shingle is found first, in the order above, reused for the score, the overlaps and the count. Each
+  // origin is walked through the smaller of its set and the section's: a section has ~1,300 shingles and ~60 sets
+  // to look in, most of them a source's few hundred.
   const originByHash = new Map<string, OverlapOrigin>();
-  for (const hash of distinct) {
-    const origin = origins.find((o) => o.set.has(hash))?.origin;
-    if (origin) originByHash.set(hash, origin);
+  for (const { origin, set } of origins) {
+    const [walked, probed] = set.size < ownSet.size ? [set, ownSet] : [ownSet, set];
+    for (const hash of walked) if (probed.has(hash) && !originByHash.has(hash)) originByHash.set(hash, origin);
   }
   const originOf = (hash: string) => originByHash.get(hash);
   const score = uniquenessScore(distinct, [new Set(originByHash.keys())]);
