@@ -323,6 +323,19 @@ describe("grammar gate", () => {
     expect(report.score).toBeCloseTo((2 * 1000) / report.words, 1);
   });
 
+  it("follows retext-spell's and retext-repeated-words' rules: quoted words, compounds, numbers, names and allowed repeats", async () => {
+    const repeats = await checkGrammar("The the cat sat on on the mat. Duran Duran played. They had had enough. D. D. came. I can can do it.", "en");
+    expect(repeats.issues).toEqual([
+      { kind: "repetition", text: "The the" },
+      { kind: "repetition", text: "on on" },
+    ]);
+    const words = await checkGrammar("A well-known state-of-the-art approch to re-evaluate the colour of analysed behaviour at 10:30am and 1999 times.", "en");
+    expect(words.issues).toEqual([{ kind: "spelling", text: "approch" }]);
+    // Words in quotes are mentioned, not used ("the word 'teh'"): not counted.
+    const quoted = await checkGrammar("He said 'teh' is a word, and “recieve” too: the word ‘doesn’t’ is fine, isn’t it? Smith's data.", "en");
+    expect(quoted.issues).toEqual([]);
+  });
+
   it("takes British spellings for their American forms", () => {
     expect(americanForms("analysed")).toContain("analyzed");
     expect(americanForms("Colour")).toContain("color");

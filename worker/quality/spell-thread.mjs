@@ -1,18 +1,23 @@
-// The retext spell and repetition checks, in a worker thread: building a Hunspell dictionary takes seconds and
-// hundreds of MB (Ukrainian ≈ 10 s, 750 MB), which must not stall the process that also serves pages and runs jobs.
+// The spell and repetition checks, in a worker thread: building a Hunspell dictionary takes seconds and hundreds of
+// MB (Ukrainian ≈ 10 s, 750 MB), which must not stall the process that also serves pages and runs jobs.
 // Plain JavaScript so it starts under any loader (tsx, vitest, node). Messages: see grammar.ts (SpellRequest).
+//
+// The text is parsed into sentences and words by retext's parsers and each word is looked up with nspell, as
+// retext-spell and retext-repeated-words do; the walk over the tree is ours (decision 013): theirs visit every node
+// through unist-util-visit-parents, which cost two thirds of a check, and a document's sections queue up here.
+import { isLiteral } from "nlcst-is-literal";
+import { toString } from "nlcst-to-string";
+import nspell from "nspell";
 import { parentPort } from "node:worker_threads";
 import retextEnglish from "retext-english";
 import retextLatin from "retext-latin";
-import retextRepeatedWords from "retext-repeated-words";
-import retextSpell from "retext-spell";
 import { unified } from "unified";
 import { americanForms } from "./british-spellings.mjs";
 
 /**
- * Dictionaries that nspell (inside retext-spell) reads correctly. Not here: `de` (nspell lacks the compounding
- * dictionary-de relies on, so it flags "erhalten" and "Kohlenstoff") and `it` (nspell never finishes loading it,
- * wooorm/nspell#9 and #11). Those languages get no score rather than a wrong one.
+ * Dictionaries that nspell reads correctly. Not here: `de` (nspell lacks the compounding dictionary-de relies on, so
+ * it flags "erhalten" and "Kohlenstoff") and `it` (nspell never finishes loading it, wooorm/nspell#9 and #11). Those
+ * languages get no score rather than a wrong one.
  */
 const DICTIONARIES = {
   en: () => import("dictionary-en"),
@@ -25,74 +30,106 @@ const DICTIONARIES = {
 /** Dictionaries kept in memory at once; the least recently used goes first. */
 const MAX_LOADED = 3;
 
-/** @type {Map<string, Promise<import("unified").Processor<any, any, any, any, string>>>} */
-const processors = new Map();
+/** @typedef {{ parser: import("unified").Processor<any, any, any, any, any>; speller: { correct(word: string): boolean } }} Checker */
+/** @type {Map<string, Promise<Checker>>} */
+const checkers = new Map();
 
-function processorFor(language) {
-  let processor = processors.get(language);
-  if (processor) {
-    processors.delete(language);
-    processors.set(language, processor);
-    return processor;
+function checkerFor(language) {
+  let checker = checkers.get(language);
+  if (checker) {
+    checkers.delete(language);
+    checkers.set(language, checker);
+    return checker;
   }
-  processor = DICTIONARIES[language]().then(({ default: dictionary }) => {
-    const parser = language === "en" ? retextEnglish : retextLatin;
-    const built = unified()
-      .use(parser)
-      // Suggestions cost up to ~0.2 s a word and retext-spell caches them for the process' life: named words suffice.
-      .use(retextSpell, { dictionary, max: 1 })
-      .use(retextRepeatedWords)
-      .use(function compileNothing() {
-        this.compiler = () => "";
-      })
-      .freeze();
-    built.processSync("warm up");
-    return built;
-  });
-  processor.catch(() => processors.delete(language));
-  processors.set(language, processor);
-  while (processors.size > MAX_LOADED) processors.delete(processors.keys().next().value);
-  return processor;
+  checker = DICTIONARIES[language]().then(({ default: dictionary }) => ({
+    parser: unified()
+      .use(language === "en" ? retextEnglish : retextLatin)
+      .freeze(),
+    speller: nspell(dictionary),
+  }));
+  checker.catch(() => checkers.delete(language));
+  checkers.set(language, checker);
+  while (checkers.size > MAX_LOADED) checkers.delete(checkers.keys().next().value);
+  return checker;
 }
 
-function offsetOf(place) {
-  return place?.start?.offset ?? place?.offset ?? 0;
-}
-
-/** Whether `node` is the first word of its sentence (a capitalised word elsewhere is taken for a proper name). */
-function isSentenceInitial(ancestors) {
-  const [sentence, node] = ancestors ?? [];
-  const first = sentence?.children?.find((child) => child.type === "WordNode");
-  return first === node;
-}
+/** Words that can legally occur twice in a row (retext-repeated-words' list). */
+const MAY_REPEAT = new Set(["had", "that", "can", "blah", "beep", "yadda", "sapiens", "tse", "mau"]);
 
 async function check(language, text) {
-  const processor = await processorFor(language);
-  // Synchronous: one check runs from start to end before the next message's. process() would interleave every waiting
-  // check, so when a document's sections arrive together all of them would answer only once the last one was done.
-  const file = processor.processSync(text);
-  const issues = file.messages
-    .filter((m) => m.actual && m.ruleId !== "overflow")
-    .map((m) => ({
-      kind: m.source === "retext-repeated-words" ? "repetition" : "spelling",
-      actual: String(m.actual),
-      start: offsetOf(m.place),
-      sentenceInitial: isSentenceInitial(m.ancestors),
-      british: false,
-    }));
-  if (language === "en") markBritish(processor, issues);
+  const { parser, speller } = await checkerFor(language);
+  // Synchronous from here: one check runs from start to end before the next message's, so when a document's sections
+  // arrive together, each answers as soon as it is done.
+  const issues = [];
+  for (const paragraph of parser.parse(text).children) {
+    if (paragraph.type !== "ParagraphNode") continue;
+    for (const sentence of paragraph.children) {
+      if (sentence.type === "SentenceNode") checkSentence(sentence, speller, issues);
+    }
+  }
+  if (language === "en") markBritish(speller, issues);
   return issues;
 }
 
+function checkSentence(sentence, speller, issues) {
+  const children = sentence.children;
+  const firstWord = children.find((child) => child.type === "WordNode");
+  let previous; // the word before the current run of white space: { index, value }
+  let current;
+  for (let index = 0; index < children.length; index++) {
+    const child = children[index];
+    if (child.type === "WordNode") {
+      const value = toString(child);
+      if (!isLiteral(sentence, index) && isMisspelt(child, value, speller)) {
+        issues.push({ kind: "spelling", actual: value.replace(/’/g, "'"), start: child.position?.start?.offset ?? 0, sentenceInitial: child === firstWord, british: false });
+      }
+      current = { index, value: value.toLowerCase() };
+      if (previous && previous.value === current.value && !mayRepeat(value)) {
+        issues.push({
+          kind: "repetition",
+          actual: toString(children.slice(previous.index, index + 1)),
+          start: children[previous.index].position?.start?.offset ?? 0,
+          sentenceInitial: false,
+          british: false,
+        });
+      }
+    } else if (child.type === "WhiteSpaceNode") {
+      previous = current;
+      current = undefined;
+    } else {
+      previous = undefined;
+      current = undefined;
+    }
+  }
+}
+
+/** Unknown to the dictionary, as a whole and (hyphenated and similar words) in one of its parts; numbers and times are not words. */
+function isMisspelt(word, value, speller) {
+  const actual = value.replace(/’/g, "'");
+  if (isNumber(actual) || speller.correct(actual)) return false;
+  if (word.children.length < 2) return true;
+  return word.children.some((part) => part.type === "TextNode" && !isNumber(part.value) && !speller.correct(part.value));
+}
+
+function isNumber(value) {
+  return /^\d+$/.test(value) || /^\d{1,2}:\d{2}(?:[ap]\.?m\.?)?$/i.test(value);
+}
+
+/** retext-repeated-words' exceptions: "had had", initials ("D. D."), names ("Duran Duran"). */
+function mayRepeat(value) {
+  if (MAY_REPEAT.has(value.toLowerCase())) return true;
+  const head = value.charAt(0);
+  if (head !== head.toUpperCase()) return false;
+  if (value.length === 2 && value.charAt(1) === ".") return true;
+  const tail = value.slice(1);
+  return tail === tail.toLowerCase();
+}
+
 /** Marks the English spelling issues whose American form the dictionary knows ("analysed"), in the same request. */
-function markBritish(processor, issues) {
-  const candidates = issues.filter((i) => i.kind === "spelling").map((issue) => ({ issue, forms: americanForms(issue.actual) }));
-  const forms = [...new Set(candidates.flatMap((c) => c.forms))];
-  if (!forms.length) return;
-  // Each form on its own line: what the dictionary flags is unknown.
-  const file = processor.processSync(forms.join("\n\n"));
-  const unknown = new Set(file.messages.filter((m) => m.source === "retext-spell").map((m) => String(m.actual)));
-  for (const { issue, forms: own } of candidates) issue.british = own.some((f) => !unknown.has(f));
+function markBritish(speller, issues) {
+  for (const issue of issues) {
+    if (issue.kind === "spelling") issue.british = americanForms(issue.actual).some((form) => speller.correct(form));
+  }
 }
 
 parentPort?.on("message", async (request) => {
