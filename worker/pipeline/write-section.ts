@@ -273,7 +273,14 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     // than the whole order dying in the dead-letter queue.
     if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
       await db.transaction().execute(async (trx) => {
-        await finishSection(ctx, trx, { documentId, sectionId, index: section.index, passed: false, text: "", provider: null, model: null });
+        const failed: SectionResult = { passed: false, text: "", provider: null, model: null };
+        const updated = await trx
+          .updateTable("sections")
+          .set(finalState(failed))
+          .where("id", "=", sectionId)
+          .where("status", "in", ["pending", "writing"])
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 1) await afterSectionFinished(ctx, trx, { documentId, index: section.index, result: failed });
       });
       log.error({ documentId, section: section.index, err: error.message }, "section failed: no writer could write it");
       return;
@@ -290,28 +297,19 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     signal: delivery.signal,
   });
   const last = check.passed || attempt >= MAX_ATTEMPTS;
+  const result: SectionResult = { passed: check.passed, text: check.text, provider: completion.provider, model: completion.model, scores };
   await db.transaction().execute(async (trx) => {
-    const stored = await saveAttempt(trx, {
-      sectionId,
-      documentId,
-      userId: document.user_id,
-      attempt,
-      completion,
-      passed: check.passed,
-      feedback: check.feedback,
-      scores,
-    });
-    if (!stored) return; // another delivery stored this attempt first; it also took the next step
+    const saved = await saveAttempt(
+      trx,
+      { sectionId, documentId, userId: document.user_id, attempt, completion, passed: check.passed, feedback: check.feedback, scores },
+      last ? result : undefined,
+    );
+    if (!saved) return; // another delivery stored this attempt first; it also took the next step
     if (last) {
-      await finishSection(ctx, trx, {
+      await afterSectionFinished(ctx, trx, {
         documentId,
-        sectionId,
         index: section.index,
-        passed: check.passed,
-        text: check.text,
-        provider: completion.provider,
-        model: completion.model,
-        scores,
+        result,
         warnings: check.removedCitations.map(
           (key) => `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
         ),
@@ -323,6 +321,30 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   log.info({ documentId, section: section.index, attempt, passed: check.passed, final: last }, "section attempt done");
 }
 
+/** A section's outcome: passed or failed for good, with its text (empty when no writer could write it). */
+export type SectionResult = { passed: boolean; text: string; provider: string | null; model: string | null; scores?: GateScores };
+
+/** The columns of a finished section. */
+function finalState(r: SectionResult) {
+  return {
+    status: r.passed ? ("passed" as const) : ("failed" as const),
+    content: r.text || null,
+    word_count: countWords(r.text),
+    summary: r.text ? summaryOf(r.text) : null,
+    provider: r.provider,
+    model: r.model,
+    score_uniqueness: r.scores?.uniqueness ?? null,
+    score_grammar: r.scores?.grammar ?? null,
+    score_ai: r.scores?.ai ?? null,
+    completed_at: sql<Date>`now()`,
+  };
+}
+
+/**
+ * Stores an attempt, charges its tokens and counts it on the section; with `final`, the same update makes the section
+ * final (only from pending or writing). False when the attempt was stored before (a redelivered job) or, with
+ * `final`, the section had already finished: the caller has nothing more to do.
+ */
 export async function saveAttempt(
   trx: DbOrTrx,
   a: {
@@ -335,6 +357,7 @@ export async function saveAttempt(
     feedback: string[];
     scores: GateScores;
   },
+  final?: SectionResult,
 ): Promise<boolean> {
   const inserted = await trx
     .insertInto("section_attempts")
@@ -354,56 +377,33 @@ export async function saveAttempt(
     .returning("id")
     .executeTakeFirst();
   if (!inserted) return false;
-  // Tokens are charged once per stored attempt, however often the job runs: the usage row and the section's counters
-  // in one statement.
+  // Tokens are charged once per stored attempt, however often the job runs: the usage row, the section's counters
+  // and (final) its outcome in one statement.
   const usage = usageRow({ documentId: a.documentId, sectionId: a.sectionId, userId: a.userId, purpose: "section", completion: a.completion });
-  await trx
+  const updated = await trx
     .with("usage", (db) => db.insertInto("token_usage").values(usage).returning("id"))
     .updateTable("sections")
-    .set({ attempts: a.attempt, tokens_in: sql`tokens_in + ${a.completion.tokensIn}`, tokens_out: sql`tokens_out + ${a.completion.tokensOut}` })
+    .set({
+      attempts: a.attempt,
+      tokens_in: sql`tokens_in + ${a.completion.tokensIn}`,
+      tokens_out: sql`tokens_out + ${a.completion.tokensOut}`,
+      ...(final ? finalState(final) : {}),
+    })
     .where("id", "=", a.sectionId)
-    .execute();
-  return true;
+    .$if(final !== undefined, (qb) => qb.where("status", "in", ["pending", "writing"]))
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
 }
 
-/** The section's final state; the section that finishes the document (checked under the document lock) sends review. */
-async function finishSection(
+/** After a section's final update: the document's progress, and the section that finishes the document sends review. */
+async function afterSectionFinished(
   ctx: PipelineContext,
   trx: DbOrTrx,
-  s: {
-    documentId: string;
-    sectionId: string;
-    index: number;
-    passed: boolean;
-    text: string;
-    provider: string | null;
-    model: string | null;
-    scores?: GateScores;
-    warnings?: string[];
-  },
+  s: { documentId: string; index: number; result: SectionResult; warnings?: string[] },
 ) {
-  const words = countWords(s.text);
-  // The section's own row first: no other job writes it.
-  const updated = await trx
-    .updateTable("sections")
-    .set({
-      status: s.passed ? "passed" : "failed",
-      content: s.text || null,
-      word_count: words,
-      summary: s.text ? summaryOf(s.text) : null,
-      provider: s.provider,
-      model: s.model,
-      score_uniqueness: s.scores?.uniqueness ?? null,
-      score_grammar: s.scores?.grammar ?? null,
-      score_ai: s.scores?.ai ?? null,
-      completed_at: sql`now()`,
-    })
-    .where("id", "=", s.sectionId)
-    .where("status", "in", ["pending", "writing"])
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) return;
-  // Then the document lock, held briefly: two sections finishing at once must agree on which one was the last. The
-  // count below starts once the lock is ours, so it sees every section that finished before, committed.
+  // The document lock, held briefly (it is taken after the section's row): two sections finishing at once must agree
+  // on which one was the last. The count below starts once the lock is ours, so it sees every section that finished
+  // before, committed.
   const locked = await lockDocument(trx, s.documentId);
   if (!locked) return;
   if (s.warnings?.length) {
@@ -416,9 +416,9 @@ async function finishSection(
   const sectionEvent: DocumentEvent = {
     type: "section",
     index: s.index,
-    status: s.passed ? "passed" : "failed",
-    wordCount: words,
-    scores: s.scores ?? { uniqueness: null, grammar: null, ai: null },
+    status: s.result.passed ? "passed" : "failed",
+    wordCount: countWords(s.result.text),
+    scores: s.result.scores ?? { uniqueness: null, grammar: null, ai: null },
   };
   const progress = await refreshProgress(trx, s.documentId, ctx.sectionConcurrency, { locked, before: [sectionEvent] });
   if (progress.remaining > 0) return;
