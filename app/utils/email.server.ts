@@ -30,7 +30,10 @@ export async function sendEmail(email: Email): Promise<void> {
   }
   const stored: StoredEmail = { id: `${Date.now()}-${randomUUID().slice(0, 8)}`, from: env.MAIL_FROM, createdAt: new Date().toISOString(), ...email };
   await fs.mkdir(mailDir(), { recursive: true });
-  await fs.writeFile(path.join(mailDir(), `${stored.id}.json`), JSON.stringify(stored, null, 2));
+  // Written aside and renamed: whoever lists the folder meanwhile (/dev/mail, another process) never reads half a file.
+  const file = path.join(mailDir(), `${stored.id}.json`);
+  await fs.writeFile(`${file}.partial`, JSON.stringify(stored, null, 2));
+  await fs.rename(`${file}.partial`, file);
   logger.info({ to: email.to, subject: email.subject, file: `${stored.id}.json` }, "email written to the mail folder");
 }
 
