@@ -39,10 +39,9 @@ export async function sendEmail(email: Email): Promise<void> {
 
 export async function listStoredEmails(): Promise<StoredEmail[]> {
   const files = await fs.readdir(mailDir()).catch(() => [] as string[]);
-  const emails = await Promise.all(
-    files.filter((f) => f.endsWith(".json")).map(async (f) => JSON.parse(await fs.readFile(path.join(mailDir(), f), "utf8")) as StoredEmail),
-  );
-  return emails.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const emails = await Promise.all(files.filter((f) => f.endsWith(".json")).map((f) => getStoredEmail(f.slice(0, -".json".length))));
+  // A file left unreadable (a process killed while writing it, before writes were atomic) is skipped, not fatal.
+  return emails.filter((e): e is StoredEmail => e !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 export async function getStoredEmail(id: string): Promise<StoredEmail | null> {

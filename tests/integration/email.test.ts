@@ -1,5 +1,7 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { listStoredEmails, sendEmail } from "../../app/utils/email.server";
+import { listStoredEmails, mailDir, sendEmail } from "../../app/utils/email.server";
 import { startFakeSmtp } from "../fakes/smtp";
 
 let smtp: Awaited<ReturnType<typeof startFakeSmtp>>;
@@ -27,4 +29,16 @@ it("sends over SMTP (nodemailer) when SMTP_URL is set, in plain text and HTML, a
   expect(message.raw).toMatch(/Content-Type: text\/plain/);
   expect(message.raw).toMatch(/Content-Type: text\/html/);
   expect((await listStoredEmails()).length).toBe(before);
+});
+
+it("lists the stored emails even when one file is unreadable (a process killed while writing it)", async () => {
+  const broken = path.join(mailDir(), "0000000000000-broken00.json");
+  await mkdir(mailDir(), { recursive: true });
+  await writeFile(broken, "");
+  try {
+    const emails = await listStoredEmails();
+    expect(emails.map((e) => e.id)).not.toContain("0000000000000-broken00");
+  } finally {
+    await rm(broken, { force: true });
+  }
 });
