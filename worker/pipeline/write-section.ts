@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { sendJob } from "../../app/utils/queue.server";
 import { waitIfOverBudget } from "../budget";
@@ -195,24 +196,56 @@ export function neighbourIndexes(index: number, total: number, limit: number): n
  * section.write makes ONE attempt per delivery: a passed section is final (checkpoint); a rejected attempt is stored
  * and the next attempt is enqueued in the same transaction, so one job is one LLM call and a crash loses at most it.
  */
+/**
+ * Everything a section's attempt needs, in one query (a document's sections all start at once, and each round trip
+ * waits behind the others'): the section, its document, its latest attempt, the outline and the document's sources.
+ */
+async function loadSectionToWrite(db: DbOrTrx, documentId: string, sectionId: string) {
+  const row = await db
+    .selectFrom("sections as s")
+    .innerJoin("documents as d", "d.id", "s.document_id")
+    .select((eb) => [
+      jsonObjectFrom(
+        eb
+          .selectFrom("sections as x")
+          .select(["x.status", "x.index", "x.heading", "x.brief", "x.target_words", "x.key_points", "x.source_keys"])
+          .whereRef("x.id", "=", "s.id"),
+      ).as("section"),
+      jsonObjectFrom(
+        eb
+          .selectFrom("documents as y")
+          .select(["y.status", "y.user_id", "y.progress_stage", "y.topic", "y.language", "y.instructions", "y.requirements_text"])
+          .whereRef("y.id", "=", "d.id"),
+      ).as("document"),
+      jsonObjectFrom(
+        eb.selectFrom("section_attempts as a").select(["a.attempt", "a.feedback"]).whereRef("a.section_id", "=", "s.id").orderBy("a.attempt", "desc").limit(1),
+      ).as("previous"),
+      jsonArrayFrom(
+        eb.selectFrom("sections as o").select(["o.index", "o.heading", "o.summary"]).whereRef("o.document_id", "=", "s.document_id").orderBy("o.index"),
+      ).as("outline"),
+      jsonArrayFrom(
+        eb.selectFrom("sources as r").select(["r.key", "r.title", "r.year", "r.abstract", "r.doi", "r.csl"]).whereRef("r.document_id", "=", "s.document_id"),
+      ).as("sources"),
+    ])
+    .where("s.id", "=", sectionId)
+    .where("s.document_id", "=", documentId)
+    .executeTakeFirst();
+  if (!row?.section || !row.document) return null;
+  return { section: row.section, document: row.document, previous: row.previous, outline: row.outline, sources: row.sources };
+}
+
 export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
   const { db, router, log } = ctx;
   const { documentId, sectionId } = job;
-  const section = await db.selectFrom("sections").selectAll().where("id", "=", sectionId).executeTakeFirst();
-  if (!section || section.status === "passed" || section.status === "failed") return;
-  const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
-  if (!document || document.status !== "generating") return;
+  const loaded = await loadSectionToWrite(db, documentId, sectionId);
+  if (!loaded) return;
+  const { section, document, previous, outline, sources } = loaded;
+  if (section.status === "passed" || section.status === "failed" || document.status !== "generating") return;
 
-  const previous = await db
-    .selectFrom("section_attempts")
-    .select(["attempt", "feedback"])
-    .where("section_id", "=", sectionId)
-    .orderBy("attempt", "desc")
-    .execute();
-  const attempt = (previous[0]?.attempt ?? 0) + 1;
+  const attempt = (previous?.attempt ?? 0) + 1;
   // A redelivered job whose attempt is already stored has nothing left to do (its successor was enqueued with it).
   if (attempt > (job.attempt ?? 1) || attempt > MAX_ATTEMPTS) return;
-  const feedback = (previous[0]?.feedback as string[] | undefined) ?? [];
+  const feedback = (previous?.feedback as string[] | undefined) ?? [];
 
   if (!(await waitIfOverBudget(ctx, QUEUES.writeSection, job, document.user_id))) return;
 
@@ -234,20 +267,9 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     .select(sql`${notifyExpressions(documentId, [{ type: "section", index: section.index, status: "writing", wordCount: null }])}`.as("notified"))
     .execute();
 
-  const outline = await db
-    .selectFrom("sections")
-    .select(["index", "heading", "summary"])
-    .where("document_id", "=", documentId)
-    .orderBy("index")
-    .execute();
   const nearest = new Set(neighbourIndexes(section.index, outline.length, ctx.maxContextSections ?? DEFAULT_CONTEXT_SECTIONS));
   const neighbours = outline.filter((s) => nearest.has(s.index) && s.summary);
   const keyPoints = section.key_points as unknown as string[];
-  const sources = await db
-    .selectFrom("sources")
-    .select(["key", "title", "year", "abstract", "doi", "csl"])
-    .where("document_id", "=", documentId)
-    .execute();
   const assignedKeys = new Set(section.source_keys as unknown as string[]);
   const assigned = sources.filter((s) => assignedKeys.has(s.key));
 
