@@ -114,7 +114,10 @@ try {
     console.log(`CPU until the text was delivered: worker ${cpuAfter!.worker - cpuBefore!.worker} ms, Postgres ${cpuAfter!.postgres - cpuBefore!.postgres} ms`);
     for (const line of worker.output().split("\n")) {
       const entry = line.startsWith("{") ? JSON.parse(line) : null;
-      if (entry?.time >= startedAt) console.log(`${entry.time - startedAt} ms: ${entry.msg}${entry.section !== undefined ? ` (section ${entry.section})` : ""}`);
+      if (entry?.time >= startedAt) {
+        const detail = entry.section !== undefined ? ` (section ${entry.section})` : entry.sql ? ` (${entry.ms} ms: ${String(entry.sql).slice(0, 120)})` : "";
+        console.log(`${entry.time - startedAt} ms: ${entry.msg}${detail}`);
+      }
     }
   }
 
