@@ -1,14 +1,15 @@
 // Ports and data folders of the servers Playwright starts (playwright.config.ts) and the specs read (mail folder).
+// Below 32768, outside Linux' range of ephemeral ports: an outgoing connection can never be holding one of them.
 export const E2E = {
-  fakeOpenAIPort: 43110,
-  fakeStripePort: 43120,
-  fakeScholarlyPort: 43125,
+  fakeOpenAIPort: 23110,
+  fakeStripePort: 23120,
+  fakeScholarlyPort: 23125,
   stripeWebhookSecret: "whsec_e2e_local_fake_stripe",
   apps: {
-    openai: { port: 43101, pgPort: 54341, dataDir: ".data-e2e/openai" },
-    offline: { port: 43102, pgPort: 54342, dataDir: ".data-e2e/offline" },
+    openai: { port: 23101, pgPort: 23341, dataDir: ".data-e2e/openai" },
+    offline: { port: 23102, pgPort: 23342, dataDir: ".data-e2e/offline" },
   },
   // live.spec.ts: two web processes and one worker on one database (tests/setup/web-process.ts starts them), writing
   // through their own fake OpenAI server slowly enough to watch: one section at a time, 1 s per LLM call.
-  live: { webPorts: [43131, 43132], pgPort: 54343, fakeOpenAIPort: 43111, latencyMs: 1000, sectionConcurrency: 1, dataDir: ".data-e2e/live" },
+  live: { webPorts: [23131, 23132], pgPort: 23343, fakeOpenAIPort: 23111, latencyMs: 1000, sectionConcurrency: 1, dataDir: ".data-e2e/live" },
 } as const;

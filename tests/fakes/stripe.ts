@@ -21,7 +21,7 @@ export type WebhookDelivery = { eventId: string; type: string; status: number };
 export type FakeStripeEvent = { id: string; type: string; [k: string]: unknown };
 
 export type FakeStripe = {
-  /** Base URL, e.g. http://127.0.0.1:43120 (the SDK takes `host` and `port`, not a URL). */
+  /** Base URL, e.g. http://127.0.0.1:23120 (the SDK takes `host` and `port`, not a URL). */
   url: string;
   host: string;
   port: number;
@@ -685,7 +685,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-// `node --import tsx tests/fakes/stripe.ts --port 43120 --webhook-url http://localhost:43101/api/stripe/webhook
+// `node --import tsx tests/fakes/stripe.ts --port 23120 --webhook-url http://localhost:23101/api/stripe/webhook
 // --webhook-secret whsec_...` runs it on its own (Playwright starts it this way).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const arg = (name: string) => {
@@ -693,7 +693,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     return at === -1 ? undefined : process.argv[at + 1];
   };
   startFakeStripe({
-    port: Number(arg("port") ?? 43120),
+    port: Number(arg("port") ?? 23120),
     webhookUrl: arg("webhook-url"),
     webhookSecret: arg("webhook-secret") ?? process.env.STRIPE_WEBHOOK_SECRET,
     latencyMs: Number(arg("latency") ?? 0),

@@ -1,7 +1,7 @@
 // Real web processes (`ROLE=web node --import tsx server.ts`) against one database, for the socket benchmark and the
 // end-to-end cluster. Run on its own it starts a whole cluster and keeps it up until SIGTERM:
-//   node --import tsx tests/setup/web-process.ts --data-dir .data-e2e/live --pg-port 54343 \
-//     --web-port 43131 --web-port 43132 --fake-openai-port 43111 --latency 1500 --section-concurrency 1
+//   node --import tsx tests/setup/web-process.ts --data-dir .data-e2e/live --pg-port 23343 \
+//     --web-port 23131 --web-port 23132 --fake-openai-port 23111 --latency 1500 --section-concurrency 1
 // = one embedded Postgres, the fake OpenAI server, two web processes and one worker; it writes
 // `<data-dir>/cluster.json` ({ databaseUrl, webs }) for the specs.
 import { spawn, type ChildProcess } from "node:child_process";
