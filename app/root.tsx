@@ -17,7 +17,10 @@ import stylesheet from "./tailwind.css";
 import { useNonce } from "./utils/nonce-provider";
 import { getOptionalUser } from "./utils/session.server";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [
   { title: "TesiGo — academic documents, written and checked" },

@@ -3,6 +3,11 @@ import { acceptEssentialConsent, codeOf, dataDirOf, latestMail, orderAndPay, req
 
 // What a newcomer sees after `npm start` with no keys: the offline writer, clearly labelled.
 test("without provider keys the order is written by the offline writer, labelled as an offline demo", async ({ page }, testInfo) => {
+  // Nothing the pages ask for is missing (a browser asks for an icon on every page).
+  const missing: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() === 404) missing.push(response.url());
+  });
   const email = uniqueEmail("offline");
   await requestCode(page, email);
   await page.getByLabel("Code from the email").fill(codeOf(await latestMail(dataDirOf(testInfo), email)));
@@ -22,4 +27,8 @@ test("without provider keys the order is written by the offline writer, labelled
   await page.goto("/dev/mail");
   await page.getByRole("link", { name: /Your TesiGo sign-in code/ }).filter({ hasText: email }).click();
   await expect(page.getByText(`To ${email}`)).toBeVisible();
+  expect(missing).toEqual([]);
+  // The tab's icon: declared on every page (else browsers ask for /favicon.ico, which does not exist) and served.
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute("href", "/favicon.svg");
+  expect((await page.request.get("/favicon.svg")).headers()["content-type"]).toMatch(/^image\/svg\+xml/);
 });
