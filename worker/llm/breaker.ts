@@ -25,7 +25,7 @@ export async function breakerAllows(db: DbOrTrx, key: string, options: BreakerOp
 /** breakerAllows, with the state the breaker is left in: a caller that saw it closed need not record its success. */
 export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<{ allowed: boolean; state: BreakerState }> {
   const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
-  const row = await db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst();
+  const row = await readBreaker(db, key);
   if (!row || row.state !== "open") return { allowed: true, state: row?.state ?? "closed" };
   const reopensAt = addSeconds(row.opened_at ?? new Date(0), policy.openSeconds);
   if (now < reopensAt) return { allowed: false, state: "open" };
@@ -43,6 +43,26 @@ export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOpt
   const current = await db.selectFrom("provider_breakers").select("state").where("provider", "=", key).executeTakeFirst();
   const state = current?.state ?? "closed";
   return { allowed: state !== "open", state };
+}
+
+type BreakerRead = { state: BreakerState; opened_at: Date | null } | undefined;
+const readsInFlight = new WeakMap<DbOrTrx, Map<string, Promise<BreakerRead>>>();
+
+/**
+ * A breaker's state and opening time. Reads of the same breaker at the same moment share one query: a document's
+ * sections all start together, and each asks before its call.
+ */
+function readBreaker(db: DbOrTrx, key: string): Promise<BreakerRead> {
+  let reads = readsInFlight.get(db);
+  if (!reads) readsInFlight.set(db, (reads = new Map()));
+  let read = reads.get(key);
+  if (!read) {
+    read = db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst();
+    const settled = () => reads.delete(key);
+    read.then(settled, settled);
+    reads.set(key, read);
+  }
+  return read;
 }
 
 /** Records a failed call and returns the state it leaves the breaker in. */

@@ -253,8 +253,10 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   if (document.progress_stage === "waiting_for_budget") {
     await db.updateTable("documents").set({ progress_stage: "writing" }).where("id", "=", documentId).where("progress_stage", "=", "waiting_for_budget").execute();
   }
-  // The section's state and its event in one statement.
-  await db
+  // The section's state and its event in one statement, while the writer is already being asked (a document's
+  // sections all start at once: one round trip fewer before each request). Settled before anything is saved, so the
+  // "writing" event always comes before the section's outcome.
+  const started = db
     .with("started", (d) =>
       d
         .updateTable("sections")
@@ -266,6 +268,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     .selectFrom("started")
     .select(sql`${notifyExpressions(documentId, [{ type: "section", index: section.index, status: "writing", wordCount: null }])}`.as("notified"))
     .execute();
+  started.catch(() => {}); // awaited below; this only keeps an early failure of the call from leaving it unhandled
 
   const nearest = new Set(neighbourIndexes(section.index, outline.length, ctx.maxContextSections ?? DEFAULT_CONTEXT_SECTIONS));
   const neighbours = outline.filter((s) => nearest.has(s.index) && s.summary);
@@ -291,6 +294,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
       }),
     );
   } catch (error) {
+    await started;
     // Every writer failed on the last delivery: the section fails (the review decides about the document), rather
     // than the whole order dying in the dead-letter queue.
     if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
@@ -309,6 +313,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     }
     throw error;
   }
+  await started;
 
   const check = checkAttempt(completion.text, section.target_words, sources, attempt >= MAX_ATTEMPTS);
   const scores = await applyQualityGates(ctx, check, completion.provider, {
