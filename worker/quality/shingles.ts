@@ -36,11 +36,13 @@ export function citationSpans(text: string): [number, number][] {
 }
 
 export function tokenize(text: string): Token[] {
-  const skipped = citationSpans(text);
+  const skipped = citationSpans(text); // in order, not overlapping: walked alongside the words
+  let span = 0;
   const tokens: Token[] = [];
   for (const m of text.matchAll(WORD)) {
     const start = m.index;
-    if (skipped.some(([s, e]) => start >= s && start < e)) continue;
+    while (span < skipped.length && skipped[span][1] <= start) span++;
+    if (span < skipped.length && start >= skipped[span][0]) continue;
     const word = foldWord(m[0]);
     if (word) tokens.push({ word, start, end: start + m[0].length });
   }
@@ -107,11 +109,15 @@ export function shingleSet(text: string, hashes?: readonly string[]): ReadonlySe
  */
 export function uniquenessScore(sectionShingles: Iterable<string>, otherShingleSets: Iterable<ReadonlySet<string>>): number | null {
   const own = new Set(sectionShingles);
-  if (own.size === 0) return null;
   const others = [...otherShingleSets];
-  let unique = 0;
-  for (const hash of own) if (!others.some((set) => set.has(hash))) unique++;
-  return (100 * unique) / own.size;
+  let matched = 0;
+  for (const hash of own) if (others.some((set) => set.has(hash))) matched++;
+  return shareUnmatched(own.size, matched);
+}
+
+/** uniquenessScore from counts: `matched` of `distinct` shingles were found elsewhere. */
+export function shareUnmatched(distinct: number, matched: number): number | null {
+  return distinct === 0 ? null : (100 * (distinct - matched)) / distinct;
 }
 
 /** Which of `hashes` occur in sections delivered to any customer, other than those of `excludeDocumentId`. */

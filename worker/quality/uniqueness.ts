@@ -3,7 +3,7 @@
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { round1 } from "./common";
 import type { GateContext, OtherSection, QualityConfig, QualityGate, SourceText } from "./gate";
-import { matchDeliveredShingles, SHINGLE_WORDS, shingles, shingleSet, uniquenessScore } from "./shingles";
+import { matchDeliveredShingles, shareUnmatched, SHINGLE_WORDS, shingles, shingleSet } from "./shingles";
 
 export type OverlapOrigin =
   | { kind: "source"; key?: string; title?: string }
@@ -50,7 +50,7 @@ export async function checkUniqueness(
     for (const hash of walked) if (probed.has(hash) && !originByHash.has(hash)) originByHash.set(hash, origin);
   }
   const originOf = (hash: string) => originByHash.get(hash);
-  const score = uniquenessScore(distinct, [new Set(originByHash.keys())]);
+  const score = shareUnmatched(ownSet.size, originByHash.size);
 
   const overlaps: Overlap[] = [];
   for (let i = 0; i < own.hashes.length; ) {
