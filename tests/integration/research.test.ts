@@ -290,6 +290,26 @@ describe("circuit breaker per provider (Postgres)", () => {
     expect(await database.db.selectFrom("provider_breakers").select("provider").where("provider", "=", "openalex").execute()).toEqual([]);
   });
 
+  it("searches the topic while the outline is still being written, and its headings once they come", async () => {
+    let giveHeadings!: (headings: string[]) => void;
+    const headings = new Promise<string[]>((resolve) => (giveHeadings = resolve));
+    const before = fake.requestsTo("openalex").length;
+    const searching = findSources({ topic: QUERY, language: "en", headings }, { providers: ["openalex"], urls: fake.urls });
+    await expect.poll(() => fake.requestsTo("openalex").length - before).toBe(1); // the topic query, without headings
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.requestsTo("openalex").length - before).toBe(1); // nothing else until the headings are there
+    giveHeadings(["Introduction", "Measuring output in home offices"]);
+    const result = await searching;
+    expect(result.queries.map((q) => q.purpose)).toEqual(["topic", "heading"]);
+    expect(fake.requestsTo("openalex").length - before).toBe(2);
+    expect(result.sources.length).toBeGreaterThan(0);
+  });
+
+  it("a failed outline ends the search without an unhandled rejection", async () => {
+    const headings = Promise.reject(new Error("the outline failed"));
+    await expect(findSources({ topic: QUERY, language: "en", headings }, { providers: ["openalex"], urls: fake.urls })).rejects.toThrow("the outline failed");
+  });
+
   it("stores each source as CSL-JSON with its abstract, once per key", async () => {
     const user = await insertUser(database.db);
     const document = await database.db

@@ -54,13 +54,29 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
 
   if (!(await waitIfOverBudget(ctx, QUEUES.planDocument, job, document.user_id))) return;
   const count = sectionCount(document.pages);
-  const completion = await router.complete({
-    ...outlinePrompt(document, count),
-    json: true,
-    intent: { kind: "outline", topic: document.topic, language: document.language, sectionCount: count },
-    signal: delivery.signal,
-  });
-  const outline = parseOutline(completion.text, document.pages, document.language, count);
+  const planned = router
+    .complete({
+      ...outlinePrompt(document, count),
+      json: true,
+      intent: { kind: "outline", topic: document.topic, language: document.language, sectionCount: count },
+      signal: delivery.signal,
+    })
+    .then((completion) => ({ completion, outline: parseOutline(completion.text, document.pages, document.language, count) }));
+  // Real sources only: what the scholarly indexes answer. Offline, the document is written without references. The
+  // topic's searches run while the outline is being written; the headings' follow it.
+  const searching = ctx.research?.providers.length
+    ? findSources(
+        {
+          topic: document.topic,
+          language: document.language,
+          headings: planned.then(({ outline }) => outline.map((s) => s.heading)),
+          englishKeywords: document.discipline ? [document.discipline] : [],
+        },
+        { ...ctx.research, signal: delivery.signal },
+      )
+    : Promise.resolve({ sources: [], reachable: [], failed: [], queries: [] });
+  searching.catch(() => {}); // awaited below, once the outline is there; a failed outline is the error to report
+  const { completion, outline } = await planned;
 
   // The requirements judge reads the outline against the customer's explicit constraints (null: nothing to check).
   const requirements = requirementsText(document);
@@ -73,13 +89,7 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
     return null;
   });
 
-  // Real sources only: what the scholarly indexes answer. Offline, the document is written without references.
-  const research = ctx.research?.providers.length
-    ? await findSources(
-        { topic: document.topic, language: document.language, headings: outline.map((s) => s.heading), englishKeywords: document.discipline ? [document.discipline] : [] },
-        { ...ctx.research, signal: delivery.signal },
-      )
-    : { sources: [], reachable: [], failed: [], queries: [] };
+  const research = await searching;
   const assignment = assignSourcesToSections(
     research.sources.map((s) => ({ key: s.key, title: s.title, abstract: s.abstract })),
     outline.map((s, index) => ({ index, heading: s.heading, keyPoints: s.keyPoints })),

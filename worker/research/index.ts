@@ -114,13 +114,34 @@ export function createClient(provider: ProviderName, options: ClientOptions): Sc
  * Searches every configured provider in parallel (each provider's queries one after another, to stay polite) and
  * returns the merged, ranked sources with their keys. A provider that fails a query (after its retries) or whose
  * breaker is open is not asked again in this run; when none answers, `sources` is empty and `failed` says why.
+ *
+ * `headings` may still be coming (the outline being written): the topic queries go out at once, the heading queries
+ * when the headings are there, so a real order's slowest provider is searched while the LLM plans.
  */
-export async function findSources(input: ResearchInput, config: ResearchConfig): Promise<ResearchResult> {
-  const queries = buildQueries(input, config.maxHeadingQueries ?? 3);
+export async function findSources(
+  input: Omit<ResearchInput, "headings"> & { headings: string[] | Promise<string[]> },
+  config: ResearchConfig,
+): Promise<ResearchResult> {
+  // Awaited below only when a query needs it: a failed outline must not become an unhandled rejection here.
+  if (input.headings instanceof Promise) input.headings.catch(() => {});
+  const maxHeadingQueries = config.maxHeadingQueries ?? 3;
+  const topicQueries = buildQueries({ ...input, headings: [] }, maxHeadingQueries);
+  let headingQueries: Promise<ResearchQuery[]> | undefined;
+  const headingQueriesOnce = () =>
+    (headingQueries ??= Promise.resolve(input.headings).then((headings) =>
+      buildQueries({ ...input, headings }, maxHeadingQueries).filter((q) => q.purpose === "heading"),
+    ));
   const providers = [...new Set(config.providers)].filter((p) => PROVIDERS.includes(p));
   const failed: ResearchResult["failed"] = [];
   const reachable: ProviderName[] = [];
-  if (providers.length === 0 || queries.length === 0) return { sources: [], reachable, failed, queries };
+  if (providers.length === 0 || topicQueries.length === 0) {
+    return { sources: [], reachable, failed, queries: topicQueries.length ? [...topicQueries, ...(await headingQueriesOnce())] : [] };
+  }
+
+  async function* queriesInOrder(): AsyncGenerator<ResearchQuery> {
+    yield* topicQueries;
+    yield* await headingQueriesOnce();
+  }
 
   const found = await Promise.all(
     providers.map(async (provider) => {
@@ -138,7 +159,7 @@ export async function findSources(input: ResearchInput, config: ResearchConfig):
       });
       const works: FoundWork[] = [];
       const asked = new Set<string>();
-      for (const query of queries) {
+      for await (const query of queriesInOrder()) {
         const language = client.filtersByLanguage ? query.language : null;
         const id = `${query.text.toLowerCase()}|${language ?? ""}`;
         if (asked.has(id)) continue; // e.g. the "English" query is the topic again and this provider has no language filter
@@ -158,6 +179,7 @@ export async function findSources(input: ResearchInput, config: ResearchConfig):
     }),
   );
 
+  const queries = [...topicQueries, ...(await headingQueriesOnce())];
   const sources = mergeAndRank(found.flat(), { maxSources: config.maxSources ?? 30, takenKeys: config.takenKeys, now: config.now?.() });
   reachable.sort((a, b) => providers.indexOf(a) - providers.indexOf(b));
   failed.sort((a, b) => providers.indexOf(a.provider) - providers.indexOf(b.provider));
