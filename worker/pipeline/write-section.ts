@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { jsonArrayFrom, jsonObjectFrom } from "kysely/helpers/postgres";
+import { jsonArrayFrom, jsonBuildObject, jsonObjectFrom } from "kysely/helpers/postgres";
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { sendJob } from "../../app/utils/queue.server";
 import { waitIfOverBudget } from "../budget";
@@ -193,30 +193,32 @@ export function neighbourIndexes(index: number, total: number, limit: number): n
 }
 
 /**
- * section.write makes ONE attempt per delivery: a passed section is final (checkpoint); a rejected attempt is stored
- * and the next attempt is enqueued in the same transaction, so one job is one LLM call and a crash loses at most it.
- */
-/**
  * Everything a section's attempt needs, in one query (a document's sections all start at once, and each round trip
  * waits behind the others'): the section, its document, its latest attempt, the outline and the document's sources.
  */
 async function loadSectionToWrite(db: DbOrTrx, documentId: string, sectionId: string) {
-  const row = await db
+  return db
     .selectFrom("sections as s")
     .innerJoin("documents as d", "d.id", "s.document_id")
     .select((eb) => [
-      jsonObjectFrom(
-        eb
-          .selectFrom("sections as x")
-          .select(["x.status", "x.index", "x.heading", "x.brief", "x.target_words", "x.key_points", "x.source_keys"])
-          .whereRef("x.id", "=", "s.id"),
-      ).as("section"),
-      jsonObjectFrom(
-        eb
-          .selectFrom("documents as y")
-          .select(["y.status", "y.user_id", "y.progress_stage", "y.topic", "y.language", "y.instructions", "y.requirements_text"])
-          .whereRef("y.id", "=", "d.id"),
-      ).as("document"),
+      jsonBuildObject({
+        status: eb.ref("s.status"),
+        index: eb.ref("s.index"),
+        heading: eb.ref("s.heading"),
+        brief: eb.ref("s.brief"),
+        target_words: eb.ref("s.target_words"),
+        key_points: eb.ref("s.key_points"),
+        source_keys: eb.ref("s.source_keys"),
+      }).as("section"),
+      jsonBuildObject({
+        status: eb.ref("d.status"),
+        user_id: eb.ref("d.user_id"),
+        progress_stage: eb.ref("d.progress_stage"),
+        topic: eb.ref("d.topic"),
+        language: eb.ref("d.language"),
+        instructions: eb.ref("d.instructions"),
+        requirements_text: eb.ref("d.requirements_text"),
+      }).as("document"),
       jsonObjectFrom(
         eb.selectFrom("section_attempts as a").select(["a.attempt", "a.feedback"]).whereRef("a.section_id", "=", "s.id").orderBy("a.attempt", "desc").limit(1),
       ).as("previous"),
@@ -230,10 +232,12 @@ async function loadSectionToWrite(db: DbOrTrx, documentId: string, sectionId: st
     .where("s.id", "=", sectionId)
     .where("s.document_id", "=", documentId)
     .executeTakeFirst();
-  if (!row?.section || !row.document) return null;
-  return { section: row.section, document: row.document, previous: row.previous, outline: row.outline, sources: row.sources };
 }
 
+/**
+ * section.write makes ONE attempt per delivery: a passed section is final (checkpoint); a rejected attempt is stored
+ * and the next attempt is enqueued in the same transaction, so one job is one LLM call and a crash loses at most it.
+ */
 export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
   const { db, router, log } = ctx;
   const { documentId, sectionId } = job;

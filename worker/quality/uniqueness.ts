@@ -32,14 +32,13 @@ export async function checkUniqueness(
   const own = shingles(text);
   // Kept with the recent sets: once this section is stored, its siblings' checks compare with the same text.
   const ownSet = shingleSet(text, own.hashes);
-  const distinct = [...ownSet];
   // Tried in this order: a passage found in a source is reported as the source's (the writer can cite it).
   const origins: { origin: OverlapOrigin; set: ReadonlySet<string> }[] = [
     ...against.sources.map((s) => ({ origin: { kind: "source", key: s.key, title: s.title } as const, set: shingleSet(s.text) })),
     ...against.otherSections.map((s) => ({ origin: { kind: "section", index: s.index, heading: s.heading } as const, set: shingleSet(s.text) })),
   ];
-  if (against.db && distinct.length) {
-    origins.push({ origin: { kind: "delivered" }, set: await matchDeliveredShingles(against.db, distinct, against.excludeDocumentId) });
+  if (against.db && ownSet.size) {
+    origins.push({ origin: { kind: "delivered" }, set: await matchDeliveredShingles(against.db, own.hashes, against.excludeDocumentId) });
   }
   // Where each shingle is found first, in the order above, reused for the score, the overlaps and the count. Each
   // origin is walked through the smaller of its set and the section's: a section has ~1,300 shingles and ~60 sets
@@ -74,7 +73,7 @@ export async function checkUniqueness(
   overlaps.sort((a, b) => b.words - a.words);
   return {
     score: score === null ? null : round1(score),
-    shingles: distinct.length,
+    shingles: ownSet.size,
     matched: originByHash.size,
     overlaps,
   };

@@ -122,25 +122,22 @@ export async function findSources(
   input: Omit<ResearchInput, "headings"> & { headings: string[] | Promise<string[]> },
   config: ResearchConfig,
 ): Promise<ResearchResult> {
-  // Awaited below only when a query needs it: a failed outline must not become an unhandled rejection here.
-  if (input.headings instanceof Promise) input.headings.catch(() => {});
   const maxHeadingQueries = config.maxHeadingQueries ?? 3;
   const topicQueries = buildQueries({ ...input, headings: [] }, maxHeadingQueries);
-  let headingQueries: Promise<ResearchQuery[]> | undefined;
-  const headingQueriesOnce = () =>
-    (headingQueries ??= Promise.resolve(input.headings).then((headings) =>
-      buildQueries({ ...input, headings }, maxHeadingQueries).filter((q) => q.purpose === "heading"),
-    ));
+  const headingQueries = Promise.resolve(input.headings).then((headings) =>
+    buildQueries({ ...input, headings }, maxHeadingQueries).filter((q) => q.purpose === "heading"),
+  );
+  headingQueries.catch(() => {}); // awaited below only when needed: a failed outline is not an unhandled rejection
   const providers = [...new Set(config.providers)].filter((p) => PROVIDERS.includes(p));
   const failed: ResearchResult["failed"] = [];
   const reachable: ProviderName[] = [];
   if (providers.length === 0 || topicQueries.length === 0) {
-    return { sources: [], reachable, failed, queries: topicQueries.length ? [...topicQueries, ...(await headingQueriesOnce())] : [] };
+    return { sources: [], reachable, failed, queries: topicQueries.length ? [...topicQueries, ...(await headingQueries)] : [] };
   }
 
   async function* queriesInOrder(): AsyncGenerator<ResearchQuery> {
     yield* topicQueries;
-    yield* await headingQueriesOnce();
+    yield* await headingQueries;
   }
 
   const found = await Promise.all(
@@ -179,7 +176,7 @@ export async function findSources(
     }),
   );
 
-  const queries = [...topicQueries, ...(await headingQueriesOnce())];
+  const queries = [...topicQueries, ...(await headingQueries)];
   const sources = mergeAndRank(found.flat(), { maxSources: config.maxSources ?? 30, takenKeys: config.takenKeys, now: config.now?.() });
   reachable.sort((a, b) => providers.indexOf(a) - providers.indexOf(b));
   failed.sort((a, b) => providers.indexOf(a.provider) - providers.indexOf(b.provider));
