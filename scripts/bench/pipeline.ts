@@ -115,7 +115,8 @@ try {
     for (const line of worker.output().split("\n")) {
       const entry = line.startsWith("{") ? JSON.parse(line) : null;
       if (entry?.time >= startedAt) {
-        const detail = entry.section !== undefined ? ` (section ${entry.section})` : entry.sql ? ` (${entry.ms} ms: ${String(entry.sql).replace(/\s+/g, " ").trim().slice(0, 120)})` : "";
+        const phases = entry.answeredAt ? `: answered at ${entry.answeredAt - startedAt} ms, checked in ${entry.checkMs} ms, saved in ${entry.saveMs} ms` : "";
+        const detail = entry.section !== undefined ? ` (section ${entry.section}${phases})` : entry.sql ? ` (${entry.ms} ms: ${String(entry.sql).replace(/\s+/g, " ").trim().slice(0, 120)})` : "";
         console.log(`${entry.time - startedAt} ms: ${entry.msg}${detail}`);
       }
     }

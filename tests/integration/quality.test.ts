@@ -13,6 +13,8 @@ import {
   documentScores,
   loadGateContext,
   readQualityConfig,
+  rememberText,
+  textKey,
   runGates,
   type GateContext,
   type QualityConfig,
@@ -294,6 +296,29 @@ describe("uniqueness gate", () => {
     expect(run.scores.uniqueness).toBeLessThan(85);
     expect(run.scores.ai).toBeNull();
     expect(run.feedback.join("\n")).toMatch(/repeats source \[@d2023\]/);
+  });
+});
+
+describe("gate context", () => {
+  it("keys a text as Postgres' md5() does, whatever its script", async () => {
+    for (const text of ["plain ASCII", "Україна — це держава; ёжик, é, ß, 漢字, 🙂"]) {
+      const { rows } = await sql<{ md5: string }>`select md5(${text}) as md5`.execute(db);
+      expect(textKey(text)).toBe(rows[0].md5);
+    }
+  });
+
+  it("gives the same texts whether they are known to this process, unknown, or changed since", async () => {
+    const { document, sections } = await insertDocument("known");
+    const first = `${ORIGINAL} Known to this process.`;
+    await db.updateTable("sections").set({ content: first }).where("id", "=", sections[1].id).execute();
+    rememberText(first);
+    const ids = { documentId: document.id, sectionId: sections[0].id };
+    expect((await loadGateContext(db, ids)).otherSections).toEqual([{ index: 1, heading: "known heading 1", text: first }]);
+
+    // Another worker revised it: the stored text, not the remembered one.
+    const revised = `${ORIGINAL} Revised elsewhere.`;
+    await db.updateTable("sections").set({ content: revised }).where("id", "=", sections[1].id).execute();
+    expect((await loadGateContext(db, ids)).otherSections).toEqual([{ index: 1, heading: "known heading 1", text: revised }]);
   });
 });
 

@@ -1,4 +1,5 @@
 // Quality gates: checks run on every attempt at a section. A failed gate's feedback goes into the next attempt's prompt.
+import { hash } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
 import type { DbOrTrx } from "../../app/utils/db.server";
@@ -135,25 +136,73 @@ export function documentScores(sections: readonly { words: number; scores: GateS
   return { uniqueness: mean("uniqueness"), grammar: mean("grammar"), ai: mean("ai") };
 }
 
+/**
+ * Texts the gates compared recently, by the MD5 of their content (what Postgres' md5() gives for the stored text).
+ * A document's sections finish together and each is compared with all its siblings and sources: shipping every
+ * sibling's whole text for every section is quadratic, so the context query sends hashes and only unknown texts follow.
+ */
+const knownTexts = new Map<string, string>();
+const KNOWN_TEXTS = 512;
+
+/** The key of `text` in the known texts: the hex MD5 of its UTF-8 bytes, as Postgres' md5(text). */
+export function textKey(text: string): string {
+  return hash("md5", text, "hex");
+}
+
+/** Remembers a text the gates may meet again (a section that is about to be stored, say). */
+export function rememberText(text: string, key = textKey(text)): void {
+  knownTexts.delete(key);
+  knownTexts.set(key, text);
+  if (knownTexts.size > KNOWN_TEXTS) knownTexts.delete(knownTexts.keys().next().value!);
+}
+
+function knownText(key: string): string | undefined {
+  const text = knownTexts.get(key);
+  if (text !== undefined) rememberText(text, key);
+  return text;
+}
+
+type ContextRow = { id: string; key?: string; title?: string; index?: number; heading?: string; hash: string; text?: string };
+
 /** A gate's context for one section of a stored document: its sources and its other written sections. */
 export async function loadGateContext(
   db: DbOrTrx,
   ids: { documentId: string; sectionId?: string },
   extra: Pick<GateContext, "config" | "log" | "signal"> = {},
 ): Promise<GateContext> {
-  // One round trip for both lists: this runs for every attempt at every section.
-  const { rows } = await sql<{ sources: { key: string; title: string; abstract: string | null }[]; sections: { index: number; heading: string; content: string }[] }>`
+  // One round trip for both lists, with each text's hash in place of the text: this runs for every attempt at every
+  // section. A source's text is its title and abstract.
+  const sourceText = sql`concat_ws('. ', nullif(title, ''), nullif(abstract, ''))`;
+  const { rows } = await sql<{ sources: ContextRow[]; sections: ContextRow[] }>`
     select
-      (select coalesce(json_agg(json_build_object('key', key, 'title', title, 'abstract', abstract)), '[]')
+      (select coalesce(json_agg(json_build_object('id', id, 'key', key, 'title', title, 'hash', md5(${sourceText}))), '[]')
        from sources where document_id = ${ids.documentId}) as sources,
-      (select coalesce(json_agg(json_build_object('index', index, 'heading', heading, 'content', content) order by index), '[]')
+      (select coalesce(json_agg(json_build_object('id', id, 'index', index, 'heading', heading, 'hash', md5(content)) order by index), '[]')
        from sections where document_id = ${ids.documentId} and content is not null
          and (${ids.sectionId ?? null}::uuid is null or id <> ${ids.sectionId ?? null}::uuid)) as sections`.execute(db);
   const { sources, sections } = rows[0];
+  const all = [...sources, ...sections];
+  for (const row of all) row.text = knownText(row.hash);
+  const missing = all.filter((row) => row.text === undefined).map((row) => row.id);
+  if (missing.length) {
+    // Texts this process has not seen (another worker wrote them, or they left the cache): as stored now.
+    const fetched = await sql<{ id: string; text: string }>`
+      select id, ${sourceText} as text from sources where id = any(${missing}::uuid[])
+      union all
+      select id, content as text from sections where id = any(${missing}::uuid[]) and content is not null`.execute(db);
+    const byId = new Map(fetched.rows.map((row) => [row.id, row.text]));
+    for (const row of all) {
+      if (row.text !== undefined) continue;
+      const text = byId.get(row.id);
+      // Changed since the first query (a revision): compared as it is now; its old hash names another text.
+      if (text !== undefined && textKey(text) === row.hash) rememberText(text, row.hash);
+      row.text = text ?? "";
+    }
+  }
   return {
     db,
-    sources: sources.map((s) => ({ key: s.key, title: s.title, text: [s.title, s.abstract].filter(Boolean).join(". ") })),
-    otherSections: sections.map((s) => ({ index: s.index, heading: s.heading, text: s.content })),
+    sources: sources.map((s) => ({ key: s.key, title: s.title, text: s.text! })),
+    otherSections: sections.map((s) => ({ index: s.index, heading: s.heading, text: s.text! })),
     ...extra,
   };
 }

@@ -126,12 +126,13 @@ export async function matchDeliveredShingles(db: DbOrTrx, hashes: readonly strin
   const found = new Set<string>();
   for (let i = 0; i < wanted.length; i += BATCH) {
     const batch = wanted.slice(i, i + BATCH);
-    // `hash = any(array)` is an index condition on shingles_pkey (hash, section_id): one index probe per hash.
+    // `hash = any(array)` is an index condition on shingles_pkey (hash, section_id): one index probe per hash. The
+    // array travels as one comma-separated string: pg would quote and escape each of its thousands of elements.
     let query = db
       .selectFrom("shingles")
       .select("hash")
       .distinct()
-      .where(sql<boolean>`hash = any(${batch}::bigint[])`);
+      .where(sql<boolean>`hash = any(string_to_array(${batch.join(",")}, ',')::bigint[])`);
     if (excludeDocumentId) query = query.where("document_id", "<>", excludeDocumentId);
     for (const row of await query.execute()) found.add(String(row.hash));
   }
