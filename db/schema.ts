@@ -72,6 +72,8 @@ export interface DocumentsTable {
   progress_stage: string | null;
   current_section: number | null;
   total_sections: number | null;
+  /** Sections passed or failed for good (the statement that finishes a section counts it). */
+  sections_finished: Generated<number>;
   eta_seconds: number | null;
   quality_warnings: Json<string[]>;
   score_uniqueness: number | null;

@@ -15,7 +15,7 @@ export function notifyExpressions(documentId: string, events: readonly DocumentE
   return sql.join(events.map((event) => sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, ${eventPayload(documentId, event)})`));
 }
 
-function eventPayload(documentId: string, event: DocumentEvent): string {
+export function eventPayload(documentId: string, event: DocumentEvent): string {
   const payload = JSON.stringify({ documentId, event });
   return Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES ? JSON.stringify({ documentId, event: { type: "resync" } }) : payload;
 }

@@ -1,11 +1,12 @@
-import { sql } from "kysely";
+import { sql, type Insertable, type UpdateObject } from "kysely";
 import type { DbOrTrx } from "../app/utils/db.server";
-import type { DocumentEvent } from "../app/utils/document-events";
-import { notifyExpressions } from "./events";
+import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../app/utils/document-events";
+import type { Database } from "../db/schema";
+import { eventPayload } from "./events";
 
 /**
- * Every transaction that writes a document's sections or progress takes this lock first, so two sections finishing
- * at once agree on which was last. NO KEY UPDATE: the foreign-key inserts (token_usage, attempts) only take KEY SHARE
+ * The document row's lock, for a transaction that reads the document and then decides (plan, review); a finishing
+ * section takes the same lock with its UPDATE in finishSection. NO KEY UPDATE: the foreign-key inserts (token_usage, attempts) only take KEY SHARE
  * on the same row, which FOR UPDATE would conflict with and deadlock on.
  */
 export async function lockDocument(trx: DbOrTrx, documentId: string): Promise<LockedDocument | undefined> {
@@ -19,60 +20,67 @@ export type LockedDocument = { status: string; progress_stage: string | null };
 const PLAN_PERCENT = 5;
 const WRITE_PERCENT = 90;
 
-export function percentFor(finishedSections: number, totalSections: number): number {
-  if (totalSections === 0) return PLAN_PERCENT;
-  return PLAN_PERCENT + Math.floor((WRITE_PERCENT * finishedSections) / totalSections);
-}
+/** A section's final state, set by finishSection only from pending or writing (a section finishes once). */
+export type SectionFinish = {
+  documentId: string;
+  sectionId: string;
+  /** The section's columns: its outcome, and any counters of the attempt that finished it. */
+  set: UpdateObject<Database, "sections">;
+  /** The section's event, sent ahead of the document's progress. */
+  event: DocumentEvent;
+  /** Appended to the document's quality warnings. */
+  warnings: string[];
+  /** Sections written at once: the ETA counts the rounds still to go. */
+  concurrency: number;
+  /** Inserted in the same statement (the attempt's tokens). */
+  usage?: Insertable<Database["token_usage"]>;
+};
 
 /**
- * Recomputes the document's progress from its sections, stores it and notifies the document's room, in `trx`, which
- * holds the document lock (`locked`: what lockDocument read). `before`: events to send ahead of the progress event.
- * ETA = mean time of finished sections × the rounds of parallel work still to do.
+ * Finishes a section and counts it on its document, in one statement: the section's final state, the document's
+ * progress (percent and ETA from the count, current section), both events, and `remaining` sections. The document
+ * row's lock is taken by this statement and held only until the caller commits, so when a document's sections finish
+ * together each waits for one commit, not for a round of queries; the counter is exact because an UPDATE that waited
+ * for the lock counts from the row as the previous holder left it. `updated` is false when the section had finished
+ * before (a redelivered job): nothing was changed.
+ * Percent = PLAN_PERCENT + WRITE_PERCENT × finished / total (rounded down).
+ * ETA = mean time of the finished sections (this one included) × the rounds of parallel work still to do.
  */
-export async function refreshProgress(
-  trx: DbOrTrx,
-  documentId: string,
-  concurrency: number,
-  options: { locked: LockedDocument; before?: DocumentEvent[] },
-) {
-  const stats = await trx
-    .selectFrom("sections")
-    .select([
-      sql<number>`count(*)::int`.as("total"),
-      sql<number>`count(*) filter (where status in ('passed', 'failed'))::int`.as("finished"),
-      sql<number | null>`avg(extract(epoch from completed_at - started_at)) filter (where status in ('passed', 'failed'))`.as(
-        "meanSeconds",
-      ),
-      // The current section: the first one still being written.
-      sql<number | null>`min(index) filter (where status = 'writing')`.as("writing"),
-    ])
-    .where("document_id", "=", documentId)
-    .executeTakeFirstOrThrow();
-  const remaining = stats.total - stats.finished;
-  const etaSeconds =
-    stats.meanSeconds == null ? null : Math.ceil((Number(stats.meanSeconds) * Math.ceil(remaining / concurrency)) + 2);
-  const percent = percentFor(stats.finished, stats.total);
-  const currentSection = stats.writing;
-  const progress: DocumentEvent = {
-    type: "progress",
-    percent,
-    stage: options.locked.progress_stage,
-    currentSection,
-    totalSections: stats.total,
-    etaSeconds,
-    status: options.locked.status,
-  };
-  // The update and the notifications in one statement (this runs once per finished section, under the lock).
-  await trx
-    .with("updated", (db) =>
-      db
-        .updateTable("documents")
-        .set({ progress_percent: percent, total_sections: stats.total, eta_seconds: etaSeconds, current_section: currentSection, updated_at: sql`now()` })
-        .where("id", "=", documentId)
-        .returning("id"),
-    )
-    .selectFrom("updated")
-    .select(sql`${notifyExpressions(documentId, [...(options.before ?? []), progress])}`.as("notified"))
-    .execute();
-  return { ...stats, remaining, percent };
+export async function finishSection(trx: DbOrTrx, f: SectionFinish): Promise<{ updated: boolean; remaining: number | null }> {
+  const { documentId, sectionId } = f;
+  // In SET, columns are the row as it was; in RETURNING, as it is now.
+  const finishedNow = sql`(sections_finished + 1)`;
+  const remainingNow = sql`greatest(coalesce(total_sections, 0) - ${finishedNow}, 0)`;
+  const section = trx.updateTable("sections").set(f.set).where("id", "=", sectionId).where("status", "in", ["pending", "writing"]).returning(["id", "started_at"]);
+  const { rows } = await sql<{ updated: number; remaining: number | null }>`
+    with ${f.usage ? sql`usage as (${trx.insertInto("token_usage").values(f.usage).returning("id")}),` : sql``}
+    section as (${section}),
+    durations as (
+      select extract(epoch from completed_at - started_at) as seconds from sections
+      where document_id = ${documentId} and status in ('passed', 'failed') and id <> ${sectionId}
+      union all
+      select extract(epoch from now() - started_at) from section),
+    document as (
+      update documents set
+        sections_finished = ${finishedNow},
+        quality_warnings = quality_warnings || ${JSON.stringify(f.warnings)}::jsonb,
+        progress_percent = case when coalesce(total_sections, 0) = 0 then ${PLAN_PERCENT}
+          else ${PLAN_PERCENT} + (${WRITE_PERCENT} * ${finishedNow}) / total_sections end,
+        eta_seconds = (select ceil(avg(seconds) * ceil(${remainingNow}::numeric / ${f.concurrency}) + 2)::int from durations),
+        current_section = (select min(index) from sections where document_id = ${documentId} and status = 'writing' and id <> ${sectionId}),
+        updated_at = now()
+      where id = ${documentId} and exists (select 1 from section)
+      returning status, progress_stage, progress_percent, current_section, total_sections, eta_seconds,
+        greatest(coalesce(total_sections, 0) - sections_finished, 0) as remaining)
+    select
+      (select count(*)::int from section) as updated,
+      d.remaining,
+      case when d.status is not null then concat(${sql.join([
+        sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, ${eventPayload(documentId, f.event)})`,
+        sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, json_build_object('documentId', ${documentId}::text, 'event', json_build_object(
+          'type', 'progress', 'percent', d.progress_percent, 'stage', d.progress_stage, 'currentSection', d.current_section,
+          'totalSections', d.total_sections, 'etaSeconds', d.eta_seconds, 'status', d.status))::text)`,
+      ])}) end as notified
+    from (select 1) as one left join document d on true`.execute(trx);
+  return { updated: rows[0].updated === 1, remaining: rows[0].remaining };
 }

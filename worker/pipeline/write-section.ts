@@ -4,11 +4,10 @@ import type { DbOrTrx } from "../../app/utils/db.server";
 import { sendJob } from "../../app/utils/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
-import type { DocumentEvent } from "../../app/utils/document-events";
 import { notifyExpressions } from "../events";
 import { AllProvidersFailedError, type Completion, type CompletionRequest } from "../llm/provider";
 import { usageRow } from "../llm/usage";
-import { lockDocument, refreshProgress } from "../progress";
+import { finishSection, type SectionFinish } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
 import { requirementsBlock } from "./outline";
 import { checkCitations, removeUnknownCitations, stripForeignLinks } from "../export/citations";
@@ -306,13 +305,8 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
       await db.transaction().execute(async (trx) => {
         const failed: SectionResult = { passed: false, text: "", provider: null, model: null };
-        const updated = await trx
-          .updateTable("sections")
-          .set(finalState(failed))
-          .where("id", "=", sectionId)
-          .where("status", "in", ["pending", "writing"])
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 1) await afterSectionFinished(ctx, trx, { documentId, index: section.index, result: failed });
+        const finished = await finishSection(trx, finishOf(ctx, { documentId, sectionId, index: section.index, result: failed }));
+        if (finished.remaining === 0) await handOverToReview(trx, documentId);
       });
       log.error({ documentId, section: section.index, err: error.message }, "section failed: no writer could write it");
       return;
@@ -333,23 +327,19 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const last = check.passed || attempt >= MAX_ATTEMPTS;
   const result: SectionResult = { passed: check.passed, text: check.text, provider: completion.provider, model: completion.model, scores };
   await db.transaction().execute(async (trx) => {
+    const warnings = check.removedCitations.map(
+      (key) => `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
+    );
     const saved = await saveAttempt(
       trx,
       { sectionId, documentId, userId: document.user_id, attempt, completion, passed: check.passed, feedback: check.feedback, scores },
-      last ? result : undefined,
+      last ? finishOf(ctx, { documentId, sectionId, index: section.index, result, warnings }) : undefined,
     );
-    if (!saved) return; // another delivery stored this attempt first; it also took the next step
-    if (last) {
-      await afterSectionFinished(ctx, trx, {
-        documentId,
-        index: section.index,
-        result,
-        warnings: check.removedCitations.map(
-          (key) => `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
-        ),
-      });
-    } else {
+    if (!saved.stored) return; // another delivery stored this attempt first; it also took the next step
+    if (!last) {
       await sendJob(trx, QUEUES.writeSection, { documentId, sectionId, attempt: attempt + 1 }, { singletonKey: `${sectionId}:${attempt + 1}` });
+    } else if (saved.remaining === 0) {
+      await handOverToReview(trx, documentId);
     }
   });
   // When the answer was in hand and how long its checks and its saving took (the benchmark's timeline shows them).
@@ -376,10 +366,32 @@ function finalState(r: SectionResult) {
   };
 }
 
+/** What finishing a section with `result` does (finishSection): its final columns, its event and its warnings. */
+function finishOf(
+  ctx: PipelineContext,
+  s: { documentId: string; sectionId: string; index: number; result: SectionResult; warnings?: string[] },
+): SectionFinish {
+  return {
+    documentId: s.documentId,
+    sectionId: s.sectionId,
+    set: finalState(s.result),
+    event: {
+      type: "section",
+      index: s.index,
+      status: s.result.passed ? "passed" : "failed",
+      wordCount: countWords(s.result.text),
+      scores: s.result.scores ?? { uniqueness: null, grammar: null, ai: null },
+    },
+    warnings: s.warnings ?? [],
+    concurrency: ctx.sectionConcurrency,
+  };
+}
+
 /**
- * Stores an attempt, charges its tokens and counts it on the section; with `final`, the same update makes the section
- * final (only from pending or writing). False when the attempt was stored before (a redelivered job) or, with
- * `final`, the section had already finished: the caller has nothing more to do.
+ * Stores an attempt, charges its tokens and counts it on the section; with `final`, the same statement makes the
+ * section final (only from pending or writing) and counts it on its document (finishSection). Not `stored` when the
+ * attempt was stored before (a redelivered job) or, with `final`, the section had already finished: the caller has
+ * nothing more to do. `remaining`: the document's sections still unfinished, with `final`.
  */
 export async function saveAttempt(
   trx: DbOrTrx,
@@ -393,8 +405,8 @@ export async function saveAttempt(
     feedback: string[];
     scores: GateScores;
   },
-  final?: SectionResult,
-): Promise<boolean> {
+  final?: SectionFinish,
+): Promise<{ stored: boolean; remaining?: number | null }> {
   const inserted = await trx
     .insertInto("section_attempts")
     .values({
@@ -412,60 +424,38 @@ export async function saveAttempt(
     .onConflict((oc) => oc.columns(["section_id", "attempt"]).doNothing())
     .returning("id")
     .executeTakeFirst();
-  if (!inserted) return false;
+  if (!inserted) return { stored: false };
   // Tokens are charged once per stored attempt, however often the job runs: the usage row, the section's counters
-  // and (final) its outcome in one statement.
+  // and (final) its outcome and its document's count in one statement.
   const usage = usageRow({ documentId: a.documentId, sectionId: a.sectionId, userId: a.userId, purpose: "section", completion: a.completion });
+  const counters = {
+    attempts: a.attempt,
+    tokens_in: sql<number>`tokens_in + ${a.completion.tokensIn}`,
+    tokens_out: sql<number>`tokens_out + ${a.completion.tokensOut}`,
+  };
+  if (final) {
+    const finished = await finishSection(trx, { ...final, set: { ...counters, ...final.set }, usage });
+    return { stored: finished.updated, remaining: finished.remaining };
+  }
   const updated = await trx
     .with("usage", (db) => db.insertInto("token_usage").values(usage).returning("id"))
     .updateTable("sections")
-    .set({
-      attempts: a.attempt,
-      tokens_in: sql`tokens_in + ${a.completion.tokensIn}`,
-      tokens_out: sql`tokens_out + ${a.completion.tokensOut}`,
-      ...(final ? finalState(final) : {}),
-    })
+    .set(counters)
     .where("id", "=", a.sectionId)
-    .$if(final !== undefined, (qb) => qb.where("status", "in", ["pending", "writing"]))
     .executeTakeFirst();
-  return Number(updated.numUpdatedRows) === 1;
+  return { stored: Number(updated.numUpdatedRows) === 1 };
 }
 
-/** After a section's final update: the document's progress, and the section that finishes the document sends review. */
-async function afterSectionFinished(
-  ctx: PipelineContext,
-  trx: DbOrTrx,
-  s: { documentId: string; index: number; result: SectionResult; warnings?: string[] },
-) {
-  // The document lock, held briefly (it is taken after the section's row): two sections finishing at once must agree
-  // on which one was the last. The count below starts once the lock is ours, so it sees every section that finished
-  // before, committed.
-  const locked = await lockDocument(trx, s.documentId);
-  if (!locked) return;
-  if (s.warnings?.length) {
-    await trx
-      .updateTable("documents")
-      .set({ quality_warnings: sql`quality_warnings || ${JSON.stringify(s.warnings)}::jsonb` })
-      .where("id", "=", s.documentId)
-      .execute();
-  }
-  const sectionEvent: DocumentEvent = {
-    type: "section",
-    index: s.index,
-    status: s.result.passed ? "passed" : "failed",
-    wordCount: countWords(s.result.text),
-    scores: s.result.scores ?? { uniqueness: null, grammar: null, ai: null },
-  };
-  const progress = await refreshProgress(trx, s.documentId, ctx.sectionConcurrency, { locked, before: [sectionEvent] });
-  if (progress.remaining > 0) return;
+/** The last section to finish hands the document over to the review, in the transaction that finished it. */
+async function handOverToReview(trx: DbOrTrx, documentId: string): Promise<void> {
   const handedOver = await trx
     .updateTable("documents")
     .set({ progress_stage: "reviewing", current_section: null, eta_seconds: 5 })
-    .where("id", "=", s.documentId)
+    .where("id", "=", documentId)
     .where("status", "=", "generating")
     .where("progress_stage", "in", ["writing", "waiting_for_budget"])
     .executeTakeFirst();
   if (Number(handedOver.numUpdatedRows) === 1) {
-    await sendJob(trx, QUEUES.reviewDocument, { documentId: s.documentId });
+    await sendJob(trx, QUEUES.reviewDocument, { documentId });
   }
 }

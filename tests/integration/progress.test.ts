@@ -1,0 +1,115 @@
+// finishSection: a section's final state, its document's count, progress and events, in one statement.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../app/utils/db.server";
+import { finishSection, type SectionFinish } from "../../worker/progress";
+import { createTestDatabase, type TestDatabase } from "../setup/database";
+import { insertUser, listenToDocumentEvents, eventually } from "../setup/fixtures";
+
+let testDb: TestDatabase;
+let db: Db;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  db = testDb.db;
+});
+
+afterAll(async () => {
+  await testDb?.destroy();
+});
+
+async function writingDocument(sections: number) {
+  const user = await insertUser(db);
+  const document = await db
+    .insertInto("documents")
+    .values({
+      user_id: user.id,
+      topic: "progress",
+      pages: 5,
+      language: "en",
+      price_cents: 1500,
+      quality_warnings: JSON.stringify(["planned warning"]),
+      status: "generating",
+      progress_stage: "writing",
+      total_sections: sections,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const rows = await db
+    .insertInto("sections")
+    .values(Array.from({ length: sections }, (_, index) => ({
+      document_id: document.id,
+      index,
+      heading: `Heading ${index}`,
+      brief: "brief",
+      target_words: 100,
+      status: "writing" as const,
+      started_at: new Date(Date.now() - 10_000),
+    })))
+    .returning(["id", "index"])
+    .execute();
+  return { documentId: document.id, sections: rows.sort((a, b) => a.index - b.index) };
+}
+
+function finish(documentId: string, section: { id: string; index: number }, warnings: string[] = []): SectionFinish {
+  return {
+    documentId,
+    sectionId: section.id,
+    set: { status: "passed", content: `Text of section ${section.index}.`, word_count: 4 },
+    event: { type: "section", index: section.index, status: "passed", wordCount: 4, scores: { uniqueness: 100, grammar: 0, ai: null } },
+    warnings,
+    concurrency: 2,
+  };
+}
+
+describe("finishing a section", () => {
+  it("counts it on its document with progress, ETA, warnings and both events, and tells how many remain", async () => {
+    const { documentId, sections } = await writingDocument(4);
+    const listener = await listenToDocumentEvents(testDb.url);
+    try {
+      const first = await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[1], ["a removed citation"])));
+      expect(first).toEqual({ updated: true, remaining: 3 });
+      const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
+      expect(document).toMatchObject({
+        sections_finished: 1,
+        progress_percent: 5 + Math.floor((90 * 1) / 4),
+        current_section: 0,
+        quality_warnings: ["planned warning", "a removed citation"],
+      });
+      // About 10 s per section, two rounds of two still to go: 10 × 2 + 2.
+      expect(document.eta_seconds).toBeGreaterThanOrEqual(21);
+      expect(document.eta_seconds).toBeLessThanOrEqual(24);
+      const section = await db.selectFrom("sections").select(["status", "content"]).where("id", "=", sections[1].id).executeTakeFirstOrThrow();
+      expect(section).toEqual({ status: "passed", content: "Text of section 1." });
+
+      const mine = await eventually("both events", async () => {
+        const events = listener.events.filter((e) => e.documentId === documentId).map((e) => e.event);
+        return events.length >= 2 && events;
+      });
+      expect(mine).toEqual([
+        { type: "section", index: 1, status: "passed", wordCount: 4, scores: { uniqueness: 100, grammar: 0, ai: null } },
+        { type: "progress", percent: 27, stage: "writing", currentSection: 0, totalSections: 4, etaSeconds: document.eta_seconds, status: "generating" },
+      ]);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("changes nothing for a section that finished before (a redelivered job)", async () => {
+    const { documentId, sections } = await writingDocument(2);
+    await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[0])));
+    const again = await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[0], ["twice"])));
+    expect(again).toEqual({ updated: false, remaining: null });
+    const document = await db.selectFrom("documents").select(["sections_finished", "quality_warnings"]).where("id", "=", documentId).executeTakeFirstOrThrow();
+    expect(document).toEqual({ sections_finished: 1, quality_warnings: ["planned warning"] });
+  });
+
+  it("agrees on the last one when every section finishes at the same moment", async () => {
+    const { documentId, sections } = await writingDocument(12);
+    const results = await Promise.all(
+      sections.map((s) => db.transaction().execute((trx) => finishSection(trx, finish(documentId, s)))),
+    );
+    expect(results.map((r) => r.remaining).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent"]).where("id", "=", documentId).executeTakeFirstOrThrow();
+    expect(document).toEqual({ sections_finished: 12, progress_percent: 95 });
+  });
+});
