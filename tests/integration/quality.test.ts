@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -30,6 +29,7 @@ import {
   normalizeText,
   shingles,
   shingleSet,
+  recomputeDeliveredShingles,
   storeDeliveredShingles,
   uniquenessScore,
 } from "../../worker/quality/shingles";
@@ -165,6 +165,22 @@ describe("configuration", () => {
   });
 });
 
+/** cyrb53 as published (bryc, public domain), over a whole string: the reference hashShingle must equal. */
+function cyrb53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
 describe("shingles", () => {
   it("normalises case, accents, punctuation and whitespace, in any script", () => {
     expect(normalizeText("  Élan, VITAL!\n\tcafé—crème [@key2020] 42 ")).toBe("elan vital cafe creme 42");
@@ -173,17 +189,24 @@ describe("shingles", () => {
     expect(shingles("one two three four").hashes).toEqual([]);
   });
 
-  it("hashes to signed 64-bit integers that Postgres takes as bigint", () => {
+  it("hashes to non-negative safe integers, the same every time, that Postgres stores as bigint", async () => {
     const hash = hashShingle(["a", "b", "c", "d", "e"]);
-    expect(BigInt(hash)).toBeGreaterThanOrEqual(-(2n ** 63n));
-    expect(BigInt(hash)).toBeLessThan(2n ** 63n);
+    expect(Number.isSafeInteger(hash) && hash >= 0).toBe(true);
     expect(hashShingle(["a", "b", "c", "d", "e"])).toBe(hash);
-    // Stored fingerprints depend on this exact definition: SHA-1's first 8 bytes, signed big-endian.
+    // Stored fingerprints depend on this exact definition: cyrb53 of the words joined by single spaces.
     for (const words of [["a", "b", "c", "d", "e"], ["élan", "vital", "кліматична", "42", "x"], ["the", "cat", "sat", "on", "mat"]]) {
-      const reference = createHash("sha1").update(words.join(" "), "utf8").digest().readBigInt64BE(0).toString();
-      expect(hashShingle(words)).toBe(reference);
+      expect(hashShingle(words)).toBe(cyrb53(words.join(" ")));
     }
-    expect(shingles(ORIGINAL).hashes.some((h) => h.startsWith("-"))).toBe(true);
+    expect(hash).toBe(3873735813084286);
+    // Word boundaries count: "ab c" is not "a bc".
+    expect(hashShingle(["ab", "c", "d", "e", "f"])).not.toBe(hashShingle(["a", "bc", "d", "e", "f"]));
+    // A window of a longer list hashes as those words alone.
+    expect(hashShingle(["x", "a", "b", "c", "d", "e", "y"], 1, 5)).toBe(hash);
+    const all = shingles(ORIGINAL).hashes;
+    expect(new Set(all).size).toBeGreaterThan(all.length * 0.95);
+    expect(all.every((h) => Number.isSafeInteger(h) && h >= 0)).toBe(true);
+    const { rows } = await sql<{ back: string }>`select unnest(string_to_array(${all.join(",")}, ',')::bigint[])::text as back`.execute(db);
+    expect(rows.map((r) => Number(r.back))).toEqual(all);
   });
 
   it("scores the share of a text's shingles found nowhere else", () => {
@@ -268,11 +291,24 @@ describe("uniqueness gate", () => {
     expect((await matchDeliveredShingles(db, shingles(DELIVERED).hashes, first.document.id)).size).toBe(0);
   });
 
+  it("recomputes every stored fingerprint from its section's text (the migration after a change of hash)", async () => {
+    const delivered = await insertDocument("recomputed");
+    await db.updateTable("sections").set({ content: DELIVERED }).where("id", "=", delivered.sections[0].id).execute();
+    // Fingerprints of an older hash: nothing a new text would match.
+    await db
+      .insertInto("shingles")
+      .values([1, 2, 3].map((hash) => ({ hash: String(hash), section_id: delivered.sections[0].id, document_id: delivered.document.id })))
+      .execute();
+    await recomputeDeliveredShingles(db);
+    const rows = await db.selectFrom("shingles").select("hash").where("document_id", "=", delivered.document.id).execute();
+    expect(new Set(rows.map((r) => Number(r.hash)))).toEqual(shingleSet(DELIVERED));
+  });
+
   it("looks shingles up through the index on hash", async () => {
     const hashes = shingles(DELIVERED).hashes.slice(0, 3);
     const plan = await db.transaction().execute(async (trx) => {
       await sql`set local enable_seqscan = off`.execute(trx);
-      const result = await sql<{ "QUERY PLAN": string }>`explain select distinct hash from shingles where hash = any(${hashes}::bigint[])`.execute(trx);
+      const result = await sql<{ "QUERY PLAN": string }>`explain select distinct hash from shingles where hash = any(string_to_array(${hashes.join(",")}, ',')::bigint[])`.execute(trx);
       return result.rows.map((r) => r["QUERY PLAN"]).join("\n");
     });
     expect(plan).toMatch(/Index Only Scan using shingles_pkey|Index Scan using shingles_pkey|Bitmap Index Scan on shingles_pkey/);

@@ -33,7 +33,7 @@ export async function checkUniqueness(
   // Kept with the recent sets: once this section is stored, its siblings' checks compare with the same text.
   const ownSet = shingleSet(text, own.hashes);
   // Tried in this order: a passage found in a source is reported as the source's (the writer can cite it).
-  const origins: { origin: OverlapOrigin; set: ReadonlySet<string> }[] = [
+  const origins: { origin: OverlapOrigin; set: ReadonlySet<number> }[] = [
     ...against.sources.map((s) => ({ origin: { kind: "source", key: s.key, title: s.title } as const, set: shingleSet(s.text) })),
     ...against.otherSections.map((s) => ({ origin: { kind: "section", index: s.index, heading: s.heading } as const, set: shingleSet(s.text) })),
   ];
@@ -43,12 +43,12 @@ export async function checkUniqueness(
   // Where each shingle is found first, in the order above, reused for the score, the overlaps and the count. Each
   // origin is walked through the smaller of its set and the section's: a section has ~1,300 shingles and ~60 sets
   // to look in, most of them a source's few hundred.
-  const originByHash = new Map<string, OverlapOrigin>();
+  const originByHash = new Map<number, OverlapOrigin>();
   for (const { origin, set } of origins) {
     const [walked, probed] = set.size < ownSet.size ? [set, ownSet] : [ownSet, set];
     for (const hash of walked) if (probed.has(hash) && !originByHash.has(hash)) originByHash.set(hash, origin);
   }
-  const originOf = (hash: string) => originByHash.get(hash);
+  const originOf = (hash: number) => originByHash.get(hash);
   const score = shareUnmatched(ownSet.size, originByHash.size);
 
   const overlaps: Overlap[] = [];
