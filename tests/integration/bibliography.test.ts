@@ -10,6 +10,7 @@ import {
   stripForeignLinks,
 } from "../../worker/export/citations";
 import { cslLocaleFor, loadLocale, loadStyle } from "../../worker/export/csl-styles.server";
+import { prepareCitations } from "../../worker/export/deliver";
 
 const ITEMS: CslItem[] = [
   {
@@ -376,6 +377,14 @@ describe("rendering the whole document", () => {
     expect(second.bibliography.ids).toEqual(["smith2020"]);
     expect(second.bibliography.entries).toHaveLength(1);
     expect(second.bibliography.entries[0]).toMatch(/^\[1\] E\. Novak, .A different work under the same key/);
+  });
+  test("preparing the engine for a document (while its sections are written) changes no document's rendering", () => {
+    const before = render("apa7", "en");
+    const twin: CslItem = { ...ITEMS[0], id: "smith2020b", title: "Another article" };
+    // Another order's sources in another style, then this style with sources that would disambiguate Smith 2020.
+    prepareCitations({ citation_style: "ieee", language: "en" }, ITEMS.slice(0, 2).map(({ id, ...csl }) => ({ key: id, csl })));
+    prepareCitations({ citation_style: "apa7", language: "en" }, [...ITEMS, twin].map(({ id, ...csl }) => ({ key: id, csl })));
+    expect(render("apa7", "en")).toEqual(before);
   });
   test("prefix, suffix and suppressed author", () => {
     const r = render("apa7", "en", ["[see @smith2020, p. 3, for a review] and Smith [-@smith2020]."]);

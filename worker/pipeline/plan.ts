@@ -8,6 +8,7 @@ import { recordUsage } from "../llm/usage";
 import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";
 import { lockDocument } from "../progress";
+import { prepareCitations } from "../export/deliver";
 import { QUEUES, type PlanDocumentJob } from "../queues";
 import { outlinePrompt, parseOutline, sectionCount } from "./outline";
 
@@ -157,4 +158,16 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
     { documentId, sections: outline.length, provider: completion.provider, sources: research.sources.length, failed: research.failed },
     "document planned",
   );
+  // Once the sections have gone to the writers (their requests leave within milliseconds), the wait for them is the
+  // time to prepare the citation engine the delivery will need.
+  setTimeout(() => {
+    try {
+      prepareCitations(document, research.sources);
+    } catch (error) {
+      log.warn({ documentId, err: error instanceof Error ? error.message : String(error) }, "could not prepare the citation engine");
+    }
+  }, CITATIONS_HEAD_START_MS).unref();
 }
+
+/** How long after planning the citation engine is prepared: after the section requests, during the wait for them. */
+const CITATIONS_HEAD_START_MS = 300;
