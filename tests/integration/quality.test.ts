@@ -367,6 +367,16 @@ describe("grammar gate", () => {
     expect(result).toEqual({ gate: "grammar", score: 0, passed: true, feedback: [] });
   });
 
+  it("gets ready for a language during planning without changing what a check finds, and sends LanguageTool nothing", async () => {
+    const before = await grammar.check(section(MISSPELT), context());
+    grammar.prepare!("en-GB", "The outline of the document, with its briefs.");
+    grammar.prepare!("xx", "A language without a dictionary: nothing to prepare.");
+    expect(await grammar.check(section(MISSPELT, { language: "en-GB" }), context())).toEqual(before);
+    createGates({ ...defaults, languageToolUrl: languageTool.url })[1].prepare!("en", "Checked by LanguageTool when sections come.");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(languageTool.requests).toHaveLength(0);
+  });
+
   it("fails a badly misspelt paragraph and names the words to fix", async () => {
     const result = await grammar.check(section(MISSPELT), context());
     expect(result.score).toBeGreaterThan(10);

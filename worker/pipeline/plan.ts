@@ -54,6 +54,8 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   if (existing.length > 0) return; // planned by an earlier delivery of this job; its section jobs were sent with it
 
   if (!(await waitIfOverBudget(ctx, QUEUES.planDocument, job, document.user_id))) return;
+  // The gates get ready for this language (a dictionary takes seconds to load) while the outline is being written.
+  for (const gate of ctx.gates ?? []) gate.prepare?.(document.language, document.topic);
   const count = sectionCount(document.pages);
   const planned = router
     .complete({
@@ -161,6 +163,9 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   // Once the sections have gone to the writers (their requests leave within milliseconds), the wait for them is the
   // time to prepare the citation engine the delivery will need.
   setTimeout(() => {
+    // The checkers run once over this document's own outline and abstracts, so its sections meet them warm.
+    const sample = [...outline.flatMap((s) => [s.heading, s.brief, ...s.keyPoints]), ...research.sources.map((s) => s.abstract ?? "")].join("\n\n");
+    for (const gate of ctx.gates ?? []) gate.prepare?.(document.language, sample);
     try {
       prepareCitations(document, research.sources);
     } catch (error) {
@@ -169,5 +174,5 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   }, CITATIONS_HEAD_START_MS).unref();
 }
 
-/** How long after planning the citation engine is prepared: after the section requests, during the wait for them. */
+/** How long after planning the checkers and the citation engine are prepared: after the section requests, during the wait for them. */
 const CITATIONS_HEAD_START_MS = 300;

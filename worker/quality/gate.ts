@@ -48,6 +48,12 @@ export type GateContext = {
 export interface QualityGate {
   name: string;
   check(section: SectionUnderCheck, context: GateContext): Promise<GateResult>;
+  /**
+   * Gets ready for a document in `language` while it is being planned and written, off the critical path (grammar:
+   * loads the language's dictionary, seconds for some, and runs its checker over `sample`, text of the document).
+   * Never throws; the first check does whatever this did not.
+   */
+  prepare?(language: string, sample: string): void;
 }
 
 export type AiProviderConfig = { apiKey: string; url: string };

@@ -277,5 +277,10 @@ export function grammarGate(config: QualityConfig): QualityGate {
       const passed = report.score <= settings.maxGrammarErrors;
       return { gate: "grammar", score: report.score, passed, feedback: passed ? [] : grammarFeedback(report, settings.maxGrammarErrors) };
     },
+    prepare(language, sample) {
+      const primary = primaryLanguage(language);
+      if (config.languageToolUrl || !(SPELL_LANGUAGES as readonly string[]).includes(primary)) return;
+      askSpellThread({ op: "check", language: primary, text: sample }, DEFAULT_SPELL_TIMEOUT_MS).catch(() => {});
+    },
   };
 }
