@@ -12,7 +12,7 @@ import { QUEUES, type ReviewDocumentJob } from "../queues";
 import { analyseGaps, type GapFindings } from "./gap-analysis";
 import { requirementsText } from "./plan";
 import { judgeRequirements, unmetRequirements } from "../quality/requirements";
-import { applyQualityGates, checkAttempt, countWords, saveAttempt, sectionRequest, summaryOf } from "./write-section";
+import { applyQualityGates, checkAttempt, citable, countWords, saveAttempt, sectionRequest, summaryOf } from "./write-section";
 
 type SectionOutcome = { index: number; heading: string; status: string };
 
@@ -165,7 +165,7 @@ async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Prom
           ],
         }),
       );
-      const check = checkAttempt(completion.text, section.target_words, sources, true);
+      const check = checkAttempt(completion.text, section.target_words, sources.map(citable), true);
       const scores = await applyQualityGates(
         ctx,
         check,

@@ -1,5 +1,4 @@
 import { sql } from "kysely";
-import { jsonArrayFrom, jsonBuildObject, jsonObjectFrom } from "kysely/helpers/postgres";
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { sendJob } from "../../app/utils/queue.server";
 import { waitIfOverBudget } from "../budget";
@@ -67,6 +66,14 @@ export function sourcesBlock(assigned: SourceForPrompt[], documentSources: numbe
   ].join("\n");
 }
 
+/** What the citation check needs of a source: its key, and the DOI and URL the text may name. */
+export type CitableSource = { key: string; doi: string | null; url: string | null };
+
+/** A stored source's citable parts (its URL is in its CSL-JSON). */
+export function citable(source: { key: string; doi: string | null; csl: unknown }): CitableSource {
+  return { key: source.key, doi: source.doi, url: (source.csl as { URL?: string } | null)?.URL ?? null };
+}
+
 export type AttemptCheck = { passed: boolean; feedback: string[]; text: string; removedCitations: string[] };
 
 /**
@@ -77,7 +84,7 @@ export type AttemptCheck = { passed: boolean; feedback: string[]; text: string; 
 export function checkAttempt(
   raw: string,
   targetWords: number,
-  sources: { key: string; doi: string | null; csl: unknown }[],
+  sources: readonly CitableSource[],
   lastAttempt: boolean,
 ): AttemptCheck {
   let text = raw.trim();
@@ -99,10 +106,7 @@ export function checkAttempt(
   }
   const allowed = {
     dois: sources.flatMap((s) => (s.doi ? [s.doi] : [])),
-    urls: sources.flatMap((s) => {
-      const url = (s.csl as { URL?: string }).URL;
-      return url ? [url] : [];
-    }),
+    urls: sources.flatMap((s) => (s.url ? [s.url] : [])),
   };
   text = stripForeignLinks(text, allowed).text;
   return { passed: length.passed && citationsOk, feedback, text, removedCitations };
@@ -193,46 +197,88 @@ export function neighbourIndexes(index: number, total: number, limit: number): n
   return others.sort((a, b) => Math.abs(a - index) - Math.abs(b - index) || a - b).slice(0, limit).sort((a, b) => a - b);
 }
 
+type SectionToWrite = {
+  id: string;
+  status: string;
+  index: number;
+  heading: string;
+  brief: string;
+  target_words: number;
+  key_points: string[];
+  source_keys: string[];
+  previous: { attempt: number; feedback: string[] } | null;
+};
+type SourceRow = { key: string; title: string; year: number | null; abstract: string | null; doi: string | null; csl: unknown };
+type DocumentToWrite = {
+  document: {
+    status: string;
+    user_id: string;
+    progress_stage: string | null;
+    topic: string;
+    language: string;
+    instructions: string | null;
+    requirements_text: string | null;
+  };
+  outline: { index: number; heading: string; summary: string | null }[];
+  sources: SourceRow[];
+  sections: SectionToWrite[];
+};
+
 /**
- * Everything a section's attempt needs, in one query (a document's sections all start at once, and each round trip
- * waits behind the others'): the section, its document, its latest attempt, the outline and the document's sources.
+ * Everything the attempts at some of a document's sections need, in one query: the document, its outline and
+ * sources (once, not once per section) and each section with its latest attempt.
+ */
+async function loadSectionsToWrite(db: DbOrTrx, documentId: string, sectionIds: readonly string[]): Promise<DocumentToWrite | undefined> {
+  const { rows } = await sql<DocumentToWrite>`
+    select
+      json_build_object('status', d.status, 'user_id', d.user_id, 'progress_stage', d.progress_stage, 'topic', d.topic,
+        'language', d.language, 'instructions', d.instructions, 'requirements_text', d.requirements_text) as document,
+      (select coalesce(json_agg(json_build_object('index', o.index, 'heading', o.heading, 'summary', o.summary) order by o.index), '[]')
+       from sections o where o.document_id = d.id) as outline,
+      (select coalesce(json_agg(json_build_object('key', r.key, 'title', r.title, 'year', r.year, 'abstract', r.abstract, 'doi', r.doi, 'csl', r.csl)), '[]')
+       from sources r where r.document_id = d.id) as sources,
+      (select coalesce(json_agg(json_build_object('id', s.id, 'status', s.status, 'index', s.index, 'heading', s.heading, 'brief', s.brief,
+          'target_words', s.target_words, 'key_points', s.key_points, 'source_keys', s.source_keys,
+          'previous', (select json_build_object('attempt', a.attempt, 'feedback', a.feedback) from section_attempts a
+                       where a.section_id = s.id order by a.attempt desc limit 1))), '[]')
+       from sections s where s.document_id = d.id and s.id = any(${sectionIds}::uuid[])) as sections
+    from documents d where d.id = ${documentId}`.execute(db);
+  return rows[0];
+}
+
+const loadsInFlight = new WeakMap<DbOrTrx, Map<string, { ids: Set<string>; result: Promise<DocumentToWrite | undefined> }>>();
+
+/**
+ * One section's load, shared with the other sections of its document whose jobs start in the same tick: a document's
+ * sections all start at once, and 24 copies of its outline and sources would queue up in Postgres and in JSON.parse.
  */
 async function loadSectionToWrite(db: DbOrTrx, documentId: string, sectionId: string) {
-  return db
-    .selectFrom("sections as s")
-    .innerJoin("documents as d", "d.id", "s.document_id")
-    .select((eb) => [
-      jsonBuildObject({
-        status: eb.ref("s.status"),
-        index: eb.ref("s.index"),
-        heading: eb.ref("s.heading"),
-        brief: eb.ref("s.brief"),
-        target_words: eb.ref("s.target_words"),
-        key_points: eb.ref("s.key_points"),
-        source_keys: eb.ref("s.source_keys"),
-      }).as("section"),
-      jsonBuildObject({
-        status: eb.ref("d.status"),
-        user_id: eb.ref("d.user_id"),
-        progress_stage: eb.ref("d.progress_stage"),
-        topic: eb.ref("d.topic"),
-        language: eb.ref("d.language"),
-        instructions: eb.ref("d.instructions"),
-        requirements_text: eb.ref("d.requirements_text"),
-      }).as("document"),
-      jsonObjectFrom(
-        eb.selectFrom("section_attempts as a").select(["a.attempt", "a.feedback"]).whereRef("a.section_id", "=", "s.id").orderBy("a.attempt", "desc").limit(1),
-      ).as("previous"),
-      jsonArrayFrom(
-        eb.selectFrom("sections as o").select(["o.index", "o.heading", "o.summary"]).whereRef("o.document_id", "=", "s.document_id").orderBy("o.index"),
-      ).as("outline"),
-      jsonArrayFrom(
-        eb.selectFrom("sources as r").select(["r.key", "r.title", "r.year", "r.abstract", "r.doi", "r.csl"]).whereRef("r.document_id", "=", "s.document_id"),
-      ).as("sources"),
-    ])
-    .where("s.id", "=", sectionId)
-    .where("s.document_id", "=", documentId)
-    .executeTakeFirst();
+  let pending = loadsInFlight.get(db);
+  if (!pending) loadsInFlight.set(db, (pending = new Map()));
+  let batch = pending.get(documentId);
+  if (!batch) {
+    const ids = new Set<string>();
+    // Collected until the current tick's synchronous work is done, then sent.
+    const result = Promise.resolve().then(() => {
+      pending.delete(documentId);
+      return loadSectionsToWrite(db, documentId, [...ids]);
+    });
+    batch = { ids, result };
+    pending.set(documentId, batch);
+  }
+  batch.ids.add(sectionId);
+  const loaded = await batch.result;
+  const section = loaded?.sections.find((s) => s.id === sectionId);
+  if (!loaded || !section) return undefined;
+  const assignedKeys = new Set(section.source_keys);
+  return {
+    section,
+    document: loaded.document,
+    previous: section.previous,
+    outline: loaded.outline,
+    assigned: loaded.sources.filter((s) => assignedKeys.has(s.key)),
+    sources: loaded.sources.map(citable),
+  };
 }
 
 /**
@@ -244,7 +290,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const { documentId, sectionId } = job;
   const loaded = await loadSectionToWrite(db, documentId, sectionId);
   if (!loaded) return;
-  const { section, document, previous, outline, sources } = loaded;
+  const { section, document, previous, outline, assigned, sources } = loaded;
   if (section.status === "passed" || section.status === "failed" || document.status !== "generating") return;
 
   const attempt = (previous?.attempt ?? 0) + 1;
@@ -278,8 +324,6 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const nearest = new Set(neighbourIndexes(section.index, outline.length, ctx.maxContextSections ?? DEFAULT_CONTEXT_SECTIONS));
   const neighbours = outline.filter((s) => nearest.has(s.index) && s.summary);
   const keyPoints = section.key_points as unknown as string[];
-  const assignedKeys = new Set(section.source_keys as unknown as string[]);
-  const assigned = sources.filter((s) => assignedKeys.has(s.key));
 
   let completion: Completion;
   try {
