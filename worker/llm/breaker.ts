@@ -38,6 +38,7 @@ export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOpt
     .where("state", "=", "open")
     .where((eb) => eb.or([eb("opened_at", "is", null), eb("opened_at", "<=", cutoff)]))
     .executeTakeFirst();
+  forgetRead(key);
   if (moved.numUpdatedRows > 0n) return { allowed: true, state: "half_open" };
   // Another process got there first: it either moved it to half_open (allowed) or re-opened it (not allowed).
   const current = await db.selectFrom("provider_breakers").select("state").where("provider", "=", key).executeTakeFirst();
@@ -46,28 +47,46 @@ export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOpt
 }
 
 type BreakerRead = { state: BreakerState; opened_at: Date | null } | undefined;
-const readsInFlight = new WeakMap<DbOrTrx, Map<string, Promise<BreakerRead>>>();
-
+type SharedRead = { db: DbOrTrx; read: Promise<BreakerRead>; settledAt: number | null };
+const sharedReads = new Map<string, SharedRead>();
 /**
- * A breaker's state and opening time. Reads of the same breaker at the same moment share one query: a document's
- * sections all start together, and each asks before its call.
+ * How long a finished read is reused. A document's sections all ask right after their shared load (the read was
+ * started during it, see prefetchBreaker): one query, not a round trip more before every first request. This
+ * process' own changes forget the read at once; another worker's are seen at most this late.
  */
+const READ_REUSE_MS = 100;
+
+/** A breaker's state and opening time; reads of the same breaker in flight, or finished very recently, share one query. */
 function readBreaker(db: DbOrTrx, key: string): Promise<BreakerRead> {
-  let reads = readsInFlight.get(db);
-  if (!reads) readsInFlight.set(db, (reads = new Map()));
-  let read = reads.get(key);
-  if (!read) {
-    read = db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst();
-    const settled = () => reads.delete(key);
-    read.then(settled, settled);
-    reads.set(key, read);
-  }
-  return read;
+  const shared = sharedReads.get(key);
+  if (shared?.db === db && (shared.settledAt === null || Date.now() - shared.settledAt < READ_REUSE_MS)) return shared.read;
+  const entry: SharedRead = {
+    db,
+    read: db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst(),
+    settledAt: null,
+  };
+  entry.read.then(
+    () => void (entry.settledAt = Date.now()),
+    () => void (sharedReads.get(key) === entry && sharedReads.delete(key)),
+  );
+  sharedReads.set(key, entry);
+  return entry.read;
+}
+
+/** Starts reading a breaker now, for a call that follows shortly (checkBreaker then reuses the read). */
+export function prefetchBreaker(db: DbOrTrx, key: string): void {
+  readBreaker(db, key).catch(() => {}); // the call's own check reads again
+}
+
+/** After a change by this process, the next check reads afresh. */
+function forgetRead(key: string): void {
+  sharedReads.delete(key);
 }
 
 /** Records a failed call and returns the state it leaves the breaker in. */
 export async function recordBreakerFailure(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<BreakerState> {
   const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
+  forgetRead(key);
   return inTransaction(db, async (trx) => {
     await trx.insertInto("provider_breakers").values({ provider: key, failure_times: "[]", updated_at: now }).onConflict((oc) => oc.column("provider").doNothing()).execute();
     const row = await trx
@@ -100,7 +119,7 @@ export async function recordBreakerFailure(db: DbOrTrx, key: string, options: Br
       .where("provider", "=", key)
       .execute();
     return state;
-  });
+  }).finally(() => forgetRead(key)); // and once more when written: a read in between saw the old state
 }
 
 /**
@@ -113,6 +132,7 @@ export async function recordBreakerSuccess(db: DbOrTrx, key: string, options: Br
   if (!seen) return "closed";
   if (seen.state !== "half_open") return seen.state;
 
+  forgetRead(key);
   return inTransaction(db, async (trx) => {
     const row = await trx
       .selectFrom("provider_breakers")
@@ -138,7 +158,7 @@ export async function recordBreakerSuccess(db: DbOrTrx, key: string, options: Br
       .where("provider", "=", key)
       .execute();
     return "half_open";
-  });
+  }).finally(() => forgetRead(key));
 }
 
 /** For the admin screens and /health/detailed: every breaker with its state, recent failure count and opened_at. */

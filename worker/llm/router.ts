@@ -2,7 +2,7 @@ import type { Db } from "../../app/utils/db.server";
 import type { Env } from "../../app/utils/env.server";
 import { logger } from "../../app/utils/logger.server";
 import { AnthropicProvider } from "./anthropic";
-import { checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
+import { checkBreaker, prefetchBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
 import { classifyError } from "./errors";
 import { OfflineWriter } from "./offline";
 import { OpenAIProvider } from "./openai";
@@ -127,6 +127,12 @@ export class LlmRouter {
       this.semaphores.set(key, semaphore);
     }
     return semaphore;
+  }
+
+  /** Starts reading the first writer's breaker, for a call that follows once the caller has loaded its data. */
+  prefetch(): void {
+    const key = this.chain[0].breakerKey;
+    if (this.options.db && key) prefetchBreaker(this.options.db, key);
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {

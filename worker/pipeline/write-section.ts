@@ -288,6 +288,7 @@ async function loadSectionToWrite(db: DbOrTrx, documentId: string, sectionId: st
 export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
   const { db, router, log } = ctx;
   const { documentId, sectionId } = job;
+  router.prefetch(); // the breaker is read while the section loads
   const loaded = await loadSectionToWrite(db, documentId, sectionId);
   if (!loaded) return;
   const { section, document, previous, outline, assigned, sources } = loaded;
