@@ -69,7 +69,20 @@ export async function startWorker(
   const runner = new QueueRunner(boss, options.connectionString, ctx.log);
   runner.register(QUEUES.planDocument, (data: any, run) => planDocument(ctx, data, run), 2);
   runner.register(QUEUES.writeSection, (data: any, run) => writeSection(ctx, data, run), ctx.sectionConcurrency);
-  runner.register(QUEUES.reviewDocument, (data: any) => reviewDocument(ctx, data), 2);
+  runner.register(
+    QUEUES.reviewDocument,
+    async (data: any) => {
+      // The text is assembled by the job that reviewed it: no queue hop between the two (the queued assembly waits
+      // as a safety net). Its failure leaves that job to retry.
+      const review = await reviewDocument(ctx, data, { assembleHere: true });
+      if (review.assemble) {
+        await assembleDocument(ctx, data).catch((error) =>
+          ctx.log.warn({ documentId: data.documentId, err: error instanceof Error ? error.message : String(error) }, "assembly failed; the queued assembly retries it"),
+        );
+      }
+    },
+    2,
+  );
   runner.register(QUEUES.assembleDocument, (data: any) => assembleDocument(ctx, data), 2);
   runner.register(QUEUES.exportDocument, (data: any) => exportDocument(ctx, data), 1);
   runner.register(QUEUES.refundPayment, (data: any) => refundPayment(ctx, data), 2);

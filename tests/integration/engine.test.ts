@@ -259,6 +259,22 @@ describe("failure handling in the pipeline", () => {
     }
   });
 
+  it("a review that assembles the text itself leaves the queued assembly as a later safety net", async () => {
+    const { document } = await paidAndQueued(5);
+    const ctx = pipelineContext(routerWith([openaiProvider()]).router);
+    await planDocument(ctx, { documentId: document.id });
+    await database.db.updateTable("sections").set({ status: "passed", content: "A written section." }).where("document_id", "=", document.id).execute();
+    await database.db.updateTable("documents").set({ progress_stage: "reviewing" }).where("id", "=", document.id).execute();
+    expect(await reviewDocument(ctx, { documentId: document.id }, { assembleHere: true })).toEqual({ assemble: true });
+    const job = await sql<{ delay: number }>`
+      select extract(epoch from start_after - now())::float as delay from pgboss.job
+      where name = ${QUEUES.assembleDocument} and data->>'documentId' = ${document.id}`.execute(database.db);
+    expect(job.rows).toHaveLength(1);
+    expect(job.rows[0].delay).toBeGreaterThan(20);
+    // Reviewed again (a redelivered job): nothing more to hand over.
+    expect(await reviewDocument(ctx, { documentId: document.id }, { assembleHere: true })).toEqual({ assemble: false });
+  });
+
   it("a daily token limit makes new work wait with a clear status, and nothing is called or dropped", async () => {
     const { user, document } = await paidAndQueued(5);
     await database.db

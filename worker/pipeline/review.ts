@@ -33,14 +33,18 @@ export const QUALITY_FAILURE_REASON =
  * of every payment (the refund email carries the apology); otherwise the document goes on to assembly, its warnings
  * naming each failed section.
  */
-export async function reviewDocument(ctx: PipelineContext, { documentId }: ReviewDocumentJob): Promise<void> {
+export async function reviewDocument(
+  ctx: PipelineContext,
+  { documentId }: ReviewDocumentJob,
+  options: { assembleHere?: boolean } = {},
+): Promise<{ assemble: boolean }> {
   const { db, log } = ctx;
   const document = await db
     .selectFrom("documents")
     .select(["status", "progress_stage", "quality_warnings"])
     .where("id", "=", documentId)
     .executeTakeFirst();
-  if (!document || document.status !== "generating" || document.progress_stage !== "reviewing") return;
+  if (!document || document.status !== "generating" || document.progress_stage !== "reviewing") return { assemble: false };
   const findings = await reviseWhereNeeded(ctx, documentId);
   const sections = await listSections(db, documentId);
   const outcome = decideOutcome(sections, ctx.completionThreshold);
@@ -62,7 +66,7 @@ export async function reviewDocument(ctx: PipelineContext, { documentId }: Revie
   const warnings = [...outcome.warnings, ...earlier, ...unmet];
   const requirementsReport = { ...((full.requirements_report as object | null) ?? {}), document: documentJudgement };
 
-  await db.transaction().execute(async (trx) => {
+  const handedOver = await db.transaction().execute(async (trx) => {
     await lockDocument(trx, documentId);
     await refreshDocumentUsage(trx, documentId);
     // The document's scores: word-weighted means of its sections' (null where no section could be checked).
@@ -89,7 +93,7 @@ export async function reviewDocument(ctx: PipelineContext, { documentId }: Revie
         completed_at: sql`now()`,
         failure_reason: QUALITY_FAILURE_REASON,
       });
-      if (!failed) return;
+      if (!failed) return false;
       const payments = await trx
         .selectFrom("payments")
         .select("id")
@@ -100,7 +104,7 @@ export async function reviewDocument(ctx: PipelineContext, { documentId }: Revie
         await sendJob(trx, QUEUES.refundPayment, { paymentId: payment.id, reason: "quality_threshold", documentId });
       }
       await notifyDocumentEvent(trx, documentId, { type: "failed", reason: QUALITY_FAILURE_REASON });
-      return;
+      return false;
     }
     const next = await trx
       .updateTable("documents")
@@ -109,8 +113,10 @@ export async function reviewDocument(ctx: PipelineContext, { documentId }: Revie
       .where("status", "=", "generating")
       .where("progress_stage", "=", "reviewing")
       .executeTakeFirst();
-    if (Number(next.numUpdatedRows) !== 1) return;
-    await sendJob(trx, QUEUES.assembleDocument, { documentId });
+    if (Number(next.numUpdatedRows) !== 1) return false;
+    // Assembled right here by the caller that asks to (the worker's review job), with the queued job as the safety
+    // net should this process die first: it starts later, and finds the document delivered.
+    await sendJob(trx, QUEUES.assembleDocument, { documentId }, options.assembleHere ? { startAfter: new Date(Date.now() + ASSEMBLY_SAFETY_NET_MS) } : {});
     await notifyDocumentEvent(trx, documentId, {
       type: "progress",
       percent: 97,
@@ -120,12 +126,17 @@ export async function reviewDocument(ctx: PipelineContext, { documentId }: Revie
       etaSeconds: 2,
       status: "generating",
     });
+    return true;
   });
   log.info(
     { documentId, outcome: status, failedSections: warnings.length, revised: findings.revised, rejected: findings.revisionsRejected },
     "document reviewed",
   );
+  return { assemble: handedOver };
 }
+
+/** When the queued assembly starts if the review that handed over (and assembles itself) did not live to do it. */
+const ASSEMBLY_SAFETY_NET_MS = 30_000;
 
 /**
  * The gap analysis and its revisions: each section the rule picks is written once more with the findings in the
