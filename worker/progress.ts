@@ -32,8 +32,11 @@ export type SectionFinish = {
   warnings: string[];
   /** Sections written at once: the ETA counts the rounds still to go. */
   concurrency: number;
-  /** Inserted in the same statement (the attempt's tokens). */
-  usage?: Insertable<Database["token_usage"]>;
+  /**
+   * The attempt that finishes the section and its tokens, stored in the same statement: nothing happens if this
+   * attempt was stored before (a redelivered job), so its tokens are charged once.
+   */
+  attempt?: { row: Insertable<Database["section_attempts"]>; usage: Insertable<Database["token_usage"]> };
 };
 
 /**
@@ -46,14 +49,32 @@ export type SectionFinish = {
  * Percent = PLAN_PERCENT + WRITE_PERCENT × finished / total (rounded down).
  * ETA = mean time of the finished sections (this one included) × the rounds of parallel work still to do.
  */
-export async function finishSection(trx: DbOrTrx, f: SectionFinish): Promise<{ updated: boolean; remaining: number | null }> {
+export async function finishSection(
+  trx: DbOrTrx,
+  f: SectionFinish,
+): Promise<{ stored: boolean; updated: boolean; remaining: number | null }> {
   const { documentId, sectionId } = f;
+  const usage = f.attempt?.usage;
   // In SET, columns are the row as it was; in RETURNING, as it is now.
   const finishedNow = sql`(sections_finished + 1)`;
   const remainingNow = sql`greatest(coalesce(total_sections, 0) - ${finishedNow}, 0)`;
-  const section = trx.updateTable("sections").set(f.set).where("id", "=", sectionId).where("status", "in", ["pending", "writing"]).returning(["id", "started_at"]);
-  const { rows } = await sql<{ updated: number; remaining: number | null }>`
-    with ${f.usage ? sql`usage as (${trx.insertInto("token_usage").values(f.usage).returning("id")}),` : sql``}
+  const section = trx
+    .updateTable("sections")
+    .set(f.set)
+    .where("id", "=", sectionId)
+    .where("status", "in", ["pending", "writing"])
+    .$if(f.attempt !== undefined, (qb) => qb.where(sql<boolean>`exists (select 1 from attempt)`))
+    .returning(["id", "started_at"]);
+  const attemptCtes = f.attempt
+    ? sql`
+    attempt as (${trx.insertInto("section_attempts").values(f.attempt.row).onConflict((oc) => oc.columns(["section_id", "attempt"]).doNothing()).returning("id")}),
+    usage as (
+      insert into token_usage (${sql.join(Object.keys(usage!).map((column) => sql.ref(column)))})
+      select ${sql.join(Object.values(usage!).map((value) => sql`${value}`))} where exists (select 1 from attempt)
+      returning id),`
+    : sql``;
+  const { rows } = await sql<{ stored: number; updated: number; remaining: number | null }>`
+    with ${attemptCtes}
     section as (${section}),
     durations as (
       select extract(epoch from completed_at - started_at) as seconds from sections
@@ -73,6 +94,7 @@ export async function finishSection(trx: DbOrTrx, f: SectionFinish): Promise<{ u
       returning status, progress_stage, progress_percent, current_section, total_sections, eta_seconds,
         greatest(coalesce(total_sections, 0) - sections_finished, 0) as remaining)
     select
+      ${f.attempt ? sql`(select count(*)::int from attempt)` : sql`1`} as stored,
       (select count(*)::int from section) as updated,
       d.remaining,
       case when d.status is not null then concat(${sql.join([
@@ -82,5 +104,5 @@ export async function finishSection(trx: DbOrTrx, f: SectionFinish): Promise<{ u
           'totalSections', d.total_sections, 'etaSeconds', d.eta_seconds, 'status', d.status))::text)`,
       ])}) end as notified
     from (select 1) as one left join document d on true`.execute(trx);
-  return { updated: rows[0].updated === 1, remaining: rows[0].remaining };
+  return { stored: rows[0].stored === 1, updated: rows[0].updated === 1, remaining: rows[0].remaining };
 }

@@ -259,6 +259,27 @@ describe("failure handling in the pipeline", () => {
     }
   });
 
+  it("a worker that died between a document's last section and its hand-over is mended by the job's next delivery", async () => {
+    const { document } = await paidAndQueued(5);
+    const ctx = pipelineContext(routerWith([openaiProvider()]).router);
+    await planDocument(ctx, { documentId: document.id });
+    const sections = await database.db.selectFrom("sections").select("id").where("document_id", "=", document.id).execute();
+    // Every section finished and counted; the hand-over never happened.
+    await database.db.updateTable("sections").set({ status: "passed", content: "A written section." }).where("document_id", "=", document.id).execute();
+    await database.db.updateTable("documents").set({ sections_finished: sections.length }).where("id", "=", document.id).execute();
+    const calls = openai.requests.length;
+    await writeSection(ctx, { documentId: document.id, sectionId: sections[0].id });
+    expect(openai.requests.length).toBe(calls);
+    const row = await database.db.selectFrom("documents").select("progress_stage").where("id", "=", document.id).executeTakeFirstOrThrow();
+    expect(row.progress_stage).toBe("reviewing");
+    const reviews = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.reviewDocument} and data->>'documentId' = ${document.id}`.execute(database.db);
+    expect(reviews.rows[0].n).toBe(1);
+    // Delivered once more: handed over already, nothing more is sent.
+    await writeSection(ctx, { documentId: document.id, sectionId: sections[1].id });
+    const again = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.reviewDocument} and data->>'documentId' = ${document.id}`.execute(database.db);
+    expect(again.rows[0].n).toBe(1);
+  });
+
   it("a review that assembles the text itself leaves the queued assembly as a later safety net", async () => {
     const { document } = await paidAndQueued(5);
     const ctx = pipelineContext(routerWith([openaiProvider()]).router);

@@ -67,7 +67,7 @@ describe("finishing a section", () => {
     const listener = await listenToDocumentEvents(testDb.url);
     try {
       const first = await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[1], ["a removed citation"])));
-      expect(first).toEqual({ updated: true, remaining: 3 });
+      expect(first).toEqual({ stored: true, updated: true, remaining: 3 });
       const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
       expect(document).toMatchObject({
         sections_finished: 1,
@@ -98,16 +98,35 @@ describe("finishing a section", () => {
     const { documentId, sections } = await writingDocument(2);
     await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[0])));
     const again = await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[0], ["twice"])));
-    expect(again).toEqual({ updated: false, remaining: null });
+    expect(again).toEqual({ stored: true, updated: false, remaining: null });
     const document = await db.selectFrom("documents").select(["sections_finished", "quality_warnings"]).where("id", "=", documentId).executeTakeFirstOrThrow();
     expect(document).toEqual({ sections_finished: 1, quality_warnings: ["planned warning"] });
   });
 
+  it("stores the attempt that finishes it and charges its tokens once, in the same statement", async () => {
+    const { documentId, sections } = await writingDocument(2);
+    const user = await db.selectFrom("documents").select("user_id").where("id", "=", documentId).executeTakeFirstOrThrow();
+    const withAttempt = (): SectionFinish => ({
+      ...finish(documentId, sections[0]),
+      attempt: {
+        row: { section_id: sections[0].id, attempt: 1, content: "Text of section 0.", passed: true, feedback: "[]", scores: "{}", provider: "openai", model: "m", tokens_in: 10, tokens_out: 20 },
+        usage: { document_id: documentId, section_id: sections[0].id, user_id: user.user_id, provider: "openai", model: "m", purpose: "section", tokens_in: 10, tokens_out: 20, cost_microdollars: 0 },
+      },
+    });
+    expect(await finishSection(db, withAttempt())).toEqual({ stored: true, updated: true, remaining: 1 });
+    // The same attempt again (a redelivered job): not stored, nothing counted or charged twice.
+    expect(await finishSection(db, withAttempt())).toEqual({ stored: false, updated: false, remaining: null });
+    const usage = await db.selectFrom("token_usage").select(["tokens_in", "tokens_out"]).where("section_id", "=", sections[0].id).execute();
+    expect(usage).toEqual([{ tokens_in: 10, tokens_out: 20 }]);
+    const attempts = await db.selectFrom("section_attempts").select("attempt").where("section_id", "=", sections[0].id).execute();
+    expect(attempts).toEqual([{ attempt: 1 }]);
+    expect((await db.selectFrom("documents").select("sections_finished").where("id", "=", documentId).executeTakeFirstOrThrow()).sections_finished).toBe(1);
+  });
+
   it("agrees on the last one when every section finishes at the same moment", async () => {
     const { documentId, sections } = await writingDocument(12);
-    const results = await Promise.all(
-      sections.map((s) => db.transaction().execute((trx) => finishSection(trx, finish(documentId, s)))),
-    );
+    // Each on its own (one statement, as a section's last attempt is saved).
+    const results = await Promise.all(sections.map((s) => finishSection(db, finish(documentId, s))));
     expect(results.map((r) => r.remaining).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent"]).where("id", "=", documentId).executeTakeFirstOrThrow();
     expect(document).toEqual({ sections_finished: 12, progress_percent: 95 });

@@ -218,6 +218,8 @@ type DocumentToWrite = {
     language: string;
     instructions: string | null;
     requirements_text: string | null;
+    sections_finished: number;
+    total_sections: number | null;
   };
   outline: { index: number; heading: string; summary: string | null }[];
   sources: SourceRow[];
@@ -232,7 +234,8 @@ async function loadSectionsToWrite(db: DbOrTrx, documentId: string, sectionIds: 
   const { rows } = await sql<DocumentToWrite>`
     select
       json_build_object('status', d.status, 'user_id', d.user_id, 'progress_stage', d.progress_stage, 'topic', d.topic,
-        'language', d.language, 'instructions', d.instructions, 'requirements_text', d.requirements_text) as document,
+        'language', d.language, 'instructions', d.instructions, 'requirements_text', d.requirements_text,
+        'sections_finished', d.sections_finished, 'total_sections', d.total_sections) as document,
       (select coalesce(json_agg(json_build_object('index', o.index, 'heading', o.heading, 'summary', o.summary) order by o.index), '[]')
        from sections o where o.document_id = d.id) as outline,
       (select coalesce(json_agg(json_build_object('key', r.key, 'title', r.title, 'year', r.year, 'abstract', r.abstract, 'doi', r.doi, 'csl', r.csl)), '[]')
@@ -292,7 +295,12 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const loaded = await loadSectionToWrite(db, documentId, sectionId);
   if (!loaded) return;
   const { section, document, previous, outline, assigned, sources } = loaded;
-  if (section.status === "passed" || section.status === "failed" || document.status !== "generating") return;
+  if (document.status !== "generating") return;
+  if (section.status === "passed" || section.status === "failed") {
+    // Finished by an earlier delivery, which may have died before handing the document over.
+    if (document.sections_finished >= (document.total_sections ?? 0)) await handOverToReview(db, documentId);
+    return;
+  }
 
   const attempt = (previous?.attempt ?? 0) + 1;
   // A redelivered job whose attempt is already stored has nothing left to do (its successor was enqueued with it).
@@ -348,11 +356,9 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     // Every writer failed on the last delivery: the section fails (the review decides about the document), rather
     // than the whole order dying in the dead-letter queue.
     if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
-      await db.transaction().execute(async (trx) => {
-        const failed: SectionResult = { passed: false, text: "", provider: null, model: null };
-        const finished = await finishSection(trx, finishOf(ctx, { documentId, sectionId, index: section.index, result: failed }));
-        if (finished.remaining === 0) await handOverToReview(trx, documentId);
-      });
+      const failed: SectionResult = { passed: false, text: "", provider: null, model: null };
+      const finished = await finishSection(db, finishOf(ctx, { documentId, sectionId, index: section.index, result: failed }));
+      if (finished.remaining === 0) await handOverToReview(db, documentId);
       log.error({ documentId, section: section.index, err: error.message }, "section failed: no writer could write it");
       return;
     }
@@ -371,22 +377,23 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const checkedAt = Date.now();
   const last = check.passed || attempt >= MAX_ATTEMPTS;
   const result: SectionResult = { passed: check.passed, text: check.text, provider: completion.provider, model: completion.model, scores };
-  await db.transaction().execute(async (trx) => {
+  const stored = { sectionId, documentId, userId: document.user_id, attempt, completion, passed: check.passed, feedback: check.feedback, scores };
+  if (last) {
+    // One statement, committed on its own: a document's sections finishing together wait for each other's row
+    // lock only while that statement runs, not across round trips of a transaction.
     const warnings = check.removedCitations.map(
       (key) => `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
     );
-    const saved = await saveAttempt(
-      trx,
-      { sectionId, documentId, userId: document.user_id, attempt, completion, passed: check.passed, feedback: check.feedback, scores },
-      last ? finishOf(ctx, { documentId, sectionId, index: section.index, result, warnings }) : undefined,
-    );
-    if (!saved.stored) return; // another delivery stored this attempt first; it also took the next step
-    if (!last) {
+    const saved = await saveAttempt(db, stored, finishOf(ctx, { documentId, sectionId, index: section.index, result, warnings }));
+    if (saved.stored && saved.remaining === 0) await handOverToReview(db, documentId);
+  } else {
+    // The next attempt is sent with this one stored, or neither (its successor is what a redelivery relies on).
+    await db.transaction().execute(async (trx) => {
+      const saved = await saveAttempt(trx, stored);
+      if (!saved.stored) return; // another delivery stored this attempt first; it also took the next step
       await sendJob(trx, QUEUES.writeSection, { documentId, sectionId, attempt: attempt + 1 }, { singletonKey: `${sectionId}:${attempt + 1}` });
-    } else if (saved.remaining === 0) {
-      await handOverToReview(trx, documentId);
-    }
-  });
+    });
+  }
   // When the answer was in hand and how long its checks and its saving took (the benchmark's timeline shows them).
   const timing = { answeredAt, checkMs: checkedAt - answeredAt, saveMs: Date.now() - checkedAt };
   log.info({ documentId, section: section.index, attempt, passed: check.passed, final: last, ...timing }, "section attempt done");
@@ -433,13 +440,14 @@ function finishOf(
 }
 
 /**
- * Stores an attempt, charges its tokens and counts it on the section; with `final`, the same statement makes the
- * section final (only from pending or writing) and counts it on its document (finishSection). Not `stored` when the
- * attempt was stored before (a redelivered job) or, with `final`, the section had already finished: the caller has
- * nothing more to do. `remaining`: the document's sections still unfinished, with `final`.
+ * Stores an attempt, charges its tokens and counts it on the section; with `final`, the same single statement makes
+ * the section final (only from pending or writing) and counts it on its document (finishSection), so it commits on
+ * its own, holding the document row only for that statement. Not `stored` when the attempt was stored before (a
+ * redelivered job) or, with `final`, the section had already finished: the caller has nothing more to do.
+ * `remaining`: the document's sections still unfinished, with `final`.
  */
 export async function saveAttempt(
-  trx: DbOrTrx,
+  db: DbOrTrx,
   a: {
     sectionId: string;
     documentId: string;
@@ -452,26 +460,19 @@ export async function saveAttempt(
   },
   final?: SectionFinish,
 ): Promise<{ stored: boolean; remaining?: number | null }> {
-  const inserted = await trx
-    .insertInto("section_attempts")
-    .values({
-      section_id: a.sectionId,
-      attempt: a.attempt,
-      content: a.completion.text,
-      passed: a.passed,
-      feedback: JSON.stringify(a.feedback),
-      scores: JSON.stringify({ words: countWords(a.completion.text), ...a.scores }),
-      provider: a.completion.provider,
-      model: a.completion.model,
-      tokens_in: a.completion.tokensIn,
-      tokens_out: a.completion.tokensOut,
-    })
-    .onConflict((oc) => oc.columns(["section_id", "attempt"]).doNothing())
-    .returning("id")
-    .executeTakeFirst();
-  if (!inserted) return { stored: false };
-  // Tokens are charged once per stored attempt, however often the job runs: the usage row, the section's counters
-  // and (final) its outcome and its document's count in one statement.
+  const row = {
+    section_id: a.sectionId,
+    attempt: a.attempt,
+    content: a.completion.text,
+    passed: a.passed,
+    feedback: JSON.stringify(a.feedback),
+    scores: JSON.stringify({ words: countWords(a.completion.text), ...a.scores }),
+    provider: a.completion.provider,
+    model: a.completion.model,
+    tokens_in: a.completion.tokensIn,
+    tokens_out: a.completion.tokensOut,
+  };
+  // Tokens are charged once per stored attempt, however often the job runs.
   const usage = usageRow({ documentId: a.documentId, sectionId: a.sectionId, userId: a.userId, purpose: "section", completion: a.completion });
   const counters = {
     attempts: a.attempt,
@@ -479,11 +480,18 @@ export async function saveAttempt(
     tokens_out: sql<number>`tokens_out + ${a.completion.tokensOut}`,
   };
   if (final) {
-    const finished = await finishSection(trx, { ...final, set: { ...counters, ...final.set }, usage });
-    return { stored: finished.updated, remaining: finished.remaining };
+    const finished = await finishSection(db, { ...final, set: { ...counters, ...final.set }, attempt: { row, usage } });
+    return { stored: finished.stored && finished.updated, remaining: finished.remaining };
   }
-  const updated = await trx
-    .with("usage", (db) => db.insertInto("token_usage").values(usage).returning("id"))
+  const inserted = await db
+    .insertInto("section_attempts")
+    .values(row)
+    .onConflict((oc) => oc.columns(["section_id", "attempt"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  if (!inserted) return { stored: false };
+  const updated = await db
+    .with("usage", (qc) => qc.insertInto("token_usage").values(usage).returning("id"))
     .updateTable("sections")
     .set(counters)
     .where("id", "=", a.sectionId)
@@ -491,16 +499,23 @@ export async function saveAttempt(
   return { stored: Number(updated.numUpdatedRows) === 1 };
 }
 
-/** The last section to finish hands the document over to the review, in the transaction that finished it. */
-async function handOverToReview(trx: DbOrTrx, documentId: string): Promise<void> {
-  const handedOver = await trx
-    .updateTable("documents")
-    .set({ progress_stage: "reviewing", current_section: null, eta_seconds: 5 })
-    .where("id", "=", documentId)
-    .where("status", "=", "generating")
-    .where("progress_stage", "in", ["writing", "waiting_for_budget"])
-    .executeTakeFirst();
-  if (Number(handedOver.numUpdatedRows) === 1) {
-    await sendJob(trx, QUEUES.reviewDocument, { documentId });
-  }
+/**
+ * The section that finished last hands the document over to the review, right after its own commit; only once (the
+ * UPDATE is guarded), and only when every section is finished. A crash in between is mended by the job's next
+ * delivery, which finds its section finished and calls this again.
+ */
+async function handOverToReview(db: DbOrTrx, documentId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const handedOver = await trx
+      .updateTable("documents")
+      .set({ progress_stage: "reviewing", current_section: null, eta_seconds: 5 })
+      .where("id", "=", documentId)
+      .where("status", "=", "generating")
+      .where("progress_stage", "in", ["writing", "waiting_for_budget"])
+      .where(sql<boolean>`sections_finished >= coalesce(total_sections, 0)`)
+      .executeTakeFirst();
+    if (Number(handedOver.numUpdatedRows) === 1) {
+      await sendJob(trx, QUEUES.reviewDocument, { documentId });
+    }
+  });
 }
