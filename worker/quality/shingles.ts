@@ -59,7 +59,7 @@ export function normalizeText(text: string): string {
  * A shingle's fingerprint: a 53-bit hash (0 ≤ h < 2^53, a safe integer, stored as pg `bigint`) of its words joined
  * by single spaces, computed over the UTF-16 code units without building the joined string. It is cyrb53 (a public
  * domain hash by bryc: two multiplicative 32-bit lanes, mixed at the end), chosen over SHA-1 for speed: a section has
- * ~1,300 shingles and a document's sections are checked together (decision 013). Stored fingerprints depend on it:
+ * ~1,300 shingles and a document's sections are checked together (decision 014). Stored fingerprints depend on it:
  * any change needs a migration that recomputes the `shingles` table (see recomputeDeliveredShingles).
  */
 export function hashShingle(words: readonly string[], from = 0, count = words.length - from): number {
