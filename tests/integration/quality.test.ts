@@ -299,7 +299,8 @@ describe("uniqueness gate", () => {
       .insertInto("shingles")
       .values([1, 2, 3].map((hash) => ({ hash: String(hash), section_id: delivered.sections[0].id, document_id: delivered.document.id })))
       .execute();
-    await recomputeDeliveredShingles(db);
+    // As the migration runs it: inside the migration's transaction.
+    await db.transaction().execute((trx) => recomputeDeliveredShingles(trx));
     const rows = await db.selectFrom("shingles").select("hash").where("document_id", "=", delivered.document.id).execute();
     expect(new Set(rows.map((r) => Number(r.hash)))).toEqual(shingleSet(DELIVERED));
   });

@@ -181,18 +181,19 @@ export async function storeDeliveredShingles(
 
 /**
  * Recomputes every stored fingerprint from its delivered section's text, with the hash of this module: the migration
- * that follows a change of hashShingle. Document by document, each in its own transaction.
+ * that follows a change of hashShingle (which runs it inside the migration's transaction). Document by document.
  */
 export async function recomputeDeliveredShingles(db: Kysely<any>): Promise<number> {
   const documents = await sql<{ document_id: string }>`select distinct document_id from shingles`.execute(db);
   let stored = 0;
   for (const { document_id: documentId } of documents.rows) {
-    stored += await db.transaction().execute(async (trx) => {
+    const recompute = async (trx: Kysely<any>) => {
       await sql`delete from shingles where document_id = ${documentId}`.execute(trx);
       const sections = await sql<{ id: string; content: string | null }>`
         select id, content from sections where document_id = ${documentId} and content is not null`.execute(trx);
       return storeDeliveredShingles(trx as DbOrTrx, documentId, sections.rows.map((s) => ({ id: s.id, text: s.content })));
-    });
+    };
+    stored += db.isTransaction ? await recompute(db) : await db.transaction().execute(recompute);
   }
   return stored;
 }
