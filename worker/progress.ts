@@ -6,8 +6,8 @@ import { eventPayload } from "./events";
 
 /**
  * The document row's lock, for a transaction that reads the document and then decides (plan, review); a finishing
- * section takes the same lock with its UPDATE in finishSection. NO KEY UPDATE: the foreign-key inserts (token_usage, attempts) only take KEY SHARE
- * on the same row, which FOR UPDATE would conflict with and deadlock on.
+ * section takes the same lock with its UPDATE in finishSection. NO KEY UPDATE: the foreign-key inserts (token_usage,
+ * attempts) only take KEY SHARE on the same row, which FOR UPDATE would conflict with and deadlock on.
  */
 export async function lockDocument(trx: DbOrTrx, documentId: string): Promise<LockedDocument | undefined> {
   return trx.selectFrom("documents").select(["status", "progress_stage"]).where("id", "=", documentId).forNoKeyUpdate().executeTakeFirst();
@@ -40,12 +40,13 @@ export type SectionFinish = {
 };
 
 /**
- * Finishes a section and counts it on its document, in one statement: the section's final state, the document's
- * progress (percent and ETA from the count, current section), both events, and `remaining` sections. The document
- * row's lock is taken by this statement and held only until the caller commits, so when a document's sections finish
- * together each waits for one commit, not for a round of queries; the counter is exact because an UPDATE that waited
- * for the lock counts from the row as the previous holder left it. `updated` is false when the section had finished
- * before (a redelivered job): nothing was changed.
+ * Finishes a section and counts it on its document, in one statement: the attempt that finished it with its tokens
+ * (`attempt`), the section's final state, the document's progress (percent and ETA from the count, current section),
+ * both events, and `remaining` sections. The document row's lock is taken by this statement and held until its
+ * transaction commits: outside a transaction (a section's last attempt) that is the statement itself, so a document's
+ * sections finishing together wait for each other only that long. The count is exact because an UPDATE that waited
+ * for the lock counts from the row as the previous holder left it. `stored` is false when the attempt had been stored
+ * before, `updated` when the section had finished before (a redelivered job): then nothing was changed.
  * Percent = PLAN_PERCENT + WRITE_PERCENT × finished / total (rounded down).
  * ETA = mean time of the finished sections (this one included) × the rounds of parallel work still to do.
  */
