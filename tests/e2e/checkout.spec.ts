@@ -56,7 +56,9 @@ test("the wizard with a requirements file, Stripe Checkout, the webhook, and gen
 test("the account: data export downloads JSON; deleting the account signs out and ends the old session", async ({ page, browser }, testInfo) => {
   const email = await signUp(page, testInfo, "account");
   await page.getByRole("link", { name: "Account" }).click();
-  await expect(page.getByText(email)).toBeVisible();
+  // The account page's own copy of the address (the header shows it too, on every page).
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole("main").getByText(email)).toBeVisible();
 
   const downloadPromise = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download my data (JSON)" }).click();
