@@ -54,6 +54,15 @@ export function useDatabase(db: Db): Db {
   return provide("db", db);
 }
 
+/**
+ * Runs `work` in the caller's transaction when `db` is one (its locks then last until the caller commits), otherwise
+ * in a transaction of its own.
+ */
+export function inTransaction<T>(db: DbOrTrx, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return work(db as Transaction<Database>);
+  return db.transaction().execute(work);
+}
+
 /** pg-boss' `db` option: runs its SQL inside our Kysely transaction, so a job is sent atomically with our rows. */
 export function queueDbAdapter(trx: DbOrTrx) {
   return {

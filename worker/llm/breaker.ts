@@ -1,6 +1,4 @@
-import type { Transaction } from "kysely";
-import type { Database } from "../../db/schema";
-import type { DbOrTrx } from "../../app/utils/db.server";
+import { inTransaction, type DbOrTrx } from "../../app/utils/db.server";
 
 // A circuit breaker per LLM provider, kept in `provider_breakers` so every worker process sees the same state.
 // Time is the caller's JS clock passed to SQL as a parameter (never `now()`), so tests move time without sleeping.
@@ -86,7 +84,6 @@ function forgetRead(key: string): void {
 /** Records a failed call and returns the state it leaves the breaker in. */
 export async function recordBreakerFailure(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<BreakerState> {
   const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
-  forgetRead(key);
   return inTransaction(db, async (trx) => {
     await trx.insertInto("provider_breakers").values({ provider: key, failure_times: "[]", updated_at: now }).onConflict((oc) => oc.column("provider").doNothing()).execute();
     const row = await trx
@@ -119,7 +116,7 @@ export async function recordBreakerFailure(db: DbOrTrx, key: string, options: Br
       .where("provider", "=", key)
       .execute();
     return state;
-  }).finally(() => forgetRead(key)); // and once more when written: a read in between saw the old state
+  }).finally(() => forgetRead(key)); // the next check reads what was written
 }
 
 /**
@@ -132,7 +129,6 @@ export async function recordBreakerSuccess(db: DbOrTrx, key: string, options: Br
   if (!seen) return "closed";
   if (seen.state !== "half_open") return seen.state;
 
-  forgetRead(key);
   return inTransaction(db, async (trx) => {
     const row = await trx
       .selectFrom("provider_breakers")
@@ -184,10 +180,4 @@ function recentFailureTimes(stored: unknown, now: Date, policy: BreakerPolicy): 
 
 function addSeconds(date: Date, seconds: number): Date {
   return new Date(date.getTime() + seconds * 1000);
-}
-
-function inTransaction<T>(db: DbOrTrx, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  // Inside the caller's transaction the row lock lasts until they commit; otherwise we open (and end) our own.
-  if (db.isTransaction) return work(db as Transaction<Database>);
-  return db.transaction().execute(work);
 }

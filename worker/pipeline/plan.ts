@@ -161,7 +161,7 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
     "document planned",
   );
   // Once the sections have gone to the writers (their requests leave within milliseconds), the wait for them is the
-  // time to prepare the citation engine the delivery will need.
+  // time to prepare the checkers and the citation engine the delivery will need.
   setTimeout(() => {
     // The checkers run once over this document's own outline and abstracts, so its sections meet them warm.
     const sample = [...outline.flatMap((s) => [s.heading, s.brief, ...s.keyPoints]), ...research.sources.map((s) => s.abstract ?? "")].join("\n\n");
@@ -171,8 +171,8 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
     } catch (error) {
       log.warn({ documentId, err: error instanceof Error ? error.message : String(error) }, "could not prepare the citation engine");
     }
-  }, CITATIONS_HEAD_START_MS).unref();
+  }, PREPARE_AFTER_MS).unref();
 }
 
 /** How long after planning the checkers and the citation engine are prepared: after the section requests, during the wait for them. */
-const CITATIONS_HEAD_START_MS = 300;
+const PREPARE_AFTER_MS = 300;

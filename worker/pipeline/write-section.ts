@@ -10,6 +10,7 @@ import { finishSection, type SectionFinish } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
 import { requirementsBlock } from "./outline";
 import { checkCitations, removeUnknownCitations, stripForeignLinks } from "../export/citations";
+import { isWhiteSpace } from "../quality/common";
 import { loadGateContext, rememberText, runGates, type GateScores } from "../quality/gate";
 
 export const MAX_ATTEMPTS = 3;
@@ -22,20 +23,13 @@ export function countWords(text: string): number {
   let words = 0;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const space = isSpace(text.charCodeAt(i));
+    const space = isWhiteSpace(text.charCodeAt(i));
     if (!space && !inWord) words++;
     inWord = !space;
   }
   return words;
 }
 
-// What /\s/ matches: ASCII whitespace, NBSP, the Unicode space separators, line/paragraph separators, BOM.
-function isSpace(code: number): boolean {
-  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
-  if (code < 160) return false;
-  return code === 160 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
-    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
-}
 
 export function checkLength(text: string, targetWords: number): { passed: boolean; feedback: string[] } {
   const words = countWords(text);

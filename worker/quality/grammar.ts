@@ -8,7 +8,7 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { projectRoot } from "../../app/utils/project-root.server";
-import { logOf, round1, unchecked } from "./common";
+import { isWhiteSpace, logOf, round1, unchecked } from "./common";
 import type { QualityConfig, QualityGate, QualityLog } from "./gate";
 import { citationSpans } from "./shingles";
 
@@ -92,14 +92,6 @@ export function countProseWords(text: string, spans = ignoredSpans(text)): numbe
     if (letter && !inside) words++;
   }
   return words;
-}
-
-// What /\s/ matches.
-function isWhiteSpace(code: number): boolean {
-  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
-  if (code < 160) return false;
-  return code === 160 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
-    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
 // What /\p{L}/u matches at i: ASCII letters directly, anything else (surrogate pairs included) by the regex.

@@ -1,6 +1,6 @@
 // Word 5-gram shingles: the unit of the uniqueness gate, of the `shingles` table and of the admin command.
-import { sql, type Kysely } from "kysely";
-import type { DbOrTrx } from "../../app/utils/db.server";
+import { sql } from "kysely";
+import { inTransaction, type DbOrTrx } from "../../app/utils/db.server";
 
 export const SHINGLE_WORDS = 5;
 /** Hashes per lookup. */
@@ -183,17 +183,16 @@ export async function storeDeliveredShingles(
  * Recomputes every stored fingerprint from its delivered section's text, with the hash of this module: the migration
  * that follows a change of hashShingle (which runs it inside the migration's transaction). Document by document.
  */
-export async function recomputeDeliveredShingles(db: Kysely<any>): Promise<number> {
+export async function recomputeDeliveredShingles(db: DbOrTrx): Promise<number> {
   const documents = await sql<{ document_id: string }>`select distinct document_id from shingles`.execute(db);
   let stored = 0;
   for (const { document_id: documentId } of documents.rows) {
-    const recompute = async (trx: Kysely<any>) => {
+    stored += await inTransaction(db, async (trx) => {
       await sql`delete from shingles where document_id = ${documentId}`.execute(trx);
       const sections = await sql<{ id: string; content: string | null }>`
         select id, content from sections where document_id = ${documentId} and content is not null`.execute(trx);
-      return storeDeliveredShingles(trx as DbOrTrx, documentId, sections.rows.map((s) => ({ id: s.id, text: s.content })));
-    };
-    stored += db.isTransaction ? await recompute(db) : await db.transaction().execute(recompute);
+      return storeDeliveredShingles(trx, documentId, sections.rows.map((s) => ({ id: s.id, text: s.content })));
+    });
   }
   return stored;
 }
