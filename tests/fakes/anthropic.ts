@@ -1,10 +1,26 @@
 // A local stand-in for the Anthropic Messages API, so tests drive the real `@anthropic-ai/sdk` over HTTP.
-// It answers like the OpenAI fake (tests/fakes/openai.ts): outlines as JSON, sections as prose of the asked length;
-// it can add latency, inject HTTP errors, hanging requests, malformed bodies and short answers, and keeps every request.
+// It answers like the OpenAI fake (tests/fakes/openai.ts): outlines as JSON, sections as prose of the asked length, at
+// once or streamed as Server-Sent Events (`stream: true`); it can add latency, inject HTTP errors, hanging requests,
+// malformed bodies, cut connections and short answers, and keeps every request.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { answerFault, closeServer, fakeOutline, fakeSection, fakeTokens, numberArg, readJson, waitUnlessGone, type Fault, type HttpFault } from "./openai";
+import {
+  answerFault,
+  closeServer,
+  EVENT_STREAM,
+  fakeOutline,
+  fakeSection,
+  fakeTokens,
+  numberArg,
+  readJson,
+  streamAnswer,
+  textChunks,
+  waitUnlessGone,
+  type Fault,
+  type HttpFault,
+  type StreamedAnswer,
+} from "./openai";
 
 export type { Fault } from "./openai";
 /** `apiKey` is read from `x-api-key` or from `authorization: Bearer …` (SDK 1.x sends the key the second way); `authVia` says which. */
@@ -65,8 +81,13 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
     requests.push({ path: req.url ?? "", apiKey, authVia, body });
     requestsAt.push(arrivedAt);
     const requestId = `req_fake_${++served}`;
-    if (latencyMs && !(await waitUnlessGone(res, latencyMs))) return;
-    const sendError = (status: number, message: string) => {
+    const stream = body.stream === true;
+    const waited = () => !latencyMs || waitUnlessGone(res, latencyMs);
+    // A stream starts at once and spreads its text over the latency, so it is decided on arrival; every other answer
+    // (a stream's refusals and faults included) comes whole after the latency.
+    if (!stream && !(await waited())) return;
+    const sendError = async (status: number, message: string) => {
+      if (stream && !(await waited())) return;
       res.writeHead(status, { "content-type": "application/json", "request-id": requestId });
       res.end(JSON.stringify({ type: "error", error: { type: errorTypeFor(status), message }, request_id: requestId }));
     };
@@ -76,17 +97,20 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
     if (!apiKey) return sendError(401, "x-api-key or authorization header is required");
     if (!req.headers["anthropic-version"]) return sendError(400, "anthropic-version: header is required");
     const fault = faults.shift();
-    if (fault) {
+    const cut = fault !== undefined && "kind" in fault && fault.kind === "cut";
+    if (fault && !(stream && cut)) {
+      if (stream && !(await waited())) return;
       return answerFault(
         res,
         fault,
-        '{"id": "msg_1", "content": [',
+        stream ? 'event: message_start\ndata: {"type": "message_start", "message": {"id": "msg_1", "content": [\n\n' : '{"id": "msg_1", "content": [',
         (f: HttpFault) => ({
           type: "error",
           error: { type: errorTypeFor(f.status), message: f.message ?? `Injected ${f.status}` },
           request_id: requestId,
         }),
         { "request-id": requestId },
+        stream ? EVENT_STREAM : undefined,
       );
     }
     const system = textOf(body.system);
@@ -103,19 +127,11 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
       if (short) shortAnswers--;
       text = fakeSection(prompt, short);
     }
+    const message = { id: `msg_fake_${served}`, type: "message", role: "assistant", model: body.model };
+    const usage = { input_tokens: fakeTokens(system + prompt), output_tokens: fakeTokens(text) };
+    if (stream) return streamAnswer(res, messageStream(message, text, usage), latencyMs, { cut, headers: { "request-id": requestId } });
     res.writeHead(200, { "content-type": "application/json", "request-id": requestId });
-    res.end(
-      JSON.stringify({
-        id: `msg_fake_${served}`,
-        type: "message",
-        role: "assistant",
-        model: body.model,
-        content: [{ type: "text", text }],
-        stop_reason: "end_turn",
-        stop_sequence: null,
-        usage: { input_tokens: fakeTokens(system + prompt), output_tokens: fakeTokens(text) },
-      }),
-    );
+    res.end(JSON.stringify({ ...message, content: [{ type: "text", text }], stop_reason: "end_turn", stop_sequence: null, usage }));
   });
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
@@ -137,6 +153,32 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
       latencyMs = ms;
     },
     close: () => closeServer(server),
+  };
+}
+
+/**
+ * A message as the Messages API streams it: message_start (with the input tokens), one text block opened, filled a few
+ * words a delta and closed, message_delta (stop reason and the output tokens), message_stop.
+ */
+function messageStream(
+  message: Record<string, unknown>,
+  text: string,
+  usage: { input_tokens: number; output_tokens: number },
+): StreamedAnswer {
+  const event = (type: string, data: Record<string, unknown> = {}) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  return {
+    // The real message_start counts one output token already; message_delta then carries the total.
+    opening:
+      event("message_start", {
+        message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input_tokens, output_tokens: 1 } },
+      }) +
+      event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }) +
+      event("ping"),
+    parts: textChunks(text).map((chunk) => event("content_block_delta", { index: 0, delta: { type: "text_delta", text: chunk } })),
+    closing:
+      event("content_block_stop", { index: 0 }) +
+      event("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }) +
+      event("message_stop"),
   };
 }
 

@@ -1,14 +1,20 @@
 // A local stand-in for the OpenAI Chat Completions API, so tests drive the real `openai` SDK over HTTP.
-// It answers outline prompts with JSON and section prompts with text of the asked length; it can add latency,
-// inject HTTP errors, hanging requests, malformed bodies and short answers, and keeps every request it received.
+// It answers outline prompts with JSON and section prompts with text of the asked length, at once or streamed as
+// Server-Sent Events (`stream: true`); it can add latency, inject HTTP errors, hanging requests, malformed bodies, cut
+// connections and short answers, and keeps every request it received.
 // The answering helpers are exported so the other LLM fakes (tests/fakes/anthropic.ts) answer the same way.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export type FakeRequest = { path: string; authorization: string | undefined; body: any };
-/** An HTTP error; or a request that is never answered (the client times out); or a 200 whose body is not JSON. */
-export type Fault = HttpFault | { kind: "timeout" } | { kind: "malformed" };
+/**
+ * An HTTP error; or a request that is never answered (the client times out); or a 200 whose body is not JSON (for a
+ * streaming request, an event stream whose data is not JSON); or a "cut" connection, destroyed mid-answer: a stream
+ * stops after about half its content chunks, without its finish, usage and end events; any other answer is dropped
+ * before it starts.
+ */
+export type Fault = HttpFault | { kind: "timeout" } | { kind: "malformed" } | { kind: "cut" };
 export type HttpFault = { status: number; message?: string; retryAfterSeconds?: number };
 
 export type FakeOpenAI = {
@@ -24,6 +30,8 @@ export type FakeOpenAI = {
   inventCitationNext(count: number): void;
   /** The next `count` section answers copy the first source abstract offered in the prompt. */
   copySourceNext(count: number): void;
+  /** The next `count` streamed answers leave out usage although it was asked for (compatible servers that ignore `stream_options`). */
+  streamWithoutUsageNext(count: number): void;
   setLatency(ms: number): void;
   /** Stops the server and ends every open connection, hanging ones included. */
   close(): Promise<void>;
@@ -41,6 +49,7 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
   let shortAnswers = 0;
   let invented = 0;
   let copies = 0;
+  let withoutUsage = 0;
   let latencyMs = options.latencyMs ?? 0;
 
   const server: Server = createServer(async (req, res) => {
@@ -48,9 +57,14 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     const body = await readJson(req);
     requests.push({ path: req.url ?? "", authorization: req.headers.authorization, body });
     requestsAt.push(arrivedAt);
-    if (latencyMs && !(await waitUnlessGone(res, latencyMs))) return;
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { "content-type": "application/json", ...headers });
+    const stream = body.stream === true;
+    const waited = () => !latencyMs || waitUnlessGone(res, latencyMs);
+    // A stream starts at once and spreads its text over the latency, so it is decided on arrival; every other answer
+    // (a stream's refusals and faults included) comes whole after the latency.
+    if (!stream && !(await waited())) return;
+    const send = async (status: number, payload: unknown) => {
+      if (stream && !(await waited())) return;
+      res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(payload));
     };
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
@@ -60,17 +74,23 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
       return send(401, { error: { message: "Missing API key", type: "invalid_request_error" } });
     }
     const fault = faults.shift();
-    if (fault) {
-      return answerFault(res, fault, '{"id": "chatcmpl-fake", "choices": [', (f) => ({
+    const cut = fault !== undefined && "kind" in fault && fault.kind === "cut";
+    if (fault && !(stream && cut)) {
+      if (stream && !(await waited())) return;
+      const malformed = stream ? 'data: {"id": "chatcmpl-fake", "choices": [\n\n' : '{"id": "chatcmpl-fake", "choices": [';
+      const errorBody = (f: HttpFault) => ({
         error: { message: f.message ?? `Injected ${f.status}`, type: f.status === 429 ? "rate_limit_exceeded" : "server_error" },
-      }));
+      });
+      return answerFault(res, fault, malformed, errorBody, {}, stream ? EVENT_STREAM : undefined);
     }
     const prompt: string = body.messages?.map((m: { content: string }) => m.content).join("\n") ?? "";
-    let content: string;
+    // What to answer is decided on arrival (the injected oddities are taken in order); the text itself is written when
+    // the answer begins, as a model does, so a burst of requests is recorded as it arrives.
+    let write: () => string;
     if (body.response_format?.type === "json_object" && /explicit requirements/.test(prompt)) {
-      content = fakeJudgement(prompt);
+      write = () => fakeJudgement(prompt);
     } else if (body.response_format?.type === "json_object") {
-      content = fakeOutline(prompt);
+      write = () => fakeOutline(prompt);
     } else {
       const short = shortAnswers > 0;
       if (short) shortAnswers--;
@@ -78,17 +98,35 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
       if (inventCitation) invented--;
       const copySource = copies > 0 && /Abstract: "/.test(prompt);
       if (copySource) copies--;
-      content = fakeSection(prompt, short, { inventCitation, copySource });
+      write = () => fakeSection(prompt, short, { inventCitation, copySource });
     }
-    const promptTokens = fakeTokens(prompt);
-    const completionTokens = fakeTokens(content);
+    const usageOf = (content: string) => {
+      const promptTokens = fakeTokens(prompt);
+      const completionTokens = fakeTokens(content);
+      return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    };
+    const completion = { id: `chatcmpl-fake-${requests.length}`, created: Math.floor(Date.now() / 1000), model: body.model };
+    if (stream) {
+      const omitUsage = withoutUsage > 0;
+      if (omitUsage) withoutUsage--;
+      const withUsage = body.stream_options?.include_usage === true && !omitUsage;
+      return streamAnswer(
+        res,
+        () => {
+          const content = write();
+          return chatCompletionStream(completion, content, withUsage ? usageOf(content) : undefined);
+        },
+        latencyMs,
+        { cut },
+      );
+    }
+    const content = write();
+    const usage = usageOf(content);
     send(200, {
-      id: `chatcmpl-fake-${requests.length}`,
+      ...completion,
       object: "chat.completion",
-      created: Math.floor(Date.now() / 1000),
-      model: body.model,
       choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      usage,
     });
   });
 
@@ -107,6 +145,9 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     inventCitationNext: (count) => {
       invented += count;
     },
+    streamWithoutUsageNext: (count) => {
+      withoutUsage += count;
+    },
     copySourceNext: (count) => {
       copies += count;
     },
@@ -117,17 +158,25 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
   };
 }
 
-/** Answers an injected fault; a "timeout" is left unanswered until the client gives up or the server closes. */
+/**
+ * Answers an injected fault; a "timeout" is left unanswered until the client gives up or the server closes, a "cut"
+ * drops the connection. `malformedType` is the content type of the malformed body (an event stream for a stream).
+ */
 export function answerFault(
   res: ServerResponse,
   fault: Fault,
   malformedBody: string,
   errorBody: (fault: HttpFault) => unknown,
   extraHeaders: Record<string, string> = {},
+  malformedType = "application/json",
 ): void {
   if ("kind" in fault) {
     if (fault.kind === "timeout") return;
-    res.writeHead(200, { "content-type": "application/json", ...extraHeaders });
+    if (fault.kind === "cut") {
+      res.destroy();
+      return;
+    }
+    res.writeHead(200, { "content-type": malformedType, ...extraHeaders });
     res.end(malformedBody);
     return;
   }
@@ -137,6 +186,116 @@ export function answerFault(
     ...(fault.retryAfterSeconds != null ? { "retry-after": String(fault.retryAfterSeconds) } : {}),
   });
   res.end(JSON.stringify(errorBody(fault)));
+}
+
+export const EVENT_STREAM = "text/event-stream; charset=utf-8";
+
+/** A streamed answer as Server-Sent Events text: `opening` goes out at once, `parts` one per content chunk, `closing` last. */
+export type StreamedAnswer = { opening: string; parts: string[]; closing: string };
+
+// Chunks due within this long of each other go out in one write: 25 streams at once stay cheap on a small machine.
+const STREAM_TICK_MS = 20;
+
+/**
+ * A model's first token comes after this share of a streamed call's latency (time to first token: the prompt is read
+ * first); the rest of the text follows at a steady pace until the latency is over.
+ */
+export const FIRST_TOKEN_SHARE = 0.1;
+
+/**
+ * Sends a streamed answer the way a model produces it: the headers and `opening` with the first part after the time
+ * to first token, the other parts at even intervals so that the last one, with `closing`, goes out `latencyMs` from
+ * now (everything at once when 0). `cut` destroys the connection after about half the parts instead. Stops, its
+ * timer cleared, when the client hangs up.
+ */
+export function streamAnswer(
+  res: ServerResponse,
+  answerOf: StreamedAnswer | (() => StreamedAnswer),
+  latencyMs: number,
+  options: { cut?: boolean; headers?: Record<string, string> } = {},
+): void {
+  const firstAt = Math.round(latencyMs * FIRST_TOKEN_SHARE);
+  // The schedule counts from the request's arrival, however long writing the answer takes.
+  const startedAt = Date.now() + firstAt;
+  let answer: StreamedAnswer | undefined;
+  let parts: string[] = [];
+  let count = 0;
+  // Part i (from 1) is due at firstAt + (i - 1)/(n - 1) of the rest, so the first at firstAt and the last at the latency.
+  const dueAt = (i: number) => (parts.length > 1 ? ((i - 1) * (latencyMs - firstAt)) / (parts.length - 1) : latencyMs - firstAt);
+  let sent = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => clearTimeout(timer);
+  res.once("close", stop);
+  const tick = () => {
+    if (res.destroyed) return;
+    if (!answer) {
+      answer = typeof answerOf === "function" ? answerOf() : answerOf;
+      parts = [...answer.parts];
+      if (parts.length) parts[parts.length - 1] += answer.closing;
+      else parts.push(answer.closing);
+      count = options.cut ? Math.max(1, Math.floor(answer.parts.length / 2)) : parts.length;
+      res.writeHead(200, { "content-type": EVENT_STREAM, "cache-control": "no-cache", ...options.headers });
+      res.write(answer.opening);
+    }
+    const elapsed = Date.now() - startedAt;
+    let due = sent;
+    while (due < count && (latencyMs === 0 || dueAt(due + 1) <= elapsed)) due++;
+    const batch = parts.slice(sent, due).join("");
+    sent = due;
+    if (sent < count) {
+      if (batch) res.write(batch);
+      // Parts due close together go in one write, but never later than the last one is due.
+      const untilNext = Math.ceil(dueAt(sent + 1) - elapsed);
+      const untilEnd = Math.ceil(dueAt(count) - elapsed);
+      timer = setTimeout(tick, Math.max(1, Math.min(untilEnd, Math.max(STREAM_TICK_MS, untilNext))));
+      return;
+    }
+    res.off("close", stop);
+    // The written chunks must reach the client before the connection drops, so the cut waits for them to be flushed.
+    if (options.cut) res.write(batch, () => res.destroy());
+    else res.end(batch);
+  };
+  if (firstAt > 0) timer = setTimeout(tick, firstAt);
+  else tick();
+}
+
+/** `text` in runs of 4 to 8 words, each with the whitespace after it, so the runs join back into `text` byte for byte. */
+export function textChunks(text: string): string[] {
+  const words = text.match(/^\s+|\S+\s*/g) ?? [];
+  const chunks: string[] = [];
+  for (let at = 0, i = 0; at < words.length; i++) {
+    const size = 4 + (i % 5);
+    chunks.push(words.slice(at, at + size).join(""));
+    at += size;
+  }
+  return chunks;
+}
+
+type ChatUsage = { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+
+/**
+ * A chat completion as the API streams it: a chunk with the role, the content a few words a chunk, a chunk with the
+ * finish reason, with `usage` (asked by `stream_options.include_usage`) a last chunk without choices, then `[DONE]`.
+ */
+function chatCompletionStream(
+  completion: { id: string; created: number; model: unknown },
+  content: string,
+  usage: ChatUsage | undefined,
+): StreamedAnswer {
+  // With include_usage every chunk carries `usage: null` but the last one.
+  const chunk = (choices: unknown[], last?: ChatUsage) =>
+    `data: ${JSON.stringify({ ...completion, object: "chat.completion.chunk", choices, ...(usage ? { usage: last ?? null } : {}) })}\n\n`;
+  const choice = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
+    index: 0,
+    delta,
+    logprobs: null,
+    finish_reason: finishReason,
+  });
+  return {
+    opening: chunk([choice({ role: "assistant", content: "", refusal: null })]),
+    parts: textChunks(content).map((text) => chunk([choice({ content: text })])),
+    closing: chunk([choice({}, "stop")]) + (usage ? chunk([], usage) : "") + "data: [DONE]\n\n",
+  };
 }
 
 /** An outline of `exactly N sections` (default 4): first "Introduction", last "Conclusion". */
@@ -153,7 +312,8 @@ export function fakeOutline(prompt: string): string {
 }
 
 /**
- * Prose of `about N words` (default 200), exactly N words by whitespace split; a short answer has a fifth of them.
+ * Prose of `about N words` (default 200), exactly N words by whitespace split, in paragraphs; a short answer has a
+ * fifth of them.
  * The words are real English, varied per prompt, so sections, orders and attempts do not repeat each other (the
  * uniqueness gate compares them all); the source keys offered in the prompt (`[@key]`) are cited.
  */
@@ -242,6 +402,9 @@ export function fakeProse(words: number, seed = "", citations: string[] = []): s
     return state % n;
   };
   const out: string[] = [];
+  // Indexes of the words that end a paragraph: real prose comes in paragraphs of 6 to 10 sentences, checked one by one.
+  const paragraphEnds = new Set<number>();
+  let paragraphLeft = 6 + next(5);
   let sentence = 0;
   while (out.length < words) {
     // "The <adjective> <noun> of <noun> <verb> the <adjective> <noun>." with varied parts: 9 words a sentence.
@@ -252,9 +415,14 @@ export function fakeProse(words: number, seed = "", citations: string[] = []): s
     const cite = citations.length && sentence % 5 === 2 ? ` [@${citations[Math.floor(sentence / 5) % citations.length]}]` : "";
     out[out.length - 1] += `${cite}.`;
     sentence++;
+    if (--paragraphLeft === 0 && out.length < words) {
+      paragraphEnds.add(out.length - 1);
+      paragraphLeft = 6 + next(5);
+    }
   }
   // Sentences start with a capital letter.
-  return out.map((w, i) => (i === 0 || out[i - 1].endsWith(".") ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(" ");
+  const capitalized = out.map((w, i) => (i === 0 || out[i - 1].endsWith(".") ? w.charAt(0).toUpperCase() + w.slice(1) : w));
+  return capitalized.map((w, i) => (i === 0 ? w : `${paragraphEnds.has(i - 1) ? "\n\n" : " "}${w}`)).join("");
 }
 
 export async function readJson(req: IncomingMessage): Promise<any> {
