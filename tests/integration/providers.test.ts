@@ -4,8 +4,11 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnthropicProvider } from "../../worker/llm/anthropic";
+import { classifyError, IncompleteAnswerError } from "../../worker/llm/errors";
 import { OpenAIProvider } from "../../worker/llm/openai";
-import type { CompletionRequest, LlmProvider } from "../../worker/llm/provider";
+import type { CompletionRequest, LlmProvider, TextSink } from "../../worker/llm/provider";
+import { LlmRouter } from "../../worker/llm/router";
+import { watchIdle } from "../../worker/llm/stream";
 import { startFakeAnthropic, type FakeAnthropic } from "../fakes/anthropic";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 
@@ -300,5 +303,152 @@ describe("closing a fake", () => {
     expect(Date.now() - startedAt).toBeLessThan(1_000);
     expect(error.constructor.name).toBe("APIConnectionError");
     expect(error.status).toBeUndefined();
+  });
+});
+
+/** A sink that keeps what it is given, try by try. */
+function recordingSink() {
+  const tries: string[][] = [];
+  const sink: TextSink = {
+    restart: () => void tries.push([]),
+    append: (text) => {
+      if (tries.length === 0) tries.push([]);
+      tries.at(-1)!.push(text);
+    },
+  };
+  return { sink, tries };
+}
+
+describe.each([
+  [
+    "openai",
+    async () => {
+      const fake = await startFakeOpenAI();
+      const make = (timeoutMs?: number) => new OpenAIProvider({ apiKey: "k", baseURL: fake.url, model: "gpt-4o-mini", timeoutMs });
+      return { fake, make };
+    },
+  ],
+  [
+    "anthropic",
+    async () => {
+      const fake = await startFakeAnthropic();
+      const make = (timeoutMs?: number) => new AnthropicProvider({ apiKey: "k", baseURL: fake.url, model: "claude-haiku-4-5", timeoutMs });
+      return { fake, make };
+    },
+  ],
+] as const)("%s: a streamed answer (a request with a sink)", (name, start) => {
+  let fake: FakeOpenAI | FakeAnthropic;
+  let make: (timeoutMs?: number) => LlmProvider;
+
+  beforeAll(async () => {
+    ({ fake, make } = await start());
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it("hands every piece to the sink as it arrives, and returns the same answer and usage as an answer in one piece", async () => {
+    const provider = make();
+    const whole = await provider.complete(sectionRequest(400));
+    const { sink, tries } = recordingSink();
+    fake.setLatency(300);
+    try {
+      const streamed = await provider.complete({ ...sectionRequest(400), sink });
+      expect(streamed).toEqual(whole);
+      expect(tries).toHaveLength(1);
+      expect(tries[0].join("")).toBe(streamed.text);
+      expect(tries[0].length).toBeGreaterThan(5);
+      expect(fake.requests.at(-1)!.body.stream).toBe(true);
+      if (name === "openai") expect(fake.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });
+    } finally {
+      fake.setLatency(0);
+    }
+  });
+
+  it("asks for an answer in one piece without a sink (outlines, JSON)", async () => {
+    await make().complete(outlineRequest(4));
+    expect(fake.requests.at(-1)!.body.stream).toBeUndefined();
+  });
+
+  it("throws IncompleteAnswerError, which the router retries, when the connection is cut mid-answer", async () => {
+    fake.failNext({ kind: "cut" });
+    const { sink, tries } = recordingSink();
+    const error = await failureOf(make().complete({ ...sectionRequest(400), sink }));
+    expect(error).toBeInstanceOf(IncompleteAnswerError);
+    expect(classifyError(error).retryable).toBe(true);
+    // Part of the answer had arrived.
+    expect(tries[0]?.join("").length ?? 0).toBeGreaterThan(0);
+  });
+
+  it("throws a SyntaxError (retried as a malformed answer) when an event is not JSON", async () => {
+    fake.failNext({ kind: "malformed" });
+    const error = await failureOf(make().complete({ ...sectionRequest(50), sink: recordingSink().sink }));
+    expect(error).toBeInstanceOf(SyntaxError);
+    expect(classifyError(error).retryable).toBe(true);
+  });
+
+  it("keeps the SDK's timeout until the answer begins", async () => {
+    fake.failNext({ kind: "timeout" });
+    const error = await failureOf(make(300).complete({ ...sectionRequest(50), sink: recordingSink().sink }));
+    expect(error.constructor.name).toBe("APIConnectionTimeoutError");
+  });
+
+  it("stops when the caller's signal aborts mid-answer", async () => {
+    fake.setLatency(3_000);
+    try {
+      const controller = new AbortController();
+      const { sink, tries } = recordingSink();
+      const call = failureOf(make().complete({ ...sectionRequest(400), sink, signal: controller.signal }));
+      await expect.poll(() => tries[0]?.length ?? 0).toBeGreaterThan(0);
+      controller.abort();
+      expect(await call).toBeInstanceOf(Error);
+    } finally {
+      fake.setLatency(0);
+    }
+  });
+
+  it("through the router: a cut answer is asked again, and the sink starts over for the new try", async () => {
+    fake.failNext({ kind: "cut" });
+    const router = new LlmRouter([make()], { sleep: async () => {} });
+    const { sink, tries } = recordingSink();
+    const completion = await router.complete({ ...sectionRequest(400), sink });
+    expect(tries).toHaveLength(2);
+    expect(tries[1].join("")).toBe(completion.text);
+    expect(tries[0].join("").length).toBeLessThan(completion.text.length);
+  });
+});
+
+describe("OpenAIProvider streaming from a compatible server that ignores stream_options", () => {
+  it("estimates the tokens (about 4 characters a token) when the stream brings no usage", async () => {
+    const fake = await startFakeOpenAI();
+    try {
+      const provider = new OpenAIProvider({ name: "compat", apiKey: "none", baseURL: fake.url, model: "llama3.1" });
+      const request = { ...sectionRequest(200), sink: recordingSink().sink };
+      fake.streamWithoutUsageNext(1);
+      const completion = await provider.complete(request);
+      expect(completion.tokensOut).toBe(Math.ceil(completion.text.length / 4));
+      expect(completion.tokensIn).toBe(Math.ceil((request.system + request.prompt).length / 4));
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("watchIdle", () => {
+  it("stops an answer when nothing arrives for the timeout, and not while pieces keep coming", async () => {
+    let stopped = false;
+    const idle = watchIdle(80, () => (stopped = true));
+    try {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 30));
+        idle.touch();
+      }
+      expect(stopped).toBe(false);
+      expect(idle.reason()).toBeNull();
+      await expect.poll(() => stopped, { timeout: 2_000 }).toBe(true);
+      expect(idle.reason()).toMatch(/no text for/);
+    } finally {
+      idle.clear();
+    }
   });
 });

@@ -1,5 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
+import { IncompleteAnswerError } from "./errors";
 import type { Completion, CompletionRequest, LlmProvider } from "./provider";
+import { sdkLogger, streamFailure, watchIdle, type IdleWatch } from "./stream";
 
 type Options = { apiKey: string; baseURL?: string; model: string; timeoutMs?: number };
 
@@ -24,22 +26,21 @@ export class AnthropicProvider implements LlmProvider {
     this.client ??= import("@anthropic-ai/sdk").then(
       ({ default: AnthropicSdk }) =>
         // Retries are the router's job, so the SDK's own are off.
-        new AnthropicSdk({ apiKey: this.options.apiKey, baseURL: this.options.baseURL, maxRetries: 0, timeout: this.options.timeoutMs ?? 120_000 }),
+        new AnthropicSdk({ apiKey: this.options.apiKey, baseURL: this.options.baseURL, maxRetries: 0, timeout: this.options.timeoutMs ?? 120_000, logger: sdkLogger }),
     );
     return this.client;
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
     const client = await this.sdk();
-    const response = await client.messages.create(
-      {
-        model: this.model,
-        max_tokens: request.maxTokens ?? 4096,
-        system: request.json ? `${request.system}\n\n${JSON_ONLY}` : request.system,
-        messages: [{ role: "user", content: request.prompt }],
-      },
-      { signal: request.signal },
-    );
+    const body = {
+      model: this.model,
+      max_tokens: request.maxTokens ?? 4096,
+      system: request.json ? `${request.system}\n\n${JSON_ONLY}` : request.system,
+      messages: [{ role: "user" as const, content: request.prompt }],
+    };
+    if (request.sink) return this.stream(client, request, body);
+    const response = await client.messages.create(body, { signal: request.signal });
     const blocks = (response.content ?? []).filter((block) => block.type === "text");
     if (blocks.length === 0) throw new Error("Anthropic returned no text");
     const text = blocks.map((block) => block.text).join("");
@@ -50,6 +51,47 @@ export class AnthropicProvider implements LlmProvider {
       provider: this.name,
       model: this.model,
     };
+  }
+
+  /** The answer streamed (its usage in the first and last events), each piece of text handed to the request's sink. */
+  private async stream(client: Anthropic, request: CompletionRequest, body: Anthropic.MessageCreateParamsNonStreaming): Promise<Completion> {
+    let idle: IdleWatch | undefined;
+    try {
+      const stream = await client.messages.create({ ...body, stream: true }, { signal: request.signal });
+      idle = watchIdle(this.options.timeoutMs ?? 120_000, () => stream.controller.abort());
+      let text = "";
+      let finished = false;
+      let tokensIn = 0;
+      let tokensOut = 0;
+      for await (const event of stream) {
+        idle.touch();
+        if (event.type === "message_start") {
+          tokensIn = event.message.usage?.input_tokens ?? 0;
+          tokensOut = event.message.usage?.output_tokens ?? 0;
+        } else if (event.type === "content_block_delta" && event.delta.type === "text_delta") {
+          text += event.delta.text;
+          request.sink!.append(event.delta.text);
+        } else if (event.type === "message_delta") {
+          tokensOut = event.usage?.output_tokens ?? tokensOut;
+        } else if (event.type === "message_stop") {
+          finished = true;
+        }
+      }
+      // The SDK ends an aborted stream quietly (a cut one throws: streamFailure): an answer without its end is not one.
+      if (!finished) throw new IncompleteAnswerError(idle.reason() ?? "the answer stopped before its end");
+      if (!text) throw new Error("Anthropic returned no text");
+      return {
+        text: request.json ? stripJsonFence(text) : text,
+        tokensIn,
+        tokensOut,
+        provider: this.name,
+        model: this.model,
+      };
+    } catch (error) {
+      throw streamFailure(error);
+    } finally {
+      idle?.clear();
+    }
   }
 }
 

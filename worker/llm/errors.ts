@@ -3,6 +3,17 @@ export type ErrorClass = { retryable: boolean; retryAfterMs: number | null; stat
 
 const RETRYABLE_STATUS = new Set([408, 409, 429]);
 
+/**
+ * A streamed answer that stopped before its end: the connection was cut, or no text came for the call's timeout
+ * (the SDKs' own timeouts end once the answer has begun). Retried like a connection error.
+ */
+export class IncompleteAnswerError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "IncompleteAnswerError";
+  }
+}
+
 // Both SDKs (openai, @anthropic-ai/sdk) throw APIError subclasses with `status` and `headers`, and name their network
 // failures APIConnectionError / APIConnectionTimeoutError; a body that is not JSON surfaces as a SyntaxError.
 export function classifyError(error: unknown): ErrorClass {
@@ -13,7 +24,8 @@ export function classifyError(error: unknown): ErrorClass {
   if (status !== null) {
     return { retryable: RETRYABLE_STATUS.has(status) || status >= 500, retryAfterMs: retryAfterMs(e.headers), status, reason };
   }
-  if (/Connection|Timeout|AbortError|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up/i.test(`${name} ${e?.message ?? ""}`)) {
+  if (error instanceof IncompleteAnswerError) return { retryable: true, retryAfterMs: null, status: null, reason };
+  if (/Connection|Timeout|AbortError|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|\bterminated\b/i.test(`${name} ${e?.message ?? ""}`)) {
     return { retryable: true, retryAfterMs: null, status: null, reason };
   }
   if (error instanceof SyntaxError || /JSON|Unexpected (end|token)/i.test(e?.message ?? "")) {

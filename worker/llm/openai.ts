@@ -1,5 +1,8 @@
 import OpenAI from "openai";
+import { logger } from "../../app/utils/logger.server";
+import { IncompleteAnswerError } from "./errors";
 import type { Completion, CompletionRequest, LlmProvider } from "./provider";
+import { sdkLogger, streamFailure, watchIdle, type IdleWatch } from "./stream";
 
 type Options = { name?: string; apiKey: string; baseURL?: string; model: string; timeoutMs?: number; breakerKey?: string };
 
@@ -9,30 +12,35 @@ export class OpenAIProvider implements LlmProvider {
   readonly model: string;
   readonly breakerKey: string;
   private readonly client: OpenAI;
+  private readonly timeoutMs: number;
 
   constructor(options: Options) {
     this.name = options.name ?? "openai";
     this.model = options.model;
     this.breakerKey = options.breakerKey ?? this.name;
+    this.timeoutMs = options.timeoutMs ?? 120_000;
     // Retries are the router's job, so the SDK's own are off.
     this.client = new OpenAI({
       apiKey: options.apiKey,
       baseURL: options.baseURL,
       maxRetries: 0,
-      timeout: options.timeoutMs ?? 120_000,
+      timeout: this.timeoutMs,
+      logger: sdkLogger,
     });
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
-    const response = await this.client.chat.completions.create({
+    const body = {
       model: this.model,
       messages: [
-        { role: "system", content: request.system },
-        { role: "user", content: request.prompt },
+        { role: "system" as const, content: request.system },
+        { role: "user" as const, content: request.prompt },
       ],
       max_tokens: request.maxTokens,
       ...(request.json ? { response_format: { type: "json_object" as const } } : {}),
-    }, { signal: request.signal });
+    };
+    if (request.sink) return this.stream(request, body);
+    const response = await this.client.chat.completions.create(body, { signal: request.signal });
     const text = response.choices[0]?.message?.content ?? "";
     return {
       text,
@@ -42,4 +50,53 @@ export class OpenAIProvider implements LlmProvider {
       model: this.model,
     };
   }
+
+  /** The answer streamed (with its usage in the last event), each piece handed to the request's sink. */
+  private async stream(request: CompletionRequest, body: OpenAI.ChatCompletionCreateParamsNonStreaming): Promise<Completion> {
+    let idle: IdleWatch | undefined;
+    try {
+      const stream = await this.client.chat.completions.create(
+        { ...body, stream: true, stream_options: { include_usage: true } },
+        { signal: request.signal },
+      );
+      idle = watchIdle(this.timeoutMs, () => stream.controller.abort());
+      let text = "";
+      let finished = false;
+      let usage: OpenAI.CompletionUsage | undefined;
+      for await (const chunk of stream) {
+        idle.touch();
+        const choice = chunk.choices[0];
+        const delta = choice?.delta?.content;
+        if (delta) {
+          text += delta;
+          request.sink!.append(delta);
+        }
+        if (choice?.finish_reason) finished = true;
+        if (chunk.usage) usage = chunk.usage;
+      }
+      // The SDK ends an aborted stream quietly (a cut one throws: streamFailure): an answer without its finish is not one.
+      if (!finished) throw new IncompleteAnswerError(idle.reason() ?? "the answer stopped before its end");
+      if (!usage) {
+        // A compatible server that ignores `stream_options` sends no usage: estimated (about 4 characters a token), so
+        // the daily limits and the costs still count this call.
+        logger.warn({ provider: this.name, model: this.model }, "the streamed answer came without usage; tokens estimated");
+      }
+      return {
+        text,
+        tokensIn: usage?.prompt_tokens ?? estimateTokens(request.system + request.prompt),
+        tokensOut: usage?.completion_tokens ?? estimateTokens(text),
+        provider: this.name,
+        model: this.model,
+      };
+    } catch (error) {
+      throw streamFailure(error);
+    } finally {
+      idle?.clear();
+    }
+  }
+}
+
+/** Tokens of a text when the server does not say: about 4 characters a token. */
+function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
 }

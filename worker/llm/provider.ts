@@ -24,7 +24,19 @@ export type CompletionRequest = {
   intent: CompletionIntent;
   /** Aborts the call (the job's deadline); providers pass it to their SDK. */
   signal?: AbortSignal;
+  /**
+   * Receives the answer's text as it is written: a provider that can stream asks for a streamed answer and hands on
+   * every piece. The completion's `text` stays the answer; this only lets work on it start early.
+   */
+  sink?: TextSink;
 };
+
+/** Where a streamed answer goes while it arrives (a section's checks start on its finished paragraphs). */
+export interface TextSink {
+  /** A new try begins (the router retries, or falls back to the next writer): what came before is void. */
+  restart(): void;
+  append(text: string): void;
+}
 
 export type Completion = {
   text: string;

@@ -157,6 +157,7 @@ export class LlmRouter {
       try {
         for (let attempt = 0; ; attempt++) {
           request.signal?.throwIfAborted();
+          request.sink?.restart();
           try {
             const completion = await provider.complete(request);
             if (breaker && seen !== "closed") await recordBreakerSuccess(db!, breaker, { now: this.now() });
