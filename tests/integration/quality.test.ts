@@ -7,12 +7,14 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../app/utils/db.server";
 import { detectAi } from "../../worker/quality/ai-detection";
+import { DraftCheck } from "../../worker/quality/draft";
 import {
   createGates,
   documentScores,
   loadGateContext,
   readQualityConfig,
   rememberText,
+  sourceText,
   textKey,
   runGates,
   type GateContext,
@@ -34,6 +36,7 @@ import {
   uniquenessScore,
 } from "../../worker/quality/shingles";
 import { startFakeDetectors, type FakeDetectors } from "../fakes/detectors";
+import { fakeProse } from "../fakes/openai";
 import { startFakeLanguageTool, type FakeLanguageTool } from "../fakes/languagetool";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser } from "../setup/fixtures";
@@ -291,6 +294,43 @@ describe("uniqueness gate", () => {
     expect((await matchDeliveredShingles(db, shingles(DELIVERED).hashes, first.document.id)).size).toBe(0);
   });
 
+  it("a section checked while it streamed in (precheck) gets the same report as one checked only at the end", async () => {
+    // A delivered text of its own, so other tests' deliveries cannot be what is found.
+    const own = fakeProse(150, "delivered before the precheck test");
+    const delivered = await insertDocument("delivered before");
+    await db.updateTable("sections").set({ content: own }).where("id", "=", delivered.sections[0].id).execute();
+    await storeDeliveredShingles(db, delivered.document.id, [{ id: delivered.sections[0].id, text: own }]);
+    // Paragraphs, one of them copied from the delivered text, one with a misspelling; a copy also runs across a break.
+    const text = [UNRELATED, `In short, ${own}`, "The recieved wisdom was wrong.", `Finally, ${own.slice(0, 120)}`].join("\n\n");
+    const gates = createGates(readQualityConfig({}));
+    const check = (documentId: string) => runGates(gates, section(text, { documentId }), context({ db }));
+    const streamIn = (documentId: string) => {
+      const draft = new DraftCheck(gates, { language: "en", documentId, db });
+      draft.append("An answer that was cut off.\n\n");
+      draft.restart(); // the writer was asked again
+      for (let i = 0; i < text.length; i += 37) draft.append(text.slice(i, i + 37));
+      return draft;
+    };
+
+    const atTheEnd = await check((await insertDocument("checked at the end")).document.id);
+    const streamed = (await insertDocument("checked while streaming")).document.id;
+    streamIn(streamed);
+    const prechecked = await check(streamed);
+    expect(prechecked.scores).toEqual(atTheEnd.scores);
+    expect(prechecked.feedback).toEqual(atTheEnd.feedback);
+    expect(atTheEnd.scores.uniqueness).toBeLessThan(85);
+    expect(atTheEnd.scores.grammar).toBeGreaterThan(0);
+
+    // The lookups made while the text streamed in, and for its last paragraph when it ended (finish), are all the
+    // check uses: with the delivered fingerprints gone afterwards, it still finds every copied passage.
+    const lookedUpBefore = (await insertDocument("looked up while streaming")).document.id;
+    streamIn(lookedUpBefore).finish(text);
+    await check(lookedUpBefore); // waits for those lookups
+    await db.deleteFrom("shingles").where("document_id", "=", delivered.document.id).execute();
+    expect((await check(lookedUpBefore)).scores).toEqual(atTheEnd.scores);
+    expect((await check((await insertDocument("checked after")).document.id)).scores.uniqueness).toBe(100);
+  });
+
   it("recomputes every stored fingerprint from its section's text (the migration after a change of hash)", async () => {
     const delivered = await insertDocument("recomputed");
     await db.updateTable("sections").set({ content: DELIVERED }).where("id", "=", delivered.sections[0].id).execute();
@@ -341,6 +381,13 @@ describe("gate context", () => {
     for (const text of ["plain ASCII", "Україна — це держава; ёжик, é, ß, 漢字, 🙂"]) {
       const { rows } = await sql<{ md5: string }>`select md5(${text}) as md5`.execute(db);
       expect(textKey(text)).toBe(rows[0].md5);
+    }
+  });
+
+  it("makes a source's text as the context query does, with or without a title and an abstract", async () => {
+    for (const [title, abstract] of [["A title", "An abstract."], ["A title", null], ["", "Only an abstract"], [null, null]]) {
+      const { rows } = await sql<{ text: string }>`select concat_ws('. ', nullif(${title}::text, ''), nullif(${abstract}::text, '')) as text`.execute(db);
+      expect(sourceText({ title, abstract })).toBe(rows[0].text);
     }
   });
 

@@ -4,14 +4,15 @@ import { sendJob } from "../../app/utils/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
 import { notifyExpressions } from "../events";
-import { AllProvidersFailedError, type Completion, type CompletionRequest } from "../llm/provider";
+import { AllProvidersFailedError, type Completion, type CompletionRequest, type TextSink } from "../llm/provider";
 import { usageRow } from "../llm/usage";
 import { finishSection, type SectionFinish } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
 import { requirementsBlock } from "./outline";
 import { checkCitations, removeUnknownCitations, stripForeignLinks } from "../export/citations";
 import { isWhiteSpace } from "../quality/common";
-import { loadGateContext, rememberText, runGates, type GateScores } from "../quality/gate";
+import { DraftCheck } from "../quality/draft";
+import { loadGateContext, rememberSources, rememberText, runGates, type GateScores } from "../quality/gate";
 
 export const MAX_ATTEMPTS = 3;
 /** A section under this share of its word budget is written again. */
@@ -31,8 +32,7 @@ export function countWords(text: string): number {
 }
 
 
-export function checkLength(text: string, targetWords: number): { passed: boolean; feedback: string[] } {
-  const words = countWords(text);
+export function checkLength(text: string, targetWords: number, words = countWords(text)): { passed: boolean; feedback: string[] } {
   if (words === 0) return { passed: false, feedback: ["The previous answer was empty."] };
   if (words < MIN_LENGTH_SHARE * targetWords) {
     return { passed: false, feedback: [`The previous answer had ${words} words; this section needs about ${targetWords}.`] };
@@ -68,7 +68,8 @@ export function citable(source: { key: string; doi: string | null; csl: unknown 
   return { key: source.key, doi: source.doi, url: (source.csl as { URL?: string } | null)?.URL ?? null };
 }
 
-export type AttemptCheck = { passed: boolean; feedback: string[]; text: string; removedCitations: string[] };
+/** `words`: of `text`, counted once (the length check, the final state and its event all need it). */
+export type AttemptCheck = { passed: boolean; feedback: string[]; text: string; words: number; removedCitations: string[] };
 
 /**
  * Length and citation discipline: every [@key] must be a source of this document. An unknown key fails the attempt
@@ -82,7 +83,9 @@ export function checkAttempt(
   lastAttempt: boolean,
 ): AttemptCheck {
   let text = raw.trim();
-  const length = checkLength(text, targetWords);
+  const answered = text;
+  const answeredWords = countWords(text);
+  const length = checkLength(text, targetWords, answeredWords);
   const known = new Set(sources.map((s) => s.key));
   const citations = checkCitations(text, known);
   const feedback = [...length.feedback];
@@ -103,7 +106,7 @@ export function checkAttempt(
     urls: sources.flatMap((s) => (s.url ? [s.url] : [])),
   };
   text = stripForeignLinks(text, allowed).text;
-  return { passed: length.passed && citationsOk, feedback, text, removedCitations };
+  return { passed: length.passed && citationsOk, feedback, text, words: text === answered ? answeredWords : countWords(text), removedCitations };
 }
 
 /**
@@ -119,6 +122,8 @@ export function sectionRequest(p: {
   verb: "write" | "revise";
   notes: string[];
   signal?: AbortSignal;
+  /** Where the answer goes while it streams in (the section's checks start on its finished paragraphs). */
+  sink?: TextSink;
 }): CompletionRequest {
   const { document, section } = p;
   const noun = p.verb === "write" ? "Write" : "Revise";
@@ -150,12 +155,13 @@ export function sectionRequest(p: {
       sourceKeys: p.sources.assigned.map((s) => s.key),
     },
     signal: p.signal,
+    sink: p.sink,
   };
 }
 
 /** The first two sentences: what neighbouring sections are told about this one. */
 export function summaryOf(text: string): string {
-  return text.split(/(?<=[.!?])\s+/).slice(0, 2).join(" ").slice(0, 400);
+  return text.split(/(?<=[.!?])\s+/, 2).join(" ").slice(0, 400);
 }
 
 /**
@@ -167,10 +173,12 @@ export async function applyQualityGates(
   ctx: PipelineContext,
   check: AttemptCheck,
   provider: string,
-  section: { targetWords: number; language: string; sectionId: string; documentId: string; signal?: AbortSignal },
+  section: { targetWords: number; language: string; sectionId: string; documentId: string; signal?: AbortSignal; draft?: DraftCheck },
   unchecked: GateScores = { uniqueness: null, grammar: null, ai: null },
 ): Promise<GateScores> {
   if (!check.passed || !ctx.gates?.length || provider === "offline") return unchecked;
+  // What streaming left unchecked (the last paragraph) starts now, beside the context query.
+  section.draft?.finish(check.text);
   // The text its siblings' checks will meet once it is stored: they need not fetch it back.
   rememberText(check.text);
   const gates = await runGates(
@@ -256,9 +264,12 @@ async function loadSectionToWrite(db: DbOrTrx, documentId: string, sectionId: st
   if (!batch) {
     const ids = new Set<string>();
     // Collected until the current tick's synchronous work is done, then sent.
-    const result = Promise.resolve().then(() => {
+    const result = Promise.resolve().then(async () => {
       pending.delete(documentId);
-      return loadSectionsToWrite(db, documentId, [...ids]);
+      const loaded = await loadSectionsToWrite(db, documentId, [...ids]);
+      // The sections' checks compare with these sources: known, their context queries need not fetch them.
+      if (loaded) rememberSources(loaded.sources);
+      return loaded;
     });
     batch = { ids, result };
     pending.set(documentId, batch);
@@ -328,6 +339,8 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const neighbours = outline.filter((s) => nearest.has(s.index) && s.summary);
   const keyPoints = section.key_points as unknown as string[];
 
+  // The gates start on each paragraph as soon as the writer has finished it.
+  const draft = ctx.gates?.length ? new DraftCheck(ctx.gates, { language: document.language, documentId, db }) : undefined;
   let completion: Completion;
   try {
     completion = await router.complete(
@@ -343,6 +356,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
           feedback.length ? `Fix these problems of the previous attempt: ${feedback.join(" ")}` : "",
         ],
         signal: delivery.signal,
+        sink: draft,
       }),
     );
   } catch (error) {
@@ -362,6 +376,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const answeredAt = Date.now();
   const check = checkAttempt(completion.text, section.target_words, sources, attempt >= MAX_ATTEMPTS);
   const scores = await applyQualityGates(ctx, check, completion.provider, {
+    draft,
     targetWords: section.target_words,
     language: document.language,
     sectionId,
@@ -370,7 +385,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   });
   const checkedAt = Date.now();
   const last = check.passed || attempt >= MAX_ATTEMPTS;
-  const result: SectionResult = { passed: check.passed, text: check.text, provider: completion.provider, model: completion.model, scores };
+  const result: SectionResult = { passed: check.passed, text: check.text, words: check.words, provider: completion.provider, model: completion.model, scores };
   const stored = { sectionId, documentId, userId: document.user_id, attempt, completion, passed: check.passed, feedback: check.feedback, scores };
   if (last) {
     // One statement, committed on its own: a document's sections finishing together wait for each other's row
@@ -394,14 +409,14 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
 }
 
 /** A section's outcome: passed or failed for good, with its text (empty when no writer could write it). */
-export type SectionResult = { passed: boolean; text: string; provider: string | null; model: string | null; scores?: GateScores };
+export type SectionResult = { passed: boolean; text: string; provider: string | null; model: string | null; scores?: GateScores; words?: number };
 
 /** The columns of a finished section. */
 function finalState(r: SectionResult) {
   return {
     status: r.passed ? ("passed" as const) : ("failed" as const),
     content: r.text || null,
-    word_count: countWords(r.text),
+    word_count: r.words ?? countWords(r.text),
     summary: r.text ? summaryOf(r.text) : null,
     provider: r.provider,
     model: r.model,
@@ -425,7 +440,7 @@ function finishOf(
       type: "section",
       index: s.index,
       status: s.result.passed ? "passed" : "failed",
-      wordCount: countWords(s.result.text),
+      wordCount: s.result.words ?? countWords(s.result.text),
       scores: s.result.scores ?? { uniqueness: null, grammar: null, ai: null },
     },
     warnings: s.warnings ?? [],

@@ -10,6 +10,41 @@ export function isWhiteSpace(code: number): boolean {
     code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
+/** A paragraph of a text: where it starts, and its text without the white space around it. */
+export type Paragraph = { start: number; text: string };
+
+// Two line breaks with nothing but spaces or tabs between them: white space that retext's parser (parse-latin) never
+// lets a sentence span, so a paragraph ending there is checked alone exactly as it is within the whole text.
+const PARAGRAPH_BREAK = /(?:\r\n|\r|\n)[^\S\r\n]*(?:\r\n|\r|\n)/g;
+
+/**
+ * The paragraphs of `text` from `from` on that are complete, i.e. followed by a paragraph break; `rest` is where the
+ * unfinished one begins. For a text that is still arriving: a paragraph found here stays as it is, whatever follows.
+ */
+export function completeParagraphs(text: string, from = 0): { paragraphs: Paragraph[]; rest: number } {
+  const paragraphs: Paragraph[] = [];
+  let start = from;
+  PARAGRAPH_BREAK.lastIndex = from;
+  for (let m = PARAGRAPH_BREAK.exec(text); m; m = PARAGRAPH_BREAK.exec(text)) {
+    pushParagraph(paragraphs, text, start, m.index);
+    start = m.index + m[0].length;
+  }
+  return { paragraphs, rest: start };
+}
+
+/** Every paragraph of a finished text, the last one included. */
+export function paragraphsOf(text: string): Paragraph[] {
+  const { paragraphs, rest } = completeParagraphs(text);
+  pushParagraph(paragraphs, text, rest, text.length);
+  return paragraphs;
+}
+
+function pushParagraph(paragraphs: Paragraph[], text: string, start: number, end: number): void {
+  while (start < end && isWhiteSpace(text.charCodeAt(start))) start++;
+  while (end > start && isWhiteSpace(text.charCodeAt(end - 1))) end--;
+  if (end > start) paragraphs.push({ start, text: text.slice(start, end) });
+}
+
 export function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }

@@ -45,6 +45,9 @@ export type GateContext = {
   signal?: AbortSignal;
 };
 
+/** A section whose answer is still streaming in: what a gate's precheck needs of it. */
+export type DraftSection = { language: string; documentId?: string; db?: DbOrTrx };
+
 export interface QualityGate {
   name: string;
   check(section: SectionUnderCheck, context: GateContext): Promise<GateResult>;
@@ -54,6 +57,13 @@ export interface QualityGate {
    * Never throws; the first check does whatever this did not.
    */
   prepare?(language: string, sample: string): void;
+  /**
+   * Starts checking a finished paragraph (after `previous`, the paragraph before it) of a section that is still being
+   * written (its answer streams in), or whose answer just ended; the
+   * check of the whole text reuses this work (grammar: the paragraph's spelling; uniqueness: its lookup among the
+   * delivered texts; see DraftCheck). Never throws.
+   */
+  precheck?(paragraph: string, section: DraftSection, previous?: string): void;
 }
 
 export type AiProviderConfig = { apiKey: string; url: string };
@@ -162,6 +172,19 @@ export function rememberText(text: string, key = textKey(text)): void {
   if (knownTexts.size > KNOWN_TEXTS) knownTexts.delete(knownTexts.keys().next().value!);
 }
 
+/** A source's text for the gates: its title and abstract, as the context query's `concat_ws('. ', …)` makes it. */
+export function sourceText(source: { title: string | null; abstract: string | null }): string {
+  return [source.title, source.abstract].filter((part) => part !== null && part !== "").join(". ");
+}
+
+/**
+ * Remembers a document's sources when a section loads them anyway: a document's sections are checked together, and
+ * each would otherwise fetch every abstract back in its context query.
+ */
+export function rememberSources(sources: readonly { title: string | null; abstract: string | null }[]): void {
+  for (const source of sources) rememberText(sourceText(source));
+}
+
 function knownText(key: string): string | undefined {
   const text = knownTexts.get(key);
   if (text !== undefined) rememberText(text, key);
@@ -177,7 +200,7 @@ export async function loadGateContext(
   extra: Pick<GateContext, "config" | "log" | "signal"> = {},
 ): Promise<GateContext> {
   // One round trip for both lists, with each text's hash in place of the text: this runs for every attempt at every
-  // section. A source's text is its title and abstract.
+  // section. A source's text is its title and abstract (sourceText).
   const sourceText = sql`concat_ws('. ', nullif(title, ''), nullif(abstract, ''))`;
   const { rows } = await sql<{ sources: ContextRow[]; sections: ContextRow[] }>`
     select

@@ -1,4 +1,8 @@
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
+import { projectRoot } from "../../app/utils/project-root.server";
+import { paragraphsOf } from "./common";
 import { countProseWords, ignoredSpans } from "./grammar";
 
 describe("countProseWords", () => {
@@ -20,5 +24,51 @@ describe("countProseWords", () => {
     const samples = ["", " ", "plain words only"];
     for (let i = 0; i < 1500; i++) samples.push(Array.from({ length: 1 + (next() % 25) }, () => pieces[next() % pieces.length]).join(next() % 3 ? " " : ""));
     for (const text of samples) expect(countProseWords(text), JSON.stringify(text)).toBe(byDefinition(text));
+  });
+});
+
+describe("the spelling thread, paragraph by paragraph", () => {
+  // The grammar gate checks a text paragraph by paragraph (so paragraphs checked while the section streamed in are
+  // not checked again); that must find exactly what one check of the whole text finds.
+  it("finds in the paragraphs of a text what it finds in the whole text, at the same places", async () => {
+    const thread = new Worker(path.join(projectRoot(), "worker", "quality", "spell-thread.mjs"));
+    let id = 0;
+    const ask = (text: string) =>
+      new Promise<{ kind: string; actual: string; start: number; sentenceInitial: boolean; british: boolean }[]>((resolve, reject) => {
+        const mine = ++id;
+        const onMessage = (m: { id: number; issues?: never[]; error?: string }) => {
+          if (m.id !== mine) return;
+          thread.off("message", onMessage);
+          if (m.error) reject(new Error(m.error));
+          else resolve(m.issues!);
+        };
+        thread.on("message", onMessage);
+        thread.postMessage({ id: mine, op: "check", language: "en", text });
+      });
+    const pieces = [
+      "the", "The", "recieve", "colour", "analysed", "Smith", "Dr.", "e.g.", "OECD", "COVID-19", "[@smith2020]", "teh", "had", "can",
+      "word.", "word,", "Word", "end.", "Brussels", "don't", "state-of-the-art", "approch", "10:30am", "1999", "“quoted”", "x",
+    ];
+    const separators = [" ", " ", " ", " ", "\n", "\n\n", "\r\n\r\n", "\n \n", "\n\t\n\n", "  ", ". ", "! "];
+    let seed = 11;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    try {
+      for (let sample = 0; sample < 80; sample++) {
+        let text = "";
+        // Paragraphs begin as a writer begins them, with a capital letter: retext's parser merges a sentence that
+        // begins in lower case into the one before it, across a paragraph break too, which checked alone it is not.
+        for (let i = 0, n = 5 + next(120); i < n; i++) {
+          const piece = pieces[next(pieces.length)];
+          text += /\n\s*\n\s*$/.test(text) || !text ? piece.charAt(0).toUpperCase() + piece.slice(1) : piece;
+          text += separators[next(separators.length)];
+        }
+        const whole = await ask(text);
+        const byParagraph = [];
+        for (const p of paragraphsOf(text)) byParagraph.push(...(await ask(p.text)).map((issue) => ({ ...issue, start: issue.start + p.start })));
+        expect(byParagraph, JSON.stringify(text)).toEqual(whole);
+      }
+    } finally {
+      await thread.terminate();
+    }
   });
 });

@@ -8,7 +8,7 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { projectRoot } from "../../app/utils/project-root.server";
-import { isWhiteSpace, logOf, round1, unchecked } from "./common";
+import { isWhiteSpace, logOf, paragraphsOf, round1, unchecked } from "./common";
 import type { QualityConfig, QualityGate, QualityLog } from "./gate";
 import { citationSpans } from "./shingles";
 
@@ -52,11 +52,18 @@ export function primaryLanguage(language: string): string {
 /** Spans that are not prose and are never counted: citations, URLs, e-mail addresses, DOIs. */
 export function ignoredSpans(text: string): [number, number][] {
   const spans = citationSpans(text);
-  for (const m of text.matchAll(/\bhttps?:\/\/\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b10\.\d{4,9}\/\S+/gi)) {
-    spans.push([m.index, m.index + m[0].length]);
+  // Each kind only where its mark occurs: most sections have none, and the e-mail pattern tries every word.
+  for (const [mark, pattern] of LINK_PATTERNS) {
+    if (!mark.test(text)) continue;
+    for (const m of text.matchAll(pattern)) spans.push([m.index, m.index + m[0].length]);
   }
   return spans;
 }
+const LINK_PATTERNS: [RegExp, RegExp][] = [
+  [/https?:\/\/|www\./i, /\bhttps?:\/\/\S+|\bwww\.\S+/gi],
+  [/@/, /[\w.+-]+@[\w-]+\.[\w.-]+/gi],
+  [/\b10\.\d/, /\b10\.\d{4,9}\/\S+/gi],
+];
 
 function inSpans(spans: [number, number][], start: number, end = start + 1): boolean {
   return spans.some(([s, e]) => start < e && end > s);
@@ -185,12 +192,39 @@ async function languageToolIssues(
 /** `british`: an English word the dictionary lacks whose American form it knows ("analysed"): not misspelt. */
 type SpellIssue = { kind: "spelling" | "repetition"; actual: string; start: number; sentenceInitial: boolean; british?: boolean };
 
+/**
+ * Paragraph by paragraph (the spelling thread parses and answers each on its own; a sentence never spans two), so a
+ * paragraph checked while its section was still being written (precheck) is not checked again.
+ */
 async function retextIssues(text: string, language: string, spans: [number, number][], timeoutMs: number): Promise<GrammarIssue[]> {
-  const found = (await askSpellThread({ op: "check", language, text }, timeoutMs)).issues as SpellIssue[];
+  const found = await Promise.all(
+    paragraphsOf(text).map(async (p) => (await paragraphIssues(language, p.text, timeoutMs)).map((i) => ({ ...i, start: i.start + p.start }))),
+  );
   return found
+    .flat()
     .filter((i) => !inSpans(spans, i.start, i.start + i.actual.length))
     .filter((i) => i.kind === "repetition" || (!i.british && countsAsMisspelt(i)))
     .map((i) => ({ kind: i.kind, text: i.actual }));
+}
+
+/** The spelling thread's answers for recent paragraphs (offsets within the paragraph), by language and text. */
+const checkedParagraphs = new Map<string, Promise<SpellIssue[]>>();
+const PARAGRAPHS_KEPT = 1024;
+
+function paragraphIssues(language: string, paragraph: string, timeoutMs: number): Promise<SpellIssue[]> {
+  const key = `${language}\n${paragraph}`;
+  let issues = checkedParagraphs.get(key);
+  if (issues) {
+    checkedParagraphs.delete(key);
+  } else {
+    issues = askSpellThread({ op: "check", language, text: paragraph }, timeoutMs).then((answer) => answer.issues as SpellIssue[]);
+    const asked = issues;
+    // A failed check is forgotten, so the next one asks again.
+    asked.catch(() => checkedParagraphs.get(key) === asked && checkedParagraphs.delete(key));
+  }
+  checkedParagraphs.set(key, issues);
+  if (checkedParagraphs.size > PARAGRAPHS_KEPT) checkedParagraphs.delete(checkedParagraphs.keys().next().value!);
+  return issues;
 }
 
 function countsAsMisspelt(issue: SpellIssue): boolean {
@@ -309,6 +343,11 @@ export function grammarGate(config: QualityConfig): QualityGate {
       if (report.score === null) return unchecked("grammar");
       const passed = report.score <= settings.maxGrammarErrors;
       return { gate: "grammar", score: report.score, passed, feedback: passed ? [] : grammarFeedback(report, settings.maxGrammarErrors) };
+    },
+    precheck(paragraph, section) {
+      const primary = primaryLanguage(section.language);
+      if (config.languageToolUrl || !(SPELL_LANGUAGES as readonly string[]).includes(primary)) return;
+      paragraphIssues(primary, paragraph, DEFAULT_SPELL_TIMEOUT_MS).catch(() => {});
     },
     prepare(language, sample) {
       const primary = primaryLanguage(language);

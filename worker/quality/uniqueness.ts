@@ -1,9 +1,9 @@
 // Uniqueness: the share of a text's 5-word shingles found neither in its sources, nor in the document's other
 // sections, nor in any section delivered before.
 import type { DbOrTrx } from "../../app/utils/db.server";
-import { round1 } from "./common";
+import { paragraphsOf, round1 } from "./common";
 import type { GateContext, OtherSection, QualityConfig, QualityGate, SourceText } from "./gate";
-import { matchDeliveredShingles, shareUnmatched, SHINGLE_WORDS, shingles, shingleSet } from "./shingles";
+import { hashShingle, matchDeliveredShingles, shareUnmatched, SHINGLE_WORDS, shingles, shingleSet, tokenize, type Shingles } from "./shingles";
 
 export type OverlapOrigin =
   | { kind: "source"; key?: string; title?: string }
@@ -38,7 +38,7 @@ export async function checkUniqueness(
     ...against.otherSections.map((s) => ({ origin: { kind: "section", index: s.index, heading: s.heading } as const, set: shingleSet(s.text) })),
   ];
   if (against.db && ownSet.size) {
-    origins.push({ origin: { kind: "delivered" }, set: await matchDeliveredShingles(against.db, own.hashes, against.excludeDocumentId) });
+    origins.push({ origin: { kind: "delivered" }, set: await deliveredMatches(against.db, text, own, against.excludeDocumentId) });
   }
   // Where each shingle is found first, in the order above, reused for the score, the overlaps and the count. Each
   // origin is walked through the smaller of its set and the section's: a section has ~1,300 shingles and ~60 sets
@@ -77,6 +77,63 @@ export async function checkUniqueness(
     matched: originByHash.size,
     overlaps,
   };
+}
+
+/**
+ * Paragraphs looked up among the delivered texts while their section was being written (precheck), by document,
+ * paragraph and the words before it (the shingles that begin in the previous paragraph): the shingles looked up, and
+ * those of them found.
+ */
+const prechecked = new Map<string, { hashes: number[]; found: Promise<Set<number>> }>();
+const PRECHECKED_KEPT = 512;
+
+function precheckKey(documentId: string | undefined, lead: readonly string[], paragraph: string): string {
+  return `${documentId ?? ""}\n${lead.join(" ")}\n${paragraph}`;
+}
+
+/**
+ * Looks a finished paragraph of a section still being written up among the delivered texts (uniquenessGate.precheck),
+ * with the shingles that reach back into `previous`: once every paragraph is, the check has nothing left to look up.
+ */
+export function precheckDelivered(db: DbOrTrx, paragraph: string, documentId?: string, previous?: string): void {
+  const lead = previous ? tokenize(previous).slice(1 - SHINGLE_WORDS).map((t) => t.word) : [];
+  const key = precheckKey(documentId, lead, paragraph);
+  if (prechecked.has(key)) return;
+  const words = [...lead, ...tokenize(paragraph).map((t) => t.word)];
+  const hashes: number[] = [];
+  for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) hashes.push(hashShingle(words, i, SHINGLE_WORDS));
+  if (hashes.length === 0) return;
+  const found = matchDeliveredShingles(db, hashes, documentId);
+  found.catch(() => prechecked.delete(key)); // the check asks again
+  prechecked.set(key, { hashes, found });
+  if (prechecked.size > PRECHECKED_KEPT) prechecked.delete(prechecked.keys().next().value!);
+}
+
+/**
+ * Which of the text's shingles (`own`) occur in delivered texts: those its paragraphs were prechecked for are known;
+ * only the rest (paragraphs not prechecked, or prechecked after another paragraph) are looked up now.
+ */
+async function deliveredMatches(db: DbOrTrx, text: string, own: Shingles, excludeDocumentId?: string): Promise<ReadonlySet<number>> {
+  const known = new Set<number>();
+  const found = new Set<number>();
+  let before = 0; // own.tokens[0 .. before) precede the paragraph
+  for (const paragraph of paragraphsOf(text)) {
+    while (before < own.tokens.length && own.tokens[before].start < paragraph.start) before++;
+    const lead = own.tokens.slice(Math.max(0, before - (SHINGLE_WORDS - 1)), before).map((t) => t.word);
+    const lookup = prechecked.get(precheckKey(excludeDocumentId, lead, paragraph.text));
+    if (!lookup) continue;
+    let matched: Set<number>;
+    try {
+      matched = await lookup.found;
+    } catch {
+      continue; // looked up again below
+    }
+    for (const hash of lookup.hashes) known.add(hash);
+    for (const hash of matched) found.add(hash);
+  }
+  const rest = known.size ? own.hashes.filter((hash) => !known.has(hash)) : own.hashes;
+  if (rest.length) for (const hash of await matchDeliveredShingles(db, rest, excludeDocumentId)) found.add(hash);
+  return found;
 }
 
 function describe(origin: OverlapOrigin): string {
@@ -119,6 +176,9 @@ export function uniquenessGate(config: QualityConfig): QualityGate {
       });
       const passed = report.score === null || report.score >= minimum;
       return { gate: "uniqueness", score: report.score, passed, feedback: passed ? [] : uniquenessFeedback(report, minimum) };
+    },
+    precheck(paragraph, section, previous) {
+      if (section.db) precheckDelivered(section.db, paragraph, section.documentId, previous);
     },
   };
 }
