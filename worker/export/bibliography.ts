@@ -1,4 +1,5 @@
 // In-text citations and the bibliography of a document, rendered by citeproc-js in the order's style and locale.
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { CitationStyle } from "../../app/utils/pricing";
 import { parseCitationClusters, type CitationRef } from "./citations";
@@ -28,7 +29,7 @@ export type RenderedCitations = {
     /** With `html`: the same entries as citeproc HTML (`<div class="csl-entry">…</div>`), with the style's italics. */
     html?: string[];
   };
-  /** What citeproc reported while rendering (it never stops for these). */
+  /** What citeproc reported while rendering (it never stops for these); on a prepared engine, not what it said then. */
   warnings: string[];
 };
 
@@ -37,11 +38,17 @@ type CiteprocCitation = {
   citationItems: Array<Record<string, unknown> & { id: string }>;
   properties: { noteIndex: number };
 };
+type OutputFormat = "text" | "html";
 type CiteprocEngine = {
-  setOutputFormat(format: "text" | "html"): void;
+  setOutputFormat(format: OutputFormat): void;
   restoreProcessorState(citations: []): unknown;
-  rebuildProcessorState(citations: CiteprocCitation[], mode: "text" | "html", uncitedItemIds: string[]): Array<[string, number, string]>;
+  rebuildProcessorState(citations: CiteprocCitation[], mode: OutputFormat, uncitedItemIds: string[]): Array<[string, number, string]>;
+  updateItems(ids: string[]): string[];
   makeBibliography(): false | [{ entry_ids: string[][] }, string[]];
+  opt: { update_mode: number };
+  registry: { reflist: Array<{ id: string; seq: number; ambig: unknown; disambig: unknown; sortkeys: unknown }> };
+  bibliography_sort: { tokens: unknown[] };
+  disambiguate: { modes: string[] };
 };
 type CiteprocSys = {
   retrieveLocale(lang: string): CslNode | undefined;
@@ -51,6 +58,7 @@ type CiteprocSys = {
 type Citeproc = {
   Engine: new (sys: CiteprocSys, style: CslNode, lang: string, forceLang: boolean) => CiteprocEngine;
   debug: (message: string) => void;
+  POSITION: number;
 };
 
 const CSL = createRequire(import.meta.url)("citeproc") as Citeproc;
@@ -60,6 +68,7 @@ let warningSink: string[] | undefined;
 CSL.debug = (message: string) => void warningSink?.push(String(message));
 
 type Render = Pick<CiteprocSys, "retrieveItem" | "print">;
+type Holding = { items: string; ids: string };
 type Built = {
   key: string;
   engine: CiteprocEngine;
@@ -67,34 +76,67 @@ type Built = {
   render: Render;
   /** The style's citations change with their position (CSL `position` conditions, et-al-subsequent-* options). */
   positionDependent: boolean;
+  /**
+   * What the engine's registry holds: the digest of the items it read them from (citeproc keeps items by id, and two
+   * documents can give one key different data) and their keys. Unset when it must be emptied before its next use.
+   */
+  holds?: Holding;
+  /** The last bibliography made, with the items (digest) and the registry state it was made from. */
+  made?: { items: string; state: string; plain: Bibliography; html?: string[] };
 };
+type Bibliography = { ids: string[]; entries: string[] };
 /** The last engine built: building one takes ~0.1 s, and APA's alone holds ~35 MB, so only one is kept. */
 let built: Built | undefined;
 
-/**
- * The engine for the style and language, emptied (citeproc's documented reset: no items, no citations, no
- * disambiguation state) and reading this render's items. Renders are synchronous, so one engine serves one at a time.
- */
+function buildEngine(styleCode: CitationStyle, language: string): Built {
+  const style = loadOrderStyle(styleCode, language);
+  const render: Render = { retrieveItem: () => undefined };
+  const sys: CiteprocSys = {
+    retrieveLocale: (lang) => (hasLocale(lang) ? loadLocale(lang) : undefined),
+    retrieveItem: (id) => render.retrieveItem(id),
+    print: (message) => render.print?.(message),
+  };
+  return {
+    key: `${styleCode}:${language}`,
+    engine: new CSL.Engine(sys, structuredClone(style), cslLocaleFor(styleCode, language), true),
+    render,
+    positionDependent: /"position"|et-al-subsequent/.test(JSON.stringify(style)),
+  };
+}
+
+/** The kept engine for the style and language, reading this render's items. Renders are synchronous, so one engine serves one at a time. */
 function engineFor(styleCode: CitationStyle, language: string, render: Render): Built {
-  const key = `${styleCode}:${language}`;
-  if (built?.key !== key) {
-    const style = loadOrderStyle(styleCode, language);
-    const current: Render = { ...render };
-    const sys: CiteprocSys = {
-      retrieveLocale: (lang) => (hasLocale(lang) ? loadLocale(lang) : undefined),
-      retrieveItem: (id) => current.retrieveItem(id),
-      print: (message) => current.print?.(message),
-    };
-    built = {
-      key,
-      engine: new CSL.Engine(sys, structuredClone(style), cslLocaleFor(styleCode, language), true),
-      render: current,
-      positionDependent: /"position"|et-al-subsequent/.test(JSON.stringify(style)),
-    };
-  }
+  if (built?.key !== `${styleCode}:${language}`) built = buildEngine(styleCode, language);
   Object.assign(built.render, render);
-  built.engine.restoreProcessorState([]);
   return built;
+}
+
+/**
+ * Empties the engine (citeproc's documented reset: no items, no citations, no disambiguation state) unless it holds
+ * exactly these items, read from the same data, and nothing else: dropping items leaves traces in a registry (initials
+ * added for a namesake who is gone), and so do citations and bibliographies. Until it is prepared again, the engine
+ * is emptied before each use (so also after a failure halfway).
+ */
+function holdOnly(b: Built, holding: Holding | undefined): boolean {
+  const held = !!holding && b.holds?.items === holding.items && b.holds.ids === holding.ids;
+  if (!held) b.engine.restoreProcessorState([]);
+  b.holds = undefined;
+  return held;
+}
+
+function holdingOf(items: readonly CslItem[], ids: readonly string[]): Holding {
+  return { items: digestOf(items), ids: [...ids].sort().join("\n") };
+}
+
+/** The items' data in one digest, whatever the order of the items and of their fields (the database reorders them). */
+function digestOf(items: readonly CslItem[]): string {
+  const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return createHash("sha1").update(JSON.stringify(sorted, sortedFields)).digest("hex");
+}
+
+function sortedFields(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
@@ -103,27 +145,93 @@ function engineFor(styleCode: CitationStyle, language: string, render: Render): 
  * those of the whole document.
  * Throws on a key with no item: the writer's citation check (citations.ts) must have removed it.
  */
-export function renderCitations({ styleCode, language, items, sections, html: withHtml }: RenderCitationsInput): RenderedCitations {
+export function renderCitations(input: RenderCitationsInput): RenderedCitations {
+  return renderWith(() => engineFor(input.styleCode, input.language, itemsOf(input.items)), input, true);
+}
+
+/**
+ * The same rendering on an engine of its own, built for this call and emptied by citeproc's full rebuild, as every
+ * render was before engines kept their items: what the tests hold renderCitations to.
+ */
+export function renderCitationsFresh(input: RenderCitationsInput): RenderedCitations {
+  return renderWith(
+    () => {
+      const own = buildEngine(input.styleCode, input.language);
+      Object.assign(own.render, itemsOf(input.items));
+      return own;
+    },
+    input,
+    false,
+  );
+}
+
+/**
+ * Registers the sources with the engine for the style and language while the document's sections are being written:
+ * registering (sorting, disambiguating) is most of a render's cost, and a render that cites exactly these sources
+ * only reorders them in order of first citation. Changes no rendering: any other render empties the engine first.
+ */
+export function prepareCitationEngine({ styleCode, language, items }: Pick<RenderCitationsInput, "styleCode" | "language" | "items">): void {
+  // Every source rendered once (the engine is emptied after): citeproc's code is compiled for the delivery, and the
+  // bibliography is kept for one that cites every source.
+  renderCitations({ styleCode, language, items, sections: [items.map((item) => `[@${item.id}]`).join(" ")] });
+  const warnings: string[] = [];
+  warningSink = warnings;
+  try {
+    const b = engineFor(styleCode, language, { ...itemsOf(items), print: (message) => warnings.push(message) });
+    if (!keepsItems(b)) return;
+    const ids = [...new Set(items.map((item) => item.id))];
+    const holding = holdingOf(items, ids);
+    holdOnly(b, holding);
+    b.engine.setOutputFormat("text");
+    b.engine.updateItems(ids);
+    // No bibliography here: one made before the citations changes them (initials added to names).
+    if (orderFree(b.engine)) b.holds = holding;
+  } finally {
+    warningSink = undefined;
+  }
+}
+
+/**
+ * Whether the registry would be the same had its items come in another order, as the delivery's first citations will.
+ * Items the style's sort leaves tied (GOST author-date sorts by author and year only) are ordered, and given their
+ * year letters, by when they came; so are all items in a style without a sort, which is only safe without
+ * disambiguation (IEEE, GOST numeric: numbered by first citation, which each render sets again).
+ */
+function orderFree(engine: CiteprocEngine): boolean {
+  if (!engine.bibliography_sort.tokens.length) return !engine.disambiguate.modes.length;
+  const keys = engine.registry.reflist.map((t) => JSON.stringify(t.sortkeys));
+  return new Set(keys).size === keys.length;
+}
+
+/** A style that looks at positions (ibid, "subsequent" forms) always starts empty: citeproc's full rebuild, as ever. */
+function keepsItems(b: Built): boolean {
+  return !b.positionDependent && b.engine.opt.update_mode !== CSL.POSITION;
+}
+
+/** Copies for citeproc, which may annotate what it is given. */
+function itemsOf(items: readonly CslItem[]): Render {
   const byId = new Map(items.map((item) => [item.id, item]));
+  return {
+    retrieveItem: (id) => {
+      const item = byId.get(id);
+      return item && structuredClone(item);
+    },
+  };
+}
+
+function renderWith(engineOf: () => Built, { items, sections, html: withHtml }: RenderCitationsInput, mayHold: boolean): RenderedCitations {
+  const known = new Set(items.map((item) => item.id));
   const clustersBySection = sections.map((text) => parseCitationClusters(text));
-  const unknown = [...new Set(clustersBySection.flat().flatMap((c) => c.refs.map((r) => r.key)))].filter((k) => !byId.has(k));
+  const unknown = [...new Set(clustersBySection.flat().flatMap((c) => c.refs.map((r) => r.key)))].filter((k) => !known.has(k));
   if (unknown.length) throw new Error(`Citations without a source: ${unknown.map((k) => `@${k}`).join(", ")}`);
 
   const warnings: string[] = [];
   warningSink = warnings;
   try {
-    const { engine, positionDependent } = engineFor(styleCode, language, {
-      // citeproc may annotate what it is given; it gets copies.
-      retrieveItem: (id) => {
-        const item = byId.get(id);
-        return item && structuredClone(item);
-      },
-      print: (message) => warnings.push(message),
-    });
-    engine.setOutputFormat("text");
+    const b = engineOf();
+    b.render.print = (message) => warnings.push(message);
+    const { engine, positionDependent } = b;
 
-    // All clusters at once, in document order: citeproc registers every item first and then numbers (IEEE, GOST
-    // numeric: order of first citation) and disambiguates (Smith 2020a/b, added initials) over the whole document.
     // A cluster repeated word for word renders the same everywhere unless the style looks at a citation's position
     // (ibid, "subsequent" forms), so it is rendered once: a 100-page document cites the same few dozen clusters
     // hundreds of times.
@@ -142,6 +250,14 @@ export function renderCitations({ styleCode, language, items, sections, html: wi
         return citationID;
       }),
     );
+
+    // All clusters at once, in document order: citeproc registers every item first and then numbers (IEEE, GOST
+    // numeric: order of first citation) and disambiguates (Smith 2020a/b, added initials) over the whole document.
+    // An engine prepared with exactly the cited items has registered them already, and only reorders them.
+    const cited = [...new Set(citations.flatMap((c) => c.citationItems.map((item) => item.id)))];
+    const holding = mayHold && keepsItems(b) ? holdingOf(items, cited) : undefined;
+    const held = holdOnly(b, holding);
+    engine.setOutputFormat("text");
     const rendered = new Map(engine.rebuildProcessorState(citations, "text", []).map(([id, , text]) => [id, text]));
 
     const renderedSections = sections.map((text, s) => {
@@ -154,15 +270,23 @@ export function renderCitations({ styleCode, language, items, sections, html: wi
       return out + text.slice(last);
     });
 
-    const plain = bibliography(engine);
-    let html: string[] | undefined;
-    if (withHtml) {
+    // A bibliography depends on the items and on what the registry made of them (order, numbers, sort keys,
+    // disambiguation): a delivery citing every prepared source in a style that sorts its entries gets the one made
+    // while preparing.
+    const digest = holding?.items ?? digestOf(items);
+    const state = JSON.stringify(engine.registry.reflist.map((t) => [t.id, t.seq, t.ambig, t.disambig, t.sortkeys]));
+    const last = b.made;
+    const kept = held && last?.items === digest && last.state === state && (!withHtml || !!last.html) ? last : undefined;
+    const plain = kept?.plain ?? bibliography(engine);
+    let html = kept?.html;
+    if (withHtml && !kept) {
       engine.setOutputFormat("html");
       html = bibliography(engine).entries;
     }
+    if (!kept) b.made = { items: digest, state, plain, html };
     return {
       sections: renderedSections,
-      bibliography: { ids: plain.ids, entries: plain.entries, ...(html ? { html } : {}) },
+      bibliography: { ids: [...plain.ids], entries: [...plain.entries], ...(withHtml && html ? { html: [...html] } : {}) },
       warnings,
     };
   } finally {
@@ -180,7 +304,7 @@ function toCiteprocItem(ref: CitationRef): Record<string, unknown> & { id: strin
   };
 }
 
-function bibliography(engine: CiteprocEngine): { ids: string[]; entries: string[] } {
+function bibliography(engine: CiteprocEngine): Bibliography {
   const made = engine.makeBibliography();
   if (!made) return { ids: [], entries: [] };
   const [meta, entries] = made;

@@ -2,7 +2,7 @@ import type { Db } from "../../app/utils/db.server";
 import type { CitationStyle } from "../../app/utils/pricing";
 import { CITATION_STYLES } from "../../app/utils/pricing";
 import { storeFile } from "../../app/utils/storage.server";
-import { renderCitations, type CslItem } from "./bibliography";
+import { prepareCitationEngine, renderCitations, type CslItem } from "./bibliography";
 import { findCitationKeys } from "./citations";
 import { renderDocx } from "./docx";
 import { createExportDocument, labelsFor, type ExportDocument } from "./model";
@@ -78,17 +78,14 @@ function cslItems(sources: readonly { key: string; csl: unknown }[]): CslItem[] 
 /**
  * Prepares the citation engine for a document while its sections are being written (the worker waits on the
  * writers then): the engine for the order's style and language is built if the last one was for another (~0.1 s),
- * and citeproc's code runs over these sources once, so rendering the delivered text right after the last section
- * does not pay for either. Nothing is kept but the engine; a failure only costs the head start.
+ * renders these sources once and registers them, so rendering the delivered text right after the last section skips
+ * their sorting and disambiguation (most of its cost) and, where entries are sorted, the bibliography. That holds
+ * when the sections cite every source and nothing else used the engine in between; otherwise the render starts
+ * afresh. Changes no rendering; a failure only costs the head start.
  */
 export function prepareCitations(document: Pick<DocumentFacts, "citation_style" | "language">, sources: readonly { key: string; csl: unknown }[]): void {
   if (sources.length === 0) return;
-  renderCitations({
-    styleCode: citationStyleOf(document),
-    language: document.language,
-    items: cslItems(sources),
-    sections: [sources.map((s) => `[@${s.key}]`).join(" ")],
-  });
+  prepareCitationEngine({ styleCode: citationStyleOf(document), language: document.language, items: cslItems(sources) });
 }
 
 /** DOCX and PDF of the model, stored under DATA_DIR/files. */
