@@ -12,6 +12,7 @@ import { AnthropicProvider } from "../../worker/llm/anthropic";
 import { OpenAIProvider } from "../../worker/llm/openai";
 import { AllProvidersFailedError, type LlmProvider } from "../../worker/llm/provider";
 import { LlmRouter, type RouterOptions } from "../../worker/llm/router";
+import { assembleDocument } from "../../worker/pipeline/assemble";
 import { planDocument } from "../../worker/pipeline/plan";
 import { QUALITY_FAILURE_REASON, reviewDocument } from "../../worker/pipeline/review";
 import { writeSection } from "../../worker/pipeline/write-section";
@@ -286,7 +287,11 @@ describe("failure handling in the pipeline", () => {
     await planDocument(ctx, { documentId: document.id });
     await database.db.updateTable("sections").set({ status: "passed", content: "A written section." }).where("document_id", "=", document.id).execute();
     await database.db.updateTable("documents").set({ progress_stage: "reviewing" }).where("id", "=", document.id).execute();
-    expect(await reviewDocument(ctx, { documentId: document.id }, { assembleHere: true })).toEqual({ assemble: true });
+    const review = await reviewDocument(ctx, { documentId: document.id }, { assembleHere: true });
+    expect(review.assemble).toBe(true);
+    // The sections as the review left them (it revised the short ones), for the assembly in the same job.
+    const stored = await database.db.selectFrom("sections").selectAll().where("document_id", "=", document.id).orderBy("index").execute();
+    expect(review.sections).toEqual(stored);
     const job = await sql<{ delay: number }>`
       select extract(epoch from start_after - now())::float as delay from pgboss.job
       where name = ${QUEUES.assembleDocument} and data->>'documentId' = ${document.id}`.execute(database.db);
@@ -294,6 +299,13 @@ describe("failure handling in the pipeline", () => {
     expect(job.rows[0].delay).toBeGreaterThan(20);
     // Reviewed again (a redelivered job): nothing more to hand over.
     expect(await reviewDocument(ctx, { documentId: document.id }, { assembleHere: true })).toEqual({ assemble: false });
+    // Assembled from those sections; its first draft is the delivered text.
+    await assembleDocument(ctx, { documentId: document.id }, { sections: review.sections! });
+    const delivered = await database.db.selectFrom("documents").select(["status", "content"]).where("id", "=", document.id).executeTakeFirstOrThrow();
+    expect(delivered.status).toBe("completed");
+    for (const section of stored) expect(delivered.content).toContain(section.content);
+    const draft = await database.db.selectFrom("drafts").select(["version", "content"]).where("document_id", "=", document.id).execute();
+    expect(draft).toEqual([{ version: 1, content: delivered.content }]);
   });
 
   it("a daily token limit makes new work wait with a clear status, and nothing is called or dropped", async () => {

@@ -10,17 +10,23 @@ import { storeDeliveredShingles } from "../quality/shingles";
 import type { PipelineContext } from "../context";
 import { notifyDocumentEvent } from "../events";
 import { QUEUES, type AssembleDocumentJob } from "../queues";
+import type { ReviewedSections } from "./review";
 
 /**
  * document.assemble: the sections become one text with rendered citations and references, and the document is
  * delivered (with warnings when the review found some); the DOCX and PDF, and the fingerprints later orders are
  * compared with, follow in document.export, so the customer reads the text the moment it is ready.
  */
-export async function assembleDocument(ctx: PipelineContext, { documentId }: AssembleDocumentJob): Promise<void> {
+export async function assembleDocument(
+  ctx: PipelineContext,
+  { documentId }: AssembleDocumentJob,
+  reviewed?: { sections: ReviewedSections },
+): Promise<void> {
   const { db, log } = ctx;
   const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
   if (!document || document.status !== "generating" || document.progress_stage !== "assembling") return;
-  const sections = await listSections(db, documentId);
+  // The review that handed over, in the same job, passes the sections it read (nothing changes them after it).
+  const sections = reviewed?.sections ?? (await listSections(db, documentId));
   const warnings = document.quality_warnings as unknown as string[];
   const status = warnings.length ? "completed_with_warnings" : "completed";
   const preview = await buildPreview(db, document, sections);
@@ -36,11 +42,10 @@ export async function assembleDocument(ctx: PipelineContext, { documentId }: Ass
       completed_at: sql`now()`,
     });
     if (!applied) return;
-    await trx
-      .insertInto("drafts")
-      .values({ document_id: documentId, version: 1, content })
-      .onConflict((oc) => oc.columns(["document_id", "version"]).doNothing())
-      .execute();
+    // The first draft is the delivered text, copied in Postgres rather than sent a second time.
+    await sql`
+      insert into drafts (document_id, version, content) select id, 1, content from documents where id = ${documentId}
+      on conflict (document_id, version) do nothing`.execute(trx);
     await sendJob(trx, QUEUES.exportDocument, { documentId });
     if (document.started_at) {
       const seconds = (Date.now() - new Date(document.started_at).getTime()) / 1000;

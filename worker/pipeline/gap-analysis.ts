@@ -39,9 +39,15 @@ export type GapFindings = {
 const MIN_LENGTH_RATIO = 0.8;
 const MIN_KEY_POINT_COVERAGE = 0.5;
 
+/** Words of four letters or more, lower-case and without accents. */
 function contentWords(text: string): string[] {
-  return (text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").match(/[\p{L}\p{N}]{4,}/gu) ?? []).filter(Boolean);
+  const lower = text.toLowerCase();
+  // ASCII (most sections in English) has no accents to fold, and its letters and digits are [a-z0-9]: the same words,
+  // several times faster on a whole document at review.
+  if (ASCII.test(lower)) return lower.match(/[a-z0-9]{4,}/g) ?? [];
+  return lower.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").match(/[\p{L}\p{N}]{4,}/gu) ?? [];
 }
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** A key point counts as covered when at least half of its content words appear in the section. */
 export function keyPointsCovered(text: string, keyPoints: string[]): { coverage: number; missing: string[] } {

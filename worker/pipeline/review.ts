@@ -37,7 +37,7 @@ export async function reviewDocument(
   ctx: PipelineContext,
   { documentId }: ReviewDocumentJob,
   options: { assembleHere?: boolean } = {},
-): Promise<{ assemble: boolean }> {
+): Promise<{ assemble: boolean; sections?: ReviewedSections }> {
   const { db, log } = ctx;
   const document = await db
     .selectFrom("documents")
@@ -45,8 +45,10 @@ export async function reviewDocument(
     .where("id", "=", documentId)
     .executeTakeFirst();
   if (!document || document.status !== "generating" || document.progress_stage !== "reviewing") return { assemble: false };
-  const findings = await reviseWhereNeeded(ctx, documentId);
-  const sections = await listSections(db, documentId);
+  const revision = await reviseWhereNeeded(ctx, documentId);
+  const { findings } = revision;
+  // As the revisions left them: read again only if one replaced a text.
+  const sections = findings.revised.length ? await listSections(db, documentId) : revision.sections;
   const outcome = decideOutcome(sections, ctx.completionThreshold);
   const { status } = outcome;
   const full = await db.selectFrom("documents").select(["instructions", "requirements_text", "language", "requirements_report"]).where("id", "=", documentId).executeTakeFirstOrThrow();
@@ -132,8 +134,11 @@ export async function reviewDocument(
     { documentId, outcome: status, failedSections: warnings.length, revised: findings.revised, rejected: findings.revisionsRejected },
     "document reviewed",
   );
-  return { assemble: handedOver };
+  return { assemble: handedOver, sections };
 }
+
+/** A document's sections as the review read them; the assembly that follows it in the same job starts from these. */
+export type ReviewedSections = Awaited<ReturnType<typeof listSections>>;
 
 /** When the queued assembly starts if the review that handed over (and assembles itself) did not live to do it. */
 const ASSEMBLY_SAFETY_NET_MS = 30_000;
@@ -142,7 +147,7 @@ const ASSEMBLY_SAFETY_NET_MS = 30_000;
  * The gap analysis and its revisions: each section the rule picks is written once more with the findings in the
  * prompt; the new text replaces the old only if it passes every check and is not shorter.
  */
-async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Promise<GapFindings> {
+async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Promise<{ findings: GapFindings; sections: ReviewedSections }> {
   const { db, router, log } = ctx;
   const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
   const sections = await listSections(db, documentId);
@@ -218,5 +223,5 @@ async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Prom
   );
   findings.revised.sort((a, b) => a - b);
   findings.revisionsRejected.sort((a, b) => a - b);
-  return findings;
+  return { findings, sections };
 }
