@@ -31,7 +31,8 @@ const concurrency = Number(values.concurrency);
 /** How long an order may take beyond its LLM calls before the benchmark calls it stalled. */
 const STALL_MS = 180_000;
 
-// The worker as production runs it: the compiled server (build/server.js), built first if a source changed.
+// The worker as production runs it (Dockerfile, package.json): the compiled server (build/server.js), built first if
+// a source changed, with V8's semi-spaces at 8 MB.
 buildIfNeeded();
 const embedded = await startEmbeddedPostgres({
   dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), "tesigo-bench-")), "pg"),
@@ -58,7 +59,7 @@ const worker = await spawnWorker({
   SECTION_CONCURRENCY: String(concurrency),
   PROVIDER_CONCURRENCY: String(concurrency),
   ...(process.env.BENCH_DEBUG ? { LOG_LEVEL: "info" } : {}),
-}, [...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ") ?? []), "build/server.js"]);
+}, [...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ") ?? []), "--max-semi-space-size=8", "build/server.js"]);
 
 // Ctrl-C, or a timeout's SIGTERM: the worker and the embedded Postgres (a process group of its own) must not outlive us.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -109,7 +110,13 @@ try {
   clearInterval(rssPoll);
   if (process.env.BENCH_DEBUG) {
     const at = fake.requestsAt.map((t) => t - startedAt);
+    console.log(`payment at ${startedAt} (epoch ms)`);
     console.log("LLM request arrivals (ms after payment):", at.join(", "), "end", Math.round(wallSeconds * 1000));
+    const bySection = fake.requests.flatMap((r, i) => {
+      const n = /(?:Write|Revise) section (\d+),/.exec(JSON.stringify(r.body))?.[1];
+      return n && at[i] > 0 ? [`${Number(n) - 1}@${at[i]}`] : [];
+    });
+    console.log("section requests (section@ms):", bySection.join(" "));
     console.log("worker RSS (ms:MB):", rssTimeline.join(" "));
     console.log(`CPU until the text was delivered: worker ${cpuAfter!.worker - cpuBefore!.worker} ms, Postgres ${cpuAfter!.postgres - cpuBefore!.postgres} ms`);
     for (const line of worker.output().split("\n")) {
