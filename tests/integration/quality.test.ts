@@ -327,8 +327,34 @@ describe("uniqueness gate", () => {
     streamIn(lookedUpBefore).finish(text);
     await check(lookedUpBefore); // waits for those lookups
     await db.deleteFrom("shingles").where("document_id", "=", delivered.document.id).execute();
-    expect((await check(lookedUpBefore)).scores).toEqual(atTheEnd.scores);
+    expect(await check(lookedUpBefore)).toEqual(atTheEnd);
     expect((await check((await insertDocument("checked after")).document.id)).scores.uniqueness).toBe(100);
+  });
+
+  it("gives a text prechecked while it streamed in the report it gets without prechecks, whatever its paragraphs", async () => {
+    const delivered = await insertDocument("delivered for the paragraphs test");
+    const source = fakeProse(60, "a delivered passage for the paragraphs test");
+    await storeDeliveredShingles(db, delivered.document.id, [{ id: delivered.sections[0].id, text: source }]);
+    const gate = createGates(readQualityConfig({}))[0];
+    let seed = 5;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const pieces = [
+      () => fakeProse(5 + next(60), `piece ${next(1000)}`),
+      () => source.split(" ").slice(next(20), 30 + next(20)).join(" "), // copied
+      () => "Short one.", // fewer words than a shingle
+      () => "[see\n\n@smith2020, p. 4] a citation across a break",
+      () => `Cited [@smith2020] ${fakeProse(12, `cited ${next(1000)}`)}`,
+    ];
+    for (let sample = 0; sample < 25; sample++) {
+      const text = Array.from({ length: 1 + next(6) }, () => pieces[next(pieces.length)]()).join(next(4) ? "\n\n" : "\n \n");
+      const plain = (await insertDocument(`plain ${sample}`)).document.id;
+      const streamed = (await insertDocument(`streamed ${sample}`)).document.id;
+      const draft = new DraftCheck([gate], { language: "en", documentId: streamed, db });
+      for (let i = 0; i < text.length; i += 29) draft.append(text.slice(i, i + 29));
+      if (next(2)) draft.finish(text); // with the last paragraph prechecked, or left to the check
+      const expected = await gate.check(section(text, { documentId: plain }), context({ db }));
+      expect(await gate.check(section(text, { documentId: streamed }), context({ db })), JSON.stringify(text)).toEqual(expected);
+    }
   });
 
   it("recomputes every stored fingerprint from its section's text (the migration after a change of hash)", async () => {
