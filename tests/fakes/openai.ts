@@ -32,6 +32,8 @@ export type FakeOpenAI = {
   copySourceNext(count: number): void;
   /** The next `count` streamed answers leave out usage although it was asked for (compatible servers that ignore `stream_options`). */
   streamWithoutUsageNext(count: number): void;
+  /** Answer streamed requests with 400, as a compatible server without streaming does (requests in one piece are answered). */
+  refuseStreams(refuse: boolean): void;
   setLatency(ms: number): void;
   /** Stops the server and ends every open connection, hanging ones included. */
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
   let invented = 0;
   let copies = 0;
   let withoutUsage = 0;
+  let refusingStreams = false;
   let latencyMs = options.latencyMs ?? 0;
 
   const server: Server = createServer(async (req, res) => {
@@ -72,6 +75,9 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     }
     if (!req.headers.authorization?.startsWith("Bearer ")) {
       return send(401, { error: { message: "Missing API key", type: "invalid_request_error" } });
+    }
+    if (stream && refusingStreams) {
+      return send(400, { error: { message: "Unrecognized request argument supplied: stream_options", type: "invalid_request_error" } });
     }
     const fault = faults.shift();
     const cut = fault !== undefined && "kind" in fault && fault.kind === "cut";
@@ -144,6 +150,9 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     },
     inventCitationNext: (count) => {
       invented += count;
+    },
+    refuseStreams: (refuse) => {
+      refusingStreams = refuse;
     },
     streamWithoutUsageNext: (count) => {
       withoutUsage += count;

@@ -434,6 +434,40 @@ describe("OpenAIProvider streaming from a compatible server that ignores stream_
   });
 });
 
+describe("OpenAIProvider and a compatible server that refuses streamed requests", () => {
+  it("asks again in one piece, and from then on asks that server in one piece", async () => {
+    const fake = await startFakeOpenAI();
+    try {
+      fake.refuseStreams(true);
+      const provider = new OpenAIProvider({ name: "compat", apiKey: "none", baseURL: fake.url, model: "llama3.1" });
+      const { sink, tries } = recordingSink();
+      const first = await provider.complete({ ...sectionRequest(120), sink });
+      expect(first.text.split(/\s+/)).toHaveLength(120);
+      expect(fake.requests.map((r) => r.body.stream ?? false)).toEqual([true, false]);
+      expect(tries.flat()).toEqual([]); // nothing streamed: the sink only gets what streams
+
+      await provider.complete({ ...sectionRequest(60), sink });
+      expect(fake.requests.map((r) => r.body.stream ?? false)).toEqual([true, false, false]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("keeps streaming when the request is refused in one piece too (the request was the problem)", async () => {
+    const fake = await startFakeOpenAI();
+    try {
+      const provider = new OpenAIProvider({ apiKey: "k", baseURL: fake.url, model: "gpt-4o-mini" });
+      fake.failNext({ status: 400, message: "This model's maximum context length is exceeded" }, 2);
+      const error = await failureOf(provider.complete({ ...sectionRequest(60), sink: recordingSink().sink }));
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      await provider.complete({ ...sectionRequest(60), sink: recordingSink().sink });
+      expect(fake.requests.map((r) => r.body.stream ?? false)).toEqual([true, false, true]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe("watchIdle", () => {
   it("stops an answer when nothing arrives for the timeout, and not while pieces keep coming", async () => {
     let stopped = false;

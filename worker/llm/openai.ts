@@ -13,6 +13,8 @@ export class OpenAIProvider implements LlmProvider {
   readonly breakerKey: string;
   private readonly client: OpenAI;
   private readonly timeoutMs: number;
+  /** False once the server refused a streamed request that it accepted in one piece. */
+  private streams = true;
 
   constructor(options: Options) {
     this.name = options.name ?? "openai";
@@ -39,7 +41,21 @@ export class OpenAIProvider implements LlmProvider {
       max_tokens: request.maxTokens,
       ...(request.json ? { response_format: { type: "json_object" as const } } : {}),
     };
-    if (request.sink) return this.stream(request, body);
+    if (!request.sink || !this.streams) return this.inOnePiece(request, body);
+    try {
+      return await this.stream(request, body);
+    } catch (error) {
+      if (!(error instanceof OpenAI.BadRequestError)) throw error;
+      // Some compatible servers refuse streamed requests (or `stream_options`). If the same request in one piece is
+      // accepted, that was the reason: this writer answers in one piece from now on.
+      const completion = await this.inOnePiece(request, body);
+      this.streams = false;
+      logger.warn({ provider: this.name, model: this.model, err: error.message }, "the server refused a streamed answer; answers come in one piece");
+      return completion;
+    }
+  }
+
+  private async inOnePiece(request: CompletionRequest, body: OpenAI.ChatCompletionCreateParamsNonStreaming): Promise<Completion> {
     const response = await this.client.chat.completions.create(body, { signal: request.signal });
     const text = response.choices[0]?.message?.content ?? "";
     return {
