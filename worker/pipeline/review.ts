@@ -12,7 +12,7 @@ import { QUEUES, type ReviewDocumentJob } from "../queues";
 import { analyseGaps, type GapFindings } from "./gap-analysis";
 import { requirementsText } from "./plan";
 import { judgeRequirements, unmetRequirements } from "../quality/requirements";
-import { applyQualityGates, checkAttempt, citable, countWords, saveAttempt, sectionRequest, summaryOf } from "./write-section";
+import { applyQualityGates, checkAttempt, citable, saveAttempt, sectionRequest, summaryOf } from "./write-section";
 
 type SectionOutcome = { index: number; heading: string; status: string };
 
@@ -189,7 +189,7 @@ async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Prom
         { targetWords: section.target_words, language: document.language, sectionId: section.id, documentId },
         { uniqueness: section.score_uniqueness, grammar: section.score_grammar, ai: section.score_ai },
       );
-      const better = check.passed && countWords(check.text) >= (section.word_count ?? 0);
+      const better = check.passed && check.words >= (section.word_count ?? 0);
       await db.transaction().execute(async (trx) => {
         await saveAttempt(trx, {
           sectionId: section.id,
@@ -206,7 +206,7 @@ async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Prom
           .updateTable("sections")
           .set({
             content: check.text,
-            word_count: countWords(check.text),
+            word_count: check.words,
             summary: summaryOf(check.text),
             score_uniqueness: scores.uniqueness,
             score_grammar: scores.grammar,

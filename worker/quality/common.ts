@@ -45,6 +45,41 @@ function pushParagraph(paragraphs: Paragraph[], text: string, start: number, end
   if (end > start) paragraphs.push({ start, text: text.slice(start, end) });
 }
 
+/**
+ * A map that keeps its `max` most recently used entries, the oldest going first: the gates' caches of recent texts,
+ * shingle sets and answers, which a document's sections, finishing together, ask for again and again.
+ */
+export class RecentMap<K, V> {
+  private readonly entries = new Map<K, V>();
+  constructor(private readonly max: number) {}
+
+  /** The value, now the most recently used. */
+  get(key: K): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) this.set(key, value);
+    return value;
+  }
+
+  /** The value, leaving the order as it is. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key);
+  }
+
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+}
+
 export function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }

@@ -3,7 +3,7 @@ import { hash } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
 import type { DbOrTrx } from "../../app/utils/db.server";
-import { round1 } from "./common";
+import { RecentMap, round1 } from "./common";
 import { aiDetectionGate } from "./ai-detection";
 import { grammarGate } from "./grammar";
 import { uniquenessGate } from "./uniqueness";
@@ -157,8 +157,7 @@ export function documentScores(sections: readonly { words: number; scores: GateS
  * A document's sections finish together and each is compared with all its siblings and sources: shipping every
  * sibling's whole text for every section is quadratic, so the context query sends hashes and only unknown texts follow.
  */
-const knownTexts = new Map<string, string>();
-const KNOWN_TEXTS = 512;
+const knownTexts = new RecentMap<string, string>(512);
 
 /** The key of `text` in the known texts: the hex MD5 of its UTF-8 bytes, as Postgres' md5(text). */
 export function textKey(text: string): string {
@@ -167,9 +166,7 @@ export function textKey(text: string): string {
 
 /** Remembers a text the gates may meet again (a section that is about to be stored, say). */
 export function rememberText(text: string, key = textKey(text)): void {
-  knownTexts.delete(key);
   knownTexts.set(key, text);
-  if (knownTexts.size > KNOWN_TEXTS) knownTexts.delete(knownTexts.keys().next().value!);
 }
 
 /** A source's text for the gates: its title and abstract, as the context query's `concat_ws('. ', …)` makes it. */
@@ -186,9 +183,7 @@ export function rememberSources(sources: readonly { title: string | null; abstra
 }
 
 function knownText(key: string): string | undefined {
-  const text = knownTexts.get(key);
-  if (text !== undefined) rememberText(text, key);
-  return text;
+  return knownTexts.get(key);
 }
 
 type ContextRow = { id: string; key?: string; title?: string; index?: number; heading?: string; hash: string; text?: string };

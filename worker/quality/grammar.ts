@@ -8,7 +8,7 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { projectRoot } from "../../app/utils/project-root.server";
-import { isWhiteSpace, logOf, paragraphsOf, round1, unchecked } from "./common";
+import { isWhiteSpace, logOf, paragraphsOf, RecentMap, round1, unchecked } from "./common";
 import type { QualityConfig, QualityGate, QualityLog } from "./gate";
 import { citationSpans } from "./shingles";
 
@@ -120,7 +120,7 @@ export async function checkGrammar(text: string, language: string, options: Gram
       return { score: rate(issues.length, words), checker: "languagetool", words, issues };
     }
     const primary = primaryLanguage(language);
-    if (!(SPELL_LANGUAGES as readonly string[]).includes(primary)) return { score: null, checker: null, words, issues: [] };
+    if (!hasDictionary(primary)) return { score: null, checker: null, words, issues: [] };
     const issues = await retextIssues(text, primary, spans, options.spellTimeoutMs ?? DEFAULT_SPELL_TIMEOUT_MS);
     return { score: rate(issues.length, words), checker: "retext", words, issues };
   } catch (error) {
@@ -208,22 +208,17 @@ async function retextIssues(text: string, language: string, spans: [number, numb
 }
 
 /** The spelling thread's answers for recent paragraphs (offsets within the paragraph), by language and text. */
-const checkedParagraphs = new Map<string, Promise<SpellIssue[]>>();
-const PARAGRAPHS_KEPT = 1024;
+const checkedParagraphs = new RecentMap<string, Promise<SpellIssue[]>>(1024);
 
 function paragraphIssues(language: string, paragraph: string, timeoutMs: number): Promise<SpellIssue[]> {
   const key = `${language}\n${paragraph}`;
   let issues = checkedParagraphs.get(key);
-  if (issues) {
-    checkedParagraphs.delete(key);
-  } else {
-    issues = askSpellThread({ op: "check", language, text: paragraph }, timeoutMs).then((answer) => answer.issues as SpellIssue[]);
-    const asked = issues;
+  if (!issues) {
+    const asked = askSpellThread({ op: "check", language, text: paragraph }, timeoutMs).then((answer) => answer.issues as SpellIssue[]);
     // A failed check is forgotten, so the next one asks again.
-    asked.catch(() => checkedParagraphs.get(key) === asked && checkedParagraphs.delete(key));
+    asked.catch(() => checkedParagraphs.peek(key) === asked && checkedParagraphs.delete(key));
+    checkedParagraphs.set(key, (issues = asked));
   }
-  checkedParagraphs.set(key, issues);
-  if (checkedParagraphs.size > PARAGRAPHS_KEPT) checkedParagraphs.delete(checkedParagraphs.keys().next().value!);
   return issues;
 }
 
@@ -330,6 +325,11 @@ export function issueLines(report: GrammarReport, count = ISSUES_NAMED): string[
 }
 
 export function grammarGate(config: QualityConfig): QualityGate {
+  /** The dictionary's language when the built-in checker checks `language` here (no LanguageTool, a dictionary). */
+  function builtInCheckerFor(language: string): string | null {
+    const primary = primaryLanguage(language);
+    return !config.languageToolUrl && hasDictionary(primary) ? primary : null;
+  }
   return {
     name: "grammar",
     async check(section, context) {
@@ -345,14 +345,16 @@ export function grammarGate(config: QualityConfig): QualityGate {
       return { gate: "grammar", score: report.score, passed, feedback: passed ? [] : grammarFeedback(report, settings.maxGrammarErrors) };
     },
     precheck(paragraph, section) {
-      const primary = primaryLanguage(section.language);
-      if (config.languageToolUrl || !(SPELL_LANGUAGES as readonly string[]).includes(primary)) return;
-      paragraphIssues(primary, paragraph, DEFAULT_SPELL_TIMEOUT_MS).catch(() => {});
+      const primary = builtInCheckerFor(section.language);
+      if (primary) paragraphIssues(primary, paragraph, DEFAULT_SPELL_TIMEOUT_MS).catch(() => {});
     },
     prepare(language, sample) {
-      const primary = primaryLanguage(language);
-      if (config.languageToolUrl || !(SPELL_LANGUAGES as readonly string[]).includes(primary)) return;
-      askSpellThread({ op: "check", language: primary, text: sample }, DEFAULT_SPELL_TIMEOUT_MS).catch(() => {});
+      const primary = builtInCheckerFor(language);
+      if (primary) askSpellThread({ op: "check", language: primary, text: sample }, DEFAULT_SPELL_TIMEOUT_MS).catch(() => {});
     },
   };
+}
+
+function hasDictionary(primary: string): boolean {
+  return (SPELL_LANGUAGES as readonly string[]).includes(primary);
 }

@@ -1,6 +1,7 @@
 // Word 5-gram shingles: the unit of the uniqueness gate, of the `shingles` table and of the admin command.
 import { sql } from "kysely";
 import { inTransaction, type DbOrTrx } from "../../app/utils/db.server";
+import { RecentMap } from "./common";
 
 export const SHINGLE_WORDS = 5;
 /** Hashes per lookup. */
@@ -86,29 +87,29 @@ export function hashShingle(words: readonly string[], from = 0, count = words.le
 
 export function shingles(text: string): Shingles {
   const tokens = tokenize(text);
-  const words = tokens.map((t) => t.word);
+  return { tokens, hashes: shingleHashes(tokens.map((t) => t.word)) };
+}
+
+/** The hashes of every run of SHINGLE_WORDS consecutive words, in order. */
+export function shingleHashes(words: readonly string[]): number[] {
   const hashes: number[] = [];
   for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) hashes.push(hashShingle(words, i, SHINGLE_WORDS));
-  return { tokens, hashes };
+  return hashes;
 }
 
 /**
  * Shingle sets of recent texts. Each section is compared with the document's other sections and its sources, so
  * when a document's sections finish together the same texts come back again and again; hashing is the cost.
  */
-const recentSets = new Map<string, ReadonlySet<number>>();
-const RECENT_SETS = 64;
+const recentSets = new RecentMap<string, ReadonlySet<number>>(64);
 
 /** The distinct shingles of a text (shared: do not modify); `hashes`: its shingles, when the caller has them already. */
 export function shingleSet(text: string, hashes?: readonly number[]): ReadonlySet<number> {
   let set = recentSets.get(text);
-  if (set) {
-    recentSets.delete(text);
-  } else {
+  if (!set) {
     set = new Set(hashes ?? shingles(text).hashes);
+    recentSets.set(text, set);
   }
-  recentSets.set(text, set);
-  if (recentSets.size > RECENT_SETS) recentSets.delete(recentSets.keys().next().value!);
   return set;
 }
 

@@ -1,9 +1,9 @@
 // Uniqueness: the share of a text's 5-word shingles found neither in its sources, nor in the document's other
 // sections, nor in any section delivered before.
 import type { DbOrTrx } from "../../app/utils/db.server";
-import { paragraphsOf, round1 } from "./common";
+import { paragraphsOf, RecentMap, round1 } from "./common";
 import type { GateContext, OtherSection, QualityConfig, QualityGate, SourceText } from "./gate";
-import { hashShingle, matchDeliveredShingles, shareUnmatched, SHINGLE_WORDS, shingles, shingleSet, tokenize, type Shingles } from "./shingles";
+import { matchDeliveredShingles, shareUnmatched, SHINGLE_WORDS, shingleHashes, shingles, shingleSet, tokenize, type Shingles } from "./shingles";
 
 export type OverlapOrigin =
   | { kind: "source"; key?: string; title?: string }
@@ -84,8 +84,7 @@ export async function checkUniqueness(
  * paragraph and the words before it (the shingles that begin in the previous paragraph): the shingles looked up, and
  * those of them found.
  */
-const prechecked = new Map<string, { hashes: number[]; found: Promise<Set<number>> }>();
-const PRECHECKED_KEPT = 512;
+const prechecked = new RecentMap<string, { hashes: number[]; found: Promise<Set<number>> }>(512);
 
 function precheckKey(documentId: string | undefined, lead: readonly string[], paragraph: string): string {
   return `${documentId ?? ""}\n${lead.join(" ")}\n${paragraph}`;
@@ -99,14 +98,11 @@ export function precheckDelivered(db: DbOrTrx, paragraph: string, documentId?: s
   const lead = previous ? tokenize(previous).slice(1 - SHINGLE_WORDS).map((t) => t.word) : [];
   const key = precheckKey(documentId, lead, paragraph);
   if (prechecked.has(key)) return;
-  const words = [...lead, ...tokenize(paragraph).map((t) => t.word)];
-  const hashes: number[] = [];
-  for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) hashes.push(hashShingle(words, i, SHINGLE_WORDS));
+  const hashes = shingleHashes([...lead, ...tokenize(paragraph).map((t) => t.word)]);
   if (hashes.length === 0) return;
   const found = matchDeliveredShingles(db, hashes, documentId);
   found.catch(() => prechecked.delete(key)); // the check asks again
   prechecked.set(key, { hashes, found });
-  if (prechecked.size > PRECHECKED_KEPT) prechecked.delete(prechecked.keys().next().value!);
 }
 
 /**
@@ -120,7 +116,7 @@ async function deliveredMatches(db: DbOrTrx, text: string, own: Shingles, exclud
   for (const paragraph of paragraphsOf(text)) {
     while (before < own.tokens.length && own.tokens[before].start < paragraph.start) before++;
     const lead = own.tokens.slice(Math.max(0, before - (SHINGLE_WORDS - 1)), before).map((t) => t.word);
-    const lookup = prechecked.get(precheckKey(excludeDocumentId, lead, paragraph.text));
+    const lookup = prechecked.peek(precheckKey(excludeDocumentId, lead, paragraph.text));
     if (!lookup) continue;
     let matched: Set<number>;
     try {
