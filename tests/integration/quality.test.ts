@@ -25,6 +25,7 @@ import {
 import { americanForms } from "../../worker/quality/british-spellings.mjs";
 import { checkGrammar, closeGrammarChecker } from "../../worker/quality/grammar";
 import { checkText, guessLanguage, parseQualityArgs, summaryLine } from "../../worker/quality/report";
+import { fromPrechecks } from "../../worker/quality/uniqueness";
 import {
   hashShingle,
   matchDeliveredShingles,
@@ -355,6 +356,48 @@ describe("uniqueness gate", () => {
       const expected = await gate.check(section(text, { documentId: plain }), context({ db }));
       expect(await gate.check(section(text, { documentId: streamed }), context({ db })), JSON.stringify(text)).toEqual(expected);
     }
+  });
+
+  it("pieces a prechecked text's shingles and delivered matches together from its paragraphs, exactly as the whole text's", async () => {
+    const delivered = await insertDocument("delivered for the pieced-together test");
+    const source = fakeProse(60, "a delivered passage for the pieced-together test");
+    await storeDeliveredShingles(db, delivered.document.id, [{ id: delivered.sections[0].id, text: source }]);
+    const gate = createGates(readQualityConfig({}))[0];
+    let seed = 11;
+    const next = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n); // high bits
+    const pieces = [
+      () => fakeProse(5 + next(60), `piece ${next(1000)}`),
+      () => source.split(" ").slice(next(20), 30 + next(20)).join(" "), // copied
+      () => `Cited [@smith2020] ${fakeProse(12, `cited ${next(1000)}`)} [see @jones2021, p. 4].`,
+      () => "Short one.", // fewer words than a shingle's lead: the next paragraph's shingles reach further back
+      () => `${fakeProse(8, `open ${next(1000)}`)} [see\n\n@smith2020, p. 4] a citation across a break, after enough words`,
+      () => "Ünïcode wörds, ёжик and é [@smith2020].",
+    ];
+    const weights = [0, 0, 0, 0, 1, 1, 2, 2, 3, 4, 5, 5];
+    let pieced = 0;
+    let wholeText = 0;
+    for (let sample = 0; sample < 40; sample++) {
+      const text = Array.from({ length: 1 + next(5) }, () => pieces[weights[next(weights.length)]]()).join(next(4) ? "\n\n" : "\n \n");
+      const documentId = (await insertDocument(`pieced ${sample}`)).document.id;
+      const draft = new DraftCheck([gate], { language: "en", documentId, db });
+      for (let i = 0; i < text.length; i += 23) draft.append(text.slice(i, i + 23));
+      draft.finish(text);
+      const ready = fromPrechecks(text, documentId);
+      const whole = shingles(text);
+      if (!ready) {
+        wholeText++;
+        continue;
+      }
+      pieced++;
+      expect(ready.own.hashes, JSON.stringify(text)).toEqual(whole.hashes);
+      expect(ready.own.tokens.map((t) => [t.start, t.end])).toEqual(whole.tokens.map((t) => [t.start, t.end]));
+      expect(await ready.delivered).toEqual(await matchDeliveredShingles(db, whole.hashes, documentId));
+    }
+    // Both ways are taken: most texts are pieced together, a citation across a break or a short paragraph is not.
+    expect(pieced).toBeGreaterThan(10);
+    expect(wholeText).toBeGreaterThan(3);
+    // A paragraph never prechecked (the answer came in one piece): the check works from the whole text.
+    expect(fromPrechecks(`${fakeProse(30, "never prechecked")}`, delivered.document.id)).toBeNull();
   });
 
   it("recomputes every stored fingerprint from its section's text (the migration after a change of hash)", async () => {

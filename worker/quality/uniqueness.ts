@@ -3,7 +3,7 @@
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { paragraphsOf, RecentMap, round1 } from "./common";
 import type { GateContext, OtherSection, QualityConfig, QualityGate, SourceText } from "./gate";
-import { matchDeliveredShingles, shareUnmatched, SHINGLE_WORDS, shingleHashes, shingles, shingleSet, tokenize, type Shingles } from "./shingles";
+import { matchDeliveredShingles, shareUnmatched, SHINGLE_WORDS, shingleHashes, shingles, shingleSet, tokenize, type Shingles, type Token } from "./shingles";
 
 export type OverlapOrigin =
   | { kind: "source"; key?: string; title?: string }
@@ -29,7 +29,9 @@ export async function checkUniqueness(
   text: string,
   against: { sources: SourceText[]; otherSections: OtherSection[]; db?: DbOrTrx; excludeDocumentId?: string },
 ): Promise<UniquenessReport> {
-  const own = shingles(text);
+  // A text whose every paragraph was prechecked while it streamed in has its shingles and its delivered lookups ready.
+  const ready = against.db ? fromPrechecks(text, against.excludeDocumentId) : null;
+  const own = ready?.own ?? shingles(text);
   // Kept with the recent sets: once this section is stored, its siblings' checks compare with the same text.
   const ownSet = shingleSet(text, own.hashes);
   // Tried in this order: a passage found in a source is reported as the source's (the writer can cite it).
@@ -38,7 +40,9 @@ export async function checkUniqueness(
     ...against.otherSections.map((s) => ({ origin: { kind: "section", index: s.index, heading: s.heading } as const, set: shingleSet(s.text) })),
   ];
   if (against.db && ownSet.size) {
-    origins.push({ origin: { kind: "delivered" }, set: await deliveredMatches(against.db, text, own, against.excludeDocumentId) });
+    // A failed lookup among the prechecked ones: the whole text is looked up (with its words, which `ready` lacks).
+    const delivered = (ready && (await ready.delivered)) ?? (await deliveredMatches(against.db, text, ready ? shingles(text) : own, against.excludeDocumentId));
+    origins.push({ origin: { kind: "delivered" }, set: delivered });
   }
   // Where each shingle is found first, in the order above, reused for the score, the overlaps and the count. Each
   // origin is walked through the smaller of its set and the section's: a section has ~1,300 shingles and ~60 sets
@@ -80,11 +84,14 @@ export async function checkUniqueness(
 }
 
 /**
- * Paragraphs looked up among the delivered texts while their section was being written (precheck), by document,
- * paragraph and the words before it (the shingles that begin in the previous paragraph): the shingles looked up, and
- * those of them found.
+ * A paragraph looked up among the delivered texts while its section was being written (precheck): its words' places
+ * in the paragraph, the hashes of the shingles that begin in it or in the words before it (`lead`), and those of them
+ * found.
  */
-const prechecked = new RecentMap<string, { hashes: number[]; found: Promise<Set<number>> }>(512);
+type PrecheckedParagraph = { starts: Int32Array; ends: Int32Array; lead: readonly string[]; last: readonly string[]; hashes: number[]; found: Promise<Set<number>> };
+
+/** Paragraphs prechecked recently, by document, paragraph and the words before it. */
+const prechecked = new RecentMap<string, PrecheckedParagraph>(512);
 
 function precheckKey(documentId: string | undefined, lead: readonly string[], paragraph: string): string {
   return `${documentId ?? ""}\n${lead.join(" ")}\n${paragraph}`;
@@ -98,11 +105,62 @@ export function precheckDelivered(db: DbOrTrx, paragraph: string, documentId?: s
   const lead = previous ? tokenize(previous).slice(1 - SHINGLE_WORDS).map((t) => t.word) : [];
   const key = precheckKey(documentId, lead, paragraph);
   if (prechecked.has(key)) return;
-  const hashes = shingleHashes([...lead, ...tokenize(paragraph).map((t) => t.word)]);
+  const tokens = tokenize(paragraph);
+  const words = tokens.map((t) => t.word);
+  const hashes = shingleHashes([...lead, ...words]);
   if (hashes.length === 0) return;
   const found = matchDeliveredShingles(db, hashes, documentId);
   found.catch(() => prechecked.delete(key)); // the check asks again
-  prechecked.set(key, { hashes, found });
+  prechecked.set(key, {
+    starts: Int32Array.from(tokens, (t) => t.start),
+    ends: Int32Array.from(tokens, (t) => t.end),
+    lead,
+    last: words.slice(1 - SHINGLE_WORDS),
+    hashes,
+    found,
+  });
+}
+
+/**
+ * The text's shingles from its paragraphs' prechecks, and its delivered matches from their lookups, without
+ * tokenizing it again; null when a paragraph was not prechecked, or when a paragraph's shingles cannot be pieced
+ * together from the paragraphs alone (a citation open across a break, a paragraph shorter than a shingle's lead):
+ * the check then works from the whole text.
+ */
+export function fromPrechecks(text: string, documentId: string | undefined): { own: Shingles; delivered: Promise<Set<number> | null> } | null {
+  const paragraphs = paragraphsOf(text);
+  const records: { start: number; record: PrecheckedParagraph }[] = [];
+  let lead: readonly string[] = [];
+  for (const paragraph of paragraphs) {
+    // A citation's brackets may span a break: the whole text's tokens would then differ from the paragraphs'.
+    if (paragraph.text.lastIndexOf("[") > paragraph.text.lastIndexOf("]")) return null;
+    const record = prechecked.peek(precheckKey(documentId, lead, paragraph.text));
+    if (!record) return null;
+    if (records.length && record.lead.length < SHINGLE_WORDS - 1 && record.lead.length < totalWords(records)) return null;
+    records.push({ start: paragraph.start, record });
+    lead = record.last; // DraftCheck prechecks each paragraph with the one before it
+  }
+  if (!records.length) return null;
+  const tokens: Token[] = [];
+  const hashes: number[] = [];
+  for (const { start, record } of records) {
+    // Places only: the overlaps quote the text by them (the words were hashed when the paragraph was prechecked).
+    for (let i = 0; i < record.starts.length; i++) tokens.push({ word: "", start: start + record.starts[i], end: start + record.ends[i] });
+    for (const hash of record.hashes) hashes.push(hash);
+  }
+  const delivered = Promise.all(records.map(({ record }) => record.found)).then(
+    (sets) => {
+      const found = new Set<number>();
+      for (const set of sets) for (const hash of set) found.add(hash);
+      return found;
+    },
+    () => null, // a lookup failed: the check looks the text up itself
+  );
+  return { own: { tokens, hashes }, delivered };
+}
+
+function totalWords(records: readonly { record: PrecheckedParagraph }[]): number {
+  return records.reduce((sum, { record }) => sum + record.starts.length, 0);
 }
 
 /**
