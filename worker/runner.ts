@@ -1,6 +1,7 @@
 import pg from "pg";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
+import { JobCompletions } from "./job-completions";
 import { JOBS_CHANNEL } from "./queues";
 
 /** What a handler knows about the delivery it runs in. */
@@ -73,12 +74,15 @@ export class QueueRunner {
   private loops: Promise<void>[] = [];
   private readonly beforeStopSteps: (() => Promise<void>)[] = [];
   private readonly afterStopSteps: (() => Promise<void>)[] = [];
+  private readonly completions: JobCompletions;
 
   constructor(
     private readonly boss: PgBoss,
     private readonly connectionString: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.completions = new JobCompletions(boss);
+  }
 
   register<T>(name: string, handler: JobHandler<T>, concurrency = 1): void {
     this.queues.set(name, { name, handler, concurrency, running: new Set(), wakeup: new Wakeup(), backlog: true });
@@ -160,7 +164,7 @@ export class QueueRunner {
     const task = (async () => {
       try {
         await queue.handler(job.data, run);
-        await this.boss.complete(queue.name, job.id);
+        await this.completions.complete(queue.name, job.id);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         this.log.warn({ queue: queue.name, jobId: job.id, retryCount: run.retryCount, err: message }, "job failed");
