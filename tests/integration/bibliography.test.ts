@@ -464,6 +464,13 @@ describe("citations.ts", () => {
     expect(findForeignLinks("A DOI with parentheses 10.1016/S0140-6736(20)30183-5.", { dois: [], urls: [] })).toEqual([
       "10.1016/S0140-6736(20)30183-5",
     ]);
+    // Links in capitals are links too; a text with no "://", "www." or "10." has none.
+    expect(findForeignLinks("See WWW.Example.com and HTTPS://Other.org/X for 10.1234/abc.", { dois: [], urls: [] })).toEqual([
+      "WWW.Example.com",
+      "HTTPS://Other.org/X",
+      "10.1234/abc",
+    ]);
+    expect(findForeignLinks("Cited [@smith2020] at 10 a.m. by someone@example.org, over http:/ broken", { dois: [], urls: [] })).toEqual([]);
   });
 
   test("strips foreign links and what held them", () => {

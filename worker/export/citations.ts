@@ -116,6 +116,11 @@ export type AllowedLinks = { dois: string[]; urls: string[] };
 type Link = { start: number; end: number; raw: string; doi?: string; url?: string };
 
 const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'`\]]+/giu;
+
+/** Whether URL_RE can match: a link has "://" or "www." (in any case). */
+export function mayHaveUrl(text: string): boolean {
+  return text.includes("://") || /www\./i.test(text);
+}
 const DOI_RE = /\b10\.\d{4,9}\/[^\s<>"'`]+/gu;
 
 /** Trailing sentence punctuation is not part of a link; a closing bracket only if it has no partner inside. */
@@ -152,12 +157,13 @@ function normalizeUrl(url: string): string {
 
 function findLinks(text: string): Link[] {
   const links: Link[] = [];
-  for (const m of text.matchAll(URL_RE)) {
+  // Each pattern only where its mark occurs: most sections have no link, and the patterns try every word.
+  if (mayHaveUrl(text)) for (const m of text.matchAll(URL_RE)) {
     const raw = trimLink(m[0]);
     const doi = /^(?:https?:\/\/)?(?:dx\.)?doi\.org\/(10\.\S+)$/i.exec(raw)?.[1];
     links.push({ start: m.index, end: m.index + raw.length, raw, ...(doi ? { doi: normalizeDoi(doi) } : { url: raw }) });
   }
-  for (const m of text.matchAll(DOI_RE)) {
+  if (text.includes("10.")) for (const m of text.matchAll(DOI_RE)) {
     if (links.some((l) => m.index >= l.start && m.index < l.end)) continue;
     const raw = trimLink(m[0]);
     links.push({ start: m.index, end: m.index + raw.length, raw, doi: normalizeDoi(raw) });

@@ -27,6 +27,28 @@ describe("countProseWords", () => {
   });
 });
 
+describe("ignoredSpans", () => {
+  it("finds every link, address and DOI its patterns find when tried everywhere, with or without their marks", () => {
+    const everywhere = (text: string) => {
+      const spans: [number, number][] = [...text.matchAll(/\[[^[\]]*@[^[\]]*\]/g)].map((m) => [m.index, m.index + m[0].length]);
+      for (const pattern of [/\bhttps?:\/\/\S+|\bwww\.\S+/gi, /[\w.+-]+@[\w-]+\.[\w.-]+/gi, /\b10\.\d{4,9}\/\S+/gi]) {
+        for (const m of text.matchAll(pattern)) spans.push([m.index, m.index + m[0].length]);
+      }
+      return spans;
+    };
+    const pieces = [
+      "word", "[@smith2020]", "[see @a, p. 4]", "@", "a@", "@b", "someone@example.org", "first.last+tag@mail-host.co.uk", "x@y", "name.@host.org",
+      "https://example.org/a", "HTTP://EXAMPLE.ORG", "WWW.Example.com", "www.", "ftp://files.example.org", "://", "10.1000/xyz",
+      "10.12", "v10.1234/abc", "doi:10.5555/q", " ", "\n\n", ".", "(", ")",
+    ];
+    let seed = 3;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const samples = ["", "no links at all", "@"];
+    for (let i = 0; i < 1500; i++) samples.push(Array.from({ length: 1 + ((next() >>> 8) % 12) }, () => pieces[(next() >>> 8) % pieces.length]).join((next() >>> 8) % 3 ? " " : ""));
+    for (const text of samples) expect(ignoredSpans(text), JSON.stringify(text)).toEqual(everywhere(text));
+  });
+});
+
 describe("the spelling thread, paragraph by paragraph", () => {
   // The grammar gate checks a text paragraph by paragraph (so paragraphs checked while the section streamed in are
   // not checked again); that must find exactly what one check of the whole text finds.

@@ -10,6 +10,7 @@ import { Worker } from "node:worker_threads";
 import { projectRoot } from "../../app/utils/project-root.server";
 import { isWhiteSpace, logOf, paragraphsOf, RecentMap, round1, unchecked } from "./common";
 import type { QualityConfig, QualityGate, QualityLog } from "./gate";
+import { mayHaveUrl } from "../export/citations";
 import { citationSpans } from "./shingles";
 
 export type GrammarIssue = {
@@ -54,16 +55,26 @@ export function ignoredSpans(text: string): [number, number][] {
   const spans = citationSpans(text);
   // Each kind only where its mark occurs: most sections have none, and the e-mail pattern tries every word.
   for (const [mark, pattern] of LINK_PATTERNS) {
-    if (!mark.test(text)) continue;
+    if (!mark(text)) continue;
     for (const m of text.matchAll(pattern)) spans.push([m.index, m.index + m[0].length]);
   }
   return spans;
 }
-const LINK_PATTERNS: [RegExp, RegExp][] = [
-  [/https?:\/\/|www\./i, /\bhttps?:\/\/\S+|\bwww\.\S+/gi],
-  [/@/, /[\w.+-]+@[\w-]+\.[\w.-]+/gi],
-  [/\b10\.\d/, /\b10\.\d{4,9}\/\S+/gi],
+const LINK_PATTERNS: [(text: string) => boolean, RegExp][] = [
+  [mayHaveUrl, /\bhttps?:\/\/\S+|\bwww\.\S+/gi],
+  [mayHaveEmail, /[\w.+-]+@[\w-]+\.[\w.-]+/gi],
+  [(text) => text.includes("10."), /\b10\.\d{4,9}\/\S+/gi],
 ];
+
+/** Whether an "@" stands between characters an address has on both sides (a citation's "[@key" does not). */
+function mayHaveEmail(text: string): boolean {
+  for (let at = text.indexOf("@", 1); at !== -1; at = text.indexOf("@", at + 1)) {
+    if (EMAIL_BEFORE.test(text[at - 1]) && EMAIL_AFTER.test(text[at + 1] ?? "")) return true;
+  }
+  return false;
+}
+const EMAIL_BEFORE = /[\w.+-]/;
+const EMAIL_AFTER = /[\w-]/;
 
 function inSpans(spans: [number, number][], start: number, end = start + 1): boolean {
   return spans.some(([s, e]) => start < e && end > s);
