@@ -180,7 +180,7 @@ export async function applyQualityGates(
   // What streaming left unchecked (the last paragraph) starts now, beside the context query.
   section.draft?.finish(check.text);
   // The text its siblings' checks will meet once it is stored: they need not fetch it back.
-  rememberText(check.text);
+  rememberText(check.text, section.draft?.keyOf(check.text));
   const gates = await runGates(
     ctx.gates,
     { text: check.text, targetWords: section.targetWords, language: section.language, sectionId: section.sectionId, documentId: section.documentId },

@@ -164,7 +164,7 @@ export function textKey(text: string): string {
   return hash("md5", text, "hex");
 }
 
-/** Remembers a text the gates may meet again (a section that is about to be stored, say). */
+/** Remembers a text the gates may meet again (a section that is about to be stored, say); `key`: its textKey, if known. */
 export function rememberText(text: string, key = textKey(text)): void {
   knownTexts.set(key, text);
 }
