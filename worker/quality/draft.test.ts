@@ -41,6 +41,14 @@ describe("DraftCheck", () => {
       for (let i = 0; i < text.length; i += size) draft.append(text.slice(i, i + size));
       expect(seen, `pieces of ${size}`).toEqual(["One two three.", "Four five six.", "Seven eight nine."]);
     }
+    // Breaks of any kind, split anywhere: the finished paragraphs are the whole text's, all but its last.
+    const varied = "  \n Lead in.\r\n \r\nCR break\rstill one.\r\rNext \t\n\t \n\n\nAfter three.\n \u00a0\nNBSP line.\n\nLast one";
+    for (const size of [1, 2, 5, 11]) {
+      const { gate, seen } = recorder();
+      const draft = new DraftCheck([gate], { language: "en" });
+      for (let i = 0; i < varied.length; i += size) draft.append(varied.slice(i, i + size));
+      expect(seen, `pieces of ${size}`).toEqual(paragraphsOf(varied).slice(0, -1).map((p) => p.text));
+    }
   });
 
   it("prechecks the last paragraph when the answer is complete, each paragraph with the one before it, none twice", () => {

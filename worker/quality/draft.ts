@@ -9,8 +9,11 @@ import type { DraftSection, QualityGate } from "./gate";
 
 export class DraftCheck implements TextSink {
   private text = "";
-  /** Where the paragraph still being written begins. */
-  private rest = 0;
+  /**
+   * The answer from the paragraph still being written on: only it is searched for the next break (searching the
+   * whole answer copies it for every piece, and a model streams thousands of pieces).
+   */
+  private tail = "";
   /** The last paragraph prechecked (the next one's shingles begin in it). */
   private previous: string | undefined;
   /** Paragraphs prechecked, each with the one before it. */
@@ -30,7 +33,7 @@ export class DraftCheck implements TextSink {
 
   restart(): void {
     this.text = "";
-    this.rest = 0;
+    this.tail = "";
     this.previous = undefined;
     this.md5 = createHash("md5");
     this.held = "";
@@ -40,8 +43,9 @@ export class DraftCheck implements TextSink {
   append(piece: string): void {
     this.text += piece;
     this.hash(piece);
-    const { paragraphs, rest } = completeParagraphs(this.text, this.rest);
-    this.rest = rest;
+    this.tail += piece;
+    const { paragraphs, rest } = completeParagraphs(this.tail);
+    if (rest > 0) this.tail = this.tail.slice(rest);
     for (const paragraph of paragraphs) this.precheck(paragraph.text);
   }
 
