@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { sendJob } from "../app/utils/queue.server";
 import type { PipelineContext } from "./context";
 import { notifyDocumentEvent } from "./events";
-import { checkDailyBudget } from "./llm/usage";
+import { checkDailyBudget, type BudgetCheck } from "./llm/usage";
 import type { QueueName } from "./queues";
 
 /**
@@ -15,8 +15,24 @@ export async function waitIfOverBudget<T extends { documentId: string }>(
   job: T,
   userId: string,
 ): Promise<boolean> {
-  const check = await checkDailyBudget(ctx.db, userId, { global: ctx.dailyTokenLimit ?? 0, perUser: ctx.dailyTokenLimitPerUser ?? 0 });
+  const check = await budgetFor(ctx, userId);
   if (check.allowed) return true;
+  await deferForBudget(ctx, queue, job, check);
+  return false;
+}
+
+/** The daily token limits' verdict for `userId` now. */
+export function budgetFor(ctx: PipelineContext, userId: string): Promise<BudgetCheck> {
+  return checkDailyBudget(ctx.db, userId, { global: ctx.dailyTokenLimit ?? 0, perUser: ctx.dailyTokenLimitPerUser ?? 0 });
+}
+
+/** A job over the daily limit goes back to start at midnight UTC (`check.resumeAt`); its document says why it waits. */
+export async function deferForBudget<T extends { documentId: string }>(
+  ctx: PipelineContext,
+  queue: QueueName,
+  job: T,
+  check: Extract<BudgetCheck, { allowed: false }>,
+): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     await sendJob(trx, queue, job, { startAfter: check.resumeAt });
     await trx
@@ -39,5 +55,4 @@ export async function waitIfOverBudget<T extends { documentId: string }>(
     }
   });
   ctx.log.info({ documentId: job.documentId, queue, reason: check.reason, resumeAt: check.resumeAt }, "daily token limit reached; job deferred");
-  return false;
 }

@@ -1,13 +1,12 @@
 import { sql } from "kysely";
 import { transitionDocument } from "../../app/models/documents.server";
 import { sendJobs } from "../../app/utils/queue.server";
-import { waitIfOverBudget } from "../budget";
+import { budgetFor, deferForBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
-import { notifyDocumentEvent } from "../events";
+import { notifyDocumentEvent, notifyExpressions } from "../events";
 import { recordUsage } from "../llm/usage";
 import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";
-import { lockDocument } from "../progress";
 import { prepareCitations } from "../export/deliver";
 import { QUEUES, type PlanDocumentJob } from "../queues";
 import { outlinePrompt, parseOutline, sectionCount } from "./outline";
@@ -25,38 +24,49 @@ export function sectionPriority(premium: boolean, pages: number, index: number):
 export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
   const { db, router, log } = ctx;
   const { documentId } = job;
-  const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
+  router.prefetch(); // the writer's breaker is read beside the document
+  const document = await db
+    .selectFrom("documents")
+    .selectAll()
+    .select((eb) => eb.exists(eb.selectFrom("sections").select("id").whereRef("sections.document_id", "=", "documents.id")).as("planned"))
+    .where("id", "=", documentId)
+    .executeTakeFirst();
   if (!document || !["queued", "generating"].includes(document.status)) {
     log.info({ documentId, status: document?.status }, "plan skipped: document is not waiting for generation");
     return;
   }
+  // Planned by an earlier delivery of this job (which made the document generating): its section jobs went with it.
+  if (document.planned) return;
 
-  await db.transaction().execute(async (trx) => {
-    const started = await transitionDocument(trx, documentId, "queued", "generating", {
-      started_at: sql`coalesce(started_at, now())`,
-      progress_stage: "planning",
-      progress_percent: 1,
-    });
-    if (started) {
-      await notifyDocumentEvent(trx, documentId, {
-        type: "progress",
-        percent: 1,
-        stage: "planning",
-        currentSection: null,
-        totalSections: null,
-        etaSeconds: null,
-        status: "generating",
+  const startPlanning = () =>
+    db.transaction().execute(async (trx) => {
+      const started = await transitionDocument(trx, documentId, "queued", "generating", {
+        started_at: sql`coalesce(started_at, now())`,
+        progress_stage: "planning",
+        progress_percent: 1,
       });
-    }
-  });
-
-  const existing = await db.selectFrom("sections").select("id").where("document_id", "=", documentId).limit(1).execute();
-  if (existing.length > 0) return; // planned by an earlier delivery of this job; its section jobs were sent with it
-
-  if (!(await waitIfOverBudget(ctx, QUEUES.planDocument, job, document.user_id))) return;
+      if (started) {
+        await notifyDocumentEvent(trx, documentId, {
+          type: "progress",
+          percent: 1,
+          stage: "planning",
+          currentSection: null,
+          totalSections: null,
+          etaSeconds: null,
+          status: "generating",
+        });
+      }
+    });
+  const budget = await budgetFor(ctx, document.user_id);
+  if (!budget.allowed) {
+    await startPlanning();
+    await deferForBudget(ctx, QUEUES.planDocument, job, budget);
+    return;
+  }
   // The gates get ready for this language (a dictionary takes seconds to load) while the outline is being written.
   for (const gate of ctx.gates ?? []) gate.prepare?.(document.language, document.topic);
   const count = sectionCount(document.pages);
+  // The outline is asked for at once; the document turns "generating" while the writer writes it.
   const planned = router
     .complete({
       ...outlinePrompt(document, count),
@@ -65,6 +75,8 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
       signal: delivery.signal,
     })
     .then((completion) => ({ completion, outline: parseOutline(completion.text, document.pages, document.language, count) }));
+  planned.catch(() => {}); // awaited below, after the transition; a failed outline is the error to report then
+  await startPlanning();
   // Real sources only: what the scholarly indexes answer. Offline, the document is written without references. The
   // topic's searches run while the outline is being written; the headings' follow it.
   const searching = ctx.research?.providers.length
@@ -100,9 +112,13 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
 
   await db.transaction().execute(async (trx) => {
     // The row lock serialises two deliveries of this job; the second sees the sections and leaves.
-    await lockDocument(trx, documentId);
-    const again = await trx.selectFrom("sections").select("id").where("document_id", "=", documentId).limit(1).execute();
-    if (again.length > 0) return;
+    const locked = await trx
+      .selectFrom("documents")
+      .select((eb) => eb.exists(eb.selectFrom("sections").select("id").whereRef("sections.document_id", "=", "documents.id")).as("planned"))
+      .where("id", "=", documentId)
+      .forNoKeyUpdate()
+      .executeTakeFirst();
+    if (!locked || locked.planned) return;
 
     const sections = await trx
       .insertInto("sections")
@@ -121,40 +137,43 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
       .execute();
     await recordUsage(trx, { documentId, userId: document.user_id, purpose: "outline", completion });
     await storeSources(trx, documentId, research.sources);
-    await trx
-      .updateTable("documents")
-      .set({
-        progress_stage: "writing",
-        progress_percent: 5,
-        total_sections: sections.length,
-        offline_demo: completion.provider === "offline",
-        requirements_report: JSON.stringify({ outline: outlineJudgement }),
-        research_report: JSON.stringify({
-          sources: research.sources.length,
-          reachable: research.reachable,
-          failed: research.failed,
-        }),
-      })
-      .where("id", "=", documentId)
-      .execute();
-    const user = await trx.selectFrom("users").select("premium").where("id", "=", document.user_id).executeTakeFirst();
+    // The document's new state and its event in one statement; the customer's tier comes back with it.
+    const { premium } = await trx
+      .with("planned", (d) =>
+        d
+          .updateTable("documents")
+          .set({
+            progress_stage: "writing",
+            progress_percent: 5,
+            total_sections: sections.length,
+            offline_demo: completion.provider === "offline",
+            requirements_report: JSON.stringify({ outline: outlineJudgement }),
+            research_report: JSON.stringify({
+              sources: research.sources.length,
+              reachable: research.reachable,
+              failed: research.failed,
+            }),
+          })
+          .where("id", "=", documentId)
+          .returning("user_id"),
+      )
+      .selectFrom("planned")
+      .leftJoin("users", "users.id", "planned.user_id")
+      .select((eb) => [
+        eb.fn.coalesce("users.premium", eb.val(false)).as("premium"),
+        sql`${notifyExpressions(documentId, [
+          { type: "progress", percent: 5, stage: "writing", currentSection: null, totalSections: sections.length, etaSeconds: null, status: "generating" },
+        ])}`.as("notified"),
+      ])
+      .executeTakeFirstOrThrow();
     await sendJobs(
       trx,
       QUEUES.writeSection,
       sections.map((section) => ({
         data: { documentId, sectionId: section.id },
-        priority: sectionPriority(Boolean(user?.premium) || document.express, document.pages, section.index),
+        priority: sectionPriority(Boolean(premium) || document.express, document.pages, section.index),
       })),
     );
-    await notifyDocumentEvent(trx, documentId, {
-      type: "progress",
-      percent: 5,
-      stage: "writing",
-      currentSection: null,
-      totalSections: sections.length,
-      etaSeconds: null,
-      status: "generating",
-    });
   });
   log.info(
     { documentId, sections: outline.length, provider: completion.provider, sources: research.sources.length, failed: research.failed },
