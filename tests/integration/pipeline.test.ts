@@ -108,6 +108,13 @@ describe("the generation pipeline with the real openai SDK against the fake serv
     expect(percents.at(-1)).toBe(100);
     expect(mine.filter((e) => e.type === "section" && e.status === "passed")).toHaveLength(sections.length);
     expect(mine.at(-1)).toEqual({ type: "completed", status: "completed" });
+    // Each section was announced "writing" once, before its outcome, and its start was recorded.
+    for (const s of sections) {
+      const ofSection = mine.flatMap((e) => (e.type === "section" && e.index === s.index ? [e.status] : []));
+      expect(ofSection, `section ${s.index}`).toEqual(["writing", "passed"]);
+      expect(s.started_at).not.toBeNull();
+      expect(s.started_at!.getTime()).toBeLessThanOrEqual(s.completed_at!.getTime());
+    }
 
     // After the text: the files, and the fingerprints every later order is compared with (one set per section).
     await eventually("the DOCX and PDF", async () =>

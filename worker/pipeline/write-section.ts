@@ -3,7 +3,8 @@ import type { DbOrTrx } from "../../app/utils/db.server";
 import { sendJob } from "../../app/utils/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
-import { notifyExpressions } from "../events";
+import { DOCUMENT_EVENTS_CHANNEL } from "../../app/utils/document-events";
+import { eventPayload } from "../events";
 import { AllProvidersFailedError, type Completion, type CompletionRequest, type TextSink } from "../llm/provider";
 import { usageRow } from "../llm/usage";
 import { finishSection, type SectionFinish } from "../progress";
@@ -289,6 +290,41 @@ async function loadSectionToWrite(db: DbOrTrx, documentId: string, sectionId: st
   };
 }
 
+type StartBatch = { sections: { id: string; index: number }[]; sent: Promise<void> };
+const startsInFlight = new WeakMap<DbOrTrx, Map<string, StartBatch>>();
+
+/**
+ * Marks a section "writing" (started now, unless it started before) and sends its event, in one statement with the
+ * other sections of its document that start in the same tick. Only a section still pending or writing is marked (and
+ * announced).
+ */
+function markWriting(db: DbOrTrx, documentId: string, section: { id: string; index: number }): Promise<void> {
+  let pending = startsInFlight.get(db);
+  if (!pending) startsInFlight.set(db, (pending = new Map()));
+  let batch = pending.get(documentId);
+  if (!batch) {
+    const sections: StartBatch["sections"] = [];
+    // Collected until the current tick's synchronous work is done, then sent.
+    const sent = Promise.resolve().then(async () => {
+      pending.delete(documentId);
+      const ids = sections.map((s) => s.id);
+      const payloads = sections.map((s) => eventPayload(documentId, { type: "section", index: s.index, status: "writing", wordCount: null }));
+      await sql`
+        with started as (
+          update sections set status = 'writing', started_at = coalesce(started_at, now())
+          where id = any(${ids}::uuid[]) and status in ('pending', 'writing')
+          returning id)
+        select pg_notify(${DOCUMENT_EVENTS_CHANNEL}, e.payload)
+        from unnest(${ids}::uuid[], ${payloads}::text[]) with ordinality as e(id, payload, n)
+        join started on started.id = e.id
+        order by e.n`.execute(db);
+    });
+    pending.set(documentId, (batch = { sections, sent }));
+  }
+  batch.sections.push(section);
+  return batch.sent;
+}
+
 /**
  * section.write makes ONE attempt per delivery: a passed section is final (checkpoint); a rejected attempt is stored
  * and the next attempt is enqueued in the same transaction, so one job is one LLM call and a crash loses at most it.
@@ -318,21 +354,10 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   if (document.progress_stage === "waiting_for_budget") {
     await db.updateTable("documents").set({ progress_stage: "writing" }).where("id", "=", documentId).where("progress_stage", "=", "waiting_for_budget").execute();
   }
-  // The section's state and its event in one statement, while the writer is already being asked (a document's
-  // sections all start at once: one round trip fewer before each request). Settled before anything is saved, so the
-  // "writing" event always comes before the section's outcome.
-  const started = db
-    .with("started", (d) =>
-      d
-        .updateTable("sections")
-        .set({ status: "writing", started_at: sql`coalesce(started_at, now())` })
-        .where("id", "=", sectionId)
-        .where("status", "in", ["pending", "writing"])
-        .returning("id"),
-    )
-    .selectFrom("started")
-    .select(sql`${notifyExpressions(documentId, [{ type: "section", index: section.index, status: "writing", wordCount: null }])}`.as("notified"))
-    .execute();
+  // The section's state and its event, while the writer is already being asked (a document's sections all start at
+  // once: one statement for all of them, and no round trip before each request). Settled before anything is saved,
+  // so the "writing" event always comes before the section's outcome.
+  const started = markWriting(db, documentId, { id: sectionId, index: section.index });
   started.catch(() => {}); // awaited below; this only keeps an early failure of the call from leaving it unhandled
 
   const nearest = new Set(neighbourIndexes(section.index, outline.length, ctx.maxContextSections ?? DEFAULT_CONTEXT_SECTIONS));
