@@ -76,7 +76,7 @@ export async function startWorker(
       // as a safety net). Its failure leaves that job to retry.
       const review = await reviewDocument(ctx, data, { assembleHere: true });
       if (review.assemble) {
-        await assembleDocument(ctx, data, review.sections && { sections: review.sections }).catch((error) =>
+        await assembleDocument(ctx, data, review).catch((error) =>
           ctx.log.warn({ documentId: data.documentId, err: error instanceof Error ? error.message : String(error) }, "assembly failed; the queued assembly retries it"),
         );
       }

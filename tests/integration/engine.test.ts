@@ -12,6 +12,7 @@ import { AnthropicProvider } from "../../worker/llm/anthropic";
 import { OpenAIProvider } from "../../worker/llm/openai";
 import { AllProvidersFailedError, type LlmProvider } from "../../worker/llm/provider";
 import { LlmRouter, type RouterOptions } from "../../worker/llm/router";
+import { buildPreview } from "../../worker/export/deliver";
 import { assembleDocument } from "../../worker/pipeline/assemble";
 import { planDocument } from "../../worker/pipeline/plan";
 import { QUALITY_FAILURE_REASON, reviewDocument } from "../../worker/pipeline/review";
@@ -299,11 +300,14 @@ describe("failure handling in the pipeline", () => {
     expect(job.rows[0].delay).toBeGreaterThan(20);
     // Reviewed again (a redelivered job): nothing more to hand over.
     expect(await reviewDocument(ctx, { documentId: document.id }, { assembleHere: true })).toEqual({ assemble: false });
-    // Assembled from those sections; its first draft is the delivered text.
-    await assembleDocument(ctx, { documentId: document.id }, { sections: review.sections! });
-    const delivered = await database.db.selectFrom("documents").select(["status", "content"]).where("id", "=", document.id).executeTakeFirstOrThrow();
+    // Assembled from what the review read (as the worker's review job does); its first draft is the delivered text.
+    expect(review.document).toMatchObject({ id: document.id, status: "generating", progress_stage: "assembling" });
+    await assembleDocument(ctx, { documentId: document.id }, review);
+    const delivered = await database.db.selectFrom("documents").selectAll().where("id", "=", document.id).executeTakeFirstOrThrow();
     expect(delivered.status).toBe("completed");
     for (const section of stored) expect(delivered.content).toContain(section.content);
+    // The same text as an assembly that reads everything again (the queued safety net) makes.
+    expect(delivered.content).toBe((await buildPreview(database.db, delivered, stored)).content);
     const draft = await database.db.selectFrom("drafts").select(["version", "content"]).where("document_id", "=", document.id).execute();
     expect(draft).toEqual([{ version: 1, content: delivered.content }]);
   });

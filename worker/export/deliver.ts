@@ -33,9 +33,15 @@ export type DocumentFacts = {
  * The delivered text: in-text citations and the bibliography rendered in the order's CSL style and locale (only the
  * sources actually cited), as the web preview and as the model both file renderers take.
  */
-export async function buildPreview(db: Db, document: DocumentFacts, sections: SectionText[]): Promise<Preview> {
+export async function buildPreview(
+  db: Db,
+  document: DocumentFacts,
+  sections: SectionText[],
+  /** The document's sources and its author's name, when the caller has read them already. */
+  read?: { sources: readonly { key: string; csl: unknown }[]; author: string | null },
+): Promise<Preview> {
   const written = sections.filter((s) => s.content);
-  const sources = await db.selectFrom("sources").select(["key", "csl"]).where("document_id", "=", document.id).execute();
+  const sources = read?.sources ?? (await db.selectFrom("sources").select(["key", "csl"]).where("document_id", "=", document.id).execute());
   const cites = written.some((s) => findCitationKeys(s.content ?? "").length > 0);
   const rendered =
     sources.length && cites
@@ -46,10 +52,10 @@ export async function buildPreview(db: Db, document: DocumentFacts, sections: Se
           sections: written.map((s) => s.content ?? ""),
         })
       : { sections: written.map((s) => s.content ?? ""), bibliography: { entries: [] as string[] } };
-  const user = await db.selectFrom("users").select("name").where("id", "=", document.user_id).executeTakeFirst();
+  const author = read ? read.author : ((await db.selectFrom("users").select("name").where("id", "=", document.user_id).executeTakeFirst())?.name ?? null);
   const model = createExportDocument({
     title: document.topic,
-    author: user?.name ?? null,
+    author,
     institution: document.institution,
     date: new Date(),
     language: document.language,

@@ -8,9 +8,9 @@ import { deleteStoredFile } from "../../app/utils/storage.server";
 import { buildPreview, renderFiles } from "../export/deliver";
 import { storeDeliveredShingles } from "../quality/shingles";
 import type { PipelineContext } from "../context";
-import { notifyDocumentEvent } from "../events";
+import { notifyDocumentEvent, notifyExpressions } from "../events";
 import { QUEUES, type AssembleDocumentJob } from "../queues";
-import type { ReviewedSections } from "./review";
+import type { ReviewedDocument } from "./review";
 
 /**
  * document.assemble: the sections become one text with rendered citations and references, and the document is
@@ -20,16 +20,17 @@ import type { ReviewedSections } from "./review";
 export async function assembleDocument(
   ctx: PipelineContext,
   { documentId }: AssembleDocumentJob,
-  reviewed?: { sections: ReviewedSections },
+  reviewed?: Partial<ReviewedDocument>,
 ): Promise<void> {
   const { db, log } = ctx;
-  const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
+  // The review that handed over, in the same job, passes what it read (nothing changes it after the hand-over, and
+  // the final UPDATE below is guarded by the status): the document, its sections, sources and author.
+  const document = reviewed?.document ?? (await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst());
   if (!document || document.status !== "generating" || document.progress_stage !== "assembling") return;
-  // The review that handed over, in the same job, passes the sections it read (nothing changes them after it).
   const sections = reviewed?.sections ?? (await listSections(db, documentId));
   const warnings = document.quality_warnings as unknown as string[];
   const status = warnings.length ? "completed_with_warnings" : "completed";
-  const preview = await buildPreview(db, document, sections);
+  const preview = await buildPreview(db, document, sections, reviewed?.sources && { sources: reviewed.sources, author: reviewed.author ?? null });
   const content = preview.content;
 
   await db.transaction().execute(async (trx) => {
@@ -51,16 +52,10 @@ export async function assembleDocument(
       const seconds = (Date.now() - new Date(document.started_at).getTime()) / 1000;
       await recordGenerationRate(trx, document.kind, seconds / document.pages);
     }
-    await notifyDocumentEvent(trx, documentId, {
-      type: "progress",
-      percent: 100,
-      stage: "done",
-      currentSection: null,
-      totalSections: sections.length,
-      etaSeconds: 0,
-      status,
-    });
-    await notifyDocumentEvent(trx, documentId, { type: "completed", status });
+    await sql`select ${notifyExpressions(documentId, [
+      { type: "progress", percent: 100, stage: "done", currentSection: null, totalSections: sections.length, etaSeconds: 0, status },
+      { type: "completed", status },
+    ])}`.execute(trx);
   });
   log.info({ documentId, status, citedSources: preview.citedSources }, "document assembled");
 }

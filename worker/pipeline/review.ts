@@ -1,13 +1,13 @@
 import { sql } from "kysely";
 import { transitionDocument } from "../../app/models/documents.server";
 import { listSections } from "../../app/models/documents.server";
-import type { DocumentStatus } from "../../db/schema";
+import type { Selectable } from "kysely";
+import type { Database, DocumentStatus } from "../../db/schema";
 import { sendJob } from "../../app/utils/queue.server";
 import type { PipelineContext } from "../context";
-import { notifyDocumentEvent } from "../events";
+import { notifyDocumentEvent, notifyExpressions } from "../events";
 import { refreshDocumentUsage } from "../llm/usage";
 import { documentScores } from "../quality/gate";
-import { lockDocument } from "../progress";
 import { QUEUES, type ReviewDocumentJob } from "../queues";
 import { analyseGaps, type GapFindings } from "./gap-analysis";
 import { requirementsText } from "./plan";
@@ -37,21 +37,17 @@ export async function reviewDocument(
   ctx: PipelineContext,
   { documentId }: ReviewDocumentJob,
   options: { assembleHere?: boolean } = {},
-): Promise<{ assemble: boolean; sections?: ReviewedSections }> {
+): Promise<{ assemble: boolean } & Partial<ReviewedDocument>> {
   const { db, log } = ctx;
-  const document = await db
-    .selectFrom("documents")
-    .select(["status", "progress_stage", "quality_warnings"])
-    .where("id", "=", documentId)
-    .executeTakeFirst();
+  const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
   if (!document || document.status !== "generating" || document.progress_stage !== "reviewing") return { assemble: false };
-  const revision = await reviseWhereNeeded(ctx, documentId);
+  const revision = await reviseWhereNeeded(ctx, document);
   const { findings } = revision;
   // As the revisions left them: read again only if one replaced a text.
   const sections = findings.revised.length ? await listSections(db, documentId) : revision.sections;
   const outcome = decideOutcome(sections, ctx.completionThreshold);
   const { status } = outcome;
-  const full = await db.selectFrom("documents").select(["instructions", "requirements_text", "language", "requirements_report"]).where("id", "=", documentId).executeTakeFirstOrThrow();
+  const full = document; // the customer's requirements and their report: nothing here changes them
   const documentJudgement = await judgeRequirements(ctx.router, {
     requirements: requirementsText(full),
     subject: "document",
@@ -68,25 +64,22 @@ export async function reviewDocument(
   const warnings = [...outcome.warnings, ...earlier, ...unmet];
   const requirementsReport = { ...((full.requirements_report as object | null) ?? {}), document: documentJudgement };
 
+  // The document's scores: word-weighted means of its sections' (null where no section could be checked).
+  const scores = documentScores(
+    sections.map((s) => ({ words: s.word_count ?? 0, scores: { uniqueness: s.score_uniqueness, grammar: s.score_grammar, ai: s.score_ai } })),
+  );
+  const reviewed = {
+    score_uniqueness: scores.uniqueness,
+    score_grammar: scores.grammar,
+    score_ai: scores.ai,
+    review_findings: JSON.stringify(findings),
+    requirements_report: JSON.stringify(requirementsReport),
+  };
   const handedOver = await db.transaction().execute(async (trx) => {
-    await lockDocument(trx, documentId);
+    // Its first UPDATE holds the document row until the commit.
     await refreshDocumentUsage(trx, documentId);
-    // The document's scores: word-weighted means of its sections' (null where no section could be checked).
-    const scores = documentScores(
-      sections.map((s) => ({ words: s.word_count ?? 0, scores: { uniqueness: s.score_uniqueness, grammar: s.score_grammar, ai: s.score_ai } })),
-    );
-    await trx
-      .updateTable("documents")
-      .set({
-        score_uniqueness: scores.uniqueness,
-        score_grammar: scores.grammar,
-        score_ai: scores.ai,
-        review_findings: JSON.stringify(findings),
-        requirements_report: JSON.stringify(requirementsReport),
-      })
-      .where("id", "=", documentId)
-      .execute();
     if (status === "failed_quality") {
+      await trx.updateTable("documents").set(reviewed).where("id", "=", documentId).execute();
       const failed = await transitionDocument(trx, documentId, "generating", "failed_quality", {
         quality_warnings: JSON.stringify(warnings),
         progress_stage: "failed",
@@ -108,37 +101,54 @@ export async function reviewDocument(
       await notifyDocumentEvent(trx, documentId, { type: "failed", reason: QUALITY_FAILURE_REASON });
       return false;
     }
+    // The review's results, the hand-over to assembly and its event, in one statement.
     const next = await trx
-      .updateTable("documents")
-      .set({ quality_warnings: JSON.stringify(warnings), progress_stage: "assembling", progress_percent: 97, eta_seconds: 2 })
-      .where("id", "=", documentId)
-      .where("status", "=", "generating")
-      .where("progress_stage", "=", "reviewing")
-      .executeTakeFirst();
-    if (Number(next.numUpdatedRows) !== 1) return false;
+      .with("next", (d) =>
+        d
+          .updateTable("documents")
+          .set({ ...reviewed, quality_warnings: JSON.stringify(warnings), progress_stage: "assembling", progress_percent: 97, eta_seconds: 2 })
+          .where("id", "=", documentId)
+          .where("status", "=", "generating")
+          .where("progress_stage", "=", "reviewing")
+          .returning("id"),
+      )
+      .selectFrom("next")
+      .select(
+        sql`${notifyExpressions(documentId, [
+          { type: "progress", percent: 97, stage: "assembling", currentSection: null, totalSections: sections.length, etaSeconds: 2, status: "generating" },
+        ])}`.as("notified"),
+      )
+      .execute();
+    if (next.length !== 1) return false;
     // Assembled right here by the caller that asks to (the worker's review job), with the queued job as the safety
     // net should this process die first: it starts later, and finds the document delivered.
     await sendJob(trx, QUEUES.assembleDocument, { documentId }, options.assembleHere ? { startAfter: new Date(Date.now() + ASSEMBLY_SAFETY_NET_MS) } : {});
-    await notifyDocumentEvent(trx, documentId, {
-      type: "progress",
-      percent: 97,
-      stage: "assembling",
-      currentSection: null,
-      totalSections: sections.length,
-      etaSeconds: 2,
-      status: "generating",
-    });
     return true;
   });
   log.info(
     { documentId, outcome: status, failedSections: warnings.length, revised: findings.revised, rejected: findings.revisionsRejected },
     "document reviewed",
   );
-  return { assemble: handedOver, sections };
+  return {
+    assemble: handedOver,
+    sections,
+    // What the assembly that follows in this job would read again: the document as it is now, its sources, its author.
+    document: { ...document, quality_warnings: warnings as never, progress_stage: "assembling" },
+    sources: revision.sources,
+    author: revision.author,
+  };
 }
 
 /** A document's sections as the review read them; the assembly that follows it in the same job starts from these. */
 export type ReviewedSections = Awaited<ReturnType<typeof listSections>>;
+
+/** What the review read, handed to the assembly that follows it in the same job (nothing changes it in between). */
+export type ReviewedDocument = {
+  sections: ReviewedSections;
+  document: Selectable<Database["documents"]>;
+  sources: { key: string; csl: unknown }[];
+  author: string | null;
+};
 
 /** When the queued assembly starts if the review that handed over (and assembles itself) did not live to do it. */
 const ASSEMBLY_SAFETY_NET_MS = 30_000;
@@ -147,16 +157,22 @@ const ASSEMBLY_SAFETY_NET_MS = 30_000;
  * The gap analysis and its revisions: each section the rule picks is written once more with the findings in the
  * prompt; the new text replaces the old only if it passes every check and is not shorter.
  */
-async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Promise<{ findings: GapFindings; sections: ReviewedSections }> {
+async function reviseWhereNeeded(
+  ctx: PipelineContext,
+  document: Selectable<Database["documents"]>,
+): Promise<{ findings: GapFindings; sections: ReviewedSections; sources: ReviewedDocument["sources"]; author: string | null }> {
   const { db, router, log } = ctx;
-  const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
-  const sections = await listSections(db, documentId);
-  const sources = await db.selectFrom("sources").select(["key", "year", "title", "abstract", "doi", "csl"]).where("document_id", "=", documentId).execute();
-  const spent = await db
-    .selectFrom("token_usage")
-    .select(sql<string>`coalesce(sum(tokens_in + tokens_out), 0)`.as("tokens"))
-    .where("document_id", "=", documentId)
-    .executeTakeFirstOrThrow();
+  const documentId = document.id;
+  const [sections, sources, spent, user] = await Promise.all([
+    listSections(db, documentId),
+    db.selectFrom("sources").select(["key", "year", "title", "abstract", "doi", "csl"]).where("document_id", "=", documentId).execute(),
+    db
+      .selectFrom("token_usage")
+      .select(sql<string>`coalesce(sum(tokens_in + tokens_out), 0)`.as("tokens"))
+      .where("document_id", "=", documentId)
+      .executeTakeFirstOrThrow(),
+    db.selectFrom("users").select("name").where("id", "=", document.user_id).executeTakeFirst(),
+  ]);
   // Revisions may cost at most half of what the document has cost so far (and at least one small section).
   const findings = analyseGaps(sections, sources, { tokenBudget: Math.max(4000, Math.round(Number(spent.tokens) * 0.5)) });
   const outline = sections.map((s) => `${s.index + 1}. ${s.heading}`).join("; ");
@@ -223,5 +239,5 @@ async function reviseWhereNeeded(ctx: PipelineContext, documentId: string): Prom
   );
   findings.revised.sort((a, b) => a - b);
   findings.revisionsRejected.sort((a, b) => a - b);
-  return { findings, sections };
+  return { findings, sections, sources, author: user?.name ?? null };
 }
