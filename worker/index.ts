@@ -20,6 +20,9 @@ import { startHeartbeats } from "./heartbeat";
 import { closeGrammarChecker } from "./quality/grammar";
 import { createGates, readQualityConfig } from "./quality/gate";
 
+/** Dead letters are rare and not urgent to the second: their queues look less often than the working ones. */
+const DEAD_LETTER_POLL_MS = 5000;
+
 export function parseConcurrency(value: string): number | Record<string, number> {
   if (/^\d+$/.test(value)) return Number(value);
   return Object.fromEntries(value.split(",").map((pair) => pair.split("=")).map(([k, v]) => [k, Number(v)]));
@@ -92,11 +95,17 @@ export async function startWorker(
     ctx.log.info({ pruned }, "hourly maintenance done");
   });
   for (const name of Object.values(QUEUES) as QueueName[]) {
-    runner.register(deadLetterQueue(name), async (data: { documentId?: string }) => {
-      const error = await lastError(ctx.db, name, data);
-      if (data?.documentId) await failDocumentFromDeadLetter(ctx, data.documentId, name, error);
-      else ctx.log.error({ queue: name, data, error }, "a job landed in the dead-letter queue");
-    });
+    // pg-boss moves a job there itself, without our NOTIFY: found by the queue's poll, a few seconds at most.
+    runner.register(
+      deadLetterQueue(name),
+      async (data: { documentId?: string }) => {
+        const error = await lastError(ctx.db, name, data);
+        if (data?.documentId) await failDocumentFromDeadLetter(ctx, data.documentId, name, error);
+        else ctx.log.error({ queue: name, data, error }, "a job landed in the dead-letter queue");
+      },
+      1,
+      { idlePollMs: DEAD_LETTER_POLL_MS },
+    );
   }
   await boss.schedule(QUEUES.maintenance, "17 * * * *");
   await runner.start();

@@ -49,6 +49,8 @@ type Registration = {
   name: string;
   handler: JobHandler<any>;
   concurrency: number;
+  /** How often an idle queue looks for delayed jobs (retries, startAfter): a NOTIFY brings new ones at once. */
+  idlePollMs: number;
   running: Set<Promise<void>>;
   wakeup: Wakeup;
   /**
@@ -59,6 +61,8 @@ type Registration = {
 };
 
 const IDLE_POLL_MS = 1500;
+/** Each wait is this share longer or shorter at random, so a worker's queues do not all poll at the same moment. */
+const POLL_JITTER = 0.3;
 // Stop a job this long before pg-boss expires it, so it is failed (and retried) by us rather than run twice.
 const EXPIRY_MARGIN_MS = 5000;
 
@@ -84,8 +88,9 @@ export class QueueRunner {
     this.completions = new JobCompletions(boss);
   }
 
-  register<T>(name: string, handler: JobHandler<T>, concurrency = 1): void {
-    this.queues.set(name, { name, handler, concurrency, running: new Set(), wakeup: new Wakeup(), backlog: true });
+  register<T>(name: string, handler: JobHandler<T>, concurrency = 1, options: { idlePollMs?: number } = {}): void {
+    const idlePollMs = options.idlePollMs ?? IDLE_POLL_MS;
+    this.queues.set(name, { name, handler, concurrency, idlePollMs, running: new Set(), wakeup: new Wakeup(), backlog: true });
   }
 
   async start(): Promise<void> {
@@ -147,7 +152,7 @@ export class QueueRunner {
         queue.backlog = true;
       }
       if (fetched > 0 && fetched === free) continue;
-      await queue.wakeup.wait(IDLE_POLL_MS);
+      await queue.wakeup.wait(Math.round(queue.idlePollMs * (1 - POLL_JITTER + 2 * POLL_JITTER * Math.random())));
     }
   }
 

@@ -2,8 +2,10 @@ import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUES } from "../../worker/queues";
 import { JobCompletions } from "../../worker/job-completions";
+import { logger } from "../../app/utils/logger.server";
+import { QueueRunner } from "../../worker/runner";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
-import { startTestBoss } from "../setup/fixtures";
+import { eventually, startTestBoss } from "../setup/fixtures";
 
 let database: TestDatabase;
 let boss: PgBoss;
@@ -67,5 +69,22 @@ describe("job completions", () => {
     const [next] = await activeJobs(1);
     await completions.complete(QUEUES.sendEmail, next);
     expect(await stateOf(next)).toBe("completed");
+  });
+});
+
+describe("the queue runner's idle poll", () => {
+  it("finds a job that came without a NOTIFY (pg-boss' own moves, delayed jobs) at the queue's own interval, and completes it", async () => {
+    const runner = new QueueRunner(boss, database.url, logger);
+    const ran: string[] = [];
+    runner.register(QUEUES.sendEmail, async (data: { to: string }) => void ran.push(data.to), 1, { idlePollMs: 200 });
+    await runner.start();
+    try {
+      await new Promise((r) => setTimeout(r, 50)); // the runner's first look has found nothing
+      const id = await boss.send(QUEUES.sendEmail, { to: "polled@example.com", subject: "s", text: "t" }); // no NOTIFY
+      await eventually("the polled job to run", async () => ran.includes("polled@example.com"));
+      await eventually("the polled job to be completed", async () => (await stateOf(id!)) === "completed");
+    } finally {
+      await runner.stop(2000);
+    }
   });
 });
