@@ -436,6 +436,10 @@ describe("uniqueness gate", () => {
     const ctx = await loadGateContext(db, { documentId: document.id, sectionId: sections[0].id }, { log });
     expect(ctx.sources).toEqual([{ key: "d2023", title: "The joint impact of the EU ETS", text: `The joint impact of the EU ETS. ${ABSTRACT}` }]);
     expect(ctx.otherSections).toEqual([{ index: 1, heading: "context heading 1", text: ORIGINAL }]);
+    // With the sources the section's job loaded, only the other sections are asked for: the same context.
+    const loaded = await db.selectFrom("sources").select(["key", "title", "abstract"]).where("document_id", "=", document.id).execute();
+    const withLoaded = await loadGateContext(db, { documentId: document.id, sectionId: sections[0].id }, { log }, { sources: loaded });
+    expect({ ...withLoaded, log: undefined }).toEqual({ ...ctx, log: undefined });
 
     const run = await runGates(createGates(defaults), section(COPIED, { documentId: document.id, sectionId: sections[0].id }), ctx);
     expect(run.passed).toBe(false);

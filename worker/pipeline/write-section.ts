@@ -174,7 +174,16 @@ export async function applyQualityGates(
   ctx: PipelineContext,
   check: AttemptCheck,
   provider: string,
-  section: { targetWords: number; language: string; sectionId: string; documentId: string; signal?: AbortSignal; draft?: DraftCheck },
+  section: {
+    targetWords: number;
+    language: string;
+    sectionId: string;
+    documentId: string;
+    signal?: AbortSignal;
+    draft?: DraftCheck;
+    /** The document's sources, as the section's job loaded them (the context query then leaves them out). */
+    sources?: readonly { key: string; title: string; abstract: string | null }[];
+  },
   unchecked: GateScores = { uniqueness: null, grammar: null, ai: null },
 ): Promise<GateScores> {
   if (!check.passed || !ctx.gates?.length || provider === "offline") return unchecked;
@@ -185,7 +194,12 @@ export async function applyQualityGates(
   const gates = await runGates(
     ctx.gates,
     { text: check.text, targetWords: section.targetWords, language: section.language, sectionId: section.sectionId, documentId: section.documentId },
-    await loadGateContext(ctx.db, { documentId: section.documentId, sectionId: section.sectionId }, { log: ctx.log, signal: section.signal }),
+    await loadGateContext(
+      ctx.db,
+      { documentId: section.documentId, sectionId: section.sectionId },
+      { log: ctx.log, signal: section.signal },
+      section.sources && { sources: section.sources },
+    ),
   );
   if (!gates.passed) {
     check.passed = false;
@@ -287,6 +301,7 @@ async function loadSectionToWrite(db: DbOrTrx, documentId: string, sectionId: st
     outline: loaded.outline,
     assigned: loaded.sources.filter((s) => assignedKeys.has(s.key)),
     sources: loaded.sources.map(citable),
+    documentSources: loaded.sources,
   };
 }
 
@@ -335,7 +350,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   router.prefetch(); // the breaker is read while the section loads
   const loaded = await loadSectionToWrite(db, documentId, sectionId);
   if (!loaded) return;
-  const { section, document, previous, outline, assigned, sources } = loaded;
+  const { section, document, previous, outline, assigned, sources, documentSources } = loaded;
   if (document.status !== "generating") return;
   if (section.status === "passed" || section.status === "failed") {
     // Finished by an earlier delivery, which may have died before handing the document over.
@@ -402,6 +417,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const check = checkAttempt(completion.text, section.target_words, sources, attempt >= MAX_ATTEMPTS);
   const scores = await applyQualityGates(ctx, check, completion.provider, {
     draft,
+    sources: documentSources,
     targetWords: section.target_words,
     language: document.language,
     sectionId,

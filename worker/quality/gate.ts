@@ -193,25 +193,31 @@ export async function loadGateContext(
   db: DbOrTrx,
   ids: { documentId: string; sectionId?: string },
   extra: Pick<GateContext, "config" | "log" | "signal"> = {},
+  /**
+   * The document's sources, when the caller has them (a section's job loads them): they are stored with the outline
+   * and never change after it, so only the other sections are asked for.
+   */
+  known?: { sources: readonly { key: string; title: string; abstract: string | null }[] },
 ): Promise<GateContext> {
   // One round trip for both lists, with each text's hash in place of the text: this runs for every attempt at every
   // section. A source's text is its title and abstract (sourceText).
-  const sourceText = sql`concat_ws('. ', nullif(title, ''), nullif(abstract, ''))`;
-  const { rows } = await sql<{ sources: ContextRow[]; sections: ContextRow[] }>`
+  const sourceTextSql = sql`concat_ws('. ', nullif(title, ''), nullif(abstract, ''))`;
+  const { rows } = await sql<{ sources: ContextRow[] | null; sections: ContextRow[] }>`
     select
-      (select coalesce(json_agg(json_build_object('id', id, 'key', key, 'title', title, 'hash', md5(${sourceText}))), '[]')
-       from sources where document_id = ${ids.documentId}) as sources,
+      ${known ? sql`null` : sql`(select coalesce(json_agg(json_build_object('id', id, 'key', key, 'title', title, 'hash', md5(${sourceTextSql}))), '[]')
+       from sources where document_id = ${ids.documentId})`} as sources,
       (select coalesce(json_agg(json_build_object('id', id, 'index', index, 'heading', heading, 'hash', md5(content)) order by index), '[]')
        from sections where document_id = ${ids.documentId} and content is not null
          and (${ids.sectionId ?? null}::uuid is null or id <> ${ids.sectionId ?? null}::uuid)) as sections`.execute(db);
-  const { sources, sections } = rows[0];
+  const sections = rows[0].sections;
+  const sources = rows[0].sources ?? [];
   const all = [...sources, ...sections];
   for (const row of all) row.text = knownText(row.hash);
   const missing = all.filter((row) => row.text === undefined).map((row) => row.id);
   if (missing.length) {
     // Texts this process has not seen (another worker wrote them, or they left the cache): as stored now.
     const fetched = await sql<{ id: string; text: string }>`
-      select id, ${sourceText} as text from sources where id = any(${missing}::uuid[])
+      select id, ${sourceTextSql} as text from sources where id = any(${missing}::uuid[])
       union all
       select id, content as text from sections where id = any(${missing}::uuid[]) and content is not null`.execute(db);
     const byId = new Map(fetched.rows.map((row) => [row.id, row.text]));
@@ -225,7 +231,9 @@ export async function loadGateContext(
   }
   return {
     db,
-    sources: sources.map((s) => ({ key: s.key, title: s.title, text: s.text! })),
+    sources: known
+      ? known.sources.map((s) => ({ key: s.key, title: s.title, text: sourceText(s) }))
+      : sources.map((s) => ({ key: s.key, title: s.title, text: s.text! })),
     otherSections: sections.map((s) => ({ index: s.index, heading: s.heading, text: s.text! })),
     ...extra,
   };
