@@ -1,4 +1,4 @@
-import { sql, type Insertable, type UpdateObject } from "kysely";
+import { sql, type Insertable } from "kysely";
 import type { DbOrTrx } from "../app/utils/db.server";
 import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../app/utils/document-events";
 import type { Database } from "../db/schema";
@@ -20,12 +20,25 @@ export type LockedDocument = { status: string; progress_stage: string | null };
 const PLAN_PERCENT = 5;
 const WRITE_PERCENT = 90;
 
+/** A section's final columns, set by finishSection only from pending or writing (a section finishes once). */
+export type SectionOutcome = {
+  status: "passed" | "failed";
+  content: string | null;
+  word_count: number;
+  summary?: string | null;
+  provider?: string | null;
+  model?: string | null;
+  score_uniqueness?: number | null;
+  score_grammar?: number | null;
+  score_ai?: number | null;
+};
+
 /** A section's final state, set by finishSection only from pending or writing (a section finishes once). */
 export type SectionFinish = {
   documentId: string;
   sectionId: string;
-  /** The section's columns: its outcome, and any counters of the attempt that finished it. */
-  set: UpdateObject<Database, "sections">;
+  /** The section's columns (completed now); with `attempt`, its attempts and tokens count that attempt too. */
+  outcome: SectionOutcome;
   /** The section's event, sent ahead of the document's progress. */
   event: DocumentEvent;
   /** Appended to the document's quality warnings. */
@@ -39,6 +52,8 @@ export type SectionFinish = {
   attempt?: { row: Insertable<Database["section_attempts"]>; usage: Insertable<Database["token_usage"]> };
 };
 
+export type FinishResult = { stored: boolean; updated: boolean; remaining: number | null };
+
 /**
  * Finishes a section and counts it on its document, in one statement: the attempt that finished it with its tokens
  * (`attempt`), the section's final state, the document's progress (percent and ETA from the count, current section),
@@ -48,62 +63,131 @@ export type SectionFinish = {
  * for the lock counts from the row as the previous holder left it. `stored` is false when the attempt had been stored
  * before, `updated` when the section had finished before (a redelivered job): then nothing was changed.
  * Percent = PLAN_PERCENT + WRITE_PERCENT × finished / total (rounded down).
- * ETA = mean time of the finished sections (this one included) × the rounds of parallel work still to do.
+ * ETA = mean time of the finished sections (these included) × the rounds of parallel work still to do.
  */
-export async function finishSection(
-  trx: DbOrTrx,
-  f: SectionFinish,
-): Promise<{ stored: boolean; updated: boolean; remaining: number | null }> {
-  const { documentId, sectionId } = f;
-  const usage = f.attempt?.usage;
-  // In SET, columns are the row as it was; in RETURNING, as it is now.
-  const finishedNow = sql`(sections_finished + 1)`;
-  const remainingNow = sql`greatest(coalesce(total_sections, 0) - ${finishedNow}, 0)`;
-  const section = trx
-    .updateTable("sections")
-    .set(f.set)
-    .where("id", "=", sectionId)
-    .where("status", "in", ["pending", "writing"])
-    .$if(f.attempt !== undefined, (qb) => qb.where(sql<boolean>`exists (select 1 from attempt)`))
-    .returning(["id", "started_at"]);
-  const attemptCtes = f.attempt
-    ? sql`
-    attempt as (${trx.insertInto("section_attempts").values(f.attempt.row).onConflict((oc) => oc.columns(["section_id", "attempt"]).doNothing()).returning("id")}),
+export async function finishSection(trx: DbOrTrx, f: SectionFinish): Promise<FinishResult> {
+  return (await finishSections(trx, [f]))[0];
+}
+
+/**
+ * finishSection for several sections of one document in one statement (finishSoon gathers them): each is finished,
+ * stored and charged exactly as on its own, the document counts them all at once, and each section's event is sent
+ * before the one progress event. `remaining` is the count after all of them (null for a section not finished here).
+ */
+export async function finishSections(trx: DbOrTrx, finishes: readonly SectionFinish[]): Promise<FinishResult[]> {
+  const { documentId, concurrency } = finishes[0];
+  if (finishes.some((f) => f.documentId !== documentId)) throw new Error("finishSections takes the sections of one document");
+  const input = finishes.map((f, n) => ({
+    n,
+    section_id: f.sectionId,
+    ...f.outcome,
+    attempt: f.attempt ? { ...f.attempt.row, feedback: jsonValue(f.attempt.row.feedback), scores: jsonValue(f.attempt.row.scores) } : null,
+    usage: f.attempt?.usage ?? null,
+    event: eventPayload(documentId, f.event),
+    warnings: f.warnings,
+  }));
+  // In SET, columns are the row as it was; in RETURNING, as it is now. Other CTEs see the tables as they were.
+  const finished = sql`(sections_finished + (select count(*)::int from section))`;
+  const { rows } = await sql<{ n: number; stored: boolean; updated: boolean; remaining: number | null }>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(
+        n int, section_id uuid, status text, content text, word_count int, summary text, provider text, model text,
+        score_uniqueness real, score_grammar real, score_ai real, attempt jsonb, usage jsonb, event text, warnings jsonb)),
+    attempt as (
+      insert into section_attempts (section_id, attempt, content, passed, feedback, scores, provider, model, tokens_in, tokens_out)
+      select i.section_id, a.attempt, a.content, a.passed, a.feedback, a.scores, a.provider, a.model, a.tokens_in, a.tokens_out
+      from input i cross join lateral jsonb_populate_record(null::section_attempts, i.attempt) a
+      where i.attempt is not null
+      on conflict (section_id, attempt) do nothing
+      returning section_id, attempt, tokens_in, tokens_out),
     usage as (
-      insert into token_usage (${sql.join(Object.keys(usage!).map((column) => sql.ref(column)))})
-      select ${sql.join(Object.values(usage!).map((value) => sql`${value}`))} where exists (select 1 from attempt)
-      returning id),`
-    : sql``;
-  const { rows } = await sql<{ stored: number; updated: number; remaining: number | null }>`
-    with ${attemptCtes}
-    section as (${section}),
+      insert into token_usage (document_id, section_id, user_id, provider, model, purpose, tokens_in, tokens_out, cost_microdollars)
+      select u.document_id, u.section_id, u.user_id, u.provider, u.model, u.purpose, u.tokens_in, u.tokens_out, u.cost_microdollars
+      from input i join attempt a on a.section_id = i.section_id cross join lateral jsonb_populate_record(null::token_usage, i.usage) u
+      returning id),
+    section as (
+      update sections s set
+        status = i.status, content = i.content, word_count = i.word_count, summary = i.summary, provider = i.provider,
+        model = i.model, score_uniqueness = i.score_uniqueness, score_grammar = i.score_grammar, score_ai = i.score_ai,
+        completed_at = now(), attempts = coalesce(a.attempt, s.attempts),
+        tokens_in = s.tokens_in + coalesce(a.tokens_in, 0), tokens_out = s.tokens_out + coalesce(a.tokens_out, 0)
+      from input i left join attempt a on a.section_id = i.section_id
+      where s.id = i.section_id and s.status in ('pending', 'writing') and (i.attempt is null or a.section_id is not null)
+      returning s.id, s.started_at),
     durations as (
       select extract(epoch from completed_at - started_at) as seconds from sections
-      where document_id = ${documentId} and status in ('passed', 'failed') and id <> ${sectionId}
+      where document_id = ${documentId} and status in ('passed', 'failed') and id not in (select id from section)
       union all
       select extract(epoch from now() - started_at) from section),
     document as (
       update documents set
-        sections_finished = ${finishedNow},
-        quality_warnings = quality_warnings || ${JSON.stringify(f.warnings)}::jsonb,
+        sections_finished = ${finished},
+        quality_warnings = quality_warnings || coalesce((
+          select jsonb_agg(w.value order by i.n, w.ordinality)
+          from input i join section on section.id = i.section_id cross join lateral jsonb_array_elements(i.warnings) with ordinality w), '[]'::jsonb),
         progress_percent = case when coalesce(total_sections, 0) = 0 then ${PLAN_PERCENT}
-          else ${PLAN_PERCENT} + (${WRITE_PERCENT} * ${finishedNow}) / total_sections end,
-        eta_seconds = (select ceil(avg(seconds) * ceil(${remainingNow}::numeric / ${f.concurrency}) + 2)::int from durations),
-        current_section = (select min(index) from sections where document_id = ${documentId} and status = 'writing' and id <> ${sectionId}),
+          else ${PLAN_PERCENT} + (${WRITE_PERCENT} * ${finished}) / total_sections end,
+        eta_seconds = (select ceil(avg(seconds) * ceil(greatest(coalesce(total_sections, 0) - ${finished}, 0)::numeric / ${concurrency}) + 2)::int from durations),
+        current_section = (select min(index) from sections where document_id = ${documentId} and status = 'writing' and id not in (select id from section)),
         updated_at = now()
       where id = ${documentId} and exists (select 1 from section)
       returning status, progress_stage, progress_percent, current_section, total_sections, eta_seconds,
-        greatest(coalesce(total_sections, 0) - sections_finished, 0) as remaining)
-    select
-      ${f.attempt ? sql`(select count(*)::int from attempt)` : sql`1`} as stored,
-      (select count(*)::int from section) as updated,
-      d.remaining,
-      case when d.status is not null then concat(${sql.join([
-        sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, ${eventPayload(documentId, f.event)})`,
-        sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, json_build_object('documentId', ${documentId}::text, 'event', json_build_object(
+        greatest(coalesce(total_sections, 0) - sections_finished, 0) as remaining),
+    notified as materialized (
+      select count(pg_notify(${DOCUMENT_EVENTS_CHANNEL}, e.payload)) as sent from (
+        select i.event as payload, i.n from input i join section on section.id = i.section_id
+        union all
+        select json_build_object('documentId', ${documentId}::text, 'event', json_build_object(
           'type', 'progress', 'percent', d.progress_percent, 'stage', d.progress_stage, 'currentSection', d.current_section,
-          'totalSections', d.total_sections, 'etaSeconds', d.eta_seconds, 'status', d.status))::text)`,
-      ])}) end as notified
-    from (select 1) as one left join document d on true`.execute(trx);
-  return { stored: rows[0].stored === 1, updated: rows[0].updated === 1, remaining: rows[0].remaining };
+          'totalSections', d.total_sections, 'etaSeconds', d.eta_seconds, 'status', d.status))::text, ${finishes.length}
+        from document d
+        order by n) e)
+    select i.n,
+      (i.attempt is null or exists (select 1 from attempt a where a.section_id = i.section_id)) as stored,
+      exists (select 1 from section where section.id = i.section_id) as updated,
+      (select remaining from document) as remaining,
+      (select sent from notified) as notified
+    from input i order by i.n`.execute(trx);
+  return rows.map((r) => ({ stored: r.stored, updated: r.updated, remaining: r.updated ? r.remaining : null }));
+}
+
+/** A JSON column's value as the batch sends it: the value itself (a row may carry it already serialised). */
+function jsonValue(value: unknown): unknown {
+  return typeof value === "string" ? JSON.parse(value) : value;
+}
+
+type WaitingFinish = { finish: SectionFinish; resolve: (result: FinishResult) => void; reject: (error: unknown) => void };
+const finishing = new WeakMap<DbOrTrx, Map<string, WaitingFinish[]>>();
+
+/**
+ * finishSection, in one statement with the other sections of the same document that finish in the same tick or while
+ * a statement for that document is on its way: a document's sections finish within milliseconds of each other, and
+ * each statement costs Postgres milliseconds of parsing and planning at the moment the machine is busiest. Each
+ * caller gets its own section's result. Only outside a transaction (`db` itself).
+ */
+export function finishSoon(db: DbOrTrx, finish: SectionFinish): Promise<FinishResult> {
+  let documents = finishing.get(db);
+  if (!documents) finishing.set(db, (documents = new Map()));
+  const queued = documents.get(finish.documentId);
+  return new Promise<FinishResult>((resolve, reject) => {
+    if (queued) {
+      queued.push({ finish, resolve, reject });
+      return;
+    }
+    const waiting: WaitingFinish[] = [{ finish, resolve, reject }];
+    documents.set(finish.documentId, waiting);
+    // Sent once this tick's work is done; whatever arrives while a statement runs goes in the next one.
+    queueMicrotask(async () => {
+      while (waiting.length) {
+        const batch = waiting.splice(0);
+        try {
+          const results = await finishSections(db, batch.map((w) => w.finish));
+          batch.forEach((w, i) => w.resolve(results[i]));
+        } catch (error) {
+          for (const w of batch) w.reject(error);
+        }
+      }
+      documents.delete(finish.documentId);
+    });
+  });
 }

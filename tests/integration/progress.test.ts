@@ -1,7 +1,7 @@
 // finishSection: a section's final state, its document's count, progress and events, in one statement.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/utils/db.server";
-import { finishSection, type SectionFinish } from "../../worker/progress";
+import { finishSection, finishSections, finishSoon, type SectionFinish } from "../../worker/progress";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser, listenToDocumentEvents, eventually } from "../setup/fixtures";
 
@@ -54,7 +54,7 @@ function finish(documentId: string, section: { id: string; index: number }, warn
   return {
     documentId,
     sectionId: section.id,
-    set: { status: "passed", content: `Text of section ${section.index}.`, word_count: 4 },
+    outcome: { status: "passed", content: `Text of section ${section.index}.`, word_count: 4 },
     event: { type: "section", index: section.index, status: "passed", wordCount: 4, scores: { uniqueness: 100, grammar: 0, ai: null } },
     warnings,
     concurrency: 2,
@@ -130,5 +130,107 @@ describe("finishing a section", () => {
     expect(results.map((r) => r.remaining).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent"]).where("id", "=", documentId).executeTakeFirstOrThrow();
     expect(document).toEqual({ sections_finished: 12, progress_percent: 95 });
+  });
+
+  it("finishes several sections of a document in one statement exactly as one by one, and tells each its own result", async () => {
+    const { documentId, sections } = await writingDocument(5);
+    const user = await db.selectFrom("documents").select("user_id").where("id", "=", documentId).executeTakeFirstOrThrow();
+    const attemptOf = (s: { id: string }, attempt: number, tokens: number): SectionFinish["attempt"] => ({
+      row: { section_id: s.id, attempt, content: "raw", passed: true, feedback: JSON.stringify(["fix it"]), scores: JSON.stringify({ words: 1 }), provider: "openai", model: "m", tokens_in: tokens, tokens_out: 2 * tokens },
+      usage: { document_id: documentId, section_id: s.id, user_id: user.user_id, provider: "openai", model: "m", purpose: "section", tokens_in: tokens, tokens_out: 2 * tokens, cost_microdollars: tokens },
+    });
+    // Section 0 finished before (a redelivered job), the others now: 1 and 3 with their attempts and warnings.
+    await finishSection(db, finish(documentId, sections[0]));
+    const listener = await listenToDocumentEvents(testDb.url);
+    try {
+      const results = await finishSections(db, [
+        { ...finish(documentId, sections[3], ["third: a", "third: b"]), attempt: attemptOf(sections[3], 2, 10) },
+        finish(documentId, sections[0], ["never added"]),
+        { ...finish(documentId, sections[1], ["first"]), attempt: attemptOf(sections[1], 1, 7) },
+      ]);
+      expect(results).toEqual([
+        { stored: true, updated: true, remaining: 2 },
+        { stored: true, updated: false, remaining: null },
+        { stored: true, updated: true, remaining: 2 },
+      ]);
+      const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
+      expect(document).toMatchObject({
+        sections_finished: 3,
+        progress_percent: 5 + Math.floor((90 * 3) / 5),
+        current_section: 2,
+        quality_warnings: ["planned warning", "third: a", "third: b", "first"],
+      });
+      const rows = await db.selectFrom("sections").select(["index", "status", "attempts", "tokens_in", "tokens_out", "completed_at"]).where("document_id", "=", documentId).orderBy("index").execute();
+      expect(rows.map((r) => [r.index, r.status, r.attempts, r.tokens_in, r.tokens_out])).toEqual([
+        [0, "passed", 0, 0, 0],
+        [1, "passed", 1, 7, 14],
+        [2, "writing", 0, 0, 0],
+        [3, "passed", 2, 10, 20],
+        [4, "writing", 0, 0, 0],
+      ]);
+      const attempts = await db.selectFrom("section_attempts").select(["section_id", "attempt", "feedback", "scores"]).where("section_id", "in", [sections[1].id, sections[3].id]).orderBy("attempt").execute();
+      expect(attempts).toEqual([
+        { section_id: sections[1].id, attempt: 1, feedback: ["fix it"], scores: { words: 1 } },
+        { section_id: sections[3].id, attempt: 2, feedback: ["fix it"], scores: { words: 1 } },
+      ]);
+      // Each section's event in the order given, then one progress event for the document.
+      const mine = await eventually("the events", async () => {
+        const events = listener.events.filter((e) => e.documentId === documentId).map((e) => e.event);
+        return events.length >= 3 && events;
+      });
+      expect(mine.map((e) => (e.type === "section" ? `section ${e.index}` : e.type))).toEqual(["section 3", "section 1", "progress"]);
+      expect(mine[2]).toMatchObject({ type: "progress", percent: 59, currentSection: 2, totalSections: 5 });
+
+      // Delivered again (both attempts already stored): nothing stored, counted or charged twice.
+      const again = await finishSections(db, [
+        { ...finish(documentId, sections[3]), attempt: attemptOf(sections[3], 2, 10) },
+        { ...finish(documentId, sections[1]), attempt: attemptOf(sections[1], 1, 7) },
+      ]);
+      expect(again).toEqual([
+        { stored: false, updated: false, remaining: null },
+        { stored: false, updated: false, remaining: null },
+      ]);
+      const usage = await db.selectFrom("token_usage").select(["section_id", "tokens_in"]).where("document_id", "=", documentId).orderBy("tokens_in").execute();
+      expect(usage).toEqual([
+        { section_id: sections[1].id, tokens_in: 7 },
+        { section_id: sections[3].id, tokens_in: 10 },
+      ]);
+      expect((await db.selectFrom("documents").select("sections_finished").where("id", "=", documentId).executeTakeFirstOrThrow()).sections_finished).toBe(3);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("gathers sections finishing at the same moment into few statements, each told its own result", async () => {
+    const { documentId, sections } = await writingDocument(12);
+    const listener = await listenToDocumentEvents(testDb.url);
+    try {
+      const results = await Promise.all(sections.map((s) => finishSoon(db, finish(documentId, s, [`warning ${s.index}`]))));
+      // All in the same tick: one statement, every section told that none remain.
+      expect(results).toEqual(sections.map(() => ({ stored: true, updated: true, remaining: 0 })));
+      const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent", "quality_warnings"]).where("id", "=", documentId).executeTakeFirstOrThrow();
+      expect(document).toEqual({ sections_finished: 12, progress_percent: 95, quality_warnings: ["planned warning", ...sections.map((s) => `warning ${s.index}`)] });
+      const events = await eventually("the events", async () => {
+        const mine = listener.events.filter((e) => e.documentId === documentId).map((e) => e.event);
+        return mine.length >= 13 && mine;
+      });
+      expect(events.filter((e) => e.type === "progress")).toHaveLength(1);
+
+      // One arriving while a statement for its document runs waits for it and goes in the next.
+      const later = await writingDocument(3);
+      const first = finishSoon(db, finish(later.documentId, later.sections[0]));
+      await new Promise((r) => setImmediate(r)); // the first statement is on its way
+      const [second, third] = await Promise.all([
+        finishSoon(db, finish(later.documentId, later.sections[1])),
+        finishSoon(db, finish(later.documentId, later.sections[2])),
+      ]);
+      expect(await first).toEqual({ stored: true, updated: true, remaining: 2 });
+      expect([second, third]).toEqual([
+        { stored: true, updated: true, remaining: 0 },
+        { stored: true, updated: true, remaining: 0 },
+      ]);
+    } finally {
+      await listener.close();
+    }
   });
 });

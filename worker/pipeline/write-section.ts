@@ -7,7 +7,7 @@ import { DOCUMENT_EVENTS_CHANNEL } from "../../app/utils/document-events";
 import { eventPayload } from "../events";
 import { AllProvidersFailedError, type Completion, type CompletionRequest, type TextSink } from "../llm/provider";
 import { usageRow } from "../llm/usage";
-import { finishSection, type SectionFinish } from "../progress";
+import { finishSoon, type SectionFinish, type SectionOutcome } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
 import { requirementsBlock } from "./outline";
 import { checkCitations, removeUnknownCitations, stripForeignLinks } from "../export/citations";
@@ -405,7 +405,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     // than the whole order dying in the dead-letter queue.
     if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
       const failed: SectionResult = { passed: false, text: "", provider: null, model: null };
-      const finished = await finishSection(db, finishOf(ctx, { documentId, sectionId, index: section.index, result: failed }));
+      const finished = await finishSoon(db, finishOf(ctx, { documentId, sectionId, index: section.index, result: failed }));
       if (finished.remaining === 0) await handOverToReview(db, documentId);
       log.error({ documentId, section: section.index, err: error.message }, "section failed: no writer could write it");
       return;
@@ -453,7 +453,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
 export type SectionResult = { passed: boolean; text: string; provider: string | null; model: string | null; scores?: GateScores; words?: number };
 
 /** The columns of a finished section. */
-function finalState(r: SectionResult) {
+function finalState(r: SectionResult): SectionOutcome {
   return {
     status: r.passed ? ("passed" as const) : ("failed" as const),
     content: r.text || null,
@@ -464,7 +464,6 @@ function finalState(r: SectionResult) {
     score_uniqueness: r.scores?.uniqueness ?? null,
     score_grammar: r.scores?.grammar ?? null,
     score_ai: r.scores?.ai ?? null,
-    completed_at: sql<Date>`now()`,
   };
 }
 
@@ -476,7 +475,7 @@ function finishOf(
   return {
     documentId: s.documentId,
     sectionId: s.sectionId,
-    set: finalState(s.result),
+    outcome: finalState(s.result),
     event: {
       type: "section",
       index: s.index,
@@ -530,7 +529,8 @@ export async function saveAttempt(
     tokens_out: sql<number>`tokens_out + ${a.completion.tokensOut}`,
   };
   if (final) {
-    const finished = await finishSection(db, { ...final, set: { ...counters, ...final.set }, attempt: { row, usage } });
+    // With the other sections of its document that finish while a statement for them is on its way (finishSoon).
+    const finished = await finishSoon(db, { ...final, attempt: { row, usage } });
     return { stored: finished.stored && finished.updated, remaining: finished.remaining };
   }
   const inserted = await db
