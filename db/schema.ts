@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from "kysely";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -110,6 +110,8 @@ export interface SectionsTable {
   status: Generated<SectionStatus>;
   attempts: Generated<number>;
   content: string | null;
+  /** md5(content), kept by Postgres (a generated column: never written). */
+  content_md5: GeneratedAlways<string | null>;
   summary: string | null;
   word_count: number | null;
   score_uniqueness: number | null;

@@ -457,6 +457,17 @@ describe("gate context", () => {
     }
   });
 
+  it("keeps each section's hash (content_md5) equal to textKey of its text, through every change, null without one", async () => {
+    const { sections } = await insertDocument("stored hashes");
+    const hashOf = async () =>
+      (await db.selectFrom("sections").select(["content", "content_md5"]).where("id", "=", sections[0].id).executeTakeFirstOrThrow()).content_md5;
+    expect(await hashOf()).toBeNull();
+    for (const text of [ORIGINAL, "Україна — ёжик 🙂, revised."]) {
+      await db.updateTable("sections").set({ content: text }).where("id", "=", sections[0].id).execute();
+      expect(await hashOf()).toBe(textKey(text));
+    }
+  });
+
   it("makes a source's text as the context query does, with or without a title and an abstract", async () => {
     for (const [title, abstract] of [["A title", "An abstract."], ["A title", null], ["", "Only an abstract"], [null, null]]) {
       const { rows } = await sql<{ text: string }>`select concat_ws('. ', nullif(${title}::text, ''), nullif(${abstract}::text, '')) as text`.execute(db);

@@ -206,8 +206,8 @@ export async function loadGateContext(
     select
       ${known ? sql`null` : sql`(select coalesce(json_agg(json_build_object('id', id, 'key', key, 'title', title, 'hash', md5(${sourceTextSql}))), '[]')
        from sources where document_id = ${ids.documentId})`} as sources,
-      (select coalesce(json_agg(json_build_object('id', id, 'index', index, 'heading', heading, 'hash', md5(content)) order by index), '[]')
-       from sections where document_id = ${ids.documentId} and content is not null
+      (select coalesce(json_agg(json_build_object('id', id, 'index', index, 'heading', heading, 'hash', content_md5) order by index), '[]')
+       from sections where document_id = ${ids.documentId} and content_md5 is not null
          and (${ids.sectionId ?? null}::uuid is null or id <> ${ids.sectionId ?? null}::uuid)) as sections`.execute(db);
   const sections = rows[0].sections;
   const sources = rows[0].sources ?? [];
