@@ -52,7 +52,8 @@ export type SectionFinish = {
   attempt?: { row: Insertable<Database["section_attempts"]>; usage: Insertable<Database["token_usage"]> };
 };
 
-export type FinishResult = { stored: boolean; updated: boolean; remaining: number | null };
+/** `handsOver`: this section was the last of its document to finish; its job hands the document over to the review. */
+export type FinishResult = { stored: boolean; updated: boolean; remaining: number | null; handsOver: boolean };
 
 /**
  * Finishes a section and counts it on its document, in one statement: the attempt that finished it with its tokens
@@ -77,25 +78,26 @@ export async function finishSection(trx: DbOrTrx, f: SectionFinish): Promise<Fin
 export async function finishSections(trx: DbOrTrx, finishes: readonly SectionFinish[]): Promise<FinishResult[]> {
   const { documentId, concurrency } = finishes[0];
   if (finishes.some((f) => f.documentId !== documentId)) throw new Error("finishSections takes the sections of one document");
-  const input = finishes.map((f, n) => ({
-    n,
-    section_id: f.sectionId,
-    ...f.outcome,
-    attempt: f.attempt ? { ...f.attempt.row, feedback: jsonValue(f.attempt.row.feedback), scores: jsonValue(f.attempt.row.scores) } : null,
-    usage: f.attempt?.usage ?? null,
-    event: eventPayload(documentId, f.event),
-    warnings: f.warnings,
-  }));
+  // One row per section; the texts as parameters of their own (Postgres takes them as they are, where a JSON or an
+  // array of them would be parsed character by character), the small parts as JSON.
+  const input = sql.join(
+    finishes.map((f, n) => {
+      const o = f.outcome;
+      const attempt = f.attempt ? { ...f.attempt.row, content: undefined, feedback: jsonValue(f.attempt.row.feedback), scores: jsonValue(f.attempt.row.scores) } : null;
+      return sql`(${n}::int, ${f.sectionId}::uuid, ${o.status}::text, ${o.content}::text, ${o.word_count}::int, ${o.summary ?? null}::text,
+        ${o.provider ?? null}::text, ${o.model ?? null}::text, ${o.score_uniqueness ?? null}::real, ${o.score_grammar ?? null}::real,
+        ${o.score_ai ?? null}::real, ${attempt && JSON.stringify(attempt)}::jsonb, ${f.attempt?.row.content ?? null}::text,
+        ${f.attempt ? JSON.stringify(f.attempt.usage) : null}::jsonb, ${eventPayload(documentId, f.event)}::text, ${JSON.stringify(f.warnings)}::jsonb)`;
+    }),
+  );
   // In SET, columns are the row as it was; in RETURNING, as it is now. Other CTEs see the tables as they were.
   const finished = sql`(sections_finished + (select count(*)::int from section))`;
   const { rows } = await sql<{ n: number; stored: boolean; updated: boolean; remaining: number | null }>`
-    with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(
-        n int, section_id uuid, status text, content text, word_count int, summary text, provider text, model text,
-        score_uniqueness real, score_grammar real, score_ai real, attempt jsonb, usage jsonb, event text, warnings jsonb)),
+    with input (n, section_id, status, content, word_count, summary, provider, model, score_uniqueness, score_grammar, score_ai,
+                attempt, attempt_content, usage, event, warnings) as (values ${input}),
     attempt as (
       insert into section_attempts (section_id, attempt, content, passed, feedback, scores, provider, model, tokens_in, tokens_out)
-      select i.section_id, a.attempt, a.content, a.passed, a.feedback, a.scores, a.provider, a.model, a.tokens_in, a.tokens_out
+      select i.section_id, a.attempt, i.attempt_content, a.passed, a.feedback, a.scores, a.provider, a.model, a.tokens_in, a.tokens_out
       from input i cross join lateral jsonb_populate_record(null::section_attempts, i.attempt) a
       where i.attempt is not null
       on conflict (section_id, attempt) do nothing
@@ -139,7 +141,7 @@ export async function finishSections(trx: DbOrTrx, finishes: readonly SectionFin
         union all
         select json_build_object('documentId', ${documentId}::text, 'event', json_build_object(
           'type', 'progress', 'percent', d.progress_percent, 'stage', d.progress_stage, 'currentSection', d.current_section,
-          'totalSections', d.total_sections, 'etaSeconds', d.eta_seconds, 'status', d.status))::text, ${finishes.length}
+          'totalSections', d.total_sections, 'etaSeconds', d.eta_seconds, 'status', d.status))::text, ${finishes.length}::int
         from document d
         order by n) e)
     select i.n,
@@ -148,7 +150,14 @@ export async function finishSections(trx: DbOrTrx, finishes: readonly SectionFin
       (select remaining from document) as remaining,
       (select sent from notified) as notified
     from input i order by i.n`.execute(trx);
-  return rows.map((r) => ({ stored: r.stored, updated: r.updated, remaining: r.updated ? r.remaining : null }));
+  // The last section this statement finished, when none remain after it, hands the document over (only one does).
+  const last = rows.filter((r) => r.updated).at(-1);
+  return rows.map((r) => ({
+    stored: r.stored,
+    updated: r.updated,
+    remaining: r.updated ? r.remaining : null,
+    handsOver: r === last && r.remaining === 0,
+  }));
 }
 
 /** A JSON column's value as the batch sends it: the value itself (a row may carry it already serialised). */

@@ -67,7 +67,7 @@ describe("finishing a section", () => {
     const listener = await listenToDocumentEvents(testDb.url);
     try {
       const first = await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[1], ["a removed citation"])));
-      expect(first).toEqual({ stored: true, updated: true, remaining: 3 });
+      expect(first).toEqual({ stored: true, updated: true, remaining: 3, handsOver: false });
       const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
       expect(document).toMatchObject({
         sections_finished: 1,
@@ -98,7 +98,7 @@ describe("finishing a section", () => {
     const { documentId, sections } = await writingDocument(2);
     await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[0])));
     const again = await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[0], ["twice"])));
-    expect(again).toEqual({ stored: true, updated: false, remaining: null });
+    expect(again).toEqual({ stored: true, updated: false, remaining: null, handsOver: false });
     const document = await db.selectFrom("documents").select(["sections_finished", "quality_warnings"]).where("id", "=", documentId).executeTakeFirstOrThrow();
     expect(document).toEqual({ sections_finished: 1, quality_warnings: ["planned warning"] });
   });
@@ -113,9 +113,9 @@ describe("finishing a section", () => {
         usage: { document_id: documentId, section_id: sections[0].id, user_id: user.user_id, provider: "openai", model: "m", purpose: "section", tokens_in: 10, tokens_out: 20, cost_microdollars: 0 },
       },
     });
-    expect(await finishSection(db, withAttempt())).toEqual({ stored: true, updated: true, remaining: 1 });
+    expect(await finishSection(db, withAttempt())).toEqual({ stored: true, updated: true, remaining: 1, handsOver: false });
     // The same attempt again (a redelivered job): not stored, nothing counted or charged twice.
-    expect(await finishSection(db, withAttempt())).toEqual({ stored: false, updated: false, remaining: null });
+    expect(await finishSection(db, withAttempt())).toEqual({ stored: false, updated: false, remaining: null, handsOver: false });
     const usage = await db.selectFrom("token_usage").select(["tokens_in", "tokens_out"]).where("section_id", "=", sections[0].id).execute();
     expect(usage).toEqual([{ tokens_in: 10, tokens_out: 20 }]);
     const attempts = await db.selectFrom("section_attempts").select("attempt").where("section_id", "=", sections[0].id).execute();
@@ -128,6 +128,8 @@ describe("finishing a section", () => {
     // Each on its own (one statement, as a section's last attempt is saved).
     const results = await Promise.all(sections.map((s) => finishSection(db, finish(documentId, s))));
     expect(results.map((r) => r.remaining).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    // The one that finished last, and only it, hands the document over.
+    expect(results.filter((r) => r.handsOver)).toEqual([{ stored: true, updated: true, remaining: 0, handsOver: true }]);
     const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent"]).where("id", "=", documentId).executeTakeFirstOrThrow();
     expect(document).toEqual({ sections_finished: 12, progress_percent: 95 });
   });
@@ -149,9 +151,9 @@ describe("finishing a section", () => {
         { ...finish(documentId, sections[1], ["first"]), attempt: attemptOf(sections[1], 1, 7) },
       ]);
       expect(results).toEqual([
-        { stored: true, updated: true, remaining: 2 },
-        { stored: true, updated: false, remaining: null },
-        { stored: true, updated: true, remaining: 2 },
+        { stored: true, updated: true, remaining: 2, handsOver: false },
+        { stored: true, updated: false, remaining: null, handsOver: false },
+        { stored: true, updated: true, remaining: 2, handsOver: false },
       ]);
       const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
       expect(document).toMatchObject({
@@ -187,8 +189,8 @@ describe("finishing a section", () => {
         { ...finish(documentId, sections[1]), attempt: attemptOf(sections[1], 1, 7) },
       ]);
       expect(again).toEqual([
-        { stored: false, updated: false, remaining: null },
-        { stored: false, updated: false, remaining: null },
+        { stored: false, updated: false, remaining: null, handsOver: false },
+        { stored: false, updated: false, remaining: null, handsOver: false },
       ]);
       const usage = await db.selectFrom("token_usage").select(["section_id", "tokens_in"]).where("document_id", "=", documentId).orderBy("tokens_in").execute();
       expect(usage).toEqual([
@@ -206,8 +208,8 @@ describe("finishing a section", () => {
     const listener = await listenToDocumentEvents(testDb.url);
     try {
       const results = await Promise.all(sections.map((s) => finishSoon(db, finish(documentId, s, [`warning ${s.index}`]))));
-      // All in the same tick: one statement, every section told that none remain.
-      expect(results).toEqual(sections.map(() => ({ stored: true, updated: true, remaining: 0 })));
+      // All in the same tick: one statement, every section told that none remain, the last of them to hand over.
+      expect(results).toEqual(sections.map((s) => ({ stored: true, updated: true, remaining: 0, handsOver: s.index === 11 })));
       const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent", "quality_warnings"]).where("id", "=", documentId).executeTakeFirstOrThrow();
       expect(document).toEqual({ sections_finished: 12, progress_percent: 95, quality_warnings: ["planned warning", ...sections.map((s) => `warning ${s.index}`)] });
       const events = await eventually("the events", async () => {
@@ -224,10 +226,10 @@ describe("finishing a section", () => {
         finishSoon(db, finish(later.documentId, later.sections[1])),
         finishSoon(db, finish(later.documentId, later.sections[2])),
       ]);
-      expect(await first).toEqual({ stored: true, updated: true, remaining: 2 });
+      expect(await first).toEqual({ stored: true, updated: true, remaining: 2, handsOver: false });
       expect([second, third]).toEqual([
-        { stored: true, updated: true, remaining: 0 },
-        { stored: true, updated: true, remaining: 0 },
+        { stored: true, updated: true, remaining: 0, handsOver: false },
+        { stored: true, updated: true, remaining: 0, handsOver: true },
       ]);
     } finally {
       await listener.close();

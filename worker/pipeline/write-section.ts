@@ -406,7 +406,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
     if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
       const failed: SectionResult = { passed: false, text: "", provider: null, model: null };
       const finished = await finishSoon(db, finishOf(ctx, { documentId, sectionId, index: section.index, result: failed }));
-      if (finished.remaining === 0) await handOverToReview(db, documentId);
+      if (finished.handsOver) await handOverToReview(db, documentId);
       log.error({ documentId, section: section.index, err: error.message }, "section failed: no writer could write it");
       return;
     }
@@ -435,7 +435,7 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
       (key) => `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
     );
     const saved = await saveAttempt(db, stored, finishOf(ctx, { documentId, sectionId, index: section.index, result, warnings }));
-    if (saved.stored && saved.remaining === 0) await handOverToReview(db, documentId);
+    if (saved.stored && saved.handsOver) await handOverToReview(db, documentId);
   } else {
     // The next attempt is sent with this one stored, or neither (its successor is what a redelivery relies on).
     await db.transaction().execute(async (trx) => {
@@ -508,7 +508,7 @@ export async function saveAttempt(
     scores: GateScores;
   },
   final?: SectionFinish,
-): Promise<{ stored: boolean; remaining?: number | null }> {
+): Promise<{ stored: boolean; remaining?: number | null; handsOver?: boolean }> {
   const row = {
     section_id: a.sectionId,
     attempt: a.attempt,
@@ -531,7 +531,7 @@ export async function saveAttempt(
   if (final) {
     // With the other sections of its document that finish while a statement for them is on its way (finishSoon).
     const finished = await finishSoon(db, { ...final, attempt: { row, usage } });
-    return { stored: finished.stored && finished.updated, remaining: finished.remaining };
+    return { stored: finished.stored && finished.updated, remaining: finished.remaining, handsOver: finished.handsOver };
   }
   const inserted = await db
     .insertInto("section_attempts")
