@@ -1,10 +1,10 @@
 import { sql } from "kysely";
 import { QUEUES } from "../../worker/queues";
-import { notifyDocumentEvent } from "../../worker/events";
+import { notifyDocumentEvent, notifyExpressions } from "../../worker/events";
 import type { DbOrTrx } from "../utils/db.server";
 import { paymentConfirmedEmail } from "../utils/email-templates.server";
 import { getEnv } from "../utils/env.server";
-import { sendJob } from "../utils/queue.server";
+import { sendJob, wakeExpressions } from "../utils/queue.server";
 import { transitionDocument } from "./documents.server";
 
 export function getPayment(db: DbOrTrx, paymentId: string) {
@@ -48,28 +48,33 @@ export async function confirmPayment(
     .set({ status: "succeeded", stripe_payment_intent_id: paid.paymentIntentId ?? null, updated_at: sql`now()` })
     .where("id", "=", paymentId)
     .execute();
-  const queued = await transitionDocument(trx, payment.document_id, ["awaiting_payment", "draft"], "queued", {
-    paid_at: sql`now()`,
-    progress_stage: "queued",
-  });
+  // The order queued (guarded), with what the jobs below need of it and of its customer, in one statement.
+  const queued = await trx
+    .with("queued", (d) =>
+      d
+        .updateTable("documents")
+        .set({ status: "queued", paid_at: sql`now()`, progress_stage: "queued", updated_at: sql`now()` })
+        .where("id", "=", payment.document_id)
+        .where("status", "in", ["awaiting_payment", "draft"])
+        .returningAll(),
+    )
+    .selectFrom("queued")
+    .innerJoin("users", "users.id", "queued.user_id")
+    .selectAll("queued")
+    .select(["users.email as customer_email", "users.premium as customer_premium"])
+    .executeTakeFirst();
   if (!queued) {
     // Paid for an order that is no longer payable (e.g. a second checkout for the same order): give the money back.
     await sendJob(trx, QUEUES.refundPayment, { paymentId, reason: "duplicate_payment", documentId: payment.document_id });
     return true;
   }
-  const user = await trx.selectFrom("users").select(["email", "premium"]).where("id", "=", payment.user_id).executeTakeFirstOrThrow();
-  const document = await trx.selectFrom("documents").selectAll().where("id", "=", payment.document_id).executeTakeFirstOrThrow();
-  await sendJob(trx, QUEUES.planDocument, { documentId: payment.document_id }, { priority: document.express || user.premium ? 10 : 0 });
-  await sendJob(trx, QUEUES.sendEmail, paymentConfirmedEmail(user.email, document, payment.amount_cents, getEnv().APP_URL));
-  await notifyDocumentEvent(trx, payment.document_id, {
-    type: "progress",
-    percent: 0,
-    stage: "queued",
-    currentSection: null,
-    totalSections: null,
-    etaSeconds: null,
-    status: "queued",
-  });
+  const { customer_email: email, customer_premium: premium, ...document } = queued;
+  await sendJob(trx, QUEUES.planDocument, { documentId: payment.document_id }, { priority: document.express || premium ? 10 : 0, wake: false });
+  await sendJob(trx, QUEUES.sendEmail, paymentConfirmedEmail(email, document, payment.amount_cents, getEnv().APP_URL), { wake: false });
+  // The workers' wake-ups and the browser's event, sent on commit.
+  await sql`select ${wakeExpressions([QUEUES.planDocument, QUEUES.sendEmail])}, ${notifyExpressions(payment.document_id, [
+    { type: "progress", percent: 0, stage: "queued", currentSection: null, totalSections: null, etaSeconds: null, status: "queued" },
+  ])}`.execute(trx);
   return true;
 }
 

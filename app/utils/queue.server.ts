@@ -47,12 +47,19 @@ export async function sendJob<T extends object>(
   trx: DbOrTrx,
   name: QueueName,
   data: T,
-  options: { priority?: number; singletonKey?: string; startAfter?: Date } = {},
+  /** `wake: false`: the caller sends the wake-up itself (wakeExpressions), with its other notifications. */
+  options: { priority?: number; singletonKey?: string; startAfter?: Date; wake?: boolean } = {},
 ): Promise<string | null> {
-  const id = await getBoss().send(name, data, { ...options, db: queueDbAdapter(trx) });
+  const { wake = true, ...sendOptions } = options;
+  const id = await getBoss().send(name, data, { ...sendOptions, db: queueDbAdapter(trx) });
   // Wakes every worker's runner when the transaction commits (worker/runner.ts), instead of waiting for a poll.
-  if (!options.startAfter) await sql`select pg_notify(${JOBS_CHANNEL}, ${name})`.execute(trx);
+  if (wake && !options.startAfter) await sql`select ${wakeExpressions([name])}`.execute(trx);
   return id;
+}
+
+/** `pg_notify(…)` wake-ups of the runners of `names`, for a select list: sent when the transaction commits. */
+export function wakeExpressions(names: readonly QueueName[]) {
+  return sql.join(names.map((name) => sql`pg_notify(${JOBS_CHANNEL}, ${name})`));
 }
 
 /** Many jobs of one queue in one statement (and one wake-up), inside the caller's transaction. */

@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import pg from "pg";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocument, payWithDevPayment } from "../../app/models/documents.server";
@@ -12,7 +13,7 @@ import { OpenAIProvider } from "../../worker/llm/openai";
 import { LlmRouter } from "../../worker/llm/router";
 import { planDocument } from "../../worker/pipeline/plan";
 import { writeSection } from "../../worker/pipeline/write-section";
-import { QUEUES } from "../../worker/queues";
+import { JOBS_CHANNEL, QUEUES } from "../../worker/queues";
 import type { QueueRunner } from "../../worker/runner";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
@@ -182,8 +183,31 @@ describe("the generation pipeline with the real openai SDK against the fake serv
       (await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.planDocument} and data->>'documentId' = ${document.id}`.execute(database.db)).rows[0].n;
     expect(await countJobs()).toBe(0);
 
-    expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
-    expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(false);
+    const events = await listenToDocumentEvents(database.url);
+    const wakeUps: string[] = [];
+    const jobs = new pg.Client({ connectionString: database.url });
+    jobs.on("notification", (m) => wakeUps.push(m.payload ?? ""));
+    await jobs.connect();
+    await jobs.query(`LISTEN ${JOBS_CHANNEL}`);
+    try {
+      expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
+      expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(false);
+      // On commit: the browser's "queued" event, and the runners of the plan and the receipt e-mail woken.
+      await eventually("the payment's notifications", async () => wakeUps.length >= 2 && events.events.some((e) => e.documentId === document.id));
+      // (The test's worker then starts on the order: what follows is its own.)
+      expect(events.events.find((e) => e.documentId === document.id)?.event).toEqual(
+        { type: "progress", percent: 0, stage: "queued", currentSection: null, totalSections: null, etaSeconds: null, status: "queued" },
+      );
+      expect(wakeUps.slice(0, 2)).toEqual([QUEUES.planDocument, QUEUES.sendEmail]);
+    } finally {
+      await events.close();
+      await jobs.end();
+    }
+    const paid = await database.db.selectFrom("documents").select(["status", "paid_at"]).where("id", "=", document.id).executeTakeFirstOrThrow();
+    expect(["queued", "generating"]).toContain(paid.status);
+    expect(paid.paid_at).not.toBeNull();
+    const receipts = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.sendEmail} and data->>'to' = ${user.email}`.execute(database.db);
+    expect(receipts.rows[0].n).toBe(1);
     expect(await countJobs()).toBe(1);
     const payments = await database.db.selectFrom("payments").selectAll().where("document_id", "=", document.id).execute();
     expect(payments).toHaveLength(1);
