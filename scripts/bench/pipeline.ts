@@ -2,7 +2,7 @@
 // One order of N pages through a real worker process against the fake OpenAI server with a fixed latency per call.
 // Prints wall time, the ideal time (LLM rounds on the critical path × latency), efficiency, pages per minute as if
 // every call took 20 s, the worker's peak RSS and the tokens per delivered page; ends with one JSON line.
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -96,6 +96,7 @@ try {
     : undefined;
   const cpuBefore = process.env.BENCH_DEBUG ? cpuMs(worker.process.pid!) : null;
   await payWithDevPayment(db, document.id, user.id);
+  const paidMs = Date.now() - startedAt; // the payment's own transaction (the webhook's, in production)
   await Promise.race([done, untilSettled(document.id, "the measured order").then(() => done)]);
   const wallSeconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuBefore ? cpuMs(worker.process.pid!) : null;
@@ -108,9 +109,10 @@ try {
   }
   const filesSeconds = (performance.now() - started) / 1000;
   clearInterval(rssPoll);
+  if (process.env.BENCH_WORKER_OUT) writeFileSync(process.env.BENCH_WORKER_OUT, worker.output());
   if (process.env.BENCH_DEBUG) {
     const at = fake.requestsAt.map((t) => t - startedAt);
-    console.log(`payment at ${startedAt} (epoch ms)`);
+    console.log(`payment at ${startedAt} (epoch ms), committed ${paidMs} ms later`);
     console.log("LLM request arrivals (ms after payment):", at.join(", "), "end", Math.round(wallSeconds * 1000));
     const bySection = fake.requests.flatMap((r, i) => {
       const n = /(?:Write|Revise) section (\d+),/.exec(JSON.stringify(r.body))?.[1];
