@@ -193,7 +193,12 @@ export function finishSoon(db: DbOrTrx, finish: SectionFinish): Promise<FinishRe
           const results = await finishSections(db, batch.map((w) => w.finish));
           batch.forEach((w, i) => w.resolve(results[i]));
         } catch (error) {
-          for (const w of batch) w.reject(error);
+          if (batch.length === 1) {
+            batch[0].reject(error);
+            continue;
+          }
+          // One section's failure is its own: the others are finished one by one (the statement changed nothing).
+          for (const w of batch) await finishSection(db, w.finish).then(w.resolve, w.reject);
         }
       }
       documents.delete(finish.documentId);

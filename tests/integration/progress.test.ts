@@ -235,4 +235,28 @@ describe("finishing a section", () => {
       await listener.close();
     }
   });
+
+  it("finishes the others one by one when one section of a gathered statement fails, and reports the failure to it alone", async () => {
+    const { documentId, sections } = await writingDocument(3);
+    const user = await db.selectFrom("documents").select("user_id").where("id", "=", documentId).executeTakeFirstOrThrow();
+    const broken: SectionFinish = {
+      ...finish(documentId, sections[1]),
+      attempt: {
+        // A provider is required: this attempt cannot be stored.
+        row: { section_id: sections[1].id, attempt: 1, content: "raw", passed: true, feedback: "[]", scores: "{}", provider: null as never, model: "m", tokens_in: 1, tokens_out: 1 },
+        usage: { document_id: documentId, section_id: sections[1].id, user_id: user.user_id, provider: "openai", model: "m", purpose: "section", tokens_in: 1, tokens_out: 1, cost_microdollars: 0 },
+      },
+    };
+    const results = await Promise.allSettled([
+      finishSoon(db, finish(documentId, sections[0])),
+      finishSoon(db, broken),
+      finishSoon(db, finish(documentId, sections[2])),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(results[0]).toMatchObject({ value: { stored: true, updated: true, remaining: 2 } });
+    expect(results[2]).toMatchObject({ value: { stored: true, updated: true, remaining: 1 } });
+    const rows = await db.selectFrom("sections").select(["index", "status"]).where("document_id", "=", documentId).orderBy("index").execute();
+    expect(rows.map((r) => r.status)).toEqual(["passed", "writing", "passed"]);
+    expect((await db.selectFrom("documents").select("sections_finished").where("id", "=", documentId).executeTakeFirstOrThrow()).sections_finished).toBe(2);
+  });
 });
