@@ -7,6 +7,7 @@ import { notifyDocumentEvent, notifyExpressions } from "../events";
 import { recordUsage } from "../llm/usage";
 import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";
+import { lockDocument } from "../progress";
 import { prepareCitations } from "../export/deliver";
 import { QUEUES, type PlanDocumentJob } from "../queues";
 import { outlinePrompt, parseOutline, sectionCount } from "./outline";
@@ -111,14 +112,11 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   );
 
   await db.transaction().execute(async (trx) => {
-    // The row lock serialises two deliveries of this job; the second sees the sections and leaves.
-    const locked = await trx
-      .selectFrom("documents")
-      .select((eb) => eb.exists(eb.selectFrom("sections").select("id").whereRef("sections.document_id", "=", "documents.id")).as("planned"))
-      .where("id", "=", documentId)
-      .forNoKeyUpdate()
-      .executeTakeFirst();
-    if (!locked || locked.planned) return;
+    // The row lock serialises two deliveries of this job; the second sees the sections and leaves. (Two statements:
+    // one that waited for the lock still reads with the snapshot it began with, blind to what the first committed.)
+    await lockDocument(trx, documentId);
+    const again = await trx.selectFrom("sections").select("id").where("document_id", "=", documentId).limit(1).execute();
+    if (again.length > 0) return;
 
     const sections = await trx
       .insertInto("sections")
