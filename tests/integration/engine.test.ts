@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import pg from "pg";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDocument, payWithDevPayment } from "../../app/models/documents.server";
@@ -280,6 +281,31 @@ describe("failure handling in the pipeline", () => {
     await writeSection(ctx, { documentId: document.id, sectionId: sections[1].id });
     const again = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.reviewDocument} and data->>'documentId' = ${document.id}`.execute(database.db);
     expect(again.rows[0].n).toBe(1);
+  });
+
+  it("two deliveries of one plan job at the same moment plan the document once, and neither fails", async () => {
+    const { document } = await paidAndQueued(5);
+    const ctx = pipelineContext(routerWith([openaiProvider()]).router);
+    // Both ask for an outline, then wait at the document row's lock (held here until both wait), then go one by one.
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    await holder.query("begin");
+    await holder.query("select 1 from documents where id = $1 for update", [document.id]);
+    const both = Promise.all([planDocument(ctx, { documentId: document.id }), planDocument(ctx, { documentId: document.id })]);
+    await eventually("both deliveries to wait for the lock", async () => {
+      // Asked outside the holder's transaction, which would see one snapshot of the statistics throughout.
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(database.db);
+      return rows[0].n >= 2;
+    });
+    await holder.query("commit");
+    await holder.end();
+    await both;
+    const sections = await database.db.selectFrom("sections").select("index").where("document_id", "=", document.id).execute();
+    expect(sections.length).toBeGreaterThan(0);
+    expect(new Set(sections.map((s) => s.index)).size).toBe(sections.length);
+    const jobs = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.writeSection} and data->>'documentId' = ${document.id}`.execute(database.db);
+    expect(jobs.rows[0].n).toBe(sections.length);
   });
 
   it("a review that assembles the text itself leaves the queued assembly as a later safety net", async () => {
