@@ -4,6 +4,7 @@ import { listSections } from "../../app/models/documents.server";
 import type { Selectable } from "kysely";
 import type { Database, DocumentStatus } from "../../db/schema";
 import { sendJob } from "../../app/utils/queue.server";
+import { lockDocument } from "../progress";
 import type { PipelineContext } from "../context";
 import { notifyDocumentEvent, notifyExpressions } from "../events";
 import { refreshDocumentUsage } from "../llm/usage";
@@ -76,7 +77,8 @@ export async function reviewDocument(
     requirements_report: JSON.stringify(requirementsReport),
   };
   const handedOver = await db.transaction().execute(async (trx) => {
-    // Its first UPDATE holds the document row until the commit.
+    // Locked first, so the totals below are read after any writer that held the row has committed.
+    await lockDocument(trx, documentId);
     await refreshDocumentUsage(trx, documentId);
     if (status === "failed_quality") {
       await trx.updateTable("documents").set(reviewed).where("id", "=", documentId).execute();
