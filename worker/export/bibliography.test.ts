@@ -196,4 +196,46 @@ describe.each(CITATION_STYLE_CODES)("%s: a kept engine renders as a fresh one", 
     prepareCitationEngine({ styleCode, language: "en", items: twins });
     expect(expectFresh({ styleCode, language: "en", items: twins, sections: cited }).kept).toBe(styleCode !== "gost_author_date");
   });
+  test("a delivery citing every prepared source, each alone, gets what the prepared render gave, as a fresh engine would", () => {
+    const rebuilds = vi.spyOn(Engine.prototype as unknown as { rebuildProcessorState(): unknown }, "rebuildProcessorState");
+    try {
+      for (const seed of [1, 2, 3]) {
+        const r = random(seed * 104729 + styleCode.length);
+        const language = LANGUAGES[seed % LANGUAGES.length];
+        const items = generateItems(r, 4 + r.int(14), "");
+        const keys = items.map((item) => item.id);
+        // Each source at least once, some again, in any order, over a few sections; "[-@key]" and locators are not alone.
+        const sections = Array.from({ length: 1 + r.int(3) }, () => "");
+        for (const key of [...r.shuffle(keys), ...Array.from({ length: keys.length }, () => r.pick(keys))]) sections[r.int(sections.length)] += `Claim [@${key}]. `;
+        const input = { styleCode, language, items, sections };
+        const expected = fresh(input); // the reference first: its own engine rebuilds too
+        prepareCitationEngine({ styleCode, language, items: reordered(r, r.shuffle(items)) });
+        const before = rebuilds.mock.calls.length;
+        expect(renderCounting(input).rendered).toEqual(expected);
+        const reused = rebuilds.mock.calls.length === before;
+        // Never for numbered styles, nor where sources sort alike (their letters follow the order of citation).
+        if (styleCode === "ieee" || styleCode === "gost_numeric") expect(reused).toBe(false);
+        // Delivered again (the export after the text): the same; with HTML, or citing only some, rendered in full.
+        expectFresh(input);
+        expectFresh({ ...input, html: true });
+        prepareCitationEngine({ styleCode, language, items });
+        expectFresh({ ...input, sections: [`Only [@${keys[0]}].`] });
+        prepareCitationEngine({ styleCode, language, items });
+        expectFresh({ ...input, sections: [...sections, `With a page [@${keys[0]}, p. 4].`] });
+      }
+      // Sources that sort apart, in an author-date style: the prepared render is what the delivery gets.
+      if (styleCode === "apa7") {
+        const items = generateItems(random(5), 6, "").map((item, i) => ({ ...item, title: `Unique title ${i}`, author: [PEOPLE[i]], issued: { "date-parts": [[2000 + i]] } }));
+        const sections = [items.map((item) => `Claim [@${item.id}].`).reverse().join(" ")];
+        const input = { styleCode, language: "en", items, sections };
+        const expected = fresh(input);
+        prepareCitationEngine({ styleCode, language: "en", items });
+        const before = rebuilds.mock.calls.length;
+        expect(renderCounting(input).rendered).toEqual(expected);
+        expect(rebuilds.mock.calls.length).toBe(before);
+      }
+    } finally {
+      rebuilds.mockRestore();
+    }
+  });
 });

@@ -83,7 +83,18 @@ type Built = {
   holds?: Holding;
   /** The last bibliography made, with the items (digest) and the registry state it was made from. */
   made?: { items: string; state: string; plain: Bibliography; html?: string[] };
+  /** The style numbers its citations (`citation-number`): a citation's text depends on the order of first citation. */
+  numeric: boolean;
+  /** What the last full render gave (see `prepared`). */
+  lastRender?: PreparedRender;
+  /**
+   * The render made while preparing (every source cited once, alone): its single-source citations and bibliography
+   * are what a delivery citing every source, each alone, gets in a style whose citations depend only on the set of
+   * sources cited (neither numbered nor position dependent).
+   */
+  prepared?: PreparedRender;
 };
+type PreparedRender = { items: string; keys: string; clusters: Map<string, string>; plain: Bibliography; html?: string[]; warnings: string[] };
 type Bibliography = { ids: string[]; entries: string[] };
 /** The last engine built: building one takes ~0.1 s, and APA's alone holds ~35 MB, so only one is kept. */
 let built: Built | undefined;
@@ -101,6 +112,7 @@ function buildEngine(styleCode: CitationStyle, language: string): Built {
     engine: new CSL.Engine(sys, structuredClone(style), cslLocaleFor(styleCode, language), true),
     render,
     positionDependent: /"position"|et-al-subsequent/.test(JSON.stringify(style)),
+    numeric: /"citation-number"/.test(JSON.stringify(style)),
   };
 }
 
@@ -172,12 +184,15 @@ export function renderCitationsFresh(input: RenderCitationsInput): RenderedCitat
  */
 export function prepareCitationEngine({ styleCode, language, items }: Pick<RenderCitationsInput, "styleCode" | "language" | "items">): void {
   // Every source rendered once (the engine is emptied after): citeproc's code is compiled for the delivery, and the
-  // bibliography is kept for one that cites every source.
+  // bibliography is kept for one that cites every source; so are the citations, for one that cites each alone.
+  if (built?.key === `${styleCode}:${language}`) built.prepared = undefined; // rendered in full below, not from it
   renderCitations({ styleCode, language, items, sections: [items.map((item) => `[@${item.id}]`).join(" ")] });
+  const render = built?.lastRender;
   const warnings: string[] = [];
   warningSink = warnings;
   try {
     const b = engineFor(styleCode, language, { ...itemsOf(items), print: (message) => warnings.push(message) });
+    b.prepared = undefined;
     if (!keepsItems(b)) return;
     const ids = [...new Set(items.map((item) => item.id))];
     const holding = holdingOf(items, ids);
@@ -185,7 +200,12 @@ export function prepareCitationEngine({ styleCode, language, items }: Pick<Rende
     b.engine.setOutputFormat("text");
     b.engine.updateItems(ids);
     // No bibliography here: one made before the citations changes them (initials added to names).
-    if (orderFree(b.engine)) b.holds = holding;
+    if (orderFree(b.engine)) {
+      b.holds = holding;
+      // Sources that sort apart get their letters (2020a/b) whatever the order they are cited in: the render above is
+      // what a delivery citing every source, each alone, gets.
+      if (render?.items === holding.items && render.keys === [...ids].sort().join("\n")) b.prepared = render;
+    }
   } finally {
     warningSink = undefined;
   }
@@ -255,25 +275,33 @@ function renderWith(engineOf: () => Built, { items, sections, html: withHtml }: 
     // numeric: order of first citation) and disambiguates (Smith 2020a/b, added initials) over the whole document.
     // An engine prepared with exactly the cited items has registered them already, and only reorders them.
     const cited = [...new Set(citations.flatMap((c) => c.citationItems.map((item) => item.id)))];
+    const digest = digestOf(items);
+    // Taken before rendering: citeproc annotates the citations it is given.
+    const clusterJson = citations.map((c) => JSON.stringify(c.citationItems));
+    const alone = citations.every((c) => c.citationItems.length === 1 && Object.keys(c.citationItems[0]).length === 1);
+    const p = b.prepared;
+    if (
+      mayHold && p && alone && !positionDependent && !b.numeric && p.items === digest && p.keys === [...cited].sort().join("\n") &&
+      (!withHtml || p.html) && clusterJson.every((json) => p.clusters.has(json))
+    ) {
+      // Every source cited, each alone: what the prepared render gave (the engine is left as it was, still prepared).
+      const text = new Map(citations.map((c, i) => [c.citationID, p.clusters.get(clusterJson[i])!]));
+      return {
+        sections: spliced(sections, clustersBySection, (s, c) => text.get(idOf[s][c]) ?? ""),
+        bibliography: { ids: [...p.plain.ids], entries: [...p.plain.entries], ...(withHtml && p.html ? { html: [...p.html] } : {}) },
+        warnings: [...p.warnings],
+      };
+    }
     const holding = mayHold && keepsItems(b) ? holdingOf(items, cited) : undefined;
     const held = holdOnly(b, holding);
     engine.setOutputFormat("text");
     const rendered = new Map(engine.rebuildProcessorState(citations, "text", []).map(([id, , text]) => [id, text]));
 
-    const renderedSections = sections.map((text, s) => {
-      let out = "";
-      let last = 0;
-      clustersBySection[s].forEach((cluster, c) => {
-        out += text.slice(last, cluster.start) + (rendered.get(idOf[s][c]) ?? "");
-        last = cluster.end;
-      });
-      return out + text.slice(last);
-    });
+    const renderedSections = spliced(sections, clustersBySection, (s, c) => rendered.get(idOf[s][c]) ?? "");
 
     // A bibliography depends on the items and on what the registry made of them (order, numbers, sort keys,
     // disambiguation): a delivery citing every prepared source in a style that sorts its entries gets the one made
     // while preparing.
-    const digest = holding?.items ?? digestOf(items);
     const state = JSON.stringify(engine.registry.reflist.map((t) => [t.id, t.seq, t.ambig, t.disambig, t.sortkeys]));
     const last = b.made;
     const kept = held && last?.items === digest && last.state === state && (!withHtml || !!last.html) ? last : undefined;
@@ -284,6 +312,9 @@ function renderWith(engineOf: () => Built, { items, sections, html: withHtml }: 
       html = bibliography(engine).entries;
     }
     if (!kept) b.made = { items: digest, state, plain, html };
+    // Each single-source citation's text, for a delivery that cites every source alone (see `prepared`).
+    const clusters = new Map(citations.flatMap((c, i) => (c.citationItems.length === 1 ? [[clusterJson[i], rendered.get(c.citationID) ?? ""] as const] : [])));
+    b.lastRender = { items: digest, keys: [...cited].sort().join("\n"), clusters, plain, html, warnings: [...warnings] };
     return {
       sections: renderedSections,
       bibliography: { ids: [...plain.ids], entries: [...plain.entries], ...(withHtml && html ? { html: [...html] } : {}) },
@@ -309,4 +340,17 @@ function bibliography(engine: CiteprocEngine): Bibliography {
   if (!made) return { ids: [], entries: [] };
   const [meta, entries] = made;
   return { ids: meta.entry_ids.map((ids) => ids[0]), entries: entries.map((e) => e.trim()) };
+}
+
+/** The sections with each citation cluster replaced by its rendering (`text(section, cluster)`). */
+function spliced(sections: readonly string[], clustersBySection: readonly { start: number; end: number }[][], text: (s: number, c: number) => string): string[] {
+  return sections.map((section, s) => {
+    let out = "";
+    let last = 0;
+    clustersBySection[s].forEach((cluster, c) => {
+      out += section.slice(last, cluster.start) + text(s, c);
+      last = cluster.end;
+    });
+    return out + section.slice(last);
+  });
 }
