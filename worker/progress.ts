@@ -3,6 +3,7 @@ import type { DbOrTrx } from "../app/utils/db.server";
 import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../app/utils/document-events";
 import type { Database } from "../db/schema";
 import { eventPayload } from "./events";
+import { allFulfilled, Gathering } from "./gathering";
 
 /**
  * The document row's lock, for a transaction that reads the document and then decides (plan, review); a finishing
@@ -165,43 +166,30 @@ function jsonValue(value: unknown): unknown {
   return typeof value === "string" ? JSON.parse(value) : value;
 }
 
-type WaitingFinish = { finish: SectionFinish; resolve: (result: FinishResult) => void; reject: (error: unknown) => void };
-const finishing = new WeakMap<DbOrTrx, Map<string, WaitingFinish[]>>();
+const finishing = new WeakMap<DbOrTrx, Gathering<SectionFinish, FinishResult>>();
 
 /**
  * finishSection, in one statement with the other sections of the same document that finish in the same tick or while
- * a statement for that document is on its way: a document's sections finish within milliseconds of each other, and
- * each statement costs Postgres milliseconds of parsing and planning at the moment the machine is busiest. Each
- * caller gets its own section's result. Only outside a transaction (`db` itself).
+ * a statement for that document is on its way (Gathering): each statement costs Postgres milliseconds of parsing and
+ * planning. Each caller gets its own section's result; when a gathered statement fails, its sections are finished one
+ * by one, so one section's failure is its own. Only outside a transaction (`db` itself).
  */
 export function finishSoon(db: DbOrTrx, finish: SectionFinish): Promise<FinishResult> {
-  let documents = finishing.get(db);
-  if (!documents) finishing.set(db, (documents = new Map()));
-  const queued = documents.get(finish.documentId);
-  return new Promise<FinishResult>((resolve, reject) => {
-    if (queued) {
-      queued.push({ finish, resolve, reject });
-      return;
-    }
-    const waiting: WaitingFinish[] = [{ finish, resolve, reject }];
-    documents.set(finish.documentId, waiting);
-    // Sent once this tick's work is done; whatever arrives while a statement runs goes in the next one.
-    queueMicrotask(async () => {
-      while (waiting.length) {
-        const batch = waiting.splice(0);
-        try {
-          const results = await finishSections(db, batch.map((w) => w.finish));
-          batch.forEach((w, i) => w.resolve(results[i]));
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0].reject(error);
-            continue;
-          }
-          // One section's failure is its own: the others are finished one by one (the statement changed nothing).
-          for (const w of batch) await finishSection(db, w.finish).then(w.resolve, w.reject);
+  let gathering = finishing.get(db);
+  if (!gathering) {
+    gathering = new Gathering(async (_documentId, finishes) => {
+      try {
+        return allFulfilled(await finishSections(db, finishes));
+      } catch (error) {
+        if (finishes.length === 1) throw error;
+        const outcomes: PromiseSettledResult<FinishResult>[] = [];
+        for (const f of finishes) {
+          outcomes.push(await finishSection(db, f).then((value) => ({ status: "fulfilled" as const, value }), (reason: unknown) => ({ status: "rejected" as const, reason })));
         }
+        return outcomes;
       }
-      documents.delete(finish.documentId);
-    });
-  });
+    }, { afterTick: true });
+    finishing.set(db, gathering);
+  }
+  return gathering.add(finish.documentId, finish);
 }

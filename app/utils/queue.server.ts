@@ -69,5 +69,5 @@ export async function sendJobs<T extends object>(trx: DbOrTrx, name: QueueName, 
     jobs.map((job) => ({ name, data: job.data, priority: job.priority })),
     { db: queueDbAdapter(trx) } as never,
   );
-  await sql`select pg_notify(${JOBS_CHANNEL}, ${name})`.execute(trx);
+  await sql`select ${wakeExpressions([name])}`.execute(trx);
 }
