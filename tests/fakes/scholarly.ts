@@ -32,6 +32,9 @@ export type FakeScholarly = {
   failAlways(provider: FakeProvider, fault: Fault): void;
   recover(provider?: FakeProvider): void;
   setLatency(ms: number): void;
+  /** The most requests to `provider` this fake has had open at once since the last `resetPeaks`. */
+  peakInFlight(provider: FakeProvider): number;
+  resetPeaks(): void;
   close(): Promise<void>;
 };
 
@@ -317,6 +320,8 @@ export async function startFakeScholarly(options: { port?: number; latencyMs?: n
   const faults: Record<FakeProvider, Fault[]> = { openalex: [], crossref: [], "semantic-scholar": [] };
   const always: Partial<Record<FakeProvider, Fault>> = {};
   let latencyMs = options.latencyMs ?? 0;
+  const open: Record<FakeProvider, number> = { openalex: 0, crossref: 0, "semantic-scholar": 0 };
+  const peak: Record<FakeProvider, number> = { openalex: 0, crossref: 0, "semantic-scholar": 0 };
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
@@ -334,6 +339,8 @@ export async function startFakeScholarly(options: { port?: number; latencyMs?: n
       query: Object.fromEntries(url.searchParams),
       headers: { "user-agent": req.headers["user-agent"], "x-api-key": req.headers["x-api-key"] as string | undefined, accept: req.headers.accept },
     });
+    peak[provider] = Math.max(peak[provider], ++open[provider]);
+    res.once("close", () => open[provider]--);
     if (latencyMs && !(await waitUnlessGone(res, latencyMs))) return;
 
     const fault = faults[provider].shift() ?? always[provider];
@@ -372,6 +379,10 @@ export async function startFakeScholarly(options: { port?: number; latencyMs?: n
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    peakInFlight: (provider) => peak[provider],
+    resetPeaks: () => {
+      for (const p of Object.keys(peak) as FakeProvider[]) peak[p] = open[p];
     },
     close: () => closeServer(server),
   };

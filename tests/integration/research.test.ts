@@ -13,6 +13,7 @@ import {
   noSourcesNotice,
   rankWorks,
   scoreWork,
+  searchConcurrency,
   storeSources,
   toCsl,
   type FoundWork,
@@ -42,6 +43,7 @@ afterAll(() => fake?.close());
 afterEach(() => {
   fake.recover();
   fake.setLatency(0);
+  fake.resetPeaks();
   fake.requests.length = 0;
 });
 
@@ -554,7 +556,7 @@ describe("queries", () => {
     expect(buildQueries({ topic: "Remote work", language: "en", headings: [] })).toEqual([{ text: "Remote work", language: null, purpose: "topic" }]);
   });
 
-  it("asks each provider each distinct query once, one provider's queries one after another", async () => {
+  it("asks each provider each distinct query once, in order of importance", async () => {
     const result = await findSources(
       { topic: "lavoro remoto produttività", language: "it", headings: ["Introduzione", "Benessere dei lavoratori", "Conclusioni"] },
       { providers: ["openalex", "crossref", "semantic-scholar"], urls: fake.urls, mailto: MAILTO, semanticScholarKey: "s2-test-key", perQuery: 8 },
@@ -570,6 +572,56 @@ describe("queries", () => {
     expect(fake.requests.every((r) => r.headers["user-agent"] === `TesiGo/1.0 (mailto:${MAILTO})`)).toBe(true);
     expect(result.sources.length).toBeLessThanOrEqual(30);
     expect(result.sources.length).toBeGreaterThan(10);
+  });
+});
+
+describe("searching at once", () => {
+  it("asks a provider one query at a time until it has answered one, then as many at once as its limits allow", async () => {
+    fake.setLatency(40);
+    const headings = ["Remote work and output", "Home office ergonomics", "Team communication online", "Managing distributed teams"];
+    const result = await findSources(
+      { topic: QUERY, language: "en", headings },
+      { providers: ["openalex", "crossref", "semantic-scholar"], urls: fake.urls, semanticScholarKey: "s2-test-key" },
+    );
+    expect(result.queries.map((q) => q.purpose)).toEqual(["topic", "heading", "heading", "heading"]);
+    for (const provider of ["openalex", "crossref", "semantic-scholar"] as const) expect(fake.requestsTo(provider)).toHaveLength(4);
+    expect(fake.peakInFlight("openalex")).toBe(3); // the three headings together, after the topic
+    expect(fake.peakInFlight("crossref")).toBe(1); // the public pool (no mailto): one at a time
+    expect(fake.peakInFlight("semantic-scholar")).toBe(1);
+    // Each query's works are merged in the order the queries were asked, whenever they answered.
+    const again = await findSources({ topic: QUERY, language: "en", headings }, { providers: ["openalex"], urls: fake.urls });
+    fake.setLatency(0);
+    const oneByOne = await findSources({ topic: QUERY, language: "en", headings }, { providers: ["openalex"], urls: fake.urls });
+    expect(again.sources.map((s) => s.key)).toEqual(oneByOne.sources.map((s) => s.key));
+
+    fake.resetPeaks();
+    fake.setLatency(40);
+    await findSources({ topic: QUERY, language: "en", headings }, { providers: ["crossref"], urls: fake.urls, mailto: MAILTO });
+    expect(fake.peakInFlight("crossref")).toBe(3); // the polite pool takes a few at once
+    expect(searchConcurrency("semantic-scholar", { mailto: MAILTO })).toBe(1);
+  });
+
+  it("a failed query ends a provider's part: its queries still in flight are called off, the others go on", async () => {
+    const headings = ["Remote work and output", "Home office ergonomics", "Team communication online"];
+    // The topic answers; of the three headings asked together one fails for good (a 400 is not retried) and two hang:
+    // unless they are called off, they would wait for the (long) timeout and be asked again.
+    let asked = 0;
+    const fetchCounting: typeof fetch = (input, init) => {
+      if (String(input).includes("/openalex") && ++asked === 2) {
+        fake.failNext("openalex", { status: 400 });
+        fake.failNext("openalex", { kind: "timeout" }, 2);
+      }
+      return fetch(input, init);
+    };
+    const result = await findSources(
+      { topic: QUERY, language: "en", headings },
+      { providers: ["openalex", "crossref"], urls: fake.urls, fetch: fetchCounting, timeoutMs: 60_000, retryDelaysMs: [1, 1] },
+    );
+    expect(result.failed).toEqual([{ provider: "openalex", error: "HTTP 400" }]);
+    expect(result.reachable).toEqual(["openalex", "crossref"]); // OpenAlex answered its topic query
+    expect(fake.requestsTo("openalex")).toHaveLength(4); // nothing asked again, nothing after the failure
+    expect(fake.requestsTo("crossref")).toHaveLength(4);
+    expect(result.sources.length).toBeGreaterThan(0);
   });
 });
 

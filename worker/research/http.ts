@@ -3,7 +3,7 @@
 // kept in Postgres (worker/llm/breaker.ts), so a provider that keeps failing is skipped without a call.
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
-import { breakerAllows, recordBreakerFailure, recordBreakerSuccess } from "../llm/breaker";
+import { checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "../llm/breaker";
 import { retryAfterMs } from "../llm/errors";
 import type { ProviderName } from "./work";
 import { abortableSleep } from "../sleep";
@@ -100,7 +100,14 @@ export async function getJson<T>(
     now = () => new Date(),
     fetch: fetchImpl = fetch,
   } = options;
-  if (db && !(await breakerAllows(db, provider, { now: now() }))) throw new BreakerOpenError(provider);
+  // The breaker's state as last seen: a success changes only a half-open breaker, so after a closed one (the common
+  // case) nothing more is read or written (as in the LLM router).
+  let seen: BreakerState = "closed";
+  if (db) {
+    const check = await checkBreaker(db, provider, { now: now() });
+    if (!check.allowed) throw new BreakerOpenError(provider);
+    seen = check.state;
+  }
   const headers = { accept: "application/json", "user-agent": userAgent(options.mailto), ...options.headers };
 
   for (let attempt = 0; ; attempt++) {
@@ -113,12 +120,13 @@ export async function getJson<T>(
         throw new HttpStatusError(response.status, response.headers);
       }
       const body = parse(JSON.parse(await response.text()));
-      if (db) await recordBreakerSuccess(db, provider, { now: now() });
+      if (db && seen !== "closed") await recordBreakerSuccess(db, provider, { now: now() });
       return body;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const failure = classify(error);
       const state = db ? await recordBreakerFailure(db, provider, { now: now() }) : "closed";
+      seen = state;
       logger.warn({ provider, url: redact(url), attempt: attempt + 1, reason: failure.reason, breaker: state }, "source provider call failed");
       const wait = failure.retryAfterMs ?? retryDelaysMs[attempt];
       if (!failure.retryable || attempt >= retryDelaysMs.length || state === "open" || wait > maxRetryAfterMs) {

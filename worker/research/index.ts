@@ -111,8 +111,8 @@ export function createClient(provider: ProviderName, options: ClientOptions): Sc
 }
 
 /**
- * Searches every configured provider in parallel (each provider's queries one after another, to stay polite) and
- * returns the merged, ranked sources with their keys. A provider that fails a query (after its retries) or whose
+ * Searches every configured provider in parallel (each, once it has answered a query, with at most
+ * `searchConcurrency` of its queries in flight, to stay within its limits) and returns the merged, ranked sources with their keys. A provider that fails a query (after its retries) or whose
  * breaker is open is not asked again in this run; when none answers, `sources` is empty and `failed` says why.
  *
  * `headings` may still be coming (the outline being written): the topic queries go out at once, the heading queries
@@ -154,25 +154,51 @@ export async function findSources(
         fetch: config.fetch,
         now: config.now,
       });
-      const works: FoundWork[] = [];
+      // Queries start in order of importance; each one's works are kept in that order, whenever it answers.
+      const results: FoundWork[][] = [];
       const asked = new Set<string>();
+      // One query at a time until the provider has answered one; then up to its limit. A failed query ends the
+      // provider's part (its queries still in flight are called off), as it did when they went one by one.
+      const limit = searchConcurrency(provider, config);
+      let answered = false;
+      const inFlight = new Set<Promise<void>>();
+      const callOff = new AbortController();
+      const signal = config.signal ? AbortSignal.any([config.signal, callOff.signal]) : callOff.signal;
+      let stop = false;
+      let aborted: unknown = null;
       for await (const query of queriesInOrder()) {
+        while (inFlight.size >= (answered ? limit : 1) && !stop) await Promise.race(inFlight);
+        if (stop) break;
         const language = client.filtersByLanguage ? query.language : null;
         const id = `${query.text.toLowerCase()}|${language ?? ""}`;
         if (asked.has(id)) continue; // e.g. the "English" query is the topic again and this provider has no language filter
         asked.add(id);
-        try {
-          works.push(...(await client.search(query.text, { limit: config.perQuery ?? 10, language, signal: config.signal })));
-          if (!reachable.includes(provider)) reachable.push(provider);
-        } catch (error) {
-          if (config.signal?.aborted) throw error;
-          const reason = error instanceof ResearchHttpError || error instanceof BreakerOpenError ? error.reason : errorText(error);
-          failed.push({ provider, error: reason });
-          logger.warn({ provider, query: query.purpose, reason }, "source provider skipped for the rest of this research");
-          break;
-        }
+        const slot = results.push([]) - 1;
+        const asking = client.search(query.text, { limit: config.perQuery ?? 10, language, signal }).then(
+          (works) => {
+            results[slot] = works;
+            answered = true;
+            if (!reachable.includes(provider)) reachable.push(provider);
+          },
+          (error) => {
+            if (stop) return; // a query in flight when another failed: that failure is the one reported
+            stop = true;
+            callOff.abort();
+            if (config.signal?.aborted) {
+              aborted = error;
+              return;
+            }
+            const reason = error instanceof ResearchHttpError || error instanceof BreakerOpenError ? error.reason : errorText(error);
+            failed.push({ provider, error: reason });
+            logger.warn({ provider, query: query.purpose, reason }, "source provider skipped for the rest of this research");
+          },
+        );
+        inFlight.add(asking);
+        void asking.then(() => inFlight.delete(asking));
       }
-      return works;
+      await Promise.all(inFlight);
+      if (aborted) throw aborted;
+      return results.flat();
     }),
   );
 
@@ -181,6 +207,22 @@ export async function findSources(
   reachable.sort((a, b) => providers.indexOf(a) - providers.indexOf(b));
   failed.sort((a, b) => providers.indexOf(a.provider) - providers.indexOf(b.provider));
   return { sources, reachable, failed, queries };
+}
+
+/**
+ * How many of its queries a provider is asked at once: OpenAlex allows 10 requests a second; Crossref takes a few
+ * concurrent requests from its polite pool (a mailto given) and one from its public pool; Semantic Scholar's keys are
+ * for one request a second, and its keyless pool is shared by everyone.
+ */
+export function searchConcurrency(provider: ProviderName, config: Pick<ResearchConfig, "mailto">): number {
+  switch (provider) {
+    case "openalex":
+      return 3;
+    case "crossref":
+      return config.mailto ? 3 : 1;
+    case "semantic-scholar":
+      return 1;
+  }
 }
 
 function errorText(error: unknown): string {
