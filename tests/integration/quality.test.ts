@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { sql } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../app/utils/db.server";
+import type { Database } from "../../db/schema";
 import { detectAi } from "../../worker/quality/ai-detection";
 import { DraftCheck } from "../../worker/quality/draft";
 import {
@@ -121,6 +123,13 @@ beforeEach(() => {
   languageTool.requests.length = 0;
   languageTool.setMatches(null);
 });
+
+/** A database of its own that keeps every statement it sends. */
+function countingDb(url: string): { db: Db; statements: string[] } {
+  const statements: string[] = [];
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 3 }) }), log: (event) => void statements.push(event.query.sql) });
+  return { db, statements };
+}
 
 function section(text: string, extra: Partial<SectionUnderCheck> = {}): SectionUnderCheck {
   return { text, targetWords: 150, language: "en", ...extra };
@@ -414,6 +423,40 @@ describe("uniqueness gate", () => {
     expect(new Set(rows.map((r) => Number(r.hash)))).toEqual(shingleSet(DELIVERED));
   });
 
+  it("lookups asked together go in one statement per document left out, and each is told its own matches", async () => {
+    const a = await insertDocument("lookups together A");
+    const b = await insertDocument("lookups together B");
+    const textA = fakeProse(120, "delivered lookups together A");
+    const textB = fakeProse(120, "delivered lookups together B");
+    await storeDeliveredShingles(db, a.document.id, [{ id: a.sections[0].id, text: textA }]);
+    await storeDeliveredShingles(db, b.document.id, [{ id: b.sections[0].id, text: textB }]);
+    const hashesA = shingles(textA).hashes;
+    const hashesB = shingles(textB).hashes;
+    const asked: [readonly number[], string | undefined][] = [
+      [hashesA.slice(0, 40), b.document.id], // found: A's
+      [[...hashesB.slice(0, 30), ...hashesA.slice(50, 60)], b.document.id], // only A's part is found: B is left out
+      [hashesB.slice(10, 50), a.document.id], // found: B's
+      [hashesB.slice(0, 20), undefined],
+      [[1, 2, 3], a.document.id], // nothing
+    ];
+    // In a transaction a lookup is its own statement: what each must be told.
+    const expected = await db.transaction().execute(async (trx) => {
+      const results = [];
+      for (const [hashes, exclude] of asked) results.push(await matchDeliveredShingles(trx, hashes, exclude));
+      return results;
+    });
+    expect(expected.map((found) => found.size)).toEqual([40, 10, 40, 20, 0]);
+
+    const counted = countingDb(testDb.url);
+    try {
+      const together = await Promise.all(asked.map(([hashes, exclude]) => matchDeliveredShingles(counted.db, hashes, exclude)));
+      expect(together).toEqual(expected);
+      expect(counted.statements.filter((q) => q.includes('from "shingles"'))).toHaveLength(3);
+    } finally {
+      await counted.db.destroy();
+    }
+  });
+
   it("looks shingles up through the index on hash", async () => {
     const hashes = shingles(DELIVERED).hashes.slice(0, 3);
     const plan = await db.transaction().execute(async (trx) => {
@@ -472,6 +515,41 @@ describe("gate context", () => {
     for (const [title, abstract] of [["A title", "An abstract."], ["A title", null], ["", "Only an abstract"], [null, null]]) {
       const { rows } = await sql<{ text: string }>`select concat_ws('. ', nullif(${title}::text, ''), nullif(${abstract}::text, '')) as text`.execute(db);
       expect(sourceText({ title, abstract })).toBe(rows[0].text);
+    }
+  });
+
+  it("checks of one document that ask together share one statement, and each gets its own context", async () => {
+    const { document, sections } = await insertDocument("asked together");
+    await db.insertInto("sources").values({ document_id: document.id, key: "t2024", title: "Together", csl: JSON.stringify({}), abstract: ABSTRACT }).execute();
+    const texts = [`${ORIGINAL} First.`, `${ORIGINAL} Second.`, `${ORIGINAL} Third.`];
+    for (const [i, text] of texts.entries()) await db.updateTable("sections").set({ content: text }).where("id", "=", sections[i].id).execute();
+    const other = await insertDocument("asked together, another document");
+    await db.updateTable("sections").set({ content: `${ORIGINAL} Elsewhere.` }).where("id", "=", other.sections[0].id).execute();
+    // One at a time, each in a transaction of its own (never gathered): what each check must get.
+    const alone = async (documentId: string, sectionId: string, withSources: boolean) =>
+      db.transaction().execute(async (trx) => ({ ...(await loadGateContext(trx, { documentId, sectionId }, {}, withSources ? undefined : { sources: [] })), db: undefined }));
+    const asked = [
+      { documentId: document.id, sectionId: sections[0].id, withSources: true },
+      { documentId: document.id, sectionId: sections[1].id, withSources: true },
+      { documentId: document.id, sectionId: sections[2].id, withSources: true },
+      { documentId: document.id, sectionId: sections[0].id, withSources: false },
+      { documentId: other.document.id, sectionId: other.sections[1].id, withSources: true },
+    ];
+    const expected = [];
+    for (const a of asked) expected.push(await alone(a.documentId, a.sectionId, a.withSources));
+
+    const counted = countingDb(testDb.url);
+    try {
+      const together = await Promise.all(
+        asked.map(async (a) => ({ ...(await loadGateContext(counted.db, a, {}, a.withSources ? undefined : { sources: [] })), db: undefined })),
+      );
+      expect(together).toEqual(expected);
+      expect(together[0].otherSections.map((s) => s.index)).toEqual([1, 2]);
+      expect(together[0].sources.map((s) => s.key)).toEqual(["t2024"]);
+      // One statement per document and kind, not one per check.
+      expect(counted.statements.filter((q) => q.includes("content_md5"))).toHaveLength(3);
+    } finally {
+      await counted.db.destroy();
     }
   });
 

@@ -3,6 +3,7 @@ import { hash } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
 import type { DbOrTrx } from "../../app/utils/db.server";
+import { allFulfilled, Gathering } from "../gathering";
 import { RecentMap, round1 } from "./common";
 import { aiDetectionGate } from "./ai-detection";
 import { grammarGate } from "./grammar";
@@ -188,6 +189,45 @@ function knownText(key: string): string | undefined {
 
 type ContextRow = { id: string; key?: string; title?: string; index?: number; heading?: string; hash: string; text?: string };
 
+type ContextRows = { sources: ContextRow[] | null; sections: ContextRow[] };
+
+/** A source's text is its title and abstract (sourceText). */
+const SOURCE_TEXT_SQL = sql`concat_ws('. ', nullif(title, ''), nullif(abstract, ''))`;
+
+/**
+ * A document's written sections (and its sources, `withSources`), each with its text's hash: one statement for the
+ * checks that ask while another for the same document is on its way (a document's sections finish together, and this
+ * runs for every attempt at every section).
+ */
+function listContext(db: DbOrTrx, documentId: string, withSources: boolean): Promise<ContextRows> {
+  if (db.isTransaction) return readContext(db, documentId, withSources);
+  let gathering = contextReads.get(db);
+  if (!gathering) {
+    gathering = new Gathering(
+      async (key, items) => {
+        const [id, sources] = key.split(" ");
+        const rows = await readContext(db, id, sources === "with-sources");
+        return allFulfilled(items.map(() => rows));
+      },
+      { afterTick: true },
+    );
+    contextReads.set(db, gathering);
+  }
+  return gathering.add(`${documentId} ${withSources ? "with-sources" : "sections"}`, null);
+}
+
+const contextReads = new WeakMap<DbOrTrx, Gathering<null, ContextRows>>();
+
+async function readContext(db: DbOrTrx, documentId: string, withSources: boolean): Promise<ContextRows> {
+  const { rows } = await sql<ContextRows>`
+    select
+      ${withSources ? sql`(select coalesce(json_agg(json_build_object('id', id, 'key', key, 'title', title, 'hash', md5(${SOURCE_TEXT_SQL}))), '[]')
+       from sources where document_id = ${documentId})` : sql`null`} as sources,
+      (select coalesce(json_agg(json_build_object('id', id, 'index', index, 'heading', heading, 'hash', content_md5) order by index), '[]')
+       from sections where document_id = ${documentId} and content_md5 is not null) as sections`.execute(db);
+  return rows[0];
+}
+
 /** A gate's context for one section of a stored document: its sources and its other written sections. */
 export async function loadGateContext(
   db: DbOrTrx,
@@ -199,25 +239,18 @@ export async function loadGateContext(
    */
   known?: { sources: readonly { key: string; title: string; abstract: string | null }[] },
 ): Promise<GateContext> {
-  // One round trip for both lists, with each text's hash in place of the text: this runs for every attempt at every
-  // section. A source's text is its title and abstract (sourceText).
-  const sourceTextSql = sql`concat_ws('. ', nullif(title, ''), nullif(abstract, ''))`;
-  const { rows } = await sql<{ sources: ContextRow[] | null; sections: ContextRow[] }>`
-    select
-      ${known ? sql`null` : sql`(select coalesce(json_agg(json_build_object('id', id, 'key', key, 'title', title, 'hash', md5(${sourceTextSql}))), '[]')
-       from sources where document_id = ${ids.documentId})`} as sources,
-      (select coalesce(json_agg(json_build_object('id', id, 'index', index, 'heading', heading, 'hash', content_md5) order by index), '[]')
-       from sections where document_id = ${ids.documentId} and content_md5 is not null
-         and (${ids.sectionId ?? null}::uuid is null or id <> ${ids.sectionId ?? null}::uuid)) as sections`.execute(db);
-  const sections = rows[0].sections;
-  const sources = rows[0].sources ?? [];
+  // One round trip for both lists, with each text's hash in place of the text; shared by the document's sections
+  // whose checks ask at about the same time. Copies: the rows get their texts below.
+  const listed = await listContext(db, ids.documentId, !known);
+  const sections = listed.sections.filter((row) => row.id !== ids.sectionId).map((row) => ({ ...row }));
+  const sources = (listed.sources ?? []).map((row) => ({ ...row }));
   const all = [...sources, ...sections];
   for (const row of all) row.text = knownText(row.hash);
   const missing = all.filter((row) => row.text === undefined).map((row) => row.id);
   if (missing.length) {
     // Texts this process has not seen (another worker wrote them, or they left the cache): as stored now.
     const fetched = await sql<{ id: string; text: string }>`
-      select id, ${sourceTextSql} as text from sources where id = any(${missing}::uuid[])
+      select id, ${SOURCE_TEXT_SQL} as text from sources where id = any(${missing}::uuid[])
       union all
       select id, content as text from sections where id = any(${missing}::uuid[]) and content is not null`.execute(db);
     const byId = new Map(fetched.rows.map((row) => [row.id, row.text]));

@@ -1,6 +1,7 @@
 // Word 5-gram shingles: the unit of the uniqueness gate, of the `shingles` table and of the admin command.
 import { sql } from "kysely";
 import { inTransaction, type DbOrTrx } from "../../app/utils/db.server";
+import { allFulfilled, Gathering } from "../gathering";
 import { RecentMap } from "./common";
 
 export const SHINGLE_WORDS = 5;
@@ -130,8 +131,33 @@ export function shareUnmatched(distinct: number, matched: number): number | null
   return distinct === 0 ? null : (100 * (distinct - matched)) / distinct;
 }
 
-/** Which of `hashes` occur in sections delivered to any customer, other than those of `excludeDocumentId`. */
-export async function matchDeliveredShingles(db: DbOrTrx, hashes: readonly number[], excludeDocumentId?: string): Promise<Set<number>> {
+/**
+ * Which of `hashes` occur in sections delivered to any customer, other than those of `excludeDocumentId`. Lookups
+ * asked while another for the same document is on its way go together in the next statement (each is told its own).
+ */
+export function matchDeliveredShingles(db: DbOrTrx, hashes: readonly number[], excludeDocumentId?: string): Promise<Set<number>> {
+  if (db.isTransaction) return lookUpDelivered(db, hashes, excludeDocumentId);
+  let gathering = lookups.get(db);
+  if (!gathering) {
+    gathering = new Gathering(
+      async (exclude, items) => {
+        const found = await lookUpDelivered(db, items.flat(), exclude || undefined);
+        return allFulfilled(items.map((wanted) => new Set(wanted.filter((hash) => found.has(hash)))));
+      },
+      { afterTick: true },
+    );
+    lookups.set(db, gathering);
+  }
+  return gathering.add(excludeDocumentId ?? "", hashes);
+}
+
+/**
+ * Lookups asked at about the same time, by document left out: a document's sections finish their paragraphs (and
+ * their answers) together, and each paragraph's lookup on its own was a statement to send, parse and plan.
+ */
+const lookups = new WeakMap<DbOrTrx, Gathering<readonly number[], Set<number>>>();
+
+async function lookUpDelivered(db: DbOrTrx, hashes: readonly number[], excludeDocumentId?: string): Promise<Set<number>> {
   const wanted = [...new Set(hashes)];
   const found = new Set<number>();
   for (let i = 0; i < wanted.length; i += BATCH) {
