@@ -3,7 +3,7 @@
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { paragraphsOf, RecentMap, round1 } from "./common";
 import type { GateContext, OtherSection, QualityConfig, QualityGate, SourceText } from "./gate";
-import { matchDeliveredShingles, shareUnmatched, SHINGLE_WORDS, shingleHashes, shingles, shingleSet, tokenize, type Shingles, type Token } from "./shingles";
+import { matchDeliveredShingles, shareUnmatched, SHINGLE_WORDS, shingleHashes, shingles, shingleSet, tokenize, type Shingles } from "./shingles";
 
 export type OverlapOrigin =
   | { kind: "source"; key?: string; title?: string }
@@ -31,7 +31,8 @@ export async function checkUniqueness(
 ): Promise<UniquenessReport> {
   // A text whose every paragraph was prechecked while it streamed in has its shingles and its delivered lookups ready.
   const ready = against.db ? fromPrechecks(text, against.excludeDocumentId) : null;
-  const own = ready?.own ?? shingles(text);
+  const whole = ready ? null : shingles(text);
+  const own = ready?.own ?? placed(whole!);
   // Kept with the recent sets: once this section is stored, its siblings' checks compare with the same text.
   const ownSet = shingleSet(text, own.hashes);
   // Tried in this order: a passage found in a source is reported as the source's (the writer can cite it).
@@ -41,7 +42,7 @@ export async function checkUniqueness(
   ];
   if (against.db && ownSet.size) {
     // A failed lookup among the prechecked ones: the whole text is looked up (with its words, which `ready` lacks).
-    const delivered = (ready && (await ready.delivered)) ?? (await deliveredMatches(against.db, text, ready ? shingles(text) : own, against.excludeDocumentId));
+    const delivered = (ready && (await ready.delivered)) ?? (await deliveredMatches(against.db, text, whole ?? shingles(text), against.excludeDocumentId));
     origins.push({ origin: { kind: "delivered" }, set: delivered });
   }
   // Where each shingle is found first, in the order above, reused for the score, the overlaps and the count. Each
@@ -64,11 +65,10 @@ export async function checkUniqueness(
     }
     let j = i;
     while (j + 1 < own.hashes.length && originOf(own.hashes[j + 1])) j++;
-    const first = own.tokens[i];
     const lastIndex = Math.min(j + SHINGLE_WORDS - 1, i + QUOTE_MAX_WORDS - 1);
     const cut = lastIndex < j + SHINGLE_WORDS - 1;
     overlaps.push({
-      phrase: text.slice(first.start, own.tokens[lastIndex].end).replace(/\s+/g, " ") + (cut ? "…" : ""),
+      phrase: text.slice(own.starts[i], own.ends[lastIndex]).replace(/\s+/g, " ") + (cut ? "…" : ""),
       words: j + SHINGLE_WORDS - i,
       origin,
     });
@@ -127,7 +127,7 @@ export function precheckDelivered(db: DbOrTrx, paragraph: string, documentId?: s
  * together from the paragraphs alone (a citation open across a break, a paragraph shorter than a shingle's lead):
  * the check then works from the whole text.
  */
-export function fromPrechecks(text: string, documentId: string | undefined): { own: Shingles; delivered: Promise<Set<number> | null> } | null {
+export function fromPrechecks(text: string, documentId: string | undefined): { own: PlacedShingles; delivered: Promise<Set<number> | null> } | null {
   const paragraphs = paragraphsOf(text);
   const records: { start: number; record: PrecheckedParagraph }[] = [];
   let lead: readonly string[] = [];
@@ -141,11 +141,16 @@ export function fromPrechecks(text: string, documentId: string | undefined): { o
     lead = record.last; // DraftCheck prechecks each paragraph with the one before it
   }
   if (!records.length) return null;
-  const tokens: Token[] = [];
+  // Places only: the overlaps quote the text by them (the words were hashed when the paragraph was prechecked).
+  const starts = new Int32Array(totalWords(records));
+  const ends = new Int32Array(starts.length);
   const hashes: number[] = [];
+  let at = 0;
   for (const { start, record } of records) {
-    // Places only: the overlaps quote the text by them (the words were hashed when the paragraph was prechecked).
-    for (let i = 0; i < record.starts.length; i++) tokens.push({ word: "", start: start + record.starts[i], end: start + record.ends[i] });
+    for (let i = 0; i < record.starts.length; i++, at++) {
+      starts[at] = start + record.starts[i];
+      ends[at] = start + record.ends[i];
+    }
     for (const hash of record.hashes) hashes.push(hash);
   }
   const delivered = Promise.all(records.map(({ record }) => record.found)).then(
@@ -156,7 +161,17 @@ export function fromPrechecks(text: string, documentId: string | undefined): { o
     },
     () => null, // a lookup failed: the check looks the text up itself
   );
-  return { own: { tokens, hashes }, delivered };
+  return { own: { hashes, starts, ends }, delivered };
+}
+
+/**
+ * A text's shingles with its words' places (word i from starts[i] to ends[i]), by which overlaps are quoted; typed
+ * arrays when pieced together from prechecks (a section's ~2,000 words, not as many objects).
+ */
+export type PlacedShingles = { hashes: readonly number[]; starts: ArrayLike<number>; ends: ArrayLike<number> };
+
+function placed(whole: Shingles): PlacedShingles {
+  return { hashes: whole.hashes, starts: whole.tokens.map((t) => t.start), ends: whole.tokens.map((t) => t.end) };
 }
 
 function totalWords(records: readonly { record: PrecheckedParagraph }[]): number {
