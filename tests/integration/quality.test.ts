@@ -516,6 +516,11 @@ describe("gate context", () => {
       const { rows } = await sql<{ text: string }>`select concat_ws('. ', nullif(${title}::text, ''), nullif(${abstract}::text, '')) as text`.execute(db);
       expect(sourceText({ title, abstract })).toBe(rows[0].text);
     }
+    // One source, one text (the checks' caches are keyed by it), made again when the source changes.
+    const source = { title: "A title", abstract: "An abstract." };
+    expect(sourceText(source)).toBe("A title. An abstract.");
+    source.abstract = "Another abstract.";
+    expect(sourceText(source)).toBe("A title. Another abstract.");
   });
 
   it("checks of one document that ask together share one statement, and each gets its own context", async () => {

@@ -172,8 +172,15 @@ export function rememberText(text: string, key = textKey(text)): void {
 
 /** A source's text for the gates: its title and abstract, as the context query's `concat_ws('. ', …)` makes it. */
 export function sourceText(source: { title: string | null; abstract: string | null }): string {
-  return [source.title, source.abstract].filter((part) => part !== null && part !== "").join(". ");
+  // The same string for the same source: every section of a document is checked against its sources, and the checks'
+  // caches are keyed by these texts (a string made anew is hashed anew, character by character, at each lookup).
+  const made = sourceTexts.get(source);
+  if (made && made.title === source.title && made.abstract === source.abstract) return made.text;
+  const text = [source.title, source.abstract].filter((part) => part !== null && part !== "").join(". ");
+  sourceTexts.set(source, { title: source.title, abstract: source.abstract, text });
+  return text;
 }
+const sourceTexts = new WeakMap<object, { title: string | null; abstract: string | null; text: string }>();
 
 /**
  * Remembers a document's sources when a section loads them anyway: a document's sections are checked together, and
