@@ -20,6 +20,7 @@ import {
   type RankedSource,
 } from "../../worker/research";
 import { titleKey } from "../../worker/research/merge";
+import { contentStems, foldText } from "../../worker/research/text";
 import { createOpenAlexClient, rebuildAbstract } from "../../worker/research/openalex";
 import { createSemanticScholarClient, SEMANTIC_SCHOLAR_FIELDS } from "../../worker/research/semantic-scholar";
 import { normaliseDoi, splitName } from "../../worker/research/work";
@@ -622,6 +623,25 @@ describe("searching at once", () => {
     expect(fake.requestsTo("openalex")).toHaveLength(4); // nothing asked again, nothing after the failure
     expect(fake.requestsTo("crossref")).toHaveLength(4);
     expect(result.sources.length).toBeGreaterThan(0);
+  });
+});
+
+describe("text folding", () => {
+  it("folds case and accents, and ASCII (most titles and abstracts) exactly as the full fold does", () => {
+    expect(foldText("Ñúñez-Straße Æther")).toBe("nunez-strasse aether");
+    expect(foldText("Remote WORK, 2020: A Review")).toBe("remote work, 2020: a review");
+    const fullFold = (text: string) => text.toLowerCase().normalize("NFKD").replace(/\p{M}+/gu, "").normalize("NFC");
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let sample = 0; sample < 200; sample++) {
+      const ascii = String.fromCharCode(...Array.from({ length: 1 + (next() % 60) }, () => next() % 128));
+      expect(foldText(ascii)).toBe(fullFold(ascii));
+    }
+  });
+
+  it("cuts content words to five letters by code point, in any script", () => {
+    expect(contentStems("The Educational outcomes of remote workers")).toEqual(["educa", "outco", "remot", "worke"]);
+    expect(contentStems("Освітні результати 𠀀𠀁𠀂𠀃𠀄𠀅 працівників")).toEqual(["освіт", "резул", "𠀀𠀁𠀂𠀃𠀄", "праці"]);
   });
 });
 

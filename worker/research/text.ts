@@ -11,8 +11,12 @@ const CYRILLIC: Record<string, string> = {
   ч: "ch", ш: "sh", щ: "shch", ъ: "", ы: "y", ь: "", э: "e", ю: "yu", я: "ya",
 };
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lower-case with accents removed ("Ñúñez" → "nunez"); other scripts are kept (Cyrillic stays Cyrillic). */
 export function foldText(text: string): string {
+  // ASCII has no accents and no special letters, and normalizing it changes nothing: only its case is folded.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .toLowerCase()
     .normalize("NFKD")
@@ -95,7 +99,8 @@ export function contentStems(text: string): string[] {
   const stems: string[] = [];
   for (const word of words) {
     if (word.length < 3 || STOPWORDS.has(word) || /^\d+$/.test(word)) continue;
-    stems.push(Array.from(word).slice(0, STEM_LENGTH).join(""));
+    // By code point (a letter outside the BMP is one letter); an ASCII word's letters are its characters.
+    stems.push(ASCII.test(word) ? word.slice(0, STEM_LENGTH) : Array.from(word).slice(0, STEM_LENGTH).join(""));
   }
   return stems;
 }
