@@ -45,6 +45,22 @@ export class Gathering<T, R> {
   }
 }
 
+/**
+ * A Gathering for each owner (a database handle: a transaction's statements cannot go with the pool's), made on first
+ * use; `send` is told the owner of the batch.
+ */
+export function gatheringsBy<O extends object, T, R>(
+  send: (owner: O, key: string, items: T[]) => Promise<PromiseSettledResult<R>[]>,
+  options: { afterTick?: boolean } = {},
+): (owner: O) => Gathering<T, R> {
+  const made = new WeakMap<O, Gathering<T, R>>();
+  return (owner) => {
+    let gathering = made.get(owner);
+    if (!gathering) made.set(owner, (gathering = new Gathering((key, items) => send(owner, key, items), options)));
+    return gathering;
+  };
+}
+
 type Waiting<T, R> = { item: T; resolve: (value: R) => void; reject: (error: unknown) => void };
 
 /** Every item of a batch sent together succeeded with these values. */

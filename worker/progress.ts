@@ -3,7 +3,7 @@ import type { DbOrTrx } from "../app/utils/db.server";
 import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../app/utils/document-events";
 import type { Database } from "../db/schema";
 import { eventPayload } from "./events";
-import { allFulfilled, Gathering } from "./gathering";
+import { allFulfilled, gatheringsBy } from "./gathering";
 
 /**
  * The document row's lock, for a transaction that reads the document and then decides (plan, review); a finishing
@@ -166,8 +166,6 @@ function jsonValue(value: unknown): unknown {
   return typeof value === "string" ? JSON.parse(value) : value;
 }
 
-const finishing = new WeakMap<DbOrTrx, Gathering<SectionFinish, FinishResult>>();
-
 /**
  * finishSection, in one statement with the other sections of the same document that finish in the same tick or while
  * a statement for that document is on its way (Gathering): each statement costs Postgres milliseconds of parsing and
@@ -175,21 +173,21 @@ const finishing = new WeakMap<DbOrTrx, Gathering<SectionFinish, FinishResult>>()
  * by one, so one section's failure is its own. Only outside a transaction (`db` itself).
  */
 export function finishSoon(db: DbOrTrx, finish: SectionFinish): Promise<FinishResult> {
-  let gathering = finishing.get(db);
-  if (!gathering) {
-    gathering = new Gathering(async (_documentId, finishes) => {
-      try {
-        return allFulfilled(await finishSections(db, finishes));
-      } catch (error) {
-        if (finishes.length === 1) throw error;
-        const outcomes: PromiseSettledResult<FinishResult>[] = [];
-        for (const f of finishes) {
-          outcomes.push(await finishSection(db, f).then((value) => ({ status: "fulfilled" as const, value }), (reason: unknown) => ({ status: "rejected" as const, reason })));
-        }
-        return outcomes;
-      }
-    }, { afterTick: true });
-    finishing.set(db, gathering);
-  }
-  return gathering.add(finish.documentId, finish);
+  return finishing(db).add(finish.documentId, finish);
 }
+
+const finishing = gatheringsBy<DbOrTrx, SectionFinish, FinishResult>(
+  async (db, _documentId, finishes) => {
+    try {
+      return allFulfilled(await finishSections(db, finishes));
+    } catch (error) {
+      if (finishes.length === 1) throw error;
+      const outcomes: PromiseSettledResult<FinishResult>[] = [];
+      for (const f of finishes) {
+        outcomes.push(await finishSection(db, f).then((value) => ({ status: "fulfilled" as const, value }), (reason: unknown) => ({ status: "rejected" as const, reason })));
+      }
+      return outcomes;
+    }
+  },
+  { afterTick: true },
+);

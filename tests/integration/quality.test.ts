@@ -124,6 +124,14 @@ beforeEach(() => {
   languageTool.setMatches(null);
 });
 
+/** A passage delivered to another customer (its fingerprints stored), for the checks to find. */
+async function deliverPassage(label: string) {
+  const delivered = await insertDocument(`delivered for the ${label}`);
+  const source = fakeProse(60, `a delivered passage for the ${label}`);
+  await storeDeliveredShingles(db, delivered.document.id, [{ id: delivered.sections[0].id, text: source }]);
+  return { delivered, source };
+}
+
 /** A database of its own that keeps every statement it sends. */
 function countingDb(url: string): { db: Db; statements: string[] } {
   const statements: string[] = [];
@@ -342,9 +350,7 @@ describe("uniqueness gate", () => {
   });
 
   it("gives a text prechecked while it streamed in the report it gets without prechecks, whatever its paragraphs", async () => {
-    const delivered = await insertDocument("delivered for the paragraphs test");
-    const source = fakeProse(60, "a delivered passage for the paragraphs test");
-    await storeDeliveredShingles(db, delivered.document.id, [{ id: delivered.sections[0].id, text: source }]);
+    const { source } = await deliverPassage("paragraphs test");
     const gate = createGates(readQualityConfig({}))[0];
     let seed = 5;
     const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
@@ -368,9 +374,7 @@ describe("uniqueness gate", () => {
   });
 
   it("pieces a prechecked text's shingles and delivered matches together from its paragraphs, exactly as the whole text's", async () => {
-    const delivered = await insertDocument("delivered for the pieced-together test");
-    const source = fakeProse(60, "a delivered passage for the pieced-together test");
-    await storeDeliveredShingles(db, delivered.document.id, [{ id: delivered.sections[0].id, text: source }]);
+    const { delivered, source } = await deliverPassage("pieced-together test");
     const gate = createGates(readQualityConfig({}))[0];
     let seed = 11;
     const next = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n); // high bits

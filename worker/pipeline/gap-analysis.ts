@@ -1,4 +1,5 @@
 import { findCitationKeys } from "../export/citations";
+import { isAscii } from "../quality/common";
 import { countWords } from "./write-section";
 
 export type SectionForReview = {
@@ -44,10 +45,9 @@ function contentWords(text: string): string[] {
   const lower = text.toLowerCase();
   // ASCII (most sections in English) has no accents to fold, and its letters and digits are [a-z0-9]: the same words,
   // several times faster on a whole document at review.
-  if (ASCII.test(lower)) return lower.match(/[a-z0-9]{4,}/g) ?? [];
+  if (isAscii(lower)) return lower.match(/[a-z0-9]{4,}/g) ?? [];
   return lower.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").match(/[\p{L}\p{N}]{4,}/gu) ?? [];
 }
-const ASCII = /^[\x00-\x7f]*$/;
 
 /** A key point counts as covered when at least half of its content words appear in the section. */
 export function keyPointsCovered(text: string, keyPoints: string[]): { coverage: number; missing: string[] } {

@@ -7,6 +7,7 @@ import { DOCUMENT_EVENTS_CHANNEL } from "../../app/utils/document-events";
 import { eventPayload } from "../events";
 import { AllProvidersFailedError, type Completion, type CompletionRequest, type TextSink } from "../llm/provider";
 import { usageRow } from "../llm/usage";
+import { allFulfilled, gatheringsBy } from "../gathering";
 import { finishSoon, type SectionFinish, type SectionOutcome } from "../progress";
 import { QUEUES, type WriteSectionJob } from "../queues";
 import { requirementsBlock } from "./outline";
@@ -266,31 +267,23 @@ async function loadSectionsToWrite(db: DbOrTrx, documentId: string, sectionIds: 
   return rows[0];
 }
 
-const loadsInFlight = new WeakMap<DbOrTrx, Map<string, { ids: Set<string>; result: Promise<DocumentToWrite | undefined> }>>();
-
 /**
- * One section's load, shared with the other sections of its document whose jobs start in the same tick: a document's
- * sections all start at once, and 24 copies of its outline and sources would queue up in Postgres and in JSON.parse.
+ * A document's sections' loads, in one query for the jobs that start together (in the same tick, or while a load of
+ * theirs is on its way): a document's sections all start at once, and 24 copies of its outline and sources would queue
+ * up in Postgres and in JSON.parse.
  */
+const loads = gatheringsBy<DbOrTrx, string, DocumentToWrite | undefined>(
+  async (db, documentId, sectionIds) => {
+    const loaded = await loadSectionsToWrite(db, documentId, sectionIds);
+    // The sections' checks compare with these sources: known, their context queries need not fetch them.
+    if (loaded) rememberSources(loaded.sources);
+    return allFulfilled(sectionIds.map(() => loaded));
+  },
+  { afterTick: true },
+);
+
 async function loadSectionToWrite(db: DbOrTrx, documentId: string, sectionId: string) {
-  let pending = loadsInFlight.get(db);
-  if (!pending) loadsInFlight.set(db, (pending = new Map()));
-  let batch = pending.get(documentId);
-  if (!batch) {
-    const ids = new Set<string>();
-    // Collected until the current tick's synchronous work is done, then sent.
-    const result = Promise.resolve().then(async () => {
-      pending.delete(documentId);
-      const loaded = await loadSectionsToWrite(db, documentId, [...ids]);
-      // The sections' checks compare with these sources: known, their context queries need not fetch them.
-      if (loaded) rememberSources(loaded.sources);
-      return loaded;
-    });
-    batch = { ids, result };
-    pending.set(documentId, batch);
-  }
-  batch.ids.add(sectionId);
-  const loaded = await batch.result;
+  const loaded = await loads(db).add(documentId, sectionId);
   const section = loaded?.sections.find((s) => s.id === sectionId);
   if (!loaded || !section) return undefined;
   const assignedKeys = new Set(section.source_keys);
@@ -305,40 +298,32 @@ async function loadSectionToWrite(db: DbOrTrx, documentId: string, sectionId: st
   };
 }
 
-type StartBatch = { sections: { id: string; index: number }[]; sent: Promise<void> };
-const startsInFlight = new WeakMap<DbOrTrx, Map<string, StartBatch>>();
-
 /**
  * Marks a section "writing" (started now, unless it started before) and sends its event, in one statement with the
- * other sections of its document that start in the same tick. Only a section still pending or writing is marked (and
+ * other sections of its document that start together. Only a section still pending or writing is marked (and
  * announced).
  */
 function markWriting(db: DbOrTrx, documentId: string, section: { id: string; index: number }): Promise<void> {
-  let pending = startsInFlight.get(db);
-  if (!pending) startsInFlight.set(db, (pending = new Map()));
-  let batch = pending.get(documentId);
-  if (!batch) {
-    const sections: StartBatch["sections"] = [];
-    // Collected until the current tick's synchronous work is done, then sent.
-    const sent = Promise.resolve().then(async () => {
-      pending.delete(documentId);
-      const ids = sections.map((s) => s.id);
-      const payloads = sections.map((s) => eventPayload(documentId, { type: "section", index: s.index, status: "writing", wordCount: null }));
-      await sql`
-        with started as (
-          update sections set status = 'writing', started_at = coalesce(started_at, now())
-          where id = any(${ids}::uuid[]) and status in ('pending', 'writing')
-          returning id)
-        select pg_notify(${DOCUMENT_EVENTS_CHANNEL}, e.payload)
-        from unnest(${ids}::uuid[], ${payloads}::text[]) with ordinality as e(id, payload, n)
-        join started on started.id = e.id
-        order by e.n`.execute(db);
-    });
-    pending.set(documentId, (batch = { sections, sent }));
-  }
-  batch.sections.push(section);
-  return batch.sent;
+  return starts(db).add(documentId, section);
 }
+
+const starts = gatheringsBy<DbOrTrx, { id: string; index: number }, void>(
+  async (db, documentId, sections) => {
+    const ids = sections.map((s) => s.id);
+    const payloads = sections.map((s) => eventPayload(documentId, { type: "section", index: s.index, status: "writing", wordCount: null }));
+    await sql`
+      with started as (
+        update sections set status = 'writing', started_at = coalesce(started_at, now())
+        where id = any(${ids}::uuid[]) and status in ('pending', 'writing')
+        returning id)
+      select pg_notify(${DOCUMENT_EVENTS_CHANNEL}, e.payload)
+      from unnest(${ids}::uuid[], ${payloads}::text[]) with ordinality as e(id, payload, n)
+      join started on started.id = e.id
+      order by e.n`.execute(db);
+    return allFulfilled(sections.map(() => undefined));
+  },
+  { afterTick: true },
+);
 
 /**
  * section.write makes ONE attempt per delivery: a passed section is final (checkpoint); a rejected attempt is stored

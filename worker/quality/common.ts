@@ -2,6 +2,12 @@
 import { logger } from "../../app/utils/logger.server";
 import type { GateResult, QualityLog } from "./gate";
 
+/** Whether the text is all ASCII: no accents to fold, nothing to normalize, one character per code point. */
+export function isAscii(text: string): boolean {
+  return ASCII.test(text);
+}
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** What the regex `\s` matches: ASCII whitespace, NBSP, the Unicode space separators, line/paragraph separators, BOM. */
 export function isWhiteSpace(code: number): boolean {
   if (code <= 32) return code === 32 || (code >= 9 && code <= 13);

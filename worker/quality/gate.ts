@@ -3,7 +3,7 @@ import { hash } from "node:crypto";
 import { sql } from "kysely";
 import { z } from "zod";
 import type { DbOrTrx } from "../../app/utils/db.server";
-import { allFulfilled, Gathering } from "../gathering";
+import { allFulfilled, gatheringsBy } from "../gathering";
 import { RecentMap, round1 } from "./common";
 import { aiDetectionGate } from "./ai-detection";
 import { grammarGate } from "./grammar";
@@ -208,22 +208,16 @@ const SOURCE_TEXT_SQL = sql`concat_ws('. ', nullif(title, ''), nullif(abstract, 
  */
 function listContext(db: DbOrTrx, documentId: string, withSources: boolean): Promise<ContextRows> {
   if (db.isTransaction) return readContext(db, documentId, withSources);
-  let gathering = contextReads.get(db);
-  if (!gathering) {
-    gathering = new Gathering(
-      async (key, items) => {
-        const [id, sources] = key.split(" ");
-        const rows = await readContext(db, id, sources === "with-sources");
-        return allFulfilled(items.map(() => rows));
-      },
-      { afterTick: true },
-    );
-    contextReads.set(db, gathering);
-  }
-  return gathering.add(`${documentId} ${withSources ? "with-sources" : "sections"}`, null);
+  return contextReads(db).add(`${documentId} ${withSources}`, { documentId, withSources });
 }
 
-const contextReads = new WeakMap<DbOrTrx, Gathering<null, ContextRows>>();
+const contextReads = gatheringsBy<DbOrTrx, { documentId: string; withSources: boolean }, ContextRows>(
+  async (db, _key, items) => {
+    const rows = await readContext(db, items[0].documentId, items[0].withSources);
+    return allFulfilled(items.map(() => rows));
+  },
+  { afterTick: true },
+);
 
 async function readContext(db: DbOrTrx, documentId: string, withSources: boolean): Promise<ContextRows> {
   const { rows } = await sql<ContextRows>`

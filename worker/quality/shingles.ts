@@ -1,8 +1,8 @@
 // Word 5-gram shingles: the unit of the uniqueness gate, of the `shingles` table and of the admin command.
 import { sql } from "kysely";
 import { inTransaction, type DbOrTrx } from "../../app/utils/db.server";
-import { allFulfilled, Gathering } from "../gathering";
-import { RecentMap } from "./common";
+import { allFulfilled, gatheringsBy } from "../gathering";
+import { isAscii, RecentMap } from "./common";
 
 export const SHINGLE_WORDS = 5;
 /** Hashes per lookup. */
@@ -26,10 +26,9 @@ export const CITATION = /\[[^[\]]*@[^[\]]*\]/g;
 /** The comparison form of a word: lower-case, accents folded (é → e, й → и, ё → е), compatibility forms unified. */
 export function foldWord(raw: string): string {
   // ASCII is its own compatibility decomposition and has no marks: only its case needs folding (most words, cheaply).
-  if (ASCII.test(raw)) return raw.toLowerCase();
+  if (isAscii(raw)) return raw.toLowerCase();
   return raw.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 }
-const ASCII = /^[\x00-\x7f]*$/;
 
 /** Spans [start, end) of the text that are not prose: citation keys here; grammar.ts adds URLs and the like. */
 export function citationSpans(text: string): [number, number][] {
@@ -137,25 +136,20 @@ export function shareUnmatched(distinct: number, matched: number): number | null
  */
 export function matchDeliveredShingles(db: DbOrTrx, hashes: readonly number[], excludeDocumentId?: string): Promise<Set<number>> {
   if (db.isTransaction) return lookUpDelivered(db, hashes, excludeDocumentId);
-  let gathering = lookups.get(db);
-  if (!gathering) {
-    gathering = new Gathering(
-      async (exclude, items) => {
-        const found = await lookUpDelivered(db, items.flat(), exclude || undefined);
-        return allFulfilled(items.map((wanted) => new Set(wanted.filter((hash) => found.has(hash)))));
-      },
-      { afterTick: true },
-    );
-    lookups.set(db, gathering);
-  }
-  return gathering.add(excludeDocumentId ?? "", hashes);
+  return lookups(db).add(excludeDocumentId ?? "", hashes);
 }
 
 /**
  * Lookups asked at about the same time, by document left out: a document's sections finish their paragraphs (and
  * their answers) together, and each paragraph's lookup on its own was a statement to send, parse and plan.
  */
-const lookups = new WeakMap<DbOrTrx, Gathering<readonly number[], Set<number>>>();
+const lookups = gatheringsBy<DbOrTrx, readonly number[], Set<number>>(
+  async (db, exclude, items) => {
+    const found = await lookUpDelivered(db, items.flat(), exclude || undefined);
+    return allFulfilled(items.map((wanted) => new Set(wanted.filter((hash) => found.has(hash)))));
+  },
+  { afterTick: true },
+);
 
 async function lookUpDelivered(db: DbOrTrx, hashes: readonly number[], excludeDocumentId?: string): Promise<Set<number>> {
   const wanted = [...new Set(hashes)];

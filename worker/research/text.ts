@@ -1,4 +1,5 @@
 // Text helpers shared by the clients, the merge and the assignment: folding, title keys, tokens, markup stripping.
+import { isAscii } from "../quality/common";
 
 const SPECIAL_LETTERS: Record<string, string> = {
   ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ŀ: "l", ħ: "h",
@@ -11,12 +12,10 @@ const CYRILLIC: Record<string, string> = {
   ч: "ch", ш: "sh", щ: "shch", ъ: "", ы: "y", ь: "", э: "e", ю: "yu", я: "ya",
 };
 
-const ASCII = /^[\x00-\x7f]*$/;
-
 /** Lower-case with accents removed ("Ñúñez" → "nunez"); other scripts are kept (Cyrillic stays Cyrillic). */
 export function foldText(text: string): string {
   // ASCII has no accents and no special letters, and normalizing it changes nothing: only its case is folded.
-  if (ASCII.test(text)) return text.toLowerCase();
+  if (isAscii(text)) return text.toLowerCase();
   return text
     .toLowerCase()
     .normalize("NFKD")
@@ -100,7 +99,7 @@ export function contentStems(text: string): string[] {
   for (const word of words) {
     if (word.length < 3 || STOPWORDS.has(word) || /^\d+$/.test(word)) continue;
     // By code point (a letter outside the BMP is one letter); an ASCII word's letters are its characters.
-    stems.push(ASCII.test(word) ? word.slice(0, STEM_LENGTH) : Array.from(word).slice(0, STEM_LENGTH).join(""));
+    stems.push(isAscii(word) ? word.slice(0, STEM_LENGTH) : Array.from(word).slice(0, STEM_LENGTH).join(""));
   }
   return stems;
 }
