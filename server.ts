@@ -84,7 +84,9 @@ async function main() {
         import("./app/utils/document-event-relay.server"),
         import("./app/utils/socket.server"),
       ]);
-    const { cspNonceMiddleware, helmetWithCsp, originCheckMiddleware } = security;
+    const { cspNonceMiddleware, helmetWithCsp, hostCheckMiddleware, originCheckMiddleware } = security;
+    // In production only APP_URL's host is served (health checks excepted): no request can pass for another site.
+    if (env.isProduction) app.use(hostCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/healthz", "/health", "/health/detailed"] }));
     // Security headers with a CSP whose inline scripts need this request's nonce (Remix renders it into them).
     app.use(cspNonceMiddleware());
     app.use(

@@ -43,6 +43,20 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
+/** A sign-in code mailed to `email`: only HMACs of the code and of its link are kept; single use, few tries. */
+export interface SignInCodesTable {
+  id: Generated<string>;
+  email: string;
+  code_hash: string;
+  link_hash: string;
+  attempts: Generated<number>;
+  redirect_to: string | null;
+  ip: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface ConsentsTable {
   id: Generated<string>;
   user_id: string;
@@ -268,6 +282,7 @@ export interface AuditLogTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  sign_in_codes: SignInCodesTable;
   consents: ConsentsTable;
   documents: DocumentsTable;
   sections: SectionsTable;

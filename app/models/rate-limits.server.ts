@@ -5,7 +5,8 @@ import type { DbOrTrx } from "../utils/db.server";
 
 export type RateLimitResult = { allowed: boolean; limit: number; remaining: number; resetSeconds: number; retryAfterSeconds: number };
 
-const PRUNE_AFTER = "1 hour";
+// The longest window (sign-in codes per address: an hour) looks back over the previous one too.
+const PRUNE_AFTER = "2 hours";
 
 /**
  * Counts one hit on `key` and decides, with the "sliding window counter": the current fixed window's count plus the
@@ -40,6 +41,26 @@ export async function hitRateLimit(db: DbOrTrx, key: string, limit: number, wind
   return decide(limit, windowSeconds, Number(row.current), Number(row.previous), Number(row.now_epoch) - Number(row.window_epoch));
 }
 
+/**
+ * Whether one more hit on `key` would be allowed, without counting it: for limits that count only failures (wrong
+ * sign-in codes), which must still refuse the next try once over.
+ */
+export async function peekRateLimit(db: DbOrTrx, key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+  const { rows } = await sql<{ current: number; previous: number; now_epoch: number; window_epoch: number }>`
+    with t as (
+      select now() as ts, to_timestamp((floor(extract(epoch from now()) / ${windowSeconds}) * ${windowSeconds})::float8) as ws
+    )
+    select
+      coalesce((select r.count from rate_limits r where r.key = ${key} and r.window_start = t.ws), 0) as current,
+      coalesce((select r.count from rate_limits r where r.key = ${key} and r.window_start = t.ws - make_interval(secs => ${windowSeconds})), 0) as previous,
+      extract(epoch from t.ts)::float8 as now_epoch,
+      extract(epoch from t.ws)::float8 as window_epoch
+    from t
+  `.execute(db);
+  const row = rows[0]!;
+  return decide(limit, windowSeconds, Number(row.current) + 1, Number(row.previous), Number(row.now_epoch) - Number(row.window_epoch));
+}
+
 /** The decision for a hit already counted: `current` includes it; `elapsed` is how far into the current window we are. */
 function decide(limit: number, windowSeconds: number, current: number, previous: number, elapsed: number): RateLimitResult {
   const w = windowSeconds;
@@ -67,7 +88,7 @@ function decide(limit: number, windowSeconds: number, current: number, previous:
   return { allowed, limit, remaining, resetSeconds, retryAfterSeconds };
 }
 
-/** Deletes windows older than an hour (no limit here looks further back than two 15-minute windows). */
+/** Deletes windows older than two hours (no limit looks further back than two of its hour-long windows). */
 export async function pruneRateLimits(db: DbOrTrx): Promise<number> {
   const result = await db
     .deleteFrom("rate_limits")

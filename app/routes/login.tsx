@@ -1,81 +1,121 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Button } from "~/components/ui/button";
 import { Field, inputClass } from "~/components/ui/field";
-import { getAuthenticator, readTotpCookie, requestOrigins, TOTP_STRATEGY } from "~/utils/auth.server";
-import { readFormData, requestOrigin, type AppLoadContext } from "~/utils/request.server";
-import { loginCodeSchema, loginEmailSchema } from "~/utils/schemas";
+import { pendingSignIn } from "~/models/sign-in-codes.server";
+import {
+  completeSignIn,
+  EMAIL_CODE_STRATEGY,
+  emailKey,
+  getAuthenticator,
+  isSignInFailure,
+  sendSignInCode,
+  SIGN_IN_MESSAGES,
+  SignInRefused,
+} from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { hitSignInLimit, rateLimitHeaders } from "~/utils/rate-limit.server";
+import { rateLimitHeaders } from "~/utils/rate-limit.server";
+import { readFormData, safeRedirectPath, type AppLoadContext } from "~/utils/request.server";
+import { loginCodeSchema, loginEmailSchema } from "~/utils/schemas";
+import { clearPendingSignInCookie, knownDeviceFor, readPendingSignIn } from "~/utils/sign-in-cookies.server";
+import { countWrongCode, limitCodeRequest, mayTryCode, waitMessage, type SignInLimits } from "~/utils/sign-in-limits.server";
 import { getOptionalUser } from "~/utils/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · TesiGo" }];
 
+/** Where to go after signing in, if the visitor came from a page that asked for it (kept only if it is ours). */
+function redirectTarget(value: FormDataEntryValue | string | null): string | null {
+  return safeRedirectPath(value, "") || null;
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (await getOptionalUser(request)) throw redirect("/documents");
   const url = new URL(request.url);
+  const redirectTo = redirectTarget(url.searchParams.get("redirectTo"));
+  if (await getOptionalUser(request)) throw redirect(redirectTo ?? "/documents");
   if (url.searchParams.has("restart")) {
     // Forget the pending code so another address can be entered.
-    throw redirect("/login", { headers: { "Set-Cookie": "_totp=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" } });
+    throw redirect("/login", { headers: { "Set-Cookie": await clearPendingSignInCookie() } });
   }
-  return readTotpCookie(request.headers.get("Cookie"));
+  const pendingId = await readPendingSignIn(request);
+  const pending = pendingId ? await pendingSignIn(getDb(), pendingId) : null;
+  const error = url.searchParams.get("error");
+  return { email: pending?.email ?? null, error: isSignInFailure(error) ? SIGN_IN_MESSAGES[error] : null, redirectTo };
+}
+
+function limitsOf(): SignInLimits {
+  const env = getEnv();
+  return { perClientPer15Minutes: env.SIGNIN_LIMIT_PER_15_MINUTES, perEmailPerHour: env.SIGNIN_CODES_PER_EMAIL_PER_HOUR };
+}
+
+function tooMany(message: string, limit: Parameters<typeof rateLimitHeaders>[0]) {
+  return Response.json({ form: "limit", limited: waitMessage(message, limit.retryAfterSeconds) }, { status: 429, headers: rateLimitHeaders(limit) });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await readFormData(request.clone());
-  const schema = formData.has("code") ? loginCodeSchema : formData.has("email") ? loginEmailSchema : null;
-  if (schema) {
-    const submission = parseWithZod(formData, { schema });
-    if (submission.status !== "success") {
-      return Response.json({ form: formData.has("code") ? "code" : "email", result: submission.reply() }, { status: 400 });
+  const { ip } = context as AppLoadContext;
+  const db = getDb();
+  const formData = await readFormData(request);
+  const pendingId = await readPendingSignIn(request);
+
+  if (formData.has("code")) {
+    const submission = parseWithZod(formData, { schema: loginCodeSchema });
+    if (submission.status !== "success") return Response.json({ form: "code", result: submission.reply() }, { status: 400 });
+    const limit = await mayTryCode(db, ip, limitsOf());
+    if (!limit.allowed) return tooMany("Too many wrong codes from your network.", limit);
+    // remix-auth hands the strategy a copy of the request: the code goes in its body, the cookie in its headers.
+    const codeRequest = new Request(request.url, {
+      method: "POST",
+      headers: { Cookie: request.headers.get("Cookie") ?? "" },
+      body: new URLSearchParams({ code: submission.value.code }),
+    });
+    try {
+      return await completeSignIn(request, context as AppLoadContext, await getAuthenticator().authenticate(EMAIL_CODE_STRATEGY, codeRequest));
+    } catch (error) {
+      if (!(error instanceof SignInRefused)) throw error;
+      if (error.reason === "wrong_code") await countWrongCode(db, ip, limitsOf());
+      const headers = error.reason === "wrong_code" ? undefined : { "Set-Cookie": await clearPendingSignInCookie() };
+      return Response.json({ form: "code", error: error.userMessage }, { status: 400, headers });
     }
   }
-  // At most SIGNIN_LIMIT_PER_15_MINUTES codes asked or tried per email and per address.
-  const email = formData.has("email") ? String(formData.get("email")).trim() : readTotpCookie(request.headers.get("Cookie")).email;
-  const limit = await hitSignInLimit(getDb(), email, (context as AppLoadContext).ip, getEnv().SIGNIN_LIMIT_PER_15_MINUTES);
-  if (!limit.allowed) {
-    const minutes = Math.max(1, Math.ceil(limit.retryAfterSeconds / 60));
-    return Response.json(
-      { form: "limit", limited: `Too many sign-in attempts. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.` },
-      { status: 429, headers: rateLimitHeaders(limit) },
-    );
-  }
-  const authRequest = formData.has("code") ? withNormalisedCode(request, String(formData.get("code"))) : request;
-  requestOrigins.set(authRequest, requestOrigin(request, context as AppLoadContext));
-  // The strategy answers every outcome with a redirect (code sent, signed in, or back here with an error).
-  await getAuthenticator().authenticate(TOTP_STRATEGY, authRequest);
-  return redirect("/login");
-}
 
-// Codes are upper-case; people type them in any case and with stray spaces.
-function withNormalisedCode(request: Request, code: string): Request {
-  const headers = new Headers(request.headers);
-  headers.delete("content-type");
-  headers.delete("content-length");
-  const body = new URLSearchParams({ code: code.trim().toUpperCase() });
-  return new Request(request.url, { method: "POST", headers, body });
+  // "Email me a code" (with an address) or "Send a new code" (to the address of the code this browser waits on).
+  let email: string;
+  if (formData.has("email")) {
+    const submission = parseWithZod(formData, { schema: loginEmailSchema });
+    if (submission.status !== "success") return Response.json({ form: "email", result: submission.reply() }, { status: 400 });
+    email = submission.value.email;
+  } else {
+    const pending = pendingId ? await pendingSignIn(db, pendingId) : null;
+    if (!pending) return Response.json({ form: "code", error: SIGN_IN_MESSAGES.no_code }, { status: 400 });
+    email = pending.email;
+  }
+  const key = emailKey(email);
+  const limit = await limitCodeRequest(db, { emailKey: key, ip, knownDevice: await knownDeviceFor(request, key) }, limitsOf());
+  if (!limit.allowed) return tooMany("Too many sign-in attempts.", limit);
+  const cookie = await sendSignInCode(db, { email, ip, redirectTo: redirectTarget(formData.get("redirectTo")), replaces: pendingId });
+  return redirect("/login", { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {
-  const { email, error, pending } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { email, error: linkError, redirectTo } = useLoaderData<typeof loader>();
+  const actionData = useActionData<{ form?: string; limited?: string; error?: string; result?: SubmissionResult<string[]> }>();
+  const error = actionData?.error ?? linkError;
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
 
   const [emailForm, emailFields] = useForm({
     id: "login-email",
-    lastResult: actionData?.form === "email" && "result" in actionData ? actionData.result : undefined,
-    defaultValue: { email: email ?? "" },
+    lastResult: actionData?.form === "email" ? actionData.result : undefined,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: loginEmailSchema }),
     shouldValidate: "onBlur",
   });
   const [codeForm, codeFields] = useForm({
     id: "login-code",
-    lastResult: actionData?.form === "code" && "result" in actionData ? actionData.result : undefined,
+    lastResult: actionData?.form === "code" ? actionData.result : undefined,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: loginCodeSchema }),
     shouldValidate: "onBlur",
   });
@@ -84,7 +124,7 @@ export default function Login() {
     <div className="mx-auto max-w-md">
       <h1 className="text-2xl font-bold">Sign in to TesiGo</h1>
       <p className="mt-2 text-slate-600">No password: we email you a code and a sign-in link. New here? The same step creates your account.</p>
-      {actionData && "limited" in actionData ? (
+      {actionData?.limited ? (
         <div role="alert" className="mt-6 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
           {actionData.limited}
         </div>
@@ -95,7 +135,7 @@ export default function Login() {
         </div>
       ) : null}
 
-      {pending && email ? (
+      {email ? (
         <div className="mt-6 space-y-6">
           <p className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900" role="status">
             We sent a code and a sign-in link to <strong>{email}</strong>. Open the link in this browser, or type the code.
@@ -127,6 +167,7 @@ export default function Login() {
         </div>
       ) : (
         <Form method="post" {...getFormProps(emailForm)} className="mt-6 space-y-4">
+          {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
           <Field id={emailFields.email.id} label="Email address" errors={emailFields.email.errors}>
             <input
               {...getInputProps(emailFields.email, { type: "email" })}

@@ -1,84 +1,149 @@
+// Sign-in by a code or link mailed to the address (remix-auth, with our own strategy: docs/decisions/018-sign-in-codes-on-the-server.md).
+// The code, its address, its tries and its single use live in a sign_in_codes row; the browser only points at it.
+import { createHmac } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { Authenticator } from "remix-auth";
-import { TOTPStrategy } from "remix-auth-totp";
+import { Strategy } from "remix-auth/strategy";
+import {
+  CODE_MINUTES,
+  checkSignInCode,
+  createSignInCode,
+  deleteSignInCode,
+  normaliseEmail,
+  retireSignInCode,
+  useSignInLink,
+  type CodeCheck,
+  type SignInFailure,
+} from "../models/sign-in-codes.server";
 import { findOrCreateUserByEmail } from "../models/users.server";
+import type { DbOrTrx } from "./db.server";
 import { getDb } from "./db.server";
 import { escapeHtml, sendEmail } from "./email.server";
 import { getEnv } from "./env.server";
-import { remember } from "./singleton.server";
+import { logger } from "./logger.server";
+import { requestOrigin, type AppLoadContext } from "./request.server";
+import { clearPendingSignInCookie, pendingSignInCookie, readPendingSignIn, rememberKnownAddress } from "./sign-in-cookies.server";
 import { startSession } from "./session.server";
+import { remember } from "./singleton.server";
 
-export const TOTP_STRATEGY = "TOTP";
-/** How long a code and its magic link stay valid. */
-export const CODE_MINUTES = 15;
+export const EMAIL_CODE_STRATEGY = "email-code";
 
-export const AUTH_ERRORS = {
-  requiredEmail: "Enter your email address.",
-  invalidEmail: "That does not look like an email address.",
-  invalidTotp: "That code is not right. Check the email and try again.",
-  expiredTotp: "That code or sign-in link has expired. Request a new one below.",
-  rateLimitExceeded: "Too many wrong codes. Request a new one below.",
-  missingSessionEmail:
-    "This sign-in link has already been used, has expired, or was opened in a different browser. Request a new one below.",
-  missingSessionTotp: "This sign-in link has already been used or has expired. Request a new one below.",
+/** What a refused sign-in tells the person, by reason. "no_code": a code typed with no code asked in this browser. */
+export const SIGN_IN_MESSAGES: Record<SignInFailure | "no_code", string> = {
+  wrong_code: "That code is not right. Check the email and try again.",
+  too_many_tries: "Too many wrong codes: this one no longer works. Request a new code below.",
+  expired: "That code or sign-in link has expired. Request a new one below.",
+  used: "This sign-in link has already been used, or a newer code was sent since. Request a new one below.",
+  unknown: "This sign-in link is not valid. Request a new one below.",
+  other_browser:
+    "This sign-in link works only in the browser where you asked for it. Open it there, or type the code from the email in that browser.",
+  no_code: "Ask for a code first: enter your email address below.",
 };
 
-/** The client address of a sign-in request, for the session row (the strategy hands verify the same Request). */
-export const requestOrigins = new WeakMap<Request, { ip: string | null; userAgent: string | null }>();
+export function isSignInFailure(value: string | null): value is SignInFailure | "no_code" {
+  return value !== null && Object.hasOwn(SIGN_IN_MESSAGES, value);
+}
+
+export class SignInRefused extends Error {
+  constructor(
+    readonly reason: SignInFailure | "no_code",
+    readonly triesLeft?: number,
+  ) {
+    super(SIGN_IN_MESSAGES[reason]);
+    this.name = "SignInRefused";
+  }
+
+  get userMessage(): string {
+    if (this.reason !== "wrong_code" || this.triesLeft === undefined) return this.message;
+    return `${this.message} ${this.triesLeft} ${this.triesLeft === 1 ? "try" : "tries"} left.`;
+  }
+}
+
+/** The key of codes, links and address HMACs (TOTP_SECRET, 64 hex characters). */
+function signInKey(): Buffer {
+  return remember("signInKey", () => Buffer.from(getEnv().TOTP_SECRET, "hex"));
+}
+
+/** An address as the limits and the known-browser cookie name it: an HMAC, never the address itself. */
+export function emailKey(email: string): string {
+  return createHmac("sha256", signInKey()).update(`email:${normaliseEmail(email)}`).digest("base64url").slice(0, 32);
+}
+
+type SignedIn = { userId: string; email: string; redirectTo: string | null };
+
+/**
+ * Verifies a typed code (POST with `code`) or an email's link (GET with `t`) against the row this browser waits on;
+ * the address signed in is always the row's. Throws SignInRefused when it does not hold.
+ */
+class EmailCodeStrategy extends Strategy<SignedIn, { email: string; redirectTo: string | null }> {
+  name = EMAIL_CODE_STRATEGY;
+
+  async authenticate(request: Request): Promise<SignedIn> {
+    const db = getDb();
+    const pendingId = await readPendingSignIn(request);
+    let check: CodeCheck;
+    if (request.method === "POST") {
+      const code = (await request.formData()).get("code");
+      if (typeof code !== "string" || !pendingId) throw new SignInRefused("no_code");
+      check = await checkSignInCode(db, signInKey(), pendingId, code);
+    } else {
+      const token = new URL(request.url).searchParams.get("t");
+      if (!token || token.length > 100) throw new SignInRefused("unknown");
+      check = await useSignInLink(db, signInKey(), pendingId, token);
+    }
+    if (!check.ok) throw new SignInRefused(check.reason, check.triesLeft);
+    return this.verify({ email: check.email, redirectTo: check.redirectTo });
+  }
+}
 
 export function getAuthenticator() {
   return remember("authenticator", () => {
-    const env = getEnv();
-    const authenticator = new Authenticator<void>();
+    const authenticator = new Authenticator<SignedIn>();
     authenticator.use(
-      new TOTPStrategy(
-        {
-          secret: env.TOTP_SECRET,
-          magicLinkPath: "/magic-link",
-          emailSentRedirect: "/login",
-          successRedirect: "/documents",
-          failureRedirect: "/login",
-          // No 0/O or 1/I: codes are read off a screen and typed.
-          totpGeneration: { period: CODE_MINUTES * 60, maxAttempts: 5, charSet: "ABCDEFGHJKLMNPQRSTUVWXYZ23456789" },
-          customErrors: AUTH_ERRORS,
-          cookieOptions: {
-            httpOnly: true,
-            sameSite: "Lax",
-            path: "/",
-            maxAge: CODE_MINUTES * 60,
-            ...(env.isProduction && env.APP_URL.startsWith("https:") ? { secure: true as const } : {}),
-          },
-          sendTOTP: async ({ email, code, magicLink }) => {
-            await sendEmail({
-              to: email,
-              subject: `Your TesiGo sign-in code: ${code}`,
-              text: `Your sign-in code is ${code}.\n\nOr open this link in the same browser to sign in:\n${magicLink}\n\nThe code and the link expire in ${CODE_MINUTES} minutes. If you did not ask for them, ignore this email.`,
-              html: `<p>Your sign-in code is <strong style="font-size:20px;letter-spacing:2px">${escapeHtml(code)}</strong>.</p><p>Or <a href="${escapeHtml(magicLink)}">sign in with this link</a> in the same browser.</p><p>The code and the link expire in ${CODE_MINUTES} minutes. If you did not ask for them, ignore this email.</p>`,
-            });
-          },
-        },
-        // Verified: create the user if new, start a database session, and carry its cookie on the redirect.
-        async ({ email, request }) => {
-          const user = await findOrCreateUserByEmail(getDb(), email);
-          if (!user) throw new Error("This account has been deleted.");
-          const origin = requestOrigins.get(request) ?? { ip: null, userAgent: request.headers.get("user-agent") };
-          const cookie = await startSession(user.id, origin);
-          throw redirect("/welcome", { headers: { "Set-Cookie": cookie } });
-        },
-      ),
-      TOTP_STRATEGY,
+      new EmailCodeStrategy(async ({ email, redirectTo }) => {
+        const user = await findOrCreateUserByEmail(getDb(), email);
+        if (!user) throw new SignInRefused("unknown");
+        return { userId: user.id, email: user.email, redirectTo };
+      }),
+      EMAIL_CODE_STRATEGY,
     );
     return authenticator;
   });
 }
 
-/** Reads what the TOTP strategy keeps in its own cookie: the email a code was sent to, and the last error. */
-export function readTotpCookie(cookieHeader: string | null): { email: string | null; error: string | null; pending: boolean } {
-  const raw = cookieHeader
-    ?.split(/;\s*/)
-    .find((c) => c.startsWith("_totp="))
-    ?.slice("_totp=".length);
-  if (!raw) return { email: null, error: null, pending: false };
-  const params = new URLSearchParams(decodeURIComponent(raw));
-  return { email: params.get("email"), error: params.get("error"), pending: Boolean(params.get("totp")) };
+/**
+ * Mails a new code and link for `email` and returns the pending cookie that points this browser at it. The link is
+ * built from APP_URL only, never from the request. A code whose email could not be sent is deleted again.
+ */
+export async function sendSignInCode(
+  db: DbOrTrx,
+  request: { email: string; ip: string | null; redirectTo: string | null; replaces: string | null },
+): Promise<string> {
+  const { id, code, linkToken } = await createSignInCode(db, signInKey(), request);
+  const magicLink = `${getEnv().APP_URL}/magic-link?t=${linkToken}`;
+  try {
+    await sendEmail({
+      to: normaliseEmail(request.email),
+      subject: `Your TesiGo sign-in code: ${code}`,
+      text: `Your sign-in code is ${code}.\n\nOr open this link in the same browser to sign in:\n${magicLink}\n\nThe code and the link expire in ${CODE_MINUTES} minutes. If you did not ask for them, ignore this email.`,
+      html: `<p>Your sign-in code is <strong style="font-size:20px;letter-spacing:2px">${escapeHtml(code)}</strong>.</p><p>Or <a href="${escapeHtml(magicLink)}">sign in with this link</a> in the same browser.</p><p>The code and the link expire in ${CODE_MINUTES} minutes. If you did not ask for them, ignore this email.</p>`,
+    });
+  } catch (error) {
+    await deleteSignInCode(db, id);
+    logger.error({ err: error }, "could not send a sign-in email");
+    throw new Response("We could not send the email just now. Please try again in a minute.", { status: 503 });
+  }
+  // The code this browser waited on before is of no further use to it.
+  if (request.replaces && request.replaces !== id) await retireSignInCode(db, request.replaces);
+  return pendingSignInCookie(id);
+}
+
+/** After a verified code or link: a session row, its cookie, the browser remembered, on to consent or the target. */
+export async function completeSignIn(request: Request, context: AppLoadContext, signedIn: SignedIn): Promise<Response> {
+  const headers = new Headers();
+  headers.append("Set-Cookie", await startSession(signedIn.userId, requestOrigin(request, context)));
+  headers.append("Set-Cookie", await rememberKnownAddress(request, emailKey(signedIn.email)));
+  headers.append("Set-Cookie", await clearPendingSignInCookie());
+  const next = signedIn.redirectTo ? `/welcome?redirectTo=${encodeURIComponent(signedIn.redirectTo)}` : "/welcome";
+  return redirect(next, { headers });
 }

@@ -103,7 +103,10 @@ const schema = z.object({
   /** Where the stripe SDK sends its requests; only tests and local Stripe mocks set it. */
   STRIPE_API_URL: optionalUrl,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Sign-in codes a client address may ask per 15 minutes (it may type 3× as many wrong codes). */
   SIGNIN_LIMIT_PER_15_MINUTES: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Codes mailed to one address per hour, unless asked from a browser that has signed in as that address before. */
+  SIGNIN_CODES_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
   PARTIAL_COMPLETION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
   SECTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -1,13 +1,10 @@
-import { createHash } from "node:crypto";
 import { isIPv6 } from "node:net";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { hitRateLimit, type RateLimitResult } from "../models/rate-limits.server";
-import type { Db, DbOrTrx } from "./db.server";
+import type { Db } from "./db.server";
 import { logger } from "./logger.server";
 import { SESSION_COOKIE, getUserFromCookie } from "./session.server";
 import { sendRefusal } from "./security.server";
-
-export const SIGNIN_WINDOW_SECONDS = 15 * 60;
 
 export function rateLimitHeaders(result: RateLimitResult): Record<string, string> {
   const headers: Record<string, string> = {
@@ -38,19 +35,6 @@ export function isRateLimitExempt(req: Pick<Request, "method" | "path">): boolea
   );
 }
 
-export function sha256(value: string): string {
-  return createHash("sha256").update(value).digest("hex");
-}
-
-/** The API key a request carries (Authorization: Bearer … or X-API-Key), if any. */
-function apiKeyOf(req: Request): string | null {
-  const authorization = req.get("authorization");
-  const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-  if (bearer) return bearer;
-  const header = req.get("x-api-key")?.trim();
-  return header || null;
-}
-
 /** One bucket per IPv4 address and per IPv6 /64: a customer is handed at least a /64, so single addresses are free to rotate. */
 export function ipBucket(ip: string | undefined | null): string {
   if (!ip) return "unknown";
@@ -66,16 +50,16 @@ export function ipBucket(ip: string | undefined | null): string {
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
 }
 
-/** Who a request counts against: the signed-in user, else an API key (hashed), else the client address. */
+/**
+ * Who a request counts against: the signed-in user (a verified session), else the client address. Nothing the client
+ * merely claims (an API key header, an unknown cookie) buys a bucket of its own: only verified identities may.
+ */
 export async function identifyRequest(req: Request): Promise<string> {
   const cookie = req.get("cookie");
   if (cookie?.includes(`${SESSION_COOKIE}=`)) {
     const user = await getUserFromCookie(cookie);
     if (user) return `user:${user.id}`;
   }
-  // Not verified here (TesiGo has no API keys yet): an invented key buys a fresh bucket, so verify before relying on it.
-  const apiKey = apiKeyOf(req);
-  if (apiKey) return `key:${sha256(apiKey)}`;
   return `ip:${ipBucket(req.ip)}`;
 }
 
@@ -128,32 +112,4 @@ export function rateLimitMiddleware(options: {
     if (result.allowed) return next();
     sendTooManyRequests(req, res, result.retryAfterSeconds);
   };
-}
-
-/**
- * Sign-in attempts: at most `limit` per 15 minutes per email and per IP (both count; the stricter answer wins).
- * Fail-open, like the middleware.
- */
-export async function hitSignInLimit(db: DbOrTrx, email: string | null, ip: string | null, limit: number): Promise<RateLimitResult> {
-  const keys: string[] = [];
-  const normalized = email?.trim().toLowerCase();
-  if (normalized) keys.push(`signin:email:${normalized.slice(0, 320)}`);
-  if (ip) keys.push(`signin:ip:${ipBucket(ip)}`);
-  const open: RateLimitResult = { allowed: true, limit, remaining: limit, resetSeconds: SIGNIN_WINDOW_SECONDS, retryAfterSeconds: 0 };
-  try {
-    const results: RateLimitResult[] = [];
-    // One after the other: `db` may be a transaction, whose single connection runs one query at a time anyway.
-    for (const key of keys) results.push(await hitRateLimit(db, key, limit, SIGNIN_WINDOW_SECONDS));
-    if (!results.length) return open;
-    return {
-      allowed: results.every((r) => r.allowed),
-      limit,
-      remaining: Math.min(...results.map((r) => r.remaining)),
-      resetSeconds: Math.max(...results.map((r) => r.resetSeconds)),
-      retryAfterSeconds: Math.max(...results.map((r) => r.retryAfterSeconds)),
-    };
-  } catch (error) {
-    logger.warn({ err: error }, "sign-in rate limiter failed; letting the attempt through");
-    return open;
-  }
 }

@@ -75,6 +75,24 @@ export function originCheckMiddleware(options: { appUrl: string; exemptPaths: st
   };
 }
 
+export const MISDIRECTED_MESSAGE = "This request was addressed to another site, so it was refused. Use the site's own address.";
+
+/**
+ * Production: requests must be addressed to APP_URL's host (the Host header, or X-Forwarded-Host from a trusted proxy,
+ * as Express reads it into req.hostname). Anything else is refused with 421, so nothing we build from a request can point
+ * elsewhere. `exemptPaths` (health checks, which load balancers send to an address) are answered whatever the Host.
+ */
+export function hostCheckMiddleware(options: { appUrl: string; exemptPaths: string[] }): RequestHandler {
+  const expected = new URL(options.appUrl).hostname.toLowerCase();
+  const exempt = new Set(options.exemptPaths.map(normalizePath));
+  return function hostCheck(req: Request, res: Response, next: NextFunction) {
+    const hostname = (req.hostname ?? "").toLowerCase().replace(/\.$/, "");
+    if (hostname === expected || exempt.has(normalizePath(req.path))) return next();
+    logger.warn({ method: req.method, path: req.path, host: req.get("host"), expected }, "request for another host refused");
+    sendRefusal(req, res, 421, "Wrong address", MISDIRECTED_MESSAGE);
+  };
+}
+
 declare global {
   namespace Express {
     interface Locals {

@@ -57,7 +57,7 @@ test("a used magic link says so and offers a new one; a wrong code says so", asy
   const second = await browser.newContext();
   const other = await second.newPage();
   await other.goto(link);
-  await expect(other).toHaveURL(/\/login$/);
+  await expect(other).toHaveURL(/\/login\?error=used$/);
   await expect(other.getByRole("alert")).toContainText("This sign-in link has already been used");
   await expect(other.getByRole("button", { name: "Email me a sign-in code" })).toBeVisible();
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findOrCreateUserByEmail } from "../../app/models/users.server";
 import { createDb, useDatabase } from "../../app/utils/db.server";
 import { hitRateLimit, pruneRateLimits } from "../../app/models/rate-limits.server";
-import { hitSignInLimit, rateLimitMiddleware, sha256 } from "../../app/utils/rate-limit.server";
+import { rateLimitMiddleware } from "../../app/utils/rate-limit.server";
+import { countWrongCode, limitCodeRequest, mayTryCode } from "../../app/utils/sign-in-limits.server";
 import { startSession } from "../../app/utils/session.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { warnSpies } from "../setup/fixtures";
@@ -94,7 +95,7 @@ describe("rateLimitMiddleware", () => {
     }
   });
 
-  it("keeps separate buckets for a signed-in user, an API key and an address", async () => {
+  it("keeps separate buckets for a signed-in user and an address; an unverified API key is only its address", async () => {
     const base = await startApp(
       rateLimitMiddleware({ getDb: () => database.db, limitPerMinute: 3, now: fixedClock("2030-01-01T00:10:10Z") }),
     );
@@ -109,9 +110,8 @@ describe("rateLimitMiddleware", () => {
     expect(await get()).toEqual({ status: 429, remaining: "0" });
 
     const apiKey = "tesigo-test-api-key-Zq81";
-    expect(await get({ Authorization: `Bearer ${apiKey}` })).toEqual({ status: 200, remaining: "2" });
-    expect(await get({ "X-API-Key": apiKey })).toEqual({ status: 200, remaining: "1" });
-    expect(await get({ "X-API-Key": "another-key" })).toEqual({ status: 200, remaining: "2" });
+    expect((await get({ Authorization: `Bearer ${apiKey}` })).status).toBe(429);
+    expect((await get({ "X-API-Key": "another-key" })).status).toBe(429);
 
     const user = (await findOrCreateUserByEmail(database.db, "limited@example.com"))!;
     const cookie = (await startSession(user.id, { ip, userAgent: "vitest" })).split(";")[0]!;
@@ -121,8 +121,8 @@ describe("rateLimitMiddleware", () => {
     expect((await get({ Cookie: cookie.replace(/.$/, (c) => (c === "a" ? "b" : "a")) })).status).toBe(429);
 
     const keys = (await database.db.selectFrom("rate_limits").select("key").execute()).map((r) => r.key);
-    expect(keys).toEqual(expect.arrayContaining([`ip:${ip}`, `key:${sha256(apiKey)}`, `user:${user.id}`]));
-    expect(keys.some((k) => k.includes(apiKey))).toBe(false);
+    expect(keys).toEqual(expect.arrayContaining([`ip:${ip}`, `user:${user.id}`]));
+    expect(keys.some((k) => k.startsWith("key:") || k.includes(apiKey))).toBe(false);
   });
 
   it("neither counts nor refuses health checks, built assets, socket.io and Stripe's webhook", async () => {
@@ -239,29 +239,48 @@ describe("hitRateLimit: the sliding window", () => {
   });
 });
 
-describe("hitSignInLimit", () => {
-  it("allows 5 attempts per email, whatever its case and the address", async () => {
-    for (let i = 0; i < 5; i++) {
-      expect((await hitSignInLimit(database.db, i % 2 ? "Target@Example.com" : "target@example.com", `192.0.2.${i}`, 5)).allowed).toBe(true);
-    }
-    const sixth = await hitSignInLimit(database.db, "TARGET@example.com ", "192.0.2.99", 5);
-    expect(sixth).toMatchObject({ allowed: false, remaining: 0 });
-    expect(sixth.retryAfterSeconds).toBeGreaterThan(0);
-    expect((await hitSignInLimit(database.db, "someone-else@example.com", "192.0.2.100", 5)).allowed).toBe(true);
+describe("sign-in limits", () => {
+  const limits = { perClientPer15Minutes: 5, perEmailPerHour: 3 };
+
+  it("counts code requests per client address and per email address; a refused client spends nothing of the address", async () => {
+    const ask = (ip: string, emailKey = "target-key") => limitCodeRequest(database.db, { emailKey, ip, knownDevice: null }, limits);
+    for (let i = 0; i < 3; i++) expect((await ask(`192.0.2.${i}`)).allowed).toBe(true);
+    const fourth = await ask("192.0.2.99");
+    expect(fourth).toMatchObject({ allowed: false, remaining: 0 });
+    expect(fourth.retryAfterSeconds).toBeGreaterThan(15 * 60);
+    expect((await ask("192.0.2.99", "someone-else")).allowed).toBe(true);
+
+    for (let i = 0; i < 5; i++) expect((await ask("203.0.113.50", `spray-${i}`)).allowed).toBe(true);
+    expect((await ask("203.0.113.50", "spray-5")).allowed).toBe(false);
+    expect((await ask("203.0.113.51", "spray-5")).allowed).toBe(true);
+    const spray5 = await database.db.selectFrom("rate_limits").select("count").where("key", "=", "signin:email:spray-5").executeTakeFirstOrThrow();
+    expect(spray5.count).toBe(1);
   });
 
-  it("allows 5 attempts per address, whatever the email", async () => {
-    for (let i = 0; i < 5; i++) expect((await hitSignInLimit(database.db, `spray${i}@example.com`, "203.0.113.50", 5)).allowed).toBe(true);
-    expect((await hitSignInLimit(database.db, "spray5@example.com", "203.0.113.50", 5)).allowed).toBe(false);
-    expect((await hitSignInLimit(database.db, "spray5@example.com", "203.0.113.51", 5)).allowed).toBe(true);
+  it("gives a browser known to an address its own bucket, untouched by strangers", async () => {
+    const stranger = () => limitCodeRequest(database.db, { emailKey: "owned", ip: "198.51.100.70", knownDevice: null }, limits);
+    while ((await stranger()).allowed);
+    const owner = await limitCodeRequest(database.db, { emailKey: "owned", ip: "198.51.100.70", knownDevice: "device-of-owner-123" }, limits);
+    expect(owner.allowed).toBe(true);
+  });
+
+  it("refuses code tries from an address after 3× its request limit of wrong codes, counting only wrong ones", async () => {
+    const ip = "198.51.100.80";
+    for (let i = 0; i < 5; i++) expect((await mayTryCode(database.db, ip, limits)).allowed).toBe(true);
+    for (let i = 0; i < 15; i++) await countWrongCode(database.db, ip, limits);
+    const refused = await mayTryCode(database.db, ip, limits);
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterSeconds).toBeGreaterThan(0);
+    expect((await mayTryCode(database.db, "198.51.100.81", limits)).allowed).toBe(true);
   });
 
   it("fails open, with a warning", async () => {
     const unreachable = createDb("postgres://nobody:nothing@127.0.0.1:1/none", 1);
     const warn = spyOnWarn();
     try {
-      expect((await hitSignInLimit(unreachable, "a@example.com", "203.0.113.60", 5)).allowed).toBe(true);
-      expect(warn).toHaveBeenCalledOnce();
+      expect((await limitCodeRequest(unreachable, { emailKey: "a", ip: "203.0.113.60", knownDevice: null }, limits)).allowed).toBe(true);
+      expect((await mayTryCode(unreachable, "203.0.113.60", limits)).allowed).toBe(true);
+      expect(warn).toHaveBeenCalledTimes(2);
     } finally {
       await unreachable.destroy();
     }
@@ -269,12 +288,12 @@ describe("hitSignInLimit", () => {
 });
 
 describe("pruneRateLimits", () => {
-  it("deletes windows older than an hour and keeps the rest", async () => {
+  it("deletes windows older than two hours and keeps the rest", async () => {
     await database.db
       .insertInto("rate_limits")
       .values([
-        { key: "prune:old", window_start: sql`now() - interval '61 minutes'`, count: 3 },
-        { key: "prune:recent", window_start: sql`now() - interval '59 minutes'`, count: 3 },
+        { key: "prune:old", window_start: sql`now() - interval '121 minutes'`, count: 3 },
+        { key: "prune:recent", window_start: sql`now() - interval '119 minutes'`, count: 3 },
       ])
       .execute();
     expect(await pruneRateLimits(database.db)).toBe(1);
