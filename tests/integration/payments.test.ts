@@ -126,13 +126,17 @@ describe("the Stripe webhook", () => {
     expect(await database.db.selectFrom("stripe_events").selectAll().where("id", "=", event.id).execute()).toHaveLength(1);
   });
 
-  it("pays the order when 'completed' arrives after 'expired', and a late 'expired' never undoes a payment", async () => {
+  it("refunds money for a checkout already closed here instead of queuing the order, and a late 'expired' never undoes a payment", async () => {
     const first = await orderWithCheckout();
     const completed = stripe.event("checkout.session.completed", stripe.completeSession(first.session.id));
     const expired = stripe.event("checkout.session.expired", { ...completed.data as object, ...(first.session as object), status: "expired", payment_status: "unpaid" });
     expect((await (await post(expired)).json()).outcome).toBe("processed");
     expect((await (await post(completed)).json()).outcome).toBe("processed");
-    expect(await statusOf(first.document.id)).toBe("queued");
+    // The checkout was closed (the order may have changed since): the money goes back, the order still awaits payment.
+    expect(await statusOf(first.document.id)).toBe("awaiting_payment");
+    expect(await jobs(QUEUES.planDocument, first.document.id)).toBe(0);
+    const refundJobs = await sql<{ data: { reason: string } }>`select data from pgboss.job where name = ${QUEUES.refundPayment} and data->>'paymentId' = ${first.payment.id}`.execute(database.db);
+    expect(refundJobs.rows.map((r) => r.data.reason)).toEqual(["checkout_closed"]);
 
     const second = await orderWithCheckout();
     const paid = stripe.event("checkout.session.completed", stripe.completeSession(second.session.id));

@@ -114,7 +114,9 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   await db.transaction().execute(async (trx) => {
     // The row lock serialises two deliveries of this job; the second sees the sections and leaves. (Two statements:
     // one that waited for the lock still reads with the snapshot it began with, blind to what the first committed.)
-    await lockDocument(trx, documentId);
+    // Cancelled or refunded while the outline was written (the account was deleted, say): nothing of it is kept.
+    const locked = await lockDocument(trx, documentId);
+    if (locked?.status !== "generating") return;
     const again = await trx.selectFrom("sections").select("id").where("document_id", "=", documentId).limit(1).execute();
     if (again.length > 0) return;
 
