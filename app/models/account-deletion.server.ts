@@ -76,11 +76,12 @@ export async function deleteAccount(
     for (const payment of refunds) {
       await sendJob(trx, QUEUES.refundPayment, { paymentId: payment.id, reason: "account_deleted", documentId: payment.document_id });
     }
-    if (refunds.length) {
+    // Told at the address the account has until this transaction ends: money is on its way back.
+    if (refunds.length || closed.length) {
       const paidOrders = cancelled
         .map((order) => ({ order, refundCents: refunds.filter((p) => p.document_id === order.id).reduce((sum, p) => sum + p.amount_cents - p.refunded_cents, 0) }))
         .filter((o) => o.refundCents > 0);
-      await sendJob(trx, QUEUES.sendEmail, accountDeletedEmail(user.email, paidOrders));
+      await sendJob(trx, QUEUES.sendEmail, accountDeletedEmail(user.email, paidOrders, closed.length));
     }
 
     await trx

@@ -25,7 +25,12 @@ export async function handleStripeEvent(db: Db, event: Stripe.Event): Promise<Ou
       .executeTakeFirst();
     if (!inserted) return "duplicate";
     const { applied, paymentId } = await apply(trx, event);
-    await trx.updateTable("stripe_events").set({ processed_at: sql`now()`, payment_id: paymentId ?? null }).where("id", "=", event.id).execute();
+    // An event about a deleted account's payment (Stripe still tells us of its refund, say) is kept without its payload.
+    await sql`
+      update stripe_events e set processed_at = now(), payment_id = ${paymentId ?? null},
+        payload = case when exists (select 1 from payments p join users u on u.id = p.user_id where p.id = ${paymentId ?? null} and u.deleted_at is not null)
+          then jsonb_build_object('id', e.id, 'type', e.type, 'redacted', true) else e.payload end
+      where e.id = ${event.id}`.execute(trx);
     return applied ? "processed" : "ignored";
   });
 }

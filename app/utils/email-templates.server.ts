@@ -79,14 +79,16 @@ export function orderFailedEmail(to: string, order: OrderFacts, refundCents: num
 }
 
 /** To the address the account had, sent as it is deleted: what happened to the orders that were not delivered. */
-export function accountDeletedEmail(to: string, cancelled: { order: OrderFacts; refundCents: number }[]): SendEmailJob {
+export function accountDeletedEmail(to: string, refunded: { order: OrderFacts; refundCents: number }[], checkoutsClosed: number): SendEmailJob {
   return render(to, "Your TesiGo account was deleted", [
     "Your TesiGo account and the personal data in it were deleted, as you asked.",
-    ...cancelled.map(({ order, refundCents }) =>
-      refundCents > 0
-        ? `Your order ${describe(order)} was cancelled before it was written, and your payment of ${formatMoney(refundCents, order.currency)} is being refunded in full.`
-        : `Your order ${describe(order)} was cancelled; nothing was charged for it.`,
+    ...refunded.map(
+      ({ order, refundCents }) =>
+        `Your order ${describe(order)} was cancelled before it was delivered, and your payment of ${formatMoney(refundCents, order.currency)} is being refunded in full.`,
     ),
+    ...(checkoutsClosed > 0
+      ? ["A card payment you had started was closed. Should it have gone through all the same, it is refunded in full, automatically."]
+      : []),
     "This is the last email we send to this address.",
   ]);
 }

@@ -225,5 +225,27 @@ describe("refunds", () => {
     const refundJobs = await sql<{ data: { paymentId: string; reason: string } }>`select data from pgboss.job where name = ${QUEUES.refundPayment} and data->>'paymentId' = ${other.id}`.execute(database.db);
     expect(refundJobs.rows.map((r) => r.data.reason)).toEqual(["duplicate_payment"]);
     expect(await jobs(QUEUES.planDocument, document.id)).toBe(1);
+    // Refunded in full, the duplicate leaves the order the first payment pays for as it is.
+    await database.db.updateTable("payments").set({ stripe_payment_intent_id: session.payment_intent }).where("id", "=", other.id).execute();
+    await refundPayment(ctx, { paymentId: other.id, reason: "duplicate_payment" });
+    expect(await database.db.selectFrom("payments").select("status").where("id", "=", other.id).executeTakeFirstOrThrow()).toEqual({ status: "refunded" });
+    expect(await statusOf(document.id)).toBe("queued");
+  });
+
+  it("refunds for different reasons, run together, never add up to more than was paid", async () => {
+    const { document, session } = await orderWithCheckout(4);
+    await post(stripe.event("checkout.session.completed", stripe.completeSession(session.id)));
+    const payment = await database.db.selectFrom("payments").selectAll().where("document_id", "=", document.id).executeTakeFirstOrThrow();
+    await Promise.all([
+      refundPayment(ctx, { paymentId: payment.id, reason: "quality_threshold" }),
+      refundPayment(ctx, { paymentId: payment.id, reason: "generation_failed" }),
+      refundPayment(ctx, { paymentId: payment.id, reason: "customer_request", amountCents: 700 }),
+    ]);
+    const made = stripe.refunds.filter((r) => r.payment_intent === session.payment_intent);
+    expect(made.reduce((sum, r) => sum + r.amount, 0)).toBe(2400);
+    expect(await database.db.selectFrom("payments").select(["status", "refunded_cents"]).where("id", "=", payment.id).executeTakeFirstOrThrow()).toEqual({
+      status: "refunded",
+      refunded_cents: 2400,
+    });
   });
 });

@@ -39,24 +39,24 @@ export async function handleDeadLetter(ctx: PipelineContext, queue: QueueName, d
  * it is refunded in full, the customer is told and an admin finds an incident — all in one transaction, once.
  */
 export async function failOrderFromDeadLetter(ctx: PipelineContext, documentId: string, queue: string, error: string | null): Promise<void> {
-  const reason = `Generation stopped at the "${queue}" step after repeated errors. Your payment is refunded in full, and our team has been notified.`;
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .insertInto("audit_log")
       .values({ action: "job.dead_letter", target_type: "document", target_id: documentId, details: JSON.stringify({ queue, error }) })
       .execute();
-    const failed = await transitionDocument(trx, documentId, ["queued", "generating"], "failed", {
-      failure_reason: reason,
-      progress_stage: "failed",
-      eta_seconds: null,
-    });
-    if (!failed) return;
     const payments = await trx
       .selectFrom("payments")
       .select(["id", "amount_cents", "refunded_cents"])
       .where("document_id", "=", documentId)
       .where("status", "in", ["succeeded", "partially_refunded"])
       .execute();
+    const reason = `Generation stopped at the "${queue}" step after repeated errors. ${payments.length ? "Your payment is refunded in full, and our" : "Our"} team has been notified.`;
+    const failed = await transitionDocument(trx, documentId, ["queued", "generating"], "failed", {
+      failure_reason: reason,
+      progress_stage: "failed",
+      eta_seconds: null,
+    });
+    if (!failed) return;
     for (const payment of payments) {
       await sendJob(trx, QUEUES.refundPayment, { paymentId: payment.id, reason: "generation_failed", documentId });
     }

@@ -96,6 +96,11 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
 
   // The requirements judge reads the outline against the customer's explicit constraints (null: nothing to check).
   const requirements = requirementsText(document);
+  // Not sent to a writer for an order cancelled while its outline was written (its account deleted, say).
+  if (requirements && (await db.selectFrom("documents").select("status").where("id", "=", documentId).executeTakeFirst())?.status !== "generating") {
+    log.info({ documentId }, "plan dropped: the order is no longer being generated");
+    return;
+  }
   const outlineJudgement = await judgeRequirements(
     router,
     { requirements, subject: "outline", text: outline.map((s, i) => `${i + 1}. ${s.heading}: ${s.brief}`).join("\n"), language: document.language },
