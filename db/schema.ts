@@ -17,6 +17,8 @@ export const DOCUMENT_STATUSES = [
   "failed_quality",
   "refunded",
   "failed",
+  /** An order of a deleted account that was not delivered: never written (further), its payments refunded. */
+  "cancelled",
 ] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 export type SectionStatus = "pending" | "writing" | "passed" | "failed";
@@ -191,7 +193,9 @@ export interface RefundsTable {
   reason: string;
   idempotency_key: string;
   stripe_refund_id: string | null;
+  /** failed: the refund job gave up (dead-letter queue); an admin retries it (app/models/incidents.server.ts). */
   status: Generated<"pending" | "succeeded" | "failed">;
+  last_error: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -202,6 +206,24 @@ export interface StripeEventsTable {
   payload: Json<Record<string, unknown>>;
   received_at: CreatedAt;
   processed_at: Timestamp | null;
+  /** The payment the event concerned, when it names one of ours (an account's events are redacted with it). */
+  payment_id: string | null;
+}
+
+export type IncidentKind = "generation_failed" | "refund_failed" | "unknown_checkout_session" | "payment_mismatch";
+
+/** Something an admin must look at: a failed order, a payment we cannot place, a refund that failed for good. */
+export interface IncidentsTable {
+  id: Generated<string>;
+  kind: IncidentKind;
+  document_id: string | null;
+  payment_id: string | null;
+  refund_id: string | null;
+  summary: string;
+  details: Json<Record<string, unknown>>;
+  created_at: CreatedAt;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
 }
 
 export interface UploadsTable {
@@ -299,6 +321,7 @@ export interface Database {
   shingles: ShinglesTable;
   generation_rates: GenerationRatesTable;
   audit_log: AuditLogTable;
+  incidents: IncidentsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -310,3 +333,5 @@ export type DocumentUpdate = Updateable<DocumentsTable>;
 export type Section = Selectable<SectionsTable>;
 export type NewSection = Insertable<SectionsTable>;
 export type Payment = Selectable<PaymentsTable>;
+export type Refund = Selectable<RefundsTable>;
+export type Incident = Selectable<IncidentsTable>;

@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import type PgBoss from "pg-boss";
 import type { Db } from "../app/utils/db.server";
 import type { Env } from "../app/utils/env.server";
@@ -7,10 +6,11 @@ import { ensureQueues } from "../app/utils/queue.server";
 import { pruneRateLimits } from "../app/models/rate-limits.server";
 import { pruneSignInCodes } from "../app/models/sign-in-codes.server";
 import type { PipelineContext } from "./context";
+import { handleDeadLetter } from "./jobs/dead-letters";
 import { refundPayment } from "./jobs/refund-payment";
 import { sendEmailJob } from "./jobs/send-email";
 import { LlmRouter, buildProviderChain } from "./llm/router";
-import { assembleDocument, exportDocument, failDocumentFromDeadLetter } from "./pipeline/assemble";
+import { assembleDocument, exportDocument } from "./pipeline/assemble";
 import { planDocument } from "./pipeline/plan";
 import { reviewDocument } from "./pipeline/review";
 import { writeSection } from "./pipeline/write-section";
@@ -55,14 +55,6 @@ export function createPipelineContext(db: Db, env: Env): PipelineContext {
   };
 }
 
-/** The error a dead job died of, from the failed original (pg-boss copies only the payload to the dead-letter queue). */
-async function lastError(db: Db, queue: string, data: unknown): Promise<string | null> {
-  const row = await sql<{ output: { message?: string } | null }>`
-    select output from pgboss.job where name = ${queue} and data = ${JSON.stringify(data)}::jsonb and state = 'failed'
-    order by completed_on desc nulls last limit 1`.execute(db);
-  return row.rows[0]?.output?.message ?? null;
-}
-
 /** Registers every handler with the runner; pg-boss hands each job to exactly one worker. Returns the runner to stop. */
 export async function startWorker(
   boss: PgBoss,
@@ -100,11 +92,7 @@ export async function startWorker(
     // pg-boss moves a job there itself, without our NOTIFY: found by the queue's poll, a few seconds at most.
     runner.register(
       deadLetterQueue(name),
-      async (data: { documentId?: string }) => {
-        const error = await lastError(ctx.db, name, data);
-        if (data?.documentId) await failDocumentFromDeadLetter(ctx, data.documentId, name, error);
-        else ctx.log.error({ queue: name, data, error }, "a job landed in the dead-letter queue");
-      },
+      (data: { documentId?: string }) => handleDeadLetter(ctx, name, data),
       1,
       { idlePollMs: DEAD_LETTER_POLL_MS },
     );

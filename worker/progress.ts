@@ -100,7 +100,8 @@ export async function finishSections(trx: DbOrTrx, finishes: readonly SectionFin
       insert into section_attempts (section_id, attempt, content, passed, feedback, scores, provider, model, tokens_in, tokens_out)
       select i.section_id, a.attempt, i.attempt_content, a.passed, a.feedback, a.scores, a.provider, a.model, a.tokens_in, a.tokens_out
       from input i cross join lateral jsonb_populate_record(null::section_attempts, i.attempt) a
-      where i.attempt is not null
+      -- A section removed meanwhile (its order cancelled: the account was deleted) keeps nothing of its text.
+      where i.attempt is not null and exists (select 1 from sections x where x.id = i.section_id)
       on conflict (section_id, attempt) do nothing
       returning section_id, attempt, tokens_in, tokens_out),
     usage as (

@@ -8,6 +8,7 @@ const STATUS: Record<string, { label: string; className: string }> = {
   failed_quality: { label: "Below quality threshold", className: "bg-red-100 text-red-800" },
   refunded: { label: "Refunded", className: "bg-slate-200 text-slate-700" },
   failed: { label: "Failed", className: "bg-red-100 text-red-800" },
+  cancelled: { label: "Cancelled", className: "bg-slate-200 text-slate-700" },
 };
 
 export function StatusBadge({ status }: { status: string }) {

@@ -1,9 +1,4 @@
-import { sql } from "kysely";
 import type { Db, DbOrTrx } from "../utils/db.server";
-import { logger } from "../utils/logger.server";
-import { deleteStoredFile } from "../utils/storage.server";
-import { revokeAllSessions } from "./sessions.server";
-import { deleteUploadsOfUser } from "./uploads.server";
 
 /** The account page's list of orders, newest first. */
 export function listAccountDocuments(db: DbOrTrx, userId: string) {
@@ -57,6 +52,7 @@ const EXPORT_DOCUMENT_COLUMNS = [
   "kind",
   "topic",
   "discipline",
+  "institution",
   "pages",
   "language",
   "citation_style",
@@ -67,6 +63,8 @@ const EXPORT_DOCUMENT_COLUMNS = [
   "currency",
   "status",
   "quality_warnings",
+  "review_findings",
+  "requirements_report",
   "score_uniqueness",
   "score_grammar",
   "score_ai",
@@ -121,6 +119,8 @@ export async function exportUserData(db: Db, userId: string) {
           "sections.document_id",
           "sections.index",
           "sections.heading",
+          "sections.brief",
+          "sections.key_points",
           "sections.status",
           "sections.content",
           "sections.word_count",
@@ -170,6 +170,23 @@ export async function exportUserData(db: Db, userId: string) {
         .orderBy("refunds.id")
         .execute();
 
+      const stripeEvents = await trx
+        .selectFrom("stripe_events")
+        .innerJoin("payments", "payments.id", "stripe_events.payment_id")
+        .select(["stripe_events.id", "stripe_events.payment_id", "stripe_events.type", "stripe_events.received_at", "stripe_events.payload"])
+        .where("payments.user_id", "=", userId)
+        .orderBy("stripe_events.received_at")
+        .orderBy("stripe_events.id")
+        .execute();
+
+      const sessions = await trx
+        .selectFrom("sessions")
+        .select(["created_at", "expires_at", "revoked_at", "ip", "user_agent"])
+        .where("user_id", "=", userId)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+
       const uploads = await trx
         .selectFrom("uploads")
         .select(["id", "filename", "mime_type", "size_bytes", "sha256", "created_at", "document_id"])
@@ -191,102 +208,10 @@ export async function exportUserData(db: Db, userId: string) {
         payments: payments.map((p) => ({
           ...p,
           refunds: refunds.filter((r) => r.payment_id === p.id).map(({ payment_id: _, ...r }) => r),
+          stripe_events: stripeEvents.filter((e) => e.payment_id === p.id).map(({ payment_id: _, ...e }) => e),
         })),
+        sessions,
         uploads,
       };
     });
-}
-
-export type DeletedAccount = {
-  sessionsRevoked: number;
-  documentsCleared: number;
-  uploadsDeleted: number;
-  documentFilesDeleted: number;
-};
-
-export function anonymisedEmail(userId: string): string {
-  return `deleted-${userId}@deleted.invalid`;
-}
-
-/**
- * Deletes an account at the customer's request, in one transaction: the user is anonymised and signed out everywhere,
- * uploads and the written text are removed. Payments, refunds and consents stay (accounting and proof of consent),
- * now pointing at the anonymised user. Delivered DOCX/PDF files go once the transaction has committed.
- * Returns undefined when the user does not exist or was already deleted.
- */
-export async function deleteAccount(
-  db: Db,
-  userId: string,
-  origin: { ip: string | null; userAgent?: string | null },
-): Promise<DeletedAccount | undefined> {
-  const outcome = await db.transaction().execute(async (trx) => {
-    const user = await trx
-      .selectFrom("users")
-      .select("id")
-      .where("id", "=", userId)
-      .where("deleted_at", "is", null)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!user) return undefined;
-
-    await trx
-      .updateTable("users")
-      .set({ email: anonymisedEmail(userId), name: null, deleted_at: sql`now()`, updated_at: sql`now()` })
-      .where("id", "=", userId)
-      .execute();
-    const sessionsRevoked = await revokeAllSessions(trx, userId);
-
-    const documents = await trx
-      .selectFrom("documents")
-      .select(["id", "docx_key", "pdf_key"])
-      .where("user_id", "=", userId)
-      .forUpdate()
-      .execute();
-    const documentIds = documents.map((d) => d.id);
-    const fileKeys = documents.flatMap((d) => [d.docx_key, d.pdf_key]).filter((k): k is string => Boolean(k));
-
-    if (documentIds.length) {
-      await trx
-        .updateTable("documents")
-        .set({ content: null, requirements_text: null, instructions: null, docx_key: null, pdf_key: null, updated_at: sql`now()` })
-        .where("id", "in", documentIds)
-        .execute();
-      await trx.updateTable("sections").set({ content: null, summary: null }).where("document_id", "in", documentIds).execute();
-      await trx
-        .deleteFrom("section_attempts")
-        .where("section_id", "in", (eb) => eb.selectFrom("sections").select("id").where("document_id", "in", documentIds))
-        .execute();
-      await trx.deleteFrom("drafts").where("document_id", "in", documentIds).execute();
-    }
-
-    // Stored uploads go last but for the audit row: a later failure could not bring those files back.
-    const uploadsDeleted = await deleteUploadsOfUser(trx, userId);
-    await trx
-      .insertInto("audit_log")
-      .values({
-        actor_user_id: userId,
-        action: "account.deleted",
-        target_type: "user",
-        target_id: userId,
-        details: JSON.stringify({ sessionsRevoked, documentsCleared: documentIds.length, documentFiles: fileKeys.length, uploadsDeleted }),
-        ip: origin.ip,
-      })
-      .execute();
-
-    return { sessionsRevoked, documentsCleared: documentIds.length, uploadsDeleted, fileKeys };
-  });
-  if (!outcome) return undefined;
-
-  // The rows no longer name these files; a file that cannot be removed now is logged, not fatal to the deletion.
-  let documentFilesDeleted = 0;
-  for (const key of outcome.fileKeys) {
-    try {
-      await deleteStoredFile(key);
-      documentFilesDeleted++;
-    } catch (error) {
-      logger.warn({ err: error, userId, key }, "could not delete a stored document file of a deleted account");
-    }
-  }
-  const { fileKeys: _, ...rest } = outcome;
-  return { ...rest, documentFilesDeleted };
 }

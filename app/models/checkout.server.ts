@@ -8,7 +8,7 @@ import { kindLabel } from "../utils/pricing";
 import { sendJob } from "../utils/queue.server";
 import { getStripe } from "../utils/stripe.server";
 import { placeOrder, reopenOrder } from "./documents.server";
-import { closeUnpaidPayment, createPendingPayment } from "./payments.server";
+import { closeUnpaidPayment, createPendingPayment, lockOrder } from "./payments.server";
 
 /** Fixes the order for payment (once) and emails "order received", in one transaction. */
 export async function submitOrder(db: Db, documentId: string, userId: string): Promise<void> {
@@ -21,10 +21,14 @@ export async function submitOrder(db: Db, documentId: string, userId: string): P
 }
 
 export class CheckoutUnavailableError extends Error {}
-
+/** The order was edited while its checkout was being prepared: nothing to pay, review it again. */
+export class OrderChangedError extends CheckoutUnavailableError {}
+/** The order was edited while its checkout was being prepared. */
 /**
  * A Stripe Checkout Session for the order, amount computed here from our price. An open session from an earlier
- * click is reused, so two clicks cannot become two payments.
+ * click is reused, so two clicks cannot become two payments. The payment row is made under the order's lock and the
+ * session is tied to it only while it is still pending: an edit of the order in between (which closes its pending
+ * payments under the same lock) makes the new session expire at once instead of reaching the customer.
  */
 export async function startCheckout(db: Db, documentId: string, userId: string): Promise<string> {
   const stripe = await getStripe();
@@ -47,12 +51,18 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
     if (session?.status === "expired") await closeUnpaidPayment(db, open.id, "expired");
   }
 
-  const payment = await createPendingPayment(db, documentId, userId, "stripe");
-  if (!payment) throw new CheckoutUnavailableError("This order can no longer be paid.");
-  const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
+  const placed = await db.transaction().execute(async (trx) => {
+    const order = await lockOrder(trx, documentId, userId);
+    if (!order || order.status !== "awaiting_payment") return undefined;
+    const payment = await createPendingPayment(trx, documentId, userId, "stripe");
+    return payment && { payment, order };
+  });
+  if (!placed) throw new CheckoutUnavailableError("This order can no longer be paid.");
+  const { payment, order: document } = placed;
   const user = await db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirstOrThrow();
+  let session;
   try {
-    const session = await stripe.checkout.sessions.create(
+    session = await stripe.checkout.sessions.create(
       {
         mode: "payment",
         line_items: [
@@ -77,37 +87,66 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
       },
       { idempotencyKey: `checkout-${payment.id}` },
     );
-    await db
-      .updateTable("payments")
-      .set({ stripe_checkout_session_id: session.id, updated_at: sql`now()` })
-      .where("id", "=", payment.id)
-      .execute();
     if (!session.url) throw new Error("Stripe returned a session without a URL");
-    return session.url;
   } catch (error) {
     logger.error({ err: error, documentId }, "could not create a Stripe Checkout Session");
     await db.deleteFrom("payments").where("id", "=", payment.id).where("status", "=", "pending").execute();
     throw new CheckoutUnavailableError("Card payment is unavailable right now. Nothing was charged; please try again in a few minutes.");
   }
+  const tied = await db.transaction().execute(async (trx) => {
+    await lockOrder(trx, documentId, userId);
+    const result = await trx
+      .updateTable("payments")
+      .set({ stripe_checkout_session_id: session.id, updated_at: sql`now()` })
+      .where("id", "=", payment.id)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  });
+  if (!tied) {
+    // The order was edited meanwhile: this session must never be paid.
+    await stripe.checkout.sessions.expire(session.id).catch((error: unknown) => logger.warn({ err: error, documentId }, "could not expire an unused Checkout Session"));
+    throw new OrderChangedError("The order was changed while the payment was being prepared. Nothing was charged; please review it and pay again.");
+  }
+  return session.url!;
 }
 
-/** Back to editing: open checkout sessions are expired first, so an old one cannot be paid for a changed order. */
+/**
+ * Back to editing, under the order's lock (a payment confirmation waits for it, and finds the order no longer awaiting
+ * payment): open Checkout Sessions are expired first, so an old one cannot be paid for a changed order. Returns false
+ * when a session was already paid (the webhook moves the order on); throws CheckoutUnavailableError when Stripe could
+ * not be asked (nothing changed).
+ */
 export async function editPlacedOrder(db: Db, documentId: string, userId: string): Promise<boolean> {
   const stripe = await getStripe();
-  const pending = await db
-    .selectFrom("payments")
-    .select(["id", "stripe_checkout_session_id"])
-    .where("document_id", "=", documentId)
-    .where("user_id", "=", userId)
-    .where("status", "=", "pending")
-    .execute();
-  for (const payment of pending) {
-    if (stripe && payment.stripe_checkout_session_id) {
-      const session = await stripe.checkout.sessions.retrieve(payment.stripe_checkout_session_id);
-      if (session.status === "complete") return false; // already paid: the webhook will move the order on
-      if (session.status === "open") await stripe.checkout.sessions.expire(payment.stripe_checkout_session_id);
-    }
-    await closeUnpaidPayment(db, payment.id, "expired");
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const order = await lockOrder(trx, documentId, userId);
+      if (!order || order.status !== "awaiting_payment") return false;
+      const pending = await trx
+        .selectFrom("payments")
+        .select(["id", "stripe_checkout_session_id"])
+        .where("document_id", "=", documentId)
+        .where("status", "=", "pending")
+        .execute();
+      for (const payment of pending) {
+        if (stripe && payment.stripe_checkout_session_id) {
+          const session = await stripe.checkout.sessions.retrieve(payment.stripe_checkout_session_id);
+          if (session.status === "complete") return false; // already paid: the webhook will move the order on
+          // Fails when the customer pays this very moment: the edit is refused and nothing changes.
+          if (session.status === "open") await stripe.checkout.sessions.expire(payment.stripe_checkout_session_id);
+        }
+        await closeUnpaidPayment(trx, payment.id, "expired");
+      }
+      return reopenOrder(trx, documentId, userId);
+    });
+  } catch (error) {
+    if (!isStripeError(error)) throw error;
+    logger.warn({ err: error, documentId }, "could not close the open Checkout Session of an order being edited");
+    throw new CheckoutUnavailableError("The open card payment of this order could not be closed right now. Please try again in a moment.");
   }
-  return reopenOrder(db, documentId, userId);
+}
+
+function isStripeError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && typeof (error as { type?: unknown }).type === "string" && /^Stripe/.test((error as { type: string }).type);
 }

@@ -178,7 +178,7 @@ export async function payWithDevPayment(db: Db, documentId: string, userId: stri
     await trx.selectFrom("documents").select("id").where("id", "=", documentId).forNoKeyUpdate().execute();
     const payment = await createPendingPayment(trx, documentId, userId, "dev");
     if (!payment) return false;
-    return confirmPayment(trx, payment.id, { amountCents: payment.amount_cents, currency: payment.currency });
+    return (await confirmPayment(trx, payment.id, { amountCents: payment.amount_cents, currency: payment.currency })) === "queued";
   });
 }
 

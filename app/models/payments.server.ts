@@ -6,12 +6,31 @@ import { paymentConfirmedEmail } from "../utils/email-templates.server";
 import { getEnv } from "../utils/env.server";
 import { sendJob, wakeExpressions } from "../utils/queue.server";
 import { transitionDocument } from "./documents.server";
+import { recordIncident } from "./incidents.server";
 
 export function getPayment(db: DbOrTrx, paymentId: string) {
   return db.selectFrom("payments").selectAll().where("id", "=", paymentId).executeTakeFirst();
 }
 
-/** A pending payment row for one checkout attempt; the amount is the document's server-side price. */
+/**
+ * The order's row, then the payment's, locked for the caller's transaction. Every path that decides about an order's
+ * money (checkout, edit, confirmation, refunds, account deletion) takes the order's row first, so they run one after
+ * the other and never deadlock.
+ */
+export async function lockPayment(trx: DbOrTrx, paymentId: string) {
+  const ref = await trx.selectFrom("payments").select("document_id").where("id", "=", paymentId).executeTakeFirst();
+  if (!ref) return undefined;
+  const document = await trx.selectFrom("documents").selectAll().where("id", "=", ref.document_id).forNoKeyUpdate().executeTakeFirstOrThrow();
+  const payment = await trx.selectFrom("payments").selectAll().where("id", "=", paymentId).forUpdate().executeTakeFirstOrThrow();
+  return { document, payment };
+}
+
+/** The order of this customer, locked for the caller's transaction (undefined when it is not theirs). */
+export function lockOrder(trx: DbOrTrx, documentId: string, userId: string) {
+  return trx.selectFrom("documents").selectAll().where("id", "=", documentId).where("user_id", "=", userId).forNoKeyUpdate().executeTakeFirst();
+}
+
+/** A pending payment row for one checkout attempt; the amount is the order's server-side price. Lock the order first. */
 export async function createPendingPayment(db: DbOrTrx, documentId: string, userId: string, provider: "stripe" | "dev") {
   const document = await db
     .selectFrom("documents")
@@ -28,54 +47,85 @@ export async function createPendingPayment(db: DbOrTrx, documentId: string, user
     .executeTakeFirstOrThrow();
 }
 
+/** Why money that arrived does not pay for the order (it is refunded in full); the refund job's email explains each. */
+export type RefusedPaymentReason = "account_deleted" | "duplicate_payment" | "checkout_closed" | "order_changed" | "amount_mismatch";
+
+export type Confirmation = "queued" | "refunded" | "duplicate" | "unknown";
+
 /**
- * The money arrived: the payment succeeds, the order is queued and its generation enqueued, the browser told and the
- * customer emailed — all in the caller's transaction. Guarded, so a second confirmation changes nothing.
- * Returns false when nothing applied (already paid, or the amount does not match what we asked for).
+ * The money arrived. It pays for the order only when the order awaits payment and costs exactly what was paid (the
+ * price of what will be written), and the checkout was still open: then the order is queued, its generation enqueued,
+ * the browser told and the customer emailed. Any other money is refunded in full (the refund job emails why). All in
+ * the caller's transaction, under the order's lock; a second confirmation of the same payment changes nothing.
  */
 export async function confirmPayment(
   trx: DbOrTrx,
   paymentId: string,
   paid: { amountCents: number; currency: string; paymentIntentId?: string | null },
-): Promise<boolean> {
-  const payment = await trx.selectFrom("payments").selectAll().where("id", "=", paymentId).forUpdate().executeTakeFirst();
-  if (!payment || payment.status === "succeeded" || payment.status === "refunded" || payment.status === "partially_refunded") return false;
-  if (paid.amountCents !== payment.amount_cents || paid.currency.toLowerCase() !== payment.currency.toLowerCase()) {
-    throw new Error(`Payment ${paymentId}: paid ${paid.amountCents} ${paid.currency}, expected ${payment.amount_cents} ${payment.currency}`);
-  }
+): Promise<Confirmation> {
+  const locked = await lockPayment(trx, paymentId);
+  if (!locked) return "unknown";
+  const { document, payment } = locked;
+  if (payment.status === "succeeded" || payment.status === "refunded" || payment.status === "partially_refunded") return "duplicate";
+  const currency = paid.currency.toLowerCase();
+  // Recorded as paid, at what was paid: a refund gives back exactly that.
   await trx
     .updateTable("payments")
-    .set({ status: "succeeded", stripe_payment_intent_id: paid.paymentIntentId ?? null, updated_at: sql`now()` })
+    .set({
+      status: "succeeded",
+      amount_cents: Math.max(0, paid.amountCents),
+      currency,
+      stripe_payment_intent_id: paid.paymentIntentId ?? null,
+      updated_at: sql`now()`,
+    })
     .where("id", "=", paymentId)
     .execute();
-  // The order queued (guarded), with what the jobs below need of it and of its customer, in one statement.
-  const queued = await trx
-    .with("queued", (d) =>
-      d
-        .updateTable("documents")
-        .set({ status: "queued", paid_at: sql`now()`, progress_stage: "queued", updated_at: sql`now()` })
-        .where("id", "=", payment.document_id)
-        .where("status", "in", ["awaiting_payment", "draft"])
-        .returningAll(),
-    )
-    .selectFrom("queued")
-    .innerJoin("users", "users.id", "queued.user_id")
-    .selectAll("queued")
-    .select(["users.email as customer_email", "users.premium as customer_premium"])
-    .executeTakeFirst();
-  if (!queued) {
-    // Paid for an order that is no longer payable (e.g. a second checkout for the same order): give the money back.
-    await sendJob(trx, QUEUES.refundPayment, { paymentId, reason: "duplicate_payment", documentId: payment.document_id });
-    return true;
+  const customer = await trx.selectFrom("users").select(["email", "premium", "deleted_at"]).where("id", "=", document.user_id).executeTakeFirstOrThrow();
+  const refused = refusal(document, payment, customer.deleted_at !== null, { amountCents: paid.amountCents, currency });
+  if (refused) {
+    await sendJob(trx, QUEUES.refundPayment, { paymentId, reason: refused, documentId: document.id });
+    if (refused === "amount_mismatch") {
+      await recordIncident(trx, {
+        kind: "payment_mismatch",
+        summary: `Paid ${paid.amountCents} ${currency}, asked ${payment.amount_cents} ${payment.currency}: refunded in full`,
+        documentId: document.id,
+        paymentId,
+        details: { paid: { amountCents: paid.amountCents, currency }, asked: { amountCents: payment.amount_cents, currency: payment.currency } },
+      });
+    }
+    return "refunded";
   }
-  const { customer_email: email, customer_premium: premium, ...document } = queued;
-  await sendJob(trx, QUEUES.planDocument, { documentId: payment.document_id }, { priority: document.express || premium ? 10 : 0, wake: false });
-  await sendJob(trx, QUEUES.sendEmail, paymentConfirmedEmail(email, document, payment.amount_cents, getEnv().APP_URL), { wake: false });
+  const queued = await trx
+    .updateTable("documents")
+    .set({ status: "queued", paid_at: sql`now()`, progress_stage: "queued", updated_at: sql`now()` })
+    .where("id", "=", document.id)
+    .where("status", "=", "awaiting_payment")
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await sendJob(trx, QUEUES.planDocument, { documentId: document.id }, { priority: queued.express || customer.premium ? 10 : 0, wake: false });
+  await sendJob(trx, QUEUES.sendEmail, paymentConfirmedEmail(customer.email, queued, paid.amountCents, getEnv().APP_URL), { wake: false });
   // The workers' wake-ups and the browser's event, sent on commit.
-  await sql`select ${wakeExpressions([QUEUES.planDocument, QUEUES.sendEmail])}, ${notifyExpressions(payment.document_id, [
+  await sql`select ${wakeExpressions([QUEUES.planDocument, QUEUES.sendEmail])}, ${notifyExpressions(document.id, [
     { type: "progress", percent: 0, stage: "queued", currentSection: null, totalSections: null, etaSeconds: null, status: "queued" },
   ])}`.execute(trx);
-  return true;
+  return "queued";
+}
+
+function refusal(
+  document: { status: string; price_cents: number; currency: string },
+  payment: { status: string; amount_cents: number; currency: string },
+  accountDeleted: boolean,
+  paid: { amountCents: number; currency: string },
+): RefusedPaymentReason | null {
+  if (accountDeleted || document.status === "cancelled") return "account_deleted";
+  if (paid.amountCents !== payment.amount_cents || paid.currency !== payment.currency.toLowerCase()) return "amount_mismatch";
+  if (document.status !== "awaiting_payment" && document.status !== "draft") return "duplicate_payment";
+  // Closed by us (the order was edited, or its checkout expired) or failed before: what it was for may have changed.
+  if (payment.status !== "pending") return "checkout_closed";
+  if (document.status === "draft" || paid.amountCents !== document.price_cents || paid.currency !== document.currency.toLowerCase()) {
+    return "order_changed";
+  }
+  return null;
 }
 
 /** Guarded: only a pending payment can become failed or expired (a late "expired" never undoes a payment). */
@@ -89,32 +139,56 @@ export async function closeUnpaidPayment(db: DbOrTrx, paymentId: string, status:
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Adds a refund we made to the payment's refunded total (read under the row lock, so concurrent refunds add up). */
-export async function addRefundedAmount(trx: DbOrTrx, paymentId: string, amountCents: number) {
-  const payment = await trx.selectFrom("payments").select("refunded_cents").where("id", "=", paymentId).forUpdate().executeTakeFirst();
-  if (!payment) return false;
-  return recordRefundedTotal(trx, paymentId, payment.refunded_cents + amountCents);
+/** Stripe says this much of the payment has been refunded in all (refunds made here or in Stripe's dashboard). */
+export function recordRefundedTotal(trx: DbOrTrx, paymentId: string, refundedCents: number) {
+  return raiseRefundedTotal(trx, paymentId, () => Promise.resolve(refundedCents));
 }
 
-/** Stripe says this much of the payment has been refunded in all (refunds made here or in Stripe's dashboard). */
-export async function recordRefundedTotal(trx: DbOrTrx, paymentId: string, refundedCents: number) {
-  const payment = await trx.selectFrom("payments").selectAll().where("id", "=", paymentId).forUpdate().executeTakeFirst();
-  if (!payment || refundedCents <= payment.refunded_cents) return false;
-  const total = Math.min(refundedCents, payment.amount_cents);
+/** One of our refunds of this payment succeeded: the total is at least the sum of our succeeded refunds. */
+export function recordOwnRefunds(trx: DbOrTrx, paymentId: string) {
+  return raiseRefundedTotal(trx, paymentId, async () => {
+    const row = await trx
+      .selectFrom("refunds")
+      .select(sql<number>`coalesce(sum(amount_cents), 0)::int`.as("cents"))
+      .where("payment_id", "=", paymentId)
+      .where("status", "=", "succeeded")
+      .executeTakeFirstOrThrow();
+    return row.cents;
+  });
+}
+
+/**
+ * The refunded total only rises, to the larger of what Stripe reported and what our own refunds add up to, and never
+ * above what was paid: a refund counted by both (Stripe's `charge.refunded` and our refund job, in either order) is
+ * counted once. When a payment is refunded in full and no other payment still pays for its order, the order is
+ * refunded.
+ */
+async function raiseRefundedTotal(trx: DbOrTrx, paymentId: string, atLeast: () => Promise<number>): Promise<boolean> {
+  const locked = await lockPayment(trx, paymentId);
+  if (!locked) return false;
+  const { payment } = locked;
+  const total = Math.min(await atLeast(), payment.amount_cents);
+  if (total <= payment.refunded_cents) return false;
   const full = total >= payment.amount_cents;
   await trx
     .updateTable("payments")
     .set({ refunded_cents: total, status: full ? "refunded" : "partially_refunded", updated_at: sql`now()` })
     .where("id", "=", paymentId)
     .execute();
-  if (full) {
-    const refunded = await transitionDocument(
-      trx,
-      payment.document_id,
-      ["queued", "generating", "completed", "completed_with_warnings", "failed_quality", "failed"],
-      "refunded",
-    );
-    if (refunded) await notifyDocumentEvent(trx, payment.document_id, { type: "failed", reason: "The order was refunded." });
-  }
+  if (!full) return true;
+  const stillPaid = await trx
+    .selectFrom("payments")
+    .select("id")
+    .where("document_id", "=", payment.document_id)
+    .where("status", "in", ["succeeded", "partially_refunded"])
+    .executeTakeFirst();
+  if (stillPaid) return true;
+  const refunded = await transitionDocument(
+    trx,
+    payment.document_id,
+    ["queued", "generating", "completed", "completed_with_warnings", "failed_quality", "failed", "cancelled"],
+    "refunded",
+  );
+  if (refunded) await notifyDocumentEvent(trx, payment.document_id, { type: "failed", reason: "The order was refunded." });
   return true;
 }

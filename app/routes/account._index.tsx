@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       citationStyle: d.citation_style,
       scores: { uniqueness: d.score_uniqueness, grammar: d.score_grammar, ai: d.score_ai },
       offlineDemo: d.offline_demo,
-      href: d.status === "awaiting_payment" ? `/orders/${d.id}/pay` : `/documents/${d.id}`,
+      href: d.status === "awaiting_payment" ? `/orders/${d.id}/review` : `/documents/${d.id}`,
     })),
     payments: payments.map((p) => ({
       id: p.id,

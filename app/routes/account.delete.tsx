@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
-import { deleteAccount } from "~/models/account.server";
+import { deleteAccount } from "~/models/account-deletion.server";
 import { getDb } from "~/utils/db.server";
 import { readFormData, requestOrigin, type AppLoadContext } from "~/utils/request.server";
 import { destroySessionCookie, requireUser } from "~/utils/session.server";
@@ -37,21 +37,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: confirmDeletionSchema(user.email) });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
-  // A paid order still being written would be written into an anonymised account: wait for it to finish.
-  const inProgress = await getDb()
-    .selectFrom("documents")
-    .select("topic")
-    .where("user_id", "=", user.id)
-    .where("status", "in", ["queued", "generating"])
-    .executeTakeFirst();
-  if (inProgress) {
-    return Response.json(
-      submission.reply({
-        formErrors: [`Your order "${inProgress.topic}" is being written. You can delete your account as soon as it is finished.`],
-      }),
-      { status: 409 },
-    );
-  }
   await deleteAccount(getDb(), user.id, requestOrigin(request, context as AppLoadContext));
   return redirect("/?deleted=1", { headers: { "Set-Cookie": await destroySessionCookie(request) } });
 }
@@ -86,17 +71,27 @@ export default function DeleteAccount() {
           <h2 className="font-semibold">What we delete</h2>
           <ul className="mt-2 list-disc space-y-1 pl-5 text-slate-700">
             <li>Your email address and name: the account is anonymised and can no longer be signed in to.</li>
-            <li>Every session: you are signed out on all your devices.</li>
-            <li>The text of your documents, their drafts and the delivered DOCX and PDF files.</li>
-            <li>Your instructions and requirements, and the files you uploaded.</li>
+            <li>Every session, with the addresses and browsers it was used from: you are signed out on all your devices.</li>
+            <li>
+              What your orders say: topics, disciplines, institutions, instructions and requirements, outlines, the text of
+              your documents, their drafts, quality notes and the delivered DOCX and PDF files.
+            </li>
+            <li>The files you uploaded, and the details of your card payments that Stripe sent us.</li>
           </ul>
+        </div>
+        <div>
+          <h2 className="font-semibold">Orders not yet delivered</h2>
+          <p className="mt-2 text-slate-700">
+            They are cancelled and nothing more is written for them. What you paid for them is refunded in full, and we
+            email you that once more, at the address you have now. An open card payment is closed.
+          </p>
         </div>
         <div>
           <h2 className="font-semibold">What we keep, and why</h2>
           <ul className="mt-2 list-disc space-y-1 pl-5 text-slate-700">
             <li>
-              Payment and refund records, with the order each paid for (topic, length, price, dates): the law requires us to
-              keep accounting records.
+              Payment and refund records, with the kind, length, language, price and dates of the order each paid for:
+              the law requires us to keep accounting records.
             </li>
             <li>The record of the privacy choices you made: proof of what you agreed to.</li>
           </ul>

@@ -38,7 +38,7 @@ export default function Documents() {
           {documents.map((d) => (
             <li key={d.id}>
               <Link
-                to={d.status === "awaiting_payment" ? `/orders/${d.id}/pay` : `/documents/${d.id}`}
+                to={d.status === "awaiting_payment" ? `/orders/${d.id}/review` : `/documents/${d.id}`}
                 className="flex flex-wrap items-center gap-3 p-4 hover:bg-slate-50"
               >
                 <span className="min-w-0 flex-1 truncate font-medium">{d.topic}</span>

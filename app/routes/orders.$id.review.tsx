@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { OrderSteps } from "~/components/order-steps";
 import { Button } from "~/components/ui/button";
-import { CheckoutUnavailableError, editPlacedOrder, startCheckout, submitOrder } from "~/models/checkout.server";
+import { CheckoutUnavailableError, OrderChangedError, editPlacedOrder, startCheckout, submitOrder } from "~/models/checkout.server";
 import { getDocumentForOwner, payWithDevPayment } from "~/models/documents.server";
 import { getGenerationRates } from "~/models/generation-rates.server";
 import { getDb } from "~/utils/db.server";
@@ -60,14 +60,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const intent = (await readFormData(request)).get("intent");
   if (intent === "edit") {
-    if (!(await editPlacedOrder(db, document.id, user.id))) throw redirect(`/documents/${document.id}`);
-    throw redirect(`/orders/${document.id}/details`);
+    let reopened: boolean;
+    try {
+      reopened = await editPlacedOrder(db, document.id, user.id);
+    } catch (error) {
+      if (error instanceof CheckoutUnavailableError) return Response.json({ error: error.message }, { status: 503 });
+      throw error;
+    }
+    throw redirect(reopened ? `/orders/${document.id}/details` : `/documents/${document.id}`);
   }
   if (intent === "card") {
     await submitOrder(db, document.id, user.id);
     try {
       throw redirect(await startCheckout(db, document.id, user.id));
     } catch (error) {
+      if (error instanceof OrderChangedError) return Response.json({ error: error.message }, { status: 409 });
       if (error instanceof CheckoutUnavailableError) return Response.json({ error: error.message }, { status: 503 });
       throw error;
     }

@@ -62,3 +62,33 @@ export function refundProcessedEmail(to: string, order: OrderFacts, amountCents:
     { url: `${appUrl}/documents/${order.id}`, label: "See your order" },
   );
 }
+
+export function orderFailedEmail(to: string, order: OrderFacts, refundCents: number, appUrl: string): SendEmailJob {
+  return render(
+    to,
+    `We could not finish your document: ${order.topic}`,
+    [
+      `Writing your ${describe(order)} stopped after repeated errors on our side, and we could not finish it.`,
+      refundCents > 0
+        ? `We are refunding your payment of ${formatMoney(refundCents, order.currency)} in full; you will receive a confirmation when it is done.`
+        : "Nothing was charged for it.",
+      "Our team has been told and is looking into it. We are sorry.",
+    ],
+    { url: `${appUrl}/documents/${order.id}`, label: "See your order" },
+  );
+}
+
+/** To the address the account had, sent as it is deleted: what happened to the orders that were not delivered. */
+export function accountDeletedEmail(to: string, refunded: { order: OrderFacts; refundCents: number }[], checkoutsClosed: number): SendEmailJob {
+  return render(to, "Your TesiGo account was deleted", [
+    "Your TesiGo account and the personal data in it were deleted, as you asked.",
+    ...refunded.map(
+      ({ order, refundCents }) =>
+        `Your order ${describe(order)} was cancelled before it was delivered, and your payment of ${formatMoney(refundCents, order.currency)} is being refunded in full.`,
+    ),
+    ...(checkoutsClosed > 0
+      ? ["A card payment you had started was closed. Should it have gone through all the same, it is refunded in full, automatically."]
+      : []),
+    "This is the last email we send to this address.",
+  ]);
+}

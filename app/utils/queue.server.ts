@@ -5,6 +5,9 @@ import { queueDbAdapter, type DbOrTrx } from "./db.server";
 import { logger } from "./logger.server";
 import { provide, remember } from "./singleton.server";
 
+/** The queue names, for app/ code that sends jobs (through here, not from worker/ itself). */
+export { QUEUES };
+
 /** A pg-boss instance; only a worker supervises (maintenance, expiry) and runs schedules. */
 export function createBoss(connectionString: string, options: { worker: boolean; maintenanceSeconds?: number }): PgBoss {
   const boss = new PgBoss({

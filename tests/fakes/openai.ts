@@ -35,6 +35,11 @@ export type FakeOpenAI = {
   /** Answer streamed requests with 400, as a compatible server without streaming does (requests in one piece are answered). */
   refuseStreams(refuse: boolean): void;
   setLatency(ms: number): void;
+  /**
+   * Holds the next request until `release()`, then answers it as usual; `arrived` resolves with its body when it is
+   * received. A test decides with it what happens while a call is in flight.
+   */
+  pauseNext(): { arrived: Promise<any>; release: () => void };
   /** Stops the server and ends every open connection, hanging ones included. */
   close(): Promise<void>;
 };
@@ -54,12 +59,18 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
   let withoutUsage = 0;
   let refusingStreams = false;
   let latencyMs = options.latencyMs ?? 0;
+  const pauses: { arrive: (body: any) => void; released: Promise<void> }[] = [];
 
   const server: Server = createServer(async (req, res) => {
     const arrivedAt = Date.now();
     const body = await readJson(req);
     requests.push({ path: req.url ?? "", authorization: req.headers.authorization, body });
     requestsAt.push(arrivedAt);
+    const pause = pauses.shift();
+    if (pause) {
+      pause.arrive(body);
+      await pause.released;
+    }
     const stream = body.stream === true;
     const waited = () => !latencyMs || waitUnlessGone(res, latencyMs);
     // A stream starts at once and spreads its text over the latency, so it is decided on arrival; every other answer
@@ -159,6 +170,14 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     },
     copySourceNext: (count) => {
       copies += count;
+    },
+    pauseNext: () => {
+      let arrive!: (body: any) => void;
+      let release!: () => void;
+      const arrived = new Promise<any>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      pauses.push({ arrive, released });
+      return { arrived, release };
     },
     setLatency: (ms) => {
       latencyMs = ms;

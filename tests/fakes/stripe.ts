@@ -30,8 +30,11 @@ export type FakeStripe = {
   sessions: Map<string, any>;
   paymentIntents: Map<string, any>;
   refunds: any[];
-  /** Mark a session paid as the hosted page would (without a browser) and return the session. Delivers no webhook. */
-  completeSession(id: string): any;
+  /**
+   * Mark a session paid as the hosted page would (without a browser) and return the session. Delivers no webhook.
+   * `evenIfExpired`: Stripe took the money as the session was being expired (their race), as a test of ours needs.
+   */
+  completeSession(id: string, options?: { evenIfExpired?: boolean }): any;
   /** Expire an open session, as `POST /v1/checkout/sessions/:id/expire` would. Delivers no webhook. */
   expireSession(id: string): any;
   /** An event object as Stripe would send it; `data.object` is a snapshot of `object`. */
@@ -44,9 +47,24 @@ export type FakeStripe = {
   deliveries: WebhookDelivery[];
   /** The next `count` API requests answer with this HTTP status (nothing is created; no idempotent result is kept). */
   failNext(status: number, count?: number): void;
+  /**
+   * Holds the next API request to `method path` until `release()`: `arrived` resolves when it is received. A test
+   * makes a race deterministic with it (what the app does while it waits for Stripe).
+   */
+  pauseNext(method: string, path: string): { arrived: Promise<void>; release: () => void };
+  /** Where webhooks go from now on (an app started after the fake learns its address this way). */
+  setWebhookUrl(url: string): void;
+  /**
+   * Whether a refund made through the API is followed by Stripe's `charge.refunded` webhook (the charge with its
+   * cumulative `amount_refunded`): "before-answer" delivers it, and waits for the endpoint's answer, before the refund
+   * request is answered (Stripe gives no order between the two); "after-answer" right after. Default "none".
+   */
+  setRefundEvents(mode: RefundEvents): void;
   setLatency(ms: number): void;
   close(): Promise<void>;
 };
+
+export type RefundEvents = "none" | "before-answer" | "after-answer";
 
 export type FakeStripeOptions = {
   port?: number;
@@ -76,7 +94,8 @@ type LineItem = { id: string; name: string; quantity: number; unitAmount: number
 const ZERO_DECIMAL = new Set("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split(" "));
 const REFUND_REASONS = new Set(["duplicate", "fraudulent", "requested_by_customer"]);
 
-export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<FakeStripe> {
+export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<FakeStripe> {
+  const options = { ...given };
   const requests: FakeStripeRequest[] = [];
   const sessions = new Map<string, any>();
   const lineItems = new Map<string, LineItem[]>();
@@ -88,6 +107,8 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   const idempotent = new Map<string, { fingerprint: string; status: number; body: string }>();
   const pending = new Set<Promise<unknown>>();
   let latencyMs = options.latencyMs ?? 0;
+  let refundEvents: RefundEvents = "none";
+  const pauses: { method: string; path: string; arrive: () => void; released: Promise<void> }[] = [];
   let baseUrl = "";
 
   const now = () => Math.floor(Date.now() / 1000);
@@ -173,11 +194,11 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     return session;
   }
 
-  function completeSession(id: string): any {
+  function completeSession(id: string, how: { evenIfExpired?: boolean } = {}): any {
     const session = sessions.get(id);
     if (!session) throw new Error(`fake Stripe: no checkout session ${id}`);
     if (session.status === "complete") return session;
-    if (session.status !== "open") throw new Error(`fake Stripe: checkout session ${id} is ${session.status}, not open`);
+    if (session.status !== "open" && !(how.evenIfExpired && session.status === "expired")) throw new Error(`fake Stripe: checkout session ${id} is ${session.status}, not open`);
     const paymentIntent = {
       id: stripeId("pi"),
       object: "payment_intent",
@@ -360,6 +381,12 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     const body = parseStripeForm(hasBody ? raw : url.search.slice(1));
     const idempotencyKey = header(req, "idempotency-key");
     requests.push({ method, path: url.pathname, idempotencyKey, stripeVersion: header(req, "stripe-version"), body });
+    const pause = pauses.findIndex((p) => p.method === method && p.path === url.pathname);
+    if (pause !== -1) {
+      const [held] = pauses.splice(pause, 1);
+      held.arrive();
+      await held.released;
+    }
     if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const reply = (status: number, payload: string, extra: Record<string, string> = {}) => {
       res.writeHead(status, {
@@ -402,6 +429,11 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     }
     const text = JSON.stringify(result.body, null, 2);
     if (hasBody && idempotencyKey && result.replayable) idempotent.set(idempotencyKey, { fingerprint, status: result.status, body: text });
+    if (method === "POST" && url.pathname === "/v1/refunds" && result.status === 200 && refundEvents !== "none") {
+      const refunded = chargeRefunded((result.body as { payment_intent: string }).payment_intent);
+      if (refundEvents === "before-answer") await deliver(refunded);
+      else track(deliver(refunded));
+    }
     reply(result.status, text);
   }
 
@@ -462,6 +494,26 @@ ${session.customer_email ? `<p>${escapeHtml(session.customer_email)}</p>` : ""}
       return session.cancel_url ? redirect(String(session.cancel_url)) : html(200, "Cancelled", `<h1>Payment cancelled</h1>`);
     }
     return html(405, "Method not allowed", `<h1>Method not allowed</h1>`);
+  }
+
+  /** `charge.refunded` for a payment intent's charge, with everything refunded of it so far. */
+  function chargeRefunded(paymentIntentId: string): FakeStripeEvent {
+    const paymentIntent = paymentIntents.get(paymentIntentId);
+    const amountRefunded = refunds.filter((r) => r.payment_intent === paymentIntentId && r.status === "succeeded").reduce((sum, r) => sum + r.amount, 0);
+    return event("charge.refunded", {
+      id: paymentIntent.latest_charge,
+      object: "charge",
+      amount: paymentIntent.amount,
+      amount_captured: paymentIntent.amount,
+      amount_refunded: amountRefunded,
+      currency: paymentIntent.currency,
+      paid: true,
+      payment_intent: paymentIntentId,
+      refunded: amountRefunded >= paymentIntent.amount,
+      status: "succeeded",
+      created: paymentIntent.created,
+      livemode: false,
+    });
   }
 
   function event(type: string, object: unknown, id?: string): FakeStripeEvent {
@@ -556,6 +608,20 @@ ${session.customer_email ? `<p>${escapeHtml(session.customer_email)}</p>` : ""}
     deliver,
     failNext: (status, count = 1) => {
       for (let i = 0; i < count; i++) faults.push(status);
+    },
+    pauseNext: (method, path) => {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      pauses.push({ method, path, arrive, released });
+      return { arrived, release };
+    },
+    setWebhookUrl: (url) => {
+      options.webhookUrl = url;
+    },
+    setRefundEvents: (mode) => {
+      refundEvents = mode;
     },
     setLatency: (ms) => {
       latencyMs = ms;

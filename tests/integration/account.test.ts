@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anonymisedEmail, deleteAccount, exportUserData } from "../../app/models/account.server";
+import { anonymisedEmail, deleteAccount } from "../../app/models/account-deletion.server";
+import { exportUserData } from "../../app/models/account.server";
 import { createSession, getSessionUser } from "../../app/models/sessions.server";
 import { recordConsents } from "../../app/models/users.server";
 import { action as deleteAction, loader as deleteLoader } from "../../app/routes/account.delete";
@@ -191,8 +192,8 @@ describe("exportUserData", () => {
     expect(document).not.toHaveProperty("docx_key");
     expect(document).not.toHaveProperty("cost_microdollars");
     expect(document.sections).toEqual([
-      { index: 0, heading: "ada heading 0", status: "passed", content: "ada section 0 text", word_count: 480, score_uniqueness: 95, score_grammar: 1.5, score_ai: 12 },
-      { index: 1, heading: "ada heading 1", status: "passed", content: "ada section 1 text", word_count: 480, score_uniqueness: 95, score_grammar: 1.5, score_ai: null },
+      { index: 0, heading: "ada heading 0", brief: "brief", key_points: [], status: "passed", content: "ada section 0 text", word_count: 480, score_uniqueness: 95, score_grammar: 1.5, score_ai: 12 },
+      { index: 1, heading: "ada heading 1", brief: "brief", key_points: [], status: "passed", content: "ada section 1 text", word_count: 480, score_uniqueness: 95, score_grammar: 1.5, score_ai: null },
     ]);
 
     expect(data.payments).toHaveLength(1);

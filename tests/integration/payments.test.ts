@@ -126,13 +126,17 @@ describe("the Stripe webhook", () => {
     expect(await database.db.selectFrom("stripe_events").selectAll().where("id", "=", event.id).execute()).toHaveLength(1);
   });
 
-  it("pays the order when 'completed' arrives after 'expired', and a late 'expired' never undoes a payment", async () => {
+  it("refunds money for a checkout already closed here instead of queuing the order, and a late 'expired' never undoes a payment", async () => {
     const first = await orderWithCheckout();
     const completed = stripe.event("checkout.session.completed", stripe.completeSession(first.session.id));
     const expired = stripe.event("checkout.session.expired", { ...completed.data as object, ...(first.session as object), status: "expired", payment_status: "unpaid" });
     expect((await (await post(expired)).json()).outcome).toBe("processed");
     expect((await (await post(completed)).json()).outcome).toBe("processed");
-    expect(await statusOf(first.document.id)).toBe("queued");
+    // The checkout was closed (the order may have changed since): the money goes back, the order still awaits payment.
+    expect(await statusOf(first.document.id)).toBe("awaiting_payment");
+    expect(await jobs(QUEUES.planDocument, first.document.id)).toBe(0);
+    const refundJobs = await sql<{ data: { reason: string } }>`select data from pgboss.job where name = ${QUEUES.refundPayment} and data->>'paymentId' = ${first.payment.id}`.execute(database.db);
+    expect(refundJobs.rows.map((r) => r.data.reason)).toEqual(["checkout_closed"]);
 
     const second = await orderWithCheckout();
     const paid = stripe.event("checkout.session.completed", stripe.completeSession(second.session.id));
@@ -221,5 +225,27 @@ describe("refunds", () => {
     const refundJobs = await sql<{ data: { paymentId: string; reason: string } }>`select data from pgboss.job where name = ${QUEUES.refundPayment} and data->>'paymentId' = ${other.id}`.execute(database.db);
     expect(refundJobs.rows.map((r) => r.data.reason)).toEqual(["duplicate_payment"]);
     expect(await jobs(QUEUES.planDocument, document.id)).toBe(1);
+    // Refunded in full, the duplicate leaves the order the first payment pays for as it is.
+    await database.db.updateTable("payments").set({ stripe_payment_intent_id: session.payment_intent }).where("id", "=", other.id).execute();
+    await refundPayment(ctx, { paymentId: other.id, reason: "duplicate_payment" });
+    expect(await database.db.selectFrom("payments").select("status").where("id", "=", other.id).executeTakeFirstOrThrow()).toEqual({ status: "refunded" });
+    expect(await statusOf(document.id)).toBe("queued");
+  });
+
+  it("refunds for different reasons, run together, never add up to more than was paid", async () => {
+    const { document, session } = await orderWithCheckout(4);
+    await post(stripe.event("checkout.session.completed", stripe.completeSession(session.id)));
+    const payment = await database.db.selectFrom("payments").selectAll().where("document_id", "=", document.id).executeTakeFirstOrThrow();
+    await Promise.all([
+      refundPayment(ctx, { paymentId: payment.id, reason: "quality_threshold" }),
+      refundPayment(ctx, { paymentId: payment.id, reason: "generation_failed" }),
+      refundPayment(ctx, { paymentId: payment.id, reason: "customer_request", amountCents: 700 }),
+    ]);
+    const made = stripe.refunds.filter((r) => r.payment_intent === session.payment_intent);
+    expect(made.reduce((sum, r) => sum + r.amount, 0)).toBe(2400);
+    expect(await database.db.selectFrom("payments").select(["status", "refunded_cents"]).where("id", "=", payment.id).executeTakeFirstOrThrow()).toEqual({
+      status: "refunded",
+      refunded_cents: 2400,
+    });
   });
 });

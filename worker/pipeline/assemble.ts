@@ -8,7 +8,7 @@ import { deleteStoredFile } from "../../app/utils/storage.server";
 import { buildPreview, renderFiles } from "../export/deliver";
 import { storeDeliveredShingles } from "../quality/shingles";
 import type { PipelineContext } from "../context";
-import { notifyDocumentEvent, notifyExpressions } from "../events";
+import { notifyExpressions } from "../events";
 import { QUEUES, type AssembleDocumentJob } from "../queues";
 import type { ReviewedDocument } from "./review";
 
@@ -88,22 +88,4 @@ export async function exportDocument(ctx: PipelineContext, { documentId }: Assem
   // Another delivery of this job stored its files first: these copies are not needed.
   if (!stored) await Promise.all([deleteStoredFile(files.docxKey), deleteStoredFile(files.pdfKey)]);
   log.info({ documentId, pdfPages: files.pdfPages, bodyPages: files.bodyPages }, "document files ready");
-}
-
-/** A job that exhausted its retries: its document shows a clear failed state instead of spinning forever. */
-export async function failDocumentFromDeadLetter(ctx: PipelineContext, documentId: string, queue: string, error: string | null): Promise<void> {
-  const reason = `Generation stopped at the "${queue}" step after repeated errors. Our team has been notified.`;
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("audit_log")
-      .values({ action: "job.dead_letter", target_type: "document", target_id: documentId, details: JSON.stringify({ queue, error }) })
-      .execute();
-    const applied = await transitionDocument(trx, documentId, ["queued", "generating"], "failed", {
-      failure_reason: reason,
-      progress_stage: "failed",
-      eta_seconds: null,
-    });
-    if (applied) await notifyDocumentEvent(trx, documentId, { type: "failed", reason });
-  });
-  ctx.log.error({ documentId, queue, error }, "document failed: a job landed in the dead-letter queue");
 }

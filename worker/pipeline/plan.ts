@@ -96,6 +96,11 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
 
   // The requirements judge reads the outline against the customer's explicit constraints (null: nothing to check).
   const requirements = requirementsText(document);
+  // Not sent to a writer for an order cancelled while its outline was written (its account deleted, say).
+  if (requirements && (await db.selectFrom("documents").select("status").where("id", "=", documentId).executeTakeFirst())?.status !== "generating") {
+    log.info({ documentId }, "plan dropped: the order is no longer being generated");
+    return;
+  }
   const outlineJudgement = await judgeRequirements(
     router,
     { requirements, subject: "outline", text: outline.map((s, i) => `${i + 1}. ${s.heading}: ${s.brief}`).join("\n"), language: document.language },
@@ -114,7 +119,9 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   await db.transaction().execute(async (trx) => {
     // The row lock serialises two deliveries of this job; the second sees the sections and leaves. (Two statements:
     // one that waited for the lock still reads with the snapshot it began with, blind to what the first committed.)
-    await lockDocument(trx, documentId);
+    // Cancelled or refunded while the outline was written (the account was deleted, say): nothing of it is kept.
+    const locked = await lockDocument(trx, documentId);
+    if (locked?.status !== "generating") return;
     const again = await trx.selectFrom("sections").select("id").where("document_id", "=", documentId).limit(1).execute();
     if (again.length > 0) return;
 

@@ -209,6 +209,8 @@ async function reviseWhereNeeded(
       );
       const better = check.passed && check.words >= (section.word_count ?? 0);
       await db.transaction().execute(async (trx) => {
+        // No text is kept for an order cancelled or refunded while the revision was written.
+        if ((await lockDocument(trx, documentId))?.status !== "generating") return;
         await saveAttempt(trx, {
           sectionId: section.id,
           documentId,

@@ -1,0 +1,81 @@
+import { sql } from "kysely";
+import { transitionDocument } from "../../app/models/documents.server";
+import { recordIncident } from "../../app/models/incidents.server";
+import { markRefundFailed } from "../../app/models/refunds.server";
+import type { Db } from "../../app/utils/db.server";
+import { orderFailedEmail } from "../../app/utils/email-templates.server";
+import { getEnv } from "../../app/utils/env.server";
+import { sendJob } from "../../app/utils/queue.server";
+import type { PipelineContext } from "../context";
+import { notifyDocumentEvent } from "../events";
+import { QUEUES, type QueueName, type RefundPaymentJob } from "../queues";
+
+/** The error a dead job died of, from the failed original (pg-boss copies only the payload to the dead-letter queue). */
+async function lastError(db: Db, queue: string, data: unknown): Promise<string | null> {
+  const row = await sql<{ output: { message?: string } | null }>`
+    select output from pgboss.job where name = ${queue} and data = ${JSON.stringify(data)}::jsonb and state = 'failed'
+    order by completed_on desc nulls last limit 1`.execute(db);
+  return row.rows[0]?.output?.message ?? null;
+}
+
+/**
+ * A job of `queue` exhausted its retries. Nothing is left only in a log: a refund that failed stays a failed refund row
+ * an admin can list and retry; an order that failed is refunded in full, its customer emailed, an incident recorded.
+ */
+export async function handleDeadLetter(ctx: PipelineContext, queue: QueueName, data: { documentId?: string } | null): Promise<void> {
+  const error = await lastError(ctx.db, queue, data);
+  if (queue === QUEUES.refundPayment) {
+    const refund = await markRefundFailed(ctx.db, data as RefundPaymentJob, error);
+    ctx.log.error({ queue, data, error, refundId: refund?.id }, "a refund failed for good: it waits for an admin's retry");
+  } else if (data?.documentId) {
+    await failOrderFromDeadLetter(ctx, data.documentId, queue, error);
+  } else {
+    ctx.log.error({ queue, data, error }, "a job landed in the dead-letter queue");
+  }
+}
+
+/**
+ * An order whose generation cannot go on: it shows a clear failed state instead of spinning forever, every payment of
+ * it is refunded in full, the customer is told and an admin finds an incident — all in one transaction, once.
+ */
+export async function failOrderFromDeadLetter(ctx: PipelineContext, documentId: string, queue: string, error: string | null): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("audit_log")
+      .values({ action: "job.dead_letter", target_type: "document", target_id: documentId, details: JSON.stringify({ queue, error }) })
+      .execute();
+    const payments = await trx
+      .selectFrom("payments")
+      .select(["id", "amount_cents", "refunded_cents"])
+      .where("document_id", "=", documentId)
+      .where("status", "in", ["succeeded", "partially_refunded"])
+      .execute();
+    const reason = `Generation stopped at the "${queue}" step after repeated errors. ${payments.length ? "Your payment is refunded in full, and our" : "Our"} team has been notified.`;
+    const failed = await transitionDocument(trx, documentId, ["queued", "generating"], "failed", {
+      failure_reason: reason,
+      progress_stage: "failed",
+      eta_seconds: null,
+    });
+    if (!failed) return;
+    for (const payment of payments) {
+      await sendJob(trx, QUEUES.refundPayment, { paymentId: payment.id, reason: "generation_failed", documentId });
+    }
+    const refundCents = payments.reduce((sum, p) => sum + p.amount_cents - p.refunded_cents, 0);
+    const order = await trx
+      .selectFrom("documents")
+      .innerJoin("users", "users.id", "documents.user_id")
+      .selectAll("documents")
+      .select(["users.email", "users.deleted_at"])
+      .where("documents.id", "=", documentId)
+      .executeTakeFirstOrThrow();
+    if (!order.deleted_at) await sendJob(trx, QUEUES.sendEmail, orderFailedEmail(order.email, order, refundCents, getEnv().APP_URL));
+    await recordIncident(trx, {
+      kind: "generation_failed",
+      summary: `Order failed at "${queue}": ${error ?? "no error recorded"}; ${payments.length} payment(s) being refunded in full`,
+      documentId,
+      details: { queue, error, refundCents, payments: payments.map((p) => p.id) },
+    });
+    await notifyDocumentEvent(trx, documentId, { type: "failed", reason });
+  });
+  ctx.log.error({ documentId, queue, error }, "document failed: a job landed in the dead-letter queue; its payments are refunded");
+}
