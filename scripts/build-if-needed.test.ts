@@ -22,8 +22,9 @@ describe("buildIfNeeded's decision", () => {
   });
 
   it("wants the mode remix build would give: NODE_ENV, production when unset", () => {
-    expect(wantedMode({})).toBe("production");
-    expect(wantedMode({ NODE_ENV: "" })).toBe("production");
-    expect(wantedMode({ NODE_ENV: "test" })).toBe("test");
+    const env = (values: Record<string, string>) => values as unknown as NodeJS.ProcessEnv;
+    expect(wantedMode(env({}))).toBe("production");
+    expect(wantedMode(env({ NODE_ENV: "" }))).toBe("production");
+    expect(wantedMode(env({ NODE_ENV: "test" }))).toBe("test");
   });
 });
