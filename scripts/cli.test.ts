@@ -14,7 +14,7 @@ type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string;
 /** `node --import tsx <script> …args` with the environment a person has (no NODE_ENV: builds stay in their mode). */
 function runCli(script: string, args: string[], options: { env?: Record<string, string>; timeoutMs: number }): Promise<Run> {
   const { NODE_ENV: _unset, ...inherited } = process.env;
-  const env = { ...inherited, LOG_LEVEL: "fatal", ...options.env } as NodeJS.ProcessEnv;
+  const env = { ...inherited, LOG_LEVEL: "fatal", ...options.env } as unknown as NodeJS.ProcessEnv;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
