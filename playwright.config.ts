@@ -29,6 +29,7 @@ const app = (name: keyof typeof E2E.apps, extra: Record<string, string>) => {
       SIGNIN_LIMIT_PER_15_MINUTES: "1000",
       DATABASE_URL: "",
       SMTP_URL: "",
+      METRICS_TOKEN: E2E.metricsToken,
       ...extra,
     },
   };
