@@ -38,6 +38,14 @@ describe("parseEnv", () => {
     expect(problemsOf({ METRICS_TOKEN: "short" })[0]).toMatch(/^METRICS_TOKEN: must be at least 32 characters/);
   });
 
+  it("refuses a job expiry shorter than the writer calls may legally take, naming both variables", () => {
+    expect(problemsOf({ QUEUE_EXPIRE_SECONDS: "8" })).toEqual([
+      "QUEUE_EXPIRE_SECONDS: must be at least 190 with LLM_TIMEOUT_SECONDS=90: a job's writer calls may legally run that long",
+    ]);
+    expect(problemsOf({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "19" })[0]).toMatch(/^QUEUE_EXPIRE_SECONDS: must be at least 20 /);
+    expect(parseEnv({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "20" }).QUEUE_EXPIRE_SECONDS).toBe(20);
+  });
+
   it("treats an empty variable as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", PORT: "" }).PORT).toBe(3000);
   });

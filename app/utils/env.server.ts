@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { minimumExpirySeconds } from "./job-expiry";
 
 const WEAK_WORDS = ["secret", "password", "test", "admin", "changeme"];
 // Development-only defaults: each contains a weak word on purpose, so production refuses them.
@@ -138,6 +139,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const raw = result.data;
   const isProduction = raw.NODE_ENV === "production";
   const problems: string[] = [];
+
+  // A shorter expiry would hand a job to another worker (and abort it here) while its call may still legally run.
+  const shortestExpiry = minimumExpirySeconds(raw.LLM_TIMEOUT_SECONDS);
+  if (raw.QUEUE_EXPIRE_SECONDS !== undefined && raw.QUEUE_EXPIRE_SECONDS < shortestExpiry) {
+    problems.push(
+      `QUEUE_EXPIRE_SECONDS: must be at least ${shortestExpiry} with LLM_TIMEOUT_SECONDS=${raw.LLM_TIMEOUT_SECONDS}: a job's writer calls may legally run that long`,
+    );
+  }
 
   const secrets = { SESSION_SECRET: raw.SESSION_SECRET, TOTP_SECRET: raw.TOTP_SECRET };
   if (isProduction) {

@@ -1,4 +1,4 @@
-// Operations (issue 16, items 13 and 19): what a deployment shows and refuses. The app runs in production mode here,
+// Operations (issue 16, items 13, 15 and 19): what a deployment shows and refuses. The app runs in production mode here,
 // as deployed: strong secrets, an https APP_URL, mail through SMTP (the local fake), a production build.
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -26,6 +26,8 @@ function productionEnv(smtpUrl: string): Record<string, string> {
     TOTP_SECRET,
     ALLOW_OFFLINE_PROVIDERS: "true",
     METRICS_TOKEN,
+    // Above the old fixed 150 s expiry: the app's queues must follow it.
+    LLM_TIMEOUT_SECONDS: "120",
   };
 }
 
@@ -102,6 +104,34 @@ describe("/health/detailed", () => {
     } finally {
       await stopProcess(worker.process);
     }
+  });
+});
+
+describe("a job is never cut off while its writer call may still legally run", () => {
+  it("the running app's queues expire only after their calls' legal longest (LLM_TIMEOUT_SECONDS=120)", async () => {
+    const rows = await app.db
+      .withSchema("pgboss")
+      .selectFrom("queue" as never)
+      .select(["name as name", "expire_seconds as expire"] as never[])
+      .where("name" as never, "in", ["document.plan", "section.write", "document.review"] as never)
+      .execute();
+    const expiry = Object.fromEntries((rows as unknown as { name: string; expire: number }[]).map((r) => [r.name, r.expire]));
+    // A streamed section may take 2 × 120 s in all; plan and review make two 120 s calls one after the other; the
+    // runner aborts a job 5 s before its expiry.
+    expect(expiry["section.write"]).toBeGreaterThanOrEqual(240 + 5);
+    expect(expiry["document.plan"]).toBeGreaterThanOrEqual(240 + 5);
+    expect(expiry["document.review"]).toBeGreaterThanOrEqual(240 + 5);
+  });
+
+  it("a server whose QUEUE_EXPIRE_SECONDS is shorter than its calls may take refuses to start, naming both variables", async () => {
+    const refused = await runToExit(["--import", "tsx", "server.ts"], {
+      ...productionEnv(smtp.url),
+      DATABASE_URL: NO_DATABASE,
+      LLM_TIMEOUT_SECONDS: "60",
+      QUEUE_EXPIRE_SECONDS: "100",
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain("QUEUE_EXPIRE_SECONDS: must be at least 130 with LLM_TIMEOUT_SECONDS=60");
   });
 });
 
