@@ -147,10 +147,10 @@ test("the server drops the socket mid-generation: polling keeps the page moving,
     driver.once("connect", resolve);
     driver.once("connect_error", reject);
   });
-  const before = await percentOf(page);
   expect(await driver.emitWithAck("test:drop", { documentId, refuseForMs: 60_000 })).toEqual({ dropped: 1 });
-
   await expect(page.getByText("· reconnecting…")).toBeVisible();
+  // Read once the socket is gone: whatever the page shows beyond this from now on came by polling.
+  const before = await percentOf(page);
   // Polling goes on (two reads at least) and one of its reads brought the page a later state than it had.
   await expect
     .poll(() => polls.length >= 2 && polls.some((percent) => percent > before), { timeout: 60_000, message: "the page keeps polling and progress comes by it" })
