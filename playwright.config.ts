@@ -20,6 +20,8 @@ const app = (name: keyof typeof E2E.apps, extra: Record<string, string>) => {
       NODE_ENV: "test",
       LOG_LEVEL: "warn",
       PORT: String(port),
+      // This machine only: a test server has the dev payment, /dev/mail and the development secrets on.
+      HOST: "127.0.0.1",
       APP_URL: `http://localhost:${port}`,
       DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(pgPort),
@@ -29,6 +31,7 @@ const app = (name: keyof typeof E2E.apps, extra: Record<string, string>) => {
       SIGNIN_LIMIT_PER_15_MINUTES: "1000",
       DATABASE_URL: "",
       SMTP_URL: "",
+      METRICS_TOKEN: E2E.metricsToken,
       ...extra,
     },
   };

@@ -1,9 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import { createServer, type Server as HttpServer } from "node:http";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import pg from "pg";
 import { pinoHttp } from "pino-http";
@@ -11,10 +8,12 @@ import { migrateToLatest } from "./db/migrate";
 import { openDatabase } from "./db/open";
 import { createDb, getDb, useDatabase, warmPool } from "./app/utils/db.server";
 import { EnvError, getEnv, loadDotEnvFile } from "./app/utils/env.server";
-import { detailedHealth } from "./app/utils/health.server";
+import { exposureWarning } from "./app/utils/exposure.server";
+import { bearerMatches, healthReport } from "./app/utils/health.server";
 import { logger } from "./app/utils/logger.server";
 import { projectRoot } from "./app/utils/project-root.server";
 import { createBoss, ensureQueues, useBoss } from "./app/utils/queue.server";
+import { loadWebBuild } from "./app/utils/web-build.server";
 import { createPipelineContext, startWorker } from "./worker/index";
 
 const ROOT = projectRoot();
@@ -32,8 +31,12 @@ async function main() {
     }
     throw error;
   }
+  const exposed = exposureWarning(env);
+  if (exposed) console.warn(exposed);
   const runWeb = env.ROLE !== "worker";
   const runWorker = env.ROLE !== "web";
+  // Before the database: a bundle production cannot serve stops the start while nothing needs stopping.
+  const build = runWeb ? await loadWebBuild(BUILD_PATH, { isProduction: env.isProduction }) : null;
   const stops: Array<[string, () => Promise<unknown>]> = [];
   let closeSockets: (() => Promise<unknown>) | undefined;
 
@@ -72,8 +75,7 @@ async function main() {
     }),
   );
 
-  if (runWeb) {
-    if (!existsSync(BUILD_PATH)) throw new Error("No web build found: run `npm run build` (npm start does it for you).");
+  if (build) {
     // Loaded only here: a worker process never holds Remix, socket.io or the security middleware in memory.
     const [{ createRequestHandler }, { default: compression }, { rateLimitMiddleware }, security, { startDocumentEventRelay }, { attachSocketServer }] =
       await Promise.all([
@@ -102,7 +104,6 @@ async function main() {
     // After static files (they are neither state-changing nor worth a database hit), before every page and action.
     app.use(originCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/api/stripe/webhook"] }));
     app.use(rateLimitMiddleware({ getDb, limitPerMinute: env.RATE_LIMIT_PER_MINUTE }));
-    const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
     app.all(
       "*",
       createRequestHandler({
@@ -124,9 +125,9 @@ async function main() {
   } else {
     // A worker answers health checks only, so one image and one healthcheck serve both roles.
     app.get("/healthz", (_req, res) => void res.json({ status: "ok", role: env.ROLE }));
-    app.get("/health/detailed", async (_req, res) => {
-      const { httpStatus, ...body } = await detailedHealth();
-      res.status(httpStatus).json(body);
+    app.get("/health/detailed", async (req, res) => {
+      const { httpStatus, body } = await healthReport({ showDetails: bearerMatches(req.headers.authorization, env.METRICS_TOKEN) });
+      res.status(httpStatus).set("Cache-Control", "no-store").json(body);
     });
   }
 

@@ -1,10 +1,11 @@
 // Compiles server.ts (web + worker, with app/, worker/ and db/ code) into one ES module, build/server.js, which
 // `npm start`, `npm run worker` and the Docker image run with plain node: no TypeScript loader in production
 // (docs/decisions/012-compiled-server.md). Packages stay in node_modules; the Remix bundle (build/index.js) is imported
-// by it at run time. Run by `npm run build`, after `remix build`.
-import { rmSync } from "node:fs";
+// by it at run time. Run by `npm run build`, after `remix build`. Then it records the bundle's mode (NODE_ENV at
+// `remix build`, production when unset) in build/build-info.json, so a later start knows what it would run.
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,3 +27,7 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
+
+// The bundle's own word for its mode (Remix exports it), not a guess from this process' environment.
+const { mode } = await import(pathToFileURL(path.join(ROOT, "build", "index.js")).href);
+writeFileSync(path.join(ROOT, "build", "build-info.json"), `${JSON.stringify({ mode })}\n`);

@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 // The words app/utils/env.server.ts refuses in production secrets.
 const WEAK_WORDS = ["secret", "password", "test", "admin", "changeme"];
 
-export type Secrets = { SESSION_SECRET: string; TOTP_SECRET: string };
+export type Secrets = { SESSION_SECRET: string; TOTP_SECRET: string; METRICS_TOKEN: string };
 
 /** Draws again until the value passes the production rules; a clash with a weak word is rare but possible. */
 function strong(draw: () => string, taken: string[]): string {
@@ -24,7 +24,9 @@ export function generateSecrets(): Secrets {
   const SESSION_SECRET = strong(() => randomBytes(48).toString("base64url"), []);
   // 32 bytes → exactly 64 hex characters, as the TOTP secret's schema requires.
   const TOTP_SECRET = strong(() => randomBytes(32).toString("hex"), [SESSION_SECRET]);
-  return { SESSION_SECRET, TOTP_SECRET };
+  // Monitoring's bearer token for /health/detailed (and /metrics): 32 bytes → 43 base64url characters.
+  const METRICS_TOKEN = strong(() => randomBytes(32).toString("base64url"), [SESSION_SECRET, TOTP_SECRET]);
+  return { SESSION_SECRET, TOTP_SECRET, METRICS_TOKEN };
 }
 
 export function formatEnv(values: Record<string, string>): string {

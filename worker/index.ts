@@ -59,18 +59,18 @@ export function createPipelineContext(db: Db, env: Env): PipelineContext {
 export async function startWorker(
   boss: PgBoss,
   ctx: PipelineContext,
-  options: { connectionString: string; expireSeconds?: number },
+  options: { connectionString: string; expireSeconds?: number; llmTimeoutSeconds?: number },
 ): Promise<QueueRunner> {
-  await ensureQueues(boss, { expireSeconds: options.expireSeconds });
+  await ensureQueues(boss, { expireSeconds: options.expireSeconds, llmTimeoutSeconds: options.llmTimeoutSeconds });
   const runner = new QueueRunner(boss, options.connectionString, ctx.log);
   runner.register(QUEUES.planDocument, (data: any, run) => planDocument(ctx, data, run), 2);
   runner.register(QUEUES.writeSection, (data: any, run) => writeSection(ctx, data, run), ctx.sectionConcurrency);
   runner.register(
     QUEUES.reviewDocument,
-    async (data: any) => {
+    async (data: any, run) => {
       // The text is assembled by the job that reviewed it: no queue hop between the two (the queued assembly waits
       // as a safety net). Its failure leaves that job to retry.
-      const review = await reviewDocument(ctx, data, { assembleHere: true });
+      const review = await reviewDocument(ctx, data, { assembleHere: true, signal: run.signal });
       if (review.assemble) {
         await assembleDocument(ctx, data, review).catch((error) =>
           ctx.log.warn({ documentId: data.documentId, err: error instanceof Error ? error.message : String(error) }, "assembly failed; the queued assembly retries it"),

@@ -1,4 +1,6 @@
 // Queue names, payloads and retry policy. The web side imports names from here to send jobs.
+import { llmJobExpirySeconds, type LlmWork } from "../app/utils/job-expiry";
+
 export const QUEUES = {
   planDocument: "document.plan",
   writeSection: "section.write",
@@ -33,13 +35,20 @@ export type QueuePolicy = {
   expireInSeconds: number;
 };
 
-// Expiries: one LLM call (LLM_TIMEOUT_SECONDS, 90 s by default) plus its retries fits; a job held by a worker that
-// died is handed out again after expiry + pg-boss maintenance (15 s) + retry delay (5 s): under 3 minutes.
-export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
-  [QUEUES.planDocument]: { retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 150 },
-  // One attempt per delivery (a failed gate enqueues the next attempt), so one job is one call.
-  [QUEUES.writeSection]: { retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 150 },
-  [QUEUES.reviewDocument]: { retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 150 },
+/** The writer calls one delivery makes in sequence, for the queues that call writers (their expiry follows from it). */
+export const LLM_WORK: Partial<Record<QueueName, LlmWork>> = {
+  // The outline, then the requirements judge on it.
+  [QUEUES.planDocument]: { calls: 2, streamed: false },
+  // One attempt per delivery (a failed gate enqueues the next attempt), so one job is one streamed call.
+  [QUEUES.writeSection]: { calls: 1, streamed: true },
+  // The revisions (together), then the requirements judge on the whole document.
+  [QUEUES.reviewDocument]: { calls: 2, streamed: false },
+};
+
+const FIXED_POLICIES: Record<QueueName, Omit<QueuePolicy, "expireInSeconds"> & { expireInSeconds?: number }> = {
+  [QUEUES.planDocument]: { retryLimit: 4, retryDelay: 5, retryBackoff: true },
+  [QUEUES.writeSection]: { retryLimit: 4, retryDelay: 5, retryBackoff: true },
+  [QUEUES.reviewDocument]: { retryLimit: 4, retryDelay: 5, retryBackoff: true },
   [QUEUES.assembleDocument]: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
   // 200 pages take a few seconds to render to DOCX and PDF.
   [QUEUES.exportDocument]: { retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 },
@@ -48,6 +57,21 @@ export const QUEUE_POLICIES: Record<QueueName, QueuePolicy> = {
   [QUEUES.sendEmail]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
   [QUEUES.maintenance]: { retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 300 },
 };
+
+/**
+ * Every queue's policy. The expiry of a queue that calls writers follows from LLM_TIMEOUT_SECONDS (app/utils/job-expiry.ts):
+ * its calls at their legal longest, its own work and the runner's margin; 215 s with the default 90 s. A job held by
+ * a worker that died is handed out again after expiry + pg-boss maintenance (15 s) + retry delay (5 s).
+ */
+export function queuePolicies(llmTimeoutSeconds: number): Record<QueueName, QueuePolicy> {
+  return Object.fromEntries(
+    (Object.keys(FIXED_POLICIES) as QueueName[]).map((name) => {
+      const work = LLM_WORK[name];
+      const expireInSeconds = work ? llmJobExpirySeconds(work, llmTimeoutSeconds) : FIXED_POLICIES[name].expireInSeconds!;
+      return [name, { ...FIXED_POLICIES[name], expireInSeconds }];
+    }),
+  ) as Record<QueueName, QueuePolicy>;
+}
 
 export function deadLetterQueue(name: QueueName): string {
   return `${name}.dead`;

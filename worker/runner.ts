@@ -1,6 +1,8 @@
 import pg from "pg";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
+import { EXPIRY_MARGIN_SECONDS } from "../app/utils/job-expiry";
+import { setDeadline } from "./deadline";
 import { JobCompletions } from "./job-completions";
 import { JOBS_CHANNEL } from "./queues";
 
@@ -11,7 +13,7 @@ export type JobRun = {
   retryCount: number;
   /** No retry follows if this delivery fails. */
   isLastTry: boolean;
-  /** Aborted shortly before the job's expiry, when pg-boss would hand it to another worker. */
+  /** Aborted shortly before the job's expiry, when pg-boss would hand it to another worker (its deadline: deadlineOf). */
   signal: AbortSignal;
 };
 
@@ -64,7 +66,7 @@ const IDLE_POLL_MS = 1500;
 /** Each wait is this share longer or shorter at random, so a worker's queues do not all poll at the same moment. */
 const POLL_JITTER = 0.3;
 // Stop a job this long before pg-boss expires it, so it is failed (and retried) by us rather than run twice.
-const EXPIRY_MARGIN_MS = 5000;
+const EXPIRY_MARGIN_MS = EXPIRY_MARGIN_SECONDS * 1000;
 
 /**
  * Runs pg-boss jobs with a concurrency per queue. Instead of polling on a timer, it LISTENs on the jobs channel:
@@ -160,6 +162,7 @@ export class QueueRunner {
     const controller = new AbortController();
     const budgetMs = Math.max(1000, Number(job.expireInSeconds ?? 900) * 1000 - EXPIRY_MARGIN_MS);
     const timer = setTimeout(() => controller.abort(new Error(`The job ran out of time (${Math.round(budgetMs / 1000)} s)`)), budgetMs);
+    setDeadline(controller.signal, Date.now() + budgetMs);
     const run: JobRun = {
       id: job.id,
       retryCount: job.retryCount ?? 0,

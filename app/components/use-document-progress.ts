@@ -13,6 +13,8 @@ export function isActive(status: string) {
 }
 
 type Connection = "connecting" | "live" | "polling";
+/** Why the page reads the snapshot, sent as `X-Progress-Read` (logs and tests tell the polling apart from the rest). */
+type ReadReason = "poll" | "connect" | "event" | "watchdog";
 
 /**
  * A snapshot read while events kept arriving can be a moment older than them: within one status it never steps the
@@ -64,9 +66,9 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
       if (statusRef.current !== next.status && !isActive(next.status)) revalidator.revalidate();
       statusRef.current = next.status;
     };
-    const refresh = async () => {
+    const refresh = async (reason: ReadReason = "event") => {
       try {
-        const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
+        const response = await fetch(url, { headers: { Accept: "application/json", "X-Progress-Read": reason }, cache: "no-store" });
         if (response.ok) {
           lastHeardAt = Date.now();
           apply(await response.json());
@@ -83,8 +85,8 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
       if (closed) return;
       setConnection("polling");
       if (poll) return;
-      poll = setInterval(refresh, POLL_MS);
-      void refresh();
+      poll = setInterval(() => void refresh("poll"), POLL_MS);
+      void refresh("poll");
     };
     const stopPolling = () => {
       clearInterval(poll);
@@ -99,7 +101,7 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
         if (closed) return;
         if (reply?.ok) setConnection("live");
         else startPolling();
-        void refresh();
+        void refresh("connect");
       });
     });
     socket.on("disconnect", (reason) => {
@@ -122,7 +124,7 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
     socket.onAny(() => {
       lastHeardAt = Date.now();
     });
-    socket.on("resync", refresh);
+    socket.on("resync", () => void refresh());
     socket.on("progress", (e: DocumentEventPayload<"progress">) => {
       setSnapshot((s) => ({
         ...s,
@@ -152,14 +154,14 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
       const s = current.current;
       if (e.status !== s.status || e.percent > s.percent) void refresh();
     });
-    socket.on("completed", refresh);
-    socket.on("failed", refresh);
+    socket.on("completed", () => void refresh());
+    socket.on("failed", () => void refresh());
 
     // No event for 25 s while the document is active: the socket may be silently stuck; read the truth.
     const watchdog = setInterval(() => {
       if (Date.now() - lastHeardAt <= HEARTBEAT_TIMEOUT_MS) return;
       lastHeardAt = Date.now();
-      void refresh();
+      void refresh("watchdog");
     }, 5000);
 
     function stop() {

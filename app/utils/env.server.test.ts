@@ -33,12 +33,31 @@ describe("parseEnv", () => {
     expect(problemsOf({ ALLOW_DEV_PAYMENT: "maybe" })[0]).toBe("ALLOW_DEV_PAYMENT: must be true or false");
   });
 
+  it("accepts a METRICS_TOKEN only when it is long enough to guess at", () => {
+    expect(parseEnv({ METRICS_TOKEN: "m".repeat(32) }).METRICS_TOKEN).toBe("m".repeat(32));
+    expect(problemsOf({ METRICS_TOKEN: "short" })[0]).toMatch(/^METRICS_TOKEN: must be at least 32 characters/);
+  });
+
+  it("refuses a job expiry shorter than the writer calls may legally take, naming both variables", () => {
+    expect(problemsOf({ QUEUE_EXPIRE_SECONDS: "8" })).toEqual([
+      "QUEUE_EXPIRE_SECONDS: must be at least 190 with LLM_TIMEOUT_SECONDS=90: a job's writer calls may legally run that long",
+    ]);
+    expect(problemsOf({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "19" })[0]).toMatch(/^QUEUE_EXPIRE_SECONDS: must be at least 20 /);
+    expect(parseEnv({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "20" }).QUEUE_EXPIRE_SECONDS).toBe(20);
+  });
+
   it("treats an empty variable as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", PORT: "" }).PORT).toBe(3000);
   });
 
   describe("in production", () => {
-    const production = { NODE_ENV: "production", OPENAI_API_KEY: "sk-live", ...strong };
+    const production = {
+      NODE_ENV: "production",
+      OPENAI_API_KEY: "sk-live",
+      APP_URL: "https://tesigo.example.com",
+      SMTP_URL: "smtp://mailer:pass@smtp.example.com:587",
+      ...strong,
+    };
 
     it("accepts strong, distinct secrets and switches the dev payment off", () => {
       const env = parseEnv(production);
@@ -48,7 +67,7 @@ describe("parseEnv", () => {
     });
 
     it("requires the secrets", () => {
-      const problems = problemsOf({ NODE_ENV: "production", OPENAI_API_KEY: "sk-live" });
+      const problems = problemsOf({ ...production, SESSION_SECRET: undefined, TOTP_SECRET: undefined });
       expect(problems).toContain("SESSION_SECRET: is required in production (run npm run generate-secrets)");
       expect(problems).toContain("TOTP_SECRET: is required in production (run npm run generate-secrets)");
     });
@@ -70,10 +89,23 @@ describe("parseEnv", () => {
     });
 
     it("refuses the offline writer unless explicitly allowed", () => {
-      expect(problemsOf({ NODE_ENV: "production", ...strong })[0]).toMatch(/^OPENAI_API_KEY \/ ANTHROPIC_API_KEY \/ AI_FALLBACK_CHAIN: production needs a real LLM provider/);
+      expect(problemsOf({ ...production, OPENAI_API_KEY: undefined })[0]).toMatch(/^OPENAI_API_KEY \/ ANTHROPIC_API_KEY \/ AI_FALLBACK_CHAIN: production needs a real LLM provider/);
       expect(problemsOf({ ...production, AI_FALLBACK_CHAIN: "openai:gpt-4o-mini,offline" })[0]).toMatch(/^AI_FALLBACK_CHAIN: the offline writer is refused/);
-      const demo = parseEnv({ NODE_ENV: "production", ...strong, ALLOW_OFFLINE_PROVIDERS: "true" });
+      const demo = parseEnv({ ...production, OPENAI_API_KEY: undefined, ALLOW_OFFLINE_PROVIDERS: "true" });
       expect(demo.ALLOW_OFFLINE_PROVIDERS).toBe(true);
+    });
+
+    it("refuses to start without an https APP_URL", () => {
+      expect(problemsOf({ ...production, APP_URL: undefined })).toEqual([
+        "APP_URL: is required in production: the https:// address customers open (used in links and emails)",
+      ]);
+      expect(problemsOf({ ...production, APP_URL: "http://tesigo.example.com" })).toEqual(["APP_URL: must be an https:// address in production"]);
+    });
+
+    it("refuses to start without SMTP_URL (sign-in codes must reach the customer)", () => {
+      expect(problemsOf({ ...production, SMTP_URL: undefined })).toEqual([
+        "SMTP_URL: is required in production: sign-in codes and receipts are sent by email",
+      ]);
     });
 
     it("keeps the dev payment off unless explicitly allowed", () => {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { minimumExpirySeconds } from "./job-expiry";
 
 const WEAK_WORDS = ["secret", "password", "test", "admin", "changeme"];
 // Development-only defaults: each contains a weak word on purpose, so production refuses them.
@@ -110,6 +111,8 @@ const schema = z.object({
   PARTIAL_COMPLETION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
   SECTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Bearer token that shows /health/detailed's details (and, later, /metrics) to monitoring. */
+  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters (npm run generate-secrets prints one)").optional(),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "SESSION_SECRET" | "TOTP_SECRET" | "APP_URL"> & {
@@ -140,6 +143,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const isProduction = raw.NODE_ENV === "production";
   const problems: string[] = [];
 
+  // A shorter expiry would hand a job to another worker (and abort it here) while its call may still legally run.
+  const shortestExpiry = minimumExpirySeconds(raw.LLM_TIMEOUT_SECONDS);
+  if (raw.QUEUE_EXPIRE_SECONDS !== undefined && raw.QUEUE_EXPIRE_SECONDS < shortestExpiry) {
+    problems.push(
+      `QUEUE_EXPIRE_SECONDS: must be at least ${shortestExpiry} with LLM_TIMEOUT_SECONDS=${raw.LLM_TIMEOUT_SECONDS}: a job's writer calls may legally run that long`,
+    );
+  }
+
   const secrets = { SESSION_SECRET: raw.SESSION_SECRET, TOTP_SECRET: raw.TOTP_SECRET };
   if (isProduction) {
     for (const [name, value] of Object.entries(secrets)) {
@@ -167,6 +178,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (raw.AI_FALLBACK_CHAIN && /offline/.test(raw.AI_FALLBACK_CHAIN) && raw.ALLOW_OFFLINE_PROVIDERS !== true) {
       problems.push("AI_FALLBACK_CHAIN: the offline writer is refused in production unless ALLOW_OFFLINE_PROVIDERS=true");
     }
+    // Sign-in links and receipts point here, and session cookies are Secure: plain http would leak or lose them.
+    if (!raw.APP_URL) problems.push("APP_URL: is required in production: the https:// address customers open (used in links and emails)");
+    else if (new URL(raw.APP_URL).protocol !== "https:") problems.push("APP_URL: must be an https:// address in production");
+    // Without SMTP the sign-in codes would only be written to the data folder, where no customer can read them.
+    if (!raw.SMTP_URL) problems.push("SMTP_URL: is required in production: sign-in codes and receipts are sent by email");
   }
   if (problems.length) throw new EnvError(problems);
 
@@ -193,6 +209,11 @@ let cached: Env | undefined;
 export function getEnv(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** True while a built-in development secret signs sessions or sign-in codes (anyone with the source can forge them). */
+export function usesDevelopmentSecrets(env: Pick<Env, "SESSION_SECRET" | "TOTP_SECRET">): boolean {
+  return env.SESSION_SECRET === DEV_SESSION_SECRET || env.TOTP_SECRET === DEV_TOTP_SECRET;
 }
 
 /** Only these values are ever sent to the browser. */

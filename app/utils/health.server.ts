@@ -1,9 +1,9 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
-import { buildProviderChain } from "../../worker/llm/router";
 import { getDb } from "./db.server";
-import { getEnv } from "./env.server";
+import { getEnv, type Env } from "./env.server";
 import { getBoss } from "./queue.server";
 
 type Check = { status: "ok" | "down" | "degraded"; latencyMs: number | null; detail?: string };
@@ -20,6 +20,39 @@ async function timed(run: () => Promise<string | void>): Promise<Check> {
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+}
+
+/**
+ * The writer chain as configured (`provider:model`), read from the environment alone: no SDK client is built to
+ * describe it. Throws what the worker would refuse (a provider without its key, an unknown one).
+ */
+export function configuredWriterChain(env: Env): string[] {
+  const entries = env.AI_FALLBACK_CHAIN
+    ? env.AI_FALLBACK_CHAIN.split(",").map((s) => s.trim()).filter(Boolean)
+    : [...(env.OPENAI_API_KEY ? [`openai:${env.OPENAI_MODEL}`] : []), ...(env.ANTHROPIC_API_KEY ? [`anthropic:${env.ANTHROPIC_MODEL}`] : [])];
+  if (entries.length === 0) entries.push("offline");
+  return entries.map((entry) => {
+    const at = entry.indexOf(":");
+    const [kind, rest] = at === -1 ? [entry, ""] : [entry.slice(0, at), entry.slice(at + 1)];
+    switch (kind) {
+      case "offline":
+        if (!env.ALLOW_OFFLINE_PROVIDERS) throw new Error("AI_FALLBACK_CHAIN: the offline writer is not allowed here");
+        return "offline:offline-demo-1";
+      case "openai":
+        if (!env.OPENAI_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs OPENAI_API_KEY`);
+        return `openai:${rest || env.OPENAI_MODEL}`;
+      case "anthropic":
+        if (!env.ANTHROPIC_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs ANTHROPIC_API_KEY`);
+        return `anthropic:${rest || env.ANTHROPIC_MODEL}`;
+      case "compat": {
+        const model = rest.split("@")[0];
+        if (!model || !rest.includes("@")) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" must look like compat:MODEL@BASE_URL`);
+        return `compat:${model}`;
+      }
+      default:
+        throw new Error(`AI_FALLBACK_CHAIN: unknown provider "${kind}" (use openai, anthropic, compat or offline)`);
+    }
+  });
 }
 
 /** GET /health/detailed: each dependency with status and latency; the database being down makes the whole 503. */
@@ -43,7 +76,7 @@ export async function detailedHealth() {
   ]);
   let providers: Check & { chain?: string[] };
   try {
-    const chain = buildProviderChain(env).map((p) => `${p.name}:${p.model}`);
+    const chain = configuredWriterChain(env);
     providers = {
       status: "ok",
       latencyMs: null,
@@ -56,4 +89,23 @@ export async function detailedHealth() {
   const checks = { database, queue, storage, providers };
   const status = database.status === "down" ? "down" : Object.values(checks).some((c) => c.status !== "ok") ? "degraded" : "ok";
   return { status, role: env.ROLE, checks, httpStatus: database.status === "down" ? 503 : 200 };
+}
+
+/** True when `Authorization: Bearer <token>` carries METRICS_TOKEN; compared in constant time, never with no token set. */
+export function bearerMatches(authorization: string | null | undefined, token: string | undefined): boolean {
+  if (!token || !authorization) return false;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) return false;
+  // Digests of equal length, so neither the comparison nor a length check tells how much of the token was right.
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(match[1]!), digest(token));
+}
+
+/**
+ * What /health/detailed answers: the whole report to monitoring (the token) and admins; to anyone else only the
+ * status (model names, queue counts and raw errors help an attacker), with the same HTTP status code.
+ */
+export async function healthReport(options: { showDetails: boolean }): Promise<{ httpStatus: number; body: object }> {
+  const { httpStatus, ...report } = await detailedHealth();
+  return { httpStatus, body: options.showDetails ? report : { status: report.status } };
 }

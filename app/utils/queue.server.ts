@@ -1,7 +1,8 @@
 import PgBoss from "pg-boss";
 import { sql } from "kysely";
-import { JOBS_CHANNEL, QUEUES, QUEUE_POLICIES, deadLetterQueue, type QueueName } from "../../worker/queues";
+import { JOBS_CHANNEL, QUEUES, deadLetterQueue, queuePolicies, type QueueName } from "../../worker/queues";
 import { queueDbAdapter, type DbOrTrx } from "./db.server";
+import { getEnv } from "./env.server";
 import { logger } from "./logger.server";
 import { provide, remember } from "./singleton.server";
 
@@ -23,13 +24,17 @@ export function createBoss(connectionString: string, options: { worker: boolean;
   return boss;
 }
 
-/** Creates every queue and its dead-letter queue, and brings their policies up to date. Idempotent. */
-export async function ensureQueues(boss: PgBoss, options: { expireSeconds?: number } = {}): Promise<void> {
+/**
+ * Creates every queue and its dead-letter queue, and brings their policies up to date. Idempotent. The expiries of
+ * the writers' queues follow LLM_TIMEOUT_SECONDS (this process' unless given); `expireSeconds` overrides them all.
+ */
+export async function ensureQueues(boss: PgBoss, options: { expireSeconds?: number; llmTimeoutSeconds?: number } = {}): Promise<void> {
+  const policies = queuePolicies(options.llmTimeoutSeconds ?? getEnv().LLM_TIMEOUT_SECONDS);
   for (const name of Object.values(QUEUES) as QueueName[]) {
     const dead = deadLetterQueue(name);
     await boss.createQueue(dead, { name: dead, retryLimit: 0, retentionMinutes: 60 * 24 * 14 });
-    const expireInSeconds = options.expireSeconds ?? QUEUE_POLICIES[name].expireInSeconds;
-    const policy = { name, ...QUEUE_POLICIES[name], expireInSeconds, deadLetter: dead };
+    const expireInSeconds = options.expireSeconds ?? policies[name].expireInSeconds;
+    const policy = { name, ...policies[name], expireInSeconds, deadLetter: dead };
     await boss.createQueue(name, policy);
     await boss.updateQueue(name, policy);
   }

@@ -16,6 +16,8 @@ interface ClientToServerEvents {
   join(documentId: unknown, ack?: (reply: JoinReply) => void): void;
   /** NODE_ENV=test only: cut the other sockets watching a document and refuse their sessions for a while. */
   "test:drop"(request: { documentId?: unknown; refuseForMs?: unknown }, ack?: (reply: { dropped: number }) => void): void;
+  /** NODE_ENV=test only: stop refusing the caller's own session (a test decides when the connection comes back). */
+  "test:allow"(request: unknown, ack?: (reply: { allowed: boolean }) => void): void;
 }
 
 interface ServerToClientEvents {
@@ -129,6 +131,9 @@ export function attachSocketServer(httpServer: HttpServer, options: SocketServer
         // Closing the transport (not a server-side disconnect) is what a dropped connection looks like to the client.
         for (const victim of victims) victim.conn.close();
         ack?.({ dropped: victims.length });
+      });
+      socket.on("test:allow", (_request, ack) => {
+        ack?.({ allowed: refusedSessions.delete(user.sessionId) });
       });
     }
   });

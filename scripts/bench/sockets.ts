@@ -35,12 +35,14 @@ const documentCount = Number(values.documents ?? Math.max(1, Math.round(socketCo
 const ratePerSecond = Number(values.rate);
 const seconds = Number(values.seconds);
 
+// Built (if needed) for the caller's NODE_ENV, before this process switches to test: a benchmark must not leave a
+// test-mode bundle behind for `npm start` (production cannot serve one).
+buildIfNeeded();
 // Both processes sign and read the same cookies; only the figures are printed.
 process.env.NODE_ENV = "test";
 logger.level = "fatal";
 process.env.SESSION_SECRET = randomBytes(24).toString("hex");
 
-buildIfNeeded();
 const embedded = await startEmbeddedPostgres({
   dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), "tesigo-bench-sockets-")), "pg"),
   port: await freePort(),

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { io } from "socket.io-client";
 import { dataDirOf, latestMail, magicLinkOf, orderAndPay, requestCode, signUp, uniqueEmail, acceptEssentialConsent, codeOf } from "./helpers";
+import { E2E } from "./servers";
 
 test("another user's document is simply not found, in the page, the progress API and the socket room", async ({ browser }, testInfo) => {
   const owner = await browser.newContext();
@@ -117,7 +118,11 @@ test("health endpoints answer for the deployer", async ({ request }) => {
   const live = await request.get("/healthz");
   expect(live.status()).toBe(200);
   expect(await live.json()).toEqual({ status: "ok" });
-  const detailed = await request.get("/health/detailed");
+  // Without the token only the status: model names and raw errors are for monitoring.
+  const anonymous = await request.get("/health/detailed");
+  expect(anonymous.status()).toBe(200);
+  expect(await anonymous.json()).toEqual({ status: "ok" });
+  const detailed = await request.get("/health/detailed", { headers: { Authorization: `Bearer ${E2E.metricsToken}` } });
   expect(detailed.status()).toBe(200);
   const body = await detailed.json();
   expect(body.status).toBe("ok");

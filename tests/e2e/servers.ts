@@ -5,6 +5,8 @@ export const E2E = {
   fakeStripePort: 23120,
   fakeScholarlyPort: 23125,
   stripeWebhookSecret: "whsec_e2e_local_fake_stripe",
+  /** METRICS_TOKEN of the apps: monitoring's key to /health/detailed's details. */
+  metricsToken: "e2e-monitoring-token-0123456789abcdef",
   apps: {
     openai: { port: 23101, pgPort: 23341, dataDir: ".data-e2e/openai" },
     offline: { port: 23102, pgPort: 23342, dataDir: ".data-e2e/offline" },

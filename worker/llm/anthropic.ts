@@ -1,9 +1,11 @@
 import type Anthropic from "@anthropic-ai/sdk";
+import { STREAMED_ANSWER_FACTOR } from "../../app/utils/job-expiry";
 import { IncompleteAnswerError } from "./errors";
 import type { Completion, CompletionRequest, LlmProvider } from "./provider";
 import { sdkLogger, streamFailure, watchIdle, type IdleWatch } from "./stream";
 
-type Options = { apiKey: string; baseURL?: string; model: string; timeoutMs?: number };
+/** `timeoutMs`: the wait for an answer, and a streamed answer's longest pause; `answerLimitMs`: a streamed answer in all. */
+type Options = { apiKey: string; baseURL?: string; model: string; timeoutMs?: number; answerLimitMs?: number };
 
 // The Messages API has no JSON mode, so json requests say it in the system prompt.
 const JSON_ONLY = "Answer with exactly one JSON object and nothing else: no prose, no code fence.";
@@ -31,6 +33,11 @@ export class AnthropicProvider implements LlmProvider {
     return this.client;
   }
 
+  longestCallMs(request: CompletionRequest): number {
+    const timeoutMs = this.options.timeoutMs ?? 120_000;
+    return request.sink ? (this.options.answerLimitMs ?? STREAMED_ANSWER_FACTOR * timeoutMs) : timeoutMs;
+  }
+
   async complete(request: CompletionRequest): Promise<Completion> {
     const client = await this.sdk();
     const body = {
@@ -56,9 +63,10 @@ export class AnthropicProvider implements LlmProvider {
   /** The answer streamed (its usage in the first and last events), each piece of text handed to the request's sink. */
   private async stream(client: Anthropic, request: CompletionRequest, body: Anthropic.MessageCreateParamsNonStreaming): Promise<Completion> {
     let idle: IdleWatch | undefined;
+    const endBy = Date.now() + this.longestCallMs(request);
     try {
       const stream = await client.messages.create({ ...body, stream: true }, { signal: request.signal });
-      idle = watchIdle(this.options.timeoutMs ?? 120_000, () => stream.controller.abort());
+      idle = watchIdle(this.options.timeoutMs ?? 120_000, () => stream.controller.abort(), endBy);
       let text = "";
       let finished = false;
       let tokensIn = 0;

@@ -1,10 +1,12 @@
 import OpenAI from "openai";
+import { STREAMED_ANSWER_FACTOR } from "../../app/utils/job-expiry";
 import { logger } from "../../app/utils/logger.server";
 import { IncompleteAnswerError } from "./errors";
 import type { Completion, CompletionRequest, LlmProvider } from "./provider";
 import { sdkLogger, streamFailure, watchIdle, type IdleWatch } from "./stream";
 
-type Options = { name?: string; apiKey: string; baseURL?: string; model: string; timeoutMs?: number; breakerKey?: string };
+/** `timeoutMs`: the wait for an answer, and a streamed answer's longest pause; `answerLimitMs`: a streamed answer in all. */
+type Options = { name?: string; apiKey: string; baseURL?: string; model: string; timeoutMs?: number; answerLimitMs?: number; breakerKey?: string };
 
 /** OpenAI Chat Completions, and any OpenAI-compatible server by base URL. */
 export class OpenAIProvider implements LlmProvider {
@@ -13,6 +15,7 @@ export class OpenAIProvider implements LlmProvider {
   readonly breakerKey: string;
   private readonly client: OpenAI;
   private readonly timeoutMs: number;
+  private readonly answerLimitMs: number;
   /** False once the server refused a streamed request that it accepted in one piece. */
   private streams = true;
 
@@ -21,6 +24,7 @@ export class OpenAIProvider implements LlmProvider {
     this.model = options.model;
     this.breakerKey = options.breakerKey ?? this.name;
     this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.answerLimitMs = options.answerLimitMs ?? STREAMED_ANSWER_FACTOR * this.timeoutMs;
     // Retries are the router's job, so the SDK's own are off.
     this.client = new OpenAI({
       apiKey: options.apiKey,
@@ -29,6 +33,10 @@ export class OpenAIProvider implements LlmProvider {
       timeout: this.timeoutMs,
       logger: sdkLogger,
     });
+  }
+
+  longestCallMs(request: CompletionRequest): number {
+    return request.sink && this.streams ? this.answerLimitMs : this.timeoutMs;
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
@@ -70,12 +78,13 @@ export class OpenAIProvider implements LlmProvider {
   /** The answer streamed (with its usage in the last event), each piece handed to the request's sink. */
   private async stream(request: CompletionRequest, body: OpenAI.ChatCompletionCreateParamsNonStreaming): Promise<Completion> {
     let idle: IdleWatch | undefined;
+    const endBy = Date.now() + this.answerLimitMs;
     try {
       const stream = await this.client.chat.completions.create(
         { ...body, stream: true, stream_options: { include_usage: true } },
         { signal: request.signal },
       );
-      idle = watchIdle(this.timeoutMs, () => stream.controller.abort());
+      idle = watchIdle(this.timeoutMs, () => stream.controller.abort(), endBy);
       let text = "";
       let finished = false;
       let usage: OpenAI.CompletionUsage | undefined;

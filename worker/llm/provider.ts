@@ -52,6 +52,8 @@ export interface LlmProvider {
   readonly model: string;
   /** One circuit breaker per provider (e.g. "openai", "anthropic", "compat:localhost:11434"); null = never breaks. */
   readonly breakerKey: string | null;
+  /** The longest this request may legally run (its timeout; streamed, its limit in all); absent: no limit worth a check. */
+  longestCallMs?(request: CompletionRequest): number;
   complete(request: CompletionRequest): Promise<Completion>;
 }
 

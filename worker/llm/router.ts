@@ -1,5 +1,6 @@
 import type { Db } from "../../app/utils/db.server";
 import type { Env } from "../../app/utils/env.server";
+import { callLimitSeconds } from "../../app/utils/job-expiry";
 import { logger } from "../../app/utils/logger.server";
 import { AnthropicProvider } from "./anthropic";
 import { checkBreaker, prefetchBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
@@ -8,6 +9,7 @@ import { OfflineWriter } from "./offline";
 import { OpenAIProvider } from "./openai";
 import { AllProvidersFailedError, type Completion, type CompletionRequest, type LlmProvider } from "./provider";
 import { abortableSleep } from "../sleep";
+import { deadlineOf } from "../deadline";
 
 /**
  * Parses AI_FALLBACK_CHAIN, e.g. `openai:gpt-4o-mini,anthropic:claude-sonnet-4-5,compat:llama3.1@http://localhost:11434/v1`.
@@ -28,16 +30,23 @@ export function buildProviderChain(env: Env): LlmProvider[] {
 function providerFor(entry: string, env: Env): LlmProvider {
   const [kind, rest = ""] = splitOnce(entry, ":");
   const timeoutMs = env.LLM_TIMEOUT_SECONDS * 1000;
+  const answerLimitMs = callLimitSeconds(env.LLM_TIMEOUT_SECONDS, true) * 1000;
   switch (kind) {
     case "offline":
       if (!env.ALLOW_OFFLINE_PROVIDERS) throw new Error("AI_FALLBACK_CHAIN: the offline writer is not allowed here");
       return new OfflineWriter();
     case "openai":
       if (!env.OPENAI_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs OPENAI_API_KEY`);
-      return new OpenAIProvider({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: rest || env.OPENAI_MODEL, timeoutMs });
+      return new OpenAIProvider({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: rest || env.OPENAI_MODEL, timeoutMs, answerLimitMs });
     case "anthropic":
       if (!env.ANTHROPIC_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs ANTHROPIC_API_KEY`);
-      return new AnthropicProvider({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, model: rest || env.ANTHROPIC_MODEL, timeoutMs });
+      return new AnthropicProvider({
+        apiKey: env.ANTHROPIC_API_KEY,
+        baseURL: env.ANTHROPIC_BASE_URL,
+        model: rest || env.ANTHROPIC_MODEL,
+        timeoutMs,
+        answerLimitMs,
+      });
     case "compat": {
       const [model, baseURL] = splitOnce(rest, "@");
       if (!model || !baseURL) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" must look like compat:MODEL@BASE_URL`);
@@ -48,6 +57,7 @@ function providerFor(entry: string, env: Env): LlmProvider {
         baseURL,
         model,
         timeoutMs,
+        answerLimitMs,
         breakerKey: `compat:${new URL(baseURL).host}`,
       });
     }
@@ -93,7 +103,9 @@ export const DEFAULT_RETRY_DELAYS_MS = [2000, 4000, 8000];
 /**
  * The one retry mechanism: each provider in chain order gets up to 4 tries (delays 2, 4, 8 s with jitter, or what
  * Retry-After says) on 408/409/429/5xx, timeouts, connection errors and malformed bodies; other errors go straight to
- * the next provider. A provider whose circuit breaker is open is skipped without a call.
+ * the next provider. A provider whose circuit breaker is open is skipped without a call. Within a job, no try (nor
+ * the pause before it) starts that could not end, at the call's legal longest, before the job's deadline: the job
+ * fails then and pg-boss retries it, instead of the call being cut off mid-way.
  */
 export class LlmRouter {
   private readonly semaphores = new Map<string, Semaphore>();
@@ -154,9 +166,17 @@ export class LlmRouter {
         seen = check.state;
       }
       const release = await this.semaphoreFor(provider).acquire();
+      const deadline = deadlineOf(request.signal);
+      const longestMs = provider.longestCallMs?.(request) ?? 0;
+      const outOfTime = (pauseMs: number) => deadline !== null && Date.now() + pauseMs + longestMs > deadline;
+      const noTimeLeft = () => {
+        failures.push({ provider: label, error: `no time left in this job for a call that may take ${Math.round(longestMs / 1000)} s (the job is retried)` });
+        return new AllProvidersFailedError(failures);
+      };
       try {
         for (let attempt = 0; ; attempt++) {
           request.signal?.throwIfAborted();
+          if (outOfTime(0)) throw noTimeLeft();
           request.sink?.restart();
           try {
             const completion = await provider.complete(request);
@@ -171,7 +191,9 @@ export class LlmRouter {
             seen = state;
             if (!kind.retryable || attempt >= this.retryDelaysMs.length || state === "open") break;
             const base = kind.retryAfterMs ?? this.retryDelaysMs[attempt];
-            await this.sleep(Math.round(base * (1 + 0.25 * this.random())), request.signal);
+            const pauseMs = Math.round(base * (1 + 0.25 * this.random()));
+            if (outOfTime(pauseMs)) throw noTimeLeft();
+            await this.sleep(pauseMs, request.signal);
           }
         }
       } finally {

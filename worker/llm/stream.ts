@@ -12,28 +12,28 @@ export type IdleWatch = {
 };
 
 /**
- * Watches an answer that has begun to stream: after `timeoutMs` without a piece, `stop` is called (it aborts the
- * stream). One timer per call, not one per piece: when it fires early (pieces came meanwhile) it waits for the rest.
- * The call's own signal is not involved, so a streamed request costs what one in one piece does.
+ * Watches an answer that has begun to stream: after `timeoutMs` without a piece, or once `endBy` (epoch ms: the call's
+ * start + its limit in all) has come, `stop` is called (it aborts the stream). One timer per call, not one per piece:
+ * when it fires early (pieces came meanwhile) it waits for the rest. The call's own signal is not involved, so a
+ * streamed request costs what one in one piece does.
  */
-export function watchIdle(timeoutMs: number, stop: () => void): IdleWatch {
-  let stalled = false;
+export function watchIdle(timeoutMs: number, stop: () => void, endBy = Number.POSITIVE_INFINITY): IdleWatch {
+  let why: string | null = null;
   let lastAt = Date.now();
   const check = () => {
-    const quiet = Date.now() - lastAt;
-    if (quiet < timeoutMs) {
-      timer = setTimeout(check, timeoutMs - quiet).unref();
-      return;
-    }
-    stalled = true;
-    stop();
+    const now = Date.now();
+    const quiet = now - lastAt;
+    if (now >= endBy) why = "the answer went on too long: still not finished at a streamed answer's limit in all";
+    else if (quiet >= timeoutMs) why = `the answer stalled: no text for ${Math.round(timeoutMs / 1000)} s`;
+    if (why) return stop();
+    timer = setTimeout(check, Math.min(timeoutMs - quiet, endBy - now)).unref();
   };
-  let timer = setTimeout(check, timeoutMs).unref();
+  let timer = setTimeout(check, Math.min(timeoutMs, endBy - lastAt)).unref();
   return {
     touch: () => {
       lastAt = Date.now();
     },
-    reason: () => (stalled ? `the answer stalled: no text for ${Math.round(timeoutMs / 1000)} s` : null),
+    reason: () => why,
     clear: () => clearTimeout(timer),
   };
 }

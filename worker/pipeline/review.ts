@@ -37,12 +37,13 @@ export const QUALITY_FAILURE_REASON =
 export async function reviewDocument(
   ctx: PipelineContext,
   { documentId }: ReviewDocumentJob,
-  options: { assembleHere?: boolean } = {},
+  /** `signal`: the job's, so its calls end (or do not start) within its expiry. */
+  options: { assembleHere?: boolean; signal?: AbortSignal } = {},
 ): Promise<{ assemble: boolean } & Partial<ReviewedDocument>> {
   const { db, log } = ctx;
   const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
   if (!document || document.status !== "generating" || document.progress_stage !== "reviewing") return { assemble: false };
-  const revision = await reviseWhereNeeded(ctx, document);
+  const revision = await reviseWhereNeeded(ctx, document, options.signal);
   const { findings } = revision;
   // As the revisions left them: read again only if one replaced a text.
   const sections = findings.revised.length ? await listSections(db, documentId) : revision.sections;
@@ -54,7 +55,7 @@ export async function reviewDocument(
     subject: "document",
     text: sections.filter((s) => s.content).map((s) => `## ${s.heading}\n\n${s.content}`).join("\n\n"),
     language: full.language,
-  }).catch((error) => {
+  }, options.signal).catch((error) => {
     log.warn({ documentId, err: String(error) }, "requirements judge failed on the document");
     return null;
   });
@@ -162,6 +163,7 @@ const ASSEMBLY_SAFETY_NET_MS = 30_000;
 async function reviseWhereNeeded(
   ctx: PipelineContext,
   document: Selectable<Database["documents"]>,
+  signal?: AbortSignal,
 ): Promise<{ findings: GapFindings; sections: ReviewedSections; sources: ReviewedDocument["sources"]; author: string | null }> {
   const { db, router, log } = ctx;
   const documentId = document.id;
@@ -197,6 +199,7 @@ async function reviseWhereNeeded(
             `The review of the whole document found: ${reasons.join(" ")}`,
             `The current text, to improve rather than repeat: """${section.content ?? ""}"""`,
           ],
+          signal,
         }),
       );
       const check = checkAttempt(completion.text, section.target_words, sources.map(citable), true);

@@ -1,0 +1,100 @@
+// Every command-line program in scripts/ ends by itself once its work is done: each runs here, as `npm run …` would
+// run it, on a small input, and must exit 0 within its time limit (a handle left open fails the test).
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../tests/setup/database";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean };
+
+/** `node --import tsx <script> …args` with the environment a person has (no NODE_ENV: builds stay in their mode). */
+function runCli(script: string, args: string[], options: { env?: Record<string, string>; timeoutMs: number }): Promise<Run> {
+  const { NODE_ENV: _unset, ...inherited } = process.env;
+  const env = { ...inherited, LOG_LEVEL: "fatal", ...options.env } as unknown as NodeJS.ProcessEnv;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    // SIGINT, as Ctrl-C: the benchmarks then stop their children and embedded Postgres before exiting.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGINT");
+      setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+    }, options.timeoutMs);
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+function lastJsonLine(stdout: string): Record<string, unknown> {
+  return JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
+}
+
+function expectFinished(run: Run) {
+  expect(run.timedOut, `still running at its time limit; it printed:\n${run.stdout}\n${run.stderr}`).toBe(false);
+  expect(run.code, run.stderr).toBe(0);
+}
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database?.destroy());
+
+describe("every CLI in scripts/ exits when its work is done", () => {
+  it("generate-secrets prints the secrets and exits", async () => {
+    const run = await runCli("scripts/generate-secrets.ts", [], { timeoutMs: 30_000 });
+    expectFinished(run);
+    expect(run.stdout).toMatch(/^SESSION_SECRET=.+\nTOTP_SECRET=[0-9a-f]{64}\nMETRICS_TOKEN=.+$/m);
+  });
+
+  it("migrate brings a database up to date and exits", async () => {
+    const run = await runCli("scripts/migrate.ts", [], { env: { DATABASE_URL: database.url }, timeoutMs: 30_000 });
+    expectFinished(run);
+    expect(run.stdout).toContain("The database is up to date.");
+  });
+
+  it("quality checks a text and exits", async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), "tesigo-cli-")), "text.txt");
+    writeFileSync(file, "Rail travel across Europe has grown steadily. Night trains returned to several routes after a long pause.\n");
+    const run = await runCli("scripts/quality.ts", ["--text", file, "--lang", "en", "--no-db"], { timeoutMs: 60_000 });
+    expectFinished(run);
+    expect(lastJsonLine(run.stdout)).toHaveProperty("grammarErrorsPer1000");
+  });
+
+  it("eval --golden --fake prints its figures and exits", async () => {
+    const run = await runCli("scripts/eval.ts", ["--golden", "--fake", "--orders", "1"], { timeoutMs: 120_000 });
+    expectFinished(run);
+    expect(lastJsonLine(run.stdout)).toMatchObject({ documents: 1 });
+  }, 150_000);
+
+  it("eval of one document answers and exits", async () => {
+    const run = await runCli("scripts/eval.ts", ["00000000-0000-4000-8000-000000000000"], { env: { DATABASE_URL: database.url }, timeoutMs: 30_000 });
+    expect(run.timedOut).toBe(false);
+    expect(run.code).not.toBeNull();
+  });
+
+  it("bench:pipeline measures a small order and exits", async () => {
+    const run = await runCli("scripts/bench/pipeline.ts", ["--pages", "5", "--latency-ms", "100", "--concurrency", "2"], { timeoutMs: 150_000 });
+    expectFinished(run);
+    expect(lastJsonLine(run.stdout)).toMatchObject({ pages: 5 });
+  }, 180_000);
+
+  it("bench:sockets measures a few sockets and exits", async () => {
+    const run = await runCli("scripts/bench/sockets.ts", ["--sockets", "20", "--documents", "2", "--rate", "20", "--seconds", "1"], {
+      timeoutMs: 120_000,
+    });
+    expectFinished(run);
+    expect(lastJsonLine(run.stdout)).toMatchObject({ sockets: 20, connected: 20 });
+  }, 150_000);
+});
