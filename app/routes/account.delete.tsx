@@ -34,8 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, { allowWithoutConsent: true });
-  const formData = await readFormData(request);
-  const submission = parseWithZod(formData, { schema: confirmDeletionSchema(user.email) });
+  const schema = confirmDeletionSchema(user.email);
+  const submission = parseWithZod(await readFormData(request, schema), { schema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   // A paid order still being written would be written into an anonymised account: wait for it to finish.
   const inProgress = await getDb()

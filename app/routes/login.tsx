@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await readFormData(request.clone());
+  const formData = await readFormData(request.clone(), [loginEmailSchema, loginCodeSchema]);
   const schema = formData.has("code") ? loginCodeSchema : formData.has("email") ? loginEmailSchema : null;
   if (schema) {
     const submission = parseWithZod(formData, { schema });

@@ -1,3 +1,5 @@
+import { hasControlCharacter, stripControlCharacters } from "./control-characters";
+
 /** What server.ts hands every loader and action besides the request. */
 export type AppLoadContext = { ip: string | null; requestId: string; cspNonce?: string };
 
@@ -8,14 +10,39 @@ export function requestOrigin(request: Request, context?: Partial<AppLoadContext
 
 export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = "/documents"): string {
   if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//")) return fallback;
+  // A control character cannot go into a Location header.
+  if (hasControlCharacter(value)) return fallback;
   return value;
 }
 
-/** The submitted form, or a 400 a person can read when the body is not a form. */
-export async function readFormData(request: Request): Promise<FormData> {
+/** A form's zod schema (z.object): the fields it names check their own text and show their errors beside them. */
+type FormSchema = { shape: Record<string, unknown> };
+
+/**
+ * The submitted form, or a 400 a person can read when the body is not a form or when a field no schema of
+ * `checkedBy` names (a hidden field, a button) holds a control character: nothing reads such a form any further.
+ */
+export async function readFormData(request: Request, checkedBy: FormSchema | FormSchema[] = []): Promise<FormData> {
+  let formData: FormData;
   try {
-    return await request.formData();
+    formData = await request.formData();
   } catch {
     throw Response.json({ error: "The request must be a submitted form (form data)." }, { status: 400 });
+  }
+  refuseControlCharacters(formData, checkedBy);
+  return formData;
+}
+
+/** Throws a 400 when a field outside the schemas (or a field's name) holds a control character; files are not text. */
+export function refuseControlCharacters(formData: FormData, checkedBy: FormSchema | FormSchema[] = []): void {
+  const named = new Set((Array.isArray(checkedBy) ? checkedBy : [checkedBy]).flatMap((schema) => Object.keys(schema.shape)));
+  for (const [name, value] of formData) {
+    const textToCheck = named.has(name) || typeof value !== "string" ? name : name + value;
+    if (!hasControlCharacter(textToCheck)) continue;
+    const field = stripControlCharacters(name).slice(0, 40) || "unnamed";
+    throw Response.json(
+      { error: `The form's field "${field}" holds an invisible control character, so nothing was saved. Reload the page and try again.` },
+      { status: 400 },
+    );
   }
 }
