@@ -75,15 +75,23 @@ async function main() {
   if (runWeb) {
     if (!existsSync(BUILD_PATH)) throw new Error("No web build found: run `npm run build` (npm start does it for you).");
     // Loaded only here: a worker process never holds Remix, socket.io or the security middleware in memory.
-    const [{ createRequestHandler }, { default: compression }, { rateLimitMiddleware }, security, { startDocumentEventRelay }, { attachSocketServer }] =
-      await Promise.all([
-        import("@remix-run/express"),
-        import("compression"),
-        import("./app/utils/rate-limit.server"),
-        import("./app/utils/security.server"),
-        import("./app/utils/document-event-relay.server"),
-        import("./app/utils/socket.server"),
-      ]);
+    const [
+      { createRequestHandler },
+      { declaredBodyLimitMiddleware },
+      { default: compression },
+      { rateLimitMiddleware },
+      security,
+      { startDocumentEventRelay },
+      { attachSocketServer },
+    ] = await Promise.all([
+      import("./app/utils/remix-handler.server"),
+      import("./app/utils/request-body.server"),
+      import("compression"),
+      import("./app/utils/rate-limit.server"),
+      import("./app/utils/security.server"),
+      import("./app/utils/document-event-relay.server"),
+      import("./app/utils/socket.server"),
+    ]);
     const { cspNonceMiddleware, helmetWithCsp, originCheckMiddleware } = security;
     // Security headers with a CSP whose inline scripts need this request's nonce (Remix renders it into them).
     app.use(cspNonceMiddleware());
@@ -97,6 +105,8 @@ async function main() {
     app.use(compression());
     app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y", fallthrough: false }));
     app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
+    // A body declared larger than its route's cap is refused unread; the Remix handler cuts undeclared (chunked) ones.
+    app.use(declaredBodyLimitMiddleware());
     // After static files (they are neither state-changing nor worth a database hit), before every page and action.
     app.use(originCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/api/stripe/webhook"] }));
     app.use(rateLimitMiddleware({ getDb, limitPerMinute: env.RATE_LIMIT_PER_MINUTE }));

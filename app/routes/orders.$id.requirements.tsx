@@ -1,13 +1,9 @@
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { OrderSteps } from "~/components/order-steps";
 import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
@@ -17,7 +13,9 @@ import { getDb } from "~/utils/db.server";
 import { requireDraftOrder } from "~/utils/orders.server";
 import { readFormData } from "~/utils/request.server";
 import { orderInstructionsSchema } from "~/utils/schemas";
-import { MAX_UPLOAD_BYTES, UploadRefusedError } from "~/utils/uploads.server";
+import { readUploadForm } from "~/utils/upload-form.server";
+import { MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "~/utils/upload-limits";
+import { UploadRefusedError } from "~/utils/uploads.server";
 
 export const meta: MetaFunction = () => [{ title: "Order: requirements · TesiGo" }];
 
@@ -41,16 +39,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const isMultipart = request.headers.get("content-type")?.startsWith("multipart/form-data");
 
   if (isMultipart) {
-    let formData: FormData;
-    try {
-      formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
-    } catch (error) {
-      if (error instanceof MaxPartSizeExceededError) {
-        return Response.json({ fileError: "That file is larger than the 10 MB limit. Nothing was stored." } satisfies ActionData, { status: 400 });
-      }
-      throw Response.json({ error: "The upload could not be read. Try again." }, { status: 400 });
-    }
-    const file = formData.get("file");
+    const form = await readUploadForm(request);
+    if ("refusal" in form) return Response.json({ fileError: form.refusal.message } satisfies ActionData, { status: form.refusal.status });
+    const file = form.formData.get("file");
     if (!(file instanceof File) || file.size === 0 || !file.name) {
       return Response.json({ fileError: "Choose a PDF, DOCX or TXT file to upload." } satisfies ActionData, { status: 400 });
     }
@@ -68,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw redirect(`/orders/${document.id}/requirements`);
   }
 
-  const formData = await readFormData(request);
+  const formData = await readFormData(request, orderInstructionsSchema);
   const intent = formData.get("intent");
   const upload = await getDocumentUpload(db, document.id);
   if (intent === "confirm" && upload) {
@@ -97,6 +88,9 @@ export default function OrderRequirements() {
   const { id, instructions, upload } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
+  // A file over the limit is named here, before its megabytes are sent (the server refuses it too).
+  const [tooLarge, setTooLarge] = useState<string | null>(null);
+  const fileError = tooLarge ?? actionData?.fileError;
   const [form, fields] = useForm({
     id: "order-instructions",
     lastResult: actionData?.form as never,
@@ -147,13 +141,25 @@ export default function OrderRequirements() {
             <label htmlFor="file" className="block text-sm font-medium">
               {upload ? "Replace with another file" : "Upload a file"}
             </label>
-            <input id="file" name="file" type="file" accept=".pdf,.docx,.txt" className="mt-1 block w-full text-sm" aria-describedby="file-error" />
+            <input
+              id="file"
+              name="file"
+              type="file"
+              accept=".pdf,.docx,.txt"
+              className="mt-1 block w-full text-sm"
+              aria-describedby="file-error"
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                const over = file && file.size > MAX_UPLOAD_BYTES;
+                setTooLarge(over ? `${file.name} is larger than the ${MAX_UPLOAD_MEGABYTES} MB limit. Choose a smaller file.` : null);
+              }}
+            />
           </div>
-          <Button type="submit" variant="secondary" disabled={navigation.state !== "idle"}>
+          <Button type="submit" variant="secondary" disabled={navigation.state !== "idle" || tooLarge !== null}>
             Upload
           </Button>
         </Form>
-        <FieldErrors id="file-error" errors={actionData?.fileError ? [actionData.fileError] : undefined} />
+        <FieldErrors id="file-error" errors={fileError ? [fileError] : undefined} />
       </section>
 
       <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">

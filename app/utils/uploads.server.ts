@@ -5,10 +5,12 @@ import { fileTypeFromBuffer, type FileTypeResult } from "file-type";
 import mammoth from "mammoth";
 import { extractText, getDocumentProxy } from "unpdf";
 import yauzl from "yauzl";
+import { stripControlCharacters } from "./control-characters";
+import { MAX_UPLOAD_BYTES } from "./upload-limits";
 
 // Requirements files: a customer's PDF, DOCX or TXT is inspected here before anything is stored, and its text extracted.
 
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export { MAX_UPLOAD_BYTES };
 /** More text than this is cut: a requirements file is a brief, not the thesis itself. */
 export const MAX_EXTRACTED_CHARS = 100_000;
 const MAX_DOCX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024;
@@ -114,9 +116,8 @@ export async function inspectUpload(filename: string, bytes: Uint8Array): Promis
 export function sanitiseFilename(filename: string): string {
   const base = filename.split(/[/\\]/).pop() ?? "";
   // Bidi overrides can make "cod.exe" display as "exe.doc"; control characters can forge lines in messages and logs.
-  const clean = base
-    .normalize("NFC")
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
+  const clean = stripControlCharacters(base.normalize("NFC"))
+    .replace(/[\t\n\r\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
     .trim();
   if (!clean || clean === "." || clean === "..") return "Your file";
   const chars = Array.from(clean);
@@ -295,11 +296,8 @@ async function drainEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<void>
 
 /** CRLF/CR → LF, control characters dropped, trailing spaces trimmed, 2+ blank lines → 1, capped at 100,000 characters. */
 export function normaliseText(raw: string): { text: string; truncated: boolean } {
-  let text = raw
-    .replace(/\r\n?/g, "\n")
-    .replace(/^\ufeff/, "")
-    // Postgres text cannot hold NUL, and other control characters (form feeds from PDFs) only get in the way.
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
+  // Postgres text cannot hold NUL, and other control characters (form feeds from PDFs) only get in the way.
+  let text = stripControlCharacters(raw.replace(/\r\n?/g, "\n").replace(/^\ufeff/, ""))
     .replace(/[ \t\u00a0]+$/gm, "")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
