@@ -5,6 +5,7 @@ import type { Env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
 import { ensureQueues } from "../app/utils/queue.server";
 import { pruneRateLimits } from "../app/models/rate-limits.server";
+import { deleteStaleDraftUploads } from "../app/models/uploads.server";
 import type { PipelineContext } from "./context";
 import { refundPayment } from "./jobs/refund-payment";
 import { sendEmailJob } from "./jobs/send-email";
@@ -92,7 +93,8 @@ export async function startWorker(
   runner.register(QUEUES.sendEmail, (data: any) => sendEmailJob(ctx, data), 2);
   runner.register(QUEUES.maintenance, async () => {
     const pruned = await pruneRateLimits(ctx.db);
-    ctx.log.info({ pruned }, "hourly maintenance done");
+    const draftFilesDeleted = await deleteStaleDraftUploads(ctx.db);
+    ctx.log.info({ pruned, draftFilesDeleted }, "hourly maintenance done");
   });
   for (const name of Object.values(QUEUES) as QueueName[]) {
     // pg-boss moves a job there itself, without our NOTIFY: found by the queue's poll, a few seconds at most.

@@ -10,11 +10,12 @@ import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { updateDraftDocument } from "~/models/documents.server";
 import { attachUploadToDocument, deleteUpload, getDocumentUpload, saveUpload } from "~/models/uploads.server";
 import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 import { requireDraftOrder } from "~/utils/orders.server";
 import { readFormData } from "~/utils/request.server";
 import { orderInstructionsSchema } from "~/utils/schemas";
 import { readUploadForm } from "~/utils/upload-form.server";
-import { MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "~/utils/upload-limits";
+import { DRAFT_FILE_DAYS, MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "~/utils/upload-limits";
 import { UploadRefusedError } from "~/utils/uploads.server";
 
 export const meta: MetaFunction = () => [{ title: "Order: requirements · TesiGo" }];
@@ -46,9 +47,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return Response.json({ fileError: "Choose a PDF, DOCX or TXT file to upload." } satisfies ActionData, { status: 400 });
     }
     try {
-      const saved = await saveUpload(db, user.id, file.name, new Uint8Array(await file.arrayBuffer()));
       // One requirements file per order: a new one replaces the old, and waits for the customer's confirmation.
       const previous = await getDocumentUpload(db, document.id);
+      const env = getEnv();
+      const saved = await saveUpload(db, user.id, file.name, new Uint8Array(await file.arrayBuffer()), {
+        quotaBytes: env.UPLOAD_QUOTA_MB * 1024 * 1024,
+        readTimeoutMs: env.UPLOAD_READ_TIMEOUT_SECONDS * 1000,
+        replacing: previous?.id,
+      });
       if (previous) await deleteUpload(db, previous.id, user.id);
       await attachUploadToDocument(db, saved.id, document.id, user.id);
       await updateDraftDocument(db, document.id, user.id, { requirements_text: null });
@@ -102,7 +108,10 @@ export default function OrderRequirements() {
     <div className="mx-auto max-w-2xl">
       <OrderSteps current="requirements" documentId={id} />
       <h1 className="text-2xl font-bold">Requirements</h1>
-      <p className="mt-2 text-slate-600">Optional: instructions from your course, and a file with the assignment (PDF, DOCX or TXT, up to 10 MB).</p>
+      <p className="mt-2 text-slate-600">
+        Optional: instructions from your course, and a file with the assignment (PDF, DOCX or TXT, up to {MAX_UPLOAD_MEGABYTES} MB). The file of an
+        order left unpaid and unchanged for {DRAFT_FILE_DAYS} days is deleted.
+      </p>
 
       <section aria-labelledby="file-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="file-heading" className="font-semibold">
