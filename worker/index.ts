@@ -5,7 +5,7 @@ import type { Env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
 import { ensureQueues } from "../app/utils/queue.server";
 import { pruneRateLimits } from "../app/models/rate-limits.server";
-import { deleteStaleDraftUploads } from "../app/models/uploads.server";
+import { deleteStaleDraftUploads } from "../app/models/stale-uploads.server";
 import type { PipelineContext } from "./context";
 import { refundPayment } from "./jobs/refund-payment";
 import { sendEmailJob } from "./jobs/send-email";

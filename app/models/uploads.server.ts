@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Db, DbOrTrx } from "../utils/db.server";
 import { deleteStoredFile, storeFile } from "../utils/storage.server";
-import { DEFAULT_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS, DRAFT_FILE_DAYS } from "../utils/upload-limits";
+import { DEFAULT_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS } from "../utils/upload-limits";
 import { formatMegabytes, inspectUpload, sanitiseFilename, UploadRefusedError } from "../utils/uploads.server";
 import { isUuid } from "./documents.server";
 
@@ -143,41 +143,4 @@ export async function deleteUploadsOfUser(db: DbOrTrx, userId: string): Promise<
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
   return rows.length;
-}
-
-/**
- * Deletes the requirements files of draft orders left untouched for `days` days, and files of no order as old: rows
- * first (such a draft forgets the file's text too, in the same transaction), then the stored files. Paid orders keep
- * theirs. Returns how many were deleted.
- */
-export async function deleteStaleDraftUploads(db: Db, days = DRAFT_FILE_DAYS): Promise<number> {
-  const before = sql<Date>`now() - make_interval(days => ${days})`;
-  const deleted = await db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .deleteFrom("uploads")
-      .where("created_at", "<", before)
-      .where((eb) =>
-        eb.or([
-          eb("document_id", "is", null),
-          eb.exists(
-            eb
-              .selectFrom("documents")
-              .select("documents.id")
-              .whereRef("documents.id", "=", "uploads.document_id")
-              .where("documents.status", "=", "draft")
-              .where("documents.updated_at", "<", before),
-          ),
-        ]),
-      )
-      .returning(["storage_key", "document_id"])
-      .execute();
-    const drafts = [...new Set(rows.flatMap((r) => (r.document_id ? [r.document_id] : [])))];
-    if (drafts.length) {
-      await trx.updateTable("documents").set({ requirements_text: null }).where("id", "in", drafts).where("status", "=", "draft").execute();
-    }
-    return rows;
-  });
-  // After the commit, so a rolled-back delete never loses a file; one that fails stays on disk, unreferenced.
-  await Promise.allSettled(deleted.map((r) => deleteStoredFile(r.storage_key)));
-  return deleted.length;
 }

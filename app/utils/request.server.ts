@@ -19,8 +19,8 @@ export function safeRedirectPath(value: FormDataEntryValue | string | null | und
 type FormSchema = { shape: Record<string, unknown> };
 
 /**
- * The submitted form, or a 400 a person can read when the body is not a form or when a field no schema of
- * `checkedBy` names (a hidden field, a button) holds a control character: nothing reads such a form any further.
+ * The submitted form, or a 400 a person can read when the body is not a form, or when a field that no schema of
+ * `checkedBy` names (a hidden field, a button) holds a control character: such a form is refused whole.
  */
 export async function readFormData(request: Request, checkedBy: FormSchema | FormSchema[] = []): Promise<FormData> {
   let formData: FormData;

@@ -4,9 +4,9 @@ import path from "node:path";
 import { sql } from "kysely";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { createDocument } from "../../app/models/documents.server";
+import { deleteStaleDraftUploads } from "../../app/models/stale-uploads.server";
 import {
   attachUploadToDocument,
-  deleteStaleDraftUploads,
   deleteUpload,
   deleteUploadsOfUser,
   getDocumentUpload,
