@@ -170,6 +170,16 @@ describe("request bodies are capped before they are buffered (item 10)", () => {
     });
     expect(accepted.status).toBe(302);
     expect(await countRows("uploads", userId)).toBe(1);
+
+    // Remix' own client posts the form to …/requirements.data: the same cap applies there.
+    const again = multipart([["file", { filename: "brief-v2.txt", bytes: Buffer.concat([txtFile(), Buffer.alloc(10 * MB - txtFile().length, "c")]) }]]);
+    const viaClient = await client.fetch(`/orders/${id}/requirements.data`, {
+      method: "POST",
+      body: new Uint8Array(again.body),
+      headers: { "content-type": again.contentType },
+    });
+    expect(viaClient.status).toBeLessThan(400);
+    expect(await app.db.selectFrom("uploads").select("filename").where("user_id", "=", userId).execute()).toEqual([{ filename: "brief-v2.txt" }]);
   });
 
   it("a multipart upload with more parts than the form has is refused with a message, and nothing is stored", async () => {
