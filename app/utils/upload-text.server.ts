@@ -15,6 +15,9 @@ const THREAD_HEAP_MB = 256;
 /** Files read at the same time per process (two cores): others wait their turn, outside the time limit. */
 const PARALLEL_READS = 2;
 
+/** Logged (info) as a thread starts reading a file: the moment a reading begins, for operators and the attack suite. */
+export const READING_LOG_MESSAGE = "reading an upload's text in a thread";
+
 export type DocumentText =
   | { text: string; truncated: boolean }
   | { failure: "password" | "damaged" | "timeout" | "too-complex" };
@@ -32,7 +35,7 @@ export async function readDocumentText(kind: "pdf" | "docx", bytes: Uint8Array, 
 function readInThread(kind: "pdf" | "docx", bytes: Uint8Array, timeoutMs: number): Promise<DocumentText> {
   // A copy, handed over (transferred) to the thread: pdf.js may detach what it is given, and the caller keeps its bytes.
   const copy = new Uint8Array(bytes);
-  logger.info({ kind, sizeBytes: bytes.byteLength }, "reading an upload's text in a thread");
+  logger.info({ kind, sizeBytes: bytes.byteLength }, READING_LOG_MESSAGE);
   return new Promise((resolve) => {
     const thread = new Worker(path.join(projectRoot(), "app", "utils", "upload-text-thread.mjs"), {
       workerData: { kind, bytes: copy, maxPages: MAX_PDF_PAGES, maxChars: MAX_RAW_CHARS },

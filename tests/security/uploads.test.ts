@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUES } from "../../worker/queues";
 import { createBoss } from "../../app/utils/queue.server";
+import { READING_LOG_MESSAGE } from "../../app/utils/upload-text.server";
 import { nestedFormsPdf, pagedPdf, txtFile } from "../fixtures/files";
 import { eventually } from "../setup/fixtures";
 import { type App, type Client, signedInCustomer, startApp } from "./app";
@@ -20,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-const READING = "reading an upload's text in a thread";
+const READING = READING_LOG_MESSAGE;
 const KB = 1024;
 
 async function draftOrder(client: Client): Promise<string> {
