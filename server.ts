@@ -77,15 +77,23 @@ async function main() {
 
   if (build) {
     // Loaded only here: a worker process never holds Remix, socket.io or the security middleware in memory.
-    const [{ createRequestHandler }, { default: compression }, { rateLimitMiddleware }, security, { startDocumentEventRelay }, { attachSocketServer }] =
-      await Promise.all([
-        import("@remix-run/express"),
-        import("compression"),
-        import("./app/utils/rate-limit.server"),
-        import("./app/utils/security.server"),
-        import("./app/utils/document-event-relay.server"),
-        import("./app/utils/socket.server"),
-      ]);
+    const [
+      { createRequestHandler },
+      { declaredBodyLimitMiddleware },
+      { default: compression },
+      { rateLimitMiddleware },
+      security,
+      { startDocumentEventRelay },
+      { attachSocketServer },
+    ] = await Promise.all([
+      import("./app/utils/remix-handler.server"),
+      import("./app/utils/request-body.server"),
+      import("compression"),
+      import("./app/utils/rate-limit.server"),
+      import("./app/utils/security.server"),
+      import("./app/utils/document-event-relay.server"),
+      import("./app/utils/socket.server"),
+    ]);
     const { cspNonceMiddleware, helmetWithCsp, hostCheckMiddleware, originCheckMiddleware } = security;
     // In production only APP_URL's host is served (health checks excepted): no request can pass for another site.
     if (env.isProduction) app.use(hostCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/healthz", "/health", "/health/detailed"] }));
@@ -101,6 +109,8 @@ async function main() {
     app.use(compression());
     app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y", fallthrough: false }));
     app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
+    // A body declared larger than its route's cap is refused unread; the Remix handler cuts undeclared (chunked) ones.
+    app.use(declaredBodyLimitMiddleware());
     // After static files (they are neither state-changing nor worth a database hit), before every page and action.
     app.use(originCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/api/stripe/webhook"] }));
     app.use(rateLimitMiddleware({ getDb, limitPerMinute: env.RATE_LIMIT_PER_MINUTE }));

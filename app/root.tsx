@@ -105,15 +105,18 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
+  // A request we refused (4xx with { error }) says why; anything else stays vague.
+  const refusal =
+    isRouteErrorResponse(error) && error.status >= 400 && error.status < 500 && typeof error.data?.error === "string" ? (error.data.error as string) : null;
   return (
     <Shell>
       <div className="mx-auto max-w-lg py-16 text-center">
         <p className="text-sm font-semibold text-brand-600">{isRouteErrorResponse(error) ? error.status : 500}</p>
-        <h1 className="mt-2 text-3xl font-bold">{notFound ? "Page not found" : "Something went wrong"}</h1>
-        <p className="mt-4 text-slate-600">
+        <h1 className="mt-2 text-3xl font-bold">{notFound ? "Page not found" : refusal ? "Request refused" : "Something went wrong"}</h1>
+        <p className="mt-4 text-slate-600" role={refusal ? "alert" : undefined}>
           {notFound
             ? "We could not find that page. It may have moved, or the address may be mistyped."
-            : "An unexpected error stopped this page. Nothing you entered was lost; please try again."}
+            : (refusal ?? "An unexpected error stopped this page. Nothing you entered was lost; please try again.")}
         </p>
         <Link to="/" className="mt-6 inline-block font-semibold text-brand-700 underline">
           Back to the home page

@@ -5,6 +5,7 @@ import { logger } from "../app/utils/logger.server";
 import { ensureQueues } from "../app/utils/queue.server";
 import { pruneRateLimits } from "../app/models/rate-limits.server";
 import { pruneSignInCodes } from "../app/models/sign-in-codes.server";
+import { deleteStaleDraftUploads } from "../app/models/stale-uploads.server";
 import type { PipelineContext } from "./context";
 import { handleDeadLetter } from "./jobs/dead-letters";
 import { refundPayment } from "./jobs/refund-payment";
@@ -86,7 +87,8 @@ export async function startWorker(
   runner.register(QUEUES.maintenance, async () => {
     const pruned = await pruneRateLimits(ctx.db);
     const signInCodes = await pruneSignInCodes(ctx.db);
-    ctx.log.info({ pruned, signInCodes }, "hourly maintenance done");
+    const draftFilesDeleted = await deleteStaleDraftUploads(ctx.db);
+    ctx.log.info({ pruned, signInCodes, draftFilesDeleted }, "hourly maintenance done");
   });
   for (const name of Object.values(QUEUES) as QueueName[]) {
     // pg-boss moves a job there itself, without our NOTIFY: found by the queue's poll, a few seconds at most.

@@ -1,33 +1,52 @@
+import { sql } from "kysely";
 import type { Db, DbOrTrx } from "../utils/db.server";
 import { deleteStoredFile, storeFile } from "../utils/storage.server";
-import { inspectUpload } from "../utils/uploads.server";
+import { DEFAULT_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS } from "../utils/upload-limits";
+import { formatMegabytes, inspectUpload, sanitiseFilename, UploadRefusedError } from "../utils/uploads.server";
 import { isUuid } from "./documents.server";
 
 export type SavedUpload = { id: string; filename: string; kind: string; sizeBytes: number; text: string; truncated: boolean };
 
+export type SaveUploadOptions = {
+  /** Bytes of uploads a customer may keep (UPLOAD_QUOTA_MB). */
+  quotaBytes?: number;
+  /** Longest a PDF's or DOCX's text may take to read (UPLOAD_READ_TIMEOUT_SECONDS). */
+  readTimeoutMs?: number;
+  /** The upload this one replaces (deleted by the caller afterwards): not counted against the quota. */
+  replacing?: string;
+};
+
 /**
- * Inspects a requirements file (throws UploadRefusedError), stores its bytes, then records it.
- * A refused file stores nothing; if the row cannot be inserted, the stored file is removed again.
+ * Inspects a requirements file (throws UploadRefusedError), stores its bytes, then records it, within the customer's
+ * storage quota. A refused file stores nothing; if the row cannot be inserted, the stored file is removed again.
  */
-export async function saveUpload(db: Db, userId: string, filename: string, bytes: Uint8Array): Promise<SavedUpload> {
+export async function saveUpload(db: Db, userId: string, filename: string, bytes: Uint8Array, options: SaveUploadOptions = {}): Promise<SavedUpload> {
   // The user id becomes part of a storage path: never let anything but a UUID near the disk.
   if (!isUuid(userId)) throw new Error(`saveUpload: invalid user id ${JSON.stringify(userId)}`);
-  const upload = await inspectUpload(filename, bytes);
+  const quota = { bytes: options.quotaBytes ?? DEFAULT_UPLOAD_QUOTA_MB * 1024 * 1024, replacing: options.replacing };
+  // Checked before the file is read, so a customer at their quota costs no parsing, and again under the lock below.
+  await refuseOverQuota(db, userId, sanitiseFilename(filename), bytes.byteLength, quota);
+  const upload = await inspectUpload(filename, bytes, { readTimeoutMs: options.readTimeoutMs ?? DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS * 1000 });
   const storageKey = await storeFile(`uploads/${userId}`, bytes, upload.kind);
   try {
-    const row = await db
-      .insertInto("uploads")
-      .values({
-        user_id: userId,
-        filename: upload.filename,
-        mime_type: upload.mimeType,
-        size_bytes: upload.sizeBytes,
-        sha256: upload.sha256,
-        storage_key: storageKey,
-        extracted_text: upload.text,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const row = await db.transaction().execute(async (trx) => {
+      // One upload per customer at a time: two sent together cannot both slip under the quota.
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`uploads:${userId}`}, 0))`.execute(trx);
+      await refuseOverQuota(trx, userId, upload.filename, upload.sizeBytes, quota);
+      return trx
+        .insertInto("uploads")
+        .values({
+          user_id: userId,
+          filename: upload.filename,
+          mime_type: upload.mimeType,
+          size_bytes: upload.sizeBytes,
+          sha256: upload.sha256,
+          storage_key: storageKey,
+          extracted_text: upload.text,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+    });
     return {
       id: row.id,
       filename: upload.filename,
@@ -40,6 +59,20 @@ export async function saveUpload(db: Db, userId: string, filename: string, bytes
     await deleteStoredFile(storageKey).catch(() => {});
     throw error;
   }
+}
+
+async function refuseOverQuota(db: DbOrTrx, userId: string, name: string, sizeBytes: number, quota: { bytes: number; replacing?: string }) {
+  let query = db
+    .selectFrom("uploads")
+    .select(sql<string>`coalesce(sum(size_bytes), 0)`.as("used"))
+    .where("user_id", "=", userId);
+  if (quota.replacing && isUuid(quota.replacing)) query = query.where("id", "<>", quota.replacing);
+  const used = Number((await query.executeTakeFirstOrThrow()).used);
+  if (used + sizeBytes <= quota.bytes) return;
+  throw new UploadRefusedError(
+    `${name} (${formatMegabytes(sizeBytes)}) does not fit in the ${Math.floor(quota.bytes / 1024 / 1024)} MB TesiGo keeps for your files: ` +
+      `${formatMegabytes(used)} are in use. Remove the file of an order you have not paid for, then try again.`,
+  );
 }
 
 /** An upload of another user, or a malformed id, is simply not found. */

@@ -34,8 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, { allowWithoutConsent: true });
-  const formData = await readFormData(request);
-  const submission = parseWithZod(formData, { schema: confirmDeletionSchema(user.email) });
+  const schema = confirmDeletionSchema(user.email);
+  const submission = parseWithZod(await readFormData(request, schema), { schema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   await deleteAccount(getDb(), user.id, requestOrigin(request, context as AppLoadContext));
   return redirect("/?deleted=1", { headers: { "Set-Cookie": await destroySessionCookie(request) } });

@@ -58,7 +58,7 @@ function tooMany(message: string, limit: Parameters<typeof rateLimitHeaders>[0])
 export async function action({ request, context }: ActionFunctionArgs) {
   const { ip } = context as AppLoadContext;
   const db = getDb();
-  const formData = await readFormData(request);
+  const formData = await readFormData(request, [loginEmailSchema, loginCodeSchema]);
   const pendingId = await readPendingSignIn(request);
 
   if (formData.has("code")) {

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { OrderSteps } from "~/components/order-steps";
 import { Button } from "~/components/ui/button";
-import { Field, inputClass } from "~/components/ui/field";
+import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { updateDraftDocument } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
 import { LANGUAGE_CODES, LANGUAGES, wordsPerPage, type LanguageCode } from "~/utils/languages";
@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, document } = await requireDraftOrder(request, params.id);
-  const submission = parseWithZod(await readFormData(request), { schema: orderDetailsSchema });
+  const submission = parseWithZod(await readFormData(request, orderDetailsSchema), { schema: orderDetailsSchema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   const { pages, language, citationStyle, express } = submission.value;
   await updateDraftDocument(getDb(), document.id, user.id, { pages, language, citation_style: citationStyle, express: express === "on" });
@@ -104,6 +104,7 @@ export default function OrderDetails() {
             <strong>Express delivery</strong> (+{Math.round(EXPRESS_SURCHARGE * 100)} %): your order goes ahead of the queue.
           </span>
         </label>
+        <FieldErrors id={fields.express.errorId} errors={fields.express.errors} />
         <p className="rounded-md bg-brand-50 p-3 text-sm text-brand-900" aria-live="polite">
           {validPages ? (
             <>

@@ -1,23 +1,22 @@
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { OrderSteps } from "~/components/order-steps";
 import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { updateDraftDocument } from "~/models/documents.server";
 import { attachUploadToDocument, deleteUpload, getDocumentUpload, saveUpload } from "~/models/uploads.server";
 import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 import { requireDraftOrder } from "~/utils/orders.server";
 import { readFormData } from "~/utils/request.server";
 import { orderInstructionsSchema } from "~/utils/schemas";
-import { MAX_UPLOAD_BYTES, UploadRefusedError } from "~/utils/uploads.server";
+import { readUploadForm } from "~/utils/upload-form.server";
+import { DRAFT_FILE_DAYS, MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "~/utils/upload-limits";
+import { UploadRefusedError } from "~/utils/uploads.server";
 
 export const meta: MetaFunction = () => [{ title: "Order: requirements · TesiGo" }];
 
@@ -41,23 +40,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const isMultipart = request.headers.get("content-type")?.startsWith("multipart/form-data");
 
   if (isMultipart) {
-    let formData: FormData;
-    try {
-      formData = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
-    } catch (error) {
-      if (error instanceof MaxPartSizeExceededError) {
-        return Response.json({ fileError: "That file is larger than the 10 MB limit. Nothing was stored." } satisfies ActionData, { status: 400 });
-      }
-      throw Response.json({ error: "The upload could not be read. Try again." }, { status: 400 });
-    }
-    const file = formData.get("file");
+    const form = await readUploadForm(request);
+    if ("refusal" in form) return Response.json({ fileError: form.refusal.message } satisfies ActionData, { status: form.refusal.status });
+    const file = form.formData.get("file");
     if (!(file instanceof File) || file.size === 0 || !file.name) {
       return Response.json({ fileError: "Choose a PDF, DOCX or TXT file to upload." } satisfies ActionData, { status: 400 });
     }
     try {
-      const saved = await saveUpload(db, user.id, file.name, new Uint8Array(await file.arrayBuffer()));
       // One requirements file per order: a new one replaces the old, and waits for the customer's confirmation.
       const previous = await getDocumentUpload(db, document.id);
+      const env = getEnv();
+      const saved = await saveUpload(db, user.id, file.name, new Uint8Array(await file.arrayBuffer()), {
+        quotaBytes: env.UPLOAD_QUOTA_MB * 1024 * 1024,
+        readTimeoutMs: env.UPLOAD_READ_TIMEOUT_SECONDS * 1000,
+        replacing: previous?.id,
+      });
       if (previous) await deleteUpload(db, previous.id, user.id);
       await attachUploadToDocument(db, saved.id, document.id, user.id);
       await updateDraftDocument(db, document.id, user.id, { requirements_text: null });
@@ -68,7 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw redirect(`/orders/${document.id}/requirements`);
   }
 
-  const formData = await readFormData(request);
+  const formData = await readFormData(request, orderInstructionsSchema);
   const intent = formData.get("intent");
   const upload = await getDocumentUpload(db, document.id);
   if (intent === "confirm" && upload) {
@@ -97,6 +94,9 @@ export default function OrderRequirements() {
   const { id, instructions, upload } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
+  // A file over the limit is named here, before its megabytes are sent (the server refuses it too).
+  const [tooLarge, setTooLarge] = useState<string | null>(null);
+  const fileError = tooLarge ?? actionData?.fileError;
   const [form, fields] = useForm({
     id: "order-instructions",
     lastResult: actionData?.form as never,
@@ -108,7 +108,10 @@ export default function OrderRequirements() {
     <div className="mx-auto max-w-2xl">
       <OrderSteps current="requirements" documentId={id} />
       <h1 className="text-2xl font-bold">Requirements</h1>
-      <p className="mt-2 text-slate-600">Optional: instructions from your course, and a file with the assignment (PDF, DOCX or TXT, up to 10 MB).</p>
+      <p className="mt-2 text-slate-600">
+        Optional: instructions from your course, and a file with the assignment (PDF, DOCX or TXT, up to {MAX_UPLOAD_MEGABYTES} MB). The file of an
+        order left unpaid and unchanged for {DRAFT_FILE_DAYS} days is deleted.
+      </p>
 
       <section aria-labelledby="file-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="file-heading" className="font-semibold">
@@ -147,13 +150,25 @@ export default function OrderRequirements() {
             <label htmlFor="file" className="block text-sm font-medium">
               {upload ? "Replace with another file" : "Upload a file"}
             </label>
-            <input id="file" name="file" type="file" accept=".pdf,.docx,.txt" className="mt-1 block w-full text-sm" aria-describedby="file-error" />
+            <input
+              id="file"
+              name="file"
+              type="file"
+              accept=".pdf,.docx,.txt"
+              className="mt-1 block w-full text-sm"
+              aria-describedby="file-error"
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                const over = file && file.size > MAX_UPLOAD_BYTES;
+                setTooLarge(over ? `${file.name} is larger than the ${MAX_UPLOAD_MEGABYTES} MB limit. Choose a smaller file.` : null);
+              }}
+            />
           </div>
-          <Button type="submit" variant="secondary" disabled={navigation.state !== "idle"}>
+          <Button type="submit" variant="secondary" disabled={navigation.state !== "idle" || tooLarge !== null}>
             Upload
           </Button>
         </Form>
-        <FieldErrors id="file-error" errors={actionData?.fileError ? [actionData.fileError] : undefined} />
+        <FieldErrors id="file-error" errors={fileError ? [fileError] : undefined} />
       </section>
 
       <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">

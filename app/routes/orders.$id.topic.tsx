@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, document } = await requireDraftOrder(request, params.id);
-  const submission = parseWithZod(await readFormData(request), { schema: orderTopicSchema });
+  const submission = parseWithZod(await readFormData(request, orderTopicSchema), { schema: orderTopicSchema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   const { kind, topic, discipline, institution } = submission.value;
   await updateDraftDocument(getDb(), document.id, user.id, { kind, topic, discipline: discipline || null, institution: institution || null });

@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const submission = parseWithZod(await readFormData(request), { schema: orderTopicSchema });
+  const submission = parseWithZod(await readFormData(request, orderTopicSchema), { schema: orderTopicSchema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   const draft = await createDraftDocument(getDb(), user.id, submission.value);
   throw redirect(`/orders/${draft.id}/details`);

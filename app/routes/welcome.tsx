@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, { allowWithoutConsent: true });
-  const formData = await readFormData(request);
+  const formData = await readFormData(request, consentSchema);
   const submission = parseWithZod(formData, { schema: consentSchema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   const { analytics, marketing, name } = submission.value;
@@ -73,18 +73,24 @@ export default function Welcome() {
             </label>
             <FieldErrors id={fields.essential.errorId} errors={fields.essential.errors} />
           </div>
-          <label className="flex gap-3">
-            <input {...getInputProps(fields.analytics, { type: "checkbox" })} className={checkbox} />
-            <span>
-              <strong>Analytics (optional).</strong> Use anonymous usage statistics to improve TesiGo.
-            </span>
-          </label>
-          <label className="flex gap-3">
-            <input {...getInputProps(fields.marketing, { type: "checkbox" })} className={checkbox} />
-            <span>
-              <strong>Marketing (optional).</strong> Email me news and offers. You can withdraw at any time.
-            </span>
-          </label>
+          <div>
+            <label className="flex gap-3">
+              <input {...getInputProps(fields.analytics, { type: "checkbox" })} className={checkbox} />
+              <span>
+                <strong>Analytics (optional).</strong> Use anonymous usage statistics to improve TesiGo.
+              </span>
+            </label>
+            <FieldErrors id={fields.analytics.errorId} errors={fields.analytics.errors} />
+          </div>
+          <div>
+            <label className="flex gap-3">
+              <input {...getInputProps(fields.marketing, { type: "checkbox" })} className={checkbox} />
+              <span>
+                <strong>Marketing (optional).</strong> Email me news and offers. You can withdraw at any time.
+              </span>
+            </label>
+            <FieldErrors id={fields.marketing.errorId} errors={fields.marketing.errors} />
+          </div>
         </fieldset>
         <Button type="submit">Continue</Button>
       </Form>

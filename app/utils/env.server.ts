@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { minimumExpirySeconds } from "./job-expiry";
+import { DEFAULT_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS } from "./upload-limits";
 
 const WEAK_WORDS = ["secret", "password", "test", "admin", "changeme"];
 // Development-only defaults: each contains a weak word on purpose, so production refuses them.
@@ -110,6 +111,10 @@ const schema = z.object({
   SIGNIN_CODES_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
   PARTIAL_COMPLETION_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
   SECTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Megabytes of requirements files a customer may keep stored. */
+  UPLOAD_QUOTA_MB: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_UPLOAD_QUOTA_MB),
+  /** Longest a PDF's or DOCX's text may take to read before the file is refused. */
+  UPLOAD_READ_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Bearer token that shows /health/detailed's details (and, later, /metrics) to monitoring. */
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters (npm run generate-secrets prints one)").optional(),

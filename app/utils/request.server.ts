@@ -1,4 +1,5 @@
 import { getEnv } from "./env.server";
+import { hasControlCharacter, stripControlCharacters } from "./control-characters";
 
 /** What server.ts hands every loader and action besides the request. */
 export type AppLoadContext = { ip: string | null; requestId: string; cspNonce?: string };
@@ -13,7 +14,7 @@ export function requestOrigin(request: Request, context?: Partial<AppLoadContext
  * included), kept only when it stays on our origin, and returned as a path that cannot be read as another host.
  */
 export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = "/documents"): string {
-  if (typeof value !== "string" || value === "" || value.length > 2000) return fallback;
+  if (typeof value !== "string" || value === "" || value.length > 2000 || hasControlCharacter(value)) return fallback;
   const base = new URL(getEnv().APP_URL);
   let target: URL;
   try {
@@ -28,11 +29,34 @@ export function safeRedirectPath(value: FormDataEntryValue | string | null | und
   return path;
 }
 
-/** The submitted form, or a 400 a person can read when the body is not a form. */
-export async function readFormData(request: Request): Promise<FormData> {
+/** A form's zod schema (z.object): the fields it names check their own text and show their errors beside them. */
+type FormSchema = { shape: Record<string, unknown> };
+
+/**
+ * The submitted form, or a 400 a person can read when the body is not a form, or when a field that no schema of
+ * `checkedBy` names (a hidden field, a button) holds a control character: such a form is refused whole.
+ */
+export async function readFormData(request: Request, checkedBy: FormSchema | FormSchema[] = []): Promise<FormData> {
+  let formData: FormData;
   try {
-    return await request.formData();
+    formData = await request.formData();
   } catch {
     throw Response.json({ error: "The request must be a submitted form (form data)." }, { status: 400 });
+  }
+  refuseControlCharacters(formData, checkedBy);
+  return formData;
+}
+
+/** Throws a 400 when a field outside the schemas (or a field's name) holds a control character; files are not text. */
+export function refuseControlCharacters(formData: FormData, checkedBy: FormSchema | FormSchema[] = []): void {
+  const named = new Set((Array.isArray(checkedBy) ? checkedBy : [checkedBy]).flatMap((schema) => Object.keys(schema.shape)));
+  for (const [name, value] of formData) {
+    const textToCheck = named.has(name) || typeof value !== "string" ? name : name + value;
+    if (!hasControlCharacter(textToCheck)) continue;
+    const field = stripControlCharacters(name).slice(0, 40) || "unnamed";
+    throw Response.json(
+      { error: `The form's field "${field}" holds an invisible control character, so nothing was saved. Reload the page and try again.` },
+      { status: 400 },
+    );
   }
 }

@@ -2,13 +2,14 @@ import { createHash } from "node:crypto";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileTypeFromBuffer, type FileTypeResult } from "file-type";
-import mammoth from "mammoth";
-import { extractText, getDocumentProxy } from "unpdf";
 import yauzl from "yauzl";
+import { stripControlCharacters } from "./control-characters";
+import { DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS, MAX_UPLOAD_BYTES } from "./upload-limits";
+import { readDocumentText } from "./upload-text.server";
 
 // Requirements files: a customer's PDF, DOCX or TXT is inspected here before anything is stored, and its text extracted.
 
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export { MAX_UPLOAD_BYTES };
 /** More text than this is cut: a requirements file is a brief, not the thesis itself. */
 export const MAX_EXTRACTED_CHARS = 100_000;
 const MAX_DOCX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024;
@@ -50,8 +51,15 @@ const TEXT_FORMATS = new Set(["xml", "ics", "vcf", "vtt"]);
 
 const TYPES_SENTENCE = `Upload a ${listLabels(ALLOWED_UPLOAD_TYPES.map((t) => t.label))} file.`;
 
-/** Checks a requirements file and extracts its text; throws UploadRefusedError with a customer-readable reason. */
-export async function inspectUpload(filename: string, bytes: Uint8Array): Promise<InspectedUpload> {
+/**
+ * Checks a requirements file and extracts its text (a PDF's or DOCX's in a thread given `readTimeoutMs`); throws
+ * UploadRefusedError with a customer-readable reason.
+ */
+export async function inspectUpload(
+  filename: string,
+  bytes: Uint8Array,
+  { readTimeoutMs = DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS * 1000 }: { readTimeoutMs?: number } = {},
+): Promise<InspectedUpload> {
   const name = sanitiseFilename(filename);
   const extension = extensionOf(name);
   const refuse = (reason: string) => new UploadRefusedError(reason);
@@ -72,10 +80,11 @@ export async function inspectUpload(filename: string, bytes: Uint8Array): Promis
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const detected = await detectType(buffer);
   let raw: string;
+  let cut = false;
   switch (type.extension) {
     case "pdf":
       if (detected?.ext !== "pdf") throw refuse(`${name} is not a real PDF file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
-      raw = await pdfText(name, bytes);
+      ({ text: raw, truncated: cut } = await documentText(name, "pdf", bytes, readTimeoutMs));
       break;
     case "docx":
       // A DOCX is a ZIP; file-type names it "docx" only when it can tell from the first parts, so a plain ZIP is checked below.
@@ -86,7 +95,7 @@ export async function inspectUpload(filename: string, bytes: Uint8Array): Promis
         throw refuse(`${name} is not a real DOCX file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
       }
       await checkDocxArchive(name, buffer);
-      raw = await docxText(name, buffer);
+      ({ text: raw, truncated: cut } = await documentText(name, "docx", bytes, readTimeoutMs));
       break;
     case "txt":
       if (detected && !TEXT_FORMATS.has(detected.ext)) {
@@ -106,7 +115,7 @@ export async function inspectUpload(filename: string, bytes: Uint8Array): Promis
     sizeBytes: bytes.byteLength,
     sha256: createHash("sha256").update(buffer).digest("hex"),
     text,
-    truncated,
+    truncated: truncated || cut,
   };
 }
 
@@ -114,9 +123,8 @@ export async function inspectUpload(filename: string, bytes: Uint8Array): Promis
 export function sanitiseFilename(filename: string): string {
   const base = filename.split(/[/\\]/).pop() ?? "";
   // Bidi overrides can make "cod.exe" display as "exe.doc"; control characters can forge lines in messages and logs.
-  const clean = base
-    .normalize("NFC")
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
+  const clean = stripControlCharacters(base.normalize("NFC"))
+    .replace(/[\t\n\r\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
     .trim();
   if (!clean || clean === "." || clean === "..") return "Your file";
   const chars = Array.from(clean);
@@ -171,7 +179,7 @@ function isPlainText(buffer: Buffer): boolean {
   return !sample.includes(0);
 }
 
-function formatMegabytes(size: number): string {
+export function formatMegabytes(size: number): string {
   // Rounded up, so 10 MB and one byte reads 10.1 MB, never "10.0 MB; the limit is 10 MB".
   return `${(Math.ceil((size / 1024 / 1024) * 10) / 10).toFixed(1)} MB`;
 }
@@ -190,29 +198,23 @@ function plainText(name: string, buffer: Buffer): string {
   }
 }
 
-async function pdfText(name: string, bytes: Uint8Array): Promise<string> {
-  let pdf: Awaited<ReturnType<typeof getDocumentProxy>> | undefined;
-  try {
-    // A copy: pdf.js may transfer (detach) the buffer it is given. verbosity 0: damaged PDFs print no warnings.
-    pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0, isEvalSupported: false, useSystemFonts: false });
-    const { text } = await extractText(pdf, { mergePages: true });
-    return text;
-  } catch (error) {
-    if ((error as Error)?.name === "PasswordException") {
+async function documentText(name: string, kind: "pdf" | "docx", bytes: Uint8Array, timeoutMs: number) {
+  const read = await readDocumentText(kind, bytes, { timeoutMs });
+  if ("text" in read) return read;
+  const shorter = "Save only the pages with the assignment as a new file, or type them into the instructions.";
+  switch (read.failure) {
+    case "password":
       throw new UploadRefusedError(`${name} is protected by a password. Remove the password and upload it again.`);
-    }
-    throw new UploadRefusedError(`${name} could not be read as a PDF file (it may be damaged). ${TYPES_SENTENCE}`);
-  } finally {
-    await pdf?.destroy().catch(() => {});
-  }
-}
-
-async function docxText(name: string, buffer: Buffer): Promise<string> {
-  try {
-    const result = await mammoth.extractRawText({ buffer });
-    return result.value;
-  } catch {
-    throw new UploadRefusedError(`${name} could not be read as a Word document (it may be damaged). ${TYPES_SENTENCE}`);
+    case "timeout":
+      throw new UploadRefusedError(`${name} took too long to read (more than ${Math.round(timeoutMs / 1000)} seconds), so it was refused. ${shorter}`);
+    case "too-complex":
+      throw new UploadRefusedError(`${name} is too complex to read (it needs more memory than a requirements file may), so it was refused. ${shorter}`);
+    case "damaged":
+      throw new UploadRefusedError(
+        kind === "pdf"
+          ? `${name} could not be read as a PDF file (it may be damaged). ${TYPES_SENTENCE}`
+          : `${name} could not be read as a Word document (it may be damaged). ${TYPES_SENTENCE}`,
+      );
   }
 }
 
@@ -295,11 +297,8 @@ async function drainEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<void>
 
 /** CRLF/CR → LF, control characters dropped, trailing spaces trimmed, 2+ blank lines → 1, capped at 100,000 characters. */
 export function normaliseText(raw: string): { text: string; truncated: boolean } {
-  let text = raw
-    .replace(/\r\n?/g, "\n")
-    .replace(/^\ufeff/, "")
-    // Postgres text cannot hold NUL, and other control characters (form feeds from PDFs) only get in the way.
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")
+  // Postgres text cannot hold NUL, and other control characters (form feeds from PDFs) only get in the way.
+  let text = stripControlCharacters(raw.replace(/\r\n?/g, "\n").replace(/^\ufeff/, ""))
     .replace(/[ \t\u00a0]+$/gm, "")
     .replace(/\n{3,}/g, "\n\n")
     .trim();

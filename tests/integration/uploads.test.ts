@@ -1,8 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { createDocument } from "../../app/models/documents.server";
+import { deleteStaleDraftUploads } from "../../app/models/stale-uploads.server";
 import {
   attachUploadToDocument,
   deleteUpload,
@@ -31,6 +33,8 @@ import {
   elfFile,
   exeFile,
   lyingZipDocx,
+  nestedFormsPdf,
+  passwordPdf,
   pdfFile,
   phpScript,
   shellScript,
@@ -119,6 +123,7 @@ const REFUSED: Refusal[] = [
     message: "latin1.txt is not UTF-8 text. Save it as UTF-8 text (or as a PDF or DOCX) and upload it again.",
   },
   { name: "nul.txt", file: () => Buffer.from("abc\0def"), message: `nul.txt contains binary data, not plain text. ${TYPES}` },
+  { name: "locked.pdf", file: passwordPdf, message: "locked.pdf is protected by a password. Remove the password and upload it again." },
 ];
 
 describe("inspectUpload accepts", () => {
@@ -323,5 +328,37 @@ describe("saveUpload with a database and storage", () => {
     expect(await countRows(other.id)).toBe(1);
     expect(await storedFileExists(keyOf(kept.id))).toBe(true);
     expect(await deleteUploadsOfUser(database.db, user.id)).toBe(0);
+  });
+
+  it("a PDF whose reading does not end is refused when its time is up, the thread ended", async () => {
+    await expect(inspectUpload("endless.pdf", nestedFormsPdf(), { readTimeoutMs: 2000 })).rejects.toThrow(
+      "endless.pdf took too long to read (more than 2 seconds), so it was refused.",
+    );
+  });
+
+  it("deleteStaleDraftUploads also deletes files of no order once 30 days old, and keeps younger ones", async () => {
+    const user = await insertUser(database.db);
+    const old = await saveUpload(database.db, user.id, "old.txt", txtFile());
+    const young = await saveUpload(database.db, user.id, "young.txt", txtFile());
+    await sql`update uploads set created_at = now() - interval '31 days' where id = ${old.id}`.execute(database.db);
+    const oldKey = (await getUploadForOwner(database.db, old.id, user.id))!.storage_key;
+
+    expect(await deleteStaleDraftUploads(database.db)).toBe(1);
+    expect(await getUploadForOwner(database.db, old.id, user.id)).toBeUndefined();
+    expect(await storedFileExists(oldKey)).toBe(false);
+    expect(await getUploadForOwner(database.db, young.id, user.id)).toBeDefined();
+  });
+
+  it("saveUpload refuses a file over the quota before reading it, and counts the file it replaces as gone", async () => {
+    const user = await insertUser(database.db);
+    const first = await saveUpload(database.db, user.id, "first.txt", txtFile("a".repeat(600 * 1024)), { quotaBytes: 1024 * 1024 });
+    await expect(saveUpload(database.db, user.id, "second.txt", txtFile("b".repeat(600 * 1024)), { quotaBytes: 1024 * 1024 })).rejects.toThrow(
+      "second.txt (0.6 MB) does not fit in the 1 MB TesiGo keeps for your files: 0.6 MB are in use.",
+    );
+    // The hostile PDF would take days: over the quota it is refused before anyone reads it.
+    await expect(saveUpload(database.db, user.id, "endless.pdf", nestedFormsPdf(), { quotaBytes: 600 * 1024 + 100 })).rejects.toThrow(/does not fit/);
+    const replaced = await saveUpload(database.db, user.id, "again.txt", txtFile("c".repeat(600 * 1024)), { quotaBytes: 1024 * 1024, replacing: first.id });
+    expect(replaced.filename).toBe("again.txt");
+    expect(await countRows(user.id)).toBe(2);
   });
 });

@@ -1,0 +1,51 @@
+import { createRequestHandler as createRemixRequestHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
+// Not in the package's index, but public in its types: the header copy and the response writer are used unchanged.
+import { createRemixHeaders, sendRemixResponse } from "@remix-run/express/dist/server.js";
+import type { NextFunction, Request, Response } from "express";
+import { bodyLimitFor, cappedBody, refuseLargeBody } from "./request-body.server";
+
+/**
+ * @remix-run/express's request handler with one change: the body Remix reads is capped (request-body.server.ts), so no
+ * action (request.formData(), request.text(), a multipart parser) can take in more than its route's limit.
+ */
+export function createRequestHandler(options: {
+  build: ServerBuild;
+  mode?: string;
+  getLoadContext: (req: Request, res: Response) => AppLoadContext;
+}) {
+  const handleRequest = createRemixRequestHandler(options.build, options.mode);
+  return async function remixRequest(req: Request, res: Response, next: NextFunction) {
+    try {
+      const limit = bodyLimitFor(req);
+      const body = req.method === "GET" || req.method === "HEAD" ? null : cappedBody(req, limit);
+      const response = await handleRequest(webRequest(req, res, body?.stream ?? null), options.getLoadContext(req, res));
+      if (body?.exceeded()) {
+        // Whatever the action made of a cut body (a 400, an error page), the answer is that it was too large.
+        await response.body?.cancel().catch(() => {});
+        return refuseLargeBody(req, res, limit);
+      }
+      await sendRemixResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** The web Request as @remix-run/express builds it (host and port as the proxy settings allow), with `body` as its body. */
+function webRequest(req: Request, res: Response, body: ReadableStream<Uint8Array> | null): globalThis.Request {
+  const forwardedPort = Number.parseInt(req.get("X-Forwarded-Host")?.split(":")[1] ?? "", 10);
+  const hostPort = Number.parseInt(req.get("host")?.split(":")[1] ?? "", 10);
+  const port = Number.isSafeInteger(forwardedPort) ? forwardedPort : Number.isSafeInteger(hostPort) ? hostPort : null;
+  const url = new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
+  // Loaders and actions are aborted when the client goes away before the response is complete.
+  let controller: AbortController | null = new AbortController();
+  const signal = controller.signal;
+  res.on("finish", () => (controller = null));
+  res.on("close", () => controller?.abort());
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: createRemixHeaders(req.headers), signal };
+  if (body) {
+    init.body = body;
+    init.duplex = "half";
+  }
+  return new Request(url.href, init);
+}

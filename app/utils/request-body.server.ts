@@ -1,0 +1,87 @@
+import type { IncomingMessage } from "node:http";
+import { Transform } from "node:stream";
+import { createReadableStreamFromReadable } from "@remix-run/node";
+import type { Request, RequestHandler, Response } from "express";
+import { sendRefusal } from "./security.server";
+import { MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "./upload-limits";
+
+// Request bodies are capped before anything holds them: a declared Content-Length over the cap is refused before a
+// byte is read, and a body without one (chunked) is counted as it streams and cut where it passes the cap.
+
+/** Every form and Stripe's webhook: far more than any of them sends. */
+export const FORM_BODY_LIMIT_BYTES = 64 * 1024;
+/** The requirements upload: its file and the multipart wrapping around it. */
+export const UPLOAD_BODY_LIMIT_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024;
+
+// The requirements step's upload, posted as a document (…/requirements) or by Remix' client (…/requirements.data).
+const UPLOAD_PATH = /^\/orders\/[^/]+\/requirements(\.data)?\/?$/;
+
+export function bodyLimitFor(req: Pick<Request, "path" | "headers">): number {
+  const multipart = /^multipart\/form-data/i.test(req.headers["content-type"] ?? "");
+  return multipart && UPLOAD_PATH.test(req.path) ? UPLOAD_BODY_LIMIT_BYTES : FORM_BODY_LIMIT_BYTES;
+}
+
+// After a 413 the connection reads (and drops) what the client is still sending for at most this long, as nginx's
+// lingering close does: closing with unread data resets the connection, and a client still sending then loses the 413.
+const LINGER_MS = 5_000;
+
+/** 413 with a page or `{ error }`, at once; the rest of the body is dropped as it comes (see lingerThenClose). */
+export function refuseLargeBody(req: Request, res: Response, limit: number) {
+  lingerThenClose(req, res);
+  const message =
+    limit === UPLOAD_BODY_LIMIT_BYTES
+      ? `The upload is larger than ${MAX_UPLOAD_MEGABYTES} MB, the limit for a requirements file, so it was not read. Nothing was stored.`
+      : `The request is larger than ${limit / 1024} kB, more than any TesiGo form sends, so it was not read. Nothing was saved.`;
+  sendRefusal(req, res, 413, "Too large", message);
+}
+
+function lingerThenClose(req: Request, res: Response) {
+  const socket = req.socket;
+  // Node closes right after the answer when the client asked for it (Connection: close); the connection is closed here.
+  res.shouldKeepAlive = true;
+  res.on("finish", () => socket.end());
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.once("close", () => clearTimeout(cut));
+  req.unpipe();
+  req.removeAllListeners("data");
+  req.on("end", () => socket.destroySoon());
+  req.resume();
+}
+
+/** Refuses a body whose declared length is over its cap before reading any of it (chunked ones: see cappedBody). */
+export function declaredBodyLimitMiddleware(): RequestHandler {
+  return function declaredBodyLimit(req, res, next) {
+    const limit = bodyLimitFor(req);
+    if (Number(req.headers["content-length"]) > limit) return refuseLargeBody(req, res, limit);
+    next();
+  };
+}
+
+export class RequestBodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`The request body is larger than ${limit} bytes.`);
+    this.name = "RequestBodyTooLargeError";
+  }
+}
+
+/**
+ * The request's body as a web stream that errors once more than `limit` bytes arrive; reading then pauses (the socket
+ * stays open, so a 413 can still be sent). `exceeded()` tells whether that happened.
+ */
+export function cappedBody(req: IncomingMessage, limit: number): { stream: ReadableStream<Uint8Array>; exceeded: () => boolean } {
+  let received = 0;
+  let exceeded = false;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      if (received <= limit) return done(null, chunk);
+      exceeded = true;
+      req.unpipe(counter);
+      req.pause();
+      done(new RequestBodyTooLargeError(limit));
+    },
+  });
+  req.on("error", (error) => counter.destroy(error));
+  req.pipe(counter);
+  return { stream: createReadableStreamFromReadable(counter), exceeded: () => exceeded };
+}
