@@ -20,6 +20,9 @@ describe("parseEnv", () => {
   it("gives a development setup that needs nothing set", () => {
     const env = parseEnv({});
     expect(env).toMatchObject({ NODE_ENV: "development", ROLE: "all", PORT: 3000, APP_URL: "http://localhost:3000" });
+    // A development server stays on this machine unless told otherwise.
+    expect(env.HOST).toBe("127.0.0.1");
+    expect(parseEnv({ HOST: "0.0.0.0" }).HOST).toBe("0.0.0.0");
     expect(env.ALLOW_DEV_PAYMENT).toBe(true);
     expect(env.ALLOW_OFFLINE_PROVIDERS).toBe(true);
     expect(env.TOTP_SECRET).toMatch(/^[0-9a-f]{64}$/);
@@ -64,6 +67,7 @@ describe("parseEnv", () => {
       expect(env.isProduction).toBe(true);
       expect(env.ALLOW_DEV_PAYMENT).toBe(false);
       expect(env.ALLOW_OFFLINE_PROVIDERS).toBe(false);
+      expect(env.HOST).toBe("0.0.0.0");
     });
 
     it("requires the secrets", () => {

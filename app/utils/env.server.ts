@@ -32,7 +32,8 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   ROLE: z.enum(["all", "web", "worker"], { message: "must be all, web or worker" }).default("all"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  /** Default: 127.0.0.1 outside production (a development server stays on this machine), 0.0.0.0 in production. */
+  HOST: z.string().min(1).optional(),
   APP_URL: optionalUrl,
   /** Express "trust proxy": which proxies may set X-Forwarded-For (client addresses for rate limits and consents). */
   TRUST_PROXY: z.string().min(1).default("loopback"),
@@ -120,7 +121,8 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters (npm run generate-secrets prints one)").optional(),
 });
 
-export type Env = Omit<z.infer<typeof schema>, "SESSION_SECRET" | "TOTP_SECRET" | "APP_URL"> & {
+export type Env = Omit<z.infer<typeof schema>, "SESSION_SECRET" | "TOTP_SECRET" | "APP_URL" | "HOST"> & {
+  HOST: string;
   SESSION_SECRET: string;
   TOTP_SECRET: string;
   APP_URL: string;
@@ -196,6 +198,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     SESSION_SECRET: raw.SESSION_SECRET ?? DEV_SESSION_SECRET,
     TOTP_SECRET: raw.TOTP_SECRET ?? DEV_TOTP_SECRET,
     APP_URL: (raw.APP_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ""),
+    HOST: raw.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
     ALLOW_OFFLINE_PROVIDERS: raw.ALLOW_OFFLINE_PROVIDERS ?? !isProduction,
     ALLOW_DEV_PAYMENT: raw.ALLOW_DEV_PAYMENT ?? !isProduction,
     isProduction,
