@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Db, DbOrTrx } from "../utils/db.server";
+import { transactionRetryingDeadlocks, type Db, type DbOrTrx } from "../utils/db.server";
 import { accountDeletedEmail } from "../utils/email-templates.server";
 import { logger } from "../utils/logger.server";
 import { QUEUES, sendJob } from "../utils/queue.server";
@@ -41,7 +41,8 @@ export async function deleteAccount(
   userId: string,
   origin: { ip: string | null; userAgent?: string | null },
 ): Promise<DeletedAccount | undefined> {
-  const outcome = await db.transaction().execute(async (trx) => {
+  // A writer finishing one of the orders' sections meanwhile locks in the other order: the loser of a deadlock retries.
+  const outcome = await transactionRetryingDeadlocks(db, async (trx) => {
     const user = await trx
       .selectFrom("users")
       .select(["id", "email"])

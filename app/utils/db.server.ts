@@ -63,6 +63,21 @@ export function inTransaction<T>(db: DbOrTrx, work: (trx: Transaction<Database>)
   return db.transaction().execute(work);
 }
 
+/**
+ * A transaction of its own, run again (up to `attempts` times) when Postgres aborts it as a deadlock's victim: for work
+ * whose locks a worker may take in the other order (an account deletion locks orders, then their sections; a section's
+ * finishing statement, the reverse). Nothing of an aborted try remains, so running it again is safe.
+ */
+export async function transactionRetryingDeadlocks<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (error) {
+      if (attempt >= attempts || (error as { code?: string }).code !== "40P01") throw error;
+    }
+  }
+}
+
 /** pg-boss' `db` option: runs its SQL inside our Kysely transaction, so a job is sent atomically with our rows. */
 export function queueDbAdapter(trx: DbOrTrx) {
   return {
