@@ -35,13 +35,12 @@ class Wakeup {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.resolve = null;
+        this.resolve = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, timeoutMs);
       this.resolve = done;
     });
   }

@@ -44,11 +44,6 @@ export type FakeOpenAI = {
   close(): Promise<void>;
 };
 
-const WORDS =
-  "research evidence analysis argument theory method context history society policy framework debate outcome practice data model".split(
-    " ",
-  );
-
 export async function startFakeOpenAI(options: { port?: number; latencyMs?: number } = {}): Promise<FakeOpenAI> {
   const requests: FakeRequest[] = [];
   const requestsAt: number[] = [];

@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { CitationStyle } from "../../app/utils/pricing";
 import { parseCitationClusters, type CitationRef } from "./citations";
-import { cslLocaleFor, hasLocale, loadLocale, loadOrderStyle, type CslNode } from "./csl-styles.server";
+import type { CslNode } from "./csl-node";
+import { cslLocaleFor, hasLocale, loadLocale, loadOrderStyle } from "./csl-styles.server";
 
 /** A source in CSL-JSON; `id` is our source key, the one sections cite as [@key]. */
 export type CslItem = { id: string; type: string } & Record<string, unknown>;

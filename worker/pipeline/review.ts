@@ -165,7 +165,7 @@ async function reviseWhereNeeded(
   document: Selectable<Database["documents"]>,
   signal?: AbortSignal,
 ): Promise<{ findings: GapFindings; sections: ReviewedSections; sources: ReviewedDocument["sources"]; author: string | null }> {
-  const { db, router, log } = ctx;
+  const { db, router } = ctx;
   const documentId = document.id;
   const [sections, sources, spent, user] = await Promise.all([
     listSections(db, documentId),
