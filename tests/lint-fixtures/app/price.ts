@@ -1,0 +1,1 @@
+export const PRICE_PER_PAGE_CENTS = 900;
