@@ -281,6 +281,8 @@ export interface ShinglesTable {
   section_id: string;
   document_id: string;
   created_at: CreatedAt;
+  /** The SHINGLE_HASH_VERSION that computed `hash`; 0: stored before versions were recorded. */
+  hash_version: Generated<number>;
 }
 
 export interface GenerationRatesTable {

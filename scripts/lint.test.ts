@@ -12,9 +12,9 @@ const TSCONFIG = path.join(ROOT, "tsconfig.json");
 
 type Violation = { rule: string; from: string; to: string; cycle?: string[] };
 
-async function violationsIn(folder: string): Promise<{ violations: Violation[]; modules: string[] }> {
+async function violationsIn(folder: string, paths = ["."]): Promise<{ violations: Violation[]; modules: string[] }> {
   const { output } = await cruise(
-    ["."],
+    paths,
     {
       ...structure.options,
       baseDir: folder,
@@ -109,5 +109,13 @@ describe("npm run lint: the structure rules", () => {
     }
     expect(found.violations.filter((v) => !expected.has(v.from))).toEqual([]);
     expect(found.violations.map((v) => v.rule).filter((rule) => rule === "imports-resolve")).toEqual([]);
+  });
+});
+
+describe("the project's migrations", () => {
+  it("import nothing but kysely: each holds its own SQL", async () => {
+    const { violations, modules } = await violationsIn(ROOT, ["db/migrations"]);
+    expect(modules).toContain("db/migrations/2026_12_01_0001_shingle_hash.ts");
+    expect(violations.filter((v) => v.rule === "migrations-import-only-kysely")).toEqual([]);
   });
 });

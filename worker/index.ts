@@ -9,6 +9,7 @@ import { deleteStaleDraftUploads } from "../app/models/stale-uploads.server";
 import type { PipelineContext } from "./context";
 import { handleDeadLetter } from "./jobs/dead-letters";
 import { refundPayment } from "./jobs/refund-payment";
+import { rehashStaleShingles } from "./jobs/rehash-shingles";
 import { sendEmailJob } from "./jobs/send-email";
 import { LlmRouter, buildProviderChain } from "./llm/router";
 import { assembleDocument, exportDocument } from "./pipeline/assemble";
@@ -88,7 +89,8 @@ export async function startWorker(
     const pruned = await pruneRateLimits(ctx.db);
     const signInCodes = await pruneSignInCodes(ctx.db);
     const draftFilesDeleted = await deleteStaleDraftUploads(ctx.db);
-    ctx.log.info({ pruned, signInCodes, draftFilesDeleted }, "hourly maintenance done");
+    const shingles = await rehashStaleShingles(ctx.db);
+    ctx.log.info({ pruned, signInCodes, draftFilesDeleted, shingles }, "hourly maintenance done");
   });
   for (const name of Object.values(QUEUES) as QueueName[]) {
     // pg-boss moves a job there itself, without our NOTIFY: found by the queue's poll, a few seconds at most.

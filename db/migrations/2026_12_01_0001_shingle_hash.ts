@@ -1,12 +1,9 @@
 import type { Kysely } from "kysely";
-import type { DbOrTrx } from "../../app/utils/db.server";
-import { recomputeDeliveredShingles } from "../../worker/quality/shingles";
 
-// Decision 014: shingle fingerprints are now a 53-bit cyrb53 hash instead of SHA-1's first 8 bytes. Every stored
-// fingerprint is recomputed from its delivered section's text, or later orders would never match earlier ones.
-export async function up(db: Kysely<any>): Promise<void> {
-  await recomputeDeliveredShingles(db as DbOrTrx);
-}
+// Decision 014 changed the shingle hash (cyrb53 instead of SHA-1's first 8 bytes), and this migration recomputed every
+// stored fingerprint with the live hashing code: on a database that had not run it yet, it did whatever that code did
+// by then. It changes no schema, so it now does nothing: fingerprints record the version of their hash (migration
+// 2026_12_06_0300_shingles_hash_version) and the hourly maintenance re-hashes older ones (worker/jobs/rehash-shingles.ts).
+export async function up(_db: Kysely<any>): Promise<void> {}
 
-// The old fingerprints cannot be rebuilt here (the SHA-1 code is gone): going down keeps the new ones.
 export async function down(): Promise<void> {}

@@ -34,7 +34,6 @@ import {
   normalizeText,
   shingles,
   shingleSet,
-  recomputeDeliveredShingles,
   storeDeliveredShingles,
   uniquenessScore,
 } from "../../worker/quality/shingles";
@@ -411,20 +410,6 @@ describe("uniqueness gate", () => {
     expect(wholeText).toBeGreaterThan(3);
     // A paragraph never prechecked (the answer came in one piece): the check works from the whole text.
     expect(fromPrechecks(`${fakeProse(30, "never prechecked")}`, delivered.document.id)).toBeNull();
-  });
-
-  it("recomputes every stored fingerprint from its section's text (the migration after a change of hash)", async () => {
-    const delivered = await insertDocument("recomputed");
-    await db.updateTable("sections").set({ content: DELIVERED }).where("id", "=", delivered.sections[0].id).execute();
-    // Fingerprints of an older hash: nothing a new text would match.
-    await db
-      .insertInto("shingles")
-      .values([1, 2, 3].map((hash) => ({ hash: String(hash), section_id: delivered.sections[0].id, document_id: delivered.document.id })))
-      .execute();
-    // As the migration runs it: inside the migration's transaction.
-    await db.transaction().execute((trx) => recomputeDeliveredShingles(trx));
-    const rows = await db.selectFrom("shingles").select("hash").where("document_id", "=", delivered.document.id).execute();
-    expect(new Set(rows.map((r) => Number(r.hash)))).toEqual(shingleSet(DELIVERED));
   });
 
   it("lookups asked together go in one statement per document left out, and each is told its own matches", async () => {

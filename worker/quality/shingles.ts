@@ -1,6 +1,6 @@
 // Word 5-gram shingles: the unit of the uniqueness gate, of the `shingles` table and of the admin command.
 import { sql } from "kysely";
-import { inTransaction, type DbOrTrx } from "../../app/utils/db.server";
+import type { DbOrTrx } from "../../app/utils/db.server";
 import { allFulfilled, gatheringsBy } from "../gathering";
 import { isAscii, RecentMap } from "./common";
 
@@ -56,12 +56,15 @@ export function normalizeText(text: string): string {
     .join(" ");
 }
 
+/** The version of the fingerprints this code computes; older stored ones are re-hashed (worker/jobs/rehash-shingles.ts). */
+export const SHINGLE_HASH_VERSION = 1;
+
 /**
  * A shingle's fingerprint: a 53-bit hash (0 ≤ h < 2^53, a safe integer, stored as pg `bigint`) of its words joined
  * by single spaces, computed over the UTF-16 code units without building the joined string. It is cyrb53 (a public
  * domain hash by bryc: two multiplicative 32-bit lanes, mixed at the end), chosen over SHA-1 for speed: a section has
  * ~1,300 shingles and a document's sections are checked together (decision 014). Stored fingerprints depend on it:
- * any change needs a migration that recomputes the `shingles` table (see recomputeDeliveredShingles).
+ * any change to it (or to tokenize, foldWord, SHINGLE_WORDS) bumps SHINGLE_HASH_VERSION.
  */
 export function hashShingle(words: readonly string[], from = 0, count = words.length - from): number {
   let h1 = 0xdeadbeef;
@@ -188,8 +191,8 @@ export async function storeDeliveredShingles(
   // a 100-page document's ~30,000 rows go in one short statement.
   for (let i = 0; i < hashes.length; i += INSERT_BATCH) {
     const result = await sql`
-      insert into shingles (hash, section_id, document_id)
-      select hash, section_id, ${documentId}::uuid
+      insert into shingles (hash, section_id, document_id, hash_version)
+      select hash, section_id, ${documentId}::uuid, ${SHINGLE_HASH_VERSION}::smallint
       from unnest(
         string_to_array(${hashes.slice(i, i + INSERT_BATCH).join(",")}, ',')::bigint[],
         string_to_array(${sectionIds.slice(i, i + INSERT_BATCH).join(",")}, ',')::uuid[]
@@ -198,22 +201,4 @@ export async function storeDeliveredShingles(
     inserted += Number(result.numAffectedRows ?? 0);
   }
   return inserted;
-}
-
-/**
- * Recomputes every stored fingerprint from its delivered section's text, with the hash of this module: the migration
- * that follows a change of hashShingle (which runs it inside the migration's transaction). Document by document.
- */
-export async function recomputeDeliveredShingles(db: DbOrTrx): Promise<number> {
-  const documents = await sql<{ document_id: string }>`select distinct document_id from shingles`.execute(db);
-  let stored = 0;
-  for (const { document_id: documentId } of documents.rows) {
-    stored += await inTransaction(db, async (trx) => {
-      await sql`delete from shingles where document_id = ${documentId}`.execute(trx);
-      const sections = await sql<{ id: string; content: string | null }>`
-        select id, content from sections where document_id = ${documentId} and content is not null`.execute(trx);
-      return storeDeliveredShingles(trx, documentId, sections.rows.map((s) => ({ id: s.id, text: s.content })));
-    });
-  }
-  return stored;
 }
