@@ -4,7 +4,7 @@ import type { Db } from "../utils/db.server";
 import { orderReceivedEmail } from "../utils/email-templates.server";
 import { getEnv } from "../utils/env.server";
 import { logger } from "../utils/logger.server";
-import { kindLabel } from "../utils/pricing";
+import { kindLabel } from "../utils/catalog";
 import { sendJob } from "../utils/queue.server";
 import { getStripe } from "../utils/stripe.server";
 import { placeOrder, reopenOrder } from "./documents.server";

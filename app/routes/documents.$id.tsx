@@ -10,7 +10,7 @@ import { getDb } from "~/utils/db.server";
 import { readLiveSnapshot } from "~/utils/document-event-relay.server";
 import { STAGE_LABELS, type SectionSnapshot } from "~/utils/document-events";
 import { formatDuration } from "~/utils/format";
-import { LANGUAGES, type LanguageCode } from "~/utils/languages";
+import { LANGUAGES, type LanguageCode } from "~/utils/catalog";
 import { formatMoney } from "~/utils/pricing";
 import { requireUser } from "~/utils/session.server";
 

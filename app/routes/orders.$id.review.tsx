@@ -8,8 +8,8 @@ import { getDocumentForOwner, payWithDevPayment } from "~/models/documents.serve
 import { getGenerationRates } from "~/models/generation-rates.server";
 import { getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { LANGUAGES, type LanguageCode } from "~/utils/languages";
-import { CITATION_STYLES, estimateTime, formatMoney, formatTimeRange, kindLabel, priceOf, type CitationStyle } from "~/utils/pricing";
+import { CITATION_STYLES, kindLabel, LANGUAGES, type CitationStyle, type LanguageCode } from "~/utils/catalog";
+import { estimateTime, formatMoney, formatTimeRange, priceOf } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
 import { requireUser } from "~/utils/session.server";
 import { stripeConfigured } from "~/utils/stripe.server";

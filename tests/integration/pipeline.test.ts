@@ -6,7 +6,7 @@ import { createDocument, payWithDevPayment } from "../../app/models/documents.se
 import { queueDbAdapter, useDatabase } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
 import { useBoss } from "../../app/utils/queue.server";
-import { wordsPerPage } from "../../app/utils/languages";
+import { wordsPerPage } from "../../app/utils/catalog";
 import type { PipelineContext } from "../../worker/context";
 import { startWorker } from "../../worker/index";
 import { OpenAIProvider } from "../../worker/llm/openai";

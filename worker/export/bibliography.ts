@@ -1,7 +1,7 @@
 // In-text citations and the bibliography of a document, rendered by citeproc-js in the order's style and locale.
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import type { CitationStyle } from "../../app/utils/pricing";
+import type { CitationStyle } from "../../app/utils/catalog";
 import { parseCitationClusters, type CitationRef } from "./citations";
 import { cslLocaleFor, hasLocale, loadLocale, loadOrderStyle, type CslNode } from "./csl-styles.server";
 

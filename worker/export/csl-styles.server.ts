@@ -2,8 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { LanguageCode } from "../../app/utils/languages";
-import type { CitationStyle } from "../../app/utils/pricing";
+import type { CitationStyle, LanguageCode } from "../../app/utils/catalog";
 import { correctGostStyle, isGostStyle } from "./csl-corrections";
 
 /** A style or locale in citeproc-js's JSON form of the XML (what `CSL.Engine` accepts instead of an XML string). */
