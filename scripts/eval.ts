@@ -11,7 +11,7 @@ import { createDocument, payWithDevPayment } from "../app/models/documents.serve
 import { createDb, useDatabase, type Db } from "../app/utils/db.server";
 import { DOCUMENT_EVENTS_CHANNEL } from "../app/utils/document-events";
 import { getEnv, loadDotEnvFile, parseEnv } from "../app/utils/env.server";
-import { createBoss, ensureQueues, useBoss } from "../app/utils/queue.server";
+import { createBoss, ensureQueues, useBoss } from "../app/jobs/queue.server";
 import { startEmbeddedPostgres } from "../db/embedded";
 import { migrateToLatest } from "../db/migrate";
 import { openDatabase } from "../db/open";

@@ -1,11 +1,11 @@
 import { sql } from "kysely";
-import { QUEUES } from "../../worker/queues";
+import { QUEUES } from "../jobs/definitions";
 import type { Db } from "../utils/db.server";
 import { orderReceivedEmail } from "../utils/email-templates.server";
 import { getEnv } from "../utils/env.server";
 import { logger } from "../utils/logger.server";
 import { kindLabel } from "../utils/catalog";
-import { sendJob } from "../utils/queue.server";
+import { sendJob } from "../jobs/queue.server";
 import { getStripe } from "../utils/stripe.server";
 import { placeOrder, reopenOrder } from "./documents.server";
 import { closeUnpaidPayment, createPendingPayment, lockOrder } from "./payments.server";

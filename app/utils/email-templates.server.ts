@@ -1,4 +1,4 @@
-import type { SendEmailJob } from "../../worker/queues";
+import type { SendEmailJob } from "../jobs/definitions";
 import { escapeHtml } from "./email.server";
 import { kindLabel, LANGUAGES, type LanguageCode } from "./catalog";
 import { formatMoney } from "./pricing";

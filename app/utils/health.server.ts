@@ -4,7 +4,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { getDb } from "./db.server";
 import { getEnv, type Env } from "./env.server";
-import { getBoss } from "./queue.server";
+import { getBoss } from "../jobs/queue.server";
 
 type Check = { status: "ok" | "down" | "degraded"; latencyMs: number | null; detail?: string };
 

@@ -10,7 +10,7 @@ import pg from "pg";
 import { createDocument, payWithDevPayment } from "../../app/models/documents.server";
 import { createDb, useDatabase } from "../../app/utils/db.server";
 import { DOCUMENT_EVENTS_CHANNEL } from "../../app/utils/document-events";
-import { createBoss, ensureQueues, useBoss } from "../../app/utils/queue.server";
+import { createBoss, ensureQueues, useBoss } from "../../app/jobs/queue.server";
 import { startEmbeddedPostgres } from "../../db/embedded";
 import { migrateToLatest } from "../../db/migrate";
 import { startFakeOpenAI } from "../../tests/fakes/openai";

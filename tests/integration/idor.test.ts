@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocument, createDraftDocument } from "../../app/models/documents.server";
 import { recordConsents } from "../../app/models/users.server";
 import { useDatabase } from "../../app/utils/db.server";
-import { useBoss } from "../../app/utils/queue.server";
+import { useBoss } from "../../app/jobs/queue.server";
 import { startSession } from "../../app/utils/session.server";
 import { storeFile } from "../../app/utils/storage.server";
 import * as documentPage from "../../app/routes/documents.$id";

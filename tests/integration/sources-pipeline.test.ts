@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocument, payWithDevPayment } from "../../app/models/documents.server";
 import { useDatabase } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
-import { useBoss } from "../../app/utils/queue.server";
+import { useBoss } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../../worker/context";
 import { findCitationKeys } from "../../worker/export/citations";
 import { OpenAIProvider } from "../../worker/llm/openai";
