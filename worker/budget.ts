@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { sendJob } from "../app/jobs/queue.server";
 import type { PipelineContext } from "./context";
-import { notifyDocumentEvent } from "./events";
+import { notifyDocumentEvent } from "../app/utils/document-events.server";
 import { checkDailyBudget, type BudgetCheck } from "./llm/usage";
 import type { JobPayload, QueueName } from "../app/jobs/definitions";
 

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { QUEUES } from "../jobs/definitions";
-import { notifyDocumentEvent, notifyExpressions } from "../../worker/events";
+import { notifyDocumentEvent, notifyExpressions } from "../utils/document-events.server";
 import type { DbOrTrx } from "../utils/db.server";
 import { paymentConfirmedEmail } from "../utils/email-templates.server";
 import { getEnv } from "../utils/env.server";

@@ -19,7 +19,7 @@ import { startEmbeddedPostgres } from "../../db/embedded";
 import { migrateToLatest } from "../../db/migrate";
 import { rssKb, spawnWeb } from "../../tests/setup/web-process";
 import { freePort, stopProcess } from "../../tests/setup/worker-process";
-import { notifyDocumentEvent } from "../../worker/events";
+import { notifyDocumentEvent } from "../../app/utils/document-events.server";
 import { buildIfNeeded } from "../build-if-needed.mjs";
 
 const { values } = parseArgs({

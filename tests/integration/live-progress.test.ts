@@ -13,7 +13,7 @@ import { RELAY_APPLICATION_NAME, startDocumentEventRelay } from "../../app/utils
 import { logger } from "../../app/utils/logger.server";
 import { getSessionStorage, startSession } from "../../app/utils/session.server";
 import { attachSocketServer, notifySessionsRevoked } from "../../app/utils/socket.server";
-import { notifyDocumentEvent } from "../../worker/events";
+import { notifyDocumentEvent } from "../../app/utils/document-events.server";
 import { startHeartbeats } from "../../worker/heartbeat";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { eventually, insertUser } from "../setup/fixtures";

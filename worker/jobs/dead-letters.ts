@@ -7,7 +7,7 @@ import { orderFailedEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
 import { sendJob } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../context";
-import { notifyDocumentEvent } from "../events";
+import { notifyDocumentEvent } from "../../app/utils/document-events.server";
 import { JOB_PAYLOADS, QUEUES, type DeadLetterPayload, type QueueName } from "../../app/jobs/definitions";
 
 /** The error a dead job died of, from the failed original (pg-boss copies only the payload to the dead-letter queue). */

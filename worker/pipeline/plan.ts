@@ -3,7 +3,7 @@ import { transitionDocument } from "../../app/models/documents.server";
 import { sendJobs } from "../../app/jobs/queue.server";
 import { budgetFor, deferForBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
-import { notifyDocumentEvent, notifyExpressions } from "../events";
+import { notifyDocumentEvent, notifyExpressions } from "../../app/utils/document-events.server";
 import { recordUsage } from "../llm/usage";
 import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";

@@ -6,7 +6,7 @@ import type { Database, DocumentStatus } from "../../db/schema";
 import { sendJob } from "../../app/jobs/queue.server";
 import { lockDocument } from "../progress";
 import type { PipelineContext } from "../context";
-import { notifyDocumentEvent, notifyExpressions } from "../events";
+import { notifyDocumentEvent, notifyExpressions } from "../../app/utils/document-events.server";
 import { refreshDocumentUsage } from "../llm/usage";
 import { documentScores } from "../quality/gate";
 import { QUEUES, type ReviewDocumentJob } from "../../app/jobs/definitions";

@@ -4,7 +4,7 @@ import { sendJob } from "../../app/jobs/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
 import { DOCUMENT_EVENTS_CHANNEL } from "../../app/utils/document-events";
-import { eventPayload } from "../events";
+import { eventPayload } from "../../app/utils/document-events.server";
 import { AllProvidersFailedError, type Completion, type CompletionRequest, type TextSink } from "../llm/provider";
 import { usageRow } from "../llm/usage";
 import { allFulfilled, gatheringsBy } from "../gathering";
