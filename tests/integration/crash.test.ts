@@ -1,7 +1,8 @@
 import type PgBoss from "pg-boss";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createDocument, payWithDevPayment } from "../../app/models/documents.server";
+import { createDocument } from "../../app/models/documents.server";
+import { payWithDevPayment } from "../../app/models/checkout.server";
 import { useDatabase } from "../../app/utils/db.server";
 import { useBoss } from "../../app/jobs/queue.server";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
