@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportUserData } from "~/models/account.server";
 import { getDb } from "~/utils/db.server";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
 
 /** GET /account/export: everything we hold about the signed-in user, as a JSON download. */
 export async function loader({ request }: LoaderFunctionArgs) {

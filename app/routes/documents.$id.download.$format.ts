@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDocumentForOwner, isUuid } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
 import { contentDisposition } from "~/utils/download.server";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
 import { readStoredFile } from "~/utils/storage.server";
 
 const FORMATS = {

@@ -12,7 +12,7 @@ import { STAGE_LABELS, type SectionSnapshot } from "~/utils/document-events";
 import { formatDuration } from "~/utils/format";
 import { LANGUAGES, type LanguageCode } from "~/utils/catalog";
 import { formatMoney } from "~/utils/pricing";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.document.topic ?? "Document"} · TesiGo` }];
 

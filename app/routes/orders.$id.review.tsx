@@ -11,7 +11,7 @@ import { getEnv } from "~/utils/env.server";
 import { CITATION_STYLES, kindLabel, LANGUAGES, type CitationStyle, type LanguageCode } from "~/utils/catalog";
 import { estimateTime, formatMoney, formatTimeRange, priceOf } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
 import { stripeConfigured } from "~/utils/stripe.server";
 
 export const meta: MetaFunction = () => [{ title: "Review and pay · TesiGo" }];

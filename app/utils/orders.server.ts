@@ -1,7 +1,7 @@
 import { redirect } from "@remix-run/node";
 import { getDocumentForOwner } from "../models/documents.server";
 import { getDb } from "./db.server";
-import { requireUser } from "./session.server";
+import { requireUser } from "./session-cookie.server";
 
 /**
  * The signed-in customer's order for a wizard step: 404 for anything not theirs; an order past the draft stage is

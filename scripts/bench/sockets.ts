@@ -14,7 +14,7 @@ import { io, type Socket } from "socket.io-client";
 import { createDb, useDatabase } from "../../app/utils/db.server";
 import type { DocumentEventPayload } from "../../app/utils/document-events";
 import { logger } from "../../app/utils/logger.server";
-import { getSessionStorage } from "../../app/utils/session.server";
+import { getSessionStorage } from "../../app/utils/session-cookie.server";
 import { startEmbeddedPostgres } from "../../db/embedded";
 import { migrateToLatest } from "../../db/migrate";
 import { rssKb, spawnWeb } from "../../tests/setup/web-process";

@@ -5,7 +5,7 @@ import { createDocument, createDraftDocument } from "../../app/models/documents.
 import { recordConsents } from "../../app/models/users.server";
 import { useDatabase } from "../../app/utils/db.server";
 import { useBoss } from "../../app/jobs/queue.server";
-import { startSession } from "../../app/utils/session.server";
+import { startSession } from "../../app/utils/session-cookie.server";
 import { storeFile } from "../../app/utils/storage.server";
 import * as documentPage from "../../app/routes/documents.$id";
 import * as progressApi from "../../app/routes/api.documents.$id.progress";
