@@ -9,7 +9,7 @@ import {
   removeUnknownCitations,
   stripForeignLinks,
 } from "../../worker/export/citations";
-import { cslLocaleFor, loadLocale, loadStyle } from "../../worker/export/csl-styles.server";
+import { cslLocaleFor, loadLocale, loadStyle } from "../../worker/export/csl-styles";
 import { prepareCitations } from "../../worker/export/deliver";
 
 const ITEMS: CslItem[] = [

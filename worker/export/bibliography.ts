@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { CitationStyle } from "../../app/utils/catalog";
 import { parseCitationClusters, type CitationRef } from "./citations";
-import { cslLocaleFor, hasLocale, loadLocale, loadOrderStyle, type CslNode } from "./csl-styles.server";
+import { loadOrderStyle } from "./csl-corrections";
+import { cslLocaleFor, hasLocale, loadLocale, type CslNode } from "./csl-styles";
 
 /** A source in CSL-JSON; `id` is our source key, the one sections cite as [@key]. */
 export type CslItem = { id: string; type: string } & Record<string, unknown>;
