@@ -13,13 +13,14 @@ import { estimateTime, formatMoney, formatTimeRange, priceOf } from "~/utils/pri
 import { readFormData } from "~/utils/request.server";
 import { requireUser } from "~/utils/session-cookie.server";
 import { stripeConfigured } from "~/utils/stripe.server";
+import { invariantResponse } from "~/utils/invariant";
 
 export const meta: MetaFunction = () => [{ title: "Review and pay · TesiGo" }];
 
 async function requirePayableOrder(request: Request, id: string | undefined) {
   const user = await requireUser(request);
   const document = await getDocumentForOwner(getDb(), id ?? "", user.id);
-  if (!document) throw new Response("Not found", { status: 404 });
+  invariantResponse(document, "Not found", { status: 404 });
   if (document.status !== "draft" && document.status !== "awaiting_payment") throw redirect(`/documents/${document.id}`);
   return { user, document };
 }
