@@ -32,7 +32,7 @@ export const JOB_PAYLOADS = {
     documentId: id(),
     sectionId: id(),
     /** Which attempt this delivery makes (1 when absent); an attempt already stored is not made again. */
-    attempt: z.number({ error: "must be a whole number from 1" }).int().min(1).optional(),
+    attempt: z.number({ error: "must be a whole number from 1" }).int("must be a whole number from 1").min(1, "must be a whole number from 1").optional(),
   }),
   [QUEUES.reviewDocument]: documentJob,
   [QUEUES.assembleDocument]: documentJob,
@@ -41,7 +41,7 @@ export const JOB_PAYLOADS = {
   [QUEUES.refundPayment]: payload({
     paymentId: id(),
     reason: z.string({ error: "must name the reason" }).min(1, "must name the reason"),
-    amountCents: z.number({ error: "must be whole cents" }).int().nonnegative().optional(),
+    amountCents: z.number({ error: "must be whole cents" }).int("must be whole cents").nonnegative("must not be negative").optional(),
     documentId: id().optional(),
   }),
   [QUEUES.sendEmail]: payload({
