@@ -26,8 +26,11 @@ export async function handleDeadLetter(ctx: PipelineContext, queue: QueueName, d
   const error = await lastError(ctx.db, queue, data);
   if (queue === QUEUES.refundPayment) {
     const request = JOB_PAYLOADS[QUEUES.refundPayment].safeParse(data);
-    // Only a bug sends such a job; the order it names is not failed for it.
-    if (!request.success) return void ctx.log.error({ queue, data, error }, "a refund job with an unreadable payload failed for good");
+    if (!request.success) {
+      // Only a bug sends such a job; the order it names is not failed for it.
+      ctx.log.error({ queue, data, error }, "a refund job with an unreadable payload failed for good");
+      return;
+    }
     const refund = await markRefundFailed(ctx.db, request.data, error);
     ctx.log.error({ queue, data, error, refundId: refund?.id }, "a refund failed for good: it waits for an admin's retry");
   } else if (data?.documentId) {
