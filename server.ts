@@ -12,7 +12,7 @@ import { exposureWarning } from "./app/utils/exposure.server";
 import { bearerMatches, healthReport } from "./app/utils/health.server";
 import { logger } from "./app/utils/logger.server";
 import { projectRoot } from "./app/utils/project-root.server";
-import { createBoss, ensureQueues, useBoss } from "./app/utils/queue.server";
+import { createBoss, ensureQueues, useBoss } from "./app/jobs/queue.server";
 import { loadWebBuild } from "./app/utils/web-build.server";
 import { createPipelineContext, startWorker } from "./worker/index";
 

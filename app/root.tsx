@@ -15,7 +15,7 @@ import {
 import type { ReactNode } from "react";
 import stylesheet from "./tailwind.css";
 import { useNonce } from "./utils/nonce-provider";
-import { getOptionalUser } from "./utils/session.server";
+import { getOptionalUser } from "./utils/session-cookie.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },

@@ -1,9 +1,12 @@
 import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded";
 
+/** The settings that say where the database is (validated by the app's env schema before they get here). */
+export type DatabaseSettings = { DATABASE_URL?: string; DATA_DIR: string; EMBEDDED_PG_PORT: number };
+
 /** DATABASE_URL when set; otherwise the embedded Postgres in DATA_DIR/pg, started now. */
 export async function openDatabase(
-  env: { DATABASE_URL?: string; DATA_DIR: string; EMBEDDED_PG_PORT: number },
+  env: DatabaseSettings,
   log: (message: string) => void,
 ): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL };

@@ -1,18 +1,21 @@
 import { sql } from "kysely";
-import { sendJob } from "../app/utils/queue.server";
+import { sendJob } from "../app/jobs/queue.server";
 import type { PipelineContext } from "./context";
-import { notifyDocumentEvent } from "./events";
+import { notifyDocumentEvent } from "../app/utils/document-events.server";
 import { checkDailyBudget, type BudgetCheck } from "./llm/usage";
-import type { QueueName } from "./queues";
+import type { JobPayload, QueueName } from "../app/jobs/definitions";
+
+/** A job about one document, put back as it came. */
+type DocumentJob<N extends QueueName> = NonNullable<JobPayload<N>> & { documentId: string };
 
 /**
  * Before an LLM call: when a daily token limit is reached, the job is put back to start at midnight UTC, and the
  * document says why it waits. Returns true when the caller may go on.
  */
-export async function waitIfOverBudget<T extends { documentId: string }>(
+export async function waitIfOverBudget<N extends QueueName>(
   ctx: PipelineContext,
-  queue: QueueName,
-  job: T,
+  queue: N,
+  job: DocumentJob<N>,
   userId: string,
 ): Promise<boolean> {
   const check = await budgetFor(ctx, userId);
@@ -27,10 +30,10 @@ export function budgetFor(ctx: PipelineContext, userId: string): Promise<BudgetC
 }
 
 /** A job over the daily limit goes back to start at midnight UTC (`check.resumeAt`); its document says why it waits. */
-export async function deferForBudget<T extends { documentId: string }>(
+export async function deferForBudget<N extends QueueName>(
   ctx: PipelineContext,
-  queue: QueueName,
-  job: T,
+  queue: N,
+  job: DocumentJob<N>,
   check: Extract<BudgetCheck, { allowed: false }>,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {

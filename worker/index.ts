@@ -2,7 +2,7 @@ import type PgBoss from "pg-boss";
 import type { Db } from "../app/utils/db.server";
 import type { Env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
-import { ensureQueues } from "../app/utils/queue.server";
+import { ensureQueues } from "../app/jobs/queue.server";
 import { pruneRateLimits } from "../app/models/rate-limits.server";
 import { pruneSignInCodes } from "../app/models/sign-in-codes.server";
 import { deleteStaleDraftUploads } from "../app/models/stale-uploads.server";
@@ -16,7 +16,7 @@ import { assembleDocument, exportDocument } from "./pipeline/assemble";
 import { planDocument } from "./pipeline/plan";
 import { reviewDocument } from "./pipeline/review";
 import { writeSection } from "./pipeline/write-section";
-import { QUEUES, deadLetterQueue, type QueueName } from "./queues";
+import { QUEUES, deadLetterQueue, type QueueName } from "../app/jobs/definitions";
 import { researchConfigFromEnv } from "./research";
 import { QueueRunner } from "./runner";
 import { startHeartbeats } from "./heartbeat";
@@ -65,26 +65,26 @@ export async function startWorker(
 ): Promise<QueueRunner> {
   await ensureQueues(boss, { expireSeconds: options.expireSeconds, llmTimeoutSeconds: options.llmTimeoutSeconds });
   const runner = new QueueRunner(boss, options.connectionString, ctx.log);
-  runner.register(QUEUES.planDocument, (data: any, run) => planDocument(ctx, data, run), 2);
-  runner.register(QUEUES.writeSection, (data: any, run) => writeSection(ctx, data, run), ctx.sectionConcurrency);
+  runner.register(QUEUES.planDocument, (job, run) => planDocument(ctx, job, run), 2);
+  runner.register(QUEUES.writeSection, (job, run) => writeSection(ctx, job, run), ctx.sectionConcurrency);
   runner.register(
     QUEUES.reviewDocument,
-    async (data: any, run) => {
+    async (job, run) => {
       // The text is assembled by the job that reviewed it: no queue hop between the two (the queued assembly waits
       // as a safety net). Its failure leaves that job to retry.
-      const review = await reviewDocument(ctx, data, { assembleHere: true, signal: run.signal });
+      const review = await reviewDocument(ctx, job, { assembleHere: true, signal: run.signal });
       if (review.assemble) {
-        await assembleDocument(ctx, data, review).catch((error) =>
-          ctx.log.warn({ documentId: data.documentId, err: error instanceof Error ? error.message : String(error) }, "assembly failed; the queued assembly retries it"),
+        await assembleDocument(ctx, job, review).catch((error) =>
+          ctx.log.warn({ documentId: job.documentId, err: error instanceof Error ? error.message : String(error) }, "assembly failed; the queued assembly retries it"),
         );
       }
     },
     2,
   );
-  runner.register(QUEUES.assembleDocument, (data: any) => assembleDocument(ctx, data), 2);
-  runner.register(QUEUES.exportDocument, (data: any) => exportDocument(ctx, data), 1);
-  runner.register(QUEUES.refundPayment, (data: any) => refundPayment(ctx, data), 2);
-  runner.register(QUEUES.sendEmail, (data: any) => sendEmailJob(ctx, data), 2);
+  runner.register(QUEUES.assembleDocument, (job) => assembleDocument(ctx, job), 2);
+  runner.register(QUEUES.exportDocument, (job) => exportDocument(ctx, job), 1);
+  runner.register(QUEUES.refundPayment, (job) => refundPayment(ctx, job), 2);
+  runner.register(QUEUES.sendEmail, (email) => sendEmailJob(ctx, email), 2);
   runner.register(QUEUES.maintenance, async () => {
     const pruned = await pruneRateLimits(ctx.db);
     const signInCodes = await pruneSignInCodes(ctx.db);
@@ -96,7 +96,7 @@ export async function startWorker(
     // pg-boss moves a job there itself, without our NOTIFY: found by the queue's poll, a few seconds at most.
     runner.register(
       deadLetterQueue(name),
-      (data: { documentId?: string }) => handleDeadLetter(ctx, name, data),
+      (data) => handleDeadLetter(ctx, name, data),
       1,
       { idlePollMs: DEAD_LETTER_POLL_MS },
     );

@@ -2,7 +2,7 @@ import { sql, type Insertable } from "kysely";
 import type { DbOrTrx } from "../app/utils/db.server";
 import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../app/utils/document-events";
 import type { Database } from "../db/schema";
-import { eventPayload } from "./events";
+import { eventPayload } from "../app/utils/document-events.server";
 import { allFulfilled, gatheringsBy } from "./gathering";
 
 /**

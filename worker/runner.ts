@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { EXPIRY_MARGIN_SECONDS } from "../app/utils/job-expiry";
 import { setDeadline } from "./deadline";
 import { JobCompletions } from "./job-completions";
-import { JOBS_CHANNEL } from "./queues";
+import { JOBS_CHANNEL, parseJobPayload, type RunnablePayload, type RunnableQueueName } from "../app/jobs/definitions";
 
 /** What a handler knows about the delivery it runs in. */
 export type JobRun = {
@@ -47,7 +47,7 @@ class Wakeup {
 }
 
 type Registration = {
-  name: string;
+  name: RunnableQueueName;
   handler: JobHandler<any>;
   concurrency: number;
   /** How often an idle queue looks for delayed jobs (retries, startAfter): a NOTIFY brings new ones at once. */
@@ -89,7 +89,8 @@ export class QueueRunner {
     this.completions = new JobCompletions(boss);
   }
 
-  register<T>(name: string, handler: JobHandler<T>, concurrency = 1, options: { idlePollMs?: number } = {}): void {
+  /** The handler receives the job's payload checked against its queue's schema (app/jobs/definitions.ts). */
+  register<N extends RunnableQueueName>(name: N, handler: JobHandler<RunnablePayload<N>>, concurrency = 1, options: { idlePollMs?: number } = {}): void {
     const idlePollMs = options.idlePollMs ?? IDLE_POLL_MS;
     this.queues.set(name, { name, handler, concurrency, idlePollMs, running: new Set(), wakeup: new Wakeup(), backlog: true });
   }
@@ -170,7 +171,8 @@ export class QueueRunner {
     };
     const task = (async () => {
       try {
-        await queue.handler(job.data, run);
+        // Checked at the edge: a malformed payload fails its job here, saying what is wrong, before any work is done.
+        await queue.handler(parseJobPayload(queue.name, job.data), run);
         await this.completions.complete(queue.name, job.id);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

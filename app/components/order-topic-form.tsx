@@ -3,7 +3,8 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 import { Button } from "~/components/ui/button";
 import { Field, inputClass } from "~/components/ui/field";
-import { DOCUMENT_KIND_CODES, DOCUMENT_KINDS, formatMoney } from "~/utils/pricing";
+import { DOCUMENT_KIND_CODES, DOCUMENT_KINDS } from "~/utils/catalog";
+import { formatMoney, PRICE_PER_PAGE_CENTS } from "~/utils/pricing";
 import { orderTopicSchema } from "~/utils/schemas";
 
 /** Step 1 of the order wizard: what kind of document, on what. */
@@ -29,7 +30,7 @@ export function OrderTopicForm({
         <select {...getSelectProps(fields.kind)} className={inputClass}>
           {DOCUMENT_KIND_CODES.map((code) => (
             <option key={code} value={code}>
-              {DOCUMENT_KINDS[code].label} — {formatMoney(DOCUMENT_KINDS[code].pricePerPageCents)} per page
+              {DOCUMENT_KINDS[code].label} — {formatMoney(PRICE_PER_PAGE_CENTS[code])} per page
             </option>
           ))}
         </select>

@@ -1,14 +1,14 @@
 import { sql } from "kysely";
-import { QUEUES } from "../../worker/queues";
+import { QUEUES } from "../jobs/definitions";
 import type { Db } from "../utils/db.server";
 import { orderReceivedEmail } from "../utils/email-templates.server";
 import { getEnv } from "../utils/env.server";
 import { logger } from "../utils/logger.server";
-import { kindLabel } from "../utils/pricing";
-import { sendJob } from "../utils/queue.server";
+import { kindLabel } from "../utils/catalog";
+import { sendJob } from "../jobs/queue.server";
 import { getStripe } from "../utils/stripe.server";
-import { placeOrder, reopenOrder } from "./documents.server";
-import { closeUnpaidPayment, createPendingPayment, lockOrder } from "./payments.server";
+import { isUuid, placeOrder, reopenOrder } from "./documents.server";
+import { closeUnpaidPayment, confirmPayment, createPendingPayment, lockOrder } from "./payments.server";
 
 /** Fixes the order for payment (once) and emails "order received", in one transaction. */
 export async function submitOrder(db: Db, documentId: string, userId: string): Promise<void> {
@@ -17,6 +17,20 @@ export async function submitOrder(db: Db, documentId: string, userId: string): P
     const document = await trx.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
     const user = await trx.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirstOrThrow();
     await sendJob(trx, QUEUES.sendEmail, orderReceivedEmail(user.email, document, getEnv().APP_URL));
+  });
+}
+
+/**
+ * Development payment: a payment row and its confirmation (order queued, generation enqueued) in one transaction.
+ * Returns false when the order was not awaiting payment (a second click changes nothing).
+ */
+export async function payWithDevPayment(db: Db, documentId: string, userId: string): Promise<boolean> {
+  if (!isUuid(documentId)) return false;
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom("documents").select("id").where("id", "=", documentId).forNoKeyUpdate().execute();
+    const payment = await createPendingPayment(trx, documentId, userId, "dev");
+    if (!payment) return false;
+    return (await confirmPayment(trx, payment.id, { amountCents: payment.amount_cents, currency: payment.currency })) === "queued";
   });
 }
 

@@ -1,9 +1,8 @@
 import { sql } from "kysely";
 import type { DocumentStatus } from "../../db/schema";
-import type { Db, DbOrTrx } from "../utils/db.server";
+import type { DbOrTrx } from "../utils/db.server";
 import type { ProgressSnapshot } from "../utils/document-events";
 import { CURRENCY, priceOf } from "../utils/pricing";
-import { confirmPayment, createPendingPayment } from "./payments.server";
 
 export type NewOrder = {
   topic: string;
@@ -166,20 +165,6 @@ export async function transitionDocument(
     .where("status", "in", Array.isArray(from) ? from : [from])
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
-}
-
-/**
- * Development payment: a payment row and its confirmation (order queued, generation enqueued) in one transaction.
- * Returns false when the order was not awaiting payment (a second click changes nothing).
- */
-export async function payWithDevPayment(db: Db, documentId: string, userId: string): Promise<boolean> {
-  if (!isUuid(documentId)) return false;
-  return db.transaction().execute(async (trx) => {
-    await trx.selectFrom("documents").select("id").where("id", "=", documentId).forNoKeyUpdate().execute();
-    const payment = await createPendingPayment(trx, documentId, userId, "dev");
-    if (!payment) return false;
-    return (await confirmPayment(trx, payment.id, { amountCents: payment.amount_cents, currency: payment.currency })) === "queued";
-  });
 }
 
 export async function getProgressSnapshot(db: DbOrTrx, documentId: string): Promise<ProgressSnapshot | undefined> {

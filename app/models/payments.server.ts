@@ -1,10 +1,10 @@
 import { sql } from "kysely";
-import { QUEUES } from "../../worker/queues";
-import { notifyDocumentEvent, notifyExpressions } from "../../worker/events";
+import { QUEUES } from "../jobs/definitions";
+import { notifyDocumentEvent, notifyExpressions } from "../utils/document-events.server";
 import type { DbOrTrx } from "../utils/db.server";
 import { paymentConfirmedEmail } from "../utils/email-templates.server";
 import { getEnv } from "../utils/env.server";
-import { sendJob, wakeExpressions } from "../utils/queue.server";
+import { sendJob, wakeExpressions } from "../jobs/queue.server";
 import { transitionDocument } from "./documents.server";
 import { recordIncident } from "./incidents.server";
 

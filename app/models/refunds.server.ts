@@ -1,12 +1,11 @@
 import { sql } from "kysely";
 import type { Refund } from "../../db/schema";
 import type { Db, DbOrTrx } from "../utils/db.server";
-import { QUEUES, sendJob } from "../utils/queue.server";
+import { QUEUES, type RefundPaymentJob } from "../jobs/definitions";
+import { sendJob } from "../jobs/queue.server";
 import { recordIncident, type NewIncident } from "./incidents.server";
 import { lockPayment } from "./payments.server";
 
-/** What a `payment.refund` job asks: `amountCents` of the payment (default: all that is left), for `reason`. */
-export type RefundRequest = { paymentId: string; reason: string; amountCents?: number; documentId?: string };
 
 /** Stripe's idempotency key, and our refund row's: made of payment and reason, so a reason refunds a payment once. */
 export function refundIdempotencyKey(paymentId: string, reason: string): string {
@@ -18,7 +17,7 @@ export function refundIdempotencyKey(paymentId: string, reason: string): string 
  * what was paid minus what is refunded or being refunded already, so refunds for different reasons never add up to
  * more than was paid. Undefined when nothing is left to refund.
  */
-export async function reserveRefund(db: Db, request: RefundRequest): Promise<Refund | undefined> {
+export async function reserveRefund(db: Db, request: RefundPaymentJob): Promise<Refund | undefined> {
   return db.transaction().execute(async (trx) => {
     const locked = await lockPayment(trx, request.paymentId);
     if (!locked) return undefined;
@@ -65,7 +64,7 @@ export async function noteRefundError(db: DbOrTrx, refundId: string, error: stri
  * A refund job gave up (its dead-letter queue): the refund row (made now if the job died before making it) becomes
  * `failed` with the error, and an open incident points at it, until an admin retries it (retryFailedRefund).
  */
-export async function markRefundFailed(db: Db, request: RefundRequest, error: string | null): Promise<Refund | undefined> {
+export async function markRefundFailed(db: Db, request: RefundPaymentJob, error: string | null): Promise<Refund | undefined> {
   return db.transaction().execute(async (trx) => {
     const locked = await lockPayment(trx, request.paymentId);
     if (!locked) return undefined;

@@ -1,8 +1,10 @@
 import { sql } from "kysely";
 import type { DbOrTrx } from "../utils/db.server";
-import { notifySessionsRevoked } from "../utils/socket.server";
 
 export const SESSION_DAYS = 30;
+
+/** Revoked sessions (`{ sessionIds?, userId? }`): every web process disconnects their sockets (app/utils/socket.server.ts). */
+export const SESSION_EVENTS_CHANNEL = "tesigo_session_events";
 
 export async function createSession(db: DbOrTrx, userId: string, origin: { ip: string | null; userAgent: string | null }) {
   return db
@@ -46,4 +48,23 @@ export async function revokeAllSessions(db: DbOrTrx, userId: string): Promise<nu
     .executeTakeFirst();
   await notifySessionsRevoked(db, { userId });
   return Number(result.numUpdatedRows);
+}
+
+export type RevokedSessions = { sessionIds?: string[]; userId?: string };
+
+// NOTIFY payloads must stay under 8000 bytes: about 100 session ids each.
+const SESSION_IDS_PER_NOTIFY = 100;
+
+/**
+ * Tells every web process that these sessions (or every session of this user) ended, so they disconnect their
+ * sockets. Sent on commit: call it in the transaction that revokes the sessions.
+ */
+export async function notifySessionsRevoked(db: DbOrTrx, revoked: RevokedSessions): Promise<void> {
+  const messages: RevokedSessions[] = [];
+  if (revoked.userId) messages.push({ userId: revoked.userId });
+  const ids = revoked.sessionIds ?? [];
+  for (let i = 0; i < ids.length; i += SESSION_IDS_PER_NOTIFY) messages.push({ sessionIds: ids.slice(i, i + SESSION_IDS_PER_NOTIFY) });
+  for (const message of messages) {
+    await sql`select pg_notify(${SESSION_EVENTS_CHANNEL}, ${JSON.stringify(message)})`.execute(db);
+  }
 }

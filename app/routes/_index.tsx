@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { getOptionalUser } from "~/utils/session.server";
+import { getOptionalUser } from "~/utils/session-cookie.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return { signedIn: Boolean(await getOptionalUser(request)), deleted: new URL(request.url).searchParams.has("deleted") };

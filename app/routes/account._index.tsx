@@ -5,7 +5,7 @@ import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { listAccountDocuments, listAccountPayments } from "~/models/account.server";
 import { getDb } from "~/utils/db.server";
 import { formatMoney } from "~/utils/pricing";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "My account · TesiGo" }];
 

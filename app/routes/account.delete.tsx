@@ -9,7 +9,7 @@ import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { deleteAccount } from "~/models/account-deletion.server";
 import { getDb } from "~/utils/db.server";
 import { readFormData, requestOrigin, type AppLoadContext } from "~/utils/request.server";
-import { destroySessionCookie, requireUser } from "~/utils/session.server";
+import { destroySessionCookie, requireUser } from "~/utils/session-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "Delete my account · TesiGo" }];
 

@@ -1,14 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { exportUserData } from "~/models/account.server";
 import { getDb } from "~/utils/db.server";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
+import { invariantResponse } from "~/utils/invariant";
 
 /** GET /account/export: everything we hold about the signed-in user, as a JSON download. */
 export async function loader({ request }: LoaderFunctionArgs) {
   // Consent or not, a person may always have their data.
   const user = await requireUser(request, { allowWithoutConsent: true });
   const data = await exportUserData(getDb(), user.id);
-  if (!data) throw new Response("Not found", { status: 404 });
+  invariantResponse(data, "Not found", { status: 404 });
   const date = data.exported_at.slice(0, 10);
   return new Response(JSON.stringify(data, null, 2), {
     headers: {

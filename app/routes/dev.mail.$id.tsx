@@ -2,12 +2,13 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getStoredEmail } from "~/utils/email.server";
 import { getEnv } from "~/utils/env.server";
+import { invariantResponse } from "~/utils/invariant";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const env = getEnv();
-  if (env.isProduction || env.SMTP_URL) throw new Response("Not found", { status: 404 });
+  invariantResponse(!env.isProduction && !env.SMTP_URL, "Not found", { status: 404 });
   const email = await getStoredEmail(params.id ?? "");
-  if (!email) throw new Response("Not found", { status: 404 });
+  invariantResponse(email, "Not found", { status: 404 });
   return { email };
 }
 

@@ -2,12 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listStoredEmails } from "~/utils/email.server";
 import { getEnv } from "~/utils/env.server";
+import { invariantResponse } from "~/utils/invariant";
 
 export const meta: MetaFunction = () => [{ title: "Dev mail · TesiGo" }];
 
 export async function loader(_: LoaderFunctionArgs) {
   const env = getEnv();
-  if (env.isProduction || env.SMTP_URL) throw new Response("Not found", { status: 404 });
+  invariantResponse(!env.isProduction && !env.SMTP_URL, "Not found", { status: 404 });
   const emails = await listStoredEmails();
   return { emails: emails.map(({ id, to, subject, createdAt }) => ({ id, to, subject, createdAt })) };
 }

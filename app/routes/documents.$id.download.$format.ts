@@ -2,8 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDocumentForOwner, isUuid } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
 import { contentDisposition } from "~/utils/download.server";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
 import { readStoredFile } from "~/utils/storage.server";
+import { invariantResponse } from "~/utils/invariant";
 
 const FORMATS = {
   docx: { column: "docx_key", type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
@@ -14,7 +15,7 @@ const FORMATS = {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const format = FORMATS[params.format as keyof typeof FORMATS];
-  if (!format) throw new Response("Not found", { status: 404 });
+  invariantResponse(format, "Not found", { status: 404 });
   const db = getDb();
   const document =
     user.role === "admin"
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         : undefined
       : await getDocumentForOwner(db, params.id ?? "", user.id);
   const key = document?.[format.column];
-  if (!document || !key) throw new Response("Not found", { status: 404 });
+  invariantResponse(document && key, "Not found", { status: 404 });
   const bytes = await readStoredFile(key);
   return new Response(new Uint8Array(bytes), {
     headers: {

@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getDocumentForOwner, listSections } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
 import { contentDisposition } from "~/utils/download.server";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
+import { invariantResponse } from "~/utils/invariant";
 
 const na = (value: number | null, unit = "") => (value === null ? "N/A" : `${value}${unit}`);
 
@@ -14,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const document = await getDocumentForOwner(db, params.id ?? "", user.id);
-  if (!document || !["completed", "completed_with_warnings"].includes(document.status)) throw new Response("Not found", { status: 404 });
+  invariantResponse(document && ["completed", "completed_with_warnings"].includes(document.status), "Not found", { status: 404 });
   const sections = await listSections(db, document.id);
   const sources = await db.selectFrom("sources").select(["key"]).where("document_id", "=", document.id).execute();
   const warnings = document.quality_warnings as unknown as string[];

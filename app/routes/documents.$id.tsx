@@ -10,9 +10,10 @@ import { getDb } from "~/utils/db.server";
 import { readLiveSnapshot } from "~/utils/document-event-relay.server";
 import { STAGE_LABELS, type SectionSnapshot } from "~/utils/document-events";
 import { formatDuration } from "~/utils/format";
-import { LANGUAGES, type LanguageCode } from "~/utils/languages";
+import { LANGUAGES, type LanguageCode } from "~/utils/catalog";
 import { formatMoney } from "~/utils/pricing";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
+import { invariantResponse } from "~/utils/invariant";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.document.topic ?? "Document"} · TesiGo` }];
 
@@ -20,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const document = await getDocumentForOwner(db, params.id ?? "", user.id);
-  if (!document) throw new Response("Not found", { status: 404 });
+  invariantResponse(document, "Not found", { status: 404 });
   if (document.status === "draft") throw redirect(`/orders/${document.id}/topic`);
   const refunds = await db
     .selectFrom("refunds")

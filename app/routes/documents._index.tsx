@@ -3,9 +3,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { listDocumentsForOwner } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
-import { LANGUAGES, type LanguageCode } from "~/utils/languages";
+import { LANGUAGES, type LanguageCode } from "~/utils/catalog";
 import { formatMoney } from "~/utils/pricing";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "My documents · TesiGo" }];
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getEnv } from "~/utils/env.server";
 import { bearerMatches, healthReport } from "~/utils/health.server";
-import { getOptionalUser } from "~/utils/session.server";
+import { getOptionalUser } from "~/utils/session-cookie.server";
 
 /** Details for monitoring (Authorization: Bearer $METRICS_TOKEN) and signed-in admins; the status alone for anyone else. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -23,7 +23,7 @@ import { readFormData, safeRedirectPath, type AppLoadContext } from "~/utils/req
 import { loginCodeSchema, loginEmailSchema } from "~/utils/schemas";
 import { clearPendingSignInCookie, knownDeviceFor, readPendingSignIn } from "~/utils/sign-in-cookies.server";
 import { countWrongCode, limitCodeRequest, mayTryCode, waitMessage, type SignInLimits } from "~/utils/sign-in-limits.server";
-import { getOptionalUser } from "~/utils/session.server";
+import { getOptionalUser } from "~/utils/session-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · TesiGo" }];
 

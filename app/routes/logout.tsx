@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { revokeAllSessions, revokeSession } from "~/models/sessions.server";
 import { getDb } from "~/utils/db.server";
 import { readFormData } from "~/utils/request.server";
-import { destroySessionCookie, getOptionalUser, getSessionId } from "~/utils/session.server";
+import { destroySessionCookie, getOptionalUser, getSessionId } from "~/utils/session-cookie.server";
 
 export async function loader() {
   return redirect("/");

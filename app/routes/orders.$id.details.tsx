@@ -9,9 +9,9 @@ import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { updateDraftDocument } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
-import { LANGUAGE_CODES, LANGUAGES, wordsPerPage, type LanguageCode } from "~/utils/languages";
+import { CITATION_STYLE_CODES, CITATION_STYLES, LANGUAGE_CODES, LANGUAGES, MAX_PAGES, MIN_PAGES, wordsPerPage, type LanguageCode } from "~/utils/catalog";
 import { requireDraftOrder } from "~/utils/orders.server";
-import { CITATION_STYLE_CODES, CITATION_STYLES, EXPRESS_SURCHARGE, formatMoney, MAX_PAGES, MIN_PAGES, priceOf } from "~/utils/pricing";
+import { EXPRESS_SURCHARGE, formatMoney, priceOf } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
 import { orderDetailsSchema } from "~/utils/schemas";
 

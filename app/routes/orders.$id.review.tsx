@@ -3,23 +3,24 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { OrderSteps } from "~/components/order-steps";
 import { Button } from "~/components/ui/button";
-import { CheckoutUnavailableError, OrderChangedError, editPlacedOrder, startCheckout, submitOrder } from "~/models/checkout.server";
-import { getDocumentForOwner, payWithDevPayment } from "~/models/documents.server";
+import { CheckoutUnavailableError, OrderChangedError, editPlacedOrder, payWithDevPayment, startCheckout, submitOrder } from "~/models/checkout.server";
+import { getDocumentForOwner } from "~/models/documents.server";
 import { getGenerationRates } from "~/models/generation-rates.server";
 import { getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { LANGUAGES, type LanguageCode } from "~/utils/languages";
-import { CITATION_STYLES, estimateTime, formatMoney, formatTimeRange, kindLabel, priceOf, type CitationStyle } from "~/utils/pricing";
+import { CITATION_STYLES, kindLabel, LANGUAGES, type CitationStyle, type LanguageCode } from "~/utils/catalog";
+import { estimateTime, formatMoney, formatTimeRange, priceOf } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
 import { stripeConfigured } from "~/utils/stripe.server";
+import { invariantResponse } from "~/utils/invariant";
 
 export const meta: MetaFunction = () => [{ title: "Review and pay · TesiGo" }];
 
 async function requirePayableOrder(request: Request, id: string | undefined) {
   const user = await requireUser(request);
   const document = await getDocumentForOwner(getDb(), id ?? "", user.id);
-  if (!document) throw new Response("Not found", { status: 404 });
+  invariantResponse(document, "Not found", { status: 404 });
   if (document.status !== "draft" && document.status !== "awaiting_payment") throw redirect(`/documents/${document.id}`);
   return { user, document };
 }

@@ -8,7 +8,7 @@ import { createDraftDocument } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
 import { readFormData } from "~/utils/request.server";
 import { orderTopicSchema } from "~/utils/schemas";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "New order · TesiGo" }];
 

@@ -9,7 +9,7 @@ import { hasEssentialConsent, recordConsents, setUserName } from "~/models/users
 import { getDb } from "~/utils/db.server";
 import { readFormData, requestOrigin, safeRedirectPath, type AppLoadContext } from "~/utils/request.server";
 import { consentSchema } from "~/utils/schemas";
-import { requireUser } from "~/utils/session.server";
+import { requireUser } from "~/utils/session-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "Welcome · TesiGo" }];
 

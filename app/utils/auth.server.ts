@@ -23,7 +23,7 @@ import { getEnv } from "./env.server";
 import { logger } from "./logger.server";
 import { requestOrigin, type AppLoadContext } from "./request.server";
 import { clearPendingSignInCookie, pendingSignInCookie, readPendingSignIn, rememberKnownAddress } from "./sign-in-cookies.server";
-import { startSession } from "./session.server";
+import { startSession } from "./session-cookie.server";
 import { remember } from "./singleton.server";
 
 export const EMAIL_CODE_STRATEGY = "email-code";

@@ -1,10 +1,11 @@
 import pg from "pg";
 import type { Server } from "socket.io";
 import { getProgressSnapshot } from "../models/documents.server";
+import { SESSION_EVENTS_CHANNEL, type RevokedSessions } from "../models/sessions.server";
 import type { DbOrTrx } from "./db.server";
-import { DOCUMENT_EVENTS_CHANNEL, documentRoom, SESSION_EVENTS_CHANNEL, type DocumentEvent, type ProgressSnapshot } from "./document-events";
+import { DOCUMENT_EVENTS_CHANNEL, documentRoom, type DocumentEvent, type ProgressSnapshot } from "./document-events";
 import { logger } from "./logger.server";
-import { disconnectEndedSessions, disconnectRevokedSockets, type RevokedSessions } from "./socket.server";
+import { disconnectEndedSessions, disconnectRevokedSockets } from "./socket.server";
 
 /** The relay's connection in pg_stat_activity (tests terminate it to simulate a lost connection). */
 export const RELAY_APPLICATION_NAME = "tesigo-event-relay";

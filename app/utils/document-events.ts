@@ -59,8 +59,6 @@ export type DocumentEventPayload<T extends DocumentEvent["type"]> = Omit<Extract
 };
 
 export const DOCUMENT_EVENTS_CHANNEL = "tesigo_document_events";
-/** Revoked sessions (`{ sessionIds?, userId? }`): every web process disconnects their sockets. */
-export const SESSION_EVENTS_CHANNEL = "tesigo_session_events";
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 /** No heartbeat (nor any other event) for this long while the document is active: re-read the snapshot. */
 export const HEARTBEAT_TIMEOUT_MS = 25_000;

@@ -1,7 +1,7 @@
-import type { SendEmailJob } from "../../worker/queues";
+import type { SendEmailJob } from "../jobs/definitions";
 import { escapeHtml } from "./email.server";
-import { LANGUAGES, type LanguageCode } from "./languages";
-import { formatMoney, kindLabel } from "./pricing";
+import { kindLabel, LANGUAGES, type LanguageCode } from "./catalog";
+import { formatMoney } from "./pricing";
 
 // Every email TesiGo sends, as plain text and HTML from the same words.
 type OrderFacts = { id: string; topic: string; kind: string; pages: number; language: string; price_cents: number; currency: string };

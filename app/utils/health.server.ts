@@ -3,8 +3,9 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
 import { getDb } from "./db.server";
-import { getEnv, type Env } from "./env.server";
-import { getBoss } from "./queue.server";
+import { getEnv } from "./env.server";
+import { getBoss } from "../jobs/queue.server";
+import { describeProviderChain, writerLabel } from "./provider-chain.server";
 
 type Check = { status: "ok" | "down" | "degraded"; latencyMs: number | null; detail?: string };
 
@@ -20,39 +21,6 @@ async function timed(run: () => Promise<string | void>): Promise<Check> {
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
-}
-
-/**
- * The writer chain as configured (`provider:model`), read from the environment alone: no SDK client is built to
- * describe it. Throws what the worker would refuse (a provider without its key, an unknown one).
- */
-export function configuredWriterChain(env: Env): string[] {
-  const entries = env.AI_FALLBACK_CHAIN
-    ? env.AI_FALLBACK_CHAIN.split(",").map((s) => s.trim()).filter(Boolean)
-    : [...(env.OPENAI_API_KEY ? [`openai:${env.OPENAI_MODEL}`] : []), ...(env.ANTHROPIC_API_KEY ? [`anthropic:${env.ANTHROPIC_MODEL}`] : [])];
-  if (entries.length === 0) entries.push("offline");
-  return entries.map((entry) => {
-    const at = entry.indexOf(":");
-    const [kind, rest] = at === -1 ? [entry, ""] : [entry.slice(0, at), entry.slice(at + 1)];
-    switch (kind) {
-      case "offline":
-        if (!env.ALLOW_OFFLINE_PROVIDERS) throw new Error("AI_FALLBACK_CHAIN: the offline writer is not allowed here");
-        return "offline:offline-demo-1";
-      case "openai":
-        if (!env.OPENAI_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs OPENAI_API_KEY`);
-        return `openai:${rest || env.OPENAI_MODEL}`;
-      case "anthropic":
-        if (!env.ANTHROPIC_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs ANTHROPIC_API_KEY`);
-        return `anthropic:${rest || env.ANTHROPIC_MODEL}`;
-      case "compat": {
-        const model = rest.split("@")[0];
-        if (!model || !rest.includes("@")) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" must look like compat:MODEL@BASE_URL`);
-        return `compat:${model}`;
-      }
-      default:
-        throw new Error(`AI_FALLBACK_CHAIN: unknown provider "${kind}" (use openai, anthropic, compat or offline)`);
-    }
-  });
 }
 
 /** GET /health/detailed: each dependency with status and latency; the database being down makes the whole 503. */
@@ -76,12 +44,12 @@ export async function detailedHealth() {
   ]);
   let providers: Check & { chain?: string[] };
   try {
-    const chain = configuredWriterChain(env);
+    const writers = describeProviderChain(env);
     providers = {
       status: "ok",
       latencyMs: null,
-      chain,
-      ...(chain.every((c) => c.startsWith("offline")) ? { detail: "offline demo writer only" } : {}),
+      chain: writers.map(writerLabel),
+      ...(writers.every((w) => w.provider === "offline") ? { detail: "offline demo writer only" } : {}),
     };
   } catch (error) {
     providers = { status: "down", latencyMs: null, detail: error instanceof Error ? error.message : String(error) };

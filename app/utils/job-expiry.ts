@@ -30,7 +30,7 @@ export function llmJobExpirySeconds(work: LlmWork, llmTimeoutSeconds: number): n
 }
 
 /**
- * The heaviest deliveries (worker/queues.ts declares each queue's): the plan and the review make two calls in one
+ * The heaviest deliveries (app/jobs/definitions.ts declares each queue's): the plan and the review make two calls in one
  * piece one after the other, a section one streamed call.
  */
 export const HEAVIEST_LLM_WORK: readonly LlmWork[] = [

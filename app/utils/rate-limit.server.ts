@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { hitRateLimit, type RateLimitResult } from "../models/rate-limits.server";
 import type { Db } from "./db.server";
 import { logger } from "./logger.server";
-import { SESSION_COOKIE, getUserFromCookie } from "./session.server";
+import { SESSION_COOKIE, getUserFromCookie } from "./session-cookie.server";
 import { sendRefusal } from "./security.server";
 
 export function rateLimitHeaders(result: RateLimitResult): Record<string, string> {

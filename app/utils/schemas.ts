@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from "./control-characters";
-import { LANGUAGE_CODES } from "./languages";
-import { CITATION_STYLE_CODES, DOCUMENT_KIND_CODES, MAX_PAGES, MIN_PAGES } from "./pricing";
+import { CITATION_STYLE_CODES, DOCUMENT_KIND_CODES, LANGUAGE_CODES, MAX_PAGES, MIN_PAGES } from "./catalog";
 
 // One schema per form, used by the browser (Conform) and the action alike.
 

@@ -3,12 +3,12 @@ import { createAdapter } from "@socket.io/postgres-adapter";
 import { sql } from "kysely";
 import type pg from "pg";
 import { Server, type Socket } from "socket.io";
-import { getSessionUser } from "../models/sessions.server";
+import { getSessionUser, type RevokedSessions } from "../models/sessions.server";
 import { isUuid } from "../models/documents.server";
 import { getDb, type DbOrTrx } from "./db.server";
-import { documentRoom, SESSION_EVENTS_CHANNEL, type DocumentEventPayload } from "./document-events";
+import { documentRoom, type DocumentEventPayload } from "./document-events";
 import { logger } from "./logger.server";
-import { getSessionStorage, getUserFromCookie, type SignedInUser } from "./session.server";
+import { getSessionStorage, getUserFromCookie, type SignedInUser } from "./session-cookie.server";
 
 export type JoinReply = { ok: boolean; error?: string };
 
@@ -156,25 +156,6 @@ async function sessionIdOfCookie(cookie: string | undefined): Promise<string | u
   if (!cookie) return undefined;
   const sessionId = (await getSessionStorage().getSession(cookie)).get("sessionId");
   return typeof sessionId === "string" ? sessionId : undefined;
-}
-
-export type RevokedSessions = { sessionIds?: string[]; userId?: string };
-
-// NOTIFY payloads must stay under 8000 bytes: about 100 session ids each.
-const SESSION_IDS_PER_NOTIFY = 100;
-
-/**
- * Tells every web process that these sessions (or every session of this user) ended, so they disconnect their
- * sockets. Sent on commit: call it in the transaction that revokes the sessions.
- */
-export async function notifySessionsRevoked(db: DbOrTrx, revoked: RevokedSessions): Promise<void> {
-  const messages: RevokedSessions[] = [];
-  if (revoked.userId) messages.push({ userId: revoked.userId });
-  const ids = revoked.sessionIds ?? [];
-  for (let i = 0; i < ids.length; i += SESSION_IDS_PER_NOTIFY) messages.push({ sessionIds: ids.slice(i, i + SESSION_IDS_PER_NOTIFY) });
-  for (const message of messages) {
-    await sql`select pg_notify(${SESSION_EVENTS_CHANNEL}, ${JSON.stringify(message)})`.execute(db);
-  }
 }
 
 /** Disconnects this process' sockets of the revoked sessions (the relay calls it for each session NOTIFY). */

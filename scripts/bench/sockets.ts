@@ -14,12 +14,12 @@ import { io, type Socket } from "socket.io-client";
 import { createDb, useDatabase } from "../../app/utils/db.server";
 import type { DocumentEventPayload } from "../../app/utils/document-events";
 import { logger } from "../../app/utils/logger.server";
-import { getSessionStorage } from "../../app/utils/session.server";
+import { getSessionStorage } from "../../app/utils/session-cookie.server";
 import { startEmbeddedPostgres } from "../../db/embedded";
 import { migrateToLatest } from "../../db/migrate";
 import { rssKb, spawnWeb } from "../../tests/setup/web-process";
 import { freePort, stopProcess } from "../../tests/setup/worker-process";
-import { notifyDocumentEvent } from "../../worker/events";
+import { notifyDocumentEvent } from "../../app/utils/document-events.server";
 import { buildIfNeeded } from "../build-if-needed.mjs";
 
 const { values } = parseArgs({

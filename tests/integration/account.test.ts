@@ -11,7 +11,7 @@ import { loader as exportLoader } from "../../app/routes/account.export";
 import { loader as accountLoader } from "../../app/routes/account._index";
 import type { Db } from "../../app/utils/db.server";
 import { useDatabase } from "../../app/utils/db.server";
-import { getUserFromCookie, startSession } from "../../app/utils/session.server";
+import { getUserFromCookie, startSession } from "../../app/utils/session-cookie.server";
 import { storedFileExists, storeFile } from "../../app/utils/storage.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser } from "../setup/fixtures";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { CITATION_STYLE_CODES, type CitationStyle } from "../../app/utils/pricing";
+import { CITATION_STYLE_CODES, type CitationStyle } from "../../app/utils/catalog";
 import { renderCitations, type CslItem, type RenderedCitations } from "../../worker/export/bibliography";
 import {
   checkCitations,
@@ -9,7 +9,7 @@ import {
   removeUnknownCitations,
   stripForeignLinks,
 } from "../../worker/export/citations";
-import { cslLocaleFor, loadLocale, loadStyle } from "../../worker/export/csl-styles.server";
+import { cslLocaleFor, loadLocale, loadStyle } from "../../worker/export/csl-styles";
 import { prepareCitations } from "../../worker/export/deliver";
 
 const ITEMS: CslItem[] = [

@@ -1,9 +1,10 @@
 import type PgBoss from "pg-boss";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createDocument, payWithDevPayment } from "../../app/models/documents.server";
+import { createDocument } from "../../app/models/documents.server";
+import { payWithDevPayment } from "../../app/models/checkout.server";
 import { useDatabase } from "../../app/utils/db.server";
-import { useBoss } from "../../app/utils/queue.server";
+import { useBoss } from "../../app/jobs/queue.server";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { eventually, insertUser, startTestBoss } from "../setup/fixtures";

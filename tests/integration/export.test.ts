@@ -5,7 +5,7 @@ import mammoth from "mammoth";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import yauzl from "yauzl";
-import { LANGUAGE_CODES, wordsPerPage } from "../../app/utils/languages";
+import { LANGUAGE_CODES, wordsPerPage } from "../../app/utils/catalog";
 import { buildDocx, renderDocx } from "../../worker/export/docx";
 import { createExportDocument, EXPORT_LABELS, formatTitleDate, type ExportDocument } from "../../worker/export/model";
 import { renderPdf } from "../../worker/export/pdf";

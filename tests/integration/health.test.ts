@@ -2,7 +2,7 @@ import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, useDatabase } from "../../app/utils/db.server";
 import { detailedHealth } from "../../app/utils/health.server";
-import { useBoss } from "../../app/utils/queue.server";
+import { useBoss } from "../../app/jobs/queue.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startTestBoss } from "../setup/fixtures";
 

@@ -1,6 +1,6 @@
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QUEUES } from "../../worker/queues";
+import { QUEUES } from "../../app/jobs/definitions";
 import { JobCompletions } from "../../worker/job-completions";
 import { logger } from "../../app/utils/logger.server";
 import { QueueRunner } from "../../worker/runner";
@@ -80,7 +80,7 @@ describe("the queue runner's idle poll", () => {
     await runner.start();
     try {
       await new Promise((r) => setTimeout(r, 50)); // the runner's first look has found nothing
-      const id = await boss.send(QUEUES.sendEmail, { to: "polled@example.com", subject: "s", text: "t" }); // no NOTIFY
+      const id = await boss.send(QUEUES.sendEmail, { to: "polled@example.com", subject: "s", text: "t", html: "<p>t</p>" }); // no NOTIFY
       await eventually("the polled job to run", async () => ran.includes("polled@example.com"));
       await eventually("the polled job to be completed", async () => (await stateOf(id!)) === "completed");
     } finally {

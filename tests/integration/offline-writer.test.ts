@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createDocument, getProgressSnapshot } from "../../app/models/documents.server";
 import { useDatabase } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
-import { useBoss } from "../../app/utils/queue.server";
+import { useBoss } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../../worker/context";
 import { OfflineWriter } from "../../worker/llm/offline";
 import { LlmRouter } from "../../worker/llm/router";

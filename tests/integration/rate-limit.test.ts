@@ -8,7 +8,7 @@ import { createDb, useDatabase } from "../../app/utils/db.server";
 import { hitRateLimit, pruneRateLimits } from "../../app/models/rate-limits.server";
 import { rateLimitMiddleware } from "../../app/utils/rate-limit.server";
 import { countWrongCode, limitCodeRequest, mayTryCode } from "../../app/utils/sign-in-limits.server";
-import { startSession } from "../../app/utils/session.server";
+import { startSession } from "../../app/utils/session-cookie.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { warnSpies } from "../setup/fixtures";
 

@@ -5,8 +5,8 @@ import { createDocument } from "../../app/models/documents.server";
 import { listOpenIncidents, recordIncident, resolveIncident } from "../../app/models/incidents.server";
 import { listFailedRefunds, markRefundFailed, reserveRefund, retryFailedRefund } from "../../app/models/refunds.server";
 import { useDatabase } from "../../app/utils/db.server";
-import { useBoss } from "../../app/utils/queue.server";
-import { QUEUES } from "../../worker/queues";
+import { useBoss } from "../../app/jobs/queue.server";
+import { QUEUES } from "../../app/jobs/definitions";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser, startTestBoss } from "../setup/fixtures";
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, getSessionUser, revokeAllSessions, revokeSession } from "../../app/models/sessions.server";
 import { findOrCreateUserByEmail, hasEssentialConsent, recordConsents } from "../../app/models/users.server";
 import { useDatabase } from "../../app/utils/db.server";
-import { getUserFromCookie, startSession } from "../../app/utils/session.server";
+import { getUserFromCookie, startSession } from "../../app/utils/session-cookie.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
 let database: TestDatabase;

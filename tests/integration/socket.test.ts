@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocument } from "../../app/models/documents.server";
 import { useDatabase } from "../../app/utils/db.server";
 import { startDocumentEventRelay } from "../../app/utils/document-event-relay.server";
-import { startSession } from "../../app/utils/session.server";
+import { startSession } from "../../app/utils/session-cookie.server";
 import { attachSocketServer } from "../../app/utils/socket.server";
-import { notifyDocumentEvent } from "../../worker/events";
+import { notifyDocumentEvent } from "../../app/utils/document-events.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser } from "../setup/fixtures";
 

@@ -2,7 +2,7 @@
 // writer is the fake OpenAI, its card payments the fake Stripe).
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { QUEUES } from "../../worker/queues";
+import { QUEUES } from "../../app/jobs/definitions";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import type { FakeStripe } from "../fakes/stripe";
 import { eventually } from "../setup/fixtures";

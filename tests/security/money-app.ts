@@ -3,7 +3,7 @@
 import type PgBoss from "pg-boss";
 import { expect } from "vitest";
 import { priceOf } from "../../app/utils/pricing";
-import { createBoss, ensureQueues } from "../../app/utils/queue.server";
+import { createBoss, ensureQueues } from "../../app/jobs/queue.server";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe";
 import { eventually } from "../setup/fixtures";
 import { type App, type Client, mailsTo, startApp } from "./app";

@@ -1,7 +1,7 @@
 // Issue 16, money (items 5, 7, 8, 14): the attacks on what is paid, over HTTP against the running app and the fake Stripe.
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QUEUES } from "../../worker/queues";
+import { QUEUES } from "../../app/jobs/definitions";
 import type { FakeStripe } from "../fakes/stripe";
 import { eventually } from "../setup/fixtures";
 import { type App, signedInCustomer } from "./app";

@@ -5,7 +5,7 @@ import { afterEach, vi } from "vitest";
 import type { Db } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
 import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../../app/utils/document-events";
-import { createBoss, ensureQueues } from "../../app/utils/queue.server";
+import { createBoss, ensureQueues } from "../../app/jobs/queue.server";
 
 export async function insertUser(db: Db, overrides: { email?: string; premium?: boolean } = {}) {
   return db

@@ -7,7 +7,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../db/embedded";
 import { migrateToLatest } from "../../db/migrate";
-import { createBoss, ensureQueues } from "../../app/utils/queue.server";
+import { createBoss, ensureQueues } from "../../app/jobs/queue.server";
 import { freePort } from "./worker-process";
 
 export const TEMPLATE_DATABASE = "tesigo_template";

@@ -1,5 +1,5 @@
 import type { DbOrTrx } from "../../app/utils/db.server";
-import { wordsPerPage } from "../../app/utils/languages";
+import { wordsPerPage } from "../../app/utils/catalog";
 import { findCitationKeys, parseCitationClusters } from "../export/citations";
 import { countWords } from "../pipeline/write-section";
 

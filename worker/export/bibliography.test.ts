@@ -1,7 +1,7 @@
 // An engine prepared with a document's sources, then used for whatever comes, renders exactly as a fresh one.
 import { createRequire } from "node:module";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { CITATION_STYLE_CODES, type CitationStyle } from "../../app/utils/pricing";
+import { CITATION_STYLE_CODES, type CitationStyle } from "../../app/utils/catalog";
 import { prepareCitationEngine, renderCitations, renderCitationsFresh, type CslItem, type RenderCitationsInput } from "./bibliography";
 
 // The module bibliography.ts loads: its resets tell a kept registry from an emptied one, and its bibliographies a

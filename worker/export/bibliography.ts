@@ -1,10 +1,10 @@
 // In-text citations and the bibliography of a document, rendered by citeproc-js in the order's style and locale.
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import type { CitationStyle } from "../../app/utils/pricing";
+import type { CitationStyle } from "../../app/utils/catalog";
 import { parseCitationClusters, type CitationRef } from "./citations";
-import type { CslNode } from "./csl-node";
-import { cslLocaleFor, hasLocale, loadLocale, loadOrderStyle } from "./csl-styles.server";
+import { loadOrderStyle } from "./csl-corrections";
+import { cslLocaleFor, hasLocale, loadLocale, type CslNode } from "./csl-styles";
 
 /** A source in CSL-JSON; `id` is our source key, the one sections cite as [@key]. */
 export type CslItem = { id: string; type: string } & Record<string, unknown>;

@@ -1,5 +1,7 @@
-// Our corrections of the official GOST R 7.0.5 styles (see docs/decisions/009-csl-processor.md). Pure: style in, copy out.
-import type { CslNode } from "./csl-node";
+// Our corrections of the official GOST R 7.0.5 styles (see docs/decisions/009-csl-processor.md), and the style an order
+// is rendered with: the official one (csl-styles.ts), corrected. The corrections are pure: style in, copy out.
+import { cslStyleId, loadStyle, type CslNode } from "./csl-styles";
+import type { CitationStyle } from "../../app/utils/catalog";
 
 const GOST_STYLE_IDS = new Set(["gost-r-7-0-5-2008", "gost-r-7-0-5-2008-numeric"]);
 
@@ -91,4 +93,18 @@ function ukrainianTerms(style: CslNode): CslNode {
 
 function child(n: CslNode, name: string): CslNode | undefined {
   return n.children.find((c): c is CslNode => typeof c !== "string" && c.name === name);
+}
+
+const orderStyles = new Map<string, CslNode>();
+
+/** The style an order is rendered with: the official one, with our GOST corrections (Ukrainian terms for "uk"). */
+export function loadOrderStyle(styleCode: CitationStyle, language: string): CslNode {
+  const styleId = cslStyleId(styleCode);
+  const key = isGostStyle(styleId) ? `${styleId}:${language === "uk" ? "uk" : "*"}` : styleId;
+  let style = orderStyles.get(key);
+  if (!style) {
+    style = correctGostStyle(loadStyle(styleId), styleId, language);
+    orderStyles.set(key, style);
+  }
+  return style;
 }

@@ -1,6 +1,5 @@
 import type { Db } from "../../app/utils/db.server";
-import type { CitationStyle } from "../../app/utils/pricing";
-import { CITATION_STYLES } from "../../app/utils/pricing";
+import { CITATION_STYLES, type CitationStyle } from "../../app/utils/catalog";
 import { storeFile } from "../../app/utils/storage.server";
 import { prepareCitationEngine, renderCitations, type CslItem } from "./bibliography";
 import { findCitationKeys } from "./citations";

@@ -2,9 +2,9 @@
 //
 // Both files are set in DejaVu Serif, embedded in each: it covers Latin with diacritics and Cyrillic, and with one font
 // and one way of breaking lines (worker/export/pdf.ts breaks them as Word does) the DOCX has the PDF's pages, line for
-// line, as docx/layout lays it out; so the words per page in app/utils/languages.ts hold for both files.
+// line, as docx/layout lays it out; so the words per page in app/utils/catalog.ts hold for both files.
 //
-// Words per page (app/utils/languages.ts) were measured with this layout: academic prose written for each language
+// Words per page (app/utils/catalog.ts) were measured with this layout: academic prose written for each language
 // (tests/integration/export.test.ts), split over the sections and word budgets of worker/pipeline/outline.ts, rendered
 // to PDF. The body is counted from the first section's page to the page of its last line; the title page, the contents
 // and the bibliography (on pages of their own) are not. For 5 to 200 pages a page holds fewer words in short orders
@@ -13,8 +13,6 @@
 // 5 to 20 pages, and at 200 pages 186 to 189, all within ±10 %.
 import { createRequire } from "node:module";
 import path from "node:path";
-
-export { wordsPerPage } from "../../app/utils/languages";
 
 const CM = 72 / 2.54;
 

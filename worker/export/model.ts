@@ -1,5 +1,5 @@
 // The one document model the DOCX and PDF renderers both take, with the few labels they print, per language.
-import { LANGUAGES, type LanguageCode } from "../../app/utils/languages";
+import { LANGUAGES, type LanguageCode } from "../../app/utils/catalog";
 
 export type ExportSection = { heading: string; level: 1 | 2; paragraphs: string[] };
 

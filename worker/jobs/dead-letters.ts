@@ -5,10 +5,10 @@ import { markRefundFailed } from "../../app/models/refunds.server";
 import type { Db } from "../../app/utils/db.server";
 import { orderFailedEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
-import { sendJob } from "../../app/utils/queue.server";
+import { sendJob } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../context";
-import { notifyDocumentEvent } from "../events";
-import { QUEUES, type QueueName, type RefundPaymentJob } from "../queues";
+import { notifyDocumentEvent } from "../../app/utils/document-events.server";
+import { JOB_PAYLOADS, QUEUES, type DeadLetterPayload, type QueueName } from "../../app/jobs/definitions";
 
 /** The error a dead job died of, from the failed original (pg-boss copies only the payload to the dead-letter queue). */
 async function lastError(db: Db, queue: string, data: unknown): Promise<string | null> {
@@ -22,10 +22,16 @@ async function lastError(db: Db, queue: string, data: unknown): Promise<string |
  * A job of `queue` exhausted its retries. Nothing is left only in a log: a refund that failed stays a failed refund row
  * an admin can list and retry; an order that failed is refunded in full, its customer emailed, an incident recorded.
  */
-export async function handleDeadLetter(ctx: PipelineContext, queue: QueueName, data: { documentId?: string } | null): Promise<void> {
+export async function handleDeadLetter(ctx: PipelineContext, queue: QueueName, data: DeadLetterPayload): Promise<void> {
   const error = await lastError(ctx.db, queue, data);
   if (queue === QUEUES.refundPayment) {
-    const refund = await markRefundFailed(ctx.db, data as RefundPaymentJob, error);
+    const request = JOB_PAYLOADS[QUEUES.refundPayment].safeParse(data);
+    if (!request.success) {
+      // Only a bug sends such a job; the order it names is not failed for it.
+      ctx.log.error({ queue, data, error }, "a refund job with an unreadable payload failed for good");
+      return;
+    }
+    const refund = await markRefundFailed(ctx.db, request.data, error);
     ctx.log.error({ queue, data, error, refundId: refund?.id }, "a refund failed for good: it waits for an admin's retry");
   } else if (data?.documentId) {
     await failOrderFromDeadLetter(ctx, data.documentId, queue, error);

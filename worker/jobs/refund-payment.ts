@@ -3,10 +3,10 @@ import { recordOwnRefunds } from "../../app/models/payments.server";
 import { noteRefundError, reserveRefund } from "../../app/models/refunds.server";
 import { refundProcessedEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
-import { sendJob } from "../../app/utils/queue.server";
+import { sendJob } from "../../app/jobs/queue.server";
 import { getStripe } from "../../app/utils/stripe.server";
 import type { PipelineContext } from "../context";
-import { QUEUES, type RefundPaymentJob } from "../queues";
+import { QUEUES, type RefundPaymentJob } from "../../app/jobs/definitions";
 
 /** Why we refunded, as the refund email says it. */
 const REASONS: Record<string, string> = {

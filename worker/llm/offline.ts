@@ -1,3 +1,4 @@
+import { OFFLINE_WRITER_MODEL } from "../../app/utils/provider-chain.server";
 import type { Completion, CompletionRequest, LlmProvider } from "./provider";
 
 // Parts of the demo sentences. Combined at random per section (seeded), so sections of one document do not repeat
@@ -67,7 +68,7 @@ const OUTLINE_BODY = [
 /** Deterministic writer for `npm start` without keys: same order in, same text out. Labelled "offline demo" in the UI. */
 export class OfflineWriter implements LlmProvider {
   readonly name = "offline";
-  readonly model = "offline-demo-1";
+  readonly model = OFFLINE_WRITER_MODEL;
   readonly breakerKey = null;
 
   async complete(request: CompletionRequest): Promise<Completion> {

@@ -2,6 +2,7 @@ import type { Db } from "../../app/utils/db.server";
 import type { Env } from "../../app/utils/env.server";
 import { callLimitSeconds } from "../../app/utils/job-expiry";
 import { logger } from "../../app/utils/logger.server";
+import { describeProviderChain, type WriterDescription } from "../../app/utils/provider-chain.server";
 import { AnthropicProvider } from "./anthropic";
 import { checkBreaker, prefetchBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
 import { classifyError } from "./errors";
@@ -11,64 +12,27 @@ import { AllProvidersFailedError, type Completion, type CompletionRequest, type 
 import { abortableSleep } from "../sleep";
 import { deadlineOf } from "../deadline";
 
-/**
- * Parses AI_FALLBACK_CHAIN, e.g. `openai:gpt-4o-mini,anthropic:claude-sonnet-4-5,compat:llama3.1@http://localhost:11434/v1`.
- * Without it: OpenAI when OPENAI_API_KEY is set, then Anthropic when ANTHROPIC_API_KEY is set; otherwise the offline
- * writer (where allowed).
- */
+/** The writers AI_FALLBACK_CHAIN (or the keys set) names (app/utils/provider-chain.server.ts), each with its client. */
 export function buildProviderChain(env: Env): LlmProvider[] {
-  const entries = env.AI_FALLBACK_CHAIN
-    ? env.AI_FALLBACK_CHAIN.split(",").map((s) => s.trim()).filter(Boolean)
-    : [
-        ...(env.OPENAI_API_KEY ? [`openai:${env.OPENAI_MODEL}`] : []),
-        ...(env.ANTHROPIC_API_KEY ? [`anthropic:${env.ANTHROPIC_MODEL}`] : []),
-      ];
-  if (entries.length === 0) entries.push("offline");
-  return entries.map((entry) => providerFor(entry, env));
+  return describeProviderChain(env).map((writer) => providerFor(writer, env));
 }
 
-function providerFor(entry: string, env: Env): LlmProvider {
-  const [kind, rest = ""] = splitOnce(entry, ":");
+function providerFor(writer: WriterDescription, env: Env): LlmProvider {
   const timeoutMs = env.LLM_TIMEOUT_SECONDS * 1000;
   const answerLimitMs = callLimitSeconds(env.LLM_TIMEOUT_SECONDS, true) * 1000;
-  switch (kind) {
+  const apiKey = writer.apiKeyVariable ? env[writer.apiKeyVariable] : undefined;
+  const { model, baseURL } = writer;
+  switch (writer.provider) {
     case "offline":
-      if (!env.ALLOW_OFFLINE_PROVIDERS) throw new Error("AI_FALLBACK_CHAIN: the offline writer is not allowed here");
       return new OfflineWriter();
     case "openai":
-      if (!env.OPENAI_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs OPENAI_API_KEY`);
-      return new OpenAIProvider({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: rest || env.OPENAI_MODEL, timeoutMs, answerLimitMs });
+      return new OpenAIProvider({ apiKey: apiKey!, baseURL, model, timeoutMs, answerLimitMs });
     case "anthropic":
-      if (!env.ANTHROPIC_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs ANTHROPIC_API_KEY`);
-      return new AnthropicProvider({
-        apiKey: env.ANTHROPIC_API_KEY,
-        baseURL: env.ANTHROPIC_BASE_URL,
-        model: rest || env.ANTHROPIC_MODEL,
-        timeoutMs,
-        answerLimitMs,
-      });
-    case "compat": {
-      const [model, baseURL] = splitOnce(rest, "@");
-      if (!model || !baseURL) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" must look like compat:MODEL@BASE_URL`);
-      // Local OpenAI-compatible servers (Ollama, vLLM) accept any key; hosted ones read OPENAI_COMPAT_API_KEY.
-      return new OpenAIProvider({
-        name: "compat",
-        apiKey: env.OPENAI_COMPAT_API_KEY ?? "none",
-        baseURL,
-        model,
-        timeoutMs,
-        answerLimitMs,
-        breakerKey: `compat:${new URL(baseURL).host}`,
-      });
-    }
-    default:
-      throw new Error(`AI_FALLBACK_CHAIN: unknown provider "${kind}" (use openai, anthropic, compat or offline)`);
+      return new AnthropicProvider({ apiKey: apiKey!, baseURL, model, timeoutMs, answerLimitMs });
+    case "compat":
+      // Local OpenAI-compatible servers accept any key.
+      return new OpenAIProvider({ name: "compat", apiKey: apiKey ?? "none", baseURL, model, timeoutMs, answerLimitMs, breakerKey: `compat:${new URL(baseURL!).host}` });
   }
-}
-
-function splitOnce(value: string, separator: string): [string, string] {
-  const at = value.indexOf(separator);
-  return at === -1 ? [value, ""] : [value.slice(0, at), value.slice(at + 1)];
 }
 
 /** A counting semaphore: at most `limit` calls to one provider at a time from this process. */

@@ -3,13 +3,13 @@ import { listSections, transitionDocument } from "../../app/models/documents.ser
 import { recordGenerationRate } from "../../app/models/generation-rates.server";
 import { documentReadyEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
-import { sendJob } from "../../app/utils/queue.server";
+import { sendJob } from "../../app/jobs/queue.server";
 import { deleteStoredFile } from "../../app/utils/storage.server";
 import { buildPreview, renderFiles } from "../export/deliver";
 import { storeDeliveredShingles } from "../quality/shingles";
 import type { PipelineContext } from "../context";
-import { notifyExpressions } from "../events";
-import { QUEUES, type AssembleDocumentJob } from "../queues";
+import { notifyExpressions } from "../../app/utils/document-events.server";
+import { QUEUES, type AssembleDocumentJob } from "../../app/jobs/definitions";
 import type { ReviewedDocument } from "./review";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wordsPerPage } from "../../app/utils/languages";
+import { wordsPerPage } from "../../app/utils/catalog";
 import { parseOutline, sectionCount, wordBudgets } from "./outline";
 
 describe("the outline", () => {

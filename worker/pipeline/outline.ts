@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { wordsPerPage } from "../../app/utils/languages";
+import { wordsPerPage } from "../../app/utils/catalog";
 
 export type PlannedSection = { heading: string; brief: string; keyPoints: string[]; targetWords: number };
 

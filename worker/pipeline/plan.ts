@@ -1,15 +1,15 @@
 import { sql } from "kysely";
 import { transitionDocument } from "../../app/models/documents.server";
-import { sendJobs } from "../../app/utils/queue.server";
+import { sendJobs } from "../../app/jobs/queue.server";
 import { budgetFor, deferForBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
-import { notifyDocumentEvent, notifyExpressions } from "../events";
+import { notifyDocumentEvent, notifyExpressions } from "../../app/utils/document-events.server";
 import { recordUsage } from "../llm/usage";
 import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";
 import { lockDocument } from "../progress";
 import { prepareCitations } from "../export/deliver";
-import { QUEUES, type PlanDocumentJob } from "../queues";
+import { QUEUES, type PlanDocumentJob } from "../../app/jobs/definitions";
 import { outlinePrompt, parseOutline, sectionCount } from "./outline";
 
 /** pg-boss runs higher numbers first: premium orders, then smaller documents, then a document's sections in order. */

@@ -1,15 +1,15 @@
 import { sql } from "kysely";
 import type { DbOrTrx } from "../../app/utils/db.server";
-import { sendJob } from "../../app/utils/queue.server";
+import { sendJob } from "../../app/jobs/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
 import { DOCUMENT_EVENTS_CHANNEL } from "../../app/utils/document-events";
-import { eventPayload } from "../events";
+import { eventPayload } from "../../app/utils/document-events.server";
 import { AllProvidersFailedError, type Completion, type CompletionRequest, type TextSink } from "../llm/provider";
 import { usageRow } from "../llm/usage";
 import { allFulfilled, gatheringsBy } from "../gathering";
 import { finishSoon, type SectionFinish, type SectionOutcome } from "../progress";
-import { QUEUES, type WriteSectionJob } from "../queues";
+import { QUEUES, type WriteSectionJob } from "../../app/jobs/definitions";
 import { requirementsBlock } from "./outline";
 import { checkCitations, removeUnknownCitations, stripForeignLinks } from "../export/citations";
 import { isWhiteSpace } from "../quality/common";

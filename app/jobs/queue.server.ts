@@ -1,13 +1,10 @@
 import PgBoss from "pg-boss";
 import { sql } from "kysely";
-import { JOBS_CHANNEL, QUEUES, deadLetterQueue, queuePolicies, type QueueName } from "../../worker/queues";
-import { queueDbAdapter, type DbOrTrx } from "./db.server";
-import { getEnv } from "./env.server";
-import { logger } from "./logger.server";
-import { provide, remember } from "./singleton.server";
-
-/** The queue names, for app/ code that sends jobs (through here, not from worker/ itself). */
-export { QUEUES };
+import { queueDbAdapter, type DbOrTrx } from "../utils/db.server";
+import { getEnv } from "../utils/env.server";
+import { logger } from "../utils/logger.server";
+import { provide, remember } from "../utils/singleton.server";
+import { JOBS_CHANNEL, QUEUES, deadLetterQueue, queuePolicies, type JobPayload, type QueueName } from "./definitions";
 
 /** A pg-boss instance; only a worker supervises (maintenance, expiry) and runs schedules. */
 export function createBoss(connectionString: string, options: { worker: boolean; maintenanceSeconds?: number }): PgBoss {
@@ -51,10 +48,10 @@ export function getBoss(): PgBoss {
 }
 
 /** Sends a job inside the caller's transaction: it exists exactly when the rows it concerns do. */
-export async function sendJob<T extends object>(
+export async function sendJob<N extends QueueName>(
   trx: DbOrTrx,
-  name: QueueName,
-  data: T,
+  name: N,
+  data: NonNullable<JobPayload<N>>,
   /** `wake: false`: the caller sends the wake-up itself (wakeExpressions), with its other notifications. */
   options: { priority?: number; singletonKey?: string; startAfter?: Date; wake?: boolean } = {},
 ): Promise<string | null> {
@@ -71,7 +68,7 @@ export function wakeExpressions(names: readonly QueueName[]) {
 }
 
 /** Many jobs of one queue in one statement (and one wake-up), inside the caller's transaction. */
-export async function sendJobs<T extends object>(trx: DbOrTrx, name: QueueName, jobs: { data: T; priority?: number }[]): Promise<void> {
+export async function sendJobs<N extends QueueName>(trx: DbOrTrx, name: N, jobs: { data: NonNullable<JobPayload<N>>; priority?: number }[]): Promise<void> {
   if (jobs.length === 0) return;
   await getBoss().insert(
     jobs.map((job) => ({ name, data: job.data, priority: job.priority })),

@@ -1,6 +1,7 @@
+// The sending half of the event contract (document-events.ts holds the events, shared with the browser).
 import { sql } from "kysely";
-import type { DbOrTrx } from "../app/utils/db.server";
-import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../app/utils/document-events";
+import type { DbOrTrx } from "./db.server";
+import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "./document-events";
 
 // NOTIFY payloads must stay under 8000 bytes; a larger event is replaced by "re-read the snapshot".
 const MAX_PAYLOAD_BYTES = 7900;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { EXPIRY_MARGIN_SECONDS, callLimitSeconds, llmWorkSeconds, minimumExpirySeconds } from "../app/utils/job-expiry";
-import { LLM_WORK, QUEUES, queuePolicies, type QueueName } from "./queues";
+import { EXPIRY_MARGIN_SECONDS, callLimitSeconds, llmWorkSeconds, minimumExpirySeconds } from "../utils/job-expiry";
+import { LLM_WORK, QUEUES, queuePolicies, type QueueName } from "./definitions";
 
 const TIMEOUTS = [5, 30, 90, 300, 600];
 

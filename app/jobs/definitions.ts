@@ -1,0 +1,142 @@
+// Every job: its queue's name, the zod schema of its payload (the types below are inferred from it), its retry and
+// expiry policy, its dead-letter queue, and the channel that wakes the workers. The web side and the worker send jobs
+// through queue.server.ts; the worker's runner checks each payload against its schema before a handler sees it.
+import { z } from "zod";
+import { llmJobExpirySeconds, type LlmWork } from "../utils/job-expiry";
+
+export const QUEUES = {
+  planDocument: "document.plan",
+  writeSection: "section.write",
+  reviewDocument: "document.review",
+  assembleDocument: "document.assemble",
+  exportDocument: "document.export",
+  refundPayment: "payment.refund",
+  sendEmail: "email.send",
+  /** Hourly housekeeping (old rate-limit windows). */
+  maintenance: "maintenance.hourly",
+} as const;
+
+/** NOTIFY channel that wakes workers when a job is sent (payload: the queue name). */
+export const JOBS_CHANNEL = "tesigo_jobs";
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+const id = () => z.guid({ error: "must be an id (a UUID)" });
+const payload = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape, { error: "must be a JSON object" });
+const documentJob = payload({ documentId: id() });
+
+/** What each queue's jobs carry. A job whose payload does not match fails with the schema's message. */
+export const JOB_PAYLOADS = {
+  [QUEUES.planDocument]: documentJob,
+  [QUEUES.writeSection]: payload({
+    documentId: id(),
+    sectionId: id(),
+    /** Which attempt this delivery makes (1 when absent); an attempt already stored is not made again. */
+    attempt: z.number({ error: "must be a whole number from 1" }).int("must be a whole number from 1").min(1, "must be a whole number from 1").optional(),
+  }),
+  [QUEUES.reviewDocument]: documentJob,
+  [QUEUES.assembleDocument]: documentJob,
+  [QUEUES.exportDocument]: documentJob,
+  /** Refunds `amountCents` (default: all that is left) of a payment; `reason` is part of the idempotency key. */
+  [QUEUES.refundPayment]: payload({
+    paymentId: id(),
+    reason: z.string({ error: "must name the reason" }).min(1, "must name the reason"),
+    amountCents: z.number({ error: "must be whole cents" }).int("must be whole cents").nonnegative("must not be negative").optional(),
+    documentId: id().optional(),
+  }),
+  [QUEUES.sendEmail]: payload({
+    to: z.email({ error: "must be an email address" }),
+    subject: z.string({ error: "must be text" }).min(1, "must not be empty"),
+    text: z.string({ error: "must be text" }),
+    html: z.string({ error: "must be text" }),
+  }),
+  // Sent by pg-boss' schedule, without a payload.
+  [QUEUES.maintenance]: payload({}).nullish(),
+} satisfies Record<QueueName, z.ZodType>;
+
+/** The payload of a job of queue `N`, as sent and as its handler receives it. */
+export type JobPayload<N extends QueueName> = z.infer<(typeof JOB_PAYLOADS)[N]>;
+export type PlanDocumentJob = JobPayload<typeof QUEUES.planDocument>;
+export type WriteSectionJob = JobPayload<typeof QUEUES.writeSection>;
+export type ReviewDocumentJob = JobPayload<typeof QUEUES.reviewDocument>;
+export type AssembleDocumentJob = JobPayload<typeof QUEUES.assembleDocument>;
+export type ExportDocumentJob = JobPayload<typeof QUEUES.exportDocument>;
+export type RefundPaymentJob = JobPayload<typeof QUEUES.refundPayment>;
+export type SendEmailJob = JobPayload<typeof QUEUES.sendEmail>;
+
+export type QueuePolicy = {
+  retryLimit: number;
+  retryDelay: number;
+  retryBackoff: boolean;
+  /** A job still active this long after a worker took it is handed out again (crash recovery). */
+  expireInSeconds: number;
+};
+
+/** The writer calls one delivery makes in sequence, for the queues that call writers (their expiry follows from it). */
+export const LLM_WORK: Partial<Record<QueueName, LlmWork>> = {
+  // The outline, then the requirements judge on it.
+  [QUEUES.planDocument]: { calls: 2, streamed: false },
+  // One attempt per delivery (a failed gate enqueues the next attempt), so one job is one streamed call.
+  [QUEUES.writeSection]: { calls: 1, streamed: true },
+  // The revisions (together), then the requirements judge on the whole document.
+  [QUEUES.reviewDocument]: { calls: 2, streamed: false },
+};
+
+const FIXED_POLICIES: Record<QueueName, Omit<QueuePolicy, "expireInSeconds"> & { expireInSeconds?: number }> = {
+  [QUEUES.planDocument]: { retryLimit: 4, retryDelay: 5, retryBackoff: true },
+  [QUEUES.writeSection]: { retryLimit: 4, retryDelay: 5, retryBackoff: true },
+  [QUEUES.reviewDocument]: { retryLimit: 4, retryDelay: 5, retryBackoff: true },
+  [QUEUES.assembleDocument]: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+  // 200 pages take a few seconds to render to DOCX and PDF.
+  [QUEUES.exportDocument]: { retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 },
+  // Money: retried for about an hour (Stripe outages), never twice thanks to the idempotency key.
+  [QUEUES.refundPayment]: { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
+  [QUEUES.sendEmail]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
+  [QUEUES.maintenance]: { retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 300 },
+};
+
+/**
+ * Every queue's policy. The expiry of a queue that calls writers follows from LLM_TIMEOUT_SECONDS (app/utils/job-expiry.ts):
+ * its calls at their legal longest, its own work and the runner's margin; 215 s with the default 90 s. A job held by
+ * a worker that died is handed out again after expiry + pg-boss maintenance (15 s) + retry delay (5 s).
+ */
+export function queuePolicies(llmTimeoutSeconds: number): Record<QueueName, QueuePolicy> {
+  return Object.fromEntries(
+    (Object.keys(FIXED_POLICIES) as QueueName[]).map((name) => {
+      const work = LLM_WORK[name];
+      const expireInSeconds = work ? llmJobExpirySeconds(work, llmTimeoutSeconds) : FIXED_POLICIES[name].expireInSeconds!;
+      return [name, { ...FIXED_POLICIES[name], expireInSeconds }];
+    }),
+  ) as Record<QueueName, QueuePolicy>;
+}
+
+export type DeadLetterQueueName = `${QueueName}.dead`;
+
+/** Where pg-boss moves a job of `name` that exhausted its retries (it copies the payload, not the error). */
+export function deadLetterQueue<N extends QueueName>(name: N): `${N}.dead` {
+  return `${name}.dead`;
+}
+
+/**
+ * A dead job's payload, read only for the document it concerns: the job may have died because the rest of it was
+ * malformed. Its handler reads what more it needs (a refund's payment) with that queue's schema.
+ */
+export const DEAD_LETTER_PAYLOAD = z.looseObject({ documentId: id().optional() }, { error: "must be a JSON object" }).nullish();
+export type DeadLetterPayload = z.infer<typeof DEAD_LETTER_PAYLOAD>;
+
+/** Every queue a worker runs: the working ones and their dead-letter queues. */
+export type RunnableQueueName = QueueName | DeadLetterQueueName;
+export type RunnablePayload<N extends RunnableQueueName> = N extends QueueName ? JobPayload<N> : DeadLetterPayload;
+
+export class InvalidJobPayloadError extends Error {
+  override name = "InvalidJobPayloadError";
+}
+
+/** A job's payload checked against its queue's schema; a malformed one throws an error that says what is wrong. */
+export function parseJobPayload<N extends RunnableQueueName>(queue: N, data: unknown): RunnablePayload<N> {
+  const schema: z.ZodType = queue in JOB_PAYLOADS ? JOB_PAYLOADS[queue as QueueName] : DEAD_LETTER_PAYLOAD;
+  const result = schema.safeParse(data);
+  if (result.success) return result.data as RunnablePayload<N>;
+  const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "the payload"} ${issue.message}`);
+  throw new InvalidJobPayloadError(`The payload of this ${queue} job is not valid: ${problems.join("; ")}.`);
+}
