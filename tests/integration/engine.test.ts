@@ -7,6 +7,7 @@ import { useDatabase } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
 import { useBoss } from "../../app/utils/queue.server";
 import type { PipelineContext } from "../../worker/context";
+import { createPipelineMachinery } from "../../worker/machinery";
 import { startWorker } from "../../worker/index";
 import { refundPayment } from "../../worker/jobs/refund-payment";
 import { AnthropicProvider } from "../../worker/llm/anthropic";
@@ -193,7 +194,7 @@ describe("circuit breakers in the router", () => {
 });
 
 function pipelineContext(router: LlmRouter, extra: Partial<PipelineContext> = {}): PipelineContext {
-  return { db: database.db, router, log: logger, sectionConcurrency: 2, completionThreshold: 0.85, ...extra };
+  return { db: database.db, router, log: logger, sectionConcurrency: 2, completionThreshold: 0.85, machinery: createPipelineMachinery(), ...extra };
 }
 
 async function paidAndQueued(pages = 5) {

@@ -8,6 +8,7 @@ import { logger } from "../../app/utils/logger.server";
 import { useBoss } from "../../app/utils/queue.server";
 import { wordsPerPage } from "../../app/utils/languages";
 import type { PipelineContext } from "../../worker/context";
+import { createPipelineMachinery } from "../../worker/machinery";
 import { startWorker } from "../../worker/index";
 import { OpenAIProvider } from "../../worker/llm/openai";
 import { LlmRouter } from "../../worker/llm/router";
@@ -36,6 +37,7 @@ beforeAll(async () => {
     log: logger,
     sectionConcurrency: 3,
     completionThreshold: 0.85,
+    machinery: createPipelineMachinery(),
   };
   runner = await startWorker(boss, ctx, { connectionString: database.url });
 });

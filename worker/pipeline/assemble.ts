@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { listSections, transitionDocument } from "../../app/models/documents.server";
+import { listSections } from "../../app/models/documents.server";
 import { recordGenerationRate } from "../../app/models/generation-rates.server";
 import { documentReadyEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
@@ -8,7 +8,7 @@ import { deleteStoredFile } from "../../app/utils/storage.server";
 import { buildPreview, renderFiles } from "../export/deliver";
 import { storeDeliveredShingles } from "../quality/shingles";
 import type { PipelineContext } from "../context";
-import { notifyExpressions } from "../events";
+import { setStage } from "../progress";
 import { QUEUES, type AssembleDocumentJob } from "../queues";
 import type { ReviewedDocument } from "./review";
 
@@ -34,14 +34,8 @@ export async function assembleDocument(
   const content = preview.content;
 
   await db.transaction().execute(async (trx) => {
-    const applied = await transitionDocument(trx, documentId, "generating", status, {
-      content,
-      progress_percent: 100,
-      progress_stage: "done",
-      current_section: null,
-      eta_seconds: 0,
-      completed_at: sql`now()`,
-    });
+    // Delivered, with the browser's "progress" (done) and "completed" events.
+    const applied = await setStage(trx, documentId, "done", { from: { status: "generating" }, status, columns: { content, completed_at: sql`now()` } });
     if (!applied) return;
     // The first draft is the delivered text, copied in Postgres rather than sent a second time.
     await sql`
@@ -52,10 +46,6 @@ export async function assembleDocument(
       const seconds = (Date.now() - new Date(document.started_at).getTime()) / 1000;
       await recordGenerationRate(trx, document.kind, seconds / document.pages);
     }
-    await sql`select ${notifyExpressions(documentId, [
-      { type: "progress", percent: 100, stage: "done", currentSection: null, totalSections: sections.length, etaSeconds: 0, status },
-      { type: "completed", status },
-    ])}`.execute(trx);
   });
   log.info({ documentId, status, citedSources: preview.citedSources }, "document assembled");
 }

@@ -1,6 +1,6 @@
 import { findCitationKeys } from "../export/citations";
 import { isAscii } from "../quality/common";
-import { countWords } from "./write-section";
+import { countWords } from "../quality/common";
 
 export type SectionForReview = {
   index: number;

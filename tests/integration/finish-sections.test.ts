@@ -1,12 +1,16 @@
 // finishSection: a section's final state, its document's count, progress and events, in one statement.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/utils/db.server";
-import { finishSection, finishSections, finishSoon, type SectionFinish } from "../../worker/progress";
+import { finishSection, finishSections, SectionFinishes, type SectionFinish } from "../../worker/pipeline/finish-sections";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser, listenToDocumentEvents, eventually } from "../setup/fixtures";
 
 let testDb: TestDatabase;
 let db: Db;
+const finishes = new SectionFinishes();
+const finishSoon = (on: Db, f: SectionFinish) => finishes.finish(on, f);
+/** Each document's sections, as its plan fixed them. */
+const totals = new Map<string, number>();
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -47,6 +51,7 @@ async function writingDocument(sections: number) {
     })))
     .returning(["id", "index"])
     .execute();
+  totals.set(document.id, sections);
   return { documentId: document.id, sections: rows.sort((a, b) => a.index - b.index) };
 }
 
@@ -57,6 +62,7 @@ function finish(documentId: string, section: { id: string; index: number }, warn
     outcome: { status: "passed", content: `Text of section ${section.index}.`, word_count: 4 },
     event: { type: "section", index: section.index, status: "passed", wordCount: 4, scores: { uniqueness: 100, grammar: 0, ai: null } },
     warnings,
+    totalSections: totals.get(documentId)!,
     concurrency: 2,
   };
 }
