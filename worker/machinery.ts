@@ -2,6 +2,7 @@
 // when a document's sections start or finish together (decisions 013–017). One per worker, made at boot with its
 // PipelineContext and passed down with it; domain modules keep none of it in module state, so two contexts in one
 // process (tests, `npm run eval`) share nothing.
+import { CitationEngine } from "./export/bibliography";
 import { BreakerReads } from "./llm/breaker";
 import { SectionFinishes } from "./pipeline/finish-sections";
 import { SectionStarts } from "./pipeline/section-store";
@@ -22,6 +23,8 @@ export type PipelineMachinery = {
   spell: SpellChecker;
   /** The writers' breaker reads, shared for 100 ms (the router's). */
   breakerReads: BreakerReads;
+  /** The citation engine kept between documents, prepared while a document's sections are written. */
+  citations: CitationEngine;
   /** Frees what holds resources (the spelling thread and its dictionaries). */
   close(): Promise<void>;
 };
@@ -35,6 +38,7 @@ export function createPipelineMachinery(): PipelineMachinery {
     uniqueness: new UniquenessChecker(),
     spell,
     breakerReads: new BreakerReads(),
+    citations: new CitationEngine(),
     close: () => spell.close(),
   };
 }

@@ -74,7 +74,8 @@ const schema = z.object({
   MODEL_PRICES: z
     .string()
     .optional()
-    .refine((v) => v === undefined || isPriceTable(v), 'must be JSON like {"model":[inputPerMillion,outputPerMillion]}'),
+    .refine((v) => v === undefined || isPriceTable(v), 'must be JSON like {"model":[inputPerMillion,outputPerMillion]}')
+    .transform((v) => (v === undefined ? {} : (JSON.parse(v) as Record<string, [number, number]>))),
   /** Scholarly source providers, comma-separated, or "none" (the document then says it has no references). */
   RESEARCH_PROVIDERS: z
     .string()

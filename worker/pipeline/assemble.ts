@@ -30,7 +30,7 @@ export async function assembleDocument(
   const sections = reviewed?.sections ?? (await listSections(db, documentId));
   const warnings = document.quality_warnings as unknown as string[];
   const status = warnings.length ? "completed_with_warnings" : "completed";
-  const preview = await buildPreview(db, document, sections, reviewed?.sources && { sources: reviewed.sources, author: reviewed.author ?? null });
+  const preview = await buildPreview(db, ctx.machinery.citations, document, sections, reviewed?.sources && { sources: reviewed.sources, author: reviewed.author ?? null });
   const content = preview.content;
 
   await db.transaction().execute(async (trx) => {
@@ -61,7 +61,7 @@ export async function exportDocument(ctx: PipelineContext, { documentId }: Assem
   const sections = await listSections(db, documentId);
   // Idempotent: a redelivered job adds nothing twice.
   await storeDeliveredShingles(db, documentId, sections.map((s) => ({ id: s.id, text: s.content })));
-  const { model } = await buildPreview(db, document, sections);
+  const { model } = await buildPreview(db, ctx.machinery.citations, document, sections);
   const files = await renderFiles(documentId, model);
   const stored = await db.transaction().execute(async (trx) => {
     const updated = await trx

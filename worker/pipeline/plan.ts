@@ -157,7 +157,7 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
     const sample = [...outline.flatMap((s) => [s.heading, s.brief, ...s.keyPoints]), ...research.sources.map((s) => s.abstract ?? "")].join("\n\n");
     for (const gate of ctx.gates ?? []) gate.prepare?.(document.language, sample);
     try {
-      prepareCitations(document, research.sources);
+      prepareCitations(ctx.machinery.citations, document, research.sources);
     } catch (error) {
       log.warn({ documentId, err: error instanceof Error ? error.message : String(error) }, "could not prepare the citation engine");
     }
