@@ -35,7 +35,7 @@ export function createPipelineContext(db: Db, env: Env): PipelineContext {
   const machinery = createPipelineMachinery();
   return {
     db,
-    router: new LlmRouter(buildProviderChain(env), { db, concurrency: parseConcurrency(env.PROVIDER_CONCURRENCY), breakerReads: machinery.breakerReads }),
+    router: new LlmRouter(buildProviderChain(env), { db, concurrency: parseConcurrency(env.PROVIDER_CONCURRENCY) }),
     log: logger.child({ role: "worker" }),
     sectionConcurrency: env.SECTION_CONCURRENCY,
     completionThreshold: env.PARTIAL_COMPLETION_THRESHOLD,

@@ -3,7 +3,6 @@
 // PipelineContext and passed down with it; domain modules keep none of it in module state, so two contexts in one
 // process (tests, `npm run eval`) share nothing.
 import { CitationEngine } from "./export/bibliography";
-import { BreakerReads } from "./llm/breaker";
 import { SectionFinishes } from "./pipeline/finish-sections";
 import { SectionStarts } from "./pipeline/section-store";
 import { GateContexts } from "./quality/gate-context";
@@ -21,8 +20,6 @@ export type PipelineMachinery = {
   uniqueness: UniquenessChecker;
   /** The spelling thread and its answers for recent paragraphs. */
   spell: SpellChecker;
-  /** The writers' breaker reads, shared for 100 ms (the router's). */
-  breakerReads: BreakerReads;
   /** The citation engine kept between documents, prepared while a document's sections are written. */
   citations: CitationEngine;
   /** Frees what holds resources (the spelling thread and its dictionaries). */
@@ -37,7 +34,6 @@ export function createPipelineMachinery(): PipelineMachinery {
     gateContexts: new GateContexts(),
     uniqueness: new UniquenessChecker(),
     spell,
-    breakerReads: new BreakerReads(),
     citations: new CitationEngine(),
     close: () => spell.close(),
   };

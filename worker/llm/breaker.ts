@@ -5,12 +5,7 @@ import { inTransaction, type DbOrTrx } from "../../app/utils/db.server";
 
 export type BreakerState = "closed" | "open" | "half_open";
 export type BreakerPolicy = { failureThreshold: number; windowSeconds: number; openSeconds: number; halfOpenSuccesses: number };
-export type BreakerOptions = {
-  now?: Date;
-  policy?: BreakerPolicy;
-  /** Reads shared with the caller's other checks (a worker's writers: BreakerReads); without, each check reads. */
-  reads?: BreakerReads;
-};
+export type BreakerOptions = { now?: Date; policy?: BreakerPolicy };
 
 /** closed → open after 5 failures within 60 s; open → half-open after 60 s; half-open → closed after 2 successes. */
 export const DEFAULT_BREAKER_POLICY: BreakerPolicy = Object.freeze({
@@ -27,8 +22,8 @@ export async function breakerAllows(db: DbOrTrx, key: string, options: BreakerOp
 
 /** breakerAllows, with the state the breaker is left in: a caller that saw it closed need not record its success. */
 export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<{ allowed: boolean; state: BreakerState }> {
-  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY, reads = new BreakerReads() } = options;
-  const row = await reads.read(db, key);
+  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
+  const row = await db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst();
   if (!row || row.state !== "open") return { allowed: true, state: row?.state ?? "closed" };
   const reopensAt = addSeconds(row.opened_at ?? new Date(0), policy.openSeconds);
   if (now < reopensAt) return { allowed: false, state: "open" };
@@ -41,7 +36,6 @@ export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOpt
     .where("state", "=", "open")
     .where((eb) => eb.or([eb("opened_at", "is", null), eb("opened_at", "<=", cutoff)]))
     .executeTakeFirst();
-  reads.forget(key);
   if (moved.numUpdatedRows > 0n) return { allowed: true, state: "half_open" };
   // Another process got there first: it either moved it to half_open (allowed) or re-opened it (not allowed).
   const current = await db.selectFrom("provider_breakers").select("state").where("provider", "=", key).executeTakeFirst();
@@ -49,53 +43,9 @@ export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOpt
   return { allowed: state !== "open", state };
 }
 
-type BreakerRead = { state: BreakerState; opened_at: Date | null } | undefined;
-type SharedRead = { db: DbOrTrx; read: Promise<BreakerRead>; settledAt: number | null };
-/**
- * How long a finished read is reused. A document's sections all ask right after their shared load (the read was
- * started during it, see prefetch): one query, not a round trip more before every first request. This worker's own
- * changes forget the read at once; another worker's are seen at most this late.
- */
-const READ_REUSE_MS = 100;
-
-/**
- * Breaker reads shared by the checks that ask about the same breaker while a read is on its way or was made less than
- * READ_REUSE_MS ago. One per worker's writers (its PipelineMachinery, handed to its LlmRouter).
- */
-export class BreakerReads {
-  private readonly shared = new Map<string, SharedRead>();
-
-  /** A breaker's state and opening time. */
-  read(db: DbOrTrx, key: string): Promise<BreakerRead> {
-    const shared = this.shared.get(key);
-    if (shared?.db === db && (shared.settledAt === null || Date.now() - shared.settledAt < READ_REUSE_MS)) return shared.read;
-    const entry: SharedRead = {
-      db,
-      read: db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst(),
-      settledAt: null,
-    };
-    entry.read.then(
-      () => void (entry.settledAt = Date.now()),
-      () => void (this.shared.get(key) === entry && this.shared.delete(key)),
-    );
-    this.shared.set(key, entry);
-    return entry.read;
-  }
-
-  /** Starts reading a breaker now, for a call that follows shortly (its check then reuses the read). */
-  prefetch(db: DbOrTrx, key: string): void {
-    this.read(db, key).catch(() => {}); // the call's own check reads again
-  }
-
-  /** After a change by this worker, the next check reads afresh. */
-  forget(key: string): void {
-    this.shared.delete(key);
-  }
-}
-
 /** Records a failed call and returns the state it leaves the breaker in. */
 export async function recordBreakerFailure(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<BreakerState> {
-  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY, reads } = options;
+  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
   return inTransaction(db, async (trx) => {
     await trx.insertInto("provider_breakers").values({ provider: key, failure_times: "[]", updated_at: now }).onConflict((oc) => oc.column("provider").doNothing()).execute();
     const row = await trx
@@ -128,7 +78,7 @@ export async function recordBreakerFailure(db: DbOrTrx, key: string, options: Br
       .where("provider", "=", key)
       .execute();
     return state;
-  }).finally(() => reads?.forget(key)); // the next check reads what was written
+  });
 }
 
 /**
@@ -136,7 +86,7 @@ export async function recordBreakerFailure(db: DbOrTrx, key: string, options: Br
  * needs the lock); a success while closed leaves recent failures alone, so nothing is written on the common path.
  */
 export async function recordBreakerSuccess(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<BreakerState> {
-  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY, reads } = options;
+  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
   const seen = await db.selectFrom("provider_breakers").select("state").where("provider", "=", key).executeTakeFirst();
   if (!seen) return "closed";
   if (seen.state !== "half_open") return seen.state;
@@ -166,7 +116,7 @@ export async function recordBreakerSuccess(db: DbOrTrx, key: string, options: Br
       .where("provider", "=", key)
       .execute();
     return "half_open";
-  }).finally(() => reads?.forget(key));
+  });
 }
 
 /** For the admin screens and /health/detailed: every breaker with its state, recent failure count and opened_at. */

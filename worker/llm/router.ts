@@ -3,7 +3,7 @@ import type { Env } from "../../app/utils/env.server";
 import { callLimitSeconds } from "../../app/utils/job-expiry";
 import { logger } from "../../app/utils/logger.server";
 import { AnthropicProvider } from "./anthropic";
-import { BreakerReads, checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
+import { checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
 import { classifyError } from "./errors";
 import { OfflineWriter } from "./offline";
 import { OpenAIProvider } from "./openai";
@@ -89,8 +89,6 @@ class Semaphore {
 export type RouterOptions = {
   /** Where the breakers live; without it (unit tests of a single writer) no breaker is consulted. */
   db?: Db;
-  /** The worker's shared breaker reads (its PipelineMachinery); a router of its own otherwise. */
-  breakerReads?: BreakerReads;
   /** Delays before the 2nd, 3rd and 4th try of one provider; each gets up to +25 % jitter. */
   retryDelaysMs?: number[];
   /** Calls in flight per provider in this process. */
@@ -115,7 +113,6 @@ export class LlmRouter {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => Date;
-  private readonly breakerReads: BreakerReads;
 
   constructor(
     private readonly chain: LlmProvider[],
@@ -126,7 +123,6 @@ export class LlmRouter {
     this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());
-    this.breakerReads = options.breakerReads ?? new BreakerReads();
   }
 
   describe(): string[] {
@@ -145,12 +141,6 @@ export class LlmRouter {
     return semaphore;
   }
 
-  /** Starts reading the first writer's breaker, for a call that follows once the caller has loaded its data. */
-  prefetch(): void {
-    const key = this.chain[0].breakerKey;
-    if (this.options.db && key) this.breakerReads.prefetch(this.options.db, key);
-  }
-
   async complete(request: CompletionRequest): Promise<Completion> {
     const failures: { provider: string; error: string }[] = [];
     const db = this.options.db;
@@ -162,7 +152,7 @@ export class LlmRouter {
       // misses that call's success; the next calls close it.
       let seen: BreakerState = "closed";
       if (breaker) {
-        const check = await checkBreaker(db!, breaker, { now: this.now(), reads: this.breakerReads });
+        const check = await checkBreaker(db!, breaker, { now: this.now() });
         if (!check.allowed) {
           failures.push({ provider: label, error: "circuit open (skipped)" });
           continue;
@@ -184,14 +174,14 @@ export class LlmRouter {
           request.sink?.restart();
           try {
             const completion = await provider.complete(request);
-            if (breaker && seen !== "closed") await recordBreakerSuccess(db!, breaker, { now: this.now(), reads: this.breakerReads });
+            if (breaker && seen !== "closed") await recordBreakerSuccess(db!, breaker, { now: this.now() });
             return completion;
           } catch (error) {
             if (request.signal?.aborted) throw request.signal.reason; // the job's deadline, not the provider's fault
             const kind = classifyError(error);
             failures.push({ provider: label, error: kind.reason });
             logger.warn({ provider: label, attempt: attempt + 1, reason: kind.reason, retryable: kind.retryable }, "writer call failed");
-            const state = breaker ? await recordBreakerFailure(db!, breaker, { now: this.now(), reads: this.breakerReads }) : "closed";
+            const state = breaker ? await recordBreakerFailure(db!, breaker, { now: this.now() }) : "closed";
             seen = state;
             if (!kind.retryable || attempt >= this.retryDelaysMs.length || state === "open") break;
             const base = kind.retryAfterMs ?? this.retryDelaysMs[attempt];

@@ -23,7 +23,6 @@ export function sectionPriority(premium: boolean, pages: number, index: number):
 export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
   const { db, router, log } = ctx;
   const { documentId } = job;
-  router.prefetch(); // the writer's breaker is read beside the document
   const document = await db
     .selectFrom("documents")
     .selectAll()

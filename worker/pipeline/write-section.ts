@@ -20,7 +20,6 @@ export const MAX_ATTEMPTS = 3;
 export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
   const { db, router, log, machinery } = ctx;
   const { documentId, sectionId } = job;
-  router.prefetch(); // the breaker is read while the section loads
   const loaded = await machinery.sectionStarts.load(db, documentId, sectionId);
   if (!loaded) return;
   const { section, document, previous, outline, assigned, sources, documentSources } = loaded;
