@@ -8,7 +8,6 @@ import { insertUser, listenToDocumentEvents, eventually } from "../setup/fixture
 let testDb: TestDatabase;
 let db: Db;
 const finishes = new SectionFinishes();
-const finishSoon = (on: Db, f: SectionFinish) => finishes.finish(on, f);
 /** Each document's sections, as its plan fixed them. */
 const totals = new Map<string, number>();
 
@@ -213,7 +212,7 @@ describe("finishing a section", () => {
     const { documentId, sections } = await writingDocument(12);
     const listener = await listenToDocumentEvents(testDb.url);
     try {
-      const results = await Promise.all(sections.map((s) => finishSoon(db, finish(documentId, s, [`warning ${s.index}`]))));
+      const results = await Promise.all(sections.map((s) => finishes.finish(db, finish(documentId, s, [`warning ${s.index}`]))));
       // All in the same tick: one statement, every section told that none remain, the last of them to hand over.
       expect(results).toEqual(sections.map((s) => ({ stored: true, updated: true, remaining: 0, handsOver: s.index === 11 })));
       const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent", "quality_warnings"]).where("id", "=", documentId).executeTakeFirstOrThrow();
@@ -226,11 +225,11 @@ describe("finishing a section", () => {
 
       // One arriving while a statement for its document runs waits for it and goes in the next.
       const later = await writingDocument(3);
-      const first = finishSoon(db, finish(later.documentId, later.sections[0]));
+      const first = finishes.finish(db, finish(later.documentId, later.sections[0]));
       await new Promise((r) => setImmediate(r)); // the first statement is on its way
       const [second, third] = await Promise.all([
-        finishSoon(db, finish(later.documentId, later.sections[1])),
-        finishSoon(db, finish(later.documentId, later.sections[2])),
+        finishes.finish(db, finish(later.documentId, later.sections[1])),
+        finishes.finish(db, finish(later.documentId, later.sections[2])),
       ]);
       expect(await first).toEqual({ stored: true, updated: true, remaining: 2, handsOver: false });
       expect([second, third]).toEqual([
@@ -254,9 +253,9 @@ describe("finishing a section", () => {
       },
     };
     const results = await Promise.allSettled([
-      finishSoon(db, finish(documentId, sections[0])),
-      finishSoon(db, broken),
-      finishSoon(db, finish(documentId, sections[2])),
+      finishes.finish(db, finish(documentId, sections[0])),
+      finishes.finish(db, broken),
+      finishes.finish(db, finish(documentId, sections[2])),
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(results[0]).toMatchObject({ value: { stored: true, updated: true, remaining: 2 } });
