@@ -2,7 +2,7 @@
 // progress columns outside a finishing section (whose statement, pipeline/finish-sections.ts, takes its percent and
 // ETA from the rules here). Each change and the browser's event go in one statement; the event is built from the row as
 // written, so the two never disagree.
-import { sql, type Expression, type SqlBool, type UpdateObject } from "kysely";
+import { sql, type Expression, type RawBuilder, type SqlBool, type UpdateObject } from "kysely";
 import type { DbOrTrx } from "../app/utils/db.server";
 import { DOCUMENT_EVENTS_CHANNEL } from "../app/utils/document-events";
 import type { Database, DocumentStatus } from "../db/schema";
@@ -42,6 +42,11 @@ export function roundsLeft(finished: number, total: number, concurrency: number)
 /** The ETA while writing: the finished sections' mean time × the rounds still to go, plus the end's, rounded up. */
 export function writingEta(meanSectionSeconds: number, rounds: number): number {
   return Math.ceil(meanSectionSeconds * rounds) + ETA_AFTER_WRITING_SECONDS;
+}
+
+/** writingEta in SQL, for the finishing statement: the mean section time is only known under the row lock. */
+export function writingEtaSql(meanSectionSeconds: RawBuilder<unknown>, rounds: RawBuilder<unknown>) {
+  return sql<number>`ceil(${meanSectionSeconds} * ${rounds})::int + ${ETA_AFTER_WRITING_SECONDS}`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../../app/utils/doc
 import type { Database } from "../../db/schema";
 import { eventPayload } from "../events";
 import { allFulfilled, gatheringsBy } from "../gathering";
-import { ETA_AFTER_WRITING_SECONDS, progressByCount, progressEventSql } from "../progress";
+import { progressByCount, progressEventSql, writingEtaSql } from "../progress";
 
 /** A section's final columns, set by finishSection only from pending or writing (a section finishes once). */
 export type SectionOutcome = {
@@ -123,7 +123,7 @@ export async function finishSections(trx: DbOrTrx, finishes: readonly SectionFin
           select jsonb_agg(w.value order by i.n, w.ordinality)
           from input i join section on section.id = i.section_id cross join lateral jsonb_array_elements(i.warnings) with ordinality w), '[]'::jsonb),
         progress_percent = ${atCount(rules.percents)},
-        eta_seconds = (select ceil(avg(seconds) * ${atCount(rules.rounds)})::int + ${ETA_AFTER_WRITING_SECONDS} from durations),
+        eta_seconds = (select ${writingEtaSql(sql`avg(seconds)`, atCount(rules.rounds))} from durations),
         current_section = (select min(index) from sections where document_id = ${documentId} and status = 'writing' and id not in (select id from section)),
         updated_at = now()
       where id = ${documentId} and exists (select 1 from section)
