@@ -8,9 +8,11 @@ import { sql } from "kysely";
 import { createDb, type Db } from "../app/utils/db.server";
 import { EnvError, getEnv, loadDotEnvFile } from "../app/utils/env.server";
 import type { EmbeddedDatabase } from "../db/embedded";
-import { readQualityConfig, type QualityLog } from "../worker/quality/gate";
-import { closeGrammarChecker } from "../worker/quality/grammar";
+import { qualityConfig } from "../worker/quality/registry";
 import { QUALITY_USAGE, UsageError, checkText, formatTextCheck, guessLanguage, parseQualityArgs, summaryLine } from "../worker/quality/report";
+import { SpellChecker } from "../worker/quality/spell-checker";
+import type { QualityLog } from "../worker/quality/types";
+import { UniquenessChecker } from "../worker/quality/uniqueness";
 
 const warn = (message: string) => process.stderr.write(`${message}\n`);
 // Warnings (a detector down, a missing dictionary) go to stderr, so stdout ends with the JSON line.
@@ -18,10 +20,13 @@ const log: QualityLog = { warn: (details, message) => warn(`warning: ${message} 
 
 let db: Db | undefined;
 let embedded: EmbeddedDatabase | undefined;
+const memory = { uniqueness: new UniquenessChecker(), spell: new SpellChecker() };
 try {
   loadDotEnvFile();
   const args = parseQualityArgs(process.argv.slice(2));
-  const config = readQualityConfig(process.env);
+  // The settings the server uses, parsed by the same schema (QUALITY_*, LANGUAGETOOL_URL, GPTZERO_*, ORIGINALITY_*).
+  const env = getEnv();
+  const config = qualityConfig(env);
   const read = (file: string) => readFileSync(file, "utf8");
   const text = read(args.text);
   const against = args.against.map((file) => ({ name: path.basename(file), text: read(file) }));
@@ -29,7 +34,6 @@ try {
   if (!args.language) warn(`Language: ${language} (guessed; pass --lang to set it)`);
 
   if (args.useDatabase) {
-    const env = getEnv();
     // The embedded database is used only if it exists: a check is no reason to create one.
     if (env.DATABASE_URL || existsSync(path.resolve(env.DATA_DIR, "pg", "PG_VERSION"))) {
       try {
@@ -53,7 +57,7 @@ try {
     }
   }
 
-  const check = await checkText({ text, against, language, db, config, log });
+  const check = await checkText({ text, against, language, db, config, memory, log });
   for (const line of formatTextCheck(check, config, path.basename(args.text))) console.log(line);
   console.log(summaryLine(check));
 } catch (error) {
@@ -65,7 +69,7 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  await closeGrammarChecker();
+  await memory.spell.close();
   await db?.destroy();
   await embedded?.stop();
 }

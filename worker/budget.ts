@@ -1,8 +1,7 @@
-import { sql } from "kysely";
 import { sendJob } from "../app/jobs/queue.server";
 import type { PipelineContext } from "./context";
-import { notifyDocumentEvent } from "../app/utils/document-events.server";
 import { checkDailyBudget, type BudgetCheck } from "./llm/usage";
+import { setStage } from "./progress";
 import type { JobPayload, QueueName } from "../app/jobs/definitions";
 
 /** A job about one document, put back as it came. */
@@ -38,24 +37,7 @@ export async function deferForBudget<N extends QueueName>(
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     await sendJob(trx, queue, job, { startAfter: check.resumeAt });
-    await trx
-      .updateTable("documents")
-      .set({ progress_stage: "waiting_for_budget", eta_seconds: null, updated_at: sql`now()` })
-      .where("id", "=", job.documentId)
-      .where("status", "in", ["queued", "generating"])
-      .execute();
-    const doc = await trx.selectFrom("documents").select(["status", "progress_percent", "current_section", "total_sections"]).where("id", "=", job.documentId).executeTakeFirst();
-    if (doc) {
-      await notifyDocumentEvent(trx, job.documentId, {
-        type: "progress",
-        percent: doc.progress_percent,
-        stage: "waiting_for_budget",
-        currentSection: doc.current_section,
-        totalSections: doc.total_sections,
-        etaSeconds: null,
-        status: doc.status,
-      });
-    }
+    await setStage(trx, job.documentId, "waiting_for_budget", { from: { status: ["queued", "generating"] } });
   });
   ctx.log.info({ documentId: job.documentId, queue, reason: check.reason, resumeAt: check.resumeAt }, "daily token limit reached; job deferred");
 }

@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import type { Db } from "../app/utils/db.server";
 import type { LlmRouter } from "./llm/router";
-import type { QualityGate } from "./quality/gate";
+import type { PipelineMachinery } from "./machinery";
+import type { QualityGate } from "./quality/types";
 import type { ResearchConfig } from "./research";
 
 /** What every pipeline handler gets; handlers are plain functions, testable without a running queue. */
@@ -21,6 +22,8 @@ export type PipelineContext = {
   research?: ResearchConfig;
   /** Uniqueness, grammar and AI-detection gates run after length and citations pass; none when absent. */
   gates?: readonly QualityGate[];
+  /** The caches and gathered statements this worker's handlers share (createPipelineMachinery; the gates' too). */
+  machinery: PipelineMachinery;
 };
 
 /** The delivery a handler runs in (worker/runner.ts); tests call handlers without one. */

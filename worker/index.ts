@@ -20,8 +20,8 @@ import { QUEUES, deadLetterQueue, type QueueName } from "../app/jobs/definitions
 import { researchConfigFromEnv } from "./research";
 import { QueueRunner } from "./runner";
 import { startHeartbeats } from "./heartbeat";
-import { closeGrammarChecker } from "./quality/grammar";
-import { createGates, readQualityConfig } from "./quality/gate";
+import { createPipelineMachinery } from "./machinery";
+import { createGates, qualityConfig } from "./quality/registry";
 
 /** Dead letters are rare and not urgent to the second: their queues look less often than the working ones. */
 const DEAD_LETTER_POLL_MS = 5000;
@@ -32,6 +32,8 @@ export function parseConcurrency(value: string): number | Record<string, number>
 }
 
 export function createPipelineContext(db: Db, env: Env): PipelineContext {
+  // The worker's caches and gathered statements, shared by its handlers and its gates.
+  const machinery = createPipelineMachinery();
   return {
     db,
     router: new LlmRouter(buildProviderChain(env), { db, concurrency: parseConcurrency(env.PROVIDER_CONCURRENCY) }),
@@ -42,18 +44,8 @@ export function createPipelineContext(db: Db, env: Env): PipelineContext {
     dailyTokenLimit: env.DAILY_TOKEN_LIMIT,
     dailyTokenLimitPerUser: env.DAILY_TOKEN_LIMIT_PER_USER,
     research: { ...researchConfigFromEnv(env), db },
-    gates: createGates(
-      readQualityConfig({
-        QUALITY_MIN_UNIQUENESS: env.QUALITY_MIN_UNIQUENESS,
-        QUALITY_MAX_GRAMMAR_ERRORS: env.QUALITY_MAX_GRAMMAR_ERRORS,
-        QUALITY_MAX_AI_DETECTION_SCORE: env.QUALITY_MAX_AI_DETECTION_SCORE,
-        LANGUAGETOOL_URL: env.LANGUAGETOOL_URL,
-        GPTZERO_API_KEY: env.GPTZERO_API_KEY,
-        GPTZERO_URL: env.GPTZERO_URL,
-        ORIGINALITY_API_KEY: env.ORIGINALITY_API_KEY,
-        ORIGINALITY_URL: env.ORIGINALITY_URL,
-      }),
-    ),
+    gates: createGates(qualityConfig(env), machinery),
+    machinery,
   };
 }
 
@@ -105,7 +97,7 @@ export async function startWorker(
   await runner.start();
   // While a document generates, its room hears a heartbeat every 10 s.
   const heartbeats = startHeartbeats(ctx.db, ctx.log);
-  runner.onStop({ before: () => heartbeats.stop(), after: () => closeGrammarChecker() });
+  runner.onStop({ before: () => heartbeats.stop(), after: () => ctx.machinery.close() });
   ctx.log.info({ writers: ctx.router.describe(), sectionConcurrency: ctx.sectionConcurrency }, "worker started");
   return runner;
 }

@@ -1,13 +1,133 @@
-import { sql, type Insertable } from "kysely";
+// A document's progress: the stages of its generation, the percent and ETA rules, and setStage, the one writer of the
+// progress columns outside a finishing section (whose statement, pipeline/finish-sections.ts, takes its percent and
+// ETA from the rules here). Each change and the browser's event go in one statement; the event is built from the row as
+// written, so the two never disagree.
+import { sql, type Expression, type RawBuilder, type SqlBool, type UpdateObject } from "kysely";
 import type { DbOrTrx } from "../app/utils/db.server";
-import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../app/utils/document-events";
-import type { Database } from "../db/schema";
-import { eventPayload } from "../app/utils/document-events.server";
-import { allFulfilled, gatheringsBy } from "./gathering";
+import { DOCUMENT_EVENTS_CHANNEL } from "../app/utils/document-events";
+import type { Database, DocumentStatus } from "../db/schema";
+
+/** The stages a document goes through (documents.progress_stage); STAGE_LABELS names them for customers. */
+export type Stage = "queued" | "planning" | "writing" | "waiting_for_budget" | "reviewing" | "assembling" | "done" | "failed";
+
+/** Share of the bar given to planning before the first section and to writing the sections; the rest is the end's. */
+export const PLAN_PERCENT = 5;
+export const WRITE_PERCENT = 90;
+/** Seconds an ETA counts for the review and the assembly after the last section. */
+export const ETA_AFTER_WRITING_SECONDS = 2;
+
+/** What a stage sets with it, where the stage decides: its percent, its ETA, no current section. */
+const STAGE_RULES: Record<Stage, { percent?: number; etaSeconds?: number | null; noCurrentSection?: true }> = {
+  queued: { percent: 0 },
+  planning: { percent: 1 },
+  // The count's percent (writingPercent): set by the plan, kept when writing resumes, moved by finishing sections.
+  writing: {},
+  waiting_for_budget: { etaSeconds: null },
+  reviewing: { etaSeconds: 5, noCurrentSection: true },
+  assembling: { percent: 97, etaSeconds: 2, noCurrentSection: true },
+  done: { percent: 100, etaSeconds: 0, noCurrentSection: true },
+  failed: { etaSeconds: null, noCurrentSection: true },
+};
+
+/** The percent once `finished` of `total` sections are written: planning's share, then each section's, rounded down. */
+export function writingPercent(finished: number, total: number): number {
+  return total > 0 ? PLAN_PERCENT + Math.floor((WRITE_PERCENT * finished) / total) : PLAN_PERCENT;
+}
+
+/** Rounds of parallel work still to do once `finished` of `total` sections are written, `concurrency` at a time. */
+export function roundsLeft(finished: number, total: number, concurrency: number): number {
+  return Math.ceil(Math.max(total - finished, 0) / concurrency);
+}
+
+/** The ETA while writing: the finished sections' mean time × the rounds still to go, plus the end's, rounded up. */
+export function writingEta(meanSectionSeconds: number, rounds: number): number {
+  return Math.ceil(meanSectionSeconds * rounds) + ETA_AFTER_WRITING_SECONDS;
+}
+
+/** writingEta in SQL, for the finishing statement: the mean section time is only known under the row lock. */
+export function writingEtaSql(meanSectionSeconds: RawBuilder<unknown>, rounds: RawBuilder<unknown>) {
+  return sql<number>`ceil(${meanSectionSeconds} * ${rounds})::int + ${ETA_AFTER_WRITING_SECONDS}`;
+}
+
+/**
+ * The rules for each count of finished sections a finishing statement may reach under the row lock (0 … total): the
+ * percent, and the rounds left that multiply the mean section time the statement reads (writingEta).
+ */
+export function progressByCount(total: number, concurrency: number): { percents: number[]; rounds: number[] } {
+  const counts = Array.from({ length: total + 1 }, (_, finished) => finished);
+  return { percents: counts.map((f) => writingPercent(f, total)), rounds: counts.map((f) => roundsLeft(f, total, concurrency)) };
+}
+
+/**
+ * The browser's progress event (app/utils/document-events.ts, ProgressEvent) as a NOTIFY payload, built in SQL from a
+ * documents row `row` as written by the statement that sends it.
+ */
+export function progressEventSql(documentId: string, row: string) {
+  const r = sql.ref(row);
+  return sql<string>`json_build_object('documentId', ${documentId}::text, 'event', json_build_object(
+    'type', 'progress', 'percent', ${r}.progress_percent, 'stage', ${r}.progress_stage, 'currentSection', ${r}.current_section,
+    'totalSections', ${r}.total_sections, 'etaSeconds', ${r}.eta_seconds, 'status', ${r}.status))::text`;
+}
+
+export type StageChange = {
+  /** The change applies only while the document is in one of these statuses and stages (a guarded UPDATE). */
+  from?: { status?: DocumentStatus | readonly DocumentStatus[]; stage?: Stage | readonly Stage[] };
+  /** And only while this holds. */
+  where?: Expression<SqlBool>;
+  /** The status the document moves to with this stage. */
+  status?: DocumentStatus;
+  /** Where no stage rule decides it (writing's start: writingPercent). */
+  percent?: number;
+  totalSections?: number;
+  /** Why the document failed ("failed"): its failure_reason and the browser's "failed" event. */
+  reason?: string;
+  /** Other columns written in the same UPDATE: reports, scores, the delivered text, timestamps. */
+  columns?: UpdateObject<Database, "documents">;
+};
+
+/**
+ * Moves a document to `stage` and tells the browser, in one statement: the progress columns the stage's rules and
+ * `change` set, then its event built from the row as written — "progress", then "completed" for done; "failed" with
+ * its reason for failed. Returns whether the guarded UPDATE applied (no event otherwise). Events go out on commit.
+ */
+export async function setStage(trx: DbOrTrx, documentId: string, stage: Stage, change: StageChange = {}): Promise<boolean> {
+  const rule = STAGE_RULES[stage];
+  const percent = change.percent ?? rule.percent;
+  const columns: UpdateObject<Database, "documents"> = {
+    ...change.columns,
+    progress_stage: stage,
+    ...(percent !== undefined ? { progress_percent: percent } : {}),
+    ...(rule.etaSeconds !== undefined ? { eta_seconds: rule.etaSeconds } : {}),
+    ...(rule.noCurrentSection ? { current_section: null } : {}),
+    ...(change.totalSections !== undefined ? { total_sections: change.totalSections } : {}),
+    ...(change.status ? { status: change.status } : {}),
+    ...(change.reason !== undefined ? { failure_reason: change.reason } : {}),
+    updated_at: sql`now()`,
+  };
+  const from = change.from ?? {};
+  const events =
+    stage === "failed"
+      ? [sql<string>`json_build_object('documentId', ${documentId}::text, 'event', json_build_object('type', 'failed', 'reason', changed.failure_reason))::text`]
+      : stage === "done"
+        ? [progressEventSql(documentId, "changed"), sql<string>`json_build_object('documentId', ${documentId}::text, 'event', json_build_object('type', 'completed', 'status', changed.status))::text`]
+        : [progressEventSql(documentId, "changed")];
+  const rows = await trx
+    .with("changed", (db) => {
+      let update = db.updateTable("documents").set(columns).where("id", "=", documentId);
+      if (from.status) update = update.where("status", "in", typeof from.status === "string" ? [from.status] : from.status);
+      if (from.stage) update = update.where("progress_stage", "in", typeof from.stage === "string" ? [from.stage] : from.stage);
+      if (change.where) update = update.where(change.where);
+      return update.returning(["status", "progress_stage", "progress_percent", "current_section", "total_sections", "eta_seconds", "failure_reason"]);
+    })
+    .selectFrom("changed")
+    .select(sql.join(events.map((payload) => sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, ${payload})`)).as("notified"))
+    .execute();
+  return rows.length === 1;
+}
 
 /**
  * The document row's lock, for a transaction that reads the document and then decides (plan, review); a finishing
- * section takes the same lock with its UPDATE in finishSection. NO KEY UPDATE: the foreign-key inserts (token_usage,
+ * section takes the same lock with its UPDATE in finishSections. NO KEY UPDATE: the foreign-key inserts (token_usage,
  * attempts) only take KEY SHARE on the same row, which FOR UPDATE would conflict with and deadlock on.
  */
 export async function lockDocument(trx: DbOrTrx, documentId: string): Promise<LockedDocument | undefined> {
@@ -16,179 +136,3 @@ export async function lockDocument(trx: DbOrTrx, documentId: string): Promise<Lo
 
 /** What lockDocument read: it cannot change until the lock holder commits. */
 export type LockedDocument = { status: string; progress_stage: string | null };
-
-/** Share of the bar given to planning before the first section and to assembling after the last. */
-const PLAN_PERCENT = 5;
-const WRITE_PERCENT = 90;
-
-/** A section's final columns, set by finishSection only from pending or writing (a section finishes once). */
-export type SectionOutcome = {
-  status: "passed" | "failed";
-  content: string | null;
-  word_count: number;
-  summary?: string | null;
-  provider?: string | null;
-  model?: string | null;
-  score_uniqueness?: number | null;
-  score_grammar?: number | null;
-  score_ai?: number | null;
-};
-
-/** A section's final state, set by finishSection only from pending or writing (a section finishes once). */
-export type SectionFinish = {
-  documentId: string;
-  sectionId: string;
-  /** The section's columns (completed now); with `attempt`, its attempts and tokens count that attempt too. */
-  outcome: SectionOutcome;
-  /** The section's event, sent ahead of the document's progress. */
-  event: DocumentEvent;
-  /** Appended to the document's quality warnings. */
-  warnings: string[];
-  /** Sections written at once: the ETA counts the rounds still to go. */
-  concurrency: number;
-  /**
-   * The attempt that finishes the section and its tokens, stored in the same statement: nothing happens if this
-   * attempt was stored before (a redelivered job), so its tokens are charged once.
-   */
-  attempt?: { row: Insertable<Database["section_attempts"]>; usage: Insertable<Database["token_usage"]> };
-};
-
-/** `handsOver`: this section was the last of its document to finish; its job hands the document over to the review. */
-export type FinishResult = { stored: boolean; updated: boolean; remaining: number | null; handsOver: boolean };
-
-/**
- * Finishes a section and counts it on its document, in one statement: the attempt that finished it with its tokens
- * (`attempt`), the section's final state, the document's progress (percent and ETA from the count, current section),
- * both events, and `remaining` sections. The document row's lock is taken by this statement and held until its
- * transaction commits: outside a transaction (a section's last attempt) that is the statement itself, so a document's
- * sections finishing together wait for each other only that long. The count is exact because an UPDATE that waited
- * for the lock counts from the row as the previous holder left it. `stored` is false when the attempt had been stored
- * before, `updated` when the section had finished before (a redelivered job): then nothing was changed.
- * Percent = PLAN_PERCENT + WRITE_PERCENT × finished / total (rounded down).
- * ETA = mean time of the finished sections (these included) × the rounds of parallel work still to do.
- */
-export async function finishSection(trx: DbOrTrx, f: SectionFinish): Promise<FinishResult> {
-  return (await finishSections(trx, [f]))[0];
-}
-
-/**
- * finishSection for several sections of one document in one statement (finishSoon gathers them): each is finished,
- * stored and charged exactly as on its own, the document counts them all at once, and each section's event is sent
- * before the one progress event. `remaining` is the count after all of them (null for a section not finished here).
- */
-export async function finishSections(trx: DbOrTrx, finishes: readonly SectionFinish[]): Promise<FinishResult[]> {
-  const { documentId, concurrency } = finishes[0];
-  if (finishes.some((f) => f.documentId !== documentId)) throw new Error("finishSections takes the sections of one document");
-  // One row per section; the texts as parameters of their own (Postgres takes them as they are, where a JSON or an
-  // array of them would be parsed character by character), the small parts as JSON.
-  const input = sql.join(
-    finishes.map((f, n) => {
-      const o = f.outcome;
-      const attempt = f.attempt ? { ...f.attempt.row, content: undefined, feedback: jsonValue(f.attempt.row.feedback), scores: jsonValue(f.attempt.row.scores) } : null;
-      return sql`(${n}::int, ${f.sectionId}::uuid, ${o.status}::text, ${o.content}::text, ${o.word_count}::int, ${o.summary ?? null}::text,
-        ${o.provider ?? null}::text, ${o.model ?? null}::text, ${o.score_uniqueness ?? null}::real, ${o.score_grammar ?? null}::real,
-        ${o.score_ai ?? null}::real, ${attempt && JSON.stringify(attempt)}::jsonb, ${f.attempt?.row.content ?? null}::text,
-        ${f.attempt ? JSON.stringify(f.attempt.usage) : null}::jsonb, ${eventPayload(documentId, f.event)}::text, ${JSON.stringify(f.warnings)}::jsonb)`;
-    }),
-  );
-  // In SET, columns are the row as it was; in RETURNING, as it is now. Other CTEs see the tables as they were.
-  const finished = sql`(sections_finished + (select count(*)::int from section))`;
-  const { rows } = await sql<{ n: number; stored: boolean; updated: boolean; remaining: number | null }>`
-    with input (n, section_id, status, content, word_count, summary, provider, model, score_uniqueness, score_grammar, score_ai,
-                attempt, attempt_content, usage, event, warnings) as (values ${input}),
-    attempt as (
-      insert into section_attempts (section_id, attempt, content, passed, feedback, scores, provider, model, tokens_in, tokens_out)
-      select i.section_id, a.attempt, i.attempt_content, a.passed, a.feedback, a.scores, a.provider, a.model, a.tokens_in, a.tokens_out
-      from input i cross join lateral jsonb_populate_record(null::section_attempts, i.attempt) a
-      -- A section removed meanwhile (its order cancelled: the account was deleted) keeps nothing of its text.
-      where i.attempt is not null and exists (select 1 from sections x where x.id = i.section_id)
-      on conflict (section_id, attempt) do nothing
-      returning section_id, attempt, tokens_in, tokens_out),
-    usage as (
-      insert into token_usage (document_id, section_id, user_id, provider, model, purpose, tokens_in, tokens_out, cost_microdollars)
-      select u.document_id, u.section_id, u.user_id, u.provider, u.model, u.purpose, u.tokens_in, u.tokens_out, u.cost_microdollars
-      from input i join attempt a on a.section_id = i.section_id cross join lateral jsonb_populate_record(null::token_usage, i.usage) u
-      returning id),
-    section as (
-      update sections s set
-        status = i.status, content = i.content, word_count = i.word_count, summary = i.summary, provider = i.provider,
-        model = i.model, score_uniqueness = i.score_uniqueness, score_grammar = i.score_grammar, score_ai = i.score_ai,
-        completed_at = now(), attempts = coalesce(a.attempt, s.attempts),
-        tokens_in = s.tokens_in + coalesce(a.tokens_in, 0), tokens_out = s.tokens_out + coalesce(a.tokens_out, 0)
-      from input i left join attempt a on a.section_id = i.section_id
-      where s.id = i.section_id and s.status in ('pending', 'writing') and (i.attempt is null or a.section_id is not null)
-      returning s.id, s.started_at),
-    durations as (
-      select extract(epoch from completed_at - started_at) as seconds from sections
-      where document_id = ${documentId} and status in ('passed', 'failed') and id not in (select id from section)
-      union all
-      select extract(epoch from now() - started_at) from section),
-    document as (
-      update documents set
-        sections_finished = ${finished},
-        quality_warnings = quality_warnings || coalesce((
-          select jsonb_agg(w.value order by i.n, w.ordinality)
-          from input i join section on section.id = i.section_id cross join lateral jsonb_array_elements(i.warnings) with ordinality w), '[]'::jsonb),
-        progress_percent = case when coalesce(total_sections, 0) = 0 then ${PLAN_PERCENT}
-          else ${PLAN_PERCENT} + (${WRITE_PERCENT} * ${finished}) / total_sections end,
-        eta_seconds = (select ceil(avg(seconds) * ceil(greatest(coalesce(total_sections, 0) - ${finished}, 0)::numeric / ${concurrency}) + 2)::int from durations),
-        current_section = (select min(index) from sections where document_id = ${documentId} and status = 'writing' and id not in (select id from section)),
-        updated_at = now()
-      where id = ${documentId} and exists (select 1 from section)
-      returning status, progress_stage, progress_percent, current_section, total_sections, eta_seconds,
-        greatest(coalesce(total_sections, 0) - sections_finished, 0) as remaining),
-    notified as materialized (
-      select count(pg_notify(${DOCUMENT_EVENTS_CHANNEL}, e.payload)) as sent from (
-        select i.event as payload, i.n from input i join section on section.id = i.section_id
-        union all
-        select json_build_object('documentId', ${documentId}::text, 'event', json_build_object(
-          'type', 'progress', 'percent', d.progress_percent, 'stage', d.progress_stage, 'currentSection', d.current_section,
-          'totalSections', d.total_sections, 'etaSeconds', d.eta_seconds, 'status', d.status))::text, ${finishes.length}::int
-        from document d
-        order by n) e)
-    select i.n,
-      (i.attempt is null or exists (select 1 from attempt a where a.section_id = i.section_id)) as stored,
-      exists (select 1 from section where section.id = i.section_id) as updated,
-      (select remaining from document) as remaining,
-      (select sent from notified) as notified
-    from input i order by i.n`.execute(trx);
-  // The last section this statement finished, when none remain after it, hands the document over (only one does).
-  const last = rows.filter((r) => r.updated).at(-1);
-  return rows.map((r) => ({
-    stored: r.stored,
-    updated: r.updated,
-    remaining: r.updated ? r.remaining : null,
-    handsOver: r === last && r.remaining === 0,
-  }));
-}
-
-/** A JSON column's value as the batch sends it: the value itself (a row may carry it already serialised). */
-function jsonValue(value: unknown): unknown {
-  return typeof value === "string" ? JSON.parse(value) : value;
-}
-
-/**
- * finishSection, in one statement with the other sections of the same document that finish in the same tick or while
- * a statement for that document is on its way (Gathering): each statement costs Postgres milliseconds of parsing and
- * planning. Each caller gets its own section's result; when a gathered statement fails, its sections are finished one
- * by one, so one section's failure is its own. Only outside a transaction (`db` itself).
- */
-export function finishSoon(db: DbOrTrx, finish: SectionFinish): Promise<FinishResult> {
-  return finishing(db).add(finish.documentId, finish);
-}
-
-const finishing = gatheringsBy<DbOrTrx, SectionFinish, FinishResult>(
-  async (db, _documentId, finishes) => {
-    try {
-      return allFulfilled(await finishSections(db, finishes));
-    } catch (error) {
-      if (finishes.length === 1) throw error;
-      const outcomes: PromiseSettledResult<FinishResult>[] = [];
-      for (const f of finishes) {
-        outcomes.push(await finishSection(db, f).then((value) => ({ status: "fulfilled" as const, value }), (reason: unknown) => ({ status: "rejected" as const, reason })));
-      }
-      return outcomes;
-    }
-  },
-  { afterTick: true },
-);

@@ -26,7 +26,8 @@ const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
-const optionalUrl = z.url({ message: "must be a URL such as https://example.com" }).optional();
+const url = z.url({ message: "must be a URL such as https://example.com" });
+const optionalUrl = url.optional();
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -73,7 +74,8 @@ const schema = z.object({
   MODEL_PRICES: z
     .string()
     .optional()
-    .refine((v) => v === undefined || isPriceTable(v), 'must be JSON like {"model":[inputPerMillion,outputPerMillion]}'),
+    .refine((v) => v === undefined || isPriceTable(v), 'must be JSON like {"model":[inputPerMillion,outputPerMillion]}')
+    .transform((v) => (v === undefined ? {} : (JSON.parse(v) as Record<string, [number, number]>))),
   /** Scholarly source providers, comma-separated, or "none" (the document then says it has no references). */
   RESEARCH_PROVIDERS: z
     .string()
@@ -88,11 +90,13 @@ const schema = z.object({
   QUALITY_MIN_UNIQUENESS: z.coerce.number().min(0).max(100).default(85),
   QUALITY_MAX_GRAMMAR_ERRORS: z.coerce.number().min(0).max(1000).default(10),
   QUALITY_MAX_AI_DETECTION_SCORE: z.coerce.number().min(0).max(100).default(55),
+  /** Longest wait for one answer of LanguageTool or an AI detector; the gate then has no score for that text. */
+  QUALITY_HTTP_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   LANGUAGETOOL_URL: optionalUrl,
   GPTZERO_API_KEY: z.string().min(1).optional(),
-  GPTZERO_URL: optionalUrl,
+  GPTZERO_URL: url.default("https://api.gptzero.me"),
   ORIGINALITY_API_KEY: z.string().min(1).optional(),
-  ORIGINALITY_URL: optionalUrl,
+  ORIGINALITY_URL: url.default("https://api.originality.ai"),
   QUALITY_GATES_MAX_CONTEXT_SECTIONS: z.coerce.number().int().min(0).max(50).default(10),
   /** Overrides every queue's job expiry (seconds); for tests of crash recovery. */
   QUEUE_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).optional(),

@@ -17,6 +17,8 @@ export type FakeDetectors = {
   setScore(provider: DetectorProvider, score: ScoreRule): void;
   /** The next `count` calls to `provider` answer with this fault. */
   failNext(provider: DetectorProvider, fault: Fault, count?: number): void;
+  /** Forgets the faults not yet used: every call is answered again. */
+  clearFaults(): void;
   close(): Promise<void>;
 };
 
@@ -97,6 +99,10 @@ export async function startFakeDetectors(options: { port?: number; apiKey?: stri
     },
     failNext: (provider, fault, count = 1) => {
       for (let i = 0; i < count; i++) faults[provider].push(fault);
+    },
+    clearFaults: () => {
+      faults.gptzero.length = 0;
+      faults.originality.length = 0;
     },
     close: () => closeServer(server),
   };

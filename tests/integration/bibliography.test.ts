@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { CITATION_STYLE_CODES, type CitationStyle } from "../../app/utils/catalog";
-import { renderCitations, type CslItem, type RenderedCitations } from "../../worker/export/bibliography";
+import { CitationEngine, type CslItem, type RenderedCitations } from "../../worker/export/bibliography";
 import {
   checkCitations,
   findCitationKeys,
@@ -108,8 +108,10 @@ const SECTIONS = [
 const CITED = ["taylor2022", "smith2020", "brown2019", "miller2017", "adams2021", "johnson2018"];
 const ALPHABETICAL = ["adams2021", "brown2019", "johnson2018", "miller2017", "smith2020", "taylor2022"];
 
+/** The engine a worker keeps between documents (its machinery's). */
+const citations = new CitationEngine();
 const render = (styleCode: CitationStyle, language = "en", sections = SECTIONS, items = ITEMS) =>
-  renderCitations({ styleCode, language, items, sections, html: true });
+  citations.render({ styleCode, language, items, sections, html: true });
 
 /** Rendered on first use, inside a test, so the console checks see it. */
 const lazy = <T,>(make: () => T) => {
@@ -155,7 +157,7 @@ describe.each(CITATION_STYLE_CODES)("%s: only the cited sources", (styleCode) =>
     expect(r.bibliography.entries).toHaveLength(CITED.length);
     expect(r.bibliography.html).toHaveLength(CITED.length);
     // Delivery asks for plain text only: no second rendering.
-    expect(renderCitations({ styleCode, language: "en", items: ITEMS, sections: SECTIONS }).bibliography).toEqual({ ids: r.bibliography.ids, entries: r.bibliography.entries });
+    expect(citations.render({ styleCode, language: "en", items: ITEMS, sections: SECTIONS }).bibliography).toEqual({ ids: r.bibliography.ids, entries: r.bibliography.entries });
     expect(r.bibliography.entries.join("\n")).not.toMatch(/Never cited|Aaronson/);
     expect(r.sections.join("\n")).not.toContain("@");
     expect(r.warnings).toEqual([]);
@@ -382,8 +384,8 @@ describe("rendering the whole document", () => {
     const before = render("apa7", "en");
     const twin: CslItem = { ...ITEMS[0], id: "smith2020b", title: "Another article" };
     // Another order's sources in another style, then this style with sources that would disambiguate Smith 2020.
-    prepareCitations({ citation_style: "ieee", language: "en" }, ITEMS.slice(0, 2).map(({ id, ...csl }) => ({ key: id, csl })));
-    prepareCitations({ citation_style: "apa7", language: "en" }, [...ITEMS, twin].map(({ id, ...csl }) => ({ key: id, csl })));
+    prepareCitations(citations, { citation_style: "ieee", language: "en" }, ITEMS.slice(0, 2).map(({ id, ...csl }) => ({ key: id, csl })));
+    prepareCitations(citations, { citation_style: "apa7", language: "en" }, [...ITEMS, twin].map(({ id, ...csl }) => ({ key: id, csl })));
     expect(render("apa7", "en")).toEqual(before);
   });
   test("prefix, suffix and suppressed author", () => {

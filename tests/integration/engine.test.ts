@@ -8,12 +8,14 @@ import { useDatabase } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
 import { useBoss } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../../worker/context";
+import { createPipelineMachinery } from "../../worker/machinery";
 import { startWorker } from "../../worker/index";
 import { refundPayment } from "../../worker/jobs/refund-payment";
 import { AnthropicProvider } from "../../worker/llm/anthropic";
 import { OpenAIProvider } from "../../worker/llm/openai";
 import { AllProvidersFailedError, type LlmProvider } from "../../worker/llm/provider";
 import { LlmRouter, type RouterOptions } from "../../worker/llm/router";
+import { CitationEngine } from "../../worker/export/bibliography";
 import { buildPreview } from "../../worker/export/deliver";
 import { assembleDocument } from "../../worker/pipeline/assemble";
 import { planDocument } from "../../worker/pipeline/plan";
@@ -194,7 +196,7 @@ describe("circuit breakers in the router", () => {
 });
 
 function pipelineContext(router: LlmRouter, extra: Partial<PipelineContext> = {}): PipelineContext {
-  return { db: database.db, router, log: logger, sectionConcurrency: 2, completionThreshold: 0.85, ...extra };
+  return { db: database.db, router, log: logger, sectionConcurrency: 2, completionThreshold: 0.85, machinery: createPipelineMachinery(), ...extra };
 }
 
 async function paidAndQueued(pages = 5) {
@@ -334,7 +336,7 @@ describe("failure handling in the pipeline", () => {
     expect(delivered.status).toBe("completed");
     for (const section of stored) expect(delivered.content).toContain(section.content);
     // The same text as an assembly that reads everything again (the queued safety net) makes.
-    expect(delivered.content).toBe((await buildPreview(database.db, delivered, stored)).content);
+    expect(delivered.content).toBe((await buildPreview(database.db, new CitationEngine(), delivered, stored)).content);
     const draft = await database.db.selectFrom("drafts").select(["version", "content"]).where("document_id", "=", document.id).execute();
     expect(draft).toEqual([{ version: 1, content: delivered.content }]);
   });

@@ -5,6 +5,7 @@ import { useDatabase } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
 import { useBoss } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../../worker/context";
+import { createPipelineMachinery } from "../../worker/machinery";
 import { OfflineWriter } from "../../worker/llm/offline";
 import { LlmRouter } from "../../worker/llm/router";
 import { assembleDocument } from "../../worker/pipeline/assemble";
@@ -23,7 +24,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   useDatabase(database.db);
   boss = useBoss(await startTestBoss(database.url));
-  ctx = { db: database.db, router: new LlmRouter([new OfflineWriter()]), log: logger, sectionConcurrency: 2, completionThreshold: 0.85 };
+  ctx = { db: database.db, router: new LlmRouter([new OfflineWriter()]), log: logger, sectionConcurrency: 2, completionThreshold: 0.85, machinery: createPipelineMachinery() };
 });
 
 afterAll(async () => {

@@ -12,6 +12,7 @@ import { OfflineWriter } from "../../worker/llm/offline";
 import { refundPayment } from "../../worker/jobs/refund-payment";
 import { QUEUES } from "../../app/jobs/definitions";
 import type { PipelineContext } from "../../worker/context";
+import { createPipelineMachinery } from "../../worker/machinery";
 import { startFakeStripe, type FakeStripe } from "../fakes/stripe";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser, startTestBoss } from "../setup/fixtures";
@@ -32,7 +33,7 @@ beforeAll(async () => {
   useDatabase(database.db);
   // No worker runs here: jobs stay in the queue where the tests can count them.
   boss = useBoss(await startTestBoss(database.url));
-  ctx = { db: database.db, router: new LlmRouter([new OfflineWriter()]), log: logger, sectionConcurrency: 1, completionThreshold: 0.85 };
+  ctx = { db: database.db, router: new LlmRouter([new OfflineWriter()]), log: logger, sectionConcurrency: 1, completionThreshold: 0.85, machinery: createPipelineMachinery() };
 });
 
 afterAll(async () => {

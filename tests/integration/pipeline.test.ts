@@ -9,6 +9,7 @@ import { logger } from "../../app/utils/logger.server";
 import { useBoss } from "../../app/jobs/queue.server";
 import { wordsPerPage } from "../../app/utils/catalog";
 import type { PipelineContext } from "../../worker/context";
+import { createPipelineMachinery } from "../../worker/machinery";
 import { startWorker } from "../../worker/index";
 import { OpenAIProvider } from "../../worker/llm/openai";
 import { LlmRouter } from "../../worker/llm/router";
@@ -37,6 +38,7 @@ beforeAll(async () => {
     log: logger,
     sectionConcurrency: 3,
     completionThreshold: 0.85,
+    machinery: createPipelineMachinery(),
   };
   runner = await startWorker(boss, ctx, { connectionString: database.url });
 });

@@ -1,9 +1,12 @@
-// finishSection: a section's final state, its document's count, progress and events, in one statement.
+// worker/progress.ts: the percent and ETA rules, the finishing statement that follows them, and setStage, the one
+// writer of a document's stage, whose event is built from the row it wrote.
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/utils/db.server";
-import { finishSection, finishSections, finishSoon, type SectionFinish } from "../../worker/progress";
+import { finishSection, type SectionFinish } from "../../worker/pipeline/finish-sections";
+import { progressByCount, roundsLeft, setStage, writingEta, writingPercent } from "../../worker/progress";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
-import { insertUser, listenToDocumentEvents, eventually } from "../setup/fixtures";
+import { eventually, insertUser, listenToDocumentEvents } from "../setup/fixtures";
 
 let testDb: TestDatabase;
 let db: Db;
@@ -12,251 +15,152 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   db = testDb.db;
 });
-
 afterAll(async () => {
   await testDb?.destroy();
 });
 
-async function writingDocument(sections: number) {
+describe("the percent and ETA rules", () => {
+  it("give planning 5 %, then each written section its share of 90 %, rounded down", () => {
+    expect([0, 1, 2, 3, 4].map((finished) => writingPercent(finished, 4))).toEqual([5, 27, 50, 72, 95]);
+    expect(writingPercent(3, 5)).toBe(59);
+    expect(writingPercent(0, 0)).toBe(5);
+  });
+
+  it("estimate the time left as the mean section time × the rounds of parallel work left, plus 2 s for the end", () => {
+    expect([0, 1, 2, 3, 4, 5].map((finished) => roundsLeft(finished, 4, 2))).toEqual([2, 2, 1, 1, 0, 0]);
+    expect(writingEta(10, 2)).toBe(22);
+    expect(writingEta(10.2, 2)).toBe(23);
+    expect(writingEta(7, 0)).toBe(2);
+    expect(progressByCount(4, 3)).toEqual({ percents: [5, 27, 50, 72, 95], rounds: [2, 1, 1, 1, 0] });
+  });
+});
+
+async function document(columns: { stage: string; status?: "queued" | "generating"; total?: number; percent?: number; currentSection?: number | null; eta?: number | null }) {
   const user = await insertUser(db);
-  const document = await db
+  const row = await db
     .insertInto("documents")
     .values({
       user_id: user.id,
-      topic: "progress",
+      topic: "stages",
       pages: 5,
       language: "en",
       price_cents: 1500,
-      quality_warnings: JSON.stringify(["planned warning"]),
-      status: "generating",
-      progress_stage: "writing",
-      total_sections: sections,
+      quality_warnings: JSON.stringify([]),
+      status: columns.status ?? "generating",
+      progress_stage: columns.stage,
+      progress_percent: columns.percent ?? 0,
+      total_sections: columns.total ?? null,
+      current_section: columns.currentSection ?? null,
+      eta_seconds: columns.eta ?? null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  const rows = await db
-    .insertInto("sections")
-    .values(Array.from({ length: sections }, (_, index) => ({
-      document_id: document.id,
-      index,
-      heading: `Heading ${index}`,
-      brief: "brief",
-      target_words: 100,
-      status: "writing" as const,
-      started_at: new Date(Date.now() - 10_000),
-    })))
-    .returning(["id", "index"])
-    .execute();
-  return { documentId: document.id, sections: rows.sort((a, b) => a.index - b.index) };
+  return row.id;
 }
 
-function finish(documentId: string, section: { id: string; index: number }, warnings: string[] = []): SectionFinish {
-  return {
-    documentId,
-    sectionId: section.id,
-    outcome: { status: "passed", content: `Text of section ${section.index}.`, word_count: 4 },
-    event: { type: "section", index: section.index, status: "passed", wordCount: 4, scores: { uniqueness: 100, grammar: 0, ai: null } },
-    warnings,
-    concurrency: 2,
-  };
-}
+const progressOf = (id: string) =>
+  db.selectFrom("documents").select(["status", "progress_stage", "progress_percent", "current_section", "total_sections", "eta_seconds", "failure_reason"]).where("id", "=", id).executeTakeFirstOrThrow();
 
-describe("finishing a section", () => {
-  it("counts it on its document with progress, ETA, warnings and both events, and tells how many remain", async () => {
-    const { documentId, sections } = await writingDocument(4);
-    const listener = await listenToDocumentEvents(testDb.url);
-    try {
-      const first = await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[1], ["a removed citation"])));
-      expect(first).toEqual({ stored: true, updated: true, remaining: 3, handsOver: false });
-      const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
-      expect(document).toMatchObject({
-        sections_finished: 1,
-        progress_percent: 5 + Math.floor((90 * 1) / 4),
-        current_section: 0,
-        quality_warnings: ["planned warning", "a removed citation"],
+describe("finishing sections follows the rules", () => {
+  it("at every count, the document's percent and ETA are the rules' for that count and its finished sections' mean time", async () => {
+    const total = 5;
+    const id = await document({ stage: "writing", total });
+    const sections = await db
+      .insertInto("sections")
+      .values(Array.from({ length: total }, (_, index) => ({
+        document_id: id,
+        index,
+        heading: `Heading ${index}`,
+        brief: "brief",
+        target_words: 100,
+        status: "writing" as const,
+        // Each started a different while ago, so the mean moves with every section finished.
+        started_at: new Date(Date.now() - (index + 1) * 7_300),
+      })))
+      .returning(["id", "index"])
+      .execute();
+    for (const [finished, section] of sections.sort((a, b) => a.index - b.index).entries()) {
+      const finish: SectionFinish = {
+        documentId: id,
+        sectionId: section.id,
+        outcome: { status: "passed", content: `Text ${section.index}.`, word_count: 2 },
+        event: { type: "section", index: section.index, status: "passed", wordCount: 2 },
+        warnings: [],
+        totalSections: total,
+        concurrency: 2,
+      };
+      await finishSection(db, finish);
+      const { rows } = await sql<{ mean: number }>`
+        select avg(extract(epoch from completed_at - started_at))::float8 as mean from sections
+        where document_id = ${id} and status in ('passed', 'failed')`.execute(db);
+      const count = finished + 1;
+      expect(await progressOf(id), `after ${count} sections`).toMatchObject({
+        progress_percent: writingPercent(count, total),
+        eta_seconds: writingEta(rows[0].mean, roundsLeft(count, total, 2)),
       });
-      // About 10 s per section, two rounds of two still to go: 10 × 2 + 2.
-      expect(document.eta_seconds).toBeGreaterThanOrEqual(21);
-      expect(document.eta_seconds).toBeLessThanOrEqual(24);
-      const section = await db.selectFrom("sections").select(["status", "content"]).where("id", "=", sections[1].id).executeTakeFirstOrThrow();
-      expect(section).toEqual({ status: "passed", content: "Text of section 1." });
-
-      const mine = await eventually("both events", async () => {
-        const events = listener.events.filter((e) => e.documentId === documentId).map((e) => e.event);
-        return events.length >= 2 && events;
-      });
-      expect(mine).toEqual([
-        { type: "section", index: 1, status: "passed", wordCount: 4, scores: { uniqueness: 100, grammar: 0, ai: null } },
-        { type: "progress", percent: 27, stage: "writing", currentSection: 0, totalSections: 4, etaSeconds: document.eta_seconds, status: "generating" },
-      ]);
-    } finally {
-      await listener.close();
     }
   });
+});
 
-  it("changes nothing for a section that finished before (a redelivered job)", async () => {
-    const { documentId, sections } = await writingDocument(2);
-    await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[0])));
-    const again = await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[0], ["twice"])));
-    expect(again).toEqual({ stored: true, updated: false, remaining: null, handsOver: false });
-    const document = await db.selectFrom("documents").select(["sections_finished", "quality_warnings"]).where("id", "=", documentId).executeTakeFirstOrThrow();
-    expect(document).toEqual({ sections_finished: 1, quality_warnings: ["planned warning"] });
-  });
-
-  it("stores the attempt that finishes it and charges its tokens once, in the same statement", async () => {
-    const { documentId, sections } = await writingDocument(2);
-    const user = await db.selectFrom("documents").select("user_id").where("id", "=", documentId).executeTakeFirstOrThrow();
-    const withAttempt = (): SectionFinish => ({
-      ...finish(documentId, sections[0]),
-      attempt: {
-        row: { section_id: sections[0].id, attempt: 1, content: "Text of section 0.", passed: true, feedback: "[]", scores: "{}", provider: "openai", model: "m", tokens_in: 10, tokens_out: 20 },
-        usage: { document_id: documentId, section_id: sections[0].id, user_id: user.user_id, provider: "openai", model: "m", purpose: "section", tokens_in: 10, tokens_out: 20, cost_microdollars: 0 },
-      },
-    });
-    expect(await finishSection(db, withAttempt())).toEqual({ stored: true, updated: true, remaining: 1, handsOver: false });
-    // The same attempt again (a redelivered job): not stored, nothing counted or charged twice.
-    expect(await finishSection(db, withAttempt())).toEqual({ stored: false, updated: false, remaining: null, handsOver: false });
-    const usage = await db.selectFrom("token_usage").select(["tokens_in", "tokens_out"]).where("section_id", "=", sections[0].id).execute();
-    expect(usage).toEqual([{ tokens_in: 10, tokens_out: 20 }]);
-    const attempts = await db.selectFrom("section_attempts").select("attempt").where("section_id", "=", sections[0].id).execute();
-    expect(attempts).toEqual([{ attempt: 1 }]);
-    expect((await db.selectFrom("documents").select("sections_finished").where("id", "=", documentId).executeTakeFirstOrThrow()).sections_finished).toBe(1);
-  });
-
-  it("agrees on the last one when every section finishes at the same moment", async () => {
-    const { documentId, sections } = await writingDocument(12);
-    // Each on its own (one statement, as a section's last attempt is saved).
-    const results = await Promise.all(sections.map((s) => finishSection(db, finish(documentId, s))));
-    expect(results.map((r) => r.remaining).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 12 }, (_, i) => i));
-    // The one that finished last, and only it, hands the document over.
-    expect(results.filter((r) => r.handsOver)).toEqual([{ stored: true, updated: true, remaining: 0, handsOver: true }]);
-    const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent"]).where("id", "=", documentId).executeTakeFirstOrThrow();
-    expect(document).toEqual({ sections_finished: 12, progress_percent: 95 });
-  });
-
-  it("finishes several sections of a document in one statement exactly as one by one, and tells each its own result", async () => {
-    const { documentId, sections } = await writingDocument(5);
-    const user = await db.selectFrom("documents").select("user_id").where("id", "=", documentId).executeTakeFirstOrThrow();
-    const attemptOf = (s: { id: string }, attempt: number, tokens: number): SectionFinish["attempt"] => ({
-      row: { section_id: s.id, attempt, content: "raw", passed: true, feedback: JSON.stringify(["fix it"]), scores: JSON.stringify({ words: 1 }), provider: "openai", model: "m", tokens_in: tokens, tokens_out: 2 * tokens },
-      usage: { document_id: documentId, section_id: s.id, user_id: user.user_id, provider: "openai", model: "m", purpose: "section", tokens_in: tokens, tokens_out: 2 * tokens, cost_microdollars: tokens },
-    });
-    // Section 0 finished before (a redelivered job), the others now: 1 and 3 with their attempts and warnings.
-    await finishSection(db, finish(documentId, sections[0]));
+describe("setStage", () => {
+  it("writes the stage's columns and sends the browser's event built from the row it wrote", async () => {
     const listener = await listenToDocumentEvents(testDb.url);
     try {
-      const results = await finishSections(db, [
-        { ...finish(documentId, sections[3], ["third: a", "third: b"]), attempt: attemptOf(sections[3], 2, 10) },
-        finish(documentId, sections[0], ["never added"]),
-        { ...finish(documentId, sections[1], ["first"]), attempt: attemptOf(sections[1], 1, 7) },
-      ]);
-      expect(results).toEqual([
-        { stored: true, updated: true, remaining: 2, handsOver: false },
-        { stored: true, updated: false, remaining: null, handsOver: false },
-        { stored: true, updated: true, remaining: 2, handsOver: false },
-      ]);
-      const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
-      expect(document).toMatchObject({
-        sections_finished: 3,
-        progress_percent: 5 + Math.floor((90 * 3) / 5),
-        current_section: 2,
-        quality_warnings: ["planned warning", "third: a", "third: b", "first"],
-      });
-      const rows = await db.selectFrom("sections").select(["index", "status", "attempts", "tokens_in", "tokens_out", "completed_at"]).where("document_id", "=", documentId).orderBy("index").execute();
-      expect(rows.map((r) => [r.index, r.status, r.attempts, r.tokens_in, r.tokens_out])).toEqual([
-        [0, "passed", 0, 0, 0],
-        [1, "passed", 1, 7, 14],
-        [2, "writing", 0, 0, 0],
-        [3, "passed", 2, 10, 20],
-        [4, "writing", 0, 0, 0],
-      ]);
-      const attempts = await db.selectFrom("section_attempts").select(["section_id", "attempt", "feedback", "scores"]).where("section_id", "in", [sections[1].id, sections[3].id]).orderBy("attempt").execute();
-      expect(attempts).toEqual([
-        { section_id: sections[1].id, attempt: 1, feedback: ["fix it"], scores: { words: 1 } },
-        { section_id: sections[3].id, attempt: 2, feedback: ["fix it"], scores: { words: 1 } },
-      ]);
-      // Each section's event in the order given, then one progress event for the document.
-      const mine = await eventually("the events", async () => {
-        const events = listener.events.filter((e) => e.documentId === documentId).map((e) => e.event);
-        return events.length >= 3 && events;
-      });
-      expect(mine.map((e) => (e.type === "section" ? `section ${e.index}` : e.type))).toEqual(["section 3", "section 1", "progress"]);
-      expect(mine[2]).toMatchObject({ type: "progress", percent: 59, currentSection: 2, totalSections: 5 });
+      const id = await document({ stage: "writing", total: 4, percent: 95, currentSection: 3, eta: 30 });
+      expect(await setStage(db, id, "reviewing", { from: { status: "generating", stage: ["writing", "waiting_for_budget"] } })).toBe(true);
+      expect(await progressOf(id)).toMatchObject({ progress_stage: "reviewing", progress_percent: 95, current_section: null, eta_seconds: 5 });
 
-      // Delivered again (both attempts already stored): nothing stored, counted or charged twice.
-      const again = await finishSections(db, [
-        { ...finish(documentId, sections[3]), attempt: attemptOf(sections[3], 2, 10) },
-        { ...finish(documentId, sections[1]), attempt: attemptOf(sections[1], 1, 7) },
-      ]);
-      expect(again).toEqual([
-        { stored: false, updated: false, remaining: null, handsOver: false },
-        { stored: false, updated: false, remaining: null, handsOver: false },
-      ]);
-      const usage = await db.selectFrom("token_usage").select(["section_id", "tokens_in"]).where("document_id", "=", documentId).orderBy("tokens_in").execute();
-      expect(usage).toEqual([
-        { section_id: sections[1].id, tokens_in: 7 },
-        { section_id: sections[3].id, tokens_in: 10 },
-      ]);
-      expect((await db.selectFrom("documents").select("sections_finished").where("id", "=", documentId).executeTakeFirstOrThrow()).sections_finished).toBe(3);
-    } finally {
-      await listener.close();
-    }
-  });
+      await db.transaction().execute((trx) => setStage(trx, id, "assembling", { from: { stage: "reviewing" }, columns: { score_grammar: 1.5 } }));
+      expect(await progressOf(id)).toMatchObject({ progress_stage: "assembling", progress_percent: 97, eta_seconds: 2 });
 
-  it("gathers sections finishing at the same moment into few statements, each told its own result", async () => {
-    const { documentId, sections } = await writingDocument(12);
-    const listener = await listenToDocumentEvents(testDb.url);
-    try {
-      const results = await Promise.all(sections.map((s) => finishSoon(db, finish(documentId, s, [`warning ${s.index}`]))));
-      // All in the same tick: one statement, every section told that none remain, the last of them to hand over.
-      expect(results).toEqual(sections.map((s) => ({ stored: true, updated: true, remaining: 0, handsOver: s.index === 11 })));
-      const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent", "quality_warnings"]).where("id", "=", documentId).executeTakeFirstOrThrow();
-      expect(document).toEqual({ sections_finished: 12, progress_percent: 95, quality_warnings: ["planned warning", ...sections.map((s) => `warning ${s.index}`)] });
+      expect(await setStage(db, id, "done", { from: { status: "generating" }, status: "completed_with_warnings" })).toBe(true);
+      expect(await progressOf(id)).toMatchObject({ status: "completed_with_warnings", progress_stage: "done", progress_percent: 100, eta_seconds: 0 });
+
+      const failing = await document({ stage: "planning", status: "generating", percent: 1 });
+      expect(await setStage(db, failing, "failed", { from: { status: ["queued", "generating"] }, status: "failed", reason: "It broke." })).toBe(true);
+      expect(await progressOf(failing)).toMatchObject({ status: "failed", progress_stage: "failed", failure_reason: "It broke.", eta_seconds: null });
+
       const events = await eventually("the events", async () => {
-        const mine = listener.events.filter((e) => e.documentId === documentId).map((e) => e.event);
-        return mine.length >= 13 && mine;
+        const all = listener.events.filter((e) => e.documentId === id || e.documentId === failing);
+        return all.length >= 5 && all;
       });
-      expect(events.filter((e) => e.type === "progress")).toHaveLength(1);
-
-      // One arriving while a statement for its document runs waits for it and goes in the next.
-      const later = await writingDocument(3);
-      const first = finishSoon(db, finish(later.documentId, later.sections[0]));
-      await new Promise((r) => setImmediate(r)); // the first statement is on its way
-      const [second, third] = await Promise.all([
-        finishSoon(db, finish(later.documentId, later.sections[1])),
-        finishSoon(db, finish(later.documentId, later.sections[2])),
-      ]);
-      expect(await first).toEqual({ stored: true, updated: true, remaining: 2, handsOver: false });
-      expect([second, third]).toEqual([
-        { stored: true, updated: true, remaining: 0, handsOver: false },
-        { stored: true, updated: true, remaining: 0, handsOver: true },
+      expect(events).toEqual([
+        { documentId: id, event: { type: "progress", percent: 95, stage: "reviewing", currentSection: null, totalSections: 4, etaSeconds: 5, status: "generating" } },
+        { documentId: id, event: { type: "progress", percent: 97, stage: "assembling", currentSection: null, totalSections: 4, etaSeconds: 2, status: "generating" } },
+        { documentId: id, event: { type: "progress", percent: 100, stage: "done", currentSection: null, totalSections: 4, etaSeconds: 0, status: "completed_with_warnings" } },
+        { documentId: id, event: { type: "completed", status: "completed_with_warnings" } },
+        { documentId: failing, event: { type: "failed", reason: "It broke." } },
       ]);
     } finally {
       await listener.close();
     }
   });
 
-  it("finishes the others one by one when one section of a gathered statement fails, and reports the failure to it alone", async () => {
-    const { documentId, sections } = await writingDocument(3);
-    const user = await db.selectFrom("documents").select("user_id").where("id", "=", documentId).executeTakeFirstOrThrow();
-    const broken: SectionFinish = {
-      ...finish(documentId, sections[1]),
-      attempt: {
-        // A provider is required: this attempt cannot be stored.
-        row: { section_id: sections[1].id, attempt: 1, content: "raw", passed: true, feedback: "[]", scores: "{}", provider: null as never, model: "m", tokens_in: 1, tokens_out: 1 },
-        usage: { document_id: documentId, section_id: sections[1].id, user_id: user.user_id, provider: "openai", model: "m", purpose: "section", tokens_in: 1, tokens_out: 1, cost_microdollars: 0 },
-      },
-    };
-    const results = await Promise.allSettled([
-      finishSoon(db, finish(documentId, sections[0])),
-      finishSoon(db, broken),
-      finishSoon(db, finish(documentId, sections[2])),
-    ]);
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-    expect(results[0]).toMatchObject({ value: { stored: true, updated: true, remaining: 2 } });
-    expect(results[2]).toMatchObject({ value: { stored: true, updated: true, remaining: 1 } });
-    const rows = await db.selectFrom("sections").select(["index", "status"]).where("document_id", "=", documentId).orderBy("index").execute();
-    expect(rows.map((r) => r.status)).toEqual(["passed", "writing", "passed"]);
-    expect((await db.selectFrom("documents").select("sections_finished").where("id", "=", documentId).executeTakeFirstOrThrow()).sections_finished).toBe(2);
+  it("changes nothing and says nothing when its guard does not hold, nor before its transaction commits", async () => {
+    const listener = await listenToDocumentEvents(testDb.url);
+    try {
+      const id = await document({ stage: "writing", total: 4, percent: 50, currentSection: 2, eta: 30 });
+      const before = await progressOf(id);
+      expect(await setStage(db, id, "assembling", { from: { stage: "reviewing" } })).toBe(false);
+      expect(await setStage(db, id, "reviewing", { from: { status: "generating" }, where: sql<boolean>`sections_finished >= coalesce(total_sections, 0)` })).toBe(false);
+      expect(await progressOf(id)).toEqual(before);
+      // Rolled back: neither the columns nor the event.
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await setStage(trx, id, "waiting_for_budget", { from: { status: ["queued", "generating"] } });
+          throw new Error("rolled back");
+        })
+        .catch(() => {});
+      expect(await progressOf(id)).toEqual(before);
+      // A change that applies, so that its event (and no earlier one) is what the listener has heard.
+      await setStage(db, id, "waiting_for_budget", { from: { status: ["queued", "generating"] } });
+      const heard = await eventually("an event", async () => listener.events.filter((e) => e.documentId === id).length > 0 && listener.events.filter((e) => e.documentId === id));
+      expect(heard.map((e) => e.event)).toEqual([
+        { type: "progress", percent: 50, stage: "waiting_for_budget", currentSection: 2, totalSections: 4, etaSeconds: null, status: "generating" },
+      ]);
+    } finally {
+      await listener.close();
+    }
   });
 });

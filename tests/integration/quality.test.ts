@@ -7,27 +7,17 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../app/utils/db.server";
+import { parseEnv } from "../../app/utils/env.server";
 import type { Database } from "../../db/schema";
+import { createPipelineMachinery } from "../../worker/machinery";
 import { detectAi } from "../../worker/quality/ai-detection";
 import { DraftCheck } from "../../worker/quality/draft";
-import {
-  createGates,
-  documentScores,
-  loadGateContext,
-  readQualityConfig,
-  rememberText,
-  sourceText,
-  textKey,
-  runGates,
-  type GateContext,
-  type QualityConfig,
-  type QualityLog,
-  type SectionUnderCheck,
-} from "../../worker/quality/gate";
+import { sourceText, textKey } from "../../worker/quality/gate-context";
+import { createGates, documentScores, qualityConfig, runGates } from "../../worker/quality/registry";
+import type { GateContext, QualityConfig, QualityLog, SectionUnderCheck } from "../../worker/quality/types";
 import { americanForms } from "../../worker/quality/british-spellings.mjs";
-import { checkGrammar, closeGrammarChecker } from "../../worker/quality/grammar";
+import { checkGrammar, type GrammarOptions } from "../../worker/quality/grammar";
 import { checkText, guessLanguage, parseQualityArgs, summaryLine } from "../../worker/quality/report";
-import { fromPrechecks } from "../../worker/quality/uniqueness";
 import {
   hashShingle,
   matchDeliveredShingles,
@@ -98,7 +88,14 @@ let languageTool: FakeLanguageTool;
 let tmp: string;
 let warnings: { details: Record<string, unknown>; message: string }[] = [];
 const log: QualityLog = { warn: (details, message) => warnings.push({ details, message }) };
-const defaults = readQualityConfig({});
+/** What this file's checks keep between them, as a worker's would: one machinery. */
+const machinery = createPipelineMachinery();
+const { gateContexts, uniqueness: checker } = machinery;
+const gatesFor = (config: QualityConfig) => createGates(config, machinery);
+const grammarOf = (text: string, language: string, options: Omit<GrammarOptions, "spell"> = {}) => checkGrammar(text, language, { spell: machinery.spell, ...options });
+/** The gates' settings from env-like values, parsed as the server parses its environment. */
+const settingsOf = (source: Record<string, string>) => qualityConfig(parseEnv(source));
+const defaults = settingsOf({});
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -109,7 +106,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await closeGrammarChecker();
+  await machinery.close();
   await detectors?.close();
   await languageTool?.close();
   await testDb?.destroy();
@@ -164,7 +161,7 @@ async function insertDocument(label: string) {
 describe("configuration", () => {
   it("reads thresholds and providers from env-like values, with the documented defaults", () => {
     expect(defaults).toMatchObject({ minUniqueness: 85, maxGrammarErrors: 10, maxAiScore: 55, languageToolUrl: null, gptzero: null, originality: null });
-    const config = readQualityConfig({
+    const config = settingsOf({
       QUALITY_MIN_UNIQUENESS: "90",
       QUALITY_MAX_GRAMMAR_ERRORS: "",
       LANGUAGETOOL_URL: "http://localhost:8081",
@@ -179,8 +176,8 @@ describe("configuration", () => {
       gptzero: { apiKey: "gz", url: "https://api.gptzero.me" },
       originality: { apiKey: "oa", url: "http://127.0.0.1:1" },
     });
-    expect(() => readQualityConfig({ QUALITY_MIN_UNIQUENESS: "lots", LANGUAGETOOL_URL: "localhost" })).toThrow(
-      /QUALITY_MIN_UNIQUENESS.*LANGUAGETOOL_URL/,
+    expect(() => settingsOf({ QUALITY_MIN_UNIQUENESS: "lots", LANGUAGETOOL_URL: "localhost" })).toThrow(
+      /QUALITY_MIN_UNIQUENESS[^]*LANGUAGETOOL_URL/,
     );
   });
 });
@@ -239,7 +236,7 @@ describe("shingles", () => {
 });
 
 describe("uniqueness gate", () => {
-  const [uniqueness] = createGates(defaults);
+  const [uniqueness] = gatesFor(defaults);
 
   it("fails a section copied from a source's abstract, quoting the copied passage and naming the source", async () => {
     const result = await uniqueness.check(
@@ -319,7 +316,7 @@ describe("uniqueness gate", () => {
     await storeDeliveredShingles(db, delivered.document.id, [{ id: delivered.sections[0].id, text: own }]);
     // Paragraphs, one of them copied from the delivered text, one with a misspelling; a copy also runs across a break.
     const text = [UNRELATED, `In short, ${own}`, "The recieved wisdom was wrong.", `Finally, ${own.slice(0, 120)}`].join("\n\n");
-    const gates = createGates(readQualityConfig({}));
+    const gates = gatesFor(settingsOf({}));
     const check = (documentId: string) => runGates(gates, section(text, { documentId }), context({ db }));
     const streamIn = (documentId: string) => {
       const draft = new DraftCheck(gates, { language: "en", documentId, db });
@@ -350,7 +347,7 @@ describe("uniqueness gate", () => {
 
   it("gives a text prechecked while it streamed in the report it gets without prechecks, whatever its paragraphs", async () => {
     const { source } = await deliverPassage("paragraphs test");
-    const gate = createGates(readQualityConfig({}))[0];
+    const gate = gatesFor(settingsOf({}))[0];
     let seed = 5;
     const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const pieces = [
@@ -374,7 +371,7 @@ describe("uniqueness gate", () => {
 
   it("pieces a prechecked text's shingles and delivered matches together from its paragraphs, exactly as the whole text's", async () => {
     const { delivered, source } = await deliverPassage("pieced-together test");
-    const gate = createGates(readQualityConfig({}))[0];
+    const gate = gatesFor(settingsOf({}))[0];
     let seed = 11;
     const next = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n); // high bits
     const pieces = [
@@ -394,7 +391,7 @@ describe("uniqueness gate", () => {
       const draft = new DraftCheck([gate], { language: "en", documentId, db });
       for (let i = 0; i < text.length; i += 23) draft.append(text.slice(i, i + 23));
       draft.finish(text);
-      const ready = fromPrechecks(text, documentId);
+      const ready = checker.fromPrechecks(text, documentId);
       const whole = shingles(text);
       if (!ready) {
         wholeText++;
@@ -409,7 +406,7 @@ describe("uniqueness gate", () => {
     expect(pieced).toBeGreaterThan(10);
     expect(wholeText).toBeGreaterThan(3);
     // A paragraph never prechecked (the answer came in one piece): the check works from the whole text.
-    expect(fromPrechecks(`${fakeProse(30, "never prechecked")}`, delivered.document.id)).toBeNull();
+    expect(checker.fromPrechecks(`${fakeProse(30, "never prechecked")}`, delivered.document.id)).toBeNull();
   });
 
   it("lookups asked together go in one statement per document left out, and each is told its own matches", async () => {
@@ -438,7 +435,7 @@ describe("uniqueness gate", () => {
 
     const counted = countingDb(testDb.url);
     try {
-      const together = await Promise.all(asked.map(([hashes, exclude]) => matchDeliveredShingles(counted.db, hashes, exclude)));
+      const together = await Promise.all(asked.map(([hashes, exclude]) => checker.matchDelivered(counted.db, hashes, exclude)));
       expect(together).toEqual(expected);
       expect(counted.statements.filter((q) => q.includes('from "shingles"'))).toHaveLength(3);
     } finally {
@@ -456,7 +453,7 @@ describe("uniqueness gate", () => {
     expect(plan).toMatch(/Index Only Scan using shingles_pkey|Index Scan using shingles_pkey|Bitmap Index Scan on shingles_pkey/);
   });
 
-  it("builds a section's context from the database: sources' titles and abstracts, and the other written sections", async () => {
+  it("builds a section's context: the sources' titles and abstracts, and the other written sections from the database", async () => {
     const { document, sections } = await insertDocument("context");
     await db
       .insertInto("sources")
@@ -465,15 +462,14 @@ describe("uniqueness gate", () => {
     await db.updateTable("sections").set({ content: ORIGINAL }).where("id", "=", sections[1].id).execute();
     await db.updateTable("sections").set({ content: "the section itself" }).where("id", "=", sections[0].id).execute();
 
-    const ctx = await loadGateContext(db, { documentId: document.id, sectionId: sections[0].id }, { log });
+    // The sources as the section's job loads them; the other sections are asked for.
+    const loaded = await db.selectFrom("sources").select(["key", "title", "abstract"]).where("document_id", "=", document.id).execute();
+    const sources = loaded.map((s) => ({ key: s.key, title: s.title, text: sourceText(s) }));
+    const ctx = await gateContexts.load(db, { documentId: document.id, sectionId: sections[0].id }, sources, { log });
     expect(ctx.sources).toEqual([{ key: "d2023", title: "The joint impact of the EU ETS", text: `The joint impact of the EU ETS. ${ABSTRACT}` }]);
     expect(ctx.otherSections).toEqual([{ index: 1, heading: "context heading 1", text: ORIGINAL }]);
-    // With the sources the section's job loaded, only the other sections are asked for: the same context.
-    const loaded = await db.selectFrom("sources").select(["key", "title", "abstract"]).where("document_id", "=", document.id).execute();
-    const withLoaded = await loadGateContext(db, { documentId: document.id, sectionId: sections[0].id }, { log }, { sources: loaded });
-    expect({ ...withLoaded, log: undefined }).toEqual({ ...ctx, log: undefined });
 
-    const run = await runGates(createGates(defaults), section(COPIED, { documentId: document.id, sectionId: sections[0].id }), ctx);
+    const run = await runGates(gatesFor(defaults), section(COPIED, { documentId: document.id, sectionId: sections[0].id }), ctx);
     expect(run.passed).toBe(false);
     expect(run.scores.uniqueness).toBeLessThan(85);
     expect(run.scores.ai).toBeNull();
@@ -500,12 +496,12 @@ describe("gate context", () => {
     }
   });
 
-  it("makes a source's text as the context query does, with or without a title and an abstract", async () => {
+  it("makes a source's text from its title and abstract as concat_ws('. ', …) does, with or without either", async () => {
     for (const [title, abstract] of [["A title", "An abstract."], ["A title", null], ["", "Only an abstract"], [null, null]]) {
       const { rows } = await sql<{ text: string }>`select concat_ws('. ', nullif(${title}::text, ''), nullif(${abstract}::text, '')) as text`.execute(db);
       expect(sourceText({ title, abstract })).toBe(rows[0].text);
     }
-    // One source, one text (the checks' caches are keyed by it), made again when the source changes.
+    // Made from the source as it is now.
     const source = { title: "A title", abstract: "An abstract." };
     expect(sourceText(source)).toBe("A title. An abstract.");
     source.abstract = "Another abstract.";
@@ -519,29 +515,26 @@ describe("gate context", () => {
     for (const [i, text] of texts.entries()) await db.updateTable("sections").set({ content: text }).where("id", "=", sections[i].id).execute();
     const other = await insertDocument("asked together, another document");
     await db.updateTable("sections").set({ content: `${ORIGINAL} Elsewhere.` }).where("id", "=", other.sections[0].id).execute();
-    // One at a time, each in a transaction of its own (never gathered): what each check must get.
-    const alone = async (documentId: string, sectionId: string, withSources: boolean) =>
-      db.transaction().execute(async (trx) => ({ ...(await loadGateContext(trx, { documentId, sectionId }, {}, withSources ? undefined : { sources: [] })), db: undefined }));
+    const sources = [{ key: "t2024", title: "Together", text: sourceText({ title: "Together", abstract: ABSTRACT }) }];
+    // One at a time, each waiting for the one before: what each check must get.
     const asked = [
-      { documentId: document.id, sectionId: sections[0].id, withSources: true },
-      { documentId: document.id, sectionId: sections[1].id, withSources: true },
-      { documentId: document.id, sectionId: sections[2].id, withSources: true },
-      { documentId: document.id, sectionId: sections[0].id, withSources: false },
-      { documentId: other.document.id, sectionId: other.sections[1].id, withSources: true },
+      { documentId: document.id, sectionId: sections[0].id },
+      { documentId: document.id, sectionId: sections[1].id },
+      { documentId: document.id, sectionId: sections[2].id },
+      { documentId: document.id, sectionId: sections[0].id },
+      { documentId: other.document.id, sectionId: other.sections[1].id },
     ];
     const expected = [];
-    for (const a of asked) expected.push(await alone(a.documentId, a.sectionId, a.withSources));
+    for (const a of asked) expected.push({ ...(await gateContexts.load(db, a, sources)), db: undefined });
 
     const counted = countingDb(testDb.url);
     try {
-      const together = await Promise.all(
-        asked.map(async (a) => ({ ...(await loadGateContext(counted.db, a, {}, a.withSources ? undefined : { sources: [] })), db: undefined })),
-      );
+      const together = await Promise.all(asked.map(async (a) => ({ ...(await gateContexts.load(counted.db, a, sources)), db: undefined })));
       expect(together).toEqual(expected);
       expect(together[0].otherSections.map((s) => s.index)).toEqual([1, 2]);
       expect(together[0].sources.map((s) => s.key)).toEqual(["t2024"]);
-      // One statement per document and kind, not one per check.
-      expect(counted.statements.filter((q) => q.includes("content_md5"))).toHaveLength(3);
+      // One statement per document, not one per check.
+      expect(counted.statements.filter((q) => q.includes("content_md5"))).toHaveLength(2);
     } finally {
       await counted.db.destroy();
     }
@@ -551,19 +544,19 @@ describe("gate context", () => {
     const { document, sections } = await insertDocument("known");
     const first = `${ORIGINAL} Known to this process.`;
     await db.updateTable("sections").set({ content: first }).where("id", "=", sections[1].id).execute();
-    rememberText(first);
+    gateContexts.remember(first);
     const ids = { documentId: document.id, sectionId: sections[0].id };
-    expect((await loadGateContext(db, ids)).otherSections).toEqual([{ index: 1, heading: "known heading 1", text: first }]);
+    expect((await gateContexts.load(db, ids, [])).otherSections).toEqual([{ index: 1, heading: "known heading 1", text: first }]);
 
     // Another worker revised it: the stored text, not the remembered one.
     const revised = `${ORIGINAL} Revised elsewhere.`;
     await db.updateTable("sections").set({ content: revised }).where("id", "=", sections[1].id).execute();
-    expect((await loadGateContext(db, ids)).otherSections).toEqual([{ index: 1, heading: "known heading 1", text: revised }]);
+    expect((await gateContexts.load(db, ids, [])).otherSections).toEqual([{ index: 1, heading: "known heading 1", text: revised }]);
   });
 });
 
 describe("grammar gate", () => {
-  const grammar = createGates(defaults)[1];
+  const grammar = gatesFor(defaults)[1];
 
   it("scores a clean English paragraph low: citations, URLs, acronyms, names and British spellings are not errors", async () => {
     const result = await grammar.check(section(ORIGINAL), context());
@@ -576,7 +569,7 @@ describe("grammar gate", () => {
     grammar.prepare!("en-GB", "The outline of the document, with its briefs.");
     grammar.prepare!("xx", "A language without a dictionary: nothing to prepare.");
     expect(await grammar.check(section(MISSPELT, { language: "en-GB" }), context())).toEqual(before);
-    createGates({ ...defaults, languageToolUrl: languageTool.url })[1].prepare!("en", "Checked by LanguageTool when sections come.");
+    gatesFor({ ...defaults, languageToolUrl: languageTool.url })[1].prepare!("en", "Checked by LanguageTool when sections come.");
     await new Promise((r) => setTimeout(r, 50));
     expect(languageTool.requests).toHaveLength(0);
   });
@@ -592,22 +585,22 @@ describe("grammar gate", () => {
 
   it("counts errors per 1,000 words", async () => {
     const words = ORIGINAL.split(/\s+/).slice(0, 100).join(" ").replace("negotiated", "negotated").replace("placed", "plaaced");
-    const report = await checkGrammar(words, "en");
+    const report = await grammarOf(words, "en");
     expect(report.checker).toBe("retext");
     expect(report.issues.map((i) => i.text)).toEqual(["negotated", "plaaced"]);
     expect(report.score).toBeCloseTo((2 * 1000) / report.words, 1);
   });
 
   it("follows retext-spell's and retext-repeated-words' rules: quoted words, compounds, numbers, names and allowed repeats", async () => {
-    const repeats = await checkGrammar("The the cat sat on on the mat. Duran Duran played. They had had enough. D. D. came. I can can do it.", "en");
+    const repeats = await grammarOf("The the cat sat on on the mat. Duran Duran played. They had had enough. D. D. came. I can can do it.", "en");
     expect(repeats.issues).toEqual([
       { kind: "repetition", text: "The the" },
       { kind: "repetition", text: "on on" },
     ]);
-    const words = await checkGrammar("A well-known state-of-the-art approch to re-evaluate the colour of analysed behaviour at 10:30am and 1999 times.", "en");
+    const words = await grammarOf("A well-known state-of-the-art approch to re-evaluate the colour of analysed behaviour at 10:30am and 1999 times.", "en");
     expect(words.issues).toEqual([{ kind: "spelling", text: "approch" }]);
     // Words in quotes are mentioned, not used ("the word 'teh'"): not counted.
-    const quoted = await checkGrammar("He said 'teh' is a word, and “recieve” too: the word ‘doesn’t’ is fine, isn’t it? Smith's data.", "en");
+    const quoted = await grammarOf("He said 'teh' is a word, and “recieve” too: the word ‘doesn’t’ is fine, isn’t it? Smith's data.", "en");
     expect(quoted.issues).toEqual([]);
   });
 
@@ -637,7 +630,7 @@ describe("grammar gate", () => {
 
   it("asks a LanguageTool server instead when LANGUAGETOOL_URL is set", async () => {
     const config: QualityConfig = { ...defaults, languageToolUrl: languageTool.url };
-    const gate = createGates(config)[1];
+    const gate = gatesFor(config)[1];
     const hundred = ORIGINAL.split(/\s+/).slice(0, 100).join(" ");
 
     const clean = await gate.check(section(hundred), context());
@@ -656,7 +649,7 @@ describe("grammar gate", () => {
   });
 
   it("gives no score, and passes with a logged warning, when LanguageTool fails or does not know the language", async () => {
-    const gate = createGates({ ...defaults, languageToolUrl: languageTool.url })[1];
+    const gate = gatesFor({ ...defaults, languageToolUrl: languageTool.url })[1];
     languageTool.failNext({ status: 500 });
     expect(await gate.check(section(ORIGINAL), context())).toEqual({ gate: "grammar", score: null, passed: true, feedback: [] });
     expect(await gate.check(section("Bonjour tout le monde", { language: "xx" }), context())).toMatchObject({ score: null, passed: true });
@@ -671,7 +664,7 @@ describe("AI detection gate", () => {
     gptzero: which.gptzero ? { apiKey: key, url: detectors.url } : null,
     originality: which.originality ? { apiKey: key, url: detectors.url } : null,
   });
-  const aiGate = (config: QualityConfig) => createGates(config)[2];
+  const aiGate = (config: QualityConfig) => gatesFor(config)[2];
 
   it("with no key gives no score (N/A) and passes, without calling anyone", async () => {
     const result = await aiGate(defaults).check(section(ORIGINAL), context());
@@ -744,7 +737,7 @@ describe("runGates", () => {
   it("collects every gate's score and the failed gates' feedback", async () => {
     detectors.setScore("gptzero", 80);
     const config: QualityConfig = { ...defaults, gptzero: { apiKey: "right-key", url: detectors.url } };
-    const run = await runGates(createGates(config), section(COPIED), context({ sources: [{ key: "d2023", text: ABSTRACT }] }));
+    const run = await runGates(gatesFor(config), section(COPIED), context({ sources: [{ key: "d2023", text: ABSTRACT }] }));
     expect(run.passed).toBe(false);
     expect(run.results.map((r) => [r.gate, r.passed])).toEqual([
       ["uniqueness", false],
@@ -754,7 +747,7 @@ describe("runGates", () => {
     expect(run.scores).toEqual({ uniqueness: run.results[0].score, grammar: 0, ai: 80 });
     expect(run.feedback).toEqual([...run.results[0].feedback, ...run.results[2].feedback]);
 
-    const clean = await runGates(createGates(defaults), section(ORIGINAL), context({ sources: [{ key: "d2023", text: ABSTRACT }] }));
+    const clean = await runGates(gatesFor(defaults), section(ORIGINAL), context({ sources: [{ key: "d2023", text: ABSTRACT }] }));
     expect(clean).toEqual({
       passed: true,
       results: [
@@ -768,7 +761,7 @@ describe("runGates", () => {
   });
 
   it("a per-call config overrides the gates' own thresholds", async () => {
-    const run = await runGates(createGates(defaults), section(MISSPELT), context({ config: { ...defaults, maxGrammarErrors: 1000 } }));
+    const run = await runGates(gatesFor(defaults), section(MISSPELT), context({ config: { ...defaults, maxGrammarErrors: 1000 } }));
     expect(run.results[1].passed).toBe(true);
   });
 
@@ -798,13 +791,13 @@ describe("npm run quality", () => {
   });
 
   it("checks a text against files and the delivered sections, and sums up in one JSON line", async () => {
-    const check = await checkText({ text: COPIED, against: [{ name: "abstract.txt", text: ABSTRACT }], language: "en", db, config: defaults, log });
+    const check = await checkText({ text: COPIED, against: [{ name: "abstract.txt", text: ABSTRACT }], language: "en", db, config: defaults, memory: machinery, log });
     expect(check.summary.uniqueness).toBeLessThan(85);
     expect(check.summary.grammarErrorsPer1000).toBe(0);
     expect(check.summary.aiScore).toBeNull();
     expect(JSON.parse(summaryLine(check))).toEqual(check.summary);
 
-    const alone = await checkText({ text: ORIGINAL, against: [], language: "it", config: defaults, log });
+    const alone = await checkText({ text: ORIGINAL, against: [], language: "it", config: defaults, memory: machinery, log });
     expect(alone.summary).toEqual({ uniqueness: null, grammarErrorsPer1000: null, aiScore: null });
   });
 

@@ -4,9 +4,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../app/utils/db.server";
 import { rehashStaleShingles } from "../../worker/jobs/rehash-shingles";
-import { readQualityConfig } from "../../worker/quality/gate";
+import { parseEnv } from "../../app/utils/env.server";
+import { qualityConfig } from "../../worker/quality/registry";
 import { SHINGLE_HASH_VERSION, shingleSet, storeDeliveredShingles } from "../../worker/quality/shingles";
-import { uniquenessGate } from "../../worker/quality/uniqueness";
+import { UniquenessChecker, uniquenessGate } from "../../worker/quality/uniqueness";
 import { fakeProse } from "../fakes/openai";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser } from "../setup/fixtures";
@@ -101,7 +102,7 @@ describe("re-hashing fingerprints of an older hash version", () => {
     const delivered = await deliveredDocument("delivered earlier", [text]);
     await storeOlderFingerprints(delivered);
     const newOrder = await deliveredDocument("a new order", [""]);
-    const gate = uniquenessGate(readQualityConfig({}));
+    const gate = uniquenessGate(qualityConfig(parseEnv({})), new UniquenessChecker());
     const check = () =>
       gate.check(
         { text: `In short, ${text}`, targetWords: 150, language: "en", documentId: newOrder.id },

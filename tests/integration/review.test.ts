@@ -6,12 +6,14 @@ import { useDatabase } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
 import { useBoss } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../../worker/context";
+import { createPipelineMachinery } from "../../worker/machinery";
 import { OpenAIProvider } from "../../worker/llm/openai";
 import { LlmRouter } from "../../worker/llm/router";
 import type { GapFindings } from "../../worker/pipeline/gap-analysis";
 import { planDocument } from "../../worker/pipeline/plan";
 import { reviewDocument } from "../../worker/pipeline/review";
-import { countWords, writeSection } from "../../worker/pipeline/write-section";
+import { writeSection } from "../../worker/pipeline/write-section";
+import { countWords } from "../../worker/quality/common";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser, startTestBoss } from "../setup/fixtures";
@@ -32,6 +34,7 @@ beforeAll(async () => {
     log: logger,
     sectionConcurrency: 2,
     completionThreshold: 0.85,
+    machinery: createPipelineMachinery(),
   };
 });
 

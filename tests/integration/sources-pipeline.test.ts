@@ -6,12 +6,14 @@ import { useDatabase } from "../../app/utils/db.server";
 import { logger } from "../../app/utils/logger.server";
 import { useBoss } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../../worker/context";
+import { createPipelineMachinery } from "../../worker/machinery";
 import { findCitationKeys } from "../../worker/export/citations";
 import { OpenAIProvider } from "../../worker/llm/openai";
 import { LlmRouter } from "../../worker/llm/router";
 import { planDocument } from "../../worker/pipeline/plan";
 import { writeSection } from "../../worker/pipeline/write-section";
-import { createGates, readQualityConfig } from "../../worker/quality/gate";
+import { parseEnv } from "../../app/utils/env.server";
+import { createGates, qualityConfig } from "../../worker/quality/registry";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import { startFakeScholarly, type FakeScholarly } from "../fakes/scholarly";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
@@ -38,10 +40,12 @@ beforeAll(async () => {
     sectionConcurrency: 2,
     completionThreshold: 0.85,
     research: { providers: ["openalex", "crossref", "semantic-scholar"], urls: scholarly.urls, db: database.db, retryDelaysMs: [1, 1] },
+    machinery: createPipelineMachinery(),
   };
 });
 
 afterAll(async () => {
+  await ctx?.machinery.close();
   await boss?.stop({ graceful: false, wait: true });
   await openai?.close();
   await scholarly?.close();
@@ -127,7 +131,7 @@ describe("sources in the pipeline", () => {
   });
 
   it("a section copied from a source abstract fails the uniqueness gate and is written again", async () => {
-    const gated = { ...ctx, gates: createGates(readQualityConfig({})) };
+    const gated = { ...ctx, gates: createGates(qualityConfig(parseEnv({})), ctx.machinery) };
     const { document, sections } = await plannedDocument("Copying from sources and the uniqueness gate");
     openai.copySourceNext(1);
     await writeSection(gated, { documentId: document.id, sectionId: sections[0].id });

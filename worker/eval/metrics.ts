@@ -1,7 +1,7 @@
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { wordsPerPage } from "../../app/utils/catalog";
 import { findCitationKeys, parseCitationClusters } from "../export/citations";
-import { countWords } from "../pipeline/write-section";
+import { countWords } from "../quality/common";
 
 /**
  * LongWriter's length score: 100 when the text has the asked length, falling faster when it is too short.

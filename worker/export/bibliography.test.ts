@@ -2,7 +2,10 @@
 import { createRequire } from "node:module";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { CITATION_STYLE_CODES, type CitationStyle } from "../../app/utils/catalog";
-import { prepareCitationEngine, renderCitations, renderCitationsFresh, type CslItem, type RenderCitationsInput } from "./bibliography";
+import { CitationEngine, renderCitationsFresh, type CslItem, type RenderCitationsInput } from "./bibliography";
+
+/** The engine a worker keeps (its machinery's): what these tests hold to a fresh engine. */
+const citations = new CitationEngine();
 
 // The module bibliography.ts loads: its resets tell a kept registry from an emptied one, and its bibliographies a
 // kept bibliography from a new one.
@@ -22,7 +25,7 @@ afterEach(() => {
 /** Renders, and says whether the engine started from what it held (no reset) and gave a kept bibliography. */
 function renderCounting(input: RenderCitationsInput) {
   const [resetsBefore, bibliographiesBefore] = [resets.mock.calls.length, bibliographies.mock.calls.length];
-  const rendered = renderCitations(input);
+  const rendered = citations.render(input);
   return { rendered, kept: resets.mock.calls.length === resetsBefore, keptBibliography: bibliographies.mock.calls.length === bibliographiesBefore };
 }
 
@@ -140,7 +143,7 @@ describe.each(CITATION_STYLE_CODES)("%s: a kept engine renders as a fresh one", 
     const all = generateSections(r, keys);
     const some = generateSections(r, r.shuffle(keys).slice(0, Math.max(1, r.int(count))));
     const doc = (items: CslItem[], sections: string[], html = false): RenderCitationsInput => ({ styleCode, language, items, sections, html });
-    const prepare = (items: CslItem[]) => prepareCitationEngine({ styleCode, language, items: reordered(r, r.shuffle(items)) });
+    const prepare = (items: CslItem[]) => citations.prepare({ styleCode, language, items: reordered(r, r.shuffle(items)) });
 
     // Prepared, then delivered citing every source; then rendered again (the engine holds citations now: emptied).
     prepare(a);
@@ -186,14 +189,14 @@ describe.each(CITATION_STYLE_CODES)("%s: a kept engine renders as a fresh one", 
     // citation), for plain text: the HTML one is made at delivery.
     const numbered = styleCode === "ieee" || styleCode === "gost_numeric";
     for (const [language, html] of [["en", false], ["uk", false], ["en", true]] as const) {
-      prepareCitationEngine({ styleCode, language, items: apart });
+      citations.prepare({ styleCode, language, items: apart });
       expect(expectFresh({ styleCode, language, items: apart, sections, html })).toEqual({ kept: true, keptBibliography: !numbered && !html });
     }
     // One author, one year, two titles: 2020a/b. Styles that sort by author and year alone (GOST author-date) would
     // order them, and letter them, by registration: the prepared engine is not kept for them.
     const twins = [...apart, item("smithJ2", [0], 2020, "Another first")];
     const cited = [...sections, "And [@smithJ2]."];
-    prepareCitationEngine({ styleCode, language: "en", items: twins });
+    citations.prepare({ styleCode, language: "en", items: twins });
     expect(expectFresh({ styleCode, language: "en", items: twins, sections: cited }).kept).toBe(styleCode !== "gost_author_date");
   });
   test("a delivery citing every prepared source, each alone, gets what the prepared render gave, as a fresh engine would", () => {
@@ -209,7 +212,7 @@ describe.each(CITATION_STYLE_CODES)("%s: a kept engine renders as a fresh one", 
         for (const key of [...r.shuffle(keys), ...Array.from({ length: keys.length }, () => r.pick(keys))]) sections[r.int(sections.length)] += `Claim [@${key}]. `;
         const input = { styleCode, language, items, sections };
         const expected = fresh(input); // the reference first: its own engine rebuilds too
-        prepareCitationEngine({ styleCode, language, items: reordered(r, r.shuffle(items)) });
+        citations.prepare({ styleCode, language, items: reordered(r, r.shuffle(items)) });
         const before = rebuilds.mock.calls.length;
         expect(renderCounting(input).rendered).toEqual(expected);
         const reused = rebuilds.mock.calls.length === before;
@@ -218,9 +221,9 @@ describe.each(CITATION_STYLE_CODES)("%s: a kept engine renders as a fresh one", 
         // Delivered again (the export after the text): the same; with HTML, or citing only some, rendered in full.
         expectFresh(input);
         expectFresh({ ...input, html: true });
-        prepareCitationEngine({ styleCode, language, items });
+        citations.prepare({ styleCode, language, items });
         expectFresh({ ...input, sections: [`Only [@${keys[0]}].`] });
-        prepareCitationEngine({ styleCode, language, items });
+        citations.prepare({ styleCode, language, items });
         expectFresh({ ...input, sections: [...sections, `With a page [@${keys[0]}, p. 4].`] });
       }
       // Sources that sort apart, in an author-date style: the prepared render is what the delivery gets.
@@ -229,7 +232,7 @@ describe.each(CITATION_STYLE_CODES)("%s: a kept engine renders as a fresh one", 
         const sections = [items.map((item) => `Claim [@${item.id}].`).reverse().join(" ")];
         const input = { styleCode, language: "en", items, sections };
         const expected = fresh(input);
-        prepareCitationEngine({ styleCode, language: "en", items });
+        citations.prepare({ styleCode, language: "en", items });
         const before = rebuilds.mock.calls.length;
         expect(renderCounting(input).rendered).toEqual(expected);
         expect(rebuilds.mock.calls.length).toBe(before);

@@ -97,8 +97,6 @@ type Built = {
 };
 type PreparedRender = { items: string; keys: string; clusters: Map<string, string>; plain: Bibliography; html?: string[]; warnings: string[] };
 type Bibliography = { ids: string[]; entries: string[] };
-/** The last engine built: building one takes ~0.1 s, and APA's alone holds ~35 MB, so only one is kept. */
-let built: Built | undefined;
 
 function buildEngine(styleCode: CitationStyle, language: string): Built {
   const style = loadOrderStyle(styleCode, language);
@@ -115,13 +113,6 @@ function buildEngine(styleCode: CitationStyle, language: string): Built {
     positionDependent: /"position"|et-al-subsequent/.test(JSON.stringify(style)),
     numeric: /"citation-number"/.test(JSON.stringify(style)),
   };
-}
-
-/** The kept engine for the style and language, reading this render's items. Renders are synchronous, so one engine serves one at a time. */
-function engineFor(styleCode: CitationStyle, language: string, render: Render): Built {
-  if (built?.key !== `${styleCode}:${language}`) built = buildEngine(styleCode, language);
-  Object.assign(built.render, render);
-  return built;
 }
 
 /**
@@ -153,18 +144,8 @@ function sortedFields(_key: string, value: unknown): unknown {
 }
 
 /**
- * Renders the in-text citations of the sections and the bibliography of exactly the sources they cite.
- * Numbering (IEEE, GOST numeric: order of first citation) and disambiguation (Smith 2020a/b, added initials) are
- * those of the whole document.
- * Throws on a key with no item: the writer's citation check (citations.ts) must have removed it.
- */
-export function renderCitations(input: RenderCitationsInput): RenderedCitations {
-  return renderWith(() => engineFor(input.styleCode, input.language, itemsOf(input.items)), input, true);
-}
-
-/**
  * The same rendering on an engine of its own, built for this call and emptied by citeproc's full rebuild, as every
- * render was before engines kept their items: what the tests hold renderCitations to.
+ * render was before engines kept their items: what the tests hold CitationEngine.render to.
  */
 export function renderCitationsFresh(input: RenderCitationsInput): RenderedCitations {
   return renderWith(
@@ -179,36 +160,64 @@ export function renderCitationsFresh(input: RenderCitationsInput): RenderedCitat
 }
 
 /**
- * Registers the sources with the engine for the style and language while the document's sections are being written:
- * registering (sorting, disambiguating) is most of a render's cost, and a render that cites exactly these sources
- * only reorders them in order of first citation. Changes no rendering: any other render empties the engine first.
+ * The citation engine a worker keeps between renders (in its PipelineMachinery): the last engine built (building one
+ * takes ~0.1 s, and APA's alone holds ~35 MB, so only one is kept), with the sources a document registered while its
+ * sections were written and the render made then (decisions 015 and 016). Renders are synchronous, so one engine
+ * serves one at a time.
  */
-export function prepareCitationEngine({ styleCode, language, items }: Pick<RenderCitationsInput, "styleCode" | "language" | "items">): void {
-  // Every source rendered once (the engine is emptied after): citeproc's code is compiled for the delivery, and the
-  // bibliography is kept for one that cites every source; so are the citations, for one that cites each alone.
-  if (built?.key === `${styleCode}:${language}`) built.prepared = undefined; // rendered in full below, not from it
-  renderCitations({ styleCode, language, items, sections: [items.map((item) => `[@${item.id}]`).join(" ")] });
-  const render = built?.lastRender;
-  const warnings: string[] = [];
-  warningSink = warnings;
-  try {
-    const b = engineFor(styleCode, language, { ...itemsOf(items), print: (message) => warnings.push(message) });
-    b.prepared = undefined;
-    if (!keepsItems(b)) return;
-    const ids = [...new Set(items.map((item) => item.id))];
-    const holding = holdingOf(items, ids);
-    holdOnly(b, holding);
-    b.engine.setOutputFormat("text");
-    b.engine.updateItems(ids);
-    // No bibliography here: one made before the citations changes them (initials added to names).
-    if (orderFree(b.engine)) {
-      b.holds = holding;
-      // Sources that sort apart get their letters (2020a/b) whatever the order they are cited in: the render above is
-      // what a delivery citing every source, each alone, gets.
-      if (render?.items === holding.items && render.keys === [...ids].sort().join("\n")) b.prepared = render;
+export class CitationEngine {
+  private built: Built | undefined;
+
+  /**
+   * Renders the in-text citations of the sections and the bibliography of exactly the sources they cite.
+   * Numbering (IEEE, GOST numeric: order of first citation) and disambiguation (Smith 2020a/b, added initials) are
+   * those of the whole document.
+   * Throws on a key with no item: the writer's citation check (citations.ts) must have removed it.
+   */
+  render(input: RenderCitationsInput): RenderedCitations {
+    return renderWith(() => this.engineFor(input.styleCode, input.language, itemsOf(input.items)), input, true);
+  }
+
+  /**
+   * Registers the sources with the engine for the style and language while the document's sections are being
+   * written: registering (sorting, disambiguating) is most of a render's cost, and a render that cites exactly these
+   * sources only reorders them in order of first citation. Changes no rendering: any other render empties the engine
+   * first.
+   */
+  prepare({ styleCode, language, items }: Pick<RenderCitationsInput, "styleCode" | "language" | "items">): void {
+    // Every source rendered once (the engine is emptied after): citeproc's code is compiled for the delivery, and the
+    // bibliography is kept for one that cites every source; so are the citations, for one that cites each alone.
+    if (this.built?.key === `${styleCode}:${language}`) this.built.prepared = undefined; // rendered in full below, not from it
+    this.render({ styleCode, language, items, sections: [items.map((item) => `[@${item.id}]`).join(" ")] });
+    const render = this.built?.lastRender;
+    const warnings: string[] = [];
+    warningSink = warnings;
+    try {
+      const b = this.engineFor(styleCode, language, { ...itemsOf(items), print: (message) => warnings.push(message) });
+      b.prepared = undefined;
+      if (!keepsItems(b)) return;
+      const ids = [...new Set(items.map((item) => item.id))];
+      const holding = holdingOf(items, ids);
+      holdOnly(b, holding);
+      b.engine.setOutputFormat("text");
+      b.engine.updateItems(ids);
+      // No bibliography here: one made before the citations changes them (initials added to names).
+      if (orderFree(b.engine)) {
+        b.holds = holding;
+        // Sources that sort apart get their letters (2020a/b) whatever the order they are cited in: the render above
+        // is what a delivery citing every source, each alone, gets.
+        if (render?.items === holding.items && render.keys === [...ids].sort().join("\n")) b.prepared = render;
+      }
+    } finally {
+      warningSink = undefined;
     }
-  } finally {
-    warningSink = undefined;
+  }
+
+  /** The kept engine for the style and language, reading this render's items. */
+  private engineFor(styleCode: CitationStyle, language: string, render: Render): Built {
+    if (this.built?.key !== `${styleCode}:${language}`) this.built = buildEngine(styleCode, language);
+    Object.assign(this.built.render, render);
+    return this.built;
   }
 }
 

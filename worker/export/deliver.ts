@@ -1,7 +1,7 @@
 import type { Db } from "../../app/utils/db.server";
 import { CITATION_STYLES, type CitationStyle } from "../../app/utils/catalog";
 import { storeFile } from "../../app/utils/storage.server";
-import { prepareCitationEngine, renderCitations, type CslItem } from "./bibliography";
+import type { CitationEngine, CslItem } from "./bibliography";
 import { findCitationKeys } from "./citations";
 import { renderDocx } from "./docx";
 import { createExportDocument, labelsFor, type ExportDocument } from "./model";
@@ -34,6 +34,8 @@ export type DocumentFacts = {
  */
 export async function buildPreview(
   db: Db,
+  /** The worker's citation engine (its PipelineMachinery's). */
+  citations: CitationEngine,
   document: DocumentFacts,
   sections: SectionText[],
   /** The document's sources and its author's name, when the caller has read them already. */
@@ -44,7 +46,7 @@ export async function buildPreview(
   const cites = written.some((s) => findCitationKeys(s.content ?? "").length > 0);
   const rendered =
     sources.length && cites
-      ? renderCitations({
+      ? citations.render({
           styleCode: citationStyleOf(document),
           language: document.language,
           items: cslItems(sources),
@@ -88,9 +90,13 @@ function cslItems(sources: readonly { key: string; csl: unknown }[]): CslItem[] 
  * when the sections cite every source and nothing else used the engine in between; otherwise the render starts
  * afresh. Changes no rendering; a failure only costs the head start.
  */
-export function prepareCitations(document: Pick<DocumentFacts, "citation_style" | "language">, sources: readonly { key: string; csl: unknown }[]): void {
+export function prepareCitations(
+  citations: CitationEngine,
+  document: Pick<DocumentFacts, "citation_style" | "language">,
+  sources: readonly { key: string; csl: unknown }[],
+): void {
   if (sources.length === 0) return;
-  prepareCitationEngine({ styleCode: citationStyleOf(document), language: document.language, items: cslItems(sources) });
+  citations.prepare({ styleCode: citationStyleOf(document), language: document.language, items: cslItems(sources) });
 }
 
 /** DOCX and PDF of the model, stored under DATA_DIR/files. */

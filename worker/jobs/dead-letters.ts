@@ -1,5 +1,4 @@
 import { sql } from "kysely";
-import { transitionDocument } from "../../app/models/documents.server";
 import { recordIncident } from "../../app/models/incidents.server";
 import { markRefundFailed } from "../../app/models/refunds.server";
 import type { Db } from "../../app/utils/db.server";
@@ -7,7 +6,7 @@ import { orderFailedEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
 import { sendJob } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../context";
-import { notifyDocumentEvent } from "../../app/utils/document-events.server";
+import { setStage } from "../progress";
 import { JOB_PAYLOADS, QUEUES, type DeadLetterPayload, type QueueName } from "../../app/jobs/definitions";
 
 /** The error a dead job died of, from the failed original (pg-boss copies only the payload to the dead-letter queue). */
@@ -57,11 +56,8 @@ export async function failOrderFromDeadLetter(ctx: PipelineContext, documentId: 
       .where("status", "in", ["succeeded", "partially_refunded"])
       .execute();
     const reason = `Generation stopped at the "${queue}" step after repeated errors. ${payments.length ? "Your payment is refunded in full, and our" : "Our"} team has been notified.`;
-    const failed = await transitionDocument(trx, documentId, ["queued", "generating"], "failed", {
-      failure_reason: reason,
-      progress_stage: "failed",
-      eta_seconds: null,
-    });
+    // Failed, with the browser's "failed" event carrying the same reason.
+    const failed = await setStage(trx, documentId, "failed", { from: { status: ["queued", "generating"] }, status: "failed", reason });
     if (!failed) return;
     for (const payment of payments) {
       await sendJob(trx, QUEUES.refundPayment, { paymentId: payment.id, reason: "generation_failed", documentId });
@@ -81,7 +77,6 @@ export async function failOrderFromDeadLetter(ctx: PipelineContext, documentId: 
       documentId,
       details: { queue, error, refundCents, payments: payments.map((p) => p.id) },
     });
-    await notifyDocumentEvent(trx, documentId, { type: "failed", reason });
   });
   ctx.log.error({ documentId, queue, error }, "document failed: a job landed in the dead-letter queue; its payments are refunded");
 }

@@ -23,7 +23,7 @@ export async function breakerAllows(db: DbOrTrx, key: string, options: BreakerOp
 /** breakerAllows, with the state the breaker is left in: a caller that saw it closed need not record its success. */
 export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<{ allowed: boolean; state: BreakerState }> {
   const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
-  const row = await readBreaker(db, key);
+  const row = await db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst();
   if (!row || row.state !== "open") return { allowed: true, state: row?.state ?? "closed" };
   const reopensAt = addSeconds(row.opened_at ?? new Date(0), policy.openSeconds);
   if (now < reopensAt) return { allowed: false, state: "open" };
@@ -36,49 +36,11 @@ export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOpt
     .where("state", "=", "open")
     .where((eb) => eb.or([eb("opened_at", "is", null), eb("opened_at", "<=", cutoff)]))
     .executeTakeFirst();
-  forgetRead(key);
   if (moved.numUpdatedRows > 0n) return { allowed: true, state: "half_open" };
   // Another process got there first: it either moved it to half_open (allowed) or re-opened it (not allowed).
   const current = await db.selectFrom("provider_breakers").select("state").where("provider", "=", key).executeTakeFirst();
   const state = current?.state ?? "closed";
   return { allowed: state !== "open", state };
-}
-
-type BreakerRead = { state: BreakerState; opened_at: Date | null } | undefined;
-type SharedRead = { db: DbOrTrx; read: Promise<BreakerRead>; settledAt: number | null };
-const sharedReads = new Map<string, SharedRead>();
-/**
- * How long a finished read is reused. A document's sections all ask right after their shared load (the read was
- * started during it, see prefetchBreaker): one query, not a round trip more before every first request. This
- * process' own changes forget the read at once; another worker's are seen at most this late.
- */
-const READ_REUSE_MS = 100;
-
-/** A breaker's state and opening time; reads of the same breaker in flight, or finished very recently, share one query. */
-function readBreaker(db: DbOrTrx, key: string): Promise<BreakerRead> {
-  const shared = sharedReads.get(key);
-  if (shared?.db === db && (shared.settledAt === null || Date.now() - shared.settledAt < READ_REUSE_MS)) return shared.read;
-  const entry: SharedRead = {
-    db,
-    read: db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst(),
-    settledAt: null,
-  };
-  entry.read.then(
-    () => void (entry.settledAt = Date.now()),
-    () => void (sharedReads.get(key) === entry && sharedReads.delete(key)),
-  );
-  sharedReads.set(key, entry);
-  return entry.read;
-}
-
-/** Starts reading a breaker now, for a call that follows shortly (checkBreaker then reuses the read). */
-export function prefetchBreaker(db: DbOrTrx, key: string): void {
-  readBreaker(db, key).catch(() => {}); // the call's own check reads again
-}
-
-/** After a change by this process, the next check reads afresh. */
-function forgetRead(key: string): void {
-  sharedReads.delete(key);
 }
 
 /** Records a failed call and returns the state it leaves the breaker in. */
@@ -116,7 +78,7 @@ export async function recordBreakerFailure(db: DbOrTrx, key: string, options: Br
       .where("provider", "=", key)
       .execute();
     return state;
-  }).finally(() => forgetRead(key)); // the next check reads what was written
+  });
 }
 
 /**
@@ -154,7 +116,7 @@ export async function recordBreakerSuccess(db: DbOrTrx, key: string, options: Br
       .where("provider", "=", key)
       .execute();
     return "half_open";
-  }).finally(() => forgetRead(key));
+  });
 }
 
 /** For the admin screens and /health/detailed: every breaker with its state, recent failure count and opened_at. */

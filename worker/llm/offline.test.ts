@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countWords } from "../pipeline/write-section";
+import { countWords } from "../quality/common";
 import { OfflineWriter } from "./offline";
 
 const section = (attempt: number, targetWords = 400) => ({

@@ -4,7 +4,7 @@ import { callLimitSeconds } from "../../app/utils/job-expiry";
 import { logger } from "../../app/utils/logger.server";
 import { describeProviderChain, type WriterDescription } from "../../app/utils/provider-chain.server";
 import { AnthropicProvider } from "./anthropic";
-import { checkBreaker, prefetchBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
+import { checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
 import { classifyError } from "./errors";
 import { OfflineWriter } from "./offline";
 import { OpenAIProvider } from "./openai";
@@ -103,12 +103,6 @@ export class LlmRouter {
       this.semaphores.set(key, semaphore);
     }
     return semaphore;
-  }
-
-  /** Starts reading the first writer's breaker, for a call that follows once the caller has loaded its data. */
-  prefetch(): void {
-    const key = this.chain[0].breakerKey;
-    if (this.options.db && key) prefetchBreaker(this.options.db, key);
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DbOrTrx } from "../../app/utils/db.server";
+import { getEnv } from "../../app/utils/env.server";
 import type { Completion } from "./provider";
 
 // US dollars per million tokens (input, output). Unknown models cost 0 and are listed by the admin screens later.
@@ -11,19 +12,9 @@ const PRICES_PER_MILLION: Record<string, [number, number]> = {
   "claude-haiku-4-5": [1, 5],
 };
 
-let configured: Record<string, [number, number]> | null = null;
-
-/** The built-in price table with MODEL_PRICES (JSON, validated at boot) merged over it. */
-export function priceTable(): Record<string, [number, number]> {
-  if (!configured) {
-    const extra = process.env.MODEL_PRICES ? (JSON.parse(process.env.MODEL_PRICES) as Record<string, [number, number]>) : {};
-    configured = { ...PRICES_PER_MILLION, ...extra };
-  }
-  return configured;
-}
-
+/** A model's price: MODEL_PRICES (parsed with the environment) over the built-in table. */
 export function costMicrodollars(model: string, tokensIn: number, tokensOut: number): number {
-  const price = priceTable()[model];
+  const price = getEnv().MODEL_PRICES[model] ?? PRICES_PER_MILLION[model];
   if (!price) return 0;
   return Math.round(tokensIn * price[0] + tokensOut * price[1]);
 }

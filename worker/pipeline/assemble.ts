@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { listSections, transitionDocument } from "../../app/models/documents.server";
+import { listSections } from "../../app/models/documents.server";
 import { recordGenerationRate } from "../../app/models/generation-rates.server";
 import { documentReadyEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
@@ -8,7 +8,7 @@ import { deleteStoredFile } from "../../app/utils/storage.server";
 import { buildPreview, renderFiles } from "../export/deliver";
 import { storeDeliveredShingles } from "../quality/shingles";
 import type { PipelineContext } from "../context";
-import { notifyExpressions } from "../../app/utils/document-events.server";
+import { setStage } from "../progress";
 import { QUEUES, type AssembleDocumentJob } from "../../app/jobs/definitions";
 import type { ReviewedDocument } from "./review";
 
@@ -30,18 +30,12 @@ export async function assembleDocument(
   const sections = reviewed?.sections ?? (await listSections(db, documentId));
   const warnings = document.quality_warnings as unknown as string[];
   const status = warnings.length ? "completed_with_warnings" : "completed";
-  const preview = await buildPreview(db, document, sections, reviewed?.sources && { sources: reviewed.sources, author: reviewed.author ?? null });
+  const preview = await buildPreview(db, ctx.machinery.citations, document, sections, reviewed?.sources && { sources: reviewed.sources, author: reviewed.author ?? null });
   const content = preview.content;
 
   await db.transaction().execute(async (trx) => {
-    const applied = await transitionDocument(trx, documentId, "generating", status, {
-      content,
-      progress_percent: 100,
-      progress_stage: "done",
-      current_section: null,
-      eta_seconds: 0,
-      completed_at: sql`now()`,
-    });
+    // Delivered, with the browser's "progress" (done) and "completed" events.
+    const applied = await setStage(trx, documentId, "done", { from: { status: "generating" }, status, columns: { content, completed_at: sql`now()` } });
     if (!applied) return;
     // The first draft is the delivered text, copied in Postgres rather than sent a second time.
     await sql`
@@ -52,10 +46,6 @@ export async function assembleDocument(
       const seconds = (Date.now() - new Date(document.started_at).getTime()) / 1000;
       await recordGenerationRate(trx, document.kind, seconds / document.pages);
     }
-    await sql`select ${notifyExpressions(documentId, [
-      { type: "progress", percent: 100, stage: "done", currentSection: null, totalSections: sections.length, etaSeconds: 0, status },
-      { type: "completed", status },
-    ])}`.execute(trx);
   });
   log.info({ documentId, status, citedSources: preview.citedSources }, "document assembled");
 }
@@ -71,7 +61,7 @@ export async function exportDocument(ctx: PipelineContext, { documentId }: Assem
   const sections = await listSections(db, documentId);
   // Idempotent: a redelivered job adds nothing twice.
   await storeDeliveredShingles(db, documentId, sections.map((s) => ({ id: s.id, text: s.content })));
-  const { model } = await buildPreview(db, document, sections);
+  const { model } = await buildPreview(db, ctx.machinery.citations, document, sections);
   const files = await renderFiles(documentId, model);
   const stored = await db.transaction().execute(async (trx) => {
     const updated = await trx

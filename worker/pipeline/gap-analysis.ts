@@ -1,6 +1,5 @@
 import { findCitationKeys } from "../export/citations";
-import { isAscii } from "../quality/common";
-import { countWords } from "./write-section";
+import { countWords } from "../quality/common";
 
 export type SectionForReview = {
   index: number;
@@ -42,11 +41,7 @@ const MIN_KEY_POINT_COVERAGE = 0.5;
 
 /** Words of four letters or more, lower-case and without accents. */
 function contentWords(text: string): string[] {
-  const lower = text.toLowerCase();
-  // ASCII (most sections in English) has no accents to fold, and its letters and digits are [a-z0-9]: the same words,
-  // several times faster on a whole document at review.
-  if (isAscii(lower)) return lower.match(/[a-z0-9]{4,}/g) ?? [];
-  return lower.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").match(/[\p{L}\p{N}]{4,}/gu) ?? [];
+  return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").match(/[\p{L}\p{N}]{4,}/gu) ?? [];
 }
 
 /** A key point counts as covered when at least half of its content words appear in the section. */

@@ -1,13 +1,11 @@
 import { sql } from "kysely";
-import { transitionDocument } from "../../app/models/documents.server";
 import { sendJobs } from "../../app/jobs/queue.server";
 import { budgetFor, deferForBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
-import { notifyDocumentEvent, notifyExpressions } from "../../app/utils/document-events.server";
 import { recordUsage } from "../llm/usage";
 import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";
-import { lockDocument } from "../progress";
+import { lockDocument, setStage, writingPercent } from "../progress";
 import { prepareCitations } from "../export/deliver";
 import { QUEUES, type PlanDocumentJob } from "../../app/jobs/definitions";
 import { outlinePrompt, parseOutline, sectionCount } from "./outline";
@@ -25,11 +23,14 @@ export function sectionPriority(premium: boolean, pages: number, index: number):
 export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
   const { db, router, log } = ctx;
   const { documentId } = job;
-  router.prefetch(); // the writer's breaker is read beside the document
   const document = await db
     .selectFrom("documents")
     .selectAll()
-    .select((eb) => eb.exists(eb.selectFrom("sections").select("id").whereRef("sections.document_id", "=", "documents.id")).as("planned"))
+    .select((eb) => [
+      eb.exists(eb.selectFrom("sections").select("id").whereRef("sections.document_id", "=", "documents.id")).as("planned"),
+      // The customer's tier, for the sections' priority.
+      eb.selectFrom("users").select("premium").whereRef("users.id", "=", "documents.user_id").as("premium"),
+    ])
     .where("id", "=", documentId)
     .executeTakeFirst();
   if (!document || !["queued", "generating"].includes(document.status)) {
@@ -40,24 +41,7 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   if (document.planned) return;
 
   const startPlanning = () =>
-    db.transaction().execute(async (trx) => {
-      const started = await transitionDocument(trx, documentId, "queued", "generating", {
-        started_at: sql`coalesce(started_at, now())`,
-        progress_stage: "planning",
-        progress_percent: 1,
-      });
-      if (started) {
-        await notifyDocumentEvent(trx, documentId, {
-          type: "progress",
-          percent: 1,
-          stage: "planning",
-          currentSection: null,
-          totalSections: null,
-          etaSeconds: null,
-          status: "generating",
-        });
-      }
-    });
+    setStage(db, documentId, "planning", { from: { status: "queued" }, status: "generating", columns: { started_at: sql`coalesce(started_at, now())` } });
   const budget = await budgetFor(ctx, document.user_id);
   if (!budget.allowed) {
     await startPlanning();
@@ -142,41 +126,22 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
       .execute();
     await recordUsage(trx, { documentId, userId: document.user_id, purpose: "outline", completion });
     await storeSources(trx, documentId, research.sources);
-    // The document's new state and its event in one statement; the customer's tier comes back with it.
-    const { premium } = await trx
-      .with("planned", (d) =>
-        d
-          .updateTable("documents")
-          .set({
-            progress_stage: "writing",
-            progress_percent: 5,
-            total_sections: sections.length,
-            offline_demo: completion.provider === "offline",
-            requirements_report: JSON.stringify({ outline: outlineJudgement }),
-            research_report: JSON.stringify({
-              sources: research.sources.length,
-              reachable: research.reachable,
-              failed: research.failed,
-            }),
-          })
-          .where("id", "=", documentId)
-          .returning("user_id"),
-      )
-      .selectFrom("planned")
-      .leftJoin("users", "users.id", "planned.user_id")
-      .select((eb) => [
-        eb.fn.coalesce("users.premium", eb.val(false)).as("premium"),
-        sql`${notifyExpressions(documentId, [
-          { type: "progress", percent: 5, stage: "writing", currentSection: null, totalSections: sections.length, etaSeconds: null, status: "generating" },
-        ])}`.as("notified"),
-      ])
-      .executeTakeFirstOrThrow();
+    // The document's new state and its event in one statement.
+    await setStage(trx, documentId, "writing", {
+      percent: writingPercent(0, sections.length),
+      totalSections: sections.length,
+      columns: {
+        offline_demo: completion.provider === "offline",
+        requirements_report: JSON.stringify({ outline: outlineJudgement }),
+        research_report: JSON.stringify({ sources: research.sources.length, reachable: research.reachable, failed: research.failed }),
+      },
+    });
     await sendJobs(
       trx,
       QUEUES.writeSection,
       sections.map((section) => ({
         data: { documentId, sectionId: section.id },
-        priority: sectionPriority(Boolean(premium) || document.express, document.pages, section.index),
+        priority: sectionPriority(Boolean(document.premium) || document.express, document.pages, section.index),
       })),
     );
   });
@@ -191,7 +156,7 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
     const sample = [...outline.flatMap((s) => [s.heading, s.brief, ...s.keyPoints]), ...research.sources.map((s) => s.abstract ?? "")].join("\n\n");
     for (const gate of ctx.gates ?? []) gate.prepare?.(document.language, sample);
     try {
-      prepareCitations(document, research.sources);
+      prepareCitations(ctx.machinery.citations, document, research.sources);
     } catch (error) {
       log.warn({ documentId, err: error instanceof Error ? error.message : String(error) }, "could not prepare the citation engine");
     }

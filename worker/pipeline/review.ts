@@ -1,19 +1,20 @@
 import { sql } from "kysely";
-import { transitionDocument } from "../../app/models/documents.server";
 import { listSections } from "../../app/models/documents.server";
 import type { Selectable } from "kysely";
 import type { Database, DocumentStatus } from "../../db/schema";
 import { sendJob } from "../../app/jobs/queue.server";
-import { lockDocument } from "../progress";
+import { lockDocument, setStage } from "../progress";
 import type { PipelineContext } from "../context";
-import { notifyDocumentEvent, notifyExpressions } from "../../app/utils/document-events.server";
 import { refreshDocumentUsage } from "../llm/usage";
-import { documentScores } from "../quality/gate";
+import { sourceText } from "../quality/gate-context";
+import { documentScores } from "../quality/registry";
 import { QUEUES, type ReviewDocumentJob } from "../../app/jobs/definitions";
 import { analyseGaps, type GapFindings } from "./gap-analysis";
 import { requirementsText } from "./plan";
 import { judgeRequirements, unmetRequirements } from "../quality/requirements";
-import { applyQualityGates, checkAttempt, citable, saveAttempt, sectionRequest, summaryOf } from "./write-section";
+import { applyQualityGates, checkAttempt, citable } from "./section-checks";
+import { sectionRequest, summaryOf } from "./section-prompt";
+import { saveAttempt } from "./section-store";
 
 type SectionOutcome = { index: number; heading: string; status: string };
 
@@ -82,14 +83,11 @@ export async function reviewDocument(
     await lockDocument(trx, documentId);
     await refreshDocumentUsage(trx, documentId);
     if (status === "failed_quality") {
-      await trx.updateTable("documents").set(reviewed).where("id", "=", documentId).execute();
-      const failed = await transitionDocument(trx, documentId, "generating", "failed_quality", {
-        quality_warnings: JSON.stringify(warnings),
-        progress_stage: "failed",
-        eta_seconds: null,
-        current_section: null,
-        completed_at: sql`now()`,
-        failure_reason: QUALITY_FAILURE_REASON,
+      const failed = await setStage(trx, documentId, "failed", {
+        from: { status: "generating" },
+        status: "failed_quality",
+        reason: QUALITY_FAILURE_REASON,
+        columns: { ...reviewed, quality_warnings: JSON.stringify(warnings), completed_at: sql`now()` },
       });
       if (!failed) return false;
       const payments = await trx
@@ -101,28 +99,14 @@ export async function reviewDocument(
       for (const payment of payments) {
         await sendJob(trx, QUEUES.refundPayment, { paymentId: payment.id, reason: "quality_threshold", documentId });
       }
-      await notifyDocumentEvent(trx, documentId, { type: "failed", reason: QUALITY_FAILURE_REASON });
       return false;
     }
     // The review's results, the hand-over to assembly and its event, in one statement.
-    const next = await trx
-      .with("next", (d) =>
-        d
-          .updateTable("documents")
-          .set({ ...reviewed, quality_warnings: JSON.stringify(warnings), progress_stage: "assembling", progress_percent: 97, eta_seconds: 2 })
-          .where("id", "=", documentId)
-          .where("status", "=", "generating")
-          .where("progress_stage", "=", "reviewing")
-          .returning("id"),
-      )
-      .selectFrom("next")
-      .select(
-        sql`${notifyExpressions(documentId, [
-          { type: "progress", percent: 97, stage: "assembling", currentSection: null, totalSections: sections.length, etaSeconds: 2, status: "generating" },
-        ])}`.as("notified"),
-      )
-      .execute();
-    if (next.length !== 1) return false;
+    const next = await setStage(trx, documentId, "assembling", {
+      from: { status: "generating", stage: "reviewing" },
+      columns: { ...reviewed, quality_warnings: JSON.stringify(warnings) },
+    });
+    if (!next) return false;
     // Assembled right here by the caller that asks to (the worker's review job), with the queued job as the safety
     // net should this process die first: it starts later, and finds the document delivered.
     await sendJob(trx, QUEUES.assembleDocument, { documentId }, options.assembleHere ? { startAfter: new Date(Date.now() + ASSEMBLY_SAFETY_NET_MS) } : {});
@@ -180,6 +164,8 @@ async function reviseWhereNeeded(
   // Revisions may cost at most half of what the document has cost so far (and at least one small section).
   const findings = analyseGaps(sections, sources, { tokenBudget: Math.max(4000, Math.round(Number(spent.tokens) * 0.5)) });
   const outline = sections.map((s) => `${s.index + 1}. ${s.heading}`).join("; ");
+  // The sources as the gates compare revisions with them (one text per source for all of them).
+  const gated = sources.map((s) => ({ key: s.key, title: s.title, text: sourceText(s) }));
 
   await Promise.all(
     findings.toRevise.map(async ({ index, reasons }) => {
@@ -207,7 +193,7 @@ async function reviseWhereNeeded(
         ctx,
         check,
         completion.provider,
-        { targetWords: section.target_words, language: document.language, sectionId: section.id, documentId },
+        { targetWords: section.target_words, language: document.language, sectionId: section.id, documentId, sources: gated },
         { uniqueness: section.score_uniqueness, grammar: section.score_grammar, ai: section.score_ai },
       );
       const better = check.passed && check.words >= (section.word_count ?? 0);

@@ -2,7 +2,7 @@
 // provider fails, the score is null (shown as "N/A") and the gate passes: a made-up score would be worse than none.
 // With both keyed, the higher score counts: a section must satisfy both detectors, as a customer's checker might be either.
 import { logOf, round1, unchecked } from "./common";
-import type { AiProviderConfig, QualityConfig, QualityGate, QualityLog } from "./gate";
+import type { AiProviderConfig, QualityConfig, QualityGate, QualityLog } from "./types";
 
 export type AiProvider = "gptzero" | "originality";
 export type AiProviderScore = { provider: AiProvider; score: number | null; error?: string };

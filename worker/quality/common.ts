@@ -1,6 +1,6 @@
-// Small helpers shared by the gates (kept out of gate.ts so the gate modules import nothing from it at run time).
+// Small helpers shared by the gates: text walking, paragraphs, a bounded cache, rounding.
 import { logger } from "../../app/utils/logger.server";
-import type { GateResult, QualityLog } from "./gate";
+import type { GateResult, QualityLog } from "./types";
 
 /** Whether the text is all ASCII: no accents to fold, nothing to normalize, one character per code point. */
 export function isAscii(text: string): boolean {
@@ -14,6 +14,18 @@ export function isWhiteSpace(code: number): boolean {
   if (code < 160) return false;
   return code === 160 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
     code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}
+
+/** Runs of non-whitespace; counted in one pass without splitting (called several times per section attempt). */
+export function countWords(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isWhiteSpace(text.charCodeAt(i));
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
 }
 
 /** A paragraph of a text: where it starts, and its text without the white space around it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { completeParagraphs, paragraphsOf } from "./common";
 import { DraftCheck } from "./draft";
-import { textKey, type QualityGate } from "./gate";
+import type { QualityGate } from "./types";
 
 describe("paragraphs", () => {
   it("splits at white space holding two line breaks, trims each paragraph and keeps its place in the text", () => {
@@ -75,35 +75,5 @@ describe("DraftCheck", () => {
     draft.restart();
     draft.append("A new answer.\n\nSecond paragraph.\n\n");
     expect(seen).toEqual(["Cut off answer.", "A new answer.", "Second paragraph."]);
-  });
-});
-
-describe("DraftCheck's key of the answer", () => {
-  it("is the trimmed answer's textKey, however the answer arrived in pieces, and only for that text", () => {
-    const texts = [
-      "Plain answer.",
-      "  \n Leading and trailing white space.\n\n  \t",
-      "Україна — це держава; ёжик 🙂 and 𝒜bc\u00a0end\u2028",
-      "\ufeff\u3000Ideographic space 漢字 🙂🙂\n\nSecond paragraph 😀",
-      " \n ",
-      "",
-    ];
-    let seed = 9;
-    const next = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
-    for (const text of texts) {
-      for (let round = 0; round < 30; round++) {
-        const draft = new DraftCheck([], { language: "en" });
-        draft.append("A first answer that was cut off ");
-        draft.restart(); // the writer was asked again: only what follows counts
-        // Pieces of 1 to 6 UTF-16 code units: surrogate pairs and white space are split anywhere.
-        for (let i = 0; i < text.length; ) {
-          const size = 1 + next(6);
-          draft.append(text.slice(i, i + size));
-          i += size;
-        }
-        expect(draft.keyOf(text.trim()), JSON.stringify(text)).toBe(textKey(text.trim()));
-        expect(draft.keyOf(`${text.trim()} changed`)).toBeUndefined();
-      }
-    }
   });
 });

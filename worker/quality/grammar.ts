@@ -5,13 +5,11 @@
 // words with digits (COVID-19, H2O), all-capital acronyms (OECD), and capitalised words inside a sentence (taken
 // for proper names: Brussels, McKinsey; the first word of a sentence is still checked). In English, a British
 // spelling counts as correct when its American form is in dictionary-en (en-US): analyse, colour, centre, modelling.
-import path from "node:path";
-import { Worker } from "node:worker_threads";
-import { projectRoot } from "../../app/utils/project-root.server";
-import { isWhiteSpace, logOf, paragraphsOf, RecentMap, round1, unchecked } from "./common";
-import type { QualityConfig, QualityGate, QualityLog } from "./gate";
+import { isWhiteSpace, logOf, paragraphsOf, round1, unchecked } from "./common";
+import type { QualityConfig, QualityGate, QualityLog } from "./types";
 import { mayHaveUrl } from "../export/citations";
 import { citationSpans } from "./shingles";
+import type { SpellChecker, SpellIssue } from "./spell-checker";
 
 export type GrammarIssue = {
   kind: "spelling" | "repetition" | "grammar";
@@ -30,6 +28,8 @@ export type GrammarReport = {
 };
 
 export type GrammarOptions = {
+  /** The built-in checker's thread (the worker's, or the command's own). */
+  spell: SpellChecker;
   languageToolUrl?: string | null;
   /** For one LanguageTool request. */
   httpTimeoutMs?: number;
@@ -120,7 +120,7 @@ function isLetterAt(text: string, i: number): boolean {
 }
 const LETTER_AT = /^\p{L}/u;
 
-export async function checkGrammar(text: string, language: string, options: GrammarOptions = {}): Promise<GrammarReport> {
+export async function checkGrammar(text: string, language: string, options: GrammarOptions): Promise<GrammarReport> {
   const spans = ignoredSpans(text);
   const words = countProseWords(text, spans);
   if (words === 0) return { score: null, checker: null, words, issues: [] };
@@ -132,7 +132,7 @@ export async function checkGrammar(text: string, language: string, options: Gram
     }
     const primary = primaryLanguage(language);
     if (!hasDictionary(primary)) return { score: null, checker: null, words, issues: [] };
-    const issues = await retextIssues(text, primary, spans, options.spellTimeoutMs ?? DEFAULT_SPELL_TIMEOUT_MS);
+    const issues = await retextIssues(options.spell, text, primary, spans, options.spellTimeoutMs ?? DEFAULT_SPELL_TIMEOUT_MS);
     return { score: rate(issues.length, words), checker: "retext", words, issues };
   } catch (error) {
     // The gate cannot check this text now; it says so (null) rather than guessing.
@@ -198,39 +198,21 @@ async function languageToolIssues(
     }));
 }
 
-// ---------------------------------------------------------------- retext, in a worker thread
-
-/** `british`: an English word the dictionary lacks whose American form it knows ("analysed"): not misspelt. */
-type SpellIssue = { kind: "spelling" | "repetition"; actual: string; start: number; sentenceInitial: boolean; british?: boolean };
+// ---------------------------------------------------------------- retext, in a worker thread (spell-checker.ts)
 
 /**
  * Paragraph by paragraph (the spelling thread parses and answers each on its own; a sentence never spans two), so a
  * paragraph checked while its section was still being written (precheck) is not checked again.
  */
-async function retextIssues(text: string, language: string, spans: [number, number][], timeoutMs: number): Promise<GrammarIssue[]> {
+async function retextIssues(spell: SpellChecker, text: string, language: string, spans: [number, number][], timeoutMs: number): Promise<GrammarIssue[]> {
   const found = await Promise.all(
-    paragraphsOf(text).map(async (p) => (await paragraphIssues(language, p.text, timeoutMs)).map((i) => ({ ...i, start: i.start + p.start }))),
+    paragraphsOf(text).map(async (p) => (await spell.paragraphIssues(language, p.text, timeoutMs)).map((i) => ({ ...i, start: i.start + p.start }))),
   );
   return found
     .flat()
     .filter((i) => !inSpans(spans, i.start, i.start + i.actual.length))
     .filter((i) => i.kind === "repetition" || (!i.british && countsAsMisspelt(i)))
     .map((i) => ({ kind: i.kind, text: i.actual }));
-}
-
-/** The spelling thread's answers for recent paragraphs (offsets within the paragraph), by language and text. */
-const checkedParagraphs = new RecentMap<string, Promise<SpellIssue[]>>(1024);
-
-function paragraphIssues(language: string, paragraph: string, timeoutMs: number): Promise<SpellIssue[]> {
-  const key = `${language}\n${paragraph}`;
-  let issues = checkedParagraphs.get(key);
-  if (!issues) {
-    const asked = askSpellThread({ op: "check", language, text: paragraph }, timeoutMs).then((answer) => answer.issues as SpellIssue[]);
-    // A failed check is forgotten, so the next one asks again.
-    asked.catch(() => checkedParagraphs.peek(key) === asked && checkedParagraphs.delete(key));
-    checkedParagraphs.set(key, (issues = asked));
-  }
-  return issues;
 }
 
 function countsAsMisspelt(issue: SpellIssue): boolean {
@@ -241,71 +223,6 @@ function countsAsMisspelt(issue: SpellIssue): boolean {
   const first = letters.charAt(0);
   if (first && first !== first.toLowerCase() && !issue.sentenceInitial) return false;
   return true;
-}
-
-type SpellRequest = { op: "check"; language: string; text: string };
-type Pending = { worker: Worker; resolve: (value: Record<string, unknown>) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
-
-let thread: Worker | null = null;
-let nextId = 1;
-const pending = new Map<number, Pending>();
-
-function spellThread(): Worker {
-  if (thread) return thread;
-  const worker = new Worker(path.join(projectRoot(), "worker", "quality", "spell-thread.mjs"), {
-    execArgv: [],
-    // Its work is short texts: a small young generation keeps the thread from holding tens of MB it rarely needs.
-    resourceLimits: { maxYoungGenerationSizeMb: 4 },
-  });
-  worker.unref(); // an idle checker never keeps the process alive
-  worker.on("message", (message: { id: number; error?: string } & Record<string, unknown>) => {
-    const waiting = pending.get(message.id);
-    if (!waiting) return;
-    pending.delete(message.id);
-    clearTimeout(waiting.timer);
-    if (message.error) waiting.reject(new Error(message.error));
-    else waiting.resolve(message);
-    if (![...pending.values()].some((p) => p.worker === worker)) worker.unref();
-  });
-  const fail = (error: Error) => {
-    if (thread === worker) thread = null;
-    for (const [id, p] of pending) {
-      if (p.worker !== worker) continue;
-      pending.delete(id);
-      clearTimeout(p.timer);
-      p.reject(error);
-    }
-  };
-  worker.on("error", fail);
-  worker.on("exit", (code) => fail(new Error(`the spell checker thread stopped (exit code ${code})`)));
-  thread = worker;
-  return worker;
-}
-
-function askSpellThread(request: SpellRequest, timeoutMs: number): Promise<Record<string, unknown>> {
-  const worker = spellThread();
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      pending.delete(id);
-      reject(new Error(`the spell checker did not answer within ${Math.round(timeoutMs / 1000)} s`));
-      // A thread stuck on a dictionary is of no further use; the next check starts a fresh one.
-      if (thread === worker) {
-        thread = null;
-        void worker.terminate();
-      }
-    }, timeoutMs);
-    pending.set(id, { worker, resolve, reject, timer });
-    worker.ref();
-    worker.postMessage({ id, ...request });
-  });
-}
-
-/** Stops the spell checker thread and frees its dictionaries (tests, the admin command, shutdown). */
-export async function closeGrammarChecker(): Promise<void> {
-  const worker = thread;
-  thread = null;
-  if (worker) await worker.terminate();
 }
 
 // ---------------------------------------------------------------- gate
@@ -335,7 +252,7 @@ export function issueLines(report: GrammarReport, count = ISSUES_NAMED): string[
   return feedback;
 }
 
-export function grammarGate(config: QualityConfig): QualityGate {
+export function grammarGate(config: QualityConfig, spell: SpellChecker): QualityGate {
   /** The dictionary's language when the built-in checker checks `language` here (no LanguageTool, a dictionary). */
   function builtInCheckerFor(language: string): string | null {
     const primary = primaryLanguage(language);
@@ -346,6 +263,7 @@ export function grammarGate(config: QualityConfig): QualityGate {
     async check(section, context) {
       const settings = context.config ?? config;
       const report = await checkGrammar(section.text, section.language, {
+        spell,
         languageToolUrl: settings.languageToolUrl,
         httpTimeoutMs: settings.httpTimeoutMs,
         log: context.log,
@@ -357,11 +275,11 @@ export function grammarGate(config: QualityConfig): QualityGate {
     },
     precheck(paragraph, section) {
       const primary = builtInCheckerFor(section.language);
-      if (primary) paragraphIssues(primary, paragraph, DEFAULT_SPELL_TIMEOUT_MS).catch(() => {});
+      if (primary) spell.paragraphIssues(primary, paragraph, DEFAULT_SPELL_TIMEOUT_MS).catch(() => {});
     },
     prepare(language, sample) {
       const primary = builtInCheckerFor(language);
-      if (primary) askSpellThread({ op: "check", language: primary, text: sample }, DEFAULT_SPELL_TIMEOUT_MS).catch(() => {});
+      if (primary) spell.warmUp(primary, sample, DEFAULT_SPELL_TIMEOUT_MS);
     },
   };
 }

@@ -1,9 +1,10 @@
 // The admin command's logic (`npm run quality`): the gates that need no LLM, run on any text, with a readable report.
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { aiDetectionFeedback, detectAi, type AiDetectionReport } from "./ai-detection";
-import type { QualityConfig, QualityLog } from "./gate";
 import { checkGrammar, issueLines, type GrammarReport } from "./grammar";
-import { checkUniqueness, overlapLines, type UniquenessReport } from "./uniqueness";
+import type { QualityMemory } from "./registry";
+import type { QualityConfig, QualityLog } from "./types";
+import { overlapLines, type UniquenessReport } from "./uniqueness";
 
 export const QUALITY_USAGE = "usage: npm run quality -- --text FILE [--against FILE ...] [--lang xx] [--no-db]";
 
@@ -46,6 +47,8 @@ export type TextCheckInput = {
   /** Every delivered section is compared when given. */
   db?: DbOrTrx;
   config: QualityConfig;
+  /** The command's own checkers (the spelling thread is closed by the caller). */
+  memory: QualityMemory;
   log?: QualityLog;
 };
 
@@ -67,9 +70,9 @@ export async function checkText(input: TextCheckInput): Promise<TextCheck> {
   const [uniqueness, grammar, ai] = await Promise.all([
     // Nothing to compare with is no measurement, not 100%.
     compared
-      ? checkUniqueness(text, { sources: input.against.map((f) => ({ title: f.name, text: f.text })), otherSections: [], db: input.db })
+      ? input.memory.uniqueness.check(text, { sources: input.against.map((f) => ({ title: f.name, text: f.text })), otherSections: [], db: input.db })
       : null,
-    checkGrammar(text, language, { languageToolUrl: config.languageToolUrl, httpTimeoutMs: config.httpTimeoutMs, log: input.log }),
+    checkGrammar(text, language, { spell: input.memory.spell, languageToolUrl: config.languageToolUrl, httpTimeoutMs: config.httpTimeoutMs, log: input.log }),
     config.gptzero || config.originality
       ? detectAi(text, { gptzero: config.gptzero, originality: config.originality, timeoutMs: config.httpTimeoutMs, log: input.log })
       : null,

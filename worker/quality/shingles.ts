@@ -1,8 +1,7 @@
 // Word 5-gram shingles: the unit of the uniqueness gate, of the `shingles` table and of the admin command.
 import { sql } from "kysely";
 import type { DbOrTrx } from "../../app/utils/db.server";
-import { allFulfilled, gatheringsBy } from "../gathering";
-import { isAscii, RecentMap } from "./common";
+import { isAscii } from "./common";
 
 export const SHINGLE_WORDS = 5;
 /** Hashes per lookup. */
@@ -100,20 +99,9 @@ export function shingleHashes(words: readonly string[]): number[] {
   return hashes;
 }
 
-/**
- * Shingle sets of recent texts. Each section is compared with the document's other sections and its sources, so
- * when a document's sections finish together the same texts come back again and again; hashing is the cost.
- */
-const recentSets = new RecentMap<string, ReadonlySet<number>>(64);
-
-/** The distinct shingles of a text (shared: do not modify); `hashes`: its shingles, when the caller has them already. */
-export function shingleSet(text: string, hashes?: readonly number[]): ReadonlySet<number> {
-  let set = recentSets.get(text);
-  if (!set) {
-    set = new Set(hashes ?? shingles(text).hashes);
-    recentSets.set(text, set);
-  }
-  return set;
+/** The distinct shingles of a text (the uniqueness check keeps those of recent texts: UniquenessChecker). */
+export function shingleSet(text: string): ReadonlySet<number> {
+  return new Set(shingles(text).hashes);
 }
 
 /**
@@ -134,27 +122,10 @@ export function shareUnmatched(distinct: number, matched: number): number | null
 }
 
 /**
- * Which of `hashes` occur in sections delivered to any customer, other than those of `excludeDocumentId`. Lookups
- * asked while another for the same document is on its way go together in the next statement (each is told its own).
+ * Which of `hashes` occur in sections delivered to any customer, other than those of `excludeDocumentId`: one
+ * statement per 5,000 hashes (the uniqueness check gathers the lookups asked together: UniquenessChecker).
  */
-export function matchDeliveredShingles(db: DbOrTrx, hashes: readonly number[], excludeDocumentId?: string): Promise<Set<number>> {
-  if (db.isTransaction) return lookUpDelivered(db, hashes, excludeDocumentId);
-  return lookups(db).add(excludeDocumentId ?? "", hashes);
-}
-
-/**
- * Lookups asked at about the same time, by document left out: a document's sections finish their paragraphs (and
- * their answers) together, and each paragraph's lookup on its own was a statement to send, parse and plan.
- */
-const lookups = gatheringsBy<DbOrTrx, readonly number[], Set<number>>(
-  async (db, exclude, items) => {
-    const found = await lookUpDelivered(db, items.flat(), exclude || undefined);
-    return allFulfilled(items.map((wanted) => new Set(wanted.filter((hash) => found.has(hash)))));
-  },
-  { afterTick: true },
-);
-
-async function lookUpDelivered(db: DbOrTrx, hashes: readonly number[], excludeDocumentId?: string): Promise<Set<number>> {
+export async function matchDeliveredShingles(db: DbOrTrx, hashes: readonly number[], excludeDocumentId?: string): Promise<Set<number>> {
   const wanted = [...new Set(hashes)];
   const found = new Set<number>();
   for (let i = 0; i < wanted.length; i += BATCH) {

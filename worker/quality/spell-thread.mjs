@@ -1,6 +1,6 @@
 // The spell and repetition checks, in a worker thread: building a Hunspell dictionary takes seconds and hundreds of
 // MB (Ukrainian ≈ 10 s, 750 MB), which must not stall the process that also serves pages and runs jobs.
-// Plain JavaScript so it starts under any loader (tsx, vitest, node). Messages: see grammar.ts (SpellRequest).
+// Plain JavaScript so it starts under any loader (tsx, vitest, node). Messages: see spell-checker.ts (SpellRequest).
 //
 // The text is parsed into sentences and words by retext's parsers and each word is looked up with nspell, as
 // retext-spell and retext-repeated-words do; the walk over the tree is ours (decision 013): theirs visit every node

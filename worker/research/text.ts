@@ -1,5 +1,4 @@
 // Text helpers shared by the clients, the merge and the assignment: folding, title keys, tokens, markup stripping.
-import { isAscii } from "../quality/common";
 
 const SPECIAL_LETTERS: Record<string, string> = {
   ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ŀ: "l", ħ: "h",
@@ -14,8 +13,6 @@ const CYRILLIC: Record<string, string> = {
 
 /** Lower-case with accents removed ("Ñúñez" → "nunez"); other scripts are kept (Cyrillic stays Cyrillic). */
 export function foldText(text: string): string {
-  // ASCII has no accents and no special letters, and normalizing it changes nothing: only its case is folded.
-  if (isAscii(text)) return text.toLowerCase();
   return text
     .toLowerCase()
     .normalize("NFKD")
@@ -98,8 +95,8 @@ export function contentStems(text: string): string[] {
   const stems: string[] = [];
   for (const word of words) {
     if (word.length < 3 || STOPWORDS.has(word) || /^\d+$/.test(word)) continue;
-    // By code point (a letter outside the BMP is one letter); an ASCII word's letters are its characters.
-    stems.push(isAscii(word) ? word.slice(0, STEM_LENGTH) : Array.from(word).slice(0, STEM_LENGTH).join(""));
+    // By code point: a letter outside the BMP is one letter.
+    stems.push(Array.from(word).slice(0, STEM_LENGTH).join(""));
   }
   return stems;
 }
