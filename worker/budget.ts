@@ -1,7 +1,7 @@
 import { sendJob } from "../app/jobs/queue.server";
 import type { PipelineContext } from "./context";
 import { checkDailyBudget, type BudgetCheck } from "./llm/usage";
-import { setStage } from "./progress";
+import { setStage } from "../app/models/document-progress.server";
 import type { JobPayload, QueueName } from "../app/jobs/definitions";
 
 /** A job about one document, put back as it came. */

@@ -6,6 +6,7 @@ import { QUEUES } from "../jobs/definitions";
 import { sendJob } from "../jobs/queue.server";
 import { deleteStoredFile } from "../utils/storage.server";
 import { getStripe } from "../utils/stripe.server";
+import { setStage } from "./document-progress.server";
 import { revokeAllSessions } from "./sessions.server";
 import { deleteUploadsOfUser } from "./uploads.server";
 
@@ -143,17 +144,9 @@ export async function deleteAccount(
  */
 async function clearDocuments(trx: DbOrTrx, documentIds: string[], cancelledIds: string[]) {
   if (cancelledIds.length) {
-    await trx
-      .updateTable("documents")
-      .set({
-        status: "cancelled",
-        progress_stage: "failed",
-        eta_seconds: null,
-        current_section: null,
-        failure_reason: "Cancelled: the account was deleted. Any payment is refunded in full.",
-      })
-      .where("id", "in", cancelledIds)
-      .execute();
+    for (const id of cancelledIds) {
+      await setStage(trx, id, "failed", { status: "cancelled", reason: "Cancelled: the account was deleted. Any payment is refunded in full." });
+    }
     await trx.deleteFrom("sections").where("document_id", "in", cancelledIds).execute();
     await trx.deleteFrom("sources").where("document_id", "in", cancelledIds).execute();
   }

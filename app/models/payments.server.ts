@@ -1,10 +1,11 @@
 import { sql } from "kysely";
 import { QUEUES } from "../jobs/definitions";
-import { notifyDocumentEvent, notifyExpressions } from "../utils/document-events.server";
+import { notifyDocumentEvent } from "../utils/document-events.server";
 import type { DbOrTrx } from "../utils/db.server";
 import { paymentConfirmedEmail } from "../utils/email-templates.server";
 import { getEnv } from "../utils/env.server";
 import { sendJob, wakeExpressions } from "../jobs/queue.server";
+import { setStage } from "./document-progress.server";
 import { transitionDocument } from "./documents.server";
 import { recordIncident } from "./incidents.server";
 
@@ -95,19 +96,13 @@ export async function confirmPayment(
     }
     return "refunded";
   }
-  const queued = await trx
-    .updateTable("documents")
-    .set({ status: "queued", paid_at: sql`now()`, progress_stage: "queued", updated_at: sql`now()` })
-    .where("id", "=", document.id)
-    .where("status", "=", "awaiting_payment")
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  // Guarded by the order's lock above: it awaits payment, so the stage applies; its event goes out on commit.
+  await setStage(trx, document.id, "queued", { from: { status: "awaiting_payment" }, status: "queued", columns: { paid_at: sql`now()` } });
+  const queued = { ...document, status: "queued" as const };
   await sendJob(trx, QUEUES.planDocument, { documentId: document.id }, { priority: queued.express || customer.premium ? 10 : 0, wake: false });
   await sendJob(trx, QUEUES.sendEmail, paymentConfirmedEmail(customer.email, queued, paid.amountCents, getEnv().APP_URL), { wake: false });
-  // The workers' wake-ups and the browser's event, sent on commit.
-  await sql`select ${wakeExpressions([QUEUES.planDocument, QUEUES.sendEmail])}, ${notifyExpressions(document.id, [
-    { type: "progress", percent: 0, stage: "queued", currentSection: null, totalSections: null, etaSeconds: null, status: "queued" },
-  ])}`.execute(trx);
+  // The workers' wake-ups, sent on commit.
+  await sql`select ${wakeExpressions([QUEUES.planDocument, QUEUES.sendEmail])}`.execute(trx);
   return "queued";
 }
 

@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/utils/db.server";
 import { finishSection, type SectionFinish } from "../../worker/pipeline/finish-sections";
-import { progressByCount, roundsLeft, setStage, writingEta, writingPercent } from "../../worker/progress";
+import { progressByCount, roundsLeft, setStage, writingEta, writingPercent } from "../../app/models/document-progress.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { eventually, insertUser, listenToDocumentEvents } from "../setup/fixtures";
 

@@ -6,7 +6,7 @@ import { orderFailedEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
 import { sendJob } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../context";
-import { setStage } from "../progress";
+import { setStage } from "../../app/models/document-progress.server";
 import { JOB_PAYLOADS, QUEUES, type DeadLetterPayload, type QueueName } from "../../app/jobs/definitions";
 
 /** The error a dead job died of, from the failed original (pg-boss copies only the payload to the dead-letter queue). */

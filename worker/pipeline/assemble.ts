@@ -8,7 +8,7 @@ import { deleteStoredFile } from "../../app/utils/storage.server";
 import { buildPreview, renderFiles } from "../export/deliver";
 import { storeDeliveredShingles } from "../quality/shingles";
 import type { PipelineContext } from "../context";
-import { setStage } from "../progress";
+import { setStage } from "../../app/models/document-progress.server";
 import { QUEUES, type AssembleDocumentJob } from "../../app/jobs/definitions";
 import type { ReviewedDocument } from "./review";
 

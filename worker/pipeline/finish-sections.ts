@@ -6,7 +6,7 @@ import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../../app/utils/doc
 import type { Database } from "../../db/schema";
 import { eventPayload } from "../../app/utils/document-events.server";
 import { allFulfilled, gatheringsBy } from "../gathering";
-import { progressByCount, progressEventSql, writingEtaSql } from "../progress";
+import { progressByCount, progressEventSql, writingEtaSql } from "../../app/models/document-progress.server";
 
 /** A section's final columns, set by finishSection only from pending or writing (a section finishes once). */
 export type SectionOutcome = {
@@ -53,7 +53,7 @@ export type FinishResult = { stored: boolean; updated: boolean; remaining: numbe
  * sections finishing together wait for each other only that long. The count is exact because an UPDATE that waited
  * for the lock counts from the row as the previous holder left it. `stored` is false when the attempt had been stored
  * before, `updated` when the section had finished before (a redelivered job): then nothing was changed.
- * The percent and the ETA follow worker/progress.ts at the count this statement reaches: the percent of that count
+ * The percent and the ETA follow app/models/document-progress.server.ts at the count this statement reaches: the percent of that count
  * (writingPercent), and the finished sections' mean time (these included, read under the lock) × the rounds left
  * (writingEta).
  */

@@ -5,7 +5,7 @@ import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context
 import { recordUsage } from "../llm/usage";
 import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";
-import { lockDocument, setStage, writingPercent } from "../progress";
+import { lockDocument, setStage, writingPercent } from "../../app/models/document-progress.server";
 import { prepareCitations } from "../export/deliver";
 import { QUEUES, type PlanDocumentJob } from "../../app/jobs/definitions";
 import { outlinePrompt, parseOutline, sectionCount } from "./outline";

@@ -3,7 +3,7 @@ import { listSections } from "../../app/models/documents.server";
 import type { Selectable } from "kysely";
 import type { Database, DocumentStatus } from "../../db/schema";
 import { sendJob } from "../../app/jobs/queue.server";
-import { lockDocument, setStage } from "../progress";
+import { lockDocument, setStage } from "../../app/models/document-progress.server";
 import type { PipelineContext } from "../context";
 import { refreshDocumentUsage } from "../llm/usage";
 import { sourceText } from "../quality/gate-context";

@@ -8,7 +8,7 @@ import { eventPayload } from "../../app/utils/document-events.server";
 import { allFulfilled, gatheringsBy } from "../gathering";
 import type { Completion } from "../llm/provider";
 import { usageRow } from "../llm/usage";
-import { setStage } from "../progress";
+import { setStage } from "../../app/models/document-progress.server";
 import { countWords } from "../quality/common";
 import { sourceText } from "../quality/gate-context";
 import type { GateScores } from "../quality/types";

@@ -4,7 +4,7 @@ import { sendJob } from "../../app/jobs/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
 import { AllProvidersFailedError, type Completion } from "../llm/provider";
-import { setStage } from "../progress";
+import { setStage } from "../../app/models/document-progress.server";
 import { DraftCheck } from "../quality/draft";
 import { QUEUES, type WriteSectionJob } from "../../app/jobs/definitions";
 import { applyQualityGates, checkAttempt } from "./section-checks";

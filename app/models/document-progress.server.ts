@@ -1,11 +1,11 @@
 // A document's progress: the stages of its generation, the percent and ETA rules, and setStage, the one writer of the
-// progress columns outside a finishing section (whose statement, pipeline/finish-sections.ts, takes its percent and
+// progress columns outside a finishing section (whose statement, worker/pipeline/finish-sections.ts, takes its percent and
 // ETA from the rules here). Each change and the browser's event go in one statement; the event is built from the row as
 // written, so the two never disagree.
 import { sql, type Expression, type RawBuilder, type SqlBool, type UpdateObject } from "kysely";
-import type { DbOrTrx } from "../app/utils/db.server";
-import { DOCUMENT_EVENTS_CHANNEL } from "../app/utils/document-events";
-import type { Database, DocumentStatus } from "../db/schema";
+import type { DbOrTrx } from "../utils/db.server";
+import { DOCUMENT_EVENTS_CHANNEL } from "../utils/document-events";
+import type { Database, DocumentStatus } from "../../db/schema";
 
 /** The stages a document goes through (documents.progress_stage); STAGE_LABELS names them for customers. */
 export type Stage = "queued" | "planning" | "writing" | "waiting_for_budget" | "reviewing" | "assembling" | "done" | "failed";
