@@ -1,13 +1,22 @@
 // In-text citations and the bibliography of a document, rendered by citeproc-js in the order's style and locale.
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import type { CitationStyle } from "../../app/utils/catalog";
 import { parseCitationClusters, type CitationRef } from "./citations";
-import { loadOrderStyle } from "./csl-corrections";
-import { cslLocaleFor, hasLocale, loadLocale, type CslNode } from "./csl-styles";
+import {
+  buildEngine,
+  CSL_POSITION_MODE,
+  withWarnings,
+  type Bibliography,
+  type Built,
+  type CiteprocCitation,
+  type CiteprocEngine,
+  type CiteprocItem,
+  type Holding,
+  type Render,
+} from "./citeproc";
 
 /** A source in CSL-JSON; `id` is our source key, the one sections cite as [@key]. */
-export type CslItem = { id: string; type: string } & Record<string, unknown>;
+export type CslItem = CiteprocItem;
 
 export type RenderCitationsInput = {
   styleCode: CitationStyle;
@@ -33,87 +42,6 @@ export type RenderedCitations = {
   /** What citeproc reported while rendering (it never stops for these); on a prepared engine, not what it said then. */
   warnings: string[];
 };
-
-type CiteprocCitation = {
-  citationID: string;
-  citationItems: Array<Record<string, unknown> & { id: string }>;
-  properties: { noteIndex: number };
-};
-type OutputFormat = "text" | "html";
-type CiteprocEngine = {
-  setOutputFormat(format: OutputFormat): void;
-  restoreProcessorState(citations: []): unknown;
-  rebuildProcessorState(citations: CiteprocCitation[], mode: OutputFormat, uncitedItemIds: string[]): Array<[string, number, string]>;
-  updateItems(ids: string[]): string[];
-  makeBibliography(): false | [{ entry_ids: string[][] }, string[]];
-  opt: { update_mode: number };
-  registry: { reflist: Array<{ id: string; seq: number; ambig: unknown; disambig: unknown; sortkeys: unknown }> };
-  bibliography_sort: { tokens: unknown[] };
-  disambiguate: { modes: string[] };
-};
-type CiteprocSys = {
-  retrieveLocale(lang: string): CslNode | undefined;
-  retrieveItem(id: string): CslItem | undefined;
-  print?(message: string): void;
-};
-type Citeproc = {
-  Engine: new (sys: CiteprocSys, style: CslNode, lang: string, forceLang: boolean) => CiteprocEngine;
-  debug: (message: string) => void;
-  POSITION: number;
-};
-
-const CSL = createRequire(import.meta.url)("citeproc") as Citeproc;
-
-// citeproc reports through CSL.debug (console.log by default); keep its words with the render that caused them.
-let warningSink: string[] | undefined;
-CSL.debug = (message: string) => void warningSink?.push(String(message));
-
-type Render = Pick<CiteprocSys, "retrieveItem" | "print">;
-type Holding = { items: string; ids: string };
-type Built = {
-  key: string;
-  engine: CiteprocEngine;
-  /** What this render's items and messages go to: the engine's sys reads it at each call. */
-  render: Render;
-  /** The style's citations change with their position (CSL `position` conditions, et-al-subsequent-* options). */
-  positionDependent: boolean;
-  /**
-   * What the engine's registry holds: the digest of the items it read them from (citeproc keeps items by id, and two
-   * documents can give one key different data) and their keys. Unset when it must be emptied before its next use.
-   */
-  holds?: Holding;
-  /** The last bibliography made, with the items (digest) and the registry state it was made from. */
-  made?: { items: string; state: string; plain: Bibliography; html?: string[] };
-  /** The style numbers its citations (`citation-number`): a citation's text depends on the order of first citation. */
-  numeric: boolean;
-  /** What the last full render gave (see `prepared`). */
-  lastRender?: PreparedRender;
-  /**
-   * The render made while preparing (every source cited once, alone): its single-source citations and bibliography
-   * are what a delivery citing every source, each alone, gets in a style whose citations depend only on the set of
-   * sources cited (neither numbered nor position dependent).
-   */
-  prepared?: PreparedRender;
-};
-type PreparedRender = { items: string; keys: string; clusters: Map<string, string>; plain: Bibliography; html?: string[]; warnings: string[] };
-type Bibliography = { ids: string[]; entries: string[] };
-
-function buildEngine(styleCode: CitationStyle, language: string): Built {
-  const style = loadOrderStyle(styleCode, language);
-  const render: Render = { retrieveItem: () => undefined };
-  const sys: CiteprocSys = {
-    retrieveLocale: (lang) => (hasLocale(lang) ? loadLocale(lang) : undefined),
-    retrieveItem: (id) => render.retrieveItem(id),
-    print: (message) => render.print?.(message),
-  };
-  return {
-    key: `${styleCode}:${language}`,
-    engine: new CSL.Engine(sys, structuredClone(style), cslLocaleFor(styleCode, language), true),
-    render,
-    positionDependent: /"position"|et-al-subsequent/.test(JSON.stringify(style)),
-    numeric: /"citation-number"/.test(JSON.stringify(style)),
-  };
-}
 
 /**
  * Empties the engine (citeproc's documented reset: no items, no citations, no disambiguation state) unless it holds
@@ -191,8 +119,7 @@ export class CitationEngine {
     this.render({ styleCode, language, items, sections: [items.map((item) => `[@${item.id}]`).join(" ")] });
     const render = this.built?.lastRender;
     const warnings: string[] = [];
-    warningSink = warnings;
-    try {
+    withWarnings(warnings, () => {
       const b = this.engineFor(styleCode, language, { ...itemsOf(items), print: (message) => warnings.push(message) });
       b.prepared = undefined;
       if (!keepsItems(b)) return;
@@ -208,9 +135,7 @@ export class CitationEngine {
         // is what a delivery citing every source, each alone, gets.
         if (render?.items === holding.items && render.keys === [...ids].sort().join("\n")) b.prepared = render;
       }
-    } finally {
-      warningSink = undefined;
-    }
+    });
   }
 
   /** The kept engine for the style and language, reading this render's items. */
@@ -235,7 +160,7 @@ function orderFree(engine: CiteprocEngine): boolean {
 
 /** A style that looks at positions (ibid, "subsequent" forms) always starts empty: citeproc's full rebuild, as ever. */
 function keepsItems(b: Built): boolean {
-  return !b.positionDependent && b.engine.opt.update_mode !== CSL.POSITION;
+  return !b.positionDependent && b.engine.opt.update_mode !== CSL_POSITION_MODE;
 }
 
 /** Copies for citeproc, which may annotate what it is given. */
@@ -256,8 +181,7 @@ function renderWith(engineOf: () => Built, { items, sections, html: withHtml }: 
   if (unknown.length) throw new Error(`Citations without a source: ${unknown.map((k) => `@${k}`).join(", ")}`);
 
   const warnings: string[] = [];
-  warningSink = warnings;
-  try {
+  return withWarnings(warnings, () => {
     const b = engineOf();
     b.render.print = (message) => warnings.push(message);
     const { engine, positionDependent } = b;
@@ -330,9 +254,7 @@ function renderWith(engineOf: () => Built, { items, sections, html: withHtml }: 
       bibliography: { ids: [...plain.ids], entries: [...plain.entries], ...(withHtml && html ? { html: [...html] } : {}) },
       warnings,
     };
-  } finally {
-    warningSink = undefined;
-  }
+  });
 }
 
 function toCiteprocItem(ref: CitationRef): Record<string, unknown> & { id: string } {
