@@ -62,7 +62,11 @@ export default defineConfig({
   projects: [
     // First, so its one long file starts at once while the other worker takes the rest.
     { name: "live", testMatch: /live\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.live.webPorts[0]}` } },
-    { name: "openai", testIgnore: /(offline|live)\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.openai.port}` } },
+    {
+      name: "openai",
+      testIgnore: /(offline|live)\.spec\.ts/,
+      use: { baseURL: `http://localhost:${E2E.apps.openai.port}` },
+    },
     { name: "offline", testMatch: /offline\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.offline.port}` } },
   ],
   webServer: [

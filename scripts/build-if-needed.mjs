@@ -7,7 +7,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const INPUTS = ["app", "worker", "db", "server.ts", "remix.config.js", "tailwind.config.ts", "postcss.config.js", "package-lock.json"];
+const INPUTS = [
+  "app",
+  "worker",
+  "db",
+  "server.ts",
+  "remix.config.js",
+  "tailwind.config.ts",
+  "postcss.config.js",
+  "package-lock.json",
+];
 const OUTPUTS = ["build/index.js", "build/server.js", "build/build-info.json"];
 
 function newestMtime(target) {
@@ -35,17 +44,24 @@ export function recordedMode(root = ROOT) {
 export function buildReason({ builtAt, changedAt, recorded, wanted }) {
   if (!builtAt) return "Building the app (first start)…";
   if (builtAt < changedAt) return "Sources changed since the last build: rebuilding…";
-  if (recorded !== wanted) return `The last build was made for NODE_ENV=${recorded ?? "unknown"}, this start is ${wanted}: rebuilding…`;
+  if (recorded !== wanted)
+    return `The last build was made for NODE_ENV=${recorded ?? "unknown"}, this start is ${wanted}: rebuilding…`;
   return null;
 }
 
 export function buildIfNeeded() {
-  const builtAt = Math.min(...OUTPUTS.map((o) => (existsSync(path.join(ROOT, o)) ? statSync(path.join(ROOT, o)).mtimeMs : 0)));
+  const builtAt = Math.min(
+    ...OUTPUTS.map((o) => (existsSync(path.join(ROOT, o)) ? statSync(path.join(ROOT, o)).mtimeMs : 0)),
+  );
   const changedAt = Math.max(...INPUTS.map((i) => newestMtime(path.join(ROOT, i))));
   const reason = buildReason({ builtAt, changedAt, recorded: recordedMode(), wanted: wantedMode() });
   if (!reason) return;
   console.log(reason);
   // The same environment, so `remix build` picks the mode this process runs in.
-  const result = spawnSync("npm", ["run", "build"], { stdio: "inherit", cwd: ROOT, env: { ...process.env, NODE_ENV: wantedMode() } });
+  const result = spawnSync("npm", ["run", "build"], {
+    stdio: "inherit",
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: wantedMode() },
+  });
   if (result.status !== 0) throw new Error("The build failed (see above).");
 }

@@ -18,7 +18,9 @@ describe("buildIfNeeded's decision", () => {
   it("reuses a fresh build of the same mode; rebuilds a missing or stale one", () => {
     expect(buildReason({ ...fresh, recorded: "production", wanted: "production" })).toBeNull();
     expect(buildReason({ builtAt: 0, changedAt: 1000, recorded: null, wanted: "production" })).toMatch(/first start/);
-    expect(buildReason({ builtAt: 1000, changedAt: 2000, recorded: "production", wanted: "production" })).toMatch(/Sources changed/);
+    expect(buildReason({ builtAt: 1000, changedAt: 2000, recorded: "production", wanted: "production" })).toMatch(
+      /Sources changed/,
+    );
   });
 
   it("wants the mode remix build would give: NODE_ENV, production when unset", () => {

@@ -12,11 +12,19 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean };
 
 /** `node --import tsx <script> …args` with the environment a person has (no NODE_ENV: builds stay in their mode). */
-function runCli(script: string, args: string[], options: { env?: Record<string, string>; timeoutMs: number }): Promise<Run> {
+function runCli(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs: number },
+): Promise<Run> {
   const { NODE_ENV: _unset, ...inherited } = process.env;
   const env = { ...inherited, LOG_LEVEL: "fatal", ...options.env } as unknown as NodeJS.ProcessEnv;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -66,7 +74,10 @@ describe("every CLI in scripts/ exits when its work is done", () => {
 
   it("quality checks a text and exits", async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), "tesigo-cli-")), "text.txt");
-    writeFileSync(file, "Rail travel across Europe has grown steadily. Night trains returned to several routes after a long pause.\n");
+    writeFileSync(
+      file,
+      "Rail travel across Europe has grown steadily. Night trains returned to several routes after a long pause.\n",
+    );
     const run = await runCli("scripts/quality.ts", ["--text", file, "--lang", "en", "--no-db"], { timeoutMs: 60_000 });
     expectFinished(run);
     expect(lastJsonLine(run.stdout)).toHaveProperty("grammarErrorsPer1000");
@@ -79,21 +90,32 @@ describe("every CLI in scripts/ exits when its work is done", () => {
   }, 150_000);
 
   it("eval of one document answers and exits", async () => {
-    const run = await runCli("scripts/eval.ts", ["00000000-0000-4000-8000-000000000000"], { env: { DATABASE_URL: database.url }, timeoutMs: 30_000 });
+    const run = await runCli("scripts/eval.ts", ["00000000-0000-4000-8000-000000000000"], {
+      env: { DATABASE_URL: database.url },
+      timeoutMs: 30_000,
+    });
     expect(run.timedOut).toBe(false);
     expect(run.code).not.toBeNull();
   });
 
   it("bench:pipeline measures a small order and exits", async () => {
-    const run = await runCli("scripts/bench/pipeline.ts", ["--pages", "5", "--latency-ms", "100", "--concurrency", "2"], { timeoutMs: 150_000 });
+    const run = await runCli(
+      "scripts/bench/pipeline.ts",
+      ["--pages", "5", "--latency-ms", "100", "--concurrency", "2"],
+      { timeoutMs: 150_000 },
+    );
     expectFinished(run);
     expect(lastJsonLine(run.stdout)).toMatchObject({ pages: 5 });
   }, 180_000);
 
   it("bench:sockets measures a few sockets and exits", async () => {
-    const run = await runCli("scripts/bench/sockets.ts", ["--sockets", "20", "--documents", "2", "--rate", "20", "--seconds", "1"], {
-      timeoutMs: 120_000,
-    });
+    const run = await runCli(
+      "scripts/bench/sockets.ts",
+      ["--sockets", "20", "--documents", "2", "--rate", "20", "--seconds", "1"],
+      {
+        timeoutMs: 120_000,
+      },
+    );
     expectFinished(run);
     expect(lastJsonLine(run.stdout)).toMatchObject({ sockets: 20, connected: 20 });
   }, 150_000);

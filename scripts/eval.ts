@@ -25,15 +25,63 @@ import { shingleSet, uniquenessScore } from "../worker/quality/shingles";
 
 const GOLDEN = [
   { topic: "Remote work and urban housing markets", pages: 5, language: "en", citationStyle: "apa7", kind: "essay" },
-  { topic: "Вплив цифрових технологій на освіту в Україні", pages: 6, language: "uk", citationStyle: "gost_author_date", kind: "term_paper" },
-  { topic: "Die Energiewende und die Industriepolitik", pages: 8, language: "de", citationStyle: "harvard", kind: "term_paper" },
-  { topic: "La gestione dei rifiuti nelle città italiane", pages: 5, language: "it", citationStyle: "chicago_author_date", kind: "essay" },
-  { topic: "Transformacja energetyczna w Polsce po 2015 roku", pages: 10, language: "pl", citationStyle: "apa7", kind: "literature_review" },
-  { topic: "L'intelligence artificielle dans le diagnostic médical", pages: 7, language: "fr", citationStyle: "mla9", kind: "essay" },
+  {
+    topic: "Вплив цифрових технологій на освіту в Україні",
+    pages: 6,
+    language: "uk",
+    citationStyle: "gost_author_date",
+    kind: "term_paper",
+  },
+  {
+    topic: "Die Energiewende und die Industriepolitik",
+    pages: 8,
+    language: "de",
+    citationStyle: "harvard",
+    kind: "term_paper",
+  },
+  {
+    topic: "La gestione dei rifiuti nelle città italiane",
+    pages: 5,
+    language: "it",
+    citationStyle: "chicago_author_date",
+    kind: "essay",
+  },
+  {
+    topic: "Transformacja energetyczna w Polsce po 2015 roku",
+    pages: 10,
+    language: "pl",
+    citationStyle: "apa7",
+    kind: "literature_review",
+  },
+  {
+    topic: "L'intelligence artificielle dans le diagnostic médical",
+    pages: 7,
+    language: "fr",
+    citationStyle: "mla9",
+    kind: "essay",
+  },
   { topic: "Migración y mercado laboral en España", pages: 6, language: "es", citationStyle: "apa7", kind: "essay" },
-  { topic: "Цифровизация государственного управления", pages: 12, language: "ru", citationStyle: "gost_numeric", kind: "bachelor_thesis" },
-  { topic: "Edge computing for industrial sensor networks", pages: 15, language: "en", citationStyle: "ieee", kind: "master_thesis" },
-  { topic: "Microfinance and women's entrepreneurship in East Africa", pages: 20, language: "en", citationStyle: "harvard", kind: "book_chapter" },
+  {
+    topic: "Цифровизация государственного управления",
+    pages: 12,
+    language: "ru",
+    citationStyle: "gost_numeric",
+    kind: "bachelor_thesis",
+  },
+  {
+    topic: "Edge computing for industrial sensor networks",
+    pages: 15,
+    language: "en",
+    citationStyle: "ieee",
+    kind: "master_thesis",
+  },
+  {
+    topic: "Microfinance and women's entrepreneurship in East Africa",
+    pages: 20,
+    language: "en",
+    citationStyle: "harvard",
+    kind: "book_chapter",
+  },
 ] as const;
 
 const { values, positionals } = parseArgs({
@@ -48,7 +96,10 @@ if (!Number.isInteger(orderCount) || orderCount < 1 || orderCount > GOLDEN.lengt
 
 /** Uniqueness of the document's text against its own sources' titles and abstracts (0–100). */
 function againstSources(text: string, sources: string[]): number | null {
-  return uniquenessScore(shingleSet(text), sources.map((s) => shingleSet(s)));
+  return uniquenessScore(
+    shingleSet(text),
+    sources.map((s) => shingleSet(s)),
+  );
 }
 
 function pct(value: number | null): string {
@@ -56,10 +107,25 @@ function pct(value: number | null): string {
 }
 
 function print(rows: DocumentEvaluation[]) {
-  console.log(["document", "lang", "style", "pages", "status", "citations ok", "backed", "length", "balance", "unique"].join("\t"));
+  console.log(
+    ["document", "lang", "style", "pages", "status", "citations ok", "backed", "length", "balance", "unique"].join(
+      "\t",
+    ),
+  );
   for (const r of rows) {
     console.log(
-      [r.topic.slice(0, 40), r.language, r.citationStyle, r.pages, r.status, pct(r.citationResolveRate), pct(r.bibliographyBackedRate), Math.round(r.lengthScore), pct(r.sectionBalance), r.uniqueness === null ? "N/A" : Math.round(r.uniqueness)].join("\t"),
+      [
+        r.topic.slice(0, 40),
+        r.language,
+        r.citationStyle,
+        r.pages,
+        r.status,
+        pct(r.citationResolveRate),
+        pct(r.bibliographyBackedRate),
+        Math.round(r.lengthScore),
+        pct(r.sectionBalance),
+        r.uniqueness === null ? "N/A" : Math.round(r.uniqueness),
+      ].join("\t"),
     );
   }
   const summary = {
@@ -78,7 +144,10 @@ async function runGolden(db: Db, databaseUrl: string, fake: boolean) {
   if (fake) {
     const openai = await startFakeOpenAI();
     const scholarly = await startFakeScholarly();
-    closers.push(() => openai.close(), () => scholarly.close());
+    closers.push(
+      () => openai.close(),
+      () => scholarly.close(),
+    );
     env = parseEnv({
       ...process.env,
       NODE_ENV: "test",
@@ -96,7 +165,10 @@ async function runGolden(db: Db, databaseUrl: string, fake: boolean) {
   await boss.start();
   await ensureQueues(boss);
   const runner = await startWorker(boss, createPipelineContext(db, env), { connectionString: databaseUrl });
-  closers.unshift(() => runner.stop(5000), () => boss.stop({ graceful: false, wait: true }));
+  closers.unshift(
+    () => runner.stop(5000),
+    () => boss.stop({ graceful: false, wait: true }),
+  );
 
   const listener = new pg.Client({ connectionString: databaseUrl });
   await listener.connect();
@@ -109,7 +181,11 @@ async function runGolden(db: Db, databaseUrl: string, fake: boolean) {
   });
 
   try {
-    const user = await db.insertInto("users").values({ email: `eval-${Date.now()}@example.com`, name: "Eval Runner" }).returning("id").executeTakeFirstOrThrow();
+    const user = await db
+      .insertInto("users")
+      .values({ email: `eval-${Date.now()}@example.com`, name: "Eval Runner" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const ids: string[] = [];
     await Promise.all(
       GOLDEN.slice(0, orderCount).map(async (order) => {

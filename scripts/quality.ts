@@ -9,7 +9,15 @@ import { createDb, type Db } from "../app/utils/db.server";
 import { EnvError, getEnv, loadDotEnvFile } from "../app/utils/env.server";
 import type { EmbeddedDatabase } from "../db/embedded";
 import { qualityConfig } from "../worker/quality/registry";
-import { QUALITY_USAGE, UsageError, checkText, formatTextCheck, guessLanguage, parseQualityArgs, summaryLine } from "../worker/quality/report";
+import {
+  QUALITY_USAGE,
+  UsageError,
+  checkText,
+  formatTextCheck,
+  guessLanguage,
+  parseQualityArgs,
+  summaryLine,
+} from "../worker/quality/report";
 import { SpellChecker } from "../worker/quality/spell-checker";
 import type { QualityLog } from "../worker/quality/types";
 import { UniquenessChecker } from "../worker/quality/uniqueness";
@@ -50,7 +58,9 @@ try {
       } catch (error) {
         await db?.destroy();
         db = undefined;
-        warn(`The database could not be opened (${error instanceof Error ? error.message : String(error)}); delivered sections are not compared.`);
+        warn(
+          `The database could not be opened (${error instanceof Error ? error.message : String(error)}); delivered sections are not compared.`,
+        );
       }
     } else {
       warn("No database configured (DATABASE_URL): delivered sections are not compared.");
@@ -65,7 +75,11 @@ try {
     console.error(`${error.message}\n${QUALITY_USAGE}`);
     process.exitCode = 2;
   } else {
-    console.error(error instanceof EnvError ? error.message : `Quality check failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      error instanceof EnvError
+        ? error.message
+        : `Quality check failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exitCode = 1;
   }
 } finally {

@@ -25,7 +25,10 @@ export async function waitIfOverBudget<N extends QueueName>(
 
 /** The daily token limits' verdict for `userId` now. */
 export function budgetFor(ctx: PipelineContext, userId: string): Promise<BudgetCheck> {
-  return checkDailyBudget(ctx.db, userId, { global: ctx.dailyTokenLimit ?? 0, perUser: ctx.dailyTokenLimitPerUser ?? 0 });
+  return checkDailyBudget(ctx.db, userId, {
+    global: ctx.dailyTokenLimit ?? 0,
+    perUser: ctx.dailyTokenLimitPerUser ?? 0,
+  });
 }
 
 /** A job over the daily limit goes back to start at midnight UTC (`check.resumeAt`); its document says why it waits. */
@@ -39,5 +42,8 @@ export async function deferForBudget<N extends QueueName>(
     await sendJob(trx, queue, job, { startAfter: check.resumeAt });
     await setStage(trx, job.documentId, "waiting_for_budget", { from: { status: ["queued", "generating"] } });
   });
-  ctx.log.info({ documentId: job.documentId, queue, reason: check.reason, resumeAt: check.resumeAt }, "daily token limit reached; job deferred");
+  ctx.log.info(
+    { documentId: job.documentId, queue, reason: check.reason, resumeAt: check.resumeAt },
+    "daily token limit reached; job deferred",
+  );
 }

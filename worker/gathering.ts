@@ -27,7 +27,10 @@ export class Gathering<T, R> {
           const batch = waiting.splice(0);
           let outcomes: PromiseSettledResult<R>[];
           try {
-            outcomes = await this.send(key, batch.map((w) => w.item));
+            outcomes = await this.send(
+              key,
+              batch.map((w) => w.item),
+            );
           } catch (error) {
             outcomes = batch.map(() => ({ status: "rejected", reason: error }));
           }

@@ -8,7 +8,11 @@ import { DOCUMENT_EVENTS_CHANNEL, HEARTBEAT_INTERVAL_MS } from "../app/utils/doc
  * many documents). The browser takes 25 s without any event as a sign to re-read the snapshot.
  * Each worker process sends its own: with N workers a document gets N heartbeats per interval, which is harmless.
  */
-export function startHeartbeats(db: DbOrTrx, log: Pick<Logger, "warn">, intervalMs = HEARTBEAT_INTERVAL_MS): { stop(): Promise<void> } {
+export function startHeartbeats(
+  db: DbOrTrx,
+  log: Pick<Logger, "warn">,
+  intervalMs = HEARTBEAT_INTERVAL_MS,
+): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
   const beat = async () => {
     try {

@@ -28,7 +28,12 @@ const DEAD_LETTER_POLL_MS = 5000;
 
 export function parseConcurrency(value: string): number | Record<string, number> {
   if (/^\d+$/.test(value)) return Number(value);
-  return Object.fromEntries(value.split(",").map((pair) => pair.split("=")).map(([k, v]) => [k, Number(v)]));
+  return Object.fromEntries(
+    value
+      .split(",")
+      .map((pair) => pair.split("="))
+      .map(([k, v]) => [k, Number(v)]),
+  );
 }
 
 export function createPipelineContext(db: Db, env: Env): PipelineContext {
@@ -67,7 +72,10 @@ export async function startWorker(
       const review = await reviewDocument(ctx, job, { assembleHere: true, signal: run.signal });
       if (review.assemble) {
         await assembleDocument(ctx, job, review).catch((error) =>
-          ctx.log.warn({ documentId: job.documentId, err: error instanceof Error ? error.message : String(error) }, "assembly failed; the queued assembly retries it"),
+          ctx.log.warn(
+            { documentId: job.documentId, err: error instanceof Error ? error.message : String(error) },
+            "assembly failed; the queued assembly retries it",
+          ),
         );
       }
     },
@@ -86,12 +94,9 @@ export async function startWorker(
   });
   for (const name of Object.values(QUEUES) as QueueName[]) {
     // pg-boss moves a job there itself, without our NOTIFY: found by the queue's poll, a few seconds at most.
-    runner.register(
-      deadLetterQueue(name),
-      (data) => handleDeadLetter(ctx, name, data),
-      1,
-      { idlePollMs: DEAD_LETTER_POLL_MS },
-    );
+    runner.register(deadLetterQueue(name), (data) => handleDeadLetter(ctx, name, data), 1, {
+      idlePollMs: DEAD_LETTER_POLL_MS,
+    });
   }
   await boss.schedule(QUEUES.maintenance, "17 * * * *");
   await runner.start();

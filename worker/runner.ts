@@ -90,9 +90,22 @@ export class QueueRunner {
   }
 
   /** The handler receives the job's payload checked against its queue's schema (app/jobs/definitions.ts). */
-  register<N extends RunnableQueueName>(name: N, handler: JobHandler<RunnablePayload<N>>, concurrency = 1, options: { idlePollMs?: number } = {}): void {
+  register<N extends RunnableQueueName>(
+    name: N,
+    handler: JobHandler<RunnablePayload<N>>,
+    concurrency = 1,
+    options: { idlePollMs?: number } = {},
+  ): void {
     const idlePollMs = options.idlePollMs ?? IDLE_POLL_MS;
-    this.queues.set(name, { name, handler, concurrency, idlePollMs, running: new Set(), wakeup: new Wakeup(), backlog: true });
+    this.queues.set(name, {
+      name,
+      handler,
+      concurrency,
+      idlePollMs,
+      running: new Set(),
+      wakeup: new Wakeup(),
+      backlog: true,
+    });
   }
 
   async start(): Promise<void> {
@@ -124,7 +137,9 @@ export class QueueRunner {
       const queue = message.payload ? this.queues.get(message.payload) : undefined;
       queue?.wakeup.wake();
     });
-    client.on("error", (error) => this.log.warn({ err: error }, "job listener lost its connection; polling until it is back"));
+    client.on("error", (error) =>
+      this.log.warn({ err: error }, "job listener lost its connection; polling until it is back"),
+    );
     client.on("end", () => {
       this.listener = null;
       if (!this.stopped) setTimeout(() => void this.listen().catch(() => {}), 2000).unref();
@@ -161,7 +176,10 @@ export class QueueRunner {
   private run(queue: Registration, job: PgBoss.JobWithMetadata<any>): void {
     const controller = new AbortController();
     const budgetMs = Math.max(1000, Number(job.expireInSeconds ?? 900) * 1000 - EXPIRY_MARGIN_MS);
-    const timer = setTimeout(() => controller.abort(new Error(`The job ran out of time (${Math.round(budgetMs / 1000)} s)`)), budgetMs);
+    const timer = setTimeout(
+      () => controller.abort(new Error(`The job ran out of time (${Math.round(budgetMs / 1000)} s)`)),
+      budgetMs,
+    );
     setDeadline(controller.signal, Date.now() + budgetMs);
     const run: JobRun = {
       id: job.id,
@@ -179,7 +197,9 @@ export class QueueRunner {
         this.log.warn({ queue: queue.name, jobId: job.id, retryCount: run.retryCount, err: message }, "job failed");
         await this.boss
           .fail(queue.name, job.id, { message, name: error instanceof Error ? error.name : "Error" })
-          .catch((e) => this.log.error({ err: e, jobId: job.id }, "could not mark the job failed; it will expire and be retried"));
+          .catch((e) =>
+            this.log.error({ err: e, jobId: job.id }, "could not mark the job failed; it will expire and be retried"),
+          );
       } finally {
         clearTimeout(timer);
       }

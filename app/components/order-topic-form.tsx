@@ -35,14 +35,32 @@ export function OrderTopicForm({
           ))}
         </select>
       </Field>
-      <Field id={fields.topic.id} label="Topic" errors={fields.topic.errors} hint="For example: The impact of remote work on urban housing markets">
+      <Field
+        id={fields.topic.id}
+        label="Topic"
+        errors={fields.topic.errors}
+        hint="For example: The impact of remote work on urban housing markets"
+      >
         <textarea {...getInputProps(fields.topic, { type: "text" })} rows={3} className={inputClass} />
       </Field>
-      <Field id={fields.discipline.id} label="Discipline (optional)" errors={fields.discipline.errors} hint="For example: Economics, Law, Nursing">
+      <Field
+        id={fields.discipline.id}
+        label="Discipline (optional)"
+        errors={fields.discipline.errors}
+        hint="For example: Economics, Law, Nursing"
+      >
         <input {...getInputProps(fields.discipline, { type: "text" })} className={inputClass} />
       </Field>
-      <Field id={fields.institution.id} label="Institution (optional, printed on the title page)" errors={fields.institution.errors}>
-        <input {...getInputProps(fields.institution, { type: "text" })} className={inputClass} autoComplete="organization" />
+      <Field
+        id={fields.institution.id}
+        label="Institution (optional, printed on the title page)"
+        errors={fields.institution.errors}
+      >
+        <input
+          {...getInputProps(fields.institution, { type: "text" })}
+          className={inputClass}
+          autoComplete="organization"
+        />
       </Field>
       <Button type="submit" disabled={navigation.state !== "idle"}>
         Continue

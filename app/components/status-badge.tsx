@@ -13,7 +13,9 @@ const STATUS: Record<string, { label: string; className: string }> = {
 
 export function StatusBadge({ status }: { status: string }) {
   const s = STATUS[status] ?? { label: status, className: "bg-slate-100 text-slate-700" };
-  return <span className={`inline-block rounded-full px-2.5 py-0.5 text-xs font-semibold ${s.className}`}>{s.label}</span>;
+  return (
+    <span className={`inline-block rounded-full px-2.5 py-0.5 text-xs font-semibold ${s.className}`}>{s.label}</span>
+  );
 }
 
 export function OfflineDemoBadge() {

@@ -1,7 +1,12 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { io } from "socket.io-client";
-import { HEARTBEAT_TIMEOUT_MS, type DocumentEventPayload, type ProgressSnapshot, type SectionSnapshot } from "~/utils/document-events";
+import {
+  HEARTBEAT_TIMEOUT_MS,
+  type DocumentEventPayload,
+  type ProgressSnapshot,
+  type SectionSnapshot,
+} from "~/utils/document-events";
 
 // awaiting_payment: back from Stripe Checkout, the webhook may still be on its way.
 const ACTIVE = new Set(["awaiting_payment", "queued", "generating"]);
@@ -68,7 +73,10 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
     };
     const refresh = async (reason: ReadReason = "event") => {
       try {
-        const response = await fetch(url, { headers: { Accept: "application/json", "X-Progress-Read": reason }, cache: "no-store" });
+        const response = await fetch(url, {
+          headers: { Accept: "application/json", "X-Progress-Read": reason },
+          cache: "no-store",
+        });
         if (response.ok) {
           lastHeardAt = Date.now();
           apply(await response.json());
@@ -144,7 +152,12 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
         ...s,
         sections: s.sections.map((x) =>
           x.index === e.index
-            ? { ...x, status: e.status, wordCount: e.wordCount ?? x.wordCount, scores: e.scores !== undefined ? e.scores : x.scores }
+            ? {
+                ...x,
+                status: e.status,
+                wordCount: e.wordCount ?? x.wordCount,
+                scores: e.scores !== undefined ? e.scores : x.scores,
+              }
             : x,
         ),
       }));

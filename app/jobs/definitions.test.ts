@@ -10,7 +10,9 @@ describe("queue expiries and LLM_TIMEOUT_SECONDS agree", () => {
       const policies = queuePolicies(timeout);
       for (const [name, work] of Object.entries(LLM_WORK) as [QueueName, NonNullable<(typeof LLM_WORK)[QueueName]>][]) {
         const runnerBudget = policies[name].expireInSeconds - EXPIRY_MARGIN_SECONDS;
-        expect(runnerBudget, `${name} with LLM_TIMEOUT_SECONDS=${timeout}`).toBeGreaterThanOrEqual(work.calls * callLimitSeconds(timeout, work.streamed));
+        expect(runnerBudget, `${name} with LLM_TIMEOUT_SECONDS=${timeout}`).toBeGreaterThanOrEqual(
+          work.calls * callLimitSeconds(timeout, work.streamed),
+        );
       }
     }
   });
@@ -24,7 +26,9 @@ describe("queue expiries and LLM_TIMEOUT_SECONDS agree", () => {
   it("the shortest expiry the env accepts (QUEUE_EXPIRE_SECONDS) still covers every queue's calls", () => {
     for (const timeout of TIMEOUTS) {
       for (const work of Object.values(LLM_WORK)) {
-        expect(llmWorkSeconds(work!, timeout) + EXPIRY_MARGIN_SECONDS).toBeLessThanOrEqual(minimumExpirySeconds(timeout));
+        expect(llmWorkSeconds(work!, timeout) + EXPIRY_MARGIN_SECONDS).toBeLessThanOrEqual(
+          minimumExpirySeconds(timeout),
+        );
       }
     }
   });

@@ -32,7 +32,11 @@ export const JOB_PAYLOADS = {
     documentId: id(),
     sectionId: id(),
     /** Which attempt this delivery makes (1 when absent); an attempt already stored is not made again. */
-    attempt: z.number({ error: "must be a whole number from 1" }).int("must be a whole number from 1").min(1, "must be a whole number from 1").optional(),
+    attempt: z
+      .number({ error: "must be a whole number from 1" })
+      .int("must be a whole number from 1")
+      .min(1, "must be a whole number from 1")
+      .optional(),
   }),
   [QUEUES.reviewDocument]: documentJob,
   [QUEUES.assembleDocument]: documentJob,
@@ -41,7 +45,11 @@ export const JOB_PAYLOADS = {
   [QUEUES.refundPayment]: payload({
     paymentId: id(),
     reason: z.string({ error: "must name the reason" }).min(1, "must name the reason"),
-    amountCents: z.number({ error: "must be whole cents" }).int("must be whole cents").nonnegative("must not be negative").optional(),
+    amountCents: z
+      .number({ error: "must be whole cents" })
+      .int("must be whole cents")
+      .nonnegative("must not be negative")
+      .optional(),
     documentId: id().optional(),
   }),
   [QUEUES.sendEmail]: payload({
@@ -104,7 +112,9 @@ export function queuePolicies(llmTimeoutSeconds: number): Record<QueueName, Queu
   return Object.fromEntries(
     (Object.keys(FIXED_POLICIES) as QueueName[]).map((name) => {
       const work = LLM_WORK[name];
-      const expireInSeconds = work ? llmJobExpirySeconds(work, llmTimeoutSeconds) : FIXED_POLICIES[name].expireInSeconds!;
+      const expireInSeconds = work
+        ? llmJobExpirySeconds(work, llmTimeoutSeconds)
+        : FIXED_POLICIES[name].expireInSeconds!;
       return [name, { ...FIXED_POLICIES[name], expireInSeconds }];
     }),
   ) as Record<QueueName, QueuePolicy>;
@@ -121,7 +131,9 @@ export function deadLetterQueue<N extends QueueName>(name: N): `${N}.dead` {
  * A dead job's payload, read only for the document it concerns: the job may have died because the rest of it was
  * malformed. Its handler reads what more it needs (a refund's payment) with that queue's schema.
  */
-export const DEAD_LETTER_PAYLOAD = z.looseObject({ documentId: id().optional() }, { error: "must be a JSON object" }).nullish();
+export const DEAD_LETTER_PAYLOAD = z
+  .looseObject({ documentId: id().optional() }, { error: "must be a JSON object" })
+  .nullish();
 export type DeadLetterPayload = z.infer<typeof DEAD_LETTER_PAYLOAD>;
 
 /** Every queue a worker runs: the working ones and their dead-letter queues. */

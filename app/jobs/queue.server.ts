@@ -7,7 +7,10 @@ import { provide, remember } from "../utils/singleton.server";
 import { JOBS_CHANNEL, QUEUES, deadLetterQueue, queuePolicies, type JobPayload, type QueueName } from "./definitions";
 
 /** A pg-boss instance; only a worker supervises (maintenance, expiry) and runs schedules. */
-export function createBoss(connectionString: string, options: { worker: boolean; maintenanceSeconds?: number }): PgBoss {
+export function createBoss(
+  connectionString: string,
+  options: { worker: boolean; maintenanceSeconds?: number },
+): PgBoss {
   const boss = new PgBoss({
     connectionString,
     max: options.worker ? 8 : 3,
@@ -25,7 +28,10 @@ export function createBoss(connectionString: string, options: { worker: boolean;
  * Creates every queue and its dead-letter queue, and brings their policies up to date. Idempotent. The expiries of
  * the writers' queues follow LLM_TIMEOUT_SECONDS (this process' unless given); `expireSeconds` overrides them all.
  */
-export async function ensureQueues(boss: PgBoss, options: { expireSeconds?: number; llmTimeoutSeconds?: number } = {}): Promise<void> {
+export async function ensureQueues(
+  boss: PgBoss,
+  options: { expireSeconds?: number; llmTimeoutSeconds?: number } = {},
+): Promise<void> {
   const policies = queuePolicies(options.llmTimeoutSeconds ?? getEnv().LLM_TIMEOUT_SECONDS);
   for (const name of Object.values(QUEUES) as QueueName[]) {
     const dead = deadLetterQueue(name);
@@ -68,7 +74,11 @@ export function wakeExpressions(names: readonly QueueName[]) {
 }
 
 /** Many jobs of one queue in one statement (and one wake-up), inside the caller's transaction. */
-export async function sendJobs<N extends QueueName>(trx: DbOrTrx, name: N, jobs: { data: NonNullable<JobPayload<N>>; priority?: number }[]): Promise<void> {
+export async function sendJobs<N extends QueueName>(
+  trx: DbOrTrx,
+  name: N,
+  jobs: { data: NonNullable<JobPayload<N>>; priority?: number }[],
+): Promise<void> {
   if (jobs.length === 0) return;
   await getBoss().insert(
     jobs.map((job) => ({ name, data: job.data, priority: job.priority })),

@@ -77,12 +77,21 @@ export async function deleteAccount(
           .execute()
       : [];
     for (const payment of refunds) {
-      await sendJob(trx, QUEUES.refundPayment, { paymentId: payment.id, reason: "account_deleted", documentId: payment.document_id });
+      await sendJob(trx, QUEUES.refundPayment, {
+        paymentId: payment.id,
+        reason: "account_deleted",
+        documentId: payment.document_id,
+      });
     }
     // Told at the address the account has until this transaction ends: money is on its way back.
     if (refunds.length || closed.length) {
       const paidOrders = cancelled
-        .map((order) => ({ order, refundCents: refunds.filter((p) => p.document_id === order.id).reduce((sum, p) => sum + p.amount_cents - p.refunded_cents, 0) }))
+        .map((order) => ({
+          order,
+          refundCents: refunds
+            .filter((p) => p.document_id === order.id)
+            .reduce((sum, p) => sum + p.amount_cents - p.refunded_cents, 0),
+        }))
         .filter((o) => o.refundCents > 0);
       await sendJob(trx, QUEUES.sendEmail, accountDeletedEmail(user.email, paidOrders, closed.length));
     }
@@ -104,7 +113,13 @@ export async function deleteAccount(
 
     // Stored uploads go last but for the audit row: a later failure could not bring those files back.
     const uploadsDeleted = await deleteUploadsOfUser(trx, userId);
-    const counts = { sessionsRevoked, documentsCleared: documentIds.length, ordersCancelled: cancelledIds.length, refundsQueued: refunds.length, uploadsDeleted };
+    const counts = {
+      sessionsRevoked,
+      documentsCleared: documentIds.length,
+      ordersCancelled: cancelledIds.length,
+      refundsQueued: refunds.length,
+      uploadsDeleted,
+    };
     await trx
       .insertInto("audit_log")
       .values({
@@ -145,7 +160,10 @@ export async function deleteAccount(
 async function clearDocuments(trx: DbOrTrx, documentIds: string[], cancelledIds: string[]) {
   if (cancelledIds.length) {
     for (const id of cancelledIds) {
-      await setStage(trx, id, "failed", { status: "cancelled", reason: "Cancelled: the account was deleted. Any payment is refunded in full." });
+      await setStage(trx, id, "failed", {
+        status: "cancelled",
+        reason: "Cancelled: the account was deleted. Any payment is refunded in full.",
+      });
     }
     await trx.deleteFrom("sections").where("document_id", "in", cancelledIds).execute();
     await trx.deleteFrom("sources").where("document_id", "in", cancelledIds).execute();

@@ -173,7 +173,13 @@ export async function exportUserData(db: Db, userId: string) {
       const stripeEvents = await trx
         .selectFrom("stripe_events")
         .innerJoin("payments", "payments.id", "stripe_events.payment_id")
-        .select(["stripe_events.id", "stripe_events.payment_id", "stripe_events.type", "stripe_events.received_at", "stripe_events.payload"])
+        .select([
+          "stripe_events.id",
+          "stripe_events.payment_id",
+          "stripe_events.type",
+          "stripe_events.received_at",
+          "stripe_events.payload",
+        ])
         .where("payments.user_id", "=", userId)
         .orderBy("stripe_events.received_at")
         .orderBy("stripe_events.id")

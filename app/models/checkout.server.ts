@@ -14,7 +14,11 @@ import { closeUnpaidPayment, confirmPayment, createPendingPayment, lockOrder } f
 export async function submitOrder(db: Db, documentId: string, userId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (!(await placeOrder(trx, documentId, userId))) return;
-    const document = await trx.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
+    const document = await trx
+      .selectFrom("documents")
+      .selectAll()
+      .where("id", "=", documentId)
+      .executeTakeFirstOrThrow();
     const user = await trx.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirstOrThrow();
     await sendJob(trx, QUEUES.sendEmail, orderReceivedEmail(user.email, document, getEnv().APP_URL));
   });
@@ -30,7 +34,10 @@ export async function payWithDevPayment(db: Db, documentId: string, userId: stri
     await trx.selectFrom("documents").select("id").where("id", "=", documentId).forNoKeyUpdate().execute();
     const payment = await createPendingPayment(trx, documentId, userId, "dev");
     if (!payment) return false;
-    return (await confirmPayment(trx, payment.id, { amountCents: payment.amount_cents, currency: payment.currency })) === "queued";
+    return (
+      (await confirmPayment(trx, payment.id, { amountCents: payment.amount_cents, currency: payment.currency })) ===
+      "queued"
+    );
   });
 }
 
@@ -105,7 +112,9 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
   } catch (error) {
     logger.error({ err: error, documentId }, "could not create a Stripe Checkout Session");
     await db.deleteFrom("payments").where("id", "=", payment.id).where("status", "=", "pending").execute();
-    throw new CheckoutUnavailableError("Card payment is unavailable right now. Nothing was charged; please try again in a few minutes.");
+    throw new CheckoutUnavailableError(
+      "Card payment is unavailable right now. Nothing was charged; please try again in a few minutes.",
+    );
   }
   const tied = await db.transaction().execute(async (trx) => {
     await lockOrder(trx, documentId, userId);
@@ -119,8 +128,14 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
   });
   if (!tied) {
     // The order was edited meanwhile: this session must never be paid.
-    await stripe.checkout.sessions.expire(session.id).catch((error: unknown) => logger.warn({ err: error, documentId }, "could not expire an unused Checkout Session"));
-    throw new OrderChangedError("The order was changed while the payment was being prepared. Nothing was charged; please review it and pay again.");
+    await stripe.checkout.sessions
+      .expire(session.id)
+      .catch((error: unknown) =>
+        logger.warn({ err: error, documentId }, "could not expire an unused Checkout Session"),
+      );
+    throw new OrderChangedError(
+      "The order was changed while the payment was being prepared. Nothing was charged; please review it and pay again.",
+    );
   }
   return session.url!;
 }
@@ -157,10 +172,17 @@ export async function editPlacedOrder(db: Db, documentId: string, userId: string
   } catch (error) {
     if (!isStripeError(error)) throw error;
     logger.warn({ err: error, documentId }, "could not close the open Checkout Session of an order being edited");
-    throw new CheckoutUnavailableError("The open card payment of this order could not be closed right now. Please try again in a moment.");
+    throw new CheckoutUnavailableError(
+      "The open card payment of this order could not be closed right now. Please try again in a moment.",
+    );
   }
 }
 
 function isStripeError(error: unknown): boolean {
-  return typeof error === "object" && error !== null && typeof (error as { type?: unknown }).type === "string" && /^Stripe/.test((error as { type: string }).type);
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    typeof (error as { type?: unknown }).type === "string" &&
+    /^Stripe/.test((error as { type: string }).type)
+  );
 }

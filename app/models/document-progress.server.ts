@@ -8,7 +8,8 @@ import { DOCUMENT_EVENTS_CHANNEL } from "../utils/document-events";
 import type { Database, DocumentStatus } from "../../db/schema";
 
 /** The stages a document goes through (documents.progress_stage); STAGE_LABELS names them for customers. */
-export type Stage = "queued" | "planning" | "writing" | "waiting_for_budget" | "reviewing" | "assembling" | "done" | "failed";
+export type Stage =
+  "queued" | "planning" | "writing" | "waiting_for_budget" | "reviewing" | "assembling" | "done" | "failed";
 
 /** Share of the bar given to planning before the first section and to writing the sections; the rest is the end's. */
 export const PLAN_PERCENT = 5;
@@ -55,7 +56,10 @@ export function writingEtaSql(meanSectionSeconds: RawBuilder<unknown>, rounds: R
  */
 export function progressByCount(total: number, concurrency: number): { percents: number[]; rounds: number[] } {
   const counts = Array.from({ length: total + 1 }, (_, finished) => finished);
-  return { percents: counts.map((f) => writingPercent(f, total)), rounds: counts.map((f) => roundsLeft(f, total, concurrency)) };
+  return {
+    percents: counts.map((f) => writingPercent(f, total)),
+    rounds: counts.map((f) => roundsLeft(f, total, concurrency)),
+  };
 }
 
 /**
@@ -90,7 +94,12 @@ export type StageChange = {
  * `change` set, then its event built from the row as written — "progress", then "completed" for done; "failed" with
  * its reason for failed. Returns whether the guarded UPDATE applied (no event otherwise). Events go out on commit.
  */
-export async function setStage(trx: DbOrTrx, documentId: string, stage: Stage, change: StageChange = {}): Promise<boolean> {
+export async function setStage(
+  trx: DbOrTrx,
+  documentId: string,
+  stage: Stage,
+  change: StageChange = {},
+): Promise<boolean> {
   const rule = STAGE_RULES[stage];
   const percent = change.percent ?? rule.percent;
   const columns: UpdateObject<Database, "documents"> = {
@@ -107,17 +116,32 @@ export async function setStage(trx: DbOrTrx, documentId: string, stage: Stage, c
   const from = change.from ?? {};
   const events =
     stage === "failed"
-      ? [sql<string>`json_build_object('documentId', ${documentId}::text, 'event', json_build_object('type', 'failed', 'reason', changed.failure_reason))::text`]
+      ? [
+          sql<string>`json_build_object('documentId', ${documentId}::text, 'event', json_build_object('type', 'failed', 'reason', changed.failure_reason))::text`,
+        ]
       : stage === "done"
-        ? [progressEventSql(documentId, "changed"), sql<string>`json_build_object('documentId', ${documentId}::text, 'event', json_build_object('type', 'completed', 'status', changed.status))::text`]
+        ? [
+            progressEventSql(documentId, "changed"),
+            sql<string>`json_build_object('documentId', ${documentId}::text, 'event', json_build_object('type', 'completed', 'status', changed.status))::text`,
+          ]
         : [progressEventSql(documentId, "changed")];
   const rows = await trx
     .with("changed", (db) => {
       let update = db.updateTable("documents").set(columns).where("id", "=", documentId);
-      if (from.status) update = update.where("status", "in", typeof from.status === "string" ? [from.status] : from.status);
-      if (from.stage) update = update.where("progress_stage", "in", typeof from.stage === "string" ? [from.stage] : from.stage);
+      if (from.status)
+        update = update.where("status", "in", typeof from.status === "string" ? [from.status] : from.status);
+      if (from.stage)
+        update = update.where("progress_stage", "in", typeof from.stage === "string" ? [from.stage] : from.stage);
       if (change.where) update = update.where(change.where);
-      return update.returning(["status", "progress_stage", "progress_percent", "current_section", "total_sections", "eta_seconds", "failure_reason"]);
+      return update.returning([
+        "status",
+        "progress_stage",
+        "progress_percent",
+        "current_section",
+        "total_sections",
+        "eta_seconds",
+        "failure_reason",
+      ]);
     })
     .selectFrom("changed")
     .select(sql.join(events.map((payload) => sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, ${payload})`)).as("notified"))
@@ -131,7 +155,12 @@ export async function setStage(trx: DbOrTrx, documentId: string, stage: Stage, c
  * attempts) only take KEY SHARE on the same row, which FOR UPDATE would conflict with and deadlock on.
  */
 export async function lockDocument(trx: DbOrTrx, documentId: string): Promise<LockedDocument | undefined> {
-  return trx.selectFrom("documents").select(["status", "progress_stage"]).where("id", "=", documentId).forNoKeyUpdate().executeTakeFirst();
+  return trx
+    .selectFrom("documents")
+    .select(["status", "progress_stage"])
+    .where("id", "=", documentId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
 }
 
 /** What lockDocument read: it cannot change until the lock holder commits. */

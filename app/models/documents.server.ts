@@ -74,7 +74,12 @@ export type DraftPatch = Partial<{
 }>;
 
 /** Changes a draft of this user; the price follows. Returns false when it is not (or no longer) an editable draft. */
-export async function updateDraftDocument(db: DbOrTrx, documentId: string, userId: string, patch: DraftPatch): Promise<boolean> {
+export async function updateDraftDocument(
+  db: DbOrTrx,
+  documentId: string,
+  userId: string,
+  patch: DraftPatch,
+): Promise<boolean> {
   if (!isUuid(documentId)) return false;
   const current = await db
     .selectFrom("documents")
@@ -84,7 +89,11 @@ export async function updateDraftDocument(db: DbOrTrx, documentId: string, userI
     .where("status", "=", "draft")
     .executeTakeFirst();
   if (!current) return false;
-  const next = { kind: patch.kind ?? current.kind, pages: patch.pages ?? current.pages, express: patch.express ?? current.express };
+  const next = {
+    kind: patch.kind ?? current.kind,
+    pages: patch.pages ?? current.pages,
+    express: patch.express ?? current.express,
+  };
   const result = await db
     .updateTable("documents")
     .set({ ...patch, price_cents: priceOf(next).totalCents, updated_at: sql`now()` })
@@ -140,7 +149,18 @@ export function getDocumentForOwner(db: DbOrTrx, documentId: string, userId: str
 export function listDocumentsForOwner(db: DbOrTrx, userId: string) {
   return db
     .selectFrom("documents")
-    .select(["id", "topic", "pages", "language", "status", "progress_percent", "price_cents", "currency", "created_at", "offline_demo"])
+    .select([
+      "id",
+      "topic",
+      "pages",
+      "language",
+      "status",
+      "progress_percent",
+      "price_cents",
+      "currency",
+      "created_at",
+      "offline_demo",
+    ])
     .where("user_id", "=", userId)
     .orderBy("created_at", "desc")
     .execute();
@@ -170,7 +190,16 @@ export async function transitionDocument(
 export async function getProgressSnapshot(db: DbOrTrx, documentId: string): Promise<ProgressSnapshot | undefined> {
   const document = await db
     .selectFrom("documents")
-    .select(["id", "status", "progress_percent", "progress_stage", "current_section", "total_sections", "eta_seconds", "offline_demo"])
+    .select([
+      "id",
+      "status",
+      "progress_percent",
+      "progress_stage",
+      "current_section",
+      "total_sections",
+      "eta_seconds",
+      "offline_demo",
+    ])
     .where("id", "=", documentId)
     .executeTakeFirst();
   if (!document) return undefined;

@@ -21,18 +21,39 @@ export function getPayment(db: DbOrTrx, paymentId: string) {
 export async function lockPayment(trx: DbOrTrx, paymentId: string) {
   const ref = await trx.selectFrom("payments").select("document_id").where("id", "=", paymentId).executeTakeFirst();
   if (!ref) return undefined;
-  const document = await trx.selectFrom("documents").selectAll().where("id", "=", ref.document_id).forNoKeyUpdate().executeTakeFirstOrThrow();
-  const payment = await trx.selectFrom("payments").selectAll().where("id", "=", paymentId).forUpdate().executeTakeFirstOrThrow();
+  const document = await trx
+    .selectFrom("documents")
+    .selectAll()
+    .where("id", "=", ref.document_id)
+    .forNoKeyUpdate()
+    .executeTakeFirstOrThrow();
+  const payment = await trx
+    .selectFrom("payments")
+    .selectAll()
+    .where("id", "=", paymentId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   return { document, payment };
 }
 
 /** The order of this customer, locked for the caller's transaction (undefined when it is not theirs). */
 export function lockOrder(trx: DbOrTrx, documentId: string, userId: string) {
-  return trx.selectFrom("documents").selectAll().where("id", "=", documentId).where("user_id", "=", userId).forNoKeyUpdate().executeTakeFirst();
+  return trx
+    .selectFrom("documents")
+    .selectAll()
+    .where("id", "=", documentId)
+    .where("user_id", "=", userId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
 }
 
 /** A pending payment row for one checkout attempt; the amount is the order's server-side price. Lock the order first. */
-export async function createPendingPayment(db: DbOrTrx, documentId: string, userId: string, provider: "stripe" | "dev") {
+export async function createPendingPayment(
+  db: DbOrTrx,
+  documentId: string,
+  userId: string,
+  provider: "stripe" | "dev",
+) {
   const document = await db
     .selectFrom("documents")
     .select(["price_cents", "currency"])
@@ -43,13 +64,20 @@ export async function createPendingPayment(db: DbOrTrx, documentId: string, user
   if (!document) return undefined;
   return db
     .insertInto("payments")
-    .values({ document_id: documentId, user_id: userId, provider, amount_cents: document.price_cents, currency: document.currency })
+    .values({
+      document_id: documentId,
+      user_id: userId,
+      provider,
+      amount_cents: document.price_cents,
+      currency: document.currency,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
 /** Why money that arrived does not pay for the order (it is refunded in full); the refund job's email explains each. */
-export type RefusedPaymentReason = "account_deleted" | "duplicate_payment" | "checkout_closed" | "order_changed" | "amount_mismatch";
+export type RefusedPaymentReason =
+  "account_deleted" | "duplicate_payment" | "checkout_closed" | "order_changed" | "amount_mismatch";
 
 export type Confirmation = "queued" | "refunded" | "duplicate" | "unknown";
 
@@ -67,7 +95,8 @@ export async function confirmPayment(
   const locked = await lockPayment(trx, paymentId);
   if (!locked) return "unknown";
   const { document, payment } = locked;
-  if (payment.status === "succeeded" || payment.status === "refunded" || payment.status === "partially_refunded") return "duplicate";
+  if (payment.status === "succeeded" || payment.status === "refunded" || payment.status === "partially_refunded")
+    return "duplicate";
   const currency = paid.currency.toLowerCase();
   // Recorded as paid, at what was paid: a refund gives back exactly that.
   await trx
@@ -81,7 +110,11 @@ export async function confirmPayment(
     })
     .where("id", "=", paymentId)
     .execute();
-  const customer = await trx.selectFrom("users").select(["email", "premium", "deleted_at"]).where("id", "=", document.user_id).executeTakeFirstOrThrow();
+  const customer = await trx
+    .selectFrom("users")
+    .select(["email", "premium", "deleted_at"])
+    .where("id", "=", document.user_id)
+    .executeTakeFirstOrThrow();
   const refused = refusal(document, payment, customer.deleted_at !== null, { amountCents: paid.amountCents, currency });
   if (refused) {
     await sendJob(trx, QUEUES.refundPayment, { paymentId, reason: refused, documentId: document.id });
@@ -91,16 +124,33 @@ export async function confirmPayment(
         summary: `Paid ${paid.amountCents} ${currency}, asked ${payment.amount_cents} ${payment.currency}: refunded in full`,
         documentId: document.id,
         paymentId,
-        details: { paid: { amountCents: paid.amountCents, currency }, asked: { amountCents: payment.amount_cents, currency: payment.currency } },
+        details: {
+          paid: { amountCents: paid.amountCents, currency },
+          asked: { amountCents: payment.amount_cents, currency: payment.currency },
+        },
       });
     }
     return "refunded";
   }
   // Guarded by the order's lock above: it awaits payment, so the stage applies; its event goes out on commit.
-  await setStage(trx, document.id, "queued", { from: { status: "awaiting_payment" }, status: "queued", columns: { paid_at: sql`now()` } });
+  await setStage(trx, document.id, "queued", {
+    from: { status: "awaiting_payment" },
+    status: "queued",
+    columns: { paid_at: sql`now()` },
+  });
   const queued = { ...document, status: "queued" as const };
-  await sendJob(trx, QUEUES.planDocument, { documentId: document.id }, { priority: queued.express || customer.premium ? 10 : 0, wake: false });
-  await sendJob(trx, QUEUES.sendEmail, paymentConfirmedEmail(customer.email, queued, paid.amountCents, getEnv().APP_URL), { wake: false });
+  await sendJob(
+    trx,
+    QUEUES.planDocument,
+    { documentId: document.id },
+    { priority: queued.express || customer.premium ? 10 : 0, wake: false },
+  );
+  await sendJob(
+    trx,
+    QUEUES.sendEmail,
+    paymentConfirmedEmail(customer.email, queued, paid.amountCents, getEnv().APP_URL),
+    { wake: false },
+  );
   // The workers' wake-ups, sent on commit.
   await sql`select ${wakeExpressions([QUEUES.planDocument, QUEUES.sendEmail])}`.execute(trx);
   return "queued";
@@ -113,18 +163,27 @@ function refusal(
   paid: { amountCents: number; currency: string },
 ): RefusedPaymentReason | null {
   if (accountDeleted || document.status === "cancelled") return "account_deleted";
-  if (paid.amountCents !== payment.amount_cents || paid.currency !== payment.currency.toLowerCase()) return "amount_mismatch";
+  if (paid.amountCents !== payment.amount_cents || paid.currency !== payment.currency.toLowerCase())
+    return "amount_mismatch";
   if (document.status !== "awaiting_payment" && document.status !== "draft") return "duplicate_payment";
   // Closed by us (the order was edited, or its checkout expired) or failed before: what it was for may have changed.
   if (payment.status !== "pending") return "checkout_closed";
-  if (document.status === "draft" || paid.amountCents !== document.price_cents || paid.currency !== document.currency.toLowerCase()) {
+  if (
+    document.status === "draft" ||
+    paid.amountCents !== document.price_cents ||
+    paid.currency !== document.currency.toLowerCase()
+  ) {
     return "order_changed";
   }
   return null;
 }
 
 /** Guarded: only a pending payment can become failed or expired (a late "expired" never undoes a payment). */
-export async function closeUnpaidPayment(db: DbOrTrx, paymentId: string, status: "failed" | "expired"): Promise<boolean> {
+export async function closeUnpaidPayment(
+  db: DbOrTrx,
+  paymentId: string,
+  status: "failed" | "expired",
+): Promise<boolean> {
   const result = await db
     .updateTable("payments")
     .set({ status, updated_at: sql`now()` })
@@ -184,6 +243,7 @@ async function raiseRefundedTotal(trx: DbOrTrx, paymentId: string, atLeast: () =
     ["queued", "generating", "completed", "completed_with_warnings", "failed_quality", "failed", "cancelled"],
     "refunded",
   );
-  if (refunded) await notifyDocumentEvent(trx, payment.document_id, { type: "failed", reason: "The order was refunded." });
+  if (refunded)
+    await notifyDocumentEvent(trx, payment.document_id, { type: "failed", reason: "The order was refunded." });
   return true;
 }

@@ -3,7 +3,13 @@
 import { sql } from "kysely";
 import type { DbOrTrx } from "../utils/db.server";
 
-export type RateLimitResult = { allowed: boolean; limit: number; remaining: number; resetSeconds: number; retryAfterSeconds: number };
+export type RateLimitResult = {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+  retryAfterSeconds: number;
+};
 
 // The longest window (sign-in codes per address: an hour) looks back over the previous one too.
 const PRUNE_AFTER = "2 hours";
@@ -15,8 +21,15 @@ const PRUNE_AFTER = "2 hours";
  * One statement (the upsert and the read of the previous window), so hits from several processes count correctly.
  * Time is the database's clock unless `now` is given, so every web process agrees on the windows.
  */
-export async function hitRateLimit(db: DbOrTrx, key: string, limit: number, windowSeconds: number, now?: Date): Promise<RateLimitResult> {
-  if (!(windowSeconds > 0) || !Number.isInteger(windowSeconds)) throw new Error("windowSeconds must be a positive integer");
+export async function hitRateLimit(
+  db: DbOrTrx,
+  key: string,
+  limit: number,
+  windowSeconds: number,
+  now?: Date,
+): Promise<RateLimitResult> {
+  if (!(windowSeconds > 0) || !Number.isInteger(windowSeconds))
+    throw new Error("windowSeconds must be a positive integer");
   const { rows } = await sql<{ current: number; previous: number; now_epoch: number; window_epoch: number }>`
     with t as (
       select ts, to_timestamp((floor(extract(epoch from ts) / ${windowSeconds}) * ${windowSeconds})::float8) as ws
@@ -38,14 +51,25 @@ export async function hitRateLimit(db: DbOrTrx, key: string, limit: number, wind
     from hit, t
   `.execute(db);
   const row = rows[0]!;
-  return decide(limit, windowSeconds, Number(row.current), Number(row.previous), Number(row.now_epoch) - Number(row.window_epoch));
+  return decide(
+    limit,
+    windowSeconds,
+    Number(row.current),
+    Number(row.previous),
+    Number(row.now_epoch) - Number(row.window_epoch),
+  );
 }
 
 /**
  * Whether one more hit on `key` would be allowed, without counting it: for limits that count only failures (wrong
  * sign-in codes), which must still refuse the next try once over.
  */
-export async function peekRateLimit(db: DbOrTrx, key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+export async function peekRateLimit(
+  db: DbOrTrx,
+  key: string,
+  limit: number,
+  windowSeconds: number,
+): Promise<RateLimitResult> {
   const { rows } = await sql<{ current: number; previous: number; now_epoch: number; window_epoch: number }>`
     with t as (
       select now() as ts, to_timestamp((floor(extract(epoch from now()) / ${windowSeconds}) * ${windowSeconds})::float8) as ws
@@ -58,11 +82,23 @@ export async function peekRateLimit(db: DbOrTrx, key: string, limit: number, win
     from t
   `.execute(db);
   const row = rows[0]!;
-  return decide(limit, windowSeconds, Number(row.current) + 1, Number(row.previous), Number(row.now_epoch) - Number(row.window_epoch));
+  return decide(
+    limit,
+    windowSeconds,
+    Number(row.current) + 1,
+    Number(row.previous),
+    Number(row.now_epoch) - Number(row.window_epoch),
+  );
 }
 
 /** The decision for a hit already counted: `current` includes it; `elapsed` is how far into the current window we are. */
-function decide(limit: number, windowSeconds: number, current: number, previous: number, elapsed: number): RateLimitResult {
+function decide(
+  limit: number,
+  windowSeconds: number,
+  current: number,
+  previous: number,
+  elapsed: number,
+): RateLimitResult {
   const w = windowSeconds;
   const e = Math.min(Math.max(elapsed, 0), w);
   const estimate = previous * (1 - e / w) + current;

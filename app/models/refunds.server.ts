@@ -6,7 +6,6 @@ import { sendJob } from "../jobs/queue.server";
 import { recordIncident, type NewIncident } from "./incidents.server";
 import { lockPayment } from "./payments.server";
 
-
 /** Stripe's idempotency key, and our refund row's: made of payment and reason, so a reason refunds a payment once. */
 export function refundIdempotencyKey(paymentId: string, reason: string): string {
   return `refund:${paymentId}:${reason}`;
@@ -64,7 +63,11 @@ export async function noteRefundError(db: DbOrTrx, refundId: string, error: stri
  * A refund job gave up (its dead-letter queue): the refund row (made now if the job died before making it) becomes
  * `failed` with the error, and an open incident points at it, until an admin retries it (retryFailedRefund).
  */
-export async function markRefundFailed(db: Db, request: RefundPaymentJob, error: string | null): Promise<Refund | undefined> {
+export async function markRefundFailed(
+  db: Db,
+  request: RefundPaymentJob,
+  error: string | null,
+): Promise<Refund | undefined> {
   return db.transaction().execute(async (trx) => {
     const locked = await lockPayment(trx, request.paymentId);
     if (!locked) return undefined;
@@ -84,7 +87,14 @@ export async function markRefundFailed(db: Db, request: RefundPaymentJob, error:
       if (amount <= 0) return undefined;
       refund = await trx
         .insertInto("refunds")
-        .values({ payment_id: request.paymentId, amount_cents: amount, reason: request.reason, idempotency_key: key, status: "failed", last_error: lastError })
+        .values({
+          payment_id: request.paymentId,
+          amount_cents: amount,
+          reason: request.reason,
+          idempotency_key: key,
+          status: "failed",
+          last_error: lastError,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
     }
@@ -143,8 +153,17 @@ export async function retryFailedRefund(db: Db, refundId: string, adminUserId: s
       .returningAll()
       .executeTakeFirst();
     if (!refund) return false;
-    const payment = await trx.selectFrom("payments").select("document_id").where("id", "=", refund.payment_id).executeTakeFirstOrThrow();
-    await sendJob(trx, QUEUES.refundPayment, { paymentId: refund.payment_id, reason: refund.reason, amountCents: refund.amount_cents, documentId: payment.document_id });
+    const payment = await trx
+      .selectFrom("payments")
+      .select("document_id")
+      .where("id", "=", refund.payment_id)
+      .executeTakeFirstOrThrow();
+    await sendJob(trx, QUEUES.refundPayment, {
+      paymentId: refund.payment_id,
+      reason: refund.reason,
+      amountCents: refund.amount_cents,
+      documentId: payment.document_id,
+    });
     await trx
       .updateTable("incidents")
       .set({ resolved_at: sql`now()`, resolved_by: adminUserId })
@@ -153,7 +172,13 @@ export async function retryFailedRefund(db: Db, refundId: string, adminUserId: s
       .execute();
     await trx
       .insertInto("audit_log")
-      .values({ actor_user_id: adminUserId, action: "refund.retried", target_type: "refund", target_id: refundId, details: JSON.stringify({ lastError: refund.last_error }) })
+      .values({
+        actor_user_id: adminUserId,
+        action: "refund.retried",
+        target_type: "refund",
+        target_id: refundId,
+        details: JSON.stringify({ lastError: refund.last_error }),
+      })
       .execute();
     return true;
   });

@@ -6,7 +6,11 @@ export const SESSION_DAYS = 30;
 /** Revoked sessions (`{ sessionIds?, userId? }`): every web process disconnects their sockets (app/utils/socket.server.ts). */
 export const SESSION_EVENTS_CHANNEL = "tesigo_session_events";
 
-export async function createSession(db: DbOrTrx, userId: string, origin: { ip: string | null; userAgent: string | null }) {
+export async function createSession(
+  db: DbOrTrx,
+  userId: string,
+  origin: { ip: string | null; userAgent: string | null },
+) {
   return db
     .insertInto("sessions")
     .values({
@@ -33,7 +37,12 @@ export function getSessionUser(db: DbOrTrx, sessionId: string) {
 }
 
 export async function revokeSession(db: DbOrTrx, sessionId: string) {
-  await db.updateTable("sessions").set({ revoked_at: sql`now()` }).where("id", "=", sessionId).where("revoked_at", "is", null).execute();
+  await db
+    .updateTable("sessions")
+    .set({ revoked_at: sql`now()` })
+    .where("id", "=", sessionId)
+    .where("revoked_at", "is", null)
+    .execute();
   // Every web process disconnects that session's sockets (on commit, when inside a transaction).
   await notifySessionsRevoked(db, { sessionIds: [sessionId] });
 }
@@ -63,7 +72,8 @@ export async function notifySessionsRevoked(db: DbOrTrx, revoked: RevokedSession
   const messages: RevokedSessions[] = [];
   if (revoked.userId) messages.push({ userId: revoked.userId });
   const ids = revoked.sessionIds ?? [];
-  for (let i = 0; i < ids.length; i += SESSION_IDS_PER_NOTIFY) messages.push({ sessionIds: ids.slice(i, i + SESSION_IDS_PER_NOTIFY) });
+  for (let i = 0; i < ids.length; i += SESSION_IDS_PER_NOTIFY)
+    messages.push({ sessionIds: ids.slice(i, i + SESSION_IDS_PER_NOTIFY) });
   for (const message of messages) {
     await sql`select pg_notify(${SESSION_EVENTS_CHANNEL}, ${JSON.stringify(message)})`.execute(db);
   }

@@ -15,8 +15,7 @@ const CODE_LENGTH = 6;
 export type SignInFailure = "wrong_code" | "too_many_tries" | "expired" | "used" | "unknown" | "other_browser";
 
 export type CodeCheck =
-  | { ok: true; email: string; redirectTo: string | null }
-  | { ok: false; reason: SignInFailure; triesLeft?: number };
+  { ok: true; email: string; redirectTo: string | null } | { ok: false; reason: SignInFailure; triesLeft?: number };
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -71,7 +70,12 @@ export async function pendingSignIn(db: DbOrTrx, id: string): Promise<{ email: s
 
 /** Ends a code nobody will use (the browser asked for a new one or for another address). */
 export async function retireSignInCode(db: DbOrTrx, id: string): Promise<void> {
-  await db.updateTable("sign_in_codes").set({ used_at: sql`now()` }).where("id", "=", id).where("used_at", "is", null).execute();
+  await db
+    .updateTable("sign_in_codes")
+    .set({ used_at: sql`now()` })
+    .where("id", "=", id)
+    .where("used_at", "is", null)
+    .execute();
 }
 
 /** Deletes a code whose email could not be sent: it was never anyone's. */
@@ -110,7 +114,12 @@ export async function checkSignInCode(db: DbOrTrx, key: Buffer, id: string, type
  * Signs in through the link of an email: only in the browser that asked for it (its pending row must be the link's),
  * so a mail scanner opening the link cannot use it up, and a link forwarded to someone else signs nobody in there.
  */
-export async function useSignInLink(db: DbOrTrx, key: Buffer, pendingId: string | null, token: string): Promise<CodeCheck> {
+export async function useSignInLink(
+  db: DbOrTrx,
+  key: Buffer,
+  pendingId: string | null,
+  token: string,
+): Promise<CodeCheck> {
   const linkHash = digest(key, "link", token);
   if (pendingId) {
     const used = await db
@@ -126,7 +135,13 @@ export async function useSignInLink(db: DbOrTrx, key: Buffer, pendingId: string 
     if (used) return { ok: true, email: used.email, redirectTo: used.redirect_to };
   }
   const reason = await whyUnusable(db, "link_hash", linkHash);
-  return { ok: false, reason: reason === "unknown" || reason === "used" || reason === "expired" || reason === "too_many_tries" ? reason : "other_browser" };
+  return {
+    ok: false,
+    reason:
+      reason === "unknown" || reason === "used" || reason === "expired" || reason === "too_many_tries"
+        ? reason
+        : "other_browser",
+  };
 }
 
 async function whyUnusable(db: DbOrTrx, column: "id" | "link_hash", value: string): Promise<SignInFailure> {
@@ -144,6 +159,9 @@ async function whyUnusable(db: DbOrTrx, column: "id" | "link_hash", value: strin
 
 /** Codes a day past their expiry are of no further use, not even to explain a refusal. */
 export async function pruneSignInCodes(db: DbOrTrx): Promise<number> {
-  const result = await db.deleteFrom("sign_in_codes").where("expires_at", "<", sql<Date>`now() - interval '1 day'`).executeTakeFirst();
+  const result = await db
+    .deleteFrom("sign_in_codes")
+    .where("expires_at", "<", sql<Date>`now() - interval '1 day'`)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

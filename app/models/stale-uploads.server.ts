@@ -31,7 +31,12 @@ export async function deleteStaleDraftUploads(db: Db, days = DRAFT_FILE_DAYS): P
       .execute();
     const drafts = [...new Set(rows.flatMap((r) => (r.document_id ? [r.document_id] : [])))];
     if (drafts.length) {
-      await trx.updateTable("documents").set({ requirements_text: null }).where("id", "in", drafts).where("status", "=", "draft").execute();
+      await trx
+        .updateTable("documents")
+        .set({ requirements_text: null })
+        .where("id", "in", drafts)
+        .where("status", "=", "draft")
+        .execute();
     }
     return rows;
   });

@@ -42,7 +42,8 @@ async function apply(trx: DbOrTrx, event: Stripe.Event): Promise<Applied> {
       const session = event.data.object;
       const paymentId = await paymentForSession(trx, session);
       // "completed" with payment_status "unpaid" is a delayed method (SEPA, …): wait for async_payment_succeeded.
-      if (session.payment_status !== "paid" && session.payment_status !== "no_payment_required") return { applied: false, paymentId };
+      if (session.payment_status !== "paid" && session.payment_status !== "no_payment_required")
+        return { applied: false, paymentId };
       if (!paymentId) {
         await recordUnknownSession(trx, event, session);
         return { applied: true };
@@ -50,7 +51,8 @@ async function apply(trx: DbOrTrx, event: Stripe.Event): Promise<Applied> {
       const confirmation = await confirmPayment(trx, paymentId, {
         amountCents: session.amount_total ?? -1,
         currency: session.currency ?? "",
-        paymentIntentId: typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null),
+        paymentIntentId:
+          typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null),
       });
       return { applied: confirmation === "queued" || confirmation === "refunded", paymentId };
     }
@@ -58,13 +60,24 @@ async function apply(trx: DbOrTrx, event: Stripe.Event): Promise<Applied> {
     case "checkout.session.expired": {
       const paymentId = await paymentForSession(trx, event.data.object);
       if (!paymentId) return { applied: false };
-      return { applied: await closeUnpaidPayment(trx, paymentId, event.type === "checkout.session.expired" ? "expired" : "failed"), paymentId };
+      return {
+        applied: await closeUnpaidPayment(
+          trx,
+          paymentId,
+          event.type === "checkout.session.expired" ? "expired" : "failed",
+        ),
+        paymentId,
+      };
     }
     case "charge.refunded": {
       const charge = event.data.object;
       const intentId = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
       if (!intentId) return { applied: false };
-      const payment = await trx.selectFrom("payments").select("id").where("stripe_payment_intent_id", "=", intentId).executeTakeFirst();
+      const payment = await trx
+        .selectFrom("payments")
+        .select("id")
+        .where("stripe_payment_intent_id", "=", intentId)
+        .executeTakeFirst();
       if (!payment) return { applied: false };
       return { applied: await recordRefundedTotal(trx, payment.id, charge.amount_refunded), paymentId: payment.id };
     }
@@ -75,17 +88,32 @@ async function apply(trx: DbOrTrx, event: Stripe.Event): Promise<Applied> {
 
 /** Money for a Checkout Session we never made (or lost): it may not even be ours to refund, so an admin decides. */
 async function recordUnknownSession(trx: DbOrTrx, event: Stripe.Event, session: Stripe.Checkout.Session) {
-  const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
-  logger.warn({ sessionId: session.id, paymentIntent }, "a paid Stripe Checkout Session we do not know: recorded for an admin");
+  const paymentIntent =
+    typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+  logger.warn(
+    { sessionId: session.id, paymentIntent },
+    "a paid Stripe Checkout Session we do not know: recorded for an admin",
+  );
   await recordIncident(trx, {
     kind: "unknown_checkout_session",
     summary: `Stripe took ${session.amount_total ?? "?"} ${session.currency ?? ""} for Checkout Session ${session.id}, which matches no payment here: refund it from the Stripe dashboard if it is ours`,
-    details: { eventId: event.id, sessionId: session.id, paymentIntent, amountTotal: session.amount_total, currency: session.currency, metadata: session.metadata },
+    details: {
+      eventId: event.id,
+      sessionId: session.id,
+      paymentIntent,
+      amountTotal: session.amount_total,
+      currency: session.currency,
+      metadata: session.metadata,
+    },
   });
 }
 
 async function paymentForSession(trx: DbOrTrx, session: Stripe.Checkout.Session): Promise<string | null> {
-  const payment = await trx.selectFrom("payments").select("id").where("stripe_checkout_session_id", "=", session.id).executeTakeFirst();
+  const payment = await trx
+    .selectFrom("payments")
+    .select("id")
+    .where("stripe_checkout_session_id", "=", session.id)
+    .executeTakeFirst();
   if (payment) return payment.id;
   // The session id is stored right after Stripe answers; metadata covers a crash in between.
   const fromMetadata = session.metadata?.paymentId;

@@ -5,7 +5,14 @@ import { DEFAULT_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS } from "..
 import { formatMegabytes, inspectUpload, sanitiseFilename, UploadRefusedError } from "../utils/uploads.server";
 import { isUuid } from "./documents.server";
 
-export type SavedUpload = { id: string; filename: string; kind: string; sizeBytes: number; text: string; truncated: boolean };
+export type SavedUpload = {
+  id: string;
+  filename: string;
+  kind: string;
+  sizeBytes: number;
+  text: string;
+  truncated: boolean;
+};
 
 export type SaveUploadOptions = {
   /** Bytes of uploads a customer may keep (UPLOAD_QUOTA_MB). */
@@ -20,13 +27,21 @@ export type SaveUploadOptions = {
  * Inspects a requirements file (throws UploadRefusedError), stores its bytes, then records it, within the customer's
  * storage quota. A refused file stores nothing; if the row cannot be inserted, the stored file is removed again.
  */
-export async function saveUpload(db: Db, userId: string, filename: string, bytes: Uint8Array, options: SaveUploadOptions = {}): Promise<SavedUpload> {
+export async function saveUpload(
+  db: Db,
+  userId: string,
+  filename: string,
+  bytes: Uint8Array,
+  options: SaveUploadOptions = {},
+): Promise<SavedUpload> {
   // The user id becomes part of a storage path: never let anything but a UUID near the disk.
   if (!isUuid(userId)) throw new Error(`saveUpload: invalid user id ${JSON.stringify(userId)}`);
   const quota = { bytes: options.quotaBytes ?? DEFAULT_UPLOAD_QUOTA_MB * 1024 * 1024, replacing: options.replacing };
   // Checked before the file is read, so a customer at their quota costs no parsing, and again under the lock below.
   await refuseOverQuota(db, userId, sanitiseFilename(filename), bytes.byteLength, quota);
-  const upload = await inspectUpload(filename, bytes, { readTimeoutMs: options.readTimeoutMs ?? DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS * 1000 });
+  const upload = await inspectUpload(filename, bytes, {
+    readTimeoutMs: options.readTimeoutMs ?? DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS * 1000,
+  });
   const storageKey = await storeFile(`uploads/${userId}`, bytes, upload.kind);
   try {
     const row = await db.transaction().execute(async (trx) => {
@@ -61,7 +76,13 @@ export async function saveUpload(db: Db, userId: string, filename: string, bytes
   }
 }
 
-async function refuseOverQuota(db: DbOrTrx, userId: string, name: string, sizeBytes: number, quota: { bytes: number; replacing?: string }) {
+async function refuseOverQuota(
+  db: DbOrTrx,
+  userId: string,
+  name: string,
+  sizeBytes: number,
+  quota: { bytes: number; replacing?: string },
+) {
   let query = db
     .selectFrom("uploads")
     .select(sql<string>`coalesce(sum(size_bytes), 0)`.as("used"))
@@ -80,7 +101,18 @@ export function getUploadForOwner(db: DbOrTrx, uploadId: string, userId: string)
   if (!isUuid(uploadId) || !isUuid(userId)) return Promise.resolve(undefined);
   return db
     .selectFrom("uploads")
-    .select(["id", "user_id", "document_id", "filename", "mime_type", "size_bytes", "sha256", "storage_key", "extracted_text", "created_at"])
+    .select([
+      "id",
+      "user_id",
+      "document_id",
+      "filename",
+      "mime_type",
+      "size_bytes",
+      "sha256",
+      "storage_key",
+      "extracted_text",
+      "created_at",
+    ])
     .where("id", "=", uploadId)
     .where("user_id", "=", userId)
     .executeTakeFirst();
@@ -91,7 +123,18 @@ export function getDocumentUpload(db: DbOrTrx, documentId: string) {
   if (!isUuid(documentId)) return Promise.resolve(undefined);
   return db
     .selectFrom("uploads")
-    .select(["id", "user_id", "document_id", "filename", "mime_type", "size_bytes", "sha256", "storage_key", "extracted_text", "created_at"])
+    .select([
+      "id",
+      "user_id",
+      "document_id",
+      "filename",
+      "mime_type",
+      "size_bytes",
+      "sha256",
+      "storage_key",
+      "extracted_text",
+      "created_at",
+    ])
     .where("document_id", "=", documentId)
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
@@ -103,7 +146,12 @@ export function getDocumentUpload(db: DbOrTrx, documentId: string) {
  * Links an upload to a document when both belong to `userId` and the upload is not linked to another document.
  * Returns whether it applied (linking it again to the same document counts as applied).
  */
-export async function attachUploadToDocument(db: DbOrTrx, uploadId: string, documentId: string, userId: string): Promise<boolean> {
+export async function attachUploadToDocument(
+  db: DbOrTrx,
+  uploadId: string,
+  documentId: string,
+  userId: string,
+): Promise<boolean> {
   if (!isUuid(uploadId) || !isUuid(documentId) || !isUuid(userId)) return false;
   const result = await db
     .updateTable("uploads")
@@ -112,7 +160,13 @@ export async function attachUploadToDocument(db: DbOrTrx, uploadId: string, docu
     .where("user_id", "=", userId)
     .where((eb) => eb.or([eb("document_id", "is", null), eb("document_id", "=", documentId)]))
     .where((eb) =>
-      eb.exists(eb.selectFrom("documents").select("documents.id").where("documents.id", "=", documentId).where("documents.user_id", "=", userId)),
+      eb.exists(
+        eb
+          .selectFrom("documents")
+          .select("documents.id")
+          .where("documents.id", "=", documentId)
+          .where("documents.user_id", "=", userId),
+      ),
     )
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;

@@ -54,5 +54,9 @@ export async function recordConsents(
 }
 
 export function setUserName(db: DbOrTrx, userId: string, name: string | null) {
-  return db.updateTable("users").set({ name, updated_at: sql`now()` }).where("id", "=", userId).execute();
+  return db
+    .updateTable("users")
+    .set({ name, updated_at: sql`now()` })
+    .where("id", "=", userId)
+    .execute();
 }

@@ -3,7 +3,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getOptionalUser } from "~/utils/session-cookie.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return { signedIn: Boolean(await getOptionalUser(request)), deleted: new URL(request.url).searchParams.has("deleted") };
+  return {
+    signedIn: Boolean(await getOptionalUser(request)),
+    deleted: new URL(request.url).searchParams.has("deleted"),
+  };
 }
 
 const STEPS = [
@@ -22,7 +25,9 @@ export default function Index() {
         </p>
       ) : null}
       <section className="py-10 text-center">
-        <h1 className="text-4xl font-bold tracking-tight text-slate-900">Long academic documents, written and checked</h1>
+        <h1 className="text-4xl font-bold tracking-tight text-slate-900">
+          Long academic documents, written and checked
+        </h1>
         <p className="mx-auto mt-4 max-w-2xl text-lg text-slate-600">
           Essays, term papers and theses of 5 to 200 pages in eight languages, planned, written section by section and
           checked before you get them.

@@ -12,7 +12,10 @@ export const meta: MetaFunction = () => [{ title: "My account · TesiGo" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const [documents, payments] = await Promise.all([listAccountDocuments(db, user.id), listAccountPayments(db, user.id)]);
+  const [documents, payments] = await Promise.all([
+    listAccountDocuments(db, user.id),
+    listAccountPayments(db, user.id),
+  ]);
   return {
     user: { email: user.email, name: user.name },
     documents: documents.map((d) => ({
@@ -47,14 +50,25 @@ const PAYMENT_STATUS: Record<string, string> = {
   refunded: "Refunded",
   partially_refunded: "Partly refunded",
 };
-const CITATION_STYLES: Record<string, string> = { apa7: "APA 7", mla9: "MLA 9", chicago: "Chicago", harvard: "Harvard", ieee: "IEEE" };
+const CITATION_STYLES: Record<string, string> = {
+  apa7: "APA 7",
+  mla9: "MLA 9",
+  chicago: "Chicago",
+  harvard: "Harvard",
+  ieee: "IEEE",
+};
 
 function label(value: string): string {
   const words = value.replace(/[_-]+/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  timeZone: "UTC",
+});
 
 const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500";
 const td = "px-3 py-2 align-top";
@@ -82,7 +96,9 @@ export default function Account() {
         {documents.length === 0 ? (
           <div className="mt-4 rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center">
             <p className="font-semibold">No documents yet</p>
-            <p className="mt-1 text-sm text-slate-600">Your orders, their status and their quality scores appear here.</p>
+            <p className="mt-1 text-sm text-slate-600">
+              Your orders, their status and their quality scores appear here.
+            </p>
             <Link to="/orders/new" className="mt-3 inline-block font-semibold text-brand-700 underline">
               Order your first document
             </Link>
@@ -198,7 +214,9 @@ export default function Account() {
                     <td className={`${td} text-right tabular-nums`}>{p.amount}</td>
                     <td className={td}>{p.provider}</td>
                     <td className={td}>{PAYMENT_STATUS[p.status] ?? p.status}</td>
-                    <td className={`${td} text-right tabular-nums`}>{p.refunded ?? <span className="text-slate-400">—</span>}</td>
+                    <td className={`${td} text-right tabular-nums`}>
+                      {p.refunded ?? <span className="text-slate-400">—</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -216,13 +234,19 @@ export default function Account() {
             <a href="/account/export" download className="font-semibold text-brand-700 underline">
               Download my data (JSON)
             </a>
-            <span className="text-slate-600"> — your account, consents, documents with their text, payments and uploads.</span>
+            <span className="text-slate-600">
+              {" "}
+              — your account, consents, documents with their text, payments and uploads.
+            </span>
           </li>
           <li>
             <Link to="/account/delete" className="font-semibold text-red-700 underline">
               Delete my account
             </Link>
-            <span className="text-slate-600"> — removes your personal data and the documents' text; you will be signed out.</span>
+            <span className="text-slate-600">
+              {" "}
+              — removes your personal data and the documents' text; you will be signed out.
+            </span>
           </li>
         </ul>
       </section>

@@ -71,10 +71,12 @@ export default function DeleteAccount() {
           <h2 className="font-semibold">What we delete</h2>
           <ul className="mt-2 list-disc space-y-1 pl-5 text-slate-700">
             <li>Your email address and name: the account is anonymised and can no longer be signed in to.</li>
-            <li>Every session, with the addresses and browsers it was used from: you are signed out on all your devices.</li>
             <li>
-              What your orders say: topics, disciplines, institutions, instructions and requirements, outlines, the text of
-              your documents, their drafts, quality notes and the delivered DOCX and PDF files.
+              Every session, with the addresses and browsers it was used from: you are signed out on all your devices.
+            </li>
+            <li>
+              What your orders say: topics, disciplines, institutions, instructions and requirements, outlines, the text
+              of your documents, their drafts, quality notes and the delivered DOCX and PDF files.
             </li>
             <li>The files you uploaded, and the details of your card payments that Stripe sent us.</li>
           </ul>
@@ -100,7 +102,11 @@ export default function DeleteAccount() {
       </div>
 
       <Form method="post" {...getFormProps(form)} className="mt-6 space-y-4">
-        <Field id={fields.email.id} label={`To confirm, type your email address: ${email}`} errors={fields.email.errors}>
+        <Field
+          id={fields.email.id}
+          label={`To confirm, type your email address: ${email}`}
+          errors={fields.email.errors}
+        >
           <input
             {...getInputProps(fields.email, { type: "text" })}
             className={inputClass}

@@ -15,7 +15,10 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     event = await constructWebhookEvent(rawBody, request.headers.get("stripe-signature"));
   } catch (error) {
-    logger.warn({ reason: error instanceof Error ? error.message.split("\n")[0] : String(error) }, "Stripe webhook refused: signature");
+    logger.warn(
+      { reason: error instanceof Error ? error.message.split("\n")[0] : String(error) },
+      "Stripe webhook refused: signature",
+    );
     return Response.json({ error: "Invalid Stripe signature." }, { status: 400 });
   }
   const outcome = await handleStripeEvent(getDb(), event);

@@ -24,7 +24,12 @@ export default function DevMailMessage() {
         To {email.to} · from {email.from} · {new Date(email.createdAt).toLocaleString()}
       </p>
       {/* The HTML is our own template; it is shown in a sandboxed frame all the same. */}
-      <iframe title="Email body" sandbox="allow-top-navigation-by-user-activation" srcDoc={email.html} className="h-64 w-full rounded border border-slate-200 bg-white" />
+      <iframe
+        title="Email body"
+        sandbox="allow-top-navigation-by-user-activation"
+        srcDoc={email.html}
+        className="h-64 w-full rounded border border-slate-200 bg-white"
+      />
       <pre className="whitespace-pre-wrap rounded border border-slate-200 bg-white p-4 text-sm">{email.text}</pre>
     </div>
   );

@@ -22,7 +22,9 @@ export default function DevMail() {
         Without SMTP_URL, TesiGo writes every email to the mail folder; this page lists them (development only).
       </p>
       {emails.length === 0 ? (
-        <p className="mt-6 rounded-md border border-dashed border-slate-300 bg-white p-6 text-center text-slate-600">No emails yet.</p>
+        <p className="mt-6 rounded-md border border-dashed border-slate-300 bg-white p-6 text-center text-slate-600">
+          No emails yet.
+        </p>
       ) : (
         <ul className="mt-6 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
           {emails.map((e) => (

@@ -15,12 +15,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
   const document = await getDocumentForOwner(db, params.id ?? "", user.id);
-  invariantResponse(document && ["completed", "completed_with_warnings"].includes(document.status), "Not found", { status: 404 });
+  invariantResponse(document && ["completed", "completed_with_warnings"].includes(document.status), "Not found", {
+    status: 404,
+  });
   const sections = await listSections(db, document.id);
   const sources = await db.selectFrom("sources").select(["key"]).where("document_id", "=", document.id).execute();
   const warnings = document.quality_warnings as unknown as string[];
-  const review = document.review_findings as { revised?: number[]; uncitedSources?: string[]; recentShare?: number | null } | null;
-  const requirements = (document.requirements_report as { document?: { checks: { constraint: string; met: boolean }[] } | null } | null)?.document;
+  const review = document.review_findings as {
+    revised?: number[];
+    uncitedSources?: string[];
+    recentShare?: number | null;
+  } | null;
+  const requirements = (
+    document.requirements_report as { document?: { checks: { constraint: string; met: boolean }[] } | null } | null
+  )?.document;
   const lines = [
     `Quality note — ${document.topic}`,
     "",
@@ -41,17 +49,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     `  Sources found but never cited: ${review?.uncitedSources?.length ?? 0}`,
     `  Sources from the last 5 years: ${review?.recentShare == null ? "N/A" : `${Math.round(review.recentShare * 100)} %`}`,
     ...(requirements
-      ? ["", "Your requirements:", ...requirements.checks.map((c) => `  [${c.met ? "met" : "NOT met"}] ${c.constraint}`)]
+      ? [
+          "",
+          "Your requirements:",
+          ...requirements.checks.map((c) => `  [${c.met ? "met" : "NOT met"}] ${c.constraint}`),
+        ]
       : []),
     "",
     warnings.length ? "Warnings:" : "No warnings.",
     ...warnings.map((w) => `  - ${w}`),
-    ...(document.offline_demo ? ["", "Written by the offline demo writer: placeholder text, not judged by the quality gates."] : []),
+    ...(document.offline_demo
+      ? ["", "Written by the offline demo writer: placeholder text, not judged by the quality gates."]
+      : []),
   ];
   return new Response(lines.join("\n") + "\n", {
     headers: {
       "Content-Type": "text/plain; charset=utf-8",
-      "Content-Disposition": contentDisposition(`${document.topic} - quality note`, "txt").replace(/^attachment/, "inline"),
+      "Content-Disposition": contentDisposition(`${document.topic} - quality note`, "txt").replace(
+        /^attachment/,
+        "inline",
+      ),
       "Cache-Control": "private, no-store",
     },
   });

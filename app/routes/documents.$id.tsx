@@ -15,7 +15,9 @@ import { formatMoney } from "~/utils/pricing";
 import { requireUser } from "~/utils/session-cookie.server";
 import { invariantResponse } from "~/utils/invariant";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.document.topic ?? "Document"} · TesiGo` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.document.topic ?? "Document"} · TesiGo` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -26,7 +28,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const refunds = await db
     .selectFrom("refunds")
     .innerJoin("payments", "payments.id", "refunds.payment_id")
-    .select(["refunds.id", "refunds.amount_cents", "refunds.reason", "refunds.status", "refunds.created_at", "payments.currency"])
+    .select([
+      "refunds.id",
+      "refunds.amount_cents",
+      "refunds.reason",
+      "refunds.status",
+      "refunds.created_at",
+      "payments.currency",
+    ])
     .where("payments.document_id", "=", document.id)
     .orderBy("refunds.created_at")
     .execute();
@@ -62,12 +71,30 @@ function previewOf(content: string) {
     .slice(1)
     .map((block, index) => {
       const [heading, ...rest] = block.split("\n");
-      return { index, heading: heading.trim(), paragraphs: rest.join("\n").split(/\n{2,}/).map((p) => p.trim()).filter(Boolean) };
+      return {
+        index,
+        heading: heading.trim(),
+        paragraphs: rest
+          .join("\n")
+          .split(/\n{2,}/)
+          .map((p) => p.trim())
+          .filter(Boolean),
+      };
     });
 }
 
-const SECTION_ICON: Record<SectionSnapshot["status"], string> = { pending: "○", writing: "✎", passed: "✓", failed: "✗" };
-const SECTION_STATUS_TEXT: Record<SectionSnapshot["status"], string> = { pending: "waiting", writing: "being written", passed: "written", failed: "below the quality bar" };
+const SECTION_ICON: Record<SectionSnapshot["status"], string> = {
+  pending: "○",
+  writing: "✎",
+  passed: "✓",
+  failed: "✗",
+};
+const SECTION_STATUS_TEXT: Record<SectionSnapshot["status"], string> = {
+  pending: "waiting",
+  writing: "being written",
+  passed: "written",
+  failed: "below the quality bar",
+};
 
 export default function DocumentPage() {
   const { document, snapshot: initial, preview, refunds } = useLoaderData<typeof loader>();
@@ -102,8 +129,8 @@ export default function DocumentPage() {
 
       {snapshot.offlineDemo ? (
         <p className="rounded-md border border-purple-200 bg-purple-50 p-3 text-sm text-purple-900">
-          <strong>Offline demo.</strong> This text comes from TesiGo's built-in offline writer, which needs no AI provider. It
-          shows how an order flows; it is not a real document. Set a provider key to write real ones.
+          <strong>Offline demo.</strong> This text comes from TesiGo's built-in offline writer, which needs no AI
+          provider. It shows how an order flows; it is not a real document. Set a provider key to write real ones.
         </p>
       ) : null}
 
@@ -130,7 +157,10 @@ export default function DocumentPage() {
             aria-valuenow={snapshot.percent}
             aria-label="Writing progress"
           >
-            <div className="h-full bg-brand-600 transition-all duration-500" style={{ width: `${snapshot.percent}%` }} />
+            <div
+              className="h-full bg-brand-600 transition-all duration-500"
+              style={{ width: `${snapshot.percent}%` }}
+            />
           </div>
           <p className="mt-2 text-xs text-slate-500">
             {active
@@ -138,33 +168,55 @@ export default function DocumentPage() {
                 ? `About ${formatDuration(snapshot.etaSeconds)} left`
                 : "Estimating the time left…"
               : null}
-            {active ? <span className="ml-2">{connection === "live" ? "· live" : connection === "polling" ? "· reconnecting…" : ""}</span> : null}
+            {active ? (
+              <span className="ml-2">
+                {connection === "live" ? "· live" : connection === "polling" ? "· reconnecting…" : ""}
+              </span>
+            ) : null}
           </p>
           {snapshot.sections.length ? (
             <details open={active} className="mt-4">
-            <summary className="cursor-pointer text-sm text-slate-600">
-              {snapshot.sections.length} sections · {totalWords.toLocaleString("en")} words written
-            </summary>
-            <ol className="mt-2 space-y-1 text-sm" aria-label="Sections">
-              {snapshot.sections.map((s) => (
-                <li key={s.index} className="flex flex-wrap items-center gap-x-2" data-testid="section-progress" data-status={s.status}>
-                  <span aria-hidden className={s.status === "failed" ? "text-red-600" : s.status === "passed" ? "text-emerald-600" : "text-slate-400"}>
-                    {SECTION_ICON[s.status]}
-                  </span>
-                  <span className="flex-1">{s.heading}</span>
-                  <span className="sr-only">{SECTION_STATUS_TEXT[s.status]}</span>
-                  <span className="text-xs text-slate-500">
-                    {s.wordCount != null ? `${s.wordCount} / ${s.targetWords} words` : s.status === "writing" ? "writing…" : `${s.targetWords} words`}
-                  </span>
-                  {s.status === "passed" || s.status === "failed" ? (
-                    <span className="w-full pl-6 text-xs text-slate-500 tabular-nums" data-testid="section-scores">
-                      uniqueness <Score kind="uniqueness" value={s.scores?.uniqueness} /> · grammar{" "}
-                      <Score kind="grammar" value={s.scores?.grammar} /> · AI <Score kind="ai" value={s.scores?.ai} />
+              <summary className="cursor-pointer text-sm text-slate-600">
+                {snapshot.sections.length} sections · {totalWords.toLocaleString("en")} words written
+              </summary>
+              <ol className="mt-2 space-y-1 text-sm" aria-label="Sections">
+                {snapshot.sections.map((s) => (
+                  <li
+                    key={s.index}
+                    className="flex flex-wrap items-center gap-x-2"
+                    data-testid="section-progress"
+                    data-status={s.status}
+                  >
+                    <span
+                      aria-hidden
+                      className={
+                        s.status === "failed"
+                          ? "text-red-600"
+                          : s.status === "passed"
+                            ? "text-emerald-600"
+                            : "text-slate-400"
+                      }
+                    >
+                      {SECTION_ICON[s.status]}
                     </span>
-                  ) : null}
-                </li>
-              ))}
-            </ol>
+                    <span className="flex-1">{s.heading}</span>
+                    <span className="sr-only">{SECTION_STATUS_TEXT[s.status]}</span>
+                    <span className="text-xs text-slate-500">
+                      {s.wordCount != null
+                        ? `${s.wordCount} / ${s.targetWords} words`
+                        : s.status === "writing"
+                          ? "writing…"
+                          : `${s.targetWords} words`}
+                    </span>
+                    {s.status === "passed" || s.status === "failed" ? (
+                      <span className="w-full pl-6 text-xs text-slate-500 tabular-nums" data-testid="section-scores">
+                        uniqueness <Score kind="uniqueness" value={s.scores?.uniqueness} /> · grammar{" "}
+                        <Score kind="grammar" value={s.scores?.grammar} /> · AI <Score kind="ai" value={s.scores?.ai} />
+                      </span>
+                    ) : null}
+                  </li>
+                ))}
+              </ol>
             </details>
           ) : null}
         </section>
@@ -194,7 +246,8 @@ export default function DocumentPage() {
           <ul className="mt-2 space-y-1">
             {refunds.map((r) => (
               <li key={r.id} data-testid="refund">
-                {r.amount} · {r.date} · {r.status === "succeeded" ? "refunded" : "in progress"} ({r.reason.replaceAll("_", " ")})
+                {r.amount} · {r.date} · {r.status === "succeeded" ? "refunded" : "in progress"} (
+                {r.reason.replaceAll("_", " ")})
               </li>
             ))}
           </ul>
@@ -216,14 +269,25 @@ export default function DocumentPage() {
       ) : null}
 
       {document.downloads ? (
-        <section aria-labelledby="delivery-heading" className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-4">
+        <section
+          aria-labelledby="delivery-heading"
+          className="flex flex-wrap items-center gap-3 rounded-lg border border-slate-200 bg-white p-4"
+        >
           <h2 id="delivery-heading" className="mr-auto font-semibold">
             Your document
           </h2>
-          <a href={`/documents/${document.id}/download/docx`} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700" download>
+          <a
+            href={`/documents/${document.id}/download/docx`}
+            className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+            download
+          >
             Download DOCX
           </a>
-          <a href={`/documents/${document.id}/download/pdf`} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-50" download>
+          <a
+            href={`/documents/${document.id}/download/pdf`}
+            className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-50"
+            download
+          >
             Download PDF
           </a>
           <a href={`/documents/${document.id}/quality-note`} className="text-sm text-brand-700 underline">
@@ -236,15 +300,21 @@ export default function DocumentPage() {
         <dl className="grid grid-cols-3 gap-3 text-center text-sm" aria-label="Quality scores">
           <div className="rounded-md border border-slate-200 bg-white p-3">
             <dt className="text-slate-500">Uniqueness</dt>
-            <dd className="text-lg font-semibold" data-testid="score-uniqueness">{document.scores.uniqueness === null ? "N/A" : `${document.scores.uniqueness}%`}</dd>
+            <dd className="text-lg font-semibold" data-testid="score-uniqueness">
+              {document.scores.uniqueness === null ? "N/A" : `${document.scores.uniqueness}%`}
+            </dd>
           </div>
           <div className="rounded-md border border-slate-200 bg-white p-3">
             <dt className="text-slate-500">Grammar errors / 1,000 words</dt>
-            <dd className="text-lg font-semibold" data-testid="score-grammar">{document.scores.grammar === null ? "N/A" : document.scores.grammar}</dd>
+            <dd className="text-lg font-semibold" data-testid="score-grammar">
+              {document.scores.grammar === null ? "N/A" : document.scores.grammar}
+            </dd>
           </div>
           <div className="rounded-md border border-slate-200 bg-white p-3">
             <dt className="text-slate-500">AI-detection score</dt>
-            <dd className="text-lg font-semibold" data-testid="score-ai">{document.scores.ai === null ? "N/A" : document.scores.ai}</dd>
+            <dd className="text-lg font-semibold" data-testid="score-ai">
+              {document.scores.ai === null ? "N/A" : document.scores.ai}
+            </dd>
           </div>
         </dl>
       ) : null}

@@ -21,14 +21,19 @@ export default function Documents() {
     <div>
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-bold">My documents</h1>
-        <Link to="/orders/new" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+        <Link
+          to="/orders/new"
+          className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+        >
           New order
         </Link>
       </div>
       {documents.length === 0 ? (
         <div className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
           <h2 className="text-lg font-semibold">No documents yet</h2>
-          <p className="mt-2 text-slate-600">Your orders appear here, with their progress while they are being written.</p>
+          <p className="mt-2 text-slate-600">
+            Your orders appear here, with their progress while they are being written.
+          </p>
           <Link to="/orders/new" className="mt-4 inline-block font-semibold text-brand-700 underline">
             Order your first document
           </Link>
@@ -45,9 +50,12 @@ export default function Documents() {
                 {d.offline_demo ? <OfflineDemoBadge /> : null}
                 <StatusBadge status={d.status} />
                 <span className="text-sm text-slate-500">
-                  {d.pages} pages · {LANGUAGES[d.language as LanguageCode]?.label ?? d.language} · {formatMoney(d.price_cents, d.currency)}
+                  {d.pages} pages · {LANGUAGES[d.language as LanguageCode]?.label ?? d.language} ·{" "}
+                  {formatMoney(d.price_cents, d.currency)}
                 </span>
-                {d.status === "generating" ? <span className="text-sm text-brand-700">{d.progress_percent}%</span> : null}
+                {d.status === "generating" ? (
+                  <span className="text-sm text-brand-700">{d.progress_percent}%</span>
+                ) : null}
               </Link>
             </li>
           ))}

@@ -22,7 +22,13 @@ import { rateLimitHeaders } from "~/utils/rate-limit.server";
 import { readFormData, safeRedirectPath, type AppLoadContext } from "~/utils/request.server";
 import { loginCodeSchema, loginEmailSchema } from "~/utils/schemas";
 import { clearPendingSignInCookie, knownDeviceFor, readPendingSignIn } from "~/utils/sign-in-cookies.server";
-import { countWrongCode, limitCodeRequest, mayTryCode, waitMessage, type SignInLimits } from "~/utils/sign-in-limits.server";
+import {
+  countWrongCode,
+  limitCodeRequest,
+  mayTryCode,
+  waitMessage,
+  type SignInLimits,
+} from "~/utils/sign-in-limits.server";
 import { getOptionalUser } from "~/utils/session-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · TesiGo" }];
@@ -48,11 +54,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 function limitsOf(): SignInLimits {
   const env = getEnv();
-  return { perClientPer15Minutes: env.SIGNIN_LIMIT_PER_15_MINUTES, perEmailPerHour: env.SIGNIN_CODES_PER_EMAIL_PER_HOUR };
+  return {
+    perClientPer15Minutes: env.SIGNIN_LIMIT_PER_15_MINUTES,
+    perEmailPerHour: env.SIGNIN_CODES_PER_EMAIL_PER_HOUR,
+  };
 }
 
 function tooMany(message: string, limit: Parameters<typeof rateLimitHeaders>[0]) {
-  return Response.json({ form: "limit", limited: waitMessage(message, limit.retryAfterSeconds) }, { status: 429, headers: rateLimitHeaders(limit) });
+  return Response.json(
+    { form: "limit", limited: waitMessage(message, limit.retryAfterSeconds) },
+    { status: 429, headers: rateLimitHeaders(limit) },
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -63,7 +75,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   if (formData.has("code")) {
     const submission = parseWithZod(formData, { schema: loginCodeSchema });
-    if (submission.status !== "success") return Response.json({ form: "code", result: submission.reply() }, { status: 400 });
+    if (submission.status !== "success")
+      return Response.json({ form: "code", result: submission.reply() }, { status: 400 });
     const limit = await mayTryCode(db, ip, limitsOf());
     if (!limit.allowed) return tooMany("Too many wrong codes from your network.", limit);
     // remix-auth hands the strategy a copy of the request: the code goes in its body, the cookie in its headers.
@@ -73,7 +86,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       body: new URLSearchParams({ code: submission.value.code }),
     });
     try {
-      return await completeSignIn(request, context as AppLoadContext, await getAuthenticator().authenticate(EMAIL_CODE_STRATEGY, codeRequest));
+      return await completeSignIn(
+        request,
+        context as AppLoadContext,
+        await getAuthenticator().authenticate(EMAIL_CODE_STRATEGY, codeRequest),
+      );
     } catch (error) {
       if (!(error instanceof SignInRefused)) throw error;
       if (error.reason === "wrong_code") await countWrongCode(db, ip, limitsOf());
@@ -86,7 +103,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   let email: string;
   if (formData.has("email")) {
     const submission = parseWithZod(formData, { schema: loginEmailSchema });
-    if (submission.status !== "success") return Response.json({ form: "email", result: submission.reply() }, { status: 400 });
+    if (submission.status !== "success")
+      return Response.json({ form: "email", result: submission.reply() }, { status: 400 });
     email = submission.value.email;
   } else {
     const pending = pendingId ? await pendingSignIn(db, pendingId) : null;
@@ -94,15 +112,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
     email = pending.email;
   }
   const key = emailKey(email);
-  const limit = await limitCodeRequest(db, { emailKey: key, ip, knownDevice: await knownDeviceFor(request, key) }, limitsOf());
+  const limit = await limitCodeRequest(
+    db,
+    { emailKey: key, ip, knownDevice: await knownDeviceFor(request, key) },
+    limitsOf(),
+  );
   if (!limit.allowed) return tooMany("Too many sign-in attempts.", limit);
-  const cookie = await sendSignInCode(db, { email, ip, redirectTo: redirectTarget(formData.get("redirectTo")), replaces: pendingId });
+  const cookie = await sendSignInCode(db, {
+    email,
+    ip,
+    redirectTo: redirectTarget(formData.get("redirectTo")),
+    replaces: pendingId,
+  });
   return redirect("/login", { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {
   const { email, error: linkError, redirectTo } = useLoaderData<typeof loader>();
-  const actionData = useActionData<{ form?: string; limited?: string; error?: string; result?: SubmissionResult<string[]> }>();
+  const actionData = useActionData<{
+    form?: string;
+    limited?: string;
+    error?: string;
+    result?: SubmissionResult<string[]>;
+  }>();
   const error = actionData?.error ?? linkError;
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
@@ -123,7 +155,9 @@ export default function Login() {
   return (
     <div className="mx-auto max-w-md">
       <h1 className="text-2xl font-bold">Sign in to TesiGo</h1>
-      <p className="mt-2 text-slate-600">No password: we email you a code and a sign-in link. New here? The same step creates your account.</p>
+      <p className="mt-2 text-slate-600">
+        No password: we email you a code and a sign-in link. New here? The same step creates your account.
+      </p>
       {actionData?.limited ? (
         <div role="alert" className="mt-6 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
           {actionData.limited}
@@ -138,7 +172,8 @@ export default function Login() {
       {email ? (
         <div className="mt-6 space-y-6">
           <p className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900" role="status">
-            We sent a code and a sign-in link to <strong>{email}</strong>. Open the link in this browser, or type the code.
+            We sent a code and a sign-in link to <strong>{email}</strong>. Open the link in this browser, or type the
+            code.
           </p>
           <Form method="post" {...getFormProps(codeForm)} className="space-y-4">
             <Field id={codeFields.code.id} label="Code from the email" errors={codeFields.code.errors}>

@@ -8,7 +8,11 @@ import { clearPendingSignInCookie } from "~/utils/sign-in-cookies.server";
 // says why and offers a new code.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   try {
-    return await completeSignIn(request, context as AppLoadContext, await getAuthenticator().authenticate(EMAIL_CODE_STRATEGY, request));
+    return await completeSignIn(
+      request,
+      context as AppLoadContext,
+      await getAuthenticator().authenticate(EMAIL_CODE_STRATEGY, request),
+    );
   } catch (error) {
     if (!(error instanceof SignInRefused)) throw error;
     // A link opened in another browser leaves that browser's own pending code alone.

@@ -9,7 +9,16 @@ import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { updateDraftDocument } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
-import { CITATION_STYLE_CODES, CITATION_STYLES, LANGUAGE_CODES, LANGUAGES, MAX_PAGES, MIN_PAGES, wordsPerPage, type LanguageCode } from "~/utils/catalog";
+import {
+  CITATION_STYLE_CODES,
+  CITATION_STYLES,
+  LANGUAGE_CODES,
+  LANGUAGES,
+  MAX_PAGES,
+  MIN_PAGES,
+  wordsPerPage,
+  type LanguageCode,
+} from "~/utils/catalog";
 import { requireDraftOrder } from "~/utils/orders.server";
 import { EXPRESS_SURCHARGE, formatMoney, priceOf } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
@@ -34,7 +43,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(await readFormData(request, orderDetailsSchema), { schema: orderDetailsSchema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   const { pages, language, citationStyle, express } = submission.value;
-  await updateDraftDocument(getDb(), document.id, user.id, { pages, language, citation_style: citationStyle, express: express === "on" });
+  await updateDraftDocument(getDb(), document.id, user.id, {
+    pages,
+    language,
+    citation_style: citationStyle,
+    express: express === "on",
+  });
   throw redirect(`/orders/${document.id}/requirements`);
 }
 
@@ -48,7 +62,12 @@ export default function OrderDetails() {
   const [form, fields] = useForm({
     id: "order-details",
     lastResult,
-    defaultValue: { pages: String(order.pages), language: order.language, citationStyle: order.citationStyle, express: order.express ? "on" : undefined },
+    defaultValue: {
+      pages: String(order.pages),
+      language: order.language,
+      citationStyle: order.citationStyle,
+      express: order.express ? "on" : undefined,
+    },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: orderDetailsSchema }),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
@@ -76,7 +95,11 @@ export default function OrderDetails() {
             />
           </Field>
           <Field id={fields.language.id} label="Language" errors={fields.language.errors}>
-            <select {...getSelectProps(fields.language)} className={inputClass} onChange={(e) => setLanguage(e.currentTarget.value)}>
+            <select
+              {...getSelectProps(fields.language)}
+              className={inputClass}
+              onChange={(e) => setLanguage(e.currentTarget.value)}
+            >
               {LANGUAGE_CODES.map((code) => (
                 <option key={code} value={code}>
                   {LANGUAGES[code].label}
@@ -101,7 +124,8 @@ export default function OrderDetails() {
             onChange={(e) => setExpress(e.currentTarget.checked)}
           />
           <span>
-            <strong>Express delivery</strong> (+{Math.round(EXPRESS_SURCHARGE * 100)} %): your order goes ahead of the queue.
+            <strong>Express delivery</strong> (+{Math.round(EXPRESS_SURCHARGE * 100)} %): your order goes ahead of the
+            queue.
           </span>
         </label>
         <FieldErrors id={fields.express.errorId} errors={fields.express.errors} />

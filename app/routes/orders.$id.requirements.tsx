@@ -27,7 +27,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     id: document.id,
     instructions: document.instructions ?? "",
     upload: upload
-      ? { filename: upload.filename, sizeBytes: upload.size_bytes, text: upload.extracted_text ?? "", confirmed: document.requirements_text !== null }
+      ? {
+          filename: upload.filename,
+          sizeBytes: upload.size_bytes,
+          text: upload.extracted_text ?? "",
+          confirmed: document.requirements_text !== null,
+        }
       : null,
   };
 }
@@ -41,10 +46,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   if (isMultipart) {
     const form = await readUploadForm(request);
-    if ("refusal" in form) return Response.json({ fileError: form.refusal.message } satisfies ActionData, { status: form.refusal.status });
+    if ("refusal" in form)
+      return Response.json({ fileError: form.refusal.message } satisfies ActionData, { status: form.refusal.status });
     const file = form.formData.get("file");
     if (!(file instanceof File) || file.size === 0 || !file.name) {
-      return Response.json({ fileError: "Choose a PDF, DOCX or TXT file to upload." } satisfies ActionData, { status: 400 });
+      return Response.json({ fileError: "Choose a PDF, DOCX or TXT file to upload." } satisfies ActionData, {
+        status: 400,
+      });
     }
     try {
       // One requirements file per order: a new one replaces the old, and waits for the customer's confirmation.
@@ -59,7 +67,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await attachUploadToDocument(db, saved.id, document.id, user.id);
       await updateDraftDocument(db, document.id, user.id, { requirements_text: null });
     } catch (error) {
-      if (error instanceof UploadRefusedError) return Response.json({ fileError: error.message } satisfies ActionData, { status: 400 });
+      if (error instanceof UploadRefusedError)
+        return Response.json({ fileError: error.message } satisfies ActionData, { status: 400 });
       throw error;
     }
     throw redirect(`/orders/${document.id}/requirements`);
@@ -78,12 +87,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw redirect(`/orders/${document.id}/requirements`);
   }
   const submission = parseWithZod(formData, { schema: orderInstructionsSchema });
-  if (submission.status !== "success") return Response.json({ form: submission.reply() } satisfies ActionData, { status: 400 });
+  if (submission.status !== "success")
+    return Response.json({ form: submission.reply() } satisfies ActionData, { status: 400 });
   await updateDraftDocument(db, document.id, user.id, { instructions: submission.value.instructions || null });
-  const current = await db.selectFrom("documents").select("requirements_text").where("id", "=", document.id).executeTakeFirstOrThrow();
+  const current = await db
+    .selectFrom("documents")
+    .select("requirements_text")
+    .where("id", "=", document.id)
+    .executeTakeFirstOrThrow();
   if (upload && current.requirements_text === null) {
     return Response.json(
-      { fileError: "Confirm that the text read from your file is right, or remove the file, before you continue." } satisfies ActionData,
+      {
+        fileError: "Confirm that the text read from your file is right, or remove the file, before you continue.",
+      } satisfies ActionData,
       { status: 400 },
     );
   }
@@ -109,8 +125,9 @@ export default function OrderRequirements() {
       <OrderSteps current="requirements" documentId={id} />
       <h1 className="text-2xl font-bold">Requirements</h1>
       <p className="mt-2 text-slate-600">
-        Optional: instructions from your course, and a file with the assignment (PDF, DOCX or TXT, up to {MAX_UPLOAD_MEGABYTES} MB). The file of an
-        order left unpaid and unchanged for {DRAFT_FILE_DAYS} days is deleted.
+        Optional: instructions from your course, and a file with the assignment (PDF, DOCX or TXT, up to{" "}
+        {MAX_UPLOAD_MEGABYTES} MB). The file of an order left unpaid and unchanged for {DRAFT_FILE_DAYS} days is
+        deleted.
       </p>
 
       <section aria-labelledby="file-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
@@ -124,9 +141,15 @@ export default function OrderRequirements() {
               {upload.confirmed ? <span className="text-emerald-700">· text confirmed</span> : null}
             </p>
             <div>
-              <p className="text-sm font-medium">The text we read from it{upload.confirmed ? "" : " — please check it"}:</p>
-              <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded border border-slate-200 bg-slate-50 p-3 text-sm" data-testid="extracted-text">
-                {upload.text || "(No text could be read from this file. If it is a scan, type the requirements into the instructions below.)"}
+              <p className="text-sm font-medium">
+                The text we read from it{upload.confirmed ? "" : " — please check it"}:
+              </p>
+              <pre
+                className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded border border-slate-200 bg-slate-50 p-3 text-sm"
+                data-testid="extracted-text"
+              >
+                {upload.text ||
+                  "(No text could be read from this file. If it is a scan, type the requirements into the instructions below.)"}
               </pre>
             </div>
             <div className="flex gap-3">
@@ -160,7 +183,11 @@ export default function OrderRequirements() {
               onChange={(e) => {
                 const file = e.currentTarget.files?.[0];
                 const over = file && file.size > MAX_UPLOAD_BYTES;
-                setTooLarge(over ? `${file.name} is larger than the ${MAX_UPLOAD_MEGABYTES} MB limit. Choose a smaller file.` : null);
+                setTooLarge(
+                  over
+                    ? `${file.name} is larger than the ${MAX_UPLOAD_MEGABYTES} MB limit. Choose a smaller file.`
+                    : null,
+                );
               }}
             />
           </div>
@@ -173,7 +200,12 @@ export default function OrderRequirements() {
 
       <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">
         <input type="hidden" name="intent" value="continue" />
-        <Field id={fields.instructions.id} label="Instructions (optional)" errors={fields.instructions.errors} hint="Required chapters, sources to use, your supervisor's wishes…">
+        <Field
+          id={fields.instructions.id}
+          label="Instructions (optional)"
+          errors={fields.instructions.errors}
+          hint="Required chapters, sources to use, your supervisor's wishes…"
+        >
           <textarea {...getTextareaProps(fields.instructions)} rows={6} className={inputClass} />
         </Field>
         <div className="flex items-center gap-4">

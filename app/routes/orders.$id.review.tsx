@@ -3,7 +3,14 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { OrderSteps } from "~/components/order-steps";
 import { Button } from "~/components/ui/button";
-import { CheckoutUnavailableError, OrderChangedError, editPlacedOrder, payWithDevPayment, startCheckout, submitOrder } from "~/models/checkout.server";
+import {
+  CheckoutUnavailableError,
+  OrderChangedError,
+  editPlacedOrder,
+  payWithDevPayment,
+  startCheckout,
+  submitOrder,
+} from "~/models/checkout.server";
 import { getDocumentForOwner } from "~/models/documents.server";
 import { getGenerationRates } from "~/models/generation-rates.server";
 import { getDb } from "~/utils/db.server";
@@ -21,7 +28,8 @@ async function requirePayableOrder(request: Request, id: string | undefined) {
   const user = await requireUser(request);
   const document = await getDocumentForOwner(getDb(), id ?? "", user.id);
   invariantResponse(document, "Not found", { status: 404 });
-  if (document.status !== "draft" && document.status !== "awaiting_payment") throw redirect(`/documents/${document.id}`);
+  if (document.status !== "draft" && document.status !== "awaiting_payment")
+    throw redirect(`/documents/${document.id}`);
   return { user, document };
 }
 
@@ -81,7 +89,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
   if (intent === "dev") {
-    if (!getEnv().ALLOW_DEV_PAYMENT) return Response.json({ error: "The development payment step is switched off on this server." }, { status: 403 });
+    if (!getEnv().ALLOW_DEV_PAYMENT)
+      return Response.json({ error: "The development payment step is switched off on this server." }, { status: 403 });
     await submitOrder(db, document.id, user.id);
     await payWithDevPayment(db, document.id, user.id);
     throw redirect(`/documents/${document.id}`);
@@ -103,7 +112,12 @@ export default function Review() {
     ["Language", order.language],
     ["Citation style", order.citationStyle],
     ["Delivery", order.express ? "Express" : "Standard"],
-    ["Requirements", [order.hasRequirementsFile ? "file attached" : null, order.instructions ? "instructions given" : null].filter(Boolean).join(", ") || "none"],
+    [
+      "Requirements",
+      [order.hasRequirementsFile ? "file attached" : null, order.instructions ? "instructions given" : null]
+        .filter(Boolean)
+        .join(", ") || "none",
+    ],
   ];
   return (
     <div className="mx-auto max-w-xl">
@@ -168,7 +182,9 @@ export default function Review() {
         )}
       </div>
       {devPayment ? (
-        <p className="mt-3 text-xs text-slate-500">Dev payment: development only; marks the order paid without charging anything.</p>
+        <p className="mt-3 text-xs text-slate-500">
+          Dev payment: development only; marks the order paid without charging anything.
+        </p>
       ) : null}
       {!cardPayment && !devPayment ? (
         <p className="mt-6 rounded-md border border-slate-200 bg-white p-3 text-sm text-slate-700">

@@ -28,7 +28,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(await readFormData(request, orderTopicSchema), { schema: orderTopicSchema });
   if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
   const { kind, topic, discipline, institution } = submission.value;
-  await updateDraftDocument(getDb(), document.id, user.id, { kind, topic, discipline: discipline || null, institution: institution || null });
+  await updateDraftDocument(getDb(), document.id, user.id, {
+    kind,
+    topic,
+    discipline: discipline || null,
+    institution: institution || null,
+  });
   throw redirect(`/orders/${document.id}/details`);
 }
 

@@ -31,7 +31,9 @@ export default function NewOrder() {
     <div className="mx-auto max-w-xl">
       <OrderSteps current="topic" />
       <h1 className="text-2xl font-bold">Order a document</h1>
-      <p className="mb-6 mt-2 text-slate-600">Tell us what to write. Your answers are saved as you go; you see the price before you pay.</p>
+      <p className="mb-6 mt-2 text-slate-600">
+        Tell us what to write. Your answers are saved as you go; you see the price before you pay.
+      </p>
       <OrderTopicForm lastResult={lastResult} />
     </div>
   );

@@ -67,8 +67,8 @@ export default function Welcome() {
             <label className="flex gap-3">
               <input {...getInputProps(fields.essential, { type: "checkbox" })} className={checkbox} />
               <span>
-                <strong>Essential (required).</strong> Store my account, orders, payments and the documents written for me, and
-                send me emails about them.
+                <strong>Essential (required).</strong> Store my account, orders, payments and the documents written for
+                me, and send me emails about them.
               </span>
             </label>
             <FieldErrors id={fields.essential.errorId} errors={fields.essential.errors} />

@@ -22,7 +22,12 @@ import { escapeHtml, sendEmail } from "./email.server";
 import { getEnv } from "./env.server";
 import { logger } from "./logger.server";
 import { requestOrigin, type AppLoadContext } from "./request.server";
-import { clearPendingSignInCookie, pendingSignInCookie, readPendingSignIn, rememberKnownAddress } from "./sign-in-cookies.server";
+import {
+  clearPendingSignInCookie,
+  pendingSignInCookie,
+  readPendingSignIn,
+  rememberKnownAddress,
+} from "./sign-in-cookies.server";
 import { startSession } from "./session-cookie.server";
 import { remember } from "./singleton.server";
 
@@ -66,7 +71,10 @@ function signInKey(): Buffer {
 
 /** An address as the limits and the known-browser cookie name it: an HMAC, never the address itself. */
 export function emailKey(email: string): string {
-  return createHmac("sha256", signInKey()).update(`email:${normaliseEmail(email)}`).digest("base64url").slice(0, 32);
+  return createHmac("sha256", signInKey())
+    .update(`email:${normaliseEmail(email)}`)
+    .digest("base64url")
+    .slice(0, 32);
 }
 
 type SignedIn = { userId: string; email: string; redirectTo: string | null };

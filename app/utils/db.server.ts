@@ -39,7 +39,9 @@ export function createDb(connectionString: string, max = 10, options: { keepOpen
 export async function warmPool(db: Db, connections: number): Promise<void> {
   const pool = pools.get(db);
   if (!pool) return;
-  const clients = await Promise.all(Array.from({ length: Math.min(connections, pool.options.max) }, () => pool.connect()));
+  const clients = await Promise.all(
+    Array.from({ length: Math.min(connections, pool.options.max) }, () => pool.connect()),
+  );
   for (const client of clients) client.release();
 }
 
@@ -68,7 +70,11 @@ export function inTransaction<T>(db: DbOrTrx, work: (trx: Transaction<Database>)
  * whose locks a worker may take in the other order (an account deletion locks orders, then their sections; a section's
  * finishing statement, the reverse). Nothing of an aborted try remains, so running it again is safe.
  */
-export async function transactionRetryingDeadlocks<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>, attempts = 3): Promise<T> {
+export async function transactionRetryingDeadlocks<T>(
+  db: Db,
+  work: (trx: Transaction<Database>) => Promise<T>,
+  attempts = 3,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(work);

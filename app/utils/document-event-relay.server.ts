@@ -134,6 +134,8 @@ export async function readLiveSnapshot(db: DbOrTrx, documentId: string): Promise
     .select(["index", "score_uniqueness", "score_grammar", "score_ai"])
     .where("document_id", "=", documentId)
     .execute();
-  const byIndex = new Map(scores.map((s) => [s.index, { uniqueness: s.score_uniqueness, grammar: s.score_grammar, ai: s.score_ai }]));
+  const byIndex = new Map(
+    scores.map((s) => [s.index, { uniqueness: s.score_uniqueness, grammar: s.score_grammar, ai: s.score_ai }]),
+  );
   return { ...snapshot, sections: snapshot.sections.map((s) => ({ ...s, scores: byIndex.get(s.index) ?? null })) };
 }

@@ -13,10 +13,14 @@ export async function notifyDocumentEvent(db: DbOrTrx, documentId: string, event
 
 /** `pg_notify(…), pg_notify(…)` for a select list: the events, in order, for a statement that also does other work. */
 export function notifyExpressions(documentId: string, events: readonly DocumentEvent[]) {
-  return sql.join(events.map((event) => sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, ${eventPayload(documentId, event)})`));
+  return sql.join(
+    events.map((event) => sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, ${eventPayload(documentId, event)})`),
+  );
 }
 
 export function eventPayload(documentId: string, event: DocumentEvent): string {
   const payload = JSON.stringify({ documentId, event });
-  return Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES ? JSON.stringify({ documentId, event: { type: "resync" } }) : payload;
+  return Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES
+    ? JSON.stringify({ documentId, event: { type: "resync" } })
+    : payload;
 }

@@ -54,7 +54,10 @@ export type ResyncEvent = { type: "resync" };
 export type DocumentEvent = ProgressEvent | SectionEvent | HeartbeatEvent | CompletedEvent | FailedEvent | ResyncEvent;
 
 /** What a socket receives: the event without its `type` (that is the socket.io event name), plus the document id. */
-export type DocumentEventPayload<T extends DocumentEvent["type"]> = Omit<Extract<DocumentEvent, { type: T }>, "type"> & {
+export type DocumentEventPayload<T extends DocumentEvent["type"]> = Omit<
+  Extract<DocumentEvent, { type: T }>,
+  "type"
+> & {
   documentId: string;
 };
 

@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { documentReadyEmail, orderReceivedEmail, paymentConfirmedEmail, refundProcessedEmail } from "./email-templates.server";
+import {
+  documentReadyEmail,
+  orderReceivedEmail,
+  paymentConfirmedEmail,
+  refundProcessedEmail,
+} from "./email-templates.server";
 
-const order = { id: "0f8e7c1a-1111-4222-8333-944445555666", topic: "Tides & <storms>", kind: "term_paper", pages: 6, language: "de", price_cents: 3600, currency: "eur" };
+const order = {
+  id: "0f8e7c1a-1111-4222-8333-944445555666",
+  topic: "Tides & <storms>",
+  kind: "term_paper",
+  pages: 6,
+  language: "de",
+  price_cents: 3600,
+  currency: "eur",
+};
 const url = "https://tesigo.example";
 
 describe("emails", () => {
@@ -10,7 +23,13 @@ describe("emails", () => {
       orderReceivedEmail("a@example.com", order, url),
       paymentConfirmedEmail("a@example.com", order, 3600, url),
       documentReadyEmail("a@example.com", order, url, false),
-      refundProcessedEmail("a@example.com", order, 3600, "We could not write your document to our quality standard.", url),
+      refundProcessedEmail(
+        "a@example.com",
+        order,
+        3600,
+        "We could not write your document to our quality standard.",
+        url,
+      ),
     ];
     for (const email of emails) {
       expect(email.to).toBe("a@example.com");

@@ -4,9 +4,22 @@ import { kindLabel, LANGUAGES, type LanguageCode } from "./catalog";
 import { formatMoney } from "./pricing";
 
 // Every email TesiGo sends, as plain text and HTML from the same words.
-type OrderFacts = { id: string; topic: string; kind: string; pages: number; language: string; price_cents: number; currency: string };
+type OrderFacts = {
+  id: string;
+  topic: string;
+  kind: string;
+  pages: number;
+  language: string;
+  price_cents: number;
+  currency: string;
+};
 
-function render(to: string, subject: string, paragraphs: string[], link?: { url: string; label: string }): SendEmailJob {
+function render(
+  to: string,
+  subject: string,
+  paragraphs: string[],
+  link?: { url: string; label: string },
+): SendEmailJob {
   const text = [...paragraphs, ...(link ? [`${link.label}: ${link.url}`] : []), "— TesiGo"].join("\n\n");
   const html =
     paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("") +
@@ -24,16 +37,27 @@ export function orderReceivedEmail(to: string, order: OrderFacts, appUrl: string
   return render(
     to,
     `We received your order: ${order.topic}`,
-    [`Thank you for your order: ${describe(order)}.`, `Price: ${formatMoney(order.price_cents, order.currency)}. We start writing as soon as the payment is confirmed.`],
+    [
+      `Thank you for your order: ${describe(order)}.`,
+      `Price: ${formatMoney(order.price_cents, order.currency)}. We start writing as soon as the payment is confirmed.`,
+    ],
     { url: `${appUrl}/orders/${order.id}/review`, label: "Review your order" },
   );
 }
 
-export function paymentConfirmedEmail(to: string, order: OrderFacts, amountCents: number, appUrl: string): SendEmailJob {
+export function paymentConfirmedEmail(
+  to: string,
+  order: OrderFacts,
+  amountCents: number,
+  appUrl: string,
+): SendEmailJob {
   return render(
     to,
     `Payment confirmed: ${order.topic}`,
-    [`We received your payment of ${formatMoney(amountCents, order.currency)} for ${describe(order)}.`, "Writing has started; you can watch it live."],
+    [
+      `We received your payment of ${formatMoney(amountCents, order.currency)} for ${describe(order)}.`,
+      "Writing has started; you can watch it live.",
+    ],
     { url: `${appUrl}/documents/${order.id}`, label: "Watch your document being written" },
   );
 }
@@ -50,7 +74,13 @@ export function documentReadyEmail(to: string, order: OrderFacts, appUrl: string
   );
 }
 
-export function refundProcessedEmail(to: string, order: OrderFacts, amountCents: number, reason: string, appUrl: string): SendEmailJob {
+export function refundProcessedEmail(
+  to: string,
+  order: OrderFacts,
+  amountCents: number,
+  reason: string,
+  appUrl: string,
+): SendEmailJob {
   return render(
     to,
     `Refund of ${formatMoney(amountCents, order.currency)}: ${order.topic}`,
@@ -79,7 +109,11 @@ export function orderFailedEmail(to: string, order: OrderFacts, refundCents: num
 }
 
 /** To the address the account had, sent as it is deleted: what happened to the orders that were not delivered. */
-export function accountDeletedEmail(to: string, refunded: { order: OrderFacts; refundCents: number }[], checkoutsClosed: number): SendEmailJob {
+export function accountDeletedEmail(
+  to: string,
+  refunded: { order: OrderFacts; refundCents: number }[],
+  checkoutsClosed: number,
+): SendEmailJob {
   return render(to, "Your TesiGo account was deleted", [
     "Your TesiGo account and the personal data in it were deleted, as you asked.",
     ...refunded.map(
@@ -87,7 +121,9 @@ export function accountDeletedEmail(to: string, refunded: { order: OrderFacts; r
         `Your order ${describe(order)} was cancelled before it was delivered, and your payment of ${formatMoney(refundCents, order.currency)} is being refunded in full.`,
     ),
     ...(checkoutsClosed > 0
-      ? ["A card payment you had started was closed. Should it have gone through all the same, it is refunded in full, automatically."]
+      ? [
+          "A card payment you had started was closed. Should it have gone through all the same, it is refunded in full, automatically.",
+        ]
       : []),
     "This is the last email we send to this address.",
   ]);

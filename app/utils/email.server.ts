@@ -28,7 +28,12 @@ export async function sendEmail(email: Email): Promise<void> {
     logger.info({ to: email.to, subject: email.subject }, "email sent");
     return;
   }
-  const stored: StoredEmail = { id: `${Date.now()}-${randomUUID().slice(0, 8)}`, from: env.MAIL_FROM, createdAt: new Date().toISOString(), ...email };
+  const stored: StoredEmail = {
+    id: `${Date.now()}-${randomUUID().slice(0, 8)}`,
+    from: env.MAIL_FROM,
+    createdAt: new Date().toISOString(),
+    ...email,
+  };
   await fs.mkdir(mailDir(), { recursive: true });
   // Written aside and renamed: whoever lists the folder meanwhile (/dev/mail, another process) never reads half a file.
   const file = path.join(mailDir(), `${stored.id}.json`);
@@ -39,7 +44,9 @@ export async function sendEmail(email: Email): Promise<void> {
 
 export async function listStoredEmails(): Promise<StoredEmail[]> {
   const files = await fs.readdir(mailDir()).catch(() => [] as string[]);
-  const emails = await Promise.all(files.filter((f) => f.endsWith(".json")).map((f) => getStoredEmail(f.slice(0, -".json".length))));
+  const emails = await Promise.all(
+    files.filter((f) => f.endsWith(".json")).map((f) => getStoredEmail(f.slice(0, -".json".length))),
+  );
   // A file left unreadable (a process killed while writing it, before writes were atomic) is skipped, not fatal.
   return emails.filter((e): e is StoredEmail => e !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }

@@ -45,7 +45,9 @@ describe("parseEnv", () => {
     expect(problemsOf({ QUEUE_EXPIRE_SECONDS: "8" })).toEqual([
       "QUEUE_EXPIRE_SECONDS: must be at least 190 with LLM_TIMEOUT_SECONDS=90: a job's writer calls may legally run that long",
     ]);
-    expect(problemsOf({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "19" })[0]).toMatch(/^QUEUE_EXPIRE_SECONDS: must be at least 20 /);
+    expect(problemsOf({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "19" })[0]).toMatch(
+      /^QUEUE_EXPIRE_SECONDS: must be at least 20 /,
+    );
     expect(parseEnv({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "20" }).QUEUE_EXPIRE_SECONDS).toBe(20);
   });
 
@@ -81,20 +83,26 @@ describe("parseEnv", () => {
         "SESSION_SECRET: must be at least 32 characters in production",
       ]);
       for (const word of ["secret", "password", "test", "admin", "changeme"]) {
-        expect(problemsOf({ ...production, SESSION_SECRET: `Xy7${word.toUpperCase()}q8Vb2Lx9Rk4Zt7Mw1Np6Hs3Jd5F` })).toEqual([
-          `SESSION_SECRET: must not contain the word "${word}"`,
-        ]);
+        expect(
+          problemsOf({ ...production, SESSION_SECRET: `Xy7${word.toUpperCase()}q8Vb2Lx9Rk4Zt7Mw1Np6Hs3Jd5F` }),
+        ).toEqual([`SESSION_SECRET: must not contain the word "${word}"`]);
       }
     });
 
     it("refuses the same value for two secrets", () => {
       const same = strong.TOTP_SECRET;
-      expect(problemsOf({ ...production, SESSION_SECRET: same })).toEqual(["SESSION_SECRET and TOTP_SECRET: each secret must be different"]);
+      expect(problemsOf({ ...production, SESSION_SECRET: same })).toEqual([
+        "SESSION_SECRET and TOTP_SECRET: each secret must be different",
+      ]);
     });
 
     it("refuses the offline writer unless explicitly allowed", () => {
-      expect(problemsOf({ ...production, OPENAI_API_KEY: undefined })[0]).toMatch(/^OPENAI_API_KEY \/ ANTHROPIC_API_KEY \/ AI_FALLBACK_CHAIN: production needs a real LLM provider/);
-      expect(problemsOf({ ...production, AI_FALLBACK_CHAIN: "openai:gpt-4o-mini,offline" })[0]).toMatch(/^AI_FALLBACK_CHAIN: the offline writer is refused/);
+      expect(problemsOf({ ...production, OPENAI_API_KEY: undefined })[0]).toMatch(
+        /^OPENAI_API_KEY \/ ANTHROPIC_API_KEY \/ AI_FALLBACK_CHAIN: production needs a real LLM provider/,
+      );
+      expect(problemsOf({ ...production, AI_FALLBACK_CHAIN: "openai:gpt-4o-mini,offline" })[0]).toMatch(
+        /^AI_FALLBACK_CHAIN: the offline writer is refused/,
+      );
       const demo = parseEnv({ ...production, OPENAI_API_KEY: undefined, ALLOW_OFFLINE_PROVIDERS: "true" });
       expect(demo.ALLOW_OFFLINE_PROVIDERS).toBe(true);
     });
@@ -103,7 +111,9 @@ describe("parseEnv", () => {
       expect(problemsOf({ ...production, APP_URL: undefined })).toEqual([
         "APP_URL: is required in production: the https:// address customers open (used in links and emails)",
       ]);
-      expect(problemsOf({ ...production, APP_URL: "http://tesigo.example.com" })).toEqual(["APP_URL: must be an https:// address in production"]);
+      expect(problemsOf({ ...production, APP_URL: "http://tesigo.example.com" })).toEqual([
+        "APP_URL: must be an https:// address in production",
+      ]);
     });
 
     it("refuses to start without SMTP_URL (sign-in codes must reach the customer)", () => {

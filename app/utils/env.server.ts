@@ -15,7 +15,9 @@ function isPriceTable(value: string): boolean {
     return (
       typeof parsed === "object" &&
       parsed !== null &&
-      Object.values(parsed).every((p) => Array.isArray(p) && p.length === 2 && p.every((n) => typeof n === "number" && n >= 0))
+      Object.values(parsed).every(
+        (p) => Array.isArray(p) && p.length === 2 && p.every((n) => typeof n === "number" && n >= 0),
+      )
     );
   } catch {
     return false;
@@ -79,7 +81,10 @@ const schema = z.object({
   /** Scholarly source providers, comma-separated, or "none" (the document then says it has no references). */
   RESEARCH_PROVIDERS: z
     .string()
-    .regex(/^(none|(openalex|crossref|semantic-scholar)(,(openalex|crossref|semantic-scholar))*)$/, 'must list openalex, crossref and/or semantic-scholar, or be "none"')
+    .regex(
+      /^(none|(openalex|crossref|semantic-scholar)(,(openalex|crossref|semantic-scholar))*)$/,
+      'must list openalex, crossref and/or semantic-scholar, or be "none"',
+    )
     .default("openalex,crossref,semantic-scholar"),
   OPENALEX_URL: optionalUrl,
   CROSSREF_URL: optionalUrl,
@@ -105,8 +110,14 @@ const schema = z.object({
   AI_FALLBACK_CHAIN: z.string().min(1).optional(),
   ALLOW_OFFLINE_PROVIDERS: booleanFlag.optional(),
   ALLOW_DEV_PAYMENT: booleanFlag.optional(),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)").optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)")
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_/, "must be a Stripe webhook signing secret (whsec_…)")
+    .optional(),
   /** Where the stripe SDK sends its requests; only tests and local Stripe mocks set it. */
   STRIPE_API_URL: optionalUrl,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
@@ -177,7 +188,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       problems.push("SESSION_SECRET and TOTP_SECRET: each secret must be different");
     }
     const hasProvider =
-      Boolean(raw.OPENAI_API_KEY) || Boolean(raw.ANTHROPIC_API_KEY) || Boolean(raw.AI_FALLBACK_CHAIN && !/offline/.test(raw.AI_FALLBACK_CHAIN));
+      Boolean(raw.OPENAI_API_KEY) ||
+      Boolean(raw.ANTHROPIC_API_KEY) ||
+      Boolean(raw.AI_FALLBACK_CHAIN && !/offline/.test(raw.AI_FALLBACK_CHAIN));
     if (!hasProvider && raw.ALLOW_OFFLINE_PROVIDERS !== true) {
       problems.push(
         "OPENAI_API_KEY / ANTHROPIC_API_KEY / AI_FALLBACK_CHAIN: production needs a real LLM provider (or ALLOW_OFFLINE_PROVIDERS=true for a demo)",
@@ -187,13 +200,20 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       problems.push("STRIPE_WEBHOOK_SECRET: is required with STRIPE_SECRET_KEY (payments are confirmed by webhooks)");
     }
     if (raw.AI_FALLBACK_CHAIN && /offline/.test(raw.AI_FALLBACK_CHAIN) && raw.ALLOW_OFFLINE_PROVIDERS !== true) {
-      problems.push("AI_FALLBACK_CHAIN: the offline writer is refused in production unless ALLOW_OFFLINE_PROVIDERS=true");
+      problems.push(
+        "AI_FALLBACK_CHAIN: the offline writer is refused in production unless ALLOW_OFFLINE_PROVIDERS=true",
+      );
     }
     // Sign-in links and receipts point here, and session cookies are Secure: plain http would leak or lose them.
-    if (!raw.APP_URL) problems.push("APP_URL: is required in production: the https:// address customers open (used in links and emails)");
-    else if (new URL(raw.APP_URL).protocol !== "https:") problems.push("APP_URL: must be an https:// address in production");
+    if (!raw.APP_URL)
+      problems.push(
+        "APP_URL: is required in production: the https:// address customers open (used in links and emails)",
+      );
+    else if (new URL(raw.APP_URL).protocol !== "https:")
+      problems.push("APP_URL: must be an https:// address in production");
     // Without SMTP the sign-in codes would only be written to the data folder, where no customer can read them.
-    if (!raw.SMTP_URL) problems.push("SMTP_URL: is required in production: sign-in codes and receipts are sent by email");
+    if (!raw.SMTP_URL)
+      problems.push("SMTP_URL: is required in production: sign-in codes and receipts are sent by email");
   }
   if (problems.length) throw new EnvError(problems);
 

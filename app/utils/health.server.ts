@@ -15,12 +15,19 @@ async function timed(run: () => Promise<string | void>): Promise<Check> {
     const detail = await withTimeout(run(), 3000);
     return { status: "ok", latencyMs: Math.round(performance.now() - started), ...(detail ? { detail } : {}) };
   } catch (error) {
-    return { status: "down", latencyMs: Math.round(performance.now() - started), detail: error instanceof Error ? error.message : String(error) };
+    return {
+      status: "down",
+      latencyMs: Math.round(performance.now() - started),
+      detail: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref()),
+  ]);
 }
 
 /** GET /health/detailed: each dependency with status and latency; the database being down makes the whole 503. */
@@ -55,7 +62,8 @@ export async function detailedHealth() {
     providers = { status: "down", latencyMs: null, detail: error instanceof Error ? error.message : String(error) };
   }
   const checks = { database, queue, storage, providers };
-  const status = database.status === "down" ? "down" : Object.values(checks).some((c) => c.status !== "ok") ? "degraded" : "ok";
+  const status =
+    database.status === "down" ? "down" : Object.values(checks).some((c) => c.status !== "ok") ? "degraded" : "ok";
   return { status, role: env.ROLE, checks, httpStatus: database.status === "down" ? 503 : 200 };
 }
 

@@ -40,5 +40,9 @@ export const HEAVIEST_LLM_WORK: readonly LlmWork[] = [
 
 /** The shortest expiry (QUEUE_EXPIRE_SECONDS) under which no job is cut off while its calls may still legally run. */
 export function minimumExpirySeconds(llmTimeoutSeconds: number): number {
-  return Math.max(...HEAVIEST_LLM_WORK.map((work) => llmWorkSeconds(work, llmTimeoutSeconds))) + MINIMUM_JOB_WORK_SECONDS + EXPIRY_MARGIN_SECONDS;
+  return (
+    Math.max(...HEAVIEST_LLM_WORK.map((work) => llmWorkSeconds(work, llmTimeoutSeconds))) +
+    MINIMUM_JOB_WORK_SECONDS +
+    EXPIRY_MARGIN_SECONDS
+  );
 }

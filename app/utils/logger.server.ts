@@ -20,7 +20,13 @@ export const logger = remember("logger", () =>
       err: (error: unknown) => {
         if (!(error instanceof Error)) return error;
         const { code, detail } = error as Error & { code?: string; detail?: string };
-        return { type: error.name, message: error.message, ...(code ? { code } : {}), ...(detail ? { detail } : {}), stack: error.stack };
+        return {
+          type: error.name,
+          message: error.message,
+          ...(code ? { code } : {}),
+          ...(detail ? { detail } : {}),
+          stack: error.stack,
+        };
       },
     },
   }),

@@ -3,12 +3,22 @@ import { DEFAULT_SECONDS_PER_PAGE, estimateTime, formatMoney, formatTimeRange, p
 
 describe("price", () => {
   it("is pages × the kind's price per page", () => {
-    expect(priceOf({ kind: "essay", pages: 5, express: false })).toEqual({ pricePerPageCents: 500, baseCents: 2500, expressCents: 0, totalCents: 2500 });
+    expect(priceOf({ kind: "essay", pages: 5, express: false })).toEqual({
+      pricePerPageCents: 500,
+      baseCents: 2500,
+      expressCents: 0,
+      totalCents: 2500,
+    });
     expect(priceOf({ kind: "master_thesis", pages: 80, express: false }).totalCents).toBe(72_000);
   });
 
   it("adds half for express delivery, in whole cents", () => {
-    expect(priceOf({ kind: "term_paper", pages: 7, express: true })).toEqual({ pricePerPageCents: 600, baseCents: 4200, expressCents: 2100, totalCents: 6300 });
+    expect(priceOf({ kind: "term_paper", pages: 7, express: true })).toEqual({
+      pricePerPageCents: 600,
+      baseCents: 4200,
+      expressCents: 2100,
+      totalCents: 6300,
+    });
     expect(priceOf({ kind: "literature_review", pages: 5, express: true }).expressCents).toBe(1625);
   });
 
@@ -28,7 +38,9 @@ describe("time estimate", () => {
   it("uses the measured rate of the kind, and express is quicker", () => {
     const measured = estimateTime({ kind: "essay", pages: 10, express: false }, { essay: 30 });
     expect(measured.maxSeconds).toBe(Math.round((45 + 300) * 1.6));
-    expect(estimateTime({ kind: "essay", pages: 10, express: true }, { essay: 30 }).maxSeconds).toBeLessThan(measured.maxSeconds);
+    expect(estimateTime({ kind: "essay", pages: 10, express: true }, { essay: 30 }).maxSeconds).toBeLessThan(
+      measured.maxSeconds,
+    );
   });
 
   it("reads as minutes or hours", () => {

@@ -15,11 +15,17 @@ const BASE: ChainEnv = {
 
 describe("the writer chain, described from the environment alone", () => {
   it("defaults to the providers whose keys are set, else the offline writer", () => {
-    expect(describeProviderChain(BASE)).toEqual([{ provider: "offline", model: "offline-demo-1", apiKeyVariable: null }]);
-    expect(describeProviderChain({ ...BASE, OPENAI_API_KEY: "sk-a", ANTHROPIC_API_KEY: "sk-b", ANTHROPIC_BASE_URL: "http://127.0.0.1:9/" }).map(writerLabel)).toEqual([
-      "openai:gpt-4o-mini",
-      "anthropic:claude-sonnet-4-5",
+    expect(describeProviderChain(BASE)).toEqual([
+      { provider: "offline", model: "offline-demo-1", apiKeyVariable: null },
     ]);
+    expect(
+      describeProviderChain({
+        ...BASE,
+        OPENAI_API_KEY: "sk-a",
+        ANTHROPIC_API_KEY: "sk-b",
+        ANTHROPIC_BASE_URL: "http://127.0.0.1:9/",
+      }).map(writerLabel),
+    ).toEqual(["openai:gpt-4o-mini", "anthropic:claude-sonnet-4-5"]);
   });
 
   it("tells the worker where each writer answers and which variable holds its key, never the key itself", () => {
@@ -31,17 +37,28 @@ describe("the writer chain, described from the environment alone", () => {
     });
     expect(chain).toEqual([
       { provider: "openai", model: "gpt-4.1", baseURL: "http://127.0.0.1:8/v1", apiKeyVariable: "OPENAI_API_KEY" },
-      { provider: "compat", model: "llama3.1", baseURL: "http://localhost:11434/v1", apiKeyVariable: "OPENAI_COMPAT_API_KEY" },
+      {
+        provider: "compat",
+        model: "llama3.1",
+        baseURL: "http://localhost:11434/v1",
+        apiKeyVariable: "OPENAI_COMPAT_API_KEY",
+      },
     ]);
     expect(JSON.stringify(chain)).not.toContain("sk-secret-openai");
   });
 
   it("refuses, with the variable's name, what no worker could run", () => {
-    expect(() => describeProviderChain({ ...BASE, AI_FALLBACK_CHAIN: "anthropic" })).toThrow('AI_FALLBACK_CHAIN: "anthropic" needs ANTHROPIC_API_KEY');
+    expect(() => describeProviderChain({ ...BASE, AI_FALLBACK_CHAIN: "anthropic" })).toThrow(
+      'AI_FALLBACK_CHAIN: "anthropic" needs ANTHROPIC_API_KEY',
+    );
     expect(() => describeProviderChain({ ...BASE, AI_FALLBACK_CHAIN: "compat:llama3.1@not an address" })).toThrow(
       'AI_FALLBACK_CHAIN: "compat:llama3.1@not an address" must look like compat:MODEL@BASE_URL',
     );
-    expect(() => describeProviderChain({ ...BASE, AI_FALLBACK_CHAIN: "mistral:large" })).toThrow('unknown provider "mistral"');
-    expect(() => describeProviderChain({ ...BASE, ALLOW_OFFLINE_PROVIDERS: false })).toThrow("the offline writer is not allowed here");
+    expect(() => describeProviderChain({ ...BASE, AI_FALLBACK_CHAIN: "mistral:large" })).toThrow(
+      'unknown provider "mistral"',
+    );
+    expect(() => describeProviderChain({ ...BASE, ALLOW_OFFLINE_PROVIDERS: false })).toThrow(
+      "the offline writer is not allowed here",
+    );
   });
 });

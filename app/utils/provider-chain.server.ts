@@ -36,8 +36,13 @@ export type ChainEnv = Pick<
  */
 export function describeProviderChain(env: ChainEnv): WriterDescription[] {
   const entries = env.AI_FALLBACK_CHAIN
-    ? env.AI_FALLBACK_CHAIN.split(",").map((s) => s.trim()).filter(Boolean)
-    : [...(env.OPENAI_API_KEY ? [`openai:${env.OPENAI_MODEL}`] : []), ...(env.ANTHROPIC_API_KEY ? [`anthropic:${env.ANTHROPIC_MODEL}`] : [])];
+    ? env.AI_FALLBACK_CHAIN.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [
+        ...(env.OPENAI_API_KEY ? [`openai:${env.OPENAI_MODEL}`] : []),
+        ...(env.ANTHROPIC_API_KEY ? [`anthropic:${env.ANTHROPIC_MODEL}`] : []),
+      ];
   if (entries.length === 0) entries.push("offline");
   return entries.map((entry) => describeWriter(entry, env));
 }
@@ -50,13 +55,24 @@ function describeWriter(entry: string, env: ChainEnv): WriterDescription {
       return { provider, model: OFFLINE_WRITER_MODEL, apiKeyVariable: null };
     case "openai":
       if (!env.OPENAI_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs OPENAI_API_KEY`);
-      return { provider, model: rest || env.OPENAI_MODEL, baseURL: env.OPENAI_BASE_URL, apiKeyVariable: "OPENAI_API_KEY" };
+      return {
+        provider,
+        model: rest || env.OPENAI_MODEL,
+        baseURL: env.OPENAI_BASE_URL,
+        apiKeyVariable: "OPENAI_API_KEY",
+      };
     case "anthropic":
       if (!env.ANTHROPIC_API_KEY) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" needs ANTHROPIC_API_KEY`);
-      return { provider, model: rest || env.ANTHROPIC_MODEL, baseURL: env.ANTHROPIC_BASE_URL, apiKeyVariable: "ANTHROPIC_API_KEY" };
+      return {
+        provider,
+        model: rest || env.ANTHROPIC_MODEL,
+        baseURL: env.ANTHROPIC_BASE_URL,
+        apiKeyVariable: "ANTHROPIC_API_KEY",
+      };
     case "compat": {
       const [model, baseURL] = splitOnce(rest, "@");
-      if (!model || !URL.canParse(baseURL)) throw new Error(`AI_FALLBACK_CHAIN: "${entry}" must look like compat:MODEL@BASE_URL`);
+      if (!model || !URL.canParse(baseURL))
+        throw new Error(`AI_FALLBACK_CHAIN: "${entry}" must look like compat:MODEL@BASE_URL`);
       // Local OpenAI-compatible servers (Ollama, vLLM) accept any key; hosted ones read OPENAI_COMPAT_API_KEY.
       return { provider, model, baseURL, apiKeyVariable: "OPENAI_COMPAT_API_KEY" };
     }

@@ -1,4 +1,8 @@
-import { createRequestHandler as createRemixRequestHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
+import {
+  createRequestHandler as createRemixRequestHandler,
+  type AppLoadContext,
+  type ServerBuild,
+} from "@remix-run/node";
 // Not in the package's index, but public in its types: the header copy and the response writer are used unchanged.
 import { createRemixHeaders, sendRemixResponse } from "@remix-run/express/dist/server.js";
 import type { NextFunction, Request, Response } from "express";
@@ -18,7 +22,10 @@ export function createRequestHandler(options: {
     try {
       const limit = bodyLimitFor(req);
       const body = req.method === "GET" || req.method === "HEAD" ? null : cappedBody(req, limit);
-      const response = await handleRequest(webRequest(req, res, body?.stream ?? null), options.getLoadContext(req, res));
+      const response = await handleRequest(
+        webRequest(req, res, body?.stream ?? null),
+        options.getLoadContext(req, res),
+      );
       if (body?.exceeded()) {
         // Whatever the action made of a cut body (a 400, an error page), the answer is that it was too large.
         await response.body?.cancel().catch(() => {});
@@ -42,7 +49,11 @@ function webRequest(req: Request, res: Response, body: ReadableStream<Uint8Array
   const signal = controller.signal;
   res.on("finish", () => (controller = null));
   res.on("close", () => controller?.abort());
-  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: createRemixHeaders(req.headers), signal };
+  const init: RequestInit & { duplex?: "half" } = {
+    method: req.method,
+    headers: createRemixHeaders(req.headers),
+    signal,
+  };
   if (body) {
     init.body = body;
     init.duplex = "half";

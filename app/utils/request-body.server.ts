@@ -68,7 +68,10 @@ export class RequestBodyTooLargeError extends Error {
  * The request's body as a web stream that errors once more than `limit` bytes arrive; reading then pauses (the socket
  * stays open, so a 413 can still be sent). `exceeded()` tells whether that happened.
  */
-export function cappedBody(req: IncomingMessage, limit: number): { stream: ReadableStream<Uint8Array>; exceeded: () => boolean } {
+export function cappedBody(
+  req: IncomingMessage,
+  limit: number,
+): { stream: ReadableStream<Uint8Array>; exceeded: () => boolean } {
   let received = 0;
   let exceeded = false;
   const counter = new Transform({

@@ -5,7 +5,10 @@ import { hasControlCharacter, stripControlCharacters } from "./control-character
 export type AppLoadContext = { ip: string | null; requestId: string; cspNonce?: string };
 
 /** Client address and agent as stored with consents and sessions. */
-export function requestOrigin(request: Request, context?: Partial<AppLoadContext>): { ip: string | null; userAgent: string | null } {
+export function requestOrigin(
+  request: Request,
+  context?: Partial<AppLoadContext>,
+): { ip: string | null; userAgent: string | null } {
   return { ip: context?.ip ?? null, userAgent: request.headers.get("user-agent") };
 }
 
@@ -13,7 +16,10 @@ export function requestOrigin(request: Request, context?: Partial<AppLoadContext
  * A `redirectTo` made safe: resolved against APP_URL as a browser would (backslashes, tabs and dot segments
  * included), kept only when it stays on our origin, and returned as a path that cannot be read as another host.
  */
-export function safeRedirectPath(value: FormDataEntryValue | string | null | undefined, fallback = "/documents"): string {
+export function safeRedirectPath(
+  value: FormDataEntryValue | string | null | undefined,
+  fallback = "/documents",
+): string {
   if (typeof value !== "string" || value === "" || value.length > 2000 || hasControlCharacter(value)) return fallback;
   const base = new URL(getEnv().APP_URL);
   let target: URL;
@@ -49,13 +55,17 @@ export async function readFormData(request: Request, checkedBy: FormSchema | For
 
 /** Throws a 400 when a field outside the schemas (or a field's name) holds a control character; files are not text. */
 export function refuseControlCharacters(formData: FormData, checkedBy: FormSchema | FormSchema[] = []): void {
-  const named = new Set((Array.isArray(checkedBy) ? checkedBy : [checkedBy]).flatMap((schema) => Object.keys(schema.shape)));
+  const named = new Set(
+    (Array.isArray(checkedBy) ? checkedBy : [checkedBy]).flatMap((schema) => Object.keys(schema.shape)),
+  );
   for (const [name, value] of formData) {
     const textToCheck = named.has(name) || typeof value !== "string" ? name : name + value;
     if (!hasControlCharacter(textToCheck)) continue;
     const field = stripControlCharacters(name).slice(0, 40) || "unnamed";
     throw Response.json(
-      { error: `The form's field "${field}" holds an invisible control character, so nothing was saved. Reload the page and try again.` },
+      {
+        error: `The form's field "${field}" holds an invisible control character, so nothing was saved. Reload the page and try again.`,
+      },
       { status: 400 },
     );
   }

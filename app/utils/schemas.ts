@@ -6,7 +6,9 @@ import { CITATION_STYLE_CODES, DOCUMENT_KIND_CODES, LANGUAGE_CODES, MAX_PAGES, M
 
 /** A field a person types into: a control character is refused first (Postgres cannot store NUL), shown beside it. */
 export function typedText(params?: Parameters<typeof z.string>[0]) {
-  return z.string(params).refine((value) => !hasControlCharacter(value), { message: CONTROL_CHARACTER_MESSAGE, abort: true });
+  return z
+    .string(params)
+    .refine((value) => !hasControlCharacter(value), { message: CONTROL_CHARACTER_MESSAGE, abort: true });
 }
 
 /** A checkbox: ticked ("on") or absent. */
@@ -29,7 +31,8 @@ export const loginCodeSchema = z.object({
 
 export const consentSchema = z.object({
   essential: z.literal("on", {
-    error: "TesiGo cannot work without the essential terms (your account, your orders, payments). Tick the box to continue.",
+    error:
+      "TesiGo cannot work without the essential terms (your account, your orders, payments). Tick the box to continue.",
   }),
   analytics: checkbox(),
   marketing: checkbox(),
@@ -59,5 +62,8 @@ export const orderDetailsSchema = z.object({
 });
 
 export const orderInstructionsSchema = z.object({
-  instructions: typedText().trim().max(5000, "Keep the instructions under 5,000 characters; attach a file for more.").optional(),
+  instructions: typedText()
+    .trim()
+    .max(5000, "Keep the instructions under 5,000 characters; attach a file for more.")
+    .optional(),
 });

@@ -33,7 +33,8 @@ export function sendRefusal(req: Request, res: Response, status: number, title: 
   else res.json({ error: message });
 }
 
-export const CROSS_SITE_MESSAGE = "This form was sent from another site, so it was refused. Reload the page and try again.";
+export const CROSS_SITE_MESSAGE =
+  "This form was sent from another site, so it was refused. Reload the page and try again.";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -68,14 +69,21 @@ export function originCheckMiddleware(options: { appUrl: string; exemptPaths: st
     const addressedTo = originOf(`${req.protocol}://${req.get("host")}`);
     if (origin && (origin === appOrigin || origin === addressedTo)) return next();
     logger.warn(
-      { method: req.method, path: req.path, origin: sentOrigin ?? (origin ? `${origin} (referer)` : null), expected: appOrigin, addressedTo },
+      {
+        method: req.method,
+        path: req.path,
+        origin: sentOrigin ?? (origin ? `${origin} (referer)` : null),
+        expected: appOrigin,
+        addressedTo,
+      },
       "cross-site request refused",
     );
     sendRefusal(req, res, 403, "Request refused", CROSS_SITE_MESSAGE);
   };
 }
 
-export const MISDIRECTED_MESSAGE = "This request was addressed to another site, so it was refused. Use the site's own address.";
+export const MISDIRECTED_MESSAGE =
+  "This request was addressed to another site, so it was refused. Use the site's own address.";
 
 /**
  * Production: requests must be addressed to APP_URL's host (the Host header, or X-Forwarded-Host from a trusted proxy,
@@ -88,7 +96,10 @@ export function hostCheckMiddleware(options: { appUrl: string; exemptPaths: stri
   return function hostCheck(req: Request, res: Response, next: NextFunction) {
     const hostname = (req.hostname ?? "").toLowerCase().replace(/\.$/, "");
     if (hostname === expected || exempt.has(normalizePath(req.path))) return next();
-    logger.warn({ method: req.method, path: req.path, host: req.get("host"), expected }, "request for another host refused");
+    logger.warn(
+      { method: req.method, path: req.path, host: req.get("host"), expected },
+      "request for another host refused",
+    );
     sendRefusal(req, res, 421, "Wrong address", MISDIRECTED_MESSAGE);
   };
 }

@@ -41,7 +41,10 @@ export function getOptionalUser(request: Request) {
 }
 
 /** Throws a redirect to sign-in (or to the consent step) unless a consenting user is signed in. */
-export async function requireUser(request: Request, options: { allowWithoutConsent?: boolean } = {}): Promise<SignedInUser> {
+export async function requireUser(
+  request: Request,
+  options: { allowWithoutConsent?: boolean } = {},
+): Promise<SignedInUser> {
   const user = await getOptionalUser(request);
   const url = new URL(request.url);
   const here = `${url.pathname}${url.search}`;

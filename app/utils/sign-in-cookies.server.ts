@@ -24,11 +24,16 @@ function cookieOptions(maxAgeSeconds: number) {
   };
 }
 
-const pendingCookie = () => remember("signInPendingCookie", () => createCookie("__signin", cookieOptions(CODE_MINUTES * 60)));
-const knownCookie = () => remember("signInKnownCookie", () => createCookie("__known", cookieOptions(KNOWN_DAYS * 24 * 60 * 60)));
+const pendingCookie = () =>
+  remember("signInPendingCookie", () => createCookie("__signin", cookieOptions(CODE_MINUTES * 60)));
+const knownCookie = () =>
+  remember("signInKnownCookie", () => createCookie("__known", cookieOptions(KNOWN_DAYS * 24 * 60 * 60)));
 
 const pendingValue = z.object({ id: z.uuid() });
-const knownValue = z.object({ device: z.string().regex(/^[\w-]{16,64}$/), emails: z.array(z.string().max(64)).max(KNOWN_ADDRESSES) });
+const knownValue = z.object({
+  device: z.string().regex(/^[\w-]{16,64}$/),
+  emails: z.array(z.string().max(64)).max(KNOWN_ADDRESSES),
+});
 
 /** The sign_in_codes row this browser waits on, or null. */
 export async function readPendingSignIn(request: Request): Promise<string | null> {

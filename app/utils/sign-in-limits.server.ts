@@ -29,10 +29,20 @@ export async function limitCodeRequest(
 ): Promise<RateLimitResult> {
   try {
     if (request.knownDevice) {
-      return await hitRateLimit(db, `signin:own:${request.emailKey}:${request.knownDevice}`, limits.perClientPer15Minutes, QUARTER_HOUR);
+      return await hitRateLimit(
+        db,
+        `signin:own:${request.emailKey}:${request.knownDevice}`,
+        limits.perClientPer15Minutes,
+        QUARTER_HOUR,
+      );
     }
     // The client's own bucket first: a client already refused spends nothing of the address's bucket.
-    const client = await hitRateLimit(db, `signin:ask:${ipBucket(request.ip)}`, limits.perClientPer15Minutes, QUARTER_HOUR);
+    const client = await hitRateLimit(
+      db,
+      `signin:ask:${ipBucket(request.ip)}`,
+      limits.perClientPer15Minutes,
+      QUARTER_HOUR,
+    );
     if (!client.allowed) return client;
     return await hitRateLimit(db, `signin:email:${request.emailKey}`, limits.perEmailPerHour, HOUR);
   } catch (error) {
@@ -48,7 +58,12 @@ function wrongCodesKey(ip: string | null) {
 /** Whether this client address may try a code now (it has not typed too many wrong ones lately). */
 export async function mayTryCode(db: DbOrTrx, ip: string | null, limits: SignInLimits): Promise<RateLimitResult> {
   try {
-    return await peekRateLimit(db, wrongCodesKey(ip), limits.perClientPer15Minutes * WRONG_CODES_PER_REQUEST, QUARTER_HOUR);
+    return await peekRateLimit(
+      db,
+      wrongCodesKey(ip),
+      limits.perClientPer15Minutes * WRONG_CODES_PER_REQUEST,
+      QUARTER_HOUR,
+    );
   } catch (error) {
     logger.warn({ err: error }, "sign-in rate limiter failed; letting the code through");
     return OPEN;

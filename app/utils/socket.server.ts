@@ -15,7 +15,10 @@ export type JoinReply = { ok: boolean; error?: string };
 interface ClientToServerEvents {
   join(documentId: unknown, ack?: (reply: JoinReply) => void): void;
   /** NODE_ENV=test only: cut the other sockets watching a document and refuse their sessions for a while. */
-  "test:drop"(request: { documentId?: unknown; refuseForMs?: unknown }, ack?: (reply: { dropped: number }) => void): void;
+  "test:drop"(
+    request: { documentId?: unknown; refuseForMs?: unknown },
+    ack?: (reply: { dropped: number }) => void,
+  ): void;
   /** NODE_ENV=test only: stop refusing the caller's own session (a test decides when the connection comes back). */
   "test:allow"(request: unknown, ack?: (reply: { allowed: boolean }) => void): void;
 }
@@ -161,7 +164,9 @@ async function sessionIdOfCookie(cookie: string | undefined): Promise<string | u
 /** Disconnects this process' sockets of the revoked sessions (the relay calls it for each session NOTIFY). */
 export function disconnectRevokedSockets(io: Server, revoked: RevokedSessions): void {
   const rooms = [
-    ...(Array.isArray(revoked.sessionIds) ? revoked.sessionIds.filter((id) => typeof id === "string").map(sessionRoom) : []),
+    ...(Array.isArray(revoked.sessionIds)
+      ? revoked.sessionIds.filter((id) => typeof id === "string").map(sessionRoom)
+      : []),
     ...(typeof revoked.userId === "string" ? [userRoom(revoked.userId)] : []),
   ];
   // Every web process receives the NOTIFY, so each one disconnects only its own sockets.

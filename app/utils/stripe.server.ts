@@ -22,7 +22,11 @@ export async function getStripe(): Promise<Stripe | null> {
       maxNetworkRetries: 1,
       timeout: 20_000,
       ...(api
-        ? { host: api.hostname, port: Number(api.port || (api.protocol === "https:" ? 443 : 80)), protocol: api.protocol.replace(":", "") as "http" | "https" }
+        ? {
+            host: api.hostname,
+            port: Number(api.port || (api.protocol === "https:" ? 443 : 80)),
+            protocol: api.protocol.replace(":", "") as "http" | "https",
+          }
         : {}),
     });
   });

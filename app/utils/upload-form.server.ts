@@ -29,10 +29,20 @@ export async function readUploadForm(request: Request): Promise<UploadForm> {
     formData = await unstable_parseMultipartFormData(request, handler);
   } catch (error) {
     if (error instanceof TooManyPartsError) {
-      return { refusal: { status: 400, message: "The upload has more parts than the upload form sends, so it was refused. Nothing was stored." } };
+      return {
+        refusal: {
+          status: 400,
+          message: "The upload has more parts than the upload form sends, so it was refused. Nothing was stored.",
+        },
+      };
     }
     if (error instanceof MaxPartSizeExceededError) {
-      return { refusal: { status: 413, message: `That file is larger than the ${MAX_UPLOAD_MEGABYTES} MB limit. Nothing was stored.` } };
+      return {
+        refusal: {
+          status: 413,
+          message: `That file is larger than the ${MAX_UPLOAD_MEGABYTES} MB limit. Nothing was stored.`,
+        },
+      };
     }
     return { refusal: { status: 400, message: "The upload could not be read. Try again." } };
   }

@@ -41,6 +41,8 @@ async function pdfText(data) {
 
 async function docxText(data) {
   const { default: mammoth } = await import("mammoth");
-  const { value } = await mammoth.extractRawText({ buffer: Buffer.from(data.buffer, data.byteOffset, data.byteLength) });
+  const { value } = await mammoth.extractRawText({
+    buffer: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+  });
   return { text: value.slice(0, maxChars), truncated: value.length > maxChars };
 }

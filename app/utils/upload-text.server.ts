@@ -19,11 +19,14 @@ const PARALLEL_READS = 2;
 export const READING_LOG_MESSAGE = "reading an upload's text in a thread";
 
 export type DocumentText =
-  | { text: string; truncated: boolean }
-  | { failure: "password" | "damaged" | "timeout" | "too-complex" };
+  { text: string; truncated: boolean } | { failure: "password" | "damaged" | "timeout" | "too-complex" };
 
 /** The text of a PDF or DOCX, read in a thread that is ended after `timeoutMs`. `bytes` stay the caller's. */
-export async function readDocumentText(kind: "pdf" | "docx", bytes: Uint8Array, options: { timeoutMs: number }): Promise<DocumentText> {
+export async function readDocumentText(
+  kind: "pdf" | "docx",
+  bytes: Uint8Array,
+  options: { timeoutMs: number },
+): Promise<DocumentText> {
   const release = await readSlot();
   try {
     return await readInThread(kind, bytes, options.timeoutMs);
@@ -51,13 +54,18 @@ function readInThread(kind: "pdf" | "docx", bytes: Uint8Array, timeoutMs: number
       // Its answer given (or its time up), nothing of the thread is needed: whatever pdf.js left running ends with it.
       void thread.terminate();
       if ("failure" in outcome && outcome.failure !== "password") {
-        logger.warn({ kind, sizeBytes: bytes.byteLength, failure: outcome.failure }, "an upload's text could not be read");
+        logger.warn(
+          { kind, sizeBytes: bytes.byteLength, failure: outcome.failure },
+          "an upload's text could not be read",
+        );
       }
       resolve(outcome);
     };
     const timer = setTimeout(() => finish({ failure: "timeout" }), timeoutMs);
     thread.on("message", (message: DocumentText) => finish(message));
-    thread.on("error", (error: NodeJS.ErrnoException) => finish({ failure: error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "too-complex" : "damaged" }));
+    thread.on("error", (error: NodeJS.ErrnoException) =>
+      finish({ failure: error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "too-complex" : "damaged" }),
+    );
     thread.on("exit", () => finish({ failure: "damaged" }));
   });
 }

@@ -22,7 +22,11 @@ export type UploadKind = "pdf" | "docx" | "txt";
 
 export const ALLOWED_UPLOAD_TYPES: { extension: UploadKind; mimeType: string; label: string }[] = [
   { extension: "pdf", mimeType: "application/pdf", label: "PDF" },
-  { extension: "docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", label: "DOCX" },
+  {
+    extension: "docx",
+    mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    label: "DOCX",
+  },
   { extension: "txt", mimeType: "text/plain", label: "TXT" },
 ];
 
@@ -70,7 +74,8 @@ export async function inspectUpload(
 
   const type = ALLOWED_UPLOAD_TYPES.find((t) => t.extension === extension);
   if (!type) {
-    if (extension === "doc") throw refuse(`${name} is an old Word (.doc) file. Save it as DOCX in Word and upload it again.`);
+    if (extension === "doc")
+      throw refuse(`${name} is an old Word (.doc) file. Save it as DOCX in Word and upload it again.`);
     throw refuse(`${name} is not a type we accept. ${TYPES_SENTENCE}`);
   }
   if (bytes.byteLength > MAX_UPLOAD_BYTES) {
@@ -83,7 +88,8 @@ export async function inspectUpload(
   let cut = false;
   switch (type.extension) {
     case "pdf":
-      if (detected?.ext !== "pdf") throw refuse(`${name} is not a real PDF file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
+      if (detected?.ext !== "pdf")
+        throw refuse(`${name} is not a real PDF file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
       ({ text: raw, truncated: cut } = await documentText(name, "pdf", bytes, readTimeoutMs));
       break;
     case "docx":
@@ -142,7 +148,10 @@ function looksExecutable(bytes: Uint8Array): boolean {
   if (startsWith(bytes, [0x4d, 0x5a])) return true; // MZ: Windows/DOS executable
   if (startsWith(bytes, [0x7f, 0x45, 0x4c, 0x46])) return true; // \x7fELF
   // Scripts still run with a BOM or blank lines in front, so look past them.
-  const head = new TextDecoder("utf-8").decode(bytes.subarray(0, 1024)).replace(/^\ufeff/, "").trimStart();
+  const head = new TextDecoder("utf-8")
+    .decode(bytes.subarray(0, 1024))
+    .replace(/^\ufeff/, "")
+    .trimStart();
   return head.startsWith("#!") || head.slice(0, 5).toLowerCase() === "<?php";
 }
 
@@ -189,12 +198,15 @@ function listLabels(labels: string[]): string {
 }
 
 function plainText(name: string, buffer: Buffer): string {
-  if (buffer.includes(0)) throw new UploadRefusedError(`${name} contains binary data, not plain text. ${TYPES_SENTENCE}`);
+  if (buffer.includes(0))
+    throw new UploadRefusedError(`${name} contains binary data, not plain text. ${TYPES_SENTENCE}`);
   try {
     // ignoreBOM: false (the default) drops a leading UTF-8 BOM.
     return new TextDecoder("utf-8", { fatal: true }).decode(buffer);
   } catch {
-    throw new UploadRefusedError(`${name} is not UTF-8 text. Save it as UTF-8 text (or as a PDF or DOCX) and upload it again.`);
+    throw new UploadRefusedError(
+      `${name} is not UTF-8 text. Save it as UTF-8 text (or as a PDF or DOCX) and upload it again.`,
+    );
   }
 }
 
@@ -206,9 +218,13 @@ async function documentText(name: string, kind: "pdf" | "docx", bytes: Uint8Arra
     case "password":
       throw new UploadRefusedError(`${name} is protected by a password. Remove the password and upload it again.`);
     case "timeout":
-      throw new UploadRefusedError(`${name} took too long to read (more than ${Math.round(timeoutMs / 1000)} seconds), so it was refused. ${shorter}`);
+      throw new UploadRefusedError(
+        `${name} took too long to read (more than ${Math.round(timeoutMs / 1000)} seconds), so it was refused. ${shorter}`,
+      );
     case "too-complex":
-      throw new UploadRefusedError(`${name} is too complex to read (it needs more memory than a requirements file may), so it was refused. ${shorter}`);
+      throw new UploadRefusedError(
+        `${name} is too complex to read (it needs more memory than a requirements file may), so it was refused. ${shorter}`,
+      );
     case "damaged":
       throw new UploadRefusedError(
         kind === "pdf"
@@ -223,20 +239,26 @@ async function documentText(name: string, kind: "pdf" | "docx", bytes: Uint8Arra
  * with yauzl checking it yields exactly the size the directory declared, so a directory that lies is caught too.
  */
 async function checkDocxArchive(name: string, buffer: Buffer): Promise<void> {
-  const damaged = () => new UploadRefusedError(`${name} is not a valid DOCX file (the ZIP archive inside is damaged). ${TYPES_SENTENCE}`);
-  const bomb = (how: string) => new UploadRefusedError(`${name} is refused: it expands to more than ${how} (a "zip bomb").`);
+  const damaged = () =>
+    new UploadRefusedError(`${name} is not a valid DOCX file (the ZIP archive inside is damaged). ${TYPES_SENTENCE}`);
+  const bomb = (how: string) =>
+    new UploadRefusedError(`${name} is refused: it expands to more than ${how} (a "zip bomb").`);
 
   let zip: yauzl.ZipFile;
   try {
     zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))),
+      yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true }, (err, z) =>
+        err ? reject(err) : resolve(z),
+      ),
     );
   } catch {
     throw damaged();
   }
   try {
     if (zip.entryCount > MAX_DOCX_ENTRIES) {
-      throw new UploadRefusedError(`${name} is refused: it holds ${zip.entryCount} parts, far more than a Word document has.`);
+      throw new UploadRefusedError(
+        `${name} is refused: it holds ${zip.entryCount} parts, far more than a Word document has.`,
+      );
     }
     let entries: yauzl.Entry[];
     try {
@@ -251,9 +273,12 @@ async function checkDocxArchive(name: string, buffer: Buffer): Promise<void> {
       compressed += entry.compressedSize;
     }
     if (uncompressed > MAX_DOCX_UNCOMPRESSED_BYTES) throw bomb(`${MAX_DOCX_UNCOMPRESSED_BYTES / 1024 / 1024} MB`);
-    if (uncompressed > MAX_DOCX_COMPRESSION_RATIO * Math.max(compressed, 1)) throw bomb(`${MAX_DOCX_COMPRESSION_RATIO} times its size`);
+    if (uncompressed > MAX_DOCX_COMPRESSION_RATIO * Math.max(compressed, 1))
+      throw bomb(`${MAX_DOCX_COMPRESSION_RATIO} times its size`);
     if (!entries.some((e) => e.fileName === "word/document.xml")) {
-      throw new UploadRefusedError(`${name} is not a valid Word document (the document part, word/document.xml, is missing). ${TYPES_SENTENCE}`);
+      throw new UploadRefusedError(
+        `${name} is not a valid Word document (the document part, word/document.xml, is missing). ${TYPES_SENTENCE}`,
+      );
     }
     for (const entry of entries) {
       if (entry.fileName.endsWith("/")) continue;
@@ -261,7 +286,9 @@ async function checkDocxArchive(name: string, buffer: Buffer): Promise<void> {
         await drainEntry(zip, entry);
       } catch (error) {
         if (/too many bytes/.test(String(error))) {
-          throw new UploadRefusedError(`${name} is refused: its parts expand beyond the sizes it declares (a "zip bomb").`);
+          throw new UploadRefusedError(
+            `${name} is refused: its parts expand beyond the sizes it declares (a "zip bomb").`,
+          );
         }
         throw damaged();
       }

@@ -27,6 +27,8 @@ describe("loadWebBuild", () => {
   });
 
   it("says how to build when there is no bundle", async () => {
-    await expect(loadWebBuild("/nonexistent/build/index.js", { isProduction: false })).rejects.toThrow("run `npm run build`");
+    await expect(loadWebBuild("/nonexistent/build/index.js", { isProduction: false })).rejects.toThrow(
+      "run `npm run build`",
+    );
   });
 });

@@ -9,7 +9,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn("email", "text", (c) => c.notNull())
     .addColumn("name", "text")
-    .addColumn("role", "text", (c) => c.notNull().defaultTo("customer").check(sql`role in ('customer', 'admin')`))
+    .addColumn("role", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("customer")
+        .check(sql`role in ('customer', 'admin')`),
+    )
     .addColumn("premium", "boolean", (c) => c.notNull().defaultTo(false))
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
@@ -101,7 +106,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("source_keys", "jsonb", (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn("target_words", "integer", (c) => c.notNull())
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("pending").check(sql`status in ('pending', 'writing', 'passed', 'failed')`),
+      c
+        .notNull()
+        .defaultTo("pending")
+        .check(sql`status in ('pending', 'writing', 'passed', 'failed')`),
     )
     .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("content", "text")
@@ -184,7 +192,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("idempotency_key", "text", (c) => c.notNull().unique())
     .addColumn("stripe_refund_id", "text")
     .addColumn("status", "text", (c) =>
-      c.notNull().defaultTo("pending").check(sql`status in ('pending', 'succeeded', 'failed')`),
+      c
+        .notNull()
+        .defaultTo("pending")
+        .check(sql`status in ('pending', 'succeeded', 'failed')`),
     )
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("updated_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
@@ -244,7 +255,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("provider_breakers")
     .addColumn("provider", "text", (c) => c.primaryKey())
     .addColumn("state", "text", (c) =>
-      c.notNull().defaultTo("closed").check(sql`state in ('closed', 'open', 'half_open')`),
+      c
+        .notNull()
+        .defaultTo("closed")
+        .check(sql`state in ('closed', 'open', 'half_open')`),
     )
     .addColumn("failure_times", "jsonb", (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn("half_open_successes", "integer", (c) => c.notNull().defaultTo(0))

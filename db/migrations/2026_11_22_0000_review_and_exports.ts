@@ -11,7 +11,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("requirements_report", "jsonb")
     .addColumn("research_report", "jsonb")
     .execute();
-  await sql`comment on column documents.research_report is 'Which source providers answered, and how many sources were kept'`.execute(db);
+  await sql`comment on column documents.research_report is 'Which source providers answered, and how many sources were kept'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

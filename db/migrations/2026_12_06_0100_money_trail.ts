@@ -7,7 +7,9 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table documents drop constraint documents_status_check`.execute(db);
   await sql`alter table documents add constraint documents_status_check check (status in ('draft', 'awaiting_payment', 'queued',
-    'generating', 'completed', 'completed_with_warnings', 'failed_quality', 'refunded', 'failed', 'cancelled'))`.execute(db);
+    'generating', 'completed', 'completed_with_warnings', 'failed_quality', 'refunded', 'failed', 'cancelled'))`.execute(
+    db,
+  );
 
   await db.schema.alterTable("refunds").addColumn("last_error", "text").execute();
   await sql`create index refunds_failed_idx on refunds (created_at) where status = 'failed'`.execute(db);
@@ -28,7 +30,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("incidents")
     .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn("kind", "text", (c) =>
-      c.notNull().check(sql`kind in ('generation_failed', 'refund_failed', 'unknown_checkout_session', 'payment_mismatch')`),
+      c
+        .notNull()
+        .check(sql`kind in ('generation_failed', 'refund_failed', 'unknown_checkout_session', 'payment_mismatch')`),
     )
     .addColumn("document_id", "uuid", (c) => c.references("documents.id").onDelete("set null"))
     .addColumn("payment_id", "uuid", (c) => c.references("payments.id").onDelete("set null"))
@@ -41,7 +45,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`create index incidents_open_idx on incidents (created_at) where resolved_at is null`.execute(db);
   // One open incident per failed refund: a refund that dead-letters again after a retry reopens nothing twice.
-  await sql`create unique index incidents_open_refund_key on incidents (refund_id) where resolved_at is null`.execute(db);
+  await sql`create unique index incidents_open_refund_key on incidents (refund_id) where resolved_at is null`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -49,31 +49,57 @@ await ensureQueues(boss);
 const fake = await startFakeOpenAI({ latencyMs });
 // Sources from the local OpenAlex / Crossref / Semantic Scholar stand-ins (answering at once).
 const scholarly = await startFakeScholarly();
-const worker = await spawnWorker({
-  DATABASE_URL: embedded.url,
-  OPENAI_API_KEY: "sk-bench",
-  OPENAI_BASE_URL: fake.url,
-  RESEARCH_PROVIDERS: "openalex,crossref,semantic-scholar",
-  OPENALEX_URL: scholarly.urls.openalex,
-  CROSSREF_URL: scholarly.urls.crossref,
-  SEMANTIC_SCHOLAR_URL: scholarly.urls["semantic-scholar"],
-  SECTION_CONCURRENCY: String(concurrency),
-  PROVIDER_CONCURRENCY: String(concurrency),
-  ...(process.env.BENCH_DEBUG ? { LOG_LEVEL: "info" } : {}),
-}, [...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(" ") ?? []), "--max-semi-space-size=8", "build/server.js"]);
+const worker = await spawnWorker(
+  {
+    DATABASE_URL: embedded.url,
+    OPENAI_API_KEY: "sk-bench",
+    OPENAI_BASE_URL: fake.url,
+    RESEARCH_PROVIDERS: "openalex,crossref,semantic-scholar",
+    OPENALEX_URL: scholarly.urls.openalex,
+    CROSSREF_URL: scholarly.urls.crossref,
+    SEMANTIC_SCHOLAR_URL: scholarly.urls["semantic-scholar"],
+    SECTION_CONCURRENCY: String(concurrency),
+    PROVIDER_CONCURRENCY: String(concurrency),
+    ...(process.env.BENCH_DEBUG ? { LOG_LEVEL: "info" } : {}),
+  },
+  [
+    ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ...(process.env.BENCH_NODE_ARGS?.split(" ") ?? []),
+    "--max-semi-space-size=8",
+    "build/server.js",
+  ],
+);
 
 // Ctrl-C, or a timeout's SIGTERM: the worker and the embedded Postgres (a process group of its own) must not outlive us.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void stopProcess(worker.process).then(() => embedded.stop()).finally(() => process.exit(130)));
+  process.once(
+    signal,
+    () =>
+      void stopProcess(worker.process)
+        .then(() => embedded.stop())
+        .finally(() => process.exit(130)),
+  );
 }
 
 try {
-  const user = await db.insertInto("users").values({ email: "bench@example.com" }).returning("id").executeTakeFirstOrThrow();
+  const user = await db
+    .insertInto("users")
+    .values({ email: "bench@example.com" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   // Steady state, as in production: one small order first, so the worker has its grammar dictionary loaded.
-  const warmUp = await createDocument(db, user.id, { topic: "Warming up the worker before the measured order", pages: 5, language: "en" });
+  const warmUp = await createDocument(db, user.id, {
+    topic: "Warming up the worker before the measured order",
+    pages: 5,
+    language: "en",
+  });
   await payWithDevPayment(db, warmUp.id, user.id);
   await untilSettled(warmUp.id, "the warm-up order");
-  const document = await createDocument(db, user.id, { topic: "The economics of long-distance rail in Europe", pages, language: "en" });
+  const document = await createDocument(db, user.id, {
+    topic: "The economics of long-distance rail in Europe",
+    pages,
+    language: "en",
+  });
 
   // The end is the "completed" NOTIFY, as a browser would see it.
   const listener = new pg.Client({ connectionString: embedded.url });
@@ -93,7 +119,10 @@ try {
   // BENCH_DEBUG: the worker's memory every 100 ms, printed with its log at the end.
   const rssTimeline: string[] = [];
   const rssPoll = process.env.BENCH_DEBUG
-    ? setInterval(() => rssTimeline.push(`${Date.now() - startedAt}:${Math.round(rssKb(worker.process.pid!, "VmRSS") / 1024)}`), 100)
+    ? setInterval(
+        () => rssTimeline.push(`${Date.now() - startedAt}:${Math.round(rssKb(worker.process.pid!, "VmRSS") / 1024)}`),
+        100,
+      )
     : undefined;
   const cpuBefore = process.env.BENCH_DEBUG ? cpuMs(worker.process.pid!) : null;
   await payWithDevPayment(db, document.id, user.id);
@@ -104,7 +133,11 @@ try {
   await listener.end();
   // The DOCX and PDF follow the delivered text (document.export): how long until they are there too.
   for (;;) {
-    const row = await db.selectFrom("documents").select("pdf_key").where("id", "=", document.id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("documents")
+      .select("pdf_key")
+      .where("id", "=", document.id)
+      .executeTakeFirstOrThrow();
     if (row.pdf_key) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -121,12 +154,21 @@ try {
     });
     console.log("section requests (section@ms):", bySection.join(" "));
     console.log("worker RSS (ms:MB):", rssTimeline.join(" "));
-    console.log(`CPU until the text was delivered: worker ${cpuAfter!.worker - cpuBefore!.worker} ms, Postgres ${cpuAfter!.postgres - cpuBefore!.postgres} ms`);
+    console.log(
+      `CPU until the text was delivered: worker ${cpuAfter!.worker - cpuBefore!.worker} ms, Postgres ${cpuAfter!.postgres - cpuBefore!.postgres} ms`,
+    );
     for (const line of worker.output().split("\n")) {
       const entry = line.startsWith("{") ? JSON.parse(line) : null;
       if (entry?.time >= startedAt) {
-        const phases = entry.answeredAt ? `: answered at ${entry.answeredAt - startedAt} ms, checked in ${entry.checkMs} ms, saved in ${entry.saveMs} ms` : "";
-        const detail = entry.section !== undefined ? ` (section ${entry.section}${phases})` : entry.sql ? ` (${entry.ms} ms: ${String(entry.sql).replace(/\s+/g, " ").trim().slice(0, 120)})` : "";
+        const phases = entry.answeredAt
+          ? `: answered at ${entry.answeredAt - startedAt} ms, checked in ${entry.checkMs} ms, saved in ${entry.saveMs} ms`
+          : "";
+        const detail =
+          entry.section !== undefined
+            ? ` (section ${entry.section}${phases})`
+            : entry.sql
+              ? ` (${entry.ms} ms: ${String(entry.sql).replace(/\s+/g, " ").trim().slice(0, 120)})`
+              : "";
         console.log(`${entry.time - startedAt} ms: ${entry.msg}${detail}`);
       }
     }
@@ -141,10 +183,12 @@ try {
   const isJudge = (r: (typeof ours)[number]) => system(r).startsWith("You check an academic document");
   const documentJudged = ours.some((r) => isJudge(r) && JSON.stringify(r.body).includes("The document to check"));
   const revisions = ours.filter((r) => system(r).startsWith("You revise one section")).length;
-  const planCalls = ours.filter((r) => r.body.response_format?.type === "json_object").length - (documentJudged ? 1 : 0);
+  const planCalls =
+    ours.filter((r) => r.body.response_format?.type === "json_object").length - (documentJudged ? 1 : 0);
   const reviewCalls = revisions + (documentJudged ? 1 : 0);
   const sectionCalls = ours.length - planCalls - reviewCalls;
-  const rounds = planCalls + Math.ceil(sectionCalls / concurrency) + (documentJudged ? 1 : 0) + Math.ceil(revisions / concurrency);
+  const rounds =
+    planCalls + Math.ceil(sectionCalls / concurrency) + (documentJudged ? 1 : 0) + Math.ceil(revisions / concurrency);
   const idealSeconds = (rounds * latencyMs) / 1000;
   const usage = await db
     .selectFrom("token_usage")
@@ -166,8 +210,12 @@ try {
     inputTokensPerPage: Math.round(Number(usage.in) / pages),
     outputTokensPerPage: Math.round(Number(usage.out) / pages),
   };
-  console.log(`pages ${pages}, sections ${sections.length}, concurrency ${concurrency}, latency ${latencyMs} ms per call`);
-  console.log(`LLM calls: ${planCalls} plan + ${sectionCalls} sections + ${reviewCalls} review = ${rounds} rounds on the critical path`);
+  console.log(
+    `pages ${pages}, sections ${sections.length}, concurrency ${concurrency}, latency ${latencyMs} ms per call`,
+  );
+  console.log(
+    `LLM calls: ${planCalls} plan + ${sectionCalls} sections + ${reviewCalls} review = ${rounds} rounds on the critical path`,
+  );
   console.log(`wall ${result.wallSeconds} s, ideal ${result.idealSeconds} s, efficiency ${result.efficiency}`);
   console.log(`${result.pagesPerMinuteAt20s} pages/min if every call took 20 s; worker peak RSS ${peakRssMb} MB`);
   console.log(`tokens per page: ${result.inputTokensPerPage} in, ${result.outputTokensPerPage} out`);
@@ -197,7 +245,9 @@ async function untilSettled(documentId: string, what: string): Promise<void> {
     if (row.pdf_key || ["failed", "failed_quality", "refunded"].includes(row.status)) return;
     if (Date.now() > deadline) {
       const log = worker.output().trim().split("\n").slice(-30).join("\n");
-      throw new Error(`${what} did not finish (status ${row.status}, stage ${row.progress_stage}); the worker's last lines:\n${log}`);
+      throw new Error(
+        `${what} did not finish (status ${row.status}, stage ${row.progress_stage}); the worker's last lines:\n${log}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -213,7 +263,9 @@ function rssKb(pid: number, field: "VmRSS" | "VmHWM"): number {
 function cpuMs(workerPid: number): { worker: number; postgres: number } {
   const ticks = (pid: string | number) => {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+        .replace(/^.*\) /, "")
+        .split(" ");
       return { comm: readFileSync(`/proc/${pid}/comm`, "utf8").trim(), ticks: Number(fields[11]) + Number(fields[12]) };
     } catch {
       return { comm: "", ticks: 0 }; // a process that ended meanwhile

@@ -79,7 +79,12 @@ try {
     .execute();
   const sessions = await db
     .insertInto("sessions")
-    .values(Array.from({ length: socketCount }, (_, i) => ({ user_id: documents[i % documentCount].user_id, expires_at: sql`now() + interval '1 day'` })))
+    .values(
+      Array.from({ length: socketCount }, (_, i) => ({
+        user_id: documents[i % documentCount].user_id,
+        expires_at: sql`now() + interval '1 day'`,
+      })),
+    )
     .returning("id")
     .execute();
   const storage = getSessionStorage();
@@ -103,7 +108,11 @@ try {
   for (let i = 0; i < socketCount; i += 100) {
     await Promise.all(
       cookies.slice(i, i + 100).map(async (cookie, k) => {
-        const socket = io(web!.url.replace("localhost", "127.0.0.1"), { transports: ["websocket"], extraHeaders: { cookie }, reconnection: false });
+        const socket = io(web!.url.replace("localhost", "127.0.0.1"), {
+          transports: ["websocket"],
+          extraHeaders: { cookie },
+          reconnection: false,
+        });
         clients.push(socket);
         socket.on("progress", (event: DocumentEventPayload<"progress">) => {
           received++;
@@ -114,7 +123,10 @@ try {
           socket.once("connect_error", () => resolve(false));
         });
         if (!ok) return;
-        const reply = await socket.timeout(30_000).emitWithAck("join", documents[(i + k) % documentCount].id).catch(() => ({ ok: false }));
+        const reply = await socket
+          .timeout(30_000)
+          .emitWithAck("join", documents[(i + k) % documentCount].id)
+          .catch(() => ({ ok: false }));
         if (reply.ok) joined++;
       }),
     );
@@ -141,7 +153,11 @@ try {
         .transaction()
         .execute(async (trx) => {
           const at = Date.now();
-          await trx.updateTable("documents").set({ progress_percent: percent, updated_at: sql`now()` }).where("id", "=", document.id).execute();
+          await trx
+            .updateTable("documents")
+            .set({ progress_percent: percent, updated_at: sql`now()` })
+            .where("id", "=", document.id)
+            .execute();
           await notifyDocumentEvent(trx, document.id, {
             type: "progress",
             percent,
@@ -167,7 +183,8 @@ try {
   while (received < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : NaN);
+  const pct = (p: number) =>
+    latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : NaN;
   const result = {
     sockets: socketCount,
     connected,
@@ -177,10 +194,18 @@ try {
     p99Ms: pct(99),
     kbPerSocket: Math.round(((rssAfter - rssBefore) / Math.max(1, connected)) * 10) / 10,
   };
-  console.log(`${connected} of ${socketCount} sockets connected, ${joined} joined ${documentCount} documents' rooms in ${connectSeconds.toFixed(1)} s`);
-  console.log(`${total} progress writes in ${sendSeconds.toFixed(1)} s (${ratePerSecond}/s${writeErrors ? `, ${writeErrors} failed` : ""}); ${received} of ${expected} deliveries received`);
-  console.log(`delivery latency, database write → client: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms, max ${latencies.at(-1)} ms`);
-  console.log(`web process RSS ${Math.round(rssBefore / 1024)} MB → ${Math.round(rssAfter / 1024)} MB: ${result.kbPerSocket} kB per socket`);
+  console.log(
+    `${connected} of ${socketCount} sockets connected, ${joined} joined ${documentCount} documents' rooms in ${connectSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `${total} progress writes in ${sendSeconds.toFixed(1)} s (${ratePerSecond}/s${writeErrors ? `, ${writeErrors} failed` : ""}); ${received} of ${expected} deliveries received`,
+  );
+  console.log(
+    `delivery latency, database write → client: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms, max ${latencies.at(-1)} ms`,
+  );
+  console.log(
+    `web process RSS ${Math.round(rssBefore / 1024)} MB → ${Math.round(rssAfter / 1024)} MB: ${result.kbPerSocket} kB per socket`,
+  );
   console.log(JSON.stringify(result));
 } finally {
   for (const socket of clients) socket.close();

@@ -1,9 +1,21 @@
 import { expect, test } from "@playwright/test";
 import { io } from "socket.io-client";
-import { dataDirOf, latestMail, magicLinkOf, orderAndPay, requestCode, signUp, uniqueEmail, acceptEssentialConsent, codeOf } from "./helpers";
+import {
+  dataDirOf,
+  latestMail,
+  magicLinkOf,
+  orderAndPay,
+  requestCode,
+  signUp,
+  uniqueEmail,
+  acceptEssentialConsent,
+  codeOf,
+} from "./helpers";
 import { E2E } from "./servers";
 
-test("another user's document is simply not found, in the page, the progress API and the socket room", async ({ browser }, testInfo) => {
+test("another user's document is simply not found, in the page, the progress API and the socket room", async ({
+  browser,
+}, testInfo) => {
   const owner = await browser.newContext();
   const ownerPage = await owner.newPage();
   await signUp(ownerPage, testInfo, "owner");
@@ -11,7 +23,11 @@ test("another user's document is simply not found, in the page, the progress API
   const documentId = documentPath.split("/").pop()!;
   const ownResponse = await ownerPage.request.get(`/api/documents/${documentId}/progress`);
   expect(ownResponse.status()).toBe(200);
-  expect(await ownResponse.json()).toMatchObject({ documentId, status: expect.any(String), percent: expect.any(Number) });
+  expect(await ownResponse.json()).toMatchObject({
+    documentId,
+    status: expect.any(String),
+    percent: expect.any(Number),
+  });
 
   const stranger = await browser.newContext();
   const strangerPage = await stranger.newPage();
@@ -23,7 +39,11 @@ test("another user's document is simply not found, in the page, the progress API
   expect(apiResponse.status()).toBe(404);
   expect(await apiResponse.json()).toEqual({ error: "Document not found." });
   const origin = new URL(strangerPage.url()).origin;
-  expect((await strangerPage.request.post(`/orders/${documentId}/review`, { form: { intent: "dev" }, headers: { origin } })).status()).toBe(404);
+  expect(
+    (
+      await strangerPage.request.post(`/orders/${documentId}/review`, { form: { intent: "dev" }, headers: { origin } })
+    ).status(),
+  ).toBe(404);
 
   // The socket.io room: a real socket.io client carrying each user's session cookie.
   const baseURL = testInfo.project.use.baseURL!;
@@ -87,7 +107,10 @@ test("sign out everywhere ends the sessions in other browsers", async ({ browser
   await expect(phonePage.getByRole("heading", { name: "My documents" })).toBeVisible(); // consent already given
 
   // A cross-site form post carrying the session cookie (CSRF) is refused, and changes nothing.
-  const forged = await laptopPage.request.post("/logout", { form: { everywhere: "true" }, headers: { origin: "https://evil.example" } });
+  const forged = await laptopPage.request.post("/logout", {
+    form: { everywhere: "true" },
+    headers: { origin: "https://evil.example" },
+  });
   expect(forged.status()).toBe(403);
   await phonePage.reload();
   await expect(phonePage.getByRole("heading", { name: "My documents" })).toBeVisible();
@@ -109,7 +132,10 @@ test("unknown pages get a proper 404 page, and bad form posts a readable 400", a
   const bad = await request.post("/login", { data: "{}", headers: { "content-type": "application/json", origin } });
   expect(bad.status()).toBe(400);
   // The same post from another site is refused before it reaches the app (CSRF).
-  const crossSite = await request.post("/login", { form: { email: "a@example.com" }, headers: { origin: "https://evil.example" } });
+  const crossSite = await request.post("/login", {
+    form: { email: "a@example.com" },
+    headers: { origin: "https://evil.example" },
+  });
   expect(crossSite.status()).toBe(403);
   expect(await crossSite.text()).toContain("This form was sent from another site");
 });

@@ -3,7 +3,9 @@ import { expect, test } from "@playwright/test";
 import { docxFile, DOCX_SENTENCE, exeFile } from "../fixtures/files";
 import { signUp } from "./helpers";
 
-test("the wizard with a requirements file, Stripe Checkout, the webhook, and generation starting", async ({ page }, testInfo) => {
+test("the wizard with a requirements file, Stripe Checkout, the webhook, and generation starting", async ({
+  page,
+}, testInfo) => {
   await signUp(page, testInfo, "checkout");
   await page.goto("/orders/new");
   await page.getByLabel("Kind of document").selectOption("term_paper");
@@ -18,7 +20,9 @@ test("the wizard with a requirements file, Stripe Checkout, the webhook, and gen
   await page.getByRole("button", { name: "Continue" }).click();
 
   // A program is refused with a reason, and nothing is kept.
-  await page.getByLabel("Upload a file").setInputFiles({ name: "setup.exe", mimeType: "application/octet-stream", buffer: exeFile() });
+  await page
+    .getByLabel("Upload a file")
+    .setInputFiles({ name: "setup.exe", mimeType: "application/octet-stream", buffer: exeFile() });
   await page.getByRole("button", { name: "Upload", exact: true }).click();
   await expect(page.getByText("setup.exe looks like a program, not a document, so it was refused.")).toBeVisible();
 
@@ -53,7 +57,10 @@ test("the wizard with a requirements file, Stripe Checkout, the webhook, and gen
   await expect(page.getByText("Completed", { exact: true })).toBeVisible();
 });
 
-test("the account: data export downloads JSON; deleting the account signs out and ends the old session", async ({ page, browser }, testInfo) => {
+test("the account: data export downloads JSON; deleting the account signs out and ends the old session", async ({
+  page,
+  browser,
+}, testInfo) => {
   const email = await signUp(page, testInfo, "account");
   await page.getByRole("link", { name: "Account" }).click();
   // The account page's own copy of the address (the header shows it too, on every page).
@@ -66,7 +73,11 @@ test("the account: data export downloads JSON; deleting the account signs out an
   expect(download.suggestedFilename()).toMatch(/^tesigo-export-\d{4}-\d{2}-\d{2}\.json$/);
   const exported = JSON.parse(await fs.readFile((await download.path())!, "utf8"));
   expect(exported.user.email).toBe(email);
-  expect(exported.consents.map((c: { kind: string }) => c.kind).sort()).toEqual(["analytics", "essential", "marketing"]);
+  expect(exported.consents.map((c: { kind: string }) => c.kind).sort()).toEqual([
+    "analytics",
+    "essential",
+    "marketing",
+  ]);
 
   // Keep the old session cookie to try it afterwards.
   const cookies = await page.context().cookies();

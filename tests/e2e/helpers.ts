@@ -21,7 +21,9 @@ export async function latestMail(dataDir: string, to: string): Promise<Mail> {
     .poll(
       async () => {
         const files = await fs.readdir(dir).catch(() => [] as string[]);
-        const mails = await Promise.all(files.map(async (f) => JSON.parse(await fs.readFile(path.join(dir, f), "utf8")) as Mail));
+        const mails = await Promise.all(
+          files.map(async (f) => JSON.parse(await fs.readFile(path.join(dir, f), "utf8")) as Mail),
+        );
         found = mails.filter((m) => m.to === to).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
         return Boolean(found);
       },
@@ -65,7 +67,15 @@ export async function signUp(page: Page, testInfo: TestInfo, label: string): Pro
 /** Goes through the order wizard up to the review page; returns the order's id. */
 export async function fillOrderWizard(
   page: Page,
-  order: { topic: string; pages?: number; language?: string; /** a kind code, e.g. "term_paper" */ kind?: string; style?: string; express?: boolean; instructions?: string },
+  order: {
+    topic: string;
+    pages?: number;
+    language?: string;
+    /** a kind code, e.g. "term_paper" */ kind?: string;
+    style?: string;
+    express?: boolean;
+    instructions?: string;
+  },
 ): Promise<string> {
   await page.goto("/orders/new");
   if (order.kind) await page.getByLabel("Kind of document").selectOption(order.kind);

@@ -72,7 +72,10 @@ async function stateInDatabase(page: Page, documentId: string): Promise<PageStat
   const snapshot = await (await page.request.get(`/api/documents/${documentId}/progress`)).json();
   return {
     percent: snapshot.percent,
-    sections: snapshot.sections.map((s: { heading: string; status: string }) => ({ heading: s.heading, status: s.status })),
+    sections: snapshot.sections.map((s: { heading: string; status: string }) => ({
+      heading: s.heading,
+      status: s.status,
+    })),
   };
 }
 
@@ -121,12 +124,16 @@ test("two browsers on different web processes both receive every event of the wo
   await Promise.all([a.context.close(), b.context.close()]);
 });
 
-test("the server drops the socket mid-generation: polling keeps the page moving, then the socket returns", async ({ browser }) => {
+test("the server drops the socket mid-generation: polling keeps the page moving, then the socket returns", async ({
+  browser,
+}) => {
   const { context, page } = await openContext(browser, cluster.webs[0]);
   const documentPath = await orderAndPay(page, "Rural broadband and the geography of remote work", 36);
   const documentId = idOf(documentPath);
   await expect(page.getByText("· live")).toBeVisible();
-  await expect(page.locator("[data-testid=section-progress][data-status=passed]").first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator("[data-testid=section-progress][data-status=passed]").first()).toBeVisible({
+    timeout: 30_000,
+  });
 
   // The page's polling reads (X-Progress-Read: poll) and the percent each one answered, in order.
   const polls: number[] = [];
@@ -153,7 +160,10 @@ test("the server drops the socket mid-generation: polling keeps the page moving,
   const before = await percentOf(page);
   // Polling goes on (two reads at least) and one of its reads brought the page a later state than it had.
   await expect
-    .poll(() => polls.length >= 2 && polls.some((percent) => percent > before), { timeout: 60_000, message: "the page keeps polling and progress comes by it" })
+    .poll(() => polls.length >= 2 && polls.some((percent) => percent > before), {
+      timeout: 60_000,
+      message: "the page keeps polling and progress comes by it",
+    })
     .toBe(true);
   await expect.poll(() => percentOf(page), { message: "the page shows what the polling read" }).toBeGreaterThan(before);
   await expect(page.getByText("· reconnecting…")).toBeVisible(); // still without a socket: that was the polling
@@ -174,7 +184,9 @@ test("a refresh mid-generation shows the same state", async ({ browser }) => {
   const documentPath = await orderAndPay(page, "Municipal composting programmes in small towns", 12);
   const documentId = idOf(documentPath);
   await expect(page.getByText("· live")).toBeVisible();
-  await expect(page.locator("[data-testid=section-progress][data-status=passed]").first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator("[data-testid=section-progress][data-status=passed]").first()).toBeVisible({
+    timeout: 30_000,
+  });
 
   const before = await stateOnScreen(page);
   expect(before.percent).toBeLessThan(100);
@@ -188,7 +200,9 @@ test("a refresh mid-generation shows the same state", async ({ browser }) => {
   });
   // And it shows exactly what the database holds (read again until both are read between two events).
   await expect
-    .poll(async () => isDeepStrictEqual(await stateOnScreen(page), await stateInDatabase(page, documentId)), { timeout: 10_000 })
+    .poll(async () => isDeepStrictEqual(await stateOnScreen(page), await stateInDatabase(page, documentId)), {
+      timeout: 10_000,
+    })
     .toBe(true);
   await expect(page.getByText("· live")).toBeVisible();
   await expect(page.getByTestId("progress-percent")).toHaveText("100%", { timeout: 60_000 });

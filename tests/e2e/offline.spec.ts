@@ -1,8 +1,18 @@
 import { expect, test } from "@playwright/test";
-import { acceptEssentialConsent, codeOf, dataDirOf, latestMail, orderAndPay, requestCode, uniqueEmail } from "./helpers";
+import {
+  acceptEssentialConsent,
+  codeOf,
+  dataDirOf,
+  latestMail,
+  orderAndPay,
+  requestCode,
+  uniqueEmail,
+} from "./helpers";
 
 // What a newcomer sees after `npm start` with no keys: the offline writer, clearly labelled.
-test("without provider keys the order is written by the offline writer, labelled as an offline demo", async ({ page }, testInfo) => {
+test("without provider keys the order is written by the offline writer, labelled as an offline demo", async ({
+  page,
+}, testInfo) => {
   // Nothing the pages ask for is missing (a browser asks for an icon on every page).
   const missing: string[] = [];
   page.on("response", (response) => {
@@ -25,7 +35,10 @@ test("without provider keys the order is written by the offline writer, labelled
 
   // In development the sign-in email is also readable at /dev/mail.
   await page.goto("/dev/mail");
-  await page.getByRole("link", { name: /Your TesiGo sign-in code/ }).filter({ hasText: email }).click();
+  await page
+    .getByRole("link", { name: /Your TesiGo sign-in code/ })
+    .filter({ hasText: email })
+    .click();
   await expect(page.getByText(`To ${email}`)).toBeVisible();
   expect(missing).toEqual([]);
   // The tab's icon: declared on every page (else browsers ask for /favicon.ico, which does not exist) and served.

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { acceptEssentialConsent, dataDirOf, latestMail, magicLinkOf, requestCode, uniqueEmail } from "./helpers";
 
-test("a newcomer signs up by magic link, orders, pays in dev mode, watches it being written live and reads it", async ({ page }, testInfo) => {
+test("a newcomer signs up by magic link, orders, pays in dev mode, watches it being written live and reads it", async ({
+  page,
+}, testInfo) => {
   // The Content-Security-Policy must not block anything the app itself does.
   const violations: string[] = [];
   page.on("console", (message) => {
@@ -94,12 +96,18 @@ test("a newcomer signs up by magic link, orders, pays in dev mode, watches it be
   await expect(text.getByText(/https:\/\/doi\.org\/10\./).first()).toBeVisible();
   await expect(page.getByTestId("score-uniqueness")).toHaveText(/^\d+(\.\d)?%$/);
   await expect(page.getByTestId("score-ai")).toHaveText("N/A"); // no detector key: never a made-up score
-  const docx = await page.request.get(await page.getByRole("link", { name: "Download DOCX" }).getAttribute("href") as string);
+  const docx = await page.request.get(
+    (await page.getByRole("link", { name: "Download DOCX" }).getAttribute("href")) as string,
+  );
   expect(docx.status()).toBe(200);
-  expect(docx.headers()["content-type"]).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  expect(docx.headers()["content-type"]).toBe(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  );
   expect(docx.headers()["content-disposition"]).toContain("The-social-history-of-public-libraries-in-Europe.docx");
   expect((await docx.body()).subarray(0, 2).toString()).toBe("PK");
-  const pdf = await page.request.get(await page.getByRole("link", { name: "Download PDF" }).getAttribute("href") as string);
+  const pdf = await page.request.get(
+    (await page.getByRole("link", { name: "Download PDF" }).getAttribute("href")) as string,
+  );
   expect(pdf.headers()["content-type"]).toBe("application/pdf");
   expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
   const note = await page.request.get(`${new URL(page.url()).pathname}/quality-note`);
@@ -107,5 +115,7 @@ test("a newcomer signs up by magic link, orders, pays in dev mode, watches it be
 
   // The list shows it too.
   await page.getByRole("link", { name: "← My documents" }).click();
-  await expect(page.getByRole("link", { name: /The social history of public libraries in Europe/ })).toContainText("Completed");
+  await expect(page.getByRole("link", { name: /The social history of public libraries in Europe/ })).toContainText(
+    "Completed",
+  );
 });

@@ -13,5 +13,12 @@ export const E2E = {
   },
   // live.spec.ts: two web processes and one worker on one database (tests/setup/web-process.ts starts them), writing
   // through their own fake OpenAI server slowly enough to watch: one section at a time, 1 s per LLM call.
-  live: { webPorts: [23131, 23132], pgPort: 23343, fakeOpenAIPort: 23111, latencyMs: 1000, sectionConcurrency: 1, dataDir: ".data-e2e/live" },
+  live: {
+    webPorts: [23131, 23132],
+    pgPort: 23343,
+    fakeOpenAIPort: 23111,
+    latencyMs: 1000,
+    sectionConcurrency: 1,
+    dataDir: ".data-e2e/live",
+  },
 } as const;

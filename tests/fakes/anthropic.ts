@@ -24,7 +24,12 @@ import {
 
 export type { Fault } from "./openai";
 /** `apiKey` is read from `x-api-key` or from `authorization: Bearer …` (SDK 1.x sends the key the second way); `authVia` says which. */
-export type FakeAnthropicRequest = { path: string; apiKey: string | undefined; authVia: "x-api-key" | "authorization" | undefined; body: any };
+export type FakeAnthropicRequest = {
+  path: string;
+  apiKey: string | undefined;
+  authVia: "x-api-key" | "authorization" | undefined;
+  body: any;
+};
 
 export type FakeAnthropic = {
   /** Base URL for the SDK's `baseURL` option (the SDK adds `/v1/messages`). */
@@ -103,7 +108,9 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
       return answerFault(
         res,
         fault,
-        stream ? 'event: message_start\ndata: {"type": "message_start", "message": {"id": "msg_1", "content": [\n\n' : '{"id": "msg_1", "content": [',
+        stream
+          ? 'event: message_start\ndata: {"type": "message_start", "message": {"id": "msg_1", "content": [\n\n'
+          : '{"id": "msg_1", "content": [',
         (f: HttpFault) => ({
           type: "error",
           error: { type: errorTypeFor(f.status), message: f.message ?? `Injected ${f.status}` },
@@ -114,7 +121,9 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
       );
     }
     const system = textOf(body.system);
-    const prompt = (Array.isArray(body.messages) ? body.messages : []).map((m: { content: unknown }) => textOf(m.content)).join("\n");
+    const prompt = (Array.isArray(body.messages) ? body.messages : [])
+      .map((m: { content: unknown }) => textOf(m.content))
+      .join("\n");
     let text: string;
     if (/one JSON object/i.test(system) || /exactly \d+ sections/.test(prompt)) {
       text = fakeOutline(prompt);
@@ -129,9 +138,21 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
     }
     const message = { id: `msg_fake_${served}`, type: "message", role: "assistant", model: body.model };
     const usage = { input_tokens: fakeTokens(system + prompt), output_tokens: fakeTokens(text) };
-    if (stream) return streamAnswer(res, messageStream(message, text, usage), latencyMs, { cut, headers: { "request-id": requestId } });
+    if (stream)
+      return streamAnswer(res, messageStream(message, text, usage), latencyMs, {
+        cut,
+        headers: { "request-id": requestId },
+      });
     res.writeHead(200, { "content-type": "application/json", "request-id": requestId });
-    res.end(JSON.stringify({ ...message, content: [{ type: "text", text }], stop_reason: "end_turn", stop_sequence: null, usage }));
+    res.end(
+      JSON.stringify({
+        ...message,
+        content: [{ type: "text", text }],
+        stop_reason: "end_turn",
+        stop_sequence: null,
+        usage,
+      }),
+    );
   });
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
@@ -165,19 +186,31 @@ function messageStream(
   text: string,
   usage: { input_tokens: number; output_tokens: number },
 ): StreamedAnswer {
-  const event = (type: string, data: Record<string, unknown> = {}) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const event = (type: string, data: Record<string, unknown> = {}) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   return {
     // The real message_start counts one output token already; message_delta then carries the total.
     opening:
       event("message_start", {
-        message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input_tokens, output_tokens: 1 } },
+        message: {
+          ...message,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: usage.input_tokens, output_tokens: 1 },
+        },
       }) +
       event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }) +
       event("ping"),
-    parts: textChunks(text).map((chunk) => event("content_block_delta", { index: 0, delta: { type: "text_delta", text: chunk } })),
+    parts: textChunks(text).map((chunk) =>
+      event("content_block_delta", { index: 0, delta: { type: "text_delta", text: chunk } }),
+    ),
     closing:
       event("content_block_stop", { index: 0 }) +
-      event("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }) +
+      event("message_delta", {
+        delta: { stop_reason: "end_turn", stop_sequence: null },
+        usage: { output_tokens: usage.output_tokens },
+      }) +
       event("message_stop"),
   };
 }
@@ -186,7 +219,9 @@ function messageStream(
 function textOf(content: unknown): string {
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
-    return content.map((block) => (block && block.type === "text" && typeof block.text === "string" ? block.text : "")).join("\n");
+    return content
+      .map((block) => (block && block.type === "text" && typeof block.text === "string" ? block.text : ""))
+      .join("\n");
   }
   return "";
 }

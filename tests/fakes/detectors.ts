@@ -7,7 +7,13 @@ import { fileURLToPath } from "node:url";
 import { answerFault, closeServer, numberArg, readJson, type Fault } from "./openai";
 
 export type DetectorProvider = "gptzero" | "originality";
-export type DetectorRequest = { provider: DetectorProvider; path: string; apiKey: string | undefined; text: string; body: any };
+export type DetectorRequest = {
+  provider: DetectorProvider;
+  path: string;
+  apiKey: string | undefined;
+  text: string;
+  body: any;
+};
 /** 0–100, as the app reports it; the fake answers with probabilities (score / 100), as the services do. */
 export type ScoreRule = number | ((text: string) => number);
 
@@ -52,9 +58,15 @@ export async function startFakeDetectors(options: { port?: number; apiKey?: stri
     requests.push({ provider, path: req.url ?? "", apiKey, text, body });
 
     if (!apiKey || (options.apiKey && apiKey !== options.apiKey)) {
-      return provider === "gptzero" ? send(401, { error: "Invalid API key" }) : send(401, { success: false, error: "Unauthorized" });
+      return provider === "gptzero"
+        ? send(401, { error: "Invalid API key" })
+        : send(401, { success: false, error: "Unauthorized" });
     }
-    if (!text.trim()) return send(400, provider === "gptzero" ? { error: "document is required" } : { success: false, error: "content is required" });
+    if (!text.trim())
+      return send(
+        400,
+        provider === "gptzero" ? { error: "document is required" } : { success: false, error: "content is required" },
+      );
     const fault = faults[provider].shift();
     if (fault) {
       return answerFault(res, fault, '{"documents": [', (f) => ({ error: f.message ?? `Injected ${f.status}` }));

@@ -50,14 +50,22 @@ export async function startFakeLanguageTool(options: { port?: number } = {}): Pr
     res.end(
       JSON.stringify({
         software: { name: "LanguageTool", version: "6.6-fake", apiVersion: 1, status: "" },
-        language: { name: language, code: language, detectedLanguage: { name: language, code: language, confidence: 0.99 } },
+        language: {
+          name: language,
+          code: language,
+          detectedLanguage: { name: language, code: language, confidence: 0.99 },
+        },
         matches: offsets.map((offset) => ({
           message: "Possible spelling mistake found.",
           shortMessage: "Spelling mistake",
           replacements: [{ value: "error" }],
           offset,
           length,
-          context: { text: text.slice(Math.max(0, offset - 20), offset + length + 20), offset: Math.min(20, offset), length },
+          context: {
+            text: text.slice(Math.max(0, offset - 20), offset + length + 20),
+            offset: Math.min(20, offset),
+            length,
+          },
           sentence: text,
           type: { typeName: "Other" },
           rule: {

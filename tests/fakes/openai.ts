@@ -83,15 +83,22 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
       return send(401, { error: { message: "Missing API key", type: "invalid_request_error" } });
     }
     if (stream && refusingStreams) {
-      return send(400, { error: { message: "Unrecognized request argument supplied: stream_options", type: "invalid_request_error" } });
+      return send(400, {
+        error: { message: "Unrecognized request argument supplied: stream_options", type: "invalid_request_error" },
+      });
     }
     const fault = faults.shift();
     const cut = fault !== undefined && "kind" in fault && fault.kind === "cut";
     if (fault && !(stream && cut)) {
       if (stream && !(await waited())) return;
-      const malformed = stream ? 'data: {"id": "chatcmpl-fake", "choices": [\n\n' : '{"id": "chatcmpl-fake", "choices": [';
+      const malformed = stream
+        ? 'data: {"id": "chatcmpl-fake", "choices": [\n\n'
+        : '{"id": "chatcmpl-fake", "choices": [';
       const errorBody = (f: HttpFault) => ({
-        error: { message: f.message ?? `Injected ${f.status}`, type: f.status === 429 ? "rate_limit_exceeded" : "server_error" },
+        error: {
+          message: f.message ?? `Injected ${f.status}`,
+          type: f.status === 429 ? "rate_limit_exceeded" : "server_error",
+        },
       });
       return answerFault(res, fault, malformed, errorBody, {}, stream ? EVENT_STREAM : undefined);
     }
@@ -115,9 +122,17 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     const usageOf = (content: string) => {
       const promptTokens = fakeTokens(prompt);
       const completionTokens = fakeTokens(content);
-      return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+      return {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      };
     };
-    const completion = { id: `chatcmpl-fake-${requests.length}`, created: Math.floor(Date.now() / 1000), model: body.model };
+    const completion = {
+      id: `chatcmpl-fake-${requests.length}`,
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+    };
     if (stream) {
       const omitUsage = withoutUsage > 0;
       if (omitUsage) withoutUsage--;
@@ -244,7 +259,8 @@ export function streamAnswer(
   let parts: string[] = [];
   let count = 0;
   // Part i (from 1) is due at firstAt + (i - 1)/(n - 1) of the rest, so the first at firstAt and the last at the latency.
-  const dueAt = (i: number) => (parts.length > 1 ? ((i - 1) * (latencyMs - firstAt)) / (parts.length - 1) : latencyMs - firstAt);
+  const dueAt = (i: number) =>
+    parts.length > 1 ? ((i - 1) * (latencyMs - firstAt)) / (parts.length - 1) : latencyMs - firstAt;
   let sent = 0;
   let timer: NodeJS.Timeout | undefined;
   const stop = () => clearTimeout(timer);
@@ -340,7 +356,11 @@ export function fakeOutline(prompt: string): string {
  * The words are real English, varied per prompt, so sections, orders and attempts do not repeat each other (the
  * uniqueness gate compares them all); the source keys offered in the prompt (`[@key]`) are cited.
  */
-export function fakeSection(prompt: string, short = false, options: { inventCitation?: boolean; copySource?: boolean } = {}): string {
+export function fakeSection(
+  prompt: string,
+  short = false,
+  options: { inventCitation?: boolean; copySource?: boolean } = {},
+): string {
   const asked = Number(/about (\d+) words/.exec(prompt)?.[1] ?? 200);
   const words = short ? Math.max(5, Math.floor(asked / 5)) : asked;
   // Seeded by the whole prompt: another order, section or attempt gets other words, as from a real model.
@@ -380,7 +400,11 @@ export function fakeJudgement(prompt: string): string {
     .map((constraint) => {
       const quoted = [...constraint.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
       const missing = quoted.filter((q) => !subject.includes(q.toLowerCase()));
-      return { constraint, met: missing.length === 0, evidence: missing.length ? `not found: ${missing.join(", ")}` : "found" };
+      return {
+        constraint,
+        met: missing.length === 0,
+        evidence: missing.length ? `not found: ${missing.join(", ")}` : "found",
+      };
     });
   return JSON.stringify({ checks });
 }
@@ -414,7 +438,10 @@ const ADJECTIVES = (
   "careful rapid gradual sudden partial complete common rare shared distinct"
 ).split(" ");
 const LINKS = "of in for with under across between within through beyond near against".split(" ");
-const VERBS = "shows suggests explains reveals shapes limits supports questions extends clarifies changes weakens strengthens follows".split(" ");
+const VERBS =
+  "shows suggests explains reveals shapes limits supports questions extends clarifies changes weakens strengthens follows".split(
+    " ",
+  );
 
 export function fakeProse(words: number, seed = "", citations: string[] = []): string {
   let h = 2166136261;
@@ -433,9 +460,20 @@ export function fakeProse(words: number, seed = "", citations: string[] = []): s
     // "The <adjective> <noun> of <noun> <verb> the <adjective> <noun>." with varied parts: 9 words a sentence.
     const word = () => VOCABULARY[next(VOCABULARY.length)];
     const adjective = () => ADJECTIVES[next(ADJECTIVES.length)];
-    const parts = ["the", adjective(), word(), LINKS[next(LINKS.length)], word(), VERBS[next(VERBS.length)], "the", adjective(), word()];
+    const parts = [
+      "the",
+      adjective(),
+      word(),
+      LINKS[next(LINKS.length)],
+      word(),
+      VERBS[next(VERBS.length)],
+      "the",
+      adjective(),
+      word(),
+    ];
     for (let i = 0; i < parts.length && out.length < words; i++) out.push(parts[i]);
-    const cite = citations.length && sentence % 5 === 2 ? ` [@${citations[Math.floor(sentence / 5) % citations.length]}]` : "";
+    const cite =
+      citations.length && sentence % 5 === 2 ? ` [@${citations[Math.floor(sentence / 5) % citations.length]}]` : "";
     out[out.length - 1] += `${cite}.`;
     sentence++;
     if (--paragraphLeft === 0 && out.length < words) {
@@ -444,7 +482,9 @@ export function fakeProse(words: number, seed = "", citations: string[] = []): s
     }
   }
   // Sentences start with a capital letter.
-  const capitalized = out.map((w, i) => (i === 0 || out[i - 1].endsWith(".") ? w.charAt(0).toUpperCase() + w.slice(1) : w));
+  const capitalized = out.map((w, i) =>
+    i === 0 || out[i - 1].endsWith(".") ? w.charAt(0).toUpperCase() + w.slice(1) : w,
+  );
   return capitalized.map((w, i) => (i === 0 ? w : `${paragraphEnds.has(i - 1) ? "\n\n" : " "}${w}`)).join("");
 }
 

@@ -58,7 +58,11 @@ export type FakeWork = {
   providers: FakeProvider[];
 };
 
-const PREFIX: Record<FakeProvider, string> = { openalex: "/openalex", crossref: "/crossref", "semantic-scholar": "/s2" };
+const PREFIX: Record<FakeProvider, string> = {
+  openalex: "/openalex",
+  crossref: "/crossref",
+  "semantic-scholar": "/s2",
+};
 const WORKS_PER_QUERY = 12;
 
 const AUTHORS = [
@@ -94,7 +98,11 @@ const TITLE_ENDINGS = [
   "new directions",
   "an empirical assessment",
 ];
-const STOP = new Set("the and for with from that this into of in on a an to by della delle degli dei del per con tra che una the los las des und der die das".split(" "));
+const STOP = new Set(
+  "the and for with from that this into of in on a an to by della delle degli dei del per con tra che una the los las des und der die das".split(
+    " ",
+  ),
+);
 
 function hash(text: string): number {
   let h = 0x811c9dc5;
@@ -127,7 +135,9 @@ export function fakeWorksFor(query: string): FakeWork[] {
     const [journal, publisher] = JOURNALS[h % JOURNALS.length];
     const authorCount = 1 + (h % 3);
     const firstPage = 1 + (h % 300);
-    const providers: FakeProvider[] = (["openalex", "crossref", "semantic-scholar"] as const).filter((_, p) => i % 3 !== (p + 2) % 3);
+    const providers: FakeProvider[] = (["openalex", "crossref", "semantic-scholar"] as const).filter(
+      (_, p) => i % 3 !== (p + 2) % 3,
+    );
     return {
       index: i,
       doi: `10.5555/tesigo.${h.toString(36)}`,
@@ -162,13 +172,20 @@ function invertedIndex(text: string): Record<string, number[]> {
 function openAlexAnswer(query: Record<string, string>): { status: number; body: unknown } {
   const allowed = new Set(["search", "per-page", "page", "filter", "mailto", "api_key", "sort", "select"]);
   const unknown = Object.keys(query).find((k) => !allowed.has(k));
-  if (unknown) return { status: 403, body: { error: `Invalid query parameters error.`, message: `${unknown} is not a valid parameter` } };
+  if (unknown)
+    return {
+      status: 403,
+      body: { error: `Invalid query parameters error.`, message: `${unknown} is not a valid parameter` },
+    };
   const perPage = Number(query["per-page"] ?? 25);
   if (!Number.isInteger(perPage) || perPage < 1 || perPage > 200) {
     return { status: 400, body: { error: "Invalid query parameter", message: "per-page must be between 1 and 200" } };
   }
   if (query.filter && !/^language:[a-z]{2}$/.test(query.filter)) {
-    return { status: 400, body: { error: "Invalid query parameters error.", message: `${query.filter} is not a supported filter here` } };
+    return {
+      status: 400,
+      body: { error: "Invalid query parameters error.", message: `${query.filter} is not a supported filter here` },
+    };
   }
   const works = fakeWorksFor(query.search ?? "").filter((w) => w.providers.includes("openalex"));
   const results: unknown[] = works.map((w, rank) => ({
@@ -184,14 +201,23 @@ function openAlexAnswer(query: Record<string, string>): { status: number; body: 
     type_crossref: w.kind,
     authorships: w.authors.map((a, k) => ({
       author_position: k === 0 ? "first" : k === w.authors.length - 1 ? "last" : "middle",
-      author: { id: `https://openalex.org/A${5000000000 + hash(a.family) % 99999}`, display_name: `${a.given} ${a.family}`, orcid: null },
+      author: {
+        id: `https://openalex.org/A${5000000000 + (hash(a.family) % 99999)}`,
+        display_name: `${a.given} ${a.family}`,
+        orcid: null,
+      },
       institutions: [],
       raw_author_name: `${a.given} ${a.family}`,
     })),
     primary_location: {
       is_oa: false,
       landing_page_url: `https://doi.org/${w.doi}`,
-      source: { id: "https://openalex.org/S4210000000", display_name: w.journal, host_organization_name: w.publisher, type: "journal" },
+      source: {
+        id: "https://openalex.org/S4210000000",
+        display_name: w.journal,
+        host_organization_name: w.publisher,
+        type: "journal",
+      },
     },
     biblio: { volume: w.volume, issue: w.issue, first_page: String(w.firstPage), last_page: String(w.lastPage) },
     is_retracted: false,
@@ -231,7 +257,17 @@ function crossrefAnswer(query: Record<string, string>): { status: number; body: 
   if (!Number.isInteger(rows) || rows < 0 || rows > 1000) {
     return {
       status: 400,
-      body: { status: "failed", "message-type": "validation-failure", message: [{ type: "integer-not-valid", value: query.rows, message: "Integer specified as rows must be a positive integer less than or equal to 1000." }] },
+      body: {
+        status: "failed",
+        "message-type": "validation-failure",
+        message: [
+          {
+            type: "integer-not-valid",
+            value: query.rows,
+            message: "Integer specified as rows must be a positive integer less than or equal to 1000.",
+          },
+        ],
+      },
     };
   }
   const terms = query.query ?? "";
@@ -240,7 +276,12 @@ function crossrefAnswer(query: Record<string, string>): { status: number; body: 
     DOI: w.doi.toUpperCase(), // Crossref keeps the registrant's case
     URL: `https://doi.org/${w.doi}`,
     title: [w.index % 4 === 2 ? w.title.replace(/^(\S+)/, "<i>$1</i>") : w.title],
-    author: w.authors.map((a, k) => ({ given: a.given, family: a.family, sequence: k === 0 ? "first" : "additional", affiliation: [] })),
+    author: w.authors.map((a, k) => ({
+      given: a.given,
+      family: a.family,
+      sequence: k === 0 ? "first" : "additional",
+      affiliation: [],
+    })),
     issued: { "date-parts": [[w.year, 3]] },
     "published-print": { "date-parts": [[w.year, 3]] },
     "container-title": [w.kind === "book-chapter" ? `Handbook of ${cap(queryWords(terms)[0])}` : w.journal],
@@ -280,7 +321,8 @@ const S2_FIELDS = new Set(
 
 function semanticScholarAnswer(query: Record<string, string>): { status: number; body: unknown } {
   const limit = Number(query.limit ?? 100);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) return { status: 400, body: { error: "Requested limit must be <= 100" } };
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    return { status: 400, body: { error: "Requested limit must be <= 100" } };
   const fields = (query.fields ?? "title").split(",");
   const bad = fields.filter((f) => !S2_FIELDS.has(f));
   if (bad.length) return { status: 400, body: { error: `Unrecognized or unsupported fields: [${bad.join(", ")}]` } };
@@ -291,7 +333,8 @@ function semanticScholarAnswer(query: Record<string, string>): { status: number;
     const paper: Record<string, unknown> = {
       paperId: hash(w.doi).toString(16).padStart(8, "0").repeat(5),
       // Semantic Scholar often lacks the DOI; the title then differs only in punctuation from the other providers'.
-      externalIds: w.index % 4 === 1 ? { CorpusId: hash(w.doi) % 9999999 } : { DOI: w.doi, CorpusId: hash(w.doi) % 9999999 },
+      externalIds:
+        w.index % 4 === 1 ? { CorpusId: hash(w.doi) % 9999999 } : { DOI: w.doi, CorpusId: hash(w.doi) % 9999999 },
       url: `https://www.semanticscholar.org/paper/${hash(w.doi).toString(16)}`,
       title: w.index % 4 === 1 ? `${w.title.replace(":", " -")}.` : w.title,
       abstract: w.index % 3 === 0 ? null : w.abstract,
@@ -300,12 +343,18 @@ function semanticScholarAnswer(query: Record<string, string>): { status: number;
       year: w.year,
       citationCount: w.citations + 3,
       publicationTypes: w.kind === "book-chapter" ? ["BookSection"] : ["JournalArticle"],
-      journal: w.kind === "book-chapter" ? null : { name: w.journal, volume: w.volume, pages: ` ${w.firstPage} - ${w.lastPage}` },
+      journal:
+        w.kind === "book-chapter"
+          ? null
+          : { name: w.journal, volume: w.volume, pages: ` ${w.firstPage} - ${w.lastPage}` },
       authors: w.authors.map((a) => ({ authorId: String(hash(a.family) % 99999999), name: `${a.given} ${a.family}` })),
     };
     return Object.fromEntries(Object.entries(paper).filter(([k]) => k === "paperId" || fields.includes(k)));
   });
-  return { status: 200, body: { total: works.length, offset: 0, ...(works.length > limit ? { next: limit } : {}), data } };
+  return {
+    status: 200,
+    body: { total: works.length, offset: 0, ...(works.length > limit ? { next: limit } : {}), data },
+  };
 }
 
 function errorBody(provider: FakeProvider, status: number): unknown {
@@ -315,7 +364,9 @@ function errorBody(provider: FakeProvider, status: number): unknown {
   return { message, code: String(status) };
 }
 
-export async function startFakeScholarly(options: { port?: number; latencyMs?: number; semanticScholarKey?: string } = {}): Promise<FakeScholarly> {
+export async function startFakeScholarly(
+  options: { port?: number; latencyMs?: number; semanticScholarKey?: string } = {},
+): Promise<FakeScholarly> {
   const requests: FakeScholarlyRequest[] = [];
   const faults: Record<FakeProvider, Fault[]> = { openalex: [], crossref: [], "semantic-scholar": [] };
   const always: Partial<Record<FakeProvider, Fault>> = {};
@@ -337,14 +388,24 @@ export async function startFakeScholarly(options: { port?: number; latencyMs?: n
       method: req.method ?? "GET",
       path,
       query: Object.fromEntries(url.searchParams),
-      headers: { "user-agent": req.headers["user-agent"], "x-api-key": req.headers["x-api-key"] as string | undefined, accept: req.headers.accept },
+      headers: {
+        "user-agent": req.headers["user-agent"],
+        "x-api-key": req.headers["x-api-key"] as string | undefined,
+        accept: req.headers.accept,
+      },
     });
     peak[provider] = Math.max(peak[provider], ++open[provider]);
     res.once("close", () => open[provider]--);
     if (latencyMs && !(await waitUnlessGone(res, latencyMs))) return;
 
     const fault = faults[provider].shift() ?? always[provider];
-    if (fault) return answerFault(res, fault, provider === "crossref" ? '{"status":"ok","message":{"items":[' : '{"results": [', (f) => errorBody(provider, f.status));
+    if (fault)
+      return answerFault(
+        res,
+        fault,
+        provider === "crossref" ? '{"status":"ok","message":{"items":[' : '{"results": [',
+        (f) => errorBody(provider, f.status),
+      );
 
     const query = Object.fromEntries(url.searchParams);
     if (req.method !== "GET") return send(405, errorBody(provider, 405));
@@ -353,7 +414,10 @@ export async function startFakeScholarly(options: { port?: number; latencyMs?: n
     else if (provider === "crossref" && path === "/works") answer = crossrefAnswer(query);
     else if (provider === "semantic-scholar" && path === "/graph/v1/paper/search") {
       const key = req.headers["x-api-key"];
-      answer = options.semanticScholarKey && key !== options.semanticScholarKey ? { status: 403, body: { message: "Forbidden" } } : semanticScholarAnswer(query);
+      answer =
+        options.semanticScholarKey && key !== options.semanticScholarKey
+          ? { status: 403, body: { message: "Forbidden" } }
+          : semanticScholarAnswer(query);
     } else answer = { status: 404, body: errorBody(provider, 404) };
     send(answer.status, answer.body);
   });
@@ -362,7 +426,11 @@ export async function startFakeScholarly(options: { port?: number; latencyMs?: n
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   return {
-    urls: { openalex: base + PREFIX.openalex, crossref: base + PREFIX.crossref, "semantic-scholar": base + PREFIX["semantic-scholar"] },
+    urls: {
+      openalex: base + PREFIX.openalex,
+      crossref: base + PREFIX.crossref,
+      "semantic-scholar": base + PREFIX["semantic-scholar"],
+    },
     requests,
     requestsTo: (provider) => requests.filter((r) => r.provider === provider),
     failNext: (provider, fault, count = 1) => {

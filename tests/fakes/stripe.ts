@@ -133,7 +133,11 @@ export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<Fa
     }
     const rawItems: any[] = Array.isArray(body.line_items) ? body.line_items : [];
     if (mode === "payment" && rawItems.length === 0) {
-      throw invalid("You must provide at least one line item when `mode` is `payment`.", "line_items", "parameter_missing");
+      throw invalid(
+        "You must provide at least one line item when `mode` is `payment`.",
+        "line_items",
+        "parameter_missing",
+      );
     }
     const items: LineItem[] = rawItems.map((item, i) => {
       const at = `line_items[${i}]`;
@@ -146,13 +150,28 @@ export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<Fa
         });
       }
       const priceData = item?.price_data;
-      if (!priceData) throw invalid(`Missing required param: ${at}[price_data].`, `${at}[price_data]`, "parameter_missing");
+      if (!priceData)
+        throw invalid(`Missing required param: ${at}[price_data].`, `${at}[price_data]`, "parameter_missing");
       const currency = optionalString(priceData.currency)?.toLowerCase();
-      if (!currency) throw invalid(`Missing required param: ${at}[price_data][currency].`, `${at}[price_data][currency]`, "parameter_missing");
+      if (!currency)
+        throw invalid(
+          `Missing required param: ${at}[price_data][currency].`,
+          `${at}[price_data][currency]`,
+          "parameter_missing",
+        );
       const name = optionalString(priceData.product_data?.name) ?? optionalString(priceData.product);
-      if (!name) throw invalid(`Missing required param: ${at}[price_data][product_data].`, `${at}[price_data][product_data]`, "parameter_missing");
+      if (!name)
+        throw invalid(
+          `Missing required param: ${at}[price_data][product_data].`,
+          `${at}[price_data][product_data]`,
+          "parameter_missing",
+        );
       if (priceData.unit_amount === undefined) {
-        throw invalid(`Missing required param: ${at}[price_data][unit_amount].`, `${at}[price_data][unit_amount]`, "parameter_missing");
+        throw invalid(
+          `Missing required param: ${at}[price_data][unit_amount].`,
+          `${at}[price_data][unit_amount]`,
+          "parameter_missing",
+        );
       }
       const unitAmount = integer(priceData.unit_amount, `${at}[price_data][unit_amount]`, 0);
       const quantity = item.quantity === undefined ? 1 : integer(item.quantity, `${at}[quantity]`, 1);
@@ -198,7 +217,8 @@ export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<Fa
     const session = sessions.get(id);
     if (!session) throw new Error(`fake Stripe: no checkout session ${id}`);
     if (session.status === "complete") return session;
-    if (session.status !== "open" && !(how.evenIfExpired && session.status === "expired")) throw new Error(`fake Stripe: checkout session ${id} is ${session.status}, not open`);
+    if (session.status !== "open" && !(how.evenIfExpired && session.status === "expired"))
+      throw new Error(`fake Stripe: checkout session ${id} is ${session.status}, not open`);
     const paymentIntent = {
       id: stripeId("pi"),
       object: "payment_intent",
@@ -276,7 +296,11 @@ export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<Fa
     if (remaining <= 0) {
       throw new ApiError(
         400,
-        { type: "invalid_request_error", code: "charge_already_refunded", message: `Charge ${paymentIntent.latest_charge} has already been refunded.` },
+        {
+          type: "invalid_request_error",
+          code: "charge_already_refunded",
+          message: `Charge ${paymentIntent.latest_charge} has already been refunded.`,
+        },
         true,
       );
     }
@@ -313,7 +337,12 @@ export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<Fa
   function findRefund(id: string): any {
     const refund = refunds.find((r) => r.id === id);
     if (!refund) {
-      throw new ApiError(404, { type: "invalid_request_error", code: "resource_missing", param: "id", message: `No such refund: '${id}'` });
+      throw new ApiError(404, {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        param: "id",
+        message: `No such refund: '${id}'`,
+      });
     }
     return refund;
   }
@@ -322,7 +351,8 @@ export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<Fa
     const expand: unknown[] = Array.isArray(body.expand) ? body.expand : [];
     if (!expand.length) return session;
     const out = { ...session };
-    if (expand.includes("payment_intent") && session.payment_intent) out.payment_intent = paymentIntents.get(session.payment_intent);
+    if (expand.includes("payment_intent") && session.payment_intent)
+      out.payment_intent = paymentIntents.get(session.payment_intent);
     if (expand.includes("line_items")) {
       out.line_items = list(
         (lineItems.get(session.id) ?? []).map((item) => ({
@@ -359,7 +389,8 @@ export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<Fa
       const pi = optionalString(body.payment_intent);
       return ok(list(refunds.filter((r) => !pi || r.payment_intent === pi).reverse(), "/v1/refunds"));
     }
-    if ((m = /^\/v1\/refunds\/([^/]+)$/.exec(path)) && method === "GET") return ok(findRefund(decodeURIComponent(m[1])));
+    if ((m = /^\/v1\/refunds\/([^/]+)$/.exec(path)) && method === "GET")
+      return ok(findRefund(decodeURIComponent(m[1])));
     if ((m = /^\/v1\/payment_intents\/([^/]+)$/.exec(path)) && method === "GET") {
       const paymentIntent = paymentIntents.get(decodeURIComponent(m[1]));
       if (!paymentIntent) {
@@ -372,7 +403,10 @@ export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<Fa
       }
       return ok(paymentIntent);
     }
-    throw new ApiError(404, { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path}).` });
+    throw new ApiError(404, {
+      type: "invalid_request_error",
+      message: `Unrecognized request URL (${method}: ${path}).`,
+    });
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL, raw: string) {
@@ -428,7 +462,8 @@ export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<Fa
       result = { status: err.status, body: { error: err.error }, replayable: err.replayable };
     }
     const text = JSON.stringify(result.body, null, 2);
-    if (hasBody && idempotencyKey && result.replayable) idempotent.set(idempotencyKey, { fingerprint, status: result.status, body: text });
+    if (hasBody && idempotencyKey && result.replayable)
+      idempotent.set(idempotencyKey, { fingerprint, status: result.status, body: text });
     if (method === "POST" && url.pathname === "/v1/refunds" && result.status === 200 && refundEvents !== "none") {
       const refunded = chargeRefunded((result.body as { payment_intent: string }).payment_intent);
       if (refundEvents === "before-answer") await deliver(refunded);
@@ -455,13 +490,18 @@ export async function startFakeStripe(given: FakeStripeOptions = {}): Promise<Fa
     };
     if (!session) return html(404, "Not found", `<h1>Checkout Session not found</h1>`);
     const id: string = session.id;
-    const successUrl = () => (session.success_url ? String(session.success_url).replaceAll("{CHECKOUT_SESSION_ID}", id) : null);
+    const successUrl = () =>
+      session.success_url ? String(session.success_url).replaceAll("{CHECKOUT_SESSION_ID}", id) : null;
 
     if (action === undefined && req.method === "GET") {
       if (session.status === "expired") return html(410, "Expired", `<h1>This Checkout Session has expired</h1>`);
       if (session.status === "complete") {
         const back = successUrl();
-        return html(200, "Paid", `<h1>This payment is complete</h1>${back ? `<p><a href="${escapeHtml(back)}">Back to the shop</a></p>` : ""}`);
+        return html(
+          200,
+          "Paid",
+          `<h1>This payment is complete</h1>${back ? `<p><a href="${escapeHtml(back)}">Back to the shop</a></p>` : ""}`,
+        );
       }
       const items = (lineItems.get(id) ?? [])
         .map(
@@ -491,7 +531,9 @@ ${session.customer_email ? `<p>${escapeHtml(session.customer_email)}</p>` : ""}
       return back ? redirect(back) : html(200, "Paid", `<h1>Payment complete</h1>`);
     }
     if (action === "cancel" && req.method === "GET") {
-      return session.cancel_url ? redirect(String(session.cancel_url)) : html(200, "Cancelled", `<h1>Payment cancelled</h1>`);
+      return session.cancel_url
+        ? redirect(String(session.cancel_url))
+        : html(200, "Cancelled", `<h1>Payment cancelled</h1>`);
     }
     return html(405, "Method not allowed", `<h1>Method not allowed</h1>`);
   }
@@ -499,7 +541,9 @@ ${session.customer_email ? `<p>${escapeHtml(session.customer_email)}</p>` : ""}
   /** `charge.refunded` for a payment intent's charge, with everything refunded of it so far. */
   function chargeRefunded(paymentIntentId: string): FakeStripeEvent {
     const paymentIntent = paymentIntents.get(paymentIntentId);
-    const amountRefunded = refunds.filter((r) => r.payment_intent === paymentIntentId && r.status === "succeeded").reduce((sum, r) => sum + r.amount, 0);
+    const amountRefunded = refunds
+      .filter((r) => r.payment_intent === paymentIntentId && r.status === "succeeded")
+      .reduce((sum, r) => sum + r.amount, 0);
     return event("charge.refunded", {
       id: paymentIntent.latest_charge,
       object: "charge",
@@ -544,11 +588,17 @@ ${session.customer_email ? `<p>${escapeHtml(session.customer_email)}</p>` : ""}
   }
 
   async function deliver(evt: FakeStripeEvent): Promise<number> {
-    if (!options.webhookUrl || !options.webhookSecret) throw new Error("fake Stripe was started without webhookUrl and webhookSecret");
+    if (!options.webhookUrl || !options.webhookSecret)
+      throw new Error("fake Stripe was started without webhookUrl and webhookSecret");
     const { payload, headers } = signed(evt, options.webhookSecret);
     let status = 0;
     try {
-      const response = await fetch(options.webhookUrl, { method: "POST", headers, body: payload, signal: AbortSignal.timeout(30_000) });
+      const response = await fetch(options.webhookUrl, {
+        method: "POST",
+        headers,
+        body: payload,
+        signal: AbortSignal.timeout(30_000),
+      });
       status = response.status;
       await response.arrayBuffer();
     } catch {
@@ -642,7 +692,8 @@ export function parseStripeForm(text: string): Record<string, unknown> {
   for (const [key, value] of new URLSearchParams(text)) {
     const match = /^([^[\]]+)((?:\[[^\]]*\])*)$/.exec(key);
     const path = match ? [match[1], ...[...match[2].matchAll(/\[([^\]]*)\]/g)].map((m) => m[1])] : [key];
-    if (path.some((segment) => segment === "__proto__" || segment === "constructor" || segment === "prototype")) continue;
+    if (path.some((segment) => segment === "__proto__" || segment === "constructor" || segment === "prototype"))
+      continue;
     let node: any = root;
     for (let i = 0; i < path.length; i++) {
       const segment = path[i];
@@ -663,10 +714,16 @@ export function parseStripeForm(text: string): Record<string, unknown> {
 
 function faultError(status: number): StripeErrorBody {
   if (status === 429) {
-    return { type: "invalid_request_error", code: "rate_limit", message: "Too many requests hit the API too quickly (injected by the fake)." };
+    return {
+      type: "invalid_request_error",
+      code: "rate_limit",
+      message: "Too many requests hit the API too quickly (injected by the fake).",
+    };
   }
-  if (status === 401) return { type: "invalid_request_error", message: "Invalid API Key provided (injected by the fake)." };
-  if (status === 402) return { type: "card_error", code: "card_declined", message: "Your card was declined (injected by the fake)." };
+  if (status === 401)
+    return { type: "invalid_request_error", message: "Invalid API Key provided (injected by the fake)." };
+  if (status === 402)
+    return { type: "card_error", code: "card_declined", message: "Your card was declined (injected by the fake)." };
   if (status >= 500) return { type: "api_error", message: `Injected ${status} (fake Stripe).` };
   return { type: "invalid_request_error", message: `Injected ${status} (fake Stripe).` };
 }

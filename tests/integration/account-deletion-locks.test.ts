@@ -17,12 +17,28 @@ it("an account deletion that meets a section being finished (locks taken in the 
   const user = await insertUser(db);
   const document = await db
     .insertInto("documents")
-    .values({ user_id: user.id, topic: "A topic in flight", pages: 5, language: "en", price_cents: 2500, status: "generating" })
+    .values({
+      user_id: user.id,
+      topic: "A topic in flight",
+      pages: 5,
+      language: "en",
+      price_cents: 2500,
+      status: "generating",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   const section = await db
     .insertInto("sections")
-    .values({ document_id: document.id, index: 0, heading: "Introduction", brief: "b", key_points: "[]", source_keys: "[]", target_words: 500, status: "writing" })
+    .values({
+      document_id: document.id,
+      index: 0,
+      heading: "Introduction",
+      brief: "b",
+      key_points: "[]",
+      source_keys: "[]",
+      target_words: 500,
+      status: "writing",
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
 
@@ -34,7 +50,9 @@ it("an account deletion that meets a section being finished (locks taken in the 
     await writer.query("update sections set word_count = 480 where id = $1", [section.id]);
     const deletion = deleteAccount(db, user.id, { ip: null });
     await eventually("the deletion to wait for the section's row", async () => {
-      const { rows } = await writer.query("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()");
+      const { rows } = await writer.query(
+        "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+      );
       return rows[0].n > 0;
     });
     const writerDone = writer.query("update documents set updated_at = now() where id = $1", [document.id]).then(
@@ -48,6 +66,8 @@ it("an account deletion that meets a section being finished (locks taken in the 
   } finally {
     await writer.end();
   }
-  expect((await db.selectFrom("users").select("deleted_at").where("id", "=", user.id).executeTakeFirstOrThrow()).deleted_at).not.toBeNull();
+  expect(
+    (await db.selectFrom("users").select("deleted_at").where("id", "=", user.id).executeTakeFirstOrThrow()).deleted_at,
+  ).not.toBeNull();
   expect(await db.selectFrom("sections").select("id").where("document_id", "=", document.id).execute()).toEqual([]);
 });

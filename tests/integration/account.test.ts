@@ -36,7 +36,11 @@ afterAll(async () => {
 /** A customer with consents, a completed document (sections, attempts, drafts, files), a refunded payment and an upload. */
 async function seedCustomer(db: Db, label: string) {
   const user = await insertUser(db, { email: `${label}-${Math.random().toString(36).slice(2, 8)}@example.com` });
-  await db.updateTable("users").set({ name: `${label} Name` }).where("id", "=", user.id).execute();
+  await db
+    .updateTable("users")
+    .set({ name: `${label} Name` })
+    .where("id", "=", user.id)
+    .execute();
   await recordConsents(db, user.id, { essential: true, analytics: false, marketing: true }, origin);
   const docxKey = await storeFile(`documents/${user.id}`, new TextEncoder().encode(`${label} docx`), "docx");
   const pdfKey = await storeFile(`documents/${user.id}`, new TextEncoder().encode(`${label} pdf`), "pdf");
@@ -63,38 +67,45 @@ async function seedCustomer(db: Db, label: string) {
     .executeTakeFirstOrThrow();
   const sections = await db
     .insertInto("sections")
-    .values([0, 1].map((index) => ({
-      document_id: document.id,
-      index,
-      heading: `${label} heading ${index}`,
-      brief: "brief",
-      key_points: JSON.stringify([]),
-      source_keys: JSON.stringify([]),
-      target_words: 500,
-      status: "passed" as const,
-      content: `${label} section ${index} text`,
-      summary: `${label} summary ${index}`,
-      word_count: 480,
-      score_uniqueness: 95,
-      score_grammar: 1.5,
-      score_ai: index === 0 ? 12 : null,
-    })))
+    .values(
+      [0, 1].map((index) => ({
+        document_id: document.id,
+        index,
+        heading: `${label} heading ${index}`,
+        brief: "brief",
+        key_points: JSON.stringify([]),
+        source_keys: JSON.stringify([]),
+        target_words: 500,
+        status: "passed" as const,
+        content: `${label} section ${index} text`,
+        summary: `${label} summary ${index}`,
+        word_count: 480,
+        score_uniqueness: 95,
+        score_grammar: 1.5,
+        score_ai: index === 0 ? 12 : null,
+      })),
+    )
     .returningAll()
     .execute();
   await db
     .insertInto("section_attempts")
-    .values(sections.map((s) => ({
-      section_id: s.id,
-      attempt: 1,
-      content: `${label} attempt text`,
-      passed: true,
-      feedback: JSON.stringify([]),
-      scores: JSON.stringify({ uniqueness: 95 }),
-      provider: "offline",
-      model: "offline",
-    })))
+    .values(
+      sections.map((s) => ({
+        section_id: s.id,
+        attempt: 1,
+        content: `${label} attempt text`,
+        passed: true,
+        feedback: JSON.stringify([]),
+        scores: JSON.stringify({ uniqueness: 95 }),
+        provider: "offline",
+        model: "offline",
+      })),
+    )
     .execute();
-  await db.insertInto("drafts").values({ document_id: document.id, version: 1, content: `${label} draft` }).execute();
+  await db
+    .insertInto("drafts")
+    .values({ document_id: document.id, version: 1, content: `${label} draft` })
+    .execute();
   const payment = await db
     .insertInto("payments")
     .values({
@@ -110,7 +121,12 @@ async function seedCustomer(db: Db, label: string) {
     .executeTakeFirstOrThrow();
   const refund = await db
     .insertInto("refunds")
-    .values({ payment_id: payment.id, amount_cents: 500, reason: "one section below threshold", idempotency_key: `refund-${payment.id}` })
+    .values({
+      payment_id: payment.id,
+      amount_cents: 500,
+      reason: "one section below threshold",
+      idempotency_key: `refund-${payment.id}`,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   const uploadKey = await storeFile(`uploads/${user.id}`, new TextEncoder().encode(`${label} upload`), "txt");
@@ -128,7 +144,17 @@ async function seedCustomer(db: Db, label: string) {
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { user: { ...user, name: `${label} Name` }, document, sections, payment, refund, upload, docxKey, pdfKey, uploadKey };
+  return {
+    user: { ...user, name: `${label} Name` },
+    document,
+    sections,
+    payment,
+    refund,
+    upload,
+    docxKey,
+    pdfKey,
+    uploadKey,
+  };
 }
 
 async function signIn(userId: string): Promise<string> {
@@ -142,7 +168,11 @@ function request(url: string, cookie: string | null, init: RequestInit = {}) {
 }
 
 function form(fields: Record<string, string>) {
-  return { method: "POST", body: new URLSearchParams(fields), headers: { "Content-Type": "application/x-www-form-urlencoded" } };
+  return {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  };
 }
 
 /** Runs a loader or action that may throw a Response (redirects, 400s) and returns that Response either way. */
@@ -192,12 +222,39 @@ describe("exportUserData", () => {
     expect(document).not.toHaveProperty("docx_key");
     expect(document).not.toHaveProperty("cost_microdollars");
     expect(document.sections).toEqual([
-      { index: 0, heading: "ada heading 0", brief: "brief", key_points: [], status: "passed", content: "ada section 0 text", word_count: 480, score_uniqueness: 95, score_grammar: 1.5, score_ai: 12 },
-      { index: 1, heading: "ada heading 1", brief: "brief", key_points: [], status: "passed", content: "ada section 1 text", word_count: 480, score_uniqueness: 95, score_grammar: 1.5, score_ai: null },
+      {
+        index: 0,
+        heading: "ada heading 0",
+        brief: "brief",
+        key_points: [],
+        status: "passed",
+        content: "ada section 0 text",
+        word_count: 480,
+        score_uniqueness: 95,
+        score_grammar: 1.5,
+        score_ai: 12,
+      },
+      {
+        index: 1,
+        heading: "ada heading 1",
+        brief: "brief",
+        key_points: [],
+        status: "passed",
+        content: "ada section 1 text",
+        word_count: 480,
+        score_uniqueness: 95,
+        score_grammar: 1.5,
+        score_ai: null,
+      },
     ]);
 
     expect(data.payments).toHaveLength(1);
-    expect(data.payments[0]).toMatchObject({ id: mine.payment.id, amount_cents: 2500, refunded_cents: 500, status: "partially_refunded" });
+    expect(data.payments[0]).toMatchObject({
+      id: mine.payment.id,
+      amount_cents: 2500,
+      refunded_cents: 500,
+      status: "partially_refunded",
+    });
     expect(data.payments[0].refunds).toEqual([
       expect.objectContaining({ id: mine.refund.id, amount_cents: 500, reason: "one section below threshold" }),
     ]);
@@ -216,7 +273,15 @@ describe("exportUserData", () => {
     ]);
 
     const json = JSON.stringify(data);
-    for (const foreign of [theirs.user.id, theirs.user.email, theirs.document.id, theirs.payment.id, theirs.refund.id, theirs.upload.id, theirs.document.topic]) {
+    for (const foreign of [
+      theirs.user.id,
+      theirs.user.email,
+      theirs.document.id,
+      theirs.payment.id,
+      theirs.refund.id,
+      theirs.upload.id,
+      theirs.document.topic,
+    ]) {
       expect(json).not.toContain(foreign);
     }
     expect(json).not.toContain("extracted secret");
@@ -240,7 +305,12 @@ describe("deleteAccount", () => {
     for (const key of [mine.docxKey, mine.pdfKey]) expect(await storedFileExists(key)).toBe(true);
 
     const result = await deleteAccount(db, mine.user.id, { ip: "198.51.100.4", userAgent: "vitest" });
-    expect(result).toMatchObject({ sessionsRevoked: 2, documentsCleared: 1, documentFilesDeleted: 2, uploadsDeleted: 1 });
+    expect(result).toMatchObject({
+      sessionsRevoked: 2,
+      documentsCleared: 1,
+      documentFilesDeleted: 2,
+      uploadsDeleted: 1,
+    });
 
     const user = await db.selectFrom("users").selectAll().where("id", "=", mine.user.id).executeTakeFirstOrThrow();
     expect(user.email).toBe(anonymisedEmail(mine.user.id));
@@ -254,7 +324,11 @@ describe("deleteAccount", () => {
     for (const key of [mine.docxKey, mine.pdfKey, mine.uploadKey]) expect(await storedFileExists(key)).toBe(false);
     for (const key of [theirs.docxKey, theirs.pdfKey, theirs.uploadKey]) expect(await storedFileExists(key)).toBe(true);
 
-    const document = await db.selectFrom("documents").selectAll().where("id", "=", mine.document.id).executeTakeFirstOrThrow();
+    const document = await db
+      .selectFrom("documents")
+      .selectAll()
+      .where("id", "=", mine.document.id)
+      .executeTakeFirstOrThrow();
     expect(document).toMatchObject({
       content: null,
       requirements_text: null,
@@ -270,32 +344,61 @@ describe("deleteAccount", () => {
     const attempts = await db
       .selectFrom("section_attempts")
       .select("section_id")
-      .where("section_id", "in", [...mine.sections, ...theirs.sections].map((s) => s.id))
+      .where(
+        "section_id",
+        "in",
+        [...mine.sections, ...theirs.sections].map((s) => s.id),
+      )
       .execute();
     expect(attempts.map((a) => a.section_id).sort()).toEqual(theirs.sections.map((s) => s.id).sort());
     expect(
-      await db.selectFrom("drafts").select("document_id").where("document_id", "in", [mine.document.id, theirs.document.id]).execute(),
+      await db
+        .selectFrom("drafts")
+        .select("document_id")
+        .where("document_id", "in", [mine.document.id, theirs.document.id])
+        .execute(),
     ).toEqual([{ document_id: theirs.document.id }]);
-    expect(await db.selectFrom("uploads").select("id").where("user_id", "in", [mine.user.id, theirs.user.id]).execute()).toEqual([
-      { id: theirs.upload.id },
-    ]);
+    expect(
+      await db.selectFrom("uploads").select("id").where("user_id", "in", [mine.user.id, theirs.user.id]).execute(),
+    ).toEqual([{ id: theirs.upload.id }]);
 
     // Accounting and proof of consent stay, untouched, pointing at the anonymised user.
     expect(await db.selectFrom("payments").selectAll().orderBy("id").execute()).toEqual(paymentsBefore);
     expect(await db.selectFrom("refunds").selectAll().orderBy("id").execute()).toEqual(refundsBefore);
-    expect(await db.selectFrom("consents").select("kind").where("user_id", "=", mine.user.id).execute()).toHaveLength(3);
+    expect(await db.selectFrom("consents").select("kind").where("user_id", "=", mine.user.id).execute()).toHaveLength(
+      3,
+    );
 
-    const theirDocument = await db.selectFrom("documents").selectAll().where("id", "=", theirs.document.id).executeTakeFirstOrThrow();
+    const theirDocument = await db
+      .selectFrom("documents")
+      .selectAll()
+      .where("id", "=", theirs.document.id)
+      .executeTakeFirstOrThrow();
     expect(theirDocument.content).toBe("dan full text");
 
-    const audit = await db.selectFrom("audit_log").selectAll().where("action", "=", "account.deleted").where("target_id", "=", mine.user.id).execute();
+    const audit = await db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "account.deleted")
+      .where("target_id", "=", mine.user.id)
+      .execute();
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor_user_id: mine.user.id, target_type: "user", target_id: mine.user.id, ip: "198.51.100.4" });
+    expect(audit[0]).toMatchObject({
+      actor_user_id: mine.user.id,
+      target_type: "user",
+      target_id: mine.user.id,
+      ip: "198.51.100.4",
+    });
 
     // A second deletion finds nothing to do.
     expect(await deleteAccount(db, mine.user.id, { ip: null })).toBeUndefined();
     expect(
-      await db.selectFrom("audit_log").select("id").where("action", "=", "account.deleted").where("target_id", "=", mine.user.id).execute(),
+      await db
+        .selectFrom("audit_log")
+        .select("id")
+        .where("action", "=", "account.deleted")
+        .where("target_id", "=", mine.user.id)
+        .execute(),
     ).toHaveLength(1);
   });
 });
@@ -308,23 +411,34 @@ describe("account routes", () => {
     const data = (await accountLoader({ request: request("/account", cookie), params: {}, context } as any)) as any;
     expect(data.user).toEqual({ email: mine.user.email, name: "eve Name" });
     expect(data.documents.map((d: any) => d.id)).toEqual([mine.document.id]);
-    expect(data.documents[0]).toMatchObject({ href: `/documents/${mine.document.id}`, scores: { uniqueness: 93.5, grammar: 2.1, ai: null } });
-    expect(data.payments).toEqual([expect.objectContaining({ id: mine.payment.id, amount: "€25.00", refunded: "€5.00" })]);
+    expect(data.documents[0]).toMatchObject({
+      href: `/documents/${mine.document.id}`,
+      scores: { uniqueness: 93.5, grammar: 2.1, ai: null },
+    });
+    expect(data.payments).toEqual([
+      expect.objectContaining({ id: mine.payment.id, amount: "€25.00", refunded: "€5.00" }),
+    ]);
   });
 
   it("GET /account/export answers a JSON attachment for the signed-in user, and sends strangers to sign in", async () => {
     const mine = await seedCustomer(database.db, "gus");
     const cookie = await signIn(mine.user.id);
-    const response = await respond(() => exportLoader({ request: request("/account/export", cookie), params: {}, context } as any));
+    const response = await respond(() =>
+      exportLoader({ request: request("/account/export", cookie), params: {}, context } as any),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("application/json");
     expect(response.headers.get("Cache-Control")).toBe("no-store");
-    expect(response.headers.get("Content-Disposition")).toMatch(/^attachment; filename="tesigo-export-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(response.headers.get("Content-Disposition")).toMatch(
+      /^attachment; filename="tesigo-export-\d{4}-\d{2}-\d{2}\.json"$/,
+    );
     const body = await response.json();
     expect(body.user.id).toBe(mine.user.id);
     expect(body.documents.map((d: any) => d.id)).toEqual([mine.document.id]);
 
-    const anonymous = await respond(() => exportLoader({ request: request("/account/export", null), params: {}, context } as any));
+    const anonymous = await respond(() =>
+      exportLoader({ request: request("/account/export", null), params: {}, context } as any),
+    );
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.get("Location")).toBe("/login?redirectTo=%2Faccount%2Fexport");
   });
@@ -332,22 +446,36 @@ describe("account routes", () => {
   it("POST /account/delete with the wrong email answers 400 and changes nothing", async () => {
     const mine = await seedCustomer(database.db, "hal");
     const cookie = await signIn(mine.user.id);
-    const page = (await deleteLoader({ request: request("/account/delete", cookie), params: {}, context } as any)) as any;
+    const page = (await deleteLoader({
+      request: request("/account/delete", cookie),
+      params: {},
+      context,
+    } as any)) as any;
     expect(page).toEqual({ email: mine.user.email });
 
     const response = await respond(() =>
-      deleteAction({ request: request("/account/delete", cookie, form({ email: "someone-else@example.com" })), params: {}, context } as any),
+      deleteAction({
+        request: request("/account/delete", cookie, form({ email: "someone-else@example.com" })),
+        params: {},
+        context,
+      } as any),
     );
     expect(response.status).toBe(400);
     const reply = await response.json();
     expect(reply.error.email).toEqual(["Type your email address exactly as shown to confirm."]);
 
-    const empty = await respond(() => deleteAction({ request: request("/account/delete", cookie, form({})), params: {}, context } as any));
+    const empty = await respond(() =>
+      deleteAction({ request: request("/account/delete", cookie, form({})), params: {}, context } as any),
+    );
     expect(empty.status).toBe(400);
 
     const notAForm = await respond(() =>
       deleteAction({
-        request: request("/account/delete", cookie, { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } }),
+        request: request("/account/delete", cookie, {
+          method: "POST",
+          body: "{}",
+          headers: { "Content-Type": "application/json" },
+        }),
         params: {},
         context,
       } as any),
@@ -355,7 +483,11 @@ describe("account routes", () => {
     expect(notAForm.status).toBe(400);
     expect(await notAForm.json()).toEqual({ error: "The request must be a submitted form (form data)." });
 
-    const user = await database.db.selectFrom("users").selectAll().where("id", "=", mine.user.id).executeTakeFirstOrThrow();
+    const user = await database.db
+      .selectFrom("users")
+      .selectAll()
+      .where("id", "=", mine.user.id)
+      .executeTakeFirstOrThrow();
     expect(user).toMatchObject({ email: mine.user.email, deleted_at: null });
     expect((await getUserFromCookie(cookie))?.id).toBe(mine.user.id);
     expect(await storedFileExists(mine.docxKey)).toBe(true);
@@ -373,7 +505,11 @@ describe("account routes", () => {
     expect(response.headers.get("Set-Cookie")).toMatch(/^__session=;.*Expires=Thu, 01 Jan 1970/);
 
     expect(await getUserFromCookie(cookie)).toBeNull();
-    const user = await database.db.selectFrom("users").selectAll().where("id", "=", mine.user.id).executeTakeFirstOrThrow();
+    const user = await database.db
+      .selectFrom("users")
+      .selectAll()
+      .where("id", "=", mine.user.id)
+      .executeTakeFirstOrThrow();
     expect(user.email).toBe(`deleted-${mine.user.id}@deleted.invalid`);
     const audit = await database.db
       .selectFrom("audit_log")
@@ -385,7 +521,9 @@ describe("account routes", () => {
     expect(await storedFileExists(mine.pdfKey)).toBe(false);
 
     // The old cookie no longer opens the account pages.
-    const after = await respond(() => exportLoader({ request: request("/account/export", cookie), params: {}, context } as any));
+    const after = await respond(() =>
+      exportLoader({ request: request("/account/export", cookie), params: {}, context } as any),
+    );
     expect(after.status).toBe(302);
   });
 });

@@ -114,7 +114,7 @@ const render = (styleCode: CitationStyle, language = "en", sections = SECTIONS, 
   citations.render({ styleCode, language, items, sections, html: true });
 
 /** Rendered on first use, inside a test, so the console checks see it. */
-const lazy = <T,>(make: () => T) => {
+const lazy = <T>(make: () => T) => {
   let value: T | undefined;
   return () => (value ??= make());
 };
@@ -157,7 +157,10 @@ describe.each(CITATION_STYLE_CODES)("%s: only the cited sources", (styleCode) =>
     expect(r.bibliography.entries).toHaveLength(CITED.length);
     expect(r.bibliography.html).toHaveLength(CITED.length);
     // Delivery asks for plain text only: no second rendering.
-    expect(citations.render({ styleCode, language: "en", items: ITEMS, sections: SECTIONS }).bibliography).toEqual({ ids: r.bibliography.ids, entries: r.bibliography.entries });
+    expect(citations.render({ styleCode, language: "en", items: ITEMS, sections: SECTIONS }).bibliography).toEqual({
+      ids: r.bibliography.ids,
+      entries: r.bibliography.entries,
+    });
     expect(r.bibliography.entries.join("\n")).not.toMatch(/Never cited|Aaronson/);
     expect(r.sections.join("\n")).not.toContain("@");
     expect(r.warnings).toEqual([]);
@@ -171,17 +174,23 @@ describe("APA 7", () => {
     expect(entryOf(r, "smith2020")).toBe(
       "Smith, J. A. (2020). One author article. Journal of Tests, 12(3), 45–67. https://doi.org/10.1234/jt.2020.001",
     );
-    expect(entryOf(r, "brown2019")).toBe("Brown, A., & Zimmer, B. (2019). Two author article. Review of Things, 4(1), 1–20.");
+    expect(entryOf(r, "brown2019")).toBe(
+      "Brown, A., & Zimmer, B. (2019). Two author article. Review of Things, 4(1), 1–20.",
+    );
     expect(entryOf(r, "adams2021")).toMatch(/^Adams, C., Baker, D., Clark, E., Davis, F., & Evans, G\. \(2021\)\./);
     expect(entryOf(r, "miller2017")).toContain("In P. Green & R. White (Eds.), Edited Volume (pp. 33–50). Routledge.");
-    expect(r.bibliography.html![r.bibliography.ids.indexOf("smith2020")]).toContain("<i>Journal of Tests</i>, <i>12</i>(3)");
+    expect(r.bibliography.html![r.bibliography.ids.indexOf("smith2020")]).toContain(
+      "<i>Journal of Tests</i>, <i>12</i>(3)",
+    );
   });
   test("in-text", () => {
     const r = rendered();
     expect(r.sections[0]).toBe(
       "Pages move (Taylor, 2022). One finding (Smith, 2020, p. 12). A pair (Brown & Zimmer, 2019). Edited (Miller, 2017).",
     );
-    expect(r.sections[1]).toBe("Many hands (Adams et al., 2021). Both (Johnson, 2018; Smith, 2020). Again (Taylor, 2022).");
+    expect(r.sections[1]).toBe(
+      "Many hands (Adams et al., 2021). Both (Johnson, 2018; Smith, 2020). Again (Taylor, 2022).",
+    );
   });
 });
 
@@ -208,8 +217,12 @@ describe("Chicago author-date", () => {
   const rendered = lazy(() => render("chicago_author_date"));
   test("bibliography: the year right after the authors, without parentheses", () => {
     const r = rendered();
-    expect(entryOf(r, "brown2019")).toBe("Brown, Anna, and Bob Zimmer. 2019. “Two Author Article.” Review of Things 4 (1): 1–20.");
-    expect(entryOf(r, "johnson2018")).toBe("Johnson, Mary. 2018. A Book of Knowledge. Oxford: Oxford University Press.");
+    expect(entryOf(r, "brown2019")).toBe(
+      "Brown, Anna, and Bob Zimmer. 2019. “Two Author Article.” Review of Things 4 (1): 1–20.",
+    );
+    expect(entryOf(r, "johnson2018")).toBe(
+      "Johnson, Mary. 2018. A Book of Knowledge. Oxford: Oxford University Press.",
+    );
     for (const entry of r.bibliography.entries) expect(entry).toMatch(/^[^“(]+\. \d{4}\. /);
   });
   test("in-text", () => {
@@ -264,7 +277,9 @@ describe("GOST R 7.0.5 numeric", () => {
     expect(entryOf(r, "smith2020")).toBe(
       "2. Smith J.A. One author article // Journal of Tests. 2020. Т. 12, № 3. С. 45–67. DOI: 10.1234/jt.2020.001.",
     );
-    expect(entryOf(r, "adams2021")).toBe("5. Adams C. и др. Many author article // Science Letters. 2021. Т. 7. С. 100–110.");
+    expect(entryOf(r, "adams2021")).toBe(
+      "5. Adams C. и др. Many author article // Science Letters. 2021. Т. 7. С. 100–110.",
+    );
     expect(entryOf(r, "miller2017")).toContain("// Edited Volume / под ред. Green P., White R.");
   });
   test("in-text", () => {
@@ -361,19 +376,31 @@ describe("rendering the whole document", () => {
   });
   test("a cluster repeated across sections reads the same everywhere, letters and numbers included", () => {
     const twin: CslItem = { ...ITEMS[0], id: "smith2020b", title: "Another article" };
-    const text = ["First [@smith2020].", "Again [@smith2020] and [@brown2019].", "Later [@smith2020b], then [@smith2020]."];
+    const text = [
+      "First [@smith2020].",
+      "Again [@smith2020] and [@brown2019].",
+      "Later [@smith2020b], then [@smith2020].",
+    ];
     expect(render("apa7", "en", text, [...ITEMS, twin]).sections).toEqual([
       "First (Smith, 2020b).",
       "Again (Smith, 2020b) and (Brown & Zimmer, 2019).",
       "Later (Smith, 2020a), then (Smith, 2020b).",
     ]);
-    expect(render("ieee", "en", text, [...ITEMS, twin]).sections).toEqual(["First [1].", "Again [1] and [2].", "Later [3], then [1]."]);
+    expect(render("ieee", "en", text, [...ITEMS, twin]).sections).toEqual([
+      "First [1].",
+      "Again [1] and [2].",
+      "Later [3], then [1].",
+    ]);
   });
   test("one document's sources, numbers and letters never reach the next one in the same style", () => {
     // Engines are reused per style and language: each render starts empty and reads only its own items.
     const first = render("ieee", "en");
     expect(first.bibliography.ids).toEqual(CITED);
-    const renamed: CslItem = { ...ITEMS[0], title: "A different work under the same key", author: [{ family: "Novak", given: "Eva" }] };
+    const renamed: CslItem = {
+      ...ITEMS[0],
+      title: "A different work under the same key",
+      author: [{ family: "Novak", given: "Eva" }],
+    };
     const second = render("ieee", "en", ["Only [@smith2020]."], [renamed]);
     expect(second.sections).toEqual(["Only [1]."]);
     expect(second.bibliography.ids).toEqual(["smith2020"]);
@@ -384,8 +411,16 @@ describe("rendering the whole document", () => {
     const before = render("apa7", "en");
     const twin: CslItem = { ...ITEMS[0], id: "smith2020b", title: "Another article" };
     // Another order's sources in another style, then this style with sources that would disambiguate Smith 2020.
-    prepareCitations(citations, { citation_style: "ieee", language: "en" }, ITEMS.slice(0, 2).map(({ id, ...csl }) => ({ key: id, csl })));
-    prepareCitations(citations, { citation_style: "apa7", language: "en" }, [...ITEMS, twin].map(({ id, ...csl }) => ({ key: id, csl })));
+    prepareCitations(
+      citations,
+      { citation_style: "ieee", language: "en" },
+      ITEMS.slice(0, 2).map(({ id, ...csl }) => ({ key: id, csl })),
+    );
+    prepareCitations(
+      citations,
+      { citation_style: "apa7", language: "en" },
+      [...ITEMS, twin].map(({ id, ...csl }) => ({ key: id, csl })),
+    );
     expect(render("apa7", "en")).toEqual(before);
   });
   test("prefix, suffix and suppressed author", () => {
@@ -467,12 +502,15 @@ describe("citations.ts", () => {
       "10.1016/S0140-6736(20)30183-5",
     ]);
     // Links in capitals are links too; a text with no "://", "www." or "10." has none.
-    expect(findForeignLinks("See WWW.Example.com and HTTPS://Other.org/X for 10.1234/abc.", { dois: [], urls: [] })).toEqual([
-      "WWW.Example.com",
-      "HTTPS://Other.org/X",
-      "10.1234/abc",
-    ]);
-    expect(findForeignLinks("Cited [@smith2020] at 10 a.m. by someone@example.org, over http:/ broken", { dois: [], urls: [] })).toEqual([]);
+    expect(
+      findForeignLinks("See WWW.Example.com and HTTPS://Other.org/X for 10.1234/abc.", { dois: [], urls: [] }),
+    ).toEqual(["WWW.Example.com", "HTTPS://Other.org/X", "10.1234/abc"]);
+    expect(
+      findForeignLinks("Cited [@smith2020] at 10 a.m. by someone@example.org, over http:/ broken", {
+        dois: [],
+        urls: [],
+      }),
+    ).toEqual([]);
   });
 
   test("strips foreign links and what held them", () => {

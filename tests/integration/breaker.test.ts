@@ -19,7 +19,11 @@ beforeAll(async () => {
 afterAll(() => database?.destroy());
 
 async function row(provider: string) {
-  return database.db.selectFrom("provider_breakers").selectAll().where("provider", "=", provider).executeTakeFirstOrThrow();
+  return database.db
+    .selectFrom("provider_breakers")
+    .selectAll()
+    .where("provider", "=", provider)
+    .executeTakeFirstOrThrow();
 }
 
 /** Opens `provider` with five failures at T0 + 0..4 s; returns when it opened. */
@@ -31,13 +35,24 @@ async function openBreaker(provider: string) {
 
 describe("provider circuit breaker", () => {
   it("has the documented default policy", () => {
-    expect(DEFAULT_BREAKER_POLICY).toEqual({ failureThreshold: 5, windowSeconds: 60, openSeconds: 60, halfOpenSuccesses: 2 });
+    expect(DEFAULT_BREAKER_POLICY).toEqual({
+      failureThreshold: 5,
+      windowSeconds: 60,
+      openSeconds: 60,
+      halfOpenSuccesses: 2,
+    });
   });
 
   it("a provider never seen is closed and allowed; a success does not create a row", async () => {
     expect(await breakerAllows(database.db, "never-seen", { now: T0 })).toBe(true);
     expect(await recordBreakerSuccess(database.db, "never-seen", { now: T0 })).toBe("closed");
-    expect(await database.db.selectFrom("provider_breakers").select("provider").where("provider", "=", "never-seen").execute()).toEqual([]);
+    expect(
+      await database.db
+        .selectFrom("provider_breakers")
+        .select("provider")
+        .where("provider", "=", "never-seen")
+        .execute(),
+    ).toEqual([]);
   });
 
   it("4 failures keep it closed; the 5th within 60 s opens it", async () => {
@@ -123,7 +138,11 @@ describe("provider circuit breaker", () => {
     // Another worker closes it (an operator, say): seen by the next check.
     const other = createDb(database.url, 1);
     try {
-      await other.updateTable("provider_breakers").set({ state: "closed", opened_at: null }).where("provider", "=", "shared-read").execute();
+      await other
+        .updateTable("provider_breakers")
+        .set({ state: "closed", opened_at: null })
+        .where("provider", "=", "shared-read")
+        .execute();
     } finally {
       await other.destroy();
     }
@@ -174,8 +193,18 @@ describe("provider circuit breaker", () => {
     expect(await breakerAllows(database.db, "provider-b", { now: at(10) })).toBe(true);
 
     const list = await listBreakers(database.db, at(10));
-    expect(list.find((b) => b.provider === "provider-a")).toEqual({ provider: "provider-a", state: "open", recentFailures: 5, openedAt: at(4) });
-    expect(list.find((b) => b.provider === "provider-b")).toEqual({ provider: "provider-b", state: "closed", recentFailures: 2, openedAt: null });
+    expect(list.find((b) => b.provider === "provider-a")).toEqual({
+      provider: "provider-a",
+      state: "open",
+      recentFailures: 5,
+      openedAt: at(4),
+    });
+    expect(list.find((b) => b.provider === "provider-b")).toEqual({
+      provider: "provider-b",
+      state: "closed",
+      recentFailures: 2,
+      openedAt: null,
+    });
     expect(list.map((b) => b.provider)).toEqual([...list.map((b) => b.provider)].sort());
 
     // Two minutes on, the failures are no longer recent.

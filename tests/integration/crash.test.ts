@@ -43,34 +43,55 @@ const workerEnv = () => ({
 });
 
 function requestsFor(heading: string): number {
-  return fake.requests.filter((r) => JSON.stringify(r.body).includes(`\\"${heading}\\": `) || JSON.stringify(r.body).includes(`"${heading}": `)).length;
+  return fake.requests.filter(
+    (r) => JSON.stringify(r.body).includes(`\\"${heading}\\": `) || JSON.stringify(r.body).includes(`"${heading}": `),
+  ).length;
 }
 
 it("finishes the document after SIGKILL, writing no passed section again and charging its tokens once", async () => {
   const user = await insertUser(database.db);
-  const document = await createDocument(database.db, user.id, { topic: "Crash recovery in distributed job queues", pages: 12, language: "en" });
+  const document = await createDocument(database.db, user.id, {
+    topic: "Crash recovery in distributed job queues",
+    pages: 12,
+    language: "en",
+  });
   workers.push(await spawnWorker(workerEnv()));
   expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
 
   // Kill it once a few sections are done and others are being written.
   const passedBefore = await eventually("two passed sections", async () => {
-    const rows = await database.db.selectFrom("sections").select(["id", "heading"]).where("document_id", "=", document.id).where("status", "=", "passed").execute();
+    const rows = await database.db
+      .selectFrom("sections")
+      .select(["id", "heading"])
+      .where("document_id", "=", document.id)
+      .where("status", "=", "passed")
+      .execute();
     return rows.length >= 2 ? rows : undefined;
   });
   await stopProcess(workers[0].process, "SIGKILL");
   const callsAtKill = new Map(passedBefore.map((s) => [s.id, requestsFor(s.heading)]));
-  expect(await database.db.selectFrom("documents").select("status").where("id", "=", document.id).executeTakeFirstOrThrow()).toEqual({ status: "generating" });
+  expect(
+    await database.db.selectFrom("documents").select("status").where("id", "=", document.id).executeTakeFirstOrThrow(),
+  ).toEqual({ status: "generating" });
 
   workers.push(await spawnWorker(workerEnv()));
   const finished = await eventually(
     "the document to complete after the restart",
     async () => {
-      const row = await database.db.selectFrom("documents").selectAll().where("id", "=", document.id).executeTakeFirstOrThrow();
+      const row = await database.db
+        .selectFrom("documents")
+        .selectAll()
+        .where("id", "=", document.id)
+        .executeTakeFirstOrThrow();
       return row.status === "completed" ? row : undefined;
     },
     90_000,
   ).catch(async (error) => {
-    const row = await database.db.selectFrom("documents").select(["status", "progress_stage", "failure_reason"]).where("id", "=", document.id).executeTakeFirst();
+    const row = await database.db
+      .selectFrom("documents")
+      .select(["status", "progress_stage", "failure_reason"])
+      .where("id", "=", document.id)
+      .executeTakeFirst();
     const sections = await database.db
       .selectFrom("sections")
       .innerJoin("section_attempts", "section_attempts.section_id", "sections.id")
@@ -82,13 +103,25 @@ it("finishes the document after SIGKILL, writing no passed section again and cha
   });
   expect(finished.progress_percent).toBe(100);
 
-  const sections = await database.db.selectFrom("sections").select(["id", "heading", "status"]).where("document_id", "=", document.id).execute();
+  const sections = await database.db
+    .selectFrom("sections")
+    .select(["id", "heading", "status"])
+    .where("document_id", "=", document.id)
+    .execute();
   expect(sections).toHaveLength(7);
   expect(sections.every((s) => s.status === "passed")).toBe(true);
   for (const section of sections) {
-    const attempts = await database.db.selectFrom("section_attempts").select(["attempt", "passed"]).where("section_id", "=", section.id).execute();
+    const attempts = await database.db
+      .selectFrom("section_attempts")
+      .select(["attempt", "passed"])
+      .where("section_id", "=", section.id)
+      .execute();
     expect(attempts.filter((a) => a.passed)).toHaveLength(1);
-    const usage = await database.db.selectFrom("token_usage").select(sql<number>`count(*)::int`.as("n")).where("section_id", "=", section.id).executeTakeFirstOrThrow();
+    const usage = await database.db
+      .selectFrom("token_usage")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .where("section_id", "=", section.id)
+      .executeTakeFirstOrThrow();
     expect(usage.n).toBe(attempts.length); // one charge per stored attempt
   }
   // The sections passed before the crash were never asked of the writer again.

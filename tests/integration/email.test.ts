@@ -19,7 +19,12 @@ afterAll(async () => {
 });
 
 it("sends over SMTP (nodemailer) when SMTP_URL is set, in plain text and HTML, and writes no file", async () => {
-  await sendEmail({ to: "ada@example.com", subject: "Your TesiGo sign-in code: ABC234", text: "Your code is ABC234.", html: "<p>Your code is <b>ABC234</b>.</p>" });
+  await sendEmail({
+    to: "ada@example.com",
+    subject: "Your TesiGo sign-in code: ABC234",
+    text: "Your code is ABC234.",
+    html: "<p>Your code is <b>ABC234</b>.</p>",
+  });
   expect(smtp.messages).toHaveLength(1);
   const [message] = smtp.messages;
   expect(message.from).toBe("hello@tesigo.test");

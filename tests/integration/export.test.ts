@@ -136,16 +136,95 @@ const SENTENCES: Record<string, string[]> = {
 };
 
 const HEADINGS: Record<string, string[]> = {
-  en: ["Introduction", "Background and key concepts", "Historical development", "Current debates", "Methods and evidence", "Case studies", "Critical assessment", "Implications for practice", "Conclusion"],
-  uk: ["Вступ", "Теоретичні засади та ключові поняття", "Історичний розвиток", "Сучасні дискусії", "Методи та джерела даних", "Приклади з практики", "Критична оцінка", "Значення для практики", "Висновки"],
-  ru: ["Введение", "Теоретические основы и ключевые понятия", "Историческое развитие", "Современные дискуссии", "Методы и данные", "Практические примеры", "Критическая оценка", "Значение для практики", "Заключение"],
-  de: ["Einleitung", "Hintergrund und Grundbegriffe", "Historische Entwicklung", "Aktuelle Debatten", "Methoden und Belege", "Fallstudien", "Kritische Würdigung", "Folgerungen für die Praxis", "Fazit"],
-  fr: ["Introduction", "Contexte et notions clés", "Évolution historique", "Débats actuels", "Méthodes et données", "Études de cas", "Évaluation critique", "Implications pratiques", "Conclusion"],
-  es: ["Introducción", "Antecedentes y conceptos clave", "Evolución histórica", "Debates actuales", "Métodos y datos", "Estudios de caso", "Evaluación crítica", "Implicaciones prácticas", "Conclusión"],
-  it: ["Introduzione", "Contesto e concetti chiave", "Sviluppo storico", "Dibattiti attuali", "Metodi e dati", "Casi di studio", "Valutazione critica", "Implicazioni pratiche", "Conclusione"],
-  pl: ["Wstęp", "Tło i kluczowe pojęcia", "Rozwój historyczny", "Współczesne debaty", "Metody i dane", "Studia przypadków", "Ocena krytyczna", "Wnioski dla praktyki", "Zakończenie"],
+  en: [
+    "Introduction",
+    "Background and key concepts",
+    "Historical development",
+    "Current debates",
+    "Methods and evidence",
+    "Case studies",
+    "Critical assessment",
+    "Implications for practice",
+    "Conclusion",
+  ],
+  uk: [
+    "Вступ",
+    "Теоретичні засади та ключові поняття",
+    "Історичний розвиток",
+    "Сучасні дискусії",
+    "Методи та джерела даних",
+    "Приклади з практики",
+    "Критична оцінка",
+    "Значення для практики",
+    "Висновки",
+  ],
+  ru: [
+    "Введение",
+    "Теоретические основы и ключевые понятия",
+    "Историческое развитие",
+    "Современные дискуссии",
+    "Методы и данные",
+    "Практические примеры",
+    "Критическая оценка",
+    "Значение для практики",
+    "Заключение",
+  ],
+  de: [
+    "Einleitung",
+    "Hintergrund und Grundbegriffe",
+    "Historische Entwicklung",
+    "Aktuelle Debatten",
+    "Methoden und Belege",
+    "Fallstudien",
+    "Kritische Würdigung",
+    "Folgerungen für die Praxis",
+    "Fazit",
+  ],
+  fr: [
+    "Introduction",
+    "Contexte et notions clés",
+    "Évolution historique",
+    "Débats actuels",
+    "Méthodes et données",
+    "Études de cas",
+    "Évaluation critique",
+    "Implications pratiques",
+    "Conclusion",
+  ],
+  es: [
+    "Introducción",
+    "Antecedentes y conceptos clave",
+    "Evolución histórica",
+    "Debates actuales",
+    "Métodos y datos",
+    "Estudios de caso",
+    "Evaluación crítica",
+    "Implicaciones prácticas",
+    "Conclusión",
+  ],
+  it: [
+    "Introduzione",
+    "Contesto e concetti chiave",
+    "Sviluppo storico",
+    "Dibattiti attuali",
+    "Metodi e dati",
+    "Casi di studio",
+    "Valutazione critica",
+    "Implicazioni pratiche",
+    "Conclusione",
+  ],
+  pl: [
+    "Wstęp",
+    "Tło i kluczowe pojęcia",
+    "Rozwój historyczny",
+    "Współczesne debaty",
+    "Metody i dane",
+    "Studia przypadków",
+    "Ocena krytyczna",
+    "Wnioski dla praktyki",
+    "Zakończenie",
+  ],
 };
-
 
 /** A deterministic generator of numbers in [0, 1). */
 function random(seed: number): () => number {
@@ -196,11 +275,20 @@ function prose(language: string, words: number, seed: number): string[] {
 const DATE = new Date("2026-11-21T10:00:00Z");
 
 /** An order of `pages` pages whose sections carry exactly their word budgets, as the outline plans them. */
-function order(language: string, pages: number, extra: Partial<Parameters<typeof createExportDocument>[0]> = {}): ExportDocument {
+function order(
+  language: string,
+  pages: number,
+  extra: Partial<Parameters<typeof createExportDocument>[0]> = {},
+): ExportDocument {
   const count = sectionCount(pages);
   const headings = HEADINGS[language];
   const sections = wordBudgets(pages, language, count).map((budget, i) => ({
-    heading: i === 0 ? headings[0] : i === count - 1 ? headings[headings.length - 1] : headings[1 + ((i - 1) % (headings.length - 2))],
+    heading:
+      i === 0
+        ? headings[0]
+        : i === count - 1
+          ? headings[headings.length - 1]
+          : headings[1 + ((i - 1) % (headings.length - 2))],
     content: prose(language, budget, 1000 + i).join("\n\n"),
   }));
   return createExportDocument({
@@ -255,7 +343,11 @@ async function pdfPages(buffer: Buffer): Promise<string[]> {
 }
 
 /** The pages after the contents, without their page numbers, as one text. */
-const bodyText = (pages: string[]) => pages.slice(2).map((page) => page.replace(/ \d+$/, "")).join(" ");
+const bodyText = (pages: string[]) =>
+  pages
+    .slice(2)
+    .map((page) => page.replace(/ \d+$/, ""))
+    .join(" ");
 
 /** One part of a DOCX (a ZIP), as text. */
 function docxPart(buffer: Buffer, name: string): Promise<string> {
@@ -302,10 +394,7 @@ describe("the DOCX", () => {
     const doc = model();
     const { raw, html } = await docxText(await renderDocx(doc));
     expect(raw.startsWith(`University of Bologna Term paper ${doc.title} Maria Rossi Contents`)).toBe(true);
-    expect(htmlHeadings(html)).toEqual([
-      ...doc.sections.map((s) => `h${s.level} ${s.heading}`),
-      "h1 References",
-    ]);
+    expect(htmlHeadings(html)).toEqual([...doc.sections.map((s) => `h${s.level} ${s.heading}`), "h1 References"]);
     for (const section of doc.sections) for (const paragraph of section.paragraphs) expect(raw).toContain(paragraph);
     expect(raw).toContain("(Jacobsson & Lauber, 2006)");
     const bibliography = raw.slice(raw.lastIndexOf("References"));
@@ -317,14 +406,22 @@ describe("the DOCX", () => {
     const doc = model();
     const buffer = await renderDocx(doc, (await renderPdf(doc)).contents);
     const [document, styles, settings, fonts] = await Promise.all(
-      ["word/document.xml", "word/styles.xml", "word/settings.xml", "word/fontTable.xml"].map((part) => docxPart(buffer, part)),
+      ["word/document.xml", "word/styles.xml", "word/settings.xml", "word/fontTable.xml"].map((part) =>
+        docxPart(buffer, part),
+      ),
     );
     expect(document).toContain("TOC \\h \\o &quot;1-2&quot;");
     expect(document).toMatch(/<w:titlePg\/>/);
     expect(settings).toContain("<w:updateFields/>");
-    expect(styles).toMatch(/<w:rPrDefault><w:rPr><w:rFonts w:ascii="DejaVu Serif"[^>]*\/><w:sz w:val="24"\/><w:szCs w:val="24"\/><w:lang w:val="en-GB"\/>/);
-    expect(styles).toMatch(/<w:style w:type="paragraph" w:styleId="Bibliography">.*?<w:ind w:left="709" w:hanging="709"\/>/);
-    expect(styles).toMatch(/<w:style w:type="paragraph" w:styleId="BodyText">.*?<w:spacing w:after="0" w:before="0" w:line="360"\/><w:ind w:firstLine="709"\/><w:jc w:val="both"\/>/);
+    expect(styles).toMatch(
+      /<w:rPrDefault><w:rPr><w:rFonts w:ascii="DejaVu Serif"[^>]*\/><w:sz w:val="24"\/><w:szCs w:val="24"\/><w:lang w:val="en-GB"\/>/,
+    );
+    expect(styles).toMatch(
+      /<w:style w:type="paragraph" w:styleId="Bibliography">.*?<w:ind w:left="709" w:hanging="709"\/>/,
+    );
+    expect(styles).toMatch(
+      /<w:style w:type="paragraph" w:styleId="BodyText">.*?<w:spacing w:after="0" w:before="0" w:line="360"\/><w:ind w:firstLine="709"\/><w:jc w:val="both"\/>/,
+    );
     expect(fonts).toMatch(/<w:font w:name="DejaVu Serif">.*<w:embedRegular .*<w:embedBold .*<w:embedItalic /);
     const footers = await Promise.all(["word/footer1.xml", "word/footer2.xml"].map((part) => docxPart(buffer, part)));
     expect(footers.join("")).toContain(formatTitleDate(DATE, "en"));
@@ -347,16 +444,26 @@ describe("the DOCX", () => {
     const { raw } = await docxText(await renderDocx(doc, pdf.contents));
     // From "Contents" to the first heading's second appearance (its first is its contents line).
     const start = raw.indexOf("Contents") + "Contents".length;
-    const contents = raw.slice(start, raw.indexOf(doc.sections[0].heading, raw.indexOf(doc.sections[0].heading, start) + 1));
+    const contents = raw.slice(
+      start,
+      raw.indexOf(doc.sections[0].heading, raw.indexOf(doc.sections[0].heading, start) + 1),
+    );
     expect(pdf.contents.map((line) => line.title)).toEqual([...doc.sections.map((s) => s.heading), "References"]);
     expect(new Set(pdf.contents.map((line) => line.page)).size).toBeGreaterThan(5);
-    expect(contents.replace(/\s+/g, " ").trim()).toBe(pdf.contents.map((line) => `${line.title} ${line.page}`).join(" "));
+    expect(contents.replace(/\s+/g, " ").trim()).toBe(
+      pdf.contents.map((line) => `${line.title} ${line.page}`).join(" "),
+    );
     // docx's own layout of the DOCX (Word's rules) puts every heading on the page its contents line names.
     const { pages } = layoutDocument(buildDocx(doc, pdf.contents));
     expect(pages).toHaveLength(pdf.pageCount);
     const bodyFrom = 2; // after the title page and the one page of contents
     const pageOf = (title: string) =>
-      1 + pages.findIndex((page, i) => i >= bodyFrom && page.body.some((b) => b.type === "paragraph" && b.lines.some((l) => l.text.trim() === title)));
+      1 +
+      pages.findIndex(
+        (page, i) =>
+          i >= bodyFrom &&
+          page.body.some((b) => b.type === "paragraph" && b.lines.some((l) => l.text.trim() === title)),
+      );
     expect(pdf.contents.map((line) => pageOf(line.title))).toEqual(pdf.contents.map((line) => line.page));
   });
 });
@@ -383,7 +490,11 @@ describe("the PDF", () => {
     for (const entry of REFERENCES) expect(bibliography).toContain(entry);
 
     const pdf = await getDocumentProxy(new Uint8Array(buffer));
-    expect((await pdf.getMetadata()).info).toMatchObject({ Title: doc.title, Author: "Maria Rossi", Language: "en-GB" });
+    expect((await pdf.getMetadata()).info).toMatchObject({
+      Title: doc.title,
+      Author: "Maria Rossi",
+      Language: "en-GB",
+    });
     expect(buffer.toString("latin1")).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSerif\b/);
   });
 
@@ -401,17 +512,20 @@ describe("pages", () => {
   it.each([
     ["en", 10],
     ["uk", 20],
-  ])("a %s order of %i pages whose sections carry their word budgets has that many body pages, ±10 %", async (language, pages) => {
-    const doc = order(language, pages);
-    const words = doc.sections.reduce((n, s) => n + s.paragraphs.reduce((m, p) => m + countWords(p), 0), 0);
-    expect(words).toBe(pages * wordsPerPage(language));
-    const { bodyPageCount, pageCount } = await renderPdf(doc);
-    expect(Math.abs(bodyPageCount - pages)).toBeLessThanOrEqual(pages * 0.1);
-    // Word lays the DOCX out on the same pages: same font, spacing and line breaking.
-    const docx = layoutDocument(buildDocx(doc));
-    expect(docx.stoppedAt).toBeUndefined();
-    expect(docx.pages).toHaveLength(pageCount);
-  });
+  ])(
+    "a %s order of %i pages whose sections carry their word budgets has that many body pages, ±10 %",
+    async (language, pages) => {
+      const doc = order(language, pages);
+      const words = doc.sections.reduce((n, s) => n + s.paragraphs.reduce((m, p) => m + countWords(p), 0), 0);
+      expect(words).toBe(pages * wordsPerPage(language));
+      const { bodyPageCount, pageCount } = await renderPdf(doc);
+      expect(Math.abs(bodyPageCount - pages)).toBeLessThanOrEqual(pages * 0.1);
+      // Word lays the DOCX out on the same pages: same font, spacing and line breaking.
+      const docx = layoutDocument(buildDocx(doc));
+      expect(docx.stoppedAt).toBeUndefined();
+      expect(docx.pages).toHaveLength(pageCount);
+    },
+  );
 
   it.each(LANGUAGE_CODES)("words per page in %s fill 5 and 12 ordered pages within ±10 %", async (language) => {
     for (const pages of [5, 12]) {
@@ -423,11 +537,19 @@ describe("pages", () => {
 
 describe("languages", () => {
   it("a Ukrainian order comes back in Cyrillic, ї, є, ґ and ʼ included, from both files", async () => {
-    const doc = order("uk", 5, { author: "Олена Ковальчук", institution: "Київський національний університет імені Тараса Шевченка" });
+    const doc = order("uk", 5, {
+      author: "Олена Ковальчук",
+      institution: "Київський національний університет імені Тараса Шевченка",
+    });
     const [{ raw, html }, { buffer }] = await Promise.all([renderDocx(doc).then(docxText), renderPdf(doc)]);
     const pages = await pdfPages(buffer);
     const pdf = [pages[0], bodyText(pages)].join(" ");
-    const samples = [doc.title, "Олена Ковальчук", "Київський національний університет імені Тараса Шевченка", ...SENTENCES.uk.slice(0, 9)];
+    const samples = [
+      doc.title,
+      "Олена Ковальчук",
+      "Київський національний університет імені Тараса Шевченка",
+      ...SENTENCES.uk.slice(0, 9),
+    ];
     expect(samples.join(" ")).toMatch(/ї.*є.*ґ|ґ.*є.*ї|є.*ї.*ґ/s);
     expect(samples.join(" ")).toContain("ʼ");
     for (const text of samples) {

@@ -62,7 +62,9 @@ describe("fakeProse", () => {
     const text = fakeSection(prompt);
 
     expect(text.split(/\s+/)).toHaveLength(300);
-    expect(paragraphsOf(text)[0]).toMatch(/^This section considers causes of heat\. This section considers effects on health\. /);
+    expect(paragraphsOf(text)[0]).toMatch(
+      /^This section considers causes of heat\. This section considers effects on health\. /,
+    );
   });
 
   it("chunks a text into runs of 4 to 8 words that join back byte for byte", () => {
@@ -89,8 +91,18 @@ type OpenAIRead = {
 };
 
 /** Reads a streamed chat completion to its end, noting when each content delta arrived. */
-async function readOpenAI(stream: AsyncIterable<OpenAI.ChatCompletionChunk>, read: Partial<OpenAIRead> = {}): Promise<OpenAIRead> {
-  const result: OpenAIRead = Object.assign(read, { chunks: [], text: "", deltaTimes: [], finishReason: null, usage: null, endedAt: 0 });
+async function readOpenAI(
+  stream: AsyncIterable<OpenAI.ChatCompletionChunk>,
+  read: Partial<OpenAIRead> = {},
+): Promise<OpenAIRead> {
+  const result: OpenAIRead = Object.assign(read, {
+    chunks: [],
+    text: "",
+    deltaTimes: [],
+    finishReason: null,
+    usage: null,
+    endedAt: 0,
+  });
   for await (const chunk of stream) {
     result.chunks.push(chunk);
     const choice = chunk.choices[0];
@@ -110,7 +122,13 @@ describe("the fake Chat Completions API, streamed to the openai SDK", () => {
   let client: OpenAI;
   const messages = (prompt: string): OpenAI.ChatCompletionMessageParam[] => [{ role: "user", content: prompt }];
   const streamed = (prompt: string, extra: Partial<OpenAI.ChatCompletionCreateParamsStreaming> = {}) =>
-    client.chat.completions.create({ model: "gpt-4o-mini", messages: messages(prompt), stream: true, stream_options: { include_usage: true }, ...extra });
+    client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: messages(prompt),
+      stream: true,
+      stream_options: { include_usage: true },
+      ...extra,
+    });
 
   beforeAll(async () => {
     fake = await startFakeOpenAI();
@@ -132,7 +150,11 @@ describe("the fake Chat Completions API, streamed to the openai SDK", () => {
     expect(read.usage).toEqual(whole.usage);
     expect(read.finishReason).toBe("stop");
     const [first, ...rest] = read.chunks;
-    expect(first).toMatchObject({ object: "chat.completion.chunk", model: "gpt-4o-mini", choices: [{ delta: { role: "assistant", content: "" } }] });
+    expect(first).toMatchObject({
+      object: "chat.completion.chunk",
+      model: "gpt-4o-mini",
+      choices: [{ delta: { role: "assistant", content: "" } }],
+    });
     const usageChunk = rest.at(-1)!;
     expect(usageChunk.choices).toEqual([]);
     const finishChunk = rest.at(-2)!;
@@ -206,7 +228,9 @@ describe("the fake Chat Completions API, streamed to the openai SDK", () => {
 
     fake.failNext({ kind: "timeout" });
     const quick = new OpenAI({ apiKey: "sk-fake-key", baseURL: fake.url, maxRetries: 0, timeout: 300 });
-    const hung = await failureOf(() => quick.chat.completions.create({ model: "gpt-4o-mini", messages: messages(SECTION), stream: true }));
+    const hung = await failureOf(() =>
+      quick.chat.completions.create({ model: "gpt-4o-mini", messages: messages(SECTION), stream: true }),
+    );
     expect(hung).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
   });
 
@@ -235,7 +259,9 @@ describe("the fake Chat Completions API, streamed to the openai SDK", () => {
 
   it("cuts a whole answer before it starts: the SDK throws APIConnectionError", async () => {
     fake.failNext({ kind: "cut" });
-    const error = await failureOf(() => client.chat.completions.create({ model: "gpt-4o-mini", messages: messages(SECTION) }));
+    const error = await failureOf(() =>
+      client.chat.completions.create({ model: "gpt-4o-mini", messages: messages(SECTION) }),
+    );
 
     expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
   });
@@ -244,7 +270,10 @@ describe("the fake Chat Completions API, streamed to the openai SDK", () => {
 type AnthropicRead = { events: Anthropic.RawMessageStreamEvent[]; text: string; deltaTimes: number[]; endedAt: number };
 
 /** Reads a streamed message to its end, noting when each text delta arrived. */
-async function readAnthropic(stream: AsyncIterable<Anthropic.RawMessageStreamEvent>, read: Partial<AnthropicRead> = {}): Promise<AnthropicRead> {
+async function readAnthropic(
+  stream: AsyncIterable<Anthropic.RawMessageStreamEvent>,
+  read: Partial<AnthropicRead> = {},
+): Promise<AnthropicRead> {
   const result: AnthropicRead = Object.assign(read, { events: [], text: "", deltaTimes: [], endedAt: 0 });
   for await (const event of stream) {
     result.events.push(event);
@@ -260,7 +289,11 @@ async function readAnthropic(stream: AsyncIterable<Anthropic.RawMessageStreamEve
 describe("the fake Messages API, streamed to @anthropic-ai/sdk", () => {
   let fake: FakeAnthropic;
   let client: Anthropic;
-  const params = (prompt: string) => ({ model: "claude-haiku-4-5", max_tokens: 800, messages: [{ role: "user" as const, content: prompt }] });
+  const params = (prompt: string) => ({
+    model: "claude-haiku-4-5",
+    max_tokens: 800,
+    messages: [{ role: "user" as const, content: prompt }],
+  });
   const streamed = (prompt: string) => client.messages.create({ ...params(prompt), stream: true });
 
   beforeAll(async () => {
@@ -293,7 +326,9 @@ describe("the fake Messages API, streamed to @anthropic-ai/sdk", () => {
 
   it("streams a fenced outline as it would answer it whole", async () => {
     fake.fenceJsonNext(1);
-    const read = await readAnthropic(await client.messages.create({ ...params(OUTLINE), system: "Answer with one JSON object.", stream: true }));
+    const read = await readAnthropic(
+      await client.messages.create({ ...params(OUTLINE), system: "Answer with one JSON object.", stream: true }),
+    );
 
     expect(read.text).toBe(`\`\`\`json\n${fakeOutline(OUTLINE)}\n\`\`\``);
   });

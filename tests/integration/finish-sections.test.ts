@@ -1,7 +1,12 @@
 // finishSection: a section's final state, its document's count, progress and events, in one statement.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/utils/db.server";
-import { finishSection, finishSections, SectionFinishes, type SectionFinish } from "../../worker/pipeline/finish-sections";
+import {
+  finishSection,
+  finishSections,
+  SectionFinishes,
+  type SectionFinish,
+} from "../../worker/pipeline/finish-sections";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser, listenToDocumentEvents, eventually } from "../setup/fixtures";
 
@@ -39,15 +44,17 @@ async function writingDocument(sections: number) {
     .executeTakeFirstOrThrow();
   const rows = await db
     .insertInto("sections")
-    .values(Array.from({ length: sections }, (_, index) => ({
-      document_id: document.id,
-      index,
-      heading: `Heading ${index}`,
-      brief: "brief",
-      target_words: 100,
-      status: "writing" as const,
-      started_at: new Date(Date.now() - 10_000),
-    })))
+    .values(
+      Array.from({ length: sections }, (_, index) => ({
+        document_id: document.id,
+        index,
+        heading: `Heading ${index}`,
+        brief: "brief",
+        target_words: 100,
+        status: "writing" as const,
+        started_at: new Date(Date.now() - 10_000),
+      })),
+    )
     .returning(["id", "index"])
     .execute();
   totals.set(document.id, sections);
@@ -59,7 +66,13 @@ function finish(documentId: string, section: { id: string; index: number }, warn
     documentId,
     sectionId: section.id,
     outcome: { status: "passed", content: `Text of section ${section.index}.`, word_count: 4 },
-    event: { type: "section", index: section.index, status: "passed", wordCount: 4, scores: { uniqueness: 100, grammar: 0, ai: null } },
+    event: {
+      type: "section",
+      index: section.index,
+      status: "passed",
+      wordCount: 4,
+      scores: { uniqueness: 100, grammar: 0, ai: null },
+    },
     warnings,
     totalSections: totals.get(documentId)!,
     concurrency: 2,
@@ -71,9 +84,15 @@ describe("finishing a section", () => {
     const { documentId, sections } = await writingDocument(4);
     const listener = await listenToDocumentEvents(testDb.url);
     try {
-      const first = await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[1], ["a removed citation"])));
+      const first = await db
+        .transaction()
+        .execute((trx) => finishSection(trx, finish(documentId, sections[1], ["a removed citation"])));
       expect(first).toEqual({ stored: true, updated: true, remaining: 3, handsOver: false });
-      const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
+      const document = await db
+        .selectFrom("documents")
+        .selectAll()
+        .where("id", "=", documentId)
+        .executeTakeFirstOrThrow();
       expect(document).toMatchObject({
         sections_finished: 1,
         progress_percent: 5 + Math.floor((90 * 1) / 4),
@@ -83,7 +102,11 @@ describe("finishing a section", () => {
       // About 10 s per section, two rounds of two still to go: 10 × 2 + 2.
       expect(document.eta_seconds).toBeGreaterThanOrEqual(21);
       expect(document.eta_seconds).toBeLessThanOrEqual(24);
-      const section = await db.selectFrom("sections").select(["status", "content"]).where("id", "=", sections[1].id).executeTakeFirstOrThrow();
+      const section = await db
+        .selectFrom("sections")
+        .select(["status", "content"])
+        .where("id", "=", sections[1].id)
+        .executeTakeFirstOrThrow();
       expect(section).toEqual({ status: "passed", content: "Text of section 1." });
 
       const mine = await eventually("both events", async () => {
@@ -91,8 +114,22 @@ describe("finishing a section", () => {
         return events.length >= 2 && events;
       });
       expect(mine).toEqual([
-        { type: "section", index: 1, status: "passed", wordCount: 4, scores: { uniqueness: 100, grammar: 0, ai: null } },
-        { type: "progress", percent: 27, stage: "writing", currentSection: 0, totalSections: 4, etaSeconds: document.eta_seconds, status: "generating" },
+        {
+          type: "section",
+          index: 1,
+          status: "passed",
+          wordCount: 4,
+          scores: { uniqueness: 100, grammar: 0, ai: null },
+        },
+        {
+          type: "progress",
+          percent: 27,
+          stage: "writing",
+          currentSection: 0,
+          totalSections: 4,
+          etaSeconds: document.eta_seconds,
+          status: "generating",
+        },
       ]);
     } finally {
       await listener.close();
@@ -102,30 +139,87 @@ describe("finishing a section", () => {
   it("changes nothing for a section that finished before (a redelivered job)", async () => {
     const { documentId, sections } = await writingDocument(2);
     await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[0])));
-    const again = await db.transaction().execute((trx) => finishSection(trx, finish(documentId, sections[0], ["twice"])));
+    const again = await db
+      .transaction()
+      .execute((trx) => finishSection(trx, finish(documentId, sections[0], ["twice"])));
     expect(again).toEqual({ stored: true, updated: false, remaining: null, handsOver: false });
-    const document = await db.selectFrom("documents").select(["sections_finished", "quality_warnings"]).where("id", "=", documentId).executeTakeFirstOrThrow();
+    const document = await db
+      .selectFrom("documents")
+      .select(["sections_finished", "quality_warnings"])
+      .where("id", "=", documentId)
+      .executeTakeFirstOrThrow();
     expect(document).toEqual({ sections_finished: 1, quality_warnings: ["planned warning"] });
   });
 
   it("stores the attempt that finishes it and charges its tokens once, in the same statement", async () => {
     const { documentId, sections } = await writingDocument(2);
-    const user = await db.selectFrom("documents").select("user_id").where("id", "=", documentId).executeTakeFirstOrThrow();
+    const user = await db
+      .selectFrom("documents")
+      .select("user_id")
+      .where("id", "=", documentId)
+      .executeTakeFirstOrThrow();
     const withAttempt = (): SectionFinish => ({
       ...finish(documentId, sections[0]),
       attempt: {
-        row: { section_id: sections[0].id, attempt: 1, content: "Text of section 0.", passed: true, feedback: "[]", scores: "{}", provider: "openai", model: "m", tokens_in: 10, tokens_out: 20 },
-        usage: { document_id: documentId, section_id: sections[0].id, user_id: user.user_id, provider: "openai", model: "m", purpose: "section", tokens_in: 10, tokens_out: 20, cost_microdollars: 0 },
+        row: {
+          section_id: sections[0].id,
+          attempt: 1,
+          content: "Text of section 0.",
+          passed: true,
+          feedback: "[]",
+          scores: "{}",
+          provider: "openai",
+          model: "m",
+          tokens_in: 10,
+          tokens_out: 20,
+        },
+        usage: {
+          document_id: documentId,
+          section_id: sections[0].id,
+          user_id: user.user_id,
+          provider: "openai",
+          model: "m",
+          purpose: "section",
+          tokens_in: 10,
+          tokens_out: 20,
+          cost_microdollars: 0,
+        },
       },
     });
-    expect(await finishSection(db, withAttempt())).toEqual({ stored: true, updated: true, remaining: 1, handsOver: false });
+    expect(await finishSection(db, withAttempt())).toEqual({
+      stored: true,
+      updated: true,
+      remaining: 1,
+      handsOver: false,
+    });
     // The same attempt again (a redelivered job): not stored, nothing counted or charged twice.
-    expect(await finishSection(db, withAttempt())).toEqual({ stored: false, updated: false, remaining: null, handsOver: false });
-    const usage = await db.selectFrom("token_usage").select(["tokens_in", "tokens_out"]).where("section_id", "=", sections[0].id).execute();
+    expect(await finishSection(db, withAttempt())).toEqual({
+      stored: false,
+      updated: false,
+      remaining: null,
+      handsOver: false,
+    });
+    const usage = await db
+      .selectFrom("token_usage")
+      .select(["tokens_in", "tokens_out"])
+      .where("section_id", "=", sections[0].id)
+      .execute();
     expect(usage).toEqual([{ tokens_in: 10, tokens_out: 20 }]);
-    const attempts = await db.selectFrom("section_attempts").select("attempt").where("section_id", "=", sections[0].id).execute();
+    const attempts = await db
+      .selectFrom("section_attempts")
+      .select("attempt")
+      .where("section_id", "=", sections[0].id)
+      .execute();
     expect(attempts).toEqual([{ attempt: 1 }]);
-    expect((await db.selectFrom("documents").select("sections_finished").where("id", "=", documentId).executeTakeFirstOrThrow()).sections_finished).toBe(1);
+    expect(
+      (
+        await db
+          .selectFrom("documents")
+          .select("sections_finished")
+          .where("id", "=", documentId)
+          .executeTakeFirstOrThrow()
+      ).sections_finished,
+    ).toBe(1);
   });
 
   it("agrees on the last one when every section finishes at the same moment", async () => {
@@ -134,17 +228,48 @@ describe("finishing a section", () => {
     const results = await Promise.all(sections.map((s) => finishSection(db, finish(documentId, s))));
     expect(results.map((r) => r.remaining).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     // The one that finished last, and only it, hands the document over.
-    expect(results.filter((r) => r.handsOver)).toEqual([{ stored: true, updated: true, remaining: 0, handsOver: true }]);
-    const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent"]).where("id", "=", documentId).executeTakeFirstOrThrow();
+    expect(results.filter((r) => r.handsOver)).toEqual([
+      { stored: true, updated: true, remaining: 0, handsOver: true },
+    ]);
+    const document = await db
+      .selectFrom("documents")
+      .select(["sections_finished", "progress_percent"])
+      .where("id", "=", documentId)
+      .executeTakeFirstOrThrow();
     expect(document).toEqual({ sections_finished: 12, progress_percent: 95 });
   });
 
   it("finishes several sections of a document in one statement exactly as one by one, and tells each its own result", async () => {
     const { documentId, sections } = await writingDocument(5);
-    const user = await db.selectFrom("documents").select("user_id").where("id", "=", documentId).executeTakeFirstOrThrow();
+    const user = await db
+      .selectFrom("documents")
+      .select("user_id")
+      .where("id", "=", documentId)
+      .executeTakeFirstOrThrow();
     const attemptOf = (s: { id: string }, attempt: number, tokens: number): SectionFinish["attempt"] => ({
-      row: { section_id: s.id, attempt, content: "raw", passed: true, feedback: JSON.stringify(["fix it"]), scores: JSON.stringify({ words: 1 }), provider: "openai", model: "m", tokens_in: tokens, tokens_out: 2 * tokens },
-      usage: { document_id: documentId, section_id: s.id, user_id: user.user_id, provider: "openai", model: "m", purpose: "section", tokens_in: tokens, tokens_out: 2 * tokens, cost_microdollars: tokens },
+      row: {
+        section_id: s.id,
+        attempt,
+        content: "raw",
+        passed: true,
+        feedback: JSON.stringify(["fix it"]),
+        scores: JSON.stringify({ words: 1 }),
+        provider: "openai",
+        model: "m",
+        tokens_in: tokens,
+        tokens_out: 2 * tokens,
+      },
+      usage: {
+        document_id: documentId,
+        section_id: s.id,
+        user_id: user.user_id,
+        provider: "openai",
+        model: "m",
+        purpose: "section",
+        tokens_in: tokens,
+        tokens_out: 2 * tokens,
+        cost_microdollars: tokens,
+      },
     });
     // Section 0 finished before (a redelivered job), the others now: 1 and 3 with their attempts and warnings.
     await finishSection(db, finish(documentId, sections[0]));
@@ -160,14 +285,23 @@ describe("finishing a section", () => {
         { stored: true, updated: false, remaining: null, handsOver: false },
         { stored: true, updated: true, remaining: 2, handsOver: false },
       ]);
-      const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
+      const document = await db
+        .selectFrom("documents")
+        .selectAll()
+        .where("id", "=", documentId)
+        .executeTakeFirstOrThrow();
       expect(document).toMatchObject({
         sections_finished: 3,
         progress_percent: 5 + Math.floor((90 * 3) / 5),
         current_section: 2,
         quality_warnings: ["planned warning", "third: a", "third: b", "first"],
       });
-      const rows = await db.selectFrom("sections").select(["index", "status", "attempts", "tokens_in", "tokens_out", "completed_at"]).where("document_id", "=", documentId).orderBy("index").execute();
+      const rows = await db
+        .selectFrom("sections")
+        .select(["index", "status", "attempts", "tokens_in", "tokens_out", "completed_at"])
+        .where("document_id", "=", documentId)
+        .orderBy("index")
+        .execute();
       expect(rows.map((r) => [r.index, r.status, r.attempts, r.tokens_in, r.tokens_out])).toEqual([
         [0, "passed", 0, 0, 0],
         [1, "passed", 1, 7, 14],
@@ -175,7 +309,12 @@ describe("finishing a section", () => {
         [3, "passed", 2, 10, 20],
         [4, "writing", 0, 0, 0],
       ]);
-      const attempts = await db.selectFrom("section_attempts").select(["section_id", "attempt", "feedback", "scores"]).where("section_id", "in", [sections[1].id, sections[3].id]).orderBy("attempt").execute();
+      const attempts = await db
+        .selectFrom("section_attempts")
+        .select(["section_id", "attempt", "feedback", "scores"])
+        .where("section_id", "in", [sections[1].id, sections[3].id])
+        .orderBy("attempt")
+        .execute();
       expect(attempts).toEqual([
         { section_id: sections[1].id, attempt: 1, feedback: ["fix it"], scores: { words: 1 } },
         { section_id: sections[3].id, attempt: 2, feedback: ["fix it"], scores: { words: 1 } },
@@ -185,7 +324,11 @@ describe("finishing a section", () => {
         const events = listener.events.filter((e) => e.documentId === documentId).map((e) => e.event);
         return events.length >= 3 && events;
       });
-      expect(mine.map((e) => (e.type === "section" ? `section ${e.index}` : e.type))).toEqual(["section 3", "section 1", "progress"]);
+      expect(mine.map((e) => (e.type === "section" ? `section ${e.index}` : e.type))).toEqual([
+        "section 3",
+        "section 1",
+        "progress",
+      ]);
       expect(mine[2]).toMatchObject({ type: "progress", percent: 59, currentSection: 2, totalSections: 5 });
 
       // Delivered again (both attempts already stored): nothing stored, counted or charged twice.
@@ -197,12 +340,25 @@ describe("finishing a section", () => {
         { stored: false, updated: false, remaining: null, handsOver: false },
         { stored: false, updated: false, remaining: null, handsOver: false },
       ]);
-      const usage = await db.selectFrom("token_usage").select(["section_id", "tokens_in"]).where("document_id", "=", documentId).orderBy("tokens_in").execute();
+      const usage = await db
+        .selectFrom("token_usage")
+        .select(["section_id", "tokens_in"])
+        .where("document_id", "=", documentId)
+        .orderBy("tokens_in")
+        .execute();
       expect(usage).toEqual([
         { section_id: sections[1].id, tokens_in: 7 },
         { section_id: sections[3].id, tokens_in: 10 },
       ]);
-      expect((await db.selectFrom("documents").select("sections_finished").where("id", "=", documentId).executeTakeFirstOrThrow()).sections_finished).toBe(3);
+      expect(
+        (
+          await db
+            .selectFrom("documents")
+            .select("sections_finished")
+            .where("id", "=", documentId)
+            .executeTakeFirstOrThrow()
+        ).sections_finished,
+      ).toBe(3);
     } finally {
       await listener.close();
     }
@@ -212,11 +368,23 @@ describe("finishing a section", () => {
     const { documentId, sections } = await writingDocument(12);
     const listener = await listenToDocumentEvents(testDb.url);
     try {
-      const results = await Promise.all(sections.map((s) => finishes.finish(db, finish(documentId, s, [`warning ${s.index}`]))));
+      const results = await Promise.all(
+        sections.map((s) => finishes.finish(db, finish(documentId, s, [`warning ${s.index}`]))),
+      );
       // All in the same tick: one statement, every section told that none remain, the last of them to hand over.
-      expect(results).toEqual(sections.map((s) => ({ stored: true, updated: true, remaining: 0, handsOver: s.index === 11 })));
-      const document = await db.selectFrom("documents").select(["sections_finished", "progress_percent", "quality_warnings"]).where("id", "=", documentId).executeTakeFirstOrThrow();
-      expect(document).toEqual({ sections_finished: 12, progress_percent: 95, quality_warnings: ["planned warning", ...sections.map((s) => `warning ${s.index}`)] });
+      expect(results).toEqual(
+        sections.map((s) => ({ stored: true, updated: true, remaining: 0, handsOver: s.index === 11 })),
+      );
+      const document = await db
+        .selectFrom("documents")
+        .select(["sections_finished", "progress_percent", "quality_warnings"])
+        .where("id", "=", documentId)
+        .executeTakeFirstOrThrow();
+      expect(document).toEqual({
+        sections_finished: 12,
+        progress_percent: 95,
+        quality_warnings: ["planned warning", ...sections.map((s) => `warning ${s.index}`)],
+      });
       const events = await eventually("the events", async () => {
         const mine = listener.events.filter((e) => e.documentId === documentId).map((e) => e.event);
         return mine.length >= 13 && mine;
@@ -243,13 +411,38 @@ describe("finishing a section", () => {
 
   it("finishes the others one by one when one section of a gathered statement fails, and reports the failure to it alone", async () => {
     const { documentId, sections } = await writingDocument(3);
-    const user = await db.selectFrom("documents").select("user_id").where("id", "=", documentId).executeTakeFirstOrThrow();
+    const user = await db
+      .selectFrom("documents")
+      .select("user_id")
+      .where("id", "=", documentId)
+      .executeTakeFirstOrThrow();
     const broken: SectionFinish = {
       ...finish(documentId, sections[1]),
       attempt: {
         // A provider is required: this attempt cannot be stored.
-        row: { section_id: sections[1].id, attempt: 1, content: "raw", passed: true, feedback: "[]", scores: "{}", provider: null as never, model: "m", tokens_in: 1, tokens_out: 1 },
-        usage: { document_id: documentId, section_id: sections[1].id, user_id: user.user_id, provider: "openai", model: "m", purpose: "section", tokens_in: 1, tokens_out: 1, cost_microdollars: 0 },
+        row: {
+          section_id: sections[1].id,
+          attempt: 1,
+          content: "raw",
+          passed: true,
+          feedback: "[]",
+          scores: "{}",
+          provider: null as never,
+          model: "m",
+          tokens_in: 1,
+          tokens_out: 1,
+        },
+        usage: {
+          document_id: documentId,
+          section_id: sections[1].id,
+          user_id: user.user_id,
+          provider: "openai",
+          model: "m",
+          purpose: "section",
+          tokens_in: 1,
+          tokens_out: 1,
+          cost_microdollars: 0,
+        },
       },
     };
     const results = await Promise.allSettled([
@@ -260,8 +453,21 @@ describe("finishing a section", () => {
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(results[0]).toMatchObject({ value: { stored: true, updated: true, remaining: 2 } });
     expect(results[2]).toMatchObject({ value: { stored: true, updated: true, remaining: 1 } });
-    const rows = await db.selectFrom("sections").select(["index", "status"]).where("document_id", "=", documentId).orderBy("index").execute();
+    const rows = await db
+      .selectFrom("sections")
+      .select(["index", "status"])
+      .where("document_id", "=", documentId)
+      .orderBy("index")
+      .execute();
     expect(rows.map((r) => r.status)).toEqual(["passed", "writing", "passed"]);
-    expect((await db.selectFrom("documents").select("sections_finished").where("id", "=", documentId).executeTakeFirstOrThrow()).sections_finished).toBe(2);
+    expect(
+      (
+        await db
+          .selectFrom("documents")
+          .select("sections_finished")
+          .where("id", "=", documentId)
+          .executeTakeFirstOrThrow()
+      ).sections_finished,
+    ).toBe(2);
   });
 });

@@ -27,7 +27,11 @@ describe("GET /health/detailed", () => {
     expect(health.checks.database).toEqual({ status: "ok", latencyMs: expect.any(Number) });
     expect(health.checks.queue.status).toBe("ok");
     expect(health.checks.storage.status).toBe("ok");
-    expect(health.checks.providers).toMatchObject({ status: "ok", chain: ["offline:offline-demo-1"], detail: "offline demo writer only" });
+    expect(health.checks.providers).toMatchObject({
+      status: "ok",
+      chain: ["offline:offline-demo-1"],
+      detail: "offline demo writer only",
+    });
   });
 
   it("answers 503 when the database cannot be reached", async () => {

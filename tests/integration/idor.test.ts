@@ -32,17 +32,32 @@ beforeAll(async () => {
   const owner = await insertUser(database.db);
   const stranger = await insertUser(database.db);
   for (const user of [owner, stranger]) {
-    await recordConsents(database.db, user.id, { essential: true, analytics: false, marketing: false }, { ip: null, userAgent: null });
+    await recordConsents(
+      database.db,
+      user.id,
+      { essential: true, analytics: false, marketing: false },
+      { ip: null, userAgent: null },
+    );
   }
   ownerCookie = (await startSession(owner.id, { ip: null, userAgent: "vitest" })).split(";")[0];
   strangerCookie = (await startSession(stranger.id, { ip: null, userAgent: "vitest" })).split(";")[0];
-  ids.draft = (await createDraftDocument(database.db, owner.id, { kind: "essay", topic: "The owner's private draft" })).id;
-  ids.placed = (await createDocument(database.db, owner.id, { topic: "The owner's placed order", pages: 5, language: "en" })).id;
+  ids.draft = (
+    await createDraftDocument(database.db, owner.id, { kind: "essay", topic: "The owner's private draft" })
+  ).id;
+  ids.placed = (
+    await createDocument(database.db, owner.id, { topic: "The owner's placed order", pages: 5, language: "en" })
+  ).id;
   // A delivered document of the owner: files exist for it, so only ownership decides.
-  ids.delivered = (await createDocument(database.db, owner.id, { topic: "The owner's delivered document", pages: 5, language: "en" })).id;
+  ids.delivered = (
+    await createDocument(database.db, owner.id, { topic: "The owner's delivered document", pages: 5, language: "en" })
+  ).id;
   await database.db
     .updateTable("documents")
-    .set({ status: "completed", content: "# t\n\n## h\n\ntext", pdf_key: await storeFile(`documents/${ids.delivered}`, Buffer.from("%PDF-1.4 test"), "pdf") })
+    .set({
+      status: "completed",
+      content: "# t\n\n## h\n\ntext",
+      pdf_key: await storeFile(`documents/${ids.delivered}`, Buffer.from("%PDF-1.4 test"), "pdf"),
+    })
     .where("id", "=", ids.delivered)
     .execute();
 });
@@ -75,7 +90,14 @@ async function statusOf(run: () => Promise<unknown>): Promise<number> {
   }
 }
 
-function call(module: RouteModule, kind: "loader" | "action", path: string, id: string, cookie: string, body?: BodyInit) {
+function call(
+  module: RouteModule,
+  kind: "loader" | "action",
+  path: string,
+  id: string,
+  cookie: string,
+  body?: BodyInit,
+) {
   const request = new Request(`http://localhost${path.replace("ID", id)}`, {
     method: kind === "loader" ? "GET" : "POST",
     headers: { cookie, ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
@@ -90,24 +112,71 @@ describe("IDOR: another user's document is not found", () => {
       if (!module[kind]) continue;
       it(`${kind} of ${name}`, async () => {
         for (const target of [ids.draft, ids.placed, ids.delivered]) {
-          const body = kind === "action" ? new URLSearchParams({ intent: "dev", topic: "Changed by a stranger", kind: "essay", pages: "9", language: "en", citationStyle: "apa7" }) : undefined;
+          const body =
+            kind === "action"
+              ? new URLSearchParams({
+                  intent: "dev",
+                  topic: "Changed by a stranger",
+                  kind: "essay",
+                  pages: "9",
+                  language: "en",
+                  citationStyle: "apa7",
+                })
+              : undefined;
           expect(await statusOf(() => call(module, kind, path, target, strangerCookie, body))).toBe(404);
         }
         // The same answer as for an id that does not exist, or is not an id at all.
-        expect(await statusOf(() => call(module, kind, path, randomUUID(), strangerCookie, kind === "action" ? new URLSearchParams({ intent: "dev" }) : undefined))).toBe(404);
-        expect(await statusOf(() => call(module, kind, path, "not-an-id", strangerCookie, kind === "action" ? new URLSearchParams({ intent: "dev" }) : undefined))).toBe(404);
+        expect(
+          await statusOf(() =>
+            call(
+              module,
+              kind,
+              path,
+              randomUUID(),
+              strangerCookie,
+              kind === "action" ? new URLSearchParams({ intent: "dev" }) : undefined,
+            ),
+          ),
+        ).toBe(404);
+        expect(
+          await statusOf(() =>
+            call(
+              module,
+              kind,
+              path,
+              "not-an-id",
+              strangerCookie,
+              kind === "action" ? new URLSearchParams({ intent: "dev" }) : undefined,
+            ),
+          ),
+        ).toBe(404);
       });
     }
   }
 
   it("left the owner's orders untouched, and the owner can still open them", async () => {
-    const rows = await database.db.selectFrom("documents").select(["id", "topic", "status", "pages"]).where("id", "in", [ids.draft, ids.placed]).execute();
-    expect(rows.find((r) => r.id === ids.draft)).toMatchObject({ topic: "The owner's private draft", status: "draft", pages: 10 });
-    expect(rows.find((r) => r.id === ids.placed)).toMatchObject({ topic: "The owner's placed order", status: "awaiting_payment" });
+    const rows = await database.db
+      .selectFrom("documents")
+      .select(["id", "topic", "status", "pages"])
+      .where("id", "in", [ids.draft, ids.placed])
+      .execute();
+    expect(rows.find((r) => r.id === ids.draft)).toMatchObject({
+      topic: "The owner's private draft",
+      status: "draft",
+      pages: 10,
+    });
+    expect(rows.find((r) => r.id === ids.placed)).toMatchObject({
+      topic: "The owner's placed order",
+      status: "awaiting_payment",
+    });
     expect(await database.db.selectFrom("payments").selectAll().execute()).toEqual([]);
     expect(await statusOf(() => call(topicStep, "loader", "/orders/ID/topic", ids.draft, ownerCookie))).toBe(200);
     expect(await statusOf(() => call(reviewStep, "loader", "/orders/ID/review", ids.placed, ownerCookie))).toBe(200);
-    expect(await statusOf(() => call(download, "loader", "/documents/ID/download/pdf", ids.delivered, ownerCookie))).toBe(200);
-    expect(await statusOf(() => call(qualityNote, "loader", "/documents/ID/quality-note", ids.delivered, ownerCookie))).toBe(200);
+    expect(
+      await statusOf(() => call(download, "loader", "/documents/ID/download/pdf", ids.delivered, ownerCookie)),
+    ).toBe(200);
+    expect(
+      await statusOf(() => call(qualityNote, "loader", "/documents/ID/quality-note", ids.delivered, ownerCookie)),
+    ).toBe(200);
   });
 });

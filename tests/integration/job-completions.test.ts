@@ -59,7 +59,8 @@ describe("job completions", () => {
     const ids = await activeJobs(3);
     let calls = 0;
     const flaky = {
-      complete: (name: string, batch: string | string[]) => (++calls === 2 ? Promise.reject(new Error("connection lost")) : boss.complete(name, batch as string[])),
+      complete: (name: string, batch: string | string[]) =>
+        ++calls === 2 ? Promise.reject(new Error("connection lost")) : boss.complete(name, batch as string[]),
     } as Pick<PgBoss, "complete">;
     const completions = new JobCompletions(flaky);
     const results = await Promise.allSettled(ids.map((id) => completions.complete(QUEUES.sendEmail, id)));
@@ -80,7 +81,12 @@ describe("the queue runner's idle poll", () => {
     await runner.start();
     try {
       await new Promise((r) => setTimeout(r, 50)); // the runner's first look has found nothing
-      const id = await boss.send(QUEUES.sendEmail, { to: "polled@example.com", subject: "s", text: "t", html: "<p>t</p>" }); // no NOTIFY
+      const id = await boss.send(QUEUES.sendEmail, {
+        to: "polled@example.com",
+        subject: "s",
+        text: "t",
+        html: "<p>t</p>",
+      }); // no NOTIFY
       await eventually("the polled job to run", async () => ran.includes("polled@example.com"));
       await eventually("the polled job to be completed", async () => (await stateOf(id!)) === "completed");
     } finally {

@@ -38,13 +38,18 @@ describe("job payloads are checked at the edge of their handler", () => {
     try {
       const garbled = await boss.send(QUEUES.writeSection, { documentId: "1 or 1=1", attempt: "2" }, { retryLimit: 0 });
       const well = { documentId: randomUUID(), sectionId: randomUUID(), attempt: 2 };
-      const formed = await boss.send(QUEUES.writeSection, { ...well, smuggled: "dropped before the handler" }, { retryLimit: 0 });
+      const formed = await boss.send(
+        QUEUES.writeSection,
+        { ...well, smuggled: "dropped before the handler" },
+        { retryLimit: 0 },
+      );
 
       const failed = await finished(QUEUES.writeSection, garbled);
       expect(failed.state).toBe("failed");
       expect(failed.output).toEqual({
         name: "InvalidJobPayloadError",
-        message: "The payload of this section.write job is not valid: documentId must be an id (a UUID); sectionId must be an id (a UUID); attempt must be a whole number from 1.",
+        message:
+          "The payload of this section.write job is not valid: documentId must be an id (a UUID); sectionId must be an id (a UUID); attempt must be a whole number from 1.",
       });
       expect((await finished(QUEUES.writeSection, formed)).state).toBe("completed");
       // Only the well-formed job reached the handler, with the fields its schema names.

@@ -96,12 +96,24 @@ function record(socket: Socket, event: string): unknown[] {
 
 async function ownerWithDocument() {
   const owner = await insertUser(database.db);
-  const document = await createDocument(database.db, owner.id, { topic: "Live progress test topic", pages: 5, language: "en" });
+  const document = await createDocument(database.db, owner.id, {
+    topic: "Live progress test topic",
+    pages: 5,
+    language: "en",
+  });
   return { owner, document };
 }
 
 const progress = (percent: number) =>
-  ({ type: "progress", percent, stage: "writing", currentSection: 1, totalSections: 4, etaSeconds: 30, status: "generating" }) as const;
+  ({
+    type: "progress",
+    percent,
+    stage: "writing",
+    currentSection: 1,
+    totalSections: 4,
+    etaSeconds: 30,
+    status: "generating",
+  }) as const;
 
 describe("live progress across web processes", () => {
   it("delivers every worker event exactly once to browsers on either web process, in order", async () => {
@@ -121,7 +133,11 @@ describe("live progress across web processes", () => {
     }
     await eventually("20 events on both", async () => seenA.length >= 20 && seenB.length >= 20, 5000);
     await new Promise((r) => setTimeout(r, 200)); // and no duplicates trailing behind
-    const expected = Array.from({ length: 20 }, (_, i) => ({ documentId: document.id, ...progress(i + 1), type: undefined }));
+    const expected = Array.from({ length: 20 }, (_, i) => ({
+      documentId: document.id,
+      ...progress(i + 1),
+      type: undefined,
+    }));
     const strip = (events: unknown[]) => events.map((e) => ({ ...(e as object), type: undefined }));
     expect(strip(seenA)).toEqual(expected);
     expect(strip(seenB)).toEqual(expected);
@@ -150,7 +166,18 @@ describe("live progress across web processes", () => {
     await database.db
       .insertInto("sections")
       .values([
-        { document_id: document.id, index: 0, heading: "Introduction", brief: "b", target_words: 300, status: "passed", word_count: 310, score_uniqueness: 96.5, score_grammar: 1.2, score_ai: null },
+        {
+          document_id: document.id,
+          index: 0,
+          heading: "Introduction",
+          brief: "b",
+          target_words: 300,
+          status: "passed",
+          word_count: 310,
+          score_uniqueness: 96.5,
+          score_grammar: 1.2,
+          score_ai: null,
+        },
         { document_id: document.id, index: 1, heading: "Body", brief: "b", target_words: 600, status: "writing" },
       ])
       .execute();
@@ -165,17 +192,33 @@ describe("live progress across web processes", () => {
       wordCount: 590,
       scores: { uniqueness: 91, grammar: null, ai: 12.5 },
     });
-    expect(await section).toEqual({ documentId: document.id, index: 1, status: "passed", wordCount: 590, scores: { uniqueness: 91, grammar: null, ai: 12.5 } });
+    expect(await section).toEqual({
+      documentId: document.id,
+      index: 1,
+      status: "passed",
+      wordCount: 590,
+      scores: { uniqueness: 91, grammar: null, ai: 12.5 },
+    });
 
     const read = async (cookieHeader: string | undefined) => {
-      const request = new Request(`http://localhost/api/documents/${document.id}/progress`, { headers: cookieHeader ? { cookie: cookieHeader } : {} });
+      const request = new Request(`http://localhost/api/documents/${document.id}/progress`, {
+        headers: cookieHeader ? { cookie: cookieHeader } : {},
+      });
       return (await progressApi.loader({ request, params: { id: document.id }, context: {} })) as Response;
     };
     const response = await read(cookie);
     expect(response.status).toBe(200);
     const snapshot = await response.json();
-    expect(snapshot.sections[0]).toMatchObject({ index: 0, status: "passed", scores: { uniqueness: 96.5, grammar: 1.2, ai: null } });
-    expect(snapshot.sections[1]).toMatchObject({ index: 1, status: "writing", scores: { uniqueness: null, grammar: null, ai: null } });
+    expect(snapshot.sections[0]).toMatchObject({
+      index: 0,
+      status: "passed",
+      scores: { uniqueness: 96.5, grammar: 1.2, ai: null },
+    });
+    expect(snapshot.sections[1]).toMatchObject({
+      index: 1,
+      status: "writing",
+      scores: { uniqueness: null, grammar: null, ai: null },
+    });
     expect((await read(undefined)).status).toBe(404);
     const stranger = await insertUser(database.db);
     expect((await read((await signIn(stranger.id)).cookie)).status).toBe(404);
@@ -199,9 +242,21 @@ describe("live progress across web processes", () => {
 
   it("sends a heartbeat every interval for generating documents only", async () => {
     const { owner, document } = await ownerWithDocument();
-    const finished = await createDocument(database.db, owner.id, { topic: "A finished document", pages: 5, language: "en" });
-    await database.db.updateTable("documents").set({ status: "generating", progress_percent: 40 }).where("id", "=", document.id).execute();
-    await database.db.updateTable("documents").set({ status: "completed", progress_percent: 100 }).where("id", "=", finished.id).execute();
+    const finished = await createDocument(database.db, owner.id, {
+      topic: "A finished document",
+      pages: 5,
+      language: "en",
+    });
+    await database.db
+      .updateTable("documents")
+      .set({ status: "generating", progress_percent: 40 })
+      .where("id", "=", document.id)
+      .execute();
+    await database.db
+      .updateTable("documents")
+      .set({ status: "completed", progress_percent: 100 })
+      .where("id", "=", finished.id)
+      .execute();
     const socket = await socketOn(webB, (await signIn(owner.id)).cookie);
     await socket.emitWithAck("join", document.id);
     await socket.emitWithAck("join", finished.id);
@@ -227,7 +282,9 @@ describe("live progress across web processes", () => {
     await socket.emitWithAck("join", document.id);
     const resync = nextEvent(socket, "resync", 10_000);
     // Every relay on this database loses its connection, as in a database failover.
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${RELAY_APPLICATION_NAME} and datname = current_database()`.execute(database.db);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${RELAY_APPLICATION_NAME} and datname = current_database()`.execute(
+      database.db,
+    );
     expect(await resync).toEqual({});
     const heard = record(socket, "progress");
     await eventually(
@@ -263,7 +320,11 @@ describe("sessions that end", () => {
     expect(phoneSocket.connected).toBe(true);
 
     // The revoked cookie cannot connect again.
-    const again = connect(webB.url, { transports: ["websocket"], extraHeaders: { cookie: laptop.cookie }, reconnection: false });
+    const again = connect(webB.url, {
+      transports: ["websocket"],
+      extraHeaders: { cookie: laptop.cookie },
+      reconnection: false,
+    });
     sockets.push(again);
     expect((await nextEvent<Error>(again, "connect_error")).message).toBe("Sign in to follow this document.");
 
@@ -297,9 +358,16 @@ describe("sessions that end", () => {
     const session = await signIn(owner.id);
     const socket = await socketOn(webA, session.cookie);
     // Revoked without the NOTIFY (as by hand in the database): the join itself re-checks.
-    await database.db.updateTable("sessions").set({ revoked_at: new Date() }).where("id", "=", session.sessionId).execute();
+    await database.db
+      .updateTable("sessions")
+      .set({ revoked_at: new Date() })
+      .where("id", "=", session.sessionId)
+      .execute();
     const gone = nextEvent<string>(socket, "disconnect");
-    expect(await socket.emitWithAck("join", document.id)).toEqual({ ok: false, error: "Your session has ended. Sign in again." });
+    expect(await socket.emitWithAck("join", document.id)).toEqual({
+      ok: false,
+      error: "Your session has ended. Sign in again.",
+    });
     expect(await gone).toBe("io server disconnect");
   });
 
@@ -309,7 +377,11 @@ describe("sessions that end", () => {
     const session = await signIn(owner.id);
     const socket = await socketOn(web, session.cookie);
     const gone = nextEvent<string>(socket, "disconnect", 5000);
-    await database.db.updateTable("sessions").set({ revoked_at: new Date() }).where("id", "=", session.sessionId).execute();
+    await database.db
+      .updateTable("sessions")
+      .set({ revoked_at: new Date() })
+      .where("id", "=", session.sessionId)
+      .execute();
     expect(await gone).toBe("io server disconnect");
   });
 });
@@ -325,7 +397,9 @@ describe("the test-only drop", () => {
     const dropped = nextEvent<string>(watcher, "disconnect");
     const refusedOnce = new Promise<void>((resolve) => watcher.io.once("reconnect_error", () => resolve()));
     const startedAt = Date.now();
-    expect(await driver.emitWithAck("test:drop", { documentId: document.id, refuseForMs: 1000 })).toEqual({ dropped: 1 });
+    expect(await driver.emitWithAck("test:drop", { documentId: document.id, refuseForMs: 1000 })).toEqual({
+      dropped: 1,
+    });
     expect(await dropped).toBe("transport close");
     await refusedOnce;
     await nextEvent(watcher, "connect", 5000);

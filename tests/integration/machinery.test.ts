@@ -17,7 +17,10 @@ beforeAll(async () => {
   testDb = await createTestDatabase();
   const statements: string[] = [];
   counted = {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: testDb.url, max: 4 }) }), log: (event) => void statements.push(event.query.sql) }),
+    db: new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: testDb.url, max: 4 }) }),
+      log: (event) => void statements.push(event.query.sql),
+    }),
     statements,
   };
 });
@@ -32,12 +35,28 @@ async function documentWithSections(texts: string[]) {
   const user = await insertUser(testDb.db);
   const document = await testDb.db
     .insertInto("documents")
-    .values({ user_id: user.id, topic: "machinery", pages: 3, language: "en", price_cents: 1500, quality_warnings: JSON.stringify([]) })
+    .values({
+      user_id: user.id,
+      topic: "machinery",
+      pages: 3,
+      language: "en",
+      price_cents: 1500,
+      quality_warnings: JSON.stringify([]),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   const sections = await testDb.db
     .insertInto("sections")
-    .values(texts.map((content, index) => ({ document_id: document.id, index, heading: `Heading ${index}`, brief: "brief", target_words: 100, content })))
+    .values(
+      texts.map((content, index) => ({
+        document_id: document.id,
+        index,
+        heading: `Heading ${index}`,
+        brief: "brief",
+        target_words: 100,
+        content,
+      })),
+    )
     .returning(["id", "index"])
     .execute();
   return { documentId: document.id, sections: sections.sort((a, b) => a.index - b.index) };
@@ -67,7 +86,9 @@ describe("each worker context has its own machinery", () => {
     const contexts = [createPipelineContext(counted.db, env), createPipelineContext(counted.db, env)];
     const loads = () => counted.statements.filter((q) => q.includes("'previous'")).length;
     const before = loads();
-    const loaded = await Promise.all(sections.map((s, i) => contexts[i % 2].machinery.sectionStarts.load(counted.db, documentId, s.id)));
+    const loaded = await Promise.all(
+      sections.map((s, i) => contexts[i % 2].machinery.sectionStarts.load(counted.db, documentId, s.id)),
+    );
     expect(loaded.map((l) => l?.section.index)).toEqual([0, 1, 2, 3]);
     expect(loads()).toBe(before + 2);
   });

@@ -24,7 +24,14 @@ beforeAll(async () => {
   database = await createTestDatabase();
   useDatabase(database.db);
   boss = useBoss(await startTestBoss(database.url));
-  ctx = { db: database.db, router: new LlmRouter([new OfflineWriter()]), log: logger, sectionConcurrency: 2, completionThreshold: 0.85, machinery: createPipelineMachinery() };
+  ctx = {
+    db: database.db,
+    router: new LlmRouter([new OfflineWriter()]),
+    log: logger,
+    sectionConcurrency: 2,
+    completionThreshold: 0.85,
+    machinery: createPipelineMachinery(),
+  };
 });
 
 afterAll(async () => {
@@ -34,11 +41,20 @@ afterAll(async () => {
 
 it("runs the whole pipeline with the offline writer and marks the document as an offline demo", async () => {
   const user = await insertUser(database.db);
-  const document = await createDocument(database.db, user.id, { topic: "Offline pipeline topic", pages: 9, language: "it" });
+  const document = await createDocument(database.db, user.id, {
+    topic: "Offline pipeline topic",
+    pages: 9,
+    language: "it",
+  });
   await database.db.updateTable("documents").set({ status: "queued" }).where("id", "=", document.id).execute();
 
   await planDocument(ctx, { documentId: document.id });
-  const sections = await database.db.selectFrom("sections").selectAll().where("document_id", "=", document.id).orderBy("index").execute();
+  const sections = await database.db
+    .selectFrom("sections")
+    .selectAll()
+    .where("document_id", "=", document.id)
+    .orderBy("index")
+    .execute();
   // 9 pages → 6 sections: introduction, four body sections, conclusion.
   expect(sections.map((s) => s.heading)).toEqual([
     "Introduction",
@@ -50,7 +66,13 @@ it("runs the whole pipeline with the offline writer and marks the document as an
   ]);
 
   let snapshot = await getProgressSnapshot(database.db, document.id);
-  expect(snapshot).toMatchObject({ status: "generating", stage: "writing", percent: 5, totalSections: 6, offlineDemo: true });
+  expect(snapshot).toMatchObject({
+    status: "generating",
+    stage: "writing",
+    percent: 5,
+    totalSections: 6,
+    offlineDemo: true,
+  });
 
   for (const s of sections) await writeSection(ctx, { documentId: document.id, sectionId: s.id });
   snapshot = await getProgressSnapshot(database.db, document.id);
@@ -59,10 +81,18 @@ it("runs the whole pipeline with the offline writer and marks the document as an
   await reviewDocument(ctx, { documentId: document.id });
   expect(await getProgressSnapshot(database.db, document.id)).toMatchObject({ stage: "assembling", percent: 97 });
   await assembleDocument(ctx, { documentId: document.id });
-  const finished = await database.db.selectFrom("documents").selectAll().where("id", "=", document.id).executeTakeFirstOrThrow();
+  const finished = await database.db
+    .selectFrom("documents")
+    .selectAll()
+    .where("id", "=", document.id)
+    .executeTakeFirstOrThrow();
   expect(finished).toMatchObject({ status: "completed", progress_percent: 100, offline_demo: true });
   expect(finished.content).toMatch(/^# Offline pipeline topic/);
-  const usage = await database.db.selectFrom("token_usage").select(["provider", "tokens_in", "tokens_out"]).where("document_id", "=", document.id).execute();
+  const usage = await database.db
+    .selectFrom("token_usage")
+    .select(["provider", "tokens_in", "tokens_out"])
+    .where("document_id", "=", document.id)
+    .execute();
   expect(usage).toHaveLength(7);
   expect(usage.every((u) => u.provider === "offline" && u.tokens_in === 0 && u.tokens_out === 0)).toBe(true);
   const drafts = await database.db.selectFrom("drafts").selectAll().where("document_id", "=", document.id).execute();
@@ -70,5 +100,7 @@ it("runs the whole pipeline with the offline writer and marks the document as an
 
   // Assembling again (a redelivered job) changes nothing.
   await assembleDocument(ctx, { documentId: document.id });
-  expect((await database.db.selectFrom("drafts").selectAll().where("document_id", "=", document.id).execute()).length).toBe(1);
+  expect(
+    (await database.db.selectFrom("drafts").selectAll().where("document_id", "=", document.id).execute()).length,
+  ).toBe(1);
 });

@@ -52,14 +52,22 @@ afterAll(async () => {
 
 async function paidDocument(pages = 6) {
   const user = await insertUser(database.db);
-  const document = await createDocument(database.db, user.id, { topic: "Urban heat islands in Mediterranean cities", pages, language: "en" });
+  const document = await createDocument(database.db, user.id, {
+    topic: "Urban heat islands in Mediterranean cities",
+    pages,
+    language: "en",
+  });
   expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
   return { user, document };
 }
 
 function waitForStatus(documentId: string, statuses: string[]) {
   return eventually(`document ${documentId} to reach ${statuses.join("/")}`, async () => {
-    const row = await database.db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom("documents")
+      .selectAll()
+      .where("id", "=", documentId)
+      .executeTakeFirstOrThrow();
     return statuses.includes(row.status) ? row : undefined;
   });
 }
@@ -72,9 +80,16 @@ describe("the generation pipeline with the real openai SDK against the fake serv
     await new Promise((r) => setTimeout(r, 200)); // let the last NOTIFY arrive
     await listener.close();
 
-    const sections = await database.db.selectFrom("sections").selectAll().where("document_id", "=", document.id).orderBy("index").execute();
+    const sections = await database.db
+      .selectFrom("sections")
+      .selectAll()
+      .where("document_id", "=", document.id)
+      .orderBy("index")
+      .execute();
     expect(sections).toHaveLength(4); // 6 pages → 4 sections
-    expect(sections.every((s) => s.status === "passed" && s.provider === "openai" && s.model === "gpt-4o-mini")).toBe(true);
+    expect(sections.every((s) => s.status === "passed" && s.provider === "openai" && s.model === "gpt-4o-mini")).toBe(
+      true,
+    );
     expect(sections.map((s) => s.heading)[0]).toBe("Introduction");
     for (const s of sections) {
       expect(s.word_count).toBeGreaterThanOrEqual(Math.floor(0.6 * s.target_words));
@@ -91,14 +106,20 @@ describe("the generation pipeline with the real openai SDK against the fake serv
     expect(ours.every((r) => r.authorization === "Bearer sk-fake-key")).toBe(true);
 
     // Tokens: one usage row per call, summed onto the document.
-    const usage = await database.db.selectFrom("token_usage").selectAll().where("document_id", "=", document.id).execute();
+    const usage = await database.db
+      .selectFrom("token_usage")
+      .selectAll()
+      .where("document_id", "=", document.id)
+      .execute();
     expect(usage).toHaveLength(1 + sections.length);
     const tokensOut = usage.reduce((n, u) => n + u.tokens_out, 0);
     expect(Number(finished.tokens_out)).toBe(tokensOut);
     expect(Number(finished.cost_microdollars)).toBeGreaterThan(0);
 
     // Each section was its own completed section.write job.
-    const jobs = await sql<{ state: string }>`select state from pgboss.job where name = ${QUEUES.writeSection} and data->>'documentId' = ${document.id}`.execute(
+    const jobs = await sql<{
+      state: string;
+    }>`select state from pgboss.job where name = ${QUEUES.writeSection} and data->>'documentId' = ${document.id}`.execute(
       database.db,
     );
     expect(jobs.rows).toHaveLength(sections.length);
@@ -121,8 +142,16 @@ describe("the generation pipeline with the real openai SDK against the fake serv
     }
 
     // After the text: the files, and the fingerprints every later order is compared with (one set per section).
-    await eventually("the DOCX and PDF", async () =>
-      (await database.db.selectFrom("documents").select("pdf_key").where("id", "=", document.id).executeTakeFirstOrThrow()).pdf_key ?? undefined,
+    await eventually(
+      "the DOCX and PDF",
+      async () =>
+        (
+          await database.db
+            .selectFrom("documents")
+            .select("pdf_key")
+            .where("id", "=", document.id)
+            .executeTakeFirstOrThrow()
+        ).pdf_key ?? undefined,
     );
     const fingerprinted = await database.db
       .selectFrom("shingles")
@@ -151,30 +180,52 @@ describe("the generation pipeline with the real openai SDK against the fake serv
     const retried = attempts.filter((a) => a.index === rejected[0].index);
     expect(retried.map((a) => a.attempt)).toEqual([1, 2]);
     expect(retried[1].passed).toBe(true);
-    const retryPrompt = fake.requests.find((r) => JSON.stringify(r.body).includes("Fix these problems of the previous attempt"));
+    const retryPrompt = fake.requests.find((r) =>
+      JSON.stringify(r.body).includes("Fix these problems of the previous attempt"),
+    );
     expect(retryPrompt).toBeDefined();
   });
 
   it("never writes a passed section again, and charges no tokens twice, when jobs are delivered again", async () => {
     const { document } = await paidDocument(5);
     await waitForStatus(document.id, ["completed"]);
-    const before = await database.db.selectFrom("token_usage").select(sql<number>`count(*)::int`.as("n")).where("document_id", "=", document.id).executeTakeFirstOrThrow();
+    const before = await database.db
+      .selectFrom("token_usage")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .where("document_id", "=", document.id)
+      .executeTakeFirstOrThrow();
     const calls = fake.requests.length;
-    const sections = await database.db.selectFrom("sections").select(["id", "content"]).where("document_id", "=", document.id).execute();
+    const sections = await database.db
+      .selectFrom("sections")
+      .select(["id", "content"])
+      .where("document_id", "=", document.id)
+      .execute();
 
     await planDocument(ctx, { documentId: document.id });
     for (const s of sections) await writeSection(ctx, { documentId: document.id, sectionId: s.id });
 
-    const after = await database.db.selectFrom("token_usage").select(sql<number>`count(*)::int`.as("n")).where("document_id", "=", document.id).executeTakeFirstOrThrow();
+    const after = await database.db
+      .selectFrom("token_usage")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .where("document_id", "=", document.id)
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
     expect(fake.requests.length).toBe(calls);
-    const again = await database.db.selectFrom("sections").select(["id", "content"]).where("document_id", "=", document.id).execute();
+    const again = await database.db
+      .selectFrom("sections")
+      .select(["id", "content"])
+      .where("document_id", "=", document.id)
+      .execute();
     expect(again).toEqual(sections);
   });
 
   it("marks the order paid and enqueues its generation in one transaction, once", async () => {
     const user = await insertUser(database.db);
-    const document = await createDocument(database.db, user.id, { topic: "A transaction test topic", pages: 5, language: "de" });
+    const document = await createDocument(database.db, user.id, {
+      topic: "A transaction test topic",
+      pages: 5,
+      language: "de",
+    });
     // A job sent inside a transaction that rolls back does not exist afterwards.
     await expect(
       database.db.transaction().execute(async (trx) => {
@@ -183,7 +234,13 @@ describe("the generation pipeline with the real openai SDK against the fake serv
       }),
     ).rejects.toThrow("rolled back");
     const countJobs = async () =>
-      (await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.planDocument} and data->>'documentId' = ${document.id}`.execute(database.db)).rows[0].n;
+      (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.planDocument} and data->>'documentId' = ${document.id}`.execute(
+          database.db,
+        )
+      ).rows[0].n;
     expect(await countJobs()).toBe(0);
 
     const events = await listenToDocumentEvents(database.url);
@@ -196,23 +253,44 @@ describe("the generation pipeline with the real openai SDK against the fake serv
       expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
       expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(false);
       // On commit: the browser's "queued" event, and the runners of the plan and the receipt e-mail woken.
-      await eventually("the payment's notifications", async () => wakeUps.length >= 2 && events.events.some((e) => e.documentId === document.id));
-      // (The test's worker then starts on the order: what follows is its own.)
-      expect(events.events.find((e) => e.documentId === document.id)?.event).toEqual(
-        { type: "progress", percent: 0, stage: "queued", currentSection: null, totalSections: null, etaSeconds: null, status: "queued" },
+      await eventually(
+        "the payment's notifications",
+        async () => wakeUps.length >= 2 && events.events.some((e) => e.documentId === document.id),
       );
+      // (The test's worker then starts on the order: what follows is its own.)
+      expect(events.events.find((e) => e.documentId === document.id)?.event).toEqual({
+        type: "progress",
+        percent: 0,
+        stage: "queued",
+        currentSection: null,
+        totalSections: null,
+        etaSeconds: null,
+        status: "queued",
+      });
       expect(wakeUps.slice(0, 2)).toEqual([QUEUES.planDocument, QUEUES.sendEmail]);
     } finally {
       await events.close();
       await jobs.end();
     }
-    const paid = await database.db.selectFrom("documents").select(["status", "paid_at"]).where("id", "=", document.id).executeTakeFirstOrThrow();
+    const paid = await database.db
+      .selectFrom("documents")
+      .select(["status", "paid_at"])
+      .where("id", "=", document.id)
+      .executeTakeFirstOrThrow();
     expect(["queued", "generating"]).toContain(paid.status);
     expect(paid.paid_at).not.toBeNull();
-    const receipts = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.sendEmail} and data->>'to' = ${user.email}`.execute(database.db);
+    const receipts = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.sendEmail} and data->>'to' = ${user.email}`.execute(
+      database.db,
+    );
     expect(receipts.rows[0].n).toBe(1);
     expect(await countJobs()).toBe(1);
-    const payments = await database.db.selectFrom("payments").selectAll().where("document_id", "=", document.id).execute();
+    const payments = await database.db
+      .selectFrom("payments")
+      .selectAll()
+      .where("document_id", "=", document.id)
+      .execute();
     expect(payments).toHaveLength(1);
     expect(payments[0]).toMatchObject({ provider: "dev", status: "succeeded", amount_cents: 2500 });
   });
@@ -220,26 +298,47 @@ describe("the generation pipeline with the real openai SDK against the fake serv
   it("a document of another user cannot be paid", async () => {
     const owner = await insertUser(database.db);
     const stranger = await insertUser(database.db);
-    const document = await createDocument(database.db, owner.id, { topic: "Somebody else's order", pages: 5, language: "en" });
+    const document = await createDocument(database.db, owner.id, {
+      topic: "Somebody else's order",
+      pages: 5,
+      language: "en",
+    });
     expect(await payWithDevPayment(database.db, document.id, stranger.id)).toBe(false);
-    const row = await database.db.selectFrom("documents").select("status").where("id", "=", document.id).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom("documents")
+      .select("status")
+      .where("id", "=", document.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe("awaiting_payment");
   });
 
   it("gives the writer the customer's instructions and the confirmed text of the requirements file", async () => {
     const user = await insertUser(database.db);
-    const document = await createDocument(database.db, user.id, { topic: "Coastal erosion management in the Baltic", pages: 5, language: "pl" });
+    const document = await createDocument(database.db, user.id, {
+      topic: "Coastal erosion management in the Baltic",
+      pages: 5,
+      language: "pl",
+    });
     await database.db
       .updateTable("documents")
-      .set({ instructions: "Include a chapter on Poland.", requirements_text: "The essay must cite EU Directive 2007/60/EC." })
+      .set({
+        instructions: "Include a chapter on Poland.",
+        requirements_text: "The essay must cite EU Directive 2007/60/EC.",
+      })
       .where("id", "=", document.id)
       .execute();
     expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
     await waitForStatus(document.id, ["completed"]);
     const prompts = fake.requests
-      .filter((r) => JSON.stringify(r.body).includes("Coastal erosion management") && !JSON.stringify(r.body).includes("explicit requirements"))
+      .filter(
+        (r) =>
+          JSON.stringify(r.body).includes("Coastal erosion management") &&
+          !JSON.stringify(r.body).includes("explicit requirements"),
+      )
       .map((r) => JSON.stringify(r.body));
     expect(prompts).toHaveLength(5); // the outline and 4 sections (the requirements judge's two calls aside)
-    expect(prompts.every((p) => p.includes("Include a chapter on Poland.") && p.includes("EU Directive 2007/60/EC"))).toBe(true);
+    expect(
+      prompts.every((p) => p.includes("Include a chapter on Poland.") && p.includes("EU Directive 2007/60/EC")),
+    ).toBe(true);
   });
 });

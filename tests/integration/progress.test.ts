@@ -4,7 +4,13 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/utils/db.server";
 import { finishSection, type SectionFinish } from "../../worker/pipeline/finish-sections";
-import { progressByCount, roundsLeft, setStage, writingEta, writingPercent } from "../../app/models/document-progress.server";
+import {
+  progressByCount,
+  roundsLeft,
+  setStage,
+  writingEta,
+  writingPercent,
+} from "../../app/models/document-progress.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { eventually, insertUser, listenToDocumentEvents } from "../setup/fixtures";
 
@@ -35,7 +41,14 @@ describe("the percent and ETA rules", () => {
   });
 });
 
-async function document(columns: { stage: string; status?: "queued" | "generating"; total?: number; percent?: number; currentSection?: number | null; eta?: number | null }) {
+async function document(columns: {
+  stage: string;
+  status?: "queued" | "generating";
+  total?: number;
+  percent?: number;
+  currentSection?: number | null;
+  eta?: number | null;
+}) {
   const user = await insertUser(db);
   const row = await db
     .insertInto("documents")
@@ -59,7 +72,19 @@ async function document(columns: { stage: string; status?: "queued" | "generatin
 }
 
 const progressOf = (id: string) =>
-  db.selectFrom("documents").select(["status", "progress_stage", "progress_percent", "current_section", "total_sections", "eta_seconds", "failure_reason"]).where("id", "=", id).executeTakeFirstOrThrow();
+  db
+    .selectFrom("documents")
+    .select([
+      "status",
+      "progress_stage",
+      "progress_percent",
+      "current_section",
+      "total_sections",
+      "eta_seconds",
+      "failure_reason",
+    ])
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
 
 describe("finishing sections follows the rules", () => {
   it("at every count, the document's percent and ETA are the rules' for that count and its finished sections' mean time", async () => {
@@ -67,16 +92,18 @@ describe("finishing sections follows the rules", () => {
     const id = await document({ stage: "writing", total });
     const sections = await db
       .insertInto("sections")
-      .values(Array.from({ length: total }, (_, index) => ({
-        document_id: id,
-        index,
-        heading: `Heading ${index}`,
-        brief: "brief",
-        target_words: 100,
-        status: "writing" as const,
-        // Each started a different while ago, so the mean moves with every section finished.
-        started_at: new Date(Date.now() - (index + 1) * 7_300),
-      })))
+      .values(
+        Array.from({ length: total }, (_, index) => ({
+          document_id: id,
+          index,
+          heading: `Heading ${index}`,
+          brief: "brief",
+          target_words: 100,
+          status: "writing" as const,
+          // Each started a different while ago, so the mean moves with every section finished.
+          started_at: new Date(Date.now() - (index + 1) * 7_300),
+        })),
+      )
       .returning(["id", "index"])
       .execute();
     for (const [finished, section] of sections.sort((a, b) => a.index - b.index).entries()) {
@@ -107,27 +134,95 @@ describe("setStage", () => {
     const listener = await listenToDocumentEvents(testDb.url);
     try {
       const id = await document({ stage: "writing", total: 4, percent: 95, currentSection: 3, eta: 30 });
-      expect(await setStage(db, id, "reviewing", { from: { status: "generating", stage: ["writing", "waiting_for_budget"] } })).toBe(true);
-      expect(await progressOf(id)).toMatchObject({ progress_stage: "reviewing", progress_percent: 95, current_section: null, eta_seconds: 5 });
+      expect(
+        await setStage(db, id, "reviewing", {
+          from: { status: "generating", stage: ["writing", "waiting_for_budget"] },
+        }),
+      ).toBe(true);
+      expect(await progressOf(id)).toMatchObject({
+        progress_stage: "reviewing",
+        progress_percent: 95,
+        current_section: null,
+        eta_seconds: 5,
+      });
 
-      await db.transaction().execute((trx) => setStage(trx, id, "assembling", { from: { stage: "reviewing" }, columns: { score_grammar: 1.5 } }));
-      expect(await progressOf(id)).toMatchObject({ progress_stage: "assembling", progress_percent: 97, eta_seconds: 2 });
+      await db
+        .transaction()
+        .execute((trx) =>
+          setStage(trx, id, "assembling", { from: { stage: "reviewing" }, columns: { score_grammar: 1.5 } }),
+        );
+      expect(await progressOf(id)).toMatchObject({
+        progress_stage: "assembling",
+        progress_percent: 97,
+        eta_seconds: 2,
+      });
 
-      expect(await setStage(db, id, "done", { from: { status: "generating" }, status: "completed_with_warnings" })).toBe(true);
-      expect(await progressOf(id)).toMatchObject({ status: "completed_with_warnings", progress_stage: "done", progress_percent: 100, eta_seconds: 0 });
+      expect(
+        await setStage(db, id, "done", { from: { status: "generating" }, status: "completed_with_warnings" }),
+      ).toBe(true);
+      expect(await progressOf(id)).toMatchObject({
+        status: "completed_with_warnings",
+        progress_stage: "done",
+        progress_percent: 100,
+        eta_seconds: 0,
+      });
 
       const failing = await document({ stage: "planning", status: "generating", percent: 1 });
-      expect(await setStage(db, failing, "failed", { from: { status: ["queued", "generating"] }, status: "failed", reason: "It broke." })).toBe(true);
-      expect(await progressOf(failing)).toMatchObject({ status: "failed", progress_stage: "failed", failure_reason: "It broke.", eta_seconds: null });
+      expect(
+        await setStage(db, failing, "failed", {
+          from: { status: ["queued", "generating"] },
+          status: "failed",
+          reason: "It broke.",
+        }),
+      ).toBe(true);
+      expect(await progressOf(failing)).toMatchObject({
+        status: "failed",
+        progress_stage: "failed",
+        failure_reason: "It broke.",
+        eta_seconds: null,
+      });
 
       const events = await eventually("the events", async () => {
         const all = listener.events.filter((e) => e.documentId === id || e.documentId === failing);
         return all.length >= 5 && all;
       });
       expect(events).toEqual([
-        { documentId: id, event: { type: "progress", percent: 95, stage: "reviewing", currentSection: null, totalSections: 4, etaSeconds: 5, status: "generating" } },
-        { documentId: id, event: { type: "progress", percent: 97, stage: "assembling", currentSection: null, totalSections: 4, etaSeconds: 2, status: "generating" } },
-        { documentId: id, event: { type: "progress", percent: 100, stage: "done", currentSection: null, totalSections: 4, etaSeconds: 0, status: "completed_with_warnings" } },
+        {
+          documentId: id,
+          event: {
+            type: "progress",
+            percent: 95,
+            stage: "reviewing",
+            currentSection: null,
+            totalSections: 4,
+            etaSeconds: 5,
+            status: "generating",
+          },
+        },
+        {
+          documentId: id,
+          event: {
+            type: "progress",
+            percent: 97,
+            stage: "assembling",
+            currentSection: null,
+            totalSections: 4,
+            etaSeconds: 2,
+            status: "generating",
+          },
+        },
+        {
+          documentId: id,
+          event: {
+            type: "progress",
+            percent: 100,
+            stage: "done",
+            currentSection: null,
+            totalSections: 4,
+            etaSeconds: 0,
+            status: "completed_with_warnings",
+          },
+        },
         { documentId: id, event: { type: "completed", status: "completed_with_warnings" } },
         { documentId: failing, event: { type: "failed", reason: "It broke." } },
       ]);
@@ -142,7 +237,12 @@ describe("setStage", () => {
       const id = await document({ stage: "writing", total: 4, percent: 50, currentSection: 2, eta: 30 });
       const before = await progressOf(id);
       expect(await setStage(db, id, "assembling", { from: { stage: "reviewing" } })).toBe(false);
-      expect(await setStage(db, id, "reviewing", { from: { status: "generating" }, where: sql<boolean>`sections_finished >= coalesce(total_sections, 0)` })).toBe(false);
+      expect(
+        await setStage(db, id, "reviewing", {
+          from: { status: "generating" },
+          where: sql<boolean>`sections_finished >= coalesce(total_sections, 0)`,
+        }),
+      ).toBe(false);
       expect(await progressOf(id)).toEqual(before);
       // Rolled back: neither the columns nor the event.
       await db
@@ -155,9 +255,22 @@ describe("setStage", () => {
       expect(await progressOf(id)).toEqual(before);
       // A change that applies, so that its event (and no earlier one) is what the listener has heard.
       await setStage(db, id, "waiting_for_budget", { from: { status: ["queued", "generating"] } });
-      const heard = await eventually("an event", async () => listener.events.filter((e) => e.documentId === id).length > 0 && listener.events.filter((e) => e.documentId === id));
+      const heard = await eventually(
+        "an event",
+        async () =>
+          listener.events.filter((e) => e.documentId === id).length > 0 &&
+          listener.events.filter((e) => e.documentId === id),
+      );
       expect(heard.map((e) => e.event)).toEqual([
-        { type: "progress", percent: 50, stage: "waiting_for_budget", currentSection: 2, totalSections: 4, etaSeconds: null, status: "generating" },
+        {
+          type: "progress",
+          percent: 50,
+          stage: "waiting_for_budget",
+          currentSection: 2,
+          totalSections: 4,
+          etaSeconds: null,
+          status: "generating",
+        },
       ]);
     } finally {
       await listener.close();

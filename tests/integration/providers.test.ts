@@ -19,7 +19,15 @@ function sectionRequest(words: number): CompletionRequest {
     system: "You write one section of an academic document. Write continuous academic prose; no headings, no lists.",
     prompt: `Document topic: "${TOPIC}". Language code: en.\nWrite section 2, "Causes".\nLength: about ${words} words.`,
     maxTokens: 800,
-    intent: { kind: "section", topic: TOPIC, language: "en", heading: "Causes", keyPoints: [], targetWords: words, attempt: 1 },
+    intent: {
+      kind: "section",
+      topic: TOPIC,
+      language: "en",
+      heading: "Causes",
+      keyPoints: [],
+      targetWords: words,
+      attempt: 1,
+    },
   };
 }
 
@@ -57,7 +65,12 @@ describe("AnthropicProvider with @anthropic-ai/sdk against the fake Messages API
   beforeAll(async () => {
     fake = await startFakeAnthropic();
     provider = new AnthropicProvider({ apiKey: "sk-ant-fake", baseURL: fake.url, model: "claude-haiku-4-5" });
-    quick = new AnthropicProvider({ apiKey: "sk-ant-fake", baseURL: fake.url, model: "claude-haiku-4-5", timeoutMs: 300 });
+    quick = new AnthropicProvider({
+      apiKey: "sk-ant-fake",
+      baseURL: fake.url,
+      model: "claude-haiku-4-5",
+      timeoutMs: 300,
+    });
   });
 
   afterAll(async () => {
@@ -282,28 +295,43 @@ describe("OpenAIProvider with the openai SDK against the fake Chat Completions A
 
 describe("closing a fake", () => {
   it.each([
-    ["anthropic", async () => {
-      const fake = await startFakeAnthropic();
-      return { fake, provider: new AnthropicProvider({ apiKey: "k", baseURL: fake.url, model: "claude-haiku-4-5" }) as LlmProvider };
-    }],
-    ["openai", async () => {
-      const fake = await startFakeOpenAI();
-      return { fake, provider: new OpenAIProvider({ apiKey: "k", baseURL: fake.url, model: "gpt-4o-mini" }) as LlmProvider };
-    }],
-  ] as const)("%s: ends a hanging request at once, which the SDK reports as APIConnectionError", async (_name, start) => {
-    const { fake, provider } = await start();
-    fake.failNext({ kind: "timeout" });
-    const call = failureOf(provider.complete(sectionRequest(50)));
-    await expect.poll(() => fake.requests.length).toBe(1);
+    [
+      "anthropic",
+      async () => {
+        const fake = await startFakeAnthropic();
+        return {
+          fake,
+          provider: new AnthropicProvider({ apiKey: "k", baseURL: fake.url, model: "claude-haiku-4-5" }) as LlmProvider,
+        };
+      },
+    ],
+    [
+      "openai",
+      async () => {
+        const fake = await startFakeOpenAI();
+        return {
+          fake,
+          provider: new OpenAIProvider({ apiKey: "k", baseURL: fake.url, model: "gpt-4o-mini" }) as LlmProvider,
+        };
+      },
+    ],
+  ] as const)(
+    "%s: ends a hanging request at once, which the SDK reports as APIConnectionError",
+    async (_name, start) => {
+      const { fake, provider } = await start();
+      fake.failNext({ kind: "timeout" });
+      const call = failureOf(provider.complete(sectionRequest(50)));
+      await expect.poll(() => fake.requests.length).toBe(1);
 
-    const startedAt = Date.now();
-    await fake.close();
-    const error = await call;
+      const startedAt = Date.now();
+      await fake.close();
+      const error = await call;
 
-    expect(Date.now() - startedAt).toBeLessThan(1_000);
-    expect(error.constructor.name).toBe("APIConnectionError");
-    expect(error.status).toBeUndefined();
-  });
+      expect(Date.now() - startedAt).toBeLessThan(1_000);
+      expect(error.constructor.name).toBe("APIConnectionError");
+      expect(error.status).toBeUndefined();
+    },
+  );
 });
 
 /** A sink that keeps what it is given, try by try. */
@@ -324,7 +352,8 @@ describe.each([
     "openai",
     async () => {
       const fake = await startFakeOpenAI();
-      const make = (timeoutMs?: number) => new OpenAIProvider({ apiKey: "k", baseURL: fake.url, model: "gpt-4o-mini", timeoutMs });
+      const make = (timeoutMs?: number) =>
+        new OpenAIProvider({ apiKey: "k", baseURL: fake.url, model: "gpt-4o-mini", timeoutMs });
       return { fake, make };
     },
   ],
@@ -332,7 +361,8 @@ describe.each([
     "anthropic",
     async () => {
       const fake = await startFakeAnthropic();
-      const make = (timeoutMs?: number) => new AnthropicProvider({ apiKey: "k", baseURL: fake.url, model: "claude-haiku-4-5", timeoutMs });
+      const make = (timeoutMs?: number) =>
+        new AnthropicProvider({ apiKey: "k", baseURL: fake.url, model: "claude-haiku-4-5", timeoutMs });
       return { fake, make };
     },
   ],

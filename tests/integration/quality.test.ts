@@ -92,7 +92,8 @@ const log: QualityLog = { warn: (details, message) => warnings.push({ details, m
 const machinery = createPipelineMachinery();
 const { gateContexts, uniqueness: checker } = machinery;
 const gatesFor = (config: QualityConfig) => createGates(config, machinery);
-const grammarOf = (text: string, language: string, options: Omit<GrammarOptions, "spell"> = {}) => checkGrammar(text, language, { spell: machinery.spell, ...options });
+const grammarOf = (text: string, language: string, options: Omit<GrammarOptions, "spell"> = {}) =>
+  checkGrammar(text, language, { spell: machinery.spell, ...options });
 /** The gates' settings from env-like values, parsed as the server parses its environment. */
 const settingsOf = (source: Record<string, string>) => qualityConfig(parseEnv(source));
 const defaults = settingsOf({});
@@ -131,7 +132,10 @@ async function deliverPassage(label: string) {
 /** A database of its own that keeps every statement it sends. */
 function countingDb(url: string): { db: Db; statements: string[] } {
   const statements: string[] = [];
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 3 }) }), log: (event) => void statements.push(event.query.sql) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 3 }) }),
+    log: (event) => void statements.push(event.query.sql),
+  });
   return { db, statements };
 }
 
@@ -147,12 +151,27 @@ async function insertDocument(label: string) {
   const user = await insertUser(db);
   const document = await db
     .insertInto("documents")
-    .values({ user_id: user.id, topic: `${label} topic`, pages: 3, language: "en", price_cents: 1500, quality_warnings: JSON.stringify([]) })
+    .values({
+      user_id: user.id,
+      topic: `${label} topic`,
+      pages: 3,
+      language: "en",
+      price_cents: 1500,
+      quality_warnings: JSON.stringify([]),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   const sections = await db
     .insertInto("sections")
-    .values([0, 1, 2].map((index) => ({ document_id: document.id, index, heading: `${label} heading ${index}`, brief: "brief", target_words: 150 })))
+    .values(
+      [0, 1, 2].map((index) => ({
+        document_id: document.id,
+        index,
+        heading: `${label} heading ${index}`,
+        brief: "brief",
+        target_words: 150,
+      })),
+    )
     .returningAll()
     .execute();
   return { document, sections };
@@ -160,7 +179,14 @@ async function insertDocument(label: string) {
 
 describe("configuration", () => {
   it("reads thresholds and providers from env-like values, with the documented defaults", () => {
-    expect(defaults).toMatchObject({ minUniqueness: 85, maxGrammarErrors: 10, maxAiScore: 55, languageToolUrl: null, gptzero: null, originality: null });
+    expect(defaults).toMatchObject({
+      minUniqueness: 85,
+      maxGrammarErrors: 10,
+      maxAiScore: 55,
+      languageToolUrl: null,
+      gptzero: null,
+      originality: null,
+    });
     const config = settingsOf({
       QUALITY_MIN_UNIQUENESS: "90",
       QUALITY_MAX_GRAMMAR_ERRORS: "",
@@ -201,7 +227,9 @@ function cyrb53(text: string): number {
 describe("shingles", () => {
   it("normalises case, accents, punctuation and whitespace, in any script", () => {
     expect(normalizeText("  Élan, VITAL!\n\tcafé—crème [@key2020] 42 ")).toBe("elan vital cafe creme 42");
-    expect(normalizeText("Кліматична  ПОЛІТИКА, Європейського союзу; її йод ёлка")).toBe("кліматична політика європеиського союзу іі иод елка");
+    expect(normalizeText("Кліматична  ПОЛІТИКА, Європейського союзу; її йод ёлка")).toBe(
+      "кліматична політика європеиського союзу іі иод елка",
+    );
     expect(shingleSet("The Cat sat on the MAT.")).toEqual(shingleSet("the cat, sat on — the mat"));
     expect(shingles("one two three four").hashes).toEqual([]);
   });
@@ -211,7 +239,11 @@ describe("shingles", () => {
     expect(Number.isSafeInteger(hash) && hash >= 0).toBe(true);
     expect(hashShingle(["a", "b", "c", "d", "e"])).toBe(hash);
     // Stored fingerprints depend on this exact definition: cyrb53 of the words joined by single spaces.
-    for (const words of [["a", "b", "c", "d", "e"], ["élan", "vital", "кліматична", "42", "x"], ["the", "cat", "sat", "on", "mat"]]) {
+    for (const words of [
+      ["a", "b", "c", "d", "e"],
+      ["élan", "vital", "кліматична", "42", "x"],
+      ["the", "cat", "sat", "on", "mat"],
+    ]) {
       expect(hashShingle(words)).toBe(cyrb53(words.join(" ")));
     }
     expect(hash).toBe(3873735813084286);
@@ -222,7 +254,9 @@ describe("shingles", () => {
     const all = shingles(ORIGINAL).hashes;
     expect(new Set(all).size).toBeGreaterThan(all.length * 0.95);
     expect(all.every((h) => Number.isSafeInteger(h) && h >= 0)).toBe(true);
-    const { rows } = await sql<{ back: string }>`select unnest(string_to_array(${all.join(",")}, ',')::bigint[])::text as back`.execute(db);
+    const { rows } = await sql<{
+      back: string;
+    }>`select unnest(string_to_array(${all.join(",")}, ',')::bigint[])::text as back`.execute(db);
     expect(rows.map((r) => Number(r.back))).toEqual(all);
   });
 
@@ -248,7 +282,9 @@ describe("uniqueness gate", () => {
     expect(result.passed).toBe(false);
     expect(result.feedback[0]).toMatch(/^Only \d+(\.\d)?% of this section is original \(at least 85% is required\)/);
     expect(result.feedback[0]).toMatch(/own words/);
-    expect(result.feedback[1]).toMatch(/^This passage repeats source \[@dechezlepretre2023\]: "This study examines how the European Union/);
+    expect(result.feedback[1]).toMatch(
+      /^This passage repeats source \[@dechezlepretre2023\]: "This study examines how the European Union/,
+    );
   });
 
   it("passes an original section on the same subject", async () => {
@@ -265,9 +301,14 @@ describe("uniqueness gate", () => {
   });
 
   it("fails a section that repeats another section of the same document", async () => {
-    const result = await uniqueness.check(section(ORIGINAL), context({ otherSections: [{ index: 0, heading: "Introduction", text: ORIGINAL }] }));
+    const result = await uniqueness.check(
+      section(ORIGINAL),
+      context({ otherSections: [{ index: 0, heading: "Introduction", text: ORIGINAL }] }),
+    );
     expect(result.score).toBe(0);
-    expect(result.feedback[1]).toMatch(/^This passage repeats the section "Introduction" of this document: "Climate policy/);
+    expect(result.feedback[1]).toMatch(
+      /^This passage repeats the section "Introduction" of this document: "Climate policy/,
+    );
   });
 
   it("names the source when a passage is both in a source and in another section (the writer can cite a source)", async () => {
@@ -288,16 +329,23 @@ describe("uniqueness gate", () => {
     const second = await insertDocument("second");
     await db.updateTable("sections").set({ content: DELIVERED }).where("id", "=", first.sections[0].id).execute();
 
-    const stored = await storeDeliveredShingles(db, first.document.id, [{ id: first.sections[0].id, text: DELIVERED }, { id: first.sections[1].id, text: null }]);
+    const stored = await storeDeliveredShingles(db, first.document.id, [
+      { id: first.sections[0].id, text: DELIVERED },
+      { id: first.sections[1].id, text: null },
+    ]);
     expect(stored).toBe(shingleSet(DELIVERED).size);
     // Delivery may run twice (a redelivered job): nothing is stored twice.
-    expect(await storeDeliveredShingles(db, first.document.id, [{ id: first.sections[0].id, text: DELIVERED }])).toBe(0);
+    expect(await storeDeliveredShingles(db, first.document.id, [{ id: first.sections[0].id, text: DELIVERED }])).toBe(
+      0,
+    );
 
     const copy = `In short, ${DELIVERED.replace("Historians have", "Scholars have")}`;
     const copied = await uniqueness.check(section(copy, { documentId: second.document.id }), context({ db }));
     expect(copied.score).toBeLessThan(85);
     expect(copied.passed).toBe(false);
-    expect(copied.feedback.join("\n")).toMatch(/This passage repeats a text delivered before: "The printing press transformed/);
+    expect(copied.feedback.join("\n")).toMatch(
+      /This passage repeats a text delivered before: "The printing press transformed/,
+    );
 
     const unrelated = await uniqueness.check(section(UNRELATED, { documentId: second.document.id }), context({ db }));
     expect(unrelated).toMatchObject({ score: 100, passed: true, feedback: [] });
@@ -315,7 +363,12 @@ describe("uniqueness gate", () => {
     await db.updateTable("sections").set({ content: own }).where("id", "=", delivered.sections[0].id).execute();
     await storeDeliveredShingles(db, delivered.document.id, [{ id: delivered.sections[0].id, text: own }]);
     // Paragraphs, one of them copied from the delivered text, one with a misspelling; a copy also runs across a break.
-    const text = [UNRELATED, `In short, ${own}`, "The recieved wisdom was wrong.", `Finally, ${own.slice(0, 120)}`].join("\n\n");
+    const text = [
+      UNRELATED,
+      `In short, ${own}`,
+      "The recieved wisdom was wrong.",
+      `Finally, ${own.slice(0, 120)}`,
+    ].join("\n\n");
     const gates = gatesFor(settingsOf({}));
     const check = (documentId: string) => runGates(gates, section(text, { documentId }), context({ db }));
     const streamIn = (documentId: string) => {
@@ -352,20 +405,28 @@ describe("uniqueness gate", () => {
     const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const pieces = [
       () => fakeProse(5 + next(60), `piece ${next(1000)}`),
-      () => source.split(" ").slice(next(20), 30 + next(20)).join(" "), // copied
+      () =>
+        source
+          .split(" ")
+          .slice(next(20), 30 + next(20))
+          .join(" "), // copied
       () => "Short one.", // fewer words than a shingle
       () => "[see\n\n@smith2020, p. 4] a citation across a break",
       () => `Cited [@smith2020] ${fakeProse(12, `cited ${next(1000)}`)}`,
     ];
     for (let sample = 0; sample < 25; sample++) {
-      const text = Array.from({ length: 1 + next(6) }, () => pieces[next(pieces.length)]()).join(next(4) ? "\n\n" : "\n \n");
+      const text = Array.from({ length: 1 + next(6) }, () => pieces[next(pieces.length)]()).join(
+        next(4) ? "\n\n" : "\n \n",
+      );
       const plain = (await insertDocument(`plain ${sample}`)).document.id;
       const streamed = (await insertDocument(`streamed ${sample}`)).document.id;
       const draft = new DraftCheck([gate], { language: "en", documentId: streamed, db });
       for (let i = 0; i < text.length; i += 29) draft.append(text.slice(i, i + 29));
       if (next(2)) draft.finish(text); // with the last paragraph prechecked, or left to the check
       const expected = await gate.check(section(text, { documentId: plain }), context({ db }));
-      expect(await gate.check(section(text, { documentId: streamed }), context({ db })), JSON.stringify(text)).toEqual(expected);
+      expect(await gate.check(section(text, { documentId: streamed }), context({ db })), JSON.stringify(text)).toEqual(
+        expected,
+      );
     }
   });
 
@@ -376,17 +437,24 @@ describe("uniqueness gate", () => {
     const next = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n); // high bits
     const pieces = [
       () => fakeProse(5 + next(60), `piece ${next(1000)}`),
-      () => source.split(" ").slice(next(20), 30 + next(20)).join(" "), // copied
+      () =>
+        source
+          .split(" ")
+          .slice(next(20), 30 + next(20))
+          .join(" "), // copied
       () => `Cited [@smith2020] ${fakeProse(12, `cited ${next(1000)}`)} [see @jones2021, p. 4].`,
       () => "Short one.", // fewer words than a shingle's lead: the next paragraph's shingles reach further back
-      () => `${fakeProse(8, `open ${next(1000)}`)} [see\n\n@smith2020, p. 4] a citation across a break, after enough words`,
+      () =>
+        `${fakeProse(8, `open ${next(1000)}`)} [see\n\n@smith2020, p. 4] a citation across a break, after enough words`,
       () => "Ünïcode wörds, ёжик and é [@smith2020].",
     ];
     const weights = [0, 0, 0, 0, 1, 1, 2, 2, 3, 4, 5, 5];
     let pieced = 0;
     let wholeText = 0;
     for (let sample = 0; sample < 40; sample++) {
-      const text = Array.from({ length: 1 + next(5) }, () => pieces[weights[next(weights.length)]]()).join(next(4) ? "\n\n" : "\n \n");
+      const text = Array.from({ length: 1 + next(5) }, () => pieces[weights[next(weights.length)]]()).join(
+        next(4) ? "\n\n" : "\n \n",
+      );
       const documentId = (await insertDocument(`pieced ${sample}`)).document.id;
       const draft = new DraftCheck([gate], { language: "en", documentId, db });
       for (let i = 0; i < text.length; i += 23) draft.append(text.slice(i, i + 23));
@@ -399,7 +467,10 @@ describe("uniqueness gate", () => {
       }
       pieced++;
       expect(ready.own.hashes, JSON.stringify(text)).toEqual(whole.hashes);
-      expect([Array.from(ready.own.starts), Array.from(ready.own.ends)]).toEqual([whole.tokens.map((t) => t.start), whole.tokens.map((t) => t.end)]);
+      expect([Array.from(ready.own.starts), Array.from(ready.own.ends)]).toEqual([
+        whole.tokens.map((t) => t.start),
+        whole.tokens.map((t) => t.end),
+      ]);
       expect(await ready.delivered).toEqual(await matchDeliveredShingles(db, whole.hashes, documentId));
     }
     // Both ways are taken: most texts are pieced together, a citation across a break or a short paragraph is not.
@@ -435,7 +506,9 @@ describe("uniqueness gate", () => {
 
     const counted = countingDb(testDb.url);
     try {
-      const together = await Promise.all(asked.map(([hashes, exclude]) => checker.matchDelivered(counted.db, hashes, exclude)));
+      const together = await Promise.all(
+        asked.map(([hashes, exclude]) => checker.matchDelivered(counted.db, hashes, exclude)),
+      );
       expect(together).toEqual(expected);
       expect(counted.statements.filter((q) => q.includes('from "shingles"'))).toHaveLength(3);
     } finally {
@@ -447,29 +520,51 @@ describe("uniqueness gate", () => {
     const hashes = shingles(DELIVERED).hashes.slice(0, 3);
     const plan = await db.transaction().execute(async (trx) => {
       await sql`set local enable_seqscan = off`.execute(trx);
-      const result = await sql<{ "QUERY PLAN": string }>`explain select distinct hash from shingles where hash = any(string_to_array(${hashes.join(",")}, ',')::bigint[])`.execute(trx);
+      const result = await sql<{
+        "QUERY PLAN": string;
+      }>`explain select distinct hash from shingles where hash = any(string_to_array(${hashes.join(",")}, ',')::bigint[])`.execute(
+        trx,
+      );
       return result.rows.map((r) => r["QUERY PLAN"]).join("\n");
     });
-    expect(plan).toMatch(/Index Only Scan using shingles_pkey|Index Scan using shingles_pkey|Bitmap Index Scan on shingles_pkey/);
+    expect(plan).toMatch(
+      /Index Only Scan using shingles_pkey|Index Scan using shingles_pkey|Bitmap Index Scan on shingles_pkey/,
+    );
   });
 
   it("builds a section's context: the sources' titles and abstracts, and the other written sections from the database", async () => {
     const { document, sections } = await insertDocument("context");
     await db
       .insertInto("sources")
-      .values({ document_id: document.id, key: "d2023", title: "The joint impact of the EU ETS", csl: JSON.stringify({}), abstract: ABSTRACT })
+      .values({
+        document_id: document.id,
+        key: "d2023",
+        title: "The joint impact of the EU ETS",
+        csl: JSON.stringify({}),
+        abstract: ABSTRACT,
+      })
       .execute();
     await db.updateTable("sections").set({ content: ORIGINAL }).where("id", "=", sections[1].id).execute();
     await db.updateTable("sections").set({ content: "the section itself" }).where("id", "=", sections[0].id).execute();
 
     // The sources as the section's job loads them; the other sections are asked for.
-    const loaded = await db.selectFrom("sources").select(["key", "title", "abstract"]).where("document_id", "=", document.id).execute();
+    const loaded = await db
+      .selectFrom("sources")
+      .select(["key", "title", "abstract"])
+      .where("document_id", "=", document.id)
+      .execute();
     const sources = loaded.map((s) => ({ key: s.key, title: s.title, text: sourceText(s) }));
     const ctx = await gateContexts.load(db, { documentId: document.id, sectionId: sections[0].id }, sources, { log });
-    expect(ctx.sources).toEqual([{ key: "d2023", title: "The joint impact of the EU ETS", text: `The joint impact of the EU ETS. ${ABSTRACT}` }]);
+    expect(ctx.sources).toEqual([
+      { key: "d2023", title: "The joint impact of the EU ETS", text: `The joint impact of the EU ETS. ${ABSTRACT}` },
+    ]);
     expect(ctx.otherSections).toEqual([{ index: 1, heading: "context heading 1", text: ORIGINAL }]);
 
-    const run = await runGates(gatesFor(defaults), section(COPIED, { documentId: document.id, sectionId: sections[0].id }), ctx);
+    const run = await runGates(
+      gatesFor(defaults),
+      section(COPIED, { documentId: document.id, sectionId: sections[0].id }),
+      ctx,
+    );
     expect(run.passed).toBe(false);
     expect(run.scores.uniqueness).toBeLessThan(85);
     expect(run.scores.ai).toBeNull();
@@ -488,7 +583,13 @@ describe("gate context", () => {
   it("keeps each section's hash (content_md5) equal to textKey of its text, through every change, null without one", async () => {
     const { sections } = await insertDocument("stored hashes");
     const hashOf = async () =>
-      (await db.selectFrom("sections").select(["content", "content_md5"]).where("id", "=", sections[0].id).executeTakeFirstOrThrow()).content_md5;
+      (
+        await db
+          .selectFrom("sections")
+          .select(["content", "content_md5"])
+          .where("id", "=", sections[0].id)
+          .executeTakeFirstOrThrow()
+      ).content_md5;
     expect(await hashOf()).toBeNull();
     for (const text of [ORIGINAL, "Україна — ёжик 🙂, revised."]) {
       await db.updateTable("sections").set({ content: text }).where("id", "=", sections[0].id).execute();
@@ -497,8 +598,15 @@ describe("gate context", () => {
   });
 
   it("makes a source's text from its title and abstract as concat_ws('. ', …) does, with or without either", async () => {
-    for (const [title, abstract] of [["A title", "An abstract."], ["A title", null], ["", "Only an abstract"], [null, null]]) {
-      const { rows } = await sql<{ text: string }>`select concat_ws('. ', nullif(${title}::text, ''), nullif(${abstract}::text, '')) as text`.execute(db);
+    for (const [title, abstract] of [
+      ["A title", "An abstract."],
+      ["A title", null],
+      ["", "Only an abstract"],
+      [null, null],
+    ]) {
+      const { rows } = await sql<{
+        text: string;
+      }>`select concat_ws('. ', nullif(${title}::text, ''), nullif(${abstract}::text, '')) as text`.execute(db);
       expect(sourceText({ title, abstract })).toBe(rows[0].text);
     }
     // Made from the source as it is now.
@@ -510,11 +618,25 @@ describe("gate context", () => {
 
   it("checks of one document that ask together share one statement, and each gets its own context", async () => {
     const { document, sections } = await insertDocument("asked together");
-    await db.insertInto("sources").values({ document_id: document.id, key: "t2024", title: "Together", csl: JSON.stringify({}), abstract: ABSTRACT }).execute();
+    await db
+      .insertInto("sources")
+      .values({
+        document_id: document.id,
+        key: "t2024",
+        title: "Together",
+        csl: JSON.stringify({}),
+        abstract: ABSTRACT,
+      })
+      .execute();
     const texts = [`${ORIGINAL} First.`, `${ORIGINAL} Second.`, `${ORIGINAL} Third.`];
-    for (const [i, text] of texts.entries()) await db.updateTable("sections").set({ content: text }).where("id", "=", sections[i].id).execute();
+    for (const [i, text] of texts.entries())
+      await db.updateTable("sections").set({ content: text }).where("id", "=", sections[i].id).execute();
     const other = await insertDocument("asked together, another document");
-    await db.updateTable("sections").set({ content: `${ORIGINAL} Elsewhere.` }).where("id", "=", other.sections[0].id).execute();
+    await db
+      .updateTable("sections")
+      .set({ content: `${ORIGINAL} Elsewhere.` })
+      .where("id", "=", other.sections[0].id)
+      .execute();
     const sources = [{ key: "t2024", title: "Together", text: sourceText({ title: "Together", abstract: ABSTRACT }) }];
     // One at a time, each waiting for the one before: what each check must get.
     const asked = [
@@ -529,7 +651,9 @@ describe("gate context", () => {
 
     const counted = countingDb(testDb.url);
     try {
-      const together = await Promise.all(asked.map(async (a) => ({ ...(await gateContexts.load(counted.db, a, sources)), db: undefined })));
+      const together = await Promise.all(
+        asked.map(async (a) => ({ ...(await gateContexts.load(counted.db, a, sources)), db: undefined })),
+      );
       expect(together).toEqual(expected);
       expect(together[0].otherSections.map((s) => s.index)).toEqual([1, 2]);
       expect(together[0].sources.map((s) => s.key)).toEqual(["t2024"]);
@@ -546,12 +670,16 @@ describe("gate context", () => {
     await db.updateTable("sections").set({ content: first }).where("id", "=", sections[1].id).execute();
     gateContexts.remember(first);
     const ids = { documentId: document.id, sectionId: sections[0].id };
-    expect((await gateContexts.load(db, ids, [])).otherSections).toEqual([{ index: 1, heading: "known heading 1", text: first }]);
+    expect((await gateContexts.load(db, ids, [])).otherSections).toEqual([
+      { index: 1, heading: "known heading 1", text: first },
+    ]);
 
     // Another worker revised it: the stored text, not the remembered one.
     const revised = `${ORIGINAL} Revised elsewhere.`;
     await db.updateTable("sections").set({ content: revised }).where("id", "=", sections[1].id).execute();
-    expect((await gateContexts.load(db, ids, [])).otherSections).toEqual([{ index: 1, heading: "known heading 1", text: revised }]);
+    expect((await gateContexts.load(db, ids, [])).otherSections).toEqual([
+      { index: 1, heading: "known heading 1", text: revised },
+    ]);
   });
 });
 
@@ -569,7 +697,10 @@ describe("grammar gate", () => {
     grammar.prepare!("en-GB", "The outline of the document, with its briefs.");
     grammar.prepare!("xx", "A language without a dictionary: nothing to prepare.");
     expect(await grammar.check(section(MISSPELT, { language: "en-GB" }), context())).toEqual(before);
-    gatesFor({ ...defaults, languageToolUrl: languageTool.url })[1].prepare!("en", "Checked by LanguageTool when sections come.");
+    gatesFor({ ...defaults, languageToolUrl: languageTool.url })[1].prepare!(
+      "en",
+      "Checked by LanguageTool when sections come.",
+    );
     await new Promise((r) => setTimeout(r, 50));
     expect(languageTool.requests).toHaveLength(0);
   });
@@ -578,13 +709,19 @@ describe("grammar gate", () => {
     const result = await grammar.check(section(MISSPELT), context());
     expect(result.score).toBeGreaterThan(10);
     expect(result.passed).toBe(false);
-    expect(result.feedback[0]).toMatch(/^The previous answer had \d+ spelling or grammar errors in \d+ words \(\d+(\.\d)? per 1,000 words; at most 10/);
+    expect(result.feedback[0]).toMatch(
+      /^The previous answer had \d+ spelling or grammar errors in \d+ words \(\d+(\.\d)? per 1,000 words; at most 10/,
+    );
     expect(result.feedback.join("\n")).toMatch(/Misspelt words: .*"develloped".*"throgh"/);
     expect(result.feedback.join("\n")).toMatch(/Repeated words: "and and"/);
   });
 
   it("counts errors per 1,000 words", async () => {
-    const words = ORIGINAL.split(/\s+/).slice(0, 100).join(" ").replace("negotiated", "negotated").replace("placed", "plaaced");
+    const words = ORIGINAL.split(/\s+/)
+      .slice(0, 100)
+      .join(" ")
+      .replace("negotiated", "negotated")
+      .replace("placed", "plaaced");
     const report = await grammarOf(words, "en");
     expect(report.checker).toBe("retext");
     expect(report.issues.map((i) => i.text)).toEqual(["negotated", "plaaced"]);
@@ -592,15 +729,24 @@ describe("grammar gate", () => {
   });
 
   it("follows retext-spell's and retext-repeated-words' rules: quoted words, compounds, numbers, names and allowed repeats", async () => {
-    const repeats = await grammarOf("The the cat sat on on the mat. Duran Duran played. They had had enough. D. D. came. I can can do it.", "en");
+    const repeats = await grammarOf(
+      "The the cat sat on on the mat. Duran Duran played. They had had enough. D. D. came. I can can do it.",
+      "en",
+    );
     expect(repeats.issues).toEqual([
       { kind: "repetition", text: "The the" },
       { kind: "repetition", text: "on on" },
     ]);
-    const words = await grammarOf("A well-known state-of-the-art approch to re-evaluate the colour of analysed behaviour at 10:30am and 1999 times.", "en");
+    const words = await grammarOf(
+      "A well-known state-of-the-art approch to re-evaluate the colour of analysed behaviour at 10:30am and 1999 times.",
+      "en",
+    );
     expect(words.issues).toEqual([{ kind: "spelling", text: "approch" }]);
     // Words in quotes are mentioned, not used ("the word 'teh'"): not counted.
-    const quoted = await grammarOf("He said 'teh' is a word, and “recieve” too: the word ‘doesn’t’ is fine, isn’t it? Smith's data.", "en");
+    const quoted = await grammarOf(
+      "He said 'teh' is a word, and “recieve” too: the word ‘doesn’t’ is fine, isn’t it? Smith's data.",
+      "en",
+    );
     expect(quoted.issues).toEqual([]);
   });
 
@@ -611,18 +757,25 @@ describe("grammar gate", () => {
     expect(americanForms("modelling")).toContain("modeling");
   });
 
-  it("checks Ukrainian with dictionary-uk: a clean paragraph passes, a misspelt one fails", { timeout: 180_000 }, async () => {
-    const clean = await grammar.check(section(UK_CLEAN, { language: "uk" }), context());
-    expect(clean).toEqual({ gate: "grammar", score: 0, passed: true, feedback: [] });
-    const misspelt = await grammar.check(section(UK_MISSPELT, { language: "uk" }), context());
-    expect(misspelt.score).toBeGreaterThan(10);
-    expect(misspelt.passed).toBe(false);
-    expect(misspelt.feedback.join("\n")).toMatch(/"нізку".*"узгоджиних"/);
-  });
+  it(
+    "checks Ukrainian with dictionary-uk: a clean paragraph passes, a misspelt one fails",
+    { timeout: 180_000 },
+    async () => {
+      const clean = await grammar.check(section(UK_CLEAN, { language: "uk" }), context());
+      expect(clean).toEqual({ gate: "grammar", score: 0, passed: true, feedback: [] });
+      const misspelt = await grammar.check(section(UK_MISSPELT, { language: "uk" }), context());
+      expect(misspelt.score).toBeGreaterThan(10);
+      expect(misspelt.passed).toBe(false);
+      expect(misspelt.feedback.join("\n")).toMatch(/"нізку".*"узгоджиних"/);
+    },
+  );
 
   it("gives no score, and passes, where no dictionary exists: never a made-up number", async () => {
     for (const language of ["de", "it", "ja"]) {
-      const result = await grammar.check(section("Die Forscher erhalten die Daten und analysieren sie sorgfältig.", { language }), context());
+      const result = await grammar.check(
+        section("Die Forscher erhalten die Daten und analysieren sie sorgfältig.", { language }),
+        context(),
+      );
       expect(result).toEqual({ gate: "grammar", score: null, passed: true, feedback: [] });
     }
     expect(warnings).toEqual([]);
@@ -651,8 +804,16 @@ describe("grammar gate", () => {
   it("gives no score, and passes with a logged warning, when LanguageTool fails or does not know the language", async () => {
     const gate = gatesFor({ ...defaults, languageToolUrl: languageTool.url })[1];
     languageTool.failNext({ status: 500 });
-    expect(await gate.check(section(ORIGINAL), context())).toEqual({ gate: "grammar", score: null, passed: true, feedback: [] });
-    expect(await gate.check(section("Bonjour tout le monde", { language: "xx" }), context())).toMatchObject({ score: null, passed: true });
+    expect(await gate.check(section(ORIGINAL), context())).toEqual({
+      gate: "grammar",
+      score: null,
+      passed: true,
+      feedback: [],
+    });
+    expect(await gate.check(section("Bonjour tout le monde", { language: "xx" }), context())).toMatchObject({
+      score: null,
+      passed: true,
+    });
     expect(warnings.map((w) => w.message)).toEqual(["grammar check unavailable", "grammar check unavailable"]);
     expect(String(warnings[0].details.err)).toMatch(/LanguageTool answered 500/);
   });
@@ -677,11 +838,23 @@ describe("AI detection gate", () => {
     detectors.setScore("gptzero", 90);
     const high = await gate.check(section(ORIGINAL), context());
     expect(high).toMatchObject({ gate: "ai", score: 90, passed: false });
-    expect(high.feedback[0]).toMatch(/^An AI detector rated the previous answer 90% likely machine-written \(at most 55% is accepted\)/);
-    expect(detectors.requests[0]).toMatchObject({ provider: "gptzero", path: "/v2/predict/text", apiKey: "right-key", text: ORIGINAL });
+    expect(high.feedback[0]).toMatch(
+      /^An AI detector rated the previous answer 90% likely machine-written \(at most 55% is accepted\)/,
+    );
+    expect(detectors.requests[0]).toMatchObject({
+      provider: "gptzero",
+      path: "/v2/predict/text",
+      apiKey: "right-key",
+      text: ORIGINAL,
+    });
 
     detectors.setScore("gptzero", 20);
-    expect(await gate.check(section(ORIGINAL), context())).toEqual({ gate: "ai", score: 20, passed: true, feedback: [] });
+    expect(await gate.check(section(ORIGINAL), context())).toEqual({
+      gate: "ai",
+      score: 20,
+      passed: true,
+      feedback: [],
+    });
     detectors.setScore("gptzero", 55);
     expect((await gate.check(section(ORIGINAL), context())).passed).toBe(true);
   });
@@ -690,7 +863,12 @@ describe("AI detection gate", () => {
     const gate = aiGate(keyed({ originality: true }));
     detectors.setScore("originality", 73.5);
     expect(await gate.check(section(ORIGINAL), context())).toMatchObject({ score: 73.5, passed: false });
-    expect(detectors.requests[0]).toMatchObject({ provider: "originality", path: "/api/v1/scan/ai", apiKey: "right-key", body: { content: ORIGINAL } });
+    expect(detectors.requests[0]).toMatchObject({
+      provider: "originality",
+      path: "/api/v1/scan/ai",
+      apiKey: "right-key",
+      body: { content: ORIGINAL },
+    });
     detectors.setScore("originality", 12);
     expect(await gate.check(section(ORIGINAL), context())).toMatchObject({ score: 12, passed: true });
   });
@@ -712,12 +890,24 @@ describe("AI detection gate", () => {
     const gate = aiGate(keyed({ gptzero: true, originality: true }));
     detectors.failNext("gptzero", { status: 500 });
     detectors.failNext("originality", { kind: "malformed" });
-    expect(await gate.check(section(ORIGINAL), context())).toEqual({ gate: "ai", score: null, passed: true, feedback: [] });
+    expect(await gate.check(section(ORIGINAL), context())).toEqual({
+      gate: "ai",
+      score: null,
+      passed: true,
+      feedback: [],
+    });
 
-    expect(await aiGate(keyed({ gptzero: true }, "wrong-key")).check(section(ORIGINAL), context())).toMatchObject({ score: null, passed: true });
+    expect(await aiGate(keyed({ gptzero: true }, "wrong-key")).check(section(ORIGINAL), context())).toMatchObject({
+      score: null,
+      passed: true,
+    });
 
     detectors.failNext("gptzero", { kind: "timeout" });
-    const slow = await detectAi(ORIGINAL, { gptzero: { apiKey: "right-key", url: detectors.url }, timeoutMs: 300, log });
+    const slow = await detectAi(ORIGINAL, {
+      gptzero: { apiKey: "right-key", url: detectors.url },
+      timeoutMs: 300,
+      log,
+    });
     expect(slow).toMatchObject({ score: null, providers: [{ provider: "gptzero", score: null }] });
     expect(warnings).toHaveLength(4);
   });
@@ -725,8 +915,17 @@ describe("AI detection gate", () => {
   it("reads the marker in the text when no score is set (the fake's default)", async () => {
     const fresh = await startFakeDetectors();
     try {
-      const report = await detectAi("A text [ai=80] of a few words.", { gptzero: { apiKey: "k", url: fresh.url }, originality: { apiKey: "k", url: fresh.url } });
-      expect(report).toEqual({ score: 80, providers: [{ provider: "gptzero", score: 80 }, { provider: "originality", score: 80 }] });
+      const report = await detectAi("A text [ai=80] of a few words.", {
+        gptzero: { apiKey: "k", url: fresh.url },
+        originality: { apiKey: "k", url: fresh.url },
+      });
+      expect(report).toEqual({
+        score: 80,
+        providers: [
+          { provider: "gptzero", score: 80 },
+          { provider: "originality", score: 80 },
+        ],
+      });
     } finally {
       await fresh.close();
     }
@@ -737,7 +936,11 @@ describe("runGates", () => {
   it("collects every gate's score and the failed gates' feedback", async () => {
     detectors.setScore("gptzero", 80);
     const config: QualityConfig = { ...defaults, gptzero: { apiKey: "right-key", url: detectors.url } };
-    const run = await runGates(gatesFor(config), section(COPIED), context({ sources: [{ key: "d2023", text: ABSTRACT }] }));
+    const run = await runGates(
+      gatesFor(config),
+      section(COPIED),
+      context({ sources: [{ key: "d2023", text: ABSTRACT }] }),
+    );
     expect(run.passed).toBe(false);
     expect(run.results.map((r) => [r.gate, r.passed])).toEqual([
       ["uniqueness", false],
@@ -747,7 +950,11 @@ describe("runGates", () => {
     expect(run.scores).toEqual({ uniqueness: run.results[0].score, grammar: 0, ai: 80 });
     expect(run.feedback).toEqual([...run.results[0].feedback, ...run.results[2].feedback]);
 
-    const clean = await runGates(gatesFor(defaults), section(ORIGINAL), context({ sources: [{ key: "d2023", text: ABSTRACT }] }));
+    const clean = await runGates(
+      gatesFor(defaults),
+      section(ORIGINAL),
+      context({ sources: [{ key: "d2023", text: ABSTRACT }] }),
+    );
     expect(clean).toEqual({
       passed: true,
       results: [
@@ -761,7 +968,11 @@ describe("runGates", () => {
   });
 
   it("a per-call config overrides the gates' own thresholds", async () => {
-    const run = await runGates(gatesFor(defaults), section(MISSPELT), context({ config: { ...defaults, maxGrammarErrors: 1000 } }));
+    const run = await runGates(
+      gatesFor(defaults),
+      section(MISSPELT),
+      context({ config: { ...defaults, maxGrammarErrors: 1000 } }),
+    );
     expect(run.results[1].passed).toBe(true);
   });
 
@@ -791,13 +1002,28 @@ describe("npm run quality", () => {
   });
 
   it("checks a text against files and the delivered sections, and sums up in one JSON line", async () => {
-    const check = await checkText({ text: COPIED, against: [{ name: "abstract.txt", text: ABSTRACT }], language: "en", db, config: defaults, memory: machinery, log });
+    const check = await checkText({
+      text: COPIED,
+      against: [{ name: "abstract.txt", text: ABSTRACT }],
+      language: "en",
+      db,
+      config: defaults,
+      memory: machinery,
+      log,
+    });
     expect(check.summary.uniqueness).toBeLessThan(85);
     expect(check.summary.grammarErrorsPer1000).toBe(0);
     expect(check.summary.aiScore).toBeNull();
     expect(JSON.parse(summaryLine(check))).toEqual(check.summary);
 
-    const alone = await checkText({ text: ORIGINAL, against: [], language: "it", config: defaults, memory: machinery, log });
+    const alone = await checkText({
+      text: ORIGINAL,
+      against: [],
+      language: "it",
+      config: defaults,
+      memory: machinery,
+      log,
+    });
     expect(alone.summary).toEqual({ uniqueness: null, grammarErrorsPer1000: null, aiScore: null });
   });
 
@@ -814,12 +1040,21 @@ describe("npm run quality", () => {
       ["--import", "tsx", "scripts/quality.ts", "--text", textFile, "--against", againstFile, "--lang", "en"],
       {
         cwd: path.resolve(import.meta.dirname, "../.."),
-        env: { ...process.env, DATABASE_URL: testDb.url, GPTZERO_API_KEY: "", ORIGINALITY_API_KEY: "", LANGUAGETOOL_URL: "", LOG_LEVEL: "error" },
+        env: {
+          ...process.env,
+          DATABASE_URL: testDb.url,
+          GPTZERO_API_KEY: "",
+          ORIGINALITY_API_KEY: "",
+          LANGUAGETOOL_URL: "",
+          LOG_LEVEL: "error",
+        },
       },
     );
     const lines = stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^Quality of draft\.txt \(language en, \d+ words\)/);
-    expect(stdout).toMatch(/Uniqueness: \d+(\.\d)?% \(minimum 85%\) — FAIL; \d+ of \d+ five-word sequences found in abstract\.txt and every delivered section/);
+    expect(stdout).toMatch(
+      /Uniqueness: \d+(\.\d)?% \(minimum 85%\) — FAIL; \d+ of \d+ five-word sequences found in abstract\.txt and every delivered section/,
+    );
     expect(stdout).toMatch(/This passage repeats a text delivered before: "Urban bicycle networks/);
     expect(stdout).toMatch(/Grammar: \d+(\.\d)? errors per 1,000 words \(maximum 10\) — FAIL/);
     expect(stdout).toMatch(/AI detection: N\/A/);

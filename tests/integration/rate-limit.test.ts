@@ -66,7 +66,9 @@ describe("rateLimitMiddleware", () => {
     expect(refused.headers.get("x-ratelimit-reset")).toBe("50");
     expect(await refused.json()).toEqual({ error: "Too many requests. Try again in 52 seconds." });
 
-    const page = await fetch(`${base}/documents`, { headers: { ...ip, Accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
+    const page = await fetch(`${base}/documents`, {
+      headers: { ...ip, Accept: "text/html,application/xhtml+xml,*/*;q=0.8" },
+    });
     expect(page.status).toBe(429);
     expect(page.headers.get("content-type")).toMatch(/^text\/html/);
     const html = await page.text();
@@ -80,15 +82,23 @@ describe("rateLimitMiddleware", () => {
       let turn = 0;
       const now = fixedClock("2030-01-01T00:05:10Z");
       // Two "web processes": alternate connection pools against the one table.
-      const base = await startApp(rateLimitMiddleware({ getDb: () => (turn++ % 2 ? second : database.db), limitPerMinute: 60, now }));
+      const base = await startApp(
+        rateLimitMiddleware({ getDb: () => (turn++ % 2 ? second : database.db), limitPerMinute: 60, now }),
+      );
       const statuses = await Promise.all(
         Array.from({ length: 80 }, () =>
-          fetch(`${base}/x`, { headers: { "X-Forwarded-For": "198.51.100.9" } }).then(async (r) => (await r.arrayBuffer(), r.status)),
+          fetch(`${base}/x`, { headers: { "X-Forwarded-For": "198.51.100.9" } }).then(
+            async (r) => (await r.arrayBuffer(), r.status),
+          ),
         ),
       );
       expect(statuses.filter((s) => s === 200)).toHaveLength(60);
       expect(statuses.filter((s) => s === 429)).toHaveLength(20);
-      const row = await database.db.selectFrom("rate_limits").select("count").where("key", "=", "ip:198.51.100.9").executeTakeFirstOrThrow();
+      const row = await database.db
+        .selectFrom("rate_limits")
+        .select("count")
+        .where("key", "=", "ip:198.51.100.9")
+        .executeTakeFirstOrThrow();
       expect(row.count).toBe(80);
     } finally {
       await second.destroy();
@@ -164,7 +174,10 @@ describe("rateLimitMiddleware", () => {
       }
       // Once per minute while it stays down, not once per request.
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0]![0]).toMatchObject({ err: expect.objectContaining({ code: "ECONNREFUSED" }), path: "/documents" });
+      expect(warn.mock.calls[0]![0]).toMatchObject({
+        err: expect.objectContaining({ code: "ECONNREFUSED" }),
+        path: "/documents",
+      });
       expect(warn.mock.calls[0]![1]).toBe("rate limiter failed; letting the request through");
     } finally {
       await unreachable.destroy();
@@ -219,7 +232,10 @@ describe("hitRateLimit: the sliding window", () => {
     const key = "test:free";
     for (let i = 0; i < 61; i++) await hitRateLimit(database.db, "test:almost", 60, 60, at(10));
     // One second before, a sixtieth of those 61 hits still counts.
-    expect(await hitRateLimit(database.db, "test:almost", 60, 60, at(119))).toMatchObject({ allowed: true, remaining: 57 });
+    expect(await hitRateLimit(database.db, "test:almost", 60, 60, at(119))).toMatchObject({
+      allowed: true,
+      remaining: 57,
+    });
 
     for (let i = 0; i < 61; i++) await hitRateLimit(database.db, key, 60, 60, at(10));
     expect(await hitRateLimit(database.db, key, 60, 60, at(120))).toEqual({
@@ -243,7 +259,8 @@ describe("sign-in limits", () => {
   const limits = { perClientPer15Minutes: 5, perEmailPerHour: 3 };
 
   it("counts code requests per client address and per email address; a refused client spends nothing of the address", async () => {
-    const ask = (ip: string, emailKey = "target-key") => limitCodeRequest(database.db, { emailKey, ip, knownDevice: null }, limits);
+    const ask = (ip: string, emailKey = "target-key") =>
+      limitCodeRequest(database.db, { emailKey, ip, knownDevice: null }, limits);
     for (let i = 0; i < 3; i++) expect((await ask(`192.0.2.${i}`)).allowed).toBe(true);
     const fourth = await ask("192.0.2.99");
     expect(fourth).toMatchObject({ allowed: false, remaining: 0 });
@@ -253,14 +270,23 @@ describe("sign-in limits", () => {
     for (let i = 0; i < 5; i++) expect((await ask("203.0.113.50", `spray-${i}`)).allowed).toBe(true);
     expect((await ask("203.0.113.50", "spray-5")).allowed).toBe(false);
     expect((await ask("203.0.113.51", "spray-5")).allowed).toBe(true);
-    const spray5 = await database.db.selectFrom("rate_limits").select("count").where("key", "=", "signin:email:spray-5").executeTakeFirstOrThrow();
+    const spray5 = await database.db
+      .selectFrom("rate_limits")
+      .select("count")
+      .where("key", "=", "signin:email:spray-5")
+      .executeTakeFirstOrThrow();
     expect(spray5.count).toBe(1);
   });
 
   it("gives a browser known to an address its own bucket, untouched by strangers", async () => {
-    const stranger = () => limitCodeRequest(database.db, { emailKey: "owned", ip: "198.51.100.70", knownDevice: null }, limits);
+    const stranger = () =>
+      limitCodeRequest(database.db, { emailKey: "owned", ip: "198.51.100.70", knownDevice: null }, limits);
     while ((await stranger()).allowed);
-    const owner = await limitCodeRequest(database.db, { emailKey: "owned", ip: "198.51.100.70", knownDevice: "device-of-owner-123" }, limits);
+    const owner = await limitCodeRequest(
+      database.db,
+      { emailKey: "owned", ip: "198.51.100.70", knownDevice: "device-of-owner-123" },
+      limits,
+    );
     expect(owner.allowed).toBe(true);
   });
 
@@ -278,7 +304,9 @@ describe("sign-in limits", () => {
     const unreachable = createDb("postgres://nobody:nothing@127.0.0.1:1/none", 1);
     const warn = spyOnWarn();
     try {
-      expect((await limitCodeRequest(unreachable, { emailKey: "a", ip: "203.0.113.60", knownDevice: null }, limits)).allowed).toBe(true);
+      expect(
+        (await limitCodeRequest(unreachable, { emailKey: "a", ip: "203.0.113.60", knownDevice: null }, limits)).allowed,
+      ).toBe(true);
       expect((await mayTryCode(unreachable, "203.0.113.60", limits)).allowed).toBe(true);
       expect(warn).toHaveBeenCalledTimes(2);
     } finally {
@@ -297,7 +325,9 @@ describe("pruneRateLimits", () => {
       ])
       .execute();
     expect(await pruneRateLimits(database.db)).toBe(1);
-    const left = (await database.db.selectFrom("rate_limits").select("key").where("key", "like", "prune:%").execute()).map((r) => r.key);
+    const left = (
+      await database.db.selectFrom("rate_limits").select("key").where("key", "like", "prune:%").execute()
+    ).map((r) => r.key);
     expect(left).toEqual(["prune:recent"]);
   });
 });

@@ -125,7 +125,9 @@ describe("Crossref client", () => {
     const [request] = fake.requestsTo("crossref");
     expect(request.path).toBe("/works");
     expect(request.query).toMatchObject({ query: QUERY, rows: "12", mailto: MAILTO });
-    expect(request.query.select.split(",")).toEqual(expect.arrayContaining(["DOI", "title", "author", "issued", "abstract", "score"]));
+    expect(request.query.select.split(",")).toEqual(
+      expect.arrayContaining(["DOI", "title", "author", "issued", "abstract", "score"]),
+    );
     expect(request.headers["user-agent"]).toBe(`TesiGo/1.0 (mailto:${MAILTO})`);
 
     const expected = fakeWorksFor(QUERY).filter((w) => w.providers.includes("crossref"));
@@ -141,9 +143,11 @@ describe("Crossref client", () => {
   });
 
   it("strips JATS markup and decodes entities", () => {
-    expect(stripJats("<jats:title>Abstract</jats:title><jats:p>Trade &amp; <jats:italic>policy</jats:italic>\n matter.</jats:p>")).toBe(
-      "Trade & policy matter.",
-    );
+    expect(
+      stripJats(
+        "<jats:title>Abstract</jats:title><jats:p>Trade &amp; <jats:italic>policy</jats:italic>\n matter.</jats:p>",
+      ),
+    ).toBe("Trade & policy matter.");
     expect(stripJats("<jats:p>Abstract: the text.</jats:p>")).toBe("the text.");
     expect(stripJats(undefined)).toBeNull();
     expect(() => parseCrossrefWorks({ status: "ok" })).toThrow(SyntaxError);
@@ -152,7 +156,11 @@ describe("Crossref client", () => {
 
 describe("Semantic Scholar client", () => {
   it("asks /graph/v1/paper/search with query, limit, documented fields and x-api-key", async () => {
-    const client = createSemanticScholarClient({ baseUrl: fake.urls["semantic-scholar"], apiKey: "s2-test-key", mailto: MAILTO });
+    const client = createSemanticScholarClient({
+      baseUrl: fake.urls["semantic-scholar"],
+      apiKey: "s2-test-key",
+      mailto: MAILTO,
+    });
     const works = await client.search(QUERY, { limit: 10 });
 
     const [request] = fake.requestsTo("semantic-scholar");
@@ -200,14 +208,25 @@ describe("polite HTTP: timeouts and retries", () => {
     fake.failAlways("crossref", { status: 503 });
     const client = createCrossrefClient({ baseUrl: fake.urls.crossref, retryDelaysMs: [1, 1] });
     const error = await client.search(QUERY, { limit: 5 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "ResearchHttpError", provider: "crossref", reason: "HTTP 503", status: 503, attempts: 3 });
+    expect(error).toMatchObject({
+      name: "ResearchHttpError",
+      provider: "crossref",
+      reason: "HTTP 503",
+      status: 503,
+      attempts: 3,
+    });
     expect(fake.requestsTo("crossref")).toHaveLength(3);
   });
 
   it("does not wait for a Retry-After longer than the maximum, and never retries a 400", async () => {
     fake.failNext("openalex", { status: 429, retryAfterSeconds: 120 });
     const { waits, sleep } = recordingSleep();
-    const client = createOpenAlexClient({ baseUrl: fake.urls.openalex, retryDelaysMs: [1, 1], sleep, maxRetryAfterMs: 30_000 });
+    const client = createOpenAlexClient({
+      baseUrl: fake.urls.openalex,
+      retryDelaysMs: [1, 1],
+      sleep,
+      maxRetryAfterMs: 30_000,
+    });
     await expect(client.search(QUERY, { limit: 5 })).rejects.toMatchObject({ reason: "HTTP 429", attempts: 1 });
     expect(waits).toEqual([]);
 
@@ -219,7 +238,12 @@ describe("polite HTTP: timeouts and retries", () => {
   it("times out a hanging request and retries; a malformed body is retried too", async () => {
     fake.failNext("semantic-scholar", { kind: "timeout" });
     fake.failNext("semantic-scholar", { kind: "malformed" });
-    const client = createSemanticScholarClient({ baseUrl: fake.urls["semantic-scholar"], apiKey: "s2-test-key", timeoutMs: 300, retryDelaysMs: [1, 1] });
+    const client = createSemanticScholarClient({
+      baseUrl: fake.urls["semantic-scholar"],
+      apiKey: "s2-test-key",
+      timeoutMs: 300,
+      retryDelaysMs: [1, 1],
+    });
     const started = Date.now();
     const works = await client.search(QUERY, { limit: 5 });
     expect(works.length).toBeGreaterThan(0);
@@ -235,7 +259,8 @@ describe("polite HTTP: timeouts and retries", () => {
     const answers = [{ unexpected: true }, { meta: { count: 0 }, results: [] }];
     const client = createOpenAlexClient({
       retryDelaysMs: [1, 1],
-      fetch: async () => new Response(JSON.stringify(answers[calls++]), { headers: { "content-type": "application/json" } }),
+      fetch: async () =>
+        new Response(JSON.stringify(answers[calls++]), { headers: { "content-type": "application/json" } }),
     });
     expect(await client.search(QUERY, { limit: 5 })).toEqual([]);
     expect(calls).toBe(2);
@@ -276,7 +301,11 @@ describe("circuit breaker per provider (Postgres)", () => {
     await expect(client.search(QUERY, { limit: 5 })).rejects.toMatchObject({ attempts: 3 });
     // Failures 4 and 5 open it (5 within 60 s): no third try.
     await expect(client.search(QUERY, { limit: 5 })).rejects.toMatchObject({ attempts: 2 });
-    const row = await database.db.selectFrom("provider_breakers").selectAll().where("provider", "=", "crossref").executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom("provider_breakers")
+      .selectAll()
+      .where("provider", "=", "crossref")
+      .executeTakeFirstOrThrow();
     expect(row.state).toBe("open");
     expect(fake.requestsTo("crossref")).toHaveLength(5);
 
@@ -290,14 +319,19 @@ describe("circuit breaker per provider (Postgres)", () => {
     expect(result.reachable).toEqual(["openalex"]);
     expect(result.sources.length).toBeGreaterThan(0);
     // Each provider has its own breaker: OpenAlex's answers were recorded as successes and it stays closed.
-    expect(await database.db.selectFrom("provider_breakers").select("provider").where("provider", "=", "openalex").execute()).toEqual([]);
+    expect(
+      await database.db.selectFrom("provider_breakers").select("provider").where("provider", "=", "openalex").execute(),
+    ).toEqual([]);
   });
 
   it("searches the topic while the outline is still being written, and its headings once they come", async () => {
     let giveHeadings!: (headings: string[]) => void;
     const headings = new Promise<string[]>((resolve) => (giveHeadings = resolve));
     const before = fake.requestsTo("openalex").length;
-    const searching = findSources({ topic: QUERY, language: "en", headings }, { providers: ["openalex"], urls: fake.urls });
+    const searching = findSources(
+      { topic: QUERY, language: "en", headings },
+      { providers: ["openalex"], urls: fake.urls },
+    );
     await expect.poll(() => fake.requestsTo("openalex").length - before).toBe(1); // the topic query, without headings
     await new Promise((r) => setTimeout(r, 50));
     expect(fake.requestsTo("openalex").length - before).toBe(1); // nothing else until the headings are there
@@ -310,24 +344,42 @@ describe("circuit breaker per provider (Postgres)", () => {
 
   it("a failed outline ends the search without an unhandled rejection", async () => {
     const headings = Promise.reject(new Error("the outline failed"));
-    await expect(findSources({ topic: QUERY, language: "en", headings }, { providers: ["openalex"], urls: fake.urls })).rejects.toThrow("the outline failed");
+    await expect(
+      findSources({ topic: QUERY, language: "en", headings }, { providers: ["openalex"], urls: fake.urls }),
+    ).rejects.toThrow("the outline failed");
   });
 
   it("stores each source as CSL-JSON with its abstract, once per key", async () => {
     const user = await insertUser(database.db);
     const document = await database.db
       .insertInto("documents")
-      .values({ user_id: user.id, topic: QUERY, pages: 10, language: "en", price_cents: 1000, quality_warnings: JSON.stringify([]) })
+      .values({
+        user_id: user.id,
+        topic: QUERY,
+        pages: 10,
+        language: "en",
+        price_cents: 1000,
+        quality_warnings: JSON.stringify([]),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const { sources } = await findSources({ topic: QUERY, language: "en", headings: [] }, { providers: ["openalex"], urls: fake.urls, maxSources: 8 });
+    const { sources } = await findSources(
+      { topic: QUERY, language: "en", headings: [] },
+      { providers: ["openalex"], urls: fake.urls, maxSources: 8 },
+    );
     expect(await storeSources(database.db, document.id, sources)).toBe(8);
     expect(await storeSources(database.db, document.id, sources)).toBe(0);
 
     const rows = await database.db.selectFrom("sources").selectAll().where("document_id", "=", document.id).execute();
     expect(rows.map((r) => r.key).sort()).toEqual(sources.map((s) => s.key).sort());
     const top = rows.find((r) => r.key === sources[0].key)!;
-    expect(top).toMatchObject({ doi: sources[0].doi, title: sources[0].title, year: sources[0].year, abstract: sources[0].abstract, openalex_id: sources[0].openalexId });
+    expect(top).toMatchObject({
+      doi: sources[0].doi,
+      title: sources[0].title,
+      year: sources[0].year,
+      abstract: sources[0].abstract,
+      openalex_id: sources[0].openalexId,
+    });
     expect(top.csl).toEqual(sources[0].csl);
     expect(top.csl).toMatchObject({ id: top.key, abstract: sources[0].abstract, DOI: sources[0].doi });
   });
@@ -336,13 +388,30 @@ describe("circuit breaker per provider (Postgres)", () => {
 describe("merge and de-duplication", () => {
   it("merges the same DOI written differently and keeps the richest fields", () => {
     const merged = mergeWorks([
-      work({ provider: "semantic-scholar", doi: normaliseDoi("10.1000/ABC.1"), abstract: "Short.", citedByCount: 40, relevance: 0.5, authors: [{ family: "Smith", given: "S." }] }),
-      work({ provider: "openalex", doi: normaliseDoi("https://doi.org/10.1000/abc.1"), openalexId: "W1", abstract: "A much longer abstract text.", citedByCount: 35, relevance: 0.9 }),
+      work({
+        provider: "semantic-scholar",
+        doi: normaliseDoi("10.1000/ABC.1"),
+        abstract: "Short.",
+        citedByCount: 40,
+        relevance: 0.5,
+        authors: [{ family: "Smith", given: "S." }],
+      }),
+      work({
+        provider: "openalex",
+        doi: normaliseDoi("https://doi.org/10.1000/abc.1"),
+        openalexId: "W1",
+        abstract: "A much longer abstract text.",
+        citedByCount: 35,
+        relevance: 0.9,
+      }),
       work({
         provider: "crossref",
         doi: normaliseDoi("doi:10.1000/abc.1"),
         volume: "12",
-        authors: [{ family: "Smith", given: "Sarah" }, { family: "Rossi", given: "Luca" }],
+        authors: [
+          { family: "Smith", given: "Sarah" },
+          { family: "Rossi", given: "Luca" },
+        ],
         citedByCount: 30,
         relevance: 0.2,
       }),
@@ -362,8 +431,18 @@ describe("merge and de-duplication", () => {
 
   it("merges by normalised title + year when a DOI is missing, and only then", () => {
     const merged = mergeWorks([
-      work({ provider: "crossref", title: "Éducation and   <i>Policy</i>: the Italian case", year: 2019, doi: "10.1000/x" }),
-      work({ provider: "semantic-scholar", title: "Education and policy - the italian case.", year: 2019, abstract: "From S2." }),
+      work({
+        provider: "crossref",
+        title: "Éducation and   <i>Policy</i>: the Italian case",
+        year: 2019,
+        doi: "10.1000/x",
+      }),
+      work({
+        provider: "semantic-scholar",
+        title: "Education and policy - the italian case.",
+        year: 2019,
+        abstract: "From S2.",
+      }),
       work({ provider: "semantic-scholar", title: "Education and policy: the Italian case", year: 2020 }),
       work({ provider: "openalex", title: "Education and policy: the Italian case", year: 2019, doi: "10.1000/y" }),
       work({ provider: "openalex", title: "Editorial", year: 2019 }),
@@ -374,7 +453,9 @@ describe("merge and de-duplication", () => {
     const x = merged.find((m) => m.doi === "10.1000/x")!;
     expect(x.providers).toEqual(["crossref", "semantic-scholar"]);
     expect(x.abstract).toBe("From S2.");
-    expect(titleKey("Éducation and <i>Policy</i>:  the Italian case", 2019)).toBe(titleKey("education and policy the italian case", 2019));
+    expect(titleKey("Éducation and <i>Policy</i>:  the Italian case", 2019)).toBe(
+      titleKey("education and policy the italian case", 2019),
+    );
   });
 
   it("does not depend on the order results arrive in", () => {
@@ -388,7 +469,16 @@ describe("merge and de-duplication", () => {
   });
 
   it("every provider's copy of a fake work collapses into one source", async () => {
-    const result = await findSources({ topic: QUERY, language: "en", headings: [] }, { providers: ["openalex", "crossref", "semantic-scholar"], urls: fake.urls, semanticScholarKey: "s2-test-key", perQuery: 20, maxSources: 100 });
+    const result = await findSources(
+      { topic: QUERY, language: "en", headings: [] },
+      {
+        providers: ["openalex", "crossref", "semantic-scholar"],
+        urls: fake.urls,
+        semanticScholarKey: "s2-test-key",
+        perQuery: 20,
+        maxSources: 100,
+      },
+    );
     const expected = fakeWorksFor(QUERY);
     expect(result.sources).toHaveLength(expected.length);
     expect(new Set(result.sources.map((s) => s.doi)).size).toBe(expected.length);
@@ -423,16 +513,37 @@ describe("ranking", () => {
     expect(scoreWork({ relevance: 1, citedByCount: 9999, year: 2024, abstract: "x" }, now)).toBe(1);
     expect(scoreWork({ relevance: 0, citedByCount: null, year: null, abstract: null }, now)).toBe(0);
     // 0.55 × 0.5 + 0.25 × log10(100)/4 + 0.15 × (1 - (16 - 5) / 25)
-    expect(scoreWork({ relevance: 0.5, citedByCount: 99, year: 2010, abstract: null }, now)).toBeCloseTo(0.275 + 0.125 + 0.15 * (1 - 11 / 25), 4);
+    expect(scoreWork({ relevance: 0.5, citedByCount: 99, year: 2010, abstract: null }, now)).toBeCloseTo(
+      0.275 + 0.125 + 0.15 * (1 - 11 / 25),
+      4,
+    );
     expect(scoreWork({ relevance: 0.5, citedByCount: 0, year: 1980, abstract: null }, now)).toBe(0.275);
   });
 
   it("orders by score; a recent, cited, relevant work first; ties broken deterministically", () => {
     const ranked = rankWorks(
       mergeWorks([
-        work({ title: "Old but very relevant classic study", doi: "10.1/a", relevance: 1, year: 1990, citedByCount: 5000 }),
-        work({ title: "Recent relevant and cited work here", doi: "10.1/b", relevance: 0.9, year: 2024, citedByCount: 300 }),
-        work({ title: "Barely relevant recent paper today", doi: "10.1/c", relevance: 0.1, year: 2025, citedByCount: 0 }),
+        work({
+          title: "Old but very relevant classic study",
+          doi: "10.1/a",
+          relevance: 1,
+          year: 1990,
+          citedByCount: 5000,
+        }),
+        work({
+          title: "Recent relevant and cited work here",
+          doi: "10.1/b",
+          relevance: 0.9,
+          year: 2024,
+          citedByCount: 300,
+        }),
+        work({
+          title: "Barely relevant recent paper today",
+          doi: "10.1/c",
+          relevance: 0.1,
+          year: 2025,
+          citedByCount: 0,
+        }),
         work({ title: "Zeta tie between equal works", doi: "10.1/e", relevance: 0.5, year: 2015, citedByCount: 10 }),
         work({ title: "Alpha tie between equal works", doi: "10.1/d", relevance: 0.5, year: 2015, citedByCount: 10 }),
       ]),
@@ -503,7 +614,10 @@ describe("CSL-JSON", () => {
           page: "10-20",
           publisher: "Wiley",
           abstract: "About things.",
-          authors: [{ family: "Smith", given: "Sarah" }, { family: "WHO Working Group", given: "" }],
+          authors: [
+            { family: "Smith", given: "Sarah" },
+            { family: "WHO Working Group", given: "" },
+          ],
         }),
       },
       "smith2021",
@@ -544,7 +658,13 @@ describe("queries", () => {
     const queries = buildQueries({
       topic: "Lavoro da remoto e produttività",
       language: "it",
-      headings: ["Introduzione", "1. Il quadro normativo del lavoro agile", "Benessere dei lavoratori", "Effetti sulla produttività", "Conclusioni"],
+      headings: [
+        "Introduzione",
+        "1. Il quadro normativo del lavoro agile",
+        "Benessere dei lavoratori",
+        "Effetti sulla produttività",
+        "Conclusioni",
+      ],
       englishKeywords: ["remote work", "productivity"],
     });
     expect(queries).toEqual([
@@ -554,13 +674,25 @@ describe("queries", () => {
       { text: "Benessere lavoratori Lavoro remoto produttività", language: null, purpose: "heading" },
       { text: "Effetti produttività Lavoro remoto", language: null, purpose: "heading" },
     ]);
-    expect(buildQueries({ topic: "Remote work", language: "en", headings: [] })).toEqual([{ text: "Remote work", language: null, purpose: "topic" }]);
+    expect(buildQueries({ topic: "Remote work", language: "en", headings: [] })).toEqual([
+      { text: "Remote work", language: null, purpose: "topic" },
+    ]);
   });
 
   it("asks each provider each distinct query once, in order of importance", async () => {
     const result = await findSources(
-      { topic: "lavoro remoto produttività", language: "it", headings: ["Introduzione", "Benessere dei lavoratori", "Conclusioni"] },
-      { providers: ["openalex", "crossref", "semantic-scholar"], urls: fake.urls, mailto: MAILTO, semanticScholarKey: "s2-test-key", perQuery: 8 },
+      {
+        topic: "lavoro remoto produttività",
+        language: "it",
+        headings: ["Introduzione", "Benessere dei lavoratori", "Conclusioni"],
+      },
+      {
+        providers: ["openalex", "crossref", "semantic-scholar"],
+        urls: fake.urls,
+        mailto: MAILTO,
+        semanticScholarKey: "s2-test-key",
+        perQuery: 8,
+      },
     );
     // OpenAlex: topic with language:it, topic without filter, one heading. The others cannot filter: the topic once.
     expect(fake.requestsTo("openalex").map((r) => [r.query.search, r.query.filter])).toEqual([
@@ -568,7 +700,10 @@ describe("queries", () => {
       ["lavoro remoto produttività", undefined],
       ["Benessere lavoratori lavoro remoto produttività", undefined],
     ]);
-    expect(fake.requestsTo("crossref").map((r) => r.query.query)).toEqual(["lavoro remoto produttività", "Benessere lavoratori lavoro remoto produttività"]);
+    expect(fake.requestsTo("crossref").map((r) => r.query.query)).toEqual([
+      "lavoro remoto produttività",
+      "Benessere lavoratori lavoro remoto produttività",
+    ]);
     expect(fake.requestsTo("semantic-scholar")).toHaveLength(2);
     expect(fake.requests.every((r) => r.headers["user-agent"] === `TesiGo/1.0 (mailto:${MAILTO})`)).toBe(true);
     expect(result.sources.length).toBeLessThanOrEqual(30);
@@ -579,25 +714,40 @@ describe("queries", () => {
 describe("searching at once", () => {
   it("asks a provider one query at a time until it has answered one, then as many at once as its limits allow", async () => {
     fake.setLatency(40);
-    const headings = ["Remote work and output", "Home office ergonomics", "Team communication online", "Managing distributed teams"];
+    const headings = [
+      "Remote work and output",
+      "Home office ergonomics",
+      "Team communication online",
+      "Managing distributed teams",
+    ];
     const result = await findSources(
       { topic: QUERY, language: "en", headings },
       { providers: ["openalex", "crossref", "semantic-scholar"], urls: fake.urls, semanticScholarKey: "s2-test-key" },
     );
     expect(result.queries.map((q) => q.purpose)).toEqual(["topic", "heading", "heading", "heading"]);
-    for (const provider of ["openalex", "crossref", "semantic-scholar"] as const) expect(fake.requestsTo(provider)).toHaveLength(4);
+    for (const provider of ["openalex", "crossref", "semantic-scholar"] as const)
+      expect(fake.requestsTo(provider)).toHaveLength(4);
     expect(fake.peakInFlight("openalex")).toBe(3); // the three headings together, after the topic
     expect(fake.peakInFlight("crossref")).toBe(1); // the public pool (no mailto): one at a time
     expect(fake.peakInFlight("semantic-scholar")).toBe(1);
     // Each query's works are merged in the order the queries were asked, whenever they answered.
-    const again = await findSources({ topic: QUERY, language: "en", headings }, { providers: ["openalex"], urls: fake.urls });
+    const again = await findSources(
+      { topic: QUERY, language: "en", headings },
+      { providers: ["openalex"], urls: fake.urls },
+    );
     fake.setLatency(0);
-    const oneByOne = await findSources({ topic: QUERY, language: "en", headings }, { providers: ["openalex"], urls: fake.urls });
+    const oneByOne = await findSources(
+      { topic: QUERY, language: "en", headings },
+      { providers: ["openalex"], urls: fake.urls },
+    );
     expect(again.sources.map((s) => s.key)).toEqual(oneByOne.sources.map((s) => s.key));
 
     fake.resetPeaks();
     fake.setLatency(40);
-    await findSources({ topic: QUERY, language: "en", headings }, { providers: ["crossref"], urls: fake.urls, mailto: MAILTO });
+    await findSources(
+      { topic: QUERY, language: "en", headings },
+      { providers: ["crossref"], urls: fake.urls, mailto: MAILTO },
+    );
     expect(fake.peakInFlight("crossref")).toBe(3); // the polite pool takes a few at once
     expect(searchConcurrency("semantic-scholar", { mailto: MAILTO })).toBe(1);
   });
@@ -616,7 +766,13 @@ describe("searching at once", () => {
     };
     const result = await findSources(
       { topic: QUERY, language: "en", headings },
-      { providers: ["openalex", "crossref"], urls: fake.urls, fetch: fetchCounting, timeoutMs: 60_000, retryDelaysMs: [1, 1] },
+      {
+        providers: ["openalex", "crossref"],
+        urls: fake.urls,
+        fetch: fetchCounting,
+        timeoutMs: 60_000,
+        retryDelaysMs: [1, 1],
+      },
     );
     expect(result.failed).toEqual([{ provider: "openalex", error: "HTTP 400" }]);
     expect(result.reachable).toEqual(["openalex", "crossref"]); // OpenAlex answered its topic query
@@ -630,7 +786,12 @@ describe("text folding", () => {
   it("folds case and accents, and ASCII (most titles and abstracts) exactly as the full fold does", () => {
     expect(foldText("Ñúñez-Straße Æther")).toBe("nunez-strasse aether");
     expect(foldText("Remote WORK, 2020: A Review")).toBe("remote work, 2020: a review");
-    const fullFold = (text: string) => text.toLowerCase().normalize("NFKD").replace(/\p{M}+/gu, "").normalize("NFC");
+    const fullFold = (text: string) =>
+      text
+        .toLowerCase()
+        .normalize("NFKD")
+        .replace(/\p{M}+/gu, "")
+        .normalize("NFC");
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
     for (let sample = 0; sample < 200; sample++) {
@@ -641,7 +802,12 @@ describe("text folding", () => {
 
   it("cuts content words to five letters by code point, in any script", () => {
     expect(contentStems("The Educational outcomes of remote workers")).toEqual(["educa", "outco", "remot", "worke"]);
-    expect(contentStems("Освітні результати 𠀀𠀁𠀂𠀃𠀄𠀅 працівників")).toEqual(["освіт", "резул", "𠀀𠀁𠀂𠀃𠀄", "праці"]);
+    expect(contentStems("Освітні результати 𠀀𠀁𠀂𠀃𠀄𠀅 працівників")).toEqual([
+      "освіт",
+      "резул",
+      "𠀀𠀁𠀂𠀃𠀄",
+      "праці",
+    ]);
   });
 });
 
@@ -682,7 +848,9 @@ describe("assigning sources to sections", () => {
   });
 
   it("with more sources than room every section is full; with fewer than sections none is empty", () => {
-    const many = Array.from({ length: 30 }, (_, i) => source(`s${i}`, `Remote work study number ${i} on wellbeing and law`));
+    const many = Array.from({ length: 30 }, (_, i) =>
+      source(`s${i}`, `Remote work study number ${i} on wellbeing and law`),
+    );
     const full = assignSourcesToSections(many, sections, 3);
     expect([...full.values()].every((keys) => keys.length === 3)).toBe(true);
     expect(new Set([...full.values()].flat()).size).toBe(15);
@@ -699,7 +867,10 @@ describe("assigning sources to sections", () => {
   });
 
   it("works on a real research result", async () => {
-    const { sources: found } = await findSources({ topic: QUERY, language: "en", headings: [] }, { providers: ["openalex", "crossref"], urls: fake.urls, maxSources: 12 });
+    const { sources: found } = await findSources(
+      { topic: QUERY, language: "en", headings: [] },
+      { providers: ["openalex", "crossref"], urls: fake.urls, maxSources: 12 },
+    );
     const assignment = assignSourcesToSections(found, sections, 4);
     expect(new Set([...assignment.values()].flat())).toEqual(new Set(found.map((s: RankedSource) => s.key)));
   });
@@ -707,7 +878,10 @@ describe("assigning sources to sections", () => {
 
 describe("offline: no provider reachable", () => {
   it("no provider configured: no sources, no call", async () => {
-    const result = await findSources({ topic: QUERY, language: "en", headings: ["Productivity"] }, { providers: [], urls: fake.urls });
+    const result = await findSources(
+      { topic: QUERY, language: "en", headings: ["Productivity"] },
+      { providers: [], urls: fake.urls },
+    );
     expect(result).toMatchObject({ sources: [], reachable: [], failed: [] });
     expect(fake.requests).toHaveLength(0);
     expect(noSourcesNotice("it")).toMatch(/non contiene riferimenti/);
@@ -740,7 +914,11 @@ describe("offline: no provider reachable", () => {
     const base = `http://127.0.0.1:${port}`;
     const result = await findSources(
       { topic: QUERY, language: "en", headings: [] },
-      { providers: ["openalex", "crossref", "semantic-scholar"], urls: { openalex: base, crossref: base, "semantic-scholar": base }, retryDelaysMs: [1, 1] },
+      {
+        providers: ["openalex", "crossref", "semantic-scholar"],
+        urls: { openalex: base, crossref: base, "semantic-scholar": base },
+        retryDelaysMs: [1, 1],
+      },
     );
     expect(result.sources).toEqual([]);
     expect(result.failed.map((f) => f.provider)).toEqual(["openalex", "crossref", "semantic-scholar"]);

@@ -2,7 +2,12 @@ import { request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CROSS_SITE_MESSAGE, cspNonceMiddleware, helmetWithCsp, originCheckMiddleware } from "../../app/utils/security.server";
+import {
+  CROSS_SITE_MESSAGE,
+  cspNonceMiddleware,
+  helmetWithCsp,
+  originCheckMiddleware,
+} from "../../app/utils/security.server";
 import { warnSpies } from "../setup/fixtures";
 
 const APP_URL = "https://tesigo.example";
@@ -26,16 +31,18 @@ const spyOnWarn = warnSpies();
 
 /** node:http rather than fetch, so no header is added behind our back; a fresh connection each (no keep-alive races). */
 function send(method: string, path: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = httpRequest(`${base}${path}`, { method, headers, agent: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on("error", reject);
-    req.end(method === "GET" || method === "HEAD" ? undefined : "title=x");
-  });
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+    (resolve, reject) => {
+      const req = httpRequest(`${base}${path}`, { method, headers, agent: false }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      });
+      req.on("error", reject);
+      req.end(method === "GET" || method === "HEAD" ? undefined : "title=x");
+    },
+  );
 }
 
 const form = { "Content-Type": "application/x-www-form-urlencoded" };
@@ -46,15 +53,26 @@ describe("originCheckMiddleware", () => {
     const json = await send("POST", "/orders/new", { ...form, Origin: "https://evil.example" });
     expect(json.status).toBe(403);
     expect(JSON.parse(json.body)).toEqual({ error: CROSS_SITE_MESSAGE });
-    expect(CROSS_SITE_MESSAGE).toBe("This form was sent from another site, so it was refused. Reload the page and try again.");
+    expect(CROSS_SITE_MESSAGE).toBe(
+      "This form was sent from another site, so it was refused. Reload the page and try again.",
+    );
 
-    const page = await send("POST", "/orders/new", { ...form, Origin: "https://evil.example", Accept: "text/html,*/*;q=0.8" });
+    const page = await send("POST", "/orders/new", {
+      ...form,
+      Origin: "https://evil.example",
+      Accept: "text/html,*/*;q=0.8",
+    });
     expect(page.status).toBe(403);
     expect(page.headers["content-type"]).toMatch(/^text\/html/);
     expect(page.body).toContain(CROSS_SITE_MESSAGE);
 
     // A look-alike host, another port or scheme of our own host, or the opaque "null" origin are all other sites.
-    for (const origin of ["https://tesigo.example.evil.example", "http://tesigo.example", "https://tesigo.example:8443", "null"]) {
+    for (const origin of [
+      "https://tesigo.example.evil.example",
+      "http://tesigo.example",
+      "https://tesigo.example:8443",
+      "null",
+    ]) {
       expect((await send("POST", "/orders/new", { ...form, Origin: origin })).status, origin).toBe(403);
     }
     expect((await send("DELETE", "/documents/1", { Origin: "https://evil.example" })).status).toBe(403);

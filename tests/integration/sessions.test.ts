@@ -28,7 +28,12 @@ describe("users", () => {
     expect(await hasEssentialConsent(database.db, user.id)).toBe(false);
     await recordConsents(database.db, user.id, { essential: true, analytics: false, marketing: true }, origin);
     expect(await hasEssentialConsent(database.db, user.id)).toBe(true);
-    const rows = await database.db.selectFrom("consents").selectAll().where("user_id", "=", user.id).orderBy("kind").execute();
+    const rows = await database.db
+      .selectFrom("consents")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .orderBy("kind")
+      .execute();
     expect(rows.map((r) => [r.kind, r.granted, r.ip, r.user_agent])).toEqual([
       ["analytics", false, "203.0.113.7", "vitest"],
       ["essential", true, "203.0.113.7", "vitest"],
@@ -48,7 +53,11 @@ describe("database sessions", () => {
     const forged = cookie.replace(/.$/, (c) => (c === "a" ? "b" : "a"));
     expect(await getUserFromCookie(forged)).toBeNull();
 
-    const row = await database.db.selectFrom("sessions").selectAll().where("user_id", "=", user.id).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("user_id", "=", user.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ ip: "203.0.113.7", user_agent: "vitest", revoked_at: null });
     await revokeSession(database.db, row.id);
     expect(await getUserFromCookie(cookie)).toBeNull();
@@ -67,12 +76,20 @@ describe("database sessions", () => {
   it("an expired session or a deleted user signs nobody in", async () => {
     const user = (await findOrCreateUserByEmail(database.db, "expired@example.com"))!;
     const session = await createSession(database.db, user.id, origin);
-    await database.db.updateTable("sessions").set({ expires_at: sql`now() - interval '1 minute'` }).where("id", "=", session.id).execute();
+    await database.db
+      .updateTable("sessions")
+      .set({ expires_at: sql`now() - interval '1 minute'` })
+      .where("id", "=", session.id)
+      .execute();
     expect(await getSessionUser(database.db, session.id)).toBeUndefined();
 
     const deleted = (await findOrCreateUserByEmail(database.db, "deleted@example.com"))!;
     const live = await createSession(database.db, deleted.id, origin);
-    await database.db.updateTable("users").set({ deleted_at: sql`now()` }).where("id", "=", deleted.id).execute();
+    await database.db
+      .updateTable("users")
+      .set({ deleted_at: sql`now()` })
+      .where("id", "=", deleted.id)
+      .execute();
     expect(await getSessionUser(database.db, live.id)).toBeUndefined();
   });
 });

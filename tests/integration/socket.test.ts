@@ -39,7 +39,11 @@ afterAll(async () => {
 
 async function signedInSocket(userId?: string): Promise<Socket> {
   const cookie = userId ? (await startSession(userId, { ip: null, userAgent: "vitest" })).split(";")[0] : undefined;
-  const socket = connect(url, { transports: ["websocket"], extraHeaders: cookie ? { cookie } : {}, reconnection: false });
+  const socket = connect(url, {
+    transports: ["websocket"],
+    extraHeaders: cookie ? { cookie } : {},
+    reconnection: false,
+  });
   sockets.push(socket);
   return socket;
 }
@@ -64,7 +68,11 @@ describe("document rooms over socket.io", () => {
   it("lets the owner join and relays the worker's NOTIFY to that room only", async () => {
     const owner = await insertUser(database.db);
     const stranger = await insertUser(database.db);
-    const document = await createDocument(database.db, owner.id, { topic: "Socket test topic", pages: 5, language: "en" });
+    const document = await createDocument(database.db, owner.id, {
+      topic: "Socket test topic",
+      pages: 5,
+      language: "en",
+    });
 
     const mine = await signedInSocket(owner.id);
     const theirs = await signedInSocket(stranger.id);
@@ -80,9 +88,25 @@ describe("document rooms over socket.io", () => {
     theirs.on("progress", () => strangerHeard++);
     const heard = nextEvent<Record<string, unknown>>(mine, "progress");
     await database.db.transaction().execute((trx) =>
-      notifyDocumentEvent(trx, document.id, { type: "progress", percent: 42, stage: "writing", currentSection: 1, totalSections: 4, etaSeconds: 30, status: "generating" }),
+      notifyDocumentEvent(trx, document.id, {
+        type: "progress",
+        percent: 42,
+        stage: "writing",
+        currentSection: 1,
+        totalSections: 4,
+        etaSeconds: 30,
+        status: "generating",
+      }),
     );
-    expect(await heard).toEqual({ documentId: document.id, percent: 42, stage: "writing", currentSection: 1, totalSections: 4, etaSeconds: 30, status: "generating" });
+    expect(await heard).toEqual({
+      documentId: document.id,
+      percent: 42,
+      stage: "writing",
+      currentSection: 1,
+      totalSections: 4,
+      etaSeconds: 30,
+      status: "generating",
+    });
 
     // An event too large for NOTIFY arrives as "re-read the snapshot".
     const resync = nextEvent<Record<string, unknown>>(mine, "resync");
@@ -93,7 +117,11 @@ describe("document rooms over socket.io", () => {
 
   it("sends nothing for a rolled-back transaction", async () => {
     const owner = await insertUser(database.db);
-    const document = await createDocument(database.db, owner.id, { topic: "Rolled back topic", pages: 5, language: "en" });
+    const document = await createDocument(database.db, owner.id, {
+      topic: "Rolled back topic",
+      pages: 5,
+      language: "en",
+    });
     const socket = await signedInSocket(owner.id);
     await nextEvent(socket, "connect");
     await socket.emitWithAck("join", document.id);
@@ -102,7 +130,15 @@ describe("document rooms over socket.io", () => {
     await database.db
       .transaction()
       .execute(async (trx) => {
-        await notifyDocumentEvent(trx, document.id, { type: "progress", percent: 10, stage: "writing", currentSection: 0, totalSections: 4, etaSeconds: null, status: "generating" });
+        await notifyDocumentEvent(trx, document.id, {
+          type: "progress",
+          percent: 10,
+          stage: "writing",
+          currentSection: 0,
+          totalSections: 4,
+          etaSeconds: null,
+          status: "generating",
+        });
         throw new Error("rollback");
       })
       .catch(() => {});

@@ -39,7 +39,12 @@ beforeAll(async () => {
     log: logger,
     sectionConcurrency: 2,
     completionThreshold: 0.85,
-    research: { providers: ["openalex", "crossref", "semantic-scholar"], urls: scholarly.urls, db: database.db, retryDelaysMs: [1, 1] },
+    research: {
+      providers: ["openalex", "crossref", "semantic-scholar"],
+      urls: scholarly.urls,
+      db: database.db,
+      retryDelaysMs: [1, 1],
+    },
     machinery: createPipelineMachinery(),
   };
 });
@@ -57,14 +62,23 @@ async function plannedDocument(topic: string, research = ctx.research) {
   const document = await createDocument(database.db, user.id, { topic, pages: 8, language: "en" });
   expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
   await planDocument({ ...ctx, research }, { documentId: document.id });
-  const sections = await database.db.selectFrom("sections").selectAll().where("document_id", "=", document.id).orderBy("index").execute();
+  const sections = await database.db
+    .selectFrom("sections")
+    .selectAll()
+    .where("document_id", "=", document.id)
+    .orderBy("index")
+    .execute();
   return { document, sections };
 }
 
 describe("sources in the pipeline", () => {
   it("stores deduplicated sources as CSL-JSON, assigns them to sections, and sections cite only them", async () => {
     const { document, sections } = await plannedDocument("Urban water management and climate adaptation");
-    const sources = await database.db.selectFrom("sources").selectAll().where("document_id", "=", document.id).execute();
+    const sources = await database.db
+      .selectFrom("sources")
+      .selectAll()
+      .where("document_id", "=", document.id)
+      .execute();
     expect(sources.length).toBeGreaterThan(3);
     expect(new Set(sources.map((s) => s.doi).filter(Boolean)).size).toBe(sources.filter((s) => s.doi).length); // no duplicate DOI
     for (const s of sources) expect(s.csl).toMatchObject({ id: s.key, title: s.title });
@@ -72,13 +86,22 @@ describe("sources in the pipeline", () => {
     expect(sections.every((s) => (s.source_keys as unknown as string[]).length > 0)).toBe(true);
     expect(assigned.every((k) => sources.some((s) => s.key === k))).toBe(true);
     expect(new Set(assigned).size).toBe(Math.min(sources.length, sections.length * 4)); // every source used while there is room
-    const report = (await database.db.selectFrom("documents").select("research_report").where("id", "=", document.id).executeTakeFirstOrThrow())
-      .research_report as { sources: number; reachable: string[] };
+    const report = (
+      await database.db
+        .selectFrom("documents")
+        .select("research_report")
+        .where("id", "=", document.id)
+        .executeTakeFirstOrThrow()
+    ).research_report as { sources: number; reachable: string[] };
     expect(report.sources).toBe(sources.length);
     expect(report.reachable.sort()).toEqual(["crossref", "openalex", "semantic-scholar"]);
 
     for (const s of sections) await writeSection(ctx, { documentId: document.id, sectionId: s.id });
-    const written = await database.db.selectFrom("sections").select(["content", "source_keys", "status"]).where("document_id", "=", document.id).execute();
+    const written = await database.db
+      .selectFrom("sections")
+      .select(["content", "source_keys", "status"])
+      .where("document_id", "=", document.id)
+      .execute();
     const known = new Set(sources.map((s) => s.key));
     for (const s of written) {
       expect(s.status).toBe("passed");
@@ -94,14 +117,22 @@ describe("sources in the pipeline", () => {
     const { document, sections } = await plannedDocument("Citation discipline in automated writing");
     openai.inventCitationNext(1);
     await writeSection(ctx, { documentId: document.id, sectionId: sections[0].id });
-    const first = await database.db.selectFrom("section_attempts").selectAll().where("section_id", "=", sections[0].id).executeTakeFirstOrThrow();
+    const first = await database.db
+      .selectFrom("section_attempts")
+      .selectAll()
+      .where("section_id", "=", sections[0].id)
+      .executeTakeFirstOrThrow();
     expect(first.passed).toBe(false);
     expect((first.feedback as unknown as string[]).join(" ")).toContain("invented2099");
     await writeSection(ctx, { documentId: document.id, sectionId: sections[0].id, attempt: 2 });
     const prompt = JSON.stringify(openai.requests.at(-1)!.body);
     expect(prompt).toContain("Fix these problems of the previous attempt");
     expect(prompt).toContain("invented2099");
-    const section = await database.db.selectFrom("sections").select(["status", "content"]).where("id", "=", sections[0].id).executeTakeFirstOrThrow();
+    const section = await database.db
+      .selectFrom("sections")
+      .select(["status", "content"])
+      .where("id", "=", sections[0].id)
+      .executeTakeFirstOrThrow();
     expect(section.status).toBe("passed");
     expect(section.content).not.toContain("invented2099");
   });
@@ -112,18 +143,39 @@ describe("sources in the pipeline", () => {
     await writeSection(ctx, { documentId: document.id, sectionId: sections[1].id });
     await writeSection(ctx, { documentId: document.id, sectionId: sections[1].id, attempt: 2 });
     await writeSection(ctx, { documentId: document.id, sectionId: sections[1].id, attempt: 3 });
-    const section = await database.db.selectFrom("sections").select(["status", "content"]).where("id", "=", sections[1].id).executeTakeFirstOrThrow();
+    const section = await database.db
+      .selectFrom("sections")
+      .select(["status", "content"])
+      .where("id", "=", sections[1].id)
+      .executeTakeFirstOrThrow();
     expect(section.status).toBe("passed");
     expect(section.content).not.toContain("[@invented2099]");
-    const doc = await database.db.selectFrom("documents").select("quality_warnings").where("id", "=", document.id).executeTakeFirstOrThrow();
-    expect((doc.quality_warnings as unknown as string[]).join(" ")).toMatch(/cited \[@invented2099\], which is not among the sources; the citation was removed/);
+    const doc = await database.db
+      .selectFrom("documents")
+      .select("quality_warnings")
+      .where("id", "=", document.id)
+      .executeTakeFirstOrThrow();
+    expect((doc.quality_warnings as unknown as string[]).join(" ")).toMatch(
+      /cited \[@invented2099\], which is not among the sources; the citation was removed/,
+    );
   });
 
   it("with no source provider reachable, no source is stored and the writer is told to cite nothing", async () => {
-    const { document, sections } = await plannedDocument("Offline research", { providers: ["openalex"], urls: { openalex: "http://127.0.0.1:1" }, retryDelaysMs: [1, 1] });
-    expect(await database.db.selectFrom("sources").selectAll().where("document_id", "=", document.id).execute()).toEqual([]);
-    const report = (await database.db.selectFrom("documents").select("research_report").where("id", "=", document.id).executeTakeFirstOrThrow())
-      .research_report as { sources: number; failed: { provider: string }[] };
+    const { document, sections } = await plannedDocument("Offline research", {
+      providers: ["openalex"],
+      urls: { openalex: "http://127.0.0.1:1" },
+      retryDelaysMs: [1, 1],
+    });
+    expect(
+      await database.db.selectFrom("sources").selectAll().where("document_id", "=", document.id).execute(),
+    ).toEqual([]);
+    const report = (
+      await database.db
+        .selectFrom("documents")
+        .select("research_report")
+        .where("id", "=", document.id)
+        .executeTakeFirstOrThrow()
+    ).research_report as { sources: number; failed: { provider: string }[] };
     expect(report).toMatchObject({ sources: 0 });
     expect(report.failed.map((f) => f.provider)).toEqual(["openalex"]);
     await writeSection(ctx, { documentId: document.id, sectionId: sections[0].id });
@@ -135,12 +187,20 @@ describe("sources in the pipeline", () => {
     const { document, sections } = await plannedDocument("Copying from sources and the uniqueness gate");
     openai.copySourceNext(1);
     await writeSection(gated, { documentId: document.id, sectionId: sections[0].id });
-    const first = await database.db.selectFrom("section_attempts").selectAll().where("section_id", "=", sections[0].id).executeTakeFirstOrThrow();
+    const first = await database.db
+      .selectFrom("section_attempts")
+      .selectAll()
+      .where("section_id", "=", sections[0].id)
+      .executeTakeFirstOrThrow();
     expect(first.passed).toBe(false);
     expect((first.scores as { uniqueness: number }).uniqueness).toBeLessThan(85);
     expect((first.feedback as unknown as string[]).join(" ")).toMatch(/This passage repeats source \[@\w+\]/);
     await writeSection(gated, { documentId: document.id, sectionId: sections[0].id, attempt: 2 });
-    const section = await database.db.selectFrom("sections").selectAll().where("id", "=", sections[0].id).executeTakeFirstOrThrow();
+    const section = await database.db
+      .selectFrom("sections")
+      .selectAll()
+      .where("id", "=", sections[0].id)
+      .executeTakeFirstOrThrow();
     expect(section.status).toBe("passed");
     expect(section.score_uniqueness).toBeGreaterThanOrEqual(85);
     expect(section.score_ai).toBeNull(); // no detector key: N/A, never a made-up score

@@ -62,7 +62,13 @@ describe("the API, through the real SDK", () => {
     // The SDK keys every POST itself, so retries of a lost answer never create twice.
     expect(sent.idempotencyKey).toMatch(/^stripe-node-retry-/);
     expect(sent.body).toMatchObject({
-      line_items: [{ quantity: "1", price_data: { unit_amount: "2500", currency: "eur", product_data: { name: "Thesis, 10 pages" } } }, { quantity: "2" }],
+      line_items: [
+        {
+          quantity: "1",
+          price_data: { unit_amount: "2500", currency: "eur", product_data: { name: "Thesis, 10 pages" } },
+        },
+        { quantity: "2" },
+      ],
       metadata: { documentId: DOCUMENT_ID },
     });
 
@@ -77,23 +83,29 @@ describe("the API, through the real SDK", () => {
 
   it("answers the same Idempotency-Key with the same session, and refuses it with other parameters", async () => {
     const before = fake.sessions.size;
-    const first = await stripe.checkout.sessions.create(checkoutParams(), { idempotencyKey: `checkout-${DOCUMENT_ID}` });
-    const second = await stripe.checkout.sessions.create(checkoutParams(), { idempotencyKey: `checkout-${DOCUMENT_ID}` });
+    const first = await stripe.checkout.sessions.create(checkoutParams(), {
+      idempotencyKey: `checkout-${DOCUMENT_ID}`,
+    });
+    const second = await stripe.checkout.sessions.create(checkoutParams(), {
+      idempotencyKey: `checkout-${DOCUMENT_ID}`,
+    });
     expect(second.id).toBe(first.id);
     expect(fake.sessions.size).toBe(before + 1);
     expect(fake.requests.at(-1)!.idempotencyKey).toBe(`checkout-${DOCUMENT_ID}`);
 
     const other = { ...checkoutParams(), client_reference_id: "someone-else" };
-    await expect(stripe.checkout.sessions.create(other, { idempotencyKey: `checkout-${DOCUMENT_ID}` })).rejects.toBeInstanceOf(
-      Stripe.errors.StripeIdempotencyError,
-    );
+    await expect(
+      stripe.checkout.sessions.create(other, { idempotencyKey: `checkout-${DOCUMENT_ID}` }),
+    ).rejects.toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
   });
 
   it("expires an open session once, and knows no unknown session", async () => {
     const session = await stripe.checkout.sessions.create(checkoutParams());
     const expired = await stripe.checkout.sessions.expire(session.id);
     expect(expired).toMatchObject({ id: session.id, status: "expired", url: null });
-    await expect(stripe.checkout.sessions.expire(session.id)).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    await expect(stripe.checkout.sessions.expire(session.id)).rejects.toBeInstanceOf(
+      Stripe.errors.StripeInvalidRequestError,
+    );
     await expect(stripe.checkout.sessions.retrieve("cs_test_nope")).rejects.toMatchObject({
       type: "StripeInvalidRequestError",
       code: "resource_missing",
@@ -110,7 +122,11 @@ describe("the API, through the real SDK", () => {
     const paymentIntent = session.payment_intent as Stripe.PaymentIntent;
     expect(paymentIntent).toMatchObject({ id: paid.payment_intent, amount: 3100, status: "succeeded" });
 
-    const partial = await stripe.refunds.create({ payment_intent: paymentIntent.id, amount: 1000, metadata: { documentId: DOCUMENT_ID } });
+    const partial = await stripe.refunds.create({
+      payment_intent: paymentIntent.id,
+      amount: 1000,
+      metadata: { documentId: DOCUMENT_ID },
+    });
     expect(partial).toMatchObject({
       object: "refund",
       status: "succeeded",
@@ -133,8 +149,14 @@ describe("the API, through the real SDK", () => {
     // Idempotent: the same key twice makes one refund.
     const second = fake.completeSession((await stripe.checkout.sessions.create(checkoutParams())).id);
     const key = `refund-${second.id}`;
-    const a = await stripe.refunds.create({ payment_intent: second.payment_intent, amount: 3000 }, { idempotencyKey: key });
-    const b = await stripe.refunds.create({ payment_intent: second.payment_intent, amount: 3000 }, { idempotencyKey: key });
+    const a = await stripe.refunds.create(
+      { payment_intent: second.payment_intent, amount: 3000 },
+      { idempotencyKey: key },
+    );
+    const b = await stripe.refunds.create(
+      { payment_intent: second.payment_intent, amount: 3000 },
+      { idempotencyKey: key },
+    );
     expect(b.id).toBe(a.id);
     expect(fake.refunds.filter((r) => r.payment_intent === second.payment_intent)).toHaveLength(1);
 
@@ -153,15 +175,24 @@ describe("the API, through the real SDK", () => {
     fake.failNext(500);
     await expect(stripe.checkout.sessions.retrieve(session.id)).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
     fake.failNext(429, 2);
-    await expect(stripe.checkout.sessions.retrieve(session.id)).rejects.toBeInstanceOf(Stripe.errors.StripeRateLimitError);
-    await expect(stripe.refunds.create({ payment_intent: "pi_x" })).rejects.toBeInstanceOf(Stripe.errors.StripeRateLimitError);
+    await expect(stripe.checkout.sessions.retrieve(session.id)).rejects.toBeInstanceOf(
+      Stripe.errors.StripeRateLimitError,
+    );
+    await expect(stripe.refunds.create({ payment_intent: "pi_x" })).rejects.toBeInstanceOf(
+      Stripe.errors.StripeRateLimitError,
+    );
     expect((await stripe.checkout.sessions.retrieve(session.id)).id).toBe(session.id);
   });
 
   it("signs events that stripe.webhooks.constructEvent accepts, and a tampered payload fails", async () => {
     const session = fake.completeSession((await stripe.checkout.sessions.create(checkoutParams())).id);
     const event = fake.event("checkout.session.completed", session);
-    expect(event).toMatchObject({ object: "event", type: "checkout.session.completed", livemode: false, api_version: Stripe.API_VERSION });
+    expect(event).toMatchObject({
+      object: "event",
+      type: "checkout.session.completed",
+      livemode: false,
+      api_version: Stripe.API_VERSION,
+    });
     expect(event.id).toMatch(/^evt_/);
 
     const { payload, headers } = fake.signed(event, WEBHOOK_SECRET);
@@ -207,7 +238,11 @@ describe("the hosted checkout page", () => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       try {
-        const event = Stripe.webhooks.constructEvent(Buffer.concat(chunks), String(req.headers["stripe-signature"]), WEBHOOK_SECRET);
+        const event = Stripe.webhooks.constructEvent(
+          Buffer.concat(chunks),
+          String(req.headers["stripe-signature"]),
+          WEBHOOK_SECRET,
+        );
         received.push({ event, contentType: req.headers["content-type"] });
         res.writeHead(200).end("ok");
       } catch {
@@ -216,7 +251,10 @@ describe("the hosted checkout page", () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const { port } = receiver.address() as AddressInfo;
-    fake = await startFakeStripe({ webhookUrl: `http://127.0.0.1:${port}/api/stripe/webhook`, webhookSecret: WEBHOOK_SECRET });
+    fake = await startFakeStripe({
+      webhookUrl: `http://127.0.0.1:${port}/api/stripe/webhook`,
+      webhookSecret: WEBHOOK_SECRET,
+    });
     stripe = clientFor(fake);
   });
   afterAll(async () => {
@@ -245,7 +283,13 @@ describe("the hosted checkout page", () => {
     expect(contentType).toMatch(/^application\/json/);
     expect(event.type).toBe("checkout.session.completed");
     const object = event.data.object as Stripe.Checkout.Session;
-    expect(object).toMatchObject({ id: session.id, status: "complete", payment_status: "paid", amount_total: 3100, metadata: { documentId: DOCUMENT_ID } });
+    expect(object).toMatchObject({
+      id: session.id,
+      status: "complete",
+      payment_status: "paid",
+      amount_total: 3100,
+      metadata: { documentId: DOCUMENT_ID },
+    });
     expect(fake.deliveries).toEqual([{ eventId: event.id, type: "checkout.session.completed", status: 200 }]);
 
     const after = await stripe.checkout.sessions.retrieve(session.id);
@@ -270,6 +314,8 @@ describe("the hosted checkout page", () => {
     expect(pay.status).toBe(410);
     expect(fake.sessions.get(session.id).status).toBe("expired");
     // Like Stripe, the fake tells the endpoint about an expiry asynchronously.
-    await vi.waitFor(() => expect(fake.deliveries.at(-1)).toMatchObject({ type: "checkout.session.expired", status: 200 }));
+    await vi.waitFor(() =>
+      expect(fake.deliveries.at(-1)).toMatchObject({ type: "checkout.session.expired", status: 200 }),
+    );
   });
 });

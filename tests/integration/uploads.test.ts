@@ -82,17 +82,33 @@ const TYPES = "Upload a PDF, DOCX or TXT file.";
 
 const REFUSED: Refusal[] = [
   { name: "setup.exe", file: exeFile, message: "setup.exe looks like a program, not a document, so it was refused." },
-  { name: "requirements.pdf", file: exeFile, message: "requirements.pdf looks like a program, not a document, so it was refused." },
+  {
+    name: "requirements.pdf",
+    file: exeFile,
+    message: "requirements.pdf looks like a program, not a document, so it was refused.",
+  },
   { name: "report.pdf", file: elfFile, message: "report.pdf looks like a program, not a document, so it was refused." },
-  { name: "install.sh", file: () => shellScript(), message: "install.sh looks like a program, not a document, so it was refused." },
+  {
+    name: "install.sh",
+    file: () => shellScript(),
+    message: "install.sh looks like a program, not a document, so it was refused.",
+  },
   {
     name: "notes.txt",
     file: () => shellScript({ bomAndBlankLines: true }),
     message: "notes.txt looks like a program, not a document, so it was refused.",
   },
   { name: "brief.txt", file: phpScript, message: "brief.txt looks like a program, not a document, so it was refused." },
-  { name: "notes.pdf", file: textNamedPdf, message: `notes.pdf is not a real PDF file (its contents are plain text). ${TYPES}` },
-  { name: "report.docx", file: () => zipBombDocx(60), message: 'report.docx is refused: it expands to more than 50 MB (a "zip bomb").' },
+  {
+    name: "notes.pdf",
+    file: textNamedPdf,
+    message: `notes.pdf is not a real PDF file (its contents are plain text). ${TYPES}`,
+  },
+  {
+    name: "report.docx",
+    file: () => zipBombDocx(60),
+    message: 'report.docx is refused: it expands to more than 50 MB (a "zip bomb").',
+  },
   {
     name: "dense.docx",
     file: () => zipBombDocx(3),
@@ -108,29 +124,70 @@ const REFUSED: Refusal[] = [
     file: docxWithoutDocument,
     message: `broken.docx is not a valid Word document (the document part, word/document.xml, is missing). ${TYPES}`,
   },
-  { name: "paper.docx", file: () => pdfFile(), message: `paper.docx is not a real DOCX file (it is a PDF file). ${TYPES}` },
-  { name: "paper.txt", file: () => pdfFile(), message: `paper.txt is not a plain text file (it is a PDF file). ${TYPES}` },
-  { name: "essay.txt", file: () => Buffer.from("{\\rtf1\\ansi Hello}"), message: `essay.txt is not a plain text file (it is an RTF file). ${TYPES}` },
+  {
+    name: "paper.docx",
+    file: () => pdfFile(),
+    message: `paper.docx is not a real DOCX file (it is a PDF file). ${TYPES}`,
+  },
+  {
+    name: "paper.txt",
+    file: () => pdfFile(),
+    message: `paper.txt is not a plain text file (it is a PDF file). ${TYPES}`,
+  },
+  {
+    name: "essay.txt",
+    file: () => Buffer.from("{\\rtf1\\ansi Hello}"),
+    message: `essay.txt is not a plain text file (it is an RTF file). ${TYPES}`,
+  },
   { name: "big.pdf", file: () => bigFile(11), message: "big.pdf is 11.0 MB; the limit is 10 MB." },
-  { name: "empty.pdf", file: () => Buffer.alloc(0), message: `empty.pdf is empty, so there is nothing to read. ${TYPES}` },
-  { name: "blank.txt", file: () => txtFile(" \r\n\t\n", { bom: true }), message: `blank.txt has no text in it. ${TYPES}` },
-  { name: "photo.png", file: () => Buffer.from("not really a picture"), message: `photo.png is not a type we accept. ${TYPES}` },
+  {
+    name: "empty.pdf",
+    file: () => Buffer.alloc(0),
+    message: `empty.pdf is empty, so there is nothing to read. ${TYPES}`,
+  },
+  {
+    name: "blank.txt",
+    file: () => txtFile(" \r\n\t\n", { bom: true }),
+    message: `blank.txt has no text in it. ${TYPES}`,
+  },
+  {
+    name: "photo.png",
+    file: () => Buffer.from("not really a picture"),
+    message: `photo.png is not a type we accept. ${TYPES}`,
+  },
   { name: "README", file: () => Buffer.from("plain words"), message: `README is not a type we accept. ${TYPES}` },
-  { name: "old.doc", file: () => Buffer.from("x"), message: "old.doc is an old Word (.doc) file. Save it as DOCX in Word and upload it again." },
+  {
+    name: "old.doc",
+    file: () => Buffer.from("x"),
+    message: "old.doc is an old Word (.doc) file. Save it as DOCX in Word and upload it again.",
+  },
   {
     name: "latin1.txt",
     file: () => Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]),
     message: "latin1.txt is not UTF-8 text. Save it as UTF-8 text (or as a PDF or DOCX) and upload it again.",
   },
-  { name: "nul.txt", file: () => Buffer.from("abc\0def"), message: `nul.txt contains binary data, not plain text. ${TYPES}` },
-  { name: "locked.pdf", file: passwordPdf, message: "locked.pdf is protected by a password. Remove the password and upload it again." },
+  {
+    name: "nul.txt",
+    file: () => Buffer.from("abc\0def"),
+    message: `nul.txt contains binary data, not plain text. ${TYPES}`,
+  },
+  {
+    name: "locked.pdf",
+    file: passwordPdf,
+    message: "locked.pdf is protected by a password. Remove the password and upload it again.",
+  },
 ];
 
 describe("inspectUpload accepts", () => {
   it("a PDF, with its text extracted", async () => {
     const bytes = await pdfFile([PDF_SENTENCE, "Second paragraph."]);
     const upload = await inspectUpload("Requirements.PDF", bytes);
-    expect(upload).toMatchObject({ kind: "pdf", mimeType: "application/pdf", filename: "Requirements.PDF", sizeBytes: bytes.length });
+    expect(upload).toMatchObject({
+      kind: "pdf",
+      mimeType: "application/pdf",
+      filename: "Requirements.PDF",
+      sizeBytes: bytes.length,
+    });
     expect(upload.text).toContain(PDF_SENTENCE);
     expect(upload.text).toContain("Second paragraph.");
     expect(upload.truncated).toBe(false);
@@ -262,7 +319,9 @@ describe("saveUpload with a database and storage", () => {
     const filesBefore = countStoredFiles();
     const rowsBefore = await countRows();
     // A user id that does not exist: the foreign key refuses the row after the file was written.
-    await expect(saveUpload(database.db, "00000000-0000-4000-8000-000000000000", "brief.txt", txtFile())).rejects.toThrow(/foreign key/);
+    await expect(
+      saveUpload(database.db, "00000000-0000-4000-8000-000000000000", "brief.txt", txtFile()),
+    ).rejects.toThrow(/foreign key/);
     expect(countStoredFiles()).toBe(filesBefore);
     expect(await countRows()).toBe(rowsBefore);
   });
@@ -315,7 +374,11 @@ describe("saveUpload with a database and storage", () => {
     const a = await saveUpload(database.db, user.id, "a.txt", txtFile());
     const b = await saveUpload(database.db, user.id, "b.docx", await docxFile());
     const kept = await saveUpload(database.db, other.id, "c.txt", txtFile());
-    const keys = await database.db.selectFrom("uploads").select(["id", "storage_key"]).where("id", "in", [a.id, b.id, kept.id]).execute();
+    const keys = await database.db
+      .selectFrom("uploads")
+      .select(["id", "storage_key"])
+      .where("id", "in", [a.id, b.id, kept.id])
+      .execute();
     const keyOf = (id: string) => keys.find((k) => k.id === id)!.storage_key;
     const filesBefore = countStoredFiles();
 
@@ -351,13 +414,20 @@ describe("saveUpload with a database and storage", () => {
 
   it("saveUpload refuses a file over the quota before reading it, and counts the file it replaces as gone", async () => {
     const user = await insertUser(database.db);
-    const first = await saveUpload(database.db, user.id, "first.txt", txtFile("a".repeat(600 * 1024)), { quotaBytes: 1024 * 1024 });
-    await expect(saveUpload(database.db, user.id, "second.txt", txtFile("b".repeat(600 * 1024)), { quotaBytes: 1024 * 1024 })).rejects.toThrow(
-      "second.txt (0.6 MB) does not fit in the 1 MB TesiGo keeps for your files: 0.6 MB are in use.",
-    );
+    const first = await saveUpload(database.db, user.id, "first.txt", txtFile("a".repeat(600 * 1024)), {
+      quotaBytes: 1024 * 1024,
+    });
+    await expect(
+      saveUpload(database.db, user.id, "second.txt", txtFile("b".repeat(600 * 1024)), { quotaBytes: 1024 * 1024 }),
+    ).rejects.toThrow("second.txt (0.6 MB) does not fit in the 1 MB TesiGo keeps for your files: 0.6 MB are in use.");
     // The hostile PDF would take days: over the quota it is refused before anyone reads it.
-    await expect(saveUpload(database.db, user.id, "endless.pdf", nestedFormsPdf(), { quotaBytes: 600 * 1024 + 100 })).rejects.toThrow(/does not fit/);
-    const replaced = await saveUpload(database.db, user.id, "again.txt", txtFile("c".repeat(600 * 1024)), { quotaBytes: 1024 * 1024, replacing: first.id });
+    await expect(
+      saveUpload(database.db, user.id, "endless.pdf", nestedFormsPdf(), { quotaBytes: 600 * 1024 + 100 }),
+    ).rejects.toThrow(/does not fit/);
+    const replaced = await saveUpload(database.db, user.id, "again.txt", txtFile("c".repeat(600 * 1024)), {
+      quotaBytes: 1024 * 1024,
+      replacing: first.id,
+    });
     expect(replaced.filename).toBe("again.txt");
     expect(await countRows(user.id)).toBe(2);
   });

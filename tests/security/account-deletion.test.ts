@@ -7,7 +7,15 @@ import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import type { FakeStripe } from "../fakes/stripe";
 import { eventually } from "../setup/fixtures";
 import { type App, Client, signedInCustomer } from "./app";
-import { draftOrder, expectPaidEqualsWritten, mailAbout, payByCard, payOnStripe, sessionIdOf, startAppWithStripe } from "./money-app";
+import {
+  draftOrder,
+  expectPaidEqualsWritten,
+  mailAbout,
+  payByCard,
+  payOnStripe,
+  sessionIdOf,
+  startAppWithStripe,
+} from "./money-app";
 
 let app: App;
 let stripe: FakeStripe;
@@ -15,7 +23,11 @@ let openai: FakeOpenAI;
 
 beforeAll(async () => {
   openai = await startFakeOpenAI();
-  ({ app, stripe } = await startAppWithStripe({ OPENAI_API_KEY: "sk-fake-account-deletion", OPENAI_BASE_URL: openai.url, AI_FALLBACK_CHAIN: "" }));
+  ({ app, stripe } = await startAppWithStripe({
+    OPENAI_API_KEY: "sk-fake-account-deletion",
+    OPENAI_BASE_URL: openai.url,
+    AI_FALLBACK_CHAIN: "",
+  }));
 });
 afterAll(async () => {
   await app?.stop();
@@ -25,19 +37,35 @@ afterAll(async () => {
 
 const SECRET = "Zanzibar-7731"; // in every personal text of the account, to look for after the deletion
 
-const documentOf = (id: string) => app.db.selectFrom("documents").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+const documentOf = (id: string) =>
+  app.db.selectFrom("documents").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 const jobStates = async (queue: string, documentId: string) =>
-  (await sql<{ state: string }>`select state from pgboss.job where name = ${queue} and data->>'documentId' = ${documentId}`.execute(app.db)).rows.map((r) => r.state);
+  (
+    await sql<{
+      state: string;
+    }>`select state from pgboss.job where name = ${queue} and data->>'documentId' = ${documentId}`.execute(app.db)
+  ).rows.map((r) => r.state);
 
 it("deleting an account with an open checkout, a late payment and an order being written expires, cancels and refunds them, writes nothing more, and clears every personal field", async () => {
   const { client, email, userId } = await signedInCustomer(app);
-  await app.db.updateTable("sessions").set({ ip: "203.0.113.77", user_agent: `Browser ${SECRET}` }).where("user_id", "=", userId).execute();
-  const personal = { topic: `The history of ${SECRET} harbour`, discipline: `History ${SECRET}`, institution: `University of ${SECRET}`, instructions: `Quote "${SECRET} lighthouse keeper" once.` };
+  await app.db
+    .updateTable("sessions")
+    .set({ ip: "203.0.113.77", user_agent: `Browser ${SECRET}` })
+    .where("user_id", "=", userId)
+    .execute();
+  const personal = {
+    topic: `The history of ${SECRET} harbour`,
+    discipline: `History ${SECRET}`,
+    institution: `University of ${SECRET}`,
+    instructions: `Quote "${SECRET} lighthouse keeper" once.`,
+  };
 
   // A delivered order.
   const delivered = await draftOrder(client, { pages: 5, ...personal });
   expect(await payOnStripe(stripe, sessionIdOf((await payByCard(client, delivered)).location))).toBe(303);
-  await eventually("the first order to be delivered", async () => ["completed", "completed_with_warnings"].includes((await documentOf(delivered)).status));
+  await eventually("the first order to be delivered", async () =>
+    ["completed", "completed_with_warnings"].includes((await documentOf(delivered)).status),
+  );
 
   // An order with an open checkout page; one paid at Stripe whose webhook is late; one paid and being written.
   const open = await draftOrder(client, { pages: 5, ...personal });
@@ -55,7 +83,12 @@ it("deleting an account with an open checkout, a late payment and an order being
   expect(exported.status).toBe(200);
   const data = JSON.parse(exported.text);
   const exportedDelivered = data.documents.find((d: any) => d.id === delivered);
-  expect(exportedDelivered).toMatchObject({ topic: personal.topic, discipline: personal.discipline, institution: personal.institution, instructions: personal.instructions });
+  expect(exportedDelivered).toMatchObject({
+    topic: personal.topic,
+    discipline: personal.discipline,
+    institution: personal.institution,
+    instructions: personal.instructions,
+  });
   expect(exportedDelivered.review_findings).not.toBeNull();
   expect(JSON.stringify(exportedDelivered.quality_warnings)).toContain(SECRET); // the requirement the judge found unmet
   expect(exportedDelivered.sections.length).toBeGreaterThan(0);
@@ -77,10 +110,20 @@ it("deleting an account with an open checkout, a late payment and an order being
 
   // The open checkout is closed at Stripe and here.
   expect(stripe.sessions.get(openSession)!.status).toBe("expired");
-  expect((await app.db.selectFrom("payments").select("status").where("stripe_checkout_session_id", "=", openSession).executeTakeFirstOrThrow()).status).toBe("expired");
+  expect(
+    (
+      await app.db
+        .selectFrom("payments")
+        .select("status")
+        .where("stripe_checkout_session_id", "=", openSession)
+        .executeTakeFirstOrThrow()
+    ).status,
+  ).toBe("expired");
 
   // The order being written is cancelled, refunded in full, and nothing more is written or kept of it.
-  await eventually("the cancelled order's plan job to end", async () => (await jobStates(QUEUES.planDocument, writing)).every((s) => s === "completed" || s === "failed"));
+  await eventually("the cancelled order's plan job to end", async () =>
+    (await jobStates(QUEUES.planDocument, writing)).every((s) => s === "completed" || s === "failed"),
+  );
   const cancelled = await expectPaidEqualsWritten(app, stripe, writing);
   expect(cancelled.payments).toEqual([expect.objectContaining({ amount_cents: 3500, status: "refunded" })]);
   expect(cancelled.document.status).toBe("refunded");
@@ -98,7 +141,11 @@ it("deleting an account with an open checkout, a late payment and an order being
   const farewell = await mailAbout(app, email, "Your TesiGo account was deleted");
   expect(farewell.text).toContain("your payment of €35.00 is being refunded in full");
   expect(farewell.text).toContain("A card payment you had started was closed");
-  const anonymised = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.sendEmail} and data->>'to' = ${`deleted-${userId}@deleted.invalid`}`.execute(app.db);
+  const anonymised = await sql<{
+    n: number;
+  }>`select count(*)::int as n from pgboss.job where name = ${QUEUES.sendEmail} and data->>'to' = ${`deleted-${userId}@deleted.invalid`}`.execute(
+    app.db,
+  );
   expect(anonymised.rows[0].n).toBe(0);
 
   // Not a word of the account's personal texts is left, the delivered order included.
@@ -117,8 +164,14 @@ it("deleting an account with an open checkout, a late payment and an order being
   }
   const sections = await app.db.selectFrom("sections").selectAll().where("document_id", "=", delivered).execute();
   expect(sections.length).toBeGreaterThan(0);
-  expect(sections.every((s) => s.heading === "[deleted]" && s.brief === "" && s.content === null && s.summary === null)).toBe(true);
-  const sessions = await app.db.selectFrom("sessions").select(["ip", "user_agent", "revoked_at"]).where("user_id", "=", userId).execute();
+  expect(
+    sections.every((s) => s.heading === "[deleted]" && s.brief === "" && s.content === null && s.summary === null),
+  ).toBe(true);
+  const sessions = await app.db
+    .selectFrom("sessions")
+    .select(["ip", "user_agent", "revoked_at"])
+    .where("user_id", "=", userId)
+    .execute();
   expect(sessions.every((s) => s.ip === null && s.user_agent === null && s.revoked_at !== null)).toBe(true);
   const everywhere = await sql<{ hits: number }>`
     select (select count(*) from stripe_events where payload::text like ${`%${email}%`})
@@ -152,5 +205,8 @@ it("a section being written when its account is deleted is not kept, and its ord
   expect(await app.db.selectFrom("sections").select("id").where("document_id", "=", writing).execute()).toEqual([]);
   const settled = await expectPaidEqualsWritten(app, stripe, writing);
   expect(settled.document).toMatchObject({ status: "refunded", topic: "[deleted]", content: null });
-  expect((await app.db.selectFrom("users").select("deleted_at").where("id", "=", userId).executeTakeFirstOrThrow()).deleted_at).not.toBeNull();
+  expect(
+    (await app.db.selectFrom("users").select("deleted_at").where("id", "=", userId).executeTakeFirstOrThrow())
+      .deleted_at,
+  ).not.toBeNull();
 });

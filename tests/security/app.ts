@@ -76,7 +76,9 @@ export async function mailsTo(app: App, to: string, atLeast = 1, timeoutMs = 20_
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const files = (await fs.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json"));
-    const mails = (await Promise.all(files.map(async (f) => JSON.parse(await fs.readFile(path.join(dir, f), "utf8")) as StoredEmail)))
+    const mails = (
+      await Promise.all(files.map(async (f) => JSON.parse(await fs.readFile(path.join(dir, f), "utf8")) as StoredEmail))
+    )
       .filter((m) => m.to === to)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
     if (mails.length >= atLeast) return mails;
@@ -136,11 +138,21 @@ export class Client {
 }
 
 /** A consenting customer with a live session; the client carries its signed cookie (as if it had signed in). */
-export async function signedInCustomer(app: App, email?: string): Promise<{ client: Client; userId: string; email: string }> {
+export async function signedInCustomer(
+  app: App,
+  email?: string,
+): Promise<{ client: Client; userId: string; email: string }> {
   const user = await insertUser(app.db, email ? { email } : {});
-  await recordConsents(app.db, user.id, { essential: true, analytics: false, marketing: false }, { ip: null, userAgent: "harness" });
+  await recordConsents(
+    app.db,
+    user.id,
+    { essential: true, analytics: false, marketing: false },
+    { ip: null, userAgent: "harness" },
+  );
   const session = await createSession(app.db, user.id, { ip: null, userAgent: "harness" });
-  const storage = createCookieSessionStorage({ cookie: { name: "__session", secrets: [HARNESS_SESSION_SECRET], path: "/", sameSite: "lax" } });
+  const storage = createCookieSessionStorage({
+    cookie: { name: "__session", secrets: [HARNESS_SESSION_SECRET], path: "/", sameSite: "lax" },
+  });
   const cookie = await storage.getSession();
   cookie.set("sessionId", session.id);
   const header = await storage.commitSession(cookie);
@@ -152,7 +164,12 @@ export async function signedInCustomer(app: App, email?: string): Promise<{ clie
 /** A raw request through node:http, so nothing (Host, Content-Length, Transfer-Encoding) is added or checked for us. */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; chunks?: AsyncIterable<Buffer> },
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: Buffer | string;
+    chunks?: AsyncIterable<Buffer>;
+  },
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: options.method ?? "GET", headers: options.headers, agent: false }, (res) => {
@@ -162,7 +179,9 @@ export function rawRequest(
       res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
     });
     // The server may answer (413) and close before the whole body is sent: that is the point of some tests.
-    req.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error)));
+    req.on("error", (error: NodeJS.ErrnoException) =>
+      error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error),
+    );
     if (options.chunks) {
       void (async () => {
         for await (const chunk of options.chunks!) {

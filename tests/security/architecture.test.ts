@@ -31,7 +31,9 @@ afterAll(async () => {
 /** Another browser of the same customer: a session of its own, in its own cookie. */
 async function anotherBrowserOf(userId: string): Promise<string> {
   const session = await createSession(app.db, userId, { ip: null, userAgent: "second browser" });
-  const storage = createCookieSessionStorage({ cookie: { name: "__session", secrets: [HARNESS_SESSION_SECRET], path: "/", sameSite: "lax" } });
+  const storage = createCookieSessionStorage({
+    cookie: { name: "__session", secrets: [HARNESS_SESSION_SECRET], path: "/", sameSite: "lax" },
+  });
   const cookie = await storage.getSession();
   cookie.set("sessionId", session.id);
   return (await storage.commitSession(cookie)).split(";")[0]!;
@@ -47,10 +49,16 @@ async function finishedJob(queue: string, id: string | null) {
 
 describe("issue 17: the contracts between web and worker", () => {
   it("a forged email job (a list of addresses, no HTML part) is refused at the worker's door, naming each wrong field, and no mail goes out", async () => {
-    const forged = { to: ["victim@example.com", "mallory@example.com"], subject: "Forged: your refund is waiting", text: "Send your card number to…" };
+    const forged = {
+      to: ["victim@example.com", "mallory@example.com"],
+      subject: "Forged: your refund is waiting",
+      text: "Send your card number to…",
+    };
     const job = await finishedJob(QUEUES.sendEmail, await boss.send(QUEUES.sendEmail, forged, { retryLimit: 0 }));
     expect(job.state).toBe("failed");
-    expect(job.output).toMatchObject({ message: "The payload of this email.send job is not valid: to must be an email address; html must be text." });
+    expect(job.output).toMatchObject({
+      message: "The payload of this email.send job is not valid: to must be an email address; html must be text.",
+    });
     const mailbox = await new Client(app).get("/dev/mail");
     expect(mailbox.status).toBe(200);
     expect(mailbox.text).not.toContain("Forged: your refund");
@@ -61,12 +69,20 @@ describe("issue 17: the contracts between web and worker", () => {
     const refusal = 'AI_FALLBACK_CHAIN: "compat:llama3.1@not-an-address" must look like compat:MODEL@BASE_URL';
     const web = await spawnWeb({ ...chain, DATABASE_URL: app.databaseUrl, DATA_DIR: app.dataDir });
     try {
-      const health = await fetch(`${web.url}/health/detailed`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-      expect(await health.json()).toMatchObject({ status: "degraded", role: "web", checks: { providers: { status: "down", detail: refusal } } });
+      const health = await fetch(`${web.url}/health/detailed`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      expect(await health.json()).toMatchObject({
+        status: "degraded",
+        role: "web",
+        checks: { providers: { status: "down", detail: refusal } },
+      });
     } finally {
       await stopProcess(web.process);
     }
-    await expect(spawnWorker({ ...chain, DATABASE_URL: app.databaseUrl, DATA_DIR: app.dataDir })).rejects.toThrow(refusal);
+    await expect(spawnWorker({ ...chain, DATABASE_URL: app.databaseUrl, DATA_DIR: app.dataDir })).rejects.toThrow(
+      refusal,
+    );
   });
 
   it("the dev payment queues the customer's order; to anyone else the order's page, review step, files and quality note are simply not found", async () => {
@@ -77,7 +93,12 @@ describe("issue 17: the contracts between web and worker", () => {
     expect((await owner.client.get(`/documents/${id}`)).status).toBe(200);
 
     const stranger = await signedInCustomer(app);
-    const urls = [`/documents/${id}`, `/orders/${id}/review`, `/documents/${id}/download/pdf`, `/documents/${id}/quality-note`];
+    const urls = [
+      `/documents/${id}`,
+      `/orders/${id}/review`,
+      `/documents/${id}/download/pdf`,
+      `/documents/${id}/quality-note`,
+    ];
     for (const url of [...urls, "/documents/not-a-document-id", "/documents/00000000-0000-4000-8000-000000000000"]) {
       expect((await stranger.client.get(url)).status, url).toBe(404);
     }
@@ -88,7 +109,11 @@ describe("issue 17: the contracts between web and worker", () => {
   it("signing out everywhere in one browser disconnects the live progress socket of the customer's other browser", async () => {
     const { client, userId } = await signedInCustomer(app);
     const id = await draftOrder(client, { topic: "Sockets that outlive their session" });
-    const socket: Socket = connect(app.url, { transports: ["websocket"], extraHeaders: { cookie: await anotherBrowserOf(userId) }, reconnection: false });
+    const socket: Socket = connect(app.url, {
+      transports: ["websocket"],
+      extraHeaders: { cookie: await anotherBrowserOf(userId) },
+      reconnection: false,
+    });
     try {
       const joined = await new Promise<{ ok: boolean }>((resolve) => socket.emit("join", id, resolve));
       expect(joined).toEqual({ ok: true });

@@ -10,7 +10,16 @@ import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import type { FakeStripe } from "../fakes/stripe";
 import { eventually, insertUser } from "../setup/fixtures";
 import { type App, signedInCustomer } from "./app";
-import { draftOrder, expectPaidEqualsWritten, mailAbout, payByCard, payOnStripe, queueOf, sessionIdOf, startAppWithStripe } from "./money-app";
+import {
+  draftOrder,
+  expectPaidEqualsWritten,
+  mailAbout,
+  payByCard,
+  payOnStripe,
+  queueOf,
+  sessionIdOf,
+  startAppWithStripe,
+} from "./money-app";
 
 let app: App;
 let stripe: FakeStripe;
@@ -19,7 +28,11 @@ let boss: PgBoss;
 
 beforeAll(async () => {
   openai = await startFakeOpenAI();
-  ({ app, stripe } = await startAppWithStripe({ OPENAI_API_KEY: "sk-fake-dead-letters", OPENAI_BASE_URL: openai.url, AI_FALLBACK_CHAIN: "" }));
+  ({ app, stripe } = await startAppWithStripe({
+    OPENAI_API_KEY: "sk-fake-dead-letters",
+    OPENAI_BASE_URL: openai.url,
+    AI_FALLBACK_CHAIN: "",
+  }));
   boss = useBoss(await queueOf(app));
 });
 afterAll(async () => {
@@ -35,7 +48,12 @@ async function paidOrder(topic: string) {
   const id = await draftOrder(customer.client, { pages: 5, topic });
   openai.failNext({ status: 401, message: "invalid key (injected)" }, 10_000);
   expect(await payOnStripe(stripe, sessionIdOf((await payByCard(customer.client, id)).location))).toBe(303);
-  const payment = await app.db.selectFrom("payments").selectAll().where("document_id", "=", id).where("status", "=", "succeeded").executeTakeFirstOrThrow();
+  const payment = await app.db
+    .selectFrom("payments")
+    .selectAll()
+    .where("document_id", "=", id)
+    .where("status", "=", "succeeded")
+    .executeTakeFirstOrThrow();
   return { ...customer, id, payment };
 }
 
@@ -49,12 +67,16 @@ describe("item 6: a job that dead-letters never leaves money behind", () => {
       const row = await app.db.selectFrom("documents").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
       return row.status === "refunded" ? row : undefined;
     });
-    expect(document.failure_reason).toBe('Generation stopped at the "document.plan" step after repeated errors. Your payment is refunded in full, and our team has been notified.');
+    expect(document.failure_reason).toBe(
+      'Generation stopped at the "document.plan" step after repeated errors. Your payment is refunded in full, and our team has been notified.',
+    );
     await expectPaidEqualsWritten(app, stripe, id);
 
     const failed = await mailAbout(app, email, "We could not finish your document");
     expect(failed.text).toContain("We are refunding your payment of €25.00 in full");
-    expect((await mailAbout(app, email, "Refund")).subject).toBe("Refund of €25.00: A paid order whose outline cannot be written");
+    expect((await mailAbout(app, email, "Refund")).subject).toBe(
+      "Refund of €25.00: A paid order whose outline cannot be written",
+    );
 
     const incident = (await listOpenIncidents(app.db)).find((i) => i.document_id === id);
     expect(incident).toMatchObject({ kind: "generation_failed", customer_email: email });
@@ -63,22 +85,38 @@ describe("item 6: a job that dead-letters never leaves money behind", () => {
     const page = await client.get(`/documents/${id}`);
     expect(page.text).toContain("Your payment is refunded in full");
     // The refunds list: "€25.00 · <date> · refunded (generation failed)".
-    expect(page.text.replaceAll("<!-- -->", "")).toMatch(/€25\.00 · \d{4}-\d{2}-\d{2} · refunded \(generation failed\)/);
+    expect(page.text.replaceAll("<!-- -->", "")).toMatch(
+      /€25\.00 · \d{4}-\d{2}-\d{2} · refunded \(generation failed\)/,
+    );
   });
 
   it("a refund job that dead-letters stays a failed refund an admin can list and retry; the retry pays out once", async () => {
     const { email, id, payment } = await paidOrder("A paid order whose refund fails at first");
     stripe.failNext(500, 2); // the SDK tries twice
-    await boss.send(QUEUES.refundPayment, { paymentId: payment.id, reason: "customer_request", documentId: id }, { retryLimit: 0 });
+    await boss.send(
+      QUEUES.refundPayment,
+      { paymentId: payment.id, reason: "customer_request", documentId: id },
+      { retryLimit: 0 },
+    );
 
     const failed = await eventually("the refund to fail for good", async () =>
       (await listFailedRefunds(app.db)).find((r) => r.payment_id === payment.id),
     );
-    expect(failed).toMatchObject({ amount_cents: 2500, reason: "customer_request", customer_email: email, document_id: id });
+    expect(failed).toMatchObject({
+      amount_cents: 2500,
+      reason: "customer_request",
+      customer_email: email,
+      document_id: id,
+    });
     expect(failed.last_error).toMatch(/Injected 500/);
-    expect((await listOpenIncidents(app.db)).find((i) => i.refund_id === failed.id)).toMatchObject({ kind: "refund_failed", document_id: id });
+    expect((await listOpenIncidents(app.db)).find((i) => i.refund_id === failed.id)).toMatchObject({
+      kind: "refund_failed",
+      document_id: id,
+    });
     // The order itself is untouched by its refund's failure (it is not marked failed for it).
-    expect((await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status).not.toBe("failed");
+    expect(
+      (await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status,
+    ).not.toBe("failed");
     expect(stripe.refunds.filter((r) => r.payment_intent === payment.stripe_payment_intent_id)).toEqual([]);
 
     const admin = await insertUser(app.db);
@@ -86,18 +124,36 @@ describe("item 6: a job that dead-letters never leaves money behind", () => {
     expect(await retryFailedRefund(app.db, failed.id, admin.id)).toBe(true);
     expect(await retryFailedRefund(app.db, failed.id, admin.id)).toBe(false); // a second click queues nothing
 
-    await eventually("the retried refund to succeed", async () =>
-      (await app.db.selectFrom("refunds").select("status").where("id", "=", failed.id).executeTakeFirstOrThrow()).status === "succeeded",
+    await eventually(
+      "the retried refund to succeed",
+      async () =>
+        (await app.db.selectFrom("refunds").select("status").where("id", "=", failed.id).executeTakeFirstOrThrow())
+          .status === "succeeded",
     );
-    expect(stripe.refunds.filter((r) => r.payment_intent === payment.stripe_payment_intent_id).map((r) => r.amount)).toEqual([2500]);
-    expect(await app.db.selectFrom("payments").select(["status", "refunded_cents"]).where("id", "=", payment.id).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      stripe.refunds.filter((r) => r.payment_intent === payment.stripe_payment_intent_id).map((r) => r.amount),
+    ).toEqual([2500]);
+    expect(
+      await app.db
+        .selectFrom("payments")
+        .select(["status", "refunded_cents"])
+        .where("id", "=", payment.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       status: "refunded",
       refunded_cents: 2500,
     });
     expect((await listFailedRefunds(app.db)).find((r) => r.id === failed.id)).toBeUndefined();
     expect((await listOpenIncidents(app.db)).find((i) => i.refund_id === failed.id)).toBeUndefined();
-    const audit = await app.db.selectFrom("audit_log").selectAll().where("action", "=", "refund.retried").where("target_id", "=", failed.id).execute();
+    const audit = await app.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "refund.retried")
+      .where("target_id", "=", failed.id)
+      .execute();
     expect(audit).toEqual([expect.objectContaining({ actor_user_id: admin.id })]);
-    expect((await mailAbout(app, email, "Refund")).subject).toBe("Refund of €25.00: A paid order whose refund fails at first");
+    expect((await mailAbout(app, email, "Refund")).subject).toBe(
+      "Refund of €25.00: A paid order whose refund fails at first",
+    );
   });
 });

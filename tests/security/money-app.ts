@@ -14,7 +14,12 @@ export const WEBHOOK_SECRET = "whsec_security_money_suite";
 export async function startAppWithStripe(env: Record<string, string> = {}): Promise<{ app: App; stripe: FakeStripe }> {
   const stripe = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
   try {
-    const app = await startApp({ STRIPE_SECRET_KEY: "sk_test_security_money", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_URL: stripe.url, ...env });
+    const app = await startApp({
+      STRIPE_SECRET_KEY: "sk_test_security_money",
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_URL: stripe.url,
+      ...env,
+    });
     stripe.setWebhookUrl(`${app.url.replace("localhost", "127.0.0.1")}/api/stripe/webhook`);
     return { app, stripe };
   } catch (error) {
@@ -31,7 +36,14 @@ export async function queueOf(app: App): Promise<PgBoss> {
   return boss;
 }
 
-export type OrderDraft = { pages?: number; express?: boolean; topic?: string; discipline?: string; institution?: string; instructions?: string };
+export type OrderDraft = {
+  pages?: number;
+  express?: boolean;
+  topic?: string;
+  discipline?: string;
+  institution?: string;
+  instructions?: string;
+};
 
 /** The order wizard, step by step over HTTP, up to the review page; returns the order's id. */
 export async function draftOrder(client: Client, order: OrderDraft = {}): Promise<string> {
@@ -44,14 +56,22 @@ export async function draftOrder(client: Client, order: OrderDraft = {}): Promis
   expect(topic.status, topic.text).toBe(302);
   const id = /^\/orders\/([0-9a-f-]{36})\/details$/.exec(topic.location ?? "")![1];
   await changeDetails(client, id, order.pages ?? 5, order.express ?? false);
-  const requirements = await client.post(`/orders/${id}/requirements`, order.instructions ? { instructions: order.instructions } : {});
+  const requirements = await client.post(
+    `/orders/${id}/requirements`,
+    order.instructions ? { instructions: order.instructions } : {},
+  );
   expect(requirements.location).toBe(`/orders/${id}/review`);
   return id;
 }
 
 /** The details step (pages, express), as a customer changing the order does. */
 export async function changeDetails(client: Client, id: string, pages: number, express = false) {
-  const details = await client.post(`/orders/${id}/details`, { pages: String(pages), language: "en", citationStyle: "apa7", ...(express ? { express: "on" } : {}) });
+  const details = await client.post(`/orders/${id}/details`, {
+    pages: String(pages),
+    language: "en",
+    citationStyle: "apa7",
+    ...(express ? { express: "on" } : {}),
+  });
   expect(details.location).toBe(`/orders/${id}/requirements`);
 }
 
@@ -82,7 +102,11 @@ const WRITTEN = ["queued", "generating", "completed", "completed_with_warnings"]
  */
 export async function expectPaidEqualsWritten(app: App, stripe: FakeStripe, documentId: string) {
   const settled = await eventually(`the payments of ${documentId} to settle`, async () => {
-    const document = await app.db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
+    const document = await app.db
+      .selectFrom("documents")
+      .selectAll()
+      .where("id", "=", documentId)
+      .executeTakeFirstOrThrow();
     const payments = await app.db
       .selectFrom("payments")
       .selectAll()
@@ -100,7 +124,9 @@ export async function expectPaidEqualsWritten(app: App, stripe: FakeStripe, docu
   }
   for (const payment of payments.filter((p) => p.refunded_cents > 0)) {
     expect(payment).toMatchObject({ status: "refunded", refunded_cents: payment.amount_cents });
-    const atStripe = stripe.refunds.filter((r) => r.payment_intent === payment.stripe_payment_intent_id).reduce((sum, r) => sum + r.amount, 0);
+    const atStripe = stripe.refunds
+      .filter((r) => r.payment_intent === payment.stripe_payment_intent_id)
+      .reduce((sum, r) => sum + r.amount, 0);
     expect(atStripe).toBe(payment.amount_cents);
   }
   return settled;
@@ -108,5 +134,7 @@ export async function expectPaidEqualsWritten(app: App, stripe: FakeStripe, docu
 
 /** The newest email to `to` whose subject starts with `subject`, once it has been written. */
 export async function mailAbout(app: App, to: string, subject: string) {
-  return eventually(`an email "${subject}…" to ${to}`, async () => (await mailsTo(app, to, 0)).find((m) => m.subject.startsWith(subject)));
+  return eventually(`an email "${subject}…" to ${to}`, async () =>
+    (await mailsTo(app, to, 0)).find((m) => m.subject.startsWith(subject)),
+  );
 }

@@ -33,7 +33,8 @@ afterAll(async () => {
   await stripe?.close();
 });
 
-const statusOf = async (id: string) => (await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status;
+const statusOf = async (id: string) =>
+  (await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status;
 
 describe("item 5: the price paid is the price of what is written", () => {
   it("an order edited while its card checkout is being prepared cannot be paid at the old price", async () => {
@@ -122,7 +123,8 @@ describe("item 5: the price paid is the price of what is written", () => {
         expect((await payByCard(client, id)).status).toBe(302);
       }
       // The customer pays every checkout page of this order still open: old price or new.
-      for (const session of sessionsOf(stripe, id).filter((s) => s.status === "open")) await payOnStripe(stripe, session.id);
+      for (const session of sessionsOf(stripe, id).filter((s) => s.status === "open"))
+        await payOnStripe(stripe, session.id);
       await expectPaidEqualsWritten(app, stripe, id);
     }
   });
@@ -141,9 +143,17 @@ describe("item 7: money that cannot pay for an order is refunded or recorded, an
       metadata: {},
     });
     expect(await stripe.deliver(foreign)).toBe(200);
-    const incidents = await app.db.selectFrom("incidents").selectAll().where("kind", "=", "unknown_checkout_session").execute();
+    const incidents = await app.db
+      .selectFrom("incidents")
+      .selectAll()
+      .where("kind", "=", "unknown_checkout_session")
+      .execute();
     expect(incidents.map((i) => (i.details as { sessionId?: string }).sessionId)).toContain("cs_test_not_ours_0001");
-    const event = await app.db.selectFrom("stripe_events").select("processed_at").where("id", "=", foreign.id).executeTakeFirstOrThrow();
+    const event = await app.db
+      .selectFrom("stripe_events")
+      .select("processed_at")
+      .where("id", "=", foreign.id)
+      .executeTakeFirstOrThrow();
     expect(event.processed_at).toBeInstanceOf(Date);
   });
 
@@ -156,11 +166,19 @@ describe("item 7: money that cannot pay for an order is refunded or recorded, an
     expect(stripe.deliveries.find((d) => d.type === "checkout.session.completed" && d.status !== 200)).toBeUndefined();
 
     const settled = await expectPaidEqualsWritten(app, stripe, id);
-    expect(settled.payments).toEqual([expect.objectContaining({ amount_cents: 1234, refunded_cents: 1234, status: "refunded" })]);
+    expect(settled.payments).toEqual([
+      expect.objectContaining({ amount_cents: 1234, refunded_cents: 1234, status: "refunded" }),
+    ]);
     expect(await statusOf(id)).toBe("awaiting_payment");
-    const incident = await app.db.selectFrom("incidents").selectAll().where("document_id", "=", id).executeTakeFirstOrThrow();
+    const incident = await app.db
+      .selectFrom("incidents")
+      .selectAll()
+      .where("document_id", "=", id)
+      .executeTakeFirstOrThrow();
     expect(incident.kind).toBe("payment_mismatch");
-    expect((await mailAbout(app, email, "Refund")).subject).toBe("Refund of €12.34: The economics of medieval monasteries");
+    expect((await mailAbout(app, email, "Refund")).subject).toBe(
+      "Refund of €12.34: The economics of medieval monasteries",
+    );
   });
 });
 
@@ -169,15 +187,32 @@ describe("item 8: partial refunds are counted once", () => {
     const { client } = await signedInCustomer(app);
     const id = await draftOrder(client, { pages: 10 });
     expect(await payOnStripe(stripe, sessionIdOf((await payByCard(client, id)).location))).toBe(303);
-    const payment = await app.db.selectFrom("payments").selectAll().where("document_id", "=", id).where("status", "=", "succeeded").executeTakeFirstOrThrow();
+    const payment = await app.db
+      .selectFrom("payments")
+      .selectAll()
+      .where("document_id", "=", id)
+      .where("status", "=", "succeeded")
+      .executeTakeFirstOrThrow();
     stripe.setRefundEvents("before-answer");
     try {
       const refunded = async (reason: string, amountCents: number) => {
         await boss.send(QUEUES.refundPayment, { paymentId: payment.id, reason, amountCents, documentId: id });
-        await eventually(`the ${reason} refund`, async () =>
-          (await app.db.selectFrom("refunds").select("status").where("idempotency_key", "=", `refund:${payment.id}:${reason}`).executeTakeFirst())?.status === "succeeded",
+        await eventually(
+          `the ${reason} refund`,
+          async () =>
+            (
+              await app.db
+                .selectFrom("refunds")
+                .select("status")
+                .where("idempotency_key", "=", `refund:${payment.id}:${reason}`)
+                .executeTakeFirst()
+            )?.status === "succeeded",
         );
-        return app.db.selectFrom("payments").select(["refunded_cents", "status"]).where("id", "=", payment.id).executeTakeFirstOrThrow();
+        return app.db
+          .selectFrom("payments")
+          .select(["refunded_cents", "status"])
+          .where("id", "=", payment.id)
+          .executeTakeFirstOrThrow();
       };
       expect(await refunded("customer_request", 1000)).toEqual({ refunded_cents: 1000, status: "partially_refunded" });
       expect(await refunded("goodwill", 1500)).toEqual({ refunded_cents: 2500, status: "partially_refunded" });
@@ -188,11 +223,24 @@ describe("item 8: partial refunds are counted once", () => {
     const events = stripe.deliveries.filter((d) => d.type === "charge.refunded");
     expect(events.length).toBeGreaterThanOrEqual(2);
     expect(events.every((d) => d.status === 200)).toBe(true);
-    expect(stripe.refunds.filter((r) => r.payment_intent === payment.stripe_payment_intent_id).map((r) => r.amount)).toEqual([1000, 1500]);
+    expect(
+      stripe.refunds.filter((r) => r.payment_intent === payment.stripe_payment_intent_id).map((r) => r.amount),
+    ).toEqual([1000, 1500]);
     // A replayed charge.refunded changes nothing.
-    const last = stripe.event("charge.refunded", { object: "charge", payment_intent: payment.stripe_payment_intent_id, amount: 5000, amount_refunded: 2500 });
+    const last = stripe.event("charge.refunded", {
+      object: "charge",
+      payment_intent: payment.stripe_payment_intent_id,
+      amount: 5000,
+      amount_refunded: 2500,
+    });
     expect(await stripe.deliver(last)).toBe(200);
-    expect(await app.db.selectFrom("payments").select("refunded_cents").where("id", "=", payment.id).executeTakeFirstOrThrow()).toEqual({ refunded_cents: 2500 });
+    expect(
+      await app.db
+        .selectFrom("payments")
+        .select("refunded_cents")
+        .where("id", "=", payment.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ refunded_cents: 2500 });
   });
 });
 

@@ -47,7 +47,15 @@ function runToExit(args: string[], env: Record<string, string>): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "warn", ROLE: "all", PORT: "1", HOST: "127.0.0.1", DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "tesigo-refused-")), ...env },
+      env: {
+        ...process.env,
+        LOG_LEVEL: "warn",
+        ROLE: "all",
+        PORT: "1",
+        HOST: "127.0.0.1",
+        DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "tesigo-refused-")),
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -76,7 +84,12 @@ describe("/health/detailed", () => {
 
   it("a wrong bearer token, a token without Bearer, or a signed-in customer also get the status only", async () => {
     const stranger = new Client(app);
-    for (const authorization of [`Bearer ${METRICS_TOKEN.slice(0, -1)}x`, `Bearer ${METRICS_TOKEN}extra`, METRICS_TOKEN, "Bearer "]) {
+    for (const authorization of [
+      `Bearer ${METRICS_TOKEN.slice(0, -1)}x`,
+      `Bearer ${METRICS_TOKEN}extra`,
+      METRICS_TOKEN,
+      "Bearer ",
+    ]) {
       expect(JSON.parse((await stranger.get("/health/detailed", { authorization })).text)).toEqual({ status: "ok" });
     }
     const { client } = await signedInCustomer(app);
@@ -87,20 +100,36 @@ describe("/health/detailed", () => {
     const monitoring = await new Client(app).get("/health/detailed", { authorization: `Bearer ${METRICS_TOKEN}` });
     expect(monitoring.status).toBe(200);
     const body = JSON.parse(monitoring.text);
-    expect(body).toMatchObject({ status: "ok", role: "all", checks: { database: { status: "ok" }, providers: { chain: ["offline:offline-demo-1"] } } });
+    expect(body).toMatchObject({
+      status: "ok",
+      role: "all",
+      checks: { database: { status: "ok" }, providers: { chain: ["offline:offline-demo-1"] } },
+    });
 
     const { client, userId } = await signedInCustomer(app);
     await app.db.updateTable("users").set({ role: "admin" }).where("id", "=", userId).execute();
-    expect(JSON.parse((await client.get("/health/detailed")).text)).toMatchObject({ checks: { providers: { chain: ["offline:offline-demo-1"] } } });
+    expect(JSON.parse((await client.get("/health/detailed")).text)).toMatchObject({
+      checks: { providers: { chain: ["offline:offline-demo-1"] } },
+    });
   });
 
   it("a worker's own /health/detailed shows its checks only with the token", async () => {
-    const worker = await spawnWorker({ ...productionEnv(smtp.url), DATABASE_URL: app.databaseUrl, DATA_DIR: app.dataDir, SECTION_CONCURRENCY: "1" });
+    const worker = await spawnWorker({
+      ...productionEnv(smtp.url),
+      DATABASE_URL: app.databaseUrl,
+      DATA_DIR: app.dataDir,
+      SECTION_CONCURRENCY: "1",
+    });
     try {
       const url = `http://127.0.0.1:${worker.port}/health/detailed`;
       expect(await (await fetch(url)).json()).toEqual({ status: "ok" });
-      expect(await (await fetch(url, { headers: { authorization: "Bearer not-the-token-at-all-0123456789abcdef" } })).json()).toEqual({ status: "ok" });
-      expect(await (await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).json()).toMatchObject({ role: "worker", checks: { queue: { status: "ok" } } });
+      expect(
+        await (await fetch(url, { headers: { authorization: "Bearer not-the-token-at-all-0123456789abcdef" } })).json(),
+      ).toEqual({ status: "ok" });
+      expect(await (await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).json()).toMatchObject({
+        role: "worker",
+        checks: { queue: { status: "ok" } },
+      });
     } finally {
       await stopProcess(worker.process);
     }
@@ -115,7 +144,9 @@ describe("a job is never cut off while its writer call may still legally run", (
       .select(["name as name", "expire_seconds as expire"] as never[])
       .where("name" as never, "in", ["document.plan", "section.write", "document.review"] as never)
       .execute();
-    const expiry = Object.fromEntries((rows as unknown as { name: string; expire: number }[]).map((r) => [r.name, r.expire]));
+    const expiry = Object.fromEntries(
+      (rows as unknown as { name: string; expire: number }[]).map((r) => [r.name, r.expire]),
+    );
     // A streamed section may take 2 × 120 s in all; plan and review make two 120 s calls one after the other; the
     // runner aborts a job 5 s before its expiry.
     expect(expiry["section.write"]).toBeGreaterThanOrEqual(240 + 5);
@@ -138,7 +169,10 @@ describe("a job is never cut off while its writer call may still legally run", (
 describe("a deployment that is not what it seems refuses or warns", () => {
   it("production refuses to boot without an https APP_URL, or without SMTP_URL (sign-in codes would go nowhere)", async () => {
     const base = { ...productionEnv("smtp://mailer:pass@127.0.0.1:2525"), DATABASE_URL: NO_DATABASE };
-    const plainHttp = await runToExit(["--import", "tsx", "server.ts"], { ...base, APP_URL: "http://tesigo.example.com" });
+    const plainHttp = await runToExit(["--import", "tsx", "server.ts"], {
+      ...base,
+      APP_URL: "http://tesigo.example.com",
+    });
     expect(plainHttp.code).toBe(1);
     expect(plainHttp.output).toContain("APP_URL: must be an https:// address in production");
     const noAppUrl = await runToExit(["--import", "tsx", "server.ts"], { ...base, APP_URL: "" });
@@ -150,10 +184,20 @@ describe("a deployment that is not what it seems refuses or warns", () => {
   });
 
   it("a development server bound to every interface warns loudly that the dev payment, /dev/mail and dev secrets are open", async () => {
-    const development = { NODE_ENV: "", SESSION_SECRET: "", TOTP_SECRET: "", SMTP_URL: "", ALLOW_DEV_PAYMENT: "", DATABASE_URL: NO_DATABASE };
+    const development = {
+      NODE_ENV: "",
+      SESSION_SECRET: "",
+      TOTP_SECRET: "",
+      SMTP_URL: "",
+      ALLOW_DEV_PAYMENT: "",
+      DATABASE_URL: NO_DATABASE,
+    };
     const exposed = await runToExit(["--import", "tsx", "server.ts"], { ...development, HOST: "0.0.0.0" });
-    expect(exposed.output).toContain("WARNING: TesiGo is not in production mode (NODE_ENV=development; unset means development) and listens on 0.0.0.0");
-    for (const feature of ["the dev payment", "/dev/mail", "the development secrets"]) expect(exposed.output).toContain(feature);
+    expect(exposed.output).toContain(
+      "WARNING: TesiGo is not in production mode (NODE_ENV=development; unset means development) and listens on 0.0.0.0",
+    );
+    for (const feature of ["the dev payment", "/dev/mail", "the development secrets"])
+      expect(exposed.output).toContain(feature);
     // The same server kept to this machine has nothing to warn about.
     const loopback = await runToExit(["--import", "tsx", "server.ts"], { ...development, HOST: "127.0.0.1" });
     expect(loopback.output).toContain("TesiGo failed to start"); // it got as far as the database
@@ -168,9 +212,14 @@ describe("a deployment that is not what it seems refuses or warns", () => {
       writeFileSync(path.join(root, "build", "index.js"), 'export const mode = "development";\n');
       writeFileSync(path.join(root, "package.json"), '{ "type": "module" }\n');
       symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"));
-      const refused = await runToExit([path.join(root, "build", "server.js")], { ...productionEnv(smtp.url), DATABASE_URL: NO_DATABASE });
+      const refused = await runToExit([path.join(root, "build", "server.js")], {
+        ...productionEnv(smtp.url),
+        DATABASE_URL: NO_DATABASE,
+      });
       expect(refused.code).toBe(1);
-      expect(refused.output).toContain("build/ holds a bundle built with NODE_ENV=development, and production cannot serve it");
+      expect(refused.output).toContain(
+        "build/ holds a bundle built with NODE_ENV=development, and production cannot serve it",
+      );
       expect(refused.output).toContain("NODE_ENV=production npm run build");
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -40,7 +40,9 @@ function postInChunks(
       res.on("end", () => resolve({ status: res.statusCode!, text, sentWhenAnswered, total }));
     });
     // The server may stop reading (and, much later, close) once it has answered: that is the point.
-    req.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error)));
+    req.on("error", (error: NodeJS.ErrnoException) =>
+      error.code === "EPIPE" || error.code === "ECONNRESET" ? undefined : reject(error),
+    );
     void (async () => {
       const write = async (piece: Buffer) => {
         if (req.destroyed) return;
@@ -49,7 +51,8 @@ function postInChunks(
         if (!flushed) await new Promise((r) => (req.once("drain", r), req.once("close", r)));
       };
       await write(head);
-      for (let left = body.bytes; left > 0 && !req.destroyed; left -= chunk.length) await write(chunk.subarray(0, Math.min(left, chunk.length)));
+      for (let left = body.bytes; left > 0 && !req.destroyed; left -= chunk.length)
+        await write(chunk.subarray(0, Math.min(left, chunk.length)));
       await write(tail);
       if (!req.destroyed) req.end();
     })();
@@ -66,13 +69,21 @@ function countRows(table: "documents" | "uploads", userId: string) {
 }
 
 async function draftOrder(client: Client): Promise<string> {
-  const created = await client.post("/orders/new", { kind: "essay", topic: "Energy policy in the European Union", discipline: "", institution: "" });
+  const created = await client.post("/orders/new", {
+    kind: "essay",
+    topic: "Energy policy in the European Union",
+    discipline: "",
+    institution: "",
+  });
   expect(created.status).toBe(302);
   return /\/orders\/([0-9a-f-]{36})\//.exec(created.location ?? "")![1]!;
 }
 
 /** A multipart body as a browser sends it: `parts` are [name, value] or [name, { filename, bytes }]. */
-function multipart(parts: [string, string | { filename: string; bytes: Buffer }][]): { body: Buffer; contentType: string } {
+function multipart(parts: [string, string | { filename: string; bytes: Buffer }][]): {
+  body: Buffer;
+  contentType: string;
+} {
   const boundary = "----tesigo-requests-test";
   const pieces: Buffer[] = [];
   for (const [name, value] of parts) {
@@ -80,7 +91,9 @@ function multipart(parts: [string, string | { filename: string; bytes: Buffer }]
       pieces.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
     } else {
       pieces.push(
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${value.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${value.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
         value.bytes,
         Buffer.from("\r\n"),
       );
@@ -139,7 +152,9 @@ describe("request bodies are capped before they are buffered (item 10)", () => {
     const { client, userId } = await signedInCustomer(app);
     const id = await draftOrder(client);
     const boundary = "----tesigo-huge";
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.txt"\r\nContent-Type: text/plain\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+    );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     // 32 MB: more than the cap plus all that the sockets' buffers could take in without the server reading.
     const fileBytes = 32 * MB;
@@ -151,7 +166,9 @@ describe("request bodies are capped before they are buffered (item 10)", () => {
           cookie: client.cookieHeader(),
           origin: app.url,
           accept: "text/html",
-          ...(declared ? { "content-length": String(head.length + fileBytes + tail.length) } : { "transfer-encoding": "chunked" }),
+          ...(declared
+            ? { "content-length": String(head.length + fileBytes + tail.length) }
+            : { "transfer-encoding": "chunked" }),
         },
         { head, bytes: fileBytes, tail },
       );
@@ -162,7 +179,12 @@ describe("request bodies are capped before they are buffered (item 10)", () => {
     expect(await countRows("uploads", userId)).toBe(0);
 
     // The largest file the form accepts, 10 MB of text, still fits the upload's cap.
-    const largest = multipart([["file", { filename: "brief.txt", bytes: Buffer.concat([txtFile(), Buffer.alloc(10 * MB - txtFile().length, "b")]) }]]);
+    const largest = multipart([
+      [
+        "file",
+        { filename: "brief.txt", bytes: Buffer.concat([txtFile(), Buffer.alloc(10 * MB - txtFile().length, "b")]) },
+      ],
+    ]);
     const accepted = await client.fetch(`/orders/${id}/requirements`, {
       method: "POST",
       body: new Uint8Array(largest.body),
@@ -172,20 +194,29 @@ describe("request bodies are capped before they are buffered (item 10)", () => {
     expect(await countRows("uploads", userId)).toBe(1);
 
     // Remix' own client posts the form to …/requirements.data: the same cap applies there.
-    const again = multipart([["file", { filename: "brief-v2.txt", bytes: Buffer.concat([txtFile(), Buffer.alloc(10 * MB - txtFile().length, "c")]) }]]);
+    const again = multipart([
+      [
+        "file",
+        { filename: "brief-v2.txt", bytes: Buffer.concat([txtFile(), Buffer.alloc(10 * MB - txtFile().length, "c")]) },
+      ],
+    ]);
     const viaClient = await client.fetch(`/orders/${id}/requirements.data`, {
       method: "POST",
       body: new Uint8Array(again.body),
       headers: { "content-type": again.contentType },
     });
     expect(viaClient.status).toBeLessThan(400);
-    expect(await app.db.selectFrom("uploads").select("filename").where("user_id", "=", userId).execute()).toEqual([{ filename: "brief-v2.txt" }]);
+    expect(await app.db.selectFrom("uploads").select("filename").where("user_id", "=", userId).execute()).toEqual([
+      { filename: "brief-v2.txt" },
+    ]);
   });
 
   it("a multipart upload with more parts than the form has is refused with a message, and nothing is stored", async () => {
     const { client, userId } = await signedInCustomer(app);
     const id = await draftOrder(client);
-    const parts: [string, string | { filename: string; bytes: Buffer }][] = [["file", { filename: "brief.txt", bytes: txtFile() }]];
+    const parts: [string, string | { filename: string; bytes: Buffer }][] = [
+      ["file", { filename: "brief.txt", bytes: txtFile() }],
+    ];
     for (let i = 0; i < 2000; i++) parts.push([`p${i}`, "x"]);
     const many = multipart(parts);
     const reply = await client.fetch(`/orders/${id}/requirements`, {
@@ -238,7 +269,8 @@ function mailCount(): number {
   }
 }
 
-const documentRow = (ctx: Ctx) => app.db.selectFrom("documents").selectAll().where("user_id", "=", ctx.userId).orderBy("id").execute();
+const documentRow = (ctx: Ctx) =>
+  app.db.selectFrom("documents").selectAll().where("user_id", "=", ctx.userId).orderBy("id").execute();
 
 const FORM_ACTIONS: FormAction[] = [
   {
@@ -275,14 +307,24 @@ const FORM_ACTIONS: FormAction[] = [
     route: "orders.new.tsx",
     path: () => "/orders/new",
     page: () => "/orders/new",
-    valid: { kind: "essay", topic: "Renewable energy in Europe", discipline: "Economics", institution: "University of Bologna" },
+    valid: {
+      kind: "essay",
+      topic: "Renewable energy in Europe",
+      discipline: "Economics",
+      institution: "University of Bologna",
+    },
     written: documentRow,
   },
   {
     route: "orders.$id.topic.tsx",
     path: (ctx) => `/orders/${ctx.orderId}/topic`,
     page: (ctx) => `/orders/${ctx.orderId}/topic`,
-    valid: { kind: "essay", topic: "Renewable energy in Europe", discipline: "Economics", institution: "University of Bologna" },
+    valid: {
+      kind: "essay",
+      topic: "Renewable energy in Europe",
+      discipline: "Economics",
+      institution: "University of Bologna",
+    },
     written: documentRow,
   },
   {
@@ -298,7 +340,10 @@ const FORM_ACTIONS: FormAction[] = [
     page: (ctx) => `/orders/${ctx.orderId}/requirements`,
     valid: { intent: "continue", instructions: "Use APA style.\nCompare three countries.\tThank you." },
     files: ["file"],
-    written: async (ctx) => [await documentRow(ctx), await app.db.selectFrom("uploads").selectAll().where("user_id", "=", ctx.userId).execute()],
+    written: async (ctx) => [
+      await documentRow(ctx),
+      await app.db.selectFrom("uploads").selectAll().where("user_id", "=", ctx.userId).execute(),
+    ],
   },
   {
     route: "orders.$id.review.tsx",
@@ -336,7 +381,8 @@ function fieldNames(html: string, action: string): Set<string> {
     if (!/method="post"/i.test(attributes)) continue;
     const target = /\baction="([^"]*)"/.exec(attributes)?.[1]?.replace(/&amp;/g, "&");
     if (target !== action) continue;
-    for (const field of form[2]!.matchAll(/<(?:input|select|textarea|button)\b[^>]*\bname="([^"]*)"/g)) names.add(field[1]!);
+    for (const field of form[2]!.matchAll(/<(?:input|select|textarea|button)\b[^>]*\bname="([^"]*)"/g))
+      names.add(field[1]!);
   }
   return names;
 }
@@ -346,13 +392,18 @@ const OTHER_CONTROLS = ["\u0007", "\u000b", "\u001b", "\u007f", "\u0085", "\u009
 
 function routesWithActions(): string[] {
   const dir = path.resolve(import.meta.dirname, "../../app/routes");
-  return readdirSync(dir).filter((file) => /export (async )?function action\b|export const action\b/.test(readFileSync(path.join(dir, file), "utf8")));
+  return readdirSync(dir).filter((file) =>
+    /export (async )?function action\b|export const action\b/.test(readFileSync(path.join(dir, file), "utf8")),
+  );
 }
 
 /** A readable message for the person: the field's error beside it, the refusal page's, or `{ error }`. */
 function messageOf(reply: Reply): string {
-  if (reply.headers.get("content-type")?.startsWith("application/json")) return String(JSON.parse(reply.text).error ?? "");
-  const alerts = [...reply.text.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:ul|p|div)>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, " ").trim());
+  if (reply.headers.get("content-type")?.startsWith("application/json"))
+    return String(JSON.parse(reply.text).error ?? "");
+  const alerts = [...reply.text.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:ul|p|div)>/g)].map((m) =>
+    m[1]!.replace(/<[^>]+>/g, " ").trim(),
+  );
   return alerts.filter(Boolean).join(" | ");
 }
 
@@ -364,7 +415,11 @@ describe("a control character in any text field answers 400 with a message, neve
 
   it("today's failure: a topic with \\u0000 gets 400 and the message beside the field, and no order is created", async () => {
     const { client, userId } = await signedInCustomer(app);
-    const reply = await client.post("/orders/new", { kind: "essay", topic: "Energy policy\u0000 in Europe" }, { accept: "text/html" });
+    const reply = await client.post(
+      "/orders/new",
+      { kind: "essay", topic: "Energy policy\u0000 in Europe" },
+      { accept: "text/html" },
+    );
     expect(reply.status).toBe(400);
     expect(messageOf(reply)).toContain(CONTROL_CHARACTER_MESSAGE);
     expect(await countRows("documents", userId)).toBe(0);
@@ -373,9 +428,16 @@ describe("a control character in any text field answers 400 with a message, neve
   it("tabs and line breaks are text, not control characters: instructions keep them", async () => {
     const { client, userId } = await signedInCustomer(app);
     const id = await draftOrder(client);
-    const reply = await client.post(`/orders/${id}/requirements`, { intent: "continue", instructions: "Line one\r\nLine two\tindented" });
+    const reply = await client.post(`/orders/${id}/requirements`, {
+      intent: "continue",
+      instructions: "Line one\r\nLine two\tindented",
+    });
     expect(reply.status).toBe(302);
-    const row = await app.db.selectFrom("documents").select("instructions").where("user_id", "=", userId).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom("documents")
+      .select("instructions")
+      .where("user_id", "=", userId)
+      .executeTakeFirstOrThrow();
     expect(row.instructions).toBe("Line one\r\nLine two\tindented");
   });
 
@@ -393,7 +455,10 @@ describe("a control character in any text field answers 400 with a message, neve
       expect(page.status, `${action.page(ctx)} shows its form`).toBe(200);
       const shown = fieldNames(page.text, action.path(ctx));
       for (const name of shown) {
-        expect([...Object.keys(valid), ...(action.files ?? [])], `the form's field "${name}" is in this test`).toContain(name);
+        expect(
+          [...Object.keys(valid), ...(action.files ?? [])],
+          `the form's field "${name}" is in this test`,
+        ).toContain(name);
       }
 
       let turn = 0;

@@ -151,7 +151,15 @@ describe("links in emails", () => {
 });
 
 describe("redirects after sign-in stay on our site", () => {
-  const payloads = ["/%5Cevil.example", "//evil.example", "/%09/evil.example", "/\\evil.example", "https://evil.example/", "/.//evil.example", "javascript:alert(1)"];
+  const payloads = [
+    "/%5Cevil.example",
+    "//evil.example",
+    "/%09/evil.example",
+    "/\\evil.example",
+    "https://evil.example/",
+    "/.//evil.example",
+    "javascript:alert(1)",
+  ];
 
   function staysHome(location: string | null) {
     expect(location).toBeTruthy();
@@ -263,7 +271,11 @@ describe("production refuses requests addressed to another host", () => {
     try {
       const forged = await rawRequest(`${prod.url}/login`, {
         method: "POST",
-        headers: { Host: "evil.example", Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" },
+        headers: {
+          Host: "evil.example",
+          Origin: "https://evil.example",
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
         body: "email=victim%40example.com",
       });
       expect(forged.status).toBe(421);

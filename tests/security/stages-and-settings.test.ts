@@ -44,7 +44,11 @@ async function delivered(id: string, timeoutMs?: number) {
   return eventually(
     "the order to be delivered",
     async () => {
-      const row = await app.db.selectFrom("documents").select(["status"]).where("id", "=", id).executeTakeFirstOrThrow();
+      const row = await app.db
+        .selectFrom("documents")
+        .select(["status"])
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
       return ["completed", "completed_with_warnings"].includes(row.status) && row;
     },
     timeoutMs,
@@ -57,7 +61,11 @@ describe("item 6: the server honours the quality settings it parses", () => {
     const { id } = await paidOrder("An order whose AI detector never answers");
     // 4 sections, 2 at a time: with the default of 30 s per unanswered call this would take over a minute.
     await delivered(id, 20_000).finally(() => detectors.clearFaults());
-    const sections = await app.db.selectFrom("sections").select(["status", "score_ai", "score_uniqueness"]).where("document_id", "=", id).execute();
+    const sections = await app.db
+      .selectFrom("sections")
+      .select(["status", "score_ai", "score_uniqueness"])
+      .where("document_id", "=", id)
+      .execute();
     expect(sections.length).toBe(4);
     for (const section of sections) expect(section).toMatchObject({ status: "passed", score_ai: null });
     // The detector was asked (and left hanging), and the other gates did score the sections.
@@ -67,34 +75,46 @@ describe("item 6: the server honours the quality settings it parses", () => {
 });
 
 describe("item 6: one writer of the progress columns and their events", () => {
-  it("the browser hears every stage an order passes through, reviewing included, each event as the progress API then reads the document", { timeout: 60_000 }, async () => {
-    const listener = await listenToDocumentEvents(app.databaseUrl);
-    try {
-      const { client, id } = await paidOrder("An order whose every stage is announced");
-      await delivered(id, 45_000);
-      const progress = await eventually("the last progress event", async () => {
-        const mine = listener.events.filter((e) => e.documentId === id).map((e) => e.event);
-        return mine.some((e) => e.type === "completed") && mine.filter((e): e is ProgressEvent => e.type === "progress");
-      });
-      const stages = progress.map((e) => e.stage).filter((stage, i, all) => stage !== all[i - 1]);
-      expect(stages).toEqual(["queued", "planning", "writing", "reviewing", "assembling", "done"]);
-      const percents = progress.map((e) => e.percent);
-      expect(percents).toEqual([...percents].sort((a, b) => a - b));
-      // Handed over to the review with every section written, at the end of the writing share.
-      expect(progress.find((e) => e.stage === "reviewing")).toMatchObject({ percent: 95, currentSection: null, totalSections: 4, etaSeconds: 5, status: "generating" });
-      // The last event says what the progress API says once it is delivered.
-      const snapshot = JSON.parse((await client.get(`/api/documents/${id}/progress`)).text);
-      const { type: _type, ...last } = progress.at(-1)! as DocumentEvent & ProgressEvent;
-      expect(last).toEqual({
-        percent: snapshot.percent,
-        stage: snapshot.stage,
-        currentSection: snapshot.currentSection,
-        totalSections: snapshot.totalSections,
-        etaSeconds: snapshot.etaSeconds,
-        status: snapshot.status,
-      });
-    } finally {
-      await listener.close();
-    }
-  });
+  it(
+    "the browser hears every stage an order passes through, reviewing included, each event as the progress API then reads the document",
+    { timeout: 60_000 },
+    async () => {
+      const listener = await listenToDocumentEvents(app.databaseUrl);
+      try {
+        const { client, id } = await paidOrder("An order whose every stage is announced");
+        await delivered(id, 45_000);
+        const progress = await eventually("the last progress event", async () => {
+          const mine = listener.events.filter((e) => e.documentId === id).map((e) => e.event);
+          return (
+            mine.some((e) => e.type === "completed") && mine.filter((e): e is ProgressEvent => e.type === "progress")
+          );
+        });
+        const stages = progress.map((e) => e.stage).filter((stage, i, all) => stage !== all[i - 1]);
+        expect(stages).toEqual(["queued", "planning", "writing", "reviewing", "assembling", "done"]);
+        const percents = progress.map((e) => e.percent);
+        expect(percents).toEqual([...percents].sort((a, b) => a - b));
+        // Handed over to the review with every section written, at the end of the writing share.
+        expect(progress.find((e) => e.stage === "reviewing")).toMatchObject({
+          percent: 95,
+          currentSection: null,
+          totalSections: 4,
+          etaSeconds: 5,
+          status: "generating",
+        });
+        // The last event says what the progress API says once it is delivered.
+        const snapshot = JSON.parse((await client.get(`/api/documents/${id}/progress`)).text);
+        const { type: _type, ...last } = progress.at(-1)! as DocumentEvent & ProgressEvent;
+        expect(last).toEqual({
+          percent: snapshot.percent,
+          stage: snapshot.stage,
+          currentSection: snapshot.currentSection,
+          totalSections: snapshot.totalSections,
+          etaSeconds: snapshot.etaSeconds,
+          status: snapshot.status,
+        });
+      } finally {
+        await listener.close();
+      }
+    },
+  );
 });

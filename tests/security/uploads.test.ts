@@ -17,7 +17,11 @@ const QUOTA_MB = 1;
 let app: App;
 beforeAll(async () => {
   // info: the app logs when it starts reading a file, which the first test waits for.
-  app = await startApp({ LOG_LEVEL: "info", UPLOAD_READ_TIMEOUT_SECONDS: String(READ_TIMEOUT_SECONDS), UPLOAD_QUOTA_MB: String(QUOTA_MB) });
+  app = await startApp({
+    LOG_LEVEL: "info",
+    UPLOAD_READ_TIMEOUT_SECONDS: String(READ_TIMEOUT_SECONDS),
+    UPLOAD_QUOTA_MB: String(QUOTA_MB),
+  });
 });
 afterAll(() => app?.stop());
 
@@ -25,7 +29,12 @@ const READING = READING_LOG_MESSAGE;
 const KB = 1024;
 
 async function draftOrder(client: Client): Promise<string> {
-  const created = await client.post("/orders/new", { kind: "essay", topic: "Energy policy in the European Union", discipline: "", institution: "" });
+  const created = await client.post("/orders/new", {
+    kind: "essay",
+    topic: "Energy policy in the European Union",
+    discipline: "",
+    institution: "",
+  });
   expect(created.status).toBe(302);
   return /\/orders\/([0-9a-f-]{36})\//.exec(created.location ?? "")![1]!;
 }
@@ -33,11 +42,19 @@ async function draftOrder(client: Client): Promise<string> {
 function upload(client: Client, orderId: string, filename: string, bytes: Buffer, type = "application/pdf") {
   const form = new FormData();
   form.set("file", new File([new Uint8Array(bytes)], filename, { type }));
-  return client.fetch(`/orders/${orderId}/requirements`, { method: "POST", body: form, headers: { accept: "text/html" } });
+  return client.fetch(`/orders/${orderId}/requirements`, {
+    method: "POST",
+    body: form,
+    headers: { accept: "text/html" },
+  });
 }
 
 function uploadRows(userId: string) {
-  return app.db.selectFrom("uploads").select(["id", "document_id", "storage_key", "size_bytes"]).where("user_id", "=", userId).execute();
+  return app.db
+    .selectFrom("uploads")
+    .select(["id", "document_id", "storage_key", "size_bytes"])
+    .where("user_id", "=", userId)
+    .execute();
 }
 
 function storedFiles(userId: string): string[] {
@@ -64,7 +81,11 @@ describe("uploaded files are read off the main thread, within limits (item 11)",
 
     let settled = false;
     const hostile = upload(mallory.client, orderId, "brief.pdf", nestedFormsPdf()).finally(() => (settled = true));
-    await eventually("the app to start reading the hostile PDF", async () => app.output().split(READING).length > readsBefore, 30_000);
+    await eventually(
+      "the app to start reading the hostile PDF",
+      async () => app.output().split(READING).length > readsBefore,
+      30_000,
+    );
 
     // While the thread reads, the web process answers everybody else.
     const health = await fetch(`${app.url}/healthz`);
@@ -75,7 +96,9 @@ describe("uploaded files are read off the main thread, within limits (item 11)",
 
     const refused = await hostile;
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain(`brief.pdf took too long to read (more than ${READ_TIMEOUT_SECONDS} seconds), so it was refused.`);
+    expect(refused.text).toContain(
+      `brief.pdf took too long to read (more than ${READ_TIMEOUT_SECONDS} seconds), so it was refused.`,
+    );
     expect(await uploadRows(mallory.userId)).toEqual([]);
     expect(storedFiles(mallory.userId)).toEqual([]);
   });
@@ -101,7 +124,9 @@ describe("each customer has a storage quota for uploads (item 11)", () => {
     expect((await upload(client, first, "first.txt", notes("a"), "text/plain")).status).toBe(302);
     const over = await upload(client, second, "second.txt", notes("b"), "text/plain");
     expect(over.status).toBe(400);
-    expect(over.text).toContain(`second.txt (0.6 MB) does not fit in the ${QUOTA_MB} MB TesiGo keeps for your files: 0.6 MB are in use.`);
+    expect(over.text).toContain(
+      `second.txt (0.6 MB) does not fit in the ${QUOTA_MB} MB TesiGo keeps for your files: 0.6 MB are in use.`,
+    );
     expect(await shownText(client, second)).toBeNull();
     expect((await uploadRows(userId)).length).toBe(1);
     expect(storedFiles(userId).length).toBe(1);
@@ -121,13 +146,17 @@ describe("the files of drafts are deleted after 30 days (item 11)", () => {
     const fresh = await draftOrder(client);
     const paid = await draftOrder(client);
     for (const order of [stale, fresh, paid]) {
-      expect((await upload(client, order, `${order}.txt`, txtFile(`The brief of ${order}.`), "text/plain")).status).toBe(302);
+      expect(
+        (await upload(client, order, `${order}.txt`, txtFile(`The brief of ${order}.`), "text/plain")).status,
+      ).toBe(302);
       expect((await client.post(`/orders/${order}/requirements`, { intent: "confirm" })).status).toBe(302);
     }
     await app.db.updateTable("documents").set({ status: "completed" }).where("id", "=", paid).execute();
     // 31 days pass for the stale draft and the paid order; the fresh draft was changed yesterday.
     await sql`update uploads set created_at = now() - interval '31 days' where user_id = ${userId}`.execute(app.db);
-    await sql`update documents set updated_at = now() - interval '31 days' where id in (${stale}, ${paid})`.execute(app.db);
+    await sql`update documents set updated_at = now() - interval '31 days' where id in (${stale}, ${paid})`.execute(
+      app.db,
+    );
     const staleKey = (await uploadRows(userId)).find((r) => r.document_id === stale)!.storage_key;
 
     const boss = createBoss(app.databaseUrl, { worker: false });
@@ -141,7 +170,11 @@ describe("the files of drafts are deleted after 30 days (item 11)", () => {
     await eventually("the stale draft's file to be deleted", async () => (await shownText(client, stale)) === null);
     expect(storedFiles(userId)).not.toContain(path.basename(staleKey));
     expect(storedFiles(userId).length).toBe(2);
-    const documents = await app.db.selectFrom("documents").select(["id", "requirements_text"]).where("user_id", "=", userId).execute();
+    const documents = await app.db
+      .selectFrom("documents")
+      .select(["id", "requirements_text"])
+      .where("user_id", "=", userId)
+      .execute();
     expect(documents.find((d) => d.id === stale)!.requirements_text).toBeNull();
     expect(documents.find((d) => d.id === fresh)!.requirements_text).toContain(`The brief of ${fresh}.`);
     expect(documents.find((d) => d.id === paid)!.requirements_text).toContain(`The brief of ${paid}.`);

@@ -10,7 +10,10 @@ import { createBoss, ensureQueues } from "../../app/jobs/queue.server";
 export async function insertUser(db: Db, overrides: { email?: string; premium?: boolean } = {}) {
   return db
     .insertInto("users")
-    .values({ email: overrides.email ?? `user-${randomBytes(4).toString("hex")}@example.com`, premium: overrides.premium ?? false })
+    .values({
+      email: overrides.email ?? `user-${randomBytes(4).toString("hex")}@example.com`,
+      premium: overrides.premium ?? false,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -33,7 +36,11 @@ export async function listenToDocumentEvents(url: string) {
 }
 
 /** Waits for a condition checked against the database; fails with `what` if it never holds. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -24,9 +24,16 @@ let embedded: EmbeddedDatabase | undefined;
 export async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "tesigo-test-pg-"));
   const port = await freePort();
-  embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port, database: TEMPLATE_DATABASE, ephemeral: true });
+  embedded = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, "pg"),
+    port,
+    database: TEMPLATE_DATABASE,
+    ephemeral: true,
+  });
 
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: embedded.url, max: 2 }) }) });
+  const db = new Kysely<any>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: embedded.url, max: 2 }) }),
+  });
   await migrateToLatest(db);
   await db.destroy();
   // pg-boss installs its schema and our queues once, in the template, so every clone starts ready.
@@ -42,4 +49,3 @@ export async function setup(project: TestProject) {
 export async function teardown() {
   await embedded?.stop();
 }
-

@@ -41,7 +41,10 @@ export async function spawnWeb(env: Record<string, string>, options: { port?: nu
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The web process exited early (${child.exitCode}):\n${output}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`The web process did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -69,7 +72,11 @@ async function runCluster() {
   const dataDir = path.resolve(values["data-dir"]!);
   mkdirSync(dataDir, { recursive: true });
   const children: ChildProcess[] = [];
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), port: Number(values["pg-port"]), database: "tesigo" });
+  const embedded = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, "pg"),
+    port: Number(values["pg-port"]),
+    database: "tesigo",
+  });
   const fake = await startFakeOpenAI({ port: Number(values["fake-openai-port"]), latencyMs: Number(values.latency) });
   let stopping = false;
   const stop = async () => {
@@ -98,10 +105,16 @@ async function runCluster() {
     // The first web process migrates; the others and the worker start on a ready database.
     const webs = [await spawnWeb(shared, { port: firstPort })];
     children.push(webs[0].process);
-    const [worker, ...others] = await Promise.all([spawnWorker(shared), ...otherPorts.map((port) => spawnWeb(shared, { port }))]);
+    const [worker, ...others] = await Promise.all([
+      spawnWorker(shared),
+      ...otherPorts.map((port) => spawnWeb(shared, { port })),
+    ]);
     webs.push(...others);
     children.push(worker.process, ...others.map((w) => w.process));
-    writeFileSync(path.join(dataDir, "cluster.json"), JSON.stringify({ databaseUrl: embedded.url, webs: webs.map((w) => w.url) }));
+    writeFileSync(
+      path.join(dataDir, "cluster.json"),
+      JSON.stringify({ databaseUrl: embedded.url, webs: webs.map((w) => w.url) }),
+    );
     console.log(`cluster ready: ${webs.map((w) => w.url).join(", ")} + 1 worker`);
     for (const child of children) {
       child.once("exit", (code) => {

@@ -3,12 +3,23 @@ import { createServer } from "node:net";
 import path from "node:path";
 
 /** A real worker process (`ROLE=worker node --import tsx server.ts`, or node with `args`: flags and an entry) against a test database. */
-export async function spawnWorker(env: Record<string, string>, args: string[] = ["--import", "tsx", "server.ts"]): Promise<{ process: ChildProcess; port: number; output: () => string }> {
+export async function spawnWorker(
+  env: Record<string, string>,
+  args: string[] = ["--import", "tsx", "server.ts"],
+): Promise<{ process: ChildProcess; port: number; output: () => string }> {
   const port = await freePort();
   let output = "";
   const child = spawn(process.execPath, args, {
     cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "warn", ROLE: "worker", PORT: String(port), HOST: "127.0.0.1", ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      LOG_LEVEL: "warn",
+      ROLE: "worker",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
@@ -17,7 +28,10 @@ export async function spawnWorker(env: Record<string, string>, args: string[] = 
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The worker exited early (${child.exitCode}):\n${output}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`The worker did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));

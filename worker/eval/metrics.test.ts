@@ -11,15 +11,25 @@ describe("evaluation metrics", () => {
   });
 
   it("section balance is the share of sections within ±20 % of their budget", () => {
-    expect(sectionBalance([{ words: 100, target: 100 }, { words: 130, target: 100 }, { words: 85, target: 100 }, { words: 50, target: 100 }])).toBe(0.5);
+    expect(
+      sectionBalance([
+        { words: 100, target: 100 },
+        { words: 130, target: 100 },
+        { words: 85, target: 100 },
+        { words: 50, target: 100 },
+      ]),
+    ).toBe(0.5);
   });
 
   it("counts citations that resolve, and cited sources with a DOI or URL", () => {
-    const stats = citationStats(["As shown [@a; @b], and again [@a, p. 3].", "Invented [@x]."], [
-      { key: "a", doi: "10.1/a", url: null },
-      { key: "b", doi: null, url: null },
-      { key: "c", doi: "10.1/c", url: null },
-    ]);
+    const stats = citationStats(
+      ["As shown [@a; @b], and again [@a, p. 3].", "Invented [@x]."],
+      [
+        { key: "a", doi: "10.1/a", url: null },
+        { key: "b", doi: null, url: null },
+        { key: "c", doi: "10.1/c", url: null },
+      ],
+    );
     expect(stats).toEqual({ citations: 4, resolved: 3, citedSources: 2, backed: 1 });
   });
 

@@ -9,7 +9,8 @@ import { countWords } from "../quality/common";
  */
 export function lengthScore(ordered: number, delivered: number): number {
   if (ordered <= 0 || delivered <= 0) return 0;
-  const score = delivered > ordered ? 100 * (1 - (delivered / ordered - 1) / 3) : 100 * (1 - (ordered / delivered - 1) / 2);
+  const score =
+    delivered > ordered ? 100 * (1 - (delivered / ordered - 1) / 3) : 100 * (1 - (ordered / delivered - 1) / 2);
   return Math.max(0, Math.min(100, score));
 }
 
@@ -22,7 +23,10 @@ export function sectionBalance(sections: { words: number; target: number }[]): n
 export type CitationStats = { citations: number; resolved: number; citedSources: number; backed: number };
 
 /** In-text citations that resolve to a stored source, and cited sources backed by a DOI or URL. */
-export function citationStats(texts: string[], sources: { key: string; doi: string | null; url: string | null }[]): CitationStats {
+export function citationStats(
+  texts: string[],
+  sources: { key: string; doi: string | null; url: string | null }[],
+): CitationStats {
   const byKey = new Map(sources.map((s) => [s.key, s]));
   let citations = 0;
   let resolved = 0;
@@ -67,11 +71,19 @@ export async function evaluateDocument(
     .where("document_id", "=", documentId)
     .orderBy("index")
     .execute();
-  const sources = await db.selectFrom("sources").select(["key", "doi", "csl", "abstract", "title"]).where("document_id", "=", documentId).execute();
+  const sources = await db
+    .selectFrom("sources")
+    .select(["key", "doi", "csl", "abstract", "title"])
+    .where("document_id", "=", documentId)
+    .execute();
   const texts = sections.map((s) => s.content ?? "");
   const stats = citationStats(
     texts,
-    sources.map((s) => ({ key: s.key, doi: s.doi, url: ((s.csl as { URL?: string }).URL as string | undefined) ?? null })),
+    sources.map((s) => ({
+      key: s.key,
+      doi: s.doi,
+      url: ((s.csl as { URL?: string }).URL as string | undefined) ?? null,
+    })),
   );
   const delivered = texts.reduce((n, t) => n + countWords(t.replace(/\[[^\]]*@[^\]]*\]/g, "")), 0);
   return {

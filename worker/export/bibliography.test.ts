@@ -26,7 +26,11 @@ afterEach(() => {
 function renderCounting(input: RenderCitationsInput) {
   const [resetsBefore, bibliographiesBefore] = [resets.mock.calls.length, bibliographies.mock.calls.length];
   const rendered = citations.render(input);
-  return { rendered, kept: resets.mock.calls.length === resetsBefore, keptBibliography: bibliographies.mock.calls.length === bibliographiesBefore };
+  return {
+    rendered,
+    kept: resets.mock.calls.length === resetsBefore,
+    keptBibliography: bibliographies.mock.calls.length === bibliographiesBefore,
+  };
 }
 
 function random(seed: number) {
@@ -38,8 +42,8 @@ function random(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
   const int = (n: number) => Math.floor(next() * n);
-  const pick = <T,>(list: readonly T[]) => list[int(list.length)];
-  const shuffle = <T,>(list: readonly T[]) => {
+  const pick = <T>(list: readonly T[]) => list[int(list.length)];
+  const shuffle = <T>(list: readonly T[]) => {
     const out = [...list];
     for (let i = out.length - 1; i > 0; i--) {
       const j = int(i + 1);
@@ -83,10 +87,17 @@ function generateItems(r: Random, count: number, tag: string): CslItem[] {
       author: Array.from({ length: 1 + r.int(r.next() < 0.3 ? 7 : 3) }, () => r.pick(PEOPLE)),
       ...(r.next() < 0.9 ? { issued: { "date-parts": [[r.pick([2019, 2020, 2020, 2021])]] } } : {}),
     };
-    if (type === "article-journal") Object.assign(item, { "container-title": r.pick(["Journal A", "Journal B"]), volume: `${1 + r.int(5)}`, page: "1-10" });
+    if (type === "article-journal")
+      Object.assign(item, {
+        "container-title": r.pick(["Journal A", "Journal B"]),
+        volume: `${1 + r.int(5)}`,
+        page: "1-10",
+      });
     if (type === "book") Object.assign(item, { publisher: "Press", "publisher-place": "Oxford" });
-    if (type === "chapter") Object.assign(item, { "container-title": "Edited", editor: [r.pick(PEOPLE)], publisher: "Routledge" });
-    if (type === "webpage") Object.assign(item, { URL: `https://example.org/${i}`, accessed: { "date-parts": [[2024, 1, 15]] } });
+    if (type === "chapter")
+      Object.assign(item, { "container-title": "Edited", editor: [r.pick(PEOPLE)], publisher: "Routledge" });
+    if (type === "webpage")
+      Object.assign(item, { URL: `https://example.org/${i}`, accessed: { "date-parts": [[2024, 1, 15]] } });
     items.push(item);
   }
   return items;
@@ -113,7 +124,8 @@ function generateSections(r: Random, cited: readonly string[]): string[] {
 /** The same data, fields in another order (as the database may give them back). */
 function reordered<T>(r: Random, value: T): T {
   if (Array.isArray(value)) return value.map((v) => reordered(r, v)) as T;
-  if (value && typeof value === "object") return Object.fromEntries(r.shuffle(Object.entries(value)).map(([k, v]) => [k, reordered(r, v)])) as T;
+  if (value && typeof value === "object")
+    return Object.fromEntries(r.shuffle(Object.entries(value)).map(([k, v]) => [k, reordered(r, v)])) as T;
   return value;
 }
 
@@ -142,8 +154,15 @@ describe.each(CITATION_STYLE_CODES)("%s: a kept engine renders as a fresh one", 
     const keys = a.map((item) => item.id);
     const all = generateSections(r, keys);
     const some = generateSections(r, r.shuffle(keys).slice(0, Math.max(1, r.int(count))));
-    const doc = (items: CslItem[], sections: string[], html = false): RenderCitationsInput => ({ styleCode, language, items, sections, html });
-    const prepare = (items: CslItem[]) => citations.prepare({ styleCode, language, items: reordered(r, r.shuffle(items)) });
+    const doc = (items: CslItem[], sections: string[], html = false): RenderCitationsInput => ({
+      styleCode,
+      language,
+      items,
+      sections,
+      html,
+    });
+    const prepare = (items: CslItem[]) =>
+      citations.prepare({ styleCode, language, items: reordered(r, r.shuffle(items)) });
 
     // Prepared, then delivered citing every source; then rendered again (the engine holds citations now: emptied).
     prepare(a);
@@ -188,19 +207,31 @@ describe.each(CITATION_STYLE_CODES)("%s: a kept engine renders as a fresh one", 
     // The bibliography made while preparing is given again where the entries are sorted (not numbered by first
     // citation), for plain text: the HTML one is made at delivery.
     const numbered = styleCode === "ieee" || styleCode === "gost_numeric";
-    for (const [language, html] of [["en", false], ["uk", false], ["en", true]] as const) {
+    for (const [language, html] of [
+      ["en", false],
+      ["uk", false],
+      ["en", true],
+    ] as const) {
       citations.prepare({ styleCode, language, items: apart });
-      expect(expectFresh({ styleCode, language, items: apart, sections, html })).toEqual({ kept: true, keptBibliography: !numbered && !html });
+      expect(expectFresh({ styleCode, language, items: apart, sections, html })).toEqual({
+        kept: true,
+        keptBibliography: !numbered && !html,
+      });
     }
     // One author, one year, two titles: 2020a/b. Styles that sort by author and year alone (GOST author-date) would
     // order them, and letter them, by registration: the prepared engine is not kept for them.
     const twins = [...apart, item("smithJ2", [0], 2020, "Another first")];
     const cited = [...sections, "And [@smithJ2]."];
     citations.prepare({ styleCode, language: "en", items: twins });
-    expect(expectFresh({ styleCode, language: "en", items: twins, sections: cited }).kept).toBe(styleCode !== "gost_author_date");
+    expect(expectFresh({ styleCode, language: "en", items: twins, sections: cited }).kept).toBe(
+      styleCode !== "gost_author_date",
+    );
   });
   test("a delivery citing every prepared source, each alone, gets what the prepared render gave, as a fresh engine would", () => {
-    const rebuilds = vi.spyOn(Engine.prototype as unknown as { rebuildProcessorState(): unknown }, "rebuildProcessorState");
+    const rebuilds = vi.spyOn(
+      Engine.prototype as unknown as { rebuildProcessorState(): unknown },
+      "rebuildProcessorState",
+    );
     try {
       for (const seed of [1, 2, 3]) {
         const r = random(seed * 104729 + styleCode.length);
@@ -209,7 +240,8 @@ describe.each(CITATION_STYLE_CODES)("%s: a kept engine renders as a fresh one", 
         const keys = items.map((item) => item.id);
         // Each source at least once, some again, in any order, over a few sections; "[-@key]" and locators are not alone.
         const sections = Array.from({ length: 1 + r.int(3) }, () => "");
-        for (const key of [...r.shuffle(keys), ...Array.from({ length: keys.length }, () => r.pick(keys))]) sections[r.int(sections.length)] += `Claim [@${key}]. `;
+        for (const key of [...r.shuffle(keys), ...Array.from({ length: keys.length }, () => r.pick(keys))])
+          sections[r.int(sections.length)] += `Claim [@${key}]. `;
         const input = { styleCode, language, items, sections };
         const expected = fresh(input); // the reference first: its own engine rebuilds too
         citations.prepare({ styleCode, language, items: reordered(r, r.shuffle(items)) });
@@ -228,8 +260,18 @@ describe.each(CITATION_STYLE_CODES)("%s: a kept engine renders as a fresh one", 
       }
       // Sources that sort apart, in an author-date style: the prepared render is what the delivery gets.
       if (styleCode === "apa7") {
-        const items = generateItems(random(5), 6, "").map((item, i) => ({ ...item, title: `Unique title ${i}`, author: [PEOPLE[i]], issued: { "date-parts": [[2000 + i]] } }));
-        const sections = [items.map((item) => `Claim [@${item.id}].`).reverse().join(" ")];
+        const items = generateItems(random(5), 6, "").map((item, i) => ({
+          ...item,
+          title: `Unique title ${i}`,
+          author: [PEOPLE[i]],
+          issued: { "date-parts": [[2000 + i]] },
+        }));
+        const sections = [
+          items
+            .map((item) => `Claim [@${item.id}].`)
+            .reverse()
+            .join(" "),
+        ];
         const input = { styleCode, language: "en", items, sections };
         const expected = fresh(input);
         citations.prepare({ styleCode, language: "en", items });

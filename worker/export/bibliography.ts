@@ -174,10 +174,16 @@ function itemsOf(items: readonly CslItem[]): Render {
   };
 }
 
-function renderWith(engineOf: () => Built, { items, sections, html: withHtml }: RenderCitationsInput, mayHold: boolean): RenderedCitations {
+function renderWith(
+  engineOf: () => Built,
+  { items, sections, html: withHtml }: RenderCitationsInput,
+  mayHold: boolean,
+): RenderedCitations {
   const known = new Set(items.map((item) => item.id));
   const clustersBySection = sections.map((text) => parseCitationClusters(text));
-  const unknown = [...new Set(clustersBySection.flat().flatMap((c) => c.refs.map((r) => r.key)))].filter((k) => !known.has(k));
+  const unknown = [...new Set(clustersBySection.flat().flatMap((c) => c.refs.map((r) => r.key)))].filter(
+    (k) => !known.has(k),
+  );
   if (unknown.length) throw new Error(`Citations without a source: ${unknown.map((k) => `@${k}`).join(", ")}`);
 
   const warnings: string[] = [];
@@ -215,14 +221,25 @@ function renderWith(engineOf: () => Built, { items, sections, html: withHtml }: 
     const alone = citations.every((c) => c.citationItems.length === 1 && Object.keys(c.citationItems[0]).length === 1);
     const p = b.prepared;
     if (
-      mayHold && p && alone && !positionDependent && !b.numeric && p.items === digest && p.keys === [...cited].sort().join("\n") &&
-      (!withHtml || p.html) && clusterJson.every((json) => p.clusters.has(json))
+      mayHold &&
+      p &&
+      alone &&
+      !positionDependent &&
+      !b.numeric &&
+      p.items === digest &&
+      p.keys === [...cited].sort().join("\n") &&
+      (!withHtml || p.html) &&
+      clusterJson.every((json) => p.clusters.has(json))
     ) {
       // Every source cited, each alone: what the prepared render gave (the engine is left as it was, still prepared).
       const text = new Map(citations.map((c, i) => [c.citationID, p.clusters.get(clusterJson[i])!]));
       return {
         sections: spliced(sections, clustersBySection, (s, c) => text.get(idOf[s][c]) ?? ""),
-        bibliography: { ids: [...p.plain.ids], entries: [...p.plain.entries], ...(withHtml && p.html ? { html: [...p.html] } : {}) },
+        bibliography: {
+          ids: [...p.plain.ids],
+          entries: [...p.plain.entries],
+          ...(withHtml && p.html ? { html: [...p.html] } : {}),
+        },
         warnings: [...p.warnings],
       };
     }
@@ -238,7 +255,8 @@ function renderWith(engineOf: () => Built, { items, sections, html: withHtml }: 
     // while preparing.
     const state = JSON.stringify(engine.registry.reflist.map((t) => [t.id, t.seq, t.ambig, t.disambig, t.sortkeys]));
     const last = b.made;
-    const kept = held && last?.items === digest && last.state === state && (!withHtml || !!last.html) ? last : undefined;
+    const kept =
+      held && last?.items === digest && last.state === state && (!withHtml || !!last.html) ? last : undefined;
     const plain = kept?.plain ?? bibliography(engine);
     let html = kept?.html;
     if (withHtml && !kept) {
@@ -247,11 +265,26 @@ function renderWith(engineOf: () => Built, { items, sections, html: withHtml }: 
     }
     if (!kept) b.made = { items: digest, state, plain, html };
     // Each single-source citation's text, for a delivery that cites every source alone (see `prepared`).
-    const clusters = new Map(citations.flatMap((c, i) => (c.citationItems.length === 1 ? [[clusterJson[i], rendered.get(c.citationID) ?? ""] as const] : [])));
-    b.lastRender = { items: digest, keys: [...cited].sort().join("\n"), clusters, plain, html, warnings: [...warnings] };
+    const clusters = new Map(
+      citations.flatMap((c, i) =>
+        c.citationItems.length === 1 ? [[clusterJson[i], rendered.get(c.citationID) ?? ""] as const] : [],
+      ),
+    );
+    b.lastRender = {
+      items: digest,
+      keys: [...cited].sort().join("\n"),
+      clusters,
+      plain,
+      html,
+      warnings: [...warnings],
+    };
     return {
       sections: renderedSections,
-      bibliography: { ids: [...plain.ids], entries: [...plain.entries], ...(withHtml && html ? { html: [...html] } : {}) },
+      bibliography: {
+        ids: [...plain.ids],
+        entries: [...plain.entries],
+        ...(withHtml && html ? { html: [...html] } : {}),
+      },
       warnings,
     };
   });
@@ -275,7 +308,11 @@ function bibliography(engine: CiteprocEngine): Bibliography {
 }
 
 /** The sections with each citation cluster replaced by its rendering (`text(section, cluster)`). */
-function spliced(sections: readonly string[], clustersBySection: readonly { start: number; end: number }[][], text: (s: number, c: number) => string): string[] {
+function spliced(
+  sections: readonly string[],
+  clustersBySection: readonly { start: number; end: number }[][],
+  text: (s: number, c: number) => string,
+): string[] {
   return sections.map((section, s) => {
     let out = "";
     let last = 0;

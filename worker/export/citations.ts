@@ -84,7 +84,13 @@ export function findCitationKeys(text: string): string[] {
 export function checkCitations(text: string, knownKeys: Set<string>): { unknown: string[]; feedback: string[] } {
   const unknown = findCitationKeys(text).filter((k) => !knownKeys.has(k));
   const known = [...knownKeys];
-  const list = known.length > 40 ? `${known.slice(0, 40).map((k) => `@${k}`).join(", ")}, …` : known.map((k) => `@${k}`).join(", ");
+  const list =
+    known.length > 40
+      ? `${known
+          .slice(0, 40)
+          .map((k) => `@${k}`)
+          .join(", ")}, …`
+      : known.map((k) => `@${k}`).join(", ");
   const feedback = unknown.map((k) =>
     known.length
       ? `[@${k}] is not a source of this document. Cite only these keys: ${list}; or leave the claim uncited.`
@@ -158,16 +164,23 @@ function normalizeUrl(url: string): string {
 function findLinks(text: string): Link[] {
   const links: Link[] = [];
   // Each pattern only where its mark occurs: most sections have no link, and the patterns try every word.
-  if (mayHaveUrl(text)) for (const m of text.matchAll(URL_RE)) {
-    const raw = trimLink(m[0]);
-    const doi = /^(?:https?:\/\/)?(?:dx\.)?doi\.org\/(10\.\S+)$/i.exec(raw)?.[1];
-    links.push({ start: m.index, end: m.index + raw.length, raw, ...(doi ? { doi: normalizeDoi(doi) } : { url: raw }) });
-  }
-  if (text.includes("10.")) for (const m of text.matchAll(DOI_RE)) {
-    if (links.some((l) => m.index >= l.start && m.index < l.end)) continue;
-    const raw = trimLink(m[0]);
-    links.push({ start: m.index, end: m.index + raw.length, raw, doi: normalizeDoi(raw) });
-  }
+  if (mayHaveUrl(text))
+    for (const m of text.matchAll(URL_RE)) {
+      const raw = trimLink(m[0]);
+      const doi = /^(?:https?:\/\/)?(?:dx\.)?doi\.org\/(10\.\S+)$/i.exec(raw)?.[1];
+      links.push({
+        start: m.index,
+        end: m.index + raw.length,
+        raw,
+        ...(doi ? { doi: normalizeDoi(doi) } : { url: raw }),
+      });
+    }
+  if (text.includes("10."))
+    for (const m of text.matchAll(DOI_RE)) {
+      if (links.some((l) => m.index >= l.start && m.index < l.end)) continue;
+      const raw = trimLink(m[0]);
+      links.push({ start: m.index, end: m.index + raw.length, raw, doi: normalizeDoi(raw) });
+    }
   return links.sort((a, b) => a.start - b.start);
 }
 
@@ -180,7 +193,13 @@ function isAllowed(link: Link, allowed: AllowedLinks): boolean {
 
 /** DOIs and URLs in the text that belong to no stored source, each once, as written. */
 export function findForeignLinks(text: string, allowed: AllowedLinks): string[] {
-  return [...new Set(findLinks(text).filter((l) => !isAllowed(l, allowed)).map((l) => l.raw))];
+  return [
+    ...new Set(
+      findLinks(text)
+        .filter((l) => !isAllowed(l, allowed))
+        .map((l) => l.raw),
+    ),
+  ];
 }
 
 /** Removes foreign DOIs and URLs: a Markdown link keeps its text, "<url>" and "doi:" go with the link. */

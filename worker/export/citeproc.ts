@@ -17,7 +17,11 @@ export type OutputFormat = "text" | "html";
 export type CiteprocEngine = {
   setOutputFormat(format: OutputFormat): void;
   restoreProcessorState(citations: []): unknown;
-  rebuildProcessorState(citations: CiteprocCitation[], mode: OutputFormat, uncitedItemIds: string[]): Array<[string, number, string]>;
+  rebuildProcessorState(
+    citations: CiteprocCitation[],
+    mode: OutputFormat,
+    uncitedItemIds: string[],
+  ): Array<[string, number, string]>;
   updateItems(ids: string[]): string[];
   makeBibliography(): false | [{ entry_ids: string[][] }, string[]];
   opt: { update_mode: number };
@@ -82,7 +86,14 @@ export type Built = {
    */
   prepared?: PreparedRender;
 };
-export type PreparedRender = { items: string; keys: string; clusters: Map<string, string>; plain: Bibliography; html?: string[]; warnings: string[] };
+export type PreparedRender = {
+  items: string;
+  keys: string;
+  clusters: Map<string, string>;
+  plain: Bibliography;
+  html?: string[];
+  warnings: string[];
+};
 export type Bibliography = { ids: string[]; entries: string[] };
 
 export function buildEngine(styleCode: CitationStyle, language: string): Built {

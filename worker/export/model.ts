@@ -41,7 +41,8 @@ export const EXPORT_LABELS: Record<LanguageCode, ExportLabels> = {
     references: "References",
     noSources: "This document has no references: no scholarly source could be reached when it was written.",
     offlineDemo: "Offline demo",
-    offlineDemoNote: "Written by the offline demo writer without an AI provider: placeholder text, not an academic work.",
+    offlineDemoNote:
+      "Written by the offline demo writer without an AI provider: placeholder text, not an academic work.",
     kinds: {
       essay: "Essay",
       term_paper: "Term paper",
@@ -56,7 +57,8 @@ export const EXPORT_LABELS: Record<LanguageCode, ExportLabels> = {
     contents: "Зміст",
     page: "Сторінка",
     references: "Список використаних джерел",
-    noSources: "Цей документ не має списку джерел: під час його написання не вдалося отримати жодного наукового джерела.",
+    noSources:
+      "Цей документ не має списку джерел: під час його написання не вдалося отримати жодного наукового джерела.",
     offlineDemo: "Офлайн-демо",
     offlineDemoNote: "Написано офлайн-демо без постачальника ШІ: текст-заповнювач, а не наукова праця.",
     kinds: {
@@ -73,7 +75,8 @@ export const EXPORT_LABELS: Record<LanguageCode, ExportLabels> = {
     contents: "Indice",
     page: "Pagina",
     references: "Bibliografia",
-    noSources: "Questo documento non ha riferimenti bibliografici: nessuna fonte scientifica era raggiungibile quando è stato scritto.",
+    noSources:
+      "Questo documento non ha riferimenti bibliografici: nessuna fonte scientifica era raggiungibile quando è stato scritto.",
     offlineDemo: "Demo offline",
     offlineDemoNote: "Scritto dalla demo offline senza un fornitore di IA: testo segnaposto, non un lavoro accademico.",
     kinds: {
@@ -90,7 +93,8 @@ export const EXPORT_LABELS: Record<LanguageCode, ExportLabels> = {
     contents: "Содержание",
     page: "Страница",
     references: "Список литературы",
-    noSources: "В этом документе нет списка литературы: во время его написания не удалось получить ни одного научного источника.",
+    noSources:
+      "В этом документе нет списка литературы: во время его написания не удалось получить ни одного научного источника.",
     offlineDemo: "Офлайн-демо",
     offlineDemoNote: "Написано офлайн-демо без поставщика ИИ: текст-заполнитель, а не научная работа.",
     kinds: {
@@ -107,9 +111,11 @@ export const EXPORT_LABELS: Record<LanguageCode, ExportLabels> = {
     contents: "Inhaltsverzeichnis",
     page: "Seite",
     references: "Literaturverzeichnis",
-    noSources: "Dieses Dokument hat kein Literaturverzeichnis: Beim Schreiben war keine wissenschaftliche Quelle erreichbar.",
+    noSources:
+      "Dieses Dokument hat kein Literaturverzeichnis: Beim Schreiben war keine wissenschaftliche Quelle erreichbar.",
     offlineDemo: "Offline-Demo",
-    offlineDemoNote: "Von der Offline-Demo ohne KI-Anbieter geschrieben: Platzhaltertext, keine wissenschaftliche Arbeit.",
+    offlineDemoNote:
+      "Von der Offline-Demo ohne KI-Anbieter geschrieben: Platzhaltertext, keine wissenschaftliche Arbeit.",
     kinds: {
       essay: "Essay",
       term_paper: "Hausarbeit",
@@ -124,9 +130,11 @@ export const EXPORT_LABELS: Record<LanguageCode, ExportLabels> = {
     contents: "Table des matières",
     page: "Page",
     references: "Bibliographie",
-    noSources: "Ce document n'a pas de bibliographie\u00a0: aucune source scientifique n'était accessible lors de sa rédaction.",
+    noSources:
+      "Ce document n'a pas de bibliographie\u00a0: aucune source scientifique n'était accessible lors de sa rédaction.",
     offlineDemo: "Démo hors ligne",
-    offlineDemoNote: "Écrit par la démo hors ligne sans fournisseur d'IA\u00a0: texte de remplissage, pas un travail universitaire.",
+    offlineDemoNote:
+      "Écrit par la démo hors ligne sans fournisseur d'IA\u00a0: texte de remplissage, pas un travail universitaire.",
     kinds: {
       essay: "Essai",
       term_paper: "Mémoire de semestre",
@@ -143,7 +151,8 @@ export const EXPORT_LABELS: Record<LanguageCode, ExportLabels> = {
     references: "Bibliografía",
     noSources: "Este documento no tiene referencias: no se pudo acceder a ninguna fuente académica cuando se redactó.",
     offlineDemo: "Demo sin conexión",
-    offlineDemoNote: "Escrito por la demo sin conexión, sin proveedor de IA: texto de relleno, no un trabajo académico.",
+    offlineDemoNote:
+      "Escrito por la demo sin conexión, sin proveedor de IA: texto de relleno, no un trabajo académico.",
     kinds: {
       essay: "Ensayo",
       term_paper: "Trabajo de curso",
@@ -158,7 +167,8 @@ export const EXPORT_LABELS: Record<LanguageCode, ExportLabels> = {
     contents: "Spis treści",
     page: "Strona",
     references: "Bibliografia",
-    noSources: "Ten dokument nie ma bibliografii: podczas jego pisania nie udało się dotrzeć do żadnego źródła naukowego.",
+    noSources:
+      "Ten dokument nie ma bibliografii: podczas jego pisania nie udało się dotrzeć do żadnego źródła naukowego.",
     offlineDemo: "Demo offline",
     offlineDemoNote: "Napisane przez demo offline bez dostawcy AI: tekst zastępczy, a nie praca naukowa.",
     kinds: {
@@ -183,7 +193,12 @@ export function labelsFor(language: string): ExportLabels {
 
 /** The date as the title page prints it, e.g. "21 November 2026", "21 листопада 2026 р.". */
 export function formatTitleDate(date: Date, language: string): string {
-  return new Intl.DateTimeFormat(labelsFor(language).locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(date);
+  return new Intl.DateTimeFormat(labelsFor(language).locale, {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(date);
 }
 
 /** A section's stored text as paragraphs: blank lines separate them, single line breaks are spaces. */
@@ -220,7 +235,11 @@ export function createExportDocument(input: ExportInput): ExportDocument {
     date: input.date,
     language,
     kindLabel: labels.kinds[input.kind] ?? EXPORT_LABELS.en.kinds[input.kind] ?? input.kind,
-    sections: input.sections.map((s) => ({ heading: s.heading, level: s.level ?? 1, paragraphs: paragraphsOf(s.content) })),
+    sections: input.sections.map((s) => ({
+      heading: s.heading,
+      level: s.level ?? 1,
+      paragraphs: paragraphsOf(s.content),
+    })),
     bibliography: hasSources ? { heading: labels.references, entries: input.bibliography } : null,
     noSourcesNote: hasSources ? null : labels.noSources,
     offlineDemo: input.offlineDemo,

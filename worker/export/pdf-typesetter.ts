@@ -3,7 +3,12 @@
 import type { FontFace } from "./layout";
 
 // Word applies neither kerning nor ligatures unless a style asks for them; ligatures would also garble copied text.
-export const FEATURES = { kern: false, liga: false, clig: false, calt: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[];
+export const FEATURES = {
+  kern: false,
+  liga: false,
+  clig: false,
+  calt: false,
+} as unknown as PDFKit.Mixins.OpenTypeFeatures[];
 
 export const EPSILON = 0.01;
 const MOST_SQUEEZE = 0.25;
@@ -46,7 +51,9 @@ export class Typesetter {
     const pieces = text
       .split(/[ \t\n\r]+/)
       .filter(Boolean)
-      .flatMap((word) => word.split(/(?<=[\p{L}\p{N}]-)(?=[\p{L}\p{N}])/u).map((part, i) => ({ text: part, space: i === 0 })));
+      .flatMap((word) =>
+        word.split(/(?<=[\p{L}\p{N}]-)(?=[\p{L}\p{N}])/u).map((part, i) => ({ text: part, space: i === 0 })),
+      );
     const space = this.width(" ");
     const lines: Line[] = [];
     let line: (Line & { spaces: number }) | null = null;
@@ -64,7 +71,11 @@ export class Typesetter {
       if (line) {
         const lead = piece.space ? space : 0;
         if (line.width + lead + w <= room + EPSILON || squeezes(line, lead, w)) {
-          line = { text: line.text + (piece.space ? " " : "") + piece.text, width: line.width + lead + w, spaces: line.spaces + lead };
+          line = {
+            text: line.text + (piece.space ? " " : "") + piece.text,
+            width: line.width + lead + w,
+            spaces: line.spaces + lead,
+          };
           continue;
         }
         lines.push(line);

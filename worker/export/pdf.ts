@@ -5,7 +5,18 @@
 // both files break their pages alike and words per page hold for both.
 import { readFileSync } from "node:fs";
 import PDFDocument from "pdfkit";
-import { BIBLIOGRAPHY, BODY, CONTENTS, FONT_LINE_HEIGHT, FOOTER, HEADINGS, PAGE, TITLE_PAGE, fontPath, type FontFace } from "./layout";
+import {
+  BIBLIOGRAPHY,
+  BODY,
+  CONTENTS,
+  FONT_LINE_HEIGHT,
+  FOOTER,
+  HEADINGS,
+  PAGE,
+  TITLE_PAGE,
+  fontPath,
+  type FontFace,
+} from "./layout";
 import { formatTitleDate, labelsFor, type ExportDocument, type ExportLabels } from "./model";
 import { EPSILON, FEATURES, Typesetter, type Align, type Line } from "./pdf-typesetter";
 
@@ -64,7 +75,12 @@ export async function renderPdf(model: ExportDocument): Promise<RenderedPdf> {
 
   drawTitlePage(doc, model, labels);
 
-  const entries: ContentsEntry[] = model.sections.map((s, i) => ({ title: s.heading, level: s.level, destination: `section-${i + 1}`, page: 0 }));
+  const entries: ContentsEntry[] = model.sections.map((s, i) => ({
+    title: s.heading,
+    level: s.level,
+    destination: `section-${i + 1}`,
+    page: 0,
+  }));
   const closing = model.bibliography?.heading ?? (model.noSourcesNote ? labels.references : null);
   if (closing) entries.push({ title: closing, level: 1, destination: "bibliography", page: 0 });
   // The contents need the body's page numbers: their pages are kept free now and filled in at the end.
@@ -115,12 +131,18 @@ function collect(doc: Pdf): Promise<Buffer> {
 function drawTitlePage(doc: Pdf, model: ExportDocument, labels: ExportLabels): void {
   const centred = (text: string, face: FontFace, size: number, before = 0, inset = 0) => {
     doc.font(face).fontSize(size);
-    doc.text(text, LEFT + inset, doc.y + before, { width: WIDTH - 2 * inset, align: "center", lineGap: 0, features: FEATURES });
+    doc.text(text, LEFT + inset, doc.y + before, {
+      width: WIDTH - 2 * inset,
+      align: "center",
+      lineGap: 0,
+      features: FEATURES,
+    });
   };
   doc.y = TOP;
   if (model.institution) centred(model.institution, "regular", TITLE_PAGE.detailSize);
   // As in the DOCX: the space above the kind label puts it at `kindTop` when the institution takes one line.
-  const kindBefore = PAGE.height * TITLE_PAGE.kindTop - PAGE.margin - (model.institution ? TITLE_PAGE.detailSize * FONT_LINE_HEIGHT : 0);
+  const kindBefore =
+    PAGE.height * TITLE_PAGE.kindTop - PAGE.margin - (model.institution ? TITLE_PAGE.detailSize * FONT_LINE_HEIGHT : 0);
   centred(model.kindLabel, "regular", TITLE_PAGE.kindSize, kindBefore);
   centred(model.title, "bold", TITLE_PAGE.titleSize, TITLE_PAGE.kindAfter);
   if (model.author) centred(model.author, "regular", TITLE_PAGE.detailSize, TITLE_PAGE.authorBefore);
@@ -139,12 +161,18 @@ function drawTitlePage(doc: Pdf, model: ExportDocument, labels: ExportLabels): v
  * The table of contents from `startPage` on: its title, then a row per heading with dot leaders to the page number.
  * With `startPage` null it draws nothing and only counts the pages it needs.
  */
-function drawContents(type: Typesetter, labels: ExportLabels, entries: ContentsEntry[], startPage: number | null): number {
+function drawContents(
+  type: Typesetter,
+  labels: ExportLabels,
+  entries: ContentsEntry[],
+  startPage: number | null,
+): number {
   const { doc } = type;
   const draw = startPage !== null;
   let pages = 1;
   const title = type.use("bold", CONTENTS.titleSize);
-  if (draw) doc.text(labels.contents, LEFT, TOP, { width: WIDTH, align: "center", lineBreak: false, features: FEATURES });
+  if (draw)
+    doc.text(labels.contents, LEFT, TOP, { width: WIDTH, align: "center", lineBreak: false, features: FEATURES });
   let y = TOP + title.lineHeight + CONTENTS.titleAfter;
 
   const { lineHeight } = type.use("regular", BODY.fontSize);
@@ -262,7 +290,13 @@ class Flow {
   paragraph(text: string, face: FontFace = "regular", indent: number = BODY.firstLineIndent): void {
     const { lineHeight } = this.type.use(face, BODY.fontSize);
     const lines = this.type.breakLines(text, WIDTH - indent, WIDTH, true);
-    this.place(lines, lineHeight, (i) => (i === 0 ? { x: LEFT + indent, width: WIDTH - indent } : { x: LEFT, width: WIDTH }), "justify", face);
+    this.place(
+      lines,
+      lineHeight,
+      (i) => (i === 0 ? { x: LEFT + indent, width: WIDTH - indent } : { x: LEFT, width: WIDTH }),
+      "justify",
+      face,
+    );
   }
 
   /** A bibliography entry: left-aligned, every line after the first indented (a hanging indent). */
@@ -270,11 +304,23 @@ class Flow {
     const hang = BIBLIOGRAPHY.hangingIndent;
     const { lineHeight } = this.type.use("regular", BODY.fontSize);
     const lines = this.type.breakLines(text, WIDTH, WIDTH - hang);
-    this.place(lines, lineHeight, (i) => (i === 0 ? { x: LEFT, width: WIDTH } : { x: LEFT + hang, width: WIDTH - hang }), "left", "regular");
+    this.place(
+      lines,
+      lineHeight,
+      (i) => (i === 0 ? { x: LEFT, width: WIDTH } : { x: LEFT + hang, width: WIDTH - hang }),
+      "left",
+      "regular",
+    );
     this.y += BIBLIOGRAPHY.spaceAfter;
   }
 
-  private place(lines: Line[], lineHeight: number, box: (i: number) => { x: number; width: number }, align: Align, face: FontFace): void {
+  private place(
+    lines: Line[],
+    lineHeight: number,
+    box: (i: number) => { x: number; width: number },
+    align: Align,
+    face: FontFace,
+  ): void {
     const pitch = lineHeight * BODY.lineSpacing;
     let i = 0;
     while (i < lines.length) {

@@ -31,7 +31,10 @@ export async function handleDeadLetter(ctx: PipelineContext, queue: QueueName, d
       return;
     }
     const refund = await markRefundFailed(ctx.db, request.data, error);
-    ctx.log.error({ queue, data, error, refundId: refund?.id }, "a refund failed for good: it waits for an admin's retry");
+    ctx.log.error(
+      { queue, data, error, refundId: refund?.id },
+      "a refund failed for good: it waits for an admin's retry",
+    );
   } else if (data?.documentId) {
     await failOrderFromDeadLetter(ctx, data.documentId, queue, error);
   } else {
@@ -43,11 +46,21 @@ export async function handleDeadLetter(ctx: PipelineContext, queue: QueueName, d
  * An order whose generation cannot go on: it shows a clear failed state instead of spinning forever, every payment of
  * it is refunded in full, the customer is told and an admin finds an incident — all in one transaction, once.
  */
-export async function failOrderFromDeadLetter(ctx: PipelineContext, documentId: string, queue: string, error: string | null): Promise<void> {
+export async function failOrderFromDeadLetter(
+  ctx: PipelineContext,
+  documentId: string,
+  queue: string,
+  error: string | null,
+): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .insertInto("audit_log")
-      .values({ action: "job.dead_letter", target_type: "document", target_id: documentId, details: JSON.stringify({ queue, error }) })
+      .values({
+        action: "job.dead_letter",
+        target_type: "document",
+        target_id: documentId,
+        details: JSON.stringify({ queue, error }),
+      })
       .execute();
     const payments = await trx
       .selectFrom("payments")
@@ -57,7 +70,11 @@ export async function failOrderFromDeadLetter(ctx: PipelineContext, documentId: 
       .execute();
     const reason = `Generation stopped at the "${queue}" step after repeated errors. ${payments.length ? "Your payment is refunded in full, and our" : "Our"} team has been notified.`;
     // Failed, with the browser's "failed" event carrying the same reason.
-    const failed = await setStage(trx, documentId, "failed", { from: { status: ["queued", "generating"] }, status: "failed", reason });
+    const failed = await setStage(trx, documentId, "failed", {
+      from: { status: ["queued", "generating"] },
+      status: "failed",
+      reason,
+    });
     if (!failed) return;
     for (const payment of payments) {
       await sendJob(trx, QUEUES.refundPayment, { paymentId: payment.id, reason: "generation_failed", documentId });
@@ -70,7 +87,8 @@ export async function failOrderFromDeadLetter(ctx: PipelineContext, documentId: 
       .select(["users.email", "users.deleted_at"])
       .where("documents.id", "=", documentId)
       .executeTakeFirstOrThrow();
-    if (!order.deleted_at) await sendJob(trx, QUEUES.sendEmail, orderFailedEmail(order.email, order, refundCents, getEnv().APP_URL));
+    if (!order.deleted_at)
+      await sendJob(trx, QUEUES.sendEmail, orderFailedEmail(order.email, order, refundCents, getEnv().APP_URL));
     await recordIncident(trx, {
       kind: "generation_failed",
       summary: `Order failed at "${queue}": ${error ?? "no error recorded"}; ${payments.length} payment(s) being refunded in full`,
@@ -78,5 +96,8 @@ export async function failOrderFromDeadLetter(ctx: PipelineContext, documentId: 
       details: { queue, error, refundCents, payments: payments.map((p) => p.id) },
     });
   });
-  ctx.log.error({ documentId, queue, error }, "document failed: a job landed in the dead-letter queue; its payments are refunded");
+  ctx.log.error(
+    { documentId, queue, error },
+    "document failed: a job landed in the dead-letter queue; its payments are refunded",
+  );
 }

@@ -13,8 +13,10 @@ const REASONS: Record<string, string> = {
   quality_threshold: "We could not write your document to our quality standard. We are sorry.",
   generation_failed: "We could not finish writing your document because of an error on our side. We are sorry.",
   duplicate_payment: "This order had already been paid.",
-  order_changed: "The order was changed after this payment was started, so it did not pay for the order as it stands. Please review the order and pay its current price.",
-  checkout_closed: "This payment arrived for a checkout that had already been closed (the order was changed or the payment page had expired). Please review the order and pay again.",
+  order_changed:
+    "The order was changed after this payment was started, so it did not pay for the order as it stands. Please review the order and pay its current price.",
+  checkout_closed:
+    "This payment arrived for a checkout that had already been closed (the order was changed or the payment page had expired). Please review the order and pay again.",
   amount_mismatch: "The amount paid did not match the price of the order. Please review the order and pay again.",
   account_deleted: "Your account was deleted before the order was written.",
   customer_request: "You asked for a refund.",
@@ -58,14 +60,28 @@ export async function refundPayment(ctx: PipelineContext, job: RefundPaymentJob)
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1) return;
     await recordOwnRefunds(trx, payment.id);
-    const document = await trx.selectFrom("documents").selectAll().where("id", "=", payment.document_id).executeTakeFirstOrThrow();
-    const user = await trx.selectFrom("users").select(["email", "deleted_at"]).where("id", "=", payment.user_id).executeTakeFirstOrThrow();
+    const document = await trx
+      .selectFrom("documents")
+      .selectAll()
+      .where("id", "=", payment.document_id)
+      .executeTakeFirstOrThrow();
+    const user = await trx
+      .selectFrom("users")
+      .select(["email", "deleted_at"])
+      .where("id", "=", payment.user_id)
+      .executeTakeFirstOrThrow();
     // A deleted account has no address any more (it was told when it was deleted).
     if (user.deleted_at) return;
     await sendJob(
       trx,
       QUEUES.sendEmail,
-      refundProcessedEmail(user.email, document, refund.amount_cents, REASONS[job.reason] ?? job.reason, getEnv().APP_URL),
+      refundProcessedEmail(
+        user.email,
+        document,
+        refund.amount_cents,
+        REASONS[job.reason] ?? job.reason,
+        getEnv().APP_URL,
+      ),
     );
   });
   log.info({ paymentId: payment.id, amount: refund.amount_cents, reason: job.reason }, "refund made");
@@ -85,11 +101,17 @@ async function refundWithStripe(
   if (!payment.stripe_payment_intent_id) throw new Error(`Payment ${payment.id} has no payment intent to refund`);
   if (refund.last_error !== null) {
     const made = await stripe.refunds.list({ payment_intent: payment.stripe_payment_intent_id, limit: 100 });
-    const mine = made.data.find((r) => r.metadata?.refundId === refund.id && r.status !== "failed" && r.status !== "canceled");
+    const mine = made.data.find(
+      (r) => r.metadata?.refundId === refund.id && r.status !== "failed" && r.status !== "canceled",
+    );
     if (mine) return mine.id;
   }
   const created = await stripe.refunds.create(
-    { payment_intent: payment.stripe_payment_intent_id, amount: refund.amount_cents, metadata: { paymentId: payment.id, reason, refundId: refund.id } },
+    {
+      payment_intent: payment.stripe_payment_intent_id,
+      amount: refund.amount_cents,
+      metadata: { paymentId: payment.id, reason, refundId: refund.id },
+    },
     { idempotencyKey: refund.idempotency_key },
   );
   return created.id;

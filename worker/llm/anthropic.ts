@@ -28,7 +28,13 @@ export class AnthropicProvider implements LlmProvider {
     this.client ??= import("@anthropic-ai/sdk").then(
       ({ default: AnthropicSdk }) =>
         // Retries are the router's job, so the SDK's own are off.
-        new AnthropicSdk({ apiKey: this.options.apiKey, baseURL: this.options.baseURL, maxRetries: 0, timeout: this.options.timeoutMs ?? 120_000, logger: sdkLogger }),
+        new AnthropicSdk({
+          apiKey: this.options.apiKey,
+          baseURL: this.options.baseURL,
+          maxRetries: 0,
+          timeout: this.options.timeoutMs ?? 120_000,
+          logger: sdkLogger,
+        }),
     );
     return this.client;
   }
@@ -61,7 +67,11 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   /** The answer streamed (its usage in the first and last events), each piece of text handed to the request's sink. */
-  private async stream(client: Anthropic, request: CompletionRequest, body: Anthropic.MessageCreateParamsNonStreaming): Promise<Completion> {
+  private async stream(
+    client: Anthropic,
+    request: CompletionRequest,
+    body: Anthropic.MessageCreateParamsNonStreaming,
+  ): Promise<Completion> {
     let idle: IdleWatch | undefined;
     const endBy = Date.now() + this.longestCallMs(request);
     try {

@@ -4,7 +4,12 @@ import { inTransaction, type DbOrTrx } from "../../app/utils/db.server";
 // Time is the caller's JS clock passed to SQL as a parameter (never `now()`), so tests move time without sleeping.
 
 export type BreakerState = "closed" | "open" | "half_open";
-export type BreakerPolicy = { failureThreshold: number; windowSeconds: number; openSeconds: number; halfOpenSuccesses: number };
+export type BreakerPolicy = {
+  failureThreshold: number;
+  windowSeconds: number;
+  openSeconds: number;
+  halfOpenSuccesses: number;
+};
 export type BreakerOptions = { now?: Date; policy?: BreakerPolicy };
 
 /** closed → open after 5 failures within 60 s; open → half-open after 60 s; half-open → closed after 2 successes. */
@@ -21,9 +26,17 @@ export async function breakerAllows(db: DbOrTrx, key: string, options: BreakerOp
 }
 
 /** breakerAllows, with the state the breaker is left in: a caller that saw it closed need not record its success. */
-export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<{ allowed: boolean; state: BreakerState }> {
+export async function checkBreaker(
+  db: DbOrTrx,
+  key: string,
+  options: BreakerOptions = {},
+): Promise<{ allowed: boolean; state: BreakerState }> {
   const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
-  const row = await db.selectFrom("provider_breakers").select(["state", "opened_at"]).where("provider", "=", key).executeTakeFirst();
+  const row = await db
+    .selectFrom("provider_breakers")
+    .select(["state", "opened_at"])
+    .where("provider", "=", key)
+    .executeTakeFirst();
   if (!row || row.state !== "open") return { allowed: true, state: row?.state ?? "closed" };
   const reopensAt = addSeconds(row.opened_at ?? new Date(0), policy.openSeconds);
   if (now < reopensAt) return { allowed: false, state: "open" };
@@ -38,16 +51,28 @@ export async function checkBreaker(db: DbOrTrx, key: string, options: BreakerOpt
     .executeTakeFirst();
   if (moved.numUpdatedRows > 0n) return { allowed: true, state: "half_open" };
   // Another process got there first: it either moved it to half_open (allowed) or re-opened it (not allowed).
-  const current = await db.selectFrom("provider_breakers").select("state").where("provider", "=", key).executeTakeFirst();
+  const current = await db
+    .selectFrom("provider_breakers")
+    .select("state")
+    .where("provider", "=", key)
+    .executeTakeFirst();
   const state = current?.state ?? "closed";
   return { allowed: state !== "open", state };
 }
 
 /** Records a failed call and returns the state it leaves the breaker in. */
-export async function recordBreakerFailure(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<BreakerState> {
+export async function recordBreakerFailure(
+  db: DbOrTrx,
+  key: string,
+  options: BreakerOptions = {},
+): Promise<BreakerState> {
   const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
   return inTransaction(db, async (trx) => {
-    await trx.insertInto("provider_breakers").values({ provider: key, failure_times: "[]", updated_at: now }).onConflict((oc) => oc.column("provider").doNothing()).execute();
+    await trx
+      .insertInto("provider_breakers")
+      .values({ provider: key, failure_times: "[]", updated_at: now })
+      .onConflict((oc) => oc.column("provider").doNothing())
+      .execute();
     const row = await trx
       .selectFrom("provider_breakers")
       .select(["state", "failure_times", "opened_at"])
@@ -85,7 +110,11 @@ export async function recordBreakerFailure(db: DbOrTrx, key: string, options: Br
  * Records a successful call and returns the state it leaves the breaker in. Only a half-open breaker changes (and
  * needs the lock); a success while closed leaves recent failures alone, so nothing is written on the common path.
  */
-export async function recordBreakerSuccess(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<BreakerState> {
+export async function recordBreakerSuccess(
+  db: DbOrTrx,
+  key: string,
+  options: BreakerOptions = {},
+): Promise<BreakerState> {
   const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
   const seen = await db.selectFrom("provider_breakers").select("state").where("provider", "=", key).executeTakeFirst();
   if (!seen) return "closed";
@@ -125,7 +154,11 @@ export async function listBreakers(
   now: Date = new Date(),
   policy: BreakerPolicy = DEFAULT_BREAKER_POLICY,
 ): Promise<{ provider: string; state: BreakerState; recentFailures: number; openedAt: Date | null }[]> {
-  const rows = await db.selectFrom("provider_breakers").select(["provider", "state", "failure_times", "opened_at"]).orderBy("provider").execute();
+  const rows = await db
+    .selectFrom("provider_breakers")
+    .select(["provider", "state", "failure_times", "opened_at"])
+    .orderBy("provider")
+    .execute();
   return rows.map((row) => ({
     provider: row.provider,
     state: row.state,

@@ -21,11 +21,22 @@ function writer(longestMs: number, answers: (() => Promise<Completion>)[]): LlmP
   };
 }
 
-const ok = async (): Promise<Completion> => ({ text: "done", tokensIn: 1, tokensOut: 1, provider: "fake", model: "fake-1" });
+const ok = async (): Promise<Completion> => ({
+  text: "done",
+  tokensIn: 1,
+  tokensOut: 1,
+  provider: "fake",
+  model: "fake-1",
+});
 const serverError = async (): Promise<Completion> => {
   throw Object.assign(new Error("upstream failed"), { status: 500 });
 };
-const request = (signal: AbortSignal): CompletionRequest => ({ system: "s", prompt: "p", intent: { kind: "judge" }, signal });
+const request = (signal: AbortSignal): CompletionRequest => ({
+  system: "s",
+  prompt: "p",
+  intent: { kind: "judge" },
+  signal,
+});
 
 describe("the router within a job's deadline", () => {
   it("does not start a call that could outlive the job: it fails at once, saying why", async () => {

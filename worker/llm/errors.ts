@@ -17,15 +17,30 @@ export class IncompleteAnswerError extends Error {
 // Both SDKs (openai, @anthropic-ai/sdk) throw APIError subclasses with `status` and `headers`, and name their network
 // failures APIConnectionError / APIConnectionTimeoutError; a body that is not JSON surfaces as a SyntaxError.
 export function classifyError(error: unknown): ErrorClass {
-  const e = error as { status?: unknown; headers?: unknown; name?: string; message?: string; constructor?: { name?: string } };
+  const e = error as {
+    status?: unknown;
+    headers?: unknown;
+    name?: string;
+    message?: string;
+    constructor?: { name?: string };
+  };
   const status = typeof e?.status === "number" ? e.status : null;
   const name = `${e?.constructor?.name ?? ""} ${e?.name ?? ""}`;
   const reason = status ? `HTTP ${status}` : (e?.message ?? String(error)).slice(0, 200);
   if (status !== null) {
-    return { retryable: RETRYABLE_STATUS.has(status) || status >= 500, retryAfterMs: retryAfterMs(e.headers), status, reason };
+    return {
+      retryable: RETRYABLE_STATUS.has(status) || status >= 500,
+      retryAfterMs: retryAfterMs(e.headers),
+      status,
+      reason,
+    };
   }
   if (error instanceof IncompleteAnswerError) return { retryable: true, retryAfterMs: null, status: null, reason };
-  if (/Connection|Timeout|AbortError|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|\bterminated\b/i.test(`${name} ${e?.message ?? ""}`)) {
+  if (
+    /Connection|Timeout|AbortError|ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|\bterminated\b/i.test(
+      `${name} ${e?.message ?? ""}`,
+    )
+  ) {
     return { retryable: true, retryAfterMs: null, status: null, reason };
   }
   if (error instanceof SyntaxError || /JSON|Unexpected (end|token)/i.test(e?.message ?? "")) {

@@ -5,7 +5,15 @@ import { OfflineWriter } from "./offline";
 const section = (attempt: number, targetWords = 400) => ({
   system: "s",
   prompt: "p",
-  intent: { kind: "section" as const, topic: "Roman roads", language: "en", heading: "Trade", keyPoints: ["tolls", "milestones"], targetWords, attempt },
+  intent: {
+    kind: "section" as const,
+    topic: "Roman roads",
+    language: "en",
+    heading: "Trade",
+    keyPoints: ["tolls", "milestones"],
+    targetWords,
+    attempt,
+  },
 });
 
 describe("the offline writer", () => {

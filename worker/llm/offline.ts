@@ -29,7 +29,18 @@ const SUBJECTS = [
   "theoretical models",
   "local experience",
 ];
-const VERBS = ["suggests", "indicates", "complicates", "qualifies", "reinforces", "challenges", "illuminates", "revises", "documents", "questions"];
+const VERBS = [
+  "suggests",
+  "indicates",
+  "complicates",
+  "qualifies",
+  "reinforces",
+  "challenges",
+  "illuminates",
+  "revises",
+  "documents",
+  "questions",
+];
 const OBJECTS = [
   "how {point} shapes everyday decisions",
   "the limits of a single explanation",
@@ -106,7 +117,10 @@ export class OfflineWriter implements LlmProvider {
     const points = intent.keyPoints.length ? intent.keyPoints : [intent.heading.toLowerCase()];
     const keys = intent.sourceKeys ?? [];
     const fill = (text: string) =>
-      text.replaceAll("{topic}", intent.topic).replaceAll("{heading}", intent.heading.toLowerCase()).replaceAll("{point}", pick(points));
+      text
+        .replaceAll("{topic}", intent.topic)
+        .replaceAll("{heading}", intent.heading.toLowerCase())
+        .replaceAll("{point}", pick(points));
     const paragraphs: string[] = [];
     let words = 0;
     let sentences = 0;
@@ -115,7 +129,8 @@ export class OfflineWriter implements LlmProvider {
       const length = 4 + Math.floor(random() * 3);
       for (let i = 0; i < length && words < intent.targetWords; i++) {
         const cite = keys.length && sentences % 4 === 1 ? ` [@${keys[Math.floor(sentences / 4) % keys.length]}]` : "";
-        const sentence = fill(`${pick(OPENERS)} ${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)}${pick(CLOSERS)}`) + `${cite}.`;
+        const sentence =
+          fill(`${pick(OPENERS)} ${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)}${pick(CLOSERS)}`) + `${cite}.`;
         paragraph.push(sentence.charAt(0).toUpperCase() + sentence.slice(1));
         words += sentence.split(/\s+/).length;
         sentences++;

@@ -6,7 +6,15 @@ import type { Completion, CompletionRequest, LlmProvider } from "./provider";
 import { sdkLogger, streamFailure, watchIdle, type IdleWatch } from "./stream";
 
 /** `timeoutMs`: the wait for an answer, and a streamed answer's longest pause; `answerLimitMs`: a streamed answer in all. */
-type Options = { name?: string; apiKey: string; baseURL?: string; model: string; timeoutMs?: number; answerLimitMs?: number; breakerKey?: string };
+type Options = {
+  name?: string;
+  apiKey: string;
+  baseURL?: string;
+  model: string;
+  timeoutMs?: number;
+  answerLimitMs?: number;
+  breakerKey?: string;
+};
 
 /** OpenAI Chat Completions, and any OpenAI-compatible server by base URL. */
 export class OpenAIProvider implements LlmProvider {
@@ -58,12 +66,18 @@ export class OpenAIProvider implements LlmProvider {
       // accepted, that was the reason: this writer answers in one piece from now on.
       const completion = await this.inOnePiece(request, body);
       this.streams = false;
-      logger.warn({ provider: this.name, model: this.model, err: error.message }, "the server refused a streamed answer; answers come in one piece");
+      logger.warn(
+        { provider: this.name, model: this.model, err: error.message },
+        "the server refused a streamed answer; answers come in one piece",
+      );
       return completion;
     }
   }
 
-  private async inOnePiece(request: CompletionRequest, body: OpenAI.ChatCompletionCreateParamsNonStreaming): Promise<Completion> {
+  private async inOnePiece(
+    request: CompletionRequest,
+    body: OpenAI.ChatCompletionCreateParamsNonStreaming,
+  ): Promise<Completion> {
     const response = await this.client.chat.completions.create(body, { signal: request.signal });
     const text = response.choices[0]?.message?.content ?? "";
     return {
@@ -76,7 +90,10 @@ export class OpenAIProvider implements LlmProvider {
   }
 
   /** The answer streamed (with its usage in the last event), each piece handed to the request's sink. */
-  private async stream(request: CompletionRequest, body: OpenAI.ChatCompletionCreateParamsNonStreaming): Promise<Completion> {
+  private async stream(
+    request: CompletionRequest,
+    body: OpenAI.ChatCompletionCreateParamsNonStreaming,
+  ): Promise<Completion> {
     let idle: IdleWatch | undefined;
     const endBy = Date.now() + this.answerLimitMs;
     try {
@@ -104,7 +121,10 @@ export class OpenAIProvider implements LlmProvider {
       if (!usage) {
         // A compatible server that ignores `stream_options` sends no usage: estimated (about 4 characters a token), so
         // the daily limits and the costs still count this call.
-        logger.warn({ provider: this.name, model: this.model }, "the streamed answer came without usage; tokens estimated");
+        logger.warn(
+          { provider: this.name, model: this.model },
+          "the streamed answer came without usage; tokens estimated",
+        );
       }
       return {
         text,

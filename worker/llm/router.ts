@@ -31,7 +31,15 @@ function providerFor(writer: WriterDescription, env: Env): LlmProvider {
       return new AnthropicProvider({ apiKey: apiKey!, baseURL, model, timeoutMs, answerLimitMs });
     case "compat":
       // Local OpenAI-compatible servers accept any key.
-      return new OpenAIProvider({ name: "compat", apiKey: apiKey ?? "none", baseURL, model, timeoutMs, answerLimitMs, breakerKey: `compat:${new URL(baseURL!).host}` });
+      return new OpenAIProvider({
+        name: "compat",
+        apiKey: apiKey ?? "none",
+        baseURL,
+        model,
+        timeoutMs,
+        answerLimitMs,
+        breakerKey: `compat:${new URL(baseURL!).host}`,
+      });
   }
 }
 
@@ -128,7 +136,10 @@ export class LlmRouter {
       const longestMs = provider.longestCallMs?.(request) ?? 0;
       const outOfTime = (pauseMs: number) => deadline !== null && Date.now() + pauseMs + longestMs > deadline;
       const noTimeLeft = () => {
-        failures.push({ provider: label, error: `no time left in this job for a call that may take ${Math.round(longestMs / 1000)} s (the job is retried)` });
+        failures.push({
+          provider: label,
+          error: `no time left in this job for a call that may take ${Math.round(longestMs / 1000)} s (the job is retried)`,
+        });
         return new AllProvidersFailedError(failures);
       };
       try {
@@ -144,7 +155,10 @@ export class LlmRouter {
             if (request.signal?.aborted) throw request.signal.reason; // the job's deadline, not the provider's fault
             const kind = classifyError(error);
             failures.push({ provider: label, error: kind.reason });
-            logger.warn({ provider: label, attempt: attempt + 1, reason: kind.reason, retryable: kind.retryable }, "writer call failed");
+            logger.warn(
+              { provider: label, attempt: attempt + 1, reason: kind.reason, retryable: kind.retryable },
+              "writer call failed",
+            );
             const state = breaker ? await recordBreakerFailure(db!, breaker, { now: this.now() }) : "closed";
             seen = state;
             if (!kind.retryable || attempt >= this.retryDelaysMs.length || state === "open") break;

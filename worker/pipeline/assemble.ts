@@ -25,17 +25,29 @@ export async function assembleDocument(
   const { db, log } = ctx;
   // The review that handed over, in the same job, passes what it read (nothing changes it after the hand-over, and
   // the final UPDATE below is guarded by the status): the document, its sections, sources and author.
-  const document = reviewed?.document ?? (await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst());
+  const document =
+    reviewed?.document ??
+    (await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst());
   if (!document || document.status !== "generating" || document.progress_stage !== "assembling") return;
   const sections = reviewed?.sections ?? (await listSections(db, documentId));
   const warnings = document.quality_warnings as unknown as string[];
   const status = warnings.length ? "completed_with_warnings" : "completed";
-  const preview = await buildPreview(db, ctx.machinery.citations, document, sections, reviewed?.sources && { sources: reviewed.sources, author: reviewed.author ?? null });
+  const preview = await buildPreview(
+    db,
+    ctx.machinery.citations,
+    document,
+    sections,
+    reviewed?.sources && { sources: reviewed.sources, author: reviewed.author ?? null },
+  );
   const content = preview.content;
 
   await db.transaction().execute(async (trx) => {
     // Delivered, with the browser's "progress" (done) and "completed" events.
-    const applied = await setStage(trx, documentId, "done", { from: { status: "generating" }, status, columns: { content, completed_at: sql`now()` } });
+    const applied = await setStage(trx, documentId, "done", {
+      from: { status: "generating" },
+      status,
+      columns: { content, completed_at: sql`now()` },
+    });
     if (!applied) return;
     // The first draft is the delivered text, copied in Postgres rather than sent a second time.
     await sql`
@@ -60,7 +72,11 @@ export async function exportDocument(ctx: PipelineContext, { documentId }: Assem
   if (!document || !["completed", "completed_with_warnings"].includes(document.status) || document.docx_key) return;
   const sections = await listSections(db, documentId);
   // Idempotent: a redelivered job adds nothing twice.
-  await storeDeliveredShingles(db, documentId, sections.map((s) => ({ id: s.id, text: s.content })));
+  await storeDeliveredShingles(
+    db,
+    documentId,
+    sections.map((s) => ({ id: s.id, text: s.content })),
+  );
   const { model } = await buildPreview(db, ctx.machinery.citations, document, sections);
   const files = await renderFiles(documentId, model);
   const stored = await db.transaction().execute(async (trx) => {
@@ -71,8 +87,16 @@ export async function exportDocument(ctx: PipelineContext, { documentId }: Assem
       .where("docx_key", "is", null)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return false;
-    const user = await trx.selectFrom("users").select("email").where("id", "=", document.user_id).executeTakeFirstOrThrow();
-    await sendJob(trx, QUEUES.sendEmail, documentReadyEmail(user.email, document, getEnv().APP_URL, document.status === "completed_with_warnings"));
+    const user = await trx
+      .selectFrom("users")
+      .select("email")
+      .where("id", "=", document.user_id)
+      .executeTakeFirstOrThrow();
+    await sendJob(
+      trx,
+      QUEUES.sendEmail,
+      documentReadyEmail(user.email, document, getEnv().APP_URL, document.status === "completed_with_warnings"),
+    );
     return true;
   });
   // Another delivery of this job stored its files first: these copies are not needed.

@@ -68,13 +68,21 @@ export async function finishSection(trx: DbOrTrx, f: SectionFinish): Promise<Fin
  */
 export async function finishSections(trx: DbOrTrx, finishes: readonly SectionFinish[]): Promise<FinishResult[]> {
   const { documentId, concurrency, totalSections } = finishes[0];
-  if (finishes.some((f) => f.documentId !== documentId)) throw new Error("finishSections takes the sections of one document");
+  if (finishes.some((f) => f.documentId !== documentId))
+    throw new Error("finishSections takes the sections of one document");
   // One row per section; the texts as parameters of their own (Postgres takes them as they are, where a JSON or an
   // array of them would be parsed character by character), the small parts as JSON.
   const input = sql.join(
     finishes.map((f, n) => {
       const o = f.outcome;
-      const attempt = f.attempt ? { ...f.attempt.row, content: undefined, feedback: jsonValue(f.attempt.row.feedback), scores: jsonValue(f.attempt.row.scores) } : null;
+      const attempt = f.attempt
+        ? {
+            ...f.attempt.row,
+            content: undefined,
+            feedback: jsonValue(f.attempt.row.feedback),
+            scores: jsonValue(f.attempt.row.scores),
+          }
+        : null;
       return sql`(${n}::int, ${f.sectionId}::uuid, ${o.status}::text, ${o.content}::text, ${o.word_count}::int, ${o.summary ?? null}::text,
         ${o.provider ?? null}::text, ${o.model ?? null}::text, ${o.score_uniqueness ?? null}::real, ${o.score_grammar ?? null}::real,
         ${o.score_ai ?? null}::real, ${attempt && JSON.stringify(attempt)}::jsonb, ${f.attempt?.row.content ?? null}::text,
@@ -171,7 +179,12 @@ export class SectionFinishes {
         if (finishes.length === 1) throw error;
         const outcomes: PromiseSettledResult<FinishResult>[] = [];
         for (const f of finishes) {
-          outcomes.push(await finishSection(db, f).then((value) => ({ status: "fulfilled" as const, value }), (reason: unknown) => ({ status: "rejected" as const, reason })));
+          outcomes.push(
+            await finishSection(db, f).then(
+              (value) => ({ status: "fulfilled" as const, value }),
+              (reason: unknown) => ({ status: "rejected" as const, reason }),
+            ),
+          );
         }
         return outcomes;
       }

@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { analyseGaps, keyPointsCovered } from "./gap-analysis";
 
-const words = (n: number, extra = "") => `${extra} ${Array.from({ length: n }, (_, i) => `word${i % 50}`).join(" ")}`.trim();
-const section = (index: number, content: string, target: number, keyPoints: string[] = [], sourceKeys: string[] = [], status = "passed") => ({
+const words = (n: number, extra = "") =>
+  `${extra} ${Array.from({ length: n }, (_, i) => `word${i % 50}`).join(" ")}`.trim();
+const section = (
+  index: number,
+  content: string,
+  target: number,
+  keyPoints: string[] = [],
+  sourceKeys: string[] = [],
+  status = "passed",
+) => ({
   index,
   heading: `Part ${index + 1}`,
   status,
@@ -14,7 +22,13 @@ const section = (index: number, content: string, target: number, keyPoints: stri
 
 describe("the review's gap analysis", () => {
   it("finds key points a section leaves out", () => {
-    expect(keyPointsCovered("Tidal barrages change estuary sediment and fish migration.", ["estuary sediment", "fish migration routes", "electricity prices"])).toEqual({
+    expect(
+      keyPointsCovered("Tidal barrages change estuary sediment and fish migration.", [
+        "estuary sediment",
+        "fish migration routes",
+        "electricity prices",
+      ]),
+    ).toEqual({
       coverage: 2 / 3,
       missing: ["electricity prices"],
     });
@@ -33,8 +47,12 @@ describe("the review's gap analysis", () => {
     ];
     const findings = analyseGaps(sections, [], { tokenBudget: 100_000 });
     expect(findings.toRevise.map((r) => r.index)).toEqual([2, 1]); // coverage 0 before ratio 0.67; cap: 8 / 4 = 2
-    expect(findings.toRevise[0].reasons[0]).toContain("key points of the outline: harbour dredging costs; port authority finances");
-    expect(findings.toRevise[1].reasons[0]).toBe("It has 200 words; it needs about 300. Develop the argument to that length.");
+    expect(findings.toRevise[0].reasons[0]).toContain(
+      "key points of the outline: harbour dredging costs; port authority finances",
+    );
+    expect(findings.toRevise[1].reasons[0]).toBe(
+      "It has 200 words; it needs about 300. Develop the argument to that length.",
+    );
 
     const tight = analyseGaps(sections, [], { tokenBudget: 1500 });
     expect(tight.toRevise.map((r) => r.index)).toEqual([2]);
@@ -43,7 +61,10 @@ describe("the review's gap analysis", () => {
 
   it("reports sources never cited and the share of recent sources", () => {
     const findings = analyseGaps(
-      [section(0, "As shown [@a2024].", 3, [], ["a2024", "b1990"]), section(1, "Also [@a2024; @c2022].", 3, [], ["c2022"])],
+      [
+        section(0, "As shown [@a2024].", 3, [], ["a2024", "b1990"]),
+        section(1, "Also [@a2024; @c2022].", 3, [], ["c2022"]),
+      ],
       [
         { key: "a2024", year: 2024 },
         { key: "b1990", year: 1990 },

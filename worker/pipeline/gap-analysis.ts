@@ -41,7 +41,13 @@ const MIN_KEY_POINT_COVERAGE = 0.5;
 
 /** Words of four letters or more, lower-case and without accents. */
 function contentWords(text: string): string[] {
-  return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").match(/[\p{L}\p{N}]{4,}/gu) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .match(/[\p{L}\p{N}]{4,}/gu) ?? []
+  );
 }
 
 /** A key point counts as covered when at least half of its content words appear in the section. */
@@ -92,8 +98,10 @@ export function analyseGaps(
     .filter((f) => sections.find((s) => s.index === f.index)?.status === "passed")
     .map((f) => {
       const reasons: string[] = [];
-      if (f.lengthRatio < MIN_LENGTH_RATIO) reasons.push(`It has ${f.words} words; it needs about ${f.target}. Develop the argument to that length.`);
-      if (f.keyPointCoverage < MIN_KEY_POINT_COVERAGE) reasons.push(`It leaves out key points of the outline: ${f.missingKeyPoints.join("; ")}.`);
+      if (f.lengthRatio < MIN_LENGTH_RATIO)
+        reasons.push(`It has ${f.words} words; it needs about ${f.target}. Develop the argument to that length.`);
+      if (f.keyPointCoverage < MIN_KEY_POINT_COVERAGE)
+        reasons.push(`It leaves out key points of the outline: ${f.missingKeyPoints.join("; ")}.`);
       return { index: f.index, reasons, severity: Math.min(f.lengthRatio, f.keyPointCoverage), target: f.target };
     })
     .filter((c) => c.reasons.length)
@@ -113,5 +121,13 @@ export function analyseGaps(
     budget -= cost;
     toRevise.push({ index: c.index, reasons: c.reasons });
   }
-  return { sections: findings, uncitedSources, recentShare, toRevise, skippedForBudget, revised: [], revisionsRejected: [] };
+  return {
+    sections: findings,
+    uncitedSources,
+    recentShare,
+    toRevise,
+    skippedForBudget,
+    revised: [],
+    revisionsRejected: [],
+  };
 }

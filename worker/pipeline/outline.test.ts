@@ -28,11 +28,14 @@ describe("the outline", () => {
   });
 
   it("accepts JSON in a code fence and rejects what is not an outline", () => {
-    const fenced = '```json\n{"sections":[{"heading":"A","brief":"b"},{"heading":"B","brief":"b"},{"heading":"C","brief":"b"}]}\n```';
+    const fenced =
+      '```json\n{"sections":[{"heading":"A","brief":"b"},{"heading":"B","brief":"b"},{"heading":"C","brief":"b"}]}\n```';
     expect(parseOutline(fenced, 5, "en", 3)).toHaveLength(3);
     expect(() => parseOutline("Sure! Here is an outline:", 5, "en", 3)).toThrow("The outline was not valid JSON");
     expect(() => parseOutline('{"chapters":[]}', 5, "en", 3)).toThrow(/expected shape/);
-    expect(() => parseOutline('{"sections":[{"heading":"A","brief":"b"}]}', 5, "en", 4)).toThrow("The outline had 1 sections; 4 were asked");
+    expect(() => parseOutline('{"sections":[{"heading":"A","brief":"b"}]}', 5, "en", 4)).toThrow(
+      "The outline had 1 sections; 4 were asked",
+    );
   });
 });
 

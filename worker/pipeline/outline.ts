@@ -65,7 +65,9 @@ export function outlinePrompt(order: OrderBrief, count: number) {
       `Return exactly ${count} sections: the first is the introduction and the last the conclusion. ` +
         "Each brief says in two sentences what the section must argue; give three to five key points per section.",
       requirementsBlock(order),
-      requirementsBlock(order) ? "Follow the customer's requirements (required chapters, focus, length) where they apply." : "",
+      requirementsBlock(order)
+        ? "Follow the customer's requirements (required chapters, focus, length) where they apply."
+        : "",
     ]
       .filter(Boolean)
       .join("\n"),
@@ -81,9 +83,16 @@ export function parseOutline(text: string, pages: number, language: string, coun
     throw new Error("The outline was not valid JSON");
   }
   const parsed = outlineSchema.safeParse(data);
-  if (!parsed.success) throw new Error(`The outline did not have the expected shape: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(`The outline did not have the expected shape: ${parsed.error.issues[0]?.message}`);
   const sections = parsed.data.sections.slice(0, count);
-  if (sections.length < Math.min(3, count)) throw new Error(`The outline had ${sections.length} sections; ${count} were asked`);
+  if (sections.length < Math.min(3, count))
+    throw new Error(`The outline had ${sections.length} sections; ${count} were asked`);
   const budgets = wordBudgets(pages, language, sections.length);
-  return sections.map((s, i) => ({ heading: s.heading, brief: s.brief, keyPoints: s.keyPoints, targetWords: budgets[i] }));
+  return sections.map((s, i) => ({
+    heading: s.heading,
+    brief: s.brief,
+    keyPoints: s.keyPoints,
+    targetWords: budgets[i],
+  }));
 }

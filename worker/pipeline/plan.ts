@@ -20,14 +20,20 @@ export function sectionPriority(premium: boolean, pages: number, index: number):
 }
 
 /** document.plan: outline → one `sections` row and one section.write job per section, in one transaction. */
-export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
+export async function planDocument(
+  ctx: PipelineContext,
+  job: PlanDocumentJob,
+  delivery: DeliveryInfo = DIRECT_CALL,
+): Promise<void> {
   const { db, router, log } = ctx;
   const { documentId } = job;
   const document = await db
     .selectFrom("documents")
     .selectAll()
     .select((eb) => [
-      eb.exists(eb.selectFrom("sections").select("id").whereRef("sections.document_id", "=", "documents.id")).as("planned"),
+      eb
+        .exists(eb.selectFrom("sections").select("id").whereRef("sections.document_id", "=", "documents.id"))
+        .as("planned"),
       // The customer's tier, for the sections' priority.
       eb.selectFrom("users").select("premium").whereRef("users.id", "=", "documents.user_id").as("premium"),
     ])
@@ -41,7 +47,11 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   if (document.planned) return;
 
   const startPlanning = () =>
-    setStage(db, documentId, "planning", { from: { status: "queued" }, status: "generating", columns: { started_at: sql`coalesce(started_at, now())` } });
+    setStage(db, documentId, "planning", {
+      from: { status: "queued" },
+      status: "generating",
+      columns: { started_at: sql`coalesce(started_at, now())` },
+    });
   const budget = await budgetFor(ctx, document.user_id);
   if (!budget.allowed) {
     await startPlanning();
@@ -59,7 +69,10 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
       intent: { kind: "outline", topic: document.topic, language: document.language, sectionCount: count },
       signal: delivery.signal,
     })
-    .then((completion) => ({ completion, outline: parseOutline(completion.text, document.pages, document.language, count) }));
+    .then((completion) => ({
+      completion,
+      outline: parseOutline(completion.text, document.pages, document.language, count),
+    }));
   planned.catch(() => {}); // awaited below, after the transition; a failed outline is the error to report then
   await startPlanning();
   // Real sources only: what the scholarly indexes answer. Offline, the document is written without references. The
@@ -81,13 +94,22 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
   // The requirements judge reads the outline against the customer's explicit constraints (null: nothing to check).
   const requirements = requirementsText(document);
   // Not sent to a writer for an order cancelled while its outline was written (its account deleted, say).
-  if (requirements && (await db.selectFrom("documents").select("status").where("id", "=", documentId).executeTakeFirst())?.status !== "generating") {
+  if (
+    requirements &&
+    (await db.selectFrom("documents").select("status").where("id", "=", documentId).executeTakeFirst())?.status !==
+      "generating"
+  ) {
     log.info({ documentId }, "plan dropped: the order is no longer being generated");
     return;
   }
   const outlineJudgement = await judgeRequirements(
     router,
-    { requirements, subject: "outline", text: outline.map((s, i) => `${i + 1}. ${s.heading}: ${s.brief}`).join("\n"), language: document.language },
+    {
+      requirements,
+      subject: "outline",
+      text: outline.map((s, i) => `${i + 1}. ${s.heading}: ${s.brief}`).join("\n"),
+      language: document.language,
+    },
     delivery.signal,
   ).catch((error) => {
     log.warn({ documentId, err: String(error) }, "requirements judge failed on the outline");
@@ -106,7 +128,12 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
     // Cancelled or refunded while the outline was written (the account was deleted, say): nothing of it is kept.
     const locked = await lockDocument(trx, documentId);
     if (locked?.status !== "generating") return;
-    const again = await trx.selectFrom("sections").select("id").where("document_id", "=", documentId).limit(1).execute();
+    const again = await trx
+      .selectFrom("sections")
+      .select("id")
+      .where("document_id", "=", documentId)
+      .limit(1)
+      .execute();
     if (again.length > 0) return;
 
     const sections = await trx
@@ -133,7 +160,11 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
       columns: {
         offline_demo: completion.provider === "offline",
         requirements_report: JSON.stringify({ outline: outlineJudgement }),
-        research_report: JSON.stringify({ sources: research.sources.length, reachable: research.reachable, failed: research.failed }),
+        research_report: JSON.stringify({
+          sources: research.sources.length,
+          reachable: research.reachable,
+          failed: research.failed,
+        }),
       },
     });
     await sendJobs(
@@ -146,19 +177,31 @@ export async function planDocument(ctx: PipelineContext, job: PlanDocumentJob, d
     );
   });
   log.info(
-    { documentId, sections: outline.length, provider: completion.provider, sources: research.sources.length, failed: research.failed },
+    {
+      documentId,
+      sections: outline.length,
+      provider: completion.provider,
+      sources: research.sources.length,
+      failed: research.failed,
+    },
     "document planned",
   );
   // Once the sections have gone to the writers (their requests leave within milliseconds), the wait for them is the
   // time to prepare the checkers and the citation engine the delivery will need.
   setTimeout(() => {
     // The checkers run once over this document's own outline and abstracts, so its sections meet them warm.
-    const sample = [...outline.flatMap((s) => [s.heading, s.brief, ...s.keyPoints]), ...research.sources.map((s) => s.abstract ?? "")].join("\n\n");
+    const sample = [
+      ...outline.flatMap((s) => [s.heading, s.brief, ...s.keyPoints]),
+      ...research.sources.map((s) => s.abstract ?? ""),
+    ].join("\n\n");
     for (const gate of ctx.gates ?? []) gate.prepare?.(document.language, sample);
     try {
       prepareCitations(ctx.machinery.citations, document, research.sources);
     } catch (error) {
-      log.warn({ documentId, err: error instanceof Error ? error.message : String(error) }, "could not prepare the citation engine");
+      log.warn(
+        { documentId, err: error instanceof Error ? error.message : String(error) },
+        "could not prepare the citation engine",
+      );
     }
   }, PREPARE_AFTER_MS).unref();
 }

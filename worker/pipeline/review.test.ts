@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { decideOutcome } from "./review";
 
 const sections = (statuses: string[]) =>
-  statuses.map((status, index) => ({ index, heading: `Part ${index + 1}`, status, content: status === "passed" ? `Text ${index + 1}` : null }));
+  statuses.map((status, index) => ({
+    index,
+    heading: `Part ${index + 1}`,
+    status,
+    content: status === "passed" ? `Text ${index + 1}` : null,
+  }));
 
 describe("the final status of a document", () => {
   it("is completed when every section passed", () => {
@@ -16,6 +21,8 @@ describe("the final status of a document", () => {
   });
 
   it("fails the quality threshold below it (7 of 10)", () => {
-    expect(decideOutcome(sections([...Array(7).fill("passed"), "failed", "failed", "failed"]), 0.85).status).toBe("failed_quality");
+    expect(decideOutcome(sections([...Array(7).fill("passed"), "failed", "failed", "failed"]), 0.85).status).toBe(
+      "failed_quality",
+    );
   });
 });

@@ -19,7 +19,10 @@ import { saveAttempt } from "./section-store";
 type SectionOutcome = { index: number; heading: string; status: string };
 
 /** The document's fate from its sections (DESIGN §4): the threshold share of passed sections, default 0.85. */
-export function decideOutcome(sections: SectionOutcome[], threshold: number): { status: DocumentStatus; warnings: string[] } {
+export function decideOutcome(
+  sections: SectionOutcome[],
+  threshold: number,
+): { status: DocumentStatus; warnings: string[] } {
   const failed = sections.filter((s) => s.status !== "passed");
   const warnings = failed.map((s) => `Section ${s.index + 1} "${s.heading}" did not pass the quality checks.`);
   if (failed.length === 0) return { status: "completed", warnings };
@@ -43,7 +46,8 @@ export async function reviewDocument(
 ): Promise<{ assemble: boolean } & Partial<ReviewedDocument>> {
   const { db, log } = ctx;
   const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
-  if (!document || document.status !== "generating" || document.progress_stage !== "reviewing") return { assemble: false };
+  if (!document || document.status !== "generating" || document.progress_stage !== "reviewing")
+    return { assemble: false };
   const revision = await reviseWhereNeeded(ctx, document, options.signal);
   const { findings } = revision;
   // As the revisions left them: read again only if one replaced a text.
@@ -51,25 +55,37 @@ export async function reviewDocument(
   const outcome = decideOutcome(sections, ctx.completionThreshold);
   const { status } = outcome;
   const full = document; // the customer's requirements and their report: nothing here changes them
-  const documentJudgement = await judgeRequirements(ctx.router, {
-    requirements: requirementsText(full),
-    subject: "document",
-    text: sections.filter((s) => s.content).map((s) => `## ${s.heading}\n\n${s.content}`).join("\n\n"),
-    language: full.language,
-  }, options.signal).catch((error) => {
+  const documentJudgement = await judgeRequirements(
+    ctx.router,
+    {
+      requirements: requirementsText(full),
+      subject: "document",
+      text: sections
+        .filter((s) => s.content)
+        .map((s) => `## ${s.heading}\n\n${s.content}`)
+        .join("\n\n"),
+      language: full.language,
+    },
+    options.signal,
+  ).catch((error) => {
     log.warn({ documentId, err: String(error) }, "requirements judge failed on the document");
     return null;
   });
   // Warnings recorded while writing (e.g. a removed invented citation) stay, after the failed sections; then every
   // requirement the judge found unmet.
   const unmet = unmetRequirements(documentJudgement);
-  const earlier = (document.quality_warnings as unknown as string[]).filter((w) => !outcome.warnings.includes(w) && !unmet.includes(w));
+  const earlier = (document.quality_warnings as unknown as string[]).filter(
+    (w) => !outcome.warnings.includes(w) && !unmet.includes(w),
+  );
   const warnings = [...outcome.warnings, ...earlier, ...unmet];
   const requirementsReport = { ...((full.requirements_report as object | null) ?? {}), document: documentJudgement };
 
   // The document's scores: word-weighted means of its sections' (null where no section could be checked).
   const scores = documentScores(
-    sections.map((s) => ({ words: s.word_count ?? 0, scores: { uniqueness: s.score_uniqueness, grammar: s.score_grammar, ai: s.score_ai } })),
+    sections.map((s) => ({
+      words: s.word_count ?? 0,
+      scores: { uniqueness: s.score_uniqueness, grammar: s.score_grammar, ai: s.score_ai },
+    })),
   );
   const reviewed = {
     score_uniqueness: scores.uniqueness,
@@ -109,11 +125,22 @@ export async function reviewDocument(
     if (!next) return false;
     // Assembled right here by the caller that asks to (the worker's review job), with the queued job as the safety
     // net should this process die first: it starts later, and finds the document delivered.
-    await sendJob(trx, QUEUES.assembleDocument, { documentId }, options.assembleHere ? { startAfter: new Date(Date.now() + ASSEMBLY_SAFETY_NET_MS) } : {});
+    await sendJob(
+      trx,
+      QUEUES.assembleDocument,
+      { documentId },
+      options.assembleHere ? { startAfter: new Date(Date.now() + ASSEMBLY_SAFETY_NET_MS) } : {},
+    );
     return true;
   });
   log.info(
-    { documentId, outcome: status, failedSections: warnings.length, revised: findings.revised, rejected: findings.revisionsRejected },
+    {
+      documentId,
+      outcome: status,
+      failedSections: warnings.length,
+      revised: findings.revised,
+      rejected: findings.revisionsRejected,
+    },
     "document reviewed",
   );
   return {
@@ -148,12 +175,21 @@ async function reviseWhereNeeded(
   ctx: PipelineContext,
   document: Selectable<Database["documents"]>,
   signal?: AbortSignal,
-): Promise<{ findings: GapFindings; sections: ReviewedSections; sources: ReviewedDocument["sources"]; author: string | null }> {
+): Promise<{
+  findings: GapFindings;
+  sections: ReviewedSections;
+  sources: ReviewedDocument["sources"];
+  author: string | null;
+}> {
   const { db, router } = ctx;
   const documentId = document.id;
   const [sections, sources, spent, user] = await Promise.all([
     listSections(db, documentId),
-    db.selectFrom("sources").select(["key", "year", "title", "abstract", "doi", "csl"]).where("document_id", "=", documentId).execute(),
+    db
+      .selectFrom("sources")
+      .select(["key", "year", "title", "abstract", "doi", "csl"])
+      .where("document_id", "=", documentId)
+      .execute(),
     db
       .selectFrom("token_usage")
       .select(sql<string>`coalesce(sum(tokens_in + tokens_out), 0)`.as("tokens"))
@@ -162,7 +198,9 @@ async function reviseWhereNeeded(
     db.selectFrom("users").select("name").where("id", "=", document.user_id).executeTakeFirst(),
   ]);
   // Revisions may cost at most half of what the document has cost so far (and at least one small section).
-  const findings = analyseGaps(sections, sources, { tokenBudget: Math.max(4000, Math.round(Number(spent.tokens) * 0.5)) });
+  const findings = analyseGaps(sections, sources, {
+    tokenBudget: Math.max(4000, Math.round(Number(spent.tokens) * 0.5)),
+  });
   const outline = sections.map((s) => `${s.index + 1}. ${s.heading}`).join("; ");
   // The sources as the gates compare revisions with them (one text per source for all of them).
   const gated = sources.map((s) => ({ key: s.key, title: s.title, text: sourceText(s) }));
@@ -193,7 +231,13 @@ async function reviseWhereNeeded(
         ctx,
         check,
         completion.provider,
-        { targetWords: section.target_words, language: document.language, sectionId: section.id, documentId, sources: gated },
+        {
+          targetWords: section.target_words,
+          language: document.language,
+          sectionId: section.id,
+          documentId,
+          sources: gated,
+        },
         { uniqueness: section.score_uniqueness, grammar: section.score_grammar, ai: section.score_ai },
       );
       const better = check.passed && check.words >= (section.word_count ?? 0);

@@ -10,7 +10,9 @@ describe("checkAttempt", () => {
 
   it("keeps the DOIs and URLs of the document's sources and removes any other", () => {
     const check = checkAttempt(
-      text("See https://example.org/smith and doi 10.1000/known [@smith2020], not https://invented.example/x or 10.9999/made.up."),
+      text(
+        "See https://example.org/smith and doi 10.1000/known [@smith2020], not https://invented.example/x or 10.9999/made.up.",
+      ),
       100,
       sources,
       false,

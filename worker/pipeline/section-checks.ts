@@ -12,10 +12,17 @@ import type { GateScores, QualityGate } from "../quality/types";
 /** A section under this share of its word budget is written again. */
 export const MIN_LENGTH_SHARE = 0.6;
 
-export function checkLength(text: string, targetWords: number, words = countWords(text)): { passed: boolean; feedback: string[] } {
+export function checkLength(
+  text: string,
+  targetWords: number,
+  words = countWords(text),
+): { passed: boolean; feedback: string[] } {
   if (words === 0) return { passed: false, feedback: ["The previous answer was empty."] };
   if (words < MIN_LENGTH_SHARE * targetWords) {
-    return { passed: false, feedback: [`The previous answer had ${words} words; this section needs about ${targetWords}.`] };
+    return {
+      passed: false,
+      feedback: [`The previous answer had ${words} words; this section needs about ${targetWords}.`],
+    };
   }
   return { passed: true, feedback: [] };
 }
@@ -29,7 +36,13 @@ export function citable(source: { key: string; doi: string | null; csl: unknown 
 }
 
 /** `words`: of `text`, counted once (the length check, the final state and its event all need it). */
-export type AttemptCheck = { passed: boolean; feedback: string[]; text: string; words: number; removedCitations: string[] };
+export type AttemptCheck = {
+  passed: boolean;
+  feedback: string[];
+  text: string;
+  words: number;
+  removedCitations: string[];
+};
 
 /**
  * Length and citation discipline: every [@key] must be a source of this document. An unknown key fails the attempt
@@ -66,7 +79,13 @@ export function checkAttempt(
     urls: sources.flatMap((s) => (s.url ? [s.url] : [])),
   };
   text = stripForeignLinks(text, allowed).text;
-  return { passed: length.passed && citationsOk, feedback, text, words: text === answered ? answeredWords : countWords(text), removedCitations };
+  return {
+    passed: length.passed && citationsOk,
+    feedback,
+    text,
+    words: text === answered ? answeredWords : countWords(text),
+    removedCitations,
+  };
 }
 
 /** What judging needs of the pipeline's context (named here, so the machinery that holds the gates' memory need not). */
@@ -101,8 +120,17 @@ export async function applyQualityGates(
   gateContexts.remember(check.text);
   const gates = await runGates(
     ctx.gates,
-    { text: check.text, targetWords: section.targetWords, language: section.language, sectionId: section.sectionId, documentId: section.documentId },
-    await gateContexts.load(ctx.db, { documentId: section.documentId, sectionId: section.sectionId }, section.sources, { log: ctx.log, signal: section.signal }),
+    {
+      text: check.text,
+      targetWords: section.targetWords,
+      language: section.language,
+      sectionId: section.sectionId,
+      documentId: section.documentId,
+    },
+    await gateContexts.load(ctx.db, { documentId: section.documentId, sectionId: section.sectionId }, section.sources, {
+      log: ctx.log,
+      signal: section.signal,
+    }),
   );
   if (!gates.passed) {
     check.passed = false;

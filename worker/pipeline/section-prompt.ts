@@ -6,7 +6,14 @@ import { requirementsBlock } from "./outline";
 /** Summaries of at most this many neighbouring sections go into a section's prompt, unless the settings say otherwise. */
 export const DEFAULT_CONTEXT_SECTIONS = 10;
 
-export type SourceForPrompt = { key: string; title: string; year: number | null; abstract: string | null; doi: string | null; csl: unknown };
+export type SourceForPrompt = {
+  key: string;
+  title: string;
+  year: number | null;
+  abstract: string | null;
+  doi: string | null;
+  csl: unknown;
+};
 
 /** The sources a section may cite, quoted for the writer; without any, the writer is told to cite nothing. */
 export function sourcesBlock(assigned: SourceForPrompt[], documentSources: number): string {
@@ -16,7 +23,12 @@ export function sourcesBlock(assigned: SourceForPrompt[], documentSources: numbe
   if (assigned.length === 0) return "Cite no sources in this section; never invent references, DOIs or URLs.";
   const lines = assigned.map((s) => {
     const csl = s.csl as { author?: { family?: string }[] };
-    const authors = csl.author?.map((a) => a.family).filter(Boolean).slice(0, 3).join(", ") || "Anonymous";
+    const authors =
+      csl.author
+        ?.map((a) => a.family)
+        .filter(Boolean)
+        .slice(0, 3)
+        .join(", ") || "Anonymous";
     const abstract = s.abstract ? ` Abstract: "${s.abstract.replace(/"/g, "'").slice(0, 500)}"` : "";
     return `[@${s.key}] ${authors} (${s.year ?? "n.d."}). ${s.title}.${abstract}`;
   });
@@ -78,11 +90,17 @@ export function sectionRequest(p: {
 
 /** The first two sentences: what neighbouring sections are told about this one. */
 export function summaryOf(text: string): string {
-  return text.split(/(?<=[.!?])\s+/, 2).join(" ").slice(0, 400);
+  return text
+    .split(/(?<=[.!?])\s+/, 2)
+    .join(" ")
+    .slice(0, 400);
 }
 
 /** The neighbours whose summaries go into a section's prompt: the nearest ones, at most `limit`. */
 export function neighbourIndexes(index: number, total: number, limit: number): number[] {
   const others = Array.from({ length: total }, (_, i) => i).filter((i) => i !== index);
-  return others.sort((a, b) => Math.abs(a - index) - Math.abs(b - index) || a - b).slice(0, limit).sort((a, b) => a - b);
+  return others
+    .sort((a, b) => Math.abs(a - index) - Math.abs(b - index) || a - b)
+    .slice(0, limit)
+    .sort((a, b) => a - b);
 }

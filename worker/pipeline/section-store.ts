@@ -29,7 +29,15 @@ type SectionToWrite = {
   previous: { attempt: number; feedback: string[] } | null;
 };
 /** A source as a section's job loads it; `text` is its text for the gates (sourceText), made once per load. */
-type SourceRow = { key: string; title: string; year: number | null; abstract: string | null; doi: string | null; csl: unknown; text: string };
+type SourceRow = {
+  key: string;
+  title: string;
+  year: number | null;
+  abstract: string | null;
+  doi: string | null;
+  csl: unknown;
+  text: string;
+};
 type DocumentToWrite = {
   document: {
     status: string;
@@ -51,7 +59,11 @@ type DocumentToWrite = {
  * Everything the attempts at some of a document's sections need, in one query: the document, its outline and
  * sources (once, not once per section) and each section with its latest attempt.
  */
-async function loadSectionsToWrite(db: DbOrTrx, documentId: string, sectionIds: readonly string[]): Promise<DocumentToWrite | undefined> {
+async function loadSectionsToWrite(
+  db: DbOrTrx,
+  documentId: string,
+  sectionIds: readonly string[],
+): Promise<DocumentToWrite | undefined> {
   const { rows } = await sql<DocumentToWrite>`
     select
       json_build_object('status', d.status, 'user_id', d.user_id, 'progress_stage', d.progress_stage, 'topic', d.topic,
@@ -91,7 +103,9 @@ export class SectionStarts {
   private readonly starts = gatheringsBy<DbOrTrx, { id: string; index: number }, void>(
     async (db, documentId, sections) => {
       const ids = sections.map((s) => s.id);
-      const payloads = sections.map((s) => eventPayload(documentId, { type: "section", index: s.index, status: "writing", wordCount: null }));
+      const payloads = sections.map((s) =>
+        eventPayload(documentId, { type: "section", index: s.index, status: "writing", wordCount: null }),
+      );
       await sql`
         with started as (
           update sections set status = 'writing', started_at = coalesce(started_at, now())
@@ -134,7 +148,14 @@ export class SectionStarts {
 }
 
 /** A section's outcome: passed or failed for good, with its text (empty when no writer could write it). */
-export type SectionResult = { passed: boolean; text: string; provider: string | null; model: string | null; scores?: GateScores; words?: number };
+export type SectionResult = {
+  passed: boolean;
+  text: string;
+  provider: string | null;
+  model: string | null;
+  scores?: GateScores;
+  words?: number;
+};
 
 /** The columns of a finished section. */
 function finalState(r: SectionResult): SectionOutcome {
@@ -215,10 +236,20 @@ export async function saveAttempt(
     tokens_out: a.completion.tokensOut,
   };
   // Tokens are charged once per stored attempt, however often the job runs.
-  const usage = usageRow({ documentId: a.documentId, sectionId: a.sectionId, userId: a.userId, purpose: "section", completion: a.completion });
+  const usage = usageRow({
+    documentId: a.documentId,
+    sectionId: a.sectionId,
+    userId: a.userId,
+    purpose: "section",
+    completion: a.completion,
+  });
   if (final) {
     const finished = await final.finishes.finish(db, { ...final.finish, attempt: { row, usage } });
-    return { stored: finished.stored && finished.updated, remaining: finished.remaining, handsOver: finished.handsOver };
+    return {
+      stored: finished.stored && finished.updated,
+      remaining: finished.remaining,
+      handsOver: finished.handsOver,
+    };
   }
   const inserted = await db
     .insertInto("section_attempts")

@@ -17,7 +17,11 @@ export const MAX_ATTEMPTS = 3;
  * section.write makes ONE attempt per delivery: a passed section is final (checkpoint); a rejected attempt is stored
  * and the next attempt is enqueued in the same transaction, so one job is one LLM call and a crash loses at most it.
  */
-export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, delivery: DeliveryInfo = DIRECT_CALL): Promise<void> {
+export async function writeSection(
+  ctx: PipelineContext,
+  job: WriteSectionJob,
+  delivery: DeliveryInfo = DIRECT_CALL,
+): Promise<void> {
   const { db, router, log, machinery } = ctx;
   const { documentId, sectionId } = job;
   const loaded = await machinery.sectionStarts.load(db, documentId, sectionId);
@@ -47,14 +51,24 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   const started = machinery.sectionStarts.markWriting(db, documentId, { id: sectionId, index: section.index });
   started.catch(() => {}); // awaited below; this only keeps an early failure of the call from leaving it unhandled
 
-  const nearest = new Set(neighbourIndexes(section.index, outline.length, ctx.maxContextSections ?? DEFAULT_CONTEXT_SECTIONS));
+  const nearest = new Set(
+    neighbourIndexes(section.index, outline.length, ctx.maxContextSections ?? DEFAULT_CONTEXT_SECTIONS),
+  );
   const neighbours = outline.filter((s) => nearest.has(s.index) && s.summary);
   const keyPoints = section.key_points as unknown as string[];
   // What finishing this section stores besides its result: the counts its document's progress follows.
-  const finishing = { documentId, sectionId, index: section.index, totalSections: document.total_sections ?? 0, concurrency: ctx.sectionConcurrency };
+  const finishing = {
+    documentId,
+    sectionId,
+    index: section.index,
+    totalSections: document.total_sections ?? 0,
+    concurrency: ctx.sectionConcurrency,
+  };
 
   // The gates start on each paragraph as soon as the writer has finished it.
-  const draft = ctx.gates?.length ? new DraftCheck(ctx.gates, { language: document.language, documentId, db }) : undefined;
+  const draft = ctx.gates?.length
+    ? new DraftCheck(ctx.gates, { language: document.language, documentId, db })
+    : undefined;
   let completion: Completion;
   try {
     completion = await router.complete(
@@ -66,7 +80,9 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
         attempt,
         verb: "write",
         notes: [
-          neighbours.length ? `Neighbouring sections say: ${neighbours.map((n) => `${n.heading}: ${n.summary}`).join(" | ")}` : "",
+          neighbours.length
+            ? `Neighbouring sections say: ${neighbours.map((n) => `${n.heading}: ${n.summary}`).join(" | ")}`
+            : "",
           feedback.length ? `Fix these problems of the previous attempt: ${feedback.join(" ")}` : "",
         ],
         signal: delivery.signal,
@@ -100,25 +116,53 @@ export async function writeSection(ctx: PipelineContext, job: WriteSectionJob, d
   });
   const checkedAt = Date.now();
   const last = check.passed || attempt >= MAX_ATTEMPTS;
-  const result: SectionResult = { passed: check.passed, text: check.text, words: check.words, provider: completion.provider, model: completion.model, scores };
-  const stored = { sectionId, documentId, userId: document.user_id, attempt, completion, passed: check.passed, feedback: check.feedback, scores };
+  const result: SectionResult = {
+    passed: check.passed,
+    text: check.text,
+    words: check.words,
+    provider: completion.provider,
+    model: completion.model,
+    scores,
+  };
+  const stored = {
+    sectionId,
+    documentId,
+    userId: document.user_id,
+    attempt,
+    completion,
+    passed: check.passed,
+    feedback: check.feedback,
+    scores,
+  };
   if (last) {
     // One statement, committed on its own: a document's sections finishing together wait for each other's row
     // lock only while that statement runs, not across round trips of a transaction.
     const warnings = check.removedCitations.map(
-      (key) => `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
+      (key) =>
+        `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
     );
-    const saved = await saveAttempt(db, stored, { finish: finishOf({ ...finishing, result, warnings }), finishes: machinery.sectionFinishes });
+    const saved = await saveAttempt(db, stored, {
+      finish: finishOf({ ...finishing, result, warnings }),
+      finishes: machinery.sectionFinishes,
+    });
     if (saved.stored && saved.handsOver) await handOverToReview(db, documentId);
   } else {
     // The next attempt is sent with this one stored, or neither (its successor is what a redelivery relies on).
     await db.transaction().execute(async (trx) => {
       const saved = await saveAttempt(trx, stored);
       if (!saved.stored) return; // another delivery stored this attempt first; it also took the next step
-      await sendJob(trx, QUEUES.writeSection, { documentId, sectionId, attempt: attempt + 1 }, { singletonKey: `${sectionId}:${attempt + 1}` });
+      await sendJob(
+        trx,
+        QUEUES.writeSection,
+        { documentId, sectionId, attempt: attempt + 1 },
+        { singletonKey: `${sectionId}:${attempt + 1}` },
+      );
     });
   }
   // When the answer was in hand and how long its checks and its saving took (the benchmark's timeline shows them).
   const timing = { answeredAt, checkMs: checkedAt - answeredAt, saveMs: Date.now() - checkedAt };
-  log.info({ documentId, section: section.index, attempt, passed: check.passed, final: last, ...timing }, "section attempt done");
+  log.info(
+    { documentId, section: section.index, attempt, passed: check.passed, final: last, ...timing },
+    "section attempt done",
+  );
 }

@@ -27,13 +27,18 @@ export const ORIGINALITY_PATH = "/api/v1/scan/ai";
 export async function detectAi(text: string, options: AiDetectionOptions): Promise<AiDetectionReport> {
   const calls: Promise<AiProviderScore>[] = [];
   if (options.gptzero) calls.push(askProvider("gptzero", () => gptzero(text, options.gptzero!, options), options));
-  if (options.originality) calls.push(askProvider("originality", () => originality(text, options.originality!, options), options));
+  if (options.originality)
+    calls.push(askProvider("originality", () => originality(text, options.originality!, options), options));
   const providers = await Promise.all(calls);
   const scores = providers.map((p) => p.score).filter((s): s is number => s !== null);
   return { score: scores.length ? round1(Math.max(...scores)) : null, providers };
 }
 
-async function askProvider(provider: AiProvider, call: () => Promise<number>, options: AiDetectionOptions): Promise<AiProviderScore> {
+async function askProvider(
+  provider: AiProvider,
+  call: () => Promise<number>,
+  options: AiDetectionOptions,
+): Promise<AiProviderScore> {
   try {
     return { provider, score: round1(await call()) };
   } catch (error) {
@@ -43,7 +48,12 @@ async function askProvider(provider: AiProvider, call: () => Promise<number>, op
   }
 }
 
-async function postJson(url: string, headers: Record<string, string>, body: unknown, options: AiDetectionOptions): Promise<any> {
+async function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  options: AiDetectionOptions,
+): Promise<any> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const response = await fetch(url, {
     method: "POST",
@@ -51,7 +61,8 @@ async function postJson(url: string, headers: Record<string, string>, body: unkn
     body: JSON.stringify(body),
     signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
   });
-  if (!response.ok) throw new Error(`${new URL(url).host} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  if (!response.ok)
+    throw new Error(`${new URL(url).host} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
   return response.json();
 }
 
@@ -69,7 +80,12 @@ function percent(probability: unknown, what: string): number {
 
 /** GPTZero: `class_probabilities.ai` (current API), else `completely_generated_prob` (older answers). */
 async function gptzero(text: string, provider: AiProviderConfig, options: AiDetectionOptions): Promise<number> {
-  const body = await postJson(endpoint(provider.url, GPTZERO_PATH), { "x-api-key": provider.apiKey }, { document: text }, options);
+  const body = await postJson(
+    endpoint(provider.url, GPTZERO_PATH),
+    { "x-api-key": provider.apiKey },
+    { document: text },
+    options,
+  );
   const doc = body?.documents?.[0];
   const ai = doc?.class_probabilities?.ai ?? doc?.completely_generated_prob;
   return percent(ai, "documents[0].class_probabilities.ai");
@@ -77,7 +93,12 @@ async function gptzero(text: string, provider: AiProviderConfig, options: AiDete
 
 /** Originality.ai: `score.ai`. */
 async function originality(text: string, provider: AiProviderConfig, options: AiDetectionOptions): Promise<number> {
-  const body = await postJson(endpoint(provider.url, ORIGINALITY_PATH), { "X-OAI-API-KEY": provider.apiKey }, { content: text }, options);
+  const body = await postJson(
+    endpoint(provider.url, ORIGINALITY_PATH),
+    { "X-OAI-API-KEY": provider.apiKey },
+    { content: text },
+    options,
+  );
   return percent(body?.score?.ai, "score.ai");
 }
 
@@ -105,7 +126,12 @@ export function aiDetectionGate(config: QualityConfig): QualityGate {
       });
       if (report.score === null) return unchecked("ai");
       const passed = report.score <= settings.maxAiScore;
-      return { gate: "ai", score: report.score, passed, feedback: passed ? [] : aiDetectionFeedback(report, settings.maxAiScore) };
+      return {
+        gate: "ai",
+        score: report.score,
+        passed,
+        feedback: passed ? [] : aiDetectionFeedback(report, settings.maxAiScore),
+      };
     },
   };
 }

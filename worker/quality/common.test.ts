@@ -20,12 +20,31 @@ describe("RecentMap", () => {
 
 describe("countWords", () => {
   it("counts what splitting on whitespace (/\\s+/) counts, for every kind of whitespace", () => {
-    const samples = ["", " ", "a", " a b  c ", "a\u00a0b\u2003c\u3000d\ufeffe", "x\ny\tz\r\nw\v\f", "\u200bzero\u200bwidth", "end\u2028of\u2029line", "tail "];
+    const samples = [
+      "",
+      " ",
+      "a",
+      " a b  c ",
+      "a\u00a0b\u2003c\u3000d\ufeffe",
+      "x\ny\tz\r\nw\v\f",
+      "\u200bzero\u200bwidth",
+      "end\u2028of\u2029line",
+      "tail ",
+    ];
     // Mixed strings of whitespace and non-whitespace (U+200B and U+0085 are not \s), from a fixed seed.
-    const alphabet = [32, 9, 10, 11, 12, 13, 160, 0x1680, 0x2000, 0x200a, 0x202f, 0x205f, 0x3000, 0xfeff, 0x200b, 0x85, 0x180e, 97, 0x44f, 0x4e2d];
+    const alphabet = [
+      32, 9, 10, 11, 12, 13, 160, 0x1680, 0x2000, 0x200a, 0x202f, 0x205f, 0x3000, 0xfeff, 0x200b, 0x85, 0x180e, 97,
+      0x44f, 0x4e2d,
+    ];
     let seed = 42;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
-    for (let i = 0; i < 2000; i++) samples.push(Array.from({ length: 1 + (next() % 30) }, () => String.fromCharCode(alphabet[next() % alphabet.length])).join(""));
-    for (const text of samples) expect(countWords(text), JSON.stringify(text)).toBe(text.split(/\s+/).filter(Boolean).length);
+    for (let i = 0; i < 2000; i++)
+      samples.push(
+        Array.from({ length: 1 + (next() % 30) }, () => String.fromCharCode(alphabet[next() % alphabet.length])).join(
+          "",
+        ),
+      );
+    for (const text of samples)
+      expect(countWords(text), JSON.stringify(text)).toBe(text.split(/\s+/).filter(Boolean).length);
   });
 });

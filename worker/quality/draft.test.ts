@@ -28,7 +28,11 @@ describe("DraftCheck", () => {
   // A gate that only records what it is given before the check.
   const recorder = () => {
     const seen: string[] = [];
-    const gate: QualityGate = { name: "recorder", check: async () => ({ gate: "recorder", score: null, passed: true, feedback: [] }), precheck: (p) => seen.push(p) };
+    const gate: QualityGate = {
+      name: "recorder",
+      check: async () => ({ gate: "recorder", score: null, passed: true, feedback: [] }),
+      precheck: (p) => seen.push(p),
+    };
     return { gate, seen };
   };
 
@@ -42,12 +46,17 @@ describe("DraftCheck", () => {
       expect(seen, `pieces of ${size}`).toEqual(["One two three.", "Four five six.", "Seven eight nine."]);
     }
     // Breaks of any kind, split anywhere: the finished paragraphs are the whole text's, all but its last.
-    const varied = "  \n Lead in.\r\n \r\nCR break\rstill one.\r\rNext \t\n\t \n\n\nAfter three.\n \u00a0\nNBSP line.\n\nLast one";
+    const varied =
+      "  \n Lead in.\r\n \r\nCR break\rstill one.\r\rNext \t\n\t \n\n\nAfter three.\n \u00a0\nNBSP line.\n\nLast one";
     for (const size of [1, 2, 5, 11]) {
       const { gate, seen } = recorder();
       const draft = new DraftCheck([gate], { language: "en" });
       for (let i = 0; i < varied.length; i += size) draft.append(varied.slice(i, i + size));
-      expect(seen, `pieces of ${size}`).toEqual(paragraphsOf(varied).slice(0, -1).map((p) => p.text));
+      expect(seen, `pieces of ${size}`).toEqual(
+        paragraphsOf(varied)
+          .slice(0, -1)
+          .map((p) => p.text),
+      );
     }
   });
 
@@ -62,10 +71,17 @@ describe("DraftCheck", () => {
     const text = "First.\n\nSecond.\n\nThird, the last.";
     draft.append(text);
     draft.finish(text);
-    expect(seen).toEqual([[undefined, "First."], ["First.", "Second."], ["Second.", "Third, the last."]]);
+    expect(seen).toEqual([
+      [undefined, "First."],
+      ["First.", "Second."],
+      ["Second.", "Third, the last."],
+    ]);
     // A text changed after the answer (a citation removed) is prechecked where it differs.
     draft.finish("First.\n\nSecond, changed.\n\nThird, the last.");
-    expect(seen.slice(3)).toEqual([["First.", "Second, changed."], ["Second, changed.", "Third, the last."]]);
+    expect(seen.slice(3)).toEqual([
+      ["First.", "Second, changed."],
+      ["Second, changed.", "Third, the last."],
+    ]);
   });
 
   it("starts over when the writer is asked again", () => {

@@ -63,7 +63,9 @@ export class GateContexts {
     if (missing.length) {
       // Texts this worker has not seen (another worker wrote them, or they left the cache): as stored now.
       const fetched = await sql<{ id: string; text: string }>`
-        select id, content as text from sections where id = any(${missing}::uuid[]) and content is not null`.execute(db);
+        select id, content as text from sections where id = any(${missing}::uuid[]) and content is not null`.execute(
+        db,
+      );
       const byId = new Map(fetched.rows.map((row) => [row.id, row.text]));
       sections.forEach((row, i) => {
         if (texts[i] !== undefined) return;

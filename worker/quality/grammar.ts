@@ -94,7 +94,7 @@ export function countProseWords(text: string, spans = ignoredSpans(text)): numbe
   }
   let span = 0;
   let words = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (isWhiteSpace(text.charCodeAt(i))) {
       i++;
       continue;
@@ -132,7 +132,13 @@ export async function checkGrammar(text: string, language: string, options: Gram
     }
     const primary = primaryLanguage(language);
     if (!hasDictionary(primary)) return { score: null, checker: null, words, issues: [] };
-    const issues = await retextIssues(options.spell, text, primary, spans, options.spellTimeoutMs ?? DEFAULT_SPELL_TIMEOUT_MS);
+    const issues = await retextIssues(
+      options.spell,
+      text,
+      primary,
+      spans,
+      options.spellTimeoutMs ?? DEFAULT_SPELL_TIMEOUT_MS,
+    );
     return { score: rate(issues.length, words), checker: "retext", words, issues };
   } catch (error) {
     // The gate cannot check this text now; it says so (null) rather than guessing.
@@ -185,13 +191,19 @@ async function languageToolIssues(
     body: new URLSearchParams({ text, language: languageToolLanguage(language) }),
     signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
   });
-  if (!response.ok) throw new Error(`LanguageTool answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  if (!response.ok)
+    throw new Error(`LanguageTool answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
   const body = (await response.json()) as { matches?: LanguageToolMatch[] };
   if (!Array.isArray(body.matches)) throw new Error("LanguageTool answered without a matches list");
   return body.matches
     .filter((m) => !inSpans(spans, m.offset, m.offset + Math.max(1, m.length)))
     .map((m) => ({
-      kind: m.rule?.issueType === "misspelling" ? "spelling" : m.rule?.issueType === "duplication" ? "repetition" : "grammar",
+      kind:
+        m.rule?.issueType === "misspelling"
+          ? "spelling"
+          : m.rule?.issueType === "duplication"
+            ? "repetition"
+            : "grammar",
       text: text.slice(m.offset, m.offset + m.length),
       message: m.message,
       suggestion: m.replacements?.[0]?.value,
@@ -204,9 +216,17 @@ async function languageToolIssues(
  * Paragraph by paragraph (the spelling thread parses and answers each on its own; a sentence never spans two), so a
  * paragraph checked while its section was still being written (precheck) is not checked again.
  */
-async function retextIssues(spell: SpellChecker, text: string, language: string, spans: [number, number][], timeoutMs: number): Promise<GrammarIssue[]> {
+async function retextIssues(
+  spell: SpellChecker,
+  text: string,
+  language: string,
+  spans: [number, number][],
+  timeoutMs: number,
+): Promise<GrammarIssue[]> {
   const found = await Promise.all(
-    paragraphsOf(text).map(async (p) => (await spell.paragraphIssues(language, p.text, timeoutMs)).map((i) => ({ ...i, start: i.start + p.start }))),
+    paragraphsOf(text).map(async (p) =>
+      (await spell.paragraphIssues(language, p.text, timeoutMs)).map((i) => ({ ...i, start: i.start + p.start })),
+    ),
   );
   return found
     .flat()
@@ -271,7 +291,12 @@ export function grammarGate(config: QualityConfig, spell: SpellChecker): Quality
       });
       if (report.score === null) return unchecked("grammar");
       const passed = report.score <= settings.maxGrammarErrors;
-      return { gate: "grammar", score: report.score, passed, feedback: passed ? [] : grammarFeedback(report, settings.maxGrammarErrors) };
+      return {
+        gate: "grammar",
+        score: report.score,
+        passed,
+        feedback: passed ? [] : grammarFeedback(report, settings.maxGrammarErrors),
+      };
     },
     precheck(paragraph, section) {
       const primary = builtInCheckerFor(section.language);

@@ -45,7 +45,11 @@ export function createGates(config: QualityConfig, memory: QualityMemory): Quali
 }
 
 /** Runs the gates side by side; the attempt passes when every gate passes. */
-export async function runGates(gates: readonly QualityGate[], section: SectionUnderCheck, context: GateContext): Promise<GateRun> {
+export async function runGates(
+  gates: readonly QualityGate[],
+  section: SectionUnderCheck,
+  context: GateContext,
+): Promise<GateRun> {
   const results = await Promise.all(gates.map((gate) => gate.check(section, context)));
   const score = (name: string) => results.find((r) => r.gate === name)?.score ?? null;
   return {

@@ -70,11 +70,25 @@ export async function checkText(input: TextCheckInput): Promise<TextCheck> {
   const [uniqueness, grammar, ai] = await Promise.all([
     // Nothing to compare with is no measurement, not 100%.
     compared
-      ? input.memory.uniqueness.check(text, { sources: input.against.map((f) => ({ title: f.name, text: f.text })), otherSections: [], db: input.db })
+      ? input.memory.uniqueness.check(text, {
+          sources: input.against.map((f) => ({ title: f.name, text: f.text })),
+          otherSections: [],
+          db: input.db,
+        })
       : null,
-    checkGrammar(text, language, { spell: input.memory.spell, languageToolUrl: config.languageToolUrl, httpTimeoutMs: config.httpTimeoutMs, log: input.log }),
+    checkGrammar(text, language, {
+      spell: input.memory.spell,
+      languageToolUrl: config.languageToolUrl,
+      httpTimeoutMs: config.httpTimeoutMs,
+      log: input.log,
+    }),
     config.gptzero || config.originality
-      ? detectAi(text, { gptzero: config.gptzero, originality: config.originality, timeoutMs: config.httpTimeoutMs, log: input.log })
+      ? detectAi(text, {
+          gptzero: config.gptzero,
+          originality: config.originality,
+          timeoutMs: config.httpTimeoutMs,
+          log: input.log,
+        })
       : null,
   ]);
   return {
@@ -115,7 +129,8 @@ export function formatTextCheck(check: TextCheck, config: QualityConfig, name = 
   }
 
   const g = check.grammar;
-  if (g.score === null) lines.push(`Grammar: N/A (no checker for "${check.language}"; set LANGUAGETOOL_URL for more languages)`);
+  if (g.score === null)
+    lines.push(`Grammar: N/A (no checker for "${check.language}"; set LANGUAGETOOL_URL for more languages)`);
   else {
     lines.push(
       `Grammar: ${g.score} errors per 1,000 words (maximum ${config.maxGrammarErrors}) — ${verdict(g.score <= config.maxGrammarErrors)}; ` +
@@ -126,10 +141,13 @@ export function formatTextCheck(check: TextCheck, config: QualityConfig, name = 
 
   const a = check.ai;
   if (!a) lines.push("AI detection: N/A (set GPTZERO_API_KEY or ORIGINALITY_API_KEY)");
-  else if (a.score === null) lines.push(`AI detection: N/A (${a.providers.map((p) => `${p.provider}: ${p.error}`).join("; ")})`);
+  else if (a.score === null)
+    lines.push(`AI detection: N/A (${a.providers.map((p) => `${p.provider}: ${p.error}`).join("; ")})`);
   else {
     const each = a.providers.map((p) => `${p.provider} ${p.score === null ? "N/A" : `${p.score}%`}`).join(", ");
-    lines.push(`AI detection: ${a.score}% (maximum ${config.maxAiScore}%) — ${verdict(a.score <= config.maxAiScore)}; ${each}`);
+    lines.push(
+      `AI detection: ${a.score}% (maximum ${config.maxAiScore}%) — ${verdict(a.score <= config.maxAiScore)}; ${each}`,
+    );
     if (a.score > config.maxAiScore) lines.push(...aiDetectionFeedback(a, config.maxAiScore).map((f) => `  ${f}`));
   }
   return lines;

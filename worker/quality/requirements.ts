@@ -6,7 +6,13 @@ export type RequirementsReport = { subject: "outline" | "document"; checks: Requ
 
 const answerSchema = z.object({
   checks: z
-    .array(z.object({ constraint: z.string().min(1).max(500), met: z.boolean(), evidence: z.string().max(1000).default("") }))
+    .array(
+      z.object({
+        constraint: z.string().min(1).max(500),
+        met: z.boolean(),
+        evidence: z.string().max(1000).default(""),
+      }),
+    )
     .max(40),
 });
 
@@ -48,5 +54,7 @@ export async function judgeRequirements(
 }
 
 export function unmetRequirements(report: RequirementsReport | null): string[] {
-  return (report?.checks ?? []).filter((c) => !c.met).map((c) => `Requirement not met: ${c.constraint}${c.evidence ? ` (${c.evidence})` : ""}`);
+  return (report?.checks ?? [])
+    .filter((c) => !c.met)
+    .map((c) => `Requirement not met: ${c.constraint}${c.evidence ? ` (${c.evidence})` : ""}`);
 }

@@ -108,7 +108,10 @@ export function shingleSet(text: string): ReadonlySet<number> {
  * Percentage (0–100) of the section's distinct shingles found in none of the other sets; null when the section is
  * too short to have a shingle (under five words), since there is nothing to measure.
  */
-export function uniquenessScore(sectionShingles: Iterable<number>, otherShingleSets: Iterable<ReadonlySet<number>>): number | null {
+export function uniquenessScore(
+  sectionShingles: Iterable<number>,
+  otherShingleSets: Iterable<ReadonlySet<number>>,
+): number | null {
   const own = new Set(sectionShingles);
   const others = [...otherShingleSets];
   let matched = 0;
@@ -125,7 +128,11 @@ export function shareUnmatched(distinct: number, matched: number): number | null
  * Which of `hashes` occur in sections delivered to any customer, other than those of `excludeDocumentId`: one
  * statement per 5,000 hashes (the uniqueness check gathers the lookups asked together: UniquenessChecker).
  */
-export async function matchDeliveredShingles(db: DbOrTrx, hashes: readonly number[], excludeDocumentId?: string): Promise<Set<number>> {
+export async function matchDeliveredShingles(
+  db: DbOrTrx,
+  hashes: readonly number[],
+  excludeDocumentId?: string,
+): Promise<Set<number>> {
   const wanted = [...new Set(hashes)];
   const found = new Set<number>();
   for (let i = 0; i < wanted.length; i += BATCH) {

@@ -6,11 +6,22 @@ import { projectRoot } from "../../app/utils/project-root.server";
 import { RecentMap } from "./common";
 
 /** `british`: an English word the dictionary lacks whose American form it knows ("analysed"): not misspelt. */
-export type SpellIssue = { kind: "spelling" | "repetition"; actual: string; start: number; sentenceInitial: boolean; british?: boolean };
+export type SpellIssue = {
+  kind: "spelling" | "repetition";
+  actual: string;
+  start: number;
+  sentenceInitial: boolean;
+  british?: boolean;
+};
 
 /** What the thread is asked (spell-thread.mjs answers `{ id, issues }` or `{ id, error }`). */
 type SpellRequest = { op: "check"; language: string; text: string };
-type Pending = { worker: Worker; resolve: (value: Record<string, unknown>) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+type Pending = {
+  worker: Worker;
+  resolve: (value: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+};
 
 /**
  * One spelling thread and its answers for recent paragraphs: a worker has one (in its PipelineMachinery), and so has
@@ -29,7 +40,9 @@ export class SpellChecker {
     const key = `${language}\n${paragraph}`;
     let issues = this.checkedParagraphs.get(key);
     if (!issues) {
-      const asked = this.ask({ op: "check", language, text: paragraph }, timeoutMs).then((answer) => answer.issues as SpellIssue[]);
+      const asked = this.ask({ op: "check", language, text: paragraph }, timeoutMs).then(
+        (answer) => answer.issues as SpellIssue[],
+      );
       // A failed check is forgotten, so the next one asks again.
       asked.catch(() => this.checkedParagraphs.peek(key) === asked && this.checkedParagraphs.delete(key));
       this.checkedParagraphs.set(key, (issues = asked));

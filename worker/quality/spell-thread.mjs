@@ -81,7 +81,13 @@ function checkSentence(sentence, speller, issues) {
     if (child.type === "WordNode") {
       const value = toString(child);
       if (!isLiteral(sentence, index) && isMisspelt(child, value, speller)) {
-        issues.push({ kind: "spelling", actual: value.replace(/’/g, "'"), start: child.position?.start?.offset ?? 0, sentenceInitial: child === firstWord, british: false });
+        issues.push({
+          kind: "spelling",
+          actual: value.replace(/’/g, "'"),
+          start: child.position?.start?.offset ?? 0,
+          sentenceInitial: child === firstWord,
+          british: false,
+        });
       }
       current = { index, value: value.toLowerCase() };
       if (previous && previous.value === current.value && !mayRepeat(value)) {
@@ -108,7 +114,9 @@ function isMisspelt(word, value, speller) {
   const actual = value.replace(/’/g, "'");
   if (isNumber(actual) || speller.correct(actual)) return false;
   if (word.children.length < 2) return true;
-  return word.children.some((part) => part.type === "TextNode" && !isNumber(part.value) && !speller.correct(part.value));
+  return word.children.some(
+    (part) => part.type === "TextNode" && !isNumber(part.value) && !speller.correct(part.value),
+  );
 }
 
 function isNumber(value) {

@@ -4,7 +4,15 @@ import type { DbOrTrx } from "../../app/utils/db.server";
 import { allFulfilled, gatheringsBy } from "../gathering";
 import { paragraphsOf, RecentMap, round1 } from "./common";
 import type { GateContext, OtherSection, QualityConfig, QualityGate, SourceText } from "./types";
-import { matchDeliveredShingles, shareUnmatched, SHINGLE_WORDS, shingleHashes, shingles, tokenize, type Shingles } from "./shingles";
+import {
+  matchDeliveredShingles,
+  shareUnmatched,
+  SHINGLE_WORDS,
+  shingleHashes,
+  shingles,
+  tokenize,
+  type Shingles,
+} from "./shingles";
 
 export type OverlapOrigin =
   | { kind: "source"; key?: string; title?: string }
@@ -31,7 +39,14 @@ const MAX_OVERLAPS_NAMED = 3;
  * in the paragraph, the hashes of the shingles that begin in it or in the words before it (`lead`), and those of them
  * found.
  */
-type PrecheckedParagraph = { starts: Int32Array; ends: Int32Array; lead: readonly string[]; last: readonly string[]; hashes: number[]; found: Promise<Set<number>> };
+type PrecheckedParagraph = {
+  starts: Int32Array;
+  ends: Int32Array;
+  lead: readonly string[];
+  last: readonly string[];
+  hashes: number[];
+  found: Promise<Set<number>>;
+};
 
 /**
  * A text's shingles with its words' places (word i from starts[i] to ends[i]), by which overlaps are quoted; typed
@@ -74,12 +89,20 @@ export class UniquenessChecker {
     const ownSet = this.shingleSet(text, own.hashes);
     // Tried in this order: a passage found in a source is reported as the source's (the writer can cite it).
     const origins: { origin: OverlapOrigin; set: ReadonlySet<number> }[] = [
-      ...against.sources.map((s) => ({ origin: { kind: "source", key: s.key, title: s.title } as const, set: this.shingleSet(s.text) })),
-      ...against.otherSections.map((s) => ({ origin: { kind: "section", index: s.index, heading: s.heading } as const, set: this.shingleSet(s.text) })),
+      ...against.sources.map((s) => ({
+        origin: { kind: "source", key: s.key, title: s.title } as const,
+        set: this.shingleSet(s.text),
+      })),
+      ...against.otherSections.map((s) => ({
+        origin: { kind: "section", index: s.index, heading: s.heading } as const,
+        set: this.shingleSet(s.text),
+      })),
     ];
     if (against.db && ownSet.size) {
       // A failed lookup among the prechecked ones: the whole text is looked up.
-      const delivered = (ready && (await ready.delivered)) ?? (await this.matchDelivered(against.db, (whole ?? shingles(text)).hashes, against.excludeDocumentId));
+      const delivered =
+        (ready && (await ready.delivered)) ??
+        (await this.matchDelivered(against.db, (whole ?? shingles(text)).hashes, against.excludeDocumentId));
       origins.push({ origin: { kind: "delivered" }, set: delivered });
     }
     return report(text, own, ownSet, origins);
@@ -90,7 +113,11 @@ export class UniquenessChecker {
    * with the shingles that reach back into `previous`: once every paragraph is, the check has nothing left to look up.
    */
   precheck(db: DbOrTrx, paragraph: string, documentId?: string, previous?: string): void {
-    const lead = previous ? tokenize(previous).slice(1 - SHINGLE_WORDS).map((t) => t.word) : [];
+    const lead = previous
+      ? tokenize(previous)
+          .slice(1 - SHINGLE_WORDS)
+          .map((t) => t.word)
+      : [];
     const key = precheckKey(documentId, lead, paragraph);
     if (this.prechecked.has(key)) return;
     const tokens = tokenize(paragraph);
@@ -115,7 +142,10 @@ export class UniquenessChecker {
    * together from the paragraphs alone (a citation open across a break, a paragraph shorter than a shingle's lead):
    * the check then works from the whole text.
    */
-  fromPrechecks(text: string, documentId: string | undefined): { own: PlacedShingles; delivered: Promise<Set<number> | null> } | null {
+  fromPrechecks(
+    text: string,
+    documentId: string | undefined,
+  ): { own: PlacedShingles; delivered: Promise<Set<number> | null> } | null {
     const paragraphs = paragraphsOf(text);
     const records: { start: number; record: PrecheckedParagraph }[] = [];
     let lead: readonly string[] = [];
@@ -124,7 +154,8 @@ export class UniquenessChecker {
       if (paragraph.text.lastIndexOf("[") > paragraph.text.lastIndexOf("]")) return null;
       const record = this.prechecked.peek(precheckKey(documentId, lead, paragraph.text));
       if (!record) return null;
-      if (records.length && record.lead.length < SHINGLE_WORDS - 1 && record.lead.length < totalWords(records)) return null;
+      if (records.length && record.lead.length < SHINGLE_WORDS - 1 && record.lead.length < totalWords(records))
+        return null;
       records.push({ start: paragraph.start, record });
       lead = record.last; // DraftCheck prechecks each paragraph with the one before it
     }
@@ -173,7 +204,12 @@ export class UniquenessChecker {
 }
 
 /** The report of a text whose shingles (`own`, distinct: `ownSet`) were found in `origins`, tried in order. */
-function report(text: string, own: PlacedShingles, ownSet: ReadonlySet<number>, origins: { origin: OverlapOrigin; set: ReadonlySet<number> }[]): UniquenessReport {
+function report(
+  text: string,
+  own: PlacedShingles,
+  ownSet: ReadonlySet<number>,
+  origins: { origin: OverlapOrigin; set: ReadonlySet<number> }[],
+): UniquenessReport {
   // Where each shingle is found first, in the order above, reused for the score, the overlaps and the count. Each
   // origin is walked through the smaller of its set and the section's: a section has ~1,300 shingles and ~60 sets
   // to look in, most of them a source's few hundred.
@@ -186,7 +222,7 @@ function report(text: string, own: PlacedShingles, ownSet: ReadonlySet<number>, 
   const score = shareUnmatched(ownSet.size, originByHash.size);
 
   const overlaps: Overlap[] = [];
-  for (let i = 0; i < own.hashes.length; ) {
+  for (let i = 0; i < own.hashes.length;) {
     const origin = originOf(own.hashes[i]);
     if (!origin) {
       i++;
@@ -263,7 +299,12 @@ export function uniquenessGate(config: QualityConfig, checker: UniquenessChecker
         excludeDocumentId: section.documentId,
       });
       const passed = report.score === null || report.score >= minimum;
-      return { gate: "uniqueness", score: report.score, passed, feedback: passed ? [] : uniquenessFeedback(report, minimum) };
+      return {
+        gate: "uniqueness",
+        score: report.score,
+        passed,
+        feedback: passed ? [] : uniquenessFeedback(report, minimum),
+      };
     },
     precheck(paragraph, section, previous) {
       if (section.db) checker.precheck(section.db, paragraph, section.documentId, previous);

@@ -27,7 +27,12 @@ function weights(parts: [string, number][]): Map<string, number> {
  * source (title counted twice). A framing section (introduction, conclusion) also scores the source's rank.
  */
 export function overlapScores(sources: AssignableSource[], sections: SectionPlan[]): number[][] {
-  const sourceWords = sources.map((s) => weights([[s.title, 2], [s.abstract ?? "", 1]]));
+  const sourceWords = sources.map((s) =>
+    weights([
+      [s.title, 2],
+      [s.abstract ?? "", 1],
+    ]),
+  );
   const n = sources.length;
   return sections.map((section) => {
     const words = weights([[section.heading, 2], ...section.keyPoints.map((p): [string, number] => [p, 1])]);
@@ -92,7 +97,10 @@ export function assignSourcesToSections(
 
   sections.forEach((section, i) => {
     const ordered = [...chosen[i]].sort((a, b) => scores[i][b] - scores[i][a] || a - b);
-    result.set(section.index, ordered.map((j) => sources[j].key));
+    result.set(
+      section.index,
+      ordered.map((j) => sources[j].key),
+    );
   });
   return result;
 }

@@ -18,7 +18,8 @@ import {
 export const CROSSREF_URL = "https://api.crossref.org";
 
 // Only the fields we read: Crossref asks clients to keep answers small.
-const SELECT = "DOI,title,author,issued,published-print,published-online,container-title,volume,issue,page,publisher,type,is-referenced-by-count,score,abstract,URL";
+const SELECT =
+  "DOI,title,author,issued,published-print,published-online,container-title,volume,issue,page,publisher,type,is-referenced-by-count,score,abstract,URL";
 
 const CSL_TYPES: Record<string, string> = {
   "journal-article": "article-journal",
@@ -65,7 +66,9 @@ export function parseCrossrefWorks(body: unknown): FoundWork[] {
     doi: normaliseDoi(item.DOI),
     openalexId: null,
     url: cleanString(item.URL),
-    authors: Array.isArray(item.author) ? item.author.map(authorOf).filter((a: Author | null): a is Author => a !== null) : [],
+    authors: Array.isArray(item.author)
+      ? item.author.map(authorOf).filter((a: Author | null): a is Author => a !== null)
+      : [],
     containerTitle: cleanString(first(item["container-title"])),
     volume: cleanString(item.volume),
     issue: cleanString(item.issue),
@@ -103,7 +106,12 @@ export function createCrossrefClient(options: ClientOptions = {}): ScholarlyClie
     provider: "crossref",
     filtersByLanguage: false,
     async search(query, { limit, signal }) {
-      const url = endpoint(base, "/works", { query, rows: clampLimit(limit, 100), select: SELECT, mailto: options.mailto });
+      const url = endpoint(base, "/works", {
+        query,
+        rows: clampLimit(limit, 100),
+        select: SELECT,
+        mailto: options.mailto,
+      });
       return getJson("crossref", url, parseCrossrefWorks, { ...options, signal });
     },
   };

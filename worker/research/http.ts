@@ -69,14 +69,25 @@ class HttpStatusError extends Error {
 function classify(error: unknown): Failure {
   if (error instanceof HttpStatusError) {
     const retryable = error.status === 408 || error.status === 429 || error.status >= 500;
-    return { retryable, retryAfterMs: retryAfterMs(error.headers), status: error.status, reason: `HTTP ${error.status}` };
+    return {
+      retryable,
+      retryAfterMs: retryAfterMs(error.headers),
+      status: error.status,
+      reason: `HTTP ${error.status}`,
+    };
   }
-  if (error instanceof SyntaxError) return { retryable: true, retryAfterMs: null, status: null, reason: "malformed response" };
+  if (error instanceof SyntaxError)
+    return { retryable: true, retryAfterMs: null, status: null, reason: "malformed response" };
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === "TimeoutError") return { retryable: true, retryAfterMs: null, status: null, reason: "timeout" };
   // undici reports every network failure as `TypeError: fetch failed` with the system error as its cause.
   const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(error);
-  return { retryable: true, retryAfterMs: null, status: null, reason: `network error: ${String(detail).slice(0, 160)}` };
+  return {
+    retryable: true,
+    retryAfterMs: null,
+    status: null,
+    reason: `network error: ${String(detail).slice(0, 160)}`,
+  };
 }
 
 /**
@@ -127,7 +138,10 @@ export async function getJson<T>(
       const failure = classify(error);
       const state = db ? await recordBreakerFailure(db, provider, { now: now() }) : "closed";
       seen = state;
-      logger.warn({ provider, url: redact(url), attempt: attempt + 1, reason: failure.reason, breaker: state }, "source provider call failed");
+      logger.warn(
+        { provider, url: redact(url), attempt: attempt + 1, reason: failure.reason, breaker: state },
+        "source provider call failed",
+      );
       const wait = failure.retryAfterMs ?? retryDelaysMs[attempt];
       if (!failure.retryable || attempt >= retryDelaysMs.length || state === "open" || wait > maxRetryAfterMs) {
         throw new ResearchHttpError(provider, failure.reason, failure.status, attempt + 1);
@@ -147,7 +161,8 @@ function redact(url: URL): string {
 /** Base URL + path, keeping any path prefix the base already has ("http://127.0.0.1:4000/openalex" + "/works"). */
 export function endpoint(base: string, path: string, params: Record<string, string | number | undefined>): URL {
   const url = new URL(base.replace(/\/+$/, "") + path);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== "") url.searchParams.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== "") url.searchParams.set(name, String(value));
   return url;
 }
 

@@ -14,7 +14,15 @@ import { type FoundWork, PROVIDERS, type ProviderName, type ScholarlyClient } fr
 import { isFramingSection } from "./assign";
 
 export { assignSourcesToSections, type SectionPlan } from "./assign";
-export { assignKeys, mergeAndRank, mergeWorks, rankWorks, scoreWork, type MergedWork, type RankedSource } from "./merge";
+export {
+  assignKeys,
+  mergeAndRank,
+  mergeWorks,
+  rankWorks,
+  scoreWork,
+  type MergedWork,
+  type RankedSource,
+} from "./merge";
 export { toCsl, type CslItem, type FoundWork, type ProviderName, type ScholarlyClient } from "./work";
 export { createCrossrefClient, createOpenAlexClient, createSemanticScholarClient };
 
@@ -91,7 +99,9 @@ export function buildQueries(input: ResearchInput, maxHeadingQueries = 3): Resea
     const words = contentWords(heading.replace(/^\s*[\d.]+\s*/, ""));
     if (words.length === 0) continue;
     const lower = new Set(words.map((w) => w.toLowerCase()));
-    const text = [...words, ...topicWords.filter((w) => !lower.has(w.toLowerCase()))].slice(0, MAX_QUERY_WORDS).join(" ");
+    const text = [...words, ...topicWords.filter((w) => !lower.has(w.toLowerCase()))]
+      .slice(0, MAX_QUERY_WORDS)
+      .join(" ");
     if (seen.has(text.toLowerCase())) continue;
     seen.add(text.toLowerCase());
     queries.push({ text, language: null, purpose: "heading" });
@@ -132,7 +142,12 @@ export async function findSources(
   const failed: ResearchResult["failed"] = [];
   const reachable: ProviderName[] = [];
   if (providers.length === 0 || topicQueries.length === 0) {
-    return { sources: [], reachable, failed, queries: topicQueries.length ? [...topicQueries, ...(await headingQueries)] : [] };
+    return {
+      sources: [],
+      reachable,
+      failed,
+      queries: topicQueries.length ? [...topicQueries, ...(await headingQueries)] : [],
+    };
   }
 
   async function* queriesInOrder(): AsyncGenerator<ResearchQuery> {
@@ -145,7 +160,12 @@ export async function findSources(
       const client = createClient(provider, {
         baseUrl: config.urls?.[provider],
         mailto: config.mailto,
-        apiKey: provider === "semantic-scholar" ? config.semanticScholarKey : provider === "openalex" ? config.openAlexKey : undefined,
+        apiKey:
+          provider === "semantic-scholar"
+            ? config.semanticScholarKey
+            : provider === "openalex"
+              ? config.openAlexKey
+              : undefined,
         db: config.db,
         retryDelaysMs: config.retryDelaysMs,
         timeoutMs: config.timeoutMs,
@@ -188,9 +208,13 @@ export async function findSources(
               aborted = error;
               return;
             }
-            const reason = error instanceof ResearchHttpError || error instanceof BreakerOpenError ? error.reason : errorText(error);
+            const reason =
+              error instanceof ResearchHttpError || error instanceof BreakerOpenError ? error.reason : errorText(error);
             failed.push({ provider, error: reason });
-            logger.warn({ provider, query: query.purpose, reason }, "source provider skipped for the rest of this research");
+            logger.warn(
+              { provider, query: query.purpose, reason },
+              "source provider skipped for the rest of this research",
+            );
           },
         );
         inFlight.add(asking);
@@ -203,7 +227,11 @@ export async function findSources(
   );
 
   const queries = [...topicQueries, ...(await headingQueries)];
-  const sources = mergeAndRank(found.flat(), { maxSources: config.maxSources ?? 30, takenKeys: config.takenKeys, now: config.now?.() });
+  const sources = mergeAndRank(found.flat(), {
+    maxSources: config.maxSources ?? 30,
+    takenKeys: config.takenKeys,
+    now: config.now?.(),
+  });
   reachable.sort((a, b) => providers.indexOf(a) - providers.indexOf(b));
   failed.sort((a, b) => providers.indexOf(a.provider) - providers.indexOf(b.provider));
   return { sources, reachable, failed, queries };
@@ -231,7 +259,15 @@ function errorText(error: unknown): string {
 
 /** The research configuration from the validated environment (RESEARCH_PROVIDERS, *_URL, keys, RESEARCH_MAILTO). */
 export function researchConfigFromEnv(
-  env: Pick<Env, "RESEARCH_PROVIDERS" | "OPENALEX_URL" | "CROSSREF_URL" | "SEMANTIC_SCHOLAR_URL" | "SEMANTIC_SCHOLAR_API_KEY" | "RESEARCH_MAILTO">,
+  env: Pick<
+    Env,
+    | "RESEARCH_PROVIDERS"
+    | "OPENALEX_URL"
+    | "CROSSREF_URL"
+    | "SEMANTIC_SCHOLAR_URL"
+    | "SEMANTIC_SCHOLAR_API_KEY"
+    | "RESEARCH_MAILTO"
+  >,
 ): ResearchConfig {
   return {
     providers: env.RESEARCH_PROVIDERS.split(",")

@@ -28,7 +28,10 @@ export function titleKey(title: string, year: number | null): string | null {
  */
 export function mergeWorks(works: FoundWork[]): MergedWork[] {
   const sorted = [...works].sort(
-    (a, b) => PRIORITY.indexOf(a.provider) - PRIORITY.indexOf(b.provider) || b.relevance - a.relevance || compareText(a.title, b.title),
+    (a, b) =>
+      PRIORITY.indexOf(a.provider) - PRIORITY.indexOf(b.provider) ||
+      b.relevance - a.relevance ||
+      compareText(a.title, b.title),
   );
   const groups: FoundWork[][] = [];
   const byDoi = new Map<string, number>();
@@ -106,7 +109,10 @@ export type RankOptions = { now?: Date };
  * + 0.15 × recency (1 for the last 5 years, then falling linearly to 0 at 30 years old; 0 when the year is unknown)
  * + 0.05 when it has an abstract (the writer and the section assignment can use it).
  */
-export function scoreWork(work: Pick<MergedWork, "relevance" | "citedByCount" | "year" | "abstract">, now = new Date()): number {
+export function scoreWork(
+  work: Pick<MergedWork, "relevance" | "citedByCount" | "year" | "abstract">,
+  now = new Date(),
+): number {
   const citations = Math.min(1, Math.log10(1 + Math.max(0, work.citedByCount ?? 0)) / 4);
   const age = work.year === null ? null : now.getUTCFullYear() - work.year;
   const recency = age === null ? 0 : age <= 5 ? 1 : Math.max(0, 1 - (age - 5) / 25);
@@ -132,7 +138,10 @@ export function rankWorks(works: MergedWork[], options: RankOptions = {}): (Merg
  * author, "nd" without a year), then "smith2021a", "smith2021b"… on collisions. Letters and digits only, so
  * `[@smith2021a]` always parses. Keys in `taken` (already stored for the document) are never reused.
  */
-export function assignKeys<T extends { authors: Author[]; year: number | null }>(works: T[], taken: Iterable<string> = []): string[] {
+export function assignKeys<T extends { authors: Author[]; year: number | null }>(
+  works: T[],
+  taken: Iterable<string> = [],
+): string[] {
   const used = new Set(taken);
   return works.map((work) => {
     const base = `${asciiLetters(work.authors[0]?.family ?? "").slice(0, 24) || "anon"}${work.year ?? "nd"}`;
@@ -151,7 +160,10 @@ function suffix(n: number): string {
 }
 
 /** Merge, rank, keep the best `maxSources`, give each its key and CSL-JSON. */
-export function mergeAndRank(works: FoundWork[], options: RankOptions & { maxSources?: number; takenKeys?: Iterable<string> } = {}): RankedSource[] {
+export function mergeAndRank(
+  works: FoundWork[],
+  options: RankOptions & { maxSources?: number; takenKeys?: Iterable<string> } = {},
+): RankedSource[] {
   const ranked = rankWorks(mergeWorks(works), options).slice(0, options.maxSources ?? 30);
   const keys = assignKeys(ranked, options.takenKeys);
   return ranked.map((work, i) => ({ ...work, key: keys[i], csl: toCsl(work, keys[i]) }));

@@ -38,7 +38,8 @@ export function rebuildAbstract(inverted: unknown): string | null {
   const words: string[] = [];
   for (const [word, positions] of Object.entries(inverted as Record<string, unknown>)) {
     if (!Array.isArray(positions)) continue;
-    for (const position of positions) if (Number.isInteger(position) && position >= 0 && position < 100_000) words[position] = word;
+    for (const position of positions)
+      if (Number.isInteger(position) && position >= 0 && position < 100_000) words[position] = word;
   }
   const text = cleanString(words.filter((w) => w !== undefined).join(" "));
   return text;
@@ -50,7 +51,9 @@ export function parseOpenAlexWorks(body: unknown): FoundWork[] {
   const kept = results.filter(
     (r: any) => r && !r.is_retracted && !UNCITABLE_TYPES.has(r.type) && cleanString(r.title ?? r.display_name),
   );
-  const relevance = normaliseScores(kept.map((r: any) => (typeof r.relevance_score === "number" ? r.relevance_score : null)));
+  const relevance = normaliseScores(
+    kept.map((r: any) => (typeof r.relevance_score === "number" ? r.relevance_score : null)),
+  );
   return kept.map((r: any, i): FoundWork => {
     const source = r.primary_location?.source;
     const biblio = r.biblio ?? {};
@@ -63,7 +66,9 @@ export function parseOpenAlexWorks(body: unknown): FoundWork[] {
       doi: normaliseDoi(r.doi),
       openalexId: typeof r.id === "string" ? (/W\d+$/.exec(r.id)?.[0] ?? null) : null,
       url: cleanString(r.primary_location?.landing_page_url),
-      authors: Array.isArray(r.authorships) ? r.authorships.map(authorOf).filter((a: Author | null): a is Author => a !== null) : [],
+      authors: Array.isArray(r.authorships)
+        ? r.authorships.map(authorOf).filter((a: Author | null): a is Author => a !== null)
+        : [],
       containerTitle: cleanString(source?.display_name),
       volume: cleanString(biblio.volume),
       issue: cleanString(biblio.issue),

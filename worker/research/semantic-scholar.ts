@@ -2,7 +2,17 @@
 // (https://api.semanticscholar.org/api-docs/graph). An API key goes in `x-api-key`; without one the shared pool is
 // small and answers 429 often, which the retries and the breaker absorb. It gives no relevance score: we use the rank.
 import { type ClientOptions, endpoint, getJson } from "./http";
-import { type Author, clampLimit, cleanString, type FoundWork, normaliseDoi, normaliseScores, plausibleYear, type ScholarlyClient, splitName } from "./work";
+import {
+  type Author,
+  clampLimit,
+  cleanString,
+  type FoundWork,
+  normaliseDoi,
+  normaliseScores,
+  plausibleYear,
+  type ScholarlyClient,
+  splitName,
+} from "./work";
 
 export const SEMANTIC_SCHOLAR_URL = "https://api.semanticscholar.org";
 
@@ -42,7 +52,10 @@ export function parseSemanticScholarPapers(body: unknown): FoundWork[] {
       openalexId: null,
       url: cleanString(p.url),
       authors: Array.isArray(p.authors)
-        ? p.authors.map((a: any) => cleanString(a?.name)).filter((n: string | null): n is string => n !== null).map((n: string): Author => splitName(n))
+        ? p.authors
+            .map((a: any) => cleanString(a?.name))
+            .filter((n: string | null): n is string => n !== null)
+            .map((n: string): Author => splitName(n))
         : [],
       containerTitle: cleanString(journal.name) ?? cleanString(p.publicationVenue?.name) ?? cleanString(p.venue),
       volume: cleanString(journal.volume),
@@ -63,7 +76,11 @@ export function createSemanticScholarClient(options: ClientOptions = {}): Schola
     provider: "semantic-scholar",
     filtersByLanguage: false,
     async search(query, { limit, signal }) {
-      const url = endpoint(base, "/graph/v1/paper/search", { query, limit: clampLimit(limit, 100), fields: SEMANTIC_SCHOLAR_FIELDS });
+      const url = endpoint(base, "/graph/v1/paper/search", {
+        query,
+        limit: clampLimit(limit, 100),
+        fields: SEMANTIC_SCHOLAR_FIELDS,
+      });
       const headers = options.apiKey ? { "x-api-key": options.apiKey } : undefined;
       return getJson("semantic-scholar", url, parseSemanticScholarPapers, { ...options, headers, signal });
     },

@@ -33,7 +33,7 @@ export type CslItem = {
   id: string;
   type: string;
   title: string;
-  author?: ({ family: string; given?: string })[];
+  author?: { family: string; given?: string }[];
   issued?: { "date-parts": [[number]] };
   "container-title"?: string;
   volume?: string;
@@ -56,7 +56,27 @@ export function normaliseDoi(raw: unknown): string | null {
   return /^10\.\d{4,9}\/\S+$/.test(doi) ? doi : null;
 }
 
-const PARTICLES = new Set(["van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ter", "ten", "bin", "al", "el"]);
+const PARTICLES = new Set([
+  "van",
+  "von",
+  "der",
+  "den",
+  "de",
+  "del",
+  "della",
+  "di",
+  "da",
+  "dos",
+  "das",
+  "du",
+  "la",
+  "le",
+  "ter",
+  "ten",
+  "bin",
+  "al",
+  "el",
+]);
 
 /**
  * Splits a display name into family and given names: "Family, Given" as written; otherwise the last word is the
@@ -130,7 +150,8 @@ export function toCsl(
   key: string,
 ): CslItem {
   const item: CslItem = { id: key, type: work.type, title: work.title };
-  if (work.authors.length) item.author = work.authors.map((a) => (a.given ? { family: a.family, given: a.given } : { family: a.family }));
+  if (work.authors.length)
+    item.author = work.authors.map((a) => (a.given ? { family: a.family, given: a.given } : { family: a.family }));
   if (work.year !== null) item.issued = { "date-parts": [[work.year]] };
   if (work.containerTitle) item["container-title"] = work.containerTitle;
   if (work.volume) item.volume = work.volume;
