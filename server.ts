@@ -89,6 +89,7 @@ async function main() {
       { declaredBodyLimitMiddleware },
       { default: compression },
       { rateLimitMiddleware },
+      { adminGate },
       security,
       { startDocumentEventRelay },
       { attachSocketServer },
@@ -97,6 +98,7 @@ async function main() {
       import("./app/utils/request-body.server"),
       import("compression"),
       import("./app/utils/rate-limit.server"),
+      import("./app/utils/admin.server"),
       import("./app/utils/security.server"),
       import("./app/utils/document-event-relay.server"),
       import("./app/utils/socket.server"),
@@ -128,6 +130,8 @@ async function main() {
     // After static files (they are neither state-changing nor worth a database hit), before every page and action.
     app.use(originCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/api/stripe/webhook"] }));
     app.use(rateLimitMiddleware({ getDb, limitPerMinute: env.RATE_LIMIT_PER_MINUTE }));
+    // The admin area, checked once for every route and action under /admin: anyone else gets the unknown-URL 404.
+    app.use(adminGate());
     app.all(
       "*",
       createRequestHandler({

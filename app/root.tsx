@@ -32,7 +32,7 @@ export const meta: MetaFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
-  return { user: user ? { email: user.email, name: user.name } : null };
+  return { user: user ? { email: user.email, name: user.name, isAdmin: user.role === "admin" } : null };
 }
 
 function Shell({ children }: { children: ReactNode }) {
@@ -70,6 +70,11 @@ function Shell({ children }: { children: ReactNode }) {
                 <Link to="/account" className="text-sm text-slate-700 hover:text-brand-700">
                   Account
                 </Link>
+                {user.isAdmin ? (
+                  <Link to="/admin" className="text-sm font-semibold text-slate-700 hover:text-brand-700">
+                    Admin
+                  </Link>
+                ) : null}
                 <div className="ml-auto flex items-center gap-3">
                   <span className="hidden text-sm text-slate-500 sm:inline">{user.email}</span>
                   <Form method="post" action="/logout">

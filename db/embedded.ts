@@ -144,6 +144,17 @@ function stopServer(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * The address of an embedded Postgres another process (a running TesiGo) started on this data directory, reached
+ * over TCP on 127.0.0.1; null when none runs. For tools that must work with or without the server running.
+ */
+export function runningEmbeddedUrl(dataDir: string, port: number, database = "tesigo"): string | null {
+  const pidFile = path.join(path.resolve(dataDir), "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return null;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  return pid && isAlive(pid) ? `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}` : null;
+}
+
+/**
  * A Postgres still running on this data directory, whose parent is gone (TesiGo was killed with SIGKILL), is stopped.
  * One whose parent lives belongs to another running TesiGo: that is an error, not something to kill.
  */

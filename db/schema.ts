@@ -33,6 +33,8 @@ export interface UsersTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   deleted_at: Timestamp | null;
+  /** Set by an admin: the account cannot sign in and its sessions have ended. */
+  disabled_at: Timestamp | null;
 }
 
 export interface SessionsTable {
@@ -300,6 +302,9 @@ export interface AuditLogTable {
   target_id: string | null;
   details: Json<Record<string, unknown>>;
   ip: string | null;
+  /** Why the actor did it (admins must say). */
+  reason: string | null;
+  user_agent: string | null;
   created_at: CreatedAt;
 }
 

@@ -5,7 +5,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../db/embedded";
 import { createTestDatabase, type TestDatabase } from "../tests/setup/database";
+import { freePort } from "../tests/setup/worker-process";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -119,4 +122,57 @@ describe("every CLI in scripts/ exits when its work is done", () => {
     expectFinished(run);
     expect(lastJsonLine(run.stdout)).toMatchObject({ sockets: 20, connected: 20 });
   }, 150_000);
+
+  it("create-admin grants and revokes the role, creating the account when needed, and says so in one line", async () => {
+    const env = { DATABASE_URL: database.url };
+    const granted = await runCli("scripts/create-admin.ts", ["Grace@Example.com"], { env, timeoutMs: 30_000 });
+    expectFinished(granted);
+    expect(granted.stdout.trim()).toBe(
+      "grace@example.com is now an admin (a new account: they sign in with a code sent to it).",
+    );
+    const revoked = await runCli("scripts/create-admin.ts", ["grace@example.com", "--revoke"], {
+      env,
+      timeoutMs: 30_000,
+    });
+    expectFinished(revoked);
+    expect(revoked.stdout.trim()).toBe("grace@example.com is no longer an admin.");
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query("select role from users where email = 'grace@example.com'");
+      expect(rows).toEqual([{ role: "customer" }]);
+      const audit = await client.query("select action from audit_log order by id");
+      expect(audit.rows.map((r) => r.action)).toEqual(["user.admin_granted", "user.admin_revoked"]);
+    } finally {
+      await client.end();
+    }
+    const wrong = await runCli("scripts/create-admin.ts", ["not-an-address"], { env, timeoutMs: 30_000 });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("Usage: npm run create-admin -- EMAIL [--revoke]");
+  }, 120_000);
+
+  it("create-admin works on the embedded database whether or not a server has it open", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "tesigo-cli-admin-"));
+    const env = { DATABASE_URL: "", DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
+    const alone = await runCli("scripts/create-admin.ts", ["first@example.com"], { env, timeoutMs: 90_000 });
+    expectFinished(alone);
+    expect(alone.stdout).toContain("first@example.com is now an admin");
+    // The server's Postgres, as a running TesiGo holds it: the command reaches it over its TCP port.
+    const running = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, "pg"),
+      port: Number(env.EMBEDDED_PG_PORT),
+    });
+    try {
+      const beside = await runCli("scripts/create-admin.ts", ["second@example.com"], { env, timeoutMs: 60_000 });
+      expectFinished(beside);
+      expect(beside.stdout).toContain("second@example.com is now an admin");
+      const client = new pg.Client({ connectionString: running.url });
+      await client.connect();
+      const { rows } = await client.query("select email from users where role = 'admin' order by email");
+      await client.end();
+      expect(rows.map((r) => r.email)).toEqual(["first@example.com", "second@example.com"]);
+    } finally {
+      await running.stop();
+    }
+  }, 180_000);
 });

@@ -3,12 +3,12 @@
 import { createDb } from "../app/utils/db.server";
 import { EnvError, getEnv, loadDotEnvFile } from "../app/utils/env.server";
 import { migrateToLatest } from "../db/migrate";
-import { openDatabase } from "../db/open";
+import { openDatabaseForTool } from "../db/open";
 
 try {
   loadDotEnvFile();
   const env = getEnv();
-  const { url, embedded } = await openDatabase(env, (m) => console.log(m));
+  const { url, embedded } = await openDatabaseForTool(env, (m) => console.log(m));
   const db = createDb(url, 2);
   try {
     const applied = await migrateToLatest(db);

@@ -33,6 +33,7 @@ export function getSessionUser(db: DbOrTrx, sessionId: string) {
     .where("sessions.revoked_at", "is", null)
     .where("sessions.expires_at", ">", sql<Date>`now()`)
     .where("users.deleted_at", "is", null)
+    .where("users.disabled_at", "is", null)
     .executeTakeFirst();
 }
 

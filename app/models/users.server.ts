@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { ConsentKind } from "../../db/schema";
-import type { DbOrTrx } from "../utils/db.server";
+import type { Db, DbOrTrx } from "../utils/db.server";
+import { recordAudit } from "./audit-log.server";
 
 export async function findOrCreateUserByEmail(db: DbOrTrx, email: string) {
   const normalized = email.trim().toLowerCase();
@@ -59,4 +60,51 @@ export function setUserName(db: DbOrTrx, userId: string, name: string | null) {
     .set({ name, updated_at: sql`now()` })
     .where("id", "=", userId)
     .execute();
+}
+
+export type AdminRoleChange =
+  "granted" | "granted_new_account" | "already_admin" | "revoked" | "not_admin" | "no_account";
+
+/**
+ * Makes the address an admin (creating its account if needed), or with `grant: false` takes the role away; recorded in
+ * the audit log (actor: the command line). Deleted accounts are not touched.
+ */
+export async function setAdminRole(db: Db, email: string, grant: boolean): Promise<AdminRoleChange> {
+  return db.transaction().execute(async (trx) => {
+    const normalized = email.trim().toLowerCase();
+    let user = await trx
+      .selectFrom("users")
+      .select(["id", "role"])
+      .where(sql`lower(email)`, "=", normalized)
+      .where("deleted_at", "is", null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!user && !grant) return "no_account";
+    let created = false;
+    if (!user) {
+      user = await trx
+        .insertInto("users")
+        .values({ email: normalized, role: "admin" })
+        .returning(["id", "role"])
+        .executeTakeFirstOrThrow();
+      created = true;
+    } else if ((user.role === "admin") === grant) {
+      return grant ? "already_admin" : "not_admin";
+    } else {
+      await trx
+        .updateTable("users")
+        .set({ role: grant ? "admin" : "customer", updated_at: sql`now()` })
+        .where("id", "=", user.id)
+        .execute();
+    }
+    await recordAudit(trx, {
+      actorUserId: null,
+      action: grant ? "user.admin_granted" : "user.admin_revoked",
+      targetType: "user",
+      targetId: user.id,
+      reason: "npm run create-admin",
+      details: { email: normalized, accountCreated: created },
+    });
+    return created ? "granted_new_account" : grant ? "granted" : "revoked";
+  });
 }

@@ -34,7 +34,7 @@ import { remember } from "./singleton.server";
 export const EMAIL_CODE_STRATEGY = "email-code";
 
 /** What a refused sign-in tells the person, by reason. "no_code": a code typed with no code asked in this browser. */
-export const SIGN_IN_MESSAGES: Record<SignInFailure | "no_code", string> = {
+export const SIGN_IN_MESSAGES: Record<SignInFailure | "no_code" | "disabled", string> = {
   wrong_code: "That code is not right. Check the email and try again.",
   too_many_tries: "Too many wrong codes: this one no longer works. Request a new code below.",
   expired: "That code or sign-in link has expired. Request a new one below.",
@@ -43,15 +43,16 @@ export const SIGN_IN_MESSAGES: Record<SignInFailure | "no_code", string> = {
   other_browser:
     "This sign-in link works only in the browser where you asked for it. Open it there, or type the code from the email in that browser.",
   no_code: "Ask for a code first: enter your email address below.",
+  disabled: "This account has been disabled. If you think this is a mistake, write to our support.",
 };
 
-export function isSignInFailure(value: string | null): value is SignInFailure | "no_code" {
+export function isSignInFailure(value: string | null): value is SignInFailure | "no_code" | "disabled" {
   return value !== null && Object.hasOwn(SIGN_IN_MESSAGES, value);
 }
 
 export class SignInRefused extends Error {
   constructor(
-    readonly reason: SignInFailure | "no_code",
+    readonly reason: SignInFailure | "no_code" | "disabled",
     readonly triesLeft?: number,
   ) {
     super(SIGN_IN_MESSAGES[reason]);
@@ -111,6 +112,7 @@ export function getAuthenticator() {
       new EmailCodeStrategy(async ({ email, redirectTo }) => {
         const user = await findOrCreateUserByEmail(getDb(), email);
         if (!user) throw new SignInRefused("unknown");
+        if (user.disabled_at) throw new SignInRefused("disabled");
         return { userId: user.id, email: user.email, redirectTo };
       }),
       EMAIL_CODE_STRATEGY,

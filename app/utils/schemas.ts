@@ -67,3 +67,19 @@ export const orderInstructionsSchema = z.object({
     .max(5000, "Keep the instructions under 5,000 characters; attach a file for more.")
     .optional(),
 });
+
+/**
+ * An admin action that moves money or deletes data: the admin types `phrase` to confirm and says why (recorded in the
+ * audit log). Merge it into the action's own schema: `z.object({ ...fields, ...confirmedAction("REFUND").shape })`.
+ */
+export function confirmedAction(phrase: string) {
+  return z.object({
+    confirmation: typedText({ error: `Type ${phrase} to confirm.` })
+      .trim()
+      .refine((value) => value === phrase, `Type ${phrase} (in capitals) to confirm.`),
+    reason: typedText({ error: "Say why: it goes into the audit log." })
+      .trim()
+      .min(5, "Say why in a few words: it goes into the audit log.")
+      .max(500, "Keep the reason under 500 characters."),
+  });
+}
