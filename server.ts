@@ -11,6 +11,8 @@ import { EnvError, getEnv, loadDotEnvFile } from "./app/utils/env.server";
 import { exposureWarning } from "./app/utils/exposure.server";
 import { bearerMatches, healthReport } from "./app/utils/health.server";
 import { logger } from "./app/utils/logger.server";
+import { metricsHandler } from "./app/utils/metrics-endpoint.server";
+import { observeSockets } from "./app/utils/metrics.server";
 import { projectRoot } from "./app/utils/project-root.server";
 import { createBoss, ensureQueues, useBoss } from "./app/jobs/queue.server";
 import { loadWebBuild } from "./app/utils/web-build.server";
@@ -78,9 +80,15 @@ async function main() {
         res.setHeader("x-request-id", id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/build/") === true },
+      autoLogging: {
+        ignore: (req) => req.url === "/healthz" || req.url === "/metrics" || req.url?.startsWith("/build/") === true,
+      },
     }),
   );
+  // Every role, before the host check and the rate limiter: Prometheus scrapes each process by its address (not
+  // APP_URL's host) every few seconds, and a scrape answered 421 or 429 would be a gap in monitoring. The bearer
+  // token (≥ 32 characters, compared in constant time) is the gate. Scrapes are not counted as HTTP traffic.
+  app.get("/metrics", metricsHandler({ token: env.METRICS_TOKEN, database: runWeb ? getDb : null }));
 
   if (build) {
     // Loaded only here: a worker process never holds Remix, socket.io or the security middleware in memory.
@@ -93,6 +101,7 @@ async function main() {
       security,
       { startDocumentEventRelay },
       { attachSocketServer },
+      { httpMetricsMiddleware, routeLabelMiddleware },
     ] = await Promise.all([
       import("./app/utils/remix-handler.server"),
       import("./app/utils/request-body.server"),
@@ -102,7 +111,9 @@ async function main() {
       import("./app/utils/security.server"),
       import("./app/utils/document-event-relay.server"),
       import("./app/utils/socket.server"),
+      import("./app/utils/http-metrics.server"),
     ]);
+    app.use(httpMetricsMiddleware());
     const { cspNonceMiddleware, helmetWithCsp, hostCheckMiddleware, originCheckMiddleware } = security;
     // In production only APP_URL's host is served (health checks excepted): no request can pass for another site.
     if (env.isProduction)
@@ -132,6 +143,8 @@ async function main() {
     app.use(rateLimitMiddleware({ getDb, limitPerMinute: env.RATE_LIMIT_PER_MINUTE }));
     // The admin area, checked once for every route and action under /admin: anyone else gets the unknown-URL 404.
     app.use(adminGate());
+    // Labels each request with its Remix route (unknown and admin URLs refused to strangers: the splat route).
+    app.use(routeLabelMiddleware(build));
     app.all(
       "*",
       createRequestHandler({
@@ -148,6 +161,7 @@ async function main() {
     const adapterPool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
     adapterPool.on("error", (error) => logger.warn({ err: error }, "socket.io adapter pool error"));
     const io = attachSocketServer(httpServer, { adapterPool, testHooks: env.NODE_ENV === "test" });
+    observeSockets(() => io.of("/").sockets.size);
     const relay = startDocumentEventRelay(databaseUrl, io);
     await relay.ready;
     // Open websockets would keep the HTTP server from closing: socket.io closes first (clients reconnect elsewhere).

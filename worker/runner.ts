@@ -2,6 +2,7 @@ import pg from "pg";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import { EXPIRY_MARGIN_SECONDS } from "../app/utils/job-expiry";
+import { recordJob } from "../app/utils/metrics.server";
 import { setDeadline } from "./deadline";
 import { JobCompletions } from "./job-completions";
 import { JOBS_CHANNEL, parseJobPayload, type RunnablePayload, type RunnableQueueName } from "../app/jobs/definitions";
@@ -187,12 +188,15 @@ export class QueueRunner {
       isLastTry: (job.retryCount ?? 0) >= (job.retryLimit ?? 0),
       signal: controller.signal,
     };
+    const started = performance.now();
     const task = (async () => {
       try {
         // Checked at the edge: a malformed payload fails its job here, saying what is wrong, before any work is done.
         await queue.handler(parseJobPayload(queue.name, job.data), run);
         await this.completions.complete(queue.name, job.id);
+        recordJob(queue.name, "completed", (performance.now() - started) / 1000);
       } catch (error) {
+        recordJob(queue.name, "failed", (performance.now() - started) / 1000);
         const message = error instanceof Error ? error.message : String(error);
         this.log.warn({ queue: queue.name, jobId: job.id, retryCount: run.retryCount, err: message }, "job failed");
         await this.boss

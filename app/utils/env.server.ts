@@ -132,7 +132,7 @@ const schema = z.object({
   /** Longest a PDF's or DOCX's text may take to read before the file is refused. */
   UPLOAD_READ_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Bearer token that shows /health/detailed's details (and, later, /metrics) to monitoring. */
+  /** Bearer token of monitoring: opens /metrics and shows /health/detailed's details. */
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters (npm run generate-secrets prints one)").optional(),
 });
 

@@ -2,6 +2,7 @@ import type { Db } from "../../app/utils/db.server";
 import type { Env } from "../../app/utils/env.server";
 import { callLimitSeconds } from "../../app/utils/job-expiry";
 import { logger } from "../../app/utils/logger.server";
+import { recordLlmCall } from "../../app/utils/metrics.server";
 import { describeProviderChain, type WriterDescription } from "../../app/utils/provider-chain.server";
 import { AnthropicProvider } from "./anthropic";
 import { checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
@@ -126,6 +127,7 @@ export class LlmRouter {
       if (breaker) {
         const check = await checkBreaker(db!, breaker, { now: this.now() });
         if (!check.allowed) {
+          recordLlmCall(provider.name, provider.model, "skipped");
           failures.push({ provider: label, error: "circuit open (skipped)" });
           continue;
         }
@@ -147,11 +149,14 @@ export class LlmRouter {
           request.signal?.throwIfAborted();
           if (outOfTime(0)) throw noTimeLeft();
           request.sink?.restart();
+          const started = performance.now();
           try {
             const completion = await provider.complete(request);
+            recordLlmCall(provider.name, provider.model, "success", (performance.now() - started) / 1000);
             if (breaker && seen !== "closed") await recordBreakerSuccess(db!, breaker, { now: this.now() });
             return completion;
           } catch (error) {
+            recordLlmCall(provider.name, provider.model, "failure", (performance.now() - started) / 1000);
             if (request.signal?.aborted) throw request.signal.reason; // the job's deadline, not the provider's fault
             const kind = classifyError(error);
             failures.push({ provider: label, error: kind.reason });
