@@ -11,6 +11,11 @@ const STATUS: Record<string, { label: string; className: string }> = {
   cancelled: { label: "Cancelled", className: "bg-slate-200 text-slate-700" },
 };
 
+/** An order's state in the words customers and admins see ("Completed with warnings"). */
+export function statusLabel(status: string): string {
+  return STATUS[status]?.label ?? status;
+}
+
 export function StatusBadge({ status }: { status: string }) {
   const s = STATUS[status] ?? { label: status, className: "bg-slate-100 text-slate-700" };
   return (

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { DOCUMENT_STATUSES, type DocumentStatus } from "../../db/schema";
 import type { DbOrTrx } from "../utils/db.server";
+import type { StatsPeriod } from "../utils/stats-period";
 
 /** The states of a delivered order. */
 export const DELIVERED_STATUSES = ["completed", "completed_with_warnings"] as const satisfies DocumentStatus[];
@@ -54,4 +55,17 @@ export async function readRefundStats(db: DbOrTrx): Promise<RefundStats> {
     count: byStatus.get(status)?.count ?? 0,
     cents: Number(byStatus.get(status)?.cents ?? 0),
   }));
+}
+
+/** Orders created in the period, by their state now; every state listed. */
+export async function readOrdersByState(db: DbOrTrx, period: StatsPeriod): Promise<Record<DocumentStatus, number>> {
+  const rows = await db
+    .selectFrom("documents")
+    .select(["status", sql<number>`count(*)::int`.as("count")])
+    .where("created_at", ">=", period.since)
+    .groupBy("status")
+    .execute();
+  const counts = Object.fromEntries(DOCUMENT_STATUSES.map((status) => [status, 0])) as Record<DocumentStatus, number>;
+  for (const row of rows) counts[row.status] = row.count;
+  return counts;
 }
