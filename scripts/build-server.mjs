@@ -30,4 +30,8 @@ await build({
 
 // The bundle's own word for its mode (Remix exports it), not a guess from this process' environment.
 const { mode } = await import(pathToFileURL(path.join(ROOT, "build", "index.js")).href);
-writeFileSync(path.join(ROOT, "build", "build-info.json"), `${JSON.stringify({ mode })}\n`);
+// builtAt: /health/detailed reports it with package.json's version, so an operator sees which build runs.
+writeFileSync(
+  path.join(ROOT, "build", "build-info.json"),
+  `${JSON.stringify({ mode, builtAt: new Date().toISOString() })}\n`,
+);

@@ -1,25 +1,36 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { promises as fs } from "node:fs";
-import path from "node:path";
 import { sql } from "kysely";
 import { getDb } from "./db.server";
 import { getEnv } from "./env.server";
 import { getBoss } from "../jobs/queue.server";
-import { describeProviderChain, writerLabel } from "./provider-chain.server";
+import {
+  checkStorage,
+  describeMail,
+  readAppVersion,
+  readBreakers,
+  readMigrationVersion,
+  readQueueLag,
+} from "./health-checks.server";
+import { describeProviderChain, writerLabel, type WriterDescription } from "./provider-chain.server";
 
 type Check = { status: "ok" | "down" | "degraded"; latencyMs: number | null; detail?: string };
 
-async function timed(run: () => Promise<string | void>): Promise<Check> {
+/** Runs one check within 3 s: ok with what it reports (a detail, or fields of its own), or down with the error. */
+async function timed<Extra extends object = object>(
+  run: () => Promise<string | void | Extra>,
+): Promise<Check & Partial<Extra>> {
   const started = performance.now();
   try {
-    const detail = await withTimeout(run(), 3000);
-    return { status: "ok", latencyMs: Math.round(performance.now() - started), ...(detail ? { detail } : {}) };
+    const result = await withTimeout(run(), 3000);
+    const latencyMs = Math.round(performance.now() - started);
+    if (typeof result === "string") return { status: "ok", latencyMs, detail: result } as Check & Partial<Extra>;
+    return { status: "ok", latencyMs, ...(result ?? {}) } as Check & Partial<Extra>;
   } catch (error) {
     return {
       status: "down",
       latencyMs: Math.round(performance.now() - started),
       detail: error instanceof Error ? error.message : String(error),
-    };
+    } as Check & Partial<Extra>;
   }
 }
 
@@ -30,28 +41,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]);
 }
 
-/** GET /health/detailed: each dependency with status and latency; the database being down makes the whole 503. */
+/**
+ * GET /health/detailed: the database, the queues and their lag, file storage, mail, each provider's breaker and the
+ * writer chain, each with its status; the versions of the app and of its database's migrations. The database being
+ * down makes the whole 503; anything else not ok (an open breaker, a migration this build does not know) "degraded".
+ */
 export async function detailedHealth() {
   const env = getEnv();
-  const [database, queue, storage] = await Promise.all([
-    timed(async () => {
-      await sql`select 1`.execute(getDb());
-    }),
-    timed(async () => {
-      const queues = await getBoss().getQueues();
-      return `${queues.length} queues`;
-    }),
-    timed(async () => {
-      const dir = path.resolve(env.DATA_DIR, "files");
-      await fs.mkdir(dir, { recursive: true });
-      const probe = path.join(dir, `.health-${process.pid}`);
-      await fs.writeFile(probe, "ok");
-      await fs.rm(probe);
-    }),
-  ]);
+  const db = getDb();
+  let writers: WriterDescription[] = [];
   let providers: Check & { chain?: string[] };
   try {
-    const writers = describeProviderChain(env);
+    writers = describeProviderChain(env);
     providers = {
       status: "ok",
       latencyMs: null,
@@ -61,10 +62,43 @@ export async function detailedHealth() {
   } catch (error) {
     providers = { status: "down", latencyMs: null, detail: error instanceof Error ? error.message : String(error) };
   }
-  const checks = { database, queue, storage, providers };
+  const [database, queue, storage, breakers, migrations] = await Promise.all([
+    timed(async () => {
+      await sql`select 1`.execute(db);
+    }),
+    timed(async () => {
+      const [queues, lag] = await Promise.all([getBoss().getQueues(), readQueueLag(db)]);
+      return { detail: `${queues.length} queues`, queues: lag };
+    }),
+    timed(() => checkStorage(env)),
+    timed(async () => ({ providers: await readBreakers(db, writers, env.RESEARCH_PROVIDERS) })),
+    timed(() => readMigrationVersion(db)),
+  ]);
+  const openBreakers = breakers.providers?.filter((breaker) => breaker.state !== "closed") ?? [];
+  if (breakers.status === "ok" && openBreakers.length) {
+    breakers.status = "degraded";
+    breakers.detail = `not closed: ${openBreakers.map((breaker) => `${breaker.provider} (${breaker.state})`).join(", ")}`;
+  }
+  const mail: Check & ReturnType<typeof describeMail> = { status: "ok", latencyMs: null, ...describeMail(env) };
+  const checks = { database, queue, storage, mail, breakers, providers };
+  const migrationsKnown = migrations.status === "ok" && migrations.applied === migrations.expected;
   const status =
-    database.status === "down" ? "down" : Object.values(checks).some((c) => c.status !== "ok") ? "degraded" : "ok";
-  return { status, role: env.ROLE, checks, httpStatus: database.status === "down" ? 503 : 200 };
+    database.status === "down"
+      ? "down"
+      : Object.values(checks).some((c) => c.status !== "ok") || !migrationsKnown
+        ? "degraded"
+        : "ok";
+  const { status: migrationsStatus, latencyMs: _latency, ...migrationVersion } = migrations;
+  return {
+    status,
+    role: env.ROLE,
+    versions: {
+      app: readAppVersion(),
+      migrations: migrationsStatus === "ok" ? migrationVersion : { status: migrationsStatus, ...migrationVersion },
+    },
+    checks,
+    httpStatus: database.status === "down" ? 503 : 200,
+  };
 }
 
 /** True when `Authorization: Bearer <token>` carries METRICS_TOKEN; compared in constant time, never with no token set. */
