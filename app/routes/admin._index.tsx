@@ -111,6 +111,7 @@ export default function AdminDashboard() {
 
       <DashboardPanel
         id="revenue"
+        layout="below"
         title="Revenue, orders and refunds per day"
         note="Revenue: payments received, before refunds, by the day the payment began. Orders: orders paid that day. Refunds: refunds carried out, by the day they were asked for."
         empty={noMoney ? `No payments, paid orders or refunds ${inPeriod}.` : null}
@@ -154,6 +155,7 @@ export default function AdminDashboard() {
 
       <DashboardPanel
         id="usage"
+        layout="below"
         title="Tokens and LLM cost per day, by provider and model"
         note="Every writer call's tokens (prompt and answer) and its cost at the configured prices (MODEL_PRICES)."
         empty={usage.length ? null : `No writer calls ${inPeriod}.`}
@@ -177,6 +179,7 @@ export default function AdminDashboard() {
           <StatsTable
             caption={`Tokens and cost per day, provider and model, ${inPeriod}`}
             columns={["Day", "Provider", "Model", "Tokens in", "Tokens out", "Cost"]}
+            textCells={2}
             rows={[...usage].reverse().map((row) => ({
               key: `${row.day} ${row.provider} ${row.model}`,
               header: row.day,
@@ -250,6 +253,7 @@ export default function AdminDashboard() {
           <StatsTable
             caption="Breakers not closed, now"
             columns={["Provider", "State", "Opened"]}
+            textCells={2}
             rows={openBreakers.map((breaker) => ({
               key: breaker.provider,
               header: breaker.provider,

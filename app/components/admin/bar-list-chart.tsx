@@ -2,8 +2,8 @@
 // table beside it.
 import { chartColor } from "./chart-colors";
 
-const WIDTH = 640;
-const ROW = 24;
+const WIDTH = 480;
+const ROW = 26;
 const LABEL = 190;
 
 export function BarListChart({
@@ -16,7 +16,7 @@ export function BarListChart({
   formatValue?: (value: number) => string;
 }) {
   const max = Math.max(0, ...items.map((item) => item.value));
-  const barSpace = WIDTH - LABEL - 70;
+  const barSpace = WIDTH - LABEL - 60;
   const height = items.length * ROW + 4;
   return (
     <svg
@@ -31,11 +31,11 @@ export function BarListChart({
         const y = index * ROW + 2;
         return (
           <g key={item.label}>
-            <text x={LABEL - 8} y={y + 15} textAnchor="end" fontSize="12" fill="#334155">
+            <text x={LABEL - 8} y={y + 17} textAnchor="end" fontSize="13" fill="#334155">
               {item.label}
             </text>
             <rect x={LABEL} y={y + 3} width={width} height={ROW - 8} rx="2" fill={chartColor(0)} />
-            <text x={LABEL + width + 6} y={y + 15} fontSize="12" fill="#334155">
+            <text x={LABEL + width + 6} y={y + 17} fontSize="13" fill="#334155">
               {formatValue(item.value)}
             </text>
           </g>

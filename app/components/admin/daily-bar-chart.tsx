@@ -5,11 +5,11 @@ import { chartColor } from "./chart-colors";
 
 export type DailySeries = { label: string; values: number[] };
 
-const WIDTH = 640;
-const HEIGHT = 220;
-const LEFT = 64;
-const BOTTOM = 24;
-const TOP = 10;
+const WIDTH = 560;
+const HEIGHT = 240;
+const LEFT = 76;
+const BOTTOM = 26;
+const TOP = 12;
 
 export function DailyBarChart({
   title,
@@ -39,6 +39,10 @@ export function DailyBarChart({
   const labelled = new Set([0, Math.floor((days.length - 1) / 2), days.length - 1]);
   return (
     <figure className="space-y-2">
+      {/* Seen, not read: the image's own name says the same. */}
+      <figcaption className="text-sm font-medium text-slate-700" aria-hidden="true">
+        {title}
+      </figcaption>
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         className="h-auto w-full"
@@ -49,7 +53,7 @@ export function DailyBarChart({
         {[0, 0.5, 1].map((share) => (
           <g key={share}>
             <line x1={LEFT} x2={WIDTH - 8} y1={y(max * share)} y2={y(max * share)} stroke="#e2e8f0" />
-            <text x={LEFT - 6} y={y(max * share) + 4} textAnchor="end" fontSize="11" fill="#475569">
+            <text x={LEFT - 6} y={y(max * share) + 5} textAnchor="end" fontSize="13" fill="#475569">
               {formatValue(max * share)}
             </text>
           </g>
@@ -92,9 +96,9 @@ export function DailyBarChart({
               {labelled.has(index) ? (
                 <text
                   x={LEFT + index * slot + slot / 2}
-                  y={HEIGHT - 6}
+                  y={HEIGHT - 7}
                   textAnchor={index === 0 ? "start" : index === days.length - 1 ? "end" : "middle"}
-                  fontSize="11"
+                  fontSize="13"
                   fill="#475569"
                 >
                   {day.slice(5)}

@@ -1,6 +1,9 @@
 import type { ReactNode } from "react";
 
-/** One block of the dashboard: a heading, what its numbers mean, then the chart with its table beside it. */
+/**
+ * One block of the dashboard: a heading, what its numbers mean, then the chart with its table beside it ("beside") or,
+ * for daily charts that need the width, the charts side by side and the table under them ("below").
+ */
 export function DashboardPanel({
   id,
   title,
@@ -8,9 +11,11 @@ export function DashboardPanel({
   empty,
   chart,
   table,
+  layout = "beside",
 }: {
   id: string;
   title: string;
+  layout?: "beside" | "below";
   note?: ReactNode;
   /** Said instead of the chart and table when there is nothing to show. */
   empty?: string | null;
@@ -26,8 +31,8 @@ export function DashboardPanel({
       {empty ? (
         <p className="rounded-md bg-slate-50 p-4 text-center text-sm text-slate-600">{empty}</p>
       ) : (
-        <div className={chart ? "grid gap-4 lg:grid-cols-2" : ""}>
-          {chart ? <div className="space-y-4">{chart}</div> : null}
+        <div className={chart && layout === "beside" ? "grid gap-4 lg:grid-cols-2" : "space-y-4"}>
+          {chart ? <div className={layout === "below" ? "grid gap-4 lg:grid-cols-2" : "space-y-4"}>{chart}</div> : null}
           <div className="max-h-96 overflow-y-auto">{table}</div>
         </div>
       )}

@@ -2,7 +2,18 @@
 // row header.
 export type StatsRow = { key: string; header: string; cells: string[] };
 
-export function StatsTable({ caption, columns, rows }: { caption: string; columns: string[]; rows: StatsRow[] }) {
+export function StatsTable({
+  caption,
+  columns,
+  rows,
+  textCells = 0,
+}: {
+  caption: string;
+  columns: string[];
+  rows: StatsRow[];
+  /** How many cells after the row header hold words (aligned left); the rest are numbers (aligned right). */
+  textCells?: number;
+}) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full text-sm">
@@ -10,7 +21,7 @@ export function StatsTable({ caption, columns, rows }: { caption: string; column
         <thead className="bg-slate-50 text-slate-600">
           <tr>
             {columns.map((column, index) => (
-              <th key={column} scope="col" className={`px-3 py-1.5 ${index ? "text-right" : "text-left"}`}>
+              <th key={column} scope="col" className={`px-3 py-1.5 ${index > textCells ? "text-right" : "text-left"}`}>
                 {column}
               </th>
             ))}
@@ -23,7 +34,10 @@ export function StatsTable({ caption, columns, rows }: { caption: string; column
                 {row.header}
               </th>
               {row.cells.map((cell, index) => (
-                <td key={index} className="whitespace-nowrap px-3 py-1.5 text-right tabular-nums">
+                <td
+                  key={index}
+                  className={`whitespace-nowrap px-3 py-1.5 ${index < textCells ? "text-left" : "text-right tabular-nums"}`}
+                >
                   {cell}
                 </td>
               ))}
