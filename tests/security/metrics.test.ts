@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { io as connectSocket } from "socket.io-client";
 import { parse as parseYaml } from "yaml";
 import { eventually } from "../setup/fixtures";
 import { spawnWeb } from "../setup/web-process";
@@ -232,6 +233,26 @@ describe("/metrics", () => {
     // The unknown paths are counted under the splat route; the documents' under theirs (not this customer's: 404).
     expect(unknown(after) - unknown(before)).toBe(8);
     expect(series(after).length - series(before).length).toBeLessThanOrEqual(2);
+  });
+
+  it("counts the sockets connected to this web process, and forgets them when they close", async () => {
+    const sockets = async () => valueOf(await scrape(), "tesigo_sockets_connected");
+    expect(await sockets()).toBe(0);
+    const { client } = await signedInCustomer(app);
+    const socket = connectSocket(app.url, {
+      transports: ["websocket"],
+      extraHeaders: { cookie: client.cookieHeader() },
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once("connect", resolve);
+        socket.once("connect_error", reject);
+      });
+      expect(await sockets()).toBe(1);
+    } finally {
+      socket.disconnect();
+    }
+    await eventually("the closed socket to be forgotten", async () => (await sockets()) === 0);
   });
 
   it("scrapes are not counted as HTTP traffic", async () => {
