@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { getDb, type DbOrTrx } from "./db.server";
 import { getEnv, type Env } from "./env.server";
 import { postgresFileStore, type FileStore } from "./file-store.server";
-import { s3FileStore } from "./s3-file-store.server";
+import type { S3Settings } from "./s3-file-store.server";
 
 // Files (uploads, delivered DOCX/PDF) in the store the configuration names. Keys are ours, never user input.
 
@@ -14,13 +14,26 @@ export type FileStoreSettings = Pick<
 /** S3-compatible storage when S3_URL is set, otherwise the `files` table of `db`. */
 export function fileStoreFor(settings: FileStoreSettings, db: DbOrTrx): FileStore {
   if (!settings.S3_URL) return postgresFileStore(db);
-  return s3FileStore({
+  return lazyS3FileStore({
     url: settings.S3_URL,
     bucket: settings.S3_BUCKET!,
     accessKeyId: settings.S3_ACCESS_KEY_ID!,
     secretAccessKey: settings.S3_SECRET_ACCESS_KEY!,
     region: settings.S3_REGION,
   });
+}
+
+// The AWS SDK costs a process ~25 MB: only one that uses S3 loads it.
+function lazyS3FileStore(settings: S3Settings): FileStore {
+  let loaded: Promise<FileStore> | undefined;
+  const store = () => (loaded ??= import("./s3-file-store.server").then((m) => m.s3FileStore(settings)));
+  return {
+    kind: "s3",
+    put: async (key, content, contentType) => (await store()).put(key, content, contentType),
+    get: async (key) => (await store()).get(key),
+    delete: async (key) => (await store()).delete(key),
+    exists: async (key) => (await store()).exists(key),
+  };
 }
 
 /** This process' store (its configuration, its database). */
