@@ -308,6 +308,17 @@ export interface AuditLogTable {
   created_at: CreatedAt;
 }
 
+/** A stored file (delivered DOCX/PDF, an upload) when files live in Postgres; `key` is what the rows name. */
+export interface FilesTable {
+  key: string;
+  content: Buffer;
+  content_type: string;
+  size_bytes: number;
+  /** Hex SHA-256 of `content`: what a move or a restore checks the bytes against. */
+  sha256: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -329,6 +340,7 @@ export interface Database {
   generation_rates: GenerationRatesTable;
   audit_log: AuditLogTable;
   incidents: IncidentsTable;
+  files: FilesTable;
 }
 
 export type User = Selectable<UsersTable>;

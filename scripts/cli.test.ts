@@ -175,4 +175,27 @@ describe("every CLI in scripts/ exits when its work is done", () => {
       await running.stop();
     }
   }, 180_000);
+  it("backup, restore and move-files work on the embedded database, exit when done and print one line each", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "tesigo-cli-backup-"));
+    const env = { DATABASE_URL: "", DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) };
+    expectFinished(await runCli("scripts/create-admin.ts", ["keeper@example.com"], { env, timeoutMs: 90_000 }));
+    const file = path.join(dataDir, "embedded.backup.gz");
+    const backup = await runCli("scripts/backup.ts", [file], { env, timeoutMs: 60_000 });
+    expectFinished(backup);
+    expect(backup.stdout.trim().split("\n")).toHaveLength(1);
+    expect(backup.stdout).toMatch(/^Backed up \d+ tables \(\d+ rows, migration \w+\) to /);
+    const refused = await runCli("scripts/restore.ts", [file], { env, timeoutMs: 60_000 });
+    expect(refused.timedOut).toBe(false);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("The database has accounts already: nothing was restored.");
+    const restore = await runCli("scripts/restore.ts", [file, "--force"], { env, timeoutMs: 60_000 });
+    expectFinished(restore);
+    expect(restore.stdout.trim()).toMatch(/^Restored .+: \d+ tables, \d+ rows\.$/);
+    const move = await runCli("scripts/move-files.ts", [], { env, timeoutMs: 60_000 });
+    expectFinished(move);
+    expect(move.stdout.trim()).toMatch(/^Moved 0 file\(s\) from .+ to the database; 0 were there already/);
+    const usage = await runCli("scripts/backup.ts", [], { env, timeoutMs: 30_000 });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("Usage: npm run backup -- FILE");
+  }, 300_000);
 });

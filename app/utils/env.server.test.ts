@@ -51,6 +51,16 @@ describe("parseEnv", () => {
     expect(parseEnv({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "20" }).QUEUE_EXPIRE_SECONDS).toBe(20);
   });
 
+  it("asks for the bucket and both keys with S3_URL, and for no S3 setting without it", () => {
+    expect(problemsOf({ S3_URL: "http://minio:9000", S3_BUCKET: "files" })).toEqual([
+      "S3_ACCESS_KEY_ID: is required with S3_URL (files are stored in that bucket)",
+      "S3_SECRET_ACCESS_KEY: is required with S3_URL (files are stored in that bucket)",
+    ]);
+    const s3 = { S3_URL: "http://minio:9000", S3_BUCKET: "files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s" };
+    expect(parseEnv(s3).S3_REGION).toBe("us-east-1");
+    expect(parseEnv({}).S3_URL).toBeUndefined();
+  });
+
   it("treats an empty variable as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", PORT: "" }).PORT).toBe(3000);
   });

@@ -45,6 +45,12 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
     .optional(),
   DATA_DIR: z.string().min(1).default(".data"),
+  /** S3-compatible storage for delivered files and uploads (https://s3.example.com); unset = the `files` table. */
+  S3_URL: optionalUrl,
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   SESSION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   TOTP_SECRET: z
@@ -171,6 +177,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     problems.push(
       `QUEUE_EXPIRE_SECONDS: must be at least ${shortestExpiry} with LLM_TIMEOUT_SECONDS=${raw.LLM_TIMEOUT_SECONDS}: a job's writer calls may legally run that long`,
     );
+  }
+
+  if (raw.S3_URL) {
+    for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+      if (!raw[name]) problems.push(`${name}: is required with S3_URL (files are stored in that bucket)`);
+    }
   }
 
   const secrets = { SESSION_SECRET: raw.SESSION_SECRET, TOTP_SECRET: raw.TOTP_SECRET };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
@@ -61,13 +61,12 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function countStoredFiles(): number {
-  const files = path.join(dataDir, "files");
-  try {
-    return readdirSync(files, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
-  } catch {
-    return 0; // nothing stored yet
-  }
+async function countStoredFiles(): Promise<number> {
+  const row = await database.db
+    .selectFrom("files")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 async function countRows(userId?: string): Promise<number> {
@@ -274,11 +273,11 @@ describe("inspectUpload refuses", () => {
 describe("saveUpload with a database and storage", () => {
   it("an accepted file gives exactly one row and one stored file", async () => {
     const user = await insertUser(database.db);
-    const filesBefore = countStoredFiles();
+    const filesBefore = await countStoredFiles();
     const saved = await saveUpload(database.db, user.id, "requirements.docx", await docxFile());
     expect(saved).toMatchObject({ filename: "requirements.docx", kind: "docx", text: DOCX_SENTENCE, truncated: false });
     expect(await countRows(user.id)).toBe(1);
-    expect(countStoredFiles()).toBe(filesBefore + 1);
+    expect(await countStoredFiles()).toBe(filesBefore + 1);
 
     const row = await getUploadForOwner(database.db, saved.id, user.id);
     expect(row).toMatchObject({
@@ -307,22 +306,22 @@ describe("saveUpload with a database and storage", () => {
   it("a refused file leaves no row and no file", async () => {
     const user = await insertUser(database.db);
     const rowsBefore = await countRows();
-    const filesBefore = countStoredFiles();
+    const filesBefore = await countStoredFiles();
     for (const { name, file, message } of REFUSED) {
       await expect(saveUpload(database.db, user.id, name, await file()), name).rejects.toThrow(message);
     }
     expect(await countRows()).toBe(rowsBefore);
-    expect(countStoredFiles()).toBe(filesBefore);
+    expect(await countStoredFiles()).toBe(filesBefore);
   });
 
   it("removes the stored file again when the row cannot be inserted", async () => {
-    const filesBefore = countStoredFiles();
+    const filesBefore = await countStoredFiles();
     const rowsBefore = await countRows();
     // A user id that does not exist: the foreign key refuses the row after the file was written.
     await expect(
       saveUpload(database.db, "00000000-0000-4000-8000-000000000000", "brief.txt", txtFile()),
     ).rejects.toThrow(/foreign key/);
-    expect(countStoredFiles()).toBe(filesBefore);
+    expect(await countStoredFiles()).toBe(filesBefore);
     expect(await countRows()).toBe(rowsBefore);
   });
 
@@ -380,13 +379,13 @@ describe("saveUpload with a database and storage", () => {
       .where("id", "in", [a.id, b.id, kept.id])
       .execute();
     const keyOf = (id: string) => keys.find((k) => k.id === id)!.storage_key;
-    const filesBefore = countStoredFiles();
+    const filesBefore = await countStoredFiles();
 
     expect(await deleteUploadsOfUser(database.db, user.id)).toBe(2);
     expect(await countRows(user.id)).toBe(0);
     expect(await storedFileExists(keyOf(a.id))).toBe(false);
     expect(await storedFileExists(keyOf(b.id))).toBe(false);
-    expect(countStoredFiles()).toBe(filesBefore - 2);
+    expect(await countStoredFiles()).toBe(filesBefore - 2);
 
     expect(await countRows(other.id)).toBe(1);
     expect(await storedFileExists(keyOf(kept.id))).toBe(true);

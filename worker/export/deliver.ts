@@ -107,7 +107,7 @@ export function prepareCitations(
   citations.prepare({ styleCode: citationStyleOf(document), language: document.language, items: cslItems(sources) });
 }
 
-/** DOCX and PDF of the model, stored under DATA_DIR/files. */
+/** DOCX and PDF of the model, in the file store (the database, or S3). */
 export async function renderFiles(documentId: string, model: ExportDocument): Promise<DeliveredFiles> {
   // The PDF first: its layout gives the DOCX its contents' page numbers. One after the other, so only one file's
   // garbage is in memory at a time.
