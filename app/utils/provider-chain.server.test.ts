@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeProviderChain, writerLabel, type ChainEnv } from "./provider-chain.server";
+import { describeProviderChain, writerBreakerKey, writerLabel, type ChainEnv } from "./provider-chain.server";
 
 const BASE: ChainEnv = {
   AI_FALLBACK_CHAIN: undefined,
@@ -60,5 +60,17 @@ describe("the writer chain, described from the environment alone", () => {
     expect(() => describeProviderChain({ ...BASE, ALLOW_OFFLINE_PROVIDERS: false })).toThrow(
       "the offline writer is not allowed here",
     );
+  });
+});
+
+describe("each writer's circuit breaker", () => {
+  it("is the provider's name, a compatible server's host, and none for the offline writer", () => {
+    const chain = describeProviderChain({
+      ...BASE,
+      OPENAI_API_KEY: "sk-a",
+      ANTHROPIC_API_KEY: "sk-b",
+      AI_FALLBACK_CHAIN: "openai,anthropic,compat:llama3.1@http://localhost:11434/v1,offline",
+    });
+    expect(chain.map(writerBreakerKey)).toEqual(["openai", "anthropic", "compat:localhost:11434", null]);
   });
 });

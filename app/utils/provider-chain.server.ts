@@ -81,6 +81,13 @@ function describeWriter(entry: string, env: ChainEnv): WriterDescription {
   }
 }
 
+/** The circuit breaker a writer answers to (a compatible server's is per host); null: the offline writer never breaks. */
+export function writerBreakerKey(writer: Pick<WriterDescription, "provider" | "baseURL">): string | null {
+  if (writer.provider === "offline") return null;
+  if (writer.provider === "compat") return `compat:${new URL(writer.baseURL!).host}`;
+  return writer.provider;
+}
+
 /** `provider:model`, as the health check and the worker's log list a writer. */
 export function writerLabel(writer: Pick<WriterDescription, "provider" | "model">): string {
   return `${writer.provider}:${writer.model}`;

@@ -2,7 +2,7 @@ import type { Db } from "../../app/utils/db.server";
 import type { Env } from "../../app/utils/env.server";
 import { callLimitSeconds } from "../../app/utils/job-expiry";
 import { logger } from "../../app/utils/logger.server";
-import { describeProviderChain, type WriterDescription } from "../../app/utils/provider-chain.server";
+import { describeProviderChain, writerBreakerKey, type WriterDescription } from "../../app/utils/provider-chain.server";
 import { AnthropicProvider } from "./anthropic";
 import { checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
 import { classifyError } from "./errors";
@@ -38,7 +38,7 @@ function providerFor(writer: WriterDescription, env: Env): LlmProvider {
         model,
         timeoutMs,
         answerLimitMs,
-        breakerKey: `compat:${new URL(baseURL!).host}`,
+        breakerKey: writerBreakerKey(writer)!,
       });
   }
 }
@@ -159,7 +159,9 @@ export class LlmRouter {
               { provider: label, attempt: attempt + 1, reason: kind.reason, retryable: kind.retryable },
               "writer call failed",
             );
-            const state = breaker ? await recordBreakerFailure(db!, breaker, { now: this.now() }) : "closed";
+            const state = breaker
+              ? await recordBreakerFailure(db!, breaker, { now: this.now(), error: kind.reason })
+              : "closed";
             seen = state;
             if (!kind.retryable || attempt >= this.retryDelaysMs.length || state === "open") break;
             const base = kind.retryAfterMs ?? this.retryDelaysMs[attempt];
