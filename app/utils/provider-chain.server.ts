@@ -88,6 +88,16 @@ export function writerBreakerKey(writer: Pick<WriterDescription, "provider" | "b
   return writer.provider;
 }
 
+/**
+ * Every circuit breaker an admin may pin: the configured writers' (compatible servers per host), then the scholarly
+ * indexes named by RESEARCH_PROVIDERS, whose calls the same breakers guard.
+ */
+export function breakerProviders(env: ChainEnv & Pick<Env, "RESEARCH_PROVIDERS">): string[] {
+  const writers = describeProviderChain(env).map(writerBreakerKey);
+  const indexes = env.RESEARCH_PROVIDERS === "none" ? [] : env.RESEARCH_PROVIDERS.split(",");
+  return [...new Set([...writers, ...indexes].filter((key): key is string => Boolean(key)))];
+}
+
 /** `provider:model`, as the health check and the worker's log list a writer. */
 export function writerLabel(writer: Pick<WriterDescription, "provider" | "model">): string {
   return `${writer.provider}:${writer.model}`;
