@@ -229,3 +229,15 @@ describe("bad input is refused with a message and changes nothing", () => {
     );
   });
 });
+
+describe("only an admin pins a provider", () => {
+  it("a customer's complete, valid force-open form is answered as an unknown URL and pins nothing", async () => {
+    const { client } = await signedInCustomer(app);
+    const audited = (await auditRows("provider.forced_open")).length;
+    const form = { intent: "force_open", provider: "anthropic", reason: "take the competitor's writer down" };
+    const reply = await client.post("/admin/providers", form);
+    expect(reply.status).toBe((await client.post("/no-such-page-here", form)).status);
+    expect(await breakerRow("anthropic")).toBeUndefined();
+    expect(await auditRows("provider.forced_open")).toHaveLength(audited);
+  });
+});
