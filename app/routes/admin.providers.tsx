@@ -137,6 +137,11 @@ export default function Providers() {
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-bold">Providers</h1>
+      {/* Errors of a provider not in the table (a made-up name) or of no provider at all. */}
+      <FieldErrors
+        id="providers-error"
+        errors={providers.some((p) => p.provider === result?.provider) ? undefined : result?.errors}
+      />
       {result?.done ? (
         <p role="status" className="rounded-md border border-green-200 bg-green-50 p-3 text-sm text-green-800">
           {result.done}

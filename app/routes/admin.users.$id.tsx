@@ -163,6 +163,8 @@ export default function UserPage() {
         </dl>
       </div>
 
+      {/* What no field shows: a refusal of the whole act, or an action the page does not offer. */}
+      <FieldErrors id="account-error" errors={[...(result?.errors?.[""] ?? []), ...(result?.errors?.intent ?? [])]} />
       {result?.done ? (
         <p role="status" className="rounded-md border border-green-200 bg-green-50 p-3 text-sm text-green-800">
           {result.done}
@@ -195,7 +197,6 @@ export default function UserPage() {
             ) : (
               <ReasonField id="enable-reason" errors={errorsOf("enable")?.reason} />
             )}
-            <FieldErrors id={`${accountIntent}-error`} errors={errorsOf(accountIntent)?.[""] ?? undefined} />
             {accountIntent === "disable" && isSelf ? null : (
               <Button type="submit" variant={accountIntent === "disable" ? "danger" : "primary"} disabled={busy}>
                 {accountIntent === "disable" ? "Disable the account" : "Enable the account"}
@@ -212,7 +213,6 @@ export default function UserPage() {
             </p>
             <input type="hidden" name="intent" value={tierIntent} />
             <ReasonField id="tier-reason" errors={errorsOf(tierIntent)?.reason} />
-            <FieldErrors id={`${tierIntent}-error`} errors={errorsOf(tierIntent)?.[""] ?? undefined} />
             <Button type="submit" variant="secondary" disabled={busy}>
               {tierIntent === "premium" ? "Mark premium" : "Back to standard"}
             </Button>
