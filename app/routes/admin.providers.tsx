@@ -38,12 +38,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const env = getEnv();
   const db = getDb();
   const now = new Date();
-  const chain = describeProviderChain(env).map((writer) => ({
-    label: writerLabel(writer),
-    baseURL: writer.baseURL ?? null,
-    apiKeyVariable: writer.apiKeyVariable,
-    breaker: writerBreakerKey(writer),
-  }));
+  let chain: { label: string; baseURL: string | null; apiKeyVariable: string | null; breaker: string | null }[] = [];
+  let chainError: string | null = null;
+  try {
+    chain = describeProviderChain(env).map((writer) => ({
+      label: writerLabel(writer),
+      baseURL: writer.baseURL ?? null,
+      apiKeyVariable: writer.apiKeyVariable,
+      breaker: writerBreakerKey(writer),
+    }));
+  } catch (error) {
+    chainError = error instanceof Error ? error.message : String(error);
+  }
   const [breakers, used, heaviest, waiting] = await Promise.all([
     listBreakers(db, now),
     tokensUsedToday(db, null, now),
@@ -52,6 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   ]);
   return {
     chain,
+    chainError,
     providers: providerRows(breakerProviders(env), breakers),
     budget: {
       limit: env.DAILY_TOKEN_LIMIT,
@@ -131,7 +138,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const STATE_LABEL = { closed: "Closed (called)", open: "Open (skipped)", half_open: "Half-open (trying again)" };
 
 export default function Providers() {
-  const { chain, providers, budget } = useLoaderData<typeof loader>();
+  const { chain, chainError, providers, budget } = useLoaderData<typeof loader>();
   const result = useActionData<{ provider: string; done?: string; errors?: string[] }>();
   const navigation = useNavigation();
   return (
@@ -323,6 +330,11 @@ export default function Providers() {
           As configured (AI_FALLBACK_CHAIN, or the keys set): each order's text is asked of the first writer whose
           breaker lets it through, then the next.
         </p>
+        {chainError ? (
+          <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+            This web process cannot build the chain from its settings: {chainError}. The workers read their own.
+          </p>
+        ) : null}
         <ol className="list-decimal space-y-1 pl-6 text-sm" aria-label="Writer fallback chain">
           {chain.map((writer) => (
             <li key={writer.label}>

@@ -92,13 +92,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export function ErrorBoundary() {
   const error = useRouteError();
   const missing = isRouteErrorResponse(error) && error.status === 404;
+  // A request refused as a whole (4xx with { error }, e.g. a control character in a field) says why.
+  const refusal =
+    isRouteErrorResponse(error) && error.status < 500 && typeof error.data?.error === "string"
+      ? (error.data.error as string)
+      : null;
   return (
     <div className="space-y-3">
-      <h1 className="text-2xl font-bold">{missing ? "No such account" : "Something went wrong"}</h1>
+      <h1 className="text-2xl font-bold">
+        {missing ? "No such account" : refusal ? "Request refused" : "Something went wrong"}
+      </h1>
       <p className="text-slate-600" role="alert">
         {missing
           ? "No account has this id: it may be mistyped. Search for the account by its email instead."
-          : "An unexpected error stopped this page; please try again."}
+          : (refusal ?? "An unexpected error stopped this page; please try again.")}
       </p>
       <Link to="/admin/users" className="text-sm font-semibold text-brand-700 underline">
         Search the users

@@ -95,5 +95,9 @@ describe("the breakers an admin may pin", () => {
       "crossref",
     ]);
     expect(breakerProviders({ ...env, RESEARCH_PROVIDERS: "none" })).toEqual(["openai", "compat:gpu:8000"]);
+    // A web process without the workers' keys still lists the indexes (and the page, any breaker rows).
+    expect(breakerProviders({ ...BASE, AI_FALLBACK_CHAIN: "anthropic", RESEARCH_PROVIDERS: "crossref" })).toEqual([
+      "crossref",
+    ]);
   });
 });

@@ -93,7 +93,12 @@ export function writerBreakerKey(writer: Pick<WriterDescription, "provider" | "b
  * indexes named by RESEARCH_PROVIDERS, whose calls the same breakers guard.
  */
 export function breakerProviders(env: ChainEnv & Pick<Env, "RESEARCH_PROVIDERS">): string[] {
-  const writers = describeProviderChain(env).map(writerBreakerKey);
+  let writers: (string | null)[] = [];
+  try {
+    writers = describeProviderChain(env).map(writerBreakerKey);
+  } catch {
+    // A chain this process cannot run (a key set on the workers only) names no writer; their breaker rows remain.
+  }
   const indexes = env.RESEARCH_PROVIDERS === "none" ? [] : env.RESEARCH_PROVIDERS.split(",");
   return [...new Set([...writers, ...indexes].filter((key): key is string => Boolean(key)))];
 }

@@ -130,6 +130,7 @@ describe("the providers page", () => {
     expect(visible(page.text)).toContain("anthropic:claude-haiku-4-5");
     // The scholarly index is listed though it never failed, so it can be pinned before it does.
     expect(visible(page.text)).toContain("openalex");
+    expect(page.text).toContain('action="/admin/providers"');
   });
 });
 

@@ -73,6 +73,7 @@ describe("finding an account", () => {
     const page = await admin.get(`/admin/users/${customer.userId}`);
     expect(page.status).toBe(200);
     const text = visible(page.text);
+    expect(page.text).toContain(`action="/admin/users/${customer.userId}"`);
     expect(text).toContain("maria.rossi@uni.example");
     expect(text).toContain("Fiscal policy in the eurozone");
     expect(text).toMatch(/<td[^>]*>dev<\/td>/); // the payment, and how it was made
