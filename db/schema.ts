@@ -270,6 +270,14 @@ export interface ProviderBreakersTable {
   half_open_successes: Generated<number>;
   opened_at: Timestamp | null;
   updated_at: Timestamp;
+  /** Pinned by an admin: `open` skips the provider, `closed` calls it whatever fails, until an admin resets it. */
+  forced_state: "open" | "closed" | null;
+  forced_at: Timestamp | null;
+  forced_by: string | null;
+  forced_reason: string | null;
+  /** The last failed call's reason ("HTTP 503", "timeout"), kept after the breaker closes again. */
+  last_error: string | null;
+  last_failure_at: Timestamp | null;
 }
 
 export interface RateLimitsTable {

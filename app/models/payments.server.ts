@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { QUEUES } from "../jobs/definitions";
+import { planPriority } from "../jobs/priorities";
 import { notifyDocumentEvent } from "../utils/document-events.server";
 import type { DbOrTrx } from "../utils/db.server";
 import { paymentConfirmedEmail } from "../utils/email-templates.server";
@@ -143,7 +144,7 @@ export async function confirmPayment(
     trx,
     QUEUES.planDocument,
     { documentId: document.id },
-    { priority: queued.express || customer.premium ? 10 : 0, wake: false },
+    { priority: planPriority(queued.express || customer.premium), wake: false },
   );
   await sendJob(
     trx,

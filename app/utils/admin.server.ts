@@ -20,7 +20,8 @@ export function adminGate(): RequestHandler {
       return next(error);
     }
     // Remix answers it as any unknown URL (the splat route's 404), data requests included.
-    req.url = req.path.endsWith(".data") ? "/__not-found.data" : "/__not-found";
+    // The Remix handler builds its URL from originalUrl, so both change: no admin loader or action runs at all.
+    req.url = req.originalUrl = req.path.endsWith(".data") ? "/__not-found.data" : "/__not-found";
     next();
   };
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { describeProviderChain, writerLabel, type ChainEnv } from "./provider-chain.server";
+import {
+  breakerProviders,
+  describeProviderChain,
+  writerBreakerKey,
+  writerLabel,
+  type ChainEnv,
+} from "./provider-chain.server";
 
 const BASE: ChainEnv = {
   AI_FALLBACK_CHAIN: undefined,
@@ -60,5 +66,38 @@ describe("the writer chain, described from the environment alone", () => {
     expect(() => describeProviderChain({ ...BASE, ALLOW_OFFLINE_PROVIDERS: false })).toThrow(
       "the offline writer is not allowed here",
     );
+  });
+});
+
+describe("each writer's circuit breaker", () => {
+  it("is the provider's name, a compatible server's host, and none for the offline writer", () => {
+    const chain = describeProviderChain({
+      ...BASE,
+      OPENAI_API_KEY: "sk-a",
+      ANTHROPIC_API_KEY: "sk-b",
+      AI_FALLBACK_CHAIN: "openai,anthropic,compat:llama3.1@http://localhost:11434/v1,offline",
+    });
+    expect(chain.map(writerBreakerKey)).toEqual(["openai", "anthropic", "compat:localhost:11434", null]);
+  });
+});
+
+describe("the breakers an admin may pin", () => {
+  it("are the writers' then the configured scholarly indexes', once each and without the offline writer", () => {
+    const env = {
+      ...BASE,
+      OPENAI_API_KEY: "sk-a",
+      AI_FALLBACK_CHAIN: "openai:gpt-4o,openai:gpt-4o-mini,compat:m@http://gpu:8000/v1,offline",
+    };
+    expect(breakerProviders({ ...env, RESEARCH_PROVIDERS: "openalex,crossref" })).toEqual([
+      "openai",
+      "compat:gpu:8000",
+      "openalex",
+      "crossref",
+    ]);
+    expect(breakerProviders({ ...env, RESEARCH_PROVIDERS: "none" })).toEqual(["openai", "compat:gpu:8000"]);
+    // A web process without the workers' keys still lists the indexes (and the page, any breaker rows).
+    expect(breakerProviders({ ...BASE, AI_FALLBACK_CHAIN: "anthropic", RESEARCH_PROVIDERS: "crossref" })).toEqual([
+      "crossref",
+    ]);
   });
 });

@@ -81,6 +81,28 @@ function describeWriter(entry: string, env: ChainEnv): WriterDescription {
   }
 }
 
+/** The circuit breaker a writer answers to (a compatible server's is per host); null: the offline writer never breaks. */
+export function writerBreakerKey(writer: Pick<WriterDescription, "provider" | "baseURL">): string | null {
+  if (writer.provider === "offline") return null;
+  if (writer.provider === "compat") return `compat:${new URL(writer.baseURL!).host}`;
+  return writer.provider;
+}
+
+/**
+ * Every circuit breaker an admin may pin: the configured writers' (compatible servers per host), then the scholarly
+ * indexes named by RESEARCH_PROVIDERS, whose calls the same breakers guard.
+ */
+export function breakerProviders(env: ChainEnv & Pick<Env, "RESEARCH_PROVIDERS">): string[] {
+  let writers: (string | null)[] = [];
+  try {
+    writers = describeProviderChain(env).map(writerBreakerKey);
+  } catch {
+    // A chain this process cannot run (a key set on the workers only) names no writer; their breaker rows remain.
+  }
+  const indexes = env.RESEARCH_PROVIDERS === "none" ? [] : env.RESEARCH_PROVIDERS.split(",");
+  return [...new Set([...writers, ...indexes].filter((key): key is string => Boolean(key)))];
+}
+
 /** `provider:model`, as the health check and the worker's log list a writer. */
 export function writerLabel(writer: Pick<WriterDescription, "provider" | "model">): string {
   return `${writer.provider}:${writer.model}`;

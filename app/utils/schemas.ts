@@ -77,9 +77,40 @@ export function confirmedAction(phrase: string) {
     confirmation: typedText({ error: `Type ${phrase} to confirm.` })
       .trim()
       .refine((value) => value === phrase, `Type ${phrase} (in capitals) to confirm.`),
-    reason: typedText({ error: "Say why: it goes into the audit log." })
-      .trim()
-      .min(5, "Say why in a few words: it goes into the audit log.")
-      .max(500, "Keep the reason under 500 characters."),
+    reason: auditReason(),
   });
 }
+
+/** Why an admin acts, in their words: every admin action asks it and the audit log keeps it. */
+export function auditReason() {
+  return typedText({ error: "Say why: it goes into the audit log." })
+    .trim()
+    .min(5, "Say why in a few words: it goes into the audit log.")
+    .max(500, "Keep the reason under 500 characters.");
+}
+
+// Admin: providers (/admin/providers) and users (/admin/users).
+
+/** Pin a provider's circuit breaker open or closed, or reset it (closed, counts cleared, pin removed). */
+export const breakerActionSchema = z.object({
+  intent: z.enum(["force_open", "force_closed", "reset"], { error: "Choose force open, force closed or reset." }),
+  provider: typedText({ error: "Choose a provider." })
+    .trim()
+    .min(1, "Choose a provider.")
+    .max(200, "Choose one of the listed providers."),
+  reason: auditReason(),
+});
+
+/** What an admin types to disable an account (its sessions end at once). */
+export const DISABLE_ACCOUNT_PHRASE = "DISABLE";
+
+export const disableAccountSchema = z.object({
+  intent: z.literal("disable", { error: "Choose an action." }),
+  ...confirmedAction(DISABLE_ACCOUNT_PHRASE).shape,
+});
+
+/** Enable a disabled account; mark it premium, or standard again. */
+export const accountChangeSchema = z.object({
+  intent: z.enum(["enable", "premium", "standard"], { error: "Choose an action." }),
+  reason: auditReason(),
+});

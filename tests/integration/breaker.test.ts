@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../app/utils/db.server";
+import { forceBreaker, listBreakers, resetBreaker } from "../../app/models/provider-breakers.server";
 import {
   DEFAULT_BREAKER_POLICY,
   breakerAllows,
-  listBreakers,
+  checkBreaker,
   recordBreakerFailure,
   recordBreakerSuccess,
 } from "../../worker/llm/breaker";
+import { insertUser } from "../setup/fixtures";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
 let database: TestDatabase;
@@ -198,17 +200,103 @@ describe("provider circuit breaker", () => {
       state: "open",
       recentFailures: 5,
       openedAt: at(4),
+      halfOpensAt: at(64),
+      lastError: "failed",
+      lastFailureAt: at(4),
+      forced: null,
     });
     expect(list.find((b) => b.provider === "provider-b")).toEqual({
       provider: "provider-b",
       state: "closed",
       recentFailures: 2,
       openedAt: null,
+      halfOpensAt: null,
+      lastError: "failed",
+      lastFailureAt: at(1),
+      forced: null,
     });
     expect(list.map((b) => b.provider)).toEqual([...list.map((b) => b.provider)].sort());
 
     // Two minutes on, the failures are no longer recent.
     const later = await listBreakers(database.db, at(130));
     expect(later.find((b) => b.provider === "provider-b")?.recentFailures).toBe(0);
+  });
+});
+
+describe("an admin's pin and reset (issue 18, item 6)", () => {
+  let adminId: string;
+  beforeAll(async () => {
+    adminId = (await insertUser(database.db, { email: "breaker-admin@example.com" })).id;
+  });
+  const by = () => ({ userId: adminId, reason: "provider incident" });
+
+  it("keeps the last failure's reason and time, and a reset keeps them too", async () => {
+    await recordBreakerFailure(database.db, "last-error", { now: at(1), error: "HTTP 503" });
+    await recordBreakerFailure(database.db, "last-error", { now: at(2), error: "timeout" });
+    expect(await row("last-error")).toMatchObject({ last_error: "timeout", last_failure_at: at(2) });
+    await resetBreaker(database.db, "last-error", at(3));
+    expect(await row("last-error")).toMatchObject({ last_error: "timeout", failure_times: [] });
+  });
+
+  it("forced open, a provider is skipped an hour on and a day on: it never half-opens until reset", async () => {
+    await openBreaker("pinned-open");
+    await forceBreaker(database.db, "pinned-open", "open", by(), at(5));
+    for (const later of [at(66), at(3600), at(86_400)]) {
+      expect(await checkBreaker(database.db, "pinned-open", { now: later })).toEqual({ allowed: false, state: "open" });
+    }
+    // A call that was in flight when it was pinned ends: neither its failure nor its success moves the pin.
+    expect(await recordBreakerFailure(database.db, "pinned-open", { now: at(90), error: "HTTP 500" })).toBe("open");
+    expect(await recordBreakerSuccess(database.db, "pinned-open", { now: at(91) })).toBe("open");
+    const [view] = (await listBreakers(database.db, at(92))).filter((b) => b.provider === "pinned-open");
+    expect(view).toMatchObject({
+      state: "open",
+      halfOpensAt: null,
+      forced: { state: "open", byEmail: "breaker-admin@example.com", reason: "provider incident", at: at(5) },
+    });
+
+    const before = await resetBreaker(database.db, "pinned-open", at(100));
+    expect(before).toMatchObject({ state: "open", forced: "open" });
+    expect(await checkBreaker(database.db, "pinned-open", { now: at(101) })).toEqual({
+      allowed: true,
+      state: "closed",
+    });
+    expect(await row("pinned-open")).toMatchObject({
+      state: "closed",
+      failure_times: [],
+      opened_at: null,
+      half_open_successes: 0,
+      forced_state: null,
+      forced_by: null,
+    });
+  });
+
+  it("a provider that never failed can be forced open (its row is made)", async () => {
+    expect(await forceBreaker(database.db, "never-failed", "open", by(), at(0))).toBeNull();
+    expect(await breakerAllows(database.db, "never-failed", { now: at(1) })).toBe(false);
+  });
+
+  it("forced closed, a tripped provider is called at once and any number of failures never open it; failures still count", async () => {
+    await openBreaker("pinned-closed");
+    expect(await breakerAllows(database.db, "pinned-closed", { now: at(5) })).toBe(false);
+    await forceBreaker(database.db, "pinned-closed", "closed", by(), at(5));
+    expect(await breakerAllows(database.db, "pinned-closed", { now: at(6) })).toBe(true);
+    for (let i = 0; i < 10; i++) {
+      expect(
+        await recordBreakerFailure(database.db, "pinned-closed", { now: at(10 + i), error: `HTTP 50${i % 4}` }),
+      ).toBe("closed");
+    }
+    expect(await breakerAllows(database.db, "pinned-closed", { now: at(20) })).toBe(true);
+    const [view] = (await listBreakers(database.db, at(20))).filter((b) => b.provider === "pinned-closed");
+    expect(view).toMatchObject({
+      state: "closed",
+      recentFailures: 5,
+      lastError: "HTTP 501",
+      forced: { state: "closed" },
+    });
+
+    // Reset: the pin goes and the counts with it; five new failures trip it as before.
+    await resetBreaker(database.db, "pinned-closed", at(21));
+    for (let i = 0; i < 4; i++) await recordBreakerFailure(database.db, "pinned-closed", { now: at(22 + i) });
+    expect(await recordBreakerFailure(database.db, "pinned-closed", { now: at(26) })).toBe("open");
   });
 });

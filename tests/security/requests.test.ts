@@ -272,6 +272,13 @@ function mailCount(): number {
 const documentRow = (ctx: Ctx) =>
   app.db.selectFrom("documents").selectAll().where("user_id", "=", ctx.userId).orderBy("id").execute();
 
+/** Makes the test's customer an admin (their session follows at once), for the admin pages' forms. */
+const makeAdmin = (ctx: Ctx) =>
+  app.db.updateTable("users").set({ role: "admin" }).where("id", "=", ctx.userId).execute();
+
+/** The account whose admin page is tested (another customer: an admin's own page offers no disable form). */
+let accountOnAdminPage = "";
+
 const FORM_ACTIONS: FormAction[] = [
   {
     route: "login.tsx",
@@ -358,6 +365,40 @@ const FORM_ACTIONS: FormAction[] = [
     page: () => "/account/delete",
     valid: { email: "" }, // set to the customer's address in the test
     written: (ctx) => app.db.selectFrom("users").selectAll().where("id", "=", ctx.userId).execute(),
+  },
+  {
+    route: "admin.providers.tsx",
+    path: () => "/admin/providers",
+    page: () => "/admin/providers",
+    valid: { provider: "openalex", intent: "force_open", reason: "OpenAlex answers 503 for an hour" },
+    prepare: async (ctx) => {
+      await makeAdmin(ctx);
+      // A breaker row, so the page shows that provider's form.
+      await app.db
+        .insertInto("provider_breakers")
+        .values({ provider: "openalex", failure_times: "[]", updated_at: new Date() })
+        .onConflict((oc) => oc.column("provider").doNothing())
+        .execute();
+    },
+    written: async () => [
+      await app.db.selectFrom("provider_breakers").selectAll().orderBy("provider").execute(),
+      await app.db.selectFrom("audit_log").select("id").execute(),
+    ],
+  },
+  {
+    route: "admin.users.$id.tsx",
+    path: () => `/admin/users/${accountOnAdminPage}`,
+    page: () => `/admin/users/${accountOnAdminPage}`,
+    valid: { intent: "disable", confirmation: "DISABLE", reason: "chargebacks on three orders" },
+    prepare: async (ctx) => {
+      await makeAdmin(ctx);
+      accountOnAdminPage = (await signedInCustomer(app)).userId;
+    },
+    written: async () => [
+      await app.db.selectFrom("users").selectAll().where("id", "=", accountOnAdminPage).execute(),
+      await app.db.selectFrom("sessions").selectAll().where("user_id", "=", accountOnAdminPage).execute(),
+      await app.db.selectFrom("audit_log").select("id").execute(),
+    ],
   },
   {
     route: "logout.tsx",

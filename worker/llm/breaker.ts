@@ -1,26 +1,23 @@
 import { inTransaction, type DbOrTrx } from "../../app/utils/db.server";
+import {
+  addSeconds,
+  DEFAULT_BREAKER_POLICY,
+  recentFailureTimes,
+  type BreakerPolicy,
+  type BreakerState,
+} from "../../app/models/provider-breakers.server";
 
-// A circuit breaker per LLM provider, kept in `provider_breakers` so every worker process sees the same state.
+// A circuit breaker per LLM provider, kept in `provider_breakers` so every worker process sees the same state; the
+// policy, the admin's pins and what the admin pages read live in app/models/provider-breakers.server.ts.
 // Time is the caller's JS clock passed to SQL as a parameter (never `now()`), so tests move time without sleeping.
 
-export type BreakerState = "closed" | "open" | "half_open";
-export type BreakerPolicy = {
-  failureThreshold: number;
-  windowSeconds: number;
-  openSeconds: number;
-  halfOpenSuccesses: number;
-};
+export { DEFAULT_BREAKER_POLICY, type BreakerPolicy, type BreakerState };
 export type BreakerOptions = { now?: Date; policy?: BreakerPolicy };
 
-/** closed → open after 5 failures within 60 s; open → half-open after 60 s; half-open → closed after 2 successes. */
-export const DEFAULT_BREAKER_POLICY: BreakerPolicy = Object.freeze({
-  failureThreshold: 5,
-  windowSeconds: 60,
-  openSeconds: 60,
-  halfOpenSuccesses: 2,
-});
-
-/** May we call this provider now? An open breaker whose time is up moves to half_open (one guarded UPDATE). */
+/**
+ * May we call this provider now? An open breaker whose time is up moves to half_open (one guarded UPDATE); one an
+ * admin pinned stays as pinned: open is skipped however long ago it opened, closed is called.
+ */
 export async function breakerAllows(db: DbOrTrx, key: string, options: BreakerOptions = {}): Promise<boolean> {
   return (await checkBreaker(db, key, options)).allowed;
 }
@@ -34,9 +31,10 @@ export async function checkBreaker(
   const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
   const row = await db
     .selectFrom("provider_breakers")
-    .select(["state", "opened_at"])
+    .select(["state", "opened_at", "forced_state"])
     .where("provider", "=", key)
     .executeTakeFirst();
+  if (row?.forced_state) return { allowed: row.forced_state === "closed", state: row.forced_state };
   if (!row || row.state !== "open") return { allowed: true, state: row?.state ?? "closed" };
   const reopensAt = addSeconds(row.opened_at ?? new Date(0), policy.openSeconds);
   if (now < reopensAt) return { allowed: false, state: "open" };
@@ -47,26 +45,30 @@ export async function checkBreaker(
     .set({ state: "half_open", half_open_successes: 0, updated_at: now })
     .where("provider", "=", key)
     .where("state", "=", "open")
+    .where("forced_state", "is", null)
     .where((eb) => eb.or([eb("opened_at", "is", null), eb("opened_at", "<=", cutoff)]))
     .executeTakeFirst();
   if (moved.numUpdatedRows > 0n) return { allowed: true, state: "half_open" };
   // Another process got there first: it either moved it to half_open (allowed) or re-opened it (not allowed).
   const current = await db
     .selectFrom("provider_breakers")
-    .select("state")
+    .select(["state", "forced_state"])
     .where("provider", "=", key)
     .executeTakeFirst();
-  const state = current?.state ?? "closed";
+  const state = current?.forced_state ?? current?.state ?? "closed";
   return { allowed: state !== "open", state };
 }
 
-/** Records a failed call and returns the state it leaves the breaker in. */
+/**
+ * Records a failed call (and `error`, its reason, as the breaker's last error) and returns the state it leaves the
+ * breaker in. A pinned breaker keeps its pin: failures are counted, but a pinned-closed one never opens.
+ */
 export async function recordBreakerFailure(
   db: DbOrTrx,
   key: string,
-  options: BreakerOptions = {},
+  options: BreakerOptions & { error?: string } = {},
 ): Promise<BreakerState> {
-  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
+  const { now = new Date(), policy = DEFAULT_BREAKER_POLICY, error } = options;
   return inTransaction(db, async (trx) => {
     await trx
       .insertInto("provider_breakers")
@@ -75,7 +77,7 @@ export async function recordBreakerFailure(
       .execute();
     const row = await trx
       .selectFrom("provider_breakers")
-      .select(["state", "failure_times", "opened_at"])
+      .select(["state", "failure_times", "opened_at", "forced_state"])
       .where("provider", "=", key)
       .forUpdate()
       .executeTakeFirstOrThrow();
@@ -87,7 +89,8 @@ export async function recordBreakerFailure(
 
     let state: BreakerState = row.state;
     let openedAt = row.opened_at;
-    if (row.state === "half_open" || (row.state === "closed" && kept.length >= policy.failureThreshold)) {
+    const trips = row.state === "half_open" || (row.state === "closed" && kept.length >= policy.failureThreshold);
+    if (trips && !row.forced_state) {
       state = "open";
       openedAt = now;
     }
@@ -98,6 +101,8 @@ export async function recordBreakerFailure(
         opened_at: openedAt,
         half_open_successes: 0,
         failure_times: JSON.stringify(kept.map((t) => new Date(t).toISOString())),
+        last_error: error?.slice(0, 500) ?? "failed",
+        last_failure_at: now,
         updated_at: now,
       })
       .where("provider", "=", key)
@@ -146,33 +151,4 @@ export async function recordBreakerSuccess(
       .execute();
     return "half_open";
   });
-}
-
-/** For the admin screens and /health/detailed: every breaker with its state, recent failure count and opened_at. */
-export async function listBreakers(
-  db: DbOrTrx,
-  now: Date = new Date(),
-  policy: BreakerPolicy = DEFAULT_BREAKER_POLICY,
-): Promise<{ provider: string; state: BreakerState; recentFailures: number; openedAt: Date | null }[]> {
-  const rows = await db
-    .selectFrom("provider_breakers")
-    .select(["provider", "state", "failure_times", "opened_at"])
-    .orderBy("provider")
-    .execute();
-  return rows.map((row) => ({
-    provider: row.provider,
-    state: row.state,
-    recentFailures: recentFailureTimes(row.failure_times, now, policy).length,
-    openedAt: row.opened_at,
-  }));
-}
-
-function recentFailureTimes(stored: unknown, now: Date, policy: BreakerPolicy): number[] {
-  const cutoff = now.getTime() - policy.windowSeconds * 1000;
-  const list = Array.isArray(stored) ? stored : [];
-  return list.map((t) => Date.parse(String(t))).filter((t) => Number.isFinite(t) && t >= cutoff);
-}
-
-function addSeconds(date: Date, seconds: number): Date {
-  return new Date(date.getTime() + seconds * 1000);
 }

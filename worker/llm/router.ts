@@ -3,7 +3,7 @@ import type { Env } from "../../app/utils/env.server";
 import { callLimitSeconds } from "../../app/utils/job-expiry";
 import { logger } from "../../app/utils/logger.server";
 import { recordLlmCall } from "../../app/utils/metrics.server";
-import { describeProviderChain, type WriterDescription } from "../../app/utils/provider-chain.server";
+import { describeProviderChain, writerBreakerKey, type WriterDescription } from "../../app/utils/provider-chain.server";
 import { AnthropicProvider } from "./anthropic";
 import { checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
 import { classifyError } from "./errors";
@@ -39,7 +39,7 @@ function providerFor(writer: WriterDescription, env: Env): LlmProvider {
         model,
         timeoutMs,
         answerLimitMs,
-        breakerKey: `compat:${new URL(baseURL!).host}`,
+        breakerKey: writerBreakerKey(writer)!,
       });
   }
 }
@@ -164,7 +164,9 @@ export class LlmRouter {
               { provider: label, attempt: attempt + 1, reason: kind.reason, retryable: kind.retryable },
               "writer call failed",
             );
-            const state = breaker ? await recordBreakerFailure(db!, breaker, { now: this.now() }) : "closed";
+            const state = breaker
+              ? await recordBreakerFailure(db!, breaker, { now: this.now(), error: kind.reason })
+              : "closed";
             seen = state;
             if (!kind.retryable || attempt >= this.retryDelaysMs.length || state === "open") break;
             const base = kind.retryAfterMs ?? this.retryDelaysMs[attempt];

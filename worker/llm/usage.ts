@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { nextUtcMidnight, tokensUsedToday } from "../../app/models/token-usage.server";
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { getEnv } from "../../app/utils/env.server";
 import type { Completion } from "./provider";
@@ -60,11 +61,6 @@ export async function refreshDocumentUsage(trx: DbOrTrx, documentId: string) {
 
 export type BudgetCheck = { allowed: true } | { allowed: false; reason: string; resumeAt: Date };
 
-/** Next midnight UTC: daily limits count tokens per UTC day. */
-export function nextUtcMidnight(now = new Date()): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
-}
-
 /**
  * Whether a new LLM call fits today's token limits (0 = no limit): the global one and the one per customer.
  * Work over a limit waits until midnight UTC with a clear status; it is never dropped.
@@ -76,20 +72,12 @@ export async function checkDailyBudget(
   now = new Date(),
 ): Promise<BudgetCheck> {
   if (!limits.global && !limits.perUser) return { allowed: true };
-  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const row = await db
-    .selectFrom("token_usage")
-    .select([
-      sql<string>`coalesce(sum(tokens_in + tokens_out), 0)`.as("total"),
-      sql<string>`coalesce(sum(tokens_in + tokens_out) filter (where user_id = ${userId}), 0)`.as("mine"),
-    ])
-    .where("created_at", ">=", dayStart)
-    .executeTakeFirstOrThrow();
+  const used = await tokensUsedToday(db, userId, now);
   const resumeAt = nextUtcMidnight(now);
-  if (limits.global && Number(row.total) >= limits.global) {
+  if (limits.global && used.total >= limits.global) {
     return { allowed: false, reason: "TesiGo's daily writing capacity is used up", resumeAt };
   }
-  if (limits.perUser && Number(row.mine) >= limits.perUser) {
+  if (limits.perUser && used.user >= limits.perUser) {
     return { allowed: false, reason: "your daily writing allowance is used up", resumeAt };
   }
   return { allowed: true };

@@ -136,7 +136,7 @@ export async function getJson<T>(
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const failure = classify(error);
-      const state = db ? await recordBreakerFailure(db, provider, { now: now() }) : "closed";
+      const state = db ? await recordBreakerFailure(db, provider, { now: now(), error: failure.reason }) : "closed";
       seen = state;
       logger.warn(
         { provider, url: redact(url), attempt: attempt + 1, reason: failure.reason, breaker: state },
