@@ -141,6 +141,8 @@ export interface SectionsTable {
   tokens_out: Generated<number>;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** Attempts made before an admin sent the section back for rewriting: its new tries count from here. */
+  attempts_before_rewrite: Generated<number>;
 }
 
 export interface SectionAttemptsTable {
@@ -308,6 +310,17 @@ export interface AuditLogTable {
   created_at: CreatedAt;
 }
 
+/** A stage or status change of a document, as it happened (the admin's timeline of an order). */
+export interface DocumentEventsTable {
+  id: Generated<string>;
+  document_id: string;
+  stage: string | null;
+  status: DocumentStatus;
+  /** Why, where the change says (a failure's reason). */
+  detail: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -329,6 +342,7 @@ export interface Database {
   generation_rates: GenerationRatesTable;
   audit_log: AuditLogTable;
   incidents: IncidentsTable;
+  document_events: DocumentEventsTable;
 }
 
 export type User = Selectable<UsersTable>;
