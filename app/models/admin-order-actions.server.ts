@@ -83,7 +83,7 @@ export async function retryOrder(
     throw new AdminActionRefused(
       `Only a failed or stuck order can be retried; this one is ${document.status.replaceAll("_", " ")}.`,
     );
-  if (await hasLiveJob(trx, documentId))
+  if (await hasLiveJob(trx, document))
     throw new AdminActionRefused(
       "This order is not stuck: a job is still waiting or running for it (listed under Jobs). Retry it once it has failed or stalled.",
     );
@@ -167,7 +167,7 @@ export async function regenerateSection(trx: DbOrTrx, documentId: string, sectio
     throw new AdminActionRefused(
       `A section can be rewritten once the order is delivered, or while its sections are being written; this order is ${document.status.replaceAll("_", " ")}${document.progress_stage ? ` (${document.progress_stage})` : ""}.`,
     );
-  if (delivered && (await hasLiveJob(trx, documentId)))
+  if (delivered && (await hasLiveJob(trx, document)))
     throw new AdminActionRefused("This order's files are still being made: wait until they are ready.");
   const section = await trx
     .selectFrom("sections")

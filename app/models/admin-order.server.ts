@@ -28,9 +28,35 @@ export async function liveJobsOf(db: DbOrTrx, documentId: string) {
   return rows;
 }
 
-/** Whether any job is still legitimately working on the order (waiting, or running within its expiry). */
-export async function hasLiveJob(db: DbOrTrx, documentId: string): Promise<boolean> {
-  return (await liveJobsOf(db, documentId)).some((job) => !job.expired);
+/**
+ * The queues whose jobs can still move an order in this status and stage (any other job of it would find nothing to
+ * do: the review's delayed safety-net assembly of a delivered order, say). None for a failed or refunded order.
+ */
+export function queuesThatMove(status: string, stage: string | null): string[] {
+  if (status === "completed" || status === "completed_with_warnings") return [QUEUES.exportDocument];
+  if (status !== "queued" && status !== "generating") return [];
+  switch (stage) {
+    case "writing":
+    case "waiting_for_budget":
+      return [QUEUES.planDocument, QUEUES.writeSection];
+    case "reviewing":
+      return [QUEUES.writeSection, QUEUES.reviewDocument];
+    case "assembling":
+      return [QUEUES.reviewDocument, QUEUES.assembleDocument];
+    case "done":
+      return [QUEUES.assembleDocument, QUEUES.exportDocument];
+    default:
+      return [QUEUES.planDocument];
+  }
+}
+
+/** Whether a job is still working on the order as it stands (waiting, or running within its expiry). */
+export async function hasLiveJob(
+  db: DbOrTrx,
+  document: { id: string; status: string; progress_stage: string | null },
+): Promise<boolean> {
+  const queues = queuesThatMove(document.status, document.progress_stage);
+  return (await liveJobsOf(db, document.id)).some((job) => !job.expired && queues.includes(job.name));
 }
 
 export async function getOrderForAdmin(db: DbOrTrx, documentId: string) {
@@ -202,7 +228,9 @@ export function retryExplanation(order: AdminOrder): string {
     document.status === "completed" ||
     document.status === "completed_with_warnings"
   )
-    return order.jobs.some((j) => !j.expired)
+    return order.jobs.some(
+      (j) => !j.expired && queuesThatMove(document.status, document.progress_stage).includes(j.name),
+    )
       ? "Being worked on: a job is waiting or running for it, so it is not stuck."
       : `${how} No job is working on it: it is stuck.`;
   return `Only a failed or stuck order can be retried; this one is ${document.status.replaceAll("_", " ")}.`;

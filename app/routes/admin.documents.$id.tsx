@@ -19,7 +19,7 @@ import {
   Timeline,
 } from "~/components/admin/order-view";
 import { StatusBadge } from "~/components/status-badge";
-import { getOrderForAdmin, orderTimeline, retryExplanation } from "~/models/admin-order.server";
+import { getOrderForAdmin, orderTimeline, queuesThatMove, retryExplanation } from "~/models/admin-order.server";
 import { performOrderAction } from "~/utils/admin-order-action.server";
 import { requireAdmin } from "~/utils/admin.server";
 import { kindLabel } from "~/utils/catalog";
@@ -131,6 +131,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id: j.id,
       name: j.name,
       state: j.expired ? "active past its expiry (stuck)" : j.state,
+      // A job left over from an earlier state (the review's delayed safety-net assembly, say) finds nothing to do.
+      idle: !queuesThatMove(d.status, d.progress_stage).includes(j.name),
       createdAt: j.created_on.toISOString(),
     })),
     timeline: orderTimeline(order, formatMoney).map((e) => ({ ...e, at: e.at.toISOString() })),
@@ -263,6 +265,7 @@ export default function AdminOrder() {
             {jobs.map((j) => (
               <li key={j.id}>
                 <span className="font-mono">{j.name}</span> — {j.state}, since {formatDateTime(j.createdAt)}
+                {j.idle ? " (it will find nothing to do in the order's present state)" : ""}
               </li>
             ))}
           </ul>
