@@ -13,7 +13,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("detail", "text")
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex("document_events_document_idx").on("document_events").columns(["document_id", "id"]).execute();
+  await db.schema
+    .createIndex("document_events_document_idx")
+    .on("document_events")
+    .columns(["document_id", "id"])
+    .execute();
   await db.schema
     .alterTable("sections")
     .addColumn("attempts_before_rewrite", "integer", (c) => c.notNull().defaultTo(0))
