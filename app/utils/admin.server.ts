@@ -19,8 +19,10 @@ export function adminGate(): RequestHandler {
     } catch (error) {
       return next(error);
     }
-    // Remix answers it as any unknown URL (the splat route's 404), data requests included.
+    // Remix answers it as any unknown URL (the splat route's 404), data requests included. The request handler reads
+    // originalUrl, so both change: otherwise an admin route's own action would answer instead.
     req.url = req.path.endsWith(".data") ? "/__not-found.data" : "/__not-found";
+    req.originalUrl = req.url;
     next();
   };
 }
