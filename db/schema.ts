@@ -141,6 +141,8 @@ export interface SectionsTable {
   tokens_out: Generated<number>;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** Attempts made before an admin sent the section back for rewriting: its new tries count from here. */
+  attempts_before_rewrite: Generated<number>;
 }
 
 export interface SectionAttemptsTable {
@@ -327,6 +329,17 @@ export interface FilesTable {
   created_at: CreatedAt;
 }
 
+/** A stage or status change of a document, as it happened (the admin's timeline of an order). */
+export interface DocumentEventsTable {
+  id: Generated<string>;
+  document_id: string;
+  stage: string | null;
+  status: DocumentStatus;
+  /** Why, where the change says (a failure's reason). */
+  detail: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -349,6 +362,7 @@ export interface Database {
   audit_log: AuditLogTable;
   incidents: IncidentsTable;
   files: FilesTable;
+  document_events: DocumentEventsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -143,6 +143,29 @@ export async function setStage(
         "failure_reason",
       ]);
     })
+    // The admin's timeline of the order: the change as written, unless it repeats the last one (a deferral again).
+    .with("logged", (db) =>
+      db
+        .insertInto("document_events")
+        .columns(["document_id", "stage", "status", "detail"])
+        .expression((eb) =>
+          eb
+            .selectFrom("changed")
+            .select([
+              sql<string>`${documentId}::uuid`.as("document_id"),
+              "changed.progress_stage",
+              "changed.status",
+              sql<string | null>`case when changed.progress_stage = 'failed' then changed.failure_reason end`.as(
+                "detail",
+              ),
+            ])
+            .where(
+              sql<boolean>`not exists (select 1 from (select stage, status from document_events where document_id = ${documentId}
+                order by id desc limit 1) last where last.stage is not distinct from changed.progress_stage and last.status = changed.status)`,
+            ),
+        )
+        .returning("id"),
+    )
     .selectFrom("changed")
     .select(sql.join(events.map((payload) => sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, ${payload})`)).as("notified"))
     .execute();

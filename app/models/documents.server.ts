@@ -184,7 +184,10 @@ export async function transitionDocument(
     .where("id", "=", documentId)
     .where("status", "in", Array.isArray(from) ? from : [from])
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const applied = Number(result.numUpdatedRows) === 1;
+  // The admin's timeline of the order (setStage records the changes it makes itself).
+  if (applied) await db.insertInto("document_events").values({ document_id: documentId, status: to }).execute();
+  return applied;
 }
 
 export async function getProgressSnapshot(db: DbOrTrx, documentId: string): Promise<ProgressSnapshot | undefined> {

@@ -6,6 +6,17 @@ import { sendJob } from "../jobs/queue.server";
 import { recordIncident, type NewIncident } from "./incidents.server";
 import { lockPayment } from "./payments.server";
 
+/** The reason of a refund an admin made: the form's one-time id makes it, so the same form submitted twice refunds once. */
+export function adminRefundReason(requestId: string): string {
+  return `${ADMIN_REFUND_PREFIX}${requestId}`;
+}
+const ADMIN_REFUND_PREFIX = "support:";
+
+/** A refund reason as the customer reads it ("support" for an admin's refund, whose id means nothing to them). */
+export function refundReasonLabel(reason: string): string {
+  return reason.startsWith(ADMIN_REFUND_PREFIX) ? "support" : reason.replaceAll("_", " ");
+}
+
 /** Stripe's idempotency key, and our refund row's: made of payment and reason, so a reason refunds a payment once. */
 export function refundIdempotencyKey(paymentId: string, reason: string): string {
   return `refund:${paymentId}:${reason}`;
@@ -33,7 +44,8 @@ export async function reserveRefund(db: Db, request: RefundPaymentJob): Promise<
   });
 }
 
-async function refundableAmount(
+/** What is left to refund of a payment: paid, less refunded, less refunds pending or failed (waiting for an admin). */
+export async function refundableAmount(
   trx: DbOrTrx,
   payment: { id: string; status: string; amount_cents: number; refunded_cents: number },
   asked: number | undefined,

@@ -6,6 +6,7 @@ import { Score } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { isActive, useDocumentProgress } from "~/components/use-document-progress";
 import { getDocumentForOwner } from "~/models/documents.server";
+import { refundReasonLabel } from "~/models/refunds.server";
 import { getDb } from "~/utils/db.server";
 import { readLiveSnapshot } from "~/utils/document-event-relay.server";
 import { STAGE_LABELS, type SectionSnapshot } from "~/utils/document-events";
@@ -55,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     refunds: refunds.map((r) => ({
       id: r.id,
       amount: formatMoney(r.amount_cents, r.currency),
-      reason: r.reason,
+      reason: refundReasonLabel(r.reason),
       status: r.status,
       date: r.created_at.toISOString().slice(0, 10),
     })),

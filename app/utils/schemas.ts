@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from "./control-characters";
 import { CITATION_STYLE_CODES, DOCUMENT_KIND_CODES, LANGUAGE_CODES, MAX_PAGES, MIN_PAGES } from "./catalog";
+import { DOCUMENT_STATUSES } from "../../db/schema";
 
 // One schema per form, used by the browser (Conform) and the action alike.
 
@@ -114,3 +115,76 @@ export const accountChangeSchema = z.object({
   intent: z.enum(["enable", "premium", "standard"], { error: "Choose an action." }),
   reason: auditReason(),
 });
+
+/** An empty field of a GET form means "any". */
+const blankAsAbsent = (value: unknown) => (value === "" ? undefined : value);
+
+/** The search of /admin/documents (a GET form: every field may be absent). */
+export const adminOrderSearchSchema = z
+  .object({
+    q: z.preprocess(
+      blankAsAbsent,
+      typedText()
+        .trim()
+        .max(200, "Search for at most 200 characters: an email, part of a topic or an order id.")
+        .optional(),
+    ),
+    status: z.preprocess(
+      blankAsAbsent,
+      z.enum(DOCUMENT_STATUSES, { error: "Choose one of the listed states." }).optional(),
+    ),
+    kind: z.preprocess(
+      blankAsAbsent,
+      z.enum(DOCUMENT_KIND_CODES, { error: "Choose one of the listed kinds." }).optional(),
+    ),
+    language: z.preprocess(
+      blankAsAbsent,
+      z.enum(LANGUAGE_CODES, { error: "Choose one of the listed languages." }).optional(),
+    ),
+    from: z.preprocess(blankAsAbsent, z.iso.date({ error: "Give the first day as a date (YYYY-MM-DD)." }).optional()),
+    to: z.preprocess(blankAsAbsent, z.iso.date({ error: "Give the last day as a date (YYYY-MM-DD)." }).optional()),
+    page: z.preprocess(
+      blankAsAbsent,
+      z.coerce
+        .number({ error: "The page is a whole number from 1." })
+        .int("The page is a whole number from 1.")
+        .min(1, "The page is a whole number from 1.")
+        .max(10_000, "There are not that many pages.")
+        .default(1),
+    ),
+  })
+  .refine((s) => !s.from || !s.to || s.from <= s.to, { path: ["to"], error: "The last day comes after the first." });
+
+/** An amount typed in the currency's units ("12.50" or "12,50"), as integer cents. */
+function moneyAmount() {
+  return typedText({ error: "Enter the amount to refund." })
+    .trim()
+    .regex(/^\d{1,7}(?:[.,]\d{1,2})?$/, "Enter an amount in euros, such as 12.50 (at most two decimals).")
+    .transform((text) => {
+      const [whole, fraction = ""] = text.split(/[.,]/);
+      return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+    })
+    .refine((cents) => cents > 0, "Enter an amount above zero.");
+}
+
+const adminId = (what: string) => z.guid({ error: `That is not ${what} of this order.` });
+
+/** The actions on an order's admin page, told apart by `intent`. */
+export const adminOrderActionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("retry"), acknowledgeRefund: checkbox() }),
+    z.object({ intent: z.literal("regenerate"), sectionId: adminId("a section") }),
+    z.object({
+      intent: z.literal("refund"),
+      paymentId: adminId("a payment"),
+      /** The form's one-time id: the same form submitted twice refunds once. */
+      requestId: z.guid({ error: "Reload the page and fill in the refund again." }),
+      amount: moneyAmount(),
+      ...confirmedAction("REFUND").shape,
+    }),
+    z.object({ intent: z.literal("resend-email") }),
+  ],
+  { error: "Choose one of the page's actions." },
+);
+export type AdminOrderAction = z.infer<typeof adminOrderActionSchema>;

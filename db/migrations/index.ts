@@ -10,6 +10,7 @@ import * as signInCodes from "./2026_12_06_0000_sign_in_codes";
 import * as moneyTrail from "./2026_12_06_0100_money_trail";
 import * as shinglesHashVersion from "./2026_12_06_0300_shingles_hash_version";
 import * as admin from "./2026_12_06_0400_admin";
+import * as documentEvents from "./2026_12_06_0600_document_events";
 import * as breakersForced from "./2026_12_06_0700_breakers_forced";
 import * as files from "./2026_12_06_0800_files";
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_06_0100_money_trail": moneyTrail,
   "2026_12_06_0300_shingles_hash_version": shinglesHashVersion,
   "2026_12_06_0400_admin": admin,
+  "2026_12_06_0600_document_events": documentEvents,
   "2026_12_06_0700_breakers_forced": breakersForced,
   "2026_12_06_0800_files": files,
 };

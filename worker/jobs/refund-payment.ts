@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { recordOwnRefunds } from "../../app/models/payments.server";
-import { noteRefundError, reserveRefund } from "../../app/models/refunds.server";
+import { noteRefundError, refundReasonLabel, reserveRefund } from "../../app/models/refunds.server";
 import { refundProcessedEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
 import { sendJob } from "../../app/jobs/queue.server";
@@ -20,6 +20,7 @@ const REASONS: Record<string, string> = {
   amount_mismatch: "The amount paid did not match the price of the order. Please review the order and pay again.",
   account_deleted: "Your account was deleted before the order was written.",
   customer_request: "You asked for a refund.",
+  support: "Our support team refunded this amount.",
 };
 
 /**
@@ -79,7 +80,7 @@ export async function refundPayment(ctx: PipelineContext, job: RefundPaymentJob)
         user.email,
         document,
         refund.amount_cents,
-        REASONS[job.reason] ?? job.reason,
+        REASONS[job.reason] ?? REASONS[refundReasonLabel(job.reason)] ?? job.reason,
         getEnv().APP_URL,
       ),
     );

@@ -26,6 +26,8 @@ type SectionToWrite = {
   target_words: number;
   key_points: string[];
   source_keys: string[];
+  /** Attempts made before an admin sent the section back for rewriting: its tries count from here. */
+  attempts_before_rewrite: number;
   previous: { attempt: number; feedback: string[] } | null;
 };
 /** A source as a section's job loads it; `text` is its text for the gates (sourceText), made once per load. */
@@ -75,6 +77,7 @@ async function loadSectionsToWrite(
        from sources r where r.document_id = d.id) as sources,
       (select coalesce(json_agg(json_build_object('id', s.id, 'status', s.status, 'index', s.index, 'heading', s.heading, 'brief', s.brief,
           'target_words', s.target_words, 'key_points', s.key_points, 'source_keys', s.source_keys,
+          'attempts_before_rewrite', s.attempts_before_rewrite,
           'previous', (select json_build_object('attempt', a.attempt, 'feedback', a.feedback) from section_attempts a
                        where a.section_id = s.id order by a.attempt desc limit 1))), '[]')
        from sections s where s.document_id = d.id and s.id = any(${sectionIds}::uuid[])) as sections

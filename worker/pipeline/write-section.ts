@@ -35,8 +35,10 @@ export async function writeSection(
   }
 
   const attempt = (previous?.attempt ?? 0) + 1;
+  // Tries since the section was (re)started: an admin's rewrite gives it MAX_ATTEMPTS fresh ones.
+  const tries = attempt - section.attempts_before_rewrite;
   // A redelivered job whose attempt is already stored has nothing left to do (its successor was enqueued with it).
-  if (attempt > (job.attempt ?? 1) || attempt > MAX_ATTEMPTS) return;
+  if (attempt > (job.attempt ?? 1) || tries > MAX_ATTEMPTS) return;
   const feedback = (previous?.feedback as string[] | undefined) ?? [];
 
   if (!(await waitIfOverBudget(ctx, QUEUES.writeSection, job, document.user_id))) return;
@@ -104,7 +106,7 @@ export async function writeSection(
   }
   await started;
   const answeredAt = Date.now();
-  const check = checkAttempt(completion.text, section.target_words, sources, attempt >= MAX_ATTEMPTS);
+  const check = checkAttempt(completion.text, section.target_words, sources, tries >= MAX_ATTEMPTS);
   const scores = await applyQualityGates(ctx, check, completion.provider, {
     draft,
     sources: documentSources,
@@ -115,7 +117,7 @@ export async function writeSection(
     signal: delivery.signal,
   });
   const checkedAt = Date.now();
-  const last = check.passed || attempt >= MAX_ATTEMPTS;
+  const last = check.passed || tries >= MAX_ATTEMPTS;
   const result: SectionResult = {
     passed: check.passed,
     text: check.text,

@@ -1,0 +1,293 @@
+// What an admin does to an order (/admin/documents/$id): retry it from its last checkpoint, rewrite one section,
+// refund a payment in full or in part, send the delivery email again. Each runs in the caller's transaction (which
+// records the audit entry), under the order's row lock, and refuses with a sentence an admin understands.
+import { sql, type Expression } from "kysely";
+import type { DocumentStatus, Refund } from "../../db/schema";
+import { QUEUES } from "../jobs/definitions";
+import { sendJob, sendJobs } from "../jobs/queue.server";
+import type { DbOrTrx } from "../utils/db.server";
+import { documentReadyEmail } from "../utils/email-templates.server";
+import { formatMoney } from "../utils/pricing";
+import { hasLiveJob } from "./admin-order.server";
+import { setStage, writingPercent, type Stage } from "./document-progress.server";
+import { lockPayment } from "./payments.server";
+import { adminRefundReason, refundableAmount, refundIdempotencyKey } from "./refunds.server";
+
+/** An admin action that does not apply to the order as it stands; `message` says why, `status` is the answer's. */
+export class AdminActionRefused extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 409 = 409,
+  ) {
+    super(message);
+  }
+}
+
+const DELIVERED: readonly DocumentStatus[] = ["completed", "completed_with_warnings"];
+
+function lockOrder(trx: DbOrTrx, documentId: string) {
+  return trx.selectFrom("documents").selectAll().where("id", "=", documentId).forNoKeyUpdate().executeTakeFirst();
+}
+
+async function lockedOrder(trx: DbOrTrx, documentId: string) {
+  const document = await lockOrder(trx, documentId);
+  if (!document) throw new AdminActionRefused("This order does not exist.", 404);
+  return document;
+}
+
+/** The order's money: what its payments were refunded, and its refunds not (yet) made. */
+export async function refundsOfOrder(trx: DbOrTrx, documentId: string) {
+  const row = await trx
+    .selectFrom("payments")
+    .select([
+      sql<number>`coalesce(sum(refunded_cents), 0)::int`.as("refundedCents"),
+      sql<string>`coalesce(min(currency), 'eur')`.as("currency"),
+      (eb) =>
+        eb
+          .selectFrom("refunds")
+          .innerJoin("payments as p", "p.id", "refunds.payment_id")
+          .select(sql<number>`count(*)::int`.as("n"))
+          .where("p.document_id", "=", documentId)
+          .where("refunds.status", "in", ["pending", "failed"])
+          .as("unsettled"),
+    ])
+    .where("document_id", "=", documentId)
+    .executeTakeFirstOrThrow();
+  return { refundedCents: row.refundedCents, currency: row.currency, unsettled: Number(row.unsettled ?? 0) };
+}
+
+export type Checkpoint = "plan" | "sections" | "review" | "assembly" | "files";
+
+/**
+ * Retries a failed or stuck order from its last checkpoint: no outline yet → the plan; sections unwritten → those
+ * sections (each from its next attempt; written ones are kept); all written → the review; reviewed → the assembly; a
+ * delivered order without its files → the export. Refused for an order that is neither failed nor stuck, while a
+ * refund of it is unsettled (its completion would stop the order again), and — unless `acknowledgeRefund` — for an
+ * order whose money was given back: retrying it writes it for free, which the admin must mean.
+ */
+export async function retryOrder(
+  trx: DbOrTrx,
+  documentId: string,
+  options: { acknowledgeRefund: boolean },
+): Promise<{ checkpoint: Checkpoint; jobs: number; refundedCents: number }> {
+  const document = await lockedOrder(trx, documentId);
+  const delivered = DELIVERED.includes(document.status);
+  const writing = document.status === "queued" || document.status === "generating";
+  // Failed, then refunded in full by the failure's own refund.
+  const failedThenRefunded = document.status === "refunded" && document.progress_stage === "failed";
+  if (delivered && document.docx_key)
+    throw new AdminActionRefused(
+      "This order was delivered with its files: there is nothing to retry. Rewrite a section or resend the email instead.",
+    );
+  if (!delivered && !writing && document.status !== "failed" && !failedThenRefunded)
+    throw new AdminActionRefused(
+      `Only a failed or stuck order can be retried; this one is ${document.status.replaceAll("_", " ")}.`,
+    );
+  if (await hasLiveJob(trx, document))
+    throw new AdminActionRefused(
+      "This order is not stuck: a job is still waiting or running for it (listed under Jobs). Retry it once it has failed or stalled.",
+    );
+  const money = await refundsOfOrder(trx, documentId);
+  if (money.unsettled > 0)
+    throw new AdminActionRefused(
+      "A refund of this order is still under way or failed and waits for an admin: settle it first, since its completion would stop the order again.",
+    );
+  if (!delivered && money.refundedCents > 0 && !options.acknowledgeRefund)
+    throw new AdminActionRefused(
+      `This order was refunded ${formatMoney(money.refundedCents, money.currency)}. Retrying writes it again at no charge (the refund stands): tick the box to confirm that is what you mean.`,
+      400,
+    );
+
+  const from = { status: document.status };
+  const resume = (stage: Stage, extra: { percent?: number; status?: DocumentStatus } = {}) =>
+    setStage(trx, documentId, stage, {
+      from,
+      status: extra.status ?? "generating",
+      percent: extra.percent,
+      columns: { failure_reason: null, completed_at: null },
+    });
+  const result = (checkpoint: Checkpoint, jobs: number) => ({ checkpoint, jobs, refundedCents: money.refundedCents });
+  if (delivered) {
+    await sendJob(trx, QUEUES.exportDocument, { documentId });
+    return result("files", 1);
+  }
+  const sections = await trx
+    .selectFrom("sections")
+    .select(["id", "status", (eb) => lastAttempt(eb.ref("sections.id")).as("last_attempt")])
+    .where("document_id", "=", documentId)
+    .execute();
+  if (sections.length === 0) {
+    await resume("queued", { status: "queued" });
+    await sendJob(trx, QUEUES.planDocument, { documentId }, { priority: document.express ? 10 : 0 });
+    return result("plan", 1);
+  }
+  const unwritten = sections.filter((s) => s.status === "pending" || s.status === "writing");
+  if (unwritten.length > 0) {
+    await resume("writing", { percent: writingPercent(sections.length - unwritten.length, sections.length) });
+    await sendJobs(
+      trx,
+      QUEUES.writeSection,
+      unwritten.map((s) => ({ data: { documentId, sectionId: s.id, attempt: (s.last_attempt ?? 0) + 1 } })),
+    );
+    return result("sections", unwritten.length);
+  }
+  if (document.review_findings === null) {
+    await resume("reviewing");
+    await sendJob(trx, QUEUES.reviewDocument, { documentId });
+    return result("review", 1);
+  }
+  await resume("assembling");
+  await sendJob(trx, QUEUES.assembleDocument, { documentId });
+  return result("assembly", 1);
+}
+
+/** The number of a section's latest stored attempt (null before its first). */
+function lastAttempt(sectionId: Expression<string>) {
+  return sql<number | null>`(select max(attempt) from section_attempts where section_id = ${sectionId})`;
+}
+
+/**
+ * Sends one section of a paid order back to the writer: it is written afresh (with the writer's full number of tries)
+ * and the order is reviewed, assembled and exported again. For a delivered order, or one whose sections are being
+ * written; returns the files the new export replaces (the caller deletes them once this commits).
+ */
+export async function regenerateSection(trx: DbOrTrx, documentId: string, sectionId: string) {
+  const document = await lockedOrder(trx, documentId);
+  const paid = await trx
+    .selectFrom("payments")
+    .select("id")
+    .where("document_id", "=", documentId)
+    .where("status", "in", ["succeeded", "partially_refunded"])
+    .executeTakeFirst();
+  if (!paid)
+    throw new AdminActionRefused("Only a paid order's sections can be rewritten: no payment still pays for this one.");
+  const delivered = DELIVERED.includes(document.status);
+  const writing = document.status === "generating" && document.progress_stage === "writing";
+  if (!delivered && !writing)
+    throw new AdminActionRefused(
+      `A section can be rewritten once the order is delivered, or while its sections are being written; this order is ${document.status.replaceAll("_", " ")}${document.progress_stage ? ` (${document.progress_stage})` : ""}.`,
+    );
+  if (delivered && (await hasLiveJob(trx, document)))
+    throw new AdminActionRefused("This order's files are still being made: wait until they are ready.");
+  const section = await trx
+    .selectFrom("sections")
+    .select(["id", "index", "status", (eb) => lastAttempt(eb.ref("sections.id")).as("last_attempt")])
+    .where("id", "=", sectionId)
+    .where("document_id", "=", documentId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!section) throw new AdminActionRefused("This order has no such section.", 404);
+  if (section.status !== "passed" && section.status !== "failed")
+    throw new AdminActionRefused(`Section ${section.index + 1} is being written right now.`);
+  const last = section.last_attempt ?? 0;
+  await trx
+    .updateTable("sections")
+    .set({ status: "pending", attempts_before_rewrite: last, completed_at: null })
+    .where("id", "=", sectionId)
+    .where("status", "=", section.status)
+    .execute();
+  // The section's old verdict goes; the review writes the warnings of the sections as they end up.
+  const warnings = (document.quality_warnings as unknown as string[]).filter(
+    (w) => !w.startsWith(`Section ${section.index + 1} "`),
+  );
+  const finished = sql<number>`sections_finished - 1`;
+  if (delivered) {
+    await setStage(trx, documentId, "writing", {
+      from: { status: document.status },
+      status: "generating",
+      percent: writingPercent(document.sections_finished - 1, document.total_sections ?? 0),
+      columns: {
+        sections_finished: finished,
+        quality_warnings: JSON.stringify(warnings),
+        docx_key: null,
+        pdf_key: null,
+        completed_at: null,
+      },
+    });
+  } else {
+    await trx
+      .updateTable("documents")
+      .set({ sections_finished: finished, quality_warnings: JSON.stringify(warnings), updated_at: sql`now()` })
+      .where("id", "=", documentId)
+      .where("status", "=", "generating")
+      .where("progress_stage", "=", "writing")
+      .execute();
+  }
+  await sendJob(trx, QUEUES.writeSection, { documentId, sectionId, attempt: last + 1 });
+  return {
+    index: section.index,
+    replacedFiles: delivered ? [document.docx_key, document.pdf_key].filter((k): k is string => Boolean(k)) : [],
+  };
+}
+
+/**
+ * Refunds `amountCents` of one of the order's payments through the payment.refund job. The refund row is made here,
+ * under the payment's lock, so what is left to refund is counted with it; `requestId` (the form's) makes its reason and
+ * idempotency key, so the same form submitted twice, or twice at once, refunds once (`repeated`).
+ */
+export async function refundByAdmin(
+  trx: DbOrTrx,
+  request: { documentId: string; paymentId: string; amountCents: number; requestId: string },
+): Promise<{ refund: Refund; repeated: boolean }> {
+  const locked = await lockPayment(trx, request.paymentId);
+  if (!locked || locked.payment.document_id !== request.documentId)
+    throw new AdminActionRefused("This order has no such payment.", 404);
+  const { payment } = locked;
+  const reason = adminRefundReason(request.requestId);
+  const existing = await trx
+    .selectFrom("refunds")
+    .selectAll()
+    .where("payment_id", "=", payment.id)
+    .where("reason", "=", reason)
+    .executeTakeFirst();
+  if (existing) return { refund: existing, repeated: true };
+  if (payment.status !== "succeeded" && payment.status !== "partially_refunded")
+    throw new AdminActionRefused(`This payment is ${payment.status.replaceAll("_", " ")}: there is nothing to refund.`);
+  const left = await refundableAmount(trx, payment, undefined);
+  if (request.amountCents > left)
+    throw new AdminActionRefused(
+      left > 0
+        ? `At most ${formatMoney(left, payment.currency)} is left to refund of this payment (paid ${formatMoney(payment.amount_cents, payment.currency)}, refunded or being refunded ${formatMoney(payment.amount_cents - left, payment.currency)}).`
+        : "Nothing is left to refund of this payment: refunds made or under way take all of it.",
+      400,
+    );
+  const refund = await trx
+    .insertInto("refunds")
+    .values({
+      payment_id: payment.id,
+      amount_cents: request.amountCents,
+      reason,
+      idempotency_key: refundIdempotencyKey(payment.id, reason),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await sendJob(trx, QUEUES.refundPayment, {
+    paymentId: payment.id,
+    reason,
+    amountCents: request.amountCents,
+    documentId: request.documentId,
+  });
+  return { refund, repeated: false };
+}
+
+/** Sends the "your document is ready" email again, for a delivered order whose customer still has an account. */
+export async function resendDeliveryEmail(trx: DbOrTrx, documentId: string, appUrl: string): Promise<string> {
+  const document = await lockedOrder(trx, documentId);
+  if (!DELIVERED.includes(document.status) || !document.docx_key)
+    throw new AdminActionRefused(
+      `Only a delivered order's email can be sent again; this one is ${document.status.replaceAll("_", " ")}${DELIVERED.includes(document.status) ? " and its files are not ready yet" : ""}.`,
+    );
+  const customer = await trx
+    .selectFrom("users")
+    .select(["email", "deleted_at"])
+    .where("id", "=", document.user_id)
+    .executeTakeFirstOrThrow();
+  if (customer.deleted_at)
+    throw new AdminActionRefused("The customer's account was deleted: there is no address to write to.");
+  await sendJob(
+    trx,
+    QUEUES.sendEmail,
+    documentReadyEmail(customer.email, document, appUrl, document.status === "completed_with_warnings"),
+  );
+  return customer.email;
+}

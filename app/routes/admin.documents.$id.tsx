@@ -1,0 +1,286 @@
+import { randomUUID } from "node:crypto";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import {
+  RefundForm,
+  RegenerateButton,
+  ResendEmailForm,
+  RetryForm,
+  type ActionOutcome,
+} from "~/components/admin/order-actions";
+import {
+  Empty,
+  FilesList,
+  Panel,
+  PaymentsTable,
+  RefundsTable,
+  SectionsTable,
+  SourcesTable,
+  Timeline,
+} from "~/components/admin/order-view";
+import { StatusBadge } from "~/components/status-badge";
+import { getOrderForAdmin, orderTimeline, queuesThatMove, retryExplanation } from "~/models/admin-order.server";
+import { performOrderAction } from "~/utils/admin-order-action.server";
+import { requireAdmin } from "~/utils/admin.server";
+import { kindLabel } from "~/utils/catalog";
+import { getDb } from "~/utils/db.server";
+import { formatDateTime } from "~/utils/format";
+import { invariantResponse } from "~/utils/invariant";
+import { formatMoney } from "~/utils/pricing";
+import { readFormData } from "~/utils/request.server";
+import { adminOrderActionSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = () => [{ title: "Order · Admin · TesiGo" }];
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+const cents = (amount: number) => (amount / 100).toFixed(2);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireAdmin(request);
+  const order = await getOrderForAdmin(getDb(), params.id ?? "");
+  invariantResponse(order, "Not found", { status: 404 });
+  const { document: d } = order;
+  const money = (amount: number, currency = d.currency) => formatMoney(amount, currency);
+  const underway = (paymentId: string) =>
+    order.refunds
+      .filter((r) => r.payment_id === paymentId && (r.status === "pending" || r.status === "failed"))
+      .reduce((sum, r) => sum + r.amount_cents, 0);
+  const refundedCents = order.payments.reduce((sum, p) => sum + p.refunded_cents, 0);
+  return {
+    order: {
+      id: d.id,
+      topic: d.topic,
+      kind: kindLabel(d.kind),
+      pages: d.pages,
+      language: d.language,
+      citationStyle: d.citation_style,
+      express: d.express,
+      status: d.status,
+      stage: d.progress_stage,
+      percent: d.progress_percent,
+      price: money(d.price_cents),
+      failureReason: d.failure_reason,
+      email: d.email,
+      customerDeleted: d.customer_deleted_at !== null,
+      offlineDemo: d.offline_demo,
+      createdAt: d.created_at.toISOString(),
+      paidAt: iso(d.paid_at),
+      completedAt: iso(d.completed_at),
+      tokens: `${d.tokens_in} in / ${d.tokens_out} out`,
+      cost: `$${(Number(d.cost_microdollars) / 1e6).toFixed(4)}`,
+      scores: { uniqueness: d.score_uniqueness, grammar: d.score_grammar, ai: d.score_ai },
+      warnings: d.quality_warnings as unknown as string[],
+      reviewFindings: d.review_findings ? JSON.stringify(d.review_findings, null, 2) : null,
+      delivered: (d.status === "completed" || d.status === "completed_with_warnings") && d.docx_key !== null,
+    },
+    retry: {
+      explanation: retryExplanation(order),
+      refunded: refundedCents > 0 ? money(refundedCents) : null,
+    },
+    sections: order.sections.map((s) => ({
+      id: s.id,
+      index: s.index,
+      heading: s.heading,
+      status: s.status,
+      attempts: s.attempts,
+      targetWords: s.target_words,
+      wordCount: s.word_count,
+      scores: { uniqueness: s.score_uniqueness, grammar: s.score_grammar, ai: s.score_ai },
+      writer: s.provider ? `${s.provider} ${s.model ?? ""}`.trim() : null,
+      tokensIn: s.tokens_in,
+      tokensOut: s.tokens_out,
+      cost: `$${(Number(s.cost_microdollars ?? 0) / 1e6).toFixed(4)}`,
+    })),
+    sources: order.sources.map((s) => ({ id: s.id, key: s.key, title: s.title, year: s.year, doi: s.doi })),
+    payments: order.payments.map((p) => ({
+      id: p.id,
+      provider: p.provider,
+      amount: money(p.amount_cents, p.currency),
+      refunded: money(p.refunded_cents, p.currency),
+      status: p.status,
+      createdAt: p.created_at.toISOString(),
+      refundable:
+        p.status === "succeeded" || p.status === "partially_refunded"
+          ? cents(p.amount_cents - p.refunded_cents - underway(p.id))
+          : null,
+      // A new one for each rendering of the form (see RefundForm).
+      requestId: randomUUID(),
+    })),
+    refunds: order.refunds.map((r) => ({
+      id: r.id,
+      amount: money(r.amount_cents, r.currency),
+      reason: r.reason,
+      status: r.status,
+      createdAt: r.created_at.toISOString(),
+      error: r.last_error,
+    })),
+    files: [
+      ...(d.docx_key
+        ? [{ label: "DOCX", href: `/documents/${d.id}/download/docx`, detail: "the delivered document" }]
+        : []),
+      ...(d.pdf_key
+        ? [{ label: "PDF", href: `/documents/${d.id}/download/pdf`, detail: "the delivered document" }]
+        : []),
+      ...order.uploads.map((u) => ({
+        label: u.filename,
+        href: null,
+        detail: `uploaded by the customer (${u.mime_type}, ${Math.ceil(u.size_bytes / 1024)} KB)`,
+      })),
+    ],
+    jobs: order.jobs.map((j) => ({
+      id: j.id,
+      name: j.name,
+      state: j.expired ? "active past its expiry (stuck)" : j.state,
+      // A job left over from an earlier state (the review's delayed safety-net assembly, say) finds nothing to do.
+      idle: !queuesThatMove(d.status, d.progress_stage).includes(j.name),
+      createdAt: j.created_on.toISOString(),
+    })),
+    timeline: orderTimeline(order, formatMoney).map((e) => ({ ...e, at: e.at.toISOString() })),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const admin = await requireAdmin(request);
+  const form = await readFormData(request, [...adminOrderActionSchema.options]);
+  const intent = String(form.get("intent") ?? "");
+  const target = String(form.get("paymentId") ?? form.get("sectionId") ?? "") || undefined;
+  const parsed = adminOrderActionSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    const errors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (errors[String(issue.path[0] ?? "intent")] ??= []).push(issue.message);
+    const message = Object.values(errors).flat().join(" ");
+    return data<ActionOutcome>({ intent, target, errors, message }, { status: 400 });
+  }
+  const outcome = await performOrderAction(params.id ?? "", parsed.data, { admin, request, context });
+  return data<ActionOutcome>({ intent, target, ...outcome.body }, { status: outcome.status });
+}
+
+export default function AdminOrder() {
+  const { order, retry, sections, sources, payments, refunds, files, jobs, timeline } = useLoaderData<typeof loader>();
+  const outcome = useActionData<typeof action>() as ActionOutcome | undefined;
+  const facts: [string, string][] = [
+    ["Customer", `${order.email}${order.customerDeleted ? " (account deleted)" : ""}`],
+    [
+      "Kind",
+      `${order.kind}, ${order.pages} pages, ${order.language}, ${order.citationStyle}${order.express ? ", express" : ""}`,
+    ],
+    ["Price", order.price],
+    ["Stage", `${order.stage ?? "—"} (${order.percent} %)`],
+    ["Ordered", formatDateTime(order.createdAt)],
+    ["Paid", order.paidAt ? formatDateTime(order.paidAt) : "—"],
+    ["Finished", order.completedAt ? formatDateTime(order.completedAt) : "—"],
+    ["Tokens", order.tokens],
+    ["LLM cost", order.cost],
+  ];
+  return (
+    <div className="space-y-8">
+      <div className="space-y-2">
+        <Link to="/admin/documents" className="text-sm text-brand-700 underline">
+          All orders
+        </Link>
+        <h1 className="text-2xl font-bold">{order.topic}</h1>
+        <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
+          <StatusBadge status={order.status} /> <span className="font-mono text-xs">{order.id}</span>
+          {order.offlineDemo ? <span>offline demo</span> : null}
+        </p>
+        {order.failureReason ? (
+          <p className="rounded-md bg-red-50 p-3 text-sm text-red-800">Failure: {order.failureReason}</p>
+        ) : null}
+        <dl className="grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
+          {facts.map(([term, value]) => (
+            <div key={term} className="flex gap-2">
+              <dt className="font-semibold text-slate-700">{term}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+
+      <Panel title="Actions">
+        <div className="grid gap-4 md:grid-cols-2">
+          <RetryForm outcome={outcome} refunded={retry.refunded} explanation={retry.explanation} />
+          {order.delivered ? <ResendEmailForm outcome={outcome} /> : null}
+          {payments
+            .filter((p) => p.refundable !== null)
+            .map((p) => (
+              <RefundForm
+                key={p.id}
+                outcome={outcome}
+                paymentId={p.id}
+                requestId={p.requestId}
+                left={p.refundable!}
+                label={`the ${p.provider} payment of ${p.amount}`}
+              />
+            ))}
+        </div>
+      </Panel>
+
+      <Panel title="Sections">
+        <SectionsTable
+          sections={sections}
+          actions={(s) =>
+            s.status === "passed" || s.status === "failed" ? (
+              <RegenerateButton outcome={outcome} sectionId={s.id} index={s.index} />
+            ) : null
+          }
+        />
+      </Panel>
+
+      <Panel title="Quality">
+        <p className="text-sm">
+          Scores (uniqueness / grammar / AI): {order.scores.uniqueness ?? "N/A"} / {order.scores.grammar ?? "N/A"} /{" "}
+          {order.scores.ai ?? "N/A"}
+        </p>
+        {order.warnings.length ? (
+          <ul className="list-disc pl-5 text-sm">
+            {order.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        ) : (
+          <Empty>No quality warnings.</Empty>
+        )}
+        {order.reviewFindings ? (
+          <details className="text-sm">
+            <summary className="cursor-pointer font-semibold">Review findings</summary>
+            <pre className="mt-2 overflow-x-auto rounded-md bg-slate-50 p-3 text-xs">{order.reviewFindings}</pre>
+          </details>
+        ) : (
+          <Empty>Not reviewed yet.</Empty>
+        )}
+      </Panel>
+
+      <Panel title="Payments and refunds">
+        <PaymentsTable payments={payments} />
+        <RefundsTable refunds={refunds} />
+      </Panel>
+
+      <Panel title="Files">
+        <FilesList files={files} />
+      </Panel>
+
+      <Panel title="Jobs">
+        {jobs.length ? (
+          <ul className="list-disc pl-5 text-sm">
+            {jobs.map((j) => (
+              <li key={j.id}>
+                <span className="font-mono">{j.name}</span> — {j.state}, since {formatDateTime(j.createdAt)}
+                {j.idle ? " (it will find nothing to do in the order's present state)" : ""}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <Empty>No job is waiting or running for this order.</Empty>
+        )}
+      </Panel>
+
+      <Panel title="Sources">
+        <SourcesTable sources={sources} />
+      </Panel>
+
+      <Panel title="Timeline">
+        <Timeline entries={timeline} />
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+// An admin's action on an order, as the order's page runs it: the act and its audit entry in one transaction, and the
+// answer the page shows (done, or refused with why). Files replaced by a rewrite are deleted once that has committed.
+import {
+  AdminActionRefused,
+  refundByAdmin,
+  regenerateSection,
+  resendDeliveryEmail,
+  retryOrder,
+} from "../models/admin-order-actions.server";
+import { recordAudit } from "../models/audit-log.server";
+import { isUuid } from "../models/documents.server";
+import { adminAudit } from "./admin-actions.server";
+import { getDb } from "./db.server";
+import { getEnv } from "./env.server";
+import { logger } from "./logger.server";
+import { formatMoney } from "./pricing";
+import type { AdminOrderAction } from "./schemas";
+import type { SignedInUser } from "./session-cookie.server";
+import { deleteStoredFile } from "./storage.server";
+
+type Origin = { admin: SignedInUser; request: Request; context: unknown };
+export type ActionAnswer = { status: 200 | 400 | 404 | 409; body: { ok?: string; message?: string } };
+
+const CHECKPOINTS = {
+  plan: "the plan",
+  sections: "its unwritten sections",
+  review: "the review",
+  assembly: "the assembly",
+  files: "its files",
+} as const;
+
+export async function performOrderAction(
+  documentId: string,
+  act: AdminOrderAction,
+  origin: Origin,
+): Promise<ActionAnswer> {
+  if (!isUuid(documentId)) return { status: 404, body: { message: "This order does not exist." } };
+  const audit = (what: Parameters<typeof adminAudit>[3]) =>
+    adminAudit(origin.admin, origin.request, origin.context, what);
+  const target = { targetType: "document", targetId: documentId } as const;
+  let replacedFiles: string[] = [];
+  try {
+    const answer = await getDb()
+      .transaction()
+      .execute(async (trx): Promise<ActionAnswer> => {
+        switch (act.intent) {
+          case "retry": {
+            const retried = await retryOrder(trx, documentId, { acknowledgeRefund: act.acknowledgeRefund === "on" });
+            await recordAudit(trx, audit({ action: "document.retried", ...target, details: retried }));
+            return {
+              status: 200,
+              body: { ok: `Retried from ${CHECKPOINTS[retried.checkpoint]}: ${retried.jobs} job(s) sent.` },
+            };
+          }
+          case "regenerate": {
+            const rewritten = await regenerateSection(trx, documentId, act.sectionId);
+            await recordAudit(
+              trx,
+              audit({
+                action: "section.regenerated",
+                ...target,
+                details: { sectionId: act.sectionId, index: rewritten.index },
+              }),
+            );
+            replacedFiles = rewritten.replacedFiles;
+            return {
+              status: 200,
+              body: {
+                ok: `Section ${rewritten.index + 1} is being written again; the order will be reviewed and delivered again.`,
+              },
+            };
+          }
+          case "refund": {
+            const { refund, repeated } = await refundByAdmin(trx, {
+              documentId,
+              paymentId: act.paymentId,
+              amountCents: act.amount,
+              requestId: act.requestId,
+            });
+            const amount = formatMoney(refund.amount_cents);
+            if (repeated)
+              return { status: 200, body: { ok: `This refund of ${amount} was already requested; it is made once.` } };
+            await recordAudit(
+              trx,
+              audit({
+                action: "refund.issued",
+                ...target,
+                reason: act.reason,
+                details: { paymentId: act.paymentId, refundId: refund.id, amountCents: refund.amount_cents },
+              }),
+            );
+            return { status: 200, body: { ok: `Refund of ${amount} requested: the refund job is making it.` } };
+          }
+          case "resend-email": {
+            const email = await resendDeliveryEmail(trx, documentId, getEnv().APP_URL);
+            await recordAudit(trx, audit({ action: "document.delivery_email_resent", ...target, details: { email } }));
+            return { status: 200, body: { ok: `The delivery email is on its way to ${email}.` } };
+          }
+        }
+      });
+    // Deleted once the rewrite has committed (its export makes new ones); a failure only leaves a file unused.
+    for (const key of replacedFiles)
+      await deleteStoredFile(key).catch((err: unknown) =>
+        logger.warn({ err, key }, "could not delete a replaced file"),
+      );
+    return answer;
+  } catch (error) {
+    if (error instanceof AdminActionRefused) return { status: error.status, body: { message: error.message } };
+    throw error;
+  }
+}
