@@ -10,6 +10,7 @@ import * as signInCodes from "./2026_12_06_0000_sign_in_codes";
 import * as moneyTrail from "./2026_12_06_0100_money_trail";
 import * as shinglesHashVersion from "./2026_12_06_0300_shingles_hash_version";
 import * as admin from "./2026_12_06_0400_admin";
+import * as deadLetters from "./2026_12_06_0900_dead_letters";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_21_0000_initial": initial,
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_06_0100_money_trail": moneyTrail,
   "2026_12_06_0300_shingles_hash_version": shinglesHashVersion,
   "2026_12_06_0400_admin": admin,
+  "2026_12_06_0900_dead_letters": deadLetters,
 };
