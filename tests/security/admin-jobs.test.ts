@@ -178,6 +178,53 @@ describe("item 5: /admin/jobs", () => {
     expect(rows).toEqual([]);
   });
 
+  it("a bulk retry holding one letter that cannot be retried retries none of them, and says which and why", async () => {
+    const to = `bulk-${randomUUID().slice(0, 8)}@example.com`;
+    const email = await killJob("email.send", emailPayload(to), "bounced");
+    const order = await generatingOrder("An order whose review kept failing");
+    const review = await killJob("document.review", { documentId: order.id }, "timeout");
+    const body = new URLSearchParams([
+      ["intent", "retry"],
+      ["ids", email],
+      ["ids", review],
+    ]);
+    const reply = await admin.post("/admin/jobs", body);
+    expect(reply.status).toBe(409);
+    expect(reply.text.replaceAll("<!-- -->", "")).toContain(
+      `the document.review dead letter ${review} cannot be retried`,
+    );
+    for (const id of [email, review]) expect(await letterRow(id)).toMatchObject({ handled_at: null });
+    expect(await emailJobsTo(to)).toEqual(["failed"]);
+  });
+
+  it("retrying the dead export of a delivered order without files builds them and emails the customer", async () => {
+    const order = await generatingOrder("A delivered order whose files were never made");
+    await app.db.updateTable("documents").set({ status: "completed" }).where("id", "=", order.id).execute();
+    const id = await killJob("document.export", { documentId: order.id }, "PDF renderer crashed (injected)");
+    expect(rowOf(await jobsPage(), "data-dead-letter", id)).toContain(
+      "Retry runs the document.export step of the order again.",
+    );
+
+    const reply = await admin.post("/admin/jobs", { intent: "retry", ids: id });
+    expect(reply.status).toBe(200);
+    const files = await eventually("the order's files", async () => {
+      const row = await app.db
+        .selectFrom("documents")
+        .select(["docx_key", "pdf_key", "status"])
+        .where("id", "=", order.id)
+        .executeTakeFirstOrThrow();
+      return row.docx_key ? row : undefined;
+    });
+    expect(files).toMatchObject({ status: "completed", pdf_key: expect.any(String) });
+    const owner = await app.db
+      .selectFrom("documents")
+      .innerJoin("users", "users.id", "documents.user_id")
+      .select("users.email")
+      .where("documents.id", "=", order.id)
+      .executeTakeFirstOrThrow();
+    expect((await mailsTo(app, owner.email)).map((m) => m.subject).join("\n")).toMatch(/ready/i);
+  });
+
   it("ticked dead letters are discarded together, each with its own audit row and the admin's reason", async () => {
     const first = await killJob("email.send", emailPayload("discard-1@example.com"), "bounced");
     const second = await killJob("email.send", emailPayload("discard-2@example.com"), "bounced");
