@@ -340,6 +340,27 @@ export interface DocumentEventsTable {
   created_at: CreatedAt;
 }
 
+/**
+ * A job that exhausted its retries (pg-boss moved it to `<queue>.dead`), as the worker's dead-letter handler found it:
+ * listed at /admin/jobs until an admin retries or discards it, and kept 30 days.
+ */
+export interface DeadLettersTable {
+  /** The dead-letter job's id in pg-boss. */
+  id: string;
+  /** The queue the job died in (not its `.dead` queue). */
+  queue: string;
+  payload: NullableJson<unknown>;
+  /** The original job's last error, when pg-boss still had it. */
+  error: string | null;
+  document_id: string | null;
+  died_at: CreatedAt;
+  handled_at: Timestamp | null;
+  handled_by: string | null;
+  outcome: "retried" | "discarded" | null;
+  /** The job a retry sent. */
+  retry_job_id: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -363,6 +384,7 @@ export interface Database {
   incidents: IncidentsTable;
   files: FilesTable;
   document_events: DocumentEventsTable;
+  dead_letters: DeadLettersTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -3,6 +3,7 @@ import type { Db } from "../app/utils/db.server";
 import type { Env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
 import { ensureQueues } from "../app/jobs/queue.server";
+import { pruneDeadLetters } from "../app/models/dead-letters.server";
 import { pruneRateLimits } from "../app/models/rate-limits.server";
 import { pruneSignInCodes } from "../app/models/sign-in-codes.server";
 import { deleteStaleDraftUploads } from "../app/models/stale-uploads.server";
@@ -90,11 +91,12 @@ export async function startWorker(
     const signInCodes = await pruneSignInCodes(ctx.db);
     const draftFilesDeleted = await deleteStaleDraftUploads(ctx.db);
     const shingles = await rehashStaleShingles(ctx.db);
-    ctx.log.info({ pruned, signInCodes, draftFilesDeleted, shingles }, "hourly maintenance done");
+    const deadLetters = await pruneDeadLetters(ctx.db);
+    ctx.log.info({ pruned, signInCodes, draftFilesDeleted, shingles, deadLetters }, "hourly maintenance done");
   });
   for (const name of Object.values(QUEUES) as QueueName[]) {
     // pg-boss moves a job there itself, without our NOTIFY: found by the queue's poll, a few seconds at most.
-    runner.register(deadLetterQueue(name), (data) => handleDeadLetter(ctx, name, data), 1, {
+    runner.register(deadLetterQueue(name), (data, run) => handleDeadLetter(ctx, name, data, run.id), 1, {
       idlePollMs: DEAD_LETTER_POLL_MS,
     });
   }

@@ -122,6 +122,9 @@ export function queuePolicies(llmTimeoutSeconds: number): Record<QueueName, Queu
 
 export type DeadLetterQueueName = `${QueueName}.dead`;
 
+/** How long a dead letter stays listed for admins (/admin/jobs), handled or not, and waits in its queue for a worker. */
+export const DEAD_LETTER_RETENTION_DAYS = 30;
+
 /** Where pg-boss moves a job of `name` that exhausted its retries (it copies the payload, not the error). */
 export function deadLetterQueue<N extends QueueName>(name: N): `${N}.dead` {
   return `${name}.dead`;

@@ -4,7 +4,15 @@ import { queueDbAdapter, type DbOrTrx } from "../utils/db.server";
 import { getEnv } from "../utils/env.server";
 import { logger } from "../utils/logger.server";
 import { provide, remember } from "../utils/singleton.server";
-import { JOBS_CHANNEL, QUEUES, deadLetterQueue, queuePolicies, type JobPayload, type QueueName } from "./definitions";
+import {
+  DEAD_LETTER_RETENTION_DAYS,
+  JOBS_CHANNEL,
+  QUEUES,
+  deadLetterQueue,
+  queuePolicies,
+  type JobPayload,
+  type QueueName,
+} from "./definitions";
 
 /** A pg-boss instance; only a worker supervises (maintenance, expiry) and runs schedules. */
 export function createBoss(
@@ -35,7 +43,10 @@ export async function ensureQueues(
   const policies = queuePolicies(options.llmTimeoutSeconds ?? getEnv().LLM_TIMEOUT_SECONDS);
   for (const name of Object.values(QUEUES) as QueueName[]) {
     const dead = deadLetterQueue(name);
-    await boss.createQueue(dead, { name: dead, retryLimit: 0, retentionMinutes: 60 * 24 * 14 });
+    const deadPolicy = { name: dead, retryLimit: 0, retentionMinutes: 60 * 24 * DEAD_LETTER_RETENTION_DAYS };
+    await boss.createQueue(dead, deadPolicy);
+    // A queue made by an older release keeps its old retention unless told.
+    await boss.updateQueue(dead, deadPolicy);
     const expireInSeconds = options.expireSeconds ?? policies[name].expireInSeconds;
     const policy = { name, ...policies[name], expireInSeconds, deadLetter: dead };
     await boss.createQueue(name, policy);

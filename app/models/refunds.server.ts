@@ -157,31 +157,8 @@ export function listFailedRefunds(db: DbOrTrx) {
  */
 export async function retryFailedRefund(db: Db, refundId: string, adminUserId: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const refund = await trx
-      .updateTable("refunds")
-      .set({ status: "pending", updated_at: sql`now()` })
-      .where("id", "=", refundId)
-      .where("status", "=", "failed")
-      .returningAll()
-      .executeTakeFirst();
+    const refund = await requeueFailedRefund(trx, refundId, adminUserId);
     if (!refund) return false;
-    const payment = await trx
-      .selectFrom("payments")
-      .select("document_id")
-      .where("id", "=", refund.payment_id)
-      .executeTakeFirstOrThrow();
-    await sendJob(trx, QUEUES.refundPayment, {
-      paymentId: refund.payment_id,
-      reason: refund.reason,
-      amountCents: refund.amount_cents,
-      documentId: payment.document_id,
-    });
-    await trx
-      .updateTable("incidents")
-      .set({ resolved_at: sql`now()`, resolved_by: adminUserId })
-      .where("refund_id", "=", refundId)
-      .where("resolved_at", "is", null)
-      .execute();
     await trx
       .insertInto("audit_log")
       .values({
@@ -194,4 +171,41 @@ export async function retryFailedRefund(db: Db, refundId: string, adminUserId: s
       .execute();
     return true;
   });
+}
+
+/**
+ * The failed refund made pending again, its job sent and its incident resolved, in the caller's transaction (which
+ * audits it); undefined when the refund is not (or no longer) failed.
+ */
+export async function requeueFailedRefund(
+  trx: DbOrTrx,
+  refundId: string,
+  adminUserId: string,
+): Promise<(Refund & { jobId: string | null }) | undefined> {
+  const refund = await trx
+    .updateTable("refunds")
+    .set({ status: "pending", updated_at: sql`now()` })
+    .where("id", "=", refundId)
+    .where("status", "=", "failed")
+    .returningAll()
+    .executeTakeFirst();
+  if (!refund) return undefined;
+  const payment = await trx
+    .selectFrom("payments")
+    .select("document_id")
+    .where("id", "=", refund.payment_id)
+    .executeTakeFirstOrThrow();
+  const jobId = await sendJob(trx, QUEUES.refundPayment, {
+    paymentId: refund.payment_id,
+    reason: refund.reason,
+    amountCents: refund.amount_cents,
+    documentId: payment.document_id,
+  });
+  await trx
+    .updateTable("incidents")
+    .set({ resolved_at: sql`now()`, resolved_by: adminUserId })
+    .where("refund_id", "=", refundId)
+    .where("resolved_at", "is", null)
+    .execute();
+  return { ...refund, jobId };
 }

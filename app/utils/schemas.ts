@@ -188,3 +188,18 @@ export const adminOrderActionSchema = z.discriminatedUnion(
   { error: "Choose one of the page's actions." },
 );
 export type AdminOrderAction = z.infer<typeof adminOrderActionSchema>;
+
+/** Most dead letters one form handles at once (/admin/jobs). */
+export const MAX_DEAD_LETTERS_AT_ONCE = 100;
+
+/** Retry or discard the ticked dead letters (/admin/jobs); the reason, if given, goes into the audit log. */
+export const deadLetterActionSchema = z.object({
+  intent: z.enum(["retry", "discard"], { error: "Choose Retry or Discard." }),
+  ids: z
+    .array(z.guid({ error: (issue) => `"${String(issue.input).slice(0, 60)}" is not a dead letter's id.` }), {
+      error: "Tick at least one dead letter.",
+    })
+    .min(1, "Tick at least one dead letter.")
+    .max(MAX_DEAD_LETTERS_AT_ONCE, `Handle at most ${MAX_DEAD_LETTERS_AT_ONCE} dead letters at once.`),
+  reason: typedText().trim().max(500, "Keep the reason under 500 characters.").optional(),
+});

@@ -13,6 +13,7 @@ import * as admin from "./2026_12_06_0400_admin";
 import * as documentEvents from "./2026_12_06_0600_document_events";
 import * as breakersForced from "./2026_12_06_0700_breakers_forced";
 import * as files from "./2026_12_06_0800_files";
+import * as deadLetters from "./2026_12_06_0900_dead_letters";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_21_0000_initial": initial,
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_06_0600_document_events": documentEvents,
   "2026_12_06_0700_breakers_forced": breakersForced,
   "2026_12_06_0800_files": files,
+  "2026_12_06_0900_dead_letters": deadLetters,
 };

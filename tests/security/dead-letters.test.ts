@@ -1,5 +1,6 @@
 // Issue 16, item 6: every paid order ends delivered or refunded, over HTTP against the running app. Its writer (the fake
 // OpenAI) refuses every call here, so every order's generation fails.
+import { sql } from "kysely";
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listOpenIncidents } from "../../app/models/incidents.server";
@@ -9,7 +10,7 @@ import { QUEUES } from "../../app/jobs/definitions";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import type { FakeStripe } from "../fakes/stripe";
 import { eventually, insertUser } from "../setup/fixtures";
-import { type App, signedInCustomer } from "./app";
+import { type App, type Client, signedInCustomer } from "./app";
 import {
   draftOrder,
   expectPaidEqualsWritten,
@@ -155,5 +156,91 @@ describe("item 6: a job that dead-letters never leaves money behind", () => {
     expect((await mailAbout(app, email, "Refund")).subject).toBe(
       "Refund of €25.00: A paid order whose refund fails at first",
     );
+  });
+});
+
+/** An admin's client (a customer made admin), for /admin/jobs. */
+async function adminClient(): Promise<{ client: Client; userId: string }> {
+  const signedIn = await signedInCustomer(app);
+  await app.db.updateTable("users").set({ role: "admin" }).where("id", "=", signedIn.userId).execute();
+  return signedIn;
+}
+
+/** The dead letter the worker recorded for a job of `queue` whose payload's `key` is `value`. */
+function deadLetterOf(queue: string, key: string, value: string) {
+  return eventually(`the ${queue} dead letter to be recorded`, () =>
+    app.db
+      .selectFrom("dead_letters")
+      .selectAll()
+      .where("queue", "=", queue)
+      .where(sql<string>`payload->>${key}`, "=", value)
+      .executeTakeFirst(),
+  );
+}
+
+describe("issue 18, item 5: the dead letters of paid orders at /admin/jobs", () => {
+  it("a job that died for real is listed with the writer's error, and retrying it is refused because its order was failed and refunded", async () => {
+    const { id } = await paidOrder("An order whose outline dies for real");
+    await boss.send(QUEUES.planDocument, { documentId: id }, { retryLimit: 0 });
+    const letter = await deadLetterOf(QUEUES.planDocument, "documentId", id);
+    expect(letter.error).toMatch(/Every writer in the chain failed/);
+    await eventually("the order to be refunded", async () =>
+      (await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status ===
+      "refunded"
+        ? true
+        : undefined,
+    );
+
+    const { client } = await adminClient();
+    const page = (await client.get("/admin/jobs")).text.replaceAll("<!-- -->", "");
+    const row = page.slice(page.indexOf(`data-dead-letter="${letter.id}"`));
+    expect(row).toMatch(/^[^]*?Every writer in the chain failed[^]*?<\/tr>/);
+    expect(row.slice(0, row.indexOf("</tr>"))).toContain("Retry is refused: its order is failed and refunded in full");
+    const retry = await client.post("/admin/jobs", { intent: "retry", ids: letter.id });
+    expect(retry.status).toBe(409);
+    expect(
+      (await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status,
+    ).toBe("refunded");
+    await expectPaidEqualsWritten(app, stripe, id);
+  });
+
+  it("a dead refund retried from /admin/jobs is paid out once, as its failed refund, and a second retry sends nothing", async () => {
+    const { id, payment } = await paidOrder("An order whose refund dies, then is retried from the jobs page");
+    stripe.failNext(500, 2); // the SDK tries twice
+    await boss.send(
+      QUEUES.refundPayment,
+      { paymentId: payment.id, reason: "customer_request", documentId: id },
+      { retryLimit: 0 },
+    );
+    const letter = await deadLetterOf(QUEUES.refundPayment, "paymentId", payment.id);
+    const failed = await eventually("the refund to fail for good", async () =>
+      (await listFailedRefunds(app.db)).find((r) => r.payment_id === payment.id),
+    );
+
+    const admin = await adminClient();
+    const page = (await admin.client.get("/admin/jobs")).text;
+    expect(page).toContain("Retry sends the failed refund again with the same idempotency key");
+    const retry = await admin.client.post("/admin/jobs", { intent: "retry", ids: letter.id, reason: "Stripe is back" });
+    expect(retry.status).toBe(200);
+    expect((await admin.client.post("/admin/jobs", { intent: "retry", ids: letter.id })).status).toBe(409);
+
+    await eventually("the retried refund to succeed", async () =>
+      (await app.db.selectFrom("refunds").select("status").where("id", "=", failed.id).executeTakeFirstOrThrow())
+        .status === "succeeded"
+        ? true
+        : undefined,
+    );
+    expect(
+      stripe.refunds.filter((r) => r.payment_intent === payment.stripe_payment_intent_id).map((r) => r.amount),
+    ).toEqual([2500]);
+    expect((await listOpenIncidents(app.db)).find((i) => i.refund_id === failed.id)).toBeUndefined();
+    const audit = await app.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "job.retried")
+      .where("target_id", "=", letter.id)
+      .execute();
+    expect(audit).toEqual([expect.objectContaining({ actor_user_id: admin.userId, reason: "Stripe is back" })]);
+    expect(audit[0]!.details).toMatchObject({ queue: "payment.refund", refundId: failed.id, documentId: id });
   });
 });

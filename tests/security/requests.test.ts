@@ -407,6 +407,25 @@ const FORM_ACTIONS: FormAction[] = [
     valid: { everywhere: "true" },
     written: (ctx) => app.db.selectFrom("sessions").selectAll().where("user_id", "=", ctx.userId).execute(),
   },
+  {
+    route: "admin.jobs.tsx",
+    path: () => "/admin/jobs",
+    page: () => "/admin/jobs",
+    valid: { intent: "discard", ids: "7d0c3c1e-5b1a-4c2e-9f3d-2a1b0c9d8e7f", reason: "an address that bounces" },
+    // An admin's page, showing its forms once a dead letter waits.
+    prepare: async (ctx) => {
+      await app.db.updateTable("users").set({ role: "admin" }).where("id", "=", ctx.userId).execute();
+      await app.db
+        .insertInto("dead_letters")
+        .values({ id: "7d0c3c1e-5b1a-4c2e-9f3d-2a1b0c9d8e7f", queue: "email.send", payload: "{}", error: "bounced" })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
+    },
+    written: async () => [
+      await app.db.selectFrom("dead_letters").selectAll().execute(),
+      await app.db.selectFrom("audit_log").selectAll().where("action", "like", "job.%").execute(),
+    ],
+  },
 ];
 
 /** Routes with an action that is not a form a person fills in. */

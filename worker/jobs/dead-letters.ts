@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { recordDeadLetter } from "../../app/models/dead-letters.server";
 import { recordIncident } from "../../app/models/incidents.server";
 import { markRefundFailed } from "../../app/models/refunds.server";
 import type { Db } from "../../app/utils/db.server";
@@ -21,8 +22,15 @@ async function lastError(db: Db, queue: string, data: unknown): Promise<string |
  * A job of `queue` exhausted its retries. Nothing is left only in a log: a refund that failed stays a failed refund row
  * an admin can list and retry; an order that failed is refunded in full, its customer emailed, an incident recorded.
  */
-export async function handleDeadLetter(ctx: PipelineContext, queue: QueueName, data: DeadLetterPayload): Promise<void> {
+export async function handleDeadLetter(
+  ctx: PipelineContext,
+  queue: QueueName,
+  data: DeadLetterPayload,
+  deadLetterJobId: string,
+): Promise<void> {
   const error = await lastError(ctx.db, queue, data);
+  // Listed for admins (/admin/jobs) before anything else is tried, so a failure below still leaves it in sight.
+  await recordDeadLetter(ctx.db, { id: deadLetterJobId, queue, payload: data, error, documentId: data?.documentId });
   if (queue === QUEUES.refundPayment) {
     const request = JOB_PAYLOADS[QUEUES.refundPayment].safeParse(data);
     if (!request.success) {

@@ -1,0 +1,178 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { HandledDeadLetters, WaitingDeadLetters } from "~/components/admin/dead-letter-tables";
+import { QueueCountsTable, StuckJobsTable } from "~/components/admin/queue-tables";
+import { handleDeadLetters, whatRetryDoes, type DeadLetterOutcome } from "~/models/dead-letter-actions.server";
+import { listDeadLetters } from "~/models/dead-letters.server";
+import { countJobsByQueue, listStuckJobs } from "~/models/job-queues.server";
+import { requireAdmin } from "~/utils/admin.server";
+import { adminAudit } from "~/utils/admin-actions.server";
+import { getDb } from "~/utils/db.server";
+import { readFormData } from "~/utils/request.server";
+import { deadLetterActionSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = () => [{ title: "Jobs · Admin · TesiGo" }];
+
+/** How much of a payload the list shows (an email's carries its whole HTML). */
+const PAYLOAD_SHOWN = 1500;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAdmin(request);
+  const db = getDb();
+  const [queues, stuck, waiting, handled] = await Promise.all([
+    countJobsByQueue(db),
+    listStuckJobs(db),
+    listDeadLetters(db, "waiting"),
+    listDeadLetters(db, "handled"),
+  ]);
+  return {
+    queues,
+    stuck: stuck.map((job) => ({
+      ...job,
+      started_on: job.started_on.toISOString(),
+      expired_on: job.expired_on.toISOString(),
+    })),
+    stuckCount: queues.reduce((sum, queue) => sum + queue.stuck, 0),
+    waiting: waiting.map((letter) => {
+      const payload = JSON.stringify(letter.payload, null, 2) ?? "null";
+      return {
+        id: letter.id,
+        queue: letter.queue,
+        payload: payload.length > PAYLOAD_SHOWN ? `${payload.slice(0, PAYLOAD_SHOWN)}…` : payload,
+        error: letter.error,
+        document_id: letter.document_id,
+        document_topic: letter.document_topic,
+        document_status: letter.document_status,
+        died_at: letter.died_at.toISOString(),
+        ...whatRetryDoes(letter.queue, letter.document_status),
+      };
+    }),
+    handled: handled.map((letter) => ({
+      id: letter.id,
+      queue: letter.queue,
+      outcome: letter.outcome,
+      handled_at: letter.handled_at?.toISOString() ?? null,
+      handled_by_email: letter.handled_by_email,
+      retry_job_id: letter.retry_job_id,
+      document_id: letter.document_id,
+    })),
+  };
+}
+
+type ActionReply = { error: string } | { message: string };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireAdmin(request);
+  const submission = parseWithZod(await readFormData(request, deadLetterActionSchema), {
+    schema: deadLetterActionSchema,
+  });
+  if (submission.status !== "success") {
+    const problems = Object.values(submission.error ?? {}).flatMap((messages) => messages ?? []);
+    return reply({ error: `Nothing was done: ${[...new Set(problems)].join(" ")}` }, 400);
+  }
+  const { intent, ids, reason } = submission.value;
+  const outcome = await handleDeadLetters(
+    getDb(),
+    intent,
+    ids,
+    adminAudit(admin, request, context, { action: `job.${intent}`, reason: reason || null }),
+  );
+  return describe(intent, outcome);
+}
+
+function reply(body: ActionReply, status: number) {
+  return Response.json(body, { status });
+}
+
+function describe(intent: "retry" | "discard", outcome: DeadLetterOutcome) {
+  if (outcome.kind === "missing") {
+    return reply(
+      {
+        error: `Nothing was done: no dead letter has the id ${outcome.ids.join(", ")} (it may be older than 30 days, or the id of a job that did not die).`,
+      },
+      400,
+    );
+  }
+  if (outcome.kind === "refused") {
+    const why = outcome.refusals.map((r) => `the ${r.queue} dead letter ${r.id} cannot be retried: ${r.why}`);
+    return reply({ error: `Nothing was retried, because ${why.join(" Also, ")}` }, 409);
+  }
+  const done = outcome.handled.length;
+  const verb = intent === "retry" ? "retried" : "discarded";
+  const already = outcome.alreadyHandled.length
+    ? ` ${outcome.alreadyHandled.length} had been handled already and ${outcome.alreadyHandled.length === 1 ? "was" : "were"} left as ${outcome.alreadyHandled.length === 1 ? "it was" : "they were"}.`
+    : "";
+  if (done === 0) return reply({ error: `Nothing was ${verb}:${already}` }, 409);
+  const jobs = outcome.handled
+    .filter((h) => h.jobId)
+    .map((h) => `${h.queue} as job ${h.jobId}`)
+    .join(", ");
+  return reply(
+    {
+      message: `${done} dead letter${done === 1 ? "" : "s"} ${verb}${jobs ? ` (sent again: ${jobs})` : ""}.${already}`,
+    },
+    200,
+  );
+}
+
+export default function AdminJobs() {
+  const { queues, stuck, stuckCount, waiting, handled } = useLoaderData<typeof loader>();
+  const result = useActionData<ActionReply>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="space-y-8">
+      <div className="space-y-2">
+        <h1 className="text-2xl font-bold">Jobs</h1>
+        {result && "error" in result ? (
+          <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+            {result.error}
+          </p>
+        ) : null}
+        {result && "message" in result ? (
+          <p role="status" className="rounded-md border border-green-200 bg-green-50 p-3 text-sm text-green-900">
+            {result.message}
+          </p>
+        ) : null}
+      </div>
+
+      <section aria-labelledby="queues-heading" className="space-y-3">
+        <h2 id="queues-heading" className="text-lg font-semibold">
+          Queues
+        </h2>
+        <QueueCountsTable queues={queues} />
+      </section>
+
+      <section aria-labelledby="stuck-heading" className="space-y-3">
+        <h2 id="stuck-heading" className="text-lg font-semibold">
+          Stuck jobs <span data-stuck-count={stuckCount}>({stuckCount})</span>
+        </h2>
+        <p className="text-sm text-slate-600">
+          A job still active after its expiry: its worker most likely died. A running worker fails it for a retry within
+          seconds (QUEUE_MAINTENANCE_SECONDS); one that stays here means no worker is looking after the queues.
+        </p>
+        <StuckJobsTable jobs={stuck} />
+      </section>
+
+      <section aria-labelledby="dead-heading" className="space-y-3">
+        <h2 id="dead-heading" className="text-lg font-semibold">
+          Dead letters waiting <span data-dead-letter-count={waiting.length}>({waiting.length})</span>
+        </h2>
+        <p className="text-sm text-slate-600">
+          Jobs that failed every retry. When one died, its order was marked failed and its payments refunded in full; a
+          refund that died became a failed refund. Retrying an order&apos;s step does not reopen a failed order or take
+          its refund back, so it is refused for such orders: retry the order from its own page instead. Discard when
+          nothing more is to be done. Every dead letter is kept 30 days.
+        </p>
+        <WaitingDeadLetters letters={waiting} busy={busy} />
+      </section>
+
+      <section aria-labelledby="handled-heading" className="space-y-3">
+        <h2 id="handled-heading" className="text-lg font-semibold">
+          Handled dead letters
+        </h2>
+        <HandledDeadLetters letters={handled} />
+      </section>
+    </div>
+  );
+}
