@@ -64,10 +64,11 @@ export default defineConfig({
     { name: "live", testMatch: /live\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.live.webPorts[0]}` } },
     {
       name: "openai",
-      testIgnore: /(offline|live)\.spec\.ts/,
+      testIgnore: /(offline|live|admin)\.spec\.ts/,
       use: { baseURL: `http://localhost:${E2E.apps.openai.port}` },
     },
     { name: "offline", testMatch: /offline\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.offline.port}` } },
+    { name: "admin", testMatch: /admin\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.admin.port}` } },
   ],
   webServer: [
     {
@@ -103,6 +104,13 @@ export default defineConfig({
     }),
     // As `npm start` with no keys and no network: the offline writer, and no source provider.
     app("offline", { OPENAI_API_KEY: "", AI_FALLBACK_CHAIN: "", RESEARCH_PROVIDERS: "none" }),
+    // The admin walkthrough's app: dev payments, no sources, and a writer the spec itself runs (and makes fail).
+    app("admin", {
+      OPENAI_API_KEY: "sk-e2e-admin-fake",
+      OPENAI_BASE_URL: `http://127.0.0.1:${E2E.adminFakeOpenAIPort}/v1`,
+      AI_FALLBACK_CHAIN: "",
+      RESEARCH_PROVIDERS: "none",
+    }),
     {
       // Two web processes + one worker on one embedded Postgres, for live.spec.ts; ready when the last web answers.
       command:

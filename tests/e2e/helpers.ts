@@ -6,7 +6,8 @@ import { E2E } from "./servers";
 type Mail = { to: string; subject: string; text: string; createdAt: string };
 
 export function dataDirOf(testInfo: TestInfo): string {
-  return testInfo.project.name === "offline" ? E2E.apps.offline.dataDir : E2E.apps.openai.dataDir;
+  const name = testInfo.project.name;
+  return name === "offline" || name === "admin" ? E2E.apps[name].dataDir : E2E.apps.openai.dataDir;
 }
 
 export function uniqueEmail(label: string): string {

@@ -10,7 +10,10 @@ export const E2E = {
   apps: {
     openai: { port: 23101, pgPort: 23341, dataDir: ".data-e2e/openai" },
     offline: { port: 23102, pgPort: 23342, dataDir: ".data-e2e/offline" },
+    // admin.spec.ts: its own app, whose writer is a fake OpenAI the spec starts and can make fail.
+    admin: { port: 23103, pgPort: 23344, dataDir: ".data-e2e/admin" },
   },
+  adminFakeOpenAIPort: 23112,
   // live.spec.ts: two web processes and one worker on one database (tests/setup/web-process.ts starts them), writing
   // through their own fake OpenAI server slowly enough to watch: one section at a time, 1 s per LLM call.
   live: {
