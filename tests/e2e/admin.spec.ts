@@ -36,7 +36,12 @@ async function killEmailJob(to: string) {
   const client = new pg.Client({ connectionString: runningEmbeddedUrl(path.resolve(dataDir, "pg"), pgPort)! });
   await client.connect();
   try {
-    const data = JSON.stringify({ to, subject: "Your receipt", text: "Thank you for your order.", html: "<p>Thanks</p>" });
+    const data = JSON.stringify({
+      to,
+      subject: "Your receipt",
+      text: "Thank you for your order.",
+      html: "<p>Thanks</p>",
+    });
     const output = JSON.stringify({ message: "SMTP 421 try again later", name: "Error" });
     await client.query(
       `insert into pgboss.job (name, data, state, retry_limit, retry_count, started_on, completed_on, output)
@@ -162,5 +167,5 @@ test("an admin watches the business, finds a failed order, refunds part of anoth
   // The audit log has a row for each act.
   await admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();
   await expect(admin.getByRole("table").first()).toContainText("refund.issued");
-  await expect(admin.getByRole("table").first()).toContainText("job.retry");
+  await expect(admin.getByRole("table").first()).toContainText("job.retried");
 });
