@@ -1,9 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { promises as fs } from "node:fs";
-import path from "node:path";
 import { sql } from "kysely";
 import { getDb } from "./db.server";
 import { getEnv } from "./env.server";
+import { getFileStore } from "./storage.server";
 import { getBoss } from "../jobs/queue.server";
 import { describeProviderChain, writerLabel } from "./provider-chain.server";
 
@@ -42,11 +41,10 @@ export async function detailedHealth() {
       return `${queues.length} queues`;
     }),
     timed(async () => {
-      const dir = path.resolve(env.DATA_DIR, "files");
-      await fs.mkdir(dir, { recursive: true });
-      const probe = path.join(dir, `.health-${process.pid}`);
-      await fs.writeFile(probe, "ok");
-      await fs.rm(probe);
+      // A read: reaching the store with these credentials is what matters, and polling must not write.
+      const store = getFileStore();
+      await store.exists("health/probe");
+      return store.kind === "s3" ? `S3 bucket ${env.S3_BUCKET}` : "files table";
     }),
   ]);
   let providers: Check & { chain?: string[] };
