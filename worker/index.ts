@@ -1,6 +1,7 @@
+import path from "node:path";
 import type PgBoss from "pg-boss";
 import type { Db } from "../app/utils/db.server";
-import type { Env } from "../app/utils/env.server";
+import { getEnv, type Env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
 import { ensureQueues } from "../app/jobs/queue.server";
 import { pruneDeadLetters } from "../app/models/dead-letters.server";
@@ -8,6 +9,7 @@ import { pruneRateLimits } from "../app/models/rate-limits.server";
 import { pruneSignInCodes } from "../app/models/sign-in-codes.server";
 import { deleteStaleDraftUploads } from "../app/models/stale-uploads.server";
 import type { PipelineContext } from "./context";
+import { writeScheduledBackup } from "./jobs/backup";
 import { handleDeadLetter } from "./jobs/dead-letters";
 import { refundPayment } from "./jobs/refund-payment";
 import { rehashStaleShingles } from "./jobs/rehash-shingles";
@@ -101,6 +103,20 @@ export async function startWorker(
     });
   }
   await boss.schedule(QUEUES.maintenance, "17 * * * *");
+  const env = getEnv();
+  if (env.BACKUP_DIR) {
+    const settings = {
+      connectionString: options.connectionString,
+      dir: path.resolve(env.BACKUP_DIR),
+      keep: env.BACKUP_KEEP,
+      files: env.S3_URL ? ("s3" as const) : ("postgres" as const),
+    };
+    runner.register(QUEUES.backup, async () => void (await writeScheduledBackup(settings, ctx.log)), 1);
+    await boss.schedule(QUEUES.backup, env.BACKUP_SCHEDULE);
+  } else {
+    // Without BACKUP_DIR nothing is scheduled (a schedule of an earlier configuration is taken back).
+    await boss.unschedule(QUEUES.backup);
+  }
   await runner.start();
   // While a document generates, its room hears a heartbeat every 10 s.
   const heartbeats = startHeartbeats(ctx.db, ctx.log);

@@ -14,6 +14,8 @@ export const QUEUES = {
   sendEmail: "email.send",
   /** Hourly housekeeping (old rate-limit windows). */
   maintenance: "maintenance.hourly",
+  /** The scheduled backup into BACKUP_DIR (BACKUP_SCHEDULE), when BACKUP_DIR is set. */
+  backup: "database.backup",
 } as const;
 
 /** NOTIFY channel that wakes workers when a job is sent (payload: the queue name). */
@@ -60,6 +62,7 @@ export const JOB_PAYLOADS = {
   }),
   // Sent by pg-boss' schedule, without a payload.
   [QUEUES.maintenance]: payload({}).nullish(),
+  [QUEUES.backup]: payload({}).nullish(),
 } satisfies Record<QueueName, z.ZodType>;
 
 /** The payload of a job of queue `N`, as sent and as its handler receives it. */
@@ -101,6 +104,8 @@ const FIXED_POLICIES: Record<QueueName, Omit<QueuePolicy, "expireInSeconds"> & {
   [QUEUES.refundPayment]: { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   [QUEUES.sendEmail]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
   [QUEUES.maintenance]: { retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 300 },
+  // A large database with its files takes minutes to write; a failed one is tried again a few minutes later.
+  [QUEUES.backup]: { retryLimit: 2, retryDelay: 300, retryBackoff: false, expireInSeconds: 3600 },
 };
 
 /**

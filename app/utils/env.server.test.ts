@@ -61,6 +61,13 @@ describe("parseEnv", () => {
     expect(parseEnv({}).S3_URL).toBeUndefined();
   });
 
+  it("schedules backups only with BACKUP_DIR, daily by default, and refuses a schedule that is not cron", () => {
+    expect(parseEnv({}).BACKUP_DIR).toBeUndefined();
+    expect(parseEnv({ BACKUP_DIR: "/backups" })).toMatchObject({ BACKUP_KEEP: 7, BACKUP_SCHEDULE: "15 3 * * *" });
+    expect(problemsOf({ BACKUP_SCHEDULE: "daily" })[0]).toMatch(/^BACKUP_SCHEDULE: must be a cron expression/);
+    expect(problemsOf({ BACKUP_KEEP: "0" })[0]).toMatch(/^BACKUP_KEEP: /);
+  });
+
   it("treats an empty variable as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", PORT: "" }).PORT).toBe(3000);
   });

@@ -51,6 +51,15 @@ const schema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_REGION: z.string().min(1).default("us-east-1"),
+  /** Where the worker writes the scheduled backup; unset = no scheduled backup (npm run backup still works). */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** How many scheduled backups BACKUP_DIR keeps (the oldest are deleted after each new one). */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(7),
+  /** When the scheduled backup runs: a cron expression in UTC. */
+  BACKUP_SCHEDULE: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, 'must be a cron expression of five fields, such as "15 3 * * *"')
+    .default("15 3 * * *"),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   SESSION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   TOTP_SECRET: z

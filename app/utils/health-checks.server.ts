@@ -1,7 +1,6 @@
 // The parts /health/detailed reports beyond the database: file storage, mail, breakers, queue lag, and the versions of
 // the app and its migrations. Each takes what it reads as arguments, so a test or another endpoint can call it alone.
 import { readFileSync } from "node:fs";
-import { promises as fs } from "node:fs";
 import path from "node:path";
 import { sql } from "kysely";
 import { MIGRATIONS } from "../../db/migrations/index";
@@ -10,19 +9,19 @@ import { readQueueStats } from "../models/queue-stats.server";
 import type { DbOrTrx } from "./db.server";
 import type { Env } from "./env.server";
 import { projectRoot } from "./project-root.server";
+import { getFileStore } from "./storage.server";
 import type { WriterDescription } from "./provider-chain.server";
 
 /**
- * Where the DOCX, PDF and uploads are kept, and that a file can be written there now: the local folder
- * $DATA_DIR/files (a probe file written and removed). Another storage backend reports here, in its own branch.
+ * Where the DOCX, PDF and uploads are kept (the files table, or an S3 bucket), and that the store answers now. A read:
+ * reaching the store with these credentials is what matters, and polling must not write.
  */
-export async function checkStorage(env: Pick<Env, "DATA_DIR">): Promise<{ backend: string; detail: string }> {
-  const dir = path.resolve(env.DATA_DIR, "files");
-  await fs.mkdir(dir, { recursive: true });
-  const probe = path.join(dir, `.health-${process.pid}`);
-  await fs.writeFile(probe, "ok");
-  await fs.rm(probe);
-  return { backend: "local-disk", detail: `writable: ${dir}` };
+export async function checkStorage(env: Pick<Env, "S3_BUCKET">): Promise<{ backend: string; detail: string }> {
+  const store = getFileStore();
+  await store.exists("health/probe");
+  return store.kind === "s3"
+    ? { backend: "s3", detail: `S3 bucket ${env.S3_BUCKET}` }
+    : { backend: "postgres", detail: "files table" };
 }
 
 /** How mail leaves (nothing is sent): SMTP (its host, never its credentials) or files in $DATA_DIR/mail. */

@@ -3,22 +3,24 @@
 // into an empty database, and the app started on it serves the same downloads to the same session. A restore never
 // replaces a database with accounts unless forced, and a damaged backup changes nothing.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
+import { QUEUES } from "../../app/jobs/definitions";
 import { recordAudit } from "../../app/models/audit-log.server";
 import { createDb, type Db } from "../../app/utils/db.server";
 import { eventually } from "../setup/fixtures";
 import { type App, Client, signedInCustomer, startApp } from "./app";
-import { draftOrder } from "./money-app";
+import { draftOrder, queueOf } from "./money-app";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const folder = mkdtempSync(path.join(os.tmpdir(), "tesigo-backup-"));
 const backupFile = path.join(folder, "tesigo.backup.gz");
+const scheduledDir = path.join(folder, "scheduled");
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
@@ -108,7 +110,10 @@ let source: App;
 let target: { url: string; drop: () => Promise<void> };
 let targetDb: Db;
 beforeAll(async () => {
-  [source, target] = await Promise.all([startApp(), emptyDatabase()]);
+  [source, target] = await Promise.all([
+    startApp({ BACKUP_DIR: scheduledDir, BACKUP_KEEP: "2", BACKUP_SCHEDULE: "45 2 * * 1" }),
+    emptyDatabase(),
+  ]);
   targetDb = createDb(target.url, 2);
 });
 afterAll(async () => {
@@ -206,6 +211,33 @@ describe("backup and restore", () => {
     const after = await contents(targetDb);
     expect(after.counts.users).toBe(before.counts.users + 1);
     expect(after.files).toEqual(before.files);
+  }, 120_000);
+  it("the scheduled backup (BACKUP_DIR) runs on its pg-boss schedule, writes a restorable backup and keeps only the BACKUP_KEEP newest of its own files", async () => {
+    const schedule = await sql<{
+      cron: string;
+    }>`select cron from pgboss.schedule where name = 'database.backup'`.execute(source.db);
+    expect(schedule.rows).toEqual([{ cron: "45 2 * * 1" }]);
+    mkdirSync(scheduledDir, { recursive: true });
+    const old = ["tesigo-2026-01-01T03-15-00Z.backup.gz", "tesigo-2026-01-02T03-15-00Z.backup.gz"];
+    for (const name of [...old, "hand-made.backup.gz"]) writeFileSync(path.join(scheduledDir, name), "an older backup");
+
+    const boss = await queueOf(source);
+    try {
+      await boss.send(QUEUES.backup, {});
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+    const written = await eventually("the scheduled backup and its retention", async () => {
+      const names = readdirSync(scheduledDir).filter((n) => !n.endsWith(".partial"));
+      const fresh = names.filter((n) => n.startsWith("tesigo-") && !old.includes(n));
+      return fresh.length === 1 && !names.includes(old[0]!) ? { names, fresh: fresh[0]! } : undefined;
+    });
+    expect(written.names.sort()).toEqual([old[1]!, "hand-made.backup.gz", written.fresh].sort());
+    expect(written.fresh).toMatch(/^tesigo-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.backup\.gz$/);
+
+    const restore = await runScript("restore", [path.join(scheduledDir, written.fresh), "--force"], target.url);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect((await contents(targetDb)).files).toEqual(before.files);
   }, 120_000);
 });
 

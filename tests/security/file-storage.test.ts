@@ -15,6 +15,7 @@ import { type App, type Client, signedInCustomer, startApp } from "./app";
 import { draftOrder } from "./money-app";
 
 const run = promisify(execFile);
+const METRICS_TOKEN = "monitoring-key-7c1e5a9d3b0f4e8a2c6d1b5f9e3a7c0d";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
 let s3: FakeS3;
@@ -54,7 +55,7 @@ describe.each(SETUPS)("files in $name", (setup) => {
 
   beforeAll(async () => {
     // The web container and the worker container: one database, no shared folder.
-    app = await startApp({ ROLE: "web", ...setup.env() });
+    app = await startApp({ ROLE: "web", METRICS_TOKEN, ...setup.env() });
     worker = await spawnWorker({
       DATABASE_URL: app.databaseUrl,
       DATA_DIR: workerDataDir,
@@ -98,6 +99,14 @@ describe.each(SETUPS)("files in $name", (setup) => {
     for (const format of ["pdf", "docx"]) {
       expect((await mallory.client.get(`/documents/${order.id}/download/${format}`)).status).toBe(404);
     }
+  });
+
+  it("/health/detailed shows monitoring that the web container reaches the store", async () => {
+    const health = await fetch(`${app.url}/health/detailed`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect((await health.json()).checks.storage).toMatchObject({
+      status: "ok",
+      detail: setup.env().S3_BUCKET ? `S3 bucket ${setup.env().S3_BUCKET}` : "files table",
+    });
   });
 
   it("a PDF an older TesiGo left on the web container's disk moves into the store with npm run move-files (run twice: nothing moves the second time), and its download then works", async () => {

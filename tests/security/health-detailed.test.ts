@@ -96,7 +96,7 @@ describe("/health/detailed", () => {
       { provider: "crossref", state: "closed", openedAt: null },
     ]);
 
-    expect(body.checks.storage).toMatchObject({ status: "ok", backend: "local-disk" });
+    expect(body.checks.storage).toMatchObject({ status: "ok", backend: "postgres", detail: "files table" });
     expect(body.checks.mail).toEqual({
       status: "ok",
       latencyMs: null,
