@@ -2,6 +2,7 @@
 // Money moves once and never beyond what was paid; every act is refused with a reason when it does not apply.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONTROL_CHARACTER_MESSAGE } from "../../app/utils/control-characters";
 import type { FakeStripe } from "../fakes/stripe";
 import { eventually } from "../setup/fixtures";
 import { type App, type Client, signedInCustomer } from "./app";
@@ -129,6 +130,7 @@ describe("refunds an admin makes", () => {
       [{ confirmation: "refund" }, "Type REFUND (in capitals) to confirm."],
       [{ reason: "" }, "Say why in a few words: it goes into the audit log."],
       [{ amount: "12.345" }, "Enter an amount in euros, such as 12.50 (at most two decimals)."],
+      [{ reason: "A goodwill\u0000 refund" }, CONTROL_CHARACTER_MESSAGE],
       [{ amount: "0" }, "Enter an amount above zero."],
       [{ paymentId: "3f2b1c9e-8d7a-4b6c-9e5f-1a2b3c4d5e6f" }, "This order has no such payment."],
     ];
