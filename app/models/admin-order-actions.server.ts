@@ -8,7 +8,7 @@ import { sendJob, sendJobs } from "../jobs/queue.server";
 import type { DbOrTrx } from "../utils/db.server";
 import { documentReadyEmail } from "../utils/email-templates.server";
 import { formatMoney } from "../utils/pricing";
-import { hasLiveJob } from "./admin-order.server";
+import { GENERATION_FAILED_REFUND, hasLiveJob } from "./admin-order.server";
 import { setStage, writingPercent, type Stage } from "./document-progress.server";
 import { lockPayment } from "./payments.server";
 import { adminRefundReason, refundableAmount, refundIdempotencyKey } from "./refunds.server";
@@ -56,6 +56,18 @@ export async function refundsOfOrder(trx: DbOrTrx, documentId: string) {
   return { refundedCents: row.refundedCents, currency: row.currency, unsettled: Number(row.unsettled ?? 0) };
 }
 
+/** Whether the order was refunded because its generation failed (the dead letter's refund). */
+async function refundedForFailure(trx: DbOrTrx, documentId: string): Promise<boolean> {
+  const refund = await trx
+    .selectFrom("refunds")
+    .innerJoin("payments", "payments.id", "refunds.payment_id")
+    .select("refunds.id")
+    .where("payments.document_id", "=", documentId)
+    .where("refunds.reason", "=", GENERATION_FAILED_REFUND)
+    .executeTakeFirst();
+  return Boolean(refund);
+}
+
 export type Checkpoint = "plan" | "sections" | "review" | "assembly" | "files";
 
 /**
@@ -73,8 +85,12 @@ export async function retryOrder(
   const document = await lockedOrder(trx, documentId);
   const delivered = DELIVERED.includes(document.status);
   const writing = document.status === "queued" || document.status === "generating";
-  // Failed, then refunded in full by the failure's own refund.
-  const failedThenRefunded = document.status === "refunded" && document.progress_stage === "failed";
+  // Failed, then refunded in full by the failure's own refund (not one that fell below the quality threshold: a retry
+  // would deliver the sections that failed it).
+  const failedThenRefunded =
+    document.status === "refunded" &&
+    document.progress_stage === "failed" &&
+    (await refundedForFailure(trx, documentId));
   if (delivered && document.docx_key)
     throw new AdminActionRefused(
       "This order was delivered with its files: there is nothing to retry. Rewrite a section or resend the email instead.",

@@ -2,11 +2,12 @@
 // Money moves once and never beyond what was paid; every act is refused with a reason when it does not apply.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QUEUES } from "../../app/jobs/definitions";
 import { CONTROL_CHARACTER_MESSAGE } from "../../app/utils/control-characters";
 import type { FakeStripe } from "../fakes/stripe";
 import { eventually } from "../setup/fixtures";
 import { type App, type Client, signedInCustomer } from "./app";
-import { draftOrder, payByCard, payOnStripe, sessionIdOf, startAppWithStripe } from "./money-app";
+import { draftOrder, payByCard, payOnStripe, queueOf, sessionIdOf, startAppWithStripe } from "./money-app";
 
 let app: App;
 let stripe: FakeStripe;
@@ -178,6 +179,34 @@ describe("retry, rewrite and resend refuse what does not apply", () => {
     expect(rewrite.status).toBe(409);
     expect(textOf(rewrite)).toContain("Only a paid order's sections can be rewritten");
     expect(await auditOf(unpaid, "document.retried")).toEqual([]);
+  });
+
+  it("an order refunded for falling below the quality threshold is not retried (it would deliver what failed), even acknowledged", async () => {
+    const { id, payment } = await paidOrder("An order that fell below the quality threshold");
+    await eventually("the order to be written", async () =>
+      ["completed", "completed_with_warnings"].includes(
+        (await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status,
+      ),
+    );
+    // As the review leaves such an order: failed_quality with its stage failed, then refunded by quality_threshold.
+    await app.db
+      .updateTable("documents")
+      .set({ status: "failed_quality", progress_stage: "failed" })
+      .where("id", "=", id)
+      .execute();
+    const boss = await queueOf(app);
+    await boss.send(QUEUES.refundPayment, { paymentId: payment.id, reason: "quality_threshold", documentId: id });
+    await boss.stop({ graceful: false, wait: true });
+    await eventually("the order to be refunded", async () =>
+      (await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status ===
+      "refunded"
+        ? true
+        : undefined,
+    );
+    const retry = await admin.post(`/admin/documents/${id}`, { intent: "retry", acknowledgeRefund: "on" });
+    expect(retry.status).toBe(409);
+    expect(textOf(retry)).toContain("Only a failed or stuck order can be retried; this one is refunded.");
+    expect(await auditOf(id, "document.retried")).toEqual([]);
   });
 
   it("an order being written (a job is working on it) is not stuck, so it is not retried", async () => {
