@@ -209,6 +209,52 @@ describe("retry, rewrite and resend refuse what does not apply", () => {
     expect(await auditOf(id, "document.retried")).toEqual([]);
   });
 
+  it("two retries of a stuck order at once resume it once: one is done, the other refused as not stuck", async () => {
+    const { id } = await paidOrder("A stuck order retried twice at once");
+    await eventually("the order to be written", async () =>
+      (await app.db.selectFrom("documents").select("docx_key").where("id", "=", id).executeTakeFirstOrThrow()).docx_key
+        ? true
+        : undefined,
+    );
+    // As a crash leaves it: its last section unwritten, no job working on it.
+    const last = await app.db
+      .selectFrom("sections")
+      .select("id")
+      .where("document_id", "=", id)
+      .orderBy("index", "desc")
+      .executeTakeFirstOrThrow();
+    await app.db
+      .updateTable("sections")
+      .set({ status: "pending", content: null, completed_at: null })
+      .where("id", "=", last.id)
+      .execute();
+    await app.db
+      .updateTable("documents")
+      .set({
+        status: "generating",
+        progress_stage: "writing",
+        sections_finished: sql<number>`total_sections - 1`,
+        docx_key: null,
+        pdf_key: null,
+        review_findings: null,
+      })
+      .where("id", "=", id)
+      .execute();
+
+    const replies = await Promise.all([
+      admin.post(`/admin/documents/${id}`, { intent: "retry" }),
+      admin.post(`/admin/documents/${id}`, { intent: "retry" }),
+    ]);
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(textOf(replies.find((r) => r.status === 409)!)).toContain("This order is not stuck");
+    expect(await auditOf(id, "document.retried")).toHaveLength(1);
+    const jobs = await sql<{ n: number }>`select count(*)::int as n from pgboss.job
+      where name = 'section.write' and data->>'sectionId' = ${last.id} and data->>'attempt' is not null`.execute(
+      app.db,
+    );
+    expect(jobs.rows[0].n).toBe(1);
+  });
+
   it("an order being written (a job is working on it) is not stuck, so it is not retried", async () => {
     const { id } = await paidOrder("An order still being written");
     // Held back from the worker: the order waits, with its plan job queued.
