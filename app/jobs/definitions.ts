@@ -72,6 +72,11 @@ export type ExportDocumentJob = JobPayload<typeof QUEUES.exportDocument>;
 export type RefundPaymentJob = JobPayload<typeof QUEUES.refundPayment>;
 export type SendEmailJob = JobPayload<typeof QUEUES.sendEmail>;
 
+/** pg-boss runs higher numbers first: premium orders, then smaller documents, then a document's sections in order. */
+export function sectionPriority(premium: boolean, pages: number, index: number): number {
+  return (premium ? 1_000_000 : 0) + (200 - Math.min(pages, 200)) * 1000 + Math.max(0, 999 - index);
+}
+
 export type QueuePolicy = {
   retryLimit: number;
   retryDelay: number;

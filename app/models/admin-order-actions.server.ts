@@ -3,7 +3,7 @@
 // records the audit entry), under the order's row lock, and refuses with a sentence an admin understands.
 import { sql, type Expression } from "kysely";
 import type { DocumentStatus, Refund } from "../../db/schema";
-import { QUEUES } from "../jobs/definitions";
+import { QUEUES, sectionPriority } from "../jobs/definitions";
 import { sendJob, sendJobs } from "../jobs/queue.server";
 import type { DbOrTrx } from "../utils/db.server";
 import { documentReadyEmail } from "../utils/email-templates.server";
@@ -54,6 +54,16 @@ export async function refundsOfOrder(trx: DbOrTrx, documentId: string) {
     .where("document_id", "=", documentId)
     .executeTakeFirstOrThrow();
   return { refundedCents: row.refundedCents, currency: row.currency, unsettled: Number(row.unsettled ?? 0) };
+}
+
+/** Whether the order's jobs go first: a premium customer's, or an express order (as when it was paid for). */
+async function firstInLine(trx: DbOrTrx, document: { user_id: string; express: boolean }): Promise<boolean> {
+  const customer = await trx
+    .selectFrom("users")
+    .select("premium")
+    .where("id", "=", document.user_id)
+    .executeTakeFirstOrThrow();
+  return customer.premium || document.express;
 }
 
 /** Whether the order was refunded because its generation failed (the dead letter's refund). */
@@ -127,14 +137,15 @@ export async function retryOrder(
     await sendJob(trx, QUEUES.exportDocument, { documentId });
     return result("files", 1);
   }
+  const first = await firstInLine(trx, document);
   const sections = await trx
     .selectFrom("sections")
-    .select(["id", "status", (eb) => lastAttempt(eb.ref("sections.id")).as("last_attempt")])
+    .select(["id", "index", "status", (eb) => lastAttempt(eb.ref("sections.id")).as("last_attempt")])
     .where("document_id", "=", documentId)
     .execute();
   if (sections.length === 0) {
     await resume("queued", { status: "queued" });
-    await sendJob(trx, QUEUES.planDocument, { documentId }, { priority: document.express ? 10 : 0 });
+    await sendJob(trx, QUEUES.planDocument, { documentId }, { priority: first ? 10 : 0 });
     return result("plan", 1);
   }
   const unwritten = sections.filter((s) => s.status === "pending" || s.status === "writing");
@@ -143,7 +154,10 @@ export async function retryOrder(
     await sendJobs(
       trx,
       QUEUES.writeSection,
-      unwritten.map((s) => ({ data: { documentId, sectionId: s.id, attempt: (s.last_attempt ?? 0) + 1 } })),
+      unwritten.map((s) => ({
+        data: { documentId, sectionId: s.id, attempt: (s.last_attempt ?? 0) + 1 },
+        priority: sectionPriority(first, document.pages, s.index),
+      })),
     );
     return result("sections", unwritten.length);
   }
@@ -229,7 +243,12 @@ export async function regenerateSection(trx: DbOrTrx, documentId: string, sectio
       .where("progress_stage", "=", "writing")
       .execute();
   }
-  await sendJob(trx, QUEUES.writeSection, { documentId, sectionId, attempt: last + 1 });
+  await sendJob(
+    trx,
+    QUEUES.writeSection,
+    { documentId, sectionId, attempt: last + 1 },
+    { priority: sectionPriority(await firstInLine(trx, document), document.pages, section.index) },
+  );
   return {
     index: section.index,
     replacedFiles: delivered ? [document.docx_key, document.pdf_key].filter((k): k is string => Boolean(k)) : [],

@@ -41,7 +41,7 @@ describe("the outline", () => {
 
 describe("section priority", () => {
   it("puts premium first, then smaller documents, then earlier sections", async () => {
-    const { sectionPriority } = await import("./plan");
+    const { sectionPriority } = await import("../../app/jobs/definitions");
     expect(sectionPriority(true, 200, 23)).toBeGreaterThan(sectionPriority(false, 5, 0));
     expect(sectionPriority(false, 5, 3)).toBeGreaterThan(sectionPriority(false, 6, 0));
     expect(sectionPriority(false, 10, 0)).toBeGreaterThan(sectionPriority(false, 10, 1));

@@ -7,16 +7,11 @@ import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";
 import { lockDocument, setStage, writingPercent } from "../../app/models/document-progress.server";
 import { prepareCitations } from "../export/deliver";
-import { QUEUES, type PlanDocumentJob } from "../../app/jobs/definitions";
+import { QUEUES, sectionPriority, type PlanDocumentJob } from "../../app/jobs/definitions";
 import { outlinePrompt, parseOutline, sectionCount } from "./outline";
 
-/** pg-boss runs higher numbers first: premium orders, then smaller documents, then a document's sections in order. */
 export function requirementsText(document: { instructions: string | null; requirements_text: string | null }): string {
   return [document.instructions, document.requirements_text].filter(Boolean).join("\n\n");
-}
-
-export function sectionPriority(premium: boolean, pages: number, index: number): number {
-  return (premium ? 1_000_000 : 0) + (200 - Math.min(pages, 200)) * 1000 + Math.max(0, 999 - index);
 }
 
 /** document.plan: outline → one `sections` row and one section.write job per section, in one transaction. */
