@@ -4,11 +4,12 @@
 import { sql, type Expression } from "kysely";
 import type { DocumentStatus, Refund } from "../../db/schema";
 import { QUEUES } from "../jobs/definitions";
+import { planPriority, sectionPriority } from "../jobs/priorities";
 import { sendJob, sendJobs } from "../jobs/queue.server";
 import type { DbOrTrx } from "../utils/db.server";
 import { documentReadyEmail } from "../utils/email-templates.server";
 import { formatMoney } from "../utils/pricing";
-import { hasLiveJob } from "./admin-order.server";
+import { GENERATION_FAILED_REFUND, hasLiveJob } from "./admin-order.server";
 import { setStage, writingPercent, type Stage } from "./document-progress.server";
 import { lockPayment } from "./payments.server";
 import { adminRefundReason, refundableAmount, refundIdempotencyKey } from "./refunds.server";
@@ -56,6 +57,28 @@ export async function refundsOfOrder(trx: DbOrTrx, documentId: string) {
   return { refundedCents: row.refundedCents, currency: row.currency, unsettled: Number(row.unsettled ?? 0) };
 }
 
+/** Whether the order's jobs go first: a premium customer's, or an express order (as when it was paid for). */
+async function firstInLine(trx: DbOrTrx, document: { user_id: string; express: boolean }): Promise<boolean> {
+  const customer = await trx
+    .selectFrom("users")
+    .select("premium")
+    .where("id", "=", document.user_id)
+    .executeTakeFirstOrThrow();
+  return customer.premium || document.express;
+}
+
+/** Whether the order was refunded because its generation failed (the dead letter's refund). */
+async function refundedForFailure(trx: DbOrTrx, documentId: string): Promise<boolean> {
+  const refund = await trx
+    .selectFrom("refunds")
+    .innerJoin("payments", "payments.id", "refunds.payment_id")
+    .select("refunds.id")
+    .where("payments.document_id", "=", documentId)
+    .where("refunds.reason", "=", GENERATION_FAILED_REFUND)
+    .executeTakeFirst();
+  return Boolean(refund);
+}
+
 export type Checkpoint = "plan" | "sections" | "review" | "assembly" | "files";
 
 /**
@@ -73,8 +96,12 @@ export async function retryOrder(
   const document = await lockedOrder(trx, documentId);
   const delivered = DELIVERED.includes(document.status);
   const writing = document.status === "queued" || document.status === "generating";
-  // Failed, then refunded in full by the failure's own refund.
-  const failedThenRefunded = document.status === "refunded" && document.progress_stage === "failed";
+  // Failed, then refunded in full by the failure's own refund (not one that fell below the quality threshold: a retry
+  // would deliver the sections that failed it).
+  const failedThenRefunded =
+    document.status === "refunded" &&
+    document.progress_stage === "failed" &&
+    (await refundedForFailure(trx, documentId));
   if (delivered && document.docx_key)
     throw new AdminActionRefused(
       "This order was delivered with its files: there is nothing to retry. Rewrite a section or resend the email instead.",
@@ -111,14 +138,15 @@ export async function retryOrder(
     await sendJob(trx, QUEUES.exportDocument, { documentId });
     return result("files", 1);
   }
+  const first = await firstInLine(trx, document);
   const sections = await trx
     .selectFrom("sections")
-    .select(["id", "status", (eb) => lastAttempt(eb.ref("sections.id")).as("last_attempt")])
+    .select(["id", "index", "status", (eb) => lastAttempt(eb.ref("sections.id")).as("last_attempt")])
     .where("document_id", "=", documentId)
     .execute();
   if (sections.length === 0) {
     await resume("queued", { status: "queued" });
-    await sendJob(trx, QUEUES.planDocument, { documentId }, { priority: document.express ? 10 : 0 });
+    await sendJob(trx, QUEUES.planDocument, { documentId }, { priority: planPriority(first) });
     return result("plan", 1);
   }
   const unwritten = sections.filter((s) => s.status === "pending" || s.status === "writing");
@@ -127,7 +155,10 @@ export async function retryOrder(
     await sendJobs(
       trx,
       QUEUES.writeSection,
-      unwritten.map((s) => ({ data: { documentId, sectionId: s.id, attempt: (s.last_attempt ?? 0) + 1 } })),
+      unwritten.map((s) => ({
+        data: { documentId, sectionId: s.id, attempt: (s.last_attempt ?? 0) + 1 },
+        priority: sectionPriority(first, document.pages, s.index),
+      })),
     );
     return result("sections", unwritten.length);
   }
@@ -213,7 +244,12 @@ export async function regenerateSection(trx: DbOrTrx, documentId: string, sectio
       .where("progress_stage", "=", "writing")
       .execute();
   }
-  await sendJob(trx, QUEUES.writeSection, { documentId, sectionId, attempt: last + 1 });
+  await sendJob(
+    trx,
+    QUEUES.writeSection,
+    { documentId, sectionId, attempt: last + 1 },
+    { priority: sectionPriority(await firstInLine(trx, document), document.pages, section.index) },
+  );
   return {
     index: section.index,
     replacedFiles: delivered ? [document.docx_key, document.pdf_key].filter((k): k is string => Boolean(k)) : [],

@@ -210,6 +210,9 @@ export function orderTimeline(order: AdminOrder, money: (cents: number, currency
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
+/** The reason of the refund a failed order's dead letter sends (worker/jobs/dead-letters.ts). */
+export const GENERATION_FAILED_REFUND = "generation_failed";
+
 /** What the retry button would do for the order as it stands, in a sentence or two (the page shows it beside it). */
 export function retryExplanation(order: AdminOrder): string {
   const { document } = order;
@@ -218,7 +221,11 @@ export function retryExplanation(order: AdminOrder): string {
     "(written ones are kept), the review, the assembly, or the files.";
   if ((document.status === "completed" || document.status === "completed_with_warnings") && document.docx_key)
     return "Delivered with its files: there is nothing to retry.";
-  if (document.status === "refunded" && document.progress_stage === "failed")
+  if (
+    document.status === "refunded" &&
+    document.progress_stage === "failed" &&
+    order.refunds.some((r) => r.reason === GENERATION_FAILED_REFUND)
+  )
     return `${how} This order failed and was refunded: retrying writes it again at no charge, and the refund stands.`;
   if (document.status === "failed")
     return `${how} A failed order with a refund still under way cannot be retried until that refund is settled.`;

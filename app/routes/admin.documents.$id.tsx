@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import {
+  Outcome,
   RefundForm,
   RegenerateButton,
   ResendEmailForm,
@@ -31,6 +32,9 @@ import { readFormData } from "~/utils/request.server";
 import { adminOrderActionSchema } from "~/utils/schemas";
 
 export const meta: MetaFunction = () => [{ title: "Order · Admin · TesiGo" }];
+
+/** The intents the page's forms send; any other outcome is shown above them. */
+const FORM_INTENTS = ["retry", "regenerate", "refund", "resend-email"];
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const cents = (amount: number) => (amount / 100).toFixed(2);
@@ -197,6 +201,7 @@ export default function AdminOrder() {
       </div>
 
       <Panel title="Actions">
+        {outcome && !FORM_INTENTS.includes(outcome.intent) ? <Outcome outcome={outcome} /> : null}
         <div className="grid gap-4 md:grid-cols-2">
           <RetryForm outcome={outcome} refunded={retry.refunded} explanation={retry.explanation} />
           {order.delivered ? <ResendEmailForm outcome={outcome} /> : null}

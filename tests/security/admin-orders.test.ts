@@ -2,10 +2,12 @@
 // Money moves once and never beyond what was paid; every act is refused with a reason when it does not apply.
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QUEUES } from "../../app/jobs/definitions";
+import { CONTROL_CHARACTER_MESSAGE } from "../../app/utils/control-characters";
 import type { FakeStripe } from "../fakes/stripe";
 import { eventually } from "../setup/fixtures";
 import { type App, type Client, signedInCustomer } from "./app";
-import { draftOrder, payByCard, payOnStripe, sessionIdOf, startAppWithStripe } from "./money-app";
+import { draftOrder, payByCard, payOnStripe, queueOf, sessionIdOf, startAppWithStripe } from "./money-app";
 
 let app: App;
 let stripe: FakeStripe;
@@ -129,6 +131,7 @@ describe("refunds an admin makes", () => {
       [{ confirmation: "refund" }, "Type REFUND (in capitals) to confirm."],
       [{ reason: "" }, "Say why in a few words: it goes into the audit log."],
       [{ amount: "12.345" }, "Enter an amount in euros, such as 12.50 (at most two decimals)."],
+      [{ reason: "A goodwill\u0000 refund" }, CONTROL_CHARACTER_MESSAGE],
       [{ amount: "0" }, "Enter an amount above zero."],
       [{ paymentId: "3f2b1c9e-8d7a-4b6c-9e5f-1a2b3c4d5e6f" }, "This order has no such payment."],
     ];
@@ -176,6 +179,80 @@ describe("retry, rewrite and resend refuse what does not apply", () => {
     expect(rewrite.status).toBe(409);
     expect(textOf(rewrite)).toContain("Only a paid order's sections can be rewritten");
     expect(await auditOf(unpaid, "document.retried")).toEqual([]);
+  });
+
+  it("an order refunded for falling below the quality threshold is not retried (it would deliver what failed), even acknowledged", async () => {
+    const { id, payment } = await paidOrder("An order that fell below the quality threshold");
+    await eventually("the order to be written", async () =>
+      ["completed", "completed_with_warnings"].includes(
+        (await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status,
+      ),
+    );
+    // As the review leaves such an order: failed_quality with its stage failed, then refunded by quality_threshold.
+    await app.db
+      .updateTable("documents")
+      .set({ status: "failed_quality", progress_stage: "failed" })
+      .where("id", "=", id)
+      .execute();
+    const boss = await queueOf(app);
+    await boss.send(QUEUES.refundPayment, { paymentId: payment.id, reason: "quality_threshold", documentId: id });
+    await boss.stop({ graceful: false, wait: true });
+    await eventually("the order to be refunded", async () =>
+      (await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirstOrThrow()).status ===
+      "refunded"
+        ? true
+        : undefined,
+    );
+    const retry = await admin.post(`/admin/documents/${id}`, { intent: "retry", acknowledgeRefund: "on" });
+    expect(retry.status).toBe(409);
+    expect(textOf(retry)).toContain("Only a failed or stuck order can be retried; this one is refunded.");
+    expect(await auditOf(id, "document.retried")).toEqual([]);
+  });
+
+  it("two retries of a stuck order at once resume it once: one is done, the other refused as not stuck", async () => {
+    const { id } = await paidOrder("A stuck order retried twice at once");
+    await eventually("the order to be written", async () =>
+      (await app.db.selectFrom("documents").select("docx_key").where("id", "=", id).executeTakeFirstOrThrow()).docx_key
+        ? true
+        : undefined,
+    );
+    // As a crash leaves it: its last section unwritten, no job working on it.
+    const last = await app.db
+      .selectFrom("sections")
+      .select("id")
+      .where("document_id", "=", id)
+      .orderBy("index", "desc")
+      .executeTakeFirstOrThrow();
+    await app.db
+      .updateTable("sections")
+      .set({ status: "pending", content: null, completed_at: null })
+      .where("id", "=", last.id)
+      .execute();
+    await app.db
+      .updateTable("documents")
+      .set({
+        status: "generating",
+        progress_stage: "writing",
+        sections_finished: sql<number>`total_sections - 1`,
+        docx_key: null,
+        pdf_key: null,
+        review_findings: null,
+      })
+      .where("id", "=", id)
+      .execute();
+
+    const replies = await Promise.all([
+      admin.post(`/admin/documents/${id}`, { intent: "retry" }),
+      admin.post(`/admin/documents/${id}`, { intent: "retry" }),
+    ]);
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(textOf(replies.find((r) => r.status === 409)!)).toContain("This order is not stuck");
+    expect(await auditOf(id, "document.retried")).toHaveLength(1);
+    const jobs = await sql<{ n: number }>`select count(*)::int as n from pgboss.job
+      where name = 'section.write' and data->>'sectionId' = ${last.id} and data->>'attempt' is not null`.execute(
+      app.db,
+    );
+    expect(jobs.rows[0].n).toBe(1);
   });
 
   it("an order being written (a job is working on it) is not stuck, so it is not retried", async () => {

@@ -426,6 +426,19 @@ const FORM_ACTIONS: FormAction[] = [
       await app.db.selectFrom("audit_log").selectAll().where("action", "like", "job.%").execute(),
     ],
   },
+  {
+    route: "admin.documents.$id.tsx",
+    path: (ctx) => `/admin/documents/${ctx.orderId}`,
+    page: (ctx) => `/admin/documents/${ctx.orderId}`,
+    // An unpaid order's page holds the retry form only; the refund form's typed fields are attacked in admin-orders.
+    valid: { intent: "retry" },
+    prepare: async (ctx) =>
+      void (await app.db.updateTable("users").set({ role: "admin" }).where("id", "=", ctx.userId).execute()),
+    written: async (ctx) => [
+      await documentRow(ctx),
+      await app.db.selectFrom("audit_log").selectAll().where("target_id", "=", ctx.orderId).execute(),
+    ],
+  },
 ];
 
 /** Routes with an action that is not a form a person fills in. */

@@ -102,7 +102,7 @@ export function RefundForm({
       <Field
         id={`${prefix}-amount`}
         label="Amount to refund (euros)"
-        hint={`At most ${left}: the whole of it refunds the payment in full.`}
+        hint={`At most ${left}. Refunding all of an order's payments marks the order refunded, and stops it if it is being written.`}
         errors={errors?.amount}
       >
         <input
@@ -120,7 +120,8 @@ export function RefundForm({
       <Button type="submit" variant="danger" disabled={busy}>
         Refund
       </Button>
-      <Outcome outcome={own} />
+      {/* Mistakes in the fields are shown beside them. */}
+      <Outcome outcome={errors ? undefined : own} />
     </Form>
   );
 }
