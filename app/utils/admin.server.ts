@@ -19,9 +19,10 @@ export function adminGate(): RequestHandler {
     } catch (error) {
       return next(error);
     }
-    // Remix answers it as any unknown URL (the splat route's 404), data requests included. The Remix handler builds
-    // its request from originalUrl, so both are rewritten: else an admin route's action would answer a stranger's POST.
-    req.url = req.originalUrl = req.path.endsWith(".data") ? "/__not-found.data" : "/__not-found";
+    // Remix answers it as any unknown URL (the splat route's 404), data requests included. The request handler reads
+    // originalUrl, so both change: otherwise an admin route's own action would answer instead.
+    req.url = req.path.endsWith(".data") ? "/__not-found.data" : "/__not-found";
+    req.originalUrl = req.url;
     next();
   };
 }
