@@ -1,5 +1,6 @@
 // An admin retries or discards dead letters, one or many at once: each is marked handled by one guarded UPDATE (so a
 // double submit acts once), its job re-sent where that can do something, and audited — all in one transaction.
+import { sql } from "kysely";
 import type { DocumentStatus } from "../../db/schema";
 import { JOB_PAYLOADS, QUEUES, type QueueName } from "../jobs/definitions";
 import { sendJob } from "../jobs/queue.server";
@@ -100,7 +101,7 @@ export async function handleDeadLetters(
       // The guard: a letter another request (or a second click) handled first is not claimed again.
       const claimed = await trx
         .updateTable("dead_letters")
-        .set({ handled_at: new Date(), handled_by: adminId, outcome: action === "retry" ? "retried" : "discarded" })
+        .set({ handled_at: sql`now()`, handled_by: adminId, outcome: action === "retry" ? "retried" : "discarded" })
         .where("id", "in", unique)
         .where("handled_at", "is", null)
         .returning(["id", "queue", "payload", "document_id"])

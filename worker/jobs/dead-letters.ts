@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { recordDeadLetter } from "../../app/models/dead-letters.server";
+import { recordDeadLetter, type NewDeadLetter } from "../../app/models/dead-letters.server";
 import { recordIncident } from "../../app/models/incidents.server";
 import { markRefundFailed } from "../../app/models/refunds.server";
 import type { Db } from "../../app/utils/db.server";
@@ -29,23 +29,36 @@ export async function handleDeadLetter(
   deadLetterJobId: string,
 ): Promise<void> {
   const error = await lastError(ctx.db, queue, data);
-  // Listed for admins (/admin/jobs) before anything else is tried, so a failure below still leaves it in sight.
-  await recordDeadLetter(ctx.db, { id: deadLetterJobId, queue, payload: data, error, documentId: data?.documentId });
+  // Listed for admins at /admin/jobs once what it caused is done, so its page shows the order failed, the refund failed.
+  const letter: NewDeadLetter = { id: deadLetterJobId, queue, payload: data, error, documentId: data?.documentId };
   if (queue === QUEUES.refundPayment) {
     const request = JOB_PAYLOADS[QUEUES.refundPayment].safeParse(data);
     if (!request.success) {
       // Only a bug sends such a job; the order it names is not failed for it.
       ctx.log.error({ queue, data, error }, "a refund job with an unreadable payload failed for good");
+      await recordDeadLetter(ctx.db, letter);
       return;
     }
     const refund = await markRefundFailed(ctx.db, request.data, error);
+    await recordDeadLetter(ctx.db, letter);
     ctx.log.error(
       { queue, data, error, refundId: refund?.id },
       "a refund failed for good: it waits for an admin's retry",
     );
   } else if (data?.documentId) {
-    await failOrderFromDeadLetter(ctx, data.documentId, queue, error);
+    try {
+      await failOrderFromDeadLetter(ctx, data.documentId, queue, error, letter);
+    } catch (failure) {
+      // The order could not be failed: the dead letter is listed all the same, saying so, for an admin to look at.
+      const why = failure instanceof Error ? failure.message : String(failure);
+      await recordDeadLetter(ctx.db, {
+        ...letter,
+        error: `${error ?? "no error recorded"} (then failing the order failed: ${why})`,
+      });
+      throw failure;
+    }
   } else {
+    await recordDeadLetter(ctx.db, letter);
     ctx.log.error({ queue, data, error }, "a job landed in the dead-letter queue");
   }
 }
@@ -59,8 +72,11 @@ export async function failOrderFromDeadLetter(
   documentId: string,
   queue: string,
   error: string | null,
+  /** The dead letter to list for admins, recorded in the transaction that fails the order. */
+  letter?: NewDeadLetter,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
+    if (letter) await recordDeadLetter(trx, letter);
     await trx
       .insertInto("audit_log")
       .values({
