@@ -26,7 +26,12 @@ describe("GET /health/detailed", () => {
     expect(health.status).toBe("ok");
     expect(health.checks.database).toEqual({ status: "ok", latencyMs: expect.any(Number) });
     expect(health.checks.queue.status).toBe("ok");
-    expect(health.checks.storage).toEqual({ status: "ok", latencyMs: expect.any(Number), backend: "postgres", detail: "files table" });
+    expect(health.checks.storage).toEqual({
+      status: "ok",
+      latencyMs: expect.any(Number),
+      backend: "postgres",
+      detail: "files table",
+    });
     expect(health.checks.providers).toMatchObject({
       status: "ok",
       chain: ["offline:offline-demo-1"],
