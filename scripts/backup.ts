@@ -4,9 +4,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { EnvError, getEnv, loadDotEnvFile } from "../app/utils/env.server";
+import { getEnv, loadDotEnvFile } from "../app/utils/env.server";
 import { writeBackup } from "../db/backup";
 import { openDatabaseForTool } from "../db/open";
+import { runTool } from "./run-tool";
 
 async function main(): Promise<number> {
   const { positionals } = parseArgs({ allowPositionals: true });
@@ -41,14 +42,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(
-      error instanceof EnvError
-        ? error.message
-        : `backup failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runTool("backup", main);

@@ -3,10 +3,11 @@
 import { parseArgs } from "node:util";
 import { setAdminRole, type AdminRoleChange } from "../app/models/users.server";
 import { createDb } from "../app/utils/db.server";
-import { EnvError, getEnv, loadDotEnvFile } from "../app/utils/env.server";
+import { getEnv, loadDotEnvFile } from "../app/utils/env.server";
 import { loginEmailSchema } from "../app/utils/schemas";
 import { migrateToLatest } from "../db/migrate";
 import { openDatabaseForTool } from "../db/open";
+import { runTool } from "./run-tool";
 
 const SAID: Record<AdminRoleChange, (email: string) => string> = {
   granted: (email) => `${email} is now an admin.`,
@@ -42,14 +43,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(
-      error instanceof EnvError
-        ? error.message
-        : `create-admin failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runTool("create-admin", main);

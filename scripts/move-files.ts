@@ -2,11 +2,12 @@
 // database's `files` table, or S3 when S3_URL is set). Safe to run again, and with the server running; prints one line.
 import path from "node:path";
 import { createDb } from "../app/utils/db.server";
-import { EnvError, getEnv, loadDotEnvFile } from "../app/utils/env.server";
+import { getEnv, loadDotEnvFile } from "../app/utils/env.server";
 import { moveDiskFilesToStore } from "../app/utils/move-disk-files.server";
 import { fileStoreFor } from "../app/utils/storage.server";
 import { migrateToLatest } from "../db/migrate";
 import { openDatabaseForTool } from "../db/open";
+import { runTool } from "./run-tool";
 
 async function main(): Promise<number> {
   loadDotEnvFile();
@@ -32,14 +33,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(
-      error instanceof EnvError
-        ? error.message
-        : `move-files failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runTool("move-files", main);

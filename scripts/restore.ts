@@ -7,11 +7,12 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createBoss } from "../app/jobs/queue.server";
 import { createDb } from "../app/utils/db.server";
-import { EnvError, getEnv, loadDotEnvFile } from "../app/utils/env.server";
+import { getEnv, loadDotEnvFile } from "../app/utils/env.server";
 import { BackupFileError, readBackupHeader } from "../db/backup-format";
 import { migrateTo } from "../db/migrate";
 import { openDatabaseForTool } from "../db/open";
 import { hasUsers, loadBackup } from "../db/restore";
+import { runTool } from "./run-tool";
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -70,14 +71,4 @@ async function installQueueSchema(client: pg.Client, url: string, expected: numb
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(
-      error instanceof EnvError || error instanceof BackupFileError
-        ? error.message
-        : `restore failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    process.exit(1);
-  },
-);
+runTool("restore", main, (error) => error instanceof BackupFileError);
