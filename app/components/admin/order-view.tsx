@@ -1,5 +1,6 @@
 // The read-only parts of an order's admin page: its sections, sources, money, files, findings and timeline.
 import type { ReactNode } from "react";
+import { AdminTable, adminCell } from "~/components/admin/admin-table";
 import { formatDateTime } from "~/utils/format";
 
 export type AdminSectionRow = {
@@ -36,7 +37,7 @@ export type AdminRefundRow = {
 export type AdminFileRow = { label: string; href: string | null; detail: string };
 export type AdminTimelineRow = { at: string; kind: string; text: string };
 
-const cell = "px-3 py-2";
+const cell = adminCell;
 
 export function Panel({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -53,26 +54,6 @@ export function Empty({ children }: { children: ReactNode }) {
   return <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">{children}</p>;
 }
 
-function Table({ caption, head, children }: { caption: string; head: string[]; children: ReactNode }) {
-  return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="min-w-full text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-left text-slate-600">
-          <tr>
-            {head.map((h) => (
-              <th key={h} scope="col" className={cell}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">{children}</tbody>
-      </table>
-    </div>
-  );
-}
-
 const score = (value: number | null) => (value === null ? "N/A" : value.toFixed(2));
 
 export function SectionsTable({
@@ -84,7 +65,7 @@ export function SectionsTable({
 }) {
   if (sections.length === 0) return <Empty>No sections yet: the order has not been planned.</Empty>;
   return (
-    <Table
+    <AdminTable
       caption="Sections with their attempts, scores, tokens and cost"
       head={[
         "#",
@@ -121,7 +102,7 @@ export function SectionsTable({
           <td className={cell}>{actions?.(s)}</td>
         </tr>
       ))}
-    </Table>
+    </AdminTable>
   );
 }
 
@@ -129,7 +110,7 @@ export function SourcesTable({ sources }: { sources: AdminSourceRow[] }) {
   if (sources.length === 0)
     return <Empty>No sources: none were found, or the order was written without references.</Empty>;
   return (
-    <Table caption="Sources" head={["Key", "Title", "Year", "DOI"]}>
+    <AdminTable caption="Sources" head={["Key", "Title", "Year", "DOI"]}>
       {sources.map((s) => (
         <tr key={s.id}>
           <td className={`${cell} font-mono text-xs`}>{s.key}</td>
@@ -140,14 +121,14 @@ export function SourcesTable({ sources }: { sources: AdminSourceRow[] }) {
           <td className={`${cell} font-mono text-xs`}>{s.doi ?? "—"}</td>
         </tr>
       ))}
-    </Table>
+    </AdminTable>
   );
 }
 
 export function PaymentsTable({ payments }: { payments: AdminPaymentRow[] }) {
   if (payments.length === 0) return <Empty>No payments.</Empty>;
   return (
-    <Table caption="Payments" head={["Started", "Provider", "Amount", "Refunded", "State", "Payment id"]}>
+    <AdminTable caption="Payments" head={["Started", "Provider", "Amount", "Refunded", "State", "Payment id"]}>
       {payments.map((p) => (
         <tr key={p.id}>
           <td className={cell}>{formatDateTime(p.createdAt)}</td>
@@ -158,14 +139,14 @@ export function PaymentsTable({ payments }: { payments: AdminPaymentRow[] }) {
           <td className={`${cell} font-mono text-xs`}>{p.id}</td>
         </tr>
       ))}
-    </Table>
+    </AdminTable>
   );
 }
 
 export function RefundsTable({ refunds }: { refunds: AdminRefundRow[] }) {
   if (refunds.length === 0) return <Empty>No refunds.</Empty>;
   return (
-    <Table caption="Refunds" head={["Requested", "Amount", "Reason", "State", "Last error"]}>
+    <AdminTable caption="Refunds" head={["Requested", "Amount", "Reason", "State", "Last error"]}>
       {refunds.map((r) => (
         <tr key={r.id}>
           <td className={cell}>{formatDateTime(r.createdAt)}</td>
@@ -175,7 +156,7 @@ export function RefundsTable({ refunds }: { refunds: AdminRefundRow[] }) {
           <td className={cell}>{r.error ?? "—"}</td>
         </tr>
       ))}
-    </Table>
+    </AdminTable>
   );
 }
 
@@ -201,7 +182,7 @@ export function FilesList({ files }: { files: AdminFileRow[] }) {
 
 export function Timeline({ entries }: { entries: AdminTimelineRow[] }) {
   return (
-    <Table caption="Everything that happened to the order, oldest first" head={["When", "Kind", "What"]}>
+    <AdminTable caption="Everything that happened to the order, oldest first" head={["When", "Kind", "What"]}>
       {entries.map((e, n) => (
         <tr key={n} className="align-top">
           <td className={`${cell} whitespace-nowrap`}>{formatDateTime(e.at)}</td>
@@ -209,6 +190,6 @@ export function Timeline({ entries }: { entries: AdminTimelineRow[] }) {
           <td className={cell}>{e.text}</td>
         </tr>
       ))}
-    </Table>
+    </AdminTable>
   );
 }

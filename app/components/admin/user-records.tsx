@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { AdminTable, adminCell } from "~/components/admin/admin-table";
 import { formatDateTime } from "~/utils/format";
 import { formatMoney } from "~/utils/pricing";
 
@@ -45,7 +46,7 @@ type Consent = {
 };
 type HistoryEntry = { id: string; action: string; reason: string | null; actor: string | null; created_at: string };
 
-const cell = "px-3 py-2";
+const cell = adminCell;
 
 function RecordTable({
   caption,
@@ -66,21 +67,9 @@ function RecordTable({
       {count === 0 ? (
         <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">{empty}</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-sm">
-            <caption className="sr-only">{caption}</caption>
-            <thead className="bg-slate-50 text-left text-slate-600">
-              <tr>
-                {headings.map((heading) => (
-                  <th key={heading} scope="col" className={cell}>
-                    {heading}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">{children}</tbody>
-          </table>
-        </div>
+        <AdminTable caption={caption} head={headings}>
+          {children}
+        </AdminTable>
       )}
     </section>
   );
