@@ -818,6 +818,19 @@ describe("grammar gate", () => {
     expect(await gate.check(section(ORIGINAL), context())).toMatchObject({ score: 6.9, passed: true }); // 1 in 145 words
   });
 
+  it("does not count LanguageTool's spelling matches on the order's terms (its topic)", async () => {
+    const gate = gatesFor({ ...defaults, languageToolUrl: languageTool.url })[1];
+    const marked = ORIGINAL.split(/\s+/)
+      .slice(0, 100)
+      .join(" ")
+      .replace(/\bthe\b/, "LTERROR");
+    expect((await gate.check(section(marked), context())).passed).toBe(false);
+    expect(await gate.check(section(marked), context({ topic: "LTERROR in market design" }))).toMatchObject({
+      score: 0,
+      passed: true,
+    });
+  });
+
   it("gives no score, and passes with a logged warning, when LanguageTool fails or does not know the language", async () => {
     const gate = gatesFor({ ...defaults, languageToolUrl: languageTool.url })[1];
     languageTool.failNext({ status: 500 });
