@@ -72,7 +72,12 @@ async function spellerFor(language) {
   if (!speller) {
     speller = (async () => {
       const { default: dictionary } = await DICTIONARIES[language]();
-      const factory = await (hunspellModule ??= loadHunspell());
+      // Its own 3 s limit is too short when this thread is busy building an nspell dictionary; the caller's applies.
+      hunspellModule ??= loadHunspell({ timeout: 600_000 }).catch((error) => {
+        hunspellModule = undefined; // the next check tries again
+        throw error;
+      });
+      const factory = await hunspellModule;
       const hunspell = factory.create(
         factory.mountBuffer(dictionary.aff, `${language}.aff`),
         factory.mountBuffer(dictionary.dic, `${language}.dic`),
