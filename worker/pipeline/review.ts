@@ -12,7 +12,7 @@ import { QUEUES, type ReviewDocumentJob } from "../../app/jobs/definitions";
 import { analyseGaps, type GapFindings } from "./gap-analysis";
 import { requirementsText } from "./plan";
 import { judgeRequirements, unmetRequirements } from "../quality/requirements";
-import { applyQualityGates, checkAttempt, citable } from "./section-checks";
+import { applyQualityGates, checkAttempt, citable, orderTopic } from "./section-checks";
 import { sectionRequest, summaryOf } from "./section-prompt";
 import { saveAttempt } from "./section-store";
 
@@ -237,6 +237,7 @@ async function reviseWhereNeeded(
           sectionId: section.id,
           documentId,
           sources: gated,
+          topic: orderTopic(document),
         },
         { uniqueness: section.score_uniqueness, grammar: section.score_grammar, ai: section.score_ai },
       );

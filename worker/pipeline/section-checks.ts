@@ -91,6 +91,15 @@ export function checkAttempt(
 /** What judging needs of the pipeline's context (named here, so the machinery that holds the gates' memory need not). */
 type GateRun = { db: Db; log: Logger; gates?: readonly QualityGate[]; machinery: { gateContexts: GateContexts } };
 
+/** What the gates take for the order's topic: its topic, instructions and requirements, one text. */
+export function orderTopic(document: {
+  topic: string;
+  instructions: string | null;
+  requirements_text: string | null;
+}): string {
+  return [document.topic, document.instructions, document.requirements_text].filter(Boolean).join("\n");
+}
+
 /**
  * The quality gates (uniqueness, grammar, AI detection) judge a text that already has its length and citations; a
  * failed gate fails the check and adds its feedback. The offline demo writer's placeholder text (English whatever the
@@ -107,6 +116,8 @@ export async function applyQualityGates(
     documentId: string;
     /** The document's sources with their texts (sourceText), as the caller loaded them. */
     sources: readonly { key: string; title: string; text: string }[];
+    /** The order's topic, instructions and requirements: the grammar gate takes their words for terms. */
+    topic?: string;
     signal?: AbortSignal;
     draft?: DraftCheck;
   },
@@ -130,6 +141,7 @@ export async function applyQualityGates(
     await gateContexts.load(ctx.db, { documentId: section.documentId, sectionId: section.sectionId }, section.sources, {
       log: ctx.log,
       signal: section.signal,
+      topic: section.topic,
     }),
   );
   if (!gates.passed) {

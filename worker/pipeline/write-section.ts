@@ -7,7 +7,7 @@ import { AllProvidersFailedError, type Completion } from "../llm/provider";
 import { setStage } from "../../app/models/document-progress.server";
 import { DraftCheck } from "../quality/draft";
 import { QUEUES, type WriteSectionJob } from "../../app/jobs/definitions";
-import { applyQualityGates, checkAttempt } from "./section-checks";
+import { applyQualityGates, checkAttempt, orderTopic } from "./section-checks";
 import { DEFAULT_CONTEXT_SECTIONS, neighbourIndexes, sectionRequest } from "./section-prompt";
 import { finishOf, handOverToReview, saveAttempt, type SectionResult } from "./section-store";
 
@@ -110,6 +110,7 @@ export async function writeSection(
   const scores = await applyQualityGates(ctx, check, completion.provider, {
     draft,
     sources: documentSources,
+    topic: orderTopic(document),
     targetWords: section.target_words,
     language: document.language,
     sectionId,

@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../app/utils/project-root.server";
 import { paragraphsOf } from "./common";
-import { countProseWords, ignoredSpans } from "./grammar";
+import { countProseWords, excuseTerms, ignoredSpans, type GrammarIssue } from "./grammar";
 
 describe("countProseWords", () => {
   // The definition it must keep: whitespace-separated runs with a letter that start outside every ignored span.
@@ -174,5 +174,26 @@ describe("the spelling thread, paragraph by paragraph", () => {
     } finally {
       await thread.terminate();
     }
+  });
+});
+
+describe("excuseTerms", () => {
+  const spelling = (text: string): GrammarIssue => ({ kind: "spelling", text });
+
+  it("keeps a misspelling but not the order's terms in their inflected forms, nor words the text repeats", () => {
+    const text = "Сервисы и сервисы растут; fotowoltaiki rośnie; the anlaysis is wrong.";
+    const issues = [spelling("Сервисы"), spelling("сервисы"), spelling("fotowoltaiki"), spelling("anlaysis")];
+    const topic = "Цифровизация государственных сервисов. Rozwój fotowoltaika";
+    expect(excuseTerms(issues, text, topic).map((i) => i.text)).toEqual(["anlaysis"]);
+    // Without the topic, the repeated word is still excused, the term is not.
+    expect(excuseTerms(issues, text).map((i) => i.text)).toEqual(["fotowoltaiki", "anlaysis"]);
+  });
+
+  it("excuses only the order's terms when asked not to excuse repeated words (LanguageTool), and keeps other issues", () => {
+    const issues: GrammarIssue[] = [spelling("LTERROR"), spelling("LTERROR"), { kind: "repetition", text: "the the" }];
+    expect(excuseTerms(issues, "LTERROR LTERROR the the", "", { repeated: false })).toHaveLength(3);
+    expect(excuseTerms(issues, "LTERROR LTERROR the the", "an LTERROR topic", { repeated: false })).toEqual([
+      { kind: "repetition", text: "the the" },
+    ]);
   });
 });

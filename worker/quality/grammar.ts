@@ -1,6 +1,11 @@
 // Grammar: errors per 1,000 words, from a LanguageTool server when LANGUAGETOOL_URL is set, otherwise from retext
 // (spelling against the language's Hunspell dictionary, plus repeated words). No checker for a language → null.
 //
+// A word the dictionary lacks is not an error by itself (decision 029): it counts only when the dictionary knows a word
+// one edit away (a letter left out, added, changed, two swapped) and it is not two dictionary words joined (German,
+// Polish compounds); and never when it is one of the order's terms (its topic, requirements and sources) or the text
+// writes it the same way twice or more (a term used consistently, not a slip of the keyboard).
+//
 // Not counted, because no dictionary can know them: citation keys ([@smith2020]), URLs, e-mail addresses, DOIs,
 // words with digits (COVID-19, H2O), all-capital acronyms (OECD), and capitalised words inside a sentence (taken
 // for proper names: Brussels, McKinsey; the first word of a sentence is still checked). In English, a British
@@ -37,10 +42,12 @@ export type GrammarOptions = {
   spellTimeoutMs?: number;
   log?: QualityLog;
   signal?: AbortSignal;
+  /** The order's own words (its topic, requirements, sources' titles and abstracts): terms, never misspellings. */
+  terms?: string;
 };
 
-/** Languages the built-in checker has a dictionary for (see spell-thread.mjs for those left out, and why). */
-export const SPELL_LANGUAGES = ["en", "es", "fr", "pl", "ru", "uk"] as const;
+/** Languages the built-in checker has a dictionary for (spell-thread.mjs). */
+export const SPELL_LANGUAGES = ["en", "es", "fr", "pl", "ru", "uk", "de", "it"] as const;
 const DEFAULT_SPELL_TIMEOUT_MS = 120_000;
 const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
 const ISSUES_NAMED = 10;
@@ -127,17 +134,21 @@ export async function checkGrammar(text: string, language: string, options: Gram
   const log = logOf(options);
   try {
     if (options.languageToolUrl) {
-      const issues = await languageToolIssues(options.languageToolUrl, text, language, spans, options);
+      // LanguageTool's dictionaries and rules are its own; only the order's terms are excused from its verdict.
+      const issues = excuseTerms(
+        await languageToolIssues(options.languageToolUrl, text, language, spans, options),
+        text,
+        options.terms,
+        { repeated: false },
+      );
       return { score: rate(issues.length, words), checker: "languagetool", words, issues };
     }
     const primary = primaryLanguage(language);
     if (!hasDictionary(primary)) return { score: null, checker: null, words, issues: [] };
-    const issues = await retextIssues(
-      options.spell,
+    const issues = excuseTerms(
+      await retextIssues(options.spell, text, primary, spans, options.spellTimeoutMs ?? DEFAULT_SPELL_TIMEOUT_MS),
       text,
-      primary,
-      spans,
-      options.spellTimeoutMs ?? DEFAULT_SPELL_TIMEOUT_MS,
+      options.terms,
     );
     return { score: rate(issues.length, words), checker: "retext", words, issues };
   } catch (error) {
@@ -231,7 +242,7 @@ async function retextIssues(
   return found
     .flat()
     .filter((i) => !inSpans(spans, i.start, i.start + i.actual.length))
-    .filter((i) => i.kind === "repetition" || (!i.british && countsAsMisspelt(i)))
+    .filter((i) => i.kind === "repetition" || (!i.british && i.correctable !== false && countsAsMisspelt(i)))
     .map((i) => ({ kind: i.kind, text: i.actual }));
 }
 
@@ -243,6 +254,40 @@ function countsAsMisspelt(issue: SpellIssue): boolean {
   const first = letters.charAt(0);
   if (first && first !== first.toLowerCase() && !issue.sentenceInitial) return false;
   return true;
+}
+
+// ---------------------------------------------------------------- terms
+
+/**
+ * The spelling issues less the words that are the order's terms or (`repeated`) that the text spells the same way
+ * twice or more.
+ * A term matches its inflected forms: a word sharing all but its last three letters (at least five) with one of the
+ * order's words ("сервисы" and "сервисов", "fotowoltaika" and "fotowoltaiki").
+ */
+export function excuseTerms(
+  issues: GrammarIssue[],
+  text: string,
+  terms = "",
+  { repeated } = { repeated: true },
+): GrammarIssue[] {
+  if (!issues.some((i) => i.kind === "spelling")) return issues;
+  const written = new Map<string, number>();
+  for (const word of wordsOf(text)) written.set(word, (written.get(word) ?? 0) + 1);
+  const orderWords = [...new Set(wordsOf(terms))];
+  const isTerm = (word: string) =>
+    orderWords.some((term) => {
+      const stem = Math.max(5, Math.min(word.length, term.length) - 3);
+      return term.slice(0, stem) === word.slice(0, stem);
+    });
+  return issues.filter((issue) => {
+    if (issue.kind !== "spelling") return true;
+    const word = issue.text.toLowerCase();
+    return !(repeated && (written.get(word) ?? 0) >= 2) && !isTerm(word);
+  });
+}
+
+function wordsOf(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{M}'’-]+/gu) ?? []).map((word) => word.replace(/’/g, "'"));
 }
 
 // ---------------------------------------------------------------- gate
@@ -288,6 +333,7 @@ export function grammarGate(config: QualityConfig, spell: SpellChecker): Quality
         httpTimeoutMs: settings.httpTimeoutMs,
         log: context.log,
         signal: context.signal,
+        terms: [context.topic ?? "", ...context.sources.map((s) => `${s.title ?? ""} ${s.text}`)].join("\n"),
       });
       if (report.score === null) return unchecked("grammar");
       const passed = report.score <= settings.maxGrammarErrors;

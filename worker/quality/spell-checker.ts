@@ -5,13 +5,17 @@ import { Worker } from "node:worker_threads";
 import { projectRoot } from "../../app/utils/project-root.server";
 import { RecentMap } from "./common";
 
-/** `british`: an English word the dictionary lacks whose American form it knows ("analysed"): not misspelt. */
+/**
+ * `british`: an English word the dictionary lacks whose American form it knows ("analysed"): not misspelt.
+ * `correctable`: a word the dictionary lacks, not a compound of two it knows, and one edit away from one it knows.
+ */
 export type SpellIssue = {
   kind: "spelling" | "repetition";
   actual: string;
   start: number;
   sentenceInitial: boolean;
   british?: boolean;
+  correctable?: boolean;
 };
 
 /** What the thread is asked (spell-thread.mjs answers `{ id, issues }` or `{ id, error }`). */

@@ -31,6 +31,8 @@ export type GateContext = {
   db?: DbOrTrx;
   /** The document's sources: abstracts and titles. */
   sources: SourceText[];
+  /** The order's topic, instructions and requirements: their words are the order's terms (grammar). */
+  topic?: string;
   /** The document's other sections that have text. */
   otherSections: OtherSection[];
   /** Thresholds and providers for this call; the gates' own (from createGates) when absent. */
