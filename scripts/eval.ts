@@ -2,7 +2,8 @@
 // `npm run eval -- --golden [--fake] [--orders N]` runs the 10 fixed orders (or the first N) end to end and measures them all.
 // Prints a table, then one JSON line: averages over the DELIVERED documents only, the share delivered, each outcome:
 // {"ordered":…,"documents":…,"deliveredRate":…,"citationResolveRate":…,"bibliographyBackedRate":…,"lengthScore":…,
-//  "uniqueness":…,"outcomes":[{"topic":…,"language":…,"outcome":"delivered"|"failed_quality"|…,"reason":…}]}
+//  "uniqueness":…,"grammarErrorsPer1000":…,"outcomes":[{"topic":…,"language":…,"outcome":"delivered"|…,"reason":…,
+//  "grammar":…}]}
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -121,6 +122,7 @@ function print(rows: OrderResult[]) {
       "length",
       "balance",
       "unique",
+      "grammar",
       "reason",
     ].join("\t"),
   );
@@ -137,6 +139,7 @@ function print(rows: OrderResult[]) {
         Math.round(r.lengthScore),
         pct(r.sectionBalance),
         r.uniqueness === null ? "N/A" : Math.round(r.uniqueness),
+        r.grammarErrorsPer1000 ?? "N/A",
         r.reason ?? "",
       ].join("\t"),
     );

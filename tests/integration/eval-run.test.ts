@@ -27,7 +27,7 @@ const PAGES = 2;
 async function order(
   status: "completed" | "failed_quality" | "refunded",
   text: string,
-  extra: { failureReason?: string; feedback?: string[] } = {},
+  extra: { failureReason?: string; feedback?: string[]; grammar?: number } = {},
 ) {
   const user = await insertUser(db);
   const document = await db
@@ -40,6 +40,7 @@ async function order(
       price_cents: 1500,
       status,
       failure_reason: extra.failureReason ?? null,
+      score_grammar: extra.grammar ?? null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -92,11 +93,12 @@ async function measure(id: string): Promise<OrderResult> {
 describe("an evaluation run", () => {
   it("averages its quality figures over the delivered orders only, reports deliveredRate, and why the others failed", async () => {
     const full = PAGES * wordsPerPage("en");
-    const delivered = await order("completed", fakeProse(full, "delivered", ["known2020"]));
+    const delivered = await order("completed", fakeProse(full, "delivered", ["known2020"]), { grammar: 2.5 });
     // The failed orders wrote a tenth of the length and cited a source that does not exist.
     const failedQuality = await order("failed_quality", fakeProse(full / 10, "short", ["invented1999"]), {
       failureReason: "We could not write enough of this document to our quality standard.",
       feedback: ["Grammar: 40.2 errors per 1,000 words (at most 10)."],
+      grammar: 40.2,
     });
     const refunded = await order("refunded", fakeProse(full / 10, "refunded", ["invented1999"]), {
       failureReason: "Refunded by an admin.",
@@ -110,10 +112,15 @@ describe("an evaluation run", () => {
       citationResolveRate: 1,
       bibliographyBackedRate: 1,
       uniqueness: 80,
+      grammarErrorsPer1000: 2.5,
     });
     expect(summary.deliveredRate).toBeCloseTo(1 / 3, 10);
     expect(summary.lengthScore).toBeGreaterThan(95);
-    expect(summary.outcomes.map((o) => o.outcome)).toEqual(["delivered", "failed_quality", "refunded"]);
+    expect(summary.outcomes.map((o) => [o.outcome, o.grammar])).toEqual([
+      ["delivered", 2.5],
+      ["failed_quality", 40.2],
+      ["refunded", null],
+    ]);
     expect(summary.outcomes[0].reason).toBeNull();
     expect(summary.outcomes[1].reason).toContain("section 1 failed after 3 attempt(s): Grammar: 40.2 errors");
     expect(summary.outcomes[2].reason).toBe("Refunded by an admin.");

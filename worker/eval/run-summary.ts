@@ -69,7 +69,15 @@ export type RunSummary = {
   bibliographyBackedRate: number | null;
   lengthScore: number | null;
   uniqueness: number | null;
-  outcomes: { topic: string; language: string; outcome: OrderOutcome; reason: string | null }[];
+  grammarErrorsPer1000: number | null;
+  /** `grammar`: the document's grammar score, null where no checker scored it (it then passed unchecked). */
+  outcomes: {
+    topic: string;
+    language: string;
+    outcome: OrderOutcome;
+    reason: string | null;
+    grammar: number | null;
+  }[];
 };
 
 /** The run's JSON line: figures averaged over the delivered documents, and every order's outcome. */
@@ -83,6 +91,13 @@ export function summarizeRun(results: OrderResult[]): RunSummary {
     bibliographyBackedRate: average(delivered.map((r) => r.bibliographyBackedRate)),
     lengthScore: average(delivered.map((r) => r.lengthScore)),
     uniqueness: average(delivered.map((r) => r.uniqueness)),
-    outcomes: results.map((r) => ({ topic: r.topic, language: r.language, outcome: r.outcome, reason: r.reason })),
+    grammarErrorsPer1000: average(delivered.map((r) => r.grammarErrorsPer1000)),
+    outcomes: results.map((r) => ({
+      topic: r.topic,
+      language: r.language,
+      outcome: r.outcome,
+      reason: r.reason,
+      grammar: r.grammarErrorsPer1000,
+    })),
   };
 }
