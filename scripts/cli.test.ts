@@ -86,10 +86,15 @@ describe("every CLI in scripts/ exits when its work is done", () => {
     expect(lastJsonLine(run.stdout)).toHaveProperty("grammarErrorsPer1000");
   });
 
-  it("eval --golden --fake prints its figures and exits", async () => {
+  it("eval --golden --fake prints its figures over the delivered orders, each order's outcome, and exits", async () => {
     const run = await runCli("scripts/eval.ts", ["--golden", "--fake", "--orders", "1"], { timeoutMs: 120_000 });
     expectFinished(run);
-    expect(lastJsonLine(run.stdout)).toMatchObject({ documents: 1 });
+    expect(lastJsonLine(run.stdout)).toMatchObject({
+      ordered: 1,
+      documents: 1,
+      deliveredRate: 1,
+      outcomes: [{ language: "en", outcome: "delivered", reason: null }],
+    });
   }, 150_000);
 
   it("eval of one document answers and exits", async () => {

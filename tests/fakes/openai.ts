@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { fakeWordsFor } from "./fake-words";
 
 export type FakeRequest = { path: string; authorization: string | undefined; body: any };
 /**
@@ -337,23 +338,27 @@ function chatCompletionStream(
   };
 }
 
-/** An outline of `exactly N sections` (default 4): first "Introduction", last "Conclusion". */
+/**
+ * An outline of `exactly N sections` (default 4) in the asked language (`code "uk"`): first the introduction, last the
+ * conclusion ("Introduction", "Conclusion" in English).
+ */
 export function fakeOutline(prompt: string): string {
   const count = Number(/exactly (\d+) sections/.exec(prompt)?.[1] ?? 4);
   const topic = /topic "([^"]+)"/.exec(prompt)?.[1] ?? "the topic";
+  const lang = fakeWordsFor(/language with code "([^"]+)"/.exec(prompt)?.[1]);
   return JSON.stringify({
     sections: Array.from({ length: count }, (_, i) => ({
-      heading: i === 0 ? "Introduction" : i === count - 1 ? "Conclusion" : `Fake chapter ${i} on ${topic}`,
-      brief: `What part ${i + 1} argues about ${topic}.`,
-      keyPoints: [`point ${i + 1}a`, `point ${i + 1}b`, `point ${i + 1}c`],
+      heading: i === 0 ? lang.introduction : i === count - 1 ? lang.conclusion : lang.chapter(i, topic),
+      brief: lang.brief(i + 1, topic),
+      keyPoints: ["a", "b", "c"].map((letter) => `${lang.point} ${i + 1}${letter}`),
     })),
   });
 }
 
 /**
  * Prose of `about N words` (default 200), exactly N words by whitespace split, in paragraphs; a short answer has a
- * fifth of them.
- * The words are real English, varied per prompt, so sections, orders and attempts do not repeat each other (the
+ * fifth of them. In the prompt's language (`Language code: uk`), English when none is named.
+ * The words are real words of that language, varied per prompt, so sections, orders and attempts do not repeat each other (the
  * uniqueness gate compares them all); the source keys offered in the prompt (`[@key]`) are cited.
  */
 export function fakeSection(
@@ -362,6 +367,8 @@ export function fakeSection(
   options: { inventCitation?: boolean; copySource?: boolean } = {},
 ): string {
   const asked = Number(/about (\d+) words/.exec(prompt)?.[1] ?? 200);
+  const language = /Language code: ([A-Za-z_-]+)/.exec(prompt)?.[1];
+  const lang = fakeWordsFor(language);
   const words = short ? Math.max(5, Math.floor(asked / 5)) : asked;
   // Seeded by the whole prompt: another order, section or attempt gets other words, as from a real model.
   const seed = prompt;
@@ -380,10 +387,10 @@ export function fakeSection(
   const cite = options.inventCitation ? ["invented2099", ...keys] : keys;
   // Like a model that follows the outline: each key point it was given is taken up in a sentence.
   const points = /Cover these key points: (.+)\.$/m.exec(prompt)?.[1].split("; ") ?? [];
-  const lead = points.map((p) => `This section considers ${p}.`).join(" ");
+  const lead = points.map((p) => `${lang.considers} ${p}.`).join(" ");
   const leadWords = lead ? lead.split(/\s+/).length : 0;
-  if (!lead || leadWords >= words) return fakeProse(words, seed, cite);
-  return `${lead} ${fakeProse(words - leadWords, seed, cite)}`;
+  if (!lead || leadWords >= words) return fakeProse(words, seed, cite, language);
+  return `${lead} ${fakeProse(words - leadWords, seed, cite, language)}`;
 }
 
 /**
@@ -413,37 +420,9 @@ export function fakeTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-// Plain English words (all in the spelling dictionary), many of them, so random 5-word runs rarely repeat across the
-// many documents a test run delivers (the uniqueness gate compares every new section with all of them).
-const VOCABULARY = (
-  "research evidence analysis argument theory method context history society policy framework debate outcome practice " +
-  "data model study review approach question answer problem solution system process structure culture economy " +
-  "institution community region network market value change growth risk impact effect cause pattern trend factor " +
-  "measure result finding claim source author reader student teacher school city nation law right duty power " +
-  "language meaning concept principle position perspective tradition reform crisis conflict balance scale period " +
-  "budget harbour railway village factory hospital library museum archive census election parliament court union " +
-  "farmer worker migrant family household neighbour village river forest coast island border bridge canal road " +
-  "winter summer century decade generation audience customer supplier partner rival leader citizen voter official " +
-  "contract treaty license patent invention machine engine vehicle device platform program software signal channel " +
-  "water energy carbon climate weather harvest soil mineral metal timber cotton wheat coffee sugar salt " +
-  "price wage tax debt loan savings profit income cost demand supply trade export import currency bank " +
-  "story novel poem image painting film song theatre festival ritual belief faith myth memory identity emotion " +
-  "health disease treatment vaccine diet sleep exercise stress therapy surgery patient nurse doctor clinic " +
-  "garden kitchen table window street square station airport port market office studio laboratory classroom"
-).split(" ");
-const ADJECTIVES = (
-  "local national regional global early late modern ancient rural urban public private formal informal social " +
-  "economic political cultural legal moral practical technical medical digital physical natural human " +
-  "small large narrow broad recent former central marginal stable fragile visible hidden direct indirect " +
-  "careful rapid gradual sudden partial complete common rare shared distinct"
-).split(" ");
-const LINKS = "of in for with under across between within through beyond near against".split(" ");
-const VERBS =
-  "shows suggests explains reveals shapes limits supports questions extends clarifies changes weakens strengthens follows".split(
-    " ",
-  );
-
-export function fakeProse(words: number, seed = "", citations: string[] = []): string {
+/** `words` words of word salad in `language` (a code; English by default), seeded, citing `citations` in turn. */
+export function fakeProse(words: number, seed = "", citations: string[] = [], language?: string): string {
+  const { article, nouns, adjectives, links, verbs } = fakeWordsFor(language);
   let h = 2166136261;
   for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
   let state = h >>> 0;
@@ -457,20 +436,21 @@ export function fakeProse(words: number, seed = "", citations: string[] = []): s
   let paragraphLeft = 6 + next(5);
   let sentence = 0;
   while (out.length < words) {
-    // "The <adjective> <noun> of <noun> <verb> the <adjective> <noun>." with varied parts: 9 words a sentence.
-    const word = () => VOCABULARY[next(VOCABULARY.length)];
-    const adjective = () => ADJECTIVES[next(ADJECTIVES.length)];
+    // "The <adjective> <noun> of <noun> <verb> the <adjective> <noun>." with varied parts: 9 words a sentence (7
+    // where the language has no article here).
+    const word = () => nouns[next(nouns.length)];
+    const adjective = () => adjectives[next(adjectives.length)];
     const parts = [
-      "the",
+      article,
       adjective(),
       word(),
-      LINKS[next(LINKS.length)],
+      links[next(links.length)],
       word(),
-      VERBS[next(VERBS.length)],
-      "the",
+      verbs[next(verbs.length)],
+      article,
       adjective(),
       word(),
-    ];
+    ].filter((part): part is string => part !== null);
     for (let i = 0; i < parts.length && out.length < words; i++) out.push(parts[i]);
     const cite =
       citations.length && sentence % 5 === 2 ? ` [@${citations[Math.floor(sentence / 5) % citations.length]}]` : "";

@@ -56,6 +56,8 @@ export type DocumentEvaluation = {
   lengthScore: number;
   sectionBalance: number;
   uniqueness: number | null;
+  /** The grammar gate's errors per 1,000 words for the whole document; null when no checker scored it. */
+  grammarErrorsPer1000: number | null;
 };
 
 /** Reads a finished document and measures it (uniqueness against its sources is passed in by the caller). */
@@ -101,6 +103,7 @@ export async function evaluateDocument(
       texts.join("\n\n"),
       sources.map((s) => [s.title, s.abstract].filter(Boolean).join(". ")),
     ),
+    grammarErrorsPer1000: document.score_grammar,
   };
 }
 
