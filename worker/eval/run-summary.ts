@@ -80,9 +80,12 @@ export type RunSummary = {
   }[];
 };
 
+/** What the customer received: a completed order, with or without warnings (as the admin dashboard counts it). */
+const RECEIVED: readonly OrderOutcome[] = ["delivered", "completed_with_warnings"];
+
 /** The run's JSON line: figures averaged over the delivered documents, and every order's outcome. */
 export function summarizeRun(results: OrderResult[]): RunSummary {
-  const delivered = results.filter((r) => r.outcome === "delivered");
+  const delivered = results.filter((r) => RECEIVED.includes(r.outcome));
   return {
     ordered: results.length,
     documents: delivered.length,
