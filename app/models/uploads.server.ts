@@ -96,23 +96,26 @@ async function refuseOverQuota(
   );
 }
 
+/** What callers read of an upload (its stored bytes are fetched by storage_key). */
+const UPLOAD_COLUMNS = [
+  "id",
+  "user_id",
+  "document_id",
+  "filename",
+  "mime_type",
+  "size_bytes",
+  "sha256",
+  "storage_key",
+  "extracted_text",
+  "created_at",
+] as const;
+
 /** An upload of another user, or a malformed id, is simply not found. */
 export function getUploadForOwner(db: DbOrTrx, uploadId: string, userId: string) {
   if (!isUuid(uploadId) || !isUuid(userId)) return Promise.resolve(undefined);
   return db
     .selectFrom("uploads")
-    .select([
-      "id",
-      "user_id",
-      "document_id",
-      "filename",
-      "mime_type",
-      "size_bytes",
-      "sha256",
-      "storage_key",
-      "extracted_text",
-      "created_at",
-    ])
+    .select(UPLOAD_COLUMNS)
     .where("id", "=", uploadId)
     .where("user_id", "=", userId)
     .executeTakeFirst();
@@ -123,18 +126,7 @@ export function getDocumentUpload(db: DbOrTrx, documentId: string) {
   if (!isUuid(documentId)) return Promise.resolve(undefined);
   return db
     .selectFrom("uploads")
-    .select([
-      "id",
-      "user_id",
-      "document_id",
-      "filename",
-      "mime_type",
-      "size_bytes",
-      "sha256",
-      "storage_key",
-      "extracted_text",
-      "created_at",
-    ])
+    .select(UPLOAD_COLUMNS)
     .where("document_id", "=", documentId)
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
