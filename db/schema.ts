@@ -33,8 +33,8 @@ export interface UsersTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   deleted_at: Timestamp | null;
-  /** Set by an admin: the account cannot sign in and its sessions have ended. */
-  disabled_at: Timestamp | null;
+  disabled_at: Timestamp | null; // set by an admin: no sign-in, its sessions have ended
+  locale: string | null; // interface language chosen; null: the `lng` cookie, then Accept-Language decide
 }
 
 export interface SessionsTable {

@@ -28,7 +28,7 @@ export function getSessionUser(db: DbOrTrx, sessionId: string) {
   return db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
-    .select(["sessions.id as sessionId", "users.id", "users.email", "users.name", "users.role"])
+    .select(["sessions.id as sessionId", "users.id", "users.email", "users.name", "users.role", "users.locale"])
     .where("sessions.id", "=", sessionId)
     .where("sessions.revoked_at", "is", null)
     .where("sessions.expires_at", ">", sql<Date>`now()`)

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { ConsentKind } from "../../db/schema";
+import type { Locale } from "../i18n/locales";
 import type { Db, DbOrTrx } from "../utils/db.server";
 import { recordAudit } from "./audit-log.server";
 
@@ -58,6 +59,15 @@ export function setUserName(db: DbOrTrx, userId: string, name: string | null) {
   return db
     .updateTable("users")
     .set({ name, updated_at: sql`now()` })
+    .where("id", "=", userId)
+    .execute();
+}
+
+/** The interface language the customer chose (null: let the cookie or the browser decide). */
+export function setUserLocale(db: DbOrTrx, userId: string, locale: Locale | null) {
+  return db
+    .updateTable("users")
+    .set({ locale, updated_at: sql`now()` })
     .where("id", "=", userId)
     .execute();
 }

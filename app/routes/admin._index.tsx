@@ -1,3 +1,4 @@
+import { firstIssueMessage } from "~/i18n/issues.server";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BarListChart } from "~/components/admin/bar-list-chart";
@@ -23,7 +24,7 @@ export const meta: MetaFunction = () => [{ title: "Dashboard · Admin · TesiGo"
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
   const parsed = statsPeriodSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw Response.json({ error: parsed.error.issues[0]!.message }, { status: 400 });
+  if (!parsed.success) throw Response.json({ error: await firstIssueMessage(request, parsed.error) }, { status: 400 });
   const period = statsPeriod(parsed.data.period);
   const db = getDb();
   const [revenue, usage, ordersByState, delivery, queues, breakers] = await Promise.all([

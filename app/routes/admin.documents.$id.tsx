@@ -1,3 +1,4 @@
+import { translatedIssues } from "~/i18n/issues.server";
 import { randomUUID } from "node:crypto";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -150,8 +151,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const target = String(form.get("paymentId") ?? form.get("sectionId") ?? "") || undefined;
   const parsed = adminOrderActionSchema.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
-    const errors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (errors[String(issue.path[0] ?? "intent")] ??= []).push(issue.message);
+    const errors = await translatedIssues(request, parsed.error, "intent");
     const message = Object.values(errors).flat().join(" ");
     return data<ActionOutcome>({ intent, target, errors, message }, { status: 400 });
   }

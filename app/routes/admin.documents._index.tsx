@@ -1,3 +1,4 @@
+import { translatedIssues } from "~/i18n/issues.server";
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { StatusBadge } from "~/components/status-badge";
@@ -28,8 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
   const parsed = adminOrderSearchSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
-    const errors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (errors[String(issue.path[0] ?? "q")] ??= []).push(issue.message);
+    const errors = await translatedIssues(request, parsed.error, "q");
     return data<OrdersPage>({ errors, orders: [], more: false, page: 1 }, { status: 400 });
   }
   const { q, status, kind, language, from, to, page } = parsed.data;

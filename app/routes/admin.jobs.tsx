@@ -1,3 +1,5 @@
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
+import { translateMessage } from "~/i18n/messages";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -68,7 +70,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     schema: deadLetterActionSchema,
   });
   if (submission.status !== "success") {
-    const problems = Object.values(submission.error ?? {}).flatMap((messages) => messages ?? []);
+    const t = await translatorFor(await getLocale(request));
+    const problems = Object.values(submission.error ?? {}).flatMap((messages) =>
+      (messages ?? []).map((text) => translateMessage(t, text)),
+    );
     return reply({ error: `Nothing was done: ${[...new Set(problems)].join(" ")}` }, 400);
   }
   const { intent, ids, reason } = submission.value;

@@ -13,6 +13,5 @@ export function stripControlCharacters(text: string): string {
   return text.replace(EVERY_CONTROL_CHARACTER, "");
 }
 
-/** Shown next to a field a person typed or pasted a control character into. */
-export const CONTROL_CHARACTER_MESSAGE =
-  "This contains an invisible control character (often carried along by text pasted from a PDF). Remove it or type the text again.";
+/** Shown next to a field a person typed or pasted a control character into (a key of the validation texts). */
+export const CONTROL_CHARACTER_MESSAGE = "validation:controlCharacter";

@@ -1,13 +1,58 @@
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+// Numbers, money, dates and durations as the reader's language writes them (Intl), the same on the server and in the
+// browser. `locale` is an interface language (app/i18n/locales.ts); English is written the British way.
+
+/** The Intl tag for an interface language. */
+export function intlTag(locale = "en"): string {
+  return locale === "en" ? "en-GB" : locale;
 }
 
-const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+function unit(locale: string, name: "second" | "minute" | "hour", display: "short" | "long" = "short") {
+  // British English abbreviates "20 mins"; the site writes "20 min" as American English does.
+  const tag = locale === "en" ? "en-US" : intlTag(locale);
+  return new Intl.NumberFormat(tag, { style: "unit", unit: name, unitDisplay: display });
+}
 
-/** A moment as admins read it: "6 Dec 2026, 19:51 UTC" (the same on the server and in the browser). */
-export function formatDateTime(iso: string | Date): string {
-  return `${dateTime.format(new Date(iso))} UTC`;
+/** "45 s", "12 min", "1 h 12 min" (in the reader's language). */
+export function formatDuration(seconds: number, locale = "en"): string {
+  if (seconds < 60) return unit(locale, "second").format(Math.max(1, Math.round(seconds)));
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return unit(locale, "minute").format(minutes);
+  return `${unit(locale, "hour").format(Math.floor(minutes / 60))} ${unit(locale, "minute").format(minutes % 60)}`;
+}
+
+/** A range of whole minutes or tenths of hours: "5–10 minutes", "1.5–3 hours" (in the reader's language). */
+export function formatDurationRange(minSeconds: number, maxSeconds: number, locale = "en"): string {
+  const minutes = (s: number) => Math.max(1, Math.round(s / 60));
+  if (maxSeconds < 3600) {
+    const [from, to] = [minutes(minSeconds), minutes(maxSeconds)];
+    return from === to
+      ? unit(locale, "minute", "long").format(to)
+      : unit(locale, "minute", "long").formatRange(from, to);
+  }
+  const hours = (s: number) => Math.round((s / 3600) * 10) / 10;
+  const [from, to] = [hours(minSeconds), hours(maxSeconds)];
+  return from === to ? unit(locale, "hour", "long").format(to) : unit(locale, "hour", "long").formatRange(from, to);
+}
+
+/** Integer cents as money: "€12.50", "12,50 €". */
+export function formatMoneyIn(locale: string, cents: number, currency: string): string {
+  return new Intl.NumberFormat(intlTag(locale), { style: "currency", currency: currency.toUpperCase() }).format(
+    cents / 100,
+  );
+}
+
+/** A number with the language's separators: "12,345.5", "12 345,5". */
+export function formatNumber(value: number, locale = "en", options: Intl.NumberFormatOptions = {}): string {
+  return new Intl.NumberFormat(intlTag(locale), options).format(value);
+}
+
+/** A day: "6 Dec 2026", "6 груд. 2026 р.". */
+export function formatDate(iso: string | Date, locale = "en"): string {
+  return new Intl.DateTimeFormat(intlTag(locale), { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
+}
+
+/** A moment: "6 Dec 2026, 19:51 UTC" (the same on the server and in the browser, so in UTC). */
+export function formatDateTime(iso: string | Date, locale = "en"): string {
+  const format = new Intl.DateTimeFormat(intlTag(locale), { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  return `${format.format(new Date(iso))} UTC`;
 }

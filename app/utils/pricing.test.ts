@@ -44,8 +44,11 @@ describe("time estimate", () => {
   });
 
   it("reads as minutes or hours", () => {
-    expect(formatTimeRange({ minSeconds: 30, maxSeconds: 60 })).toBe("about a minute");
+    expect(formatTimeRange({ minSeconds: 30, maxSeconds: 60 })).toBe("1 minute");
     expect(formatTimeRange({ minSeconds: 240, maxSeconds: 600 })).toBe("4–10 minutes");
     expect(formatTimeRange({ minSeconds: 3600, maxSeconds: 9000 })).toBe("1–2.5 hours");
+    expect(formatTimeRange({ minSeconds: 240, maxSeconds: 600 }, "uk")).toBe("4–10 хвилин");
+    expect(formatTimeRange({ minSeconds: 3600, maxSeconds: 9000 }, "it")).toBe("1-2,5 ore");
+    expect(formatMoney(1250, "eur", "de")).toBe("12,50\u00a0€");
   });
 });

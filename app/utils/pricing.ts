@@ -1,5 +1,6 @@
 // One place for what an order costs and how long it takes; used by the order wizard, the checkout and the emails.
 import type { DocumentKind } from "./catalog";
+import { formatDurationRange, formatMoneyIn } from "./format";
 
 export const CURRENCY = "eur";
 /** Express delivery: the order jumps the queue, for this share on top of the price. */
@@ -40,14 +41,12 @@ export function estimateTime({ kind, pages, express }: PriceInput, rates: Genera
   return { minSeconds: Math.round(expected * 0.8), maxSeconds: Math.round(expected * 1.6) };
 }
 
-export function formatMoney(cents: number, currency = CURRENCY): string {
-  return new Intl.NumberFormat("en-IE", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+/** Money in the reader's language (English by default): "€12.50", "12,50 €". */
+export function formatMoney(cents: number, currency = CURRENCY, locale = "en"): string {
+  return formatMoneyIn(locale, cents, currency);
 }
 
-export function formatTimeRange({ minSeconds, maxSeconds }: TimeEstimate): string {
-  const minutes = (s: number) => Math.max(1, Math.round(s / 60));
-  if (maxSeconds < 90) return "about a minute";
-  if (maxSeconds < 3600) return `${minutes(minSeconds)}–${minutes(maxSeconds)} minutes`;
-  const hours = (s: number) => Math.round((s / 3600) * 10) / 10;
-  return `${hours(minSeconds)}–${hours(maxSeconds)} hours`;
+/** "5–10 minutes", "1.5–3 hours", in the reader's language. */
+export function formatTimeRange({ minSeconds, maxSeconds }: TimeEstimate, locale = "en"): string {
+  return formatDurationRange(minSeconds, maxSeconds, locale);
 }

@@ -1,3 +1,4 @@
+import { getLocale, translatorFor } from "../i18n/i18n.server";
 import { getEnv } from "./env.server";
 import { hasControlCharacter, stripControlCharacters } from "./control-characters";
 
@@ -47,26 +48,27 @@ export async function readFormData(request: Request, checkedBy: FormSchema | For
   try {
     formData = await request.formData();
   } catch {
-    throw Response.json({ error: "The request must be a submitted form (form data)." }, { status: 400 });
+    const t = await translatorFor(await getLocale(request));
+    throw Response.json({ error: t("validation:form.notForm") }, { status: 400 });
   }
-  refuseControlCharacters(formData, checkedBy);
+  await refuseControlCharacters(request, formData, checkedBy);
   return formData;
 }
 
 /** Throws a 400 when a field outside the schemas (or a field's name) holds a control character; files are not text. */
-export function refuseControlCharacters(formData: FormData, checkedBy: FormSchema | FormSchema[] = []): void {
+export async function refuseControlCharacters(
+  request: Request,
+  formData: FormData,
+  checkedBy: FormSchema | FormSchema[] = [],
+): Promise<void> {
   const named = new Set(
     (Array.isArray(checkedBy) ? checkedBy : [checkedBy]).flatMap((schema) => Object.keys(schema.shape)),
   );
   for (const [name, value] of formData) {
     const textToCheck = named.has(name) || typeof value !== "string" ? name : name + value;
     if (!hasControlCharacter(textToCheck)) continue;
-    const field = stripControlCharacters(name).slice(0, 40) || "unnamed";
-    throw Response.json(
-      {
-        error: `The form's field "${field}" holds an invisible control character, so nothing was saved. Reload the page and try again.`,
-      },
-      { status: 400 },
-    );
+    const t = await translatorFor(await getLocale(request));
+    const field = stripControlCharacters(name).slice(0, 40) || t("validation:form.unnamedField");
+    throw Response.json({ error: t("validation:form.controlCharacterField", { field }) }, { status: 400 });
   }
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from "./control-characters";
+import { LOCALES } from "../i18n/locales";
+import { message } from "../i18n/messages";
 import { CITATION_STYLE_CODES, DOCUMENT_KIND_CODES, LANGUAGE_CODES, MAX_PAGES, MIN_PAGES } from "./catalog";
 import { DOCUMENT_STATUSES } from "../../db/schema";
 
@@ -14,59 +16,64 @@ export function typedText(params?: Parameters<typeof z.string>[0]) {
 
 /** A checkbox: ticked ("on") or absent. */
 function checkbox() {
-  return z.literal("on", { error: "Tick the box or leave it empty." }).optional();
+  return z.literal("on", { error: message("validation:checkbox") }).optional();
 }
 
 export const loginEmailSchema = z.object({
-  email: typedText({ error: "Enter your email address." })
+  email: typedText({ error: message("validation:email.required") })
     .trim()
-    .max(254, "That email address is too long.")
-    .pipe(z.email({ error: "That does not look like an email address." })),
+    .max(254, message("validation:email.tooLong"))
+    .pipe(z.email({ error: message("validation:email.invalid") })),
 });
 
 export const loginCodeSchema = z.object({
-  code: typedText({ error: "Enter the code from the email." })
+  code: typedText({ error: message("validation:code.required") })
     .trim()
-    .regex(/^[A-Za-z0-9]{6}$/, "The code has 6 letters and digits."),
+    .regex(/^[A-Za-z0-9]{6}$/, message("validation:code.format")),
 });
 
 export const consentSchema = z.object({
   essential: z.literal("on", {
-    error:
-      "TesiGo cannot work without the essential terms (your account, your orders, payments). Tick the box to continue.",
+    error: message("validation:consent.essential"),
   }),
   analytics: checkbox(),
   marketing: checkbox(),
-  name: typedText().trim().max(120, "Use at most 120 characters.").optional(),
+  name: typedText()
+    .trim()
+    .max(120, message("validation:maxLength", { max: 120 }))
+    .optional(),
 });
 
 // The order wizard, one schema per step.
 export const orderTopicSchema = z.object({
-  kind: z.enum(DOCUMENT_KIND_CODES, { error: "Choose what kind of document you need." }),
-  topic: typedText({ error: "Tell us the topic of the document." })
+  kind: z.enum(DOCUMENT_KIND_CODES, { error: message("validation:order.kind") }),
+  topic: typedText({ error: message("validation:order.topicRequired") })
     .trim()
-    .min(10, "Describe the topic in at least 10 characters.")
-    .max(300, "Keep the topic under 300 characters; put details in the instructions."),
-  discipline: typedText().trim().max(120, "Use at most 120 characters.").optional(),
-  institution: typedText().trim().max(160, "Use at most 160 characters.").optional(),
+    .min(10, message("validation:order.topicTooShort"))
+    .max(300, message("validation:order.topicTooLong")),
+  discipline: typedText()
+    .trim()
+    .max(120, message("validation:maxLength", { max: 120 }))
+    .optional(),
+  institution: typedText()
+    .trim()
+    .max(160, message("validation:maxLength", { max: 160 }))
+    .optional(),
 });
 
 export const orderDetailsSchema = z.object({
   pages: z
-    .number({ error: "Enter the number of pages." })
-    .int("Use a whole number of pages.")
-    .min(MIN_PAGES, `Orders start at ${MIN_PAGES} pages.`)
-    .max(MAX_PAGES, `Orders go up to ${MAX_PAGES} pages.`),
-  language: z.enum(LANGUAGE_CODES, { error: "Choose one of the listed languages." }),
-  citationStyle: z.enum(CITATION_STYLE_CODES, { error: "Choose one of the listed citation styles." }),
+    .number({ error: message("validation:order.pagesRequired") })
+    .int(message("validation:order.pagesWhole"))
+    .min(MIN_PAGES, message("validation:order.pagesMin"))
+    .max(MAX_PAGES, message("validation:order.pagesMax")),
+  language: z.enum(LANGUAGE_CODES, { error: message("validation:listedLanguage") }),
+  citationStyle: z.enum(CITATION_STYLE_CODES, { error: message("validation:order.citationStyle") }),
   express: checkbox(),
 });
 
 export const orderInstructionsSchema = z.object({
-  instructions: typedText()
-    .trim()
-    .max(5000, "Keep the instructions under 5,000 characters; attach a file for more.")
-    .optional(),
+  instructions: typedText().trim().max(5000, message("validation:order.instructionsTooLong")).optional(),
 });
 
 /**
@@ -75,30 +82,30 @@ export const orderInstructionsSchema = z.object({
  */
 export function confirmedAction(phrase: string) {
   return z.object({
-    confirmation: typedText({ error: `Type ${phrase} to confirm.` })
+    confirmation: typedText({ error: message("validation:confirm.required", { phrase }) })
       .trim()
-      .refine((value) => value === phrase, `Type ${phrase} (in capitals) to confirm.`),
+      .refine((value) => value === phrase, message("validation:confirm.mismatch", { phrase })),
     reason: auditReason(),
   });
 }
 
 /** Why an admin acts, in their words: every admin action asks it and the audit log keeps it. */
 export function auditReason() {
-  return typedText({ error: "Say why: it goes into the audit log." })
+  return typedText({ error: message("validation:reason.required") })
     .trim()
-    .min(5, "Say why in a few words: it goes into the audit log.")
-    .max(500, "Keep the reason under 500 characters.");
+    .min(5, message("validation:reason.tooShort"))
+    .max(500, message("validation:reason.tooLong"));
 }
 
 // Admin: providers (/admin/providers) and users (/admin/users).
 
 /** Pin a provider's circuit breaker open or closed, or reset it (closed, counts cleared, pin removed). */
 export const breakerActionSchema = z.object({
-  intent: z.enum(["force_open", "force_closed", "reset"], { error: "Choose force open, force closed or reset." }),
-  provider: typedText({ error: "Choose a provider." })
+  intent: z.enum(["force_open", "force_closed", "reset"], { error: message("validation:breaker.intent") }),
+  provider: typedText({ error: message("validation:breaker.provider") })
     .trim()
-    .min(1, "Choose a provider.")
-    .max(200, "Choose one of the listed providers."),
+    .min(1, message("validation:breaker.provider"))
+    .max(200, message("validation:breaker.listedProvider")),
   reason: auditReason(),
 });
 
@@ -106,13 +113,13 @@ export const breakerActionSchema = z.object({
 export const DISABLE_ACCOUNT_PHRASE = "DISABLE";
 
 export const disableAccountSchema = z.object({
-  intent: z.literal("disable", { error: "Choose an action." }),
+  intent: z.literal("disable", { error: message("validation:chooseAction") }),
   ...confirmedAction(DISABLE_ACCOUNT_PHRASE).shape,
 });
 
 /** Enable a disabled account; mark it premium, or standard again. */
 export const accountChangeSchema = z.object({
-  intent: z.enum(["enable", "premium", "standard"], { error: "Choose an action." }),
+  intent: z.enum(["enable", "premium", "standard"], { error: message("validation:chooseAction") }),
   reason: auditReason(),
 });
 
@@ -122,70 +129,64 @@ const blankAsAbsent = (value: unknown) => (value === "" ? undefined : value);
 /** The search of /admin/documents (a GET form: every field may be absent). */
 export const adminOrderSearchSchema = z
   .object({
-    q: z.preprocess(
-      blankAsAbsent,
-      typedText()
-        .trim()
-        .max(200, "Search for at most 200 characters: an email, part of a topic or an order id.")
-        .optional(),
-    ),
+    q: z.preprocess(blankAsAbsent, typedText().trim().max(200, message("validation:search.tooLong")).optional()),
     status: z.preprocess(
       blankAsAbsent,
-      z.enum(DOCUMENT_STATUSES, { error: "Choose one of the listed states." }).optional(),
+      z.enum(DOCUMENT_STATUSES, { error: message("validation:search.status") }).optional(),
     ),
     kind: z.preprocess(
       blankAsAbsent,
-      z.enum(DOCUMENT_KIND_CODES, { error: "Choose one of the listed kinds." }).optional(),
+      z.enum(DOCUMENT_KIND_CODES, { error: message("validation:search.kind") }).optional(),
     ),
     language: z.preprocess(
       blankAsAbsent,
-      z.enum(LANGUAGE_CODES, { error: "Choose one of the listed languages." }).optional(),
+      z.enum(LANGUAGE_CODES, { error: message("validation:listedLanguage") }).optional(),
     ),
-    from: z.preprocess(blankAsAbsent, z.iso.date({ error: "Give the first day as a date (YYYY-MM-DD)." }).optional()),
-    to: z.preprocess(blankAsAbsent, z.iso.date({ error: "Give the last day as a date (YYYY-MM-DD)." }).optional()),
+    from: z.preprocess(blankAsAbsent, z.iso.date({ error: message("validation:search.from") }).optional()),
+    to: z.preprocess(blankAsAbsent, z.iso.date({ error: message("validation:search.to") }).optional()),
     page: z.preprocess(
       blankAsAbsent,
       z.coerce
-        .number({ error: "The page is a whole number from 1." })
-        .int("The page is a whole number from 1.")
-        .min(1, "The page is a whole number from 1.")
-        .max(10_000, "There are not that many pages.")
+        .number({ error: message("validation:search.page") })
+        .int(message("validation:search.page"))
+        .min(1, message("validation:search.page"))
+        .max(10_000, message("validation:search.pageTooHigh"))
         .default(1),
     ),
   })
-  .refine((s) => !s.from || !s.to || s.from <= s.to, { path: ["to"], error: "The last day comes after the first." });
+  .refine((s) => !s.from || !s.to || s.from <= s.to, { path: ["to"], error: message("validation:search.order") });
 
 /** An amount typed in the currency's units ("12.50" or "12,50"), as integer cents. */
 function moneyAmount() {
-  return typedText({ error: "Enter the amount to refund." })
+  return typedText({ error: message("validation:refund.amountRequired") })
     .trim()
-    .regex(/^\d{1,7}(?:[.,]\d{1,2})?$/, "Enter an amount in euros, such as 12.50 (at most two decimals).")
+    .regex(/^\d{1,7}(?:[.,]\d{1,2})?$/, message("validation:refund.amountFormat"))
     .transform((text) => {
       const [whole, fraction = ""] = text.split(/[.,]/);
       return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
     })
-    .refine((cents) => cents > 0, "Enter an amount above zero.");
+    .refine((cents) => cents > 0, message("validation:refund.amountPositive"));
 }
 
-const adminId = (what: string) => z.guid({ error: `That is not ${what} of this order.` });
+const adminId = (what: "section" | "payment") => z.guid({ error: message(`validation:order.notOfThis.${what}`) });
 
 /** The actions on an order's admin page, told apart by `intent`. */
 export const adminOrderActionSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("retry"), acknowledgeRefund: checkbox() }),
-    z.object({ intent: z.literal("regenerate"), sectionId: adminId("a section") }),
+    z.object({ intent: z.literal("regenerate"), sectionId: adminId("section") }),
     z.object({
       intent: z.literal("refund"),
-      paymentId: adminId("a payment"),
+      paymentId: adminId("payment"),
       /** The form's one-time id: the same form submitted twice refunds once. */
-      requestId: z.guid({ error: "Reload the page and fill in the refund again." }),
+      requestId: z.guid({ error: message("validation:refund.reload") }),
       amount: moneyAmount(),
       ...confirmedAction("REFUND").shape,
     }),
     z.object({ intent: z.literal("resend-email") }),
   ],
-  { error: "Choose one of the page's actions." },
+  { error: message("validation:pageAction") },
 );
 export type AdminOrderAction = z.infer<typeof adminOrderActionSchema>;
 
@@ -194,12 +195,21 @@ export const MAX_DEAD_LETTERS_AT_ONCE = 100;
 
 /** Retry or discard the ticked dead letters (/admin/jobs); the reason, if given, goes into the audit log. */
 export const deadLetterActionSchema = z.object({
-  intent: z.enum(["retry", "discard"], { error: "Choose Retry or Discard." }),
+  intent: z.enum(["retry", "discard"], { error: message("validation:deadLetters.intent") }),
   ids: z
-    .array(z.guid({ error: (issue) => `"${String(issue.input).slice(0, 60)}" is not a dead letter's id.` }), {
-      error: "Tick at least one dead letter.",
-    })
-    .min(1, "Tick at least one dead letter.")
-    .max(MAX_DEAD_LETTERS_AT_ONCE, `Handle at most ${MAX_DEAD_LETTERS_AT_ONCE} dead letters at once.`),
-  reason: typedText().trim().max(500, "Keep the reason under 500 characters.").optional(),
+    .array(
+      z.guid({ error: (issue) => message("validation:deadLetters.badId", { id: String(issue.input).slice(0, 60) }) }),
+      {
+        error: message("validation:deadLetters.none"),
+      },
+    )
+    .min(1, message("validation:deadLetters.none"))
+    .max(MAX_DEAD_LETTERS_AT_ONCE, message("validation:deadLetters.tooMany", { max: MAX_DEAD_LETTERS_AT_ONCE })),
+  reason: typedText().trim().max(500, message("validation:reason.tooLong")).optional(),
+});
+
+/** The header's language switcher (/language). */
+export const languageChoiceSchema = z.object({
+  lng: z.enum(LOCALES, { error: message("validation:language.choose") }),
+  redirectTo: typedText().max(2000).optional(),
 });

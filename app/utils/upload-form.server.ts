@@ -46,7 +46,7 @@ export async function readUploadForm(request: Request): Promise<UploadForm> {
     }
     return { refusal: { status: 400, message: "The upload could not be read. Try again." } };
   }
-  refuseControlCharacters(formData);
+  await refuseControlCharacters(request, formData);
   return { formData };
 }
 

@@ -14,6 +14,7 @@ import * as documentEvents from "./2026_12_06_0600_document_events";
 import * as breakersForced from "./2026_12_06_0700_breakers_forced";
 import * as files from "./2026_12_06_0800_files";
 import * as deadLetters from "./2026_12_06_0900_dead_letters";
+import * as userLocale from "./2026_12_06_1000_user_locale";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_21_0000_initial": initial,
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_06_0700_breakers_forced": breakersForced,
   "2026_12_06_0800_files": files,
   "2026_12_06_0900_dead_letters": deadLetters,
+  "2026_12_06_1000_user_locale": userLocale,
 };

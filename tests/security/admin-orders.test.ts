@@ -3,7 +3,10 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUES } from "../../app/jobs/definitions";
-import { CONTROL_CHARACTER_MESSAGE } from "../../app/utils/control-characters";
+import validationTexts from "../../app/locales/en/validation.json";
+
+/** What a reader of the English site sees beside a field holding a control character. */
+const CONTROL_CHARACTER_MESSAGE = validationTexts.controlCharacter;
 import type { FakeStripe } from "../fakes/stripe";
 import { eventually } from "../setup/fixtures";
 import { type App, type Client, signedInCustomer } from "./app";

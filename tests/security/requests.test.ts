@@ -4,7 +4,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTROL_CHARACTER_MESSAGE } from "../../app/utils/control-characters";
+import validationTexts from "../../app/locales/en/validation.json";
+
+/** What a reader of the English site sees beside a field holding a control character. */
+const CONTROL_CHARACTER_MESSAGE = validationTexts.controlCharacter;
 import { txtFile } from "../fixtures/files";
 import { type App, Client, type Reply, signedInCustomer, startApp } from "./app";
 
@@ -280,6 +283,13 @@ const makeAdmin = (ctx: Ctx) =>
 let accountOnAdminPage = "";
 
 const FORM_ACTIONS: FormAction[] = [
+  {
+    route: "language.tsx",
+    path: () => "/language",
+    page: () => "/documents",
+    valid: { lng: "uk", redirectTo: "/documents" },
+    written: (ctx) => app.db.selectFrom("users").select("locale").where("id", "=", ctx.userId).execute(),
+  },
   {
     route: "login.tsx",
     path: () => "/login",

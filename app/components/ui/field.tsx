@@ -1,4 +1,6 @@
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { translateMessage } from "../../i18n/messages";
 
 /** A labelled control with its error right beside it, linked for screen readers. */
 export function Field({
@@ -30,12 +32,14 @@ export function Field({
   );
 }
 
+/** A field's errors, in the reader's language (schemas give message keys: app/i18n/messages.ts). */
 export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
+  const { t } = useTranslation();
   if (!errors?.length) return null;
   return (
     <ul id={id} className="text-sm text-red-700" role="alert">
       {errors.map((e) => (
-        <li key={e}>{e}</li>
+        <li key={e}>{translateMessage(t, e)}</li>
       ))}
     </ul>
   );

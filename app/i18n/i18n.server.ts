@@ -1,0 +1,62 @@
+import { createInstance, type i18n as I18n } from "i18next";
+import { initReactI18next } from "react-i18next";
+import { RemixI18Next } from "remix-i18next/server";
+import { getOptionalUser } from "../utils/session-cookie.server";
+import { DEFAULT_LOCALE, isLocale, LOCALES, NAMESPACES, type Locale } from "./locales";
+import { i18nOptions } from "./options";
+import { resources } from "./resources.server";
+
+/** The plain `lng` cookie the language switcher sets (a preference, not a secret: any listed language is fine). */
+export const LANGUAGE_COOKIE = "lng";
+const LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60;
+
+function languageCookieOf(request: Request): Locale | null {
+  const header = request.headers.get("Cookie") ?? "";
+  for (const part of header.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === LANGUAGE_COOKIE) {
+      const value = decodeURIComponent(rest.join("="));
+      return isLocale(value) ? value : null;
+    }
+  }
+  return null;
+}
+
+export function languageCookieHeader(locale: Locale): string {
+  return `${LANGUAGE_COOKIE}=${locale}; Path=/; Max-Age=${LANGUAGE_COOKIE_MAX_AGE}; SameSite=Lax`;
+}
+
+/**
+ * The reader's language: the account's setting, else the `lng` cookie, else the browser's Accept-Language, else
+ * English. The signed-in user is looked up once per request (the root loader asks again; the row is small).
+ */
+export const i18nServer = new RemixI18Next({
+  detection: {
+    supportedLanguages: [...LOCALES],
+    fallbackLanguage: DEFAULT_LOCALE,
+    order: ["custom", "header"],
+    async findLocale(request) {
+      const user = await getOptionalUser(request);
+      if (user && isLocale(user.locale)) return user.locale;
+      return languageCookieOf(request);
+    },
+  },
+  i18next: { ...i18nOptions, resources },
+});
+
+export async function getLocale(request: Request): Promise<Locale> {
+  const locale = await i18nServer.getLocale(request);
+  return isLocale(locale) ? locale : DEFAULT_LOCALE;
+}
+
+/** A translator for `locale` outside a page (emails, the worker's exports): every namespace, loaded at once. */
+export async function translatorFor(locale: string) {
+  return i18nServer.getFixedT(isLocale(locale) ? locale : DEFAULT_LOCALE, NAMESPACES);
+}
+
+/** The per-request i18next instance that renders a page (entry.server.tsx). */
+export async function createPageI18n(locale: Locale, namespaces: string[]): Promise<I18n> {
+  const instance = createInstance();
+  await instance.use(initReactI18next).init({ ...i18nOptions, resources, lng: locale, ns: namespaces });
+  return instance;
+}

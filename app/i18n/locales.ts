@@ -1,0 +1,40 @@
+// The interface languages TesiGo ships: the same eight as the documents it writes (app/utils/catalog.ts).
+
+export const LOCALES = ["en", "uk", "it", "ru", "de", "fr", "es", "pl"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "en";
+
+/** Each language named in itself, as the language switcher lists it. */
+export const LOCALE_NAMES: Record<Locale, string> = {
+  en: "English",
+  uk: "Українська",
+  it: "Italiano",
+  ru: "Русский",
+  de: "Deutsch",
+  fr: "Français",
+  es: "Español",
+  pl: "Polski",
+};
+
+/** The namespaces every customer page may use (loaded with the page); `admin` comes with the admin area. */
+export const PAGE_NAMESPACES = [
+  "common",
+  "validation",
+  "catalog",
+  "home",
+  "auth",
+  "account",
+  "orders",
+  "documents",
+] as const;
+/** Texts only the server uses: emails (app and worker) and the delivered DOCX/PDF's fixed texts. */
+export const SERVER_NAMESPACES = ["email", "export"] as const;
+export const NAMESPACES = [...PAGE_NAMESPACES, "admin", ...SERVER_NAMESPACES] as const;
+export type Namespace = (typeof NAMESPACES)[number];
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+/** What a missing key renders as: loud, so a test (and a reader) sees it instead of a plausible-looking raw key. */
+export const MISSING_KEY_MARK = "⟦missing⟧";

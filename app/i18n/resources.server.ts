@@ -1,0 +1,204 @@
+// Every shipped translation, bundled into the server (the browser fetches its language's namespaces from
+// /locales/:lng/:ns). English is the source: the other languages must have every key it has (app/i18n/locales.test.ts).
+import type { Locale, Namespace } from "./locales";
+import en_common from "../locales/en/common.json";
+import en_catalog from "../locales/en/catalog.json";
+import en_home from "../locales/en/home.json";
+import en_validation from "../locales/en/validation.json";
+import en_auth from "../locales/en/auth.json";
+import en_account from "../locales/en/account.json";
+import en_orders from "../locales/en/orders.json";
+import en_documents from "../locales/en/documents.json";
+import en_admin from "../locales/en/admin.json";
+import en_email from "../locales/en/email.json";
+import en_export from "../locales/en/export.json";
+import uk_common from "../locales/uk/common.json";
+import uk_catalog from "../locales/uk/catalog.json";
+import uk_home from "../locales/uk/home.json";
+import uk_validation from "../locales/uk/validation.json";
+import uk_auth from "../locales/uk/auth.json";
+import uk_account from "../locales/uk/account.json";
+import uk_orders from "../locales/uk/orders.json";
+import uk_documents from "../locales/uk/documents.json";
+import uk_admin from "../locales/uk/admin.json";
+import uk_email from "../locales/uk/email.json";
+import uk_export from "../locales/uk/export.json";
+import it_common from "../locales/it/common.json";
+import it_catalog from "../locales/it/catalog.json";
+import it_home from "../locales/it/home.json";
+import it_validation from "../locales/it/validation.json";
+import it_auth from "../locales/it/auth.json";
+import it_account from "../locales/it/account.json";
+import it_orders from "../locales/it/orders.json";
+import it_documents from "../locales/it/documents.json";
+import it_admin from "../locales/it/admin.json";
+import it_email from "../locales/it/email.json";
+import it_export from "../locales/it/export.json";
+import ru_common from "../locales/ru/common.json";
+import ru_catalog from "../locales/ru/catalog.json";
+import ru_home from "../locales/ru/home.json";
+import ru_validation from "../locales/ru/validation.json";
+import ru_auth from "../locales/ru/auth.json";
+import ru_account from "../locales/ru/account.json";
+import ru_orders from "../locales/ru/orders.json";
+import ru_documents from "../locales/ru/documents.json";
+import ru_admin from "../locales/ru/admin.json";
+import ru_email from "../locales/ru/email.json";
+import ru_export from "../locales/ru/export.json";
+import de_common from "../locales/de/common.json";
+import de_catalog from "../locales/de/catalog.json";
+import de_home from "../locales/de/home.json";
+import de_validation from "../locales/de/validation.json";
+import de_auth from "../locales/de/auth.json";
+import de_account from "../locales/de/account.json";
+import de_orders from "../locales/de/orders.json";
+import de_documents from "../locales/de/documents.json";
+import de_admin from "../locales/de/admin.json";
+import de_email from "../locales/de/email.json";
+import de_export from "../locales/de/export.json";
+import fr_common from "../locales/fr/common.json";
+import fr_catalog from "../locales/fr/catalog.json";
+import fr_home from "../locales/fr/home.json";
+import fr_validation from "../locales/fr/validation.json";
+import fr_auth from "../locales/fr/auth.json";
+import fr_account from "../locales/fr/account.json";
+import fr_orders from "../locales/fr/orders.json";
+import fr_documents from "../locales/fr/documents.json";
+import fr_admin from "../locales/fr/admin.json";
+import fr_email from "../locales/fr/email.json";
+import fr_export from "../locales/fr/export.json";
+import es_common from "../locales/es/common.json";
+import es_catalog from "../locales/es/catalog.json";
+import es_home from "../locales/es/home.json";
+import es_validation from "../locales/es/validation.json";
+import es_auth from "../locales/es/auth.json";
+import es_account from "../locales/es/account.json";
+import es_orders from "../locales/es/orders.json";
+import es_documents from "../locales/es/documents.json";
+import es_admin from "../locales/es/admin.json";
+import es_email from "../locales/es/email.json";
+import es_export from "../locales/es/export.json";
+import pl_common from "../locales/pl/common.json";
+import pl_catalog from "../locales/pl/catalog.json";
+import pl_home from "../locales/pl/home.json";
+import pl_validation from "../locales/pl/validation.json";
+import pl_auth from "../locales/pl/auth.json";
+import pl_account from "../locales/pl/account.json";
+import pl_orders from "../locales/pl/orders.json";
+import pl_documents from "../locales/pl/documents.json";
+import pl_admin from "../locales/pl/admin.json";
+import pl_email from "../locales/pl/email.json";
+import pl_export from "../locales/pl/export.json";
+
+export const en = {
+  common: en_common,
+  catalog: en_catalog,
+  home: en_home,
+  validation: en_validation,
+  auth: en_auth,
+  account: en_account,
+  orders: en_orders,
+  documents: en_documents,
+  admin: en_admin,
+  email: en_email,
+  export: en_export,
+};
+export type Resources = typeof en;
+
+/** A translation of the English resources: any shape of strings (the key test checks they match). */
+type Translation = Record<Namespace, Record<string, unknown>>;
+
+export const resources: Record<Locale, Translation> = {
+  en,
+  uk: {
+    common: uk_common,
+    catalog: uk_catalog,
+    home: uk_home,
+    validation: uk_validation,
+    auth: uk_auth,
+    account: uk_account,
+    orders: uk_orders,
+    documents: uk_documents,
+    admin: uk_admin,
+    email: uk_email,
+    export: uk_export,
+  },
+  it: {
+    common: it_common,
+    catalog: it_catalog,
+    home: it_home,
+    validation: it_validation,
+    auth: it_auth,
+    account: it_account,
+    orders: it_orders,
+    documents: it_documents,
+    admin: it_admin,
+    email: it_email,
+    export: it_export,
+  },
+  ru: {
+    common: ru_common,
+    catalog: ru_catalog,
+    home: ru_home,
+    validation: ru_validation,
+    auth: ru_auth,
+    account: ru_account,
+    orders: ru_orders,
+    documents: ru_documents,
+    admin: ru_admin,
+    email: ru_email,
+    export: ru_export,
+  },
+  de: {
+    common: de_common,
+    catalog: de_catalog,
+    home: de_home,
+    validation: de_validation,
+    auth: de_auth,
+    account: de_account,
+    orders: de_orders,
+    documents: de_documents,
+    admin: de_admin,
+    email: de_email,
+    export: de_export,
+  },
+  fr: {
+    common: fr_common,
+    catalog: fr_catalog,
+    home: fr_home,
+    validation: fr_validation,
+    auth: fr_auth,
+    account: fr_account,
+    orders: fr_orders,
+    documents: fr_documents,
+    admin: fr_admin,
+    email: fr_email,
+    export: fr_export,
+  },
+  es: {
+    common: es_common,
+    catalog: es_catalog,
+    home: es_home,
+    validation: es_validation,
+    auth: es_auth,
+    account: es_account,
+    orders: es_orders,
+    documents: es_documents,
+    admin: es_admin,
+    email: es_email,
+    export: es_export,
+  },
+  pl: {
+    common: pl_common,
+    catalog: pl_catalog,
+    home: pl_home,
+    validation: pl_validation,
+    auth: pl_auth,
+    account: pl_account,
+    orders: pl_orders,
+    documents: pl_documents,
+    admin: pl_admin,
+    email: pl_email,
+    export: pl_export,
+  },
+};
