@@ -85,7 +85,7 @@ export async function fillOrderWizard(
   await expect(page.getByRole("heading", { name: "Length, language and style" })).toBeVisible();
   const id = /\/orders\/([0-9a-f-]{36})\//.exec(page.url())![1];
   await page.getByLabel("Pages").fill(String(order.pages ?? 5));
-  await page.getByLabel("Language").selectOption({ label: order.language ?? "English" });
+  await page.getByLabel("Language", { exact: true }).selectOption({ label: order.language ?? "English" });
   if (order.style) await page.getByLabel("Citation style").selectOption({ label: order.style });
   if (order.express) await page.getByLabel(/Express delivery/).check();
   await page.getByRole("button", { name: "Continue" }).click();
