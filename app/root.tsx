@@ -69,7 +69,10 @@ function Shell({ children }: { children: ReactNode }) {
           {t("skipToContent")}
         </a>
         <header className="border-b border-slate-200 bg-white">
-          <nav className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3" aria-label={t("nav.main")}>
+          <nav
+            className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3"
+            aria-label={t("nav.main")}
+          >
             <Link to="/" className="text-lg font-bold text-brand-700">
               TesiGo
             </Link>
@@ -89,7 +92,7 @@ function Shell({ children }: { children: ReactNode }) {
                     {t("nav.admin")}
                   </Link>
                 ) : null}
-                <div className="ml-auto flex items-center gap-3">
+                <div className="ml-auto flex flex-wrap items-center gap-3">
                   <LanguageSwitcher locale={locale} />
                   <span className="hidden text-sm text-slate-500 sm:inline">{user.email}</span>
                   <Form method="post" action="/logout">
@@ -100,7 +103,7 @@ function Shell({ children }: { children: ReactNode }) {
                 </div>
               </>
             ) : (
-              <div className="ml-auto flex items-center gap-3">
+              <div className="ml-auto flex flex-wrap items-center gap-3">
                 <LanguageSwitcher locale={locale} />
                 <Link to="/login" className="text-sm font-semibold text-brand-700">
                   {t("nav.signIn")}

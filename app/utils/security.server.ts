@@ -144,6 +144,9 @@ export function helmetWithCsp(
 ): RequestHandler {
   const upgrade = options.upgradeInsecureRequests ?? process.env.NODE_ENV === "production";
   return helmet({
+    // Not helmet's "no-referrer": with it a browser sends `Origin: null` on a plain (not yet hydrated, or script-less)
+    // form POST, which the Origin check must refuse. "same-origin" still tells other sites nothing.
+    referrerPolicy: { policy: "same-origin" },
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
