@@ -67,7 +67,11 @@ export default defineConfig({
       testIgnore: /(offline|layout|live|admin)\.spec\.ts/,
       use: { baseURL: `http://localhost:${E2E.apps.openai.port}` },
     },
-    { name: "offline", testMatch: /(offline|layout)\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.offline.port}` } },
+    {
+      name: "offline",
+      testMatch: /(offline|layout)\.spec\.ts/,
+      use: { baseURL: `http://localhost:${E2E.apps.offline.port}` },
+    },
     { name: "admin", testMatch: /admin\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.admin.port}` } },
   ],
   webServer: [
