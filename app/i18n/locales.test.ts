@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DOCUMENT_STATUSES } from "../../db/schema";
 import { CITATION_STYLE_CODES, DOCUMENT_KIND_CODES } from "../utils/catalog";
-import { STAGE_LABELS } from "../utils/document-events";
+import { STAGE_CODES } from "../utils/document-events";
 import { LOCALES, NAMESPACES } from "./locales";
 import { en, resources } from "./resources.server";
 
@@ -84,6 +84,6 @@ describe("the catalog names every code an order can carry", () => {
     expect(Object.keys(catalog.kinds).sort()).toEqual([...DOCUMENT_KIND_CODES].sort());
     expect(Object.keys(catalog.citationStyles).sort()).toEqual([...CITATION_STYLE_CODES].sort());
     expect(Object.keys(catalog.statuses).sort()).toEqual([...DOCUMENT_STATUSES].sort());
-    expect(Object.keys(catalog.stages).sort()).toEqual([...Object.keys(STAGE_LABELS), "working"].sort());
+    expect(Object.keys(catalog.stages).sort()).toEqual([...STAGE_CODES, "working"].sort());
   });
 });

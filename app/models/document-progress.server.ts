@@ -7,7 +7,7 @@ import type { DbOrTrx } from "../utils/db.server";
 import { DOCUMENT_EVENTS_CHANNEL } from "../utils/document-events";
 import type { Database, DocumentStatus } from "../../db/schema";
 
-/** The stages a document goes through (documents.progress_stage); STAGE_LABELS names them for customers. */
+/** The stages a document goes through (documents.progress_stage); the catalog names them for customers (stageText). */
 export type Stage =
   "queued" | "planning" | "writing" | "waiting_for_budget" | "reviewing" | "assembling" | "done" | "failed";
 

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { getDocumentForOwner, isUuid } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
 import { contentDisposition } from "~/utils/download.server";
@@ -14,8 +15,9 @@ const FORMATS = {
 /** The delivered DOCX or PDF: the owner (or an admin) only; anyone else gets 404, as for a document that does not exist. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
+  const notFound = (await translatorFor(await getLocale(request)))("documents:errors.notFound");
   const format = FORMATS[params.format as keyof typeof FORMATS];
-  invariantResponse(format, "Not found", { status: 404 });
+  invariantResponse(format, notFound, { status: 404 });
   const db = getDb();
   const document =
     user.role === "admin"
@@ -24,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         : undefined
       : await getDocumentForOwner(db, params.id ?? "", user.id);
   const key = document?.[format.column];
-  invariantResponse(document && key, "Not found", { status: 404 });
+  invariantResponse(document && key, notFound, { status: 404 });
   const bytes = await readStoredFile(key);
   return new Response(new Uint8Array(bytes), {
     headers: {

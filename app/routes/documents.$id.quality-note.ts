@@ -1,23 +1,29 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { getDocumentForOwner, listSections } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
 import { contentDisposition } from "~/utils/download.server";
+import { formatNumber } from "~/utils/format";
 import { requireUser } from "~/utils/session-cookie.server";
 import { invariantResponse } from "~/utils/invariant";
 
-const na = (value: number | null, unit = "") => (value === null ? "N/A" : `${value}${unit}`);
-
 /**
- * The short quality note delivered beside (not inside) the document: the scores of the whole and of each section,
- * "N/A" where a gate had no checker, the sources, and every warning.
+ * The short quality note delivered beside (not inside) the document, in the reader's language: the scores of the
+ * whole and of each section, "N/A" where a gate had no checker, the sources, and every warning.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
+  const locale = await getLocale(request);
+  const t = await translatorFor(locale);
   const document = await getDocumentForOwner(db, params.id ?? "", user.id);
-  invariantResponse(document && ["completed", "completed_with_warnings"].includes(document.status), "Not found", {
-    status: 404,
-  });
+  invariantResponse(
+    document && ["completed", "completed_with_warnings"].includes(document.status),
+    t("documents:errors.notFound"),
+    { status: 404 },
+  );
+  const na = (value: number | null, unit = "") =>
+    value === null ? t("documents:notAvailable") : `${formatNumber(value, locale)}${unit}`;
   const sections = await listSections(db, document.id);
   const sources = await db.selectFrom("sources").select(["key"]).where("document_id", "=", document.id).execute();
   const warnings = document.quality_warnings as unknown as string[];
@@ -30,46 +36,66 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     document.requirements_report as { document?: { checks: { constraint: string; met: boolean }[] } | null } | null
   )?.document;
   const lines = [
-    `Quality note — ${document.topic}`,
+    t("documents:qualityNote.title", { topic: document.topic }),
     "",
-    `Uniqueness: ${na(document.score_uniqueness, " %")} (share of the text found in no source, no other section and no earlier delivery)`,
-    `Grammar: ${na(document.score_grammar)} errors per 1,000 words`,
-    `AI detection: ${na(document.score_ai)} (0–100; N/A when no detector is configured)`,
-    `Sources found and stored: ${sources.length}`,
+    t("documents:qualityNote.uniqueness", { value: na(document.score_uniqueness, " %") }),
+    t("documents:qualityNote.grammar", { value: na(document.score_grammar) }),
+    t("documents:qualityNote.ai", { value: na(document.score_ai) }),
+    t("documents:qualityNote.sources", { sources: sources.length }),
     "",
-    "Sections:",
+    t("documents:qualityNote.sections"),
     ...sections.map(
       (s) =>
-        `  ${s.index + 1}. ${s.heading} — ${s.status === "passed" ? "passed" : "did not pass"}; ${s.word_count ?? 0} of ${s.target_words} words; ` +
-        `uniqueness ${na(s.score_uniqueness, " %")}, grammar ${na(s.score_grammar)}, AI ${na(s.score_ai)}; ${s.attempts} attempt(s)`,
+        "  " +
+        t("documents:qualityNote.sectionLine", {
+          number: s.index + 1,
+          heading: s.heading,
+          verdict: s.status === "passed" ? t("documents:qualityNote.passed") : t("documents:qualityNote.notPassed"),
+          written: formatNumber(s.word_count ?? 0, locale),
+          target: formatNumber(s.target_words, locale),
+          uniqueness: na(s.score_uniqueness, " %"),
+          grammar: na(s.score_grammar),
+          ai: na(s.score_ai),
+          attempts: s.attempts,
+        }),
     ),
     "",
-    "Review of the whole document:",
-    `  Sections revised after the review: ${review?.revised?.length ? review.revised.map((i) => i + 1).join(", ") : "none"}`,
-    `  Sources found but never cited: ${review?.uncitedSources?.length ?? 0}`,
-    `  Sources from the last 5 years: ${review?.recentShare == null ? "N/A" : `${Math.round(review.recentShare * 100)} %`}`,
+    t("documents:qualityNote.review"),
+    "  " +
+      t("documents:qualityNote.revised", {
+        sections: review?.revised?.length
+          ? review.revised.map((i) => i + 1).join(", ")
+          : t("documents:qualityNote.none"),
+      }),
+    "  " + t("documents:qualityNote.uncited", { sources: review?.uncitedSources?.length ?? 0 }),
+    "  " +
+      t("documents:qualityNote.recent", {
+        share:
+          review?.recentShare == null ? t("documents:notAvailable") : na(Math.round(review.recentShare * 100), " %"),
+      }),
     ...(requirements
       ? [
           "",
-          "Your requirements:",
-          ...requirements.checks.map((c) => `  [${c.met ? "met" : "NOT met"}] ${c.constraint}`),
+          t("documents:qualityNote.requirements"),
+          ...requirements.checks.map(
+            (c) => `  [${c.met ? t("documents:qualityNote.met") : t("documents:qualityNote.notMet")}] ${c.constraint}`,
+          ),
         ]
       : []),
     "",
-    warnings.length ? "Warnings:" : "No warnings.",
+    warnings.length ? t("documents:qualityNote.warnings") : t("documents:qualityNote.noWarnings"),
     ...warnings.map((w) => `  - ${w}`),
-    ...(document.offline_demo
-      ? ["", "Written by the offline demo writer: placeholder text, not judged by the quality gates."]
-      : []),
+    ...(document.offline_demo ? ["", t("documents:qualityNote.offlineDemo")] : []),
   ];
   return new Response(lines.join("\n") + "\n", {
     headers: {
       "Content-Type": "text/plain; charset=utf-8",
-      "Content-Disposition": contentDisposition(`${document.topic} - quality note`, "txt").replace(
-        /^attachment/,
-        "inline",
-      ),
+      "Content-Disposition": contentDisposition(
+        `${document.topic} - ${t("documents:qualityNote.fileName")}`,
+        "txt",
+      ).replace(/^attachment/, "inline"),
       "Cache-Control": "private, no-store",
+      "Content-Language": locale,
     },
   });
 }

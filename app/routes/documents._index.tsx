@@ -1,41 +1,51 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
+import { languageName } from "~/i18n/catalog-labels";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { listDocumentsForOwner } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
-import { LANGUAGES, type LanguageCode } from "~/utils/catalog";
+import { formatNumber } from "~/utils/format";
 import { formatMoney } from "~/utils/pricing";
 import { requireUser } from "~/utils/session-cookie.server";
 
-export const meta: MetaFunction = () => [{ title: "My documents · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const documents = await listDocumentsForOwner(getDb(), user.id);
-  return { documents: documents.map((d) => ({ ...d, created_at: d.created_at.toISOString() })) };
+  const [documents, t] = await Promise.all([
+    listDocumentsForOwner(getDb(), user.id),
+    getLocale(request).then(translatorFor),
+  ]);
+  return {
+    title: t("documents:list.metaTitle"),
+    documents: documents.map((d) => ({ ...d, created_at: d.created_at.toISOString() })),
+  };
 }
 
 export default function Documents() {
   const { documents } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("documents");
+  const locale = useLocale();
   return (
     <div>
       <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-bold">My documents</h1>
+        <h1 className="text-2xl font-bold">{t("list.title")}</h1>
         <Link
           to="/orders/new"
           className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
         >
-          New order
+          {t("list.newOrder")}
         </Link>
       </div>
       {documents.length === 0 ? (
         <div className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
-          <h2 className="text-lg font-semibold">No documents yet</h2>
-          <p className="mt-2 text-slate-600">
-            Your orders appear here, with their progress while they are being written.
-          </p>
+          <h2 className="text-lg font-semibold">{t("list.emptyTitle")}</h2>
+          <p className="mt-2 text-slate-600">{t("list.emptyText")}</p>
           <Link to="/orders/new" className="mt-4 inline-block font-semibold text-brand-700 underline">
-            Order your first document
+            {t("list.emptyAction")}
           </Link>
         </div>
       ) : (
@@ -50,11 +60,13 @@ export default function Documents() {
                 {d.offline_demo ? <OfflineDemoBadge /> : null}
                 <StatusBadge status={d.status} />
                 <span className="text-sm text-slate-500">
-                  {d.pages} pages · {LANGUAGES[d.language as LanguageCode]?.label ?? d.language} ·{" "}
-                  {formatMoney(d.price_cents, d.currency)}
+                  {t("pages", { count: d.pages })} · {languageName(d.language, locale)} ·{" "}
+                  {formatMoney(d.price_cents, d.currency, locale)}
                 </span>
                 {d.status === "generating" ? (
-                  <span className="text-sm text-brand-700">{d.progress_percent}%</span>
+                  <span className="text-sm text-brand-700">
+                    {formatNumber(d.progress_percent / 100, locale, { style: "percent" })}
+                  </span>
                 ) : null}
               </Link>
             </li>
@@ -63,9 +75,9 @@ export default function Documents() {
       )}
       <Form method="post" action="/logout" className="mt-10 border-t border-slate-200 pt-4 text-sm text-slate-600">
         <input type="hidden" name="everywhere" value="true" />
-        Signed in on another computer you no longer use?{" "}
+        {t("list.signedInElsewhere")}{" "}
         <button type="submit" className="text-brand-700 underline">
-          Sign out everywhere
+          {t("list.signOutEverywhere")}
         </button>
       </Form>
     </div>

@@ -70,13 +70,14 @@ export function documentRoom(documentId: string): string {
   return `document:${documentId}`;
 }
 
-export const STAGE_LABELS: Record<string, string> = {
-  queued: "Waiting for a writer",
-  planning: "Planning the outline",
-  writing: "Writing sections",
-  reviewing: "Reviewing the whole document",
-  waiting_for_budget: "Waiting: today's writing capacity is used up; it resumes at midnight UTC",
-  assembling: "Assembling the document",
-  done: "Finished",
-  failed: "Stopped",
-};
+/** The stages a document goes through (documents.progress_stage); the catalog's `stages` names them (stageText). */
+export const STAGE_CODES = [
+  "queued",
+  "planning",
+  "writing",
+  "reviewing",
+  "waiting_for_budget",
+  "assembling",
+  "done",
+  "failed",
+] as const;

@@ -1,19 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCALES, MISSING_KEY_MARK } from "../../app/i18n/locales";
 import { type App, type Client, signedInCustomer, startApp } from "../security/app";
+import { insertDeliveredDocument, insertDocumentInProgress } from "../setup/documents";
 
 // Every page, in every shipped language: no missing key, <html lang> follows the language, and (for a page already
 // translated) no English sentence left in a non-English page.
 
 let app: App;
 let customer: Client;
+let newcomer: Client;
 let admin: Client;
 let orderId: string;
+let deliveredId: string;
+let inProgressId: string;
 let adminUserId: string;
 
 beforeAll(async () => {
   app = await startApp();
-  customer = (await signedInCustomer(app)).client;
+  const signedIn = await signedInCustomer(app);
+  customer = signedIn.client;
+  newcomer = (await signedInCustomer(app)).client;
+  deliveredId = (await insertDeliveredDocument(app.db, signedIn.userId)).id;
+  inProgressId = (await insertDocumentInProgress(app.db, signedIn.userId)).id;
   const created = await customer.post("/orders/new", {
     kind: "essay",
     topic: "Photovoltaik Mikroinstallationen 2026",
@@ -32,13 +40,21 @@ afterAll(async () => {
   await app?.stop();
 });
 
-type Page = { path: () => string; who: "stranger" | "customer" | "admin"; status?: number; translated: boolean };
+type Page = {
+  path: () => string;
+  who: "stranger" | "customer" | "newcomer" | "admin";
+  status?: number;
+  translated: boolean;
+};
 
 const PAGES: Page[] = [
   { path: () => "/", who: "stranger", translated: false },
   { path: () => "/login", who: "stranger", translated: false },
   { path: () => "/no-such-page", who: "stranger", status: 404, translated: true },
-  { path: () => "/documents", who: "customer", translated: false },
+  { path: () => "/documents", who: "customer", translated: true },
+  { path: () => "/documents", who: "newcomer", translated: true },
+  { path: () => `/documents/${deliveredId}`, who: "customer", translated: true },
+  { path: () => `/documents/${inProgressId}`, who: "customer", translated: true },
   { path: () => "/orders/new", who: "customer", translated: false },
   { path: () => `/orders/${orderId}/details`, who: "customer", translated: false },
   { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: false },
@@ -76,7 +92,9 @@ describe.each(LOCALES.map((locale) => [locale]))("the site in %s", (locale) => {
           ? admin
           : page.who === "customer"
             ? customer
-            : new (customer.constructor as typeof Client)(app);
+            : page.who === "newcomer"
+              ? newcomer
+              : new (customer.constructor as typeof Client)(app);
       const reply = await client.get(page.path(), { accept: "text/html", "accept-language": locale });
       expect(reply.status).toBe(page.status ?? 200);
       expect(reply.text).toContain(`<html lang="${locale}"`);

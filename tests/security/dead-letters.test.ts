@@ -85,9 +85,9 @@ describe("item 6: a job that dead-letters never leaves money behind", () => {
 
     const page = await client.get(`/documents/${id}`);
     expect(page.text).toContain("Your payment is refunded in full");
-    // The refunds list: "€25.00 · <date> · refunded (generation failed)".
+    // The refunds list: "€25.00 · 6 Dec 2026 · refunded (generation failed)".
     expect(page.text.replaceAll("<!-- -->", "")).toMatch(
-      /€25\.00 · \d{4}-\d{2}-\d{2} · refunded \(generation failed\)/,
+      /€25\.00 · \d{1,2} [A-Z][a-z]{2,3} \d{4} · refunded \(generation failed\)/,
     );
   });
 
