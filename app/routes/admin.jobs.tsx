@@ -3,6 +3,7 @@ import { translateMessage } from "~/i18n/messages";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { HandledDeadLetters, WaitingDeadLetters } from "~/components/admin/dead-letter-tables";
 import { QueueCountsTable, StuckJobsTable } from "~/components/admin/queue-tables";
 import { handleDeadLetters, whatRetryDoes, type DeadLetterOutcome } from "~/models/dead-letter-actions.server";
@@ -14,7 +15,7 @@ import { getDb } from "~/utils/db.server";
 import { readFormData } from "~/utils/request.server";
 import { deadLetterActionSchema } from "~/utils/schemas";
 
-export const meta: MetaFunction = () => [{ title: "Jobs · Admin · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 /** How much of a payload the list shows (an email's carries its whole HTML). */
 const PAYLOAD_SHOWN = 1500;
@@ -28,7 +29,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listDeadLetters(db, "waiting"),
     listDeadLetters(db, "handled"),
   ]);
+  const t = await translatorFor(await getLocale(request));
   return {
+    title: t("admin:jobs.title"),
     queues,
     stuck: stuck.map((job) => ({
       ...job,
@@ -125,10 +128,11 @@ export default function AdminJobs() {
   const { queues, stuck, stuckCount, waiting, handled } = useLoaderData<typeof loader>();
   const result = useActionData<ActionReply>();
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("admin");
   return (
     <div className="space-y-8">
       <div className="space-y-2">
-        <h1 className="text-2xl font-bold">Jobs</h1>
+        <h1 className="text-2xl font-bold">{t("jobs.heading")}</h1>
         {result && "error" in result ? (
           <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
             {result.error}
@@ -143,38 +147,30 @@ export default function AdminJobs() {
 
       <section aria-labelledby="queues-heading" className="space-y-3">
         <h2 id="queues-heading" className="text-lg font-semibold">
-          Queues
+          {t("jobs.queues")}
         </h2>
         <QueueCountsTable queues={queues} />
       </section>
 
       <section aria-labelledby="stuck-heading" className="space-y-3">
         <h2 id="stuck-heading" className="text-lg font-semibold">
-          Stuck jobs <span data-stuck-count={stuckCount}>({stuckCount})</span>
+          {t("jobs.stuck")} <span data-stuck-count={stuckCount}>({stuckCount})</span>
         </h2>
-        <p className="text-sm text-slate-600">
-          A job still active after its expiry: its worker most likely died. A running worker fails it for a retry within
-          seconds (QUEUE_MAINTENANCE_SECONDS); one that stays here means no worker is looking after the queues.
-        </p>
+        <p className="text-sm text-slate-600">{t("jobs.stuckNote")}</p>
         <StuckJobsTable jobs={stuck} />
       </section>
 
       <section aria-labelledby="dead-heading" className="space-y-3">
         <h2 id="dead-heading" className="text-lg font-semibold">
-          Dead letters waiting <span data-dead-letter-count={waiting.length}>({waiting.length})</span>
+          {t("jobs.dead")} <span data-dead-letter-count={waiting.length}>({waiting.length})</span>
         </h2>
-        <p className="text-sm text-slate-600">
-          Jobs that failed every retry. When one died, its order was marked failed and its payments refunded in full; a
-          refund that died became a failed refund. Retrying an order&apos;s step does not reopen a failed order or take
-          its refund back, so it is refused for such orders: retry the order from its own page instead. Discard when
-          nothing more is to be done. Every dead letter is kept 30 days.
-        </p>
+        <p className="text-sm text-slate-600">{t("jobs.deadNote")}</p>
         <WaitingDeadLetters letters={waiting} busy={busy} />
       </section>
 
       <section aria-labelledby="handled-heading" className="space-y-3">
         <h2 id="handled-heading" className="text-lg font-semibold">
-          Handled dead letters
+          {t("jobs.handled")}
         </h2>
         <HandledDeadLetters letters={handled} />
       </section>
