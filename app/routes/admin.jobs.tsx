@@ -77,7 +77,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const problems = Object.values(submission.error ?? {}).flatMap((messages) =>
       (messages ?? []).map((text) => translateMessage(t, text)),
     );
-    return reply({ error: `Nothing was done: ${[...new Set(problems)].join(" ")}` }, 400);
+    return reply({ error: t("admin:jobs.reply.nothingDone", { problems: [...new Set(problems)].join(" ") }) }, 400);
   }
   const { intent, ids, reason } = submission.value;
   const outcome = await handleDeadLetters(
@@ -86,42 +86,42 @@ export async function action({ request, context }: ActionFunctionArgs) {
     ids,
     adminAudit(admin, request, context, { action: `job.${intent}`, reason: reason || null }),
   );
-  return describe(intent, outcome);
+  return describe(intent, outcome, await translatorFor(await getLocale(request)));
 }
 
 function reply(body: ActionReply, status: number) {
   return Response.json(body, { status });
 }
 
-function describe(intent: "retry" | "discard", outcome: DeadLetterOutcome) {
+/** What the admin is told, in their language (a refusal's reason from the model stays in English: see the report). */
+function describe(
+  intent: "retry" | "discard",
+  outcome: DeadLetterOutcome,
+  t: Awaited<ReturnType<typeof translatorFor>>,
+) {
   if (outcome.kind === "missing") {
-    return reply(
-      {
-        error: `Nothing was done: no dead letter has the id ${outcome.ids.join(", ")} (it may be older than 30 days, or the id of a job that did not die).`,
-      },
-      400,
-    );
+    return reply({ error: t("admin:jobs.reply.missing", { ids: outcome.ids.join(", ") }) }, 400);
   }
   if (outcome.kind === "refused") {
-    const why = outcome.refusals.map((r) => `the ${r.queue} dead letter ${r.id} cannot be retried: ${r.why}`);
-    return reply({ error: `Nothing was retried, because ${why.join(" Also, ")}` }, 409);
+    const why = outcome.refusals.map((r) => t("admin:jobs.reply.refusedOne", { queue: r.queue, id: r.id, why: r.why }));
+    return reply({ error: t("admin:jobs.reply.refused", { reasons: why.join(t("admin:jobs.reply.also")) }) }, 409);
   }
-  const done = outcome.handled.length;
-  const verb = intent === "retry" ? "retried" : "discarded";
+  const count = outcome.handled.length;
   const already = outcome.alreadyHandled.length
-    ? ` ${outcome.alreadyHandled.length} had been handled already and ${outcome.alreadyHandled.length === 1 ? "was" : "were"} left as ${outcome.alreadyHandled.length === 1 ? "it was" : "they were"}.`
+    ? t("jobs.reply.already", { ns: "admin", count: outcome.alreadyHandled.length })
     : "";
-  if (done === 0) return reply({ error: `Nothing was ${verb}:${already}` }, 409);
-  const jobs = outcome.handled
+  if (count === 0) {
+    const nothing = intent === "retry" ? "admin:jobs.reply.nothingRetried" : "admin:jobs.reply.nothingDiscarded";
+    return reply({ error: t(nothing, { already }) }, 409);
+  }
+  const sent = outcome.handled
     .filter((h) => h.jobId)
-    .map((h) => `${h.queue} as job ${h.jobId}`)
+    .map((h) => t("admin:jobs.reply.jobAs", { queue: h.queue, id: h.jobId ?? "" }))
     .join(", ");
-  return reply(
-    {
-      message: `${done} dead letter${done === 1 ? "" : "s"} ${verb}${jobs ? ` (sent again: ${jobs})` : ""}.${already}`,
-    },
-    200,
-  );
+  const jobs = sent ? t("admin:jobs.reply.sentAgain", { jobs: sent }) : "";
+  // Plural keys are named without their namespace prefix (the key scan in app/i18n/locales.test.ts reads no suffixes).
+  const done = intent === "retry" ? "jobs.reply.retried" : "jobs.reply.discarded";
+  return reply({ message: t(done, { ns: "admin", count, jobs, already }) }, 200);
 }
 
 export default function AdminJobs() {

@@ -69,6 +69,14 @@ describe("the admin area speaks the admin's language", () => {
     expect(audits).toEqual([]);
   });
 
+  it("a Spanish admin who retries a dead letter that does not exist is told so in Spanish, not in English", async () => {
+    const id = "3f2b1c9e-8d7a-4b6c-9e5f-1a2b3c4d5e6f";
+    const reply = await admin.post("/admin/jobs", { intent: "retry", ids: id }, { "accept-language": "es" });
+    expect(reply.status).toBe(400);
+    expect(visible(reply.text)).toContain(`No se ha hecho nada: ninguna tarea fallida tiene el id ${id}`);
+    expect(visible(reply.text)).not.toContain("Nothing was done");
+  });
+
   it("the token budget is written the Ukrainian and the German way, not the English one", async () => {
     const ukrainian = await admin.get("/admin/providers", { accept: "text/html", "accept-language": "uk" });
     expect(ukrainian.status).toBe(200);
