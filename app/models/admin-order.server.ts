@@ -155,80 +155,112 @@ export type AdminOrder = NonNullable<Awaited<ReturnType<typeof getOrderForAdmin>
 
 export type TimelineEntry = { at: Date; kind: string; text: string };
 
-/** Everything that happened to the order, oldest first, each in one line. */
-export function orderTimeline(order: AdminOrder, money: (cents: number, currency: string) => string): TimelineEntry[] {
+/** The timeline's sentences, each a key of the admin's language (app/locales/<lng>/admin.json, order.events). */
+export type TimelineText =
+  | "created"
+  | "stage"
+  | "attempt"
+  | "passed"
+  | "rejected"
+  | "paymentStarted"
+  | "payment"
+  | "refundRequested"
+  | "refund"
+  | "incident"
+  | "incidentResolved"
+  | "audit"
+  | "theSystem"
+  | "warning";
+export type Say = (text: TimelineText, values?: Record<string, string | number>) => string;
+
+/** Everything that happened to the order, oldest first, in the words `say` gives (the admin's language). */
+export function orderTimeline(
+  order: AdminOrder,
+  money: (cents: number, currency: string) => string,
+  say: Say,
+): TimelineEntry[] {
   const { document } = order;
-  const entries: TimelineEntry[] = [{ at: document.created_at, kind: "order", text: "Order created (draft)" }];
+  const entries: TimelineEntry[] = [{ at: document.created_at, kind: "order", text: say("created") }];
   for (const e of order.events)
     entries.push({
       at: e.created_at,
       kind: "state",
-      text: `${e.status}${e.stage ? ` · stage ${e.stage}` : ""}${e.detail ? ` — ${e.detail}` : ""}`,
+      text: `${e.status}${e.stage ? ` · ${say("stage", { stage: e.stage })}` : ""}${e.detail ? ` — ${e.detail}` : ""}`,
     });
   for (const a of order.attempts)
     entries.push({
       at: a.created_at,
       kind: "section",
-      text: `Section ${a.index + 1}, attempt ${a.attempt}: ${a.passed ? "passed" : "rejected"} (${a.provider} ${a.model})`,
+      text: say("attempt", {
+        section: a.index + 1,
+        attempt: a.attempt,
+        result: say(a.passed ? "passed" : "rejected"),
+        writer: `${a.provider} ${a.model}`,
+      }),
     });
   for (const p of order.payments) {
     entries.push({
       at: p.created_at,
       kind: "payment",
-      text: `Payment of ${money(p.amount_cents, p.currency)} started (${p.provider})`,
+      text: say("paymentStarted", { amount: money(p.amount_cents, p.currency), provider: p.provider }),
     });
     if (p.status !== "pending")
-      entries.push({ at: p.updated_at, kind: "payment", text: `Payment ${p.status.replaceAll("_", " ")}` });
+      entries.push({
+        at: p.updated_at,
+        kind: "payment",
+        text: say("payment", { status: p.status.replaceAll("_", " ") }),
+      });
   }
   for (const r of order.refunds) {
     entries.push({
       at: r.created_at,
       kind: "refund",
-      text: `Refund of ${money(r.amount_cents, r.currency)} requested (${r.reason})`,
+      text: say("refundRequested", { amount: money(r.amount_cents, r.currency), reason: r.reason }),
     });
     if (r.status !== "pending")
       entries.push({
         at: r.updated_at,
         kind: "refund",
-        text: `Refund of ${money(r.amount_cents, r.currency)} ${r.status}${r.last_error ? `: ${r.last_error}` : ""}`,
+        text: `${say("refund", { amount: money(r.amount_cents, r.currency), status: r.status })}${r.last_error ? `: ${r.last_error}` : ""}`,
       });
   }
   for (const i of order.incidents) {
-    entries.push({ at: i.created_at, kind: "incident", text: `Incident (${i.kind}): ${i.summary}` });
-    if (i.resolved_at) entries.push({ at: i.resolved_at, kind: "incident", text: `Incident resolved (${i.kind})` });
+    entries.push({ at: i.created_at, kind: "incident", text: say("incident", { kind: i.kind, summary: i.summary }) });
+    if (i.resolved_at)
+      entries.push({ at: i.resolved_at, kind: "incident", text: say("incidentResolved", { kind: i.kind }) });
   }
   for (const a of order.audits)
     entries.push({
       at: a.created_at,
       kind: "admin",
-      text: `${a.action} by ${a.actor ?? "the system"}${a.reason ? ` — ${a.reason}` : ""}`,
+      text: `${say("audit", { action: a.action, actor: a.actor ?? say("theSystem") })}${a.reason ? ` — ${a.reason}` : ""}`,
     });
   // Warnings carry no time of their own: they were recorded by the time the order was finished.
   const warnedAt = document.completed_at ?? document.updated_at;
   for (const warning of document.quality_warnings as unknown as string[])
-    entries.push({ at: warnedAt, kind: "warning", text: `Quality warning: ${warning}` });
+    entries.push({ at: warnedAt, kind: "warning", text: say("warning", { warning }) });
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 /** The reason of the refund a failed order's dead letter sends (worker/jobs/dead-letters.ts). */
 export const GENERATION_FAILED_REFUND = "generation_failed";
 
-/** What the retry button would do for the order as it stands, in a sentence or two (the page shows it beside it). */
-export function retryExplanation(order: AdminOrder): string {
+/** What the retry button would do for the order as it stands, as a key of admin.json's order.retry and its values. */
+export type RetryExplanation =
+  | { key: "delivered" | "working" | "refundedFailure" | "refundPending" | "stuck" }
+  | { key: "notRetryable"; status: string };
+
+export function retryExplanation(order: AdminOrder): RetryExplanation {
   const { document } = order;
-  const how =
-    "Retry resumes the order where it stopped: the plan if it has no outline yet, otherwise its unwritten sections " +
-    "(written ones are kept), the review, the assembly, or the files.";
   if ((document.status === "completed" || document.status === "completed_with_warnings") && document.docx_key)
-    return "Delivered with its files: there is nothing to retry.";
+    return { key: "delivered" };
   if (
     document.status === "refunded" &&
     document.progress_stage === "failed" &&
     order.refunds.some((r) => r.reason === GENERATION_FAILED_REFUND)
   )
-    return `${how} This order failed and was refunded: retrying writes it again at no charge, and the refund stands.`;
-  if (document.status === "failed")
-    return `${how} A failed order with a refund still under way cannot be retried until that refund is settled.`;
+    return { key: "refundedFailure" };
+  if (document.status === "failed") return { key: "refundPending" };
   if (
     document.status === "queued" ||
     document.status === "generating" ||
@@ -238,7 +270,7 @@ export function retryExplanation(order: AdminOrder): string {
     return order.jobs.some(
       (j) => !j.expired && queuesThatMove(document.status, document.progress_stage).includes(j.name),
     )
-      ? "Being worked on: a job is waiting or running for it, so it is not stuck."
-      : `${how} No job is working on it: it is stuck.`;
-  return `Only a failed or stuck order can be retried; this one is ${document.status.replaceAll("_", " ")}.`;
+      ? { key: "working" }
+      : { key: "stuck" };
+  return { key: "notRetryable", status: document.status };
 }

@@ -1,11 +1,14 @@
-import { firstIssueMessage } from "~/i18n/issues.server";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import { BarListChart } from "~/components/admin/bar-list-chart";
 import { DailyBarChart } from "~/components/admin/daily-bar-chart";
 import { DashboardPanel } from "~/components/admin/dashboard-panel";
 import { StatsTable } from "~/components/admin/stats-table";
-import { statusLabel } from "~/components/status-badge";
+import { statusText } from "~/i18n/catalog-labels";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
+import { firstIssueMessage } from "~/i18n/issues.server";
 import { listBreakerStates } from "~/models/breaker-states.server";
 import { readDeliveryStats } from "~/models/delivery-stats.server";
 import { readOrdersByState } from "~/models/order-stats.server";
@@ -19,7 +22,7 @@ import { formatMoney } from "~/utils/pricing";
 import { formatCount, formatDollars, formatRate, formatSeconds } from "~/utils/stats-format";
 import { STATS_PERIODS, statsPeriod, statsPeriodSchema } from "~/utils/stats-period";
 
-export const meta: MetaFunction = () => [{ title: "Dashboard · Admin · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
@@ -35,7 +38,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     readQueueStats(db),
     listBreakerStates(db),
   ]);
+  const t = await translatorFor(await getLocale(request));
   return {
+    title: t("admin:dashboard.title"),
     days: period.days,
     dayKeys: period.dayKeys,
     revenue,
@@ -62,13 +67,20 @@ export default function AdminDashboard() {
           .reduce((sum, row) => sum + value(row), 0),
       ),
     }));
+  const { t } = useTranslation(["admin", "catalog"]);
+  const locale = useLocale();
+  const count = (value: number) => formatCount(value, locale);
+  const dollars = (value: number) => formatDollars(value, locale);
+  const seconds = (value: number | null) => formatSeconds(value, locale);
   const noMoney = revenue.every((day) => !day.ordersPaid && !day.revenueCents && !day.refunds);
-  const inPeriod = `in the last ${days} days`;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <h1 className="text-2xl font-bold">Dashboard</h1>
-        <nav aria-label="Period" className="flex gap-1 rounded-md border border-slate-300 bg-white p-1 text-sm">
+        <h1 className="text-2xl font-bold">{t("dashboard.heading")}</h1>
+        <nav
+          aria-label={t("dashboard.period")}
+          className="flex gap-1 rounded-md border border-slate-300 bg-white p-1 text-sm"
+        >
           {STATS_PERIODS.map((option) => (
             <Link
               key={option}
@@ -76,35 +88,30 @@ export default function AdminDashboard() {
               aria-current={option === days ? "page" : undefined}
               className={`rounded px-3 py-1 ${option === days ? "bg-brand-600 font-semibold text-white" : "text-slate-700 hover:bg-slate-100"}`}
             >
-              {`${option} days`}
+              {t("dashboard.days", { days: option })}
             </Link>
           ))}
         </nav>
       </div>
       <p className="text-sm text-slate-600">
-        Days are UTC days; the period runs from {dayKeys[0]} to today ({dayKeys[dayKeys.length - 1]}).
+        {t("dashboard.daysNote", { first: dayKeys[0], last: dayKeys[dayKeys.length - 1] })}
       </p>
 
       <DashboardPanel
         id="delivery"
-        title="Success rate and time to delivery"
-        note={
-          <>
-            Of the orders paid {inPeriod}: how many were delivered (completed, or completed with warnings), and how long
-            from payment to delivery. Orders still being written count as not delivered yet.
-          </>
-        }
+        title={t("dashboard.delivery.title")}
+        note={t("dashboard.delivery.note", { days })}
         table={
           <StatsTable
-            caption={`Orders paid ${inPeriod}`}
-            columns={["Measure", "Value"]}
+            caption={t("dashboard.delivery.caption", { days })}
+            columns={[t("dashboard.delivery.measure"), t("dashboard.delivery.value")]}
             rows={[
-              ["Success rate (delivered / paid)", formatRate(delivery.successRate)],
-              ["Paid", formatCount(delivery.paid)],
-              ["Delivered", formatCount(delivery.delivered)],
-              ["Still queued or being written", formatCount(delivery.inProgress)],
-              ["Median time from payment to delivery", formatSeconds(delivery.medianSeconds)],
-              ["95th percentile time from payment to delivery", formatSeconds(delivery.p95Seconds)],
+              [t("dashboard.delivery.successRate"), formatRate(delivery.successRate, locale)],
+              [t("dashboard.delivery.paid"), count(delivery.paid)],
+              [t("dashboard.delivery.delivered"), count(delivery.delivered)],
+              [t("dashboard.delivery.inProgress"), count(delivery.inProgress)],
+              [t("dashboard.delivery.median"), seconds(delivery.medianSeconds)],
+              [t("dashboard.delivery.p95"), seconds(delivery.p95Seconds)],
             ].map(([header, value]) => ({ key: header!, header: header!, cells: [value!] }))}
           />
         }
@@ -113,41 +120,47 @@ export default function AdminDashboard() {
       <DashboardPanel
         id="revenue"
         layout="below"
-        title="Revenue, orders and refunds per day"
-        note="Revenue: payments received, before refunds, by the day the payment began. Orders: orders paid that day. Refunds: refunds carried out, by the day they were asked for."
-        empty={noMoney ? `No payments, paid orders or refunds ${inPeriod}.` : null}
+        title={t("dashboard.revenue.title")}
+        note={t("dashboard.revenue.note")}
+        empty={noMoney ? t("dashboard.revenue.empty", { days }) : null}
         chart={
           <>
             <DailyBarChart
-              title="Revenue and refunds per day"
+              title={t("dashboard.revenue.moneyChart")}
               days={dayKeys}
               mode="grouped"
               series={[
-                { label: "Revenue", values: revenue.map((day) => day.revenueCents) },
-                { label: "Refunded", values: revenue.map((day) => day.refundedCents) },
+                { label: t("dashboard.revenue.revenue"), values: revenue.map((day) => day.revenueCents) },
+                { label: t("dashboard.revenue.refunded"), values: revenue.map((day) => day.refundedCents) },
               ]}
-              formatValue={(cents) => formatMoney(Math.round(cents))}
+              formatValue={(cents) => formatMoney(Math.round(cents), undefined, locale)}
             />
             <DailyBarChart
-              title="Orders paid per day"
+              title={t("dashboard.revenue.ordersChart")}
               days={dayKeys}
-              series={[{ label: "Orders paid", values: revenue.map((day) => day.ordersPaid) }]}
-              formatValue={formatCount}
+              series={[{ label: t("dashboard.revenue.ordersPaid"), values: revenue.map((day) => day.ordersPaid) }]}
+              formatValue={count}
             />
           </>
         }
         table={
           <StatsTable
-            caption={`Revenue, orders and refunds per day, ${inPeriod}`}
-            columns={["Day", "Orders paid", "Revenue", "Refunds", "Refunded"]}
+            caption={t("dashboard.revenue.caption", { days })}
+            columns={[
+              t("dashboard.revenue.day"),
+              t("dashboard.revenue.ordersPaid"),
+              t("dashboard.revenue.revenue"),
+              t("dashboard.revenue.refunds"),
+              t("dashboard.revenue.refunded"),
+            ]}
             rows={[...revenue].reverse().map((day) => ({
               key: day.day,
               header: day.day,
               cells: [
-                formatCount(day.ordersPaid),
-                formatMoney(day.revenueCents),
-                formatCount(day.refunds),
-                formatMoney(day.refundedCents),
+                count(day.ordersPaid),
+                formatMoney(day.revenueCents, undefined, locale),
+                count(day.refunds),
+                formatMoney(day.refundedCents, undefined, locale),
               ],
             }))}
           />
@@ -157,29 +170,36 @@ export default function AdminDashboard() {
       <DashboardPanel
         id="usage"
         layout="below"
-        title="Tokens and LLM cost per day, by provider and model"
-        note="Every writer call's tokens (prompt and answer) and its cost at the configured prices (MODEL_PRICES)."
-        empty={usage.length ? null : `No writer calls ${inPeriod}.`}
+        title={t("dashboard.usage.title")}
+        note={t("dashboard.usage.note")}
+        empty={usage.length ? null : t("dashboard.usage.empty", { days })}
         chart={
           <>
             <DailyBarChart
-              title="Tokens per day by provider and model"
+              title={t("dashboard.usage.tokensChart")}
               days={dayKeys}
               series={usageSeries((row) => row.tokensIn + row.tokensOut)}
-              formatValue={formatCount}
+              formatValue={count}
             />
             <DailyBarChart
-              title="LLM cost per day by provider and model"
+              title={t("dashboard.usage.costChart")}
               days={dayKeys}
               series={usageSeries((row) => row.costMicrodollars)}
-              formatValue={formatDollars}
+              formatValue={dollars}
             />
           </>
         }
         table={
           <StatsTable
-            caption={`Tokens and cost per day, provider and model, ${inPeriod}`}
-            columns={["Day", "Provider", "Model", "Tokens in", "Tokens out", "Cost"]}
+            caption={t("dashboard.usage.caption", { days })}
+            columns={[
+              t("dashboard.revenue.day"),
+              t("shared.provider"),
+              t("dashboard.usage.model"),
+              t("dashboard.usage.tokensIn"),
+              t("dashboard.usage.tokensOut"),
+              t("dashboard.usage.cost"),
+            ]}
             textCells={2}
             rows={[...usage].reverse().map((row) => ({
               key: `${row.day} ${row.provider} ${row.model}`,
@@ -187,9 +207,9 @@ export default function AdminDashboard() {
               cells: [
                 row.provider,
                 row.model,
-                formatCount(row.tokensIn),
-                formatCount(row.tokensOut),
-                formatDollars(row.costMicrodollars),
+                count(row.tokensIn),
+                count(row.tokensOut),
+                dollars(row.costMicrodollars),
               ],
             }))}
           />
@@ -198,24 +218,24 @@ export default function AdminDashboard() {
 
       <DashboardPanel
         id="states"
-        title="Orders by state"
-        note={`Orders created ${inPeriod} (drafts included), by their state now.`}
-        empty={ordersByState.some((row) => row.count) ? null : `No orders created ${inPeriod}.`}
+        title={t("dashboard.states.title")}
+        note={t("dashboard.states.note", { days })}
+        empty={ordersByState.some((row) => row.count) ? null : t("dashboard.states.empty", { days })}
         chart={
           <BarListChart
-            title="Orders by state"
-            items={ordersByState.map((row) => ({ label: statusLabel(row.status), value: row.count }))}
-            formatValue={formatCount}
+            title={t("dashboard.states.title")}
+            items={ordersByState.map((row) => ({ label: statusText(t, row.status), value: row.count }))}
+            formatValue={count}
           />
         }
         table={
           <StatsTable
-            caption={`Orders created ${inPeriod}, by state`}
-            columns={["State", "Orders"]}
+            caption={t("dashboard.states.caption", { days })}
+            columns={[t("shared.state"), t("shared.orders")]}
             rows={ordersByState.map((row) => ({
               key: row.status,
-              header: statusLabel(row.status),
-              cells: [formatCount(row.count)],
+              header: statusText(t, row.status),
+              cells: [count(row.count)],
             }))}
           />
         }
@@ -223,23 +243,28 @@ export default function AdminDashboard() {
 
       <DashboardPanel
         id="queues"
-        title="Queues now"
-        note="Jobs waiting in each queue (new and retries) and how long the oldest one a worker could take has waited. Dead-letter queues end in “.dead”."
+        title={t("dashboard.queues.title")}
+        note={t("dashboard.queues.note")}
         chart={
           <BarListChart
-            title="Jobs waiting per queue"
+            title={t("dashboard.queues.chart")}
             items={queues.map((queue) => ({ label: queue.queue, value: queue.depth }))}
-            formatValue={formatCount}
+            formatValue={count}
           />
         }
         table={
           <StatsTable
-            caption="Jobs waiting per queue, now"
-            columns={["Queue", "Waiting", "Ready now", "Oldest waiting"]}
+            caption={t("dashboard.queues.caption")}
+            columns={[
+              t("shared.queue"),
+              t("dashboard.queues.waiting"),
+              t("dashboard.queues.ready"),
+              t("dashboard.queues.oldest"),
+            ]}
             rows={queues.map((queue) => ({
               key: queue.queue,
               header: queue.queue,
-              cells: [formatCount(queue.depth), formatCount(queue.ready), formatSeconds(queue.oldestWaitingSeconds)],
+              cells: [count(queue.depth), count(queue.ready), seconds(queue.oldestWaitingSeconds)],
             }))}
           />
         }
@@ -247,20 +272,20 @@ export default function AdminDashboard() {
 
       <DashboardPanel
         id="breakers"
-        title="Open breakers"
-        note="A provider whose breaker is open is skipped (the next in the fallback chain writes); half-open lets a trial call through."
-        empty={openBreakers.length ? null : "No breaker is open: every provider is being called."}
+        title={t("dashboard.breakers.title")}
+        note={t("dashboard.breakers.note")}
+        empty={openBreakers.length ? null : t("dashboard.breakers.empty")}
         table={
           <StatsTable
-            caption="Breakers not closed, now"
-            columns={["Provider", "State", "Opened"]}
+            caption={t("dashboard.breakers.caption")}
+            columns={[t("shared.provider"), t("shared.state"), t("dashboard.breakers.opened")]}
             textCells={2}
             rows={openBreakers.map((breaker) => ({
               key: breaker.provider,
               header: breaker.provider,
               cells: [
-                breaker.state === "open" ? "Open" : "Half-open",
-                breaker.openedAt ? formatDateTime(breaker.openedAt) : "—",
+                breaker.state === "open" ? t("dashboard.breakers.open") : t("dashboard.breakers.halfOpen"),
+                breaker.openedAt ? formatDateTime(breaker.openedAt, locale) : "—",
               ],
             }))}
           />

@@ -1,7 +1,8 @@
-import { translatedIssues } from "~/i18n/issues.server";
 import { randomUUID } from "node:crypto";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import {
   Outcome,
   RefundForm,
@@ -21,18 +22,21 @@ import {
   Timeline,
 } from "~/components/admin/order-view";
 import { StatusBadge } from "~/components/status-badge";
+import { citationStyleText, kindText, languageName, stageText, statusText } from "~/i18n/catalog-labels";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
+import { translatedIssues } from "~/i18n/issues.server";
 import { getOrderForAdmin, orderTimeline, queuesThatMove, retryExplanation } from "~/models/admin-order.server";
 import { performOrderAction } from "~/utils/admin-order-action.server";
 import { requireAdmin } from "~/utils/admin.server";
-import { kindLabel } from "~/utils/catalog";
 import { getDb } from "~/utils/db.server";
-import { formatDateTime } from "~/utils/format";
+import { formatDateTime, formatNumber } from "~/utils/format";
 import { invariantResponse } from "~/utils/invariant";
 import { formatMoney } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
 import { adminOrderActionSchema } from "~/utils/schemas";
+import { formatCount, formatDollars } from "~/utils/stats-format";
 
-export const meta: MetaFunction = () => [{ title: "Order · Admin · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 /** The intents the page's forms send; any other outcome is shown above them. */
 const FORM_INTENTS = ["retry", "regenerate", "refund", "resend-email"];
@@ -42,26 +46,31 @@ const cents = (amount: number) => (amount / 100).toFixed(2);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireAdmin(request);
+  const locale = await getLocale(request);
+  const t = await translatorFor(locale);
   const order = await getOrderForAdmin(getDb(), params.id ?? "");
-  invariantResponse(order, "Not found", { status: 404 });
+  invariantResponse(order, t("admin:order.notFound"), { status: 404 });
   const { document: d } = order;
-  const money = (amount: number, currency = d.currency) => formatMoney(amount, currency);
+  const money = (amount: number, currency = d.currency) => formatMoney(amount, currency, locale);
+  const explanation = retryExplanation(order);
+  const how = t("admin:order.retry.how");
   const underway = (paymentId: string) =>
     order.refunds
       .filter((r) => r.payment_id === paymentId && (r.status === "pending" || r.status === "failed"))
       .reduce((sum, r) => sum + r.amount_cents, 0);
   const refundedCents = order.payments.reduce((sum, p) => sum + p.refunded_cents, 0);
   return {
+    title: t("admin:order.title"),
     order: {
       id: d.id,
       topic: d.topic,
-      kind: kindLabel(d.kind),
+      kind: kindText(t, d.kind),
       pages: d.pages,
-      language: d.language,
-      citationStyle: d.citation_style,
+      language: languageName(d.language, locale),
+      citationStyle: citationStyleText(t, d.citation_style),
       express: d.express,
       status: d.status,
-      stage: d.progress_stage,
+      stage: d.progress_stage ? stageText(t, d.progress_stage) : null,
       percent: d.progress_percent,
       price: money(d.price_cents),
       failureReason: d.failure_reason,
@@ -71,15 +80,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       createdAt: d.created_at.toISOString(),
       paidAt: iso(d.paid_at),
       completedAt: iso(d.completed_at),
-      tokens: `${d.tokens_in} in / ${d.tokens_out} out`,
-      cost: `$${(Number(d.cost_microdollars) / 1e6).toFixed(4)}`,
+      tokens: t("admin:order.tokensLine", {
+        in: formatCount(Number(d.tokens_in), locale),
+        out: formatCount(Number(d.tokens_out), locale),
+      }),
+      cost: formatDollars(Number(d.cost_microdollars), locale),
       scores: { uniqueness: d.score_uniqueness, grammar: d.score_grammar, ai: d.score_ai },
       warnings: d.quality_warnings as unknown as string[],
       reviewFindings: d.review_findings ? JSON.stringify(d.review_findings, null, 2) : null,
       delivered: (d.status === "completed" || d.status === "completed_with_warnings") && d.docx_key !== null,
     },
     retry: {
-      explanation: retryExplanation(order),
+      explanation:
+        explanation.key === "notRetryable"
+          ? t("admin:order.retry.notRetryable", { status: statusText(t, explanation.status) })
+          : t(`admin:order.retry.${explanation.key}`, { how }),
       refunded: refundedCents > 0 ? money(refundedCents) : null,
     },
     sections: order.sections.map((s) => ({
@@ -94,7 +109,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       writer: s.provider ? `${s.provider} ${s.model ?? ""}`.trim() : null,
       tokensIn: s.tokens_in,
       tokensOut: s.tokens_out,
-      cost: `$${(Number(s.cost_microdollars ?? 0) / 1e6).toFixed(4)}`,
+      cost: formatDollars(Number(s.cost_microdollars ?? 0), locale),
     })),
     sources: order.sources.map((s) => ({ id: s.id, key: s.key, title: s.title, year: s.year, doi: s.doi })),
     payments: order.payments.map((p) => ({
@@ -121,26 +136,32 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     })),
     files: [
       ...(d.docx_key
-        ? [{ label: "DOCX", href: `/documents/${d.id}/download/docx`, detail: "the delivered document" }]
+        ? [{ label: "DOCX", href: `/documents/${d.id}/download/docx`, detail: t("admin:order.deliveredDocument") }]
         : []),
       ...(d.pdf_key
-        ? [{ label: "PDF", href: `/documents/${d.id}/download/pdf`, detail: "the delivered document" }]
+        ? [{ label: "PDF", href: `/documents/${d.id}/download/pdf`, detail: t("admin:order.deliveredDocument") }]
         : []),
       ...order.uploads.map((u) => ({
         label: u.filename,
         href: null,
-        detail: `uploaded by the customer (${u.mime_type}, ${Math.ceil(u.size_bytes / 1024)} KB)`,
+        detail: t("admin:order.uploaded", {
+          type: u.mime_type,
+          size: formatCount(Math.ceil(u.size_bytes / 1024), locale),
+        }),
       })),
     ],
     jobs: order.jobs.map((j) => ({
       id: j.id,
       name: j.name,
-      state: j.expired ? "active past its expiry (stuck)" : j.state,
+      state: j.expired ? t("admin:order.jobStuck") : j.state,
       // A job left over from an earlier state (the review's delayed safety-net assembly, say) finds nothing to do.
       idle: !queuesThatMove(d.status, d.progress_stage).includes(j.name),
       createdAt: j.created_on.toISOString(),
     })),
-    timeline: orderTimeline(order, formatMoney).map((e) => ({ ...e, at: e.at.toISOString() })),
+    timeline: orderTimeline(order, money, (text, values) => t(`admin:order.events.${text}`, values ?? {})).map((e) => ({
+      ...e,
+      at: e.at.toISOString(),
+    })),
   };
 }
 
@@ -162,33 +183,41 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function AdminOrder() {
   const { order, retry, sections, sources, payments, refunds, files, jobs, timeline } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>() as ActionOutcome | undefined;
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, locale) : "—");
+  const kindLine = t("order.kindLine", {
+    kind: order.kind,
+    count: order.pages,
+    language: order.language,
+    style: order.citationStyle,
+  });
   const facts: [string, string][] = [
-    ["Customer", `${order.email}${order.customerDeleted ? " (account deleted)" : ""}`],
-    [
-      "Kind",
-      `${order.kind}, ${order.pages} pages, ${order.language}, ${order.citationStyle}${order.express ? ", express" : ""}`,
-    ],
-    ["Price", order.price],
-    ["Stage", `${order.stage ?? "—"} (${order.percent} %)`],
-    ["Ordered", formatDateTime(order.createdAt)],
-    ["Paid", order.paidAt ? formatDateTime(order.paidAt) : "—"],
-    ["Finished", order.completedAt ? formatDateTime(order.completedAt) : "—"],
-    ["Tokens", order.tokens],
-    ["LLM cost", order.cost],
+    [t("shared.customer"), order.customerDeleted ? t("order.accountDeleted", { email: order.email }) : order.email],
+    [t("shared.kind"), order.express ? t("order.express", { line: kindLine }) : kindLine],
+    [t("order.price"), order.price],
+    [t("order.stage"), `${order.stage ?? "—"} (${formatNumber(order.percent, locale)} %)`],
+    [t("order.ordered"), when(order.createdAt)],
+    [t("order.paid"), when(order.paidAt)],
+    [t("order.finished"), when(order.completedAt)],
+    [t("shared.tokens"), order.tokens],
+    [t("order.llmCost"), order.cost],
   ];
   return (
     <div className="space-y-8">
       <div className="space-y-2">
         <Link to="/admin/documents" className="text-sm text-brand-700 underline">
-          All orders
+          {t("order.all")}
         </Link>
         <h1 className="text-2xl font-bold">{order.topic}</h1>
         <p className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
           <StatusBadge status={order.status} /> <span className="font-mono text-xs">{order.id}</span>
-          {order.offlineDemo ? <span>offline demo</span> : null}
+          {order.offlineDemo ? <span>{t("order.offlineDemo")}</span> : null}
         </p>
         {order.failureReason ? (
-          <p className="rounded-md bg-red-50 p-3 text-sm text-red-800">Failure: {order.failureReason}</p>
+          <p className="rounded-md bg-red-50 p-3 text-sm text-red-800">
+            {t("order.failure", { reason: order.failureReason })}
+          </p>
         ) : null}
         <dl className="grid grid-cols-1 gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
           {facts.map(([term, value]) => (
@@ -200,7 +229,7 @@ export default function AdminOrder() {
         </dl>
       </div>
 
-      <Panel title="Actions">
+      <Panel id="actions" title={t("order.actions")}>
         {outcome && !FORM_INTENTS.includes(outcome.intent) ? <Outcome outcome={outcome} /> : null}
         <div className="grid gap-4 md:grid-cols-2">
           <RetryForm outcome={outcome} refunded={retry.refunded} explanation={retry.explanation} />
@@ -214,13 +243,13 @@ export default function AdminOrder() {
                 paymentId={p.id}
                 requestId={p.requestId}
                 left={p.refundable!}
-                label={`the ${p.provider} payment of ${p.amount}`}
+                label={t("order.refundLabel", { provider: p.provider, amount: p.amount })}
               />
             ))}
         </div>
       </Panel>
 
-      <Panel title="Sections">
+      <Panel id="sections" title={t("order.sections")}>
         <SectionsTable
           sections={sections}
           actions={(s) =>
@@ -231,10 +260,13 @@ export default function AdminOrder() {
         />
       </Panel>
 
-      <Panel title="Quality">
+      <Panel id="quality" title={t("order.quality")}>
         <p className="text-sm">
-          Scores (uniqueness / grammar / AI): {order.scores.uniqueness ?? "N/A"} / {order.scores.grammar ?? "N/A"} /{" "}
-          {order.scores.ai ?? "N/A"}
+          {t("order.scores", {
+            uniqueness: order.scores.uniqueness ?? t("shared.notAvailable"),
+            grammar: order.scores.grammar ?? t("shared.notAvailable"),
+            ai: order.scores.ai ?? t("shared.notAvailable"),
+          })}
         </p>
         {order.warnings.length ? (
           <ul className="list-disc pl-5 text-sm">
@@ -243,47 +275,48 @@ export default function AdminOrder() {
             ))}
           </ul>
         ) : (
-          <Empty>No quality warnings.</Empty>
+          <Empty>{t("order.noWarnings")}</Empty>
         )}
         {order.reviewFindings ? (
           <details className="text-sm">
-            <summary className="cursor-pointer font-semibold">Review findings</summary>
+            <summary className="cursor-pointer font-semibold">{t("order.findings")}</summary>
             <pre className="mt-2 overflow-x-auto rounded-md bg-slate-50 p-3 text-xs">{order.reviewFindings}</pre>
           </details>
         ) : (
-          <Empty>Not reviewed yet.</Empty>
+          <Empty>{t("order.notReviewed")}</Empty>
         )}
       </Panel>
 
-      <Panel title="Payments and refunds">
+      <Panel id="payments-and-refunds" title={t("order.money")}>
         <PaymentsTable payments={payments} />
         <RefundsTable refunds={refunds} />
       </Panel>
 
-      <Panel title="Files">
+      <Panel id="files" title={t("order.files")}>
         <FilesList files={files} />
       </Panel>
 
-      <Panel title="Jobs">
+      <Panel id="jobs" title={t("order.jobs")}>
         {jobs.length ? (
           <ul className="list-disc pl-5 text-sm">
             {jobs.map((j) => (
               <li key={j.id}>
-                <span className="font-mono">{j.name}</span> — {j.state}, since {formatDateTime(j.createdAt)}
-                {j.idle ? " (it will find nothing to do in the order's present state)" : ""}
+                <span className="font-mono">{j.name}</span> —{" "}
+                {t("order.jobLine", { state: j.state, when: formatDateTime(j.createdAt, locale) })}
+                {j.idle ? t("order.jobIdle") : ""}
               </li>
             ))}
           </ul>
         ) : (
-          <Empty>No job is waiting or running for this order.</Empty>
+          <Empty>{t("order.noJobs")}</Empty>
         )}
       </Panel>
 
-      <Panel title="Sources">
+      <Panel id="sources" title={t("order.sources")}>
         <SourcesTable sources={sources} />
       </Panel>
 
-      <Panel title="Timeline">
+      <Panel id="timeline" title={t("order.timeline")}>
         <Timeline entries={timeline} />
       </Panel>
     </div>

@@ -1,23 +1,30 @@
-import { translatedIssues } from "~/i18n/issues.server";
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import { StatusBadge } from "~/components/status-badge";
 import { Button } from "~/components/ui/button";
 import { FieldErrors, inputClass } from "~/components/ui/field";
+import { kindText, languageName, statusText } from "~/i18n/catalog-labels";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
+import { translatedIssues } from "~/i18n/issues.server";
 import { searchOrders } from "~/models/admin-orders.server";
 import { requireAdmin } from "~/utils/admin.server";
-import { DOCUMENT_KINDS, LANGUAGES, kindLabel } from "~/utils/catalog";
+import { DOCUMENT_KINDS, LANGUAGES } from "~/utils/catalog";
 import { getDb } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
 import { formatMoney } from "~/utils/pricing";
 import { adminOrderSearchSchema } from "~/utils/schemas";
 import { DOCUMENT_STATUSES } from "../../db/schema";
 
-export const meta: MetaFunction = () => [{ title: "Orders · Admin · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: (data as unknown as OrdersPage | undefined)?.title },
+];
 
 const DAY_MS = 86_400_000;
 
 type OrdersPage = {
+  title: string;
   /** The search's mistakes, by field (the page shows them beside the fields, answered with 400). */
   errors: Record<string, string[]> | null;
   orders: (Omit<Awaited<ReturnType<typeof searchOrders>>["rows"][number], "created_at"> & { created_at: string })[];
@@ -27,10 +34,11 @@ type OrdersPage = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAdmin(request);
+  const title = (await translatorFor(await getLocale(request)))("admin:orders.title");
   const parsed = adminOrderSearchSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     const errors = await translatedIssues(request, parsed.error, "q");
-    return data<OrdersPage>({ errors, orders: [], more: false, page: 1 }, { status: 400 });
+    return data<OrdersPage>({ title, errors, orders: [], more: false, page: 1 }, { status: 400 });
   }
   const { q, status, kind, language, from, to, page } = parsed.data;
   const found = await searchOrders(
@@ -47,6 +55,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     page,
   );
   return data<OrdersPage>({
+    title,
     errors: null,
     orders: found.rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() })),
     more: found.more,
@@ -54,22 +63,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-const STATUS_LABELS: Record<string, string> = {
-  draft: "Draft",
-  awaiting_payment: "Awaiting payment",
-  queued: "Queued",
-  generating: "Writing",
-  completed: "Completed",
-  completed_with_warnings: "Completed with warnings",
-  failed_quality: "Below quality threshold",
-  refunded: "Refunded",
-  failed: "Failed",
-  cancelled: "Cancelled",
-};
-
 export default function AdminOrders() {
   const { errors, orders, more, page } = useLoaderData<typeof loader>() as unknown as OrdersPage;
   const [searchParams] = useSearchParams();
+  const { t } = useTranslation(["admin", "catalog"]);
+  const locale = useLocale();
   const pageLink = (to: number) => {
     const next = new URLSearchParams(searchParams);
     next.set("page", String(to));
@@ -85,7 +83,7 @@ export default function AdminOrders() {
         aria-invalid={errors?.[name] ? true : undefined}
         aria-describedby={errors?.[name] ? `${name}-error` : undefined}
       >
-        <option value="">Any</option>
+        <option value="">{t("orders.any")}</option>
         {options.map(([value, text]) => (
           <option key={value} value={value}>
             {text}
@@ -111,10 +109,10 @@ export default function AdminOrders() {
   );
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-bold">Orders</h1>
-      <Form method="get" className="flex flex-wrap items-end gap-3" aria-label="Search orders">
+      <h1 className="text-2xl font-bold">{t("orders.heading")}</h1>
+      <Form method="get" className="flex flex-wrap items-end gap-3" aria-label={t("orders.search")}>
         <label className="text-sm">
-          <span className="block text-slate-700">Email, topic or order id</span>
+          <span className="block text-slate-700">{t("orders.query")}</span>
           <input
             type="search"
             name="q"
@@ -127,65 +125,65 @@ export default function AdminOrders() {
         </label>
         {select(
           "status",
-          "State",
-          DOCUMENT_STATUSES.map((s) => [s, STATUS_LABELS[s] ?? s]),
+          t("shared.state"),
+          DOCUMENT_STATUSES.map((s) => [s, statusText(t, s)]),
         )}
         {select(
           "kind",
-          "Kind",
-          Object.entries(DOCUMENT_KINDS).map(([code, k]) => [code, k.label]),
+          t("shared.kind"),
+          Object.keys(DOCUMENT_KINDS).map((code) => [code, kindText(t, code)]),
         )}
         {select(
           "language",
-          "Language",
-          Object.entries(LANGUAGES).map(([code, l]) => [code, l.label]),
+          t("orders.language"),
+          Object.keys(LANGUAGES).map((code) => [code, languageName(code, locale)]),
         )}
-        {dateInput("from", "Ordered from")}
-        {dateInput("to", "Ordered until")}
-        <Button type="submit">Search</Button>
+        {dateInput("from", t("orders.from"))}
+        {dateInput("to", t("orders.until"))}
+        <Button type="submit">{t("shared.search")}</Button>
       </Form>
       {errors?.page ? <FieldErrors id="page-error" errors={errors.page} /> : null}
       {errors ? (
         <p className="rounded-md border border-red-200 bg-red-50 p-4 text-sm text-red-800" role="alert">
-          Correct the search above to see orders.
+          {t("orders.correct")}
         </p>
       ) : orders.length === 0 ? (
         <p className="rounded-md border border-slate-200 bg-white p-6 text-center text-slate-600">
-          {page > 1 ? "No more orders match this search." : "No orders match this search."}
+          {page > 1 ? t("orders.noMore") : t("orders.none")}
         </p>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full text-sm">
-            <caption className="sr-only">Orders, newest first, page {page}</caption>
+            <caption className="sr-only">{t("orders.caption", { page })}</caption>
             <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
                 <th scope="col" className="px-3 py-2">
-                  Ordered
+                  {t("orders.ordered")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Topic
+                  {t("orders.topic")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Customer
+                  {t("shared.customer")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Kind
+                  {t("shared.kind")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Language
+                  {t("orders.language")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Price
+                  {t("orders.price")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  State
+                  {t("shared.state")}
                 </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {orders.map((order) => (
                 <tr key={order.id} className="align-top">
-                  <td className="whitespace-nowrap px-3 py-2">{formatDateTime(order.created_at)}</td>
+                  <td className="whitespace-nowrap px-3 py-2">{formatDateTime(order.created_at, locale)}</td>
                   <th scope="row" className="px-3 py-2 text-left font-normal">
                     <Link to={`/admin/documents/${order.id}`} className="font-semibold text-brand-700 underline">
                       {order.topic}
@@ -193,10 +191,12 @@ export default function AdminOrders() {
                   </th>
                   <td className="px-3 py-2">{order.email}</td>
                   <td className="px-3 py-2">
-                    {kindLabel(order.kind)}, {order.pages} pages
+                    {t("orders.kindPages", { kind: kindText(t, order.kind), count: order.pages })}
                   </td>
-                  <td className="px-3 py-2">{order.language}</td>
-                  <td className="whitespace-nowrap px-3 py-2">{formatMoney(order.price_cents, order.currency)}</td>
+                  <td className="px-3 py-2">{languageName(order.language, locale)}</td>
+                  <td className="whitespace-nowrap px-3 py-2">
+                    {formatMoney(order.price_cents, order.currency, locale)}
+                  </td>
                   <td className="px-3 py-2">
                     <StatusBadge status={order.status} />
                   </td>
@@ -206,15 +206,15 @@ export default function AdminOrders() {
           </table>
         </div>
       )}
-      <nav aria-label="Pages" className="flex gap-4 text-sm">
+      <nav aria-label={t("orders.pages")} className="flex gap-4 text-sm">
         {page > 1 ? (
           <Link to={pageLink(page - 1)} className="font-semibold text-brand-700 underline">
-            Newer orders
+            {t("orders.newer")}
           </Link>
         ) : null}
         {more ? (
           <Link to={pageLink(page + 1)} className="font-semibold text-brand-700 underline">
-            Older orders
+            {t("orders.older")}
           </Link>
         ) : null}
       </nav>

@@ -3,6 +3,7 @@ import { translateMessage } from "~/i18n/messages";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { HandledDeadLetters, WaitingDeadLetters } from "~/components/admin/dead-letter-tables";
 import { QueueCountsTable, StuckJobsTable } from "~/components/admin/queue-tables";
 import { handleDeadLetters, whatRetryDoes, type DeadLetterOutcome } from "~/models/dead-letter-actions.server";
@@ -14,7 +15,7 @@ import { getDb } from "~/utils/db.server";
 import { readFormData } from "~/utils/request.server";
 import { deadLetterActionSchema } from "~/utils/schemas";
 
-export const meta: MetaFunction = () => [{ title: "Jobs · Admin · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 /** How much of a payload the list shows (an email's carries its whole HTML). */
 const PAYLOAD_SHOWN = 1500;
@@ -28,7 +29,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listDeadLetters(db, "waiting"),
     listDeadLetters(db, "handled"),
   ]);
+  const t = await translatorFor(await getLocale(request));
   return {
+    title: t("admin:jobs.title"),
     queues,
     stuck: stuck.map((job) => ({
       ...job,
@@ -74,7 +77,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const problems = Object.values(submission.error ?? {}).flatMap((messages) =>
       (messages ?? []).map((text) => translateMessage(t, text)),
     );
-    return reply({ error: `Nothing was done: ${[...new Set(problems)].join(" ")}` }, 400);
+    return reply({ error: t("admin:jobs.reply.nothingDone", { problems: [...new Set(problems)].join(" ") }) }, 400);
   }
   const { intent, ids, reason } = submission.value;
   const outcome = await handleDeadLetters(
@@ -83,52 +86,53 @@ export async function action({ request, context }: ActionFunctionArgs) {
     ids,
     adminAudit(admin, request, context, { action: `job.${intent}`, reason: reason || null }),
   );
-  return describe(intent, outcome);
+  return describe(intent, outcome, await translatorFor(await getLocale(request)));
 }
 
 function reply(body: ActionReply, status: number) {
   return Response.json(body, { status });
 }
 
-function describe(intent: "retry" | "discard", outcome: DeadLetterOutcome) {
+/** What the admin is told, in their language (a refusal's reason from the model stays in English: see the report). */
+function describe(
+  intent: "retry" | "discard",
+  outcome: DeadLetterOutcome,
+  t: Awaited<ReturnType<typeof translatorFor>>,
+) {
   if (outcome.kind === "missing") {
-    return reply(
-      {
-        error: `Nothing was done: no dead letter has the id ${outcome.ids.join(", ")} (it may be older than 30 days, or the id of a job that did not die).`,
-      },
-      400,
-    );
+    return reply({ error: t("admin:jobs.reply.missing", { ids: outcome.ids.join(", ") }) }, 400);
   }
   if (outcome.kind === "refused") {
-    const why = outcome.refusals.map((r) => `the ${r.queue} dead letter ${r.id} cannot be retried: ${r.why}`);
-    return reply({ error: `Nothing was retried, because ${why.join(" Also, ")}` }, 409);
+    const why = outcome.refusals.map((r) => t("admin:jobs.reply.refusedOne", { queue: r.queue, id: r.id, why: r.why }));
+    return reply({ error: t("admin:jobs.reply.refused", { reasons: why.join(t("admin:jobs.reply.also")) }) }, 409);
   }
-  const done = outcome.handled.length;
-  const verb = intent === "retry" ? "retried" : "discarded";
+  const count = outcome.handled.length;
   const already = outcome.alreadyHandled.length
-    ? ` ${outcome.alreadyHandled.length} had been handled already and ${outcome.alreadyHandled.length === 1 ? "was" : "were"} left as ${outcome.alreadyHandled.length === 1 ? "it was" : "they were"}.`
+    ? t("jobs.reply.already", { ns: "admin", count: outcome.alreadyHandled.length })
     : "";
-  if (done === 0) return reply({ error: `Nothing was ${verb}:${already}` }, 409);
-  const jobs = outcome.handled
+  if (count === 0) {
+    const nothing = intent === "retry" ? "admin:jobs.reply.nothingRetried" : "admin:jobs.reply.nothingDiscarded";
+    return reply({ error: t(nothing, { already }) }, 409);
+  }
+  const sent = outcome.handled
     .filter((h) => h.jobId)
-    .map((h) => `${h.queue} as job ${h.jobId}`)
+    .map((h) => t("admin:jobs.reply.jobAs", { queue: h.queue, id: h.jobId ?? "" }))
     .join(", ");
-  return reply(
-    {
-      message: `${done} dead letter${done === 1 ? "" : "s"} ${verb}${jobs ? ` (sent again: ${jobs})` : ""}.${already}`,
-    },
-    200,
-  );
+  const jobs = sent ? t("admin:jobs.reply.sentAgain", { jobs: sent }) : "";
+  // Plural keys are named without their namespace prefix (the key scan in app/i18n/locales.test.ts reads no suffixes).
+  const done = intent === "retry" ? "jobs.reply.retried" : "jobs.reply.discarded";
+  return reply({ message: t(done, { ns: "admin", count, jobs, already }) }, 200);
 }
 
 export default function AdminJobs() {
   const { queues, stuck, stuckCount, waiting, handled } = useLoaderData<typeof loader>();
   const result = useActionData<ActionReply>();
   const busy = useNavigation().state === "submitting";
+  const { t } = useTranslation("admin");
   return (
     <div className="space-y-8">
       <div className="space-y-2">
-        <h1 className="text-2xl font-bold">Jobs</h1>
+        <h1 className="text-2xl font-bold">{t("jobs.heading")}</h1>
         {result && "error" in result ? (
           <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
             {result.error}
@@ -143,38 +147,30 @@ export default function AdminJobs() {
 
       <section aria-labelledby="queues-heading" className="space-y-3">
         <h2 id="queues-heading" className="text-lg font-semibold">
-          Queues
+          {t("jobs.queues")}
         </h2>
         <QueueCountsTable queues={queues} />
       </section>
 
       <section aria-labelledby="stuck-heading" className="space-y-3">
         <h2 id="stuck-heading" className="text-lg font-semibold">
-          Stuck jobs <span data-stuck-count={stuckCount}>({stuckCount})</span>
+          {t("jobs.stuck")} <span data-stuck-count={stuckCount}>({stuckCount})</span>
         </h2>
-        <p className="text-sm text-slate-600">
-          A job still active after its expiry: its worker most likely died. A running worker fails it for a retry within
-          seconds (QUEUE_MAINTENANCE_SECONDS); one that stays here means no worker is looking after the queues.
-        </p>
+        <p className="text-sm text-slate-600">{t("jobs.stuckNote")}</p>
         <StuckJobsTable jobs={stuck} />
       </section>
 
       <section aria-labelledby="dead-heading" className="space-y-3">
         <h2 id="dead-heading" className="text-lg font-semibold">
-          Dead letters waiting <span data-dead-letter-count={waiting.length}>({waiting.length})</span>
+          {t("jobs.dead")} <span data-dead-letter-count={waiting.length}>({waiting.length})</span>
         </h2>
-        <p className="text-sm text-slate-600">
-          Jobs that failed every retry. When one died, its order was marked failed and its payments refunded in full; a
-          refund that died became a failed refund. Retrying an order&apos;s step does not reopen a failed order or take
-          its refund back, so it is refused for such orders: retry the order from its own page instead. Discard when
-          nothing more is to be done. Every dead letter is kept 30 days.
-        </p>
+        <p className="text-sm text-slate-600">{t("jobs.deadNote")}</p>
         <WaitingDeadLetters letters={waiting} busy={busy} />
       </section>
 
       <section aria-labelledby="handled-heading" className="space-y-3">
         <h2 id="handled-heading" className="text-lg font-semibold">
-          Handled dead letters
+          {t("jobs.handled")}
         </h2>
         <HandledDeadLetters letters={handled} />
       </section>

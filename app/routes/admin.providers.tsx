@@ -1,8 +1,11 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import { Button } from "~/components/ui/button";
 import { FieldErrors, inputClass } from "~/components/ui/field";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { recordAudit } from "~/models/audit-log.server";
 import { forceBreaker, listBreakers, resetBreaker, type BreakerView } from "~/models/provider-breakers.server";
 import {
@@ -15,12 +18,12 @@ import { adminAudit } from "~/utils/admin-actions.server";
 import { requireAdmin } from "~/utils/admin.server";
 import { getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { formatDateTime } from "~/utils/format";
+import { formatDateTime, formatNumber } from "~/utils/format";
 import { breakerProviders, describeProviderChain, writerBreakerKey, writerLabel } from "~/utils/provider-chain.server";
 import { readFormData } from "~/utils/request.server";
 import { breakerActionSchema } from "~/utils/schemas";
 
-export const meta: MetaFunction = () => [{ title: "Providers · Admin · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 /** Every provider an admin may act on: those configured now, and any that still has a breaker row from before. */
 function providerRows(configured: string[], breakers: BreakerView[]) {
@@ -56,7 +59,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     heaviestUsersToday(db, now, 5),
     ordersWaitingForBudget(db),
   ]);
+  const t = await translatorFor(await getLocale(request));
   return {
+    title: t("admin:providers.title"),
     chain,
     chainError,
     providers: providerRows(breakerProviders(env), breakers),
@@ -71,13 +76,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const ACTIONS = {
-  force_open: { audit: "provider.forced_open", done: "is forced open: every worker skips it until you reset it." },
-  force_closed: {
-    audit: "provider.forced_closed",
-    done: "is forced closed: every worker calls it, whatever fails, until you reset it.",
-  },
-  reset: { audit: "provider.reset", done: "is reset: closed, its failures forgotten, no longer pinned." },
+const AUDIT_ACTIONS = {
+  force_open: "provider.forced_open",
+  force_closed: "provider.forced_closed",
+  reset: "provider.reset",
 } as const;
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -96,12 +98,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     .select("provider")
     .where("provider", "=", submission.value.provider)
     .executeTakeFirst();
+  const t = await translatorFor(await getLocale(request));
   if (!known.includes(submission.value.provider) && !exists) {
     return Response.json(
-      {
-        provider,
-        errors: [`No provider is called "${submission.value.provider.slice(0, 80)}": choose one listed here.`],
-      },
+      { provider, errors: [t("admin:providers.unknown", { provider: submission.value.provider.slice(0, 80) })] },
       { status: 400 },
     );
   }
@@ -118,7 +118,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await recordAudit(
       trx,
       adminAudit(admin, request, context, {
-        action: ACTIONS[intent].audit,
+        action: AUDIT_ACTIONS[intent],
         targetType: "provider",
         targetId: submission.value.provider,
         reason,
@@ -129,21 +129,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   });
   return {
     provider,
-    done: changed
-      ? `${submission.value.provider} ${ACTIONS[intent].done}`
-      : `${submission.value.provider} has never failed: there was nothing to reset.`,
+    done: t(changed ? `admin:providers.done.${intent}` : "admin:providers.done.nothingToReset", {
+      provider: submission.value.provider,
+    }),
   };
 }
-
-const STATE_LABEL = { closed: "Closed (called)", open: "Open (skipped)", half_open: "Half-open (trying again)" };
 
 export default function Providers() {
   const { chain, chainError, providers, budget } = useLoaderData<typeof loader>();
   const result = useActionData<{ provider: string; done?: string; errors?: string[] }>();
   const navigation = useNavigation();
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
+  const count = (value: number) => formatNumber(value, locale);
   return (
     <div className="space-y-8">
-      <h1 className="text-2xl font-bold">Providers</h1>
+      <h1 className="text-2xl font-bold">{t("providers.heading")}</h1>
       {/* Errors of a provider not in the table (a made-up name) or of no provider at all. */}
       <FieldErrors
         id="providers-error"
@@ -157,35 +158,31 @@ export default function Providers() {
 
       <section className="space-y-3" aria-labelledby="breakers-heading">
         <h2 id="breakers-heading" className="text-lg font-semibold">
-          Circuit breakers
+          {t("providers.breakers")}
         </h2>
-        <p className="text-sm text-slate-600">
-          A provider that fails 5 times within a minute is skipped for a minute (open), then tried again (half-open).
-          Force one open to stop every worker calling it, or closed to keep calling it whatever fails; either holds
-          until reset.
-        </p>
+        <p className="text-sm text-slate-600">{t("providers.breakersNote")}</p>
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full text-sm">
-            <caption className="sr-only">Each provider's circuit breaker</caption>
+            <caption className="sr-only">{t("providers.breakersCaption")}</caption>
             <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
                 <th scope="col" className="px-3 py-2">
-                  Provider
+                  {t("shared.provider")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  State
+                  {t("shared.state")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Failures (last minute)
+                  {t("providers.failures")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Last error
+                  {t("providers.lastError")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Half-opens at
+                  {t("providers.halfOpensAt")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Act
+                  {t("providers.act")}
                 </th>
               </tr>
             </thead>
@@ -197,14 +194,19 @@ export default function Providers() {
                   <tr key={provider} className="align-top">
                     <th scope="row" className="px-3 py-2 text-left font-mono font-normal">
                       {provider}
-                      {configured ? null : <span className="block text-xs text-slate-500">not configured now</span>}
+                      {configured ? null : (
+                        <span className="block text-xs text-slate-500">{t("providers.notConfigured")}</span>
+                      )}
                     </th>
                     <td className="px-3 py-2" data-breaker-state={breaker?.forced?.state ?? breaker?.state ?? "closed"}>
-                      {STATE_LABEL[breaker?.state ?? "closed"]}
+                      {t(`providers.stateLabels.${breaker?.state ?? "closed"}`)}
                       {breaker?.forced ? (
                         <span className="block text-xs font-semibold text-amber-800">
-                          Forced {breaker.forced.state} by {breaker.forced.byEmail ?? "a former admin"}
-                          {breaker.forced.at ? `, ${formatDateTime(breaker.forced.at)}` : ""}: {breaker.forced.reason}
+                          {t(breaker.forced.state === "open" ? "providers.forcedOpen" : "providers.forcedClosed", {
+                            by: breaker.forced.byEmail ?? t("providers.formerAdmin"),
+                          })}
+                          {breaker.forced.at ? `, ${formatDateTime(breaker.forced.at, locale)}` : ""}:{" "}
+                          {breaker.forced.reason}
                         </span>
                       ) : null}
                     </td>
@@ -215,20 +217,26 @@ export default function Providers() {
                           {breaker.lastError}
                           {breaker.lastFailureAt ? (
                             <span className="block text-xs text-slate-500">
-                              {formatDateTime(breaker.lastFailureAt)}
+                              {formatDateTime(breaker.lastFailureAt, locale)}
                             </span>
                           ) : null}
                         </>
                       ) : (
-                        "Never failed"
+                        t("providers.neverFailed")
                       )}
                     </td>
-                    <td className="px-3 py-2">{breaker?.halfOpensAt ? formatDateTime(breaker.halfOpensAt) : "—"}</td>
                     <td className="px-3 py-2">
-                      <Form method="post" className="flex min-w-64 flex-col gap-2" aria-label={`Act on ${provider}`}>
+                      {breaker?.halfOpensAt ? formatDateTime(breaker.halfOpensAt, locale) : "—"}
+                    </td>
+                    <td className="px-3 py-2">
+                      <Form
+                        method="post"
+                        className="flex min-w-64 flex-col gap-2"
+                        aria-label={t("providers.actOn", { provider })}
+                      >
                         <input type="hidden" name="provider" value={provider} />
                         <label className="text-xs text-slate-700">
-                          Reason (kept in the audit log)
+                          {t("shared.reason")}
                           <input
                             name="reason"
                             required
@@ -241,13 +249,13 @@ export default function Providers() {
                         <FieldErrors id={`breaker-${provider}-error`} errors={errors} />
                         <div className="flex flex-wrap gap-2">
                           <Button type="submit" name="intent" value="force_open" variant="danger" disabled={busy}>
-                            Force open
+                            {t("providers.forceOpen")}
                           </Button>
                           <Button type="submit" name="intent" value="force_closed" variant="secondary" disabled={busy}>
-                            Force closed
+                            {t("providers.forceClosed")}
                           </Button>
                           <Button type="submit" name="intent" value="reset" variant="secondary" disabled={busy}>
-                            Reset
+                            {t("providers.reset")}
                           </Button>
                         </div>
                       </Form>
@@ -262,47 +270,52 @@ export default function Providers() {
 
       <section className="space-y-3" aria-labelledby="budget-heading">
         <h2 id="budget-heading" className="text-lg font-semibold">
-          Daily token budget
+          {t("providers.budget")}
         </h2>
         <dl className="grid gap-3 text-sm sm:grid-cols-4">
           <div className="rounded-md border border-slate-200 bg-white p-3">
-            <dt className="text-slate-600">Used today (UTC)</dt>
+            <dt className="text-slate-600">{t("providers.usedToday")}</dt>
             <dd className="text-lg font-semibold" data-testid="tokens-used-today">
-              {budget.usedToday.toLocaleString("en-GB")}
+              {count(budget.usedToday)}
             </dd>
           </div>
           <div className="rounded-md border border-slate-200 bg-white p-3">
-            <dt className="text-slate-600">Limit for everyone (DAILY_TOKEN_LIMIT)</dt>
+            <dt className="text-slate-600">{t("providers.limitAll")}</dt>
             <dd className="text-lg font-semibold">
               {budget.limit
-                ? `${budget.limit.toLocaleString("en-GB")} (${Math.round((budget.usedToday / budget.limit) * 100)} % used)`
-                : "No limit"}
+                ? t("providers.limitUsed", {
+                    limit: count(budget.limit),
+                    percent: count(Math.round((budget.usedToday / budget.limit) * 100)),
+                  })
+                : t("providers.noLimit")}
             </dd>
           </div>
           <div className="rounded-md border border-slate-200 bg-white p-3">
-            <dt className="text-slate-600">Limit per customer (DAILY_TOKEN_LIMIT_PER_USER)</dt>
+            <dt className="text-slate-600">{t("providers.limitCustomer")}</dt>
             <dd className="text-lg font-semibold">
-              {budget.perUserLimit ? budget.perUserLimit.toLocaleString("en-GB") : "No limit"}
+              {budget.perUserLimit ? count(budget.perUserLimit) : t("providers.noLimit")}
             </dd>
           </div>
           <div className="rounded-md border border-slate-200 bg-white p-3">
-            <dt className="text-slate-600">Orders waiting for the budget</dt>
+            <dt className="text-slate-600">{t("providers.waiting")}</dt>
             <dd className="text-lg font-semibold">{budget.waiting}</dd>
           </div>
         </dl>
-        <p className="text-sm text-slate-600">The day's count starts again at {formatDateTime(budget.resetsAt)}.</p>
+        <p className="text-sm text-slate-600">
+          {t("providers.resets", { when: formatDateTime(budget.resetsAt, locale) })}
+        </p>
         {budget.heaviest.length === 0 ? (
-          <p className="text-sm text-slate-600">No customer has used any tokens today.</p>
+          <p className="text-sm text-slate-600">{t("providers.noUsage")}</p>
         ) : (
           <table className="min-w-full rounded-lg border border-slate-200 bg-white text-sm">
-            <caption className="px-3 py-2 text-left text-slate-600">Customers who used the most tokens today</caption>
+            <caption className="px-3 py-2 text-left text-slate-600">{t("providers.heaviest")}</caption>
             <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
                 <th scope="col" className="px-3 py-2">
-                  Customer
+                  {t("shared.customer")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Tokens
+                  {t("shared.tokens")}
                 </th>
               </tr>
             </thead>
@@ -314,7 +327,7 @@ export default function Providers() {
                       {row.email}
                     </a>
                   </td>
-                  <td className="px-3 py-2">{row.tokens.toLocaleString("en-GB")}</td>
+                  <td className="px-3 py-2">{count(row.tokens)}</td>
                 </tr>
               ))}
             </tbody>
@@ -324,26 +337,25 @@ export default function Providers() {
 
       <section className="space-y-3" aria-labelledby="chain-heading">
         <h2 id="chain-heading" className="text-lg font-semibold">
-          Writer fallback chain
+          {t("providers.chain")}
         </h2>
-        <p className="text-sm text-slate-600">
-          As configured (AI_FALLBACK_CHAIN, or the keys set): each order's text is asked of the first writer whose
-          breaker lets it through, then the next.
-        </p>
+        <p className="text-sm text-slate-600">{t("providers.chainNote")}</p>
         {chainError ? (
           <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-            This web process cannot build the chain from its settings: {chainError}. The workers read their own.
+            {t("providers.chainError", { error: chainError })}
           </p>
         ) : null}
-        <ol className="list-decimal space-y-1 pl-6 text-sm" aria-label="Writer fallback chain">
+        <ol className="list-decimal space-y-1 pl-6 text-sm" aria-label={t("providers.chain")}>
           {chain.map((writer) => (
             <li key={writer.label}>
               <span className="font-mono">{writer.label}</span>
-              {writer.baseURL ? <span className="text-slate-600"> at {writer.baseURL}</span> : null}
+              {writer.baseURL ? (
+                <span className="text-slate-600">{t("providers.at", { url: writer.baseURL })}</span>
+              ) : null}
               <span className="text-slate-600">
                 {" "}
-                · {writer.breaker ? `breaker ${writer.breaker}` : "no breaker (offline)"}
-                {writer.apiKeyVariable ? ` · key from ${writer.apiKeyVariable}` : ""}
+                · {writer.breaker ? t("providers.breaker", { key: writer.breaker }) : t("providers.noBreaker")}
+                {writer.apiKeyVariable ? t("providers.keyFrom", { variable: writer.apiKeyVariable }) : ""}
               </span>
             </li>
           ))}

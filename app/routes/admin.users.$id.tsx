@@ -9,10 +9,13 @@ import {
   useNavigation,
   useRouteError,
 } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import { ConfirmActionFields } from "~/components/admin/confirm-action";
 import { UserConsents, UserHistory, UserOrders, UserPayments } from "~/components/admin/user-records";
 import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { disableAccount, enableAccount, setPremium, type AccountOutcome } from "~/models/account-admin.server";
 import { isAccountId, userOverview } from "~/models/user-overview.server";
 import { requireAdmin } from "~/utils/admin.server";
@@ -21,7 +24,7 @@ import { formatDateTime } from "~/utils/format";
 import { readFormData, requestOrigin, type AppLoadContext } from "~/utils/request.server";
 import { accountChangeSchema, DISABLE_ACCOUNT_PHRASE, disableAccountSchema } from "~/utils/schemas";
 
-export const meta: MetaFunction = () => [{ title: "Account · Admin · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 /** Dates as ISO strings, as the page prints them. */
 function withIsoDates<T extends Record<string, unknown>>(row: T) {
@@ -32,9 +35,11 @@ function withIsoDates<T extends Record<string, unknown>>(row: T) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const admin = await requireAdmin(request);
+  const t = await translatorFor(await getLocale(request));
   const overview = await userOverview(getDb(), params.id ?? "");
-  if (!overview) throw new Response("No account has this id.", { status: 404 });
+  if (!overview) throw new Response(t("admin:user.notFound"), { status: 404 });
   return {
+    title: t("admin:user.title"),
     isSelf: overview.user.id === admin.id,
     user: withIsoDates(overview.user),
     liveSessions: overview.liveSessions,
@@ -48,18 +53,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type ActionResult = { intent: string; done?: string; errors?: Record<string, string[] | null> };
 
-const REFUSED: Record<Exclude<AccountOutcome, "done" | "unchanged">, [number, string]> = {
-  not_found: [404, "No account has this id."],
-  deleted: [409, "This account was deleted: there is nothing left to change."],
-  own_account: [400, "You cannot disable your own account: ask another admin to do it."],
-};
-
-const DONE: Record<"disable" | "enable" | "premium" | "standard", [string, string]> = {
-  disable: ["Disabled: every session has ended and sign-in is refused.", "It was already disabled; nothing changed."],
-  enable: ["Enabled again: the customer can sign in.", "It was not disabled; nothing changed."],
-  premium: ["Marked premium: their orders now go first in the queue.", "It already was premium; nothing changed."],
-  standard: ["Back to standard: their orders queue as everyone's.", "It already was standard; nothing changed."],
-};
+const REFUSED = {
+  not_found: [404, "notFound"],
+  deleted: [409, "deletedRefusal"],
+  own_account: [400, "ownRefusal"],
+} as const satisfies Record<Exclude<AccountOutcome, "done" | "unchanged">, [number, string]>;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const admin = await requireAdmin(request);
@@ -82,15 +80,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (outcome !== "done" && outcome !== "unchanged") {
     const [status, message] = REFUSED[outcome];
-    return Response.json({ intent, errors: { "": [message] } } satisfies ActionResult, { status });
+    return Response.json({ intent, errors: { "": [`admin:user.${message}`] } } satisfies ActionResult, { status });
   }
-  const [done, unchanged] = DONE[value.intent];
-  return { intent, done: outcome === "done" ? done : unchanged } satisfies ActionResult;
+  const t = await translatorFor(await getLocale(request));
+  const done =
+    outcome === "done" ? t(`admin:user.done.${value.intent}`) : t(`admin:user.done.${value.intent}Unchanged`);
+  return { intent, done } satisfies ActionResult;
 }
 
 /** Inside the admin layout: an id that is no account's (mistyped, or from an old link) says so. */
 export function ErrorBoundary() {
   const error = useRouteError();
+  const { t } = useTranslation("admin");
   const missing = isRouteErrorResponse(error) && error.status === 404;
   // A request refused as a whole (4xx with { error }, e.g. a control character in a field) says why.
   const refusal =
@@ -100,23 +101,26 @@ export function ErrorBoundary() {
   return (
     <div className="space-y-3">
       <h1 className="text-2xl font-bold">
-        {missing ? "No such account" : refusal ? "Request refused" : "Something went wrong"}
+        {missing
+          ? t("user.error.missingTitle")
+          : refusal
+            ? t("user.error.refusedTitle")
+            : t("user.error.unexpectedTitle")}
       </h1>
       <p className="text-slate-600" role="alert">
-        {missing
-          ? "No account has this id: it may be mistyped. Search for the account by its email instead."
-          : (refusal ?? "An unexpected error stopped this page; please try again.")}
+        {missing ? t("user.error.missing") : (refusal ?? t("user.error.unexpected"))}
       </p>
       <Link to="/admin/users" className="text-sm font-semibold text-brand-700 underline">
-        Search the users
+        {t("user.error.search")}
       </Link>
     </div>
   );
 }
 
 function ReasonField({ id, errors }: { id: string; errors?: string[] | null }) {
+  const { t } = useTranslation("admin");
   return (
-    <Field id={id} label="Reason (kept in the audit log)" errors={errors ?? undefined}>
+    <Field id={id} label={t("shared.reason")} errors={errors ?? undefined}>
       <textarea
         id={id}
         name="reason"
@@ -135,6 +139,8 @@ export default function UserPage() {
   const { user, isSelf, liveSessions, orders, payments, refunds, consents, history } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
   const busy = navigation.state !== "idle";
   const errorsOf = (intent: string) => (result?.intent === intent ? result.errors : undefined);
   const accountIntent = user.disabled_at ? "enable" : "disable";
@@ -143,29 +149,29 @@ export default function UserPage() {
     <div className="space-y-8">
       <div>
         <Link to="/admin/users" className="text-sm text-brand-700 underline">
-          ← Users
+          {t("user.back")}
         </Link>
         <h1 className="mt-2 text-2xl font-bold">{user.email}</h1>
         <dl className="mt-3 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
-          <dt className="text-slate-600">Name</dt>
+          <dt className="text-slate-600">{t("user.name")}</dt>
           <dd>{user.name ?? "—"}</dd>
-          <dt className="text-slate-600">Role</dt>
+          <dt className="text-slate-600">{t("users.role")}</dt>
           <dd>{user.role}</dd>
-          <dt className="text-slate-600">Tier</dt>
-          <dd>{user.premium ? "Premium (orders go first in the queue)" : "Standard"}</dd>
-          <dt className="text-slate-600">Account</dt>
+          <dt className="text-slate-600">{t("users.tier")}</dt>
+          <dd>{user.premium ? t("user.premiumTier") : t("users.standard")}</dd>
+          <dt className="text-slate-600">{t("users.account")}</dt>
           <dd data-testid="account-state">
             {user.deleted_at
-              ? `Deleted ${formatDateTime(user.deleted_at)}`
+              ? t("user.deletedOn", { when: formatDateTime(user.deleted_at, locale) })
               : user.disabled_at
-                ? `Disabled since ${formatDateTime(user.disabled_at)}`
-                : "Active"}
+                ? t("user.disabledSince", { when: formatDateTime(user.disabled_at, locale) })
+                : t("users.active")}
           </dd>
-          <dt className="text-slate-600">Signed in on</dt>
-          <dd>{liveSessions === 1 ? "1 device" : `${liveSessions} devices`}</dd>
-          <dt className="text-slate-600">Joined</dt>
-          <dd>{formatDateTime(user.created_at)}</dd>
-          <dt className="text-slate-600">Id</dt>
+          <dt className="text-slate-600">{t("user.signedInOn")}</dt>
+          <dd>{t("user.devices", { count: liveSessions })}</dd>
+          <dt className="text-slate-600">{t("users.joined")}</dt>
+          <dd>{formatDateTime(user.created_at, locale)}</dd>
+          <dt className="text-slate-600">{t("user.id")}</dt>
           <dd className="font-mono text-xs">{user.id}</dd>
         </dl>
       </div>
@@ -181,19 +187,14 @@ export default function UserPage() {
       {user.deleted_at ? null : (
         <div className="grid gap-4 md:grid-cols-2">
           <Form method="post" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-            <h2 className="font-semibold">
-              {accountIntent === "disable" ? "Disable the account" : "Enable the account"}
-            </h2>
+            <h2 className="font-semibold">{accountIntent === "disable" ? t("user.disable") : t("user.enable")}</h2>
             <input type="hidden" name="intent" value={accountIntent} />
             {accountIntent === "disable" ? (
               isSelf ? (
-                <p className="text-sm text-slate-600">This is your own account: another admin must disable it.</p>
+                <p className="text-sm text-slate-600">{t("user.ownAccount")}</p>
               ) : (
                 <>
-                  <p className="text-sm text-slate-600">
-                    Every session ends at once and sign-in tells the customer the account is disabled. Orders already
-                    paid for are still written.
-                  </p>
+                  <p className="text-sm text-slate-600">{t("user.disableNote")}</p>
                   <ConfirmActionFields
                     phrase={DISABLE_ACCOUNT_PHRASE}
                     idPrefix="disable"
@@ -206,22 +207,22 @@ export default function UserPage() {
             )}
             {accountIntent === "disable" && isSelf ? null : (
               <Button type="submit" variant={accountIntent === "disable" ? "danger" : "primary"} disabled={busy}>
-                {accountIntent === "disable" ? "Disable the account" : "Enable the account"}
+                {accountIntent === "disable" ? t("user.disable") : t("user.enable")}
               </Button>
             )}
           </Form>
 
           <Form method="post" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-            <h2 className="font-semibold">{tierIntent === "premium" ? "Mark premium" : "Back to standard"}</h2>
+            <h2 className="font-semibold">
+              {tierIntent === "premium" ? t("user.markPremium") : t("user.backToStandard")}
+            </h2>
             <p className="text-sm text-slate-600">
-              {tierIntent === "premium"
-                ? "Their orders are planned and written before standard ones, the waiting ones included."
-                : "Their orders queue as everyone's again, the waiting ones included."}
+              {tierIntent === "premium" ? t("user.premiumNote") : t("user.standardNote")}
             </p>
             <input type="hidden" name="intent" value={tierIntent} />
             <ReasonField id="tier-reason" errors={errorsOf(tierIntent)?.reason} />
             <Button type="submit" variant="secondary" disabled={busy}>
-              {tierIntent === "premium" ? "Mark premium" : "Back to standard"}
+              {tierIntent === "premium" ? t("user.markPremium") : t("user.backToStandard")}
             </Button>
           </Form>
         </div>

@@ -7,6 +7,7 @@ import {
   resendDeliveryEmail,
   retryOrder,
 } from "../models/admin-order-actions.server";
+import { getLocale, translatorFor } from "../i18n/i18n.server";
 import { recordAudit } from "../models/audit-log.server";
 import { isUuid } from "../models/documents.server";
 import { adminAudit } from "./admin-actions.server";
@@ -21,20 +22,14 @@ import { deleteStoredFile } from "./storage.server";
 type Origin = { admin: SignedInUser; request: Request; context: unknown };
 export type ActionAnswer = { status: 200 | 400 | 404 | 409; body: { ok?: string; message?: string } };
 
-const CHECKPOINTS = {
-  plan: "the plan",
-  sections: "its unwritten sections",
-  review: "the review",
-  assembly: "the assembly",
-  files: "its files",
-} as const;
-
 export async function performOrderAction(
   documentId: string,
   act: AdminOrderAction,
   origin: Origin,
 ): Promise<ActionAnswer> {
-  if (!isUuid(documentId)) return { status: 404, body: { message: "This order does not exist." } };
+  const locale = await getLocale(origin.request);
+  const t = await translatorFor(locale);
+  if (!isUuid(documentId)) return { status: 404, body: { message: t("admin:order.done.notFound") } };
   const audit = (what: Parameters<typeof adminAudit>[3]) =>
     adminAudit(origin.admin, origin.request, origin.context, what);
   const target = { targetType: "document", targetId: documentId } as const;
@@ -49,7 +44,12 @@ export async function performOrderAction(
             await recordAudit(trx, audit({ action: "document.retried", ...target, details: retried }));
             return {
               status: 200,
-              body: { ok: `Retried from ${CHECKPOINTS[retried.checkpoint]}: ${retried.jobs} job(s) sent.` },
+              body: {
+                ok: t("admin:order.done.retried", {
+                  checkpoint: t(`admin:order.done.checkpoints.${retried.checkpoint}`),
+                  jobs: retried.jobs,
+                }),
+              },
             };
           }
           case "regenerate": {
@@ -66,7 +66,7 @@ export async function performOrderAction(
             return {
               status: 200,
               body: {
-                ok: `Section ${rewritten.index + 1} is being written again; the order will be reviewed and delivered again.`,
+                ok: t("admin:order.done.regenerated", { number: rewritten.index + 1 }),
               },
             };
           }
@@ -77,9 +77,8 @@ export async function performOrderAction(
               amountCents: act.amount,
               requestId: act.requestId,
             });
-            const amount = formatMoney(refund.amount_cents);
-            if (repeated)
-              return { status: 200, body: { ok: `This refund of ${amount} was already requested; it is made once.` } };
+            const amount = formatMoney(refund.amount_cents, undefined, locale);
+            if (repeated) return { status: 200, body: { ok: t("admin:order.done.refundRepeated", { amount }) } };
             await recordAudit(
               trx,
               audit({
@@ -89,12 +88,12 @@ export async function performOrderAction(
                 details: { paymentId: act.paymentId, refundId: refund.id, amountCents: refund.amount_cents },
               }),
             );
-            return { status: 200, body: { ok: `Refund of ${amount} requested: the refund job is making it.` } };
+            return { status: 200, body: { ok: t("admin:order.done.refundRequested", { amount }) } };
           }
           case "resend-email": {
             const email = await resendDeliveryEmail(trx, documentId, getEnv().APP_URL);
             await recordAudit(trx, audit({ action: "document.delivery_email_resent", ...target, details: { email } }));
-            return { status: 200, body: { ok: `The delivery email is on its way to ${email}.` } };
+            return { status: 200, body: { ok: t("admin:order.done.emailSent", { email }) } };
           }
         }
       });

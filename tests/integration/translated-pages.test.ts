@@ -14,6 +14,7 @@ let orderId: string;
 let deliveredId: string;
 let inProgressId: string;
 let adminUserId: string;
+let customerId: string;
 
 beforeAll(async () => {
   app = await startApp();
@@ -22,6 +23,7 @@ beforeAll(async () => {
   newcomer = (await signedInCustomer(app)).client;
   deliveredId = (await insertDeliveredDocument(app.db, signedIn.userId)).id;
   inProgressId = (await insertDocumentInProgress(app.db, signedIn.userId)).id;
+  customerId = signedIn.userId;
   const created = await customer.post("/orders/new", {
     kind: "essay",
     topic: "Photovoltaik Mikroinstallationen 2026",
@@ -61,14 +63,15 @@ const PAGES: Page[] = [
   { path: () => `/orders/${orderId}/topic`, who: "customer", translated: false },
   { path: () => "/account", who: "customer", translated: false },
   { path: () => "/account/delete", who: "customer", translated: false },
-  { path: () => "/admin", who: "admin", translated: false },
-  { path: () => "/admin/documents", who: "admin", translated: false },
-  { path: () => `/admin/documents/${orderId}`, who: "admin", translated: false },
-  { path: () => "/admin/jobs", who: "admin", translated: false },
-  { path: () => "/admin/providers", who: "admin", translated: false },
-  { path: () => "/admin/users", who: "admin", translated: false },
-  { path: () => `/admin/users/${adminUserId}`, who: "admin", translated: false },
-  { path: () => "/admin/audit", who: "admin", translated: false },
+  { path: () => "/admin", who: "admin", translated: true },
+  { path: () => "/admin/documents", who: "admin", translated: true },
+  { path: () => `/admin/documents/${orderId}`, who: "admin", translated: true },
+  { path: () => "/admin/jobs", who: "admin", translated: true },
+  { path: () => "/admin/providers", who: "admin", translated: true },
+  { path: () => "/admin/users", who: "admin", translated: true },
+  { path: () => `/admin/users/${adminUserId}`, who: "admin", translated: true },
+  { path: () => `/admin/users/${customerId}`, who: "admin", translated: true },
+  { path: () => "/admin/audit", who: "admin", translated: true },
 ];
 
 /** What a reader sees of the body: no tags, scripts or styles. */

@@ -1,5 +1,6 @@
 // Horizontal bars, one per category (orders by state, queue depth), drawn as SVG on the server; the numbers are in the
 // table beside it.
+import { useTranslation } from "react-i18next";
 import { chartColor } from "./chart-colors";
 
 const WIDTH = 480;
@@ -15,6 +16,7 @@ export function BarListChart({
   items: { label: string; value: number }[];
   formatValue?: (value: number) => string;
 }) {
+  const { t } = useTranslation("admin");
   const max = Math.max(0, ...items.map((item) => item.value));
   const barSpace = WIDTH - LABEL - 60;
   const height = items.length * ROW + 4;
@@ -23,7 +25,7 @@ export function BarListChart({
       viewBox={`0 0 ${WIDTH} ${height}`}
       className="h-auto w-full"
       role="img"
-      aria-label={`${title} (chart; the table beside it has the numbers)`}
+      aria-label={t("shared.chart", { title })}
     >
       <title>{title}</title>
       {items.map((item, index) => {

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { Field, inputClass } from "~/components/ui/field";
 
 /**
@@ -13,9 +14,10 @@ export function ConfirmActionFields({
   idPrefix: string;
   errors?: { confirmation?: string[]; reason?: string[] };
 }) {
+  const { t } = useTranslation("admin");
   return (
     <div className="space-y-3">
-      <Field id={`${idPrefix}-reason`} label="Reason (kept in the audit log)" errors={errors?.reason}>
+      <Field id={`${idPrefix}-reason`} label={t("shared.reason")} errors={errors?.reason}>
         <textarea
           id={`${idPrefix}-reason`}
           name="reason"
@@ -27,7 +29,11 @@ export function ConfirmActionFields({
           aria-invalid={errors?.reason?.length ? true : undefined}
         />
       </Field>
-      <Field id={`${idPrefix}-confirmation`} label={`Type ${phrase} to confirm`} errors={errors?.confirmation}>
+      <Field
+        id={`${idPrefix}-confirmation`}
+        label={t("shared.typeToConfirm", { phrase })}
+        errors={errors?.confirmation}
+      >
         <input
           id={`${idPrefix}-confirmation`}
           name="confirmation"

@@ -1,6 +1,7 @@
 // A bar per day, drawn as SVG on the server (no chart library, nothing fetched). Several series are stacked (parts of
 // one whole, e.g. tokens by model) or grouped (side by side, e.g. revenue and refunds). The numbers are in the table
 // the page puts beside it; the SVG is an image with a name for screen readers.
+import { useTranslation } from "react-i18next";
 import { chartColor } from "./chart-colors";
 
 export type DailySeries = { label: string; values: number[] };
@@ -25,6 +26,7 @@ export function DailyBarChart({
   mode?: "stacked" | "grouped";
   formatValue: (value: number) => string;
 }) {
+  const { t } = useTranslation("admin");
   const totals = days.map((_, day) =>
     mode === "stacked"
       ? series.reduce((sum, s) => sum + (s.values[day] ?? 0), 0)
@@ -47,7 +49,7 @@ export function DailyBarChart({
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         className="h-auto w-full"
         role="img"
-        aria-label={`${title} (chart; the table beside it has the numbers)`}
+        aria-label={t("shared.chart", { title })}
       >
         <title>{title}</title>
         {[0, 0.5, 1].map((share) => (

@@ -1,4 +1,6 @@
 import { Form, Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import { Button } from "~/components/ui/button";
 import { Field, inputClass } from "~/components/ui/field";
 import { formatDateTime } from "~/utils/format";
@@ -27,7 +29,8 @@ export type HandledDeadLetter = {
 };
 
 function OrderLink({ id, topic, status }: { id: string | null; topic?: string | null; status?: string | null }) {
-  if (!id) return <span className="text-slate-500">none</span>;
+  const { t } = useTranslation("admin");
+  if (!id) return <span className="text-slate-500">{t("shared.none")}</span>;
   return (
     <Link to={`/admin/documents/${id}`} className="text-brand-700 underline">
       {topic ?? id}
@@ -41,11 +44,11 @@ function OrderLink({ id, topic, status }: { id: string | null; topic?: string | 
  * one (each row's buttons submit a small form of their own, outside the table, as forms cannot nest).
  */
 export function WaitingDeadLetters({ letters, busy }: { letters: WaitingDeadLetter[]; busy: boolean }) {
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
   if (letters.length === 0) {
     return (
-      <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">
-        No dead letter is waiting: every job that died has been retried or discarded.
-      </p>
+      <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">{t("jobs.noWaiting")}</p>
     );
   }
   return (
@@ -53,29 +56,29 @@ export function WaitingDeadLetters({ letters, busy }: { letters: WaitingDeadLett
       <Form method="post" id="dead-letters" className="space-y-3">
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="min-w-full text-sm">
-            <caption className="sr-only">Dead letters waiting for an admin, oldest first</caption>
+            <caption className="sr-only">{t("jobs.waitingCaption")}</caption>
             <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
                 <th scope="col" className="px-3 py-2">
-                  <span className="sr-only">Select</span>
+                  <span className="sr-only">{t("jobs.select")}</span>
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Job
+                  {t("shared.job")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Error
+                  {t("jobs.error")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Payload
+                  {t("jobs.payload")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  Order
+                  {t("shared.order")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  What retry does
+                  {t("jobs.retryDoes")}
                 </th>
                 <th scope="col" className="px-3 py-2">
-                  <span className="sr-only">Actions</span>
+                  <span className="sr-only">{t("jobs.actions")}</span>
                 </th>
               </tr>
             </thead>
@@ -88,15 +91,17 @@ export function WaitingDeadLetters({ letters, busy }: { letters: WaitingDeadLett
                       name="ids"
                       value={letter.id}
                       id={`select-${letter.id}`}
-                      aria-label={`Select the ${letter.queue} dead letter ${letter.id}`}
+                      aria-label={t("jobs.selectOne", { queue: letter.queue, id: letter.id })}
                     />
                   </td>
                   <td className="px-3 py-2">
                     <p className="font-mono">{letter.queue}</p>
                     <p className="font-mono text-xs text-slate-500">{letter.id}</p>
-                    <p className="whitespace-nowrap text-xs text-slate-600">died {formatDateTime(letter.died_at)}</p>
+                    <p className="whitespace-nowrap text-xs text-slate-600">
+                      {t("jobs.died", { when: formatDateTime(letter.died_at, locale) })}
+                    </p>
                   </td>
-                  <td className="max-w-xs px-3 py-2 text-red-800">{letter.error ?? "No error was recorded."}</td>
+                  <td className="max-w-xs px-3 py-2 text-red-800">{letter.error ?? t("jobs.noError")}</td>
                   <td className="max-w-sm px-3 py-2">
                     <pre className="max-h-40 overflow-auto whitespace-pre-wrap break-all text-xs">{letter.payload}</pre>
                   </td>
@@ -114,9 +119,9 @@ export function WaitingDeadLetters({ letters, busy }: { letters: WaitingDeadLett
                       value="retry"
                       variant="secondary"
                       disabled={busy || !letter.canRetry}
-                      aria-label={`Retry the ${letter.queue} dead letter ${letter.id}`}
+                      aria-label={t("jobs.retryOne", { queue: letter.queue, id: letter.id })}
                     >
-                      Retry
+                      {t("jobs.retry")}
                     </Button>
                     <Button
                       type="submit"
@@ -125,9 +130,9 @@ export function WaitingDeadLetters({ letters, busy }: { letters: WaitingDeadLett
                       value="discard"
                       variant="danger"
                       disabled={busy}
-                      aria-label={`Discard the ${letter.queue} dead letter ${letter.id}`}
+                      aria-label={t("jobs.discardOne", { queue: letter.queue, id: letter.id })}
                     >
-                      Discard
+                      {t("jobs.discard")}
                     </Button>
                   </td>
                 </tr>
@@ -135,19 +140,15 @@ export function WaitingDeadLetters({ letters, busy }: { letters: WaitingDeadLett
             </tbody>
           </table>
         </div>
-        <Field
-          id="dead-letters-reason"
-          label="Reason (optional, kept in the audit log)"
-          hint="Applies to the ticked dead letters."
-        >
+        <Field id="dead-letters-reason" label={t("jobs.reason")} hint={t("jobs.reasonHint")}>
           <textarea id="dead-letters-reason" name="reason" rows={2} maxLength={500} className={inputClass} />
         </Field>
         <div className="flex flex-wrap gap-3">
           <Button type="submit" name="intent" value="retry" disabled={busy}>
-            Retry ticked
+            {t("jobs.retryTicked")}
           </Button>
           <Button type="submit" name="intent" value="discard" variant="danger" disabled={busy}>
-            Discard ticked
+            {t("jobs.discardTicked")}
           </Button>
         </div>
       </Form>
@@ -161,27 +162,29 @@ export function WaitingDeadLetters({ letters, busy }: { letters: WaitingDeadLett
 }
 
 export function HandledDeadLetters({ letters }: { letters: HandledDeadLetter[] }) {
-  if (letters.length === 0) return <p className="text-sm text-slate-600">None handled in the last 30 days.</p>;
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
+  if (letters.length === 0) return <p className="text-sm text-slate-600">{t("jobs.noHandled")}</p>;
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full text-sm">
-        <caption className="sr-only">Dead letters handled in the last 30 days, latest first</caption>
+        <caption className="sr-only">{t("jobs.handledCaption")}</caption>
         <thead className="bg-slate-50 text-left text-slate-600">
           <tr>
             <th scope="col" className="px-3 py-2">
-              Job
+              {t("shared.job")}
             </th>
             <th scope="col" className="px-3 py-2">
-              Outcome
+              {t("jobs.outcome")}
             </th>
             <th scope="col" className="px-3 py-2">
-              By
+              {t("jobs.by")}
             </th>
             <th scope="col" className="px-3 py-2">
-              When
+              {t("shared.when")}
             </th>
             <th scope="col" className="px-3 py-2">
-              Order
+              {t("shared.order")}
             </th>
           </tr>
         </thead>
@@ -193,14 +196,18 @@ export function HandledDeadLetters({ letters }: { letters: HandledDeadLetter[] }
                 <span className="font-mono text-xs text-slate-500">{letter.id}</span>
               </td>
               <td className="px-3 py-2">
-                {letter.outcome}
+                {letter.outcome === "retried" || letter.outcome === "discarded"
+                  ? t(`jobs.outcomes.${letter.outcome}`)
+                  : letter.outcome}
                 {letter.retry_job_id ? (
-                  <span className="ml-1 font-mono text-xs text-slate-500">as job {letter.retry_job_id}</span>
+                  <span className="ml-1 font-mono text-xs text-slate-500">
+                    {t("jobs.asJob", { id: letter.retry_job_id })}
+                  </span>
                 ) : null}
               </td>
               <td className="px-3 py-2">{letter.handled_by_email ?? "—"}</td>
               <td className="whitespace-nowrap px-3 py-2">
-                {letter.handled_at ? formatDateTime(letter.handled_at) : "—"}
+                {letter.handled_at ? formatDateTime(letter.handled_at, locale) : "—"}
               </td>
               <td className="px-3 py-2">
                 <OrderLink id={letter.document_id} />

@@ -1,6 +1,7 @@
 // The forms of an order's admin page. Each posts an `intent` to the page's action (adminOrderActionSchema); the answer
 // (ActionOutcome) is shown beside the form that was sent.
 import { Form, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { ConfirmActionFields } from "~/components/admin/confirm-action";
 import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
@@ -52,22 +53,20 @@ export function RetryForm({
 }) {
   const busy = useBusy("retry");
   const own = mine(outcome, "retry");
+  const { t } = useTranslation("admin");
   return (
     <Form method="post" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
-      <h3 className="font-semibold">Retry from the last checkpoint</h3>
+      <h3 className="font-semibold">{t("order.forms.retryTitle")}</h3>
       <p className="text-sm text-slate-600">{explanation}</p>
       {refunded ? (
         <label className="flex items-start gap-2 text-sm">
           <input type="checkbox" name="acknowledgeRefund" className="mt-1" />
-          <span>
-            This order was refunded {refunded}. I know retrying writes it again at no charge to the customer: the refund
-            stands.
-          </span>
+          <span>{t("order.forms.acknowledge", { amount: refunded })}</span>
         </label>
       ) : null}
       <input type="hidden" name="intent" value="retry" />
       <Button type="submit" disabled={busy}>
-        Retry the order
+        {t("order.forms.retry")}
       </Button>
       <Outcome outcome={own} />
     </Form>
@@ -93,16 +92,17 @@ export function RefundForm({
   const own = mine(outcome, "refund", paymentId);
   const errors = own?.errors;
   const prefix = `refund-${paymentId}`;
+  const { t } = useTranslation("admin");
   return (
     <Form method="post" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-      <h3 className="font-semibold">Refund {label}</h3>
+      <h3 className="font-semibold">{t("order.forms.refundTitle", { label })}</h3>
       <input type="hidden" name="intent" value="refund" />
       <input type="hidden" name="paymentId" value={paymentId} />
       <input type="hidden" name="requestId" value={requestId} />
       <Field
         id={`${prefix}-amount`}
-        label="Amount to refund (euros)"
-        hint={`At most ${left}. Refunding all of an order's payments marks the order refunded, and stops it if it is being written.`}
+        label={t("order.forms.refundAmount")}
+        hint={t("order.forms.refundHint", { left })}
         errors={errors?.amount}
       >
         <input
@@ -118,7 +118,7 @@ export function RefundForm({
       <ConfirmActionFields phrase="REFUND" idPrefix={prefix} errors={errors} />
       <FieldErrors id={`${prefix}-error`} errors={errors?.paymentId ?? errors?.requestId} />
       <Button type="submit" variant="danger" disabled={busy}>
-        Refund
+        {t("order.forms.refund")}
       </Button>
       {/* Mistakes in the fields are shown beside them. */}
       <Outcome outcome={errors ? undefined : own} />
@@ -128,13 +128,14 @@ export function RefundForm({
 
 export function ResendEmailForm({ outcome }: { outcome?: ActionOutcome }) {
   const busy = useBusy("resend-email");
+  const { t } = useTranslation("admin");
   return (
     <Form method="post" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
-      <h3 className="font-semibold">Delivery email</h3>
-      <p className="text-sm text-slate-600">Sends the customer the “your document is ready” email again.</p>
+      <h3 className="font-semibold">{t("order.forms.emailTitle")}</h3>
+      <p className="text-sm text-slate-600">{t("order.forms.emailNote")}</p>
       <input type="hidden" name="intent" value="resend-email" />
       <Button type="submit" variant="secondary" disabled={busy}>
-        Resend the delivery email
+        {t("order.forms.resend")}
       </Button>
       <Outcome outcome={mine(outcome, "resend-email")} />
     </Form>
@@ -150,6 +151,7 @@ export function RegenerateButton({
   sectionId: string;
   index: number;
 }) {
+  const { t } = useTranslation("admin");
   return (
     <Form method="post" className="space-y-1">
       <input type="hidden" name="intent" value="regenerate" />
@@ -158,9 +160,9 @@ export function RegenerateButton({
         type="submit"
         variant="secondary"
         className="px-2 py-1 text-xs"
-        aria-label={`Rewrite section ${index + 1}`}
+        aria-label={t("order.forms.rewriteLabel", { number: index + 1 })}
       >
-        Rewrite
+        {t("order.forms.rewrite")}
       </Button>
       <Outcome outcome={mine(outcome, "regenerate", sectionId)} />
     </Form>

@@ -1,7 +1,9 @@
 // The read-only parts of an order's admin page: its sections, sources, money, files, findings and timeline.
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import { AdminTable, adminCell } from "~/components/admin/admin-table";
-import { formatDateTime } from "~/utils/format";
+import { formatDateTime, formatNumber } from "~/utils/format";
 
 export type AdminSectionRow = {
   id: string;
@@ -39,10 +41,11 @@ export type AdminTimelineRow = { at: string; kind: string; text: string };
 
 const cell = adminCell;
 
-export function Panel({ title, children }: { title: string; children: ReactNode }) {
+/** A titled part of the page; `id` names its heading (the title is in the admin's language). */
+export function Panel({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
-    <section aria-labelledby={`${title.toLowerCase().replaceAll(" ", "-")}-heading`} className="space-y-2">
-      <h2 id={`${title.toLowerCase().replaceAll(" ", "-")}-heading`} className="text-lg font-semibold">
+    <section aria-labelledby={`${id}-heading`} className="space-y-2">
+      <h2 id={`${id}-heading`} className="text-lg font-semibold">
         {title}
       </h2>
       {children}
@@ -54,8 +57,6 @@ export function Empty({ children }: { children: ReactNode }) {
   return <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">{children}</p>;
 }
 
-const score = (value: number | null) => (value === null ? "N/A" : value.toFixed(2));
-
 export function SectionsTable({
   sections,
   actions,
@@ -63,21 +64,27 @@ export function SectionsTable({
   sections: AdminSectionRow[];
   actions?: (s: AdminSectionRow) => ReactNode;
 }) {
-  if (sections.length === 0) return <Empty>No sections yet: the order has not been planned.</Empty>;
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
+  const score = (value: number | null) =>
+    value === null
+      ? t("shared.notAvailable")
+      : formatNumber(value, locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (sections.length === 0) return <Empty>{t("order.view.noSections")}</Empty>;
   return (
     <AdminTable
-      caption="Sections with their attempts, scores, tokens and cost"
+      caption={t("order.view.sectionsCaption")}
       head={[
         "#",
-        "Heading",
-        "State",
-        "Attempts",
-        "Words",
-        "Uniqueness / grammar / AI",
-        "Writer",
-        "Tokens in / out",
-        "Cost",
-        "Action",
+        t("order.view.heading"),
+        t("shared.state"),
+        t("order.view.attempts"),
+        t("order.view.words"),
+        t("order.view.scores"),
+        t("order.view.writer"),
+        t("order.view.tokensInOut"),
+        t("order.view.cost"),
+        t("order.view.action"),
       ]}
     >
       {sections.map((s) => (
@@ -89,14 +96,14 @@ export function SectionsTable({
           <td className={cell}>{s.status}</td>
           <td className={cell}>{s.attempts}</td>
           <td className={cell}>
-            {s.wordCount ?? "—"} / {s.targetWords}
+            {s.wordCount === null ? "—" : formatNumber(s.wordCount, locale)} / {formatNumber(s.targetWords, locale)}
           </td>
           <td className={cell}>
             {score(s.scores.uniqueness)} / {score(s.scores.grammar)} / {score(s.scores.ai)}
           </td>
           <td className={cell}>{s.writer ?? "—"}</td>
           <td className={cell}>
-            {s.tokensIn} / {s.tokensOut}
+            {formatNumber(s.tokensIn, locale)} / {formatNumber(s.tokensOut, locale)}
           </td>
           <td className={cell}>{s.cost}</td>
           <td className={cell}>{actions?.(s)}</td>
@@ -107,10 +114,13 @@ export function SectionsTable({
 }
 
 export function SourcesTable({ sources }: { sources: AdminSourceRow[] }) {
-  if (sources.length === 0)
-    return <Empty>No sources: none were found, or the order was written without references.</Empty>;
+  const { t } = useTranslation("admin");
+  if (sources.length === 0) return <Empty>{t("order.view.noSources")}</Empty>;
   return (
-    <AdminTable caption="Sources" head={["Key", "Title", "Year", "DOI"]}>
+    <AdminTable
+      caption={t("order.sources")}
+      head={[t("order.view.key"), t("order.view.sourceTitle"), t("order.view.year"), "DOI"]}
+    >
       {sources.map((s) => (
         <tr key={s.id}>
           <td className={`${cell} font-mono text-xs`}>{s.key}</td>
@@ -126,12 +136,24 @@ export function SourcesTable({ sources }: { sources: AdminSourceRow[] }) {
 }
 
 export function PaymentsTable({ payments }: { payments: AdminPaymentRow[] }) {
-  if (payments.length === 0) return <Empty>No payments.</Empty>;
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
+  if (payments.length === 0) return <Empty>{t("shared.noPayments")}</Empty>;
   return (
-    <AdminTable caption="Payments" head={["Started", "Provider", "Amount", "Refunded", "State", "Payment id"]}>
+    <AdminTable
+      caption={t("shared.payments")}
+      head={[
+        t("order.view.started"),
+        t("shared.provider"),
+        t("shared.amount"),
+        t("shared.refunded"),
+        t("shared.state"),
+        t("order.view.paymentId"),
+      ]}
+    >
       {payments.map((p) => (
         <tr key={p.id}>
-          <td className={cell}>{formatDateTime(p.createdAt)}</td>
+          <td className={cell}>{formatDateTime(p.createdAt, locale)}</td>
           <td className={cell}>{p.provider}</td>
           <td className={cell}>{p.amount}</td>
           <td className={cell}>{p.refunded}</td>
@@ -144,12 +166,23 @@ export function PaymentsTable({ payments }: { payments: AdminPaymentRow[] }) {
 }
 
 export function RefundsTable({ refunds }: { refunds: AdminRefundRow[] }) {
-  if (refunds.length === 0) return <Empty>No refunds.</Empty>;
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
+  if (refunds.length === 0) return <Empty>{t("shared.noRefunds")}</Empty>;
   return (
-    <AdminTable caption="Refunds" head={["Requested", "Amount", "Reason", "State", "Last error"]}>
+    <AdminTable
+      caption={t("shared.refunds")}
+      head={[
+        t("order.view.requested"),
+        t("shared.amount"),
+        t("order.view.reason"),
+        t("shared.state"),
+        t("order.view.lastError"),
+      ]}
+    >
       {refunds.map((r) => (
         <tr key={r.id}>
-          <td className={cell}>{formatDateTime(r.createdAt)}</td>
+          <td className={cell}>{formatDateTime(r.createdAt, locale)}</td>
           <td className={cell}>{r.amount}</td>
           <td className={cell}>{r.reason}</td>
           <td className={cell}>{r.status}</td>
@@ -161,7 +194,8 @@ export function RefundsTable({ refunds }: { refunds: AdminRefundRow[] }) {
 }
 
 export function FilesList({ files }: { files: AdminFileRow[] }) {
-  if (files.length === 0) return <Empty>No files: the order has not been delivered and has no uploads.</Empty>;
+  const { t } = useTranslation("admin");
+  if (files.length === 0) return <Empty>{t("order.view.noFiles")}</Empty>;
   return (
     <ul className="list-disc space-y-1 pl-5 text-sm">
       {files.map((f) => (
@@ -180,13 +214,21 @@ export function FilesList({ files }: { files: AdminFileRow[] }) {
   );
 }
 
+const TIMELINE_KINDS = ["order", "state", "section", "payment", "refund", "incident", "admin", "warning"] as const;
+const isTimelineKind = (kind: string): kind is (typeof TIMELINE_KINDS)[number] =>
+  (TIMELINE_KINDS as readonly string[]).includes(kind);
+
 export function Timeline({ entries }: { entries: AdminTimelineRow[] }) {
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
   return (
-    <AdminTable caption="Everything that happened to the order, oldest first" head={["When", "Kind", "What"]}>
+    <AdminTable caption={t("order.view.timelineCaption")} head={[t("shared.when"), t("shared.kind"), t("shared.what")]}>
       {entries.map((e, n) => (
         <tr key={n} className="align-top">
-          <td className={`${cell} whitespace-nowrap`}>{formatDateTime(e.at)}</td>
-          <td className={`${cell} text-xs uppercase text-slate-500`}>{e.kind}</td>
+          <td className={`${cell} whitespace-nowrap`}>{formatDateTime(e.at, locale)}</td>
+          <td className={`${cell} text-xs uppercase text-slate-500`}>
+            {isTimelineKind(e.kind) ? t(`order.timelineKinds.${e.kind}`) : e.kind}
+          </td>
           <td className={cell}>{e.text}</td>
         </tr>
       ))}

@@ -1,12 +1,15 @@
 import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import { formatDateTime } from "~/utils/format";
 
 const STATES = ["created", "retry", "active", "completed", "cancelled", "failed"] as const;
 
 export function StuckBadge() {
+  const { t } = useTranslation("admin");
   return (
     <span className="ml-2 inline-block rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900">
-      stuck
+      {t("jobs.states.stuck")}
     </span>
   );
 }
@@ -17,22 +20,23 @@ export function QueueCountsTable({
 }: {
   queues: { queue: string; states: Record<(typeof STATES)[number], number>; stuck: number }[];
 }) {
+  const { t } = useTranslation("admin");
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="min-w-full text-sm">
-        <caption className="sr-only">Jobs per queue and state</caption>
+        <caption className="sr-only">{t("jobs.countsCaption")}</caption>
         <thead className="bg-slate-50 text-left text-slate-600">
           <tr>
             <th scope="col" className="px-3 py-2">
-              Queue
+              {t("shared.queue")}
             </th>
             {STATES.map((state) => (
               <th key={state} scope="col" className="px-3 py-2 text-right">
-                {state}
+                {t(`jobs.states.${state}`)}
               </th>
             ))}
             <th scope="col" className="px-3 py-2 text-right">
-              stuck
+              {t("jobs.states.stuck")}
             </th>
           </tr>
         </thead>
@@ -72,36 +76,36 @@ export function StuckJobsTable({
     document_id: string | null;
   }[];
 }) {
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
   if (jobs.length === 0) {
     return (
-      <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">
-        No job is stuck: every active job is within its expiry.
-      </p>
+      <p className="rounded-md border border-slate-200 bg-white p-4 text-sm text-slate-600">{t("jobs.noStuck")}</p>
     );
   }
   return (
     <div className="overflow-x-auto rounded-lg border border-amber-200 bg-white">
       <table className="min-w-full text-sm">
-        <caption className="sr-only">Stuck jobs, longest stuck first</caption>
+        <caption className="sr-only">{t("jobs.stuckCaption")}</caption>
         <thead className="bg-amber-50 text-left text-slate-700">
           <tr>
             <th scope="col" className="px-3 py-2">
-              Job
+              {t("shared.job")}
             </th>
             <th scope="col" className="px-3 py-2">
-              Queue
+              {t("shared.queue")}
             </th>
             <th scope="col" className="px-3 py-2">
-              Started
+              {t("jobs.started")}
             </th>
             <th scope="col" className="px-3 py-2">
-              Expired
+              {t("jobs.expired")}
             </th>
             <th scope="col" className="px-3 py-2 text-right">
-              Retries so far
+              {t("jobs.retries")}
             </th>
             <th scope="col" className="px-3 py-2">
-              Order
+              {t("shared.order")}
             </th>
           </tr>
         </thead>
@@ -113,8 +117,8 @@ export function StuckJobsTable({
                 <StuckBadge />
               </td>
               <td className="px-3 py-2 font-mono">{job.queue}</td>
-              <td className="whitespace-nowrap px-3 py-2">{formatDateTime(job.started_on)}</td>
-              <td className="whitespace-nowrap px-3 py-2">{formatDateTime(job.expired_on)}</td>
+              <td className="whitespace-nowrap px-3 py-2">{formatDateTime(job.started_on, locale)}</td>
+              <td className="whitespace-nowrap px-3 py-2">{formatDateTime(job.expired_on, locale)}</td>
               <td className="px-3 py-2 text-right tabular-nums">{job.retry_count}</td>
               <td className="px-3 py-2">
                 {job.document_id ? (

@@ -1,4 +1,7 @@
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
+import { kindText, languageName, statusText } from "~/i18n/catalog-labels";
 import { AdminTable, adminCell } from "~/components/admin/admin-table";
 import { formatDateTime } from "~/utils/format";
 import { formatMoney } from "~/utils/pricing";
@@ -85,25 +88,37 @@ const orderLink = (id: string | null) =>
   );
 
 export function UserOrders({ orders }: { orders: Order[] }) {
+  const { t } = useTranslation(["admin", "catalog"]);
+  const locale = useLocale();
   return (
     <RecordTable
-      caption="Orders"
-      empty="No orders (drafts are not shown)."
-      headings={["Order", "Kind", "Topic", "Pages", "Status", "Price", "Placed"]}
+      caption={t("shared.orders")}
+      empty={t("user.records.noOrders")}
+      headings={[
+        t("shared.order"),
+        t("shared.kind"),
+        t("user.records.topic"),
+        t("user.records.pages"),
+        t("shared.status"),
+        t("user.records.price"),
+        t("user.records.placed"),
+      ]}
       count={orders.length}
     >
       {orders.map((order) => (
         <tr key={order.id}>
           <td className={cell}>{orderLink(order.id)}</td>
           <td className={cell}>
-            {order.kind}
-            {order.express ? " · express" : ""} · {order.language}
+            {kindText(t, order.kind)}
+            {order.express ? ` · ${t("user.records.express")}` : ""} · {languageName(order.language, locale)}
           </td>
           <td className={cell}>{order.topic ?? "—"}</td>
           <td className={cell}>{order.pages}</td>
-          <td className={cell}>{order.status}</td>
-          <td className={cell}>{order.price_cents === null ? "—" : formatMoney(order.price_cents, order.currency)}</td>
-          <td className={`whitespace-nowrap ${cell}`}>{formatDateTime(order.created_at)}</td>
+          <td className={cell}>{statusText(t, order.status)}</td>
+          <td className={cell}>
+            {order.price_cents === null ? "—" : formatMoney(order.price_cents, order.currency, locale)}
+          </td>
+          <td className={`whitespace-nowrap ${cell}`}>{formatDateTime(order.created_at, locale)}</td>
         </tr>
       ))}
     </RecordTable>
@@ -111,40 +126,55 @@ export function UserOrders({ orders }: { orders: Order[] }) {
 }
 
 export function UserPayments({ payments, refunds }: { payments: Payment[]; refunds: Refund[] }) {
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
   return (
     <>
       <RecordTable
-        caption="Payments"
-        empty="No payments."
-        headings={["Order", "Paid with", "Amount", "Refunded", "Status", "When"]}
+        caption={t("shared.payments")}
+        empty={t("shared.noPayments")}
+        headings={[
+          t("shared.order"),
+          t("user.records.paidWith"),
+          t("shared.amount"),
+          t("shared.refunded"),
+          t("shared.status"),
+          t("shared.when"),
+        ]}
         count={payments.length}
       >
         {payments.map((payment) => (
           <tr key={payment.id}>
             <td className={cell}>{orderLink(payment.document_id)}</td>
             <td className={cell}>{payment.provider}</td>
-            <td className={cell}>{formatMoney(payment.amount_cents, payment.currency)}</td>
+            <td className={cell}>{formatMoney(payment.amount_cents, payment.currency, locale)}</td>
             <td className={cell}>
-              {payment.refunded_cents ? formatMoney(payment.refunded_cents, payment.currency) : "—"}
+              {payment.refunded_cents ? formatMoney(payment.refunded_cents, payment.currency, locale) : "—"}
             </td>
             <td className={cell}>{payment.status}</td>
-            <td className={`whitespace-nowrap ${cell}`}>{formatDateTime(payment.created_at)}</td>
+            <td className={`whitespace-nowrap ${cell}`}>{formatDateTime(payment.created_at, locale)}</td>
           </tr>
         ))}
       </RecordTable>
       <RecordTable
-        caption="Refunds"
-        empty="No refunds."
-        headings={["Order", "Amount", "Reason", "Status", "When"]}
+        caption={t("shared.refunds")}
+        empty={t("shared.noRefunds")}
+        headings={[
+          t("shared.order"),
+          t("shared.amount"),
+          t("user.records.reason"),
+          t("shared.status"),
+          t("shared.when"),
+        ]}
         count={refunds.length}
       >
         {refunds.map((refund) => (
           <tr key={refund.id}>
             <td className={cell}>{orderLink(refund.document_id)}</td>
-            <td className={cell}>{formatMoney(refund.amount_cents, refund.currency)}</td>
+            <td className={cell}>{formatMoney(refund.amount_cents, refund.currency, locale)}</td>
             <td className={cell}>{refund.reason ?? "—"}</td>
             <td className={cell}>{refund.status}</td>
-            <td className={`whitespace-nowrap ${cell}`}>{formatDateTime(refund.created_at)}</td>
+            <td className={`whitespace-nowrap ${cell}`}>{formatDateTime(refund.created_at, locale)}</td>
           </tr>
         ))}
       </RecordTable>
@@ -153,18 +183,20 @@ export function UserPayments({ payments, refunds }: { payments: Payment[]; refun
 }
 
 export function UserConsents({ consents }: { consents: Consent[] }) {
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
   return (
     <RecordTable
-      caption="Privacy choices"
-      empty="No privacy choices recorded."
-      headings={["Kind", "Choice", "When", "From"]}
+      caption={t("user.records.consents")}
+      empty={t("user.records.noConsents")}
+      headings={[t("shared.kind"), t("user.records.choice"), t("shared.when"), t("shared.from")]}
       count={consents.length}
     >
       {consents.map((consent) => (
         <tr key={consent.id}>
           <td className={cell}>{consent.kind}</td>
-          <td className={cell}>{consent.granted ? "Agreed" : "Declined"}</td>
-          <td className={`whitespace-nowrap ${cell}`}>{formatDateTime(consent.created_at)}</td>
+          <td className={cell}>{consent.granted ? t("user.records.agreed") : t("user.records.declined")}</td>
+          <td className={`whitespace-nowrap ${cell}`}>{formatDateTime(consent.created_at, locale)}</td>
           <td className={`${cell} text-xs`}>{[consent.ip, consent.user_agent].filter(Boolean).join(" · ") || "—"}</td>
         </tr>
       ))}
@@ -173,17 +205,19 @@ export function UserConsents({ consents }: { consents: Consent[] }) {
 }
 
 export function UserHistory({ history }: { history: HistoryEntry[] }) {
+  const { t } = useTranslation("admin");
+  const locale = useLocale();
   return (
     <RecordTable
-      caption="What admins did to this account"
-      empty="No admin has acted on this account."
-      headings={["When", "Who", "What", "Why"]}
+      caption={t("user.records.history")}
+      empty={t("user.records.noHistory")}
+      headings={[t("shared.when"), t("shared.who"), t("shared.what"), t("shared.why")]}
       count={history.length}
     >
       {history.map((entry) => (
         <tr key={entry.id}>
-          <td className={`whitespace-nowrap ${cell}`}>{formatDateTime(entry.created_at)}</td>
-          <td className={cell}>{entry.actor ?? "system"}</td>
+          <td className={`whitespace-nowrap ${cell}`}>{formatDateTime(entry.created_at, locale)}</td>
+          <td className={cell}>{entry.actor ?? t("shared.system")}</td>
           <td className={`${cell} font-mono`}>{entry.action}</td>
           <td className={cell}>{entry.reason ?? "—"}</td>
         </tr>
