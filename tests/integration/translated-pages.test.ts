@@ -53,6 +53,7 @@ const PAGES: Page[] = [
   { path: () => "/admin/users", who: "admin", translated: false },
   { path: () => `/admin/users/${adminUserId}`, who: "admin", translated: false },
   { path: () => "/admin/audit", who: "admin", translated: false },
+  { path: () => "/dev/mail", who: "stranger", translated: true },
 ];
 
 /** What a reader sees of the body: no tags, scripts or styles. */
