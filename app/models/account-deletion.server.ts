@@ -47,7 +47,7 @@ export async function deleteAccount(
   const outcome = await transactionRetryingDeadlocks(db, async (trx) => {
     const user = await trx
       .selectFrom("users")
-      .select(["id", "email"])
+      .select(["id", "email", "locale"])
       .where("id", "=", userId)
       .where("deleted_at", "is", null)
       .forUpdate()
@@ -93,7 +93,7 @@ export async function deleteAccount(
             .reduce((sum, p) => sum + p.amount_cents - p.refunded_cents, 0),
         }))
         .filter((o) => o.refundCents > 0);
-      await sendJob(trx, QUEUES.sendEmail, accountDeletedEmail(user.email, paidOrders, closed.length));
+      await sendJob(trx, QUEUES.sendEmail, await accountDeletedEmail(user, paidOrders, closed.length));
     }
 
     await trx

@@ -315,7 +315,7 @@ export async function resendDeliveryEmail(trx: DbOrTrx, documentId: string, appU
     );
   const customer = await trx
     .selectFrom("users")
-    .select(["email", "deleted_at"])
+    .select(["email", "locale", "deleted_at"])
     .where("id", "=", document.user_id)
     .executeTakeFirstOrThrow();
   if (customer.deleted_at)
@@ -323,7 +323,7 @@ export async function resendDeliveryEmail(trx: DbOrTrx, documentId: string, appU
   await sendJob(
     trx,
     QUEUES.sendEmail,
-    documentReadyEmail(customer.email, document, appUrl, document.status === "completed_with_warnings"),
+    await documentReadyEmail(customer, document, appUrl, document.status === "completed_with_warnings"),
   );
   return customer.email;
 }

@@ -19,8 +19,12 @@ export async function submitOrder(db: Db, documentId: string, userId: string): P
       .selectAll()
       .where("id", "=", documentId)
       .executeTakeFirstOrThrow();
-    const user = await trx.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirstOrThrow();
-    await sendJob(trx, QUEUES.sendEmail, orderReceivedEmail(user.email, document, getEnv().APP_URL));
+    const user = await trx
+      .selectFrom("users")
+      .select(["email", "locale"])
+      .where("id", "=", userId)
+      .executeTakeFirstOrThrow();
+    await sendJob(trx, QUEUES.sendEmail, await orderReceivedEmail(user, document, getEnv().APP_URL));
   });
 }
 

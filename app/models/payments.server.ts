@@ -113,7 +113,7 @@ export async function confirmPayment(
     .execute();
   const customer = await trx
     .selectFrom("users")
-    .select(["email", "premium", "deleted_at"])
+    .select(["email", "locale", "premium", "deleted_at"])
     .where("id", "=", document.user_id)
     .executeTakeFirstOrThrow();
   const refused = refusal(document, payment, customer.deleted_at !== null, { amountCents: paid.amountCents, currency });
@@ -149,7 +149,7 @@ export async function confirmPayment(
   await sendJob(
     trx,
     QUEUES.sendEmail,
-    paymentConfirmedEmail(customer.email, queued, paid.amountCents, getEnv().APP_URL),
+    await paymentConfirmedEmail(customer, queued, paid.amountCents, getEnv().APP_URL),
     { wake: false },
   );
   // The workers' wake-ups, sent on commit.

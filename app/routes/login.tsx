@@ -29,6 +29,7 @@ import {
   waitMessage,
   type SignInLimits,
 } from "~/utils/sign-in-limits.server";
+import { getLocale } from "~/i18n/i18n.server";
 import { getOptionalUser } from "~/utils/session-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · TesiGo" }];
@@ -123,6 +124,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     ip,
     redirectTo: redirectTarget(formData.get("redirectTo")),
     replaces: pendingId,
+    locale: await getLocale(request),
   });
   return redirect("/login", { headers: { "Set-Cookie": cookie } });
 }

@@ -18,7 +18,8 @@ import {
 import { findOrCreateUserByEmail } from "../models/users.server";
 import type { DbOrTrx } from "./db.server";
 import { getDb } from "./db.server";
-import { escapeHtml, sendEmail } from "./email.server";
+import { sendEmail } from "./email.server";
+import { signInCodeEmail } from "./email-templates.server";
 import { getEnv } from "./env.server";
 import { logger } from "./logger.server";
 import { requestOrigin, type AppLoadContext } from "./request.server";
@@ -127,17 +128,20 @@ export function getAuthenticator() {
  */
 export async function sendSignInCode(
   db: DbOrTrx,
-  request: { email: string; ip: string | null; redirectTo: string | null; replaces: string | null },
+  request: {
+    email: string;
+    ip: string | null;
+    redirectTo: string | null;
+    replaces: string | null;
+    /** The language of the page that asked: the email speaks it. */
+    locale: string | null;
+  },
 ): Promise<string> {
   const { id, code, linkToken } = await createSignInCode(db, signInKey(), request);
   const magicLink = `${getEnv().APP_URL}/magic-link?t=${linkToken}`;
   try {
-    await sendEmail({
-      to: normaliseEmail(request.email),
-      subject: `Your TesiGo sign-in code: ${code}`,
-      text: `Your sign-in code is ${code}.\n\nOr open this link in the same browser to sign in:\n${magicLink}\n\nThe code and the link expire in ${CODE_MINUTES} minutes. If you did not ask for them, ignore this email.`,
-      html: `<p>Your sign-in code is <strong style="font-size:20px;letter-spacing:2px">${escapeHtml(code)}</strong>.</p><p>Or <a href="${escapeHtml(magicLink)}">sign in with this link</a> in the same browser.</p><p>The code and the link expire in ${CODE_MINUTES} minutes. If you did not ask for them, ignore this email.</p>`,
-    });
+    const to = { email: normaliseEmail(request.email), locale: request.locale };
+    await sendEmail(await signInCodeEmail(to, { code, magicLink, minutes: CODE_MINUTES }));
   } catch (error) {
     await deleteSignInCode(db, id);
     logger.error({ err: error }, "could not send a sign-in email");

@@ -72,6 +72,7 @@ const PAGES: Page[] = [
   { path: () => `/admin/users/${adminUserId}`, who: "admin", translated: true },
   { path: () => `/admin/users/${customerId}`, who: "admin", translated: true },
   { path: () => "/admin/audit", who: "admin", translated: true },
+  { path: () => "/dev/mail", who: "stranger", translated: true },
 ];
 
 /** What a reader sees of the body: no tags, scripts or styles. */

@@ -88,7 +88,8 @@ export function buildDocx(model: ExportDocument, contents?: readonly ContentsLin
     },
     {
       id: STYLE.note,
-      name: "No Sources Note",
+      // A style of our own: Word shows its name as it is, so it is in the document's language (built-in ones Word names).
+      name: labels.noSourcesStyle,
       basedOn: STYLE.body,
       run: { italics: true },
       paragraph: { indent: { firstLine: 0 } },

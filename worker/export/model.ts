@@ -1,5 +1,8 @@
-// The one document model the DOCX and PDF renderers both take, with the few labels they print, per language.
-import { LANGUAGES, type LanguageCode } from "../../app/utils/catalog";
+// The one document model the DOCX and PDF renderers both take, with the few fixed texts they print, per language.
+import { createInstance } from "i18next";
+import { i18nOptions } from "../../app/i18n/options";
+import { resources } from "../../app/i18n/resources.server";
+import { DOCUMENT_KIND_CODES, LANGUAGE_CODES, LANGUAGES, type LanguageCode } from "../../app/utils/catalog";
 
 export type ExportSection = { heading: string; level: 1 | 2; paragraphs: string[] };
 
@@ -25,162 +28,50 @@ export type ExportLabels = {
   /** BCP 47 tag: Word's proofing language, the PDF's /Lang, date formatting. */
   locale: string;
   contents: string;
-  page: string;
   references: string;
   noSources: string;
   offlineDemo: string;
   offlineDemoNote: string;
   kinds: Record<string, string>;
+  /** The name Word shows for the no-sources note's paragraph style. */
+  noSourcesStyle: string;
 };
 
-export const EXPORT_LABELS: Record<LanguageCode, ExportLabels> = {
-  en: {
-    locale: "en-GB",
-    contents: "Contents",
-    page: "Page",
-    references: "References",
-    noSources: "This document has no references: no scholarly source could be reached when it was written.",
-    offlineDemo: "Offline demo",
-    offlineDemoNote:
-      "Written by the offline demo writer without an AI provider: placeholder text, not an academic work.",
-    kinds: {
-      essay: "Essay",
-      term_paper: "Term paper",
-      bachelor_thesis: "Bachelor thesis",
-      master_thesis: "Master thesis",
-      book_chapter: "Book chapter",
-      literature_review: "Literature review",
-    },
-  },
-  uk: {
-    locale: "uk-UA",
-    contents: "Зміст",
-    page: "Сторінка",
-    references: "Список використаних джерел",
-    noSources:
-      "Цей документ не має списку джерел: під час його написання не вдалося отримати жодного наукового джерела.",
-    offlineDemo: "Офлайн-демо",
-    offlineDemoNote: "Написано офлайн-демо без постачальника ШІ: текст-заповнювач, а не наукова праця.",
-    kinds: {
-      essay: "Есе",
-      term_paper: "Курсова робота",
-      bachelor_thesis: "Бакалаврська робота",
-      master_thesis: "Магістерська робота",
-      book_chapter: "Розділ книги",
-      literature_review: "Огляд літератури",
-    },
-  },
-  it: {
-    locale: "it-IT",
-    contents: "Indice",
-    page: "Pagina",
-    references: "Bibliografia",
-    noSources:
-      "Questo documento non ha riferimenti bibliografici: nessuna fonte scientifica era raggiungibile quando è stato scritto.",
-    offlineDemo: "Demo offline",
-    offlineDemoNote: "Scritto dalla demo offline senza un fornitore di IA: testo segnaposto, non un lavoro accademico.",
-    kinds: {
-      essay: "Saggio",
-      term_paper: "Tesina",
-      bachelor_thesis: "Tesi di laurea triennale",
-      master_thesis: "Tesi di laurea magistrale",
-      book_chapter: "Capitolo di libro",
-      literature_review: "Rassegna della letteratura",
-    },
-  },
-  ru: {
-    locale: "ru-RU",
-    contents: "Содержание",
-    page: "Страница",
-    references: "Список литературы",
-    noSources:
-      "В этом документе нет списка литературы: во время его написания не удалось получить ни одного научного источника.",
-    offlineDemo: "Офлайн-демо",
-    offlineDemoNote: "Написано офлайн-демо без поставщика ИИ: текст-заполнитель, а не научная работа.",
-    kinds: {
-      essay: "Эссе",
-      term_paper: "Курсовая работа",
-      bachelor_thesis: "Бакалаврская работа",
-      master_thesis: "Магистерская диссертация",
-      book_chapter: "Глава книги",
-      literature_review: "Обзор литературы",
-    },
-  },
-  de: {
-    locale: "de-DE",
-    contents: "Inhaltsverzeichnis",
-    page: "Seite",
-    references: "Literaturverzeichnis",
-    noSources:
-      "Dieses Dokument hat kein Literaturverzeichnis: Beim Schreiben war keine wissenschaftliche Quelle erreichbar.",
-    offlineDemo: "Offline-Demo",
-    offlineDemoNote:
-      "Von der Offline-Demo ohne KI-Anbieter geschrieben: Platzhaltertext, keine wissenschaftliche Arbeit.",
-    kinds: {
-      essay: "Essay",
-      term_paper: "Hausarbeit",
-      bachelor_thesis: "Bachelorarbeit",
-      master_thesis: "Masterarbeit",
-      book_chapter: "Buchkapitel",
-      literature_review: "Literaturübersicht",
-    },
-  },
-  fr: {
-    locale: "fr-FR",
-    contents: "Table des matières",
-    page: "Page",
-    references: "Bibliographie",
-    noSources:
-      "Ce document n'a pas de bibliographie\u00a0: aucune source scientifique n'était accessible lors de sa rédaction.",
-    offlineDemo: "Démo hors ligne",
-    offlineDemoNote:
-      "Écrit par la démo hors ligne sans fournisseur d'IA\u00a0: texte de remplissage, pas un travail universitaire.",
-    kinds: {
-      essay: "Essai",
-      term_paper: "Mémoire de semestre",
-      bachelor_thesis: "Mémoire de licence",
-      master_thesis: "Mémoire de master",
-      book_chapter: "Chapitre d'ouvrage",
-      literature_review: "Revue de la littérature",
-    },
-  },
-  es: {
-    locale: "es-ES",
-    contents: "Índice",
-    page: "Página",
-    references: "Bibliografía",
-    noSources: "Este documento no tiene referencias: no se pudo acceder a ninguna fuente académica cuando se redactó.",
-    offlineDemo: "Demo sin conexión",
-    offlineDemoNote:
-      "Escrito por la demo sin conexión, sin proveedor de IA: texto de relleno, no un trabajo académico.",
-    kinds: {
-      essay: "Ensayo",
-      term_paper: "Trabajo de curso",
-      bachelor_thesis: "Trabajo de fin de grado",
-      master_thesis: "Trabajo de fin de máster",
-      book_chapter: "Capítulo de libro",
-      literature_review: "Revisión de la literatura",
-    },
-  },
-  pl: {
-    locale: "pl-PL",
-    contents: "Spis treści",
-    page: "Strona",
-    references: "Bibliografia",
-    noSources:
-      "Ten dokument nie ma bibliografii: podczas jego pisania nie udało się dotrzeć do żadnego źródła naukowego.",
-    offlineDemo: "Demo offline",
-    offlineDemoNote: "Napisane przez demo offline bez dostawcy AI: tekst zastępczy, a nie praca naukowa.",
-    kinds: {
-      essay: "Esej",
-      term_paper: "Praca semestralna",
-      bachelor_thesis: "Praca licencjacka",
-      master_thesis: "Praca magisterska",
-      book_chapter: "Rozdział książki",
-      literature_review: "Przegląd literatury",
-    },
-  },
+/** Each document language's tag for proofing and dates (technical identifiers, not texts). */
+const LOCALE_TAGS: Record<LanguageCode, string> = {
+  en: "en-GB",
+  uk: "uk-UA",
+  it: "it-IT",
+  ru: "ru-RU",
+  de: "de-DE",
+  fr: "fr-FR",
+  es: "es-ES",
+  pl: "pl-PL",
 };
+
+// The texts are the `export` namespace's (app/locales/<lng>/export.json): bundled, so this instance is ready at once
+// and the renderers stay synchronous.
+const exportTexts = createInstance();
+void exportTexts.init({ ...i18nOptions, resources, ns: ["export"], defaultNS: "export", initImmediate: false });
+
+function translatedLabels(language: LanguageCode): ExportLabels {
+  const t = exportTexts.getFixedT(language, "export") as (key: string) => string;
+  return {
+    locale: LOCALE_TAGS[language],
+    contents: t("contents"),
+    references: t("references"),
+    noSources: t("noSources"),
+    offlineDemo: t("offlineDemo"),
+    offlineDemoNote: t("offlineDemoNote"),
+    kinds: Object.fromEntries(DOCUMENT_KIND_CODES.map((kind) => [kind, t(`kinds.${kind}`)])),
+    noSourcesStyle: t("styles.noSourcesNote"),
+  };
+}
+
+/** The fixed texts of the DOCX and PDF, per document language. */
+export const EXPORT_LABELS = Object.fromEntries(
+  LANGUAGE_CODES.map((language) => [language, translatedLabels(language)]),
+) as Record<LanguageCode, ExportLabels>;
 
 export function isLanguageCode(code: string): code is LanguageCode {
   return Object.hasOwn(LANGUAGES, code);

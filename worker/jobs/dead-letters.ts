@@ -108,11 +108,20 @@ export async function failOrderFromDeadLetter(
       .selectFrom("documents")
       .innerJoin("users", "users.id", "documents.user_id")
       .selectAll("documents")
-      .select(["users.email", "users.deleted_at"])
+      .select(["users.email", "users.locale as recipient_locale", "users.deleted_at"])
       .where("documents.id", "=", documentId)
       .executeTakeFirstOrThrow();
     if (!order.deleted_at)
-      await sendJob(trx, QUEUES.sendEmail, orderFailedEmail(order.email, order, refundCents, getEnv().APP_URL));
+      await sendJob(
+        trx,
+        QUEUES.sendEmail,
+        await orderFailedEmail(
+          { email: order.email, locale: order.recipient_locale },
+          order,
+          refundCents,
+          getEnv().APP_URL,
+        ),
+      );
     await recordIncident(trx, {
       kind: "generation_failed",
       summary: `Order failed at "${queue}": ${error ?? "no error recorded"}; ${payments.length} payment(s) being refunded in full`,

@@ -8,21 +8,6 @@ import { getStripe } from "../../app/utils/stripe.server";
 import type { PipelineContext } from "../context";
 import { QUEUES, type RefundPaymentJob } from "../../app/jobs/definitions";
 
-/** Why we refunded, as the refund email says it. */
-const REASONS: Record<string, string> = {
-  quality_threshold: "We could not write your document to our quality standard. We are sorry.",
-  generation_failed: "We could not finish writing your document because of an error on our side. We are sorry.",
-  duplicate_payment: "This order had already been paid.",
-  order_changed:
-    "The order was changed after this payment was started, so it did not pay for the order as it stands. Please review the order and pay its current price.",
-  checkout_closed:
-    "This payment arrived for a checkout that had already been closed (the order was changed or the payment page had expired). Please review the order and pay again.",
-  amount_mismatch: "The amount paid did not match the price of the order. Please review the order and pay again.",
-  account_deleted: "Your account was deleted before the order was written.",
-  customer_request: "You asked for a refund.",
-  support: "Our support team refunded this amount.",
-};
-
 /**
  * payment.refund: gives money back through Stripe with an idempotency key derived from payment and reason, so a
  * retried or duplicated job never refunds twice; the amount is fixed on the job's first run (reserveRefund) and never
@@ -68,7 +53,7 @@ export async function refundPayment(ctx: PipelineContext, job: RefundPaymentJob)
       .executeTakeFirstOrThrow();
     const user = await trx
       .selectFrom("users")
-      .select(["email", "deleted_at"])
+      .select(["email", "locale", "deleted_at"])
       .where("id", "=", payment.user_id)
       .executeTakeFirstOrThrow();
     // A deleted account has no address any more (it was told when it was deleted).
@@ -76,11 +61,12 @@ export async function refundPayment(ctx: PipelineContext, job: RefundPaymentJob)
     await sendJob(
       trx,
       QUEUES.sendEmail,
-      refundProcessedEmail(
-        user.email,
+      await refundProcessedEmail(
+        user,
         document,
         refund.amount_cents,
-        REASONS[job.reason] ?? REASONS[refundReasonLabel(job.reason)] ?? job.reason,
+        // An admin's refund ("admin:…") reads as the support team's; the email says the reason in the customer's words.
+        refundReasonLabel(job.reason) === "support" ? "support" : job.reason,
         getEnv().APP_URL,
       ),
     );

@@ -89,13 +89,13 @@ export async function exportDocument(ctx: PipelineContext, { documentId }: Assem
     if (Number(updated.numUpdatedRows) !== 1) return false;
     const user = await trx
       .selectFrom("users")
-      .select("email")
+      .select(["email", "locale"])
       .where("id", "=", document.user_id)
       .executeTakeFirstOrThrow();
     await sendJob(
       trx,
       QUEUES.sendEmail,
-      documentReadyEmail(user.email, document, getEnv().APP_URL, document.status === "completed_with_warnings"),
+      await documentReadyEmail(user, document, getEnv().APP_URL, document.status === "completed_with_warnings"),
     );
     return true;
   });
