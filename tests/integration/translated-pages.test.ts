@@ -8,6 +8,10 @@ import { type App, type Client, signedInCustomer, startApp } from "../security/a
 let app: App;
 let customer: Client;
 let admin: Client;
+/** Signed in, no privacy choices made yet: sees the consent page. */
+let newcomer: Client;
+/** A visitor who asked for a sign-in code: sees the code form. */
+let waiting: Client;
 let orderId: string;
 let adminUserId: string;
 
@@ -26,25 +30,40 @@ beforeAll(async () => {
   admin = signedInAdmin.client;
   adminUserId = signedInAdmin.userId;
   await app.db.updateTable("users").set({ role: "admin" }).where("id", "=", adminUserId).execute();
+  const signedInNewcomer = await signedInCustomer(app);
+  newcomer = signedInNewcomer.client;
+  await app.db.deleteFrom("consents").where("user_id", "=", signedInNewcomer.userId).execute();
+  waiting = new (customer.constructor as typeof Client)(app);
+  expect((await waiting.post("/login", { email: "k7@example.com" })).status).toBe(302);
 }, 60_000);
 
 afterAll(async () => {
   await app?.stop();
 });
 
-type Page = { path: () => string; who: "stranger" | "customer" | "admin"; status?: number; translated: boolean };
+type Page = {
+  path: () => string;
+  who: "stranger" | "waiting" | "newcomer" | "customer" | "admin";
+  status?: number;
+  translated: boolean;
+};
 
 const PAGES: Page[] = [
-  { path: () => "/", who: "stranger", translated: false },
-  { path: () => "/login", who: "stranger", translated: false },
+  { path: () => "/", who: "stranger", translated: true },
+  { path: () => "/?deleted=1", who: "stranger", translated: true },
+  { path: () => "/", who: "customer", translated: true },
+  { path: () => "/login", who: "stranger", translated: true },
+  { path: () => "/login?error=other_browser", who: "stranger", translated: true },
+  { path: () => "/login", who: "waiting", translated: true },
+  { path: () => "/welcome", who: "newcomer", translated: true },
   { path: () => "/no-such-page", who: "stranger", status: 404, translated: true },
   { path: () => "/documents", who: "customer", translated: false },
   { path: () => "/orders/new", who: "customer", translated: false },
   { path: () => `/orders/${orderId}/details`, who: "customer", translated: false },
   { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: false },
   { path: () => `/orders/${orderId}/topic`, who: "customer", translated: false },
-  { path: () => "/account", who: "customer", translated: false },
-  { path: () => "/account/delete", who: "customer", translated: false },
+  { path: () => "/account", who: "customer", translated: true },
+  { path: () => "/account/delete", who: "customer", translated: true },
   { path: () => "/admin", who: "admin", translated: false },
   { path: () => "/admin/documents", who: "admin", translated: false },
   { path: () => `/admin/documents/${orderId}`, who: "admin", translated: false },
@@ -71,12 +90,8 @@ const ENGLISH_ONLY_WORDS = /\b(the|your|you|and|with|this|that|from)\b/i;
 describe.each(LOCALES.map((locale) => [locale]))("the site in %s", (locale) => {
   for (const page of PAGES) {
     it(`${page.path.toString().replace(/^\(\) => /, "")} (${page.who}) renders in ${locale}, no missing key`, async () => {
-      const client =
-        page.who === "admin"
-          ? admin
-          : page.who === "customer"
-            ? customer
-            : new (customer.constructor as typeof Client)(app);
+      const clients = { admin, customer, newcomer, waiting };
+      const client = page.who === "stranger" ? new (customer.constructor as typeof Client)(app) : clients[page.who];
       const reply = await client.get(page.path(), { accept: "text/html", "accept-language": locale });
       expect(reply.status).toBe(page.status ?? 200);
       expect(reply.text).toContain(`<html lang="${locale}"`);
