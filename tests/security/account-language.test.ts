@@ -166,4 +166,34 @@ describe("the account page's interface language", () => {
     const row = await app.db.selectFrom("users").select("locale").where("id", "=", userId).executeTakeFirstOrThrow();
     expect(row.locale).toBeNull();
   });
+
+  it("the payment history writes dates, amounts, methods and states the Ukrainian way", async () => {
+    const { client, userId } = await signedInCustomer(app);
+    const created = await client.post("/orders/new", { kind: "essay", topic: "Сонячна енергетика в Україні 2026" });
+    expect(created.status).toBe(302);
+    const documentId = /\/orders\/([0-9a-f-]{36})\//.exec(created.location ?? "")![1]!;
+    const paidAt = new Date("2026-12-06T10:00:00Z");
+    await app.db
+      .insertInto("payments")
+      .values({
+        document_id: documentId,
+        user_id: userId,
+        provider: "dev",
+        amount_cents: 2500,
+        refunded_cents: 500,
+        currency: "eur",
+        status: "partially_refunded",
+        created_at: paidAt,
+      })
+      .execute();
+    const page = await client.get("/account", { "accept-language": "uk" });
+    expect(langOf(page.text)).toBe("uk");
+    const euros = new Intl.NumberFormat("uk", { style: "currency", currency: "EUR" });
+    expect(page.text).toContain(new Intl.DateTimeFormat("uk", { dateStyle: "medium", timeZone: "UTC" }).format(paidAt));
+    expect(page.text).toContain(euros.format(25));
+    expect(page.text).toContain(euros.format(5));
+    expect(page.text).toContain("Тестовий платіж");
+    expect(page.text).toContain("Частково повернено");
+    expect(page.text).not.toContain("Partly refunded");
+  });
 });
