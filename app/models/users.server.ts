@@ -72,6 +72,16 @@ export function setUserLocale(db: DbOrTrx, userId: string, locale: Locale | null
     .execute();
 }
 
+/** The language an account takes at sign-in when it has none yet: one guarded UPDATE, a choice made later wins. */
+export function setUserLocaleIfUnset(db: DbOrTrx, userId: string, locale: Locale) {
+  return db
+    .updateTable("users")
+    .set({ locale, updated_at: sql`now()` })
+    .where("id", "=", userId)
+    .where("locale", "is", null)
+    .execute();
+}
+
 export type AdminRoleChange =
   "granted" | "granted_new_account" | "already_admin" | "revoked" | "not_admin" | "no_account";
 

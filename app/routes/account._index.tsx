@@ -1,22 +1,34 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
+import { AccountLanguageForm, accountLanguageSchema } from "~/components/account-language-form";
 import { Score } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
+import { citationStyleText, kindText } from "~/i18n/catalog-labels";
+import { getLocale, languageCookieHeader, translatorFor } from "~/i18n/i18n.server";
 import { listAccountDocuments, listAccountPayments } from "~/models/account.server";
+import { setUserLocale } from "~/models/users.server";
 import { getDb } from "~/utils/db.server";
+import { formatDate } from "~/utils/format";
 import { formatMoney } from "~/utils/pricing";
+import { readFormData } from "~/utils/request.server";
 import { requireUser } from "~/utils/session-cookie.server";
 
-export const meta: MetaFunction = () => [{ title: "My account · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const db = getDb();
-  const [documents, payments] = await Promise.all([
+  const [documents, payments, t] = await Promise.all([
     listAccountDocuments(db, user.id),
     listAccountPayments(db, user.id),
+    getLocale(request).then(translatorFor),
   ]);
   return {
+    title: t("account:title"),
     user: { email: user.email, name: user.name },
     documents: documents.map((d) => ({
       id: d.id,
@@ -33,74 +45,66 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: p.id,
       date: p.created_at.toISOString(),
       topic: p.topic,
-      amount: formatMoney(p.amount_cents, p.currency),
-      refunded: p.refunded_cents > 0 ? formatMoney(p.refunded_cents, p.currency) : null,
-      provider: PROVIDERS[p.provider] ?? p.provider,
+      amountCents: p.amount_cents,
+      refundedCents: p.refunded_cents,
+      currency: p.currency,
+      provider: p.provider,
       status: p.status,
     })),
   };
 }
 
-const PROVIDERS: Record<string, string> = { stripe: "Card (Stripe)", dev: "Development payment" };
-const PAYMENT_STATUS: Record<string, string> = {
-  pending: "Pending",
-  succeeded: "Paid",
-  failed: "Failed",
-  expired: "Expired",
-  refunded: "Refunded",
-  partially_refunded: "Partly refunded",
-};
-const CITATION_STYLES: Record<string, string> = {
-  apa7: "APA 7",
-  mla9: "MLA 9",
-  chicago: "Chicago",
-  harvard: "Harvard",
-  ieee: "IEEE",
-};
-
-function label(value: string): string {
-  const words = value.replace(/[_-]+/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/** The interface language: the account's setting and this browser's cookie, then the page again, in it. */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const submission = parseWithZod(await readFormData(request, accountLanguageSchema), {
+    schema: accountLanguageSchema,
+  });
+  if (submission.status !== "success") return Response.json(submission.reply(), { status: 400 });
+  await setUserLocale(getDb(), user.id, submission.value.lng);
+  return redirect("/account", { headers: { "Set-Cookie": languageCookieHeader(submission.value.lng) } });
 }
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  timeZone: "UTC",
-});
+const PROVIDERS = ["stripe", "dev"] as const;
+const PAYMENT_STATUSES = ["pending", "succeeded", "failed", "expired", "refunded", "partially_refunded"] as const;
+
+function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
+}
 
 const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500";
 const td = "px-3 py-2 align-top";
 
 export default function Account() {
   const { user, documents, payments } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const { t } = useTranslation(["account", "catalog"]);
+  const locale = useLocale();
   return (
     <div className="space-y-10">
       <section aria-labelledby="account-heading">
         <h1 id="account-heading" className="text-2xl font-bold">
-          My account
+          {t("heading")}
         </h1>
         <dl className="mt-4 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr]">
-          <dt className="text-slate-500">Email</dt>
+          <dt className="text-slate-500">{t("email")}</dt>
           <dd className="font-medium">{user.email}</dd>
-          <dt className="text-slate-500">Name</dt>
-          <dd className="font-medium">{user.name ?? <span className="text-slate-400">Not given</span>}</dd>
+          <dt className="text-slate-500">{t("name")}</dt>
+          <dd className="font-medium">{user.name ?? <span className="text-slate-400">{t("notGiven")}</span>}</dd>
         </dl>
+        <AccountLanguageForm lastResult={lastResult} />
       </section>
 
       <section aria-labelledby="documents-heading">
         <h2 id="documents-heading" className="text-lg font-semibold">
-          Documents
+          {t("documents.heading")}
         </h2>
         {documents.length === 0 ? (
           <div className="mt-4 rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center">
-            <p className="font-semibold">No documents yet</p>
-            <p className="mt-1 text-sm text-slate-600">
-              Your orders, their status and their quality scores appear here.
-            </p>
+            <p className="font-semibold">{t("documents.emptyTitle")}</p>
+            <p className="mt-1 text-sm text-slate-600">{t("documents.emptyText")}</p>
             <Link to="/orders/new" className="mt-3 inline-block font-semibold text-brand-700 underline">
-              Order your first document
+              {t("documents.orderFirst")}
             </Link>
           </div>
         ) : (
@@ -109,30 +113,30 @@ export default function Account() {
               <thead className="bg-slate-50">
                 <tr>
                   <th scope="col" className={th}>
-                    Topic
+                    {t("documents.topic")}
                   </th>
                   <th scope="col" className={th}>
-                    Kind
+                    {t("documents.kind")}
                   </th>
                   <th scope="col" className={th}>
-                    Status
+                    {t("documents.status")}
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    Pages
+                    {t("documents.pages")}
                   </th>
                   <th scope="col" className={th}>
-                    Citation style
+                    {t("documents.citationStyle")}
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    Uniqueness
+                    {t("documents.uniqueness")}
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    <abbr title="Grammar errors per 1,000 words" className="no-underline">
-                      Grammar / 1,000 words
+                    <abbr title={t("documents.grammarTitle")} className="no-underline">
+                      {t("documents.grammar")}
                     </abbr>
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    AI detection
+                    {t("documents.ai")}
                   </th>
                 </tr>
               </thead>
@@ -149,12 +153,12 @@ export default function Account() {
                         </span>
                       ) : null}
                     </td>
-                    <td className={td}>{label(d.kind)}</td>
+                    <td className={td}>{kindText(t, d.kind)}</td>
                     <td className={td}>
                       <StatusBadge status={d.status} />
                     </td>
                     <td className={`${td} text-right tabular-nums`}>{d.pages}</td>
-                    <td className={td}>{CITATION_STYLES[d.citationStyle] ?? d.citationStyle.toUpperCase()}</td>
+                    <td className={td}>{citationStyleText(t, d.citationStyle)}</td>
                     <td className={`${td} text-right tabular-nums`}>
                       <Score kind="uniqueness" value={d.scores.uniqueness} />
                     </td>
@@ -170,37 +174,37 @@ export default function Account() {
             </table>
           </div>
         )}
-        <p className="mt-2 text-xs text-slate-500">N/A: the check did not run or its service was unavailable.</p>
+        <p className="mt-2 text-xs text-slate-500">{t("documents.notAvailable")}</p>
       </section>
 
       <section aria-labelledby="payments-heading">
         <h2 id="payments-heading" className="text-lg font-semibold">
-          Payment history
+          {t("payments.heading")}
         </h2>
         {payments.length === 0 ? (
-          <p className="mt-4 text-sm text-slate-600">No payments yet.</p>
+          <p className="mt-4 text-sm text-slate-600">{t("payments.empty")}</p>
         ) : (
           <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <thead className="bg-slate-50">
                 <tr>
                   <th scope="col" className={th}>
-                    Date
+                    {t("payments.date")}
                   </th>
                   <th scope="col" className={th}>
-                    Document
+                    {t("payments.document")}
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    Amount
+                    {t("payments.amount")}
                   </th>
                   <th scope="col" className={th}>
-                    Method
+                    {t("payments.method")}
                   </th>
                   <th scope="col" className={th}>
-                    Status
+                    {t("payments.status")}
                   </th>
                   <th scope="col" className={`${th} text-right`}>
-                    Refunded
+                    {t("payments.refunded")}
                   </th>
                 </tr>
               </thead>
@@ -208,14 +212,24 @@ export default function Account() {
                 {payments.map((p) => (
                   <tr key={p.id}>
                     <td className={`${td} whitespace-nowrap`}>
-                      <time dateTime={p.date}>{dateFormat.format(new Date(p.date))}</time>
+                      <time dateTime={p.date}>{formatDate(p.date, locale)}</time>
                     </td>
                     <td className={`${td} max-w-xs`}>{p.topic}</td>
-                    <td className={`${td} text-right tabular-nums`}>{p.amount}</td>
-                    <td className={td}>{p.provider}</td>
-                    <td className={td}>{PAYMENT_STATUS[p.status] ?? p.status}</td>
                     <td className={`${td} text-right tabular-nums`}>
-                      {p.refunded ?? <span className="text-slate-400">—</span>}
+                      {formatMoney(p.amountCents, p.currency, locale)}
+                    </td>
+                    <td className={td}>
+                      {isOneOf(PROVIDERS, p.provider) ? t(`payments.providers.${p.provider}`) : p.provider}
+                    </td>
+                    <td className={td}>
+                      {isOneOf(PAYMENT_STATUSES, p.status) ? t(`payments.statuses.${p.status}`) : p.status}
+                    </td>
+                    <td className={`${td} text-right tabular-nums`}>
+                      {p.refundedCents > 0 ? (
+                        formatMoney(p.refundedCents, p.currency, locale)
+                      ) : (
+                        <span className="text-slate-400">—</span>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -227,26 +241,20 @@ export default function Account() {
 
       <section aria-labelledby="data-heading" className="rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="data-heading" className="text-lg font-semibold">
-          Your data
+          {t("data.heading")}
         </h2>
         <ul className="mt-3 space-y-2 text-sm">
           <li>
             <a href="/account/export" download className="font-semibold text-brand-700 underline">
-              Download my data (JSON)
+              {t("data.download")}
             </a>
-            <span className="text-slate-600">
-              {" "}
-              — your account, consents, documents with their text, payments and uploads.
-            </span>
+            <span className="text-slate-600"> {t("data.downloadNote")}</span>
           </li>
           <li>
             <Link to="/account/delete" className="font-semibold text-red-700 underline">
-              Delete my account
+              {t("data.delete")}
             </Link>
-            <span className="text-slate-600">
-              {" "}
-              — removes your personal data and the documents' text; you will be signed out.
-            </span>
+            <span className="text-slate-600"> {t("data.deleteNote")}</span>
           </li>
         </ul>
       </section>

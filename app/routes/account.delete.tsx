@@ -3,17 +3,20 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
 import { z } from "zod";
 import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
+import { message } from "~/i18n/messages";
 import { deleteAccount } from "~/models/account-deletion.server";
 import { getDb } from "~/utils/db.server";
 import { readFormData, requestOrigin, type AppLoadContext } from "~/utils/request.server";
 import { destroySessionCookie, requireUser } from "~/utils/session-cookie.server";
 
-export const meta: MetaFunction = () => [{ title: "Delete my account · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
-const MISMATCH = "Type your email address exactly as shown to confirm.";
+const MISMATCH = message("account:delete.mismatch");
 
 // One schema for the browser and the action; it needs the email the customer must retype.
 function confirmDeletionSchema(email: string) {
@@ -29,7 +32,8 @@ function confirmDeletionSchema(email: string) {
 export async function loader({ request }: LoaderFunctionArgs) {
   // Consent or not, a person may always delete their account.
   const user = await requireUser(request, { allowWithoutConsent: true });
-  return { email: user.email };
+  const t = await translatorFor(await getLocale(request));
+  return { title: t("account:delete.title"), email: user.email };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -52,61 +56,49 @@ export default function DeleteAccount() {
     shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
   });
+  const { t } = useTranslation("account");
   return (
     <div className="mx-auto max-w-xl">
       <Link to="/account" className="text-sm text-brand-700 underline">
-        ← My account
+        {t("delete.back")}
       </Link>
-      <h1 className="mt-2 text-2xl font-bold">Delete my account</h1>
+      <h1 className="mt-2 text-2xl font-bold">{t("delete.heading")}</h1>
       <p className="mt-2 text-slate-600">
-        This cannot be undone. If you want a copy of your documents and data, first{" "}
-        <a href="/account/export" download className="font-semibold text-brand-700 underline">
-          download my data (JSON)
-        </a>
-        .
+        <Trans
+          t={t}
+          i18nKey="delete.intro"
+          components={{
+            download: <a href="/account/export" download className="font-semibold text-brand-700 underline" />,
+          }}
+        />
       </p>
 
       <div className="mt-6 space-y-4 rounded-lg border border-slate-200 bg-white p-5 text-sm">
         <div>
-          <h2 className="font-semibold">What we delete</h2>
+          <h2 className="font-semibold">{t("delete.whatWeDelete")}</h2>
           <ul className="mt-2 list-disc space-y-1 pl-5 text-slate-700">
-            <li>Your email address and name: the account is anonymised and can no longer be signed in to.</li>
-            <li>
-              Every session, with the addresses and browsers it was used from: you are signed out on all your devices.
-            </li>
-            <li>
-              What your orders say: topics, disciplines, institutions, instructions and requirements, outlines, the text
-              of your documents, their drafts, quality notes and the delivered DOCX and PDF files.
-            </li>
-            <li>The files you uploaded, and the details of your card payments that Stripe sent us.</li>
+            <li>{t("delete.deleted.identity")}</li>
+            <li>{t("delete.deleted.sessions")}</li>
+            <li>{t("delete.deleted.orders")}</li>
+            <li>{t("delete.deleted.files")}</li>
           </ul>
         </div>
         <div>
-          <h2 className="font-semibold">Orders not yet delivered</h2>
-          <p className="mt-2 text-slate-700">
-            They are cancelled and nothing more is written for them. What you paid for them is refunded in full, and we
-            email you that once more, at the address you have now. An open card payment is closed.
-          </p>
+          <h2 className="font-semibold">{t("delete.undeliveredHeading")}</h2>
+          <p className="mt-2 text-slate-700">{t("delete.undelivered")}</p>
         </div>
         <div>
-          <h2 className="font-semibold">What we keep, and why</h2>
+          <h2 className="font-semibold">{t("delete.keptHeading")}</h2>
           <ul className="mt-2 list-disc space-y-1 pl-5 text-slate-700">
-            <li>
-              Payment and refund records, with the kind, length, language, price and dates of the order each paid for:
-              the law requires us to keep accounting records.
-            </li>
-            <li>The record of the privacy choices you made: proof of what you agreed to.</li>
+            <li>{t("delete.kept.payments")}</li>
+            <li>{t("delete.kept.consents")}</li>
           </ul>
-          <p className="mt-2 text-slate-600">These no longer carry your email address or name.</p>
+          <p className="mt-2 text-slate-600">{t("delete.keptNote")}</p>
         </div>
       </div>
 
       <Form method="post" {...getFormProps(form)} className="mt-6 space-y-4">
-        <Field
-          id={fields.email.id}
-          label={`To confirm, type your email address: ${email}`}
-          errors={fields.email.errors}
-        >
+        <Field id={fields.email.id} label={t("delete.confirmLabel", { email })} errors={fields.email.errors}>
           <input
             {...getInputProps(fields.email, { type: "text" })}
             className={inputClass}
@@ -118,7 +110,7 @@ export default function DeleteAccount() {
         </Field>
         <FieldErrors id={form.errorId} errors={form.errors} />
         <Button type="submit" variant="danger" disabled={navigation.state === "submitting"}>
-          {navigation.state === "submitting" ? "Deleting…" : "Delete my account permanently"}
+          {navigation.state === "submitting" ? t("delete.deleting") : t("delete.submit")}
         </Button>
       </Form>
     </div>

@@ -3,8 +3,10 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
 import { Button } from "~/components/ui/button";
 import { Field, inputClass } from "~/components/ui/field";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { pendingSignIn } from "~/models/sign-in-codes.server";
 import {
   completeSignIn,
@@ -13,7 +15,7 @@ import {
   getAuthenticator,
   isSignInFailure,
   sendSignInCode,
-  SIGN_IN_MESSAGES,
+  signInMessage,
   SignInRefused,
 } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -32,7 +34,7 @@ import {
 import { getLocale } from "~/i18n/i18n.server";
 import { getOptionalUser } from "~/utils/session-cookie.server";
 
-export const meta: MetaFunction = () => [{ title: "Sign in · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 /** Where to go after signing in, if the visitor came from a page that asked for it (kept only if it is ours). */
 function redirectTarget(value: FormDataEntryValue | string | null): string | null {
@@ -50,7 +52,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const pendingId = await readPendingSignIn(request);
   const pending = pendingId ? await pendingSignIn(getDb(), pendingId) : null;
   const error = url.searchParams.get("error");
-  return { email: pending?.email ?? null, error: isSignInFailure(error) ? SIGN_IN_MESSAGES[error] : null, redirectTo };
+  const t = await translatorFor(await getLocale(request));
+  return {
+    title: t("auth:login.title"),
+    email: pending?.email ?? null,
+    error: isSignInFailure(error) ? signInMessage(t, error) : null,
+    redirectTo,
+  };
 }
 
 function limitsOf(): SignInLimits {
@@ -61,9 +69,14 @@ function limitsOf(): SignInLimits {
   };
 }
 
-function tooMany(message: string, limit: Parameters<typeof rateLimitHeaders>[0]) {
+async function tooMany(
+  request: Request,
+  which: Parameters<typeof waitMessage>[1],
+  limit: Parameters<typeof rateLimitHeaders>[0],
+) {
+  const t = await translatorFor(await getLocale(request));
   return Response.json(
-    { form: "limit", limited: waitMessage(message, limit.retryAfterSeconds) },
+    { form: "limit", limited: waitMessage(t, which, limit.retryAfterSeconds) },
     { status: 429, headers: rateLimitHeaders(limit) },
   );
 }
@@ -79,7 +92,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (submission.status !== "success")
       return Response.json({ form: "code", result: submission.reply() }, { status: 400 });
     const limit = await mayTryCode(db, ip, limitsOf());
-    if (!limit.allowed) return tooMany("Too many wrong codes from your network.", limit);
+    if (!limit.allowed) return tooMany(request, "wrongCodes", limit);
     // remix-auth hands the strategy a copy of the request: the code goes in its body, the cookie in its headers.
     const codeRequest = new Request(request.url, {
       method: "POST",
@@ -96,7 +109,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!(error instanceof SignInRefused)) throw error;
       if (error.reason === "wrong_code") await countWrongCode(db, ip, limitsOf());
       const headers = error.reason === "wrong_code" ? undefined : { "Set-Cookie": await clearPendingSignInCookie() };
-      return Response.json({ form: "code", error: error.userMessage }, { status: 400, headers });
+      const t = await translatorFor(await getLocale(request));
+      return Response.json(
+        { form: "code", error: signInMessage(t, error.reason, error.triesLeft) },
+        { status: 400, headers },
+      );
     }
   }
 
@@ -109,7 +126,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     email = submission.value.email;
   } else {
     const pending = pendingId ? await pendingSignIn(db, pendingId) : null;
-    if (!pending) return Response.json({ form: "code", error: SIGN_IN_MESSAGES.no_code }, { status: 400 });
+    if (!pending) {
+      const t = await translatorFor(await getLocale(request));
+      return Response.json({ form: "code", error: signInMessage(t, "no_code") }, { status: 400 });
+    }
     email = pending.email;
   }
   const key = emailKey(email);
@@ -118,7 +138,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     { emailKey: key, ip, knownDevice: await knownDeviceFor(request, key) },
     limitsOf(),
   );
-  if (!limit.allowed) return tooMany("Too many sign-in attempts.", limit);
+  if (!limit.allowed) return tooMany(request, "codeRequests", limit);
   const cookie = await sendSignInCode(db, {
     email,
     ip,
@@ -140,6 +160,7 @@ export default function Login() {
   const error = actionData?.error ?? linkError;
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
+  const { t } = useTranslation("auth");
 
   const [emailForm, emailFields] = useForm({
     id: "login-email",
@@ -156,10 +177,8 @@ export default function Login() {
 
   return (
     <div className="mx-auto max-w-md">
-      <h1 className="text-2xl font-bold">Sign in to TesiGo</h1>
-      <p className="mt-2 text-slate-600">
-        No password: we email you a code and a sign-in link. New here? The same step creates your account.
-      </p>
+      <h1 className="text-2xl font-bold">{t("login.heading")}</h1>
+      <p className="mt-2 text-slate-600">{t("login.intro")}</p>
       {actionData?.limited ? (
         <div role="alert" className="mt-6 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
           {actionData.limited}
@@ -174,11 +193,10 @@ export default function Login() {
       {email ? (
         <div className="mt-6 space-y-6">
           <p className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900" role="status">
-            We sent a code and a sign-in link to <strong>{email}</strong>. Open the link in this browser, or type the
-            code.
+            <Trans t={t} i18nKey="login.sent" values={{ email }} components={{ strong: <strong /> }} />
           </p>
           <Form method="post" {...getFormProps(codeForm)} className="space-y-4">
-            <Field id={codeFields.code.id} label="Code from the email" errors={codeFields.code.errors}>
+            <Field id={codeFields.code.id} label={t("login.codeLabel")} errors={codeFields.code.errors}>
               <input
                 {...getInputProps(codeFields.code, { type: "text" })}
                 className={`${inputClass} font-mono uppercase tracking-widest`}
@@ -188,34 +206,34 @@ export default function Login() {
               />
             </Field>
             <Button type="submit" disabled={busy} className="w-full">
-              Sign in
+              {t("login.signIn")}
             </Button>
           </Form>
           <div className="flex justify-between text-sm">
             <Form method="post">
               <button type="submit" className="text-brand-700 underline">
-                Send a new code
+                {t("login.newCode")}
               </button>
             </Form>
             <a href="/login?restart=1" className="text-slate-600 underline">
-              Use another email
+              {t("login.otherEmail")}
             </a>
           </div>
         </div>
       ) : (
         <Form method="post" {...getFormProps(emailForm)} className="mt-6 space-y-4">
           {redirectTo ? <input type="hidden" name="redirectTo" value={redirectTo} /> : null}
-          <Field id={emailFields.email.id} label="Email address" errors={emailFields.email.errors}>
+          <Field id={emailFields.email.id} label={t("login.emailLabel")} errors={emailFields.email.errors}>
             <input
               {...getInputProps(emailFields.email, { type: "email" })}
               className={inputClass}
               autoComplete="email"
               autoFocus
-              placeholder="you@university.edu"
+              placeholder={t("login.emailPlaceholder")}
             />
           </Field>
           <Button type="submit" disabled={busy} className="w-full">
-            {busy ? "Sending…" : "Email me a sign-in code"}
+            {busy ? t("login.sending") : t("login.send")}
           </Button>
         </Form>
       )}

@@ -15,7 +15,8 @@ import {
   type CodeCheck,
   type SignInFailure,
 } from "../models/sign-in-codes.server";
-import { findOrCreateUserByEmail } from "../models/users.server";
+import { getLocale } from "../i18n/i18n.server";
+import { findOrCreateUserByEmail, setUserLocaleIfUnset } from "../models/users.server";
 import type { DbOrTrx } from "./db.server";
 import { getDb } from "./db.server";
 import { sendEmail } from "./email.server";
@@ -34,35 +35,43 @@ import { remember } from "./singleton.server";
 
 export const EMAIL_CODE_STRATEGY = "email-code";
 
-/** What a refused sign-in tells the person, by reason. "no_code": a code typed with no code asked in this browser. */
-export const SIGN_IN_MESSAGES: Record<SignInFailure | "no_code" | "disabled", string> = {
-  wrong_code: "That code is not right. Check the email and try again.",
-  too_many_tries: "Too many wrong codes: this one no longer works. Request a new code below.",
-  expired: "That code or sign-in link has expired. Request a new one below.",
-  used: "This sign-in link has already been used, or a newer code was sent since. Request a new one below.",
-  unknown: "This sign-in link is not valid. Request a new one below.",
-  other_browser:
-    "This sign-in link works only in the browser where you asked for it. Open it there, or type the code from the email in that browser.",
-  no_code: "Ask for a code first: enter your email address below.",
-  disabled: "This account has been disabled. If you think this is a mistake, write to our support.",
-};
+/** Why a sign-in was refused. "no_code": a code typed with no code asked in this browser. */
+export type SignInRefusal = SignInFailure | "no_code" | "disabled";
 
-export function isSignInFailure(value: string | null): value is SignInFailure | "no_code" | "disabled" {
+/** What a refused sign-in tells the person, by reason: a key of the auth namespace, in the reader's language. */
+export const SIGN_IN_MESSAGES = {
+  wrong_code: "auth:refused.wrong_code",
+  too_many_tries: "auth:refused.too_many_tries",
+  expired: "auth:refused.expired",
+  used: "auth:refused.used",
+  unknown: "auth:refused.unknown",
+  other_browser: "auth:refused.other_browser",
+  no_code: "auth:refused.no_code",
+  disabled: "auth:refused.disabled",
+} as const satisfies Record<SignInRefusal, `auth:refused.${string}`>;
+
+export function isSignInFailure(value: string | null): value is SignInRefusal {
   return value !== null && Object.hasOwn(SIGN_IN_MESSAGES, value);
+}
+
+/** Any translator that knows the auth namespace (a page's or the server's). */
+type AuthT = (key: `auth:${string}`, options?: { count: number }) => string;
+
+/** The refusal in the reader's words; a wrong code also says how many tries are left. */
+export function signInMessage(t: unknown, reason: SignInRefusal, triesLeft?: number): string {
+  const translate = t as AuthT;
+  const text = translate(SIGN_IN_MESSAGES[reason]);
+  if (reason !== "wrong_code" || triesLeft === undefined) return text;
+  return `${text} ${translate("auth:refused.triesLeft", { count: triesLeft })}`;
 }
 
 export class SignInRefused extends Error {
   constructor(
-    readonly reason: SignInFailure | "no_code" | "disabled",
+    readonly reason: SignInRefusal,
     readonly triesLeft?: number,
   ) {
-    super(SIGN_IN_MESSAGES[reason]);
+    super(`sign-in refused: ${reason}`);
     this.name = "SignInRefused";
-  }
-
-  get userMessage(): string {
-    if (this.reason !== "wrong_code" || this.triesLeft === undefined) return this.message;
-    return `${this.message} ${this.triesLeft} ${this.triesLeft === 1 ? "try" : "tries"} left.`;
   }
 }
 
@@ -152,8 +161,12 @@ export async function sendSignInCode(
   return pendingSignInCookie(id);
 }
 
-/** After a verified code or link: a session row, its cookie, the browser remembered, on to consent or the target. */
+/**
+ * After a verified code or link: a session row, its cookie, the browser remembered, on to consent or the target. An
+ * account without a language setting takes the one this page was read in, so later emails from the worker speak it.
+ */
 export async function completeSignIn(request: Request, context: AppLoadContext, signedIn: SignedIn): Promise<Response> {
+  await setUserLocaleIfUnset(getDb(), signedIn.userId, await getLocale(request));
   const headers = new Headers();
   headers.append("Set-Cookie", await startSession(signedIn.userId, requestOrigin(request, context)));
   headers.append("Set-Cookie", await rememberKnownAddress(request, emailKey(signedIn.email)));

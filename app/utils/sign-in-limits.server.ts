@@ -79,7 +79,9 @@ export async function countWrongCode(db: DbOrTrx, ip: string | null, limits: Sig
   }
 }
 
-export function waitMessage(prefix: string, retryAfterSeconds: number): string {
+/** Which limit refused, and how long to wait, in the reader's words (`t`: any translator with the auth namespace). */
+export function waitMessage(t: unknown, limit: "wrongCodes" | "codeRequests", retryAfterSeconds: number): string {
+  const translate = t as (key: `auth:limits.${string}`, options?: { count: number }) => string;
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return `${prefix} Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`;
+  return `${translate(`auth:limits.${limit}`)} ${translate("auth:limits.wait", { count: minutes })}`;
 }

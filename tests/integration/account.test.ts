@@ -416,7 +416,8 @@ describe("account routes", () => {
       scores: { uniqueness: 93.5, grammar: 2.1, ai: null },
     });
     expect(data.payments).toEqual([
-      expect.objectContaining({ id: mine.payment.id, amount: "€25.00", refunded: "€5.00" }),
+      // Amounts leave the loader as cents: the page writes them in the reader's language.
+      expect.objectContaining({ id: mine.payment.id, amountCents: 2500, refundedCents: 500, currency: "eur" }),
     ]);
   });
 
@@ -451,7 +452,7 @@ describe("account routes", () => {
       params: {},
       context,
     } as any)) as any;
-    expect(page).toEqual({ email: mine.user.email });
+    expect(page).toEqual({ title: "Delete my account · TesiGo", email: mine.user.email });
 
     const response = await respond(() =>
       deleteAction({
@@ -462,7 +463,8 @@ describe("account routes", () => {
     );
     expect(response.status).toBe(400);
     const reply = await response.json();
-    expect(reply.error.email).toEqual(["Type your email address exactly as shown to confirm."]);
+    // The schema's message is a key; the page shows it in the reader's language.
+    expect(reply.error.email).toEqual(["account:delete.mismatch"]);
 
     const empty = await respond(() =>
       deleteAction({ request: request("/account/delete", cookie, form({})), params: {}, context } as any),

@@ -8,8 +8,13 @@ import { insertDeliveredDocument, insertDocumentInProgress } from "../setup/docu
 
 let app: App;
 let customer: Client;
-let newcomer: Client;
+/** Signed in, consent given, no documents yet: sees the empty states. */
+let emptyCustomer: Client;
 let admin: Client;
+/** Signed in, no privacy choices made yet: sees the consent page. */
+let newcomer: Client;
+/** A visitor who asked for a sign-in code: sees the code form. */
+let waiting: Client;
 let orderId: string;
 let deliveredId: string;
 let inProgressId: string;
@@ -20,7 +25,7 @@ beforeAll(async () => {
   app = await startApp();
   const signedIn = await signedInCustomer(app);
   customer = signedIn.client;
-  newcomer = (await signedInCustomer(app)).client;
+  emptyCustomer = (await signedInCustomer(app)).client;
   deliveredId = (await insertDeliveredDocument(app.db, signedIn.userId)).id;
   inProgressId = (await insertDocumentInProgress(app.db, signedIn.userId)).id;
   customerId = signedIn.userId;
@@ -36,6 +41,11 @@ beforeAll(async () => {
   admin = signedInAdmin.client;
   adminUserId = signedInAdmin.userId;
   await app.db.updateTable("users").set({ role: "admin" }).where("id", "=", adminUserId).execute();
+  const signedInNewcomer = await signedInCustomer(app);
+  newcomer = signedInNewcomer.client;
+  await app.db.deleteFrom("consents").where("user_id", "=", signedInNewcomer.userId).execute();
+  waiting = new (customer.constructor as typeof Client)(app);
+  expect((await waiting.post("/login", { email: "k7@example.com" })).status).toBe(302);
 }, 60_000);
 
 afterAll(async () => {
@@ -44,25 +54,30 @@ afterAll(async () => {
 
 type Page = {
   path: () => string;
-  who: "stranger" | "customer" | "newcomer" | "admin";
+  who: "stranger" | "waiting" | "newcomer" | "empty" | "customer" | "admin";
   status?: number;
   translated: boolean;
 };
 
 const PAGES: Page[] = [
-  { path: () => "/", who: "stranger", translated: false },
-  { path: () => "/login", who: "stranger", translated: false },
+  { path: () => "/", who: "stranger", translated: true },
+  { path: () => "/?deleted=1", who: "stranger", translated: true },
+  { path: () => "/", who: "customer", translated: true },
+  { path: () => "/login", who: "stranger", translated: true },
+  { path: () => "/login?error=other_browser", who: "stranger", translated: true },
+  { path: () => "/login", who: "waiting", translated: true },
+  { path: () => "/welcome", who: "newcomer", translated: true },
   { path: () => "/no-such-page", who: "stranger", status: 404, translated: true },
   { path: () => "/documents", who: "customer", translated: true },
-  { path: () => "/documents", who: "newcomer", translated: true },
+  { path: () => "/documents", who: "empty", translated: true },
   { path: () => `/documents/${deliveredId}`, who: "customer", translated: true },
   { path: () => `/documents/${inProgressId}`, who: "customer", translated: true },
   { path: () => "/orders/new", who: "customer", translated: false },
   { path: () => `/orders/${orderId}/details`, who: "customer", translated: false },
   { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: false },
   { path: () => `/orders/${orderId}/topic`, who: "customer", translated: false },
-  { path: () => "/account", who: "customer", translated: false },
-  { path: () => "/account/delete", who: "customer", translated: false },
+  { path: () => "/account", who: "customer", translated: true },
+  { path: () => "/account/delete", who: "customer", translated: true },
   { path: () => "/admin", who: "admin", translated: true },
   { path: () => "/admin/documents", who: "admin", translated: true },
   { path: () => `/admin/documents/${orderId}`, who: "admin", translated: true },
@@ -91,14 +106,8 @@ const ENGLISH_ONLY_WORDS = /\b(the|your|you|and|with|this|that|from)\b/i;
 describe.each(LOCALES.map((locale) => [locale]))("the site in %s", (locale) => {
   for (const page of PAGES) {
     it(`${page.path.toString().replace(/^\(\) => /, "")} (${page.who}) renders in ${locale}, no missing key`, async () => {
-      const client =
-        page.who === "admin"
-          ? admin
-          : page.who === "customer"
-            ? customer
-            : page.who === "newcomer"
-              ? newcomer
-              : new (customer.constructor as typeof Client)(app);
+      const clients = { admin, customer, newcomer, waiting, empty: emptyCustomer };
+      const client = page.who === "stranger" ? new (customer.constructor as typeof Client)(app) : clients[page.who];
       const reply = await client.get(page.path(), { accept: "text/html", "accept-language": locale });
       expect(reply.status).toBe(page.status ?? 200);
       expect(reply.text).toContain(`<html lang="${locale}"`);

@@ -291,6 +291,13 @@ const FORM_ACTIONS: FormAction[] = [
     written: (ctx) => app.db.selectFrom("users").select("locale").where("id", "=", ctx.userId).execute(),
   },
   {
+    route: "account._index.tsx",
+    path: () => "/account?index",
+    page: () => "/account",
+    valid: { lng: "it" },
+    written: (ctx) => app.db.selectFrom("users").select("locale").where("id", "=", ctx.userId).execute(),
+  },
+  {
     route: "login.tsx",
     path: () => "/login",
     page: () => "/login",
