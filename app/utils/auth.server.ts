@@ -1,5 +1,6 @@
 // Sign-in by a code or link mailed to the address (remix-auth, with our own strategy: docs/decisions/018-sign-in-codes-on-the-server.md).
 // The code, its address, its tries and its single use live in a sign_in_codes row; the browser only points at it.
+import { translatorFor } from "../i18n/i18n.server";
 import { createHmac } from "node:crypto";
 import { redirect } from "@remix-run/node";
 import { Authenticator } from "remix-auth";
@@ -154,7 +155,8 @@ export async function sendSignInCode(
   } catch (error) {
     await deleteSignInCode(db, id);
     logger.error({ err: error }, "could not send a sign-in email");
-    throw new Response("We could not send the email just now. Please try again in a minute.", { status: 503 });
+    const t = await translatorFor(request.locale ?? "en");
+    throw new Response(t("auth:emailNotSent"), { status: 503 });
   }
   // The code this browser waited on before is of no further use to it.
   if (request.replaces && request.replaces !== id) await retireSignInCode(db, request.replaces);
