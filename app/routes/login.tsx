@@ -31,7 +31,6 @@ import {
   waitMessage,
   type SignInLimits,
 } from "~/utils/sign-in-limits.server";
-import { getLocale } from "~/i18n/i18n.server";
 import { getOptionalUser } from "~/utils/session-cookie.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
