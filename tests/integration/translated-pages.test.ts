@@ -9,6 +9,7 @@ let app: App;
 let customer: Client;
 let admin: Client;
 let orderId: string;
+let reviewedOrderId: string;
 let adminUserId: string;
 
 beforeAll(async () => {
@@ -22,6 +23,18 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(302);
   orderId = /\/orders\/([0-9a-f-]{36})\//.exec(created.location ?? "")![1]!;
+  // An order filled in up to its review step: express, instructions given, so every line of the summary shows.
+  const reviewed = await customer.post("/orders/new", {
+    kind: "bachelor_thesis",
+    topic: "Photovoltaik Mikroinstallationen 2026",
+    discipline: "Energietechnik",
+    institution: "",
+  });
+  reviewedOrderId = /\/orders\/([0-9a-f-]{36})\//.exec(reviewed.location ?? "")![1]!;
+  const details = { pages: "12", language: "de", citationStyle: "harvard", express: "on" };
+  expect((await customer.post(`/orders/${reviewedOrderId}/details`, details)).status).toBe(302);
+  const instructions = { intent: "continue", instructions: "Kapitel 3 ausführlich; Quellen ab 2020." };
+  expect((await customer.post(`/orders/${reviewedOrderId}/requirements`, instructions)).status).toBe(302);
   const signedInAdmin = await signedInCustomer(app);
   admin = signedInAdmin.client;
   adminUserId = signedInAdmin.userId;
@@ -39,10 +52,11 @@ const PAGES: Page[] = [
   { path: () => "/login", who: "stranger", translated: false },
   { path: () => "/no-such-page", who: "stranger", status: 404, translated: true },
   { path: () => "/documents", who: "customer", translated: false },
-  { path: () => "/orders/new", who: "customer", translated: false },
-  { path: () => `/orders/${orderId}/details`, who: "customer", translated: false },
-  { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: false },
-  { path: () => `/orders/${orderId}/topic`, who: "customer", translated: false },
+  { path: () => "/orders/new", who: "customer", translated: true },
+  { path: () => `/orders/${orderId}/details`, who: "customer", translated: true },
+  { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: true },
+  { path: () => `/orders/${orderId}/topic`, who: "customer", translated: true },
+  { path: () => `/orders/${reviewedOrderId}/review`, who: "customer", translated: true },
   { path: () => "/account", who: "customer", translated: false },
   { path: () => "/account/delete", who: "customer", translated: false },
   { path: () => "/admin", who: "admin", translated: false },
