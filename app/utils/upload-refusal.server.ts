@@ -1,6 +1,7 @@
 import { createInstance, type TFunction } from "i18next";
 import { i18nOptions } from "../i18n/options";
-import { en } from "../i18n/resources.server";
+import { DEFAULT_LOCALE, isLocale, LOCALES } from "../i18n/locales";
+import { en, resources } from "../i18n/resources.server";
 
 // Why a requirements file is refused, said in the reader's language where it is shown (`explain(t)`); the error's
 // own message is the English sentence, for logs and for callers without a reader (tests, scripts).
@@ -11,9 +12,28 @@ type RefusalKey = Exclude<keyof Refusals, "types" | "shorter" | "found">;
 export type FoundKind = keyof Refusals["found"];
 type RefusalValues = { name: string; found?: FoundKind; format?: string } & Record<string, string | number | undefined>;
 
-const english = createInstance();
-// Resources are bundled, so initialisation finishes synchronously.
-void english.init({ ...i18nOptions, lng: "en", ns: ["orders"], resources: { en }, initImmediate: false });
+const texts = createInstance();
+// Resources are bundled, so initialisation finishes synchronously: a refusal is worded without waiting.
+void texts.init({ ...i18nOptions, lng: "en", ns: ["common", "orders"], resources, initImmediate: false });
+const english = texts.getFixedT("en");
+
+/**
+ * The language of a request refused before the app reads it (the upload's body cap): the `lng` cookie, else
+ * Accept-Language. The account's setting would need a database read the refusal does not wait for; the switcher
+ * sets the cookie too, so a reader who chose a language gets it.
+ */
+export function refusalLocale(cookieHeader: string | undefined, acceptsLanguages: (langs: string[]) => string | false) {
+  const cookie = /(?:^|;\s*)lng=([^;]*)/.exec(cookieHeader ?? "")?.[1];
+  if (isLocale(cookie)) return cookie;
+  const accepted = acceptsLanguages([...LOCALES]);
+  return isLocale(accepted) ? accepted : DEFAULT_LOCALE;
+}
+
+/** Texts of the orders and common namespaces in `locale`, at once. */
+export function refusalTexts(locale: string): (key: string, values?: object) => string {
+  const t = texts.getFixedT(locale);
+  return (key, values = {}) => String(t(key as never, values as never));
+}
 
 /** A file we will not accept; the reason names the file. */
 export class UploadRefusedError extends Error {
@@ -23,7 +43,7 @@ export class UploadRefusedError extends Error {
   ) {
     super();
     this.name = "UploadRefusedError";
-    this.message = this.explain(english.t);
+    this.message = this.explain(english);
   }
 
   /** The reason in `t`'s language; the shared sentences are filled in as values, so a filename is never read as markup. */

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_UPLOAD_BYTES } from "../../app/utils/upload-limits";
 import { exeFile } from "../fixtures/files";
-import { type App, type Client, signedInCustomer, startApp } from "./app";
+import { type App, type Client, rawRequest, signedInCustomer, startApp } from "./app";
 
 let app: App;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ async function draftOrder(client: Client): Promise<string> {
   return /\/orders\/([0-9a-f-]{36})\//.exec(created.location ?? "")![1]!;
 }
 
-function upload(client: Client, orderId: string, filename: string, bytes: Uint8Array, lng: string) {
+function upload(client: Client, orderId: string, filename: string, bytes: Uint8Array<ArrayBuffer>, lng: string) {
   const form = new FormData();
   form.set("file", new File([bytes], filename, { type: "application/pdf" }));
   return client.fetch(`/orders/${orderId}/requirements`, {
@@ -45,10 +45,50 @@ describe("the order wizard answers in the reader's language", () => {
     expect(await uploadsOf(userId)).toEqual([]);
   });
 
+  it("an upload declared larger than the body cap is refused unread in the reader's language: lng cookie, else Accept-Language", async () => {
+    const { client, userId } = await signedInCustomer(app);
+    const orderId = await draftOrder(client);
+    const boundary = "----tesigo-huge";
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="tesi.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+    );
+    const size = 12 * 1024 * 1024;
+    async function* body() {
+      yield head;
+      for (let sent = 0; sent < size; sent += 1024 * 1024) yield Buffer.alloc(1024 * 1024, "a");
+    }
+    const post = (headers: Record<string, string>) =>
+      rawRequest(`${app.url}/orders/${orderId}/requirements`, {
+        method: "POST",
+        headers: {
+          "content-type": `multipart/form-data; boundary=${boundary}`,
+          "content-length": String(head.length + size),
+          cookie: client.cookieHeader(),
+          origin: app.url,
+          ...headers,
+        },
+        chunks: body(),
+      });
+    const page = await post({ accept: "text/html", "accept-language": "it" });
+    expect(page.status).toBe(413);
+    expect(page.body).toContain('<html lang="it">');
+    expect(page.body).toContain("Il caricamento supera i 10 MB, il limite per un file dei requisiti");
+    const json = await post({
+      accept: "application/json",
+      "accept-language": "it",
+      cookie: `${client.cookieHeader()}; lng=uk`,
+    });
+    expect(json.status).toBe(413);
+    expect(JSON.parse(json.body)).toEqual({
+      error: "Завантаження більше за 10 МБ — ліміт для файлу з вимогами, тому його не прочитано. Нічого не збережено.",
+    });
+    expect(await uploadsOf(userId)).toEqual([]);
+  });
+
   it("a program disguised as a PDF is refused in Italian, and a filename carrying markup is shown as text, not run", async () => {
     const { client, userId } = await signedInCustomer(app);
     const orderId = await draftOrder(client);
-    const reply = await upload(client, orderId, "<script>alert(1)<script>.pdf", exeFile(), "it");
+    const reply = await upload(client, orderId, "<script>alert(1)<script>.pdf", new Uint8Array(exeFile()), "it");
     expect(reply.status).toBe(400);
     expect(reply.text).toContain("sembra un programma, non un documento, quindi è stato rifiutato.");
     expect(reply.text).toContain("&lt;script&gt;alert(1)&lt;script&gt;.pdf");
@@ -59,7 +99,13 @@ describe("the order wizard answers in the reader's language", () => {
   it("a filename that looks like a translation reference is shown as typed, never expanded into other texts", async () => {
     const { client } = await signedInCustomer(app);
     const orderId = await draftOrder(client);
-    const reply = await upload(client, orderId, "$t(orders:checkout.changed) {{name}}.exe", exeFile(), "de");
+    const reply = await upload(
+      client,
+      orderId,
+      "$t(orders:checkout.changed) {{name}}.exe",
+      new Uint8Array(exeFile()),
+      "de",
+    );
     expect(reply.status).toBe(400);
     expect(reply.text).toContain("$t(orders:checkout.changed) {{name}}.exe sieht nach einem Programm aus");
     expect(reply.text).toContain("und wurde daher abgelehnt.");
