@@ -1,22 +1,19 @@
 import { Link } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 
-const STEPS = [
-  { key: "topic", label: "Topic" },
-  { key: "details", label: "Details" },
-  { key: "requirements", label: "Requirements" },
-  { key: "review", label: "Review & pay" },
-] as const;
+const STEPS = ["topic", "details", "requirements", "review"] as const;
 
-export type OrderStep = (typeof STEPS)[number]["key"];
+export type OrderStep = (typeof STEPS)[number];
 
 /** Where the customer is in the order wizard; finished steps link back (their answers are kept). */
 export function OrderSteps({ current, documentId }: { current: OrderStep; documentId?: string }) {
-  const at = STEPS.findIndex((s) => s.key === current);
+  const { t } = useTranslation("orders");
+  const at = STEPS.indexOf(current);
   return (
-    <nav aria-label="Order steps" className="mb-8">
+    <nav aria-label={t("steps.label")} className="mb-8">
       <ol className="flex flex-wrap gap-2 text-sm">
         {STEPS.map((step, i) => {
-          const label = `${i + 1}. ${step.label}`;
+          const label = t("steps.numbered", { number: i + 1, step: t(`steps.${step}`) });
           const className =
             i === at
               ? "rounded-full bg-brand-600 px-3 py-1 font-semibold text-white"
@@ -24,9 +21,9 @@ export function OrderSteps({ current, documentId }: { current: OrderStep; docume
                 ? "rounded-full bg-brand-100 px-3 py-1 text-brand-700 underline"
                 : "rounded-full bg-slate-100 px-3 py-1 text-slate-500";
           return (
-            <li key={step.key} aria-current={i === at ? "step" : undefined}>
+            <li key={step} aria-current={i === at ? "step" : undefined}>
               {i < at && documentId ? (
-                <Link to={`/orders/${documentId}/${step.key}`} className={className}>
+                <Link to={`/orders/${documentId}/${step}`} className={className}>
                   {label}
                 </Link>
               ) : (

@@ -1,9 +1,12 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import { Button } from "~/components/ui/button";
 import { Field, inputClass } from "~/components/ui/field";
-import { DOCUMENT_KIND_CODES, DOCUMENT_KINDS } from "~/utils/catalog";
+import { kindText } from "~/i18n/catalog-labels";
+import { DOCUMENT_KIND_CODES } from "~/utils/catalog";
 import { formatMoney, PRICE_PER_PAGE_CENTS } from "~/utils/pricing";
 import { orderTopicSchema } from "~/utils/schemas";
 
@@ -15,6 +18,8 @@ export function OrderTopicForm({
   lastResult?: SubmissionResult<string[]>;
   defaultValue?: { kind: string; topic: string; discipline: string; institution: string };
 }) {
+  const { t } = useTranslation(["orders", "catalog"]);
+  const locale = useLocale();
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "order-topic",
@@ -26,36 +31,30 @@ export function OrderTopicForm({
   });
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-5">
-      <Field id={fields.kind.id} label="Kind of document" errors={fields.kind.errors}>
+      <Field id={fields.kind.id} label={t("topic.kind")} errors={fields.kind.errors}>
         <select {...getSelectProps(fields.kind)} className={inputClass}>
           {DOCUMENT_KIND_CODES.map((code) => (
             <option key={code} value={code}>
-              {DOCUMENT_KINDS[code].label} — {formatMoney(PRICE_PER_PAGE_CENTS[code])} per page
+              {t("topic.kindOption", {
+                kind: kindText(t, code),
+                price: formatMoney(PRICE_PER_PAGE_CENTS[code], undefined, locale),
+              })}
             </option>
           ))}
         </select>
       </Field>
-      <Field
-        id={fields.topic.id}
-        label="Topic"
-        errors={fields.topic.errors}
-        hint="For example: The impact of remote work on urban housing markets"
-      >
+      <Field id={fields.topic.id} label={t("topic.topic")} errors={fields.topic.errors} hint={t("topic.topicHint")}>
         <textarea {...getInputProps(fields.topic, { type: "text" })} rows={3} className={inputClass} />
       </Field>
       <Field
         id={fields.discipline.id}
-        label="Discipline (optional)"
+        label={t("topic.discipline")}
         errors={fields.discipline.errors}
-        hint="For example: Economics, Law, Nursing"
+        hint={t("topic.disciplineHint")}
       >
         <input {...getInputProps(fields.discipline, { type: "text" })} className={inputClass} />
       </Field>
-      <Field
-        id={fields.institution.id}
-        label="Institution (optional, printed on the title page)"
-        errors={fields.institution.errors}
-      >
+      <Field id={fields.institution.id} label={t("topic.institution")} errors={fields.institution.errors}>
         <input
           {...getInputProps(fields.institution, { type: "text" })}
           className={inputClass}
@@ -63,7 +62,7 @@ export function OrderTopicForm({
         />
       </Field>
       <Button type="submit" disabled={navigation.state !== "idle"}>
-        Continue
+        {t("continue")}
       </Button>
     </Form>
   );

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { message } from "../i18n/messages";
 import { QUEUES } from "../jobs/definitions";
 import type { Db } from "../utils/db.server";
 import { orderReceivedEmail } from "../utils/email-templates.server";
@@ -45,6 +46,7 @@ export async function payWithDevPayment(db: Db, documentId: string, userId: stri
   });
 }
 
+/** Card payment cannot go ahead now; `message` is a message key (app/i18n/messages.ts) the page translates. */
 export class CheckoutUnavailableError extends Error {}
 /** The order was edited while its checkout was being prepared: nothing to pay, review it again. */
 export class OrderChangedError extends CheckoutUnavailableError {}
@@ -57,7 +59,7 @@ export class OrderChangedError extends CheckoutUnavailableError {}
  */
 export async function startCheckout(db: Db, documentId: string, userId: string): Promise<string> {
   const stripe = await getStripe();
-  if (!stripe) throw new CheckoutUnavailableError("Card payments are not configured on this server.");
+  if (!stripe) throw new CheckoutUnavailableError(message("orders:checkout.notConfigured"));
   const env = getEnv();
 
   const open = await db
@@ -82,7 +84,7 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
     const payment = await createPendingPayment(trx, documentId, userId, "stripe");
     return payment && { payment, order };
   });
-  if (!placed) throw new CheckoutUnavailableError("This order can no longer be paid.");
+  if (!placed) throw new CheckoutUnavailableError(message("orders:checkout.noLongerPayable"));
   const { payment, order: document } = placed;
   const user = await db.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirstOrThrow();
   let session;
@@ -116,9 +118,7 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
   } catch (error) {
     logger.error({ err: error, documentId }, "could not create a Stripe Checkout Session");
     await db.deleteFrom("payments").where("id", "=", payment.id).where("status", "=", "pending").execute();
-    throw new CheckoutUnavailableError(
-      "Card payment is unavailable right now. Nothing was charged; please try again in a few minutes.",
-    );
+    throw new CheckoutUnavailableError(message("orders:checkout.unavailable"));
   }
   const tied = await db.transaction().execute(async (trx) => {
     await lockOrder(trx, documentId, userId);
@@ -137,9 +137,7 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
       .catch((error: unknown) =>
         logger.warn({ err: error, documentId }, "could not expire an unused Checkout Session"),
       );
-    throw new OrderChangedError(
-      "The order was changed while the payment was being prepared. Nothing was charged; please review it and pay again.",
-    );
+    throw new OrderChangedError(message("orders:checkout.changed"));
   }
   return session.url!;
 }
@@ -176,9 +174,7 @@ export async function editPlacedOrder(db: Db, documentId: string, userId: string
   } catch (error) {
     if (!isStripeError(error)) throw error;
     logger.warn({ err: error, documentId }, "could not close the open Checkout Session of an order being edited");
-    throw new CheckoutUnavailableError(
-      "The open card payment of this order could not be closed right now. Please try again in a moment.",
-    );
+    throw new CheckoutUnavailableError(message("orders:checkout.notClosed"));
   }
 }
 

@@ -90,10 +90,12 @@ async function refuseOverQuota(
   if (quota.replacing && isUuid(quota.replacing)) query = query.where("id", "<>", quota.replacing);
   const used = Number((await query.executeTakeFirstOrThrow()).used);
   if (used + sizeBytes <= quota.bytes) return;
-  throw new UploadRefusedError(
-    `${name} (${formatMegabytes(sizeBytes)}) does not fit in the ${Math.floor(quota.bytes / 1024 / 1024)} MB TesiGo keeps for your files: ` +
-      `${formatMegabytes(used)} are in use. Remove the file of an order you have not paid for, then try again.`,
-  );
+  throw new UploadRefusedError("quota", {
+    name,
+    size: formatMegabytes(sizeBytes),
+    quota: Math.floor(quota.bytes / 1024 / 1024),
+    used: formatMegabytes(used),
+  });
 }
 
 /** What callers read of an upload (its stored bytes are fetched by storage_key). */

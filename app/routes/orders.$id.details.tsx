@@ -4,31 +4,28 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
+import { useLocale } from "remix-i18next/react";
 import { OrderSteps } from "~/components/order-steps";
 import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
+import { citationStyleText, languageName } from "~/i18n/catalog-labels";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { updateDraftDocument } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
-import {
-  CITATION_STYLE_CODES,
-  CITATION_STYLES,
-  LANGUAGE_CODES,
-  LANGUAGES,
-  MAX_PAGES,
-  MIN_PAGES,
-  wordsPerPage,
-  type LanguageCode,
-} from "~/utils/catalog";
+import { CITATION_STYLE_CODES, LANGUAGE_CODES, MAX_PAGES, MIN_PAGES, wordsPerPage } from "~/utils/catalog";
 import { requireDraftOrder } from "~/utils/orders.server";
 import { EXPRESS_SURCHARGE, formatMoney, priceOf } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
 import { orderDetailsSchema } from "~/utils/schemas";
 
-export const meta: MetaFunction = () => [{ title: "Order: details · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { document } = await requireDraftOrder(request, params.id);
+  const t = await translatorFor(await getLocale(request));
   return {
+    title: t("orders:details.title"),
     id: document.id,
     kind: document.kind,
     pages: document.pages,
@@ -53,6 +50,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function OrderDetails() {
+  const { t } = useTranslation(["orders", "catalog"]);
+  const locale = useLocale();
   const order = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -77,14 +76,14 @@ export default function OrderDetails() {
   return (
     <div className="mx-auto max-w-xl">
       <OrderSteps current="details" documentId={order.id} />
-      <h1 className="text-2xl font-bold">Length, language and style</h1>
+      <h1 className="text-2xl font-bold">{t("details.heading")}</h1>
       <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">
         <div className="grid gap-5 sm:grid-cols-2">
           <Field
             id={fields.pages.id}
-            label="Pages"
+            label={t("details.pages")}
             errors={fields.pages.errors}
-            hint={`${MIN_PAGES}–${MAX_PAGES}. A page: A4, 12 pt, 1.5 line spacing, 2.5 cm margins — about ${wordsPerPage(language)} words in ${LANGUAGES[language as LanguageCode]?.label ?? language}.`}
+            hint={t("details.pagesHint", { words: wordsPerPage(language), language: languageName(language, locale) })}
           >
             <input
               {...getInputProps(fields.pages, { type: "number" })}
@@ -94,7 +93,7 @@ export default function OrderDetails() {
               onChange={(e) => setPages(Number(e.currentTarget.value))}
             />
           </Field>
-          <Field id={fields.language.id} label="Language" errors={fields.language.errors}>
+          <Field id={fields.language.id} label={t("details.language")} errors={fields.language.errors}>
             <select
               {...getSelectProps(fields.language)}
               className={inputClass}
@@ -102,17 +101,17 @@ export default function OrderDetails() {
             >
               {LANGUAGE_CODES.map((code) => (
                 <option key={code} value={code}>
-                  {LANGUAGES[code].label}
+                  {languageName(code, locale)}
                 </option>
               ))}
             </select>
           </Field>
         </div>
-        <Field id={fields.citationStyle.id} label="Citation style" errors={fields.citationStyle.errors}>
+        <Field id={fields.citationStyle.id} label={t("details.citationStyle")} errors={fields.citationStyle.errors}>
           <select {...getSelectProps(fields.citationStyle)} className={inputClass}>
             {CITATION_STYLE_CODES.map((code) => (
               <option key={code} value={code}>
-                {CITATION_STYLES[code]}
+                {citationStyleText(t, code)}
               </option>
             ))}
           </select>
@@ -124,27 +123,33 @@ export default function OrderDetails() {
             onChange={(e) => setExpress(e.currentTarget.checked)}
           />
           <span>
-            <strong>Express delivery</strong> (+{Math.round(EXPRESS_SURCHARGE * 100)} %): your order goes ahead of the
-            queue.
+            <strong>{t("details.express")}</strong>{" "}
+            {t("details.expressWhat", { percent: Math.round(EXPRESS_SURCHARGE * 100) })}
           </span>
         </label>
         <FieldErrors id={fields.express.errorId} errors={fields.express.errors} />
         <p className="rounded-md bg-brand-50 p-3 text-sm text-brand-900" aria-live="polite">
           {validPages ? (
-            <>
-              Price: <strong data-testid="price">{formatMoney(price.totalCents)}</strong> for {pages} pages
-              {express ? ` (including ${formatMoney(price.expressCents)} for express delivery)` : ""}.
-            </>
+            <Trans
+              t={t}
+              i18nKey={express ? "details.priceExpress" : "details.price"}
+              count={pages}
+              values={{
+                price: formatMoney(price.totalCents, undefined, locale),
+                express: formatMoney(price.expressCents, undefined, locale),
+              }}
+              components={{ price: <strong data-testid="price" /> }}
+            />
           ) : (
-            `Enter ${MIN_PAGES}–${MAX_PAGES} pages to see the price.`
+            t("details.pagesToSeePrice")
           )}
         </p>
         <div className="flex items-center gap-4">
           <Button type="submit" disabled={navigation.state !== "idle"}>
-            Continue
+            {t("continue")}
           </Button>
           <Link to={`/orders/${order.id}/topic`} className="text-sm text-slate-600 underline">
-            Back
+            {t("back")}
           </Link>
         </div>
       </Form>

@@ -4,9 +4,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { OrderSteps } from "~/components/order-steps";
 import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
+import { getLocale, translatorFor } from "~/i18n/i18n.server";
+import { translateMessage } from "~/i18n/messages";
 import { updateDraftDocument } from "~/models/documents.server";
 import { attachUploadToDocument, deleteUpload, getDocumentUpload, saveUpload } from "~/models/uploads.server";
 import { getDb } from "~/utils/db.server";
@@ -18,12 +21,14 @@ import { readUploadForm } from "~/utils/upload-form.server";
 import { DRAFT_FILE_DAYS, MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "~/utils/upload-limits";
 import { UploadRefusedError } from "~/utils/uploads.server";
 
-export const meta: MetaFunction = () => [{ title: "Order: requirements · TesiGo" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { document } = await requireDraftOrder(request, params.id);
   const upload = await getDocumentUpload(getDb(), document.id);
+  const t = await translatorFor(await getLocale(request));
   return {
+    title: t("orders:requirements.title"),
     id: document.id,
     instructions: document.instructions ?? "",
     upload: upload
@@ -42,17 +47,18 @@ type ActionData = { fileError?: string; form?: unknown };
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, document } = await requireDraftOrder(request, params.id);
   const db = getDb();
+  const t = await translatorFor(await getLocale(request));
   const isMultipart = request.headers.get("content-type")?.startsWith("multipart/form-data");
 
   if (isMultipart) {
     const form = await readUploadForm(request);
     if ("refusal" in form)
-      return Response.json({ fileError: form.refusal.message } satisfies ActionData, { status: form.refusal.status });
+      return Response.json({ fileError: translateMessage(t, form.refusal.message) } satisfies ActionData, {
+        status: form.refusal.status,
+      });
     const file = form.formData.get("file");
     if (!(file instanceof File) || file.size === 0 || !file.name) {
-      return Response.json({ fileError: "Choose a PDF, DOCX or TXT file to upload." } satisfies ActionData, {
-        status: 400,
-      });
+      return Response.json({ fileError: t("orders:requirements.chooseFile") } satisfies ActionData, { status: 400 });
     }
     try {
       // One requirements file per order: a new one replaces the old, and waits for the customer's confirmation.
@@ -68,7 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await updateDraftDocument(db, document.id, user.id, { requirements_text: null });
     } catch (error) {
       if (error instanceof UploadRefusedError)
-        return Response.json({ fileError: error.message } satisfies ActionData, { status: 400 });
+        return Response.json({ fileError: error.explain(t) } satisfies ActionData, { status: 400 });
       throw error;
     }
     throw redirect(`/orders/${document.id}/requirements`);
@@ -96,17 +102,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     .where("id", "=", document.id)
     .executeTakeFirstOrThrow();
   if (upload && current.requirements_text === null) {
-    return Response.json(
-      {
-        fileError: "Confirm that the text read from your file is right, or remove the file, before you continue.",
-      } satisfies ActionData,
-      { status: 400 },
-    );
+    return Response.json({ fileError: t("orders:requirements.confirmFirst") } satisfies ActionData, { status: 400 });
   }
   throw redirect(`/orders/${document.id}/review`);
 }
 
 export default function OrderRequirements() {
+  const { t } = useTranslation("orders");
   const { id, instructions, upload } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
@@ -123,46 +125,44 @@ export default function OrderRequirements() {
   return (
     <div className="mx-auto max-w-2xl">
       <OrderSteps current="requirements" documentId={id} />
-      <h1 className="text-2xl font-bold">Requirements</h1>
+      <h1 className="text-2xl font-bold">{t("requirements.heading")}</h1>
       <p className="mt-2 text-slate-600">
-        Optional: instructions from your course, and a file with the assignment (PDF, DOCX or TXT, up to{" "}
-        {MAX_UPLOAD_MEGABYTES} MB). The file of an order left unpaid and unchanged for {DRAFT_FILE_DAYS} days is
-        deleted.
+        {t("requirements.intro", { megabytes: MAX_UPLOAD_MEGABYTES, count: DRAFT_FILE_DAYS })}
       </p>
 
       <section aria-labelledby="file-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="file-heading" className="font-semibold">
-          Requirements file
+          {t("requirements.fileHeading")}
         </h2>
         {upload ? (
           <div className="mt-3 space-y-3">
             <p className="text-sm text-slate-700">
-              <strong>{upload.filename}</strong> ({Math.max(1, Math.round(upload.sizeBytes / 1024))} KB){" "}
-              {upload.confirmed ? <span className="text-emerald-700">· text confirmed</span> : null}
+              <strong>{upload.filename}</strong> (
+              {t("requirements.kilobytes", { size: Math.max(1, Math.round(upload.sizeBytes / 1024)) })}){" "}
+              {upload.confirmed ? <span className="text-emerald-700">{t("requirements.textConfirmed")}</span> : null}
             </p>
             <div>
               <p className="text-sm font-medium">
-                The text we read from it{upload.confirmed ? "" : " — please check it"}:
+                {upload.confirmed ? t("requirements.readText") : t("requirements.readTextCheck")}
               </p>
               <pre
                 className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap rounded border border-slate-200 bg-slate-50 p-3 text-sm"
                 data-testid="extracted-text"
               >
-                {upload.text ||
-                  "(No text could be read from this file. If it is a scan, type the requirements into the instructions below.)"}
+                {upload.text || t("requirements.noText")}
               </pre>
             </div>
             <div className="flex gap-3">
               {!upload.confirmed ? (
                 <Form method="post">
                   <input type="hidden" name="intent" value="confirm" />
-                  <Button type="submit">Use this text</Button>
+                  <Button type="submit">{t("requirements.useText")}</Button>
                 </Form>
               ) : null}
               <Form method="post">
                 <input type="hidden" name="intent" value="remove" />
                 <Button type="submit" variant="secondary">
-                  Remove the file
+                  {t("requirements.removeFile")}
                 </Button>
               </Form>
             </div>
@@ -171,7 +171,7 @@ export default function OrderRequirements() {
         <Form method="post" encType="multipart/form-data" className="mt-4 flex flex-wrap items-end gap-3">
           <div className="flex-1">
             <label htmlFor="file" className="block text-sm font-medium">
-              {upload ? "Replace with another file" : "Upload a file"}
+              {upload ? t("requirements.replaceFile") : t("requirements.uploadFile")}
             </label>
             <input
               id="file"
@@ -184,15 +184,13 @@ export default function OrderRequirements() {
                 const file = e.currentTarget.files?.[0];
                 const over = file && file.size > MAX_UPLOAD_BYTES;
                 setTooLarge(
-                  over
-                    ? `${file.name} is larger than the ${MAX_UPLOAD_MEGABYTES} MB limit. Choose a smaller file.`
-                    : null,
+                  over ? t("requirements.fileTooLarge", { name: file.name, megabytes: MAX_UPLOAD_MEGABYTES }) : null,
                 );
               }}
             />
           </div>
           <Button type="submit" variant="secondary" disabled={navigation.state !== "idle" || tooLarge !== null}>
-            Upload
+            {t("requirements.upload")}
           </Button>
         </Form>
         <FieldErrors id="file-error" errors={fileError ? [fileError] : undefined} />
@@ -202,18 +200,18 @@ export default function OrderRequirements() {
         <input type="hidden" name="intent" value="continue" />
         <Field
           id={fields.instructions.id}
-          label="Instructions (optional)"
+          label={t("requirements.instructions")}
           errors={fields.instructions.errors}
-          hint="Required chapters, sources to use, your supervisor's wishes…"
+          hint={t("requirements.instructionsHint")}
         >
           <textarea {...getTextareaProps(fields.instructions)} rows={6} className={inputClass} />
         </Field>
         <div className="flex items-center gap-4">
           <Button type="submit" disabled={navigation.state !== "idle"}>
-            Continue to review
+            {t("requirements.continue")}
           </Button>
           <Link to={`/orders/${id}/details`} className="text-sm text-slate-600 underline">
-            Back
+            {t("back")}
           </Link>
         </div>
       </Form>

@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import type { Request, RequestHandler, Response } from "express";
 import { sendRefusal } from "./security.server";
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "./upload-limits";
+import { refusalLocale, refusalTexts } from "./upload-refusal.server";
 
 // Request bodies are capped before anything holds them: a declared Content-Length over the cap is refused before a
 // byte is read, and a body without one (chunked) is counted as it streams and cut where it passes the cap.
@@ -28,10 +29,14 @@ const LINGER_MS = 5_000;
 /** 413 with a page or `{ error }`, at once; the rest of the body is dropped as it comes (see lingerThenClose). */
 export function refuseLargeBody(req: Request, res: Response, limit: number) {
   lingerThenClose(req, res);
-  const message =
-    limit === UPLOAD_BODY_LIMIT_BYTES
-      ? `The upload is larger than ${MAX_UPLOAD_MEGABYTES} MB, the limit for a requirements file, so it was not read. Nothing was stored.`
-      : `The request is larger than ${limit / 1024} kB, more than any TesiGo form sends, so it was not read. Nothing was saved.`;
+  if (limit === UPLOAD_BODY_LIMIT_BYTES) {
+    // The requirements step's reader reads why in their own language, as the step's other refusals.
+    const lang = refusalLocale(req.headers.cookie, (langs) => req.acceptsLanguages(langs));
+    const t = refusalTexts(lang);
+    const message = t("orders:uploadForm.bodyTooLarge", { megabytes: MAX_UPLOAD_MEGABYTES });
+    return sendRefusal(req, res, 413, t("orders:uploadForm.tooLargeTitle"), message, { lang, back: t("error.home") });
+  }
+  const message = `The request is larger than ${limit / 1024} kB, more than any TesiGo form sends, so it was not read. Nothing was saved.`;
   sendRefusal(req, res, 413, "Too large", message);
 }
 

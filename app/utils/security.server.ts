@@ -15,21 +15,28 @@ export function escapeHtml(text: string): string {
 }
 
 /** A self-contained page: no script, no stylesheet, only style attributes, so it renders under our CSP. */
-export function simplePage(title: string, message: string): string {
+export function simplePage(title: string, message: string, { lang = "en", back = "Back to TesiGo" } = {}): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · TesiGo</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem; color: #0f172a">
 <h1 style="font-size: 1.5rem">${escapeHtml(title)}</h1>
 <p>${escapeHtml(message)}</p>
-<p><a href="/">Back to TesiGo</a></p>
+<p><a href="/">${escapeHtml(back)}</a></p>
 </body></html>`;
 }
 
 /** Refuses a request with a message a person can read: a page for browsers, `{ error }` JSON otherwise. */
-export function sendRefusal(req: Request, res: Response, status: number, title: string, message: string) {
+export function sendRefusal(
+  req: Request,
+  res: Response,
+  status: number,
+  title: string,
+  message: string,
+  page?: { lang: string; back: string },
+) {
   res.status(status).set("Cache-Control", "no-store");
-  if (wantsHtml(req)) res.type("html").send(simplePage(title, message));
+  if (wantsHtml(req)) res.type("html").send(simplePage(title, message, page));
   else res.json({ error: message });
 }
 

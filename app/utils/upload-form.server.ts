@@ -4,6 +4,7 @@ import {
   unstable_parseMultipartFormData,
   type UploadHandler,
 } from "@remix-run/node";
+import { message } from "../i18n/messages";
 import { refuseControlCharacters } from "./request.server";
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "./upload-limits";
 
@@ -13,6 +14,7 @@ const MAX_UPLOAD_FORM_PARTS = 5;
 // Parts other than the file are short fields, if any.
 const MAX_FIELD_PART_BYTES = 1024;
 
+/** `message` is a message key (app/i18n/messages.ts): the page says it in the reader's language. */
 export type UploadForm = { formData: FormData } | { refusal: { status: 400 | 413; message: string } };
 
 /** The upload form's parts in memory (body already capped by request-body.server.ts), or why it was refused. */
@@ -32,7 +34,7 @@ export async function readUploadForm(request: Request): Promise<UploadForm> {
       return {
         refusal: {
           status: 400,
-          message: "The upload has more parts than the upload form sends, so it was refused. Nothing was stored.",
+          message: message("orders:uploadForm.tooManyParts"),
         },
       };
     }
@@ -40,11 +42,11 @@ export async function readUploadForm(request: Request): Promise<UploadForm> {
       return {
         refusal: {
           status: 413,
-          message: `That file is larger than the ${MAX_UPLOAD_MEGABYTES} MB limit. Nothing was stored.`,
+          message: message("orders:uploadForm.tooLarge", { megabytes: MAX_UPLOAD_MEGABYTES }),
         },
       };
     }
-    return { refusal: { status: 400, message: "The upload could not be read. Try again." } };
+    return { refusal: { status: 400, message: message("orders:uploadForm.unreadable") } };
   }
   await refuseControlCharacters(request, formData);
   return { formData };

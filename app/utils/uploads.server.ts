@@ -4,12 +4,13 @@ import { pipeline } from "node:stream/promises";
 import { fileTypeFromBuffer, type FileTypeResult } from "file-type";
 import yauzl from "yauzl";
 import { stripControlCharacters } from "./control-characters";
-import { DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS, MAX_UPLOAD_BYTES } from "./upload-limits";
+import { DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS, MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "./upload-limits";
+import { type FoundKind, UploadRefusedError } from "./upload-refusal.server";
 import { readDocumentText } from "./upload-text.server";
 
 // Requirements files: a customer's PDF, DOCX or TXT is inspected here before anything is stored, and its text extracted.
 
-export { MAX_UPLOAD_BYTES };
+export { MAX_UPLOAD_BYTES, UploadRefusedError };
 /** More text than this is cut: a requirements file is a brief, not the thesis itself. */
 export const MAX_EXTRACTED_CHARS = 100_000;
 const MAX_DOCX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024;
@@ -42,18 +43,8 @@ export type InspectedUpload = {
   truncated: boolean;
 };
 
-/** A file we will not accept; `message` is a sentence for the customer and names the file. */
-export class UploadRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UploadRefusedError";
-  }
-}
-
 // Formats file-type recognises that are themselves plain text (e.g. notes that start with "<?xml"): fine in a .txt.
 const TEXT_FORMATS = new Set(["xml", "ics", "vcf", "vtt"]);
-
-const TYPES_SENTENCE = `Upload a ${listLabels(ALLOWED_UPLOAD_TYPES.map((t) => t.label))} file.`;
 
 /**
  * Checks a requirements file and extracts its text (a PDF's or DOCX's in a thread given `readTimeoutMs`); throws
@@ -66,20 +57,18 @@ export async function inspectUpload(
 ): Promise<InspectedUpload> {
   const name = sanitiseFilename(filename);
   const extension = extensionOf(name);
-  const refuse = (reason: string) => new UploadRefusedError(reason);
-
-  if (bytes.byteLength === 0) throw refuse(`${name} is empty, so there is nothing to read. ${TYPES_SENTENCE}`);
+  if (bytes.byteLength === 0) throw new UploadRefusedError("empty", { name });
   // Checked before the extension, whatever the file is called: a program is never a requirements file.
-  if (looksExecutable(bytes)) throw refuse(`${name} looks like a program, not a document, so it was refused.`);
+  if (looksExecutable(bytes)) throw new UploadRefusedError("program", { name });
 
   const type = ALLOWED_UPLOAD_TYPES.find((t) => t.extension === extension);
-  if (!type) {
-    if (extension === "doc")
-      throw refuse(`${name} is an old Word (.doc) file. Save it as DOCX in Word and upload it again.`);
-    throw refuse(`${name} is not a type we accept. ${TYPES_SENTENCE}`);
-  }
+  if (!type) throw new UploadRefusedError(extension === "doc" ? "oldWord" : "notAccepted", { name });
   if (bytes.byteLength > MAX_UPLOAD_BYTES) {
-    throw refuse(`${name} is ${formatMegabytes(bytes.byteLength)}; the limit is ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
+    throw new UploadRefusedError("tooLarge", {
+      name,
+      size: formatMegabytes(bytes.byteLength),
+      megabytes: MAX_UPLOAD_MEGABYTES,
+    });
   }
 
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -88,24 +77,22 @@ export async function inspectUpload(
   let cut = false;
   switch (type.extension) {
     case "pdf":
-      if (detected?.ext !== "pdf")
-        throw refuse(`${name} is not a real PDF file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
+      if (detected?.ext !== "pdf") throw new UploadRefusedError("notRealPdf", { name, ...describe(detected, buffer) });
       ({ text: raw, truncated: cut } = await documentText(name, "pdf", bytes, readTimeoutMs));
       break;
     case "docx":
       // A DOCX is a ZIP; file-type names it "docx" only when it can tell from the first parts, so a plain ZIP is checked below.
-      if (detected && detected.ext !== "docx" && detected.ext !== "zip") {
-        throw refuse(`${name} is not a real DOCX file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
-      }
-      if (!startsWith(buffer, [0x50, 0x4b, 0x03, 0x04])) {
-        throw refuse(`${name} is not a real DOCX file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
-      }
+      if (
+        (detected && detected.ext !== "docx" && detected.ext !== "zip") ||
+        !startsWith(buffer, [0x50, 0x4b, 0x03, 0x04])
+      )
+        throw new UploadRefusedError("notRealDocx", { name, ...describe(detected, buffer) });
       await checkDocxArchive(name, buffer);
       ({ text: raw, truncated: cut } = await documentText(name, "docx", bytes, readTimeoutMs));
       break;
     case "txt":
       if (detected && !TEXT_FORMATS.has(detected.ext)) {
-        throw refuse(`${name} is not a plain text file (${describe(detected, buffer)}). ${TYPES_SENTENCE}`);
+        throw new UploadRefusedError("notPlainText", { name, ...describe(detected, buffer) });
       }
       raw = plainText(name, buffer);
       break;
@@ -113,7 +100,7 @@ export async function inspectUpload(
 
   const { text, truncated } = normaliseText(raw);
   // A text file is nothing but its text; a PDF or DOCX without text (a scan) is kept, and the customer sees it is empty.
-  if (type.extension === "txt" && !text) throw refuse(`${name} has no text in it. ${TYPES_SENTENCE}`);
+  if (type.extension === "txt" && !text) throw new UploadRefusedError("noText", { name });
   return {
     kind: type.extension,
     mimeType: type.mimeType,
@@ -168,13 +155,13 @@ async function detectType(buffer: Buffer): Promise<FileTypeResult | undefined> {
   }
 }
 
-/** What the file really is, in words, for "… is not a real PDF file (…)". */
-function describe(detected: FileTypeResult | undefined, buffer: Buffer): string {
-  if (detected?.ext === "zip") return "it is a ZIP archive";
-  if (detected?.ext === "cfb") return "it is an old-format or password-protected Office file";
-  // "an" before letters spoken with a vowel sound: an RTF, an MP3, an XLSX; a PNG, a DOCX.
-  if (detected) return `it is a${/^[aefhilmnorsx]/i.test(detected.ext) ? "n" : ""} ${detected.ext.toUpperCase()} file`;
-  return isPlainText(buffer) ? "its contents are plain text" : "its contents are not recognised";
+/** What the file really is, for "… is not a real PDF file (…)": the words are orders:uploadRefused.found.*. */
+function describe(detected: FileTypeResult | undefined, buffer: Buffer): { found: FoundKind; format?: string } {
+  if (detected?.ext === "zip" || detected?.ext === "cfb") return { found: detected.ext };
+  // English says "an" before letters spoken with a vowel sound: an RTF, an MP3, an XLSX; a PNG, a DOCX.
+  if (detected)
+    return { found: /^[aefhilmnorsx]/i.test(detected.ext) ? "formatAn" : "format", format: detected.ext.toUpperCase() };
+  return { found: isPlainText(buffer) ? "plainText" : "unknown" };
 }
 
 function isPlainText(buffer: Buffer): boolean {
@@ -193,44 +180,28 @@ export function formatMegabytes(size: number): string {
   return `${(Math.ceil((size / 1024 / 1024) * 10) / 10).toFixed(1)} MB`;
 }
 
-function listLabels(labels: string[]): string {
-  return labels.length < 2 ? labels.join("") : `${labels.slice(0, -1).join(", ")} or ${labels.at(-1)}`;
-}
-
 function plainText(name: string, buffer: Buffer): string {
-  if (buffer.includes(0))
-    throw new UploadRefusedError(`${name} contains binary data, not plain text. ${TYPES_SENTENCE}`);
+  if (buffer.includes(0)) throw new UploadRefusedError("binary", { name });
   try {
     // ignoreBOM: false (the default) drops a leading UTF-8 BOM.
     return new TextDecoder("utf-8", { fatal: true }).decode(buffer);
   } catch {
-    throw new UploadRefusedError(
-      `${name} is not UTF-8 text. Save it as UTF-8 text (or as a PDF or DOCX) and upload it again.`,
-    );
+    throw new UploadRefusedError("notUtf8", { name });
   }
 }
 
 async function documentText(name: string, kind: "pdf" | "docx", bytes: Uint8Array, timeoutMs: number) {
   const read = await readDocumentText(kind, bytes, { timeoutMs });
   if ("text" in read) return read;
-  const shorter = "Save only the pages with the assignment as a new file, or type them into the instructions.";
   switch (read.failure) {
     case "password":
-      throw new UploadRefusedError(`${name} is protected by a password. Remove the password and upload it again.`);
+      throw new UploadRefusedError("password", { name });
     case "timeout":
-      throw new UploadRefusedError(
-        `${name} took too long to read (more than ${Math.round(timeoutMs / 1000)} seconds), so it was refused. ${shorter}`,
-      );
+      throw new UploadRefusedError("timeout", { name, seconds: Math.round(timeoutMs / 1000) });
     case "too-complex":
-      throw new UploadRefusedError(
-        `${name} is too complex to read (it needs more memory than a requirements file may), so it was refused. ${shorter}`,
-      );
+      throw new UploadRefusedError("tooComplex", { name });
     case "damaged":
-      throw new UploadRefusedError(
-        kind === "pdf"
-          ? `${name} could not be read as a PDF file (it may be damaged). ${TYPES_SENTENCE}`
-          : `${name} could not be read as a Word document (it may be damaged). ${TYPES_SENTENCE}`,
-      );
+      throw new UploadRefusedError(kind === "pdf" ? "damagedPdf" : "damagedWord", { name });
   }
 }
 
@@ -239,10 +210,7 @@ async function documentText(name: string, kind: "pdf" | "docx", bytes: Uint8Arra
  * with yauzl checking it yields exactly the size the directory declared, so a directory that lies is caught too.
  */
 async function checkDocxArchive(name: string, buffer: Buffer): Promise<void> {
-  const damaged = () =>
-    new UploadRefusedError(`${name} is not a valid DOCX file (the ZIP archive inside is damaged). ${TYPES_SENTENCE}`);
-  const bomb = (how: string) =>
-    new UploadRefusedError(`${name} is refused: it expands to more than ${how} (a "zip bomb").`);
+  const damaged = () => new UploadRefusedError("damagedZip", { name });
 
   let zip: yauzl.ZipFile;
   try {
@@ -256,9 +224,7 @@ async function checkDocxArchive(name: string, buffer: Buffer): Promise<void> {
   }
   try {
     if (zip.entryCount > MAX_DOCX_ENTRIES) {
-      throw new UploadRefusedError(
-        `${name} is refused: it holds ${zip.entryCount} parts, far more than a Word document has.`,
-      );
+      throw new UploadRefusedError("tooManyParts", { name, parts: zip.entryCount });
     }
     let entries: yauzl.Entry[];
     try {
@@ -272,23 +238,19 @@ async function checkDocxArchive(name: string, buffer: Buffer): Promise<void> {
       uncompressed += entry.uncompressedSize;
       compressed += entry.compressedSize;
     }
-    if (uncompressed > MAX_DOCX_UNCOMPRESSED_BYTES) throw bomb(`${MAX_DOCX_UNCOMPRESSED_BYTES / 1024 / 1024} MB`);
+    if (uncompressed > MAX_DOCX_UNCOMPRESSED_BYTES)
+      throw new UploadRefusedError("bombSize", { name, megabytes: MAX_DOCX_UNCOMPRESSED_BYTES / 1024 / 1024 });
     if (uncompressed > MAX_DOCX_COMPRESSION_RATIO * Math.max(compressed, 1))
-      throw bomb(`${MAX_DOCX_COMPRESSION_RATIO} times its size`);
-    if (!entries.some((e) => e.fileName === "word/document.xml")) {
-      throw new UploadRefusedError(
-        `${name} is not a valid Word document (the document part, word/document.xml, is missing). ${TYPES_SENTENCE}`,
-      );
-    }
+      throw new UploadRefusedError("bombRatio", { name, ratio: MAX_DOCX_COMPRESSION_RATIO });
+    if (!entries.some((e) => e.fileName === "word/document.xml"))
+      throw new UploadRefusedError("noDocumentPart", { name });
     for (const entry of entries) {
       if (entry.fileName.endsWith("/")) continue;
       try {
         await drainEntry(zip, entry);
       } catch (error) {
         if (/too many bytes/.test(String(error))) {
-          throw new UploadRefusedError(
-            `${name} is refused: its parts expand beyond the sizes it declares (a "zip bomb").`,
-          );
+          throw new UploadRefusedError("bombLying", { name });
         }
         throw damaged();
       }

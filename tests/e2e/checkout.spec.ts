@@ -13,7 +13,7 @@ test("the wizard with a requirements file, Stripe Checkout, the webhook, and gen
   await page.getByLabel("Discipline (optional)").fill("Public policy");
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByLabel("Pages").fill("6");
-  await page.getByLabel("Language", { exact: true }).selectOption({ label: "Deutsch" });
+  await page.getByLabel("Language", { exact: true }).selectOption({ label: "German" });
   await page.getByLabel("Citation style").selectOption({ label: "IEEE" });
   await page.getByLabel(/Express delivery/).check();
   await expect(page.getByTestId("price")).toHaveText("€54.00"); // 6 × €6.00 + 50 %

@@ -24,7 +24,7 @@ test("without provider keys the order is written by the offline writer, labelled
   await page.getByRole("button", { name: "Sign in" }).click();
   await acceptEssentialConsent(page);
 
-  await orderAndPay(page, "Вплив цифрових технологій на освіту", 6, "Українська");
+  await orderAndPay(page, "Вплив цифрових технологій на освіту", 6, "Ukrainian");
   await expect(page.getByTestId("document-text")).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText("Offline demo", { exact: true })).toBeVisible();
   await expect(page.getByText(/This text comes from TesiGo's built-in offline writer/)).toBeVisible();

@@ -18,6 +18,7 @@ let waiting: Client;
 let orderId: string;
 let deliveredId: string;
 let inProgressId: string;
+let reviewedOrderId: string;
 let adminUserId: string;
 let customerId: string;
 
@@ -37,6 +38,18 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(302);
   orderId = /\/orders\/([0-9a-f-]{36})\//.exec(created.location ?? "")![1]!;
+  // An order filled in up to its review step: express, instructions given, so every line of the summary shows.
+  const reviewed = await customer.post("/orders/new", {
+    kind: "bachelor_thesis",
+    topic: "Photovoltaik Mikroinstallationen 2026",
+    discipline: "Energietechnik",
+    institution: "",
+  });
+  reviewedOrderId = /\/orders\/([0-9a-f-]{36})\//.exec(reviewed.location ?? "")![1]!;
+  const details = { pages: "12", language: "de", citationStyle: "harvard", express: "on" };
+  expect((await customer.post(`/orders/${reviewedOrderId}/details`, details)).status).toBe(302);
+  const instructions = { intent: "continue", instructions: "Kapitel 3 ausführlich; Quellen ab 2020." };
+  expect((await customer.post(`/orders/${reviewedOrderId}/requirements`, instructions)).status).toBe(302);
   const signedInAdmin = await signedInCustomer(app);
   admin = signedInAdmin.client;
   adminUserId = signedInAdmin.userId;
@@ -72,10 +85,11 @@ const PAGES: Page[] = [
   { path: () => "/documents", who: "empty", translated: true },
   { path: () => `/documents/${deliveredId}`, who: "customer", translated: true },
   { path: () => `/documents/${inProgressId}`, who: "customer", translated: true },
-  { path: () => "/orders/new", who: "customer", translated: false },
-  { path: () => `/orders/${orderId}/details`, who: "customer", translated: false },
-  { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: false },
-  { path: () => `/orders/${orderId}/topic`, who: "customer", translated: false },
+  { path: () => "/orders/new", who: "customer", translated: true },
+  { path: () => `/orders/${orderId}/details`, who: "customer", translated: true },
+  { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: true },
+  { path: () => `/orders/${orderId}/topic`, who: "customer", translated: true },
+  { path: () => `/orders/${reviewedOrderId}/review`, who: "customer", translated: true },
   { path: () => "/account", who: "customer", translated: true },
   { path: () => "/account/delete", who: "customer", translated: true },
   { path: () => "/admin", who: "admin", translated: true },

@@ -1,0 +1,61 @@
+import { createInstance, type TFunction } from "i18next";
+import { i18nOptions } from "../i18n/options";
+import { DEFAULT_LOCALE, isLocale, LOCALES } from "../i18n/locales";
+import { en, resources } from "../i18n/resources.server";
+
+// Why a requirements file is refused, said in the reader's language where it is shown (`explain(t)`); the error's
+// own message is the English sentence, for logs and for callers without a reader (tests, scripts).
+
+type Refusals = (typeof en)["orders"]["uploadRefused"];
+type RefusalKey = Exclude<keyof Refusals, "types" | "shorter" | "found">;
+/** What a file turned out to be, for "… is not a real PDF file (…)". */
+export type FoundKind = keyof Refusals["found"];
+type RefusalValues = { name: string; found?: FoundKind; format?: string } & Record<string, string | number | undefined>;
+
+const texts = createInstance();
+// Resources are bundled, so initialisation finishes synchronously: a refusal is worded without waiting.
+void texts.init({ ...i18nOptions, lng: "en", ns: ["common", "orders"], resources, initImmediate: false });
+const english = texts.getFixedT("en");
+
+/**
+ * The language of a request refused before the app reads it (the upload's body cap): the `lng` cookie, else
+ * Accept-Language. The account's setting would need a database read the refusal does not wait for; the switcher
+ * sets the cookie too, so a reader who chose a language gets it.
+ */
+export function refusalLocale(cookieHeader: string | undefined, acceptsLanguages: (langs: string[]) => string | false) {
+  const cookie = /(?:^|;\s*)lng=([^;]*)/.exec(cookieHeader ?? "")?.[1];
+  if (isLocale(cookie)) return cookie;
+  const accepted = acceptsLanguages([...LOCALES]);
+  return isLocale(accepted) ? accepted : DEFAULT_LOCALE;
+}
+
+/** Texts of the orders and common namespaces in `locale`, at once. */
+export function refusalTexts(locale: string): (key: string, values?: object) => string {
+  const t = texts.getFixedT(locale);
+  return (key, values = {}) => String(t(key as never, values as never));
+}
+
+/** A file we will not accept; the reason names the file. */
+export class UploadRefusedError extends Error {
+  constructor(
+    readonly key: RefusalKey,
+    readonly values: RefusalValues,
+  ) {
+    super();
+    this.name = "UploadRefusedError";
+    this.message = this.explain(english);
+  }
+
+  /** The reason in `t`'s language; the shared sentences are filled in as values, so a filename is never read as markup. */
+  explain(t: TFunction): string {
+    const say = (key: string, values: object = {}) =>
+      String(t(`orders:uploadRefused.${key}` as never, values as never));
+    const { found, ...values } = this.values;
+    return say(this.key, {
+      ...values,
+      types: say("types"),
+      shorter: say("shorter"),
+      found: found ? say(`found.${found}`, { format: values.format }) : "",
+    });
+  }
+}
