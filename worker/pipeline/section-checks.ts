@@ -102,8 +102,8 @@ export function orderTopic(document: {
 
 /**
  * The quality gates (uniqueness, grammar, AI detection) judge a text that already has its length and citations; a
- * failed gate fails the check and adds its feedback. The offline demo writer's placeholder text (English whatever the
- * order's language, labelled "offline demo") is not judged: its scores stay N/A (decision 011).
+ * failed gate fails the check and adds its feedback. The offline demo writer's placeholder text (in the order's
+ * language, labelled "offline demo") is not judged: its scores stay N/A (decision 011).
  */
 export async function applyQualityGates(
   ctx: GateRun,
