@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { LANGUAGE_CODES } from "../../app/utils/catalog";
 import { analyseGaps } from "../../worker/pipeline/gap-analysis";
 import { outlinePrompt } from "../../worker/pipeline/outline";
+import { promptTexts } from "../../worker/pipeline/prompt-texts";
+import { checkLength } from "../../worker/pipeline/section-checks";
 import { sectionRequest } from "../../worker/pipeline/section-prompt";
 import { judgeRequirements } from "../../worker/quality/requirements";
 import { fakeWordsFor } from "../fakes/fake-words";
@@ -50,7 +52,17 @@ function prompts(language: string) {
     verb: "revise",
     notes: [],
   });
-  return { outline, write, revise, reasons: gaps.toRevise[0].reasons };
+  // A second attempt after a far too short first one, told what was wrong.
+  const retry = sectionRequest({
+    document,
+    section,
+    outline: "1. 1700; 2. 1701",
+    sources: { assigned: [], total: 0 },
+    attempt: 2,
+    verb: "write",
+    notes: [promptTexts(language).section.fixPrevious(checkLength("1700 1701", 240, undefined, language).feedback[0])],
+  });
+  return { outline, write, revise, retry, reasons: gaps.toRevise[0].reasons };
 }
 
 /** The runs of three words of a prompt's fixed text: tags and what they hold, and the answer's JSON shape, left out. */
@@ -81,7 +93,7 @@ const FIRST_AND_LAST: Record<(typeof LANGUAGE_CODES)[number], [RegExp, RegExp]> 
 };
 
 describe.each(LANGUAGE_CODES)("the writer's prompts for an order in %s", (language) => {
-  const { outline, write, revise, reasons } = prompts(language);
+  const { outline, write, revise, retry, reasons } = prompts(language);
 
   it("ask for the outline in the language, naming its introduction and conclusion in the language's own words", () => {
     const [first, last] = FIRST_AND_LAST[language];
@@ -94,11 +106,15 @@ describe.each(LANGUAGE_CODES)("the writer's prompts for an order in %s", (langua
   it.skipIf(language === "en")("share no run of three words with the English prompts", () => {
     const english = prompts("en");
     const englishTriples = new Set(
-      [whole(english.outline), whole(english.write), whole(english.revise), ...english.reasons].flatMap((t) => [
-        ...wordTriples(t),
-      ]),
+      [
+        whole(english.outline),
+        whole(english.write),
+        whole(english.revise),
+        whole(english.retry),
+        ...english.reasons,
+      ].flatMap((t) => [...wordTriples(t)]),
     );
-    for (const text of [whole(outline), whole(write), whole(revise), ...reasons]) {
+    for (const text of [whole(outline), whole(write), whole(revise), whole(retry), ...reasons]) {
       expect(
         [...wordTriples(text)].filter((t) => englishTriples.has(t)),
         text,

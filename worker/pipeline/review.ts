@@ -226,7 +226,7 @@ async function reviseWhereNeeded(
           signal,
         }),
       );
-      const check = checkAttempt(completion.text, section.target_words, sources.map(citable), true);
+      const check = checkAttempt(completion.text, section.target_words, sources.map(citable), true, document.language);
       const scores = await applyQualityGates(
         ctx,
         check,

@@ -106,7 +106,7 @@ export async function writeSection(
   }
   await started;
   const answeredAt = Date.now();
-  const check = checkAttempt(completion.text, section.target_words, sources, tries >= MAX_ATTEMPTS);
+  const check = checkAttempt(completion.text, section.target_words, sources, tries >= MAX_ATTEMPTS, document.language);
   const scores = await applyQualityGates(ctx, check, completion.provider, {
     draft,
     sources: documentSources,

@@ -65,6 +65,10 @@ export const de: PromptTexts = {
       `Er hat ${words} Wörter; nötig sind etwa ${target}. Entwickeln Sie die Argumentation bis zu diesem Umfang.`,
     missingKeyPoints: (points) => `Er lässt Kernpunkte der Gliederung aus: ${points}.`,
   },
+  feedback: {
+    empty: "Die vorige Antwort war leer.",
+    tooShort: (words, target) => `Die vorige Antwort hatte ${words} Wörter; dieser Abschnitt braucht etwa ${target}.`,
+  },
   judge: {
     system:
       "Sie prüfen einen wissenschaftlichen Text anhand der ausdrücklichen Vorgaben der Kundin oder des Kunden. " +

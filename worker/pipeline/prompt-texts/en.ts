@@ -68,6 +68,12 @@ export const en = {
       `It has ${words} words; it needs about ${target}. Develop the argument to that length.`,
     missingKeyPoints: (points: string) => `It leaves out key points of the outline: ${points}.`,
   },
+  /** Why the previous attempt is written again (its length), for the next attempt's prompt. */
+  feedback: {
+    empty: "The previous answer was empty.",
+    tooShort: (words: number, target: number) =>
+      `The previous answer had ${words} words; this section needs about ${target}.`,
+  },
   judge: {
     /** Followed by the JSON shape of the answer. */
     system:

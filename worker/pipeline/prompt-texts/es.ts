@@ -65,6 +65,10 @@ export const es: PromptTexts = {
       `Tiene ${words} palabras; necesita unas ${target}. Desarrolla la argumentación hasta esa extensión.`,
     missingKeyPoints: (points) => `Omite puntos clave del esquema: ${points}.`,
   },
+  feedback: {
+    empty: "La respuesta anterior estaba vacía.",
+    tooShort: (words, target) => `La respuesta anterior tenía ${words} palabras; esta sección necesita unas ${target}.`,
+  },
   judge: {
     system:
       "Compruebas un texto académico frente a los requisitos explícitos del cliente. Enumera cada restricción " +

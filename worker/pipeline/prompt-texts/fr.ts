@@ -66,6 +66,11 @@ export const fr: PromptTexts = {
       `Elle compte ${words} mots ; il lui en faut environ ${target}. Développez l'argumentation jusqu'à cette longueur.`,
     missingKeyPoints: (points) => `Elle laisse de côté des points clés du plan : ${points}.`,
   },
+  feedback: {
+    empty: "La réponse précédente était vide.",
+    tooShort: (words, target) =>
+      `La réponse précédente comptait ${words} mots ; cette section en demande environ ${target}.`,
+  },
   judge: {
     system:
       "Vous vérifiez un texte universitaire au regard des exigences explicites du client. Énumérez chaque contrainte " +

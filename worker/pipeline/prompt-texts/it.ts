@@ -64,6 +64,11 @@ export const it: PromptTexts = {
       `Ha ${words} parole; ne servono circa ${target}. Sviluppa l'argomentazione fino a questa lunghezza.`,
     missingKeyPoints: (points) => `Tralascia punti chiave della struttura: ${points}.`,
   },
+  feedback: {
+    empty: "La risposta precedente era vuota.",
+    tooShort: (words, target) =>
+      `La risposta precedente aveva ${words} parole; questa sezione ne richiede circa ${target}.`,
+  },
   judge: {
     system:
       "Verifichi un testo accademico rispetto ai requisiti espliciti del cliente. Elenca ogni vincolo esplicito e " +

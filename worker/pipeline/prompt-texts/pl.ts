@@ -63,6 +63,10 @@ export const pl: PromptTexts = {
     tooShort: (words, target) => `Liczba słów: ${words}; potrzeba około ${target}. Rozwiń wywód do tej objętości.`,
     missingKeyPoints: (points) => `Pomija kluczowe zagadnienia planu: ${points}.`,
   },
+  feedback: {
+    empty: "Poprzednia odpowiedź była pusta.",
+    tooShort: (words, target) => `Liczba słów w poprzedniej odpowiedzi: ${words}; ta część potrzebuje około ${target}.`,
+  },
   judge: {
     system:
       "Sprawdzasz tekst naukowy pod kątem wyraźnych wymagań klienta. Wymień każde wyraźne, sprawdzalne wymaganie " +
