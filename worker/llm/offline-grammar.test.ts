@@ -1,7 +1,7 @@
 // The offline demo writer's text passes the grammar gate of the order's language, so an offline order in any language
 // is deliverable text: a whole document's sections, and every phrase of the language's table used once (where the
 // gate's allowance for words a text repeats cannot hide a misspelling).
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LANGUAGE_CODES } from "../../app/utils/catalog";
 import { grammarGate } from "../quality/grammar";
 import { SpellChecker } from "../quality/spell-checker";
@@ -21,8 +21,6 @@ const TOPICS = {
   pl: "Drogi rzymskie w Galii",
 } as const;
 
-const spell = new SpellChecker();
-afterAll(() => spell.close());
 const config: QualityConfig = {
   minUniqueness: 0,
   maxGrammarErrors: THRESHOLD,
@@ -32,7 +30,8 @@ const config: QualityConfig = {
   originality: null,
   httpTimeoutMs: 5000,
 };
-const gate = grammarGate(config, spell);
+/** Long enough to load a dictionary on a busy machine (the Ukrainian one takes ~10 s and ~750 MB when idle). */
+const LOAD_TIMEOUT_MS = 600_000;
 
 /** Every phrase of a table once: the label, the headings, and sentences that take each part in turn. */
 function everyPhrase(texts: OfflineTexts, topic: string): string {
@@ -57,7 +56,8 @@ function everyPhrase(texts: OfflineTexts, topic: string): string {
   });
   const headings = [texts.introduction, ...texts.body, texts.conclusion].map((h) => `${h}.`);
   const points = texts.keyPoints.map((p) => `${p.charAt(0).toUpperCase()}${p.slice(1)}.`);
-  return [fill(texts.label, 0), fill(texts.brief, 0), ...headings, ...points, ...sentences].join(" ");
+  const covers = texts.covers.replace("{points}", texts.keyPoints.join("; "));
+  return [fill(texts.label, 0), covers, fill(texts.brief, 0), ...headings, ...points, ...sentences].join(" ");
 }
 
 /** Every fourth word of six letters or more with its 3rd and 4th letters swapped: what the gate must catch. */
@@ -71,6 +71,11 @@ function misspelt(text: string): string {
 
 describe.each(LANGUAGE_CODES)("the offline writer's %s text and the grammar gate", (language) => {
   const topic = TOPICS[language];
+  // One checker per language, closed after it: eight dictionaries at once in one thread would need gigabytes.
+  const spell = new SpellChecker();
+  const gate = grammarGate(config, spell);
+  beforeAll(() => spell.paragraphIssues(language, "warm", LOAD_TIMEOUT_MS), LOAD_TIMEOUT_MS);
+  afterAll(() => spell.close());
   const check = (text: string) =>
     gate.check({ text, targetWords: 300, language }, { topic, sources: [], otherSections: [] });
 

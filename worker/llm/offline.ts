@@ -62,8 +62,8 @@ export class OfflineWriter implements LlmProvider {
         .replace("{verb}", pick(texts.verbs))
         .replace("{object}", pick(texts.objects))
         .replace("{closer}", pick(texts.closers));
-    // Every section says first what it is: a placeholder of the demo, in the order's language.
-    const label = fill(texts.label);
+    // Every section says first what it is, a placeholder of the demo, then which key points of the outline it covers.
+    const label = `${fill(texts.label)} ${texts.covers.replace("{points}", points.join("; "))}`;
     const paragraphs: string[] = [];
     let words = label.split(/\s+/).length;
     let sentences = 0;

@@ -20,6 +20,7 @@ export const de: OfflineTexts = {
   label:
     "Dies ist ein Platzhaltertext der Demoversion, ohne Sprachmodell geschrieben: Er markiert nur den Platz des " +
     "Abschnitts „{heading}“ und skizziert, was darin behandelt würde.",
+  covers: "Der fertige Abschnitt würde diese Kernpunkte aufgreifen: {points}.",
   sentence: "{opener} würde {subject} {object} {verb}{closer}",
   openers: [
     "Im Zusammenhang mit dem Abschnitt „{heading}“",

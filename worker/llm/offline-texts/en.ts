@@ -22,6 +22,8 @@ export const en = {
   label:
     "This is placeholder text from the offline demo, written without a language model: it only marks the place of " +
     "the section “{heading}” and sketches what the section would cover.",
+  /** The second sentence: the section's key points ({points}, joined by "; "), as the outline gave them. */
+  covers: "The finished section would take up these key points: {points}.",
   sentence: "{opener} {subject} {verb} {object}{closer}",
   openers: [
     "In the context of the section “{heading}”,",

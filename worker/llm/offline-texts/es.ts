@@ -19,6 +19,7 @@ export const es: OfflineTexts = {
   label:
     "Este es un texto provisional de la versión de demostración, redactado sin ningún modelo de lenguaje: solo marca " +
     "el lugar de la sección «{heading}» y esboza lo que se trataría en ella.",
+  covers: "La sección terminada abordaría estos puntos clave: {points}.",
   sentence: "{opener} {subject} {verb} {object}{closer}",
   openers: [
     "En el marco de la sección «{heading}»,",

@@ -20,6 +20,7 @@ export const fr: OfflineTexts = {
   label:
     "Ceci est un texte provisoire de la version de démonstration, rédigé sans modèle de langue : il marque seulement " +
     "la place de la section « {heading} » et esquisse ce qui y serait traité.",
+  covers: "La section achevée reprendrait ces points clés : {points}.",
   sentence: "{opener} {subject} {verb} {object}{closer}",
   openers: [
     "Dans le cadre de la section « {heading} »,",

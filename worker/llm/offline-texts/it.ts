@@ -19,6 +19,7 @@ export const it: OfflineTexts = {
   label:
     "Questo è un testo segnaposto della versione dimostrativa, scritto senza alcun modello linguistico: indica soltanto " +
     "il posto della sezione «{heading}» e accenna a ciò che vi sarebbe trattato.",
+  covers: "La sezione compiuta tratterebbe questi punti chiave: {points}.",
   sentence: "{opener} {subject} {verb} {object}{closer}",
   openers: [
     "Nel contesto della sezione «{heading}»,",

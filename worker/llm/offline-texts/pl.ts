@@ -20,6 +20,7 @@ export const pl: OfflineTexts = {
   label:
     "To jest tekst zastępczy wersji demonstracyjnej, napisany bez modelu językowego: jedynie zaznacza miejsce części " +
     "„{heading}” i szkicuje, co zostanie w niej omówione.",
+  covers: "Gotowy rozdział omówiłby następujące kluczowe zagadnienia: {points}.",
   sentence: "{opener} {subject} {verb} {object}{closer}",
   openers: [
     "W kontekście części „{heading}”",
