@@ -9,7 +9,10 @@ import {
   answerFault,
   closeServer,
   EVENT_STREAM,
+  fakeJudgement,
   fakeOutline,
+  isJudgeRequest,
+  isOutlineRequest,
   fakeSection,
   fakeTokens,
   numberArg,
@@ -125,7 +128,9 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
       .map((m: { content: unknown }) => textOf(m.content))
       .join("\n");
     let text: string;
-    if (/one JSON object/i.test(system) || /exactly \d+ sections/.test(prompt)) {
+    if (isJudgeRequest(system)) {
+      text = fakeJudgement(prompt);
+    } else if (isOutlineRequest(`${system}\n${prompt}`)) {
       text = fakeOutline(prompt);
       if (fencedAnswers > 0) {
         fencedAnswers--;

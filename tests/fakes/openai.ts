@@ -107,7 +107,7 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     // What to answer is decided on arrival (the injected oddities are taken in order); the text itself is written when
     // the answer begins, as a model does, so a burst of requests is recorded as it arrives.
     let write: () => string;
-    if (body.response_format?.type === "json_object" && /explicit requirements/.test(prompt)) {
+    if (body.response_format?.type === "json_object" && isJudgeRequest(prompt)) {
       write = () => fakeJudgement(prompt);
     } else if (body.response_format?.type === "json_object") {
       write = () => fakeOutline(prompt);
@@ -116,7 +116,7 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
       if (short) shortAnswers--;
       const inventCitation = invented > 0;
       if (inventCitation) invented--;
-      const copySource = copies > 0 && /Abstract: "/.test(prompt);
+      const copySource = copies > 0 && /<abstract>/.test(prompt);
       if (copySource) copies--;
       write = () => fakeSection(prompt, short, { inventCitation, copySource });
     }
@@ -338,14 +338,29 @@ function chatCompletionStream(
   };
 }
 
+// The fakes read a prompt's data from its tags, the same in every language (worker/pipeline/prompt-texts/tags.ts).
+function tagged(prompt: string, name: string): string | undefined {
+  return new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(prompt)?.[1];
+}
+
+/** A requirements judge's request: it asks for the judge's JSON shape, `{"checks":[…]}`. */
+export function isJudgeRequest(prompt: string): boolean {
+  return prompt.includes('{"checks":[');
+}
+
+/** An outline's request: it asks for the outline's JSON shape or names its number of sections. */
+export function isOutlineRequest(prompt: string): boolean {
+  return prompt.includes('{"sections":[') || tagged(prompt, "sections") !== undefined;
+}
+
 /**
- * An outline of `exactly N sections` (default 4) in the asked language (`code "uk"`): first the introduction, last the
- * conclusion ("Introduction", "Conclusion" in English).
+ * An outline of `<sections>N</sections>` (default 4) in the asked language (`<language>uk</language>`): first the
+ * introduction, last the conclusion ("Introduction", "Conclusion" in English).
  */
 export function fakeOutline(prompt: string): string {
-  const count = Number(/exactly (\d+) sections/.exec(prompt)?.[1] ?? 4);
-  const topic = /topic "([^"]+)"/.exec(prompt)?.[1] ?? "the topic";
-  const lang = fakeWordsFor(/language with code "([^"]+)"/.exec(prompt)?.[1]);
+  const count = Number(tagged(prompt, "sections") ?? 4);
+  const topic = tagged(prompt, "topic") ?? "the topic";
+  const lang = fakeWordsFor(tagged(prompt, "language"));
   return JSON.stringify({
     sections: Array.from({ length: count }, (_, i) => ({
       heading: i === 0 ? lang.introduction : i === count - 1 ? lang.conclusion : lang.chapter(i, topic),
@@ -356,8 +371,8 @@ export function fakeOutline(prompt: string): string {
 }
 
 /**
- * Prose of `about N words` (default 200), exactly N words by whitespace split, in paragraphs; a short answer has a
- * fifth of them. In the prompt's language (`Language code: uk`), English when none is named.
+ * Prose of `<words>N</words>` (default 200), exactly N words by whitespace split, in paragraphs; a short answer has a
+ * fifth of them. In the prompt's language (`<language>uk</language>`), English when none is named.
  * The words are real words of that language, varied per prompt, so sections, orders and attempts do not repeat each other (the
  * uniqueness gate compares them all); the source keys offered in the prompt (`[@key]`) are cited.
  */
@@ -366,8 +381,8 @@ export function fakeSection(
   short = false,
   options: { inventCitation?: boolean; copySource?: boolean } = {},
 ): string {
-  const asked = Number(/about (\d+) words/.exec(prompt)?.[1] ?? 200);
-  const language = /Language code: ([A-Za-z_-]+)/.exec(prompt)?.[1];
+  const asked = Number(tagged(prompt, "words") ?? 200);
+  const language = tagged(prompt, "language");
   const lang = fakeWordsFor(language);
   const words = short ? Math.max(5, Math.floor(asked / 5)) : asked;
   // Seeded by the whole prompt: another order, section or attempt gets other words, as from a real model.
@@ -376,7 +391,7 @@ export function fakeSection(
   const keys = [...new Set([...prompt.matchAll(/^\[@([A-Za-z0-9]+)\] /gm)].map((m) => m[1]))];
   if (options.copySource) {
     // A writer that copies a source's abstract word for word: the uniqueness gate must catch it.
-    const abstract = /Abstract: "([^"]+)"/.exec(prompt)?.[1];
+    const abstract = tagged(prompt, "abstract");
     if (abstract) {
       // Copied at the asked length: the abstract again and again.
       const copied: string[] = [];
@@ -386,7 +401,7 @@ export function fakeSection(
   }
   const cite = options.inventCitation ? ["invented2099", ...keys] : keys;
   // Like a model that follows the outline: each key point it was given is taken up in a sentence.
-  const points = /Cover these key points: (.+)\.$/m.exec(prompt)?.[1].split("; ") ?? [];
+  const points = tagged(prompt, "key-points")?.split("; ") ?? [];
   const lead = points.map((p) => `${lang.considers} ${p}.`).join(" ");
   const leadWords = lead ? lead.split(/\s+/).length : 0;
   if (!lead || leadWords >= words) return fakeProse(words, seed, cite, language);
@@ -398,8 +413,8 @@ export function fakeSection(
  * double quotes appears in the text checked (sentences without quotes are taken as met).
  */
 export function fakeJudgement(prompt: string): string {
-  const requirements = /Requirements: """([\s\S]*?)"""/.exec(prompt)?.[1] ?? "";
-  const subject = (/to check \(language code [^)]*\): """([\s\S]*?)"""/.exec(prompt)?.[1] ?? "").toLowerCase();
+  const requirements = tagged(prompt, "requirements") ?? "";
+  const subject = (tagged(prompt, "text") ?? "").toLowerCase();
   const checks = requirements
     .split(/(?<=[.!?])\s+/)
     .map((s) => s.trim())

@@ -53,7 +53,7 @@ const anthropicProvider = () =>
   new AnthropicProvider({ apiKey: "sk-ant", baseURL: anthropic.url, model: "claude-sonnet-4-5" });
 const section = {
   system: "s",
-  prompt: "Write. Length: about 50 words.",
+  prompt: "Write. Length: about <words>50</words> words.",
   intent: {
     kind: "section" as const,
     topic: "t",

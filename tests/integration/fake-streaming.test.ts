@@ -7,8 +7,8 @@ import { startFakeAnthropic, type FakeAnthropic } from "../fakes/anthropic";
 import { fakeOutline, fakeProse, fakeSection, startFakeOpenAI, textChunks, type FakeOpenAI } from "../fakes/openai";
 
 const TOPIC = "Urban heat islands in Mediterranean cities";
-const SECTION = `Document topic: "${TOPIC}". Language code: en.\nWrite section 2, "Causes".\nLength: about 300 words.`;
-const OUTLINE = `Plan a thesis on the topic "${TOPIC}".\nReturn exactly 5 sections: the first is the introduction and the last the conclusion.`;
+const SECTION = `Document topic: <topic>${TOPIC}</topic>. Language: English (<language>en</language>).\nWrite section 2, "Causes".\nLength: about <words>300</words> words.`;
+const OUTLINE = `Plan a thesis on the topic <topic>${TOPIC}</topic>.\nReturn exactly <sections>5</sections> sections: the first is the introduction and the last the conclusion.`;
 const LATENCY_MS = 400;
 
 /** The error an async step rejects with (fails the test when it resolves). */
@@ -58,7 +58,7 @@ describe("fakeProse", () => {
   });
 
   it("keeps a section's key points in its first paragraph and its exact length", () => {
-    const prompt = `${SECTION}\nCover these key points: causes of heat; effects on health.`;
+    const prompt = `${SECTION}\nCover these key points: <key-points>causes of heat; effects on health</key-points>.`;
     const text = fakeSection(prompt);
 
     expect(text.split(/\s+/)).toHaveLength(300);

@@ -88,7 +88,7 @@ describe("the fake writer writes the order's language", () => {
   it("an outline for a Ukrainian order has Ukrainian headings and key points", () => {
     const outline = JSON.parse(
       fakeOutline(
-        'Plan a term paper on the topic "Освіта", written in the language with code "uk". Return exactly 3 sections',
+        "Складіть план роботи на тему <topic>Освіта</topic> українською мовою (<language>uk</language>). Кількість розділів: рівно <sections>3</sections>.",
       ),
     );
     expect(outline.sections.map((s: { heading: string }) => s.heading)).toEqual([
@@ -101,7 +101,7 @@ describe("the fake writer writes the order's language", () => {
 
   it("a section for a Ukrainian order is written with Ukrainian words only", () => {
     const text = fakeSection(
-      'Document topic: "Освіта". Language code: uk.\nCover these key points: пункт 1a.\nLength: about 120 words.',
+      "Тема тексту: <topic>Освіта</topic>. Мова: українська (<language>uk</language>).\nРозкрийте такі ключові положення: <key-points>пункт 1a</key-points>.\nОбсяг у словах: приблизно <words>120</words>.",
     );
     const { uk } = FAKE_WORDS;
     const known = new Set([...everyWord(uk)].map((w) => w.toLowerCase()));

@@ -17,7 +17,7 @@ const TOPIC = "Urban heat islands in Mediterranean cities";
 function sectionRequest(words: number): CompletionRequest {
   return {
     system: "You write one section of an academic document. Write continuous academic prose; no headings, no lists.",
-    prompt: `Document topic: "${TOPIC}". Language code: en.\nWrite section 2, "Causes".\nLength: about ${words} words.`,
+    prompt: `Document topic: <topic>${TOPIC}</topic>. Language: English (<language>en</language>).\nWrite section 2, "Causes".\nLength: about <words>${words}</words> words.`,
     maxTokens: 800,
     intent: {
       kind: "section",
@@ -34,7 +34,7 @@ function sectionRequest(words: number): CompletionRequest {
 function outlineRequest(count: number): CompletionRequest {
   return {
     system: "You are an academic editor who plans long documents.",
-    prompt: `Plan a thesis on the topic "${TOPIC}".\nReturn exactly ${count} sections: the first is the introduction and the last the conclusion.`,
+    prompt: `Plan a thesis on the topic <topic>${TOPIC}</topic>.\nReturn exactly <sections>${count}</sections> sections: the first is the introduction and the last the conclusion.`,
     json: true,
     intent: { kind: "outline", topic: TOPIC, language: "en", sectionCount: count },
   };

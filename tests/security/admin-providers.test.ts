@@ -46,7 +46,7 @@ afterAll(async () => {
 
 const SECTION: CompletionRequest = {
   system: "You write one section of an academic document.",
-  prompt: "Write section 2, Causes. Length: about 60 words.",
+  prompt: "Write section 2, Causes. Length: about <words>60</words> words.",
   intent: {
     kind: "section",
     topic: "Urban heat islands",

@@ -1,82 +1,12 @@
 import { OFFLINE_WRITER_MODEL } from "../../app/utils/provider-chain.server";
+import { offlineTexts } from "./offline-texts";
 import type { Completion, CompletionRequest, LlmProvider } from "./provider";
 
-// Parts of the demo sentences. Combined at random per section (seeded), so sections of one document do not repeat
-// each other's phrases: the uniqueness gate compares every section with the others.
-const OPENERS = [
-  "In the context of {heading},",
-  "Seen from the perspective of {point},",
-  "For any serious account of {topic},",
-  "Across the literature,",
-  "At the level of practice,",
-  "In comparative terms,",
-  "Historically,",
-  "From a methodological standpoint,",
-  "Taken together,",
-  "On closer inspection,",
-];
-const SUBJECTS = [
-  "the evidence on {point}",
-  "recent scholarship",
-  "the debate about {topic}",
-  "careful fieldwork",
-  "the institutional record",
-  "a growing body of case studies",
-  "critical commentators",
-  "quantitative surveys",
-  "archival sources",
-  "policy evaluations",
-  "theoretical models",
-  "local experience",
-];
-const VERBS = [
-  "suggests",
-  "indicates",
-  "complicates",
-  "qualifies",
-  "reinforces",
-  "challenges",
-  "illuminates",
-  "revises",
-  "documents",
-  "questions",
-];
-const OBJECTS = [
-  "how {point} shapes everyday decisions",
-  "the limits of a single explanation",
-  "the weight usually given to {point}",
-  "a tension between stated aims and observed outcomes",
-  "the role of timing and sequence",
-  "why {topic} resists simple generalisation",
-  "the uneven distribution of costs and benefits",
-  "a gap between national and regional patterns",
-  "the importance of measurement choices",
-  "the interplay of incentives and norms",
-  "an overlooked dimension of {heading}",
-  "the durability of earlier arrangements",
-];
-const CLOSERS = [
-  "",
-  "",
-  ", which matters for the argument that follows",
-  ", although the data remain incomplete",
-  ", a point that later sections take up",
-  ", especially when compared across periods",
-  ", at least in the better documented cases",
-];
-
-const OUTLINE_BODY = [
-  "Background and key concepts",
-  "Historical development",
-  "Current debates",
-  "Methods and evidence",
-  "Case studies",
-  "Critical assessment",
-  "Implications for practice",
-  "Open questions",
-];
-
-/** Deterministic writer for `npm start` without keys: same order in, same text out. Labelled "offline demo" in the UI. */
+/**
+ * Deterministic writer for `npm start` without keys: same order in, same text out. Labelled "offline demo" in the UI
+ * and in its own text, in the order's language. Its sentences' parts come from that language's table (offline-texts/),
+ * combined at random per section (seeded), so sections of one document do not repeat each other's phrases.
+ */
 export class OfflineWriter implements LlmProvider {
   readonly name = "offline";
   readonly model = OFFLINE_WRITER_MODEL;
@@ -95,42 +25,54 @@ export class OfflineWriter implements LlmProvider {
   }
 
   private outline(intent: Extract<CompletionRequest["intent"], { kind: "outline" }>): string {
+    const texts = offlineTexts(intent.language);
     const bodyCount = Math.max(1, intent.sectionCount - 2);
     const body = Array.from({ length: bodyCount }, (_, i) => {
-      const base = OUTLINE_BODY[i % OUTLINE_BODY.length];
-      const round = Math.floor(i / OUTLINE_BODY.length);
+      const base = texts.body[i % texts.body.length];
+      const round = Math.floor(i / texts.body.length);
       return round ? `${base} (${round + 1})` : base;
     });
-    const headings = ["Introduction", ...body, "Conclusion"].slice(0, intent.sectionCount);
+    const headings = [texts.introduction, ...body, texts.conclusion].slice(0, intent.sectionCount);
+    const fill = (text: string, heading: string) =>
+      text.replaceAll("{heading}", heading).replaceAll("{topic}", intent.topic);
     return JSON.stringify({
       sections: headings.map((heading) => ({
         heading,
-        brief: `${heading} of "${intent.topic}".`,
-        keyPoints: [`the scope of ${heading.toLowerCase()}`, `evidence on ${intent.topic}`, `open problems`],
+        brief: fill(texts.brief, heading),
+        keyPoints: texts.keyPoints.map((point) => fill(point, heading)),
       })),
     });
   }
 
   private section(intent: Extract<CompletionRequest["intent"], { kind: "section" }>): string {
+    const texts = offlineTexts(intent.language);
     const random = seededRandom(`${intent.topic}|${intent.heading}|${intent.attempt}`);
     const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
-    const points = intent.keyPoints.length ? intent.keyPoints : [intent.heading.toLowerCase()];
+    const points = intent.keyPoints.length ? intent.keyPoints : [intent.heading];
     const keys = intent.sourceKeys ?? [];
     const fill = (text: string) =>
       text
         .replaceAll("{topic}", intent.topic)
-        .replaceAll("{heading}", intent.heading.toLowerCase())
+        .replaceAll("{heading}", intent.heading)
         .replaceAll("{point}", pick(points));
+    const compose = () =>
+      texts.sentence
+        .replace("{opener}", pick(texts.openers))
+        .replace("{subject}", pick(texts.subjects))
+        .replace("{verb}", pick(texts.verbs))
+        .replace("{object}", pick(texts.objects))
+        .replace("{closer}", pick(texts.closers));
+    // Every section says first what it is, a placeholder of the demo, then which key points of the outline it covers.
+    const label = `${fill(texts.label)} ${texts.covers.replace("{points}", points.join("; "))}`;
     const paragraphs: string[] = [];
-    let words = 0;
+    let words = label.split(/\s+/).length;
     let sentences = 0;
-    while (words < intent.targetWords) {
-      const paragraph: string[] = [];
+    while (words < intent.targetWords || paragraphs.length === 0) {
+      const paragraph: string[] = paragraphs.length === 0 ? [label] : [];
       const length = 4 + Math.floor(random() * 3);
       for (let i = 0; i < length && words < intent.targetWords; i++) {
         const cite = keys.length && sentences % 4 === 1 ? ` [@${keys[Math.floor(sentences / 4) % keys.length]}]` : "";
-        const sentence =
-          fill(`${pick(OPENERS)} ${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)}${pick(CLOSERS)}`) + `${cite}.`;
+        const sentence = fill(compose()) + `${cite}.`;
         paragraph.push(sentence.charAt(0).toUpperCase() + sentence.slice(1));
         words += sentence.split(/\s+/).length;
         sentences++;

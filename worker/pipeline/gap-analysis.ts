@@ -1,5 +1,6 @@
 import { findCitationKeys } from "../export/citations";
 import { countWords } from "../quality/common";
+import { promptTexts } from "./prompt-texts";
 
 export type SectionForReview = {
   index: number;
@@ -71,8 +72,10 @@ export function keyPointsCovered(text: string, keyPoints: string[]): { coverage:
 export function analyseGaps(
   sections: SectionForReview[],
   sources: { key: string; year: number | null }[],
-  options: { tokenBudget: number; now?: Date },
+  /** `language`: the order's; the reasons go to the writer in it (English when absent). */
+  options: { tokenBudget: number; now?: Date; language?: string },
 ): GapFindings {
+  const { review } = promptTexts(options.language ?? "en");
   const findings: SectionFinding[] = sections.map((s) => {
     const text = s.content ?? "";
     const words = countWords(text.replace(/\[[^\]]*@[^\]]*\]/g, ""));
@@ -98,10 +101,9 @@ export function analyseGaps(
     .filter((f) => sections.find((s) => s.index === f.index)?.status === "passed")
     .map((f) => {
       const reasons: string[] = [];
-      if (f.lengthRatio < MIN_LENGTH_RATIO)
-        reasons.push(`It has ${f.words} words; it needs about ${f.target}. Develop the argument to that length.`);
+      if (f.lengthRatio < MIN_LENGTH_RATIO) reasons.push(review.tooShort(f.words, f.target));
       if (f.keyPointCoverage < MIN_KEY_POINT_COVERAGE)
-        reasons.push(`It leaves out key points of the outline: ${f.missingKeyPoints.join("; ")}.`);
+        reasons.push(review.missingKeyPoints(f.missingKeyPoints.join("; ")));
       return { index: f.index, reasons, severity: Math.min(f.lengthRatio, f.keyPointCoverage), target: f.target };
     })
     .filter((c) => c.reasons.length)

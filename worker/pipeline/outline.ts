@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { wordsPerPage } from "../../app/utils/catalog";
+import { kindName, promptTexts } from "./prompt-texts";
 
 export type PlannedSection = { heading: string; brief: string; keyPoints: string[]; targetWords: number };
 
@@ -44,30 +45,34 @@ export type OrderBrief = {
 // The customer's own constraints, quoted for the model; long requirements files are cut to keep the prompt sane.
 const MAX_REQUIREMENTS_CHARS = 6000;
 
-export function requirementsBlock(order: Pick<OrderBrief, "instructions" | "requirements_text">): string {
+export function requirementsBlock(order: Pick<OrderBrief, "instructions" | "requirements_text" | "language">): string {
+  const { requirements } = promptTexts(order.language);
   const parts: string[] = [];
-  if (order.instructions) parts.push(`Customer's instructions: """${order.instructions}"""`);
-  if (order.requirements_text) {
-    const text = order.requirements_text.slice(0, MAX_REQUIREMENTS_CHARS);
-    parts.push(`Requirements from the customer's file: """${text}"""`);
-  }
+  if (order.instructions) parts.push(requirements.instructions(order.instructions));
+  if (order.requirements_text) parts.push(requirements.file(order.requirements_text.slice(0, MAX_REQUIREMENTS_CHARS)));
   return parts.join("\n");
 }
 
+/** The answer's shape, the same in every language: parseOutline reads its keys. */
+export const OUTLINE_JSON_SHAPE = '{"sections":[{"heading":string,"brief":string,"keyPoints":[string]}]}';
+
+/** The outline's request, written in the order's language. */
 export function outlinePrompt(order: OrderBrief, count: number) {
+  const texts = promptTexts(order.language);
+  const requirements = requirementsBlock(order);
   return {
-    system:
-      "You are an academic editor who plans long documents. Answer with one JSON object only: " +
-      '{"sections":[{"heading":string,"brief":string,"keyPoints":[string]}]}.',
+    system: `${texts.outline.system} ${OUTLINE_JSON_SHAPE}.`,
     prompt: [
-      `Plan a ${order.kind.replaceAll("_", " ")} on the topic "${order.topic}"${order.discipline ? ` in ${order.discipline}` : ""}, ` +
-        `written in the language with code "${order.language}", citation style ${order.citation_style}.`,
-      `Return exactly ${count} sections: the first is the introduction and the last the conclusion. ` +
-        "Each brief says in two sentences what the section must argue; give three to five key points per section.",
-      requirementsBlock(order),
-      requirementsBlock(order)
-        ? "Follow the customer's requirements (required chapters, focus, length) where they apply."
-        : "",
+      texts.outline.task({
+        kind: kindName(texts, order.kind),
+        topic: order.topic,
+        discipline: order.discipline,
+        style: order.citation_style,
+        language: order.language,
+      }),
+      texts.outline.shape(count),
+      requirements,
+      requirements ? texts.outline.followRequirements : "",
     ]
       .filter(Boolean)
       .join("\n"),

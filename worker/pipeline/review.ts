@@ -13,6 +13,7 @@ import { analyseGaps, type GapFindings } from "./gap-analysis";
 import { requirementsText } from "./plan";
 import { judgeRequirements, unmetRequirements } from "../quality/requirements";
 import { applyQualityGates, checkAttempt, citable, orderTopic } from "./section-checks";
+import { promptTexts } from "./prompt-texts";
 import { sectionRequest, summaryOf } from "./section-prompt";
 import { saveAttempt } from "./section-store";
 
@@ -200,7 +201,9 @@ async function reviseWhereNeeded(
   // Revisions may cost at most half of what the document has cost so far (and at least one small section).
   const findings = analyseGaps(sections, sources, {
     tokenBudget: Math.max(4000, Math.round(Number(spent.tokens) * 0.5)),
+    language: document.language,
   });
+  const texts = promptTexts(document.language).section;
   const outline = sections.map((s) => `${s.index + 1}. ${s.heading}`).join("; ");
   // The sources as the gates compare revisions with them (one text per source for all of them).
   const gated = sources.map((s) => ({ key: s.key, title: s.title, text: sourceText(s) }));
@@ -219,14 +222,11 @@ async function reviseWhereNeeded(
           sources: { assigned, total: sources.length },
           attempt: section.attempts + 1,
           verb: "revise",
-          notes: [
-            `The review of the whole document found: ${reasons.join(" ")}`,
-            `The current text, to improve rather than repeat: """${section.content ?? ""}"""`,
-          ],
+          notes: [texts.reviewFound(reasons.join(" ")), texts.currentText(section.content ?? "")],
           signal,
         }),
       );
-      const check = checkAttempt(completion.text, section.target_words, sources.map(citable), true);
+      const check = checkAttempt(completion.text, section.target_words, sources.map(citable), true, document.language);
       const scores = await applyQualityGates(
         ctx,
         check,

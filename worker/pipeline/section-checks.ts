@@ -8,21 +8,22 @@ import { countWords } from "../quality/common";
 import type { DraftCheck } from "../quality/draft";
 import { runGates } from "../quality/registry";
 import type { GateScores, QualityGate } from "../quality/types";
+import { promptTexts } from "./prompt-texts";
 
 /** A section under this share of its word budget is written again. */
 export const MIN_LENGTH_SHARE = 0.6;
 
+/** The length check; its feedback, for the next attempt's prompt, in the order's `language`. */
 export function checkLength(
   text: string,
   targetWords: number,
   words = countWords(text),
+  language = "en",
 ): { passed: boolean; feedback: string[] } {
-  if (words === 0) return { passed: false, feedback: ["The previous answer was empty."] };
+  const { feedback } = promptTexts(language);
+  if (words === 0) return { passed: false, feedback: [feedback.empty] };
   if (words < MIN_LENGTH_SHARE * targetWords) {
-    return {
-      passed: false,
-      feedback: [`The previous answer had ${words} words; this section needs about ${targetWords}.`],
-    };
+    return { passed: false, feedback: [feedback.tooShort(words, targetWords)] };
   }
   return { passed: true, feedback: [] };
 }
@@ -54,11 +55,13 @@ export function checkAttempt(
   targetWords: number,
   sources: readonly CitableSource[],
   lastAttempt: boolean,
+  /** The order's: the length feedback is written in it. */
+  language = "en",
 ): AttemptCheck {
   let text = raw.trim();
   const answered = text;
   const answeredWords = countWords(text);
-  const length = checkLength(text, targetWords, answeredWords);
+  const length = checkLength(text, targetWords, answeredWords, language);
   const known = new Set(sources.map((s) => s.key));
   const citations = checkCitations(text, known);
   const feedback = [...length.feedback];
@@ -102,8 +105,8 @@ export function orderTopic(document: {
 
 /**
  * The quality gates (uniqueness, grammar, AI detection) judge a text that already has its length and citations; a
- * failed gate fails the check and adds its feedback. The offline demo writer's placeholder text (English whatever the
- * order's language, labelled "offline demo") is not judged: its scores stay N/A (decision 011).
+ * failed gate fails the check and adds its feedback. The offline demo writer's placeholder text (in the order's
+ * language, labelled "offline demo") is not judged: its scores stay N/A (decision 011).
  */
 export async function applyQualityGates(
   ctx: GateRun,

@@ -2,6 +2,7 @@
 // revised after the review (review.ts).
 import type { CompletionRequest, TextSink } from "../llm/provider";
 import { requirementsBlock } from "./outline";
+import { promptTexts } from "./prompt-texts";
 
 /** Summaries of at most this many neighbouring sections go into a section's prompt, unless the settings say otherwise. */
 export const DEFAULT_CONTEXT_SECTIONS = 10;
@@ -16,11 +17,10 @@ export type SourceForPrompt = {
 };
 
 /** The sources a section may cite, quoted for the writer; without any, the writer is told to cite nothing. */
-export function sourcesBlock(assigned: SourceForPrompt[], documentSources: number): string {
-  if (documentSources === 0) {
-    return "This document has no sources: cite nothing, and never invent references, DOIs or URLs.";
-  }
-  if (assigned.length === 0) return "Cite no sources in this section; never invent references, DOIs or URLs.";
+export function sourcesBlock(assigned: SourceForPrompt[], documentSources: number, language: string): string {
+  const { sources } = promptTexts(language);
+  if (documentSources === 0) return sources.none;
+  if (assigned.length === 0) return sources.noneHere;
   const lines = assigned.map((s) => {
     const csl = s.csl as { author?: { family?: string }[] };
     const authors =
@@ -28,19 +28,18 @@ export function sourcesBlock(assigned: SourceForPrompt[], documentSources: numbe
         ?.map((a) => a.family)
         .filter(Boolean)
         .slice(0, 3)
-        .join(", ") || "Anonymous";
-    const abstract = s.abstract ? ` Abstract: "${s.abstract.replace(/"/g, "'").slice(0, 500)}"` : "";
-    return `[@${s.key}] ${authors} (${s.year ?? "n.d."}). ${s.title}.${abstract}`;
+        .join(", ") || sources.anonymous;
+    // Angle brackets out of the abstract: it stands between tags.
+    const abstract = s.abstract ? ` ${sources.abstract(s.abstract.replace(/[<>]/g, " ").slice(0, 500))}` : "";
+    return `[@${s.key}] ${authors} (${s.year ?? sources.undated}). ${s.title}.${abstract}`;
   });
-  return [
-    "Sources you may cite, as [@key] right after the claim they support (cite nothing else; never invent references, DOIs or URLs):",
-    ...lines,
-  ].join("\n");
+  return [sources.intro, ...lines].join("\n");
 }
 
 /**
  * One LLM request for a section, written for the first time or revised after the review: the outline, the brief and
- * key points, the customer's requirements, the sources it may cite and the budget, plus what this call adds (`notes`).
+ * key points, the customer's requirements, the sources it may cite and the budget, plus what this call adds (`notes`,
+ * written with `promptTexts(language).section`). All of it in the order's language.
  */
 export function sectionRequest(p: {
   document: { topic: string; language: string; instructions: string | null; requirements_text: string | null };
@@ -55,19 +54,17 @@ export function sectionRequest(p: {
   sink?: TextSink;
 }): CompletionRequest {
   const { document, section } = p;
-  const noun = p.verb === "write" ? "Write" : "Revise";
+  const texts = promptTexts(document.language).section;
   return {
-    system:
-      `You ${p.verb} one section of an academic document. Write continuous academic prose in the requested language; ` +
-      "no headings, no lists, no preamble.",
+    system: texts.system[p.verb],
     prompt: [
-      `Document topic: "${document.topic}". Language code: ${document.language}.`,
+      texts.topic(document.topic, document.language),
       requirementsBlock(document),
-      `Outline: ${p.outline}.`,
-      `${noun} section ${section.index + 1}, "${section.heading}": ${section.brief}`,
-      section.keyPoints.length ? `Cover these key points: ${section.keyPoints.join("; ")}.` : "",
-      sourcesBlock(p.sources.assigned, p.sources.total),
-      `Length: about ${section.target_words} words.`,
+      texts.outline(p.outline),
+      texts.task[p.verb](section.index + 1, section.heading, section.brief),
+      section.keyPoints.length ? texts.keyPoints(section.keyPoints) : "",
+      sourcesBlock(p.sources.assigned, p.sources.total, document.language),
+      texts.length(section.target_words),
       ...p.notes,
     ]
       .filter(Boolean)

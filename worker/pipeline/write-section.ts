@@ -8,6 +8,7 @@ import { setStage } from "../../app/models/document-progress.server";
 import { DraftCheck } from "../quality/draft";
 import { QUEUES, type WriteSectionJob } from "../../app/jobs/definitions";
 import { applyQualityGates, checkAttempt, orderTopic } from "./section-checks";
+import { promptTexts } from "./prompt-texts";
 import { DEFAULT_CONTEXT_SECTIONS, neighbourIndexes, sectionRequest } from "./section-prompt";
 import { finishOf, handOverToReview, saveAttempt, type SectionResult } from "./section-store";
 
@@ -71,6 +72,7 @@ export async function writeSection(
   const draft = ctx.gates?.length
     ? new DraftCheck(ctx.gates, { language: document.language, documentId, db })
     : undefined;
+  const texts = promptTexts(document.language).section;
   let completion: Completion;
   try {
     completion = await router.complete(
@@ -82,10 +84,8 @@ export async function writeSection(
         attempt,
         verb: "write",
         notes: [
-          neighbours.length
-            ? `Neighbouring sections say: ${neighbours.map((n) => `${n.heading}: ${n.summary}`).join(" | ")}`
-            : "",
-          feedback.length ? `Fix these problems of the previous attempt: ${feedback.join(" ")}` : "",
+          neighbours.length ? texts.neighbours(neighbours.map((n) => `${n.heading}: ${n.summary}`).join(" | ")) : "",
+          feedback.length ? texts.fixPrevious(feedback.join(" ")) : "",
         ],
         signal: delivery.signal,
         sink: draft,
@@ -106,7 +106,7 @@ export async function writeSection(
   }
   await started;
   const answeredAt = Date.now();
-  const check = checkAttempt(completion.text, section.target_words, sources, tries >= MAX_ATTEMPTS);
+  const check = checkAttempt(completion.text, section.target_words, sources, tries >= MAX_ATTEMPTS, document.language);
   const scores = await applyQualityGates(ctx, check, completion.provider, {
     draft,
     sources: documentSources,

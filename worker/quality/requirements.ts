@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { LlmRouter } from "../llm/router";
+import { promptTexts } from "../pipeline/prompt-texts";
 
 export type RequirementCheck = { constraint: string; met: boolean; evidence: string };
 export type RequirementsReport = { subject: "outline" | "document"; checks: RequirementCheck[] };
@@ -18,6 +19,9 @@ const answerSchema = z.object({
 
 const MAX_SUBJECT_CHARS = 60_000;
 
+/** The judge's answer, the same in every language (answerSchema reads it). */
+export const JUDGE_JSON_SHAPE = '{"checks":[{"constraint":string,"met":boolean,"evidence":string}]}';
+
 /**
  * The requirements judge: an LLM lists the explicit constraints in the customer's instructions and requirements file
  * (length, required chapters, style, sources…) and says of each whether the outline or the finished document meets
@@ -29,14 +33,12 @@ export async function judgeRequirements(
   signal?: AbortSignal,
 ): Promise<RequirementsReport | null> {
   if (!input.requirements.trim() || router.describe().every((p) => p.startsWith("offline"))) return null;
+  const { judge } = promptTexts(input.language);
   const completion = await router.complete({
-    system:
-      "You check an academic document against the customer's explicit requirements. List each explicit, checkable " +
-      "constraint (length, required chapters or sections, citation style, number or kind of sources, language, focus) " +
-      'and say whether the text meets it. Answer with one JSON object: {"checks":[{"constraint":string,"met":boolean,"evidence":string}]}.',
+    system: `${judge.system} ${JUDGE_JSON_SHAPE}.`,
     prompt: [
-      `Requirements: """${input.requirements.slice(0, 12_000)}"""`,
-      `The ${input.subject} to check (language code ${input.language}): """${input.text.slice(0, MAX_SUBJECT_CHARS)}"""`,
+      judge.requirements(input.requirements.slice(0, 12_000)),
+      judge.subject[input.subject](input.text.slice(0, MAX_SUBJECT_CHARS), input.language),
     ].join("\n"),
     json: true,
     intent: { kind: "judge" },

@@ -1,0 +1,78 @@
+// The offline demo writer's words in French (placeholders and parts: en.ts). French headings "Introduction" and
+// "Conclusion" are spelt as in English.
+import type { OfflineTexts } from "./en";
+
+export const fr: OfflineTexts = {
+  introduction: "Introduction",
+  conclusion: "Conclusion",
+  body: [
+    "Cadre théorique et notions clés",
+    "Évolution historique",
+    "Débats actuels",
+    "Méthodes et sources des données",
+    "Études de cas",
+    "Évaluation critique",
+    "Implications pour la pratique",
+    "Questions ouvertes",
+  ],
+  brief: "La section « {heading} » d'un travail sur le sujet « {topic} ».",
+  keyPoints: ["notions clés et portée du sujet", "les données disponibles", "les questions ouvertes"],
+  label:
+    "Ceci est un texte provisoire de la version de démonstration, rédigé sans modèle de langue : il marque seulement " +
+    "la place de la section « {heading} » et esquisse ce qui y serait traité.",
+  covers: "La section achevée reprendrait ces points clés : {points}.",
+  sentence: "{opener} {subject} {verb} {object}{closer}",
+  openers: [
+    "Dans le cadre de la section « {heading} »,",
+    "Au regard de l'aspect « {point} »,",
+    "Pour un traitement complet du sujet « {topic} »,",
+    "Dans la littérature,",
+    "Sur le plan pratique,",
+    "En termes comparatifs,",
+    "Dans une perspective historique,",
+    "D'un point de vue méthodologique,",
+    "Dans l'ensemble,",
+    "À y regarder de plus près,",
+  ],
+  subjects: [
+    "le texte complet",
+    "la section achevée",
+    "ce paragraphe dans sa forme développée",
+    "la version définitive",
+    "une analyse approfondie",
+    "l'argumentation complète",
+  ],
+  verbs: [
+    "examinerait",
+    "discuterait",
+    "évaluerait",
+    "retracerait",
+    "préciserait",
+    "décrirait",
+    "exposerait",
+    "éclairerait",
+  ],
+  objects: [
+    "la manière dont l'aspect « {point} » pèse sur les décisions quotidiennes",
+    "les limites d'une explication unique",
+    "le poids habituellement accordé à l'aspect « {point} »",
+    "une tension entre les objectifs affichés et les résultats observés",
+    "le rôle du calendrier et de l'enchaînement des faits",
+    "les raisons pour lesquelles le sujet « {topic} » résiste aux généralisations simples",
+    "la répartition inégale des coûts et des bénéfices",
+    "un écart entre les tendances nationales et régionales",
+    "l'importance des choix de mesure",
+    "l'interaction entre incitations et normes",
+    "une dimension négligée de la section « {heading} »",
+    "la persistance d'arrangements antérieurs",
+  ],
+  closers: [
+    "",
+    "",
+    ", ce qui compte pour l'argumentation qui suit",
+    ", même si les données restent incomplètes",
+    ", un point que les sections suivantes reprennent",
+    ", surtout dans la comparaison entre périodes",
+    ", du moins dans les cas les mieux documentés",
+  ],
+};

@@ -1,0 +1,78 @@
+// The offline demo writer's words in Polish (placeholders and parts: en.ts). Subjects are masculine singular, so that
+// every verb ("omówiłby") agrees with each of them; objects are in the accusative those verbs take.
+import type { OfflineTexts } from "./en";
+
+export const pl: OfflineTexts = {
+  introduction: "Wstęp",
+  conclusion: "Zakończenie",
+  body: [
+    "Podstawy teoretyczne i kluczowe pojęcia",
+    "Rozwój historyczny",
+    "Aktualne debaty",
+    "Metody i źródła danych",
+    "Studia przypadków",
+    "Ocena krytyczna",
+    "Znaczenie dla praktyki",
+    "Otwarte pytania",
+  ],
+  brief: "Część „{heading}” w pracy na temat „{topic}”.",
+  keyPoints: ["kluczowe pojęcia i zakres tematu", "dostępne dane", "otwarte problemy"],
+  label:
+    "To jest tekst zastępczy wersji demonstracyjnej, napisany bez modelu językowego: jedynie zaznacza miejsce części " +
+    "„{heading}” i szkicuje, co zostanie w niej omówione.",
+  covers: "Gotowy rozdział omówiłby następujące kluczowe zagadnienia: {points}.",
+  sentence: "{opener} {subject} {verb} {object}{closer}",
+  openers: [
+    "W kontekście części „{heading}”",
+    "Z uwagi na aspekt „{point}”",
+    "Dla pełnego ujęcia tematu „{topic}”",
+    "W literaturze przedmiotu",
+    "Na poziomie praktyki",
+    "W ujęciu porównawczym",
+    "W perspektywie historycznej",
+    "Z metodologicznego punktu widzenia",
+    "Ogółem",
+    "Przy bliższym spojrzeniu",
+  ],
+  subjects: [
+    "pełny tekst",
+    "gotowy rozdział",
+    "ten akapit w pełnej wersji",
+    "ostateczny wariant",
+    "szczegółowy wywód",
+    "rozwinięty tekst",
+  ],
+  verbs: [
+    "omówiłby",
+    "rozważyłby",
+    "prześledziłby",
+    "doprecyzowałby",
+    "opisałby",
+    "oceniłby",
+    "wyjaśniłby",
+    "przeanalizowałby",
+  ],
+  objects: [
+    "wpływ aspektu „{point}” na codzienne decyzje",
+    "granice jednego wyjaśnienia",
+    "wagę, jaką zwykle przypisuje się aspektowi „{point}”",
+    "napięcie między deklarowanymi celami a obserwowanymi wynikami",
+    "rolę czasu i kolejności zdarzeń",
+    "przyczyny, dla których temat „{topic}” wymyka się prostym uogólnieniom",
+    "nierówny rozkład kosztów i korzyści",
+    "rozdźwięk między wzorcami krajowymi a regionalnymi",
+    "znaczenie wyboru metod pomiaru",
+    "wzajemne oddziaływanie bodźców i norm",
+    "pomijany wymiar części „{heading}”",
+    "trwałość wcześniejszych ustaleń",
+  ],
+  closers: [
+    "",
+    "",
+    ", co ma znaczenie dla dalszego wywodu",
+    ", choć dane wciąż są niepełne",
+    ", do czego wracają kolejne części",
+    ", zwłaszcza w porównaniu różnych okresów",
+    ", przynajmniej w lepiej udokumentowanych przypadkach",
+  ],
+};

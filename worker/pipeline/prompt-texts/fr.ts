@@ -1,0 +1,86 @@
+// What the writer is told, in French (the English table, en.ts, is the type).
+import type { PromptTexts } from "./en";
+import { tag } from "./tags";
+
+export const fr: PromptTexts = {
+  kinds: {
+    essay: "un essai",
+    term_paper: "un mémoire de fin de semestre",
+    bachelor_thesis: "un mémoire de licence",
+    master_thesis: "un mémoire de master",
+    book_chapter: "un chapitre d'ouvrage",
+    literature_review: "une revue de la littérature",
+  },
+  outline: {
+    system: "Vous êtes un éditeur universitaire qui planifie des textes longs. Répondez uniquement par un objet JSON :",
+    task: (p) =>
+      `Établissez le plan d'${p.kind}` +
+      ` sur le sujet ${tag("topic", p.topic)}${p.discipline ? ` en ${p.discipline}` : ""}, ` +
+      `à rédiger en français (${tag("language", p.language)}), style de citation ${p.style}.`,
+    shape: (count) =>
+      `Renvoyez exactement ${tag("sections", count)} sections : la première est l'introduction et la dernière la conclusion. ` +
+      "Rédigez les titres, les résumés et les points clés en français. " +
+      "Chaque résumé dit en deux phrases ce que la section doit démontrer ; donnez trois à cinq points clés par section.",
+    followRequirements:
+      "Respectez les exigences du client (chapitres requis, angle, longueur) lorsqu'elles s'appliquent.",
+  },
+  requirements: {
+    instructions: (text) => `Consignes du client : ${tag("instructions", text)}`,
+    file: (text) => `Exigences tirées du fichier du client : ${tag("requirements", text)}`,
+  },
+  section: {
+    system: {
+      write:
+        "Vous rédigez une section d'un texte universitaire. Écrivez une prose académique continue en français ; " +
+        "pas de titres, pas de listes, pas de préambule.",
+      revise:
+        "Vous révisez une section d'un texte universitaire. Écrivez une prose académique continue en français ; " +
+        "pas de titres, pas de listes, pas de préambule.",
+    },
+    topic: (topic, language) =>
+      `Sujet du texte : ${tag("topic", topic)}. Langue : français (${tag("language", language)}).`,
+    outline: (outline) => `Plan : ${outline}.`,
+    task: {
+      write: (n, heading, brief) => `Rédigez la section ${n}, « ${heading} » : ${brief}`,
+      revise: (n, heading, brief) => `Révisez la section ${n}, « ${heading} » : ${brief}`,
+    },
+    keyPoints: (points) => `Traitez ces points clés : ${tag("key-points", points.join("; "))}.`,
+    length: (words) => `Longueur : environ ${tag("words", words)} mots.`,
+    neighbours: (summaries) => `Les sections voisines disent : ${summaries}`,
+    fixPrevious: (problems) => `Corrigez ces défauts de la tentative précédente : ${problems}`,
+    reviewFound: (reasons) => `La relecture de l'ensemble du texte a relevé : ${reasons}`,
+    currentText: (text) => `Le texte actuel, à améliorer plutôt qu'à répéter : ${tag("text", text)}`,
+  },
+  sources: {
+    none: "Ce texte n'a pas de sources : ne citez rien et n'inventez jamais de références, de DOI ni d'URL.",
+    noneHere: "Ne citez aucune source dans cette section ; n'inventez jamais de références, de DOI ni d'URL.",
+    intro:
+      "Sources que vous pouvez citer, sous la forme [@key] juste après l'affirmation qu'elles étayent (ne citez rien " +
+      "d'autre ; n'inventez jamais de références, de DOI ni d'URL) :",
+    anonymous: "Anonyme",
+    undated: "s. d.",
+    abstract: (text) => `Résumé : ${tag("abstract", text)}`,
+  },
+  review: {
+    tooShort: (words, target) =>
+      `Elle compte ${words} mots ; il lui en faut environ ${target}. Développez l'argumentation jusqu'à cette longueur.`,
+    missingKeyPoints: (points) => `Elle laisse de côté des points clés du plan : ${points}.`,
+  },
+  feedback: {
+    empty: "La réponse précédente était vide.",
+    tooShort: (words, target) =>
+      `La réponse précédente comptait ${words} mots ; cette section en demande environ ${target}.`,
+  },
+  judge: {
+    system:
+      "Vous vérifiez un texte universitaire au regard des exigences explicites du client. Énumérez chaque contrainte " +
+      "explicite et vérifiable (longueur, chapitres ou sections requis, style de citation, nombre ou type de sources, " +
+      "langue, angle) et dites si le texte la respecte ; rédigez les contraintes et les justifications en français. " +
+      "Répondez par un objet JSON :",
+    requirements: (text) => `Exigences : ${tag("requirements", text)}`,
+    subject: {
+      outline: (text, language) => `Le plan à vérifier (${tag("language", language)}) : ${tag("text", text)}`,
+      document: (text, language) => `Le texte à vérifier (${tag("language", language)}) : ${tag("text", text)}`,
+    },
+  },
+};
