@@ -4,13 +4,14 @@ import { LOCALE_NAMES, LOCALES } from "../i18n/locales";
 
 /**
  * The header's language choice: a plain form (works without JavaScript, via its button), submitted on change when
- * scripts run. Signed in, it also becomes the account's setting.
+ * scripts run. Signed in, it also becomes the account's setting. It reloads the page, so the page never shows the
+ * new `<html lang>` over the old language's words while the browser fetches the new texts.
  */
 export function LanguageSwitcher({ locale }: { locale: string }) {
   const { t } = useTranslation();
   const location = useLocation();
   return (
-    <Form method="post" action="/language" className="flex items-center gap-1" preventScrollReset>
+    <Form method="post" action="/language" className="flex items-center gap-1" reloadDocument>
       <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
       <label htmlFor="language-switcher" className="sr-only">
         {t("language.label")}

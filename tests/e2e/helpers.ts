@@ -103,3 +103,14 @@ export async function orderAndPay(page: Page, topic: string, pages = 5, language
   await expect(page).toHaveURL(/\/documents\/[0-9a-f-]{36}$/);
   return new URL(page.url()).pathname;
 }
+
+/**
+ * Switches the interface language with the header's switcher as a keyboard user does (choose, then its button), which
+ * works whether or not the page's scripts have started; waits for the page in that language.
+ */
+export async function switchLanguage(page: Page, locale: string) {
+  await page.locator("#language-switcher").selectOption(locale);
+  await page.locator('form[action="/language"] button[type="submit"]').focus();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("html")).toHaveAttribute("lang", locale);
+}

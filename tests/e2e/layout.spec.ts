@@ -1,7 +1,16 @@
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { LOCALES, type Locale } from "../../app/i18n/locales";
-import { acceptEssentialConsent, codeOf, dataDirOf, latestMail, requestCode, signUp, uniqueEmail } from "./helpers";
+import {
+  acceptEssentialConsent,
+  codeOf,
+  dataDirOf,
+  latestMail,
+  requestCode,
+  signUp,
+  switchLanguage,
+  uniqueEmail,
+} from "./helpers";
 import { expectLayoutHolds } from "./layout";
 
 // Issue 19, item 6: in every interface language, the order wizard and a written document's page keep their layout
@@ -48,8 +57,7 @@ const submitOf = (page: Page, field: string) => page.locator(`main form:has(${fi
 for (const locale of LOCALES) {
   test(`the wizard and the document page hold their layout in ${locale}`, async ({ page }, testInfo) => {
     await signUp(page, testInfo, `layout-${locale}`);
-    await page.locator("#language-switcher").selectOption(locale);
-    await expect(page.locator("html")).toHaveAttribute("lang", locale);
+    await switchLanguage(page, locale);
 
     await page.goto("/orders/new");
     await page.locator('[name="topic"]').fill(LONG_TOPICS[locale]);
@@ -84,9 +92,6 @@ test("without JavaScript, a visitor signs in and switches the language with plai
   await page.getByRole("button", { name: "Sign in" }).click();
   await acceptEssentialConsent(page);
   // The switcher's button (shown to keyboard users when focused) submits the form without a script.
-  await page.locator("#language-switcher").selectOption("it");
-  await page.locator('form[action="/language"] button[type="submit"]').focus();
-  await page.keyboard.press("Enter");
-  await expect(page.locator("html")).toHaveAttribute("lang", "it");
+  await switchLanguage(page, "it");
   await context.close();
 });
