@@ -2,6 +2,7 @@
 // language, over HTTP against the running app; what an admin types (DISABLE, REFUND) and codes stay as they are.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatNumber } from "../../app/utils/format";
+import { formatMoney } from "../../app/utils/pricing";
 import { type App, type Client, signedInCustomer, startApp } from "./app";
 
 let app: App;
@@ -32,6 +33,36 @@ function visible(html: string): string {
     .replaceAll("&#x27;", "'")
     .replaceAll("&quot;", '"')
     .replace(/\s+/g, " ");
+}
+
+/** An order of the customer's, still a draft; with a succeeded payment of `paidCents` when given. */
+async function orderOf(userId: string, topic: string, paidCents?: number) {
+  const { id } = await app.db
+    .insertInto("documents")
+    .values({
+      user_id: userId,
+      topic,
+      pages: 5,
+      language: "en",
+      price_cents: 2500,
+      quality_warnings: JSON.stringify([]),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (paidCents === undefined) return { id, paymentId: "" };
+  const payment = await app.db
+    .insertInto("payments")
+    .values({
+      document_id: id,
+      user_id: userId,
+      provider: "dev",
+      amount_cents: paidCents,
+      currency: "eur",
+      status: "succeeded",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { id, paymentId: payment.id };
 }
 
 const titleOf = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];
@@ -75,6 +106,41 @@ describe("the admin area speaks the admin's language", () => {
     expect(reply.status).toBe(400);
     expect(visible(reply.text)).toContain(`No se ha hecho nada: ninguna tarea fallida tiene el id ${id}`);
     expect(visible(reply.text)).not.toContain("Nothing was done");
+  });
+
+  it("an Italian admin who retries a draft order is told in Italian, with the order's state in Italian", async () => {
+    const { id } = await orderOf(customerId, "A draft an admin tries to retry");
+    const reply = await admin.post(`/admin/documents/${id}`, { intent: "retry" }, { "accept-language": "it" });
+    expect(reply.status).toBe(409);
+    const text = visible(reply.text);
+    expect(text).toContain("Si può ritentare solo un ordine fallito o bloccato; lo stato di questo è «Bozza».");
+    expect(text).not.toContain("Only a failed or stuck order can be retried");
+    const order = await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirst();
+    expect(order?.status).toBe("draft");
+  });
+
+  it("a German admin who refunds more than was paid is refused in German, with the sums written the German way", async () => {
+    const { id, paymentId } = await orderOf(customerId, "An order refunded beyond its payment", 2500);
+    const reply = await admin.post(
+      `/admin/documents/${id}`,
+      {
+        intent: "refund",
+        paymentId,
+        requestId: "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+        amount: "25,01",
+        confirmation: "REFUND",
+        reason: "A goodwill refund larger than the payment",
+      },
+      { "accept-language": "de" },
+    );
+    expect(reply.status).toBe(400);
+    const euros = (cents: number) => formatMoney(cents, "eur", "de").replace(/\s/g, " ");
+    expect(euros(2500)).toBe("25,00 €");
+    expect(visible(reply.text)).toContain(
+      `Von dieser Zahlung sind höchstens ${euros(2500)} zu erstatten übrig (bezahlt ${euros(2500)}, erstattet oder in Erstattung ${euros(0)}).`,
+    );
+    expect(visible(reply.text)).not.toContain("€25.00");
+    expect(await app.db.selectFrom("refunds").select("id").where("payment_id", "=", paymentId).execute()).toEqual([]);
   });
 
   it("the token budget is written the Ukrainian and the German way, not the English one", async () => {
