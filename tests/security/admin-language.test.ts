@@ -143,6 +143,39 @@ describe("the admin area speaks the admin's language", () => {
     expect(await app.db.selectFrom("refunds").select("id").where("payment_id", "=", paymentId).execute()).toEqual([]);
   });
 
+  it("a French admin reads why a dead letter of a refunded order cannot be retried in French, on the page and when trying", async () => {
+    const { id: documentId } = await orderOf(customerId, "A refunded order whose review died");
+    await app.db.updateTable("documents").set({ status: "refunded" }).where("id", "=", documentId).execute();
+    const letterId = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
+    await app.db
+      .insertInto("dead_letters")
+      .values({
+        id: letterId,
+        queue: "document.review",
+        payload: JSON.stringify({ documentId }),
+        document_id: documentId,
+      })
+      .execute();
+    const why =
+      "sa commande a échoué et a été remboursée en totalité : une tâche document.review renvoyée la trouverait ainsi et ne ferait rien, sans annuler de remboursement.";
+
+    const page = await admin.get("/admin/jobs", { accept: "text/html", "accept-language": "fr" });
+    expect(page.status).toBe(200);
+    expect(visible(page.text)).toContain(`Relance refusée : ${why}`);
+    expect(visible(page.text)).not.toContain("Retry is refused");
+
+    const reply = await admin.post("/admin/jobs", { intent: "retry", ids: letterId }, { "accept-language": "fr" });
+    expect(reply.status).toBe(409);
+    expect(visible(reply.text)).toContain(why);
+    expect(visible(reply.text)).not.toContain("its order is");
+    const letter = await app.db
+      .selectFrom("dead_letters")
+      .select("handled_at")
+      .where("id", "=", letterId)
+      .executeTakeFirstOrThrow();
+    expect(letter.handled_at).toBeNull();
+  });
+
   it("the token budget is written the Ukrainian and the German way, not the English one", async () => {
     const ukrainian = await admin.get("/admin/providers", { accept: "text/html", "accept-language": "uk" });
     expect(ukrainian.status).toBe(200);
