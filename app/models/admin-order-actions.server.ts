@@ -8,21 +8,11 @@ import { planPriority, sectionPriority } from "../jobs/priorities";
 import { sendJob, sendJobs } from "../jobs/queue.server";
 import type { DbOrTrx } from "../utils/db.server";
 import { documentReadyEmail } from "../utils/email-templates.server";
-import { formatMoney } from "../utils/pricing";
 import { GENERATION_FAILED_REFUND, hasLiveJob } from "./admin-order.server";
 import { setStage, writingPercent, type Stage } from "./document-progress.server";
 import { lockPayment } from "./payments.server";
+import { AdminActionRefused } from "./admin-action-refused.server";
 import { adminRefundReason, refundableAmount, refundIdempotencyKey } from "./refunds.server";
-
-/** An admin action that does not apply to the order as it stands; `message` says why, `status` is the answer's. */
-export class AdminActionRefused extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409 = 409,
-  ) {
-    super(message);
-  }
-}
 
 const DELIVERED: readonly DocumentStatus[] = ["completed", "completed_with_warnings"];
 
@@ -32,7 +22,7 @@ function lockOrder(trx: DbOrTrx, documentId: string) {
 
 async function lockedOrder(trx: DbOrTrx, documentId: string) {
   const document = await lockOrder(trx, documentId);
-  if (!document) throw new AdminActionRefused("This order does not exist.", 404);
+  if (!document) throw new AdminActionRefused("notFound", {}, 404);
   return document;
 }
 
@@ -102,26 +92,16 @@ export async function retryOrder(
     document.status === "refunded" &&
     document.progress_stage === "failed" &&
     (await refundedForFailure(trx, documentId));
-  if (delivered && document.docx_key)
-    throw new AdminActionRefused(
-      "This order was delivered with its files: there is nothing to retry. Rewrite a section or resend the email instead.",
-    );
+  if (delivered && document.docx_key) throw new AdminActionRefused("deliveredWithFiles");
   if (!delivered && !writing && document.status !== "failed" && !failedThenRefunded)
-    throw new AdminActionRefused(
-      `Only a failed or stuck order can be retried; this one is ${document.status.replaceAll("_", " ")}.`,
-    );
-  if (await hasLiveJob(trx, document))
-    throw new AdminActionRefused(
-      "This order is not stuck: a job is still waiting or running for it (listed under Jobs). Retry it once it has failed or stalled.",
-    );
+    throw new AdminActionRefused("notRetriable", { status: document.status });
+  if (await hasLiveJob(trx, document)) throw new AdminActionRefused("notStuck");
   const money = await refundsOfOrder(trx, documentId);
-  if (money.unsettled > 0)
-    throw new AdminActionRefused(
-      "A refund of this order is still under way or failed and waits for an admin: settle it first, since its completion would stop the order again.",
-    );
+  if (money.unsettled > 0) throw new AdminActionRefused("refundUnsettled");
   if (!delivered && money.refundedCents > 0 && !options.acknowledgeRefund)
     throw new AdminActionRefused(
-      `This order was refunded ${formatMoney(money.refundedCents, money.currency)}. Retrying writes it again at no charge (the refund stands): tick the box to confirm that is what you mean.`,
+      "refundedAcknowledge",
+      { money: { amount: { cents: money.refundedCents, currency: money.currency } } },
       400,
     );
 
@@ -190,16 +170,12 @@ export async function regenerateSection(trx: DbOrTrx, documentId: string, sectio
     .where("document_id", "=", documentId)
     .where("status", "in", ["succeeded", "partially_refunded"])
     .executeTakeFirst();
-  if (!paid)
-    throw new AdminActionRefused("Only a paid order's sections can be rewritten: no payment still pays for this one.");
+  if (!paid) throw new AdminActionRefused("notPaid");
   const delivered = DELIVERED.includes(document.status);
   const writing = document.status === "generating" && document.progress_stage === "writing";
   if (!delivered && !writing)
-    throw new AdminActionRefused(
-      `A section can be rewritten once the order is delivered, or while its sections are being written; this order is ${document.status.replaceAll("_", " ")}${document.progress_stage ? ` (${document.progress_stage})` : ""}.`,
-    );
-  if (delivered && (await hasLiveJob(trx, document)))
-    throw new AdminActionRefused("This order's files are still being made: wait until they are ready.");
+    throw new AdminActionRefused("rewriteWhen", { status: document.status, stage: document.progress_stage });
+  if (delivered && (await hasLiveJob(trx, document))) throw new AdminActionRefused("filesBeingMade");
   const section = await trx
     .selectFrom("sections")
     .select(["id", "index", "status", (eb) => lastAttempt(eb.ref("sections.id")).as("last_attempt")])
@@ -207,9 +183,9 @@ export async function regenerateSection(trx: DbOrTrx, documentId: string, sectio
     .where("document_id", "=", documentId)
     .forUpdate()
     .executeTakeFirst();
-  if (!section) throw new AdminActionRefused("This order has no such section.", 404);
+  if (!section) throw new AdminActionRefused("noSuchSection", {}, 404);
   if (section.status !== "passed" && section.status !== "failed")
-    throw new AdminActionRefused(`Section ${section.index + 1} is being written right now.`);
+    throw new AdminActionRefused("sectionBeingWritten", { number: section.index + 1 });
   const last = section.last_attempt ?? 0;
   await trx
     .updateTable("sections")
@@ -267,7 +243,7 @@ export async function refundByAdmin(
 ): Promise<{ refund: Refund; repeated: boolean }> {
   const locked = await lockPayment(trx, request.paymentId);
   if (!locked || locked.payment.document_id !== request.documentId)
-    throw new AdminActionRefused("This order has no such payment.", 404);
+    throw new AdminActionRefused("noSuchPayment", {}, 404);
   const { payment } = locked;
   const reason = adminRefundReason(request.requestId);
   const existing = await trx
@@ -278,13 +254,18 @@ export async function refundByAdmin(
     .executeTakeFirst();
   if (existing) return { refund: existing, repeated: true };
   if (payment.status !== "succeeded" && payment.status !== "partially_refunded")
-    throw new AdminActionRefused(`This payment is ${payment.status.replaceAll("_", " ")}: there is nothing to refund.`);
+    throw new AdminActionRefused("paymentNotRefundable", { payment: payment.status });
   const left = await refundableAmount(trx, payment, undefined);
   if (request.amountCents > left)
     throw new AdminActionRefused(
-      left > 0
-        ? `At most ${formatMoney(left, payment.currency)} is left to refund of this payment (paid ${formatMoney(payment.amount_cents, payment.currency)}, refunded or being refunded ${formatMoney(payment.amount_cents - left, payment.currency)}).`
-        : "Nothing is left to refund of this payment: refunds made or under way take all of it.",
+      left > 0 ? "refundTooMuch" : "nothingLeft",
+      {
+        money: {
+          left: { cents: left, currency: payment.currency },
+          paid: { cents: payment.amount_cents, currency: payment.currency },
+          taken: { cents: payment.amount_cents - left, currency: payment.currency },
+        },
+      },
       400,
     );
   const refund = await trx
@@ -310,16 +291,15 @@ export async function refundByAdmin(
 export async function resendDeliveryEmail(trx: DbOrTrx, documentId: string, appUrl: string): Promise<string> {
   const document = await lockedOrder(trx, documentId);
   if (!DELIVERED.includes(document.status) || !document.docx_key)
-    throw new AdminActionRefused(
-      `Only a delivered order's email can be sent again; this one is ${document.status.replaceAll("_", " ")}${DELIVERED.includes(document.status) ? " and its files are not ready yet" : ""}.`,
-    );
+    throw new AdminActionRefused(DELIVERED.includes(document.status) ? "emailFilesNotReady" : "emailNotDelivered", {
+      status: document.status,
+    });
   const customer = await trx
     .selectFrom("users")
     .select(["email", "locale", "deleted_at"])
     .where("id", "=", document.user_id)
     .executeTakeFirstOrThrow();
-  if (customer.deleted_at)
-    throw new AdminActionRefused("The customer's account was deleted: there is no address to write to.");
+  if (customer.deleted_at) throw new AdminActionRefused("customerDeleted");
   await sendJob(
     trx,
     QUEUES.sendEmail,

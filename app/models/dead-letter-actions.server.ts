@@ -1,5 +1,6 @@
 // An admin retries or discards dead letters, one or many at once: each is marked handled by one guarded UPDATE (so a
 // double submit acts once), its job re-sent where that can do something, and audited — all in one transaction.
+import type { TFunction } from "i18next";
 import { sql } from "kysely";
 import type { DocumentStatus } from "../../db/schema";
 import { JOB_PAYLOADS, QUEUES, type QueueName } from "../jobs/definitions";
@@ -20,52 +21,65 @@ const ORDER_STATES_A_JOB_ACTS_ON: Partial<Record<QueueName, readonly DocumentSta
   [QUEUES.exportDocument]: ["completed", "completed_with_warnings"],
 };
 
-const STATUS_WORDS: Partial<Record<DocumentStatus, string>> = {
-  failed: "failed (any payment of it refunded in full)",
-  refunded: "failed and refunded in full",
-  failed_quality: "failed its quality review and was refunded",
-  cancelled: "cancelled",
-};
+/**
+ * A reason or note as a key of the admin namespace's jobs.said and its values, worded where it is shown (`sayIt`): an
+ * order's state is a code there, worded in the reader's language.
+ */
+export type Said = { key: SaidKey; queue?: string; state?: DocumentStatus; problem?: string; why?: Said };
+type SaidKey =
+  | "orderGone"
+  | "orderState"
+  | "queueGone"
+  | "badPayload"
+  | "nothingToRefund"
+  | "refundPaid"
+  | "refundUnderWay"
+  | "noteQueueGone"
+  | "noteRefund"
+  | "noteEmail"
+  | "noteRefused"
+  | "noteStep"
+  | "noteJob";
 
-/** Why re-sending a pipeline job of `queue` for an order in `status` (null: gone) would do nothing, if it would. */
-function orderRefusal(queue: QueueName, status: DocumentStatus | null): string | null {
-  const actsOn = ORDER_STATES_A_JOB_ACTS_ON[queue];
-  if (!actsOn) return null;
-  if (!status) return "its order no longer exists.";
-  if (actsOn.includes(status)) return null;
-  const state = STATUS_WORDS[status] ?? status.replaceAll("_", " ");
-  return (
-    `its order is ${state}: a re-sent ${queue} job would find it so and do nothing, and would not take a refund back. ` +
-    "Retry the order from its own page to write it again, or discard this dead letter."
+/** `said` in `t`'s language (the caller's translator, holding the admin namespace). */
+export function sayIt(t: TFunction, said: Said): string {
+  const { key, state, why, ...values } = said;
+  return String(
+    t(
+      `admin:jobs.said.${key}` as never,
+      {
+        ...values,
+        state: state ? String(t(`admin:jobs.said.orderStates.${state}` as never)) : "",
+        why: why ? sayIt(t, why) : "",
+      } as never,
+    ),
   );
 }
 
+/** Why re-sending a pipeline job of `queue` for an order in `status` (null: gone) would do nothing, if it would. */
+function orderRefusal(queue: QueueName, status: DocumentStatus | null): Said | null {
+  const actsOn = ORDER_STATES_A_JOB_ACTS_ON[queue];
+  if (!actsOn) return null;
+  if (!status) return { key: "orderGone" };
+  if (actsOn.includes(status)) return null;
+  return { key: "orderState", queue, state: status };
+}
+
 /** What retrying a dead letter of `queue` does, as the jobs page says it before the admin acts. */
-export function whatRetryDoes(
-  queue: string,
-  documentStatus: DocumentStatus | null,
-): { canRetry: boolean; note: string } {
-  if (!(queue in JOB_PAYLOADS))
-    return { canRetry: false, note: `Cannot be retried: the queue ${queue} no longer exists.` };
+export function whatRetryDoes(queue: string, documentStatus: DocumentStatus | null): { canRetry: boolean; note: Said } {
+  if (!(queue in JOB_PAYLOADS)) return { canRetry: false, note: { key: "noteQueueGone", queue } };
   const name = queue as QueueName;
-  if (name === QUEUES.refundPayment) {
-    return {
-      canRetry: true,
-      note: "Retry sends the failed refund again with the same idempotency key: Stripe pays it out at most once.",
-    };
-  }
-  if (name === QUEUES.sendEmail) return { canRetry: true, note: "Retry sends the email again." };
+  if (name === QUEUES.refundPayment) return { canRetry: true, note: { key: "noteRefund" } };
+  if (name === QUEUES.sendEmail) return { canRetry: true, note: { key: "noteEmail" } };
   const refusal = orderRefusal(name, documentStatus);
-  if (refusal) return { canRetry: false, note: `Retry is refused: ${refusal}` };
-  return ORDER_STATES_A_JOB_ACTS_ON[name]
-    ? { canRetry: true, note: `Retry runs the ${name} step of the order again.` }
-    : { canRetry: true, note: `Retry sends the ${name} job again.` };
+  if (refusal) return { canRetry: false, note: { key: "noteRefused", why: refusal } };
+  return { canRetry: true, note: { key: ORDER_STATES_A_JOB_ACTS_ON[name] ? "noteStep" : "noteJob", queue: name } };
 }
 
 export type DeadLetterAction = "retry" | "discard";
 
 /** Why a dead letter could not be retried: nothing of the whole request is done then. */
-export type Refusal = { id: string; queue: string; why: string };
+export type Refusal = { id: string; queue: string; why: Said };
 
 export type DeadLetterOutcome =
   | { kind: "missing"; ids: string[] }
@@ -144,14 +158,12 @@ async function resend(
   trx: DbOrTrx,
   letter: ClaimedLetter,
   adminUserId: string,
-): Promise<{ jobId: string | null; refundId?: string } | { why: string }> {
-  if (!(letter.queue in JOB_PAYLOADS)) return { why: `its queue "${letter.queue}" no longer exists.` };
+): Promise<{ jobId: string | null; refundId?: string } | { why: Said }> {
+  if (!(letter.queue in JOB_PAYLOADS)) return { why: { key: "queueGone", queue: letter.queue } };
   const queue = letter.queue as QueueName;
   const parsed = JOB_PAYLOADS[queue].safeParse(letter.payload);
   if (!parsed.success) {
-    return {
-      why: `its payload is not valid for ${queue} (${parsed.error.issues[0]?.message}), so it would die again.`,
-    };
+    return { why: { key: "badPayload", queue, problem: parsed.error.issues[0]?.message ?? "" } };
   }
   if (queue === QUEUES.refundPayment) {
     const request = JOB_PAYLOADS[QUEUES.refundPayment].parse(letter.payload);
@@ -160,13 +172,13 @@ async function resend(
       .select(["id", "status"])
       .where("idempotency_key", "=", refundIdempotencyKey(request.paymentId, request.reason))
       .executeTakeFirst();
-    if (!refund) return { why: "nothing is left to refund on its payment." };
+    if (!refund) return { why: { key: "nothingToRefund" } };
     if (refund.status !== "failed") {
-      return { why: `its refund is ${refund.status === "succeeded" ? "paid out already" : "already under way"}.` };
+      return { why: { key: refund.status === "succeeded" ? "refundPaid" : "refundUnderWay" } };
     }
     // The failed refund's own retry: the same idempotency key, so Stripe cannot pay it twice.
     const requeued = await requeueFailedRefund(trx, refund.id, adminUserId);
-    return requeued ? { jobId: requeued.jobId, refundId: refund.id } : { why: "its refund is already under way." };
+    return requeued ? { jobId: requeued.jobId, refundId: refund.id } : { why: { key: "refundUnderWay" } };
   }
   if (queue in ORDER_STATES_A_JOB_ACTS_ON) {
     const documentId = (letter.payload as { documentId?: string }).documentId;

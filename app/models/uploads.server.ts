@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Db, DbOrTrx } from "../utils/db.server";
 import { deleteStoredFile, storeFile } from "../utils/storage.server";
 import { DEFAULT_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS } from "../utils/upload-limits";
-import { formatMegabytes, inspectUpload, sanitiseFilename, UploadRefusedError } from "../utils/uploads.server";
+import { inspectUpload, sanitiseFilename, UploadRefusedError } from "../utils/uploads.server";
 import { isUuid } from "./documents.server";
 
 export type SavedUpload = {
@@ -92,9 +92,9 @@ async function refuseOverQuota(
   if (used + sizeBytes <= quota.bytes) return;
   throw new UploadRefusedError("quota", {
     name,
-    size: formatMegabytes(sizeBytes),
+    sizeBytes,
     quota: Math.floor(quota.bytes / 1024 / 1024),
-    used: formatMegabytes(used),
+    usedBytes: used,
   });
 }
 

@@ -6,7 +6,7 @@ import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { HandledDeadLetters, WaitingDeadLetters } from "~/components/admin/dead-letter-tables";
 import { QueueCountsTable, StuckJobsTable } from "~/components/admin/queue-tables";
-import { handleDeadLetters, whatRetryDoes, type DeadLetterOutcome } from "~/models/dead-letter-actions.server";
+import { handleDeadLetters, sayIt, whatRetryDoes, type DeadLetterOutcome } from "~/models/dead-letter-actions.server";
 import { listDeadLetters } from "~/models/dead-letters.server";
 import { countJobsByQueue, listStuckJobs } from "~/models/job-queues.server";
 import { requireAdmin } from "~/utils/admin.server";
@@ -30,6 +30,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listDeadLetters(db, "handled"),
   ]);
   const t = await translatorFor(await getLocale(request));
+  const retryOf = (queue: string, status: Parameters<typeof whatRetryDoes>[1]) => {
+    const { canRetry, note } = whatRetryDoes(queue, status);
+    return { canRetry, note: sayIt(t, note) };
+  };
   return {
     title: t("admin:jobs.title"),
     queues,
@@ -50,7 +54,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         document_topic: letter.document_topic,
         document_status: letter.document_status,
         died_at: letter.died_at.toISOString(),
-        ...whatRetryDoes(letter.queue, letter.document_status),
+        ...retryOf(letter.queue, letter.document_status),
       };
     }),
     handled: handled.map((letter) => ({
@@ -93,7 +97,7 @@ function reply(body: ActionReply, status: number) {
   return Response.json(body, { status });
 }
 
-/** What the admin is told, in their language (a refusal's reason from the model stays in English: see the report). */
+/** What the admin is told, in their language, the model's reasons included. */
 function describe(
   intent: "retry" | "discard",
   outcome: DeadLetterOutcome,
@@ -103,7 +107,9 @@ function describe(
     return reply({ error: t("admin:jobs.reply.missing", { ids: outcome.ids.join(", ") }) }, 400);
   }
   if (outcome.kind === "refused") {
-    const why = outcome.refusals.map((r) => t("admin:jobs.reply.refusedOne", { queue: r.queue, id: r.id, why: r.why }));
+    const why = outcome.refusals.map((r) =>
+      t("admin:jobs.reply.refusedOne", { queue: r.queue, id: r.id, why: sayIt(t, r.why) }),
+    );
     return reply({ error: t("admin:jobs.reply.refused", { reasons: why.join(t("admin:jobs.reply.also")) }) }, 409);
   }
   const count = outcome.handled.length;

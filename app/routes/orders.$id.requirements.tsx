@@ -74,7 +74,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await updateDraftDocument(db, document.id, user.id, { requirements_text: null });
     } catch (error) {
       if (error instanceof UploadRefusedError)
-        return Response.json({ fileError: error.explain(t) } satisfies ActionData, { status: 400 });
+        return Response.json({ fileError: error.explain(t, await getLocale(request)) } satisfies ActionData, {
+          status: 400,
+        });
       throw error;
     }
     throw redirect(`/orders/${document.id}/requirements`);

@@ -1,7 +1,7 @@
 // An admin's action on an order, as the order's page runs it: the act and its audit entry in one transaction, and the
 // answer the page shows (done, or refused with why). Files replaced by a rewrite are deleted once that has committed.
+import { AdminActionRefused } from "../models/admin-action-refused.server";
 import {
-  AdminActionRefused,
   refundByAdmin,
   regenerateSection,
   resendDeliveryEmail,
@@ -104,7 +104,8 @@ export async function performOrderAction(
       );
     return answer;
   } catch (error) {
-    if (error instanceof AdminActionRefused) return { status: error.status, body: { message: error.message } };
+    if (error instanceof AdminActionRefused)
+      return { status: error.status, body: { message: error.explain(t, locale) } };
     throw error;
   }
 }

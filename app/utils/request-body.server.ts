@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { Transform } from "node:stream";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import type { Request, RequestHandler, Response } from "express";
+import { formatNumber } from "./format";
 import { sendRefusal } from "./security.server";
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "./upload-limits";
 import { refusalLocale, refusalTexts } from "./upload-refusal.server";
@@ -29,15 +30,15 @@ const LINGER_MS = 5_000;
 /** 413 with a page or `{ error }`, at once; the rest of the body is dropped as it comes (see lingerThenClose). */
 export function refuseLargeBody(req: Request, res: Response, limit: number) {
   lingerThenClose(req, res);
+  // The reader reads why in their own language, as the page's other refusals.
+  const lang = refusalLocale(req.headers.cookie, (langs) => req.acceptsLanguages(langs));
+  const t = refusalTexts(lang);
   if (limit === UPLOAD_BODY_LIMIT_BYTES) {
-    // The requirements step's reader reads why in their own language, as the step's other refusals.
-    const lang = refusalLocale(req.headers.cookie, (langs) => req.acceptsLanguages(langs));
-    const t = refusalTexts(lang);
     const message = t("orders:uploadForm.bodyTooLarge", { megabytes: MAX_UPLOAD_MEGABYTES });
     return sendRefusal(req, res, 413, t("orders:uploadForm.tooLargeTitle"), message, { lang, back: t("error.home") });
   }
-  const message = `The request is larger than ${limit / 1024} kB, more than any TesiGo form sends, so it was not read. Nothing was saved.`;
-  sendRefusal(req, res, 413, "Too large", message);
+  const message = t("validation:form.tooLarge", { kilobytes: formatNumber(limit / 1024, lang) });
+  sendRefusal(req, res, 413, t("validation:form.tooLargeTitle"), message, { lang, back: t("error.home") });
 }
 
 function lingerThenClose(req: Request, res: Response) {

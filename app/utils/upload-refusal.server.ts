@@ -2,19 +2,27 @@ import { createInstance, type TFunction } from "i18next";
 import { i18nOptions } from "../i18n/options";
 import { DEFAULT_LOCALE, isLocale, LOCALES } from "../i18n/locales";
 import { en, resources } from "../i18n/resources.server";
+import { formatNumber } from "./format";
 
 // Why a requirements file is refused, said in the reader's language where it is shown (`explain(t)`); the error's
 // own message is the English sentence, for logs and for callers without a reader (tests, scripts).
 
 type Refusals = (typeof en)["orders"]["uploadRefused"];
-type RefusalKey = Exclude<keyof Refusals, "types" | "shorter" | "found">;
+type RefusalKey = Exclude<keyof Refusals, "types" | "shorter" | "found" | "unnamedFile">;
 /** What a file turned out to be, for "… is not a real PDF file (…)". */
 export type FoundKind = keyof Refusals["found"];
-type RefusalValues = { name: string; found?: FoundKind; format?: string } & Record<string, string | number | undefined>;
+/** `sizeBytes` and `usedBytes` are written in megabytes the reader's way when the reason is worded. */
+type RefusalValues = {
+  name: string;
+  found?: FoundKind;
+  format?: string;
+  sizeBytes?: number;
+  usedBytes?: number;
+} & Record<string, string | number | undefined>;
 
 const texts = createInstance();
 // Resources are bundled, so initialisation finishes synchronously: a refusal is worded without waiting.
-void texts.init({ ...i18nOptions, lng: "en", ns: ["common", "orders"], resources, initImmediate: false });
+void texts.init({ ...i18nOptions, lng: "en", ns: ["common", "orders", "validation"], resources, initImmediate: false });
 const english = texts.getFixedT("en");
 
 /**
@@ -29,7 +37,7 @@ export function refusalLocale(cookieHeader: string | undefined, acceptsLanguages
   return isLocale(accepted) ? accepted : DEFAULT_LOCALE;
 }
 
-/** Texts of the orders and common namespaces in `locale`, at once. */
+/** Texts of the orders, validation and common namespaces in `locale`, at once. */
 export function refusalTexts(locale: string): (key: string, values?: object) => string {
   const t = texts.getFixedT(locale);
   return (key, values = {}) => String(t(key as never, values as never));
@@ -43,19 +51,35 @@ export class UploadRefusedError extends Error {
   ) {
     super();
     this.name = "UploadRefusedError";
-    this.message = this.explain(english);
+    this.message = this.explain(english, "en");
   }
 
-  /** The reason in `t`'s language; the shared sentences are filled in as values, so a filename is never read as markup. */
-  explain(t: TFunction): string {
+  /**
+   * The reason in `t`'s language, sizes as `locale` writes them; the shared sentences are filled in as values, so a
+   * filename is never read as markup.
+   */
+  explain(t: TFunction, locale: string): string {
     const say = (key: string, values: object = {}) =>
       String(t(`orders:uploadRefused.${key}` as never, values as never));
-    const { found, ...values } = this.values;
+    const { found, sizeBytes, usedBytes, ...values } = this.values;
+    const megabytes = (bytes: number | undefined) => (bytes === undefined ? undefined : formatMegabytes(bytes, locale));
     return say(this.key, {
       ...values,
+      name: values.name === UNNAMED_FILE ? say("unnamedFile") : values.name,
+      size: megabytes(sizeBytes),
+      used: megabytes(usedBytes),
       types: say("types"),
       shorter: say("shorter"),
       found: found ? say(`found.${found}`, { format: values.format }) : "",
     });
   }
+}
+
+/** What a file whose name is nothing but path or invisible characters is called (worded in the reader's language). */
+export const UNNAMED_FILE = "Your file";
+
+/** A size in megabytes, one decimal, rounded up: 10 MB and one byte reads 10.1 MB, never "10.0 MB; the limit is 10 MB". */
+export function formatMegabytes(size: number, locale = "en"): string {
+  const megabytes = Math.ceil((size / 1024 / 1024) * 10) / 10;
+  return `${formatNumber(megabytes, locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} MB`;
 }

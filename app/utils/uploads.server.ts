@@ -5,7 +5,7 @@ import { fileTypeFromBuffer, type FileTypeResult } from "file-type";
 import yauzl from "yauzl";
 import { stripControlCharacters } from "./control-characters";
 import { DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS, MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "./upload-limits";
-import { type FoundKind, UploadRefusedError } from "./upload-refusal.server";
+import { type FoundKind, UNNAMED_FILE, UploadRefusedError } from "./upload-refusal.server";
 import { readDocumentText } from "./upload-text.server";
 
 // Requirements files: a customer's PDF, DOCX or TXT is inspected here before anything is stored, and its text extracted.
@@ -66,7 +66,7 @@ export async function inspectUpload(
   if (bytes.byteLength > MAX_UPLOAD_BYTES) {
     throw new UploadRefusedError("tooLarge", {
       name,
-      size: formatMegabytes(bytes.byteLength),
+      sizeBytes: bytes.byteLength,
       megabytes: MAX_UPLOAD_MEGABYTES,
     });
   }
@@ -119,7 +119,7 @@ export function sanitiseFilename(filename: string): string {
   const clean = stripControlCharacters(base.normalize("NFC"))
     .replace(/[\t\n\r\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
     .trim();
-  if (!clean || clean === "." || clean === "..") return "Your file";
+  if (!clean || clean === "." || clean === "..") return UNNAMED_FILE;
   const chars = Array.from(clean);
   if (chars.length <= MAX_FILENAME_CHARS) return clean;
   const extension = /\.[a-z0-9]{1,10}$/i.exec(clean)?.[0] ?? "";
@@ -173,11 +173,6 @@ function isPlainText(buffer: Buffer): boolean {
     return false;
   }
   return !sample.includes(0);
-}
-
-export function formatMegabytes(size: number): string {
-  // Rounded up, so 10 MB and one byte reads 10.1 MB, never "10.0 MB; the limit is 10 MB".
-  return `${(Math.ceil((size / 1024 / 1024) * 10) / 10).toFixed(1)} MB`;
 }
 
 function plainText(name: string, buffer: Buffer): string {

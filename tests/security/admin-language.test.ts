@@ -2,6 +2,7 @@
 // language, over HTTP against the running app; what an admin types (DISABLE, REFUND) and codes stay as they are.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatNumber } from "../../app/utils/format";
+import { formatMoney } from "../../app/utils/pricing";
 import { type App, type Client, signedInCustomer, startApp } from "./app";
 
 let app: App;
@@ -32,6 +33,36 @@ function visible(html: string): string {
     .replaceAll("&#x27;", "'")
     .replaceAll("&quot;", '"')
     .replace(/\s+/g, " ");
+}
+
+/** An order of the customer's, still a draft; with a succeeded payment of `paidCents` when given. */
+async function orderOf(userId: string, topic: string, paidCents?: number) {
+  const { id } = await app.db
+    .insertInto("documents")
+    .values({
+      user_id: userId,
+      topic,
+      pages: 5,
+      language: "en",
+      price_cents: 2500,
+      quality_warnings: JSON.stringify([]),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (paidCents === undefined) return { id, paymentId: "" };
+  const payment = await app.db
+    .insertInto("payments")
+    .values({
+      document_id: id,
+      user_id: userId,
+      provider: "dev",
+      amount_cents: paidCents,
+      currency: "eur",
+      status: "succeeded",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { id, paymentId: payment.id };
 }
 
 const titleOf = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];
@@ -75,6 +106,74 @@ describe("the admin area speaks the admin's language", () => {
     expect(reply.status).toBe(400);
     expect(visible(reply.text)).toContain(`No se ha hecho nada: ninguna tarea fallida tiene el id ${id}`);
     expect(visible(reply.text)).not.toContain("Nothing was done");
+  });
+
+  it("an Italian admin who retries a draft order is told in Italian, with the order's state in Italian", async () => {
+    const { id } = await orderOf(customerId, "A draft an admin tries to retry");
+    const reply = await admin.post(`/admin/documents/${id}`, { intent: "retry" }, { "accept-language": "it" });
+    expect(reply.status).toBe(409);
+    const text = visible(reply.text);
+    expect(text).toContain("Si può ritentare solo un ordine fallito o bloccato; lo stato di questo è «Bozza».");
+    expect(text).not.toContain("Only a failed or stuck order can be retried");
+    const order = await app.db.selectFrom("documents").select("status").where("id", "=", id).executeTakeFirst();
+    expect(order?.status).toBe("draft");
+  });
+
+  it("a German admin who refunds more than was paid is refused in German, with the sums written the German way", async () => {
+    const { id, paymentId } = await orderOf(customerId, "An order refunded beyond its payment", 2500);
+    const reply = await admin.post(
+      `/admin/documents/${id}`,
+      {
+        intent: "refund",
+        paymentId,
+        requestId: "8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+        amount: "25,01",
+        confirmation: "REFUND",
+        reason: "A goodwill refund larger than the payment",
+      },
+      { "accept-language": "de" },
+    );
+    expect(reply.status).toBe(400);
+    const euros = (cents: number) => formatMoney(cents, "eur", "de").replace(/\s/g, " ");
+    expect(euros(2500)).toBe("25,00 €");
+    expect(visible(reply.text)).toContain(
+      `Von dieser Zahlung sind höchstens ${euros(2500)} zu erstatten übrig (bezahlt ${euros(2500)}, erstattet oder in Erstattung ${euros(0)}).`,
+    );
+    expect(visible(reply.text)).not.toContain("€25.00");
+    expect(await app.db.selectFrom("refunds").select("id").where("payment_id", "=", paymentId).execute()).toEqual([]);
+  });
+
+  it("a French admin reads why a dead letter of a refunded order cannot be retried in French, on the page and when trying", async () => {
+    const { id: documentId } = await orderOf(customerId, "A refunded order whose review died");
+    await app.db.updateTable("documents").set({ status: "refunded" }).where("id", "=", documentId).execute();
+    const letterId = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d";
+    await app.db
+      .insertInto("dead_letters")
+      .values({
+        id: letterId,
+        queue: "document.review",
+        payload: JSON.stringify({ documentId }),
+        document_id: documentId,
+      })
+      .execute();
+    const why =
+      "sa commande a échoué et a été remboursée en totalité : une tâche document.review renvoyée la trouverait ainsi et ne ferait rien, sans annuler de remboursement.";
+
+    const page = await admin.get("/admin/jobs", { accept: "text/html", "accept-language": "fr" });
+    expect(page.status).toBe(200);
+    expect(visible(page.text)).toContain(`Relance refusée : ${why}`);
+    expect(visible(page.text)).not.toContain("Retry is refused");
+
+    const reply = await admin.post("/admin/jobs", { intent: "retry", ids: letterId }, { "accept-language": "fr" });
+    expect(reply.status).toBe(409);
+    expect(visible(reply.text)).toContain(why);
+    expect(visible(reply.text)).not.toContain("its order is");
+    const letter = await app.db
+      .selectFrom("dead_letters")
+      .select("handled_at")
+      .where("id", "=", letterId)
+      .executeTakeFirstOrThrow();
+    expect(letter.handled_at).toBeNull();
   });
 
   it("the token budget is written the Ukrainian and the German way, not the English one", async () => {

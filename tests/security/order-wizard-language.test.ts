@@ -96,6 +96,63 @@ describe("the order wizard answers in the reader's language", () => {
     expect(await uploadsOf(userId)).toEqual([]);
   });
 
+  it("a file whose name is only invisible characters is called “Il tuo file” for an Italian reader, not “Your file”", async () => {
+    const { client, userId } = await signedInCustomer(app);
+    const orderId = await draftOrder(client);
+    const reply = await upload(client, orderId, "\u202e\u202e", new Uint8Array(exeFile()), "it");
+    expect(reply.status).toBe(400);
+    expect(reply.text).toContain("Il tuo file sembra un programma, non un documento, quindi è stato rifiutato.");
+    expect(reply.text).not.toContain("Your file");
+    expect(await uploadsOf(userId)).toEqual([]);
+  });
+
+  it("a German reader over the storage quota reads the sizes the German way (0,6 MB, 99,7 MB), not 0.6 MB", async () => {
+    const { client, userId } = await signedInCustomer(app);
+    const orderId = await draftOrder(client);
+    // 400 kB short of the default 100 MB quota, held by an earlier file.
+    await app.db
+      .insertInto("uploads")
+      .values({
+        user_id: userId,
+        filename: "frueher.pdf",
+        mime_type: "application/pdf",
+        size_bytes: 100 * 1024 * 1024 - 400 * 1024,
+        sha256: "0".repeat(64),
+        storage_key: `uploads/${userId}/earlier.pdf`,
+      })
+      .execute();
+    const form = new FormData();
+    form.set("file", new File(["x".repeat(600 * 1024)], "notizen.txt", { type: "text/plain" }));
+    const reply = await client.fetch(`/orders/${orderId}/requirements`, {
+      method: "POST",
+      body: form,
+      headers: { accept: "text/html", "accept-language": "de" },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.text).toContain(
+      "notizen.txt (0,6 MB) passt nicht in die 100 MB, die TesiGo für Ihre Dateien bereithält: 99,7 MB sind belegt.",
+    );
+    expect(reply.text).not.toContain("0.6 MB");
+    expect(await uploadsOf(userId)).toHaveLength(1);
+  });
+
+  it("a Polish reader whose form is larger than 64 kB is refused (413) in Polish, unread, and nothing is written", async () => {
+    const { client, userId } = await signedInCustomer(app);
+    const reply = await client.post(
+      "/orders/new",
+      { kind: "essay", topic: "x".repeat(70 * 1024) },
+      { accept: "text/html", "accept-language": "pl" },
+    );
+    expect(reply.status).toBe(413);
+    expect(reply.text).toContain('<html lang="pl"');
+    expect(reply.text).toContain(
+      "Żądanie jest większe niż 64 kB, czyli więcej, niż wysyła jakikolwiek formularz TesiGo, więc nie zostało odczytane. Nic nie zapisano.",
+    );
+    expect(reply.text).not.toContain("larger than");
+    const orders = await app.db.selectFrom("documents").select("id").where("user_id", "=", userId).execute();
+    expect(orders).toEqual([]);
+  });
+
   it("a filename that looks like a translation reference is shown as typed, never expanded into other texts", async () => {
     const { client } = await signedInCustomer(app);
     const orderId = await draftOrder(client);
