@@ -2,25 +2,13 @@ import { createInstance, type i18n as I18n } from "i18next";
 import { initReactI18next } from "react-i18next";
 import { RemixI18Next } from "remix-i18next/server";
 import { getOptionalUser } from "../utils/session-cookie.server";
-import { DEFAULT_LOCALE, isLocale, LOCALES, NAMESPACES, type Locale } from "./locales";
+import { DEFAULT_LOCALE, isLocale, localeOfCookieHeader, LOCALES, NAMESPACES, type Locale } from "./locales";
 import { i18nOptions } from "./options";
 import { resources } from "./resources.server";
 
 /** The plain `lng` cookie the language switcher sets (a preference, not a secret: any listed language is fine). */
 export const LANGUAGE_COOKIE = "lng";
 const LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60;
-
-function languageCookieOf(request: Request): Locale | null {
-  const header = request.headers.get("Cookie") ?? "";
-  for (const part of header.split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === LANGUAGE_COOKIE) {
-      const value = decodeURIComponent(rest.join("="));
-      return isLocale(value) ? value : null;
-    }
-  }
-  return null;
-}
 
 export function languageCookieHeader(locale: Locale): string {
   return `${LANGUAGE_COOKIE}=${locale}; Path=/; Max-Age=${LANGUAGE_COOKIE_MAX_AGE}; SameSite=Lax`;
@@ -38,7 +26,7 @@ export const i18nServer = new RemixI18Next({
     async findLocale(request) {
       const user = await getOptionalUser(request);
       if (user && isLocale(user.locale)) return user.locale;
-      return languageCookieOf(request);
+      return localeOfCookieHeader(request.headers.get("Cookie"));
     },
   },
   i18next: { ...i18nOptions, resources },

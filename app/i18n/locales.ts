@@ -38,3 +38,19 @@ export function isLocale(value: unknown): value is Locale {
 
 /** What a missing key renders as: loud, so a test (and a reader) sees it instead of a plausible-looking raw key. */
 export const MISSING_KEY_MARK = "⟦missing⟧";
+
+/** The language the plain `lng` cookie names in a Cookie header, if it is one we ship (a preference, never echoed). */
+export function localeOfCookieHeader(header: string | null | undefined): Locale | null {
+  for (const part of (header ?? "").split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name !== "lng") continue;
+    let value = rest.join("=");
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      return null;
+    }
+    return isLocale(value) ? value : null;
+  }
+  return null;
+}

@@ -1,7 +1,6 @@
-import { createInstance, type TFunction } from "i18next";
+import type { TFunction } from "i18next";
 import type { DocumentStatus } from "../../db/schema";
-import { i18nOptions } from "../i18n/options";
-import { resources } from "../i18n/resources.server";
+import { fixedTexts } from "../i18n/server-texts.server";
 import { formatMoney } from "../utils/pricing";
 
 // Why an admin's action on an order is refused, worded in the admin's language where the reply is made (`explain`);
@@ -37,10 +36,7 @@ type RefusalValues = {
   money?: Record<string, Money>;
 };
 
-const texts = createInstance();
-// Resources are bundled, so initialisation finishes synchronously: a refusal is worded without waiting.
-void texts.init({ ...i18nOptions, lng: "en", ns: ["common", "admin"], resources, initImmediate: false });
-const english = texts.getFixedT("en");
+const english = fixedTexts("en");
 
 /** An admin action that does not apply to the order as it stands; `status` is the answer's. */
 export class AdminActionRefused extends Error {

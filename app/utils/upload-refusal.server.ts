@@ -1,7 +1,7 @@
-import { createInstance, type TFunction } from "i18next";
-import { i18nOptions } from "../i18n/options";
-import { DEFAULT_LOCALE, isLocale, LOCALES } from "../i18n/locales";
-import { en, resources } from "../i18n/resources.server";
+import type { TFunction } from "i18next";
+import { DEFAULT_LOCALE, isLocale, localeOfCookieHeader, LOCALES } from "../i18n/locales";
+import type { en } from "../i18n/resources.server";
+import { fixedTexts } from "../i18n/server-texts.server";
 import { formatNumber } from "./format";
 
 // Why a requirements file is refused, said in the reader's language where it is shown (`explain(t)`); the error's
@@ -20,10 +20,7 @@ type RefusalValues = {
   usedBytes?: number;
 } & Record<string, string | number | undefined>;
 
-const texts = createInstance();
-// Resources are bundled, so initialisation finishes synchronously: a refusal is worded without waiting.
-void texts.init({ ...i18nOptions, lng: "en", ns: ["common", "orders", "validation"], resources, initImmediate: false });
-const english = texts.getFixedT("en");
+const english = fixedTexts("en");
 
 /**
  * The language of a request refused before the app reads it (the upload's body cap): the `lng` cookie, else
@@ -31,15 +28,15 @@ const english = texts.getFixedT("en");
  * sets the cookie too, so a reader who chose a language gets it.
  */
 export function refusalLocale(cookieHeader: string | undefined, acceptsLanguages: (langs: string[]) => string | false) {
-  const cookie = /(?:^|;\s*)lng=([^;]*)/.exec(cookieHeader ?? "")?.[1];
-  if (isLocale(cookie)) return cookie;
+  const cookie = localeOfCookieHeader(cookieHeader);
+  if (cookie) return cookie;
   const accepted = acceptsLanguages([...LOCALES]);
   return isLocale(accepted) ? accepted : DEFAULT_LOCALE;
 }
 
 /** Texts of the orders, validation and common namespaces in `locale`, at once. */
 export function refusalTexts(locale: string): (key: string, values?: object) => string {
-  const t = texts.getFixedT(locale);
+  const t = fixedTexts(locale);
   return (key, values = {}) => String(t(key as never, values as never));
 }
 

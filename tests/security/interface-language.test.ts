@@ -56,6 +56,12 @@ describe("choosing the interface language", () => {
       expect(langOf(page.text)).toBe("es");
       expect(page.text).not.toContain("<script>alert(1)</script>");
     }
+    // A cookie that is not valid percent-encoding is no language, not a server error.
+    const broken = new Client(app);
+    broken.cookies.set("lng", "%E0%A4%A");
+    const page = await broken.get("/login", { "accept-language": "es" });
+    expect(page.status).toBe(200);
+    expect(langOf(page.text)).toBe("es");
   });
 
   it("the switcher refuses a language it does not ship with 400 and a message, and sets nothing", async () => {

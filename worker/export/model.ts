@@ -1,7 +1,5 @@
 // The one document model the DOCX and PDF renderers both take, with the few fixed texts they print, per language.
-import { createInstance } from "i18next";
-import { i18nOptions } from "../../app/i18n/options";
-import { resources } from "../../app/i18n/resources.server";
+import { fixedNamespaceTexts } from "../../app/i18n/server-texts.server";
 import { DOCUMENT_KIND_CODES, LANGUAGE_CODES, LANGUAGES, type LanguageCode } from "../../app/utils/catalog";
 
 export type ExportSection = { heading: string; level: 1 | 2; paragraphs: string[] };
@@ -49,13 +47,9 @@ const LOCALE_TAGS: Record<LanguageCode, string> = {
   pl: "pl-PL",
 };
 
-// The texts are the `export` namespace's (app/locales/<lng>/export.json): bundled, so this instance is ready at once
-// and the renderers stay synchronous.
-const exportTexts = createInstance();
-void exportTexts.init({ ...i18nOptions, resources, ns: ["export"], defaultNS: "export", initImmediate: false });
-
+// The texts are the `export` namespace's (app/locales/<lng>/export.json), ready at once: the renderers stay synchronous.
 function translatedLabels(language: LanguageCode): ExportLabels {
-  const t = exportTexts.getFixedT(language, "export") as (key: string) => string;
+  const t = fixedNamespaceTexts(language, "export") as (key: string) => string;
   return {
     locale: LOCALE_TAGS[language],
     contents: t("contents"),
