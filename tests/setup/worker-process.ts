@@ -6,8 +6,9 @@ import path from "node:path";
 export async function spawnWorker(
   env: Record<string, string>,
   args: string[] = ["--import", "tsx", "server.ts"],
+  options: { port?: number } = {},
 ): Promise<{ process: ChildProcess; port: number; output: () => string }> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let output = "";
   const child = spawn(process.execPath, args, {
     cwd: path.resolve(import.meta.dirname, "../.."),
