@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server as HttpServer } from "node:http";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import express from "express";
 import pg from "pg";
@@ -83,6 +84,23 @@ async function main() {
       autoLogging: {
         ignore: (req) => req.url === "/healthz" || req.url === "/metrics" || req.url?.startsWith("/build/") === true,
       },
+      // One short line per request: every request and response header in each line cost more than serving a kept page.
+      serializers: {
+        req: (req: {
+          id: unknown;
+          method: string;
+          url: string;
+          remoteAddress?: string;
+          headers: Record<string, unknown>;
+        }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+          userAgent: req.headers["user-agent"],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
   // Every role, before the host check and the rate limiter: Prometheus scrapes each process by its address (not
@@ -102,6 +120,7 @@ async function main() {
       { startDocumentEventRelay },
       { attachSocketServer },
       { httpMetricsMiddleware, routeLabelMiddleware },
+      { cacheablePage, pageCacheMiddleware },
     ] = await Promise.all([
       import("./app/utils/remix-handler.server"),
       import("./app/utils/request-body.server"),
@@ -112,6 +131,7 @@ async function main() {
       import("./app/utils/document-event-relay.server"),
       import("./app/utils/socket.server"),
       import("./app/utils/http-metrics.server"),
+      import("./app/utils/page-cache.server"),
     ]);
     app.use(httpMetricsMiddleware());
     const { cspNonceMiddleware, helmetWithCsp, hostCheckMiddleware, originCheckMiddleware } = security;
@@ -135,16 +155,29 @@ async function main() {
       "/build",
       express.static(path.join(ROOT, "public", "build"), { immutable: true, maxAge: "1y", fallthrough: false }),
     );
-    app.use(express.static(path.join(ROOT, "public"), { maxAge: "1h" }));
+    // The other files of public/ (the favicon), looked up only by their names: any other path costs no disk lookup.
+    const publicFiles = new Set(
+      readdirSync(path.join(ROOT, "public"), { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `/${entry.name}`),
+    );
+    const publicStatic = express.static(path.join(ROOT, "public"), { maxAge: "1h", index: false });
+    app.use((req, res, next) => (publicFiles.has(req.path) ? publicStatic(req, res, next) : next()));
     // A body declared larger than its route's cap is refused unread; the Remix handler cuts undeclared (chunked) ones.
     app.use(declaredBodyLimitMiddleware());
     // After static files (they are neither state-changing nor worth a database hit), before every page and action.
     app.use(originCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/api/stripe/webhook"] }));
-    app.use(rateLimitMiddleware({ getDb, limitPerMinute: env.RATE_LIMIT_PER_MINUTE }));
+    // A kept page's version is read in the limiter's statement: one round trip to Postgres for such a page.
+    app.use(rateLimitMiddleware({ getDb, limitPerMinute: env.RATE_LIMIT_PER_MINUTE, alsoRead: cacheablePage }));
     // The admin area, checked once for every route and action under /admin: anyone else gets the unknown-URL 404.
     app.use(adminGate());
     // Labels each request with its Remix route (unknown and admin URLs refused to strangers: the splat route).
     app.use(routeLabelMiddleware(build));
+    // The documents list and a document's page, kept rendered while what they show is unchanged (after the limiter:
+    // every request still counts, and it has read the session user).
+    app.use(
+      pageCacheMiddleware({ getDb, buildVersion: build.assets.version, maxBytes: env.PAGE_CACHE_MB * 1024 * 1024 }),
+    );
     app.all(
       "*",
       createRequestHandler({

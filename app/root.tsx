@@ -16,7 +16,8 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { LanguageSwitcher } from "./components/language-switcher";
-import { getLocale, i18nServer } from "./i18n/i18n.server";
+import { getLocale } from "./i18n/i18n.server";
+import { fixedTexts } from "./i18n/server-texts.server";
 import { PAGE_NAMESPACES } from "./i18n/locales";
 import { translateMessage } from "./i18n/messages";
 import stylesheet from "./tailwind.css";
@@ -38,7 +39,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, locale] = await Promise.all([getOptionalUser(request), getLocale(request)]);
-  const t = await i18nServer.getFixedT(locale);
+  const t = fixedTexts(locale);
   return {
     locale,
     meta: { title: t("meta.title"), description: t("meta.description") },

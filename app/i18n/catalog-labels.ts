@@ -16,10 +16,15 @@ export const citationStyleText = (t: CatalogT, style: string) => label(t, "citat
 export const statusText = (t: CatalogT, status: string) => label(t, "statuses", status);
 export const stageText = (t: CatalogT, stage: string | null | undefined) => label(t, "stages", stage ?? "working");
 
+// One Intl.DisplayNames per reader's language: making one costs far more than asking it.
+const languageNames = new Map<string, Intl.DisplayNames>();
+
 /** A document language named in the reader's language ("Ucraino" for an Italian reader), by Intl. */
 export function languageName(code: string, locale: string): string {
   try {
-    const name = new Intl.DisplayNames([intlTag(locale)], { type: "language" }).of(code);
+    let names = languageNames.get(locale);
+    if (!names) languageNames.set(locale, (names = new Intl.DisplayNames([intlTag(locale)], { type: "language" })));
+    const name = names.of(code);
     return name ? name.charAt(0).toLocaleUpperCase(intlTag(locale)) + name.slice(1) : code;
   } catch {
     return code;

@@ -37,14 +37,32 @@ export async function getLocale(request: Request): Promise<Locale> {
   return isLocale(locale) ? locale : DEFAULT_LOCALE;
 }
 
-/** A translator for `locale` outside a page (emails, the worker's exports): every namespace, loaded at once. */
-export async function translatorFor(locale: string) {
-  return i18nServer.getFixedT(isLocale(locale) ? locale : DEFAULT_LOCALE, NAMESPACES);
+/** A translator for `locale` outside a page (emails, the worker's exports, loaders): every namespace, made once. */
+export function translatorFor(locale: string) {
+  const language = isLocale(locale) ? locale : DEFAULT_LOCALE;
+  let t = translators.get(language);
+  if (!t) translators.set(language, (t = i18nServer.getFixedT(language, NAMESPACES)));
+  return t;
 }
 
-/** The per-request i18next instance that renders a page (entry.server.tsx). */
-export async function createPageI18n(locale: Locale, namespaces: string[]): Promise<I18n> {
-  const instance = createInstance();
-  await instance.use(initReactI18next).init({ ...i18nOptions, resources, lng: locale, ns: namespaces });
+const translators = new Map<Locale, ReturnType<typeof i18nServer.getFixedT<typeof NAMESPACES>>>();
+
+const pageInstances = new Map<string, Promise<I18n>>();
+
+/**
+ * The i18next instance that renders a page (entry.server.tsx), one per language and set of namespaces, made once: the
+ * texts are bundled and nothing on the server changes an instance's language, so requests can share it.
+ */
+export function createPageI18n(locale: Locale, namespaces: string[]): Promise<I18n> {
+  const key = `${locale}:${[...namespaces].sort().join(",")}`;
+  let instance = pageInstances.get(key);
+  if (!instance) {
+    const made = createInstance();
+    instance = made
+      .use(initReactI18next)
+      .init({ ...i18nOptions, resources, lng: locale, ns: namespaces })
+      .then(() => made);
+    pageInstances.set(key, instance);
+  }
   return instance;
 }

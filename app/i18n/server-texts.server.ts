@@ -8,9 +8,13 @@ import { resources } from "./resources.server";
 const serverTexts = createInstance();
 void serverTexts.init({ ...i18nOptions, ns: [...NAMESPACES], resources, initImmediate: false });
 
-/** A translator for `locale`, ready at once: any namespace by its prefix ("orders:…"). */
+const translators = new Map<string, ReturnType<typeof serverTexts.getFixedT<"common">>>();
+
+/** A translator for `locale`, ready at once (made once per language): any namespace by its prefix ("orders:…"). */
 export function fixedTexts(locale: string) {
-  return serverTexts.getFixedT(locale);
+  let t = translators.get(locale);
+  if (!t) translators.set(locale, (t = serverTexts.getFixedT(locale)));
+  return t;
 }
 
 /** A translator for `locale` whose keys are `namespace`'s, ready at once. */

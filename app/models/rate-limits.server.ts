@@ -1,6 +1,8 @@
 // The rate limiter's windows in Postgres: counting a hit (every web process shares the counts) and pruning old windows
 // (the worker's hourly maintenance). The HTTP side (middleware, buckets, headers) is app/utils/rate-limit.server.ts.
-import { sql } from "kysely";
+import { sql, type Compilable, type OperationNodeSource, type RawBuilder } from "kysely";
+import type { PageVersionSql } from "./page-versions.server";
+import { sessionUserQuery, type SessionUser } from "./sessions.server";
 import type { DbOrTrx } from "../utils/db.server";
 
 export type RateLimitResult = {
@@ -28,36 +30,77 @@ export async function hitRateLimit(
   windowSeconds: number,
   now?: Date,
 ): Promise<RateLimitResult> {
+  const row = await countHit(db, sql`select ${key} as key`, limit, windowSeconds, now);
+  return decide(limit, windowSeconds, row);
+}
+
+/**
+ * hitRateLimit for whoever holds `sessionId`, with the session's user read in the same statement (one round trip per
+ * request instead of two): a live session counts against `user:<id>`, anything else against `otherwiseKey`.
+ * `alsoRead`: a value of that user the request needs next (a page's version), read in the same statement too.
+ */
+export async function hitRateLimitOfSession(
+  db: DbOrTrx,
+  sessionId: string,
+  otherwiseKey: string,
+  limit: number,
+  windowSeconds: number,
+  options: { now?: Date; alsoRead?: PageVersionSql } = {},
+): Promise<{ user: SessionUser | null; result: RateLimitResult; alsoRead: string | null }> {
+  const alsoRead = options.alsoRead ? sql`(select ${options.alsoRead(sql`s.id`)} from s)` : sql`null`;
+  const row = await countHit<{ user: SessionUser | null; also_read: string | null }>(
+    db,
+    sql`select coalesce((select 'user:' || s.id from s), ${otherwiseKey}) as key`,
+    limit,
+    windowSeconds,
+    options.now,
+    {
+      name: "s",
+      query: sessionUserQuery(db, sessionId),
+      select: sql`(select to_jsonb(s) from s) as user, ${alsoRead}::text as also_read`,
+    },
+  );
+  return { user: row.user ?? null, result: decide(limit, windowSeconds, row), alsoRead: row.also_read };
+}
+
+type WindowCounts = { current: number; previous: number; now_epoch: number; window_epoch: number };
+
+/**
+ * The one statement that counts a hit: the upsert of the current window and the read of the previous one, so hits from
+ * several processes count correctly. `key` is a query giving the bucket; `withQuery` a CTE it (and `select`) may use.
+ */
+async function countHit<Extra extends object = object>(
+  db: DbOrTrx,
+  key: RawBuilder<unknown>,
+  limit: number,
+  windowSeconds: number,
+  now?: Date,
+  withQuery?: { name: string; query: Compilable & OperationNodeSource; select: RawBuilder<unknown> },
+): Promise<WindowCounts & Extra> {
   if (!(windowSeconds > 0) || !Number.isInteger(windowSeconds))
     throw new Error("windowSeconds must be a positive integer");
-  const { rows } = await sql<{ current: number; previous: number; now_epoch: number; window_epoch: number }>`
-    with t as (
+  const { rows } = await sql<WindowCounts & Extra>`
+    with ${withQuery ? sql`${sql.id(withQuery.name)} as (${withQuery.query}),` : sql``} t as (
       select ts, to_timestamp((floor(extract(epoch from ts) / ${windowSeconds}) * ${windowSeconds})::float8) as ws
       from (select coalesce(cast(${now ?? null} as timestamptz), now()) as ts) as clock
-    ), hit as (
+    ), bucket as (${key}), hit as (
       insert into rate_limits (key, window_start, count)
-      select ${key}, t.ws, 1 from t
+      select bucket.key, t.ws, 1 from bucket, t
       on conflict (key, window_start) do update set count = rate_limits.count + 1
-      returning count
+      returning key, count
     )
     select
       hit.count as current,
       coalesce((
         select r.count from rate_limits r
-        where r.key = ${key} and r.window_start = t.ws - make_interval(secs => ${windowSeconds})
+        where r.key = hit.key and r.window_start = t.ws - make_interval(secs => ${windowSeconds})
       ), 0) as previous,
       extract(epoch from t.ts)::float8 as now_epoch,
       extract(epoch from t.ws)::float8 as window_epoch
+      ${withQuery ? sql`, ${withQuery.select}` : sql``}
     from hit, t
   `.execute(db);
-  const row = rows[0]!;
-  return decide(
-    limit,
-    windowSeconds,
-    Number(row.current),
-    Number(row.previous),
-    Number(row.now_epoch) - Number(row.window_epoch),
-  );
+  return rows[0]!;
 }
 
 /**
@@ -82,23 +125,14 @@ export async function peekRateLimit(
     from t
   `.execute(db);
   const row = rows[0]!;
-  return decide(
-    limit,
-    windowSeconds,
-    Number(row.current) + 1,
-    Number(row.previous),
-    Number(row.now_epoch) - Number(row.window_epoch),
-  );
+  return decide(limit, windowSeconds, { ...row, current: Number(row.current) + 1 });
 }
 
-/** The decision for a hit already counted: `current` includes it; `elapsed` is how far into the current window we are. */
-function decide(
-  limit: number,
-  windowSeconds: number,
-  current: number,
-  previous: number,
-  elapsed: number,
-): RateLimitResult {
+/** The decision for a hit already counted: `current` includes it; now − window start is how far into the window we are. */
+function decide(limit: number, windowSeconds: number, counts: WindowCounts): RateLimitResult {
+  const current = Number(counts.current);
+  const previous = Number(counts.previous);
+  const elapsed = Number(counts.now_epoch) - Number(counts.window_epoch);
   const w = windowSeconds;
   const e = Math.min(Math.max(elapsed, 0), w);
   const estimate = previous * (1 - e / w) + current;

@@ -23,18 +23,37 @@ export async function createSession(
     .executeTakeFirstOrThrow();
 }
 
-/** The signed-in user of a live session: not revoked, not expired, user not deleted. */
+/** The query for the signed-in user of a live session (not revoked, not expired, user not deleted or disabled). */
+export function sessionUserQuery(db: DbOrTrx, sessionId: string) {
+  return (
+    db
+      .selectFrom("sessions")
+      .innerJoin("users", "users.id", "sessions.user_id")
+      .select(["sessions.id as sessionId", "users.id", "users.email", "users.name", "users.role", "users.locale"])
+      // The latest essential-consent choice, in the same round trip: every signed-in page asks for it.
+      .select((eb) =>
+        eb
+          .selectFrom("consents")
+          .select("consents.granted")
+          .whereRef("consents.user_id", "=", "users.id")
+          .where("consents.kind", "=", "essential")
+          .orderBy("consents.created_at", "desc")
+          .limit(1)
+          .as("essentialConsent"),
+      )
+      .where("sessions.id", "=", sessionId)
+      .where("sessions.revoked_at", "is", null)
+      .where("sessions.expires_at", ">", sql<Date>`now()`)
+      .where("users.deleted_at", "is", null)
+      .where("users.disabled_at", "is", null)
+  );
+}
+
+export type SessionUser = NonNullable<Awaited<ReturnType<typeof getSessionUser>>>;
+
+/** The signed-in user of a live session, and whether they consented; undefined when the session does not hold. */
 export function getSessionUser(db: DbOrTrx, sessionId: string) {
-  return db
-    .selectFrom("sessions")
-    .innerJoin("users", "users.id", "sessions.user_id")
-    .select(["sessions.id as sessionId", "users.id", "users.email", "users.name", "users.role", "users.locale"])
-    .where("sessions.id", "=", sessionId)
-    .where("sessions.revoked_at", "is", null)
-    .where("sessions.expires_at", ">", sql<Date>`now()`)
-    .where("users.deleted_at", "is", null)
-    .where("users.disabled_at", "is", null)
-    .executeTakeFirst();
+  return sessionUserQuery(db, sessionId).executeTakeFirst();
 }
 
 export async function revokeSession(db: DbOrTrx, sessionId: string) {

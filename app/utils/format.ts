@@ -6,10 +6,28 @@ export function intlTag(locale = "en"): string {
   return locale === "en" ? "en-GB" : locale;
 }
 
+// Making an Intl formatter costs far more than using one (a page formats dozens of numbers): each is made once.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function numberFormat(tag: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${tag} ${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(tag, options)));
+  return format;
+}
+
+function dateFormat(tag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${tag} ${JSON.stringify(options)}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(tag, options)));
+  return format;
+}
+
 function unit(locale: string, name: "second" | "minute" | "hour", display: "short" | "long" = "short") {
   // British English abbreviates "20 mins"; the site writes "20 min" as American English does.
   const tag = locale === "en" ? "en-US" : intlTag(locale);
-  return new Intl.NumberFormat(tag, { style: "unit", unit: name, unitDisplay: display });
+  return numberFormat(tag, { style: "unit", unit: name, unitDisplay: display });
 }
 
 /** "45 s", "12 min", "1 h 12 min" (in the reader's language). */
@@ -36,23 +54,21 @@ export function formatDurationRange(minSeconds: number, maxSeconds: number, loca
 
 /** Integer cents as money: "€12.50", "12,50 €". */
 export function formatMoneyIn(locale: string, cents: number, currency: string): string {
-  return new Intl.NumberFormat(intlTag(locale), { style: "currency", currency: currency.toUpperCase() }).format(
-    cents / 100,
-  );
+  return numberFormat(intlTag(locale), { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
 }
 
 /** A number with the language's separators: "12,345.5", "12 345,5". */
 export function formatNumber(value: number, locale = "en", options: Intl.NumberFormatOptions = {}): string {
-  return new Intl.NumberFormat(intlTag(locale), options).format(value);
+  return numberFormat(intlTag(locale), options).format(value);
 }
 
 /** A day: "6 Dec 2026", "6 груд. 2026 р.". */
 export function formatDate(iso: string | Date, locale = "en"): string {
-  return new Intl.DateTimeFormat(intlTag(locale), { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
+  return dateFormat(intlTag(locale), { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
 }
 
 /** A moment: "6 Dec 2026, 19:51 UTC" (the same on the server and in the browser, so in UTC). */
 export function formatDateTime(iso: string | Date, locale = "en"): string {
-  const format = new Intl.DateTimeFormat(intlTag(locale), { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  const format = dateFormat(intlTag(locale), { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
   return `${format.format(new Date(iso))} UTC`;
 }

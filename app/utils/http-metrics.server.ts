@@ -8,6 +8,8 @@ import { recordHttpRequest } from "./metrics.server";
 /** The route label of requests answered before routing: static files, and requests refused with 403, 413 or 429. */
 export const NOT_ROUTED = "(not routed)";
 
+const KNOWN_PATHS = 2_000;
+
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 type RouteNode = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children: RouteNode[] };
@@ -53,11 +55,19 @@ export function remixRouteMatcher(build: Pick<ServerBuild, "routes">): (path: st
     const parent = route.parentId ? nodes.get(route.parentId) : undefined;
     (parent ? parent.children : roots).push(node);
   }
+  // matchRoutes ranks every route on each call: the paths customers reload (their documents' pages) are answered from a
+  // small cache, emptied when full so a scanner's made-up paths cannot grow it.
+  const known = new Map<string, string>();
   return (path) => {
+    const cached = known.get(path);
+    if (cached) return cached;
     // Single-fetch data requests name the page they load: /documents/1.data is /documents/1, /_root.data is /.
     const page = path.endsWith(".data") ? path.slice(0, -".data".length).replace(/^\/_root$/, "/") : path;
     // Remix's index routes have no children, which is all the router's stricter type asks.
     const matches = matchRoutes(roots as RouteObject[], page || "/");
-    return matches?.[matches.length - 1]?.route.id ?? "root";
+    const id = matches?.[matches.length - 1]?.route.id ?? "root";
+    if (known.size >= KNOWN_PATHS) known.clear();
+    known.set(path, id);
+    return id;
   };
 }

@@ -1,9 +1,10 @@
 import { isIPv6 } from "node:net";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { hitRateLimit, type RateLimitResult } from "../models/rate-limits.server";
+import type { PageVersionSql } from "../models/page-versions.server";
+import { hitRateLimit, hitRateLimitOfSession, type RateLimitResult } from "../models/rate-limits.server";
 import type { Db } from "./db.server";
 import { logger } from "./logger.server";
-import { SESSION_COOKIE, getUserFromCookie } from "./session-cookie.server";
+import { sessionIdOfCookie, type SignedInUser } from "./session-cookie.server";
 import { sendRefusal } from "./security.server";
 
 export function rateLimitHeaders(result: RateLimitResult): Record<string, string> {
@@ -54,16 +55,42 @@ export function ipBucket(ip: string | undefined | null): string {
 }
 
 /**
- * Who a request counts against: the signed-in user (a verified session), else the client address. Nothing the client
- * merely claims (an API key header, an unknown cookie) buys a bucket of its own: only verified identities may.
+ * Counts the request against its bucket: the signed-in user (a verified session), else the client address. Nothing the
+ * client merely claims (an API key header, an unknown cookie) buys a bucket of its own: only verified identities may.
+ * The session's user is read in the same statement and left on res.locals for the page's loaders
+ * (app/utils/remix-handler.server.ts hands it on).
  */
-export async function identifyRequest(req: Request): Promise<string> {
-  const cookie = req.get("cookie");
-  if (cookie?.includes(`${SESSION_COOKIE}=`)) {
-    const user = await getUserFromCookie(cookie);
-    if (user) return `user:${user.id}`;
+async function hitAsRequester(
+  db: Db,
+  req: Request,
+  res: Response,
+  options: { limitPerMinute: number; now?: Date; alsoRead?: (req: Request) => PageVersionSql | null },
+) {
+  const ipKey = `ip:${ipBucket(req.ip)}`;
+  const sessionId = await sessionIdOfCookie(req.get("cookie"));
+  if (!sessionId) {
+    res.locals.sessionUser = null;
+    return hitRateLimit(db, ipKey, options.limitPerMinute, 60, options.now);
   }
-  return `ip:${ipBucket(req.ip)}`;
+  const alsoRead = options.alsoRead?.(req) ?? undefined;
+  const hit = await hitRateLimitOfSession(db, sessionId, ipKey, options.limitPerMinute, 60, {
+    now: options.now,
+    alsoRead,
+  });
+  res.locals.sessionUser = hit.user;
+  if (alsoRead) res.locals.pageVersion = hit.alsoRead;
+  return hit.result;
+}
+
+declare global {
+  namespace Express {
+    interface Locals {
+      /** The signed-in user (or null) behind this request's Cookie header, when the rate limiter read it. */
+      sessionUser?: SignedInUser | null;
+      /** The version of the page asked for (null: not cacheable), when the rate limiter read it along. */
+      pageVersion?: string | null;
+    }
+  }
 }
 
 /** A 429 a person understands: a tiny page for browsers, JSON for everything else. */
@@ -84,9 +111,10 @@ export function rateLimitMiddleware(options: {
   getDb: () => Db;
   limitPerMinute: number;
   identify?: (req: Request) => Promise<string>;
+  /** For a signed-in request: the version of the page it asks for, read in the limiter's statement (page cache). */
+  alsoRead?: (req: Request) => PageVersionSql | null;
   now?: () => Date;
 }): RequestHandler {
-  const identify = options.identify ?? identifyRequest;
   // One warning per minute while the limiter is down, with how many requests went through unchecked meanwhile.
   let lastFailureLoggedAt = 0;
   let unloggedFailures = 0;
@@ -95,8 +123,10 @@ export function rateLimitMiddleware(options: {
     if (isRateLimitExempt(req)) return next();
     let result: RateLimitResult;
     try {
-      const key = await identify(req);
-      result = await hitRateLimit(options.getDb(), key, options.limitPerMinute, 60, options.now?.());
+      const db = options.getDb();
+      result = options.identify
+        ? await hitRateLimit(db, await options.identify(req), options.limitPerMinute, 60, options.now?.())
+        : await hitAsRequester(db, req, res, { ...options, now: options.now?.() });
     } catch (error) {
       const now = Date.now();
       if (now - lastFailureLoggedAt >= FAILURE_LOG_EVERY_MS) {

@@ -7,6 +7,7 @@ import {
 import { createRemixHeaders, sendRemixResponse } from "@remix-run/express/dist/server.js";
 import type { NextFunction, Request, Response } from "express";
 import { bodyLimitFor, cappedBody, refuseLargeBody } from "./request-body.server";
+import { rememberRequestUser } from "./session-cookie.server";
 
 /**
  * @remix-run/express's request handler with one change: the body Remix reads is capped (request-body.server.ts), so no
@@ -22,20 +23,30 @@ export function createRequestHandler(options: {
     try {
       const limit = bodyLimitFor(req);
       const body = req.method === "GET" || req.method === "HEAD" ? null : cappedBody(req, limit);
-      const response = await handleRequest(
-        webRequest(req, res, body?.stream ?? null),
-        options.getLoadContext(req, res),
-      );
+      const request = webRequest(req, res, body?.stream ?? null);
+      if (res.locals.sessionUser !== undefined) rememberRequestUser(request, res.locals.sessionUser);
+      let response = await handleRequest(request, options.getLoadContext(req, res));
       if (body?.exceeded()) {
         // Whatever the action made of a cut body (a 400, an error page), the answer is that it was too large.
         await response.body?.cancel().catch(() => {});
         return refuseLargeBody(req, res, limit);
       }
+      if (res.locals.keepRenderedPage) response = await keepRenderedPage(response, res.locals.keepRenderedPage);
       await sendRemixResponse(res, response);
     } catch (error) {
       next(error);
     }
   };
+}
+
+/** Hands a rendered page to the page cache (app/utils/page-cache.server.ts) and returns it to be sent as usual. */
+async function keepRenderedPage(response: globalThis.Response, keep: (html: string, headers: Headers) => void) {
+  const isPage = response.status === 200 && response.headers.get("content-type")?.startsWith("text/html");
+  // A page that sets a cookie answers this one request, not every reader of it.
+  if (!isPage || response.headers.has("set-cookie") || !response.body) return response;
+  const html = await response.text();
+  keep(html, response.headers);
+  return new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** The web Request as @remix-run/express builds it (host and port as the proxy settings allow), with `body` as its body. */

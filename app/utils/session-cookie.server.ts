@@ -1,6 +1,5 @@
 import { createCookieSessionStorage, redirect } from "@remix-run/node";
 import { createSession, getSessionUser, SESSION_DAYS } from "../models/sessions.server";
-import { hasEssentialConsent } from "../models/users.server";
 import { getDb } from "./db.server";
 import { getEnv } from "./env.server";
 import { remember } from "./singleton.server";
@@ -29,15 +28,31 @@ export type SignedInUser = NonNullable<Awaited<ReturnType<typeof getSessionUser>
 
 /** The user behind a Cookie header (also used by the socket.io handshake), or null. */
 export async function getUserFromCookie(cookieHeader: string | null | undefined): Promise<SignedInUser | null> {
-  if (!cookieHeader) return null;
-  const session = await getSessionStorage().getSession(cookieHeader);
-  const sessionId = session.get("sessionId");
-  if (typeof sessionId !== "string" || !/^[0-9a-f-]{36}$/i.test(sessionId)) return null;
-  return (await getSessionUser(getDb(), sessionId)) ?? null;
+  const sessionId = await sessionIdOfCookie(cookieHeader);
+  return sessionId ? ((await getSessionUser(getDb(), sessionId)) ?? null) : null;
 }
 
-export function getOptionalUser(request: Request) {
-  return getUserFromCookie(request.headers.get("Cookie"));
+/** The session id a correctly signed session cookie names, or null (no cookie, a forged or malformed one). */
+export async function sessionIdOfCookie(cookieHeader: string | null | undefined): Promise<string | null> {
+  if (!cookieHeader?.includes(`${SESSION_COOKIE}=`)) return null;
+  const sessionId = (await getSessionStorage().getSession(cookieHeader)).get("sessionId");
+  return typeof sessionId === "string" && /^[0-9a-f-]{36}$/i.test(sessionId) ? sessionId : null;
+}
+
+// A page request asks for its user several times (the rate limiter, the root and route loaders, the language):
+// a GET looks it up once. Other methods look again each time: an action may change the very row it reads.
+const usersOfRequests = new WeakMap<Request, Promise<SignedInUser | null>>();
+
+export function getOptionalUser(request: Request): Promise<SignedInUser | null> {
+  if (request.method !== "GET" && request.method !== "HEAD") return getUserFromCookie(request.headers.get("Cookie"));
+  let user = usersOfRequests.get(request);
+  if (!user) usersOfRequests.set(request, (user = getUserFromCookie(request.headers.get("Cookie"))));
+  return user;
+}
+
+/** The user an earlier step of this GET request already read from its own Cookie header (the rate limiter). */
+export function rememberRequestUser(request: Request, user: SignedInUser | null) {
+  if (request.method === "GET" || request.method === "HEAD") usersOfRequests.set(request, Promise.resolve(user));
 }
 
 /** Throws a redirect to sign-in (or to the consent step) unless a consenting user is signed in. */
@@ -49,7 +64,7 @@ export async function requireUser(
   const url = new URL(request.url);
   const here = `${url.pathname}${url.search}`;
   if (!user) throw redirect(`/login?redirectTo=${encodeURIComponent(here)}`);
-  if (!options.allowWithoutConsent && !(await hasEssentialConsent(getDb(), user.id))) {
+  if (!options.allowWithoutConsent && user.essentialConsent !== true) {
     throw redirect(`/welcome?redirectTo=${encodeURIComponent(here)}`);
   }
   return user;

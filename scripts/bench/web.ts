@@ -3,11 +3,12 @@
 // build/server.js`) against a throwaway embedded Postgres. A worker with the offline writer first delivers a 30-page
 // and a 200-page document to a signed-in customer, then stops; autocannon (in this process) then loads each page with
 // N connections for S seconds after a short warm-up. Prints a table and ends with one JSON line:
-//   {"pages":[{"name":…,"rps":…,"p50Ms":…,"p97_5Ms":…,"errors":…,"kB":…}],"cpus":…}
+//   {"pages":[{"name":…,"rps":…,"p50Ms":…,"p97_5Ms":…,"errors":…,"kB":…,"cpuMs":…}],"cpus":…}
+// "cpuMs" is the web process' CPU time per answered request (steady even when other work shares the machine).
 // "errors" counts connection errors, timeouts and every answer other than the one expected (200, or 304 where the
 // request sends If-None-Match), 429s included.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -37,7 +38,7 @@ const only = values.only?.split(",");
 
 // The web process as production runs it: a production bundle (built first if a source changed or the last build was
 // made for another mode), the compiled server, production settings and logging.
-delete process.env.NODE_ENV;
+Reflect.deleteProperty(process.env, "NODE_ENV");
 buildIfNeeded();
 process.env.NODE_ENV = "test";
 const SESSION_SECRET = randomBytes(32).toString("hex");
@@ -62,12 +63,13 @@ const cleanUp = async () => {
   await boss.stop({ graceful: false, wait: true }).catch(() => {});
   await db.destroy().catch(() => {});
   await embedded.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 };
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 }
 
-type Row = { name: string; rps: number; p50Ms: number; p97_5Ms: number; errors: number; kB: number };
+type Row = { name: string; rps: number; p50Ms: number; p97_5Ms: number; errors: number; kB: number; cpuMs: number };
 
 try {
   // The customer, signed in (a session row and its signed cookie) with consent given.
@@ -164,12 +166,14 @@ try {
     const text = await check.text();
     if (check.status !== 200 || !text.includes(page.expect))
       throw new Error(`${page.path} answered ${check.status} without "${page.expect}": ${text.slice(0, 300)}`);
-    const wire = await wireBytes(base + page.path, headers);
     await load(base + page.path, headers, Math.min(2, seconds)); // warm-up: JIT, pools, caches
+    const wire = await wireBytes(base + page.path, headers);
+    const cpuBefore = await cpuMs(web.process.pid!);
     const result = await load(base + page.path, headers, seconds);
-    const unexpected = Object.entries(result.statusCodeStats)
+    const cpuPerRequest = (await cpuMs(web.process.pid!)) - cpuBefore;
+    const unexpected = Object.entries(result.statusCodeStats ?? {})
       .filter(([code]) => code !== "200")
-      .reduce((sum, [, stat]) => sum + stat.count, 0);
+      .reduce((sum, [, stat]) => sum + (stat.count ?? 0), 0);
     rows.push({
       name: page.name,
       rps: Math.round(result.requests.average),
@@ -177,6 +181,7 @@ try {
       p97_5Ms: result.latency.p97_5,
       errors: result.errors + result.timeouts + unexpected,
       kB: Math.round(wire / 102.4) / 10,
+      cpuMs: Math.round((cpuPerRequest / Math.max(1, result.requests.total)) * 100) / 100,
     });
   }
 
@@ -199,6 +204,13 @@ async function untilDelivered(ids: string[]) {
     if (rows.every((r) => r.status.startsWith("completed") && r.docx_key)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** CPU time (user + system) the process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function load(url: string, headers: Record<string, string>, duration: number) {
