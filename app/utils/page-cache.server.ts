@@ -21,6 +21,9 @@ import { logger } from "./logger.server";
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const DOCUMENT_PAGE = new RegExp(`^/documents/(${UUID})/?$`, "i");
 
+/** Pages that show the same to everyone of the same account (or none) and language: the home page. */
+const FIXED_PAGES = new Set(["/"]);
+
 /** How to read the version of the cacheable page at `path`, or null. Full-page GETs only: `.data` is left to Remix. */
 export function cacheablePage(req: Pick<Request, "method" | "path">): PageVersionSql | null {
   if (req.method !== "GET") return null;
@@ -97,7 +100,7 @@ export async function pageToKeep(html: string, nonce: string, headers: Array<[st
   const plain = Buffer.from(html.replaceAll(` nonce="${nonce}"`, ""), "utf8");
   const [gzipped, br] = await Promise.all([
     gzipAsync(plain, { level: 9 }),
-    brotliAsync(plain, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 9 } }),
+    brotliAsync(plain, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 6 } }),
   ]);
   return { plain, gzip: gzipped, br, headers, scriptSources: [...hashes].join(" ") };
 }
@@ -119,7 +122,7 @@ declare global {
   namespace Express {
     interface Locals {
       /** Set by the page cache on a miss: keeps the page Remix renders for this request. */
-      keepRenderedPage?: (html: string, headers: Headers) => void;
+      keepRenderedPage?: (html: string, headers: Headers) => Promise<void>;
     }
   }
 }
@@ -132,27 +135,30 @@ declare global {
 export function pageCacheMiddleware(options: { getDb: () => Db; buildVersion: string; maxBytes: number }) {
   const pages = new RenderedPages(options.maxBytes);
   const handler: RequestHandler = async function pageCache(req: Request, res: Response, next: NextFunction) {
-    const page = cacheablePage(req);
+    const fixed = req.method === "GET" && FIXED_PAGES.has(req.path);
+    const page = fixed ? null : cacheablePage(req);
     const user = res.locals.sessionUser;
-    // No verified user here (signed out, no consent yet, limiter down): Remix decides, as for any page.
-    if (!page || !user || user.essentialConsent !== true) return next();
-    let version = res.locals.pageVersion;
+    // The limiter did not read the session (it failed), or no verified, consenting user for a customer's page: Remix
+    // decides, as for any page.
+    if ((!fixed && !page) || user === undefined) return next();
+    if (page && (!user || user.essentialConsent !== true)) return next();
+    let version = fixed ? "fixed" : res.locals.pageVersion;
     try {
-      if (version === undefined) version = await readPageVersion(options.getDb(), page, user.id);
+      if (version === undefined && page && user) version = await readPageVersion(options.getDb(), page, user.id);
     } catch (error) {
       logger.warn({ err: error, path: req.path }, "page cache: version not read; rendering the page");
       return next();
     }
-    if (version === null) return next();
+    if (version === null || version === undefined) return next();
     // Everything the page depends on besides its rows: the build, the address, who reads it and in which language.
     const key = JSON.stringify([
       options.buildVersion,
       req.originalUrl,
-      user.id,
-      user.email,
-      user.name,
-      user.role,
-      user.locale,
+      user?.id,
+      user?.email,
+      user?.name,
+      user?.role,
+      user?.locale,
       localeOfCookieHeader(req.get("cookie")),
       req.get("accept-language")?.slice(0, 200) ?? "",
       version,
@@ -184,13 +190,15 @@ export function pageCacheMiddleware(options: { getDb: () => Db; buildVersion: st
       res.setHeader("Content-Length", String(body.byteLength));
       return res.status(200).end(body);
     }
-    res.locals.keepRenderedPage = (html, headers) => {
+    // Kept before this answer is sent (compressing takes a few ms, off the main thread): the next request finds it.
+    res.locals.keepRenderedPage = async (html, headers) => {
       if (!nonce || !html.includes(nonce)) return;
       const own = [...headers].filter(([name]) => !PER_ANSWER.has(name.toLowerCase()));
-      void pageToKeep(html, nonce, own).then(
-        (entry) => pages.set(key, entry),
-        (error) => logger.warn({ err: error, path: req.path }, "page cache: page not kept"),
-      );
+      try {
+        pages.set(key, await pageToKeep(html, nonce, own));
+      } catch (error) {
+        logger.warn({ err: error, path: req.path }, "page cache: page not kept");
+      }
     };
     next();
   };

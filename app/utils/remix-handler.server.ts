@@ -40,12 +40,15 @@ export function createRequestHandler(options: {
 }
 
 /** Hands a rendered page to the page cache (app/utils/page-cache.server.ts) and returns it to be sent as usual. */
-async function keepRenderedPage(response: globalThis.Response, keep: (html: string, headers: Headers) => void) {
+async function keepRenderedPage(
+  response: globalThis.Response,
+  keep: (html: string, headers: Headers) => Promise<void>,
+) {
   const isPage = response.status === 200 && response.headers.get("content-type")?.startsWith("text/html");
   // A page that sets a cookie answers this one request, not every reader of it.
   if (!isPage || response.headers.has("set-cookie") || !response.body) return response;
   const html = await response.text();
-  keep(html, response.headers);
+  await keep(html, response.headers);
   return new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
