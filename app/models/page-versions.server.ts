@@ -16,7 +16,8 @@ export const documentsListVersion: PageVersionSql = (userId) => sql<string>`(
 
 /**
  * A document's page, for its owner: the document, its sections and its refunds. null for anyone else's document, an
- * unknown id, or a document being written (its page changes every few seconds: not worth keeping).
+ * unknown id, a draft (its page redirects to the wizard) or a document being written (its page changes every few
+ * seconds: not worth keeping).
  */
 export function documentPageVersion(documentId: string): PageVersionSql {
   return (userId) => sql<string | null>`(
@@ -30,7 +31,7 @@ export function documentPageVersion(documentId: string): PageVersionSql {
         from refunds r join payments p on p.id = r.payment_id where p.document_id = d.id
       ), '')
     from documents d
-    where d.id = ${documentId} and d.user_id = ${userId} and d.status not in ('queued', 'generating')
+    where d.id = ${documentId} and d.user_id = ${userId} and d.status not in ('draft', 'queued', 'generating')
   )`;
 }
 

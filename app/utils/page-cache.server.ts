@@ -122,7 +122,7 @@ declare global {
   namespace Express {
     interface Locals {
       /** Set by the page cache on a miss: keeps the page Remix renders for this request. */
-      keepRenderedPage?: (html: string, headers: Headers) => Promise<void>;
+      keepRenderedPage?: (html: string, headers: Headers) => Promise<Record<string, string>>;
     }
   }
 }
@@ -164,8 +164,7 @@ export function pageCacheMiddleware(options: { getDb: () => Db; buildVersion: st
       version,
     ]);
     const etag = `"${createHash("sha256").update(key).digest("base64url").slice(0, 32)}"`;
-    res.set("ETag", etag);
-    res.set("Cache-Control", "private, no-cache");
+    const revalidate = { ETag: etag, "Cache-Control": "private, no-cache" };
     if (
       req
         .get("if-none-match")
@@ -174,13 +173,14 @@ export function pageCacheMiddleware(options: { getDb: () => Db; buildVersion: st
     ) {
       // The browser shows its copy, whose inline scripts carry that copy's nonce: a new CSP would block them.
       res.removeHeader("Content-Security-Policy");
-      return res.status(304).end();
+      return res.status(304).set(revalidate).end();
     }
     const nonce = res.locals.cspNonce ?? "";
     const csp = res.getHeader("Content-Security-Policy");
     const kept = pages.get(key);
     if (kept && nonce && typeof csp === "string" && csp.includes(`'nonce-${nonce}'`)) {
       for (const [name, value] of kept.headers) res.setHeader(name, value);
+      res.set(revalidate);
       res.setHeader("Content-Security-Policy", csp.replace(`'nonce-${nonce}'`, kept.scriptSources));
       res.setHeader("Vary", "Accept-Encoding");
       const encoding = req.acceptsEncodings("br", "gzip", "identity");
@@ -191,13 +191,16 @@ export function pageCacheMiddleware(options: { getDb: () => Db; buildVersion: st
       return res.status(200).end(body);
     }
     // Kept before this answer is sent (compressing takes a few ms, off the main thread): the next request finds it.
+    // Only a page that is kept gets the ETag: an error or a redirect is never revalidated into a 304.
     res.locals.keepRenderedPage = async (html, headers) => {
-      if (!nonce || !html.includes(nonce)) return;
+      if (!nonce || !html.includes(nonce)) return {};
       const own = [...headers].filter(([name]) => !PER_ANSWER.has(name.toLowerCase()));
       try {
         pages.set(key, await pageToKeep(html, nonce, own));
+        return revalidate;
       } catch (error) {
         logger.warn({ err: error, path: req.path }, "page cache: page not kept");
+        return {};
       }
     };
     next();

@@ -42,14 +42,15 @@ export function createRequestHandler(options: {
 /** Hands a rendered page to the page cache (app/utils/page-cache.server.ts) and returns it to be sent as usual. */
 async function keepRenderedPage(
   response: globalThis.Response,
-  keep: (html: string, headers: Headers) => Promise<void>,
+  keep: (html: string, headers: Headers) => Promise<Record<string, string>>,
 ) {
   const isPage = response.status === 200 && response.headers.get("content-type")?.startsWith("text/html");
   // A page that sets a cookie answers this one request, not every reader of it.
   if (!isPage || response.headers.has("set-cookie") || !response.body) return response;
   const html = await response.text();
-  await keep(html, response.headers);
-  return new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(await keep(html, response.headers))) headers.set(name, value);
+  return new Response(html, { status: response.status, statusText: response.statusText, headers });
 }
 
 /** The web Request as @remix-run/express builds it (host and port as the proxy settings allow), with `body` as its body. */

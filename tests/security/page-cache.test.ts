@@ -163,6 +163,19 @@ describe("kept pages", () => {
     expect(unbrotlied.equals(plain.body)).toBe(true);
   });
 
+  it("a draft's redirect to the wizard is neither kept nor given an ETag", async () => {
+    const draft = await app.db
+      .insertInto("documents")
+      .values({ user_id: owner.userId, topic: "A draft", pages: 5, language: "en", price_cents: 2500, status: "draft" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    for (let i = 0; i < 2; i++) {
+      const reply = await owner.client.get(`/documents/${draft.id}`);
+      expect(reply.status).toBe(302);
+      expect(reply.headers.get("etag")).toBeNull();
+    }
+  });
+
   it("a document being written is not kept: each answer is rendered with its own nonce", async () => {
     const writing = (await insertDocumentInProgress(app.db, owner.userId)).id;
     for (let i = 0; i < 3; i++) {
