@@ -146,6 +146,18 @@ export function getDocumentForOwner(db: DbOrTrx, documentId: string, userId: str
     .executeTakeFirst();
 }
 
+/** Whether `userId` owns the document (without reading its row: its text can be hundreds of kB). */
+export async function ownsDocument(db: DbOrTrx, documentId: string, userId: string): Promise<boolean> {
+  if (!isUuid(documentId)) return false;
+  const row = await db
+    .selectFrom("documents")
+    .select("id")
+    .where("id", "=", documentId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export function listDocumentsForOwner(db: DbOrTrx, userId: string) {
   return db
     .selectFrom("documents")

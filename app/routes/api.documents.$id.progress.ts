@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getDocumentForOwner, isUuid } from "~/models/documents.server";
+import { isUuid, ownsDocument } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
 import { readLiveSnapshot } from "~/utils/document-event-relay.server";
 import { getOptionalUser } from "~/utils/session-cookie.server";
@@ -18,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ? false
     : user.role === "admin"
       ? isUuid(id) && (await getDb().selectFrom("documents").select("id").where("id", "=", id).executeTakeFirst())
-      : await getDocumentForOwner(getDb(), id, user.id);
+      : await ownsDocument(getDb(), id, user.id);
   const snapshot = allowed ? await readLiveSnapshot(getDb(), id) : undefined;
   if (!snapshot) return Response.json({ error: "Document not found." }, { status: 404, headers: NO_STORE });
   return Response.json(snapshot, { headers: NO_STORE });
