@@ -107,6 +107,8 @@ async function main() {
   // APP_URL's host) every few seconds, and a scrape answered 421 or 429 would be a gap in monitoring. The bearer
   // token (≥ 32 characters, compared in constant time) is the gate. Scrapes are not counted as HTTP traffic.
   app.get("/metrics", metricsHandler({ token: env.METRICS_TOKEN, database: runWeb ? getDb : null }));
+  // Liveness, for every role, before anything else: the process answers (dependencies: /health/detailed).
+  app.get("/healthz", (_req, res) => void res.set("Cache-Control", "no-store").json({ status: "ok", role: env.ROLE }));
 
   if (build) {
     // Loaded only here: a worker process never holds Remix, socket.io or the security middleware in memory.
@@ -202,8 +204,7 @@ async function main() {
     stops.push(["document event relay", () => relay.stop()]);
     stops.push(["socket.io adapter pool", () => adapterPool.end()]);
   } else {
-    // A worker answers health checks only, so one image and one healthcheck serve both roles.
-    app.get("/healthz", (_req, res) => void res.json({ status: "ok", role: env.ROLE }));
+    // A worker answers health checks only (/healthz above), so one image and one healthcheck serve both roles.
     app.get("/health/detailed", async (req, res) => {
       const { httpStatus, body } = await healthReport({
         showDetails: bearerMatches(req.headers.authorization, env.METRICS_TOKEN),
