@@ -9,15 +9,12 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDocument } from "../../app/models/documents.server";
 import { payWithDevPayment } from "../../app/models/checkout.server";
-import { createDb, useDatabase } from "../../app/utils/db.server";
 import { DOCUMENT_EVENTS_CHANNEL } from "../../app/utils/document-events";
-import { createBoss, ensureQueues, useBoss } from "../../app/jobs/queue.server";
-import { startEmbeddedPostgres } from "../../db/embedded";
-import { migrateToLatest } from "../../db/migrate";
 import { startFakeOpenAI } from "../../tests/fakes/openai";
 import { startFakeScholarly } from "../../tests/fakes/scholarly";
 import { buildIfNeeded } from "../build-if-needed.mjs";
-import { freePort, spawnWorker, stopProcess } from "../../tests/setup/worker-process";
+import { startBenchDatabase } from "./bench-database";
+import { spawnWorker, stopProcess } from "../../tests/setup/worker-process";
 
 const { values } = parseArgs({
   options: {
@@ -35,17 +32,7 @@ const STALL_MS = 180_000;
 // The worker as production runs it (Dockerfile, package.json): the compiled server (build/server.js), built first if
 // a source changed, with V8's semi-spaces at 8 MB.
 buildIfNeeded();
-const embedded = await startEmbeddedPostgres({
-  dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), "tesigo-bench-")), "pg"),
-  port: await freePort(),
-  database: "bench",
-  ephemeral: true,
-});
-const db = useDatabase(createDb(embedded.url, 4));
-await migrateToLatest(db);
-const boss = useBoss(createBoss(embedded.url, { worker: false }));
-await boss.start();
-await ensureQueues(boss);
+const { embedded, db, boss } = await startBenchDatabase(mkdtempSync(path.join(os.tmpdir(), "tesigo-bench-")));
 const fake = await startFakeOpenAI({ latencyMs });
 // Sources from the local OpenAlex / Crossref / Semantic Scholar stand-ins (answering at once).
 const scholarly = await startFakeScholarly();

@@ -14,16 +14,13 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { sql } from "kysely";
-import { createBoss, ensureQueues, useBoss } from "../../app/jobs/queue.server";
 import { payWithDevPayment } from "../../app/models/checkout.server";
 import { createDocument } from "../../app/models/documents.server";
 import { recordConsents } from "../../app/models/users.server";
-import { createDb, useDatabase } from "../../app/utils/db.server";
 import { getSessionStorage } from "../../app/utils/session-cookie.server";
-import { startEmbeddedPostgres } from "../../db/embedded";
-import { migrateToLatest } from "../../db/migrate";
 import { freePort, spawnWorker, stopProcess } from "../../tests/setup/worker-process";
 import { buildIfNeeded } from "../build-if-needed.mjs";
+import { startBenchDatabase } from "./bench-database";
 
 const { values } = parseArgs({
   options: {
@@ -45,17 +42,7 @@ const SESSION_SECRET = randomBytes(32).toString("hex");
 process.env.SESSION_SECRET = SESSION_SECRET;
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "tesigo-bench-web-"));
-const embedded = await startEmbeddedPostgres({
-  dataDir: path.join(dataDir, "pg"),
-  port: await freePort(),
-  database: "bench",
-  ephemeral: true,
-});
-const db = useDatabase(createDb(embedded.url, 4));
-await migrateToLatest(db);
-const boss = useBoss(createBoss(embedded.url, { worker: false }));
-await boss.start();
-await ensureQueues(boss);
+const { embedded, db, boss } = await startBenchDatabase(dataDir);
 
 const children: Array<Awaited<ReturnType<typeof spawnWorker>>["process"]> = [];
 const cleanUp = async () => {
