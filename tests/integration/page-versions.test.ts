@@ -3,6 +3,7 @@ import { documentPageVersion, documentsListVersion, readPageVersion } from "../.
 import { hitRateLimitOfSession } from "../../app/models/rate-limits.server";
 import { createSession, revokeSession } from "../../app/models/sessions.server";
 import { recordConsents } from "../../app/models/users.server";
+import { createDb } from "../../app/utils/db.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertDeliveredDocument, insertDocumentInProgress } from "../setup/documents";
 import { insertUser } from "../setup/fixtures";
@@ -91,6 +92,35 @@ describe("hitRateLimitOfSession", () => {
     expect(hit.result).toMatchObject({ allowed: true, remaining: 4 });
     // Another session of the same user shares the bucket.
     expect((await hitRateLimitOfSession(database.db, b.id, "ip:203.0.113.9", 5, 60)).result.remaining).toBe(3);
+  });
+
+  it("counts exactly under concurrency from two processes' pools, two sessions of one user in one bucket", async () => {
+    const user = await insertUser(database.db);
+    const sessions = [
+      await createSession(database.db, user.id, { ip: null, userAgent: null }),
+      await createSession(database.db, user.id, { ip: null, userAgent: null }),
+    ];
+    const second = createDb(database.url, 5);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          hitRateLimitOfSession(i % 2 ? second : database.db, sessions[i % 2]!.id, "ip:203.0.113.11", 30, 60, {
+            now: new Date("2030-01-01T00:05:10Z"), // one fixed window, whatever the clock
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.result.allowed)).toHaveLength(30);
+      expect(results.every((r) => r.user?.id === user.id)).toBe(true);
+      const row = await database.db
+        .selectFrom("rate_limits")
+        .select("count")
+        .where("key", "=", `user:${user.id}`)
+        .where("window_start", "=", new Date("2030-01-01T00:05:00Z"))
+        .executeTakeFirstOrThrow();
+      expect(row.count).toBe(50);
+    } finally {
+      await second.destroy();
+    }
   });
 
   it("a revoked session is nobody: its hit counts against the address, with no user and no version", async () => {
