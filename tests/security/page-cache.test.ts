@@ -186,6 +186,23 @@ describe("kept pages", () => {
   });
 });
 
+describe("static files", () => {
+  it("built assets are immutable for a year, the favicon cached for an hour, any other path is a page", async () => {
+    const home = await new Client(app).get("/");
+    const stylesheet = /href="(\/build\/[^"]+\.css)"/.exec(home.text)?.[1];
+    expect(stylesheet).toBeDefined();
+    const asset = await fetch(`${app.url}${stylesheet}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const icon = await fetch(`${app.url}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("cache-control")).toBe("public, max-age=3600");
+    const missing = await fetch(`${app.url}/favicon.svg.bak`, { headers: { accept: "text/html" } });
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain("<html");
+  });
+});
+
 describe("the rate limiter still counts kept pages", () => {
   let limited: App;
   beforeAll(async () => {
