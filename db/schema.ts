@@ -101,6 +101,8 @@ export interface DocumentsTable {
   tokens_out: BigCount;
   cost_microdollars: BigCount;
   content: string | null;
+  /** md5(content), kept by Postgres (a generated column: never written): the document page's cache version. */
+  content_md5: GeneratedAlways<string | null>;
   offline_demo: Generated<boolean>;
   failure_reason: string | null;
   docx_key: string | null;
