@@ -18,8 +18,8 @@ export function DocumentText({ topic, language, text }: { topic: string; languag
   const { t } = useTranslation("documents");
   const locale = useLocale();
   const { part } = text;
-  const ofTotal = (number: number) =>
-    t("parts.partOf", { part: formatNumber(number, locale), total: formatNumber(part.total, locale) });
+  const total = formatNumber(part.total, locale);
+  const ofTotal = (number: number) => t("parts.partOf", { part: formatNumber(number, locale), total });
   return (
     <>
       <nav
@@ -42,9 +42,9 @@ export function DocumentText({ topic, language, text }: { topic: string; languag
                 >
                   {entry.heading}
                 </Link>
-                {part.total > 1 ? (
+                {current && part.total > 1 ? (
                   <span className="ml-2 text-xs text-slate-500" lang={locale}>
-                    {current ? t("parts.reading") : ofTotal(entry.part)}
+                    {t("parts.reading")}
                   </span>
                 ) : null}
               </li>
