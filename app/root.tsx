@@ -137,7 +137,7 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation(["common", "validation"]);
   const notFound = isRouteErrorResponse(error) && error.status === 404;
-  // A request we refused (4xx with { error }) says why; anything else stays vague.
+  // A request we refused (4xx with { error }, a 404 too) says why; anything else stays vague.
   const refusal =
     isRouteErrorResponse(error) && error.status >= 400 && error.status < 500 && typeof error.data?.error === "string"
       ? (error.data.error as string)
@@ -150,7 +150,7 @@ export function ErrorBoundary() {
           {notFound ? t("error.notFoundTitle") : refusal ? t("error.refusedTitle") : t("error.unexpectedTitle")}
         </h1>
         <p className="mt-4 text-slate-600" role={refusal ? "alert" : undefined}>
-          {notFound ? t("error.notFound") : refusal ? translateMessage(t, refusal) : t("error.unexpected")}
+          {refusal ? translateMessage(t, refusal) : notFound ? t("error.notFound") : t("error.unexpected")}
         </p>
         <Link to="/" className="mt-6 inline-block font-semibold text-brand-700 underline">
           {t("error.home")}

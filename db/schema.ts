@@ -101,6 +101,7 @@ export interface DocumentsTable {
   tokens_out: BigCount;
   cost_microdollars: BigCount;
   content: string | null;
+  content_md5: GeneratedAlways<string | null>; // md5(content), kept by Postgres: the document page's cache version
   offline_demo: Generated<boolean>;
   failure_reason: string | null;
   docx_key: string | null;
@@ -394,7 +395,6 @@ export type Document = Selectable<DocumentsTable>;
 export type NewDocument = Insertable<DocumentsTable>;
 export type DocumentUpdate = Updateable<DocumentsTable>;
 export type Section = Selectable<SectionsTable>;
-export type NewSection = Insertable<SectionsTable>;
 export type Payment = Selectable<PaymentsTable>;
 export type Refund = Selectable<RefundsTable>;
 export type Incident = Selectable<IncidentsTable>;

@@ -1,5 +1,5 @@
-import { sql } from "kysely";
-import type { DocumentStatus } from "../../db/schema";
+import { sql, type Selectable } from "kysely";
+import type { DocumentStatus, DocumentsTable } from "../../db/schema";
 import type { DbOrTrx } from "../utils/db.server";
 import type { ProgressSnapshot } from "../utils/document-events";
 import { CURRENCY, priceOf } from "../utils/pricing";
@@ -158,6 +158,40 @@ export async function ownsDocument(db: DbOrTrx, documentId: string, userId: stri
   return row !== undefined;
 }
 
+/**
+ * The document page's row of one of this user's documents: every column it shows, and the text's hash instead of the
+ * text (the page reads the text's parts through readDocumentText).
+ */
+export function getDocumentPageForOwner(db: DbOrTrx, documentId: string, userId: string) {
+  if (!isUuid(documentId)) return Promise.resolve(undefined);
+  return db
+    .selectFrom("documents")
+    .select([
+      "id",
+      "topic",
+      "pages",
+      "language",
+      "status",
+      "failure_reason",
+      "quality_warnings",
+      "docx_key",
+      "pdf_key",
+      "score_uniqueness",
+      "score_grammar",
+      "score_ai",
+      "content_md5",
+      "progress_percent",
+      "progress_stage",
+      "current_section",
+      "total_sections",
+      "eta_seconds",
+      "offline_demo",
+    ])
+    .where("id", "=", documentId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+}
+
 export function listDocumentsForOwner(db: DbOrTrx, userId: string) {
   return db
     .selectFrom("documents")
@@ -224,6 +258,32 @@ export async function getProgressSnapshot(db: DbOrTrx, documentId: string): Prom
     .where("document_id", "=", documentId)
     .orderBy("index")
     .execute();
+  return snapshotOf(
+    document,
+    sections.map((s) => ({
+      index: s.index,
+      heading: s.heading,
+      status: s.status,
+      wordCount: s.word_count,
+      targetWords: s.target_words,
+    })),
+  );
+}
+
+type SnapshotColumns = Pick<
+  Selectable<DocumentsTable>,
+  | "id"
+  | "status"
+  | "progress_percent"
+  | "progress_stage"
+  | "current_section"
+  | "total_sections"
+  | "eta_seconds"
+  | "offline_demo"
+>;
+
+/** A document's progress as the browser keeps it, from its row and the sections it lists. */
+export function snapshotOf(document: SnapshotColumns, sections: ProgressSnapshot["sections"]): ProgressSnapshot {
   return {
     documentId: document.id,
     status: document.status,
@@ -233,13 +293,7 @@ export async function getProgressSnapshot(db: DbOrTrx, documentId: string): Prom
     totalSections: document.total_sections,
     etaSeconds: document.eta_seconds,
     offlineDemo: document.offline_demo,
-    sections: sections.map((s) => ({
-      index: s.index,
-      heading: s.heading,
-      status: s.status,
-      wordCount: s.word_count,
-      targetWords: s.target_words,
-    })),
+    sections,
   };
 }
 

@@ -5,15 +5,19 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocale } from "remix-i18next/react";
 import { DocumentProgressPanel } from "~/components/document-progress-panel";
+import { DocumentText } from "~/components/document-text";
 import { formatScore } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { isActive, useDocumentProgress } from "~/components/use-document-progress";
 import { languageName } from "~/i18n/catalog-labels";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
-import { getDocumentForOwner } from "~/models/documents.server";
+import { firstIssueMessage } from "~/i18n/issues.server";
+import { documentTextPage, readDocumentText } from "~/models/document-text.server";
+import { getDocumentPageForOwner, snapshotOf } from "~/models/documents.server";
 import { refundReasonLabel } from "~/models/refunds.server";
 import { getDb } from "~/utils/db.server";
 import { readLiveSnapshot } from "~/utils/document-event-relay.server";
+import { partQuerySchema } from "~/utils/document-parts";
 import { formatDate } from "~/utils/format";
 import { formatMoney } from "~/utils/pricing";
 import { requireUser } from "~/utils/session-cookie.server";
@@ -31,9 +35,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const locale = await getLocale(request);
   const t = await translatorFor(locale);
-  const document = await getDocumentForOwner(db, params.id ?? "", user.id);
+  const document = await getDocumentPageForOwner(db, params.id ?? "", user.id);
   invariantResponse(document, t("documents:errors.notFound"), { status: 404 });
   if (document.status === "draft") throw redirect(`/orders/${document.id}/topic`);
+  const query = partQuerySchema.safeParse({ part: new URL(request.url).searchParams.get("part") ?? undefined });
+  if (!query.success) throw Response.json({ error: await firstIssueMessage(request, query.error) }, { status: 400 });
+  const delivered = document.content_md5 ? await readDocumentText(db, document.id, document.content_md5) : undefined;
+  const text = delivered && documentTextPage(delivered, query.data.part);
+  if (!text && query.data.part > 1) {
+    const total = delivered?.parts.length ?? 0;
+    const values = { part: query.data.part, total };
+    throw Response.json(
+      { error: t(total ? "documents:parts.notFound" : "documents:parts.noText", values) },
+      { status: 404 },
+    );
+  }
   const refunds = await db
     .selectFrom("refunds")
     .innerJoin("payments", "payments.id", "refunds.payment_id")
@@ -48,7 +64,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     .where("payments.document_id", "=", document.id)
     .orderBy("refunds.created_at")
     .execute();
-  const snapshot = (await readLiveSnapshot(db, document.id))!;
+  // Once the text is delivered its outline takes the place of the section list, which would grow with the document.
+  const snapshot =
+    text && !isActive(document.status) ? snapshotOf(document, []) : (await readLiveSnapshot(db, document.id))!;
   return {
     title: t("documents:page.metaTitle", { topic: document.topic }),
     document: {
@@ -74,42 +92,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       };
     }),
     snapshot,
-    preview: document.content ? previewOf(document.content) : null,
+    text: text ?? null,
   };
 }
 
-/** The delivered text ("# title", "## heading" blocks with rendered citations and the references) for the web preview. */
-function previewOf(content: string) {
-  return content
-    .split(/^## /m)
-    .slice(1)
-    .map((block, index) => {
-      const [heading, ...rest] = block.split("\n");
-      return {
-        index,
-        heading: heading.trim(),
-        paragraphs: rest
-          .join("\n")
-          .split(/\n{2,}/)
-          .map((p) => p.trim())
-          .filter(Boolean),
-      };
-    });
-}
-
 export default function DocumentPage() {
-  const { document, snapshot: initial, preview, refunds } = useLoaderData<typeof loader>();
+  const { document, snapshot: initial, text, refunds } = useLoaderData<typeof loader>();
   const { t } = useTranslation("documents");
   const locale = useLocale();
   const revalidator = useRevalidator();
   // The files are rendered right after the text is delivered: look again every 2 s until they are there.
   useEffect(() => {
-    if (!preview || document.downloads) return;
+    if (!text || document.downloads) return;
     const timer = setInterval(() => {
       if (revalidator.state === "idle") revalidator.revalidate();
     }, 2000);
     return () => clearInterval(timer);
-  }, [preview, document.downloads, revalidator]);
+  }, [text, document.downloads, revalidator]);
   const { snapshot, connection } = useDocumentProgress(initial);
   const active = isActive(snapshot.status);
   const score = (kind: "uniqueness" | "grammar" | "ai") =>
@@ -136,7 +135,7 @@ export default function DocumentPage() {
         </p>
       ) : null}
 
-      {active || snapshot.sections.length ? (
+      {active || snapshot.sections.length || text ? (
         <DocumentProgressPanel snapshot={snapshot} connection={connection} active={active} />
       ) : null}
 
@@ -180,7 +179,7 @@ export default function DocumentPage() {
         </ul>
       ) : null}
 
-      {preview && !document.downloads ? (
+      {text && !document.downloads ? (
         <p role="status" className="rounded-md border border-slate-200 bg-white p-3 text-sm text-slate-600">
           {t("delivery.preparing")}
         </p>
@@ -214,7 +213,7 @@ export default function DocumentPage() {
         </section>
       ) : null}
 
-      {preview ? (
+      {text ? (
         <dl className="grid grid-cols-3 gap-3 text-center text-sm" aria-label={t("scores.label")}>
           <div className="rounded-md border border-slate-200 bg-white p-3">
             <dt className="text-slate-500">{t("scores.uniqueness")}</dt>
@@ -237,25 +236,7 @@ export default function DocumentPage() {
         </dl>
       ) : null}
 
-      {preview?.length ? (
-        <div
-          className="rounded-lg border border-slate-200 bg-white p-8"
-          data-testid="document-text"
-          lang={document.language}
-        >
-          <h2 className="text-center text-2xl font-bold">{document.topic}</h2>
-          {preview.map((s) => (
-            <section key={s.index} className="mt-8">
-              <h3 className="text-xl font-semibold">{s.heading}</h3>
-              {s.paragraphs.map((p, i) => (
-                <p key={i} className="mt-3 leading-relaxed text-slate-800">
-                  {p}
-                </p>
-              ))}
-            </section>
-          ))}
-        </div>
-      ) : null}
+      {text ? <DocumentText topic={document.topic} language={document.language} text={text} /> : null}
     </article>
   );
 }

@@ -91,7 +91,9 @@ test("a newcomer signs up by magic link, orders, pays in dev mode, watches it be
 
   expect(violations).toEqual([]);
 
-  // Real (here: stand-in) sources, cited in the order's style, and the files to download.
+  // Real (here: stand-in) sources, cited in the order's style, and the files to download. The references are the
+  // outline's last entry: its link opens the part of the text that holds them.
+  await page.getByTestId("document-outline").getByRole("link", { name: "References" }).click();
   await expect(text.getByRole("heading", { name: "References" })).toBeVisible();
   await expect(text.getByText(/https:\/\/doi\.org\/10\./).first()).toBeVisible();
   await expect(page.getByTestId("score-uniqueness")).toHaveText(/^\d+(\.\d)?%$/);

@@ -46,7 +46,9 @@ describe("a customer's documents in the reader's language", () => {
     expect(text).toContain("Оцінка детектора ШІ н/д"); // no AI detector: not "N/A"
     expect(text).toContain("Завантажити DOCX");
     expect(text).toContain("5 сторінок · Італійська");
-    expect(text).toContain("3 розділи · написано слів: 3 702");
+    // Delivered: the outline (under its Ukrainian title) takes the place of the list of sections being written.
+    expect(text).toContain("Зміст Introduzione Quadro storico Conclusioni Bibliografia");
+    expect(text).not.toContain("3 розділи");
   });
 
   it("a document being written shows its stage, sections and time left in the reader's language", async () => {

@@ -23,7 +23,7 @@ async function orderIn(client: Client, language: string, topic: string): Promise
   return id;
 }
 
-/** The section headings the document page shows once the order is delivered. */
+/** The section headings the document page's outline lists once the order is delivered (the text shows one part). */
 async function deliveredHeadings(client: Client, id: string): Promise<{ headings: string[]; page: string }> {
   await eventually(
     "the order to be delivered",
@@ -35,7 +35,8 @@ async function deliveredHeadings(client: Client, id: string): Promise<{ headings
   );
   const page = await client.get(`/documents/${id}`);
   expect(page.status).toBe(200);
-  return { headings: [...page.text.matchAll(/<h3[^>]*>([^<]+)<\/h3>/g)].map((m) => m[1]), page: page.text };
+  const outline = /<nav[^>]*data-testid="document-outline"[\s\S]*?<\/nav>/.exec(page.text)?.[0] ?? "";
+  return { headings: [...outline.matchAll(/<a [^>]*>([^<]+)<\/a>/g)].map((m) => m[1]!), page: page.text };
 }
 
 const ORDERS = [
