@@ -3,7 +3,7 @@
 import { sql, type Compilable, type OperationNodeSource, type RawBuilder } from "kysely";
 import type { PageVersionSql } from "./page-versions.server";
 import { sessionUserQuery, type SessionUser } from "./sessions.server";
-import type { DbOrTrx } from "../utils/db.server";
+import { executePrepared, type DbOrTrx } from "../utils/db.server";
 
 export type RateLimitResult = {
   allowed: boolean;
@@ -79,7 +79,7 @@ async function countHit<Extra extends object = object>(
 ): Promise<WindowCounts & Extra> {
   if (!(windowSeconds > 0) || !Number.isInteger(windowSeconds))
     throw new Error("windowSeconds must be a positive integer");
-  const { rows } = await sql<WindowCounts & Extra>`
+  const query = sql<WindowCounts & Extra>`
     with ${withQuery ? sql`${sql.id(withQuery.name)} as (${withQuery.query}),` : sql``} t as (
       select ts, to_timestamp((floor(extract(epoch from ts) / ${windowSeconds}) * ${windowSeconds})::float8) as ws
       from (select coalesce(cast(${now ?? null} as timestamptz), now()) as ts) as clock
@@ -99,8 +99,9 @@ async function countHit<Extra extends object = object>(
       extract(epoch from t.ws)::float8 as window_epoch
       ${withQuery ? sql`, ${withQuery.select}` : sql``}
     from hit, t
-  `.execute(db);
-  return rows[0]!;
+  `.compile(db);
+  // Every request runs it: prepared once per connection rather than parsed and planned each time.
+  return (await executePrepared(db, query))[0]!;
 }
 
 /**

@@ -16,6 +16,7 @@ import * as files from "./2026_12_06_0800_files";
 import * as deadLetters from "./2026_12_06_0900_dead_letters";
 import * as userLocale from "./2026_12_06_1000_user_locale";
 import * as documentContentMd5 from "./2026_12_07_0000_document_content_md5";
+import * as rateLimitsUnlogged from "./2026_12_07_0100_rate_limits_unlogged";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_21_0000_initial": initial,
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_06_0900_dead_letters": deadLetters,
   "2026_12_06_1000_user_locale": userLocale,
   "2026_12_07_0000_document_content_md5": documentContentMd5,
+  "2026_12_07_0100_rate_limits_unlogged": rateLimitsUnlogged,
 };

@@ -3,8 +3,9 @@
 // build/server.js`) against a throwaway embedded Postgres. A worker with the offline writer first delivers a 30-page
 // and a 200-page document to a signed-in customer, then stops; autocannon (in this process) then loads each page with
 // N connections for S seconds after a short warm-up. Prints a table and ends with one JSON line:
-//   {"pages":[{"name":…,"rps":…,"p50Ms":…,"p97_5Ms":…,"errors":…,"kB":…,"cpuMs":…}],"cpus":…}
-// "cpuMs" is the web process' CPU time per answered request (steady even when other work shares the machine).
+//   {"pages":[{"name":…,"rps":…,"p50Ms":…,"p97_5Ms":…,"errors":…,"kB":…,"cpuMs":…,"pgCpuMs":…}],"cpus":…}
+// "cpuMs" is the web process' CPU time per answered request (steady even when other work shares the machine),
+// "pgCpuMs" Postgres' (all processes of the benchmark's cluster).
 // "errors" counts connection errors, timeouts and every answer other than the one expected (200, or 304 where the
 // request sends If-None-Match), 429s included.
 import { randomBytes } from "node:crypto";
@@ -56,7 +57,16 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 }
 
-type Row = { name: string; rps: number; p50Ms: number; p97_5Ms: number; errors: number; kB: number; cpuMs: number };
+type Row = {
+  name: string;
+  rps: number;
+  p50Ms: number;
+  p97_5Ms: number;
+  errors: number;
+  kB: number;
+  cpuMs: number;
+  pgCpuMs: number;
+};
 
 try {
   // The customer, signed in (a session row and its signed cookie) with consent given.
@@ -155,9 +165,10 @@ try {
       throw new Error(`${page.path} answered ${check.status} without "${page.expect}": ${text.slice(0, 300)}`);
     await load(base + page.path, headers, Math.min(2, seconds)); // warm-up: JIT, pools, caches
     const wire = await wireBytes(base + page.path, headers);
-    const cpuBefore = await cpuMs(web.process.pid!);
+    const [cpuBefore, pgBefore] = [await cpuMs(web.process.pid!), await postgresCpuMs()];
     const result = await load(base + page.path, headers, seconds);
     const cpuPerRequest = (await cpuMs(web.process.pid!)) - cpuBefore;
+    const pgPerRequest = (await postgresCpuMs()) - pgBefore;
     const unexpected = Object.entries(result.statusCodeStats ?? {})
       .filter(([code]) => code !== "200")
       .reduce((sum, [, stat]) => sum + (stat.count ?? 0), 0);
@@ -169,6 +180,7 @@ try {
       errors: result.errors + result.timeouts + unexpected,
       kB: Math.round(wire / 102.4) / 10,
       cpuMs: Math.round((cpuPerRequest / Math.max(1, result.requests.total)) * 100) / 100,
+      pgCpuMs: Math.round((pgPerRequest / Math.max(1, result.requests.total)) * 100) / 100,
     });
   }
 
@@ -198,6 +210,29 @@ async function cpuMs(pid: number): Promise<number> {
   const { readFile } = await import("node:fs/promises");
   const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time of every Postgres process of this benchmark's cluster: the postmaster (its data directory is on its
+ * command line) and its children. */
+async function postgresCpuMs(): Promise<number> {
+  const { readdir, readFile } = await import("node:fs/promises");
+  const processes = await Promise.all(
+    (await readdir("/proc"))
+      .filter((name) => /^\d+$/.test(name))
+      .map(async (pid) => ({
+        pid: Number(pid),
+        cmdline: await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => ""),
+        stat: await readFile(`/proc/${pid}/stat`, "utf8").catch(() => ""),
+      })),
+  );
+  const postmaster = processes.find((p) => p.cmdline.includes("postgres") && p.cmdline.includes(dataDir))?.pid;
+  let total = 0;
+  for (const { pid, stat } of processes) {
+    if (!stat) continue;
+    const fields = stat.split(") ")[1]!.split(" ");
+    if (pid === postmaster || Number(fields[1]) === postmaster) total += (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return total;
 }
 
 function load(url: string, headers: Record<string, string>, duration: number) {
