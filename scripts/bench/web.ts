@@ -168,7 +168,7 @@ try {
     const [cpuBefore, pgBefore] = [await cpuMs(web.process.pid!), await postgresCpuMs()];
     const result = await load(base + page.path, headers, seconds);
     const cpuPerRequest = (await cpuMs(web.process.pid!)) - cpuBefore;
-    const pgPerRequest = (await postgresCpuMs()) - pgBefore;
+    const pgPerRequest = cpuBetween(pgBefore, await postgresCpuMs());
     const unexpected = Object.entries(result.statusCodeStats ?? {})
       .filter(([code]) => code !== "200")
       .reduce((sum, [, stat]) => sum + (stat.count ?? 0), 0);
@@ -212,9 +212,11 @@ async function cpuMs(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** CPU time of every Postgres process of this benchmark's cluster: the postmaster (its data directory is on its
- * command line) and its children. */
-async function postgresCpuMs(): Promise<number> {
+/**
+ * CPU time so far of every Postgres process of this benchmark's cluster, by pid: the postmaster (its data directory is
+ * on its command line) and its children.
+ */
+async function postgresCpuMs(): Promise<Map<number, number>> {
   const { readdir, readFile } = await import("node:fs/promises");
   const processes = await Promise.all(
     (await readdir("/proc"))
@@ -226,12 +228,20 @@ async function postgresCpuMs(): Promise<number> {
       })),
   );
   const postmaster = processes.find((p) => p.cmdline.includes("postgres") && p.cmdline.includes(dataDir))?.pid;
-  let total = 0;
+  const times = new Map<number, number>();
   for (const { pid, stat } of processes) {
     if (!stat) continue;
     const fields = stat.split(") ")[1]!.split(" ");
-    if (pid === postmaster || Number(fields[1]) === postmaster) total += (Number(fields[11]) + Number(fields[12])) * 10;
+    if (pid === postmaster || Number(fields[1]) === postmaster)
+      times.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
   }
+  return times;
+}
+
+/** CPU used between two snapshots (a process that ended meanwhile counts what it had used by the first). */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
   return total;
 }
 
