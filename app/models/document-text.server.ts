@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { DbOrTrx } from "../utils/db.server";
 import {
   partOfSection,
@@ -28,44 +29,27 @@ export type DocumentTextPage = {
 /** Characters of delivered texts one web process keeps parsed (≈ 16 MB as strings, 20 200-page documents or more). */
 export const DOCUMENT_TEXT_CACHE_CHARACTERS = 8_000_000;
 
-/**
- * Parsed texts by document, the least recently read leaving first once their characters pass the cap. A Map (it
- * iterates in insertion order) makes this LRU in a few lines: lru-cache is not one of our dependencies.
- */
+/** Parsed texts by document, the least recently read leaving first once their characters pass the cap. */
 export class DocumentTextCache {
-  private readonly texts = new Map<string, DocumentText>();
-  private characters = 0;
+  private readonly texts: LRUCache<string, DocumentText>;
 
-  constructor(private readonly maxCharacters = DOCUMENT_TEXT_CACHE_CHARACTERS) {}
+  constructor(maxCharacters = DOCUMENT_TEXT_CACHE_CHARACTERS) {
+    this.texts = new LRUCache({ maxSize: maxCharacters, sizeCalculation: (text) => Math.max(1, text.characters) });
+  }
 
   /** The text of that version, now the most recently read; none when the copy here is of another version. */
   get(documentId: string, version: string): DocumentText | undefined {
     const text = this.texts.get(documentId);
-    if (!text || text.version !== version) return undefined;
-    this.texts.delete(documentId);
-    this.texts.set(documentId, text);
-    return text;
+    return text?.version === version ? text : undefined;
   }
 
+  /** Keeps the text (one longer than the whole cap is not kept). */
   set(documentId: string, text: DocumentText): void {
-    this.delete(documentId);
     this.texts.set(documentId, text);
-    this.characters += text.characters;
-    for (const [id] of this.texts) {
-      if (this.characters <= this.maxCharacters || id === documentId) break;
-      this.delete(id);
-    }
   }
 
   get size(): number {
     return this.texts.size;
-  }
-
-  private delete(documentId: string): void {
-    const old = this.texts.get(documentId);
-    if (!old) return;
-    this.texts.delete(documentId);
-    this.characters -= old.characters;
   }
 }
 

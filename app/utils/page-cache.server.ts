@@ -5,6 +5,7 @@
 // never be sent twice); the browser gets an ETag to revalidate with (304 without a body).
 // docs/decisions/032-rendered-page-cache.md.
 import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { promisify } from "node:util";
 import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
@@ -39,46 +40,34 @@ type Entry = {
   br: Buffer;
   headers: Array<[string, string]>;
   scriptSources: string;
-  bytes: number;
 };
 
-/** Rendered pages by key, least recently used first; bounded by the bytes of their text. */
+/** Rendered pages by key, least recently used leaving first; bounded by their bytes, none over an eighth of them. */
 export class RenderedPages {
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
+  private readonly entries: LRUCache<string, Entry> | null;
 
-  constructor(private readonly maxBytes: number) {}
-
-  get(key: string): Entry | undefined {
-    const entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-    }
-    return entry;
+  constructor(maxBytes: number) {
+    this.entries =
+      maxBytes > 0
+        ? new LRUCache({
+            maxSize: maxBytes,
+            maxEntrySize: maxBytes / 8,
+            sizeCalculation: (entry, key) =>
+              entry.plain.byteLength + entry.gzip.byteLength + entry.br.byteLength + key.length * 2,
+          })
+        : null;
   }
 
-  set(key: string, entry: Omit<Entry, "bytes">) {
-    const bytes = entry.plain.byteLength + entry.gzip.byteLength + entry.br.byteLength + key.length * 2;
-    if (bytes > this.maxBytes / 8) return; // one page never crowds out the rest
-    this.delete(key);
-    this.entries.set(key, { ...entry, bytes });
-    this.bytes += bytes;
-    for (const [oldest] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.delete(oldest);
-    }
+  get(key: string): Entry | undefined {
+    return this.entries?.get(key);
+  }
+
+  set(key: string, entry: Entry) {
+    this.entries?.set(key, entry);
   }
 
   get size() {
-    return this.entries.size;
-  }
-
-  private delete(key: string) {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.bytes -= entry.bytes;
+    return this.entries?.size ?? 0;
   }
 }
 

@@ -120,10 +120,10 @@ describe("the document page's text cache", () => {
     expect(contentReads() - before).toBe(0); // kept
     await readDocumentText(counted.db, ids[1]!, versions[1]!, cache);
     expect(contentReads() - before).toBe(1); // it had left
-    // A text longer than the whole cap is still kept, alone: the page that asked for it reads it from memory next.
+    // A text longer than the whole cap is read and shown, but not kept.
     const small = new DocumentTextCache(10);
-    await readDocumentText(counted.db, ids[2]!, versions[2]!, small);
-    expect(small.size).toBe(1);
+    expect(await readDocumentText(counted.db, ids[2]!, versions[2]!, small)).toBeDefined();
+    expect(small.size).toBe(0);
   });
 
   it("a document without a delivered text has no text to read", async () => {
