@@ -108,7 +108,10 @@ async function main() {
   // token (≥ 32 characters, compared in constant time) is the gate. Scrapes are not counted as HTTP traffic.
   app.get("/metrics", metricsHandler({ token: env.METRICS_TOKEN, database: runWeb ? getDb : null }));
   // Liveness, for every role, before anything else: the process answers (dependencies: /health/detailed).
-  app.get("/healthz", (_req, res) => void res.set("Cache-Control", "no-store").json({ status: "ok", role: env.ROLE }));
+  app.get("/healthz", (_req, res) =>
+    // The same answers as before Express served it: the web's plain, the worker's with its role.
+    res.set("Cache-Control", "no-store").json(runWeb ? { status: "ok" } : { status: "ok", role: env.ROLE }),
+  );
 
   if (build) {
     // Loaded only here: a worker process never holds Remix, socket.io or the security middleware in memory.

@@ -117,6 +117,7 @@ test("a newcomer signs up by magic link, orders, pays in dev mode, watches it be
 
   // The list shows it too.
   await page.getByRole("link", { name: "← My documents" }).click();
+  await expect(page.getByRole("heading", { name: "My documents" })).toBeVisible();
   await expect(page.getByRole("link", { name: /The social history of public libraries in Europe/ })).toContainText(
     "Completed",
   );
