@@ -1,0 +1,168 @@
+// An order and what it becomes: the document, its sections, their attempts and sources, uploads, drafts, stored files,
+// its timeline. (The database as a whole: db/schema.ts.)
+import type { Generated, GeneratedAlways } from "kysely";
+import type { Timestamp, CreatedAt, BigCount, Json, NullableJson } from "./schema-columns";
+
+export const DOCUMENT_STATUSES = [
+  "draft",
+  "awaiting_payment",
+  "queued",
+  "generating",
+  "completed",
+  "completed_with_warnings",
+  "failed_quality",
+  "refunded",
+  "failed",
+  /** An order of a deleted account that was not delivered: never written (further), its payments refunded. */
+  "cancelled",
+] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+export type SectionStatus = "pending" | "writing" | "passed" | "failed";
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: Generated<string>;
+  topic: string;
+  discipline: string | null;
+  pages: number;
+  language: string;
+  citation_style: Generated<string>;
+  instructions: string | null;
+  requirements_text: string | null;
+  express: Generated<boolean>;
+  price_cents: number;
+  currency: Generated<string>;
+  status: Generated<DocumentStatus>;
+  progress_percent: Generated<number>;
+  progress_stage: string | null;
+  current_section: number | null;
+  total_sections: number | null;
+  /** Sections passed or failed for good (the statement that finishes a section counts it). */
+  sections_finished: Generated<number>;
+  eta_seconds: number | null;
+  quality_warnings: Json<string[]>;
+  score_uniqueness: number | null;
+  score_grammar: number | null;
+  score_ai: number | null;
+  tokens_in: BigCount;
+  tokens_out: BigCount;
+  cost_microdollars: BigCount;
+  content: string | null;
+  content_md5: GeneratedAlways<string | null>; // md5(content), kept by Postgres: the document page's cache version
+  offline_demo: Generated<boolean>;
+  failure_reason: string | null;
+  docx_key: string | null;
+  pdf_key: string | null;
+  institution: string | null;
+  review_findings: NullableJson<Record<string, unknown>>;
+  requirements_report: NullableJson<Record<string, unknown>>;
+  research_report: NullableJson<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  paid_at: Timestamp | null;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+}
+
+export interface SectionsTable {
+  id: Generated<string>;
+  document_id: string;
+  index: number;
+  heading: string;
+  brief: string;
+  key_points: Json<string[]>;
+  source_keys: Json<string[]>;
+  target_words: number;
+  status: Generated<SectionStatus>;
+  attempts: Generated<number>;
+  content: string | null;
+  /** md5(content), kept by Postgres (a generated column: never written). */
+  content_md5: GeneratedAlways<string | null>;
+  summary: string | null;
+  word_count: number | null;
+  score_uniqueness: number | null;
+  score_grammar: number | null;
+  score_ai: number | null;
+  provider: string | null;
+  model: string | null;
+  tokens_in: Generated<number>;
+  tokens_out: Generated<number>;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  /** Attempts made before an admin sent the section back for rewriting: its new tries count from here. */
+  attempts_before_rewrite: Generated<number>;
+}
+
+export interface SectionAttemptsTable {
+  id: Generated<string>;
+  section_id: string;
+  attempt: number;
+  content: string;
+  passed: boolean;
+  feedback: Json<string[]>;
+  scores: Json<Record<string, number | null>>;
+  provider: string;
+  model: string;
+  tokens_in: Generated<number>;
+  tokens_out: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface SourcesTable {
+  id: Generated<string>;
+  document_id: string;
+  key: string;
+  doi: string | null;
+  openalex_id: string | null;
+  title: string;
+  year: number | null;
+  csl: Json<Record<string, unknown>>;
+  abstract: string | null;
+  cited_by_count: number | null;
+  relevance: number | null;
+  created_at: CreatedAt;
+}
+
+export interface UploadsTable {
+  id: Generated<string>;
+  user_id: string;
+  document_id: string | null;
+  filename: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  extracted_text: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DraftsTable {
+  id: Generated<string>;
+  document_id: string;
+  version: number;
+  content: string;
+  created_at: CreatedAt;
+}
+
+/** A stored file (delivered DOCX/PDF, an upload) when files live in Postgres; `key` is what the rows name. */
+export interface FilesTable {
+  key: string;
+  content: Buffer;
+  content_type: string;
+  size_bytes: number;
+  /** Hex SHA-256 of `content`: what a move or a restore checks the bytes against. */
+  sha256: string;
+  created_at: CreatedAt;
+}
+
+/** A stage or status change of a document, as it happened (the admin's timeline of an order). */
+export interface DocumentEventsTable {
+  id: Generated<string>;
+  document_id: string;
+  stage: string | null;
+  status: DocumentStatus;
+  /** Why, where the change says (a failure's reason). */
+  detail: string | null;
+  created_at: CreatedAt;
+}
