@@ -1,6 +1,6 @@
 // An order and what it becomes: the document, its sections, their attempts and sources, uploads, drafts, stored files,
 // its timeline. (The database as a whole: db/schema.ts.)
-import type { Generated, GeneratedAlways } from "kysely";
+import type { ColumnType, Generated, GeneratedAlways } from "kysely";
 import type { Timestamp, CreatedAt, BigCount, Json, NullableJson } from "./schema-columns";
 
 export const DOCUMENT_STATUSES = [
@@ -92,6 +92,8 @@ export interface SectionsTable {
   completed_at: Timestamp | null;
   /** Attempts made before an admin sent the section back for rewriting: its new tries count from here. */
   attempts_before_rewrite: Generated<number>;
+  /** Saves of this section's text after delivery: a save names the revision it edited, so two tabs cannot clash. */
+  revision: Generated<number>;
 }
 
 export interface SectionAttemptsTable {
@@ -165,4 +167,27 @@ export interface DocumentEventsTable {
   /** Why, where the change says (a failure's reason). */
   detail: string | null;
   created_at: CreatedAt;
+}
+
+export type VersionAuthor = "delivery" | "customer" | "regeneration" | "admin" | "restore";
+
+/** A section's text as one version of a document holds it. */
+export type VersionedSection = { index: number; heading: string; content: string };
+
+/** The whole text of a document at one moment after delivery, and who made that moment. */
+export interface DocumentVersionsTable {
+  id: Generated<string>;
+  document_id: string;
+  /** 1, 2, 3… per document; 1 is the text as delivered. */
+  number: number;
+  author: VersionAuthor;
+  author_user_id: string | null;
+  sections: Json<VersionedSection[]>;
+  /** Indexes of the sections this version changed from the one before. */
+  changed_sections: ColumnType<number[], number[] | undefined, number[]>;
+  /** The version a restore brought back. */
+  restored_from: number | null;
+  created_at: CreatedAt;
+  /** A customer's saves within a few minutes of each other extend one version rather than make many. */
+  updated_at: Timestamp;
 }

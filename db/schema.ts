@@ -11,6 +11,7 @@ import type {
   DraftsTable,
   FilesTable,
   DocumentEventsTable,
+  DocumentVersionsTable,
 } from "./schema-orders";
 import type { PaymentsTable, RefundsTable, StripeEventsTable, IncidentsTable } from "./schema-money";
 import type {
@@ -51,6 +52,7 @@ export interface Database {
   files: FilesTable;
   document_events: DocumentEventsTable;
   dead_letters: DeadLettersTable;
+  document_versions: DocumentVersionsTable;
 }
 
 export type User = Selectable<UsersTable>;

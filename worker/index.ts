@@ -6,6 +6,7 @@ import { logger } from "../app/utils/logger.server";
 import { ensureQueues } from "../app/jobs/queue.server";
 import { pruneDeadLetters } from "../app/models/dead-letters.server";
 import { pruneRateLimits } from "../app/models/rate-limits.server";
+import { pruneDocumentVersions } from "../app/models/document-versions.server";
 import { pruneSignInCodes } from "../app/models/sign-in-codes.server";
 import { deleteStaleDraftUploads } from "../app/models/stale-uploads.server";
 import type { PipelineContext } from "./context";
@@ -94,7 +95,11 @@ export async function startWorker(
     const draftFilesDeleted = await deleteStaleDraftUploads(ctx.db);
     const shingles = await rehashStaleShingles(ctx.db);
     const deadLetters = await pruneDeadLetters(ctx.db);
-    ctx.log.info({ pruned, signInCodes, draftFilesDeleted, shingles, deadLetters }, "hourly maintenance done");
+    const versions = await pruneDocumentVersions(ctx.db);
+    ctx.log.info(
+      { pruned, signInCodes, draftFilesDeleted, shingles, deadLetters, versions },
+      "hourly maintenance done",
+    );
   });
   for (const name of Object.values(QUEUES) as QueueName[]) {
     // pg-boss moves a job there itself, without our NOTIFY: found by the queue's poll, a few seconds at most.

@@ -197,6 +197,8 @@ async function clearDocuments(trx: DbOrTrx, documentIds: string[], cancelledIds:
     .where("section_id", "in", (eb) => eb.selectFrom("sections").select("id").where("document_id", "in", documentIds))
     .execute();
   await trx.deleteFrom("drafts").where("document_id", "in", documentIds).execute();
+  // Every earlier text of the documents goes with them (issue 21's versions).
+  await trx.deleteFrom("document_versions").where("document_id", "in", documentIds).execute();
 }
 
 /** Best effort, after the deletion committed: a session Stripe cannot expire now is refunded if it is ever paid. */

@@ -133,6 +133,16 @@ export async function exportUserData(db: Db, userId: string) {
         .orderBy("sections.index")
         .execute();
 
+      // Every earlier text of the documents after delivery (issue 21), oldest first.
+      const versions = await trx
+        .selectFrom("document_versions as v")
+        .innerJoin("documents", "documents.id", "v.document_id")
+        .select(["v.document_id", "v.number", "v.author", "v.sections", "v.created_at", "v.updated_at"])
+        .where("documents.user_id", "=", userId)
+        .orderBy("v.document_id")
+        .orderBy("v.number")
+        .execute();
+
       const payments = await trx
         .selectFrom("payments")
         .select([
@@ -210,6 +220,7 @@ export async function exportUserData(db: Db, userId: string) {
         documents: documents.map((d) => ({
           ...d,
           sections: sections.filter((s) => s.document_id === d.id).map(({ document_id: _, ...s }) => s),
+          versions: versions.filter((v) => v.document_id === d.id).map(({ document_id: _, ...v }) => v),
         })),
         payments: payments.map((p) => ({
           ...p,

@@ -17,6 +17,7 @@ import * as deadLetters from "./2026_12_06_0900_dead_letters";
 import * as userLocale from "./2026_12_06_1000_user_locale";
 import * as documentContentMd5 from "./2026_12_07_0000_document_content_md5";
 import * as rateLimitsUnlogged from "./2026_12_07_0100_rate_limits_unlogged";
+import * as documentVersions from "./2026_12_07_0200_document_versions";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_21_0000_initial": initial,
@@ -35,4 +36,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_06_1000_user_locale": userLocale,
   "2026_12_07_0000_document_content_md5": documentContentMd5,
   "2026_12_07_0100_rate_limits_unlogged": rateLimitsUnlogged,
+  "2026_12_07_0200_document_versions": documentVersions,
 };

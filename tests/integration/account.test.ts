@@ -106,6 +106,15 @@ async function seedCustomer(db: Db, label: string) {
     .insertInto("drafts")
     .values({ document_id: document.id, version: 1, content: `${label} draft` })
     .execute();
+  await db
+    .insertInto("document_versions")
+    .values({
+      document_id: document.id,
+      number: 1,
+      author: "delivery",
+      sections: JSON.stringify([{ index: 0, heading: label, content: `${label} text` }]),
+    })
+    .execute();
   const payment = await db
     .insertInto("payments")
     .values({
@@ -247,6 +256,14 @@ describe("exportUserData", () => {
         score_ai: null,
       },
     ]);
+    // Every earlier text of the document (issue 21's versions) is the customer's too.
+    expect(document.versions).toEqual([
+      expect.objectContaining({
+        number: 1,
+        author: "delivery",
+        sections: [{ index: 0, heading: "ada", content: "ada text" }],
+      }),
+    ]);
 
     expect(data.payments).toHaveLength(1);
     expect(data.payments[0]).toMatchObject({
@@ -354,6 +371,13 @@ describe("deleteAccount", () => {
     expect(
       await db
         .selectFrom("drafts")
+        .select("document_id")
+        .where("document_id", "in", [mine.document.id, theirs.document.id])
+        .execute(),
+    ).toEqual([{ document_id: theirs.document.id }]);
+    expect(
+      await db
+        .selectFrom("document_versions")
         .select("document_id")
         .where("document_id", "in", [mine.document.id, theirs.document.id])
         .execute(),
