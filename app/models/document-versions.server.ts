@@ -4,6 +4,7 @@
 import { sql, type Transaction as KyselyTransaction } from "kysely";
 import type { Database, DocumentStatus, VersionAuthor, VersionedSection } from "../../db/schema";
 import { inTransaction, type DbOrTrx } from "../utils/db.server";
+import { isUuid, ownsDocument } from "./documents.server";
 
 type Transaction = KyselyTransaction<Database>;
 
@@ -72,13 +73,7 @@ export async function saveSectionText(
 
 /** The versions of the owner's document, newest first; undefined when it is not theirs. */
 export async function listVersions(db: DbOrTrx, documentId: string, ownerId: string) {
-  const owned = await db
-    .selectFrom("documents")
-    .select("id")
-    .where("id", "=", documentId)
-    .where("user_id", "=", ownerId)
-    .executeTakeFirst();
-  if (!owned) return undefined;
+  if (!(await ownsDocument(db, documentId, ownerId))) return undefined;
   return db
     .selectFrom("document_versions")
     .select(["number", "author", "changed_sections", "restored_from", "created_at", "updated_at"])
@@ -88,7 +83,8 @@ export async function listVersions(db: DbOrTrx, documentId: string, ownerId: str
 }
 
 /** One version's text, for the owner; undefined when there is no such version of their document. */
-export function getVersion(db: DbOrTrx, documentId: string, ownerId: string, number: number) {
+export async function getVersion(db: DbOrTrx, documentId: string, ownerId: string, number: number) {
+  if (!isUuid(documentId) || !Number.isSafeInteger(number)) return undefined;
   return db
     .selectFrom("document_versions as v")
     .innerJoin("documents as d", "d.id", "v.document_id")
@@ -151,6 +147,7 @@ export async function pruneDocumentVersions(db: DbOrTrx): Promise<number> {
 }
 
 async function lockEditable(trx: Transaction, documentId: string, ownerId: string) {
+  if (!isUuid(documentId)) return { ok: false as const, reason: "not_found" as const };
   const document = await trx
     .selectFrom("documents")
     .select(["id", "status"])

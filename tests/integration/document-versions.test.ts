@@ -89,7 +89,7 @@ describe("saving a section's edit", () => {
     expect(await listVersions(database.db, documentId, ownerId)).toEqual([]);
   });
 
-  it("a stranger, an unknown section and a document being written are refused, and nothing is written", async () => {
+  it("a stranger, an unknown section, a malformed id and a document being written are refused; nothing is written", async () => {
     const { ownerId, documentId } = await delivered();
     const stranger = await insertUser(database.db);
     const edit = { documentId, index: 0, baseRevision: 0, content: "Altro." };
@@ -107,6 +107,13 @@ describe("saving a section's edit", () => {
       reason: "not_editable",
     });
     expect(await listVersions(database.db, documentId, stranger.id)).toBeUndefined();
+    // An id that is no id at all is simply not found (never a database error).
+    expect(await saveSectionText(database.db, { ...edit, ownerId, documentId: "not-a-uuid" })).toEqual({
+      ok: false,
+      reason: "not_found",
+    });
+    expect(await listVersions(database.db, "not-a-uuid", ownerId)).toBeUndefined();
+    expect(await getVersion(database.db, "not-a-uuid", ownerId, 1)).toBeUndefined();
     expect((await sectionText(documentId, 0)).revision).toBe(0);
   });
 
