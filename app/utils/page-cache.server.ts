@@ -123,22 +123,27 @@ declare global {
  */
 export function pageCacheMiddleware(options: { getDb: () => Db; buildVersion: string; maxBytes: number }) {
   const pages = new RenderedPages(options.maxBytes);
-  const handler: RequestHandler = async function pageCache(req: Request, res: Response, next: NextFunction) {
-    const fixed = req.method === "GET" && FIXED_PAGES.has(req.path);
-    const page = fixed ? null : cacheablePage(req);
+  return async function pageCache(req: Request, res: Response, next: NextFunction) {
     const user = res.locals.sessionUser;
-    // The limiter did not read the session (it failed), or no verified, consenting user for a customer's page: Remix
-    // decides, as for any page.
-    if ((!fixed && !page) || user === undefined) return next();
-    if (page && (!user || user.essentialConsent !== true)) return next();
-    let version = fixed ? "fixed" : res.locals.pageVersion;
-    try {
-      if (version === undefined && page && user) version = await readPageVersion(options.getDb(), page, user.id);
-    } catch (error) {
-      logger.warn({ err: error, path: req.path }, "page cache: version not read; rendering the page");
-      return next();
+    // The limiter did not read the session (it failed): Remix decides, as for any page.
+    if (user === undefined) return next();
+    let version: string | null | undefined;
+    if (req.method === "GET" && FIXED_PAGES.has(req.path)) {
+      version = "fixed";
+    } else {
+      const page = cacheablePage(req);
+      // A customer's page is kept only for a verified, consenting reader; anyone else is Remix's to answer.
+      if (!page || !user || user.essentialConsent !== true) return next();
+      version = res.locals.pageVersion;
+      try {
+        // null: the limiter read it along and the page is not to be kept; undefined: not read yet.
+        if (version === undefined) version = await readPageVersion(options.getDb(), page, user.id);
+      } catch (error) {
+        logger.warn({ err: error, path: req.path }, "page cache: version not read; rendering the page");
+        return next();
+      }
     }
-    if (version === null || version === undefined) return next();
+    if (version === null) return next();
     // Everything the page depends on besides its rows: the build, the address, who reads it and in which language.
     const key = JSON.stringify([
       options.buildVersion,
@@ -193,6 +198,5 @@ export function pageCacheMiddleware(options: { getDb: () => Db; buildVersion: st
       }
     };
     next();
-  };
-  return Object.assign(handler, { pages });
+  } satisfies RequestHandler;
 }
