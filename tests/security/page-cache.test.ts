@@ -126,6 +126,29 @@ describe("kept pages", () => {
     }
   });
 
+  it("a forged session cookie, even with a kept page's ETag, is nobody: it is sent to sign in", async () => {
+    const kept = await keptPage(owner.client, "/documents");
+    const real = owner.client.cookies.get("__session")!;
+    const forged = real.replace(/.$/, (c) => (c === "a" ? "b" : "a"));
+    for (const cookie of [`__session=${forged}`, "__session=not-signed-at-all"]) {
+      const reply = await new Client(app).get("/documents", { cookie, "if-none-match": kept.headers.get("etag")! });
+      expect(reply.status).toBe(302);
+      expect(reply.location).toMatch(/^\/login\?redirectTo=/);
+    }
+  });
+
+  it("twenty requests at once for a page not yet kept all get the same page, and a huge If-None-Match is no ETag", async () => {
+    const reader = await signedInCustomer(app);
+    await insertDeliveredDocument(app.db, reader.userId, "Asked for twenty times at once");
+    const replies = await Promise.all(Array.from({ length: 20 }, () => reader.client.get("/documents")));
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(replies.every((r) => r.text.includes("Asked for twenty times at once"))).toBe(true);
+    const huge = Array.from({ length: 300 }, (_, i) => `"${String(i).padStart(32, "x")}"`).join(", ");
+    const reply = await reader.client.get("/documents", { "if-none-match": huge });
+    expect(reply.status).toBe(200);
+    expect(isKept(reply)).toBe(true);
+  });
+
   it("a disabled account's kept page is not served", async () => {
     const soon = await signedInCustomer(app);
     await insertDeliveredDocument(app.db, soon.userId, "Read before being disabled");
