@@ -54,6 +54,10 @@ export interface DocumentsTable {
   failure_reason: string | null;
   docx_key: string | null;
   pdf_key: string | null;
+  /** Changes of the text after delivery (edits, restores, kept regenerations); 0 as delivered. */
+  text_revision: Generated<number>;
+  /** The text_revision that content, docx_key and pdf_key show (behind text_revision while they are rebuilt). */
+  files_revision: Generated<number>;
   institution: string | null;
   review_findings: NullableJson<Record<string, unknown>>;
   requirements_report: NullableJson<Record<string, unknown>>;
@@ -94,6 +98,8 @@ export interface SectionsTable {
   attempts_before_rewrite: Generated<number>;
   /** Saves of this section's text after delivery: a save names the revision it edited, so two tabs cannot clash. */
   revision: Generated<number>;
+  /** The revision whose text the quality gates last scored (behind revision while an edit is being checked). */
+  checked_revision: Generated<number>;
 }
 
 export interface SectionAttemptsTable {

@@ -10,6 +10,8 @@ export const QUEUES = {
   reviewDocument: "document.review",
   assembleDocument: "document.assemble",
   exportDocument: "document.export",
+  /** After the text of a delivered document changed: its content, files and edited sections' scores follow. */
+  reassembleDocument: "document.reassemble",
   refundPayment: "payment.refund",
   sendEmail: "email.send",
   /** Hourly housekeeping (old rate-limit windows). */
@@ -43,6 +45,7 @@ export const JOB_PAYLOADS = {
   [QUEUES.reviewDocument]: documentJob,
   [QUEUES.assembleDocument]: documentJob,
   [QUEUES.exportDocument]: documentJob,
+  [QUEUES.reassembleDocument]: documentJob,
   /** Refunds `amountCents` (default: all that is left) of a payment; `reason` is part of the idempotency key. */
   [QUEUES.refundPayment]: payload({
     paymentId: id(),
@@ -72,6 +75,7 @@ export type WriteSectionJob = JobPayload<typeof QUEUES.writeSection>;
 export type ReviewDocumentJob = JobPayload<typeof QUEUES.reviewDocument>;
 export type AssembleDocumentJob = JobPayload<typeof QUEUES.assembleDocument>;
 export type ExportDocumentJob = JobPayload<typeof QUEUES.exportDocument>;
+export type ReassembleDocumentJob = JobPayload<typeof QUEUES.reassembleDocument>;
 export type RefundPaymentJob = JobPayload<typeof QUEUES.refundPayment>;
 export type SendEmailJob = JobPayload<typeof QUEUES.sendEmail>;
 
@@ -100,6 +104,7 @@ const FIXED_POLICIES: Record<QueueName, Omit<QueuePolicy, "expireInSeconds"> & {
   [QUEUES.assembleDocument]: { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
   // 200 pages take a few seconds to render to DOCX and PDF.
   [QUEUES.exportDocument]: { retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 },
+  [QUEUES.reassembleDocument]: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 },
   // Money: retried for about an hour (Stripe outages), never twice thanks to the idempotency key.
   [QUEUES.refundPayment]: { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   [QUEUES.sendEmail]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },

@@ -5,6 +5,7 @@ import { sql, type Transaction as KyselyTransaction } from "kysely";
 import type { Database, DocumentStatus, VersionAuthor, VersionedSection } from "../../db/schema";
 import { inTransaction, type DbOrTrx } from "../utils/db.server";
 import { isUuid, ownsDocument } from "./documents.server";
+import { noteTextChanged } from "./text-changes.server";
 
 type Transaction = KyselyTransaction<Database>;
 
@@ -67,6 +68,7 @@ export async function saveSectionText(
       userId: edit.ownerId,
       changed: [edit.index],
     });
+    await noteTextChanged(trx, edit.documentId);
     return { ok: true, revision, version };
   });
 }
@@ -129,6 +131,7 @@ export async function restoreVersion(
       restoredFrom: restore.number,
       extendLatest: false,
     });
+    if (changed.length) await noteTextChanged(trx, restore.documentId);
     return { ok: true, version };
   });
 }
@@ -146,7 +149,8 @@ export async function pruneDocumentVersions(db: DbOrTrx): Promise<number> {
   return Number(result.numAffectedRows ?? 0);
 }
 
-async function lockEditable(trx: Transaction, documentId: string, ownerId: string) {
+/** Locks the owner's document for a change of its text; refused when it is not theirs or not delivered. */
+export async function lockEditable(trx: Transaction, documentId: string, ownerId: string) {
   if (!isUuid(documentId)) return { ok: false as const, reason: "not_found" as const };
   const document = await trx
     .selectFrom("documents")
@@ -173,7 +177,7 @@ async function unknownCitations(trx: Transaction, documentId: string, content: s
   return keys.filter((k) => !found.has(k));
 }
 
-async function currentSections(trx: Transaction, documentId: string): Promise<VersionedSection[]> {
+export async function currentSections(trx: Transaction, documentId: string): Promise<VersionedSection[]> {
   const rows = await trx
     .selectFrom("sections")
     .select(["index", "heading", "content"])
@@ -184,7 +188,7 @@ async function currentSections(trx: Transaction, documentId: string): Promise<Ve
 }
 
 /** Version 1 (the text as delivered) is made the first time the text is about to change; returns the latest number. */
-async function ensureDeliveredVersion(trx: Transaction, documentId: string): Promise<number> {
+export async function ensureDeliveredVersion(trx: Transaction, documentId: string): Promise<number> {
   const latest = await trx
     .selectFrom("document_versions")
     .select((eb) => eb.fn.max("number").as("number"))
@@ -207,7 +211,7 @@ async function ensureDeliveredVersion(trx: Transaction, documentId: string): Pro
  * The current text as a version: a customer's save within VERSION_PAUSE_MINUTES of their latest version extends it
  * (the sections it changed are added); anything else is a new version.
  */
-async function recordVersion(
+export async function recordVersion(
   trx: Transaction,
   documentId: string,
   by: {

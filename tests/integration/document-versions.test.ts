@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   citedKeys,
@@ -8,18 +9,22 @@ import {
   restoreVersion,
   saveSectionText,
 } from "../../app/models/document-versions.server";
+import { useBoss } from "../../app/jobs/queue.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertDeliveredDocument, insertDocumentInProgress } from "../setup/documents";
-import { insertUser } from "../setup/fixtures";
+import { insertUser, startTestBoss } from "../setup/fixtures";
 
 // Issue 21 (groundwork): a delivered text's sections change with a revision each, never silently over another tab's
 // save; every change is kept as a version; a restore is a version too; pruning keeps exactly what the rule says.
 
 let database: TestDatabase;
+let boss: PgBoss;
 beforeAll(async () => {
   database = await createTestDatabase();
+  boss = useBoss(await startTestBoss(database.url));
 });
 afterAll(async () => {
+  await boss?.stop({ graceful: false });
   await database?.destroy();
 });
 
