@@ -14,7 +14,7 @@ export type SectionDiff = {
 };
 
 /** Past this many edits a word diff costs more than it tells: the section shows as replaced whole. */
-const MAX_EDIT_LENGTH = 2_000;
+const MAX_EDIT_LENGTH = 1_000;
 
 /** Each section of `version` against the same section (by index) of `current`; a missing one counts as empty. */
 export function diffSections(version: VersionedSection[], current: VersionedSection[]): SectionDiff[] {
@@ -29,8 +29,16 @@ export function diffSections(version: VersionedSection[], current: VersionedSect
   });
 }
 
+/** At least this many words must be added or removed: those found only on one side (cheap, before the diff). */
+function fewestEdits(old: string, fresh: string): number {
+  const [before, after] = [old.split(/\s+/), fresh.split(/\s+/)];
+  const [inBefore, inAfter] = [new Set(before), new Set(after)];
+  return before.filter((w) => !inAfter.has(w)).length + after.filter((w) => !inBefore.has(w)).length;
+}
+
 function wordDiff(old: string, fresh: string): DiffPart[] {
-  const changes = diffWords(old, fresh, { maxEditLength: MAX_EDIT_LENGTH });
+  const changes =
+    fewestEdits(old, fresh) > MAX_EDIT_LENGTH ? undefined : diffWords(old, fresh, { maxEditLength: MAX_EDIT_LENGTH });
   if (!changes) {
     return [
       { kind: "removed", text: old },
