@@ -12,6 +12,7 @@ import en_documents from "../locales/en/documents.json";
 import en_admin from "../locales/en/admin.json";
 import en_email from "../locales/en/email.json";
 import en_export from "../locales/en/export.json";
+import en_versions from "../locales/en/versions.json";
 import uk_common from "../locales/uk/common.json";
 import uk_catalog from "../locales/uk/catalog.json";
 import uk_home from "../locales/uk/home.json";
@@ -23,6 +24,7 @@ import uk_documents from "../locales/uk/documents.json";
 import uk_admin from "../locales/uk/admin.json";
 import uk_email from "../locales/uk/email.json";
 import uk_export from "../locales/uk/export.json";
+import uk_versions from "../locales/uk/versions.json";
 import it_common from "../locales/it/common.json";
 import it_catalog from "../locales/it/catalog.json";
 import it_home from "../locales/it/home.json";
@@ -34,6 +36,7 @@ import it_documents from "../locales/it/documents.json";
 import it_admin from "../locales/it/admin.json";
 import it_email from "../locales/it/email.json";
 import it_export from "../locales/it/export.json";
+import it_versions from "../locales/it/versions.json";
 import ru_common from "../locales/ru/common.json";
 import ru_catalog from "../locales/ru/catalog.json";
 import ru_home from "../locales/ru/home.json";
@@ -45,6 +48,7 @@ import ru_documents from "../locales/ru/documents.json";
 import ru_admin from "../locales/ru/admin.json";
 import ru_email from "../locales/ru/email.json";
 import ru_export from "../locales/ru/export.json";
+import ru_versions from "../locales/ru/versions.json";
 import de_common from "../locales/de/common.json";
 import de_catalog from "../locales/de/catalog.json";
 import de_home from "../locales/de/home.json";
@@ -56,6 +60,7 @@ import de_documents from "../locales/de/documents.json";
 import de_admin from "../locales/de/admin.json";
 import de_email from "../locales/de/email.json";
 import de_export from "../locales/de/export.json";
+import de_versions from "../locales/de/versions.json";
 import fr_common from "../locales/fr/common.json";
 import fr_catalog from "../locales/fr/catalog.json";
 import fr_home from "../locales/fr/home.json";
@@ -67,6 +72,7 @@ import fr_documents from "../locales/fr/documents.json";
 import fr_admin from "../locales/fr/admin.json";
 import fr_email from "../locales/fr/email.json";
 import fr_export from "../locales/fr/export.json";
+import fr_versions from "../locales/fr/versions.json";
 import es_common from "../locales/es/common.json";
 import es_catalog from "../locales/es/catalog.json";
 import es_home from "../locales/es/home.json";
@@ -78,6 +84,7 @@ import es_documents from "../locales/es/documents.json";
 import es_admin from "../locales/es/admin.json";
 import es_email from "../locales/es/email.json";
 import es_export from "../locales/es/export.json";
+import es_versions from "../locales/es/versions.json";
 import pl_common from "../locales/pl/common.json";
 import pl_catalog from "../locales/pl/catalog.json";
 import pl_home from "../locales/pl/home.json";
@@ -89,6 +96,7 @@ import pl_documents from "../locales/pl/documents.json";
 import pl_admin from "../locales/pl/admin.json";
 import pl_email from "../locales/pl/email.json";
 import pl_export from "../locales/pl/export.json";
+import pl_versions from "../locales/pl/versions.json";
 
 export const en = {
   common: en_common,
@@ -100,6 +108,7 @@ export const en = {
   orders: en_orders,
   documents: en_documents,
   admin: en_admin,
+  versions: en_versions,
   email: en_email,
   export: en_export,
 };
@@ -120,6 +129,7 @@ export const resources: Record<Locale, Translation> = {
     orders: uk_orders,
     documents: uk_documents,
     admin: uk_admin,
+    versions: uk_versions,
     email: uk_email,
     export: uk_export,
   },
@@ -133,6 +143,7 @@ export const resources: Record<Locale, Translation> = {
     orders: it_orders,
     documents: it_documents,
     admin: it_admin,
+    versions: it_versions,
     email: it_email,
     export: it_export,
   },
@@ -146,6 +157,7 @@ export const resources: Record<Locale, Translation> = {
     orders: ru_orders,
     documents: ru_documents,
     admin: ru_admin,
+    versions: ru_versions,
     email: ru_email,
     export: ru_export,
   },
@@ -159,6 +171,7 @@ export const resources: Record<Locale, Translation> = {
     orders: de_orders,
     documents: de_documents,
     admin: de_admin,
+    versions: de_versions,
     email: de_email,
     export: de_export,
   },
@@ -172,6 +185,7 @@ export const resources: Record<Locale, Translation> = {
     orders: fr_orders,
     documents: fr_documents,
     admin: fr_admin,
+    versions: fr_versions,
     email: fr_email,
     export: fr_export,
   },
@@ -185,6 +199,7 @@ export const resources: Record<Locale, Translation> = {
     orders: es_orders,
     documents: es_documents,
     admin: es_admin,
+    versions: es_versions,
     email: es_email,
     export: es_export,
   },
@@ -198,6 +213,7 @@ export const resources: Record<Locale, Translation> = {
     orders: pl_orders,
     documents: pl_documents,
     admin: pl_admin,
+    versions: pl_versions,
     email: pl_email,
     export: pl_export,
   },

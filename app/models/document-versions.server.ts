@@ -90,7 +90,15 @@ export async function getVersion(db: DbOrTrx, documentId: string, ownerId: strin
   return db
     .selectFrom("document_versions as v")
     .innerJoin("documents as d", "d.id", "v.document_id")
-    .select(["v.number", "v.author", "v.sections", "v.changed_sections", "v.created_at"])
+    .select([
+      "v.number",
+      "v.author",
+      "v.sections",
+      "v.changed_sections",
+      "v.restored_from",
+      "v.created_at",
+      "v.updated_at",
+    ])
     .where("v.document_id", "=", documentId)
     .where("d.user_id", "=", ownerId)
     .where("v.number", "=", number)
@@ -99,16 +107,20 @@ export async function getVersion(db: DbOrTrx, documentId: string, ownerId: strin
 
 /**
  * Makes version `number` the current text again; the restore is itself a new version (nothing is lost). `ownerId`
- * is the document's owner; `by` says who restores (the customer, or an admin for them).
+ * is the document's owner; `by` says who restores (the customer, or an admin for them). Restoring the text that is
+ * already current changes nothing and makes no version (`unchanged`).
  */
 export async function restoreVersion(
   db: DbOrTrx,
   restore: { documentId: string; ownerId: string; number: number; by: { author: "restore" | "admin"; userId: string } },
-): Promise<{ ok: true; version: number } | { ok: false; reason: "not_found" | "not_editable" }> {
+): Promise<
+  | { ok: true; version: number; unchanged?: true; changed: number[] }
+  | { ok: false; reason: "not_found" | "not_editable" }
+> {
   return inTransaction(db, async (trx) => {
     const document = await lockEditable(trx, restore.documentId, restore.ownerId);
     if (!document.ok) return document;
-    await ensureDeliveredVersion(trx, restore.documentId);
+    const latest = await ensureDeliveredVersion(trx, restore.documentId);
     const old = await getVersion(trx, restore.documentId, restore.ownerId, restore.number);
     if (!old) return { ok: false, reason: "not_found" };
     const current = await currentSections(trx, restore.documentId);
@@ -124,6 +136,7 @@ export async function restoreVersion(
         .where("index", "=", section.index)
         .execute();
     }
+    if (!changed.length) return { ok: true, version: latest, unchanged: true, changed };
     const version = await recordVersion(trx, restore.documentId, {
       author: restore.by.author,
       userId: restore.by.userId,
@@ -131,8 +144,8 @@ export async function restoreVersion(
       restoredFrom: restore.number,
       extendLatest: false,
     });
-    if (changed.length) await noteTextChanged(trx, restore.documentId);
-    return { ok: true, version };
+    await noteTextChanged(trx, restore.documentId);
+    return { ok: true, version, changed };
   });
 }
 
@@ -177,7 +190,7 @@ async function unknownCitations(trx: Transaction, documentId: string, content: s
   return keys.filter((k) => !found.has(k));
 }
 
-export async function currentSections(trx: Transaction, documentId: string): Promise<VersionedSection[]> {
+export async function currentSections(trx: DbOrTrx, documentId: string): Promise<VersionedSection[]> {
   const rows = await trx
     .selectFrom("sections")
     .select(["index", "heading", "content"])

@@ -294,6 +294,9 @@ export default function AdminOrder() {
 
       <Panel id="files" title={t("order.files")}>
         <FilesList files={files} />
+        <Link to={`/admin/documents/${order.id}/versions`} className="text-sm text-brand-700 underline">
+          {t("versions.link")}
+        </Link>
       </Panel>
 
       <Panel id="jobs" title={t("order.jobs")}>

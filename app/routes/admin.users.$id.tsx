@@ -11,10 +11,10 @@ import {
 } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { useLocale } from "remix-i18next/react";
-import { ConfirmActionFields } from "~/components/admin/confirm-action";
+import { AuditReasonField, ConfirmActionFields } from "~/components/admin/confirm-action";
 import { UserConsents, UserHistory, UserOrders, UserPayments } from "~/components/admin/user-records";
 import { Button } from "~/components/ui/button";
-import { Field, FieldErrors, inputClass } from "~/components/ui/field";
+import { FieldErrors } from "~/components/ui/field";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { disableAccount, enableAccount, setPremium, type AccountOutcome } from "~/models/account-admin.server";
 import { isAccountId, userOverview } from "~/models/user-overview.server";
@@ -118,21 +118,7 @@ export function ErrorBoundary() {
 }
 
 function ReasonField({ id, errors }: { id: string; errors?: string[] | null }) {
-  const { t } = useTranslation("admin");
-  return (
-    <Field id={id} label={t("shared.reason")} errors={errors ?? undefined}>
-      <textarea
-        id={id}
-        name="reason"
-        rows={2}
-        required
-        minLength={5}
-        maxLength={500}
-        className={inputClass}
-        aria-invalid={errors?.length ? true : undefined}
-      />
-    </Field>
-  );
+  return <AuditReasonField id={id} errors={errors ?? undefined} />;
 }
 
 export default function UserPage() {

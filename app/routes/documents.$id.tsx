@@ -210,6 +210,9 @@ export default function DocumentPage() {
           <a href={`/documents/${document.id}/quality-note`} className="text-sm text-brand-700 underline">
             {t("delivery.qualityNote")}
           </a>
+          <Link to={`/documents/${document.id}/versions`} className="text-sm text-brand-700 underline">
+            {t("delivery.versions")}
+          </Link>
         </section>
       ) : null}
 

@@ -72,3 +72,18 @@ export function formatDateTime(iso: string | Date, locale = "en"): string {
   const format = dateFormat(intlTag(locale), { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
   return `${format.format(new Date(iso))} UTC`;
 }
+
+/** How long before `now` a moment was: "5 minutes ago", "yesterday" (in the reader's language). */
+export function formatTimeAgo(iso: string | Date, now: Date, locale = "en"): string {
+  const seconds = (new Date(iso).getTime() - now.getTime()) / 1000;
+  const relative = new Intl.RelativeTimeFormat(intlTag(locale), { numeric: "auto" });
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return relative.format(0, "second");
+}

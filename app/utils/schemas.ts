@@ -208,6 +208,25 @@ export const deadLetterActionSchema = z.object({
   reason: typedText().trim().max(500, message("validation:reason.tooLong")).optional(),
 });
 
+// Versions of a delivered text (/documents/:id/versions, /admin/documents/:id/versions).
+
+/** A version's number in a URL: 1, 2, 3… (anything else is a version that does not exist). */
+export const versionNumberSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,8}$/)
+  .transform(Number);
+
+/** The customer's "Restore this version". */
+export const restoreVersionSchema = z.object({
+  intent: z.literal("restore", { error: message("versions:restore.unknownAction") }),
+});
+
+/** An admin's "Restore for the customer": why, in their words (the audit log keeps it). */
+export const adminRestoreVersionSchema = z.object({
+  intent: z.literal("restore", { error: message("versions:restore.unknownAction") }),
+  reason: auditReason(),
+});
+
 /** The header's language switcher (/language). */
 export const languageChoiceSchema = z.object({
   lng: z.enum(LOCALES, { error: message("validation:language.choose") }),

@@ -153,7 +153,7 @@ describe("restoring a version", () => {
       number: 1,
       by: { author: "restore", userId: ownerId },
     });
-    expect(restored).toEqual({ ok: true, version: 3 });
+    expect(restored).toEqual({ ok: true, version: 3, changed: [0] });
     const text = await sectionText(documentId, 0);
     expect(text.content).toContain("Le biblioteche pubbliche europee");
     expect(text.revision).toBe(2);
@@ -169,6 +169,19 @@ describe("restoring a version", () => {
     expect(
       await restoreVersion(database.db, { documentId, ownerId, number: 42, by: { ...by, userId: ownerId } }),
     ).toEqual({ ok: false, reason: "not_found" });
+  });
+  it("restoring the text that is already current changes nothing and makes no version", async () => {
+    const { ownerId, documentId } = await delivered();
+    await saveSectionText(database.db, { documentId, ownerId, index: 0, baseRevision: 0, content: "Cambiato." });
+    const restored = await restoreVersion(database.db, {
+      documentId,
+      ownerId,
+      number: 2,
+      by: { author: "restore", userId: ownerId },
+    });
+    expect(restored).toEqual({ ok: true, version: 2, unchanged: true, changed: [] });
+    expect((await listVersions(database.db, documentId, ownerId))!.map((v) => v.number)).toEqual([2, 1]);
+    expect((await sectionText(documentId, 0)).revision).toBe(1);
   });
 });
 

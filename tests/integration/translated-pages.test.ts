@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCALES, MISSING_KEY_MARK } from "../../app/i18n/locales";
 import { type App, type Client, signedInCustomer, startApp } from "../security/app";
 import { insertDeliveredDocument, insertDocumentInProgress } from "../setup/documents";
+import { insertVersions } from "../setup/versions";
 
 // Every page, in every shipped language: no missing key, <html lang> follows the language, and (for a page already
 // translated) no English sentence left in a non-English page.
@@ -17,6 +18,8 @@ let newcomer: Client;
 let waiting: Client;
 let orderId: string;
 let deliveredId: string;
+/** Delivered, then changed by every kind of author (issue 21's versions pages). */
+let editedId: string;
 let inProgressId: string;
 let reviewedOrderId: string;
 let adminUserId: string;
@@ -29,6 +32,7 @@ beforeAll(async () => {
   emptyCustomer = (await signedInCustomer(app)).client;
   deliveredId = (await insertDeliveredDocument(app.db, signedIn.userId)).id;
   inProgressId = (await insertDocumentInProgress(app.db, signedIn.userId)).id;
+  editedId = (await insertDeliveredDocument(app.db, signedIn.userId)).id;
   customerId = signedIn.userId;
   const created = await customer.post("/orders/new", {
     kind: "essay",
@@ -54,6 +58,7 @@ beforeAll(async () => {
   admin = signedInAdmin.client;
   adminUserId = signedInAdmin.userId;
   await app.db.updateTable("users").set({ role: "admin" }).where("id", "=", adminUserId).execute();
+  await insertVersions(app.db, editedId, { customerId: signedIn.userId, adminId: adminUserId });
   const signedInNewcomer = await signedInCustomer(app);
   newcomer = signedInNewcomer.client;
   await app.db.deleteFrom("consents").where("user_id", "=", signedInNewcomer.userId).execute();
@@ -87,6 +92,11 @@ const PAGES: Page[] = [
   { path: () => "/documents", who: "empty", translated: true },
   { path: () => `/documents/${deliveredId}`, who: "customer", translated: true },
   { path: () => `/documents/${inProgressId}`, who: "customer", translated: true },
+  { path: () => `/documents/${deliveredId}/versions`, who: "customer", translated: true },
+  { path: () => `/documents/${deliveredId}/versions/1`, who: "customer", translated: true },
+  { path: () => `/documents/${editedId}/versions/1`, who: "customer", translated: true },
+  { path: () => `/documents/${editedId}/versions?restored=5&from=1`, who: "customer", translated: true },
+  { path: () => `/documents/${inProgressId}/versions`, who: "customer", translated: true },
   { path: () => "/orders/new", who: "customer", translated: true },
   { path: () => `/orders/${orderId}/details`, who: "customer", translated: true },
   { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: true },
@@ -98,6 +108,9 @@ const PAGES: Page[] = [
   { path: () => "/admin", who: "admin", translated: true },
   { path: () => "/admin/documents", who: "admin", translated: true },
   { path: () => `/admin/documents/${orderId}`, who: "admin", translated: true },
+  { path: () => `/admin/documents/${editedId}/versions?unchanged=5`, who: "admin", translated: true },
+  { path: () => `/admin/documents/${editedId}/versions/2`, who: "admin", translated: true },
+  { path: () => `/admin/documents/${inProgressId}/versions`, who: "admin", translated: true },
   { path: () => "/admin/jobs", who: "admin", translated: true },
   { path: () => "/admin/providers", who: "admin", translated: true },
   { path: () => "/admin/users", who: "admin", translated: true },

@@ -9,6 +9,7 @@ import validationTexts from "../../app/locales/en/validation.json";
 /** What a reader of the English site sees beside a field holding a control character. */
 const CONTROL_CHARACTER_MESSAGE = validationTexts.controlCharacter;
 import { txtFile } from "../fixtures/files";
+import { insertDeliveredDocument } from "../setup/documents";
 import { type App, Client, type Reply, signedInCustomer, startApp } from "./app";
 
 let app: App;
@@ -281,6 +282,13 @@ const makeAdmin = (ctx: Ctx) =>
 
 /** The account whose admin page is tested (another customer: an admin's own page offers no disable form). */
 let accountOnAdminPage = "";
+/** The delivered document whose version 1 a versions page offers to restore (issue 21). */
+let versionedDocument = "";
+const versionsWritten = async () => [
+  await app.db.selectFrom("document_versions").selectAll().where("document_id", "=", versionedDocument).execute(),
+  await app.db.selectFrom("sections").selectAll().where("document_id", "=", versionedDocument).execute(),
+  await app.db.selectFrom("audit_log").selectAll().where("target_id", "=", versionedDocument).execute(),
+];
 
 const FORM_ACTIONS: FormAction[] = [
   {
@@ -462,6 +470,25 @@ const FORM_ACTIONS: FormAction[] = [
       await documentRow(ctx),
       await app.db.selectFrom("audit_log").selectAll().where("target_id", "=", ctx.orderId).execute(),
     ],
+  },
+  {
+    route: "documents.$id_.versions.$number.tsx",
+    path: () => `/documents/${versionedDocument}/versions/1`,
+    page: () => `/documents/${versionedDocument}/versions/1`,
+    valid: { intent: "restore" },
+    prepare: async (ctx) => void (versionedDocument = (await insertDeliveredDocument(app.db, ctx.userId)).id),
+    written: versionsWritten,
+  },
+  {
+    route: "admin.documents.$id_.versions.$number.tsx",
+    path: () => `/admin/documents/${versionedDocument}/versions/1`,
+    page: () => `/admin/documents/${versionedDocument}/versions/1`,
+    valid: { intent: "restore", reason: "the customer asked support to undo an edit" },
+    prepare: async (ctx) => {
+      await makeAdmin(ctx);
+      versionedDocument = (await insertDeliveredDocument(app.db, (await signedInCustomer(app)).userId)).id;
+    },
+    written: versionsWritten,
   },
 ];
 

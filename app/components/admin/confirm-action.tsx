@@ -17,18 +17,7 @@ export function ConfirmActionFields({
   const { t } = useTranslation("admin");
   return (
     <div className="space-y-3">
-      <Field id={`${idPrefix}-reason`} label={t("shared.reason")} errors={errors?.reason}>
-        <textarea
-          id={`${idPrefix}-reason`}
-          name="reason"
-          rows={2}
-          required
-          minLength={5}
-          maxLength={500}
-          className={inputClass}
-          aria-invalid={errors?.reason?.length ? true : undefined}
-        />
-      </Field>
+      <AuditReasonField id={`${idPrefix}-reason`} errors={errors?.reason} />
       <Field
         id={`${idPrefix}-confirmation`}
         label={t("shared.typeToConfirm", { phrase })}
@@ -46,5 +35,24 @@ export function ConfirmActionFields({
         />
       </Field>
     </div>
+  );
+}
+
+/** Why the admin acts, recorded in the audit log (schema: auditReason in app/utils/schemas.ts). */
+export function AuditReasonField({ id, errors }: { id: string; errors?: string[] }) {
+  const { t } = useTranslation("admin");
+  return (
+    <Field id={id} label={t("shared.reason")} errors={errors}>
+      <textarea
+        id={id}
+        name="reason"
+        rows={2}
+        required
+        minLength={5}
+        maxLength={500}
+        className={inputClass}
+        aria-invalid={errors?.length ? true : undefined}
+      />
+    </Field>
   );
 }
