@@ -68,6 +68,7 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
     .where("document_id", "=", documentId)
     .where("user_id", "=", userId)
     .where("provider", "=", "stripe")
+    .where("purpose", "=", "order")
     .where("status", "=", "pending")
     .where("stripe_checkout_session_id", "is not", null)
     .orderBy("created_at", "desc")
