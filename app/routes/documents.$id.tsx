@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useLocale } from "remix-i18next/react";
 import { DocumentProgressPanel } from "~/components/document-progress-panel";
 import { DocumentText } from "~/components/document-text";
+import { RegenerateLinks } from "~/components/regenerate-links";
 import { formatScore } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { isActive, useDocumentProgress } from "~/components/use-document-progress";
@@ -13,6 +14,7 @@ import { languageName } from "~/i18n/catalog-labels";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { firstIssueMessage } from "~/i18n/issues.server";
 import { documentTextPage, readDocumentText } from "~/models/document-text.server";
+import { EDITABLE } from "~/models/document-versions.server";
 import { getDocumentPageForOwner, snapshotOf } from "~/models/documents.server";
 import { refundReasonLabel } from "~/models/refunds.server";
 import { getDb } from "~/utils/db.server";
@@ -64,6 +66,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     .where("payments.document_id", "=", document.id)
     .orderBy("refunds.created_at")
     .execute();
+  // Delivered: each section can be written again (issue 21).
+  const regenerable = EDITABLE.includes(document.status)
+    ? await db
+        .selectFrom("sections")
+        .select(["index", "heading"])
+        .where("document_id", "=", document.id)
+        .orderBy("index")
+        .execute()
+    : [];
   // Once the text is delivered its outline takes the place of the section list, which would grow with the document.
   const snapshot =
     text && !isActive(document.status) ? snapshotOf(document, []) : (await readLiveSnapshot(db, document.id))!;
@@ -93,11 +104,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }),
     snapshot,
     text: text ?? null,
+    regenerable,
   };
 }
 
 export default function DocumentPage() {
-  const { document, snapshot: initial, text, refunds } = useLoaderData<typeof loader>();
+  const { document, snapshot: initial, text, refunds, regenerable } = useLoaderData<typeof loader>();
   const { t } = useTranslation("documents");
   const locale = useLocale();
   const revalidator = useRevalidator();
@@ -235,6 +247,8 @@ export default function DocumentPage() {
           </div>
         </dl>
       ) : null}
+
+      {regenerable.length ? <RegenerateLinks documentId={document.id} sections={regenerable} /> : null}
 
       {text ? <DocumentText topic={document.topic} language={document.language} text={text} /> : null}
     </article>
