@@ -87,6 +87,7 @@ const PAGES: Page[] = [
   { path: () => "/documents", who: "empty", translated: true },
   { path: () => `/documents/${deliveredId}`, who: "customer", translated: true },
   { path: () => `/documents/${inProgressId}`, who: "customer", translated: true },
+  { path: () => `/documents/${deliveredId}/sections/1/regenerate`, who: "customer", translated: true },
   { path: () => "/orders/new", who: "customer", translated: true },
   { path: () => `/orders/${orderId}/details`, who: "customer", translated: true },
   { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: true },

@@ -9,6 +9,7 @@ import validationTexts from "../../app/locales/en/validation.json";
 /** What a reader of the English site sees beside a field holding a control character. */
 const CONTROL_CHARACTER_MESSAGE = validationTexts.controlCharacter;
 import { txtFile } from "../fixtures/files";
+import { insertDeliveredDocument } from "../setup/documents";
 import { type App, Client, type Reply, signedInCustomer, startApp } from "./app";
 
 let app: App;
@@ -279,6 +280,9 @@ const documentRow = (ctx: Ctx) =>
 const makeAdmin = (ctx: Ctx) =>
   app.db.updateTable("users").set({ role: "admin" }).where("id", "=", ctx.userId).execute();
 
+/** The delivered document whose section's regeneration page is tested (issue 21). */
+let regenerationDocumentId = "";
+
 /** The account whose admin page is tested (another customer: an admin's own page offers no disable form). */
 let accountOnAdminPage = "";
 
@@ -454,6 +458,17 @@ const FORM_ACTIONS: FormAction[] = [
     written: async (ctx) => [
       await documentRow(ctx),
       await app.db.selectFrom("audit_log").selectAll().where("target_id", "=", ctx.orderId).execute(),
+    ],
+  },
+  {
+    route: "documents.$id_.sections.$index.regenerate.tsx",
+    path: () => `/documents/${regenerationDocumentId}/sections/1/regenerate`,
+    page: () => `/documents/${regenerationDocumentId}/sections/1/regenerate`,
+    valid: { intent: "regenerate", instruction: "Make it more critical" },
+    prepare: async (ctx) => void ({ id: regenerationDocumentId } = await insertDeliveredDocument(app.db, ctx.userId)),
+    written: async () => [
+      await app.db.selectFrom("regenerations").selectAll().where("document_id", "=", regenerationDocumentId).execute(),
+      await app.db.selectFrom("sections").selectAll().where("document_id", "=", regenerationDocumentId).execute(),
     ],
   },
 ];
