@@ -18,6 +18,7 @@ import { sendEmailJob } from "./jobs/send-email";
 import { LlmRouter, buildProviderChain } from "./llm/router";
 import { assembleDocument, exportDocument } from "./pipeline/assemble";
 import { planDocument } from "./pipeline/plan";
+import { reassembleDocument } from "./pipeline/reassemble";
 import { regenerateSection } from "./pipeline/regenerate-section";
 import { reviewDocument } from "./pipeline/review";
 import { writeSection } from "./pipeline/write-section";
@@ -89,6 +90,7 @@ export async function startWorker(
   runner.register(QUEUES.regenerateSection, (job, run) => regenerateSection(ctx, job, run), 2);
   runner.register(QUEUES.assembleDocument, (job) => assembleDocument(ctx, job), 2);
   runner.register(QUEUES.exportDocument, (job) => exportDocument(ctx, job), 1);
+  runner.register(QUEUES.reassembleDocument, (job) => reassembleDocument(ctx, job), 1);
   runner.register(QUEUES.refundPayment, (job) => refundPayment(ctx, job), 2);
   runner.register(QUEUES.sendEmail, (email) => sendEmailJob(ctx, email), 2);
   runner.register(QUEUES.maintenance, async () => {

@@ -227,6 +227,7 @@ export async function keepRegeneration(
         score_grammar: regeneration.score_grammar,
         score_ai: regeneration.score_ai,
         checked_revision: revision,
+        check_feedback: JSON.stringify([]),
       })
       .where("id", "=", section.id)
       .execute();

@@ -19,6 +19,7 @@ import * as documentContentMd5 from "./2026_12_07_0000_document_content_md5";
 import * as rateLimitsUnlogged from "./2026_12_07_0100_rate_limits_unlogged";
 import * as documentVersions from "./2026_12_07_0200_document_versions";
 import * as textRevisions from "./2026_12_07_0300_text_revisions";
+import * as editChecks from "./2026_12_07_0310_edit_checks";
 import * as regenerations from "./2026_12_07_0500_regenerations";
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -40,5 +41,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_07_0100_rate_limits_unlogged": rateLimitsUnlogged,
   "2026_12_07_0200_document_versions": documentVersions,
   "2026_12_07_0300_text_revisions": textRevisions,
+  "2026_12_07_0310_edit_checks": editChecks,
   "2026_12_07_0500_regenerations": regenerations,
 };
