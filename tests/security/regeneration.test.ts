@@ -77,7 +77,7 @@ describe("only the owner", () => {
     // What a reader sees of a 404: the same for any of these (the markup differs only in per-request nonces).
     const seen = (text: string) => visibleText(text);
     expect(seen(notFound.text)).toContain("Page not found");
-    const forms = [
+    const forms: Record<string, string>[] = [
       { intent: "regenerate", instruction: "Make it more critical" },
       { intent: "keep", regenerationId: "00000000-0000-4000-8000-000000000000" },
       { intent: "discard", regenerationId: "00000000-0000-4000-8000-000000000000" },
