@@ -7,8 +7,8 @@ import { getEnv } from "../utils/env.server";
 import { logger } from "../utils/logger.server";
 import { getStripe, stripeConfigured } from "../utils/stripe.server";
 import { EDITABLE } from "./document-versions.server";
-import { CheckoutUnavailableError } from "./checkout.server";
-import { closeUnpaidPayment, confirmPayment, lockOrder } from "./payments.server";
+import { CheckoutUnavailableError, openCheckoutUrl } from "./checkout.server";
+import { confirmPayment, lockOrder } from "./payments.server";
 
 /** How more regenerations can be bought here: by card, with the development payment, or not at all. */
 export function regenerationPurchase(): "card" | "dev" | null {
@@ -62,22 +62,8 @@ export async function startRegenerationCheckout(
   const stripe = await getStripe();
   if (!stripe) throw new CheckoutUnavailableError(message("regeneration:buy.off"));
   const { documentId, userId, index } = order;
-  const open = await db
-    .selectFrom("payments")
-    .select(["id", "stripe_checkout_session_id"])
-    .where("document_id", "=", documentId)
-    .where("user_id", "=", userId)
-    .where("purpose", "=", "regeneration")
-    .where("provider", "=", "stripe")
-    .where("status", "=", "pending")
-    .where("stripe_checkout_session_id", "is not", null)
-    .orderBy("created_at", "desc")
-    .executeTakeFirst();
-  if (open?.stripe_checkout_session_id) {
-    const session = await stripe.checkout.sessions.retrieve(open.stripe_checkout_session_id).catch(() => null);
-    if (session?.status === "open" && session.url) return session.url;
-    if (session?.status === "expired") await closeUnpaidPayment(db, open.id, "expired");
-  }
+  const reused = await openCheckoutUrl(db, stripe, { documentId, userId, purpose: "regeneration" });
+  if (reused) return reused;
   const placed = await placePurchase(db, documentId, userId, "stripe");
   if (!placed) throw new CheckoutUnavailableError(message("regeneration:errors.notEditable"));
   const { payment, order: document } = placed;
