@@ -179,7 +179,13 @@ export async function getRegenerationPage(db: DbOrTrx, documentId: string, owner
     .limit(1)
     .executeTakeFirst();
   const quota = await regenerationQuota(db, documentId, document.pages);
-  return { document, section, latest: latest ?? null, quota };
+  const sections = await db
+    .selectFrom("sections")
+    .select(["index", "heading"])
+    .where("document_id", "=", documentId)
+    .orderBy("index")
+    .execute();
+  return { document, section, sections, latest: latest ?? null, quota };
 }
 
 export type KeepRefusal =

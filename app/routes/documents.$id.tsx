@@ -6,7 +6,6 @@ import { useTranslation } from "react-i18next";
 import { useLocale } from "remix-i18next/react";
 import { DocumentProgressPanel } from "~/components/document-progress-panel";
 import { DocumentText } from "~/components/document-text";
-import { RegenerateLinks } from "~/components/regenerate-links";
 import { formatScore } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { isActive, useDocumentProgress } from "~/components/use-document-progress";
@@ -66,15 +65,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     .where("payments.document_id", "=", document.id)
     .orderBy("refunds.created_at")
     .execute();
-  // Delivered: each section can be written again (issue 21).
-  const regenerable = EDITABLE.includes(document.status)
-    ? await db
-        .selectFrom("sections")
-        .select(["index", "heading"])
-        .where("document_id", "=", document.id)
-        .orderBy("index")
-        .execute()
-    : [];
   // Once the text is delivered its outline takes the place of the section list, which would grow with the document.
   const snapshot =
     text && !isActive(document.status) ? snapshotOf(document, []) : (await readLiveSnapshot(db, document.id))!;
@@ -104,13 +94,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }),
     snapshot,
     text: text ?? null,
-    regenerable,
+    // Delivered: a section can be written again (issue 21); the regeneration page lists them (this one stays small).
+    regenerable: EDITABLE.includes(document.status),
   };
 }
 
 export default function DocumentPage() {
   const { document, snapshot: initial, text, refunds, regenerable } = useLoaderData<typeof loader>();
   const { t } = useTranslation("documents");
+  const { t: tRegeneration } = useTranslation("regeneration");
   const locale = useLocale();
   const revalidator = useRevalidator();
   // The files are rendered right after the text is delivered: look again every 2 s until they are there.
@@ -248,7 +240,13 @@ export default function DocumentPage() {
         </dl>
       ) : null}
 
-      {regenerable.length ? <RegenerateLinks documentId={document.id} sections={regenerable} /> : null}
+      {regenerable ? (
+        <p className="text-sm">
+          <Link to={`/documents/${document.id}/sections/0/regenerate`} className="text-brand-700 underline">
+            {tRegeneration("link")}
+          </Link>
+        </p>
+      ) : null}
 
       {text ? <DocumentText topic={document.topic} language={document.language} text={text} /> : null}
     </article>

@@ -9,6 +9,7 @@ import { useRegenerationLive } from "~/components/use-regeneration-live";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { translateMessage } from "~/i18n/messages";
 import { EDITABLE } from "~/models/document-versions.server";
+import { getDocumentForOwner } from "~/models/documents.server";
 import { CheckoutUnavailableError } from "~/models/checkout.server";
 import {
   buyRegenerationWithDevPayment,
@@ -39,6 +40,12 @@ async function requireSection(request: Request, params: LoaderFunctionArgs["para
   const t = await translatorFor(await getLocale(request));
   const index = /^\d{1,4}$/.test(params.index ?? "") ? Number(params.index) : -1;
   const page = index >= 0 ? await getRegenerationPage(getDb(), params.id ?? "", user.id, index) : undefined;
+  if (!page) {
+    // The owner's document that has no such section yet (still being planned): it is not editable, said plainly.
+    const document = index >= 0 ? await getDocumentForOwner(getDb(), params.id ?? "", user.id) : undefined;
+    if (document && !EDITABLE.includes(document.status))
+      throw new Response(t("regeneration:errors.notEditable"), { status: 409 });
+  }
   invariantResponse(page, t("documents:errors.notFound"), { status: 404 });
   return { user, page, index, t };
 }
@@ -46,12 +53,13 @@ async function requireSection(request: Request, params: LoaderFunctionArgs["para
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { page, index, t } = await requireSection(request, params);
   const locale = await getLocale(request);
-  const { document, section, latest, quota } = page;
+  const { document, section, sections, latest, quota } = page;
   const checkout = new URL(request.url).searchParams.get("checkout");
   return {
     title: t("regeneration:metaTitle", { number: index + 1, topic: document.topic }),
     document: { id: document.id, topic: document.topic, editable: EDITABLE.includes(document.status) },
     section: { index: section.index, heading: section.heading, content: section.content ?? "" },
+    sections,
     latest: latest && {
       id: latest.id,
       status: latest.status,
@@ -129,7 +137,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function RegenerateSection() {
-  const { document, section, latest, quota, purchase, price, checkout } = useLoaderData<typeof loader>();
+  const { document, section, sections, latest, quota, purchase, price, checkout } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>() as ActionOutcome | undefined;
   const { t } = useTranslation("regeneration");
   const locale = useLocale();
@@ -152,6 +160,23 @@ export default function RegenerateSection() {
         </h1>
         <p className="mt-1 text-sm text-slate-600">{document.topic}</p>
       </div>
+
+      <details className="rounded-md border border-slate-200 bg-white p-3 text-sm">
+        <summary className="cursor-pointer font-semibold">{t("otherSections")}</summary>
+        <ul className="mt-2 space-y-1">
+          {sections.map((s) => (
+            <li key={s.index}>
+              <Link
+                to={`/documents/${document.id}/sections/${s.index}/regenerate`}
+                aria-current={s.index === section.index ? "page" : undefined}
+                className="text-brand-700 underline aria-[current=page]:font-semibold aria-[current=page]:no-underline"
+              >
+                {t("linkSection", { number: s.index + 1, heading: s.heading })}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </details>
 
       {!document.editable ? (
         <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">

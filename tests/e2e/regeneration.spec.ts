@@ -10,7 +10,9 @@ test("a customer regenerates a section with an instruction, watches it become re
   const documentPath = await orderAndPay(page, "Public libraries in European cities", 5);
   await expect(page.getByTestId("document-text")).toBeVisible({ timeout: 90_000 });
 
-  await page.getByText("Regenerate a section").click();
+  await page.getByRole("link", { name: "Regenerate a section" }).click();
+  await expect(page).toHaveURL(/\/sections\/0\/regenerate$/);
+  await page.getByText("Choose another section").click();
   await page.getByRole("link", { name: /^Section 2: / }).click();
   await expect(page).toHaveURL(/\/sections\/1\/regenerate$/);
   await expect(page.getByTestId("regeneration-quota")).toHaveText("3 of 3 free regenerations left");

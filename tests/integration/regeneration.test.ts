@@ -1,6 +1,8 @@
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { useBoss } from "../../app/jobs/queue.server";
+import { deleteAccount } from "../../app/models/account-deletion.server";
+import { exportUserData } from "../../app/models/account.server";
 import { buyRegenerationWithDevPayment } from "../../app/models/regeneration-checkout.server";
 import { recordRefundedTotal } from "../../app/models/payments.server";
 import {
@@ -318,5 +320,26 @@ describe("the quota", () => {
       .transaction()
       .execute((trx) => recordRefundedTotal(trx, order.id, order.amount_cents));
     expect((await documentRow(owner.documentId)).status).toBe("refunded");
+  });
+});
+
+describe("the customer's data", () => {
+  it("the data export carries each regeneration's instruction and text; deleting the account deletes them", async () => {
+    const owner = await delivered();
+    const regeneration = await regenerate(owner, 1, "Più critico, per favore");
+    const data = (await exportUserData(db(), owner.ownerId))!;
+    expect(data.documents[0]!.regenerations).toEqual([
+      {
+        section_index: 1,
+        instruction: "Più critico, per favore",
+        status: "ready",
+        content: regeneration.content,
+        created_at: regeneration.created_at,
+      },
+    ]);
+    expect(await deleteAccount(db(), owner.ownerId, { ip: null })).toBeDefined();
+    expect(
+      await db().selectFrom("regenerations").select("id").where("document_id", "=", owner.documentId).execute(),
+    ).toEqual([]);
   });
 });

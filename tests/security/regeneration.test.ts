@@ -1,6 +1,7 @@
 // Issue 21, item 3: the attacks on regenerating a section, over HTTP against the running app (offline writer) and the
 // fake Stripe: other people's documents, malformed forms, double clicks, the quota, and the money for more.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDocument } from "../../app/models/documents.server";
 import { eventually } from "../setup/fixtures";
 import { insertDeliveredDocument, insertDocumentInProgress } from "../setup/documents";
 import type { FakeStripe } from "../fakes/stripe";
@@ -145,6 +146,20 @@ describe("what is asked", () => {
     expect(reply.status).toBe(409);
     expect(reply.text).toContain("Only a delivered document can be changed");
     expect(await regenerationsOf(app, id)).toEqual([]);
+    // Paid but not planned yet: no sections at all, and the same plain answer.
+    const queued = await createDocument(app.db, customer.userId, {
+      topic: "Biblioteche e scuole",
+      pages: 5,
+      language: "it",
+    });
+    await app.db.updateTable("documents").set({ status: "queued" }).where("id", "=", queued.id).execute();
+    for (const reply of [
+      await customer.client.get(`/documents/${queued.id}/sections/0/regenerate`),
+      await ask(customer.client, `/documents/${queued.id}/sections/0/regenerate`),
+    ]) {
+      expect(reply.status).toBe(409);
+      expect(reply.text).toContain("Only a delivered document can be changed");
+    }
   });
 });
 
