@@ -1,7 +1,7 @@
 // A section of a delivered document written again with the customer's instruction (issue 21). (The database as a
 // whole: db/schema.ts.)
 import type { Generated } from "kysely";
-import type { Timestamp, CreatedAt, BigCount } from "./schema-columns";
+import type { Timestamp, CreatedAt, BigCount, Json } from "./schema-columns";
 
 export const REGENERATION_STATUSES = ["queued", "writing", "ready", "kept", "discarded", "failed"] as const;
 export type RegenerationStatus = (typeof REGENERATION_STATUSES)[number];
@@ -17,7 +17,10 @@ export interface RegenerationsTable {
   status: Generated<RegenerationStatus>;
   /** The new text, once ready. */
   content: string | null;
+  /** Attempts made; each delivery of its job makes one (as section.write does). */
   attempts: Generated<number>;
+  /** The last attempt's failed checks, told to the next attempt. */
+  feedback: Json<string[]>;
   score_uniqueness: number | null;
   score_grammar: number | null;
   score_ai: number | null;

@@ -48,7 +48,15 @@ export const JOB_PAYLOADS = {
   [QUEUES.assembleDocument]: documentJob,
   [QUEUES.exportDocument]: documentJob,
   [QUEUES.reassembleDocument]: documentJob,
-  [QUEUES.regenerateSection]: payload({ regenerationId: id() }),
+  [QUEUES.regenerateSection]: payload({
+    regenerationId: id(),
+    /** Which attempt this delivery makes (1 when absent); an attempt already stored is not made again. */
+    attempt: z
+      .number({ error: "must be a whole number from 1" })
+      .int("must be a whole number from 1")
+      .min(1, "must be a whole number from 1")
+      .optional(),
+  }),
   /** Refunds `amountCents` (default: all that is left) of a payment; `reason` is part of the idempotency key. */
   [QUEUES.refundPayment]: payload({
     paymentId: id(),
@@ -99,8 +107,8 @@ export const LLM_WORK: Partial<Record<QueueName, LlmWork>> = {
   [QUEUES.writeSection]: { calls: 1, streamed: true },
   // The revisions (together), then the requirements judge on the whole document.
   [QUEUES.reviewDocument]: { calls: 2, streamed: false },
-  // Every attempt in one delivery (the customer waits on the page): up to MAX_ATTEMPTS streamed calls.
-  [QUEUES.regenerateSection]: { calls: 3, streamed: true },
+  // As section.write: one attempt per delivery (a failed check enqueues the next attempt).
+  [QUEUES.regenerateSection]: { calls: 1, streamed: true },
 };
 
 const FIXED_POLICIES: Record<QueueName, Omit<QueuePolicy, "expireInSeconds"> & { expireInSeconds?: number }> = {

@@ -28,6 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .addColumn("content", "text")
     .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+    // What the last attempt's checks found, for the next attempt's prompt.
+    .addColumn("feedback", "jsonb", (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn("score_uniqueness", "real")
     .addColumn("score_grammar", "real")
     .addColumn("score_ai", "real")

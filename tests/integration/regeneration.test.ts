@@ -83,12 +83,21 @@ const sectionRow = (documentId: string, index: number) =>
 const regenerationRow = (id: string) =>
   db().selectFrom("regenerations").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 
+/** Runs a regeneration's job as the queue delivers it: one attempt per delivery, until it is ready or failed. */
+async function runRegeneration(regenerationId: string) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await regenerateSection(ctx, { regenerationId, attempt });
+    const { status } = await regenerationRow(regenerationId);
+    if (status !== "queued" && status !== "writing") break;
+  }
+  return regenerationRow(regenerationId);
+}
+
 /** Asks for section `index` to be regenerated and runs its job here; returns its row. */
 async function regenerate(owner: { ownerId: string; documentId: string }, index = 1, instruction = "Make it critical") {
   const asked = await requestRegeneration(db(), { ...owner, index, instruction });
   if (!asked.ok) throw new Error(`refused: ${asked.reason}`);
-  await regenerateSection(ctx, { regenerationId: asked.id });
-  return regenerationRow(asked.id);
+  return runRegeneration(asked.id);
 }
 
 const userPromptOf = (request: { body: { messages: { role: string; content: string }[] } }) =>
@@ -132,6 +141,33 @@ describe("writing the section again", () => {
     expect(userPromptOf(fake.requests.at(-1)!)).toMatch(/Correggi questi problemi del tentativo precedente: .*1250/);
     // Nothing of the section changed yet: the customer decides.
     expect((await sectionRow(owner.documentId, 1)).revision).toBe(0);
+  });
+
+  it("a redelivered attempt is not made (nor charged) again, and a failed attempt sends the next one", async () => {
+    const owner = await delivered();
+    const asked = await requestRegeneration(db(), { ...owner, index: 1, instruction: "Make it critical" });
+    if (!asked.ok) throw new Error(asked.reason);
+    fake.shortAnswersNext(1);
+    await regenerateSection(ctx, { regenerationId: asked.id, attempt: 1 });
+    expect(await regenerationRow(asked.id)).toMatchObject({ status: "writing", attempts: 1 });
+    const next = await db()
+      .selectFrom("pgboss.job" as never)
+      .select(["data" as never])
+      .where("name" as never, "=", "section.regenerate" as never)
+      .execute();
+    expect(next.map((j) => (j as { data: unknown }).data)).toContainEqual({ regenerationId: asked.id, attempt: 2 });
+    const calls = fake.requests.length;
+    await regenerateSection(ctx, { regenerationId: asked.id, attempt: 1 });
+    expect(fake.requests.length).toBe(calls);
+    await regenerateSection(ctx, { regenerationId: asked.id, attempt: 2 });
+    expect(await regenerationRow(asked.id)).toMatchObject({ status: "ready", attempts: 2 });
+    const usage = await db()
+      .selectFrom("token_usage")
+      .select("id")
+      .where("document_id", "=", owner.documentId)
+      .where("purpose", "=", "regeneration")
+      .execute();
+    expect(usage).toHaveLength(2);
   });
 
   it("records every attempt's tokens and cost, as the first writing does, and adds them to the document's totals", async () => {
@@ -273,7 +309,7 @@ describe("the quota", () => {
       .select(["id", "section_index"])
       .where("document_id", "=", owner.documentId)
       .execute();
-    for (const r of running) await regenerateSection(ctx, { regenerationId: r.id });
+    for (const r of running) await runRegeneration(r.id);
     for (const r of running) await discardRegeneration(db(), { ...owner, regenerationId: r.id });
     expect(await ask(0)).toEqual({ ok: false, reason: "quota_exhausted" });
 

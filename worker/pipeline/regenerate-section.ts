@@ -4,7 +4,8 @@
 import { sql } from "kysely";
 import { EDITABLE } from "../../app/models/document-versions.server";
 import { settle } from "../../app/models/regenerations.server";
-import type { RegenerateSectionJob } from "../../app/jobs/definitions";
+import { QUEUES, type RegenerateSectionJob } from "../../app/jobs/definitions";
+import { sendJob } from "../../app/jobs/queue.server";
 import type { DbOrTrx } from "../../app/utils/db.server";
 import type { RegenerationEvent } from "../../app/utils/document-events";
 import { notifyDocumentEvent } from "../../app/utils/document-events.server";
@@ -70,6 +71,9 @@ export async function regenerateSection(
   if (!loaded) return;
   const { regeneration, document, sections, sources } = loaded;
   if (regeneration.status !== "queued" && regeneration.status !== "writing") return; // done by an earlier delivery
+  const attempt = regeneration.attempts + 1;
+  // A redelivered job whose attempt is already stored has nothing left to do (its successor was sent with it).
+  if (attempt > (job.attempt ?? 1) || attempt > MAX_ATTEMPTS) return;
   const live = new LiveRegeneration(db, regeneration.document_id, regeneration.id, regeneration.section_index);
   const fail = async (reason: RegenerationFailure) => {
     if (await settle(db, regeneration.id, ["queued", "writing"], "failed", { failure_reason: reason }))
@@ -89,87 +93,106 @@ export async function regenerateSection(
   const assignedKeys = new Set(section.source_keys as unknown as string[]);
   const assigned = sources.filter((s) => assignedKeys.has(s.key));
   const keyPoints = section.key_points as unknown as string[];
-  const gated = sources.map((s) => ({ key: s.key, title: s.title, text: sourceText(s) }));
-  let feedback: string[] = [];
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const draft = ctx.gates?.length
-      ? new DraftCheck(ctx.gates, { language: document.language, documentId: document.id, db })
-      : undefined;
-    live.following(draft);
-    let completion: Completion;
-    try {
-      completion = await router.complete(
-        sectionRequest({
-          document,
-          section: { ...section, keyPoints },
-          outline: sections.map((s) => `${s.index + 1}. ${s.heading}`).join("; "),
-          sources: { assigned, total: sources.length },
-          attempt,
-          verb: "revise",
-          notes: [
-            texts.instruction(untagged(regeneration.instruction)),
-            texts.currentText(untagged(section.content ?? "")),
-            neighbours ? texts.neighbourTexts(neighbours) : "",
-            feedback.length ? texts.fixPrevious(feedback.join(" ")) : "",
-          ],
-          signal: delivery.signal,
-          sink: live,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
-        log.error({ regenerationId: regeneration.id, err: error.message }, "regeneration failed: no writer");
-        return fail("writers");
-      }
-      throw error;
-    }
-    await chargeAttempt(db, { regenerationId: regeneration.id, sectionId: section.id, document, attempt, completion });
-    const check = checkAttempt(
-      completion.text,
-      section.target_words,
-      sources.map(citable),
-      attempt >= MAX_ATTEMPTS,
-      document.language,
+  const feedback = regeneration.feedback as unknown as string[];
+  const draft = ctx.gates?.length
+    ? new DraftCheck(ctx.gates, { language: document.language, documentId: document.id, db })
+    : undefined;
+  live.following(draft);
+  let completion: Completion;
+  try {
+    completion = await router.complete(
+      sectionRequest({
+        document,
+        section: { ...section, keyPoints },
+        outline: sections.map((s) => `${s.index + 1}. ${s.heading}`).join("; "),
+        sources: { assigned, total: sources.length },
+        attempt,
+        verb: "revise",
+        notes: [
+          texts.instruction(untagged(regeneration.instruction)),
+          texts.currentText(untagged(section.content ?? "")),
+          neighbours ? texts.neighbourTexts(neighbours) : "",
+          feedback.length ? texts.fixPrevious(feedback.join(" ")) : "",
+        ],
+        signal: delivery.signal,
+        sink: live,
+      }),
     );
-    const scores = await applyQualityGates(ctx, check, completion.provider, {
-      draft,
-      sources: gated,
-      topic: orderTopic(document),
-      targetWords: section.target_words,
-      language: document.language,
+  } catch (error) {
+    if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
+      log.error({ regenerationId: regeneration.id, err: error.message }, "regeneration failed: no writer");
+      return fail("writers");
+    }
+    throw error;
+  }
+  const last = attempt >= MAX_ATTEMPTS;
+  const check = checkAttempt(completion.text, section.target_words, sources.map(citable), last, document.language);
+  const scores = await applyQualityGates(ctx, check, completion.provider, {
+    draft,
+    sources: sources.map((s) => ({ key: s.key, title: s.title, text: sourceText(s) })),
+    topic: orderTopic(document),
+    targetWords: section.target_words,
+    language: document.language,
+    sectionId: section.id,
+    documentId: document.id,
+    signal: delivery.signal,
+  });
+  // The attempt is stored (and charged) once, with what follows it: the next attempt's job, or the outcome.
+  const outcome = await db.transaction().execute(async (trx) => {
+    const stored = await storeAttempt(trx, {
+      regenerationId: regeneration.id,
       sectionId: section.id,
-      documentId: document.id,
-      signal: delivery.signal,
+      document,
+      attempt,
+      completion,
+      feedback: check.feedback,
     });
+    if (!stored) return "stored before";
     if (check.passed) {
-      const ready = await settle(db, regeneration.id, "writing", "ready", {
+      await settle(trx, regeneration.id, "writing", "ready", {
         content: check.text,
         score_uniqueness: scores.uniqueness,
         score_grammar: scores.grammar,
         score_ai: scores.ai,
       });
-      await refreshDocumentUsage(db, document.id);
-      if (ready) await live.send("ready");
-      log.info({ regenerationId: regeneration.id, attempt }, "regeneration ready");
-      return;
+      return "ready";
     }
-    feedback = check.feedback;
-  }
-  log.info({ regenerationId: regeneration.id, feedback }, "regeneration failed its checks");
-  await fail("checks");
+    if (last) {
+      await settle(trx, regeneration.id, "writing", "failed", {
+        failure_reason: "checks" satisfies RegenerationFailure,
+      });
+      return "failed";
+    }
+    await sendJob(
+      trx,
+      QUEUES.regenerateSection,
+      { regenerationId: regeneration.id, attempt: attempt + 1 },
+      {
+        singletonKey: `${regeneration.id}:${attempt + 1}`,
+      },
+    );
+    return "again";
+  });
+  log.info({ regenerationId: regeneration.id, attempt, outcome }, "regeneration attempt done");
+  await refreshDocumentUsage(db, document.id);
+  if (outcome === "ready" || outcome === "failed") await live.send(outcome);
 }
 
-/** One attempt's tokens and cost: a token_usage row, as the first writing's, and the regeneration's own totals. */
-async function chargeAttempt(
-  db: DbOrTrx,
+/**
+ * One attempt stored on the regeneration (its count, its feedback for the next one) and charged as the first writing's
+ * are (a token_usage row, and the regeneration's own totals), only if no other delivery stored it first.
+ */
+async function storeAttempt(
+  trx: DbOrTrx,
   a: {
     regenerationId: string;
     sectionId: string;
     document: { id: string; user_id: string };
     attempt: number;
     completion: Completion;
+    feedback: string[];
   },
-) {
+): Promise<boolean> {
   const usage = usageRow({
     documentId: a.document.id,
     sectionId: a.sectionId,
@@ -177,19 +200,23 @@ async function chargeAttempt(
     purpose: "regeneration",
     completion: a.completion,
   });
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto("token_usage").values(usage).execute();
-    await trx
-      .updateTable("regenerations")
-      .set((eb) => ({
-        attempts: a.attempt,
-        tokens_in: eb("tokens_in", "+", usage.tokens_in),
-        tokens_out: eb("tokens_out", "+", usage.tokens_out),
-        cost_microdollars: sql<string>`cost_microdollars + ${usage.cost_microdollars}`,
-      }))
-      .where("id", "=", a.regenerationId)
-      .execute();
-  });
+  const stored = await trx
+    .updateTable("regenerations")
+    .set((eb) => ({
+      attempts: a.attempt,
+      feedback: JSON.stringify(a.feedback),
+      tokens_in: eb("tokens_in", "+", usage.tokens_in),
+      tokens_out: eb("tokens_out", "+", usage.tokens_out),
+      cost_microdollars: sql<string>`cost_microdollars + ${usage.cost_microdollars}`,
+      updated_at: sql<Date>`now()`,
+    }))
+    .where("id", "=", a.regenerationId)
+    .where("attempts", "=", a.attempt - 1)
+    .where("status", "=", "writing")
+    .executeTakeFirst();
+  if (Number(stored.numUpdatedRows) !== 1) return false;
+  await trx.insertInto("token_usage").values(usage).execute();
+  return true;
 }
 
 /**
