@@ -3,11 +3,15 @@
 import type { Generated } from "kysely";
 import type { Timestamp, CreatedAt, Json } from "./schema-columns";
 
+export type PaymentPurpose = "order" | "regeneration";
+
 export interface PaymentsTable {
   id: Generated<string>;
   document_id: string;
   user_id: string;
   provider: "stripe" | "dev";
+  /** What the money pays for: the order itself, or one more regeneration of a section of it. */
+  purpose: Generated<PaymentPurpose>;
   stripe_checkout_session_id: string | null;
   stripe_payment_intent_id: string | null;
   amount_cents: number;

@@ -21,6 +21,7 @@ import type {
   DocumentVersionsTable,
 } from "./schema-orders";
 import type { PaymentsTable, RefundsTable, StripeEventsTable, IncidentsTable } from "./schema-money";
+import type { RegenerationsTable } from "./schema-regenerations";
 import type {
   TokenUsageTable,
   ProviderBreakersTable,
@@ -34,6 +35,7 @@ export * from "./schema-people";
 export * from "./schema-orders";
 export * from "./schema-money";
 export * from "./schema-operations";
+export * from "./schema-regenerations";
 
 export interface Database {
   users: UsersTable;
@@ -61,6 +63,7 @@ export interface Database {
   document_events: DocumentEventsTable;
   dead_letters: DeadLettersTable;
   document_versions: DocumentVersionsTable;
+  regenerations: RegenerationsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -73,3 +76,4 @@ export type Section = Selectable<SectionsTable>;
 export type Payment = Selectable<PaymentsTable>;
 export type Refund = Selectable<RefundsTable>;
 export type Incident = Selectable<IncidentsTable>;
+export type Regeneration = Selectable<RegenerationsTable>;

@@ -19,6 +19,7 @@ import { LlmRouter, buildProviderChain } from "./llm/router";
 import { assembleDocument, exportDocument } from "./pipeline/assemble";
 import { planDocument } from "./pipeline/plan";
 import { reassembleDocument } from "./pipeline/reassemble";
+import { regenerateSection } from "./pipeline/regenerate-section";
 import { reviewDocument } from "./pipeline/review";
 import { writeSection } from "./pipeline/write-section";
 import { QUEUES, deadLetterQueue, type QueueName } from "../app/jobs/definitions";
@@ -86,6 +87,7 @@ export async function startWorker(
     },
     2,
   );
+  runner.register(QUEUES.regenerateSection, (job, run) => regenerateSection(ctx, job, run), 2);
   runner.register(QUEUES.assembleDocument, (job) => assembleDocument(ctx, job), 2);
   runner.register(QUEUES.exportDocument, (job) => exportDocument(ctx, job), 1);
   runner.register(QUEUES.reassembleDocument, (job) => reassembleDocument(ctx, job), 1);

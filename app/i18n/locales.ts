@@ -26,6 +26,7 @@ export const PAGE_NAMESPACES = [
   "account",
   "orders",
   "documents",
+  "regeneration",
 ] as const;
 /** Texts only the server uses: emails (app and worker) and the delivered DOCX/PDF's fixed texts. */
 export const SERVER_NAMESPACES = ["email", "export"] as const;

@@ -9,6 +9,7 @@ import en_auth from "../locales/en/auth.json";
 import en_account from "../locales/en/account.json";
 import en_orders from "../locales/en/orders.json";
 import en_documents from "../locales/en/documents.json";
+import en_regeneration from "../locales/en/regeneration.json";
 import en_admin from "../locales/en/admin.json";
 import en_email from "../locales/en/email.json";
 import en_export from "../locales/en/export.json";
@@ -21,6 +22,7 @@ import uk_auth from "../locales/uk/auth.json";
 import uk_account from "../locales/uk/account.json";
 import uk_orders from "../locales/uk/orders.json";
 import uk_documents from "../locales/uk/documents.json";
+import uk_regeneration from "../locales/uk/regeneration.json";
 import uk_admin from "../locales/uk/admin.json";
 import uk_email from "../locales/uk/email.json";
 import uk_export from "../locales/uk/export.json";
@@ -33,6 +35,7 @@ import it_auth from "../locales/it/auth.json";
 import it_account from "../locales/it/account.json";
 import it_orders from "../locales/it/orders.json";
 import it_documents from "../locales/it/documents.json";
+import it_regeneration from "../locales/it/regeneration.json";
 import it_admin from "../locales/it/admin.json";
 import it_email from "../locales/it/email.json";
 import it_export from "../locales/it/export.json";
@@ -45,6 +48,7 @@ import ru_auth from "../locales/ru/auth.json";
 import ru_account from "../locales/ru/account.json";
 import ru_orders from "../locales/ru/orders.json";
 import ru_documents from "../locales/ru/documents.json";
+import ru_regeneration from "../locales/ru/regeneration.json";
 import ru_admin from "../locales/ru/admin.json";
 import ru_email from "../locales/ru/email.json";
 import ru_export from "../locales/ru/export.json";
@@ -57,6 +61,7 @@ import de_auth from "../locales/de/auth.json";
 import de_account from "../locales/de/account.json";
 import de_orders from "../locales/de/orders.json";
 import de_documents from "../locales/de/documents.json";
+import de_regeneration from "../locales/de/regeneration.json";
 import de_admin from "../locales/de/admin.json";
 import de_email from "../locales/de/email.json";
 import de_export from "../locales/de/export.json";
@@ -69,6 +74,7 @@ import fr_auth from "../locales/fr/auth.json";
 import fr_account from "../locales/fr/account.json";
 import fr_orders from "../locales/fr/orders.json";
 import fr_documents from "../locales/fr/documents.json";
+import fr_regeneration from "../locales/fr/regeneration.json";
 import fr_admin from "../locales/fr/admin.json";
 import fr_email from "../locales/fr/email.json";
 import fr_export from "../locales/fr/export.json";
@@ -81,6 +87,7 @@ import es_auth from "../locales/es/auth.json";
 import es_account from "../locales/es/account.json";
 import es_orders from "../locales/es/orders.json";
 import es_documents from "../locales/es/documents.json";
+import es_regeneration from "../locales/es/regeneration.json";
 import es_admin from "../locales/es/admin.json";
 import es_email from "../locales/es/email.json";
 import es_export from "../locales/es/export.json";
@@ -93,6 +100,7 @@ import pl_auth from "../locales/pl/auth.json";
 import pl_account from "../locales/pl/account.json";
 import pl_orders from "../locales/pl/orders.json";
 import pl_documents from "../locales/pl/documents.json";
+import pl_regeneration from "../locales/pl/regeneration.json";
 import pl_admin from "../locales/pl/admin.json";
 import pl_email from "../locales/pl/email.json";
 import pl_export from "../locales/pl/export.json";
@@ -107,6 +115,7 @@ export const en = {
   account: en_account,
   orders: en_orders,
   documents: en_documents,
+  regeneration: en_regeneration,
   admin: en_admin,
   versions: en_versions,
   email: en_email,
@@ -128,6 +137,7 @@ export const resources: Record<Locale, Translation> = {
     account: uk_account,
     orders: uk_orders,
     documents: uk_documents,
+    regeneration: uk_regeneration,
     admin: uk_admin,
     versions: uk_versions,
     email: uk_email,
@@ -142,6 +152,7 @@ export const resources: Record<Locale, Translation> = {
     account: it_account,
     orders: it_orders,
     documents: it_documents,
+    regeneration: it_regeneration,
     admin: it_admin,
     versions: it_versions,
     email: it_email,
@@ -156,6 +167,7 @@ export const resources: Record<Locale, Translation> = {
     account: ru_account,
     orders: ru_orders,
     documents: ru_documents,
+    regeneration: ru_regeneration,
     admin: ru_admin,
     versions: ru_versions,
     email: ru_email,
@@ -170,6 +182,7 @@ export const resources: Record<Locale, Translation> = {
     account: de_account,
     orders: de_orders,
     documents: de_documents,
+    regeneration: de_regeneration,
     admin: de_admin,
     versions: de_versions,
     email: de_email,
@@ -184,6 +197,7 @@ export const resources: Record<Locale, Translation> = {
     account: fr_account,
     orders: fr_orders,
     documents: fr_documents,
+    regeneration: fr_regeneration,
     admin: fr_admin,
     versions: fr_versions,
     email: fr_email,
@@ -198,6 +212,7 @@ export const resources: Record<Locale, Translation> = {
     account: es_account,
     orders: es_orders,
     documents: es_documents,
+    regeneration: es_regeneration,
     admin: es_admin,
     versions: es_versions,
     email: es_email,
@@ -212,6 +227,7 @@ export const resources: Record<Locale, Translation> = {
     account: pl_account,
     orders: pl_orders,
     documents: pl_documents,
+    regeneration: pl_regeneration,
     admin: pl_admin,
     versions: pl_versions,
     email: pl_email,

@@ -12,6 +12,8 @@ export const QUEUES = {
   exportDocument: "document.export",
   /** After the text of a delivered document changed: its content, files and edited sections' scores follow. */
   reassembleDocument: "document.reassemble",
+  /** A section of a delivered document written again with the customer's instruction (kept or discarded by them). */
+  regenerateSection: "section.regenerate",
   refundPayment: "payment.refund",
   sendEmail: "email.send",
   /** Hourly housekeeping (old rate-limit windows). */
@@ -46,6 +48,15 @@ export const JOB_PAYLOADS = {
   [QUEUES.assembleDocument]: documentJob,
   [QUEUES.exportDocument]: documentJob,
   [QUEUES.reassembleDocument]: documentJob,
+  [QUEUES.regenerateSection]: payload({
+    regenerationId: id(),
+    /** Which attempt this delivery makes (1 when absent); an attempt already stored is not made again. */
+    attempt: z
+      .number({ error: "must be a whole number from 1" })
+      .int("must be a whole number from 1")
+      .min(1, "must be a whole number from 1")
+      .optional(),
+  }),
   /** Refunds `amountCents` (default: all that is left) of a payment; `reason` is part of the idempotency key. */
   [QUEUES.refundPayment]: payload({
     paymentId: id(),
@@ -76,6 +87,7 @@ export type ReviewDocumentJob = JobPayload<typeof QUEUES.reviewDocument>;
 export type AssembleDocumentJob = JobPayload<typeof QUEUES.assembleDocument>;
 export type ExportDocumentJob = JobPayload<typeof QUEUES.exportDocument>;
 export type ReassembleDocumentJob = JobPayload<typeof QUEUES.reassembleDocument>;
+export type RegenerateSectionJob = JobPayload<typeof QUEUES.regenerateSection>;
 export type RefundPaymentJob = JobPayload<typeof QUEUES.refundPayment>;
 export type SendEmailJob = JobPayload<typeof QUEUES.sendEmail>;
 
@@ -95,6 +107,8 @@ export const LLM_WORK: Partial<Record<QueueName, LlmWork>> = {
   [QUEUES.writeSection]: { calls: 1, streamed: true },
   // The revisions (together), then the requirements judge on the whole document.
   [QUEUES.reviewDocument]: { calls: 2, streamed: false },
+  // As section.write: one attempt per delivery (a failed check enqueues the next attempt).
+  [QUEUES.regenerateSection]: { calls: 1, streamed: true },
 };
 
 const FIXED_POLICIES: Record<QueueName, Omit<QueuePolicy, "expireInSeconds"> & { expireInSeconds?: number }> = {
@@ -105,6 +119,7 @@ const FIXED_POLICIES: Record<QueueName, Omit<QueuePolicy, "expireInSeconds"> & {
   // 200 pages take a few seconds to render to DOCX and PDF.
   [QUEUES.exportDocument]: { retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 },
   [QUEUES.reassembleDocument]: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 },
+  [QUEUES.regenerateSection]: { retryLimit: 2, retryDelay: 5, retryBackoff: true },
   // Money: retried for about an hour (Stripe outages), never twice thanks to the idempotency key.
   [QUEUES.refundPayment]: { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   [QUEUES.sendEmail]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },

@@ -201,6 +201,8 @@ async function clearDocuments(trx: DbOrTrx, documentIds: string[], cancelledIds:
   await trx.deleteFrom("drafts").where("document_id", "in", documentIds).execute();
   // Every earlier text of the documents goes with them (issue 21's versions).
   await trx.deleteFrom("document_versions").where("document_id", "in", documentIds).execute();
+  // And every regeneration's instruction and text.
+  await trx.deleteFrom("regenerations").where("document_id", "in", documentIds).execute();
 }
 
 /** Best effort, after the deletion committed: a session Stripe cannot expire now is refunded if it is ever paid. */

@@ -143,6 +143,16 @@ export async function exportUserData(db: Db, userId: string) {
         .orderBy("v.number")
         .execute();
 
+      // Sections written again at the customer's request (issue 21), with their instructions.
+      const regenerations = await trx
+        .selectFrom("regenerations as r")
+        .innerJoin("documents", "documents.id", "r.document_id")
+        .select(["r.document_id", "r.section_index", "r.instruction", "r.status", "r.content", "r.created_at"])
+        .where("documents.user_id", "=", userId)
+        .orderBy("r.document_id")
+        .orderBy("r.created_at")
+        .execute();
+
       const payments = await trx
         .selectFrom("payments")
         .select([
@@ -230,6 +240,7 @@ export async function exportUserData(db: Db, userId: string) {
           ...d,
           sections: sections.filter((s) => s.document_id === d.id).map(({ document_id: _, ...s }) => s),
           versions: versions.filter((v) => v.document_id === d.id).map(({ document_id: _, ...v }) => v),
+          regenerations: regenerations.filter((r) => r.document_id === d.id).map(({ document_id: _, ...r }) => r),
         })),
         payments: payments.map((p) => ({
           ...p,

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import type { PaymentPurpose } from "../../db/schema";
 import { message } from "../i18n/messages";
 import { QUEUES } from "../jobs/definitions";
 import type { Db } from "../utils/db.server";
@@ -62,21 +63,8 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
   if (!stripe) throw new CheckoutUnavailableError(message("orders:checkout.notConfigured"));
   const env = getEnv();
 
-  const open = await db
-    .selectFrom("payments")
-    .select(["id", "stripe_checkout_session_id"])
-    .where("document_id", "=", documentId)
-    .where("user_id", "=", userId)
-    .where("provider", "=", "stripe")
-    .where("status", "=", "pending")
-    .where("stripe_checkout_session_id", "is not", null)
-    .orderBy("created_at", "desc")
-    .executeTakeFirst();
-  if (open?.stripe_checkout_session_id) {
-    const session = await stripe.checkout.sessions.retrieve(open.stripe_checkout_session_id).catch(() => null);
-    if (session?.status === "open" && session.url) return session.url;
-    if (session?.status === "expired") await closeUnpaidPayment(db, open.id, "expired");
-  }
+  const reused = await openCheckoutUrl(db, stripe, { documentId, userId, purpose: "order" });
+  if (reused) return reused;
 
   const placed = await db.transaction().execute(async (trx) => {
     const order = await lockOrder(trx, documentId, userId);
@@ -140,6 +128,35 @@ export async function startCheckout(db: Db, documentId: string, userId: string):
     throw new OrderChangedError(message("orders:checkout.changed"));
   }
   return session.url!;
+}
+
+type StripeClient = NonNullable<Awaited<ReturnType<typeof getStripe>>>;
+
+/**
+ * The URL of a Checkout Session still open for what the customer pays (`purpose`) on this order, made by an earlier
+ * click: reused, so two clicks cannot become two payments. An expired one closes its payment.
+ */
+export async function openCheckoutUrl(
+  db: Db,
+  stripe: StripeClient,
+  of: { documentId: string; userId: string; purpose: PaymentPurpose },
+): Promise<string | undefined> {
+  const open = await db
+    .selectFrom("payments")
+    .select(["id", "stripe_checkout_session_id"])
+    .where("document_id", "=", of.documentId)
+    .where("user_id", "=", of.userId)
+    .where("provider", "=", "stripe")
+    .where("purpose", "=", of.purpose)
+    .where("status", "=", "pending")
+    .where("stripe_checkout_session_id", "is not", null)
+    .orderBy("created_at", "desc")
+    .executeTakeFirst();
+  if (!open?.stripe_checkout_session_id) return undefined;
+  const session = await stripe.checkout.sessions.retrieve(open.stripe_checkout_session_id).catch(() => null);
+  if (session?.status === "open" && session.url) return session.url;
+  if (session?.status === "expired") await closeUnpaidPayment(db, open.id, "expired");
+  return undefined;
 }
 
 /**

@@ -80,7 +80,8 @@ export async function createPendingPayment(
 export type RefusedPaymentReason =
   "account_deleted" | "duplicate_payment" | "checkout_closed" | "order_changed" | "amount_mismatch";
 
-export type Confirmation = "queued" | "refunded" | "duplicate" | "unknown";
+/** credited: a bought regeneration, now usable. */
+export type Confirmation = "queued" | "credited" | "refunded" | "duplicate" | "unknown";
 
 /**
  * The money arrived. It pays for the order only when the order awaits payment and costs exactly what was paid (the
@@ -116,6 +117,16 @@ export async function confirmPayment(
     .select(["email", "locale", "premium", "deleted_at"])
     .where("id", "=", document.user_id)
     .executeTakeFirstOrThrow();
+  if (payment.purpose === "regeneration") {
+    // One more regeneration of a delivered document: credited, or refunded when it cannot be used.
+    const refusedPurchase = purchaseRefusal(document, payment, customer.deleted_at !== null, {
+      amountCents: paid.amountCents,
+      currency,
+    });
+    if (!refusedPurchase) return "credited";
+    await sendJob(trx, QUEUES.refundPayment, { paymentId, reason: refusedPurchase, documentId: document.id });
+    return "refunded";
+  }
   const refused = refusal(document, payment, customer.deleted_at !== null, { amountCents: paid.amountCents, currency });
   if (refused) {
     await sendJob(trx, QUEUES.refundPayment, { paymentId, reason: refused, documentId: document.id });
@@ -179,6 +190,21 @@ function refusal(
   return null;
 }
 
+/** Why money for one more regeneration cannot buy it (it is refunded in full). */
+function purchaseRefusal(
+  document: { status: string },
+  payment: { status: string; amount_cents: number; currency: string },
+  accountDeleted: boolean,
+  paid: { amountCents: number; currency: string },
+): RefusedPaymentReason | null {
+  if (accountDeleted) return "account_deleted";
+  if (paid.amountCents !== payment.amount_cents || paid.currency !== payment.currency.toLowerCase())
+    return "amount_mismatch";
+  if (payment.status !== "pending") return "checkout_closed";
+  if (document.status !== "completed" && document.status !== "completed_with_warnings") return "order_changed";
+  return null;
+}
+
 /** Guarded: only a pending payment can become failed or expired (a late "expired" never undoes a payment). */
 export async function closeUnpaidPayment(
   db: DbOrTrx,
@@ -230,11 +256,13 @@ async function raiseRefundedTotal(trx: DbOrTrx, paymentId: string, atLeast: () =
     .set({ refunded_cents: total, status: full ? "refunded" : "partially_refunded", updated_at: sql`now()` })
     .where("id", "=", paymentId)
     .execute();
-  if (!full) return true;
+  // A bought regeneration refunded leaves the order as it is.
+  if (!full || payment.purpose !== "order") return true;
   const stillPaid = await trx
     .selectFrom("payments")
     .select("id")
     .where("document_id", "=", payment.document_id)
+    .where("purpose", "=", "order")
     .where("status", "in", ["succeeded", "partially_refunded"])
     .executeTakeFirst();
   if (stillPaid) return true;

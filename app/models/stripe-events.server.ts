@@ -54,7 +54,10 @@ async function apply(trx: DbOrTrx, event: Stripe.Event): Promise<Applied> {
         paymentIntentId:
           typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null),
       });
-      return { applied: confirmation === "queued" || confirmation === "refunded", paymentId };
+      return {
+        applied: confirmation === "queued" || confirmation === "credited" || confirmation === "refunded",
+        paymentId,
+      };
     }
     case "checkout.session.async_payment_failed":
     case "checkout.session.expired": {

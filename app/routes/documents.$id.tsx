@@ -13,6 +13,7 @@ import { languageName } from "~/i18n/catalog-labels";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { firstIssueMessage } from "~/i18n/issues.server";
 import { documentTextPage, readDocumentText } from "~/models/document-text.server";
+import { EDITABLE } from "~/models/document-versions.server";
 import { getDocumentPageForOwner, snapshotOf } from "~/models/documents.server";
 import { refundReasonLabel } from "~/models/refunds.server";
 import { getDb } from "~/utils/db.server";
@@ -93,12 +94,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }),
     snapshot,
     text: text ?? null,
+    // Delivered: a section can be written again (issue 21); the regeneration page lists them (this one stays small).
+    regenerable: EDITABLE.includes(document.status),
   };
 }
 
 export default function DocumentPage() {
-  const { document, snapshot: initial, text, refunds } = useLoaderData<typeof loader>();
+  const { document, snapshot: initial, text, refunds, regenerable } = useLoaderData<typeof loader>();
   const { t } = useTranslation("documents");
+  const { t: tRegeneration } = useTranslation("regeneration");
   const locale = useLocale();
   const revalidator = useRevalidator();
   // The files are rendered right after the text is delivered: look again every 2 s until they are there.
@@ -237,6 +241,14 @@ export default function DocumentPage() {
             </dd>
           </div>
         </dl>
+      ) : null}
+
+      {regenerable ? (
+        <p className="text-sm">
+          <Link to={`/documents/${document.id}/sections/0/regenerate`} className="text-brand-700 underline">
+            {tRegeneration("link")}
+          </Link>
+        </p>
       ) : null}
 
       {text ? <DocumentText topic={document.topic} language={document.language} text={text} /> : null}

@@ -51,7 +51,18 @@ export type FailedEvent = { type: "failed"; reason: string };
 /** Too large to carry, or events may have been lost: the browser re-reads GET /api/documents/:id/progress. */
 export type ResyncEvent = { type: "resync" };
 
-export type DocumentEvent = ProgressEvent | SectionEvent | HeartbeatEvent | CompletedEvent | FailedEvent | ResyncEvent;
+/** A section being written again (issue 21): its state, and while it is written the words so far and the text's end. */
+export type RegenerationEvent = {
+  type: "regeneration";
+  regenerationId: string;
+  index: number;
+  status: "queued" | "writing" | "ready" | "kept" | "discarded" | "failed";
+  words?: number;
+  tail?: string;
+};
+
+export type DocumentEvent =
+  RegenerationEvent | ProgressEvent | SectionEvent | HeartbeatEvent | CompletedEvent | FailedEvent | ResyncEvent;
 
 /** What a socket receives: the event without its `type` (that is the socket.io event name), plus the document id. */
 export type DocumentEventPayload<T extends DocumentEvent["type"]> = Omit<

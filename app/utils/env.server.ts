@@ -125,6 +125,8 @@ const schema = z.object({
   AI_FALLBACK_CHAIN: z.string().min(1).optional(),
   ALLOW_OFFLINE_PROVIDERS: booleanFlag.optional(),
   ALLOW_DEV_PAYMENT: booleanFlag.optional(),
+  /** The price of one regeneration beyond an order's free ones, in the order's currency's cents. */
+  REGENERATION_PRICE_CENTS: z.coerce.number().int().min(50).max(100_000).default(500),
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_/, "must be a Stripe secret key (sk_… or rk_…)")

@@ -232,3 +232,27 @@ export const languageChoiceSchema = z.object({
   lng: z.enum(LOCALES, { error: message("validation:language.choose") }),
   redirectTo: typedText().max(2000).optional(),
 });
+
+/** The longest instruction a customer gives a section's regeneration (issue 21). */
+export const MAX_REGENERATION_INSTRUCTION = 1000;
+
+const regenerationId = () => z.guid({ error: message("regeneration:errors.unknown") });
+
+/** The actions on a section's regeneration page, told apart by `intent`. */
+export const regenerationActionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.literal("regenerate"),
+      instruction: typedText({ error: message("regeneration:errors.instructionRequired") })
+        .trim()
+        .min(3, message("regeneration:errors.instructionShort"))
+        .max(MAX_REGENERATION_INSTRUCTION, message("regeneration:errors.instructionLong")),
+    }),
+    z.object({ intent: z.literal("keep"), regenerationId: regenerationId(), anyway: checkbox() }),
+    z.object({ intent: z.literal("discard"), regenerationId: regenerationId() }),
+    z.object({ intent: z.literal("buy") }),
+  ],
+  { error: message("validation:pageAction") },
+);
+export type RegenerationAction = z.infer<typeof regenerationActionSchema>;

@@ -29,6 +29,7 @@ interface ServerToClientEvents {
   heartbeat(payload: DocumentEventPayload<"heartbeat">): void;
   completed(payload: DocumentEventPayload<"completed">): void;
   failed(payload: DocumentEventPayload<"failed">): void;
+  regeneration(payload: DocumentEventPayload<"regeneration">): void;
   resync(payload: { documentId?: string }): void;
   error(payload: { message: string }): void;
 }

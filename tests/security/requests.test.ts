@@ -280,6 +280,9 @@ const documentRow = (ctx: Ctx) =>
 const makeAdmin = (ctx: Ctx) =>
   app.db.updateTable("users").set({ role: "admin" }).where("id", "=", ctx.userId).execute();
 
+/** The delivered document whose section's regeneration page is tested (issue 21). */
+let regenerationDocumentId = "";
+
 /** The account whose admin page is tested (another customer: an admin's own page offers no disable form). */
 let accountOnAdminPage = "";
 /** The delivered document whose version 1 a versions page offers to restore (issue 21). */
@@ -489,6 +492,17 @@ const FORM_ACTIONS: FormAction[] = [
       versionedDocument = (await insertDeliveredDocument(app.db, (await signedInCustomer(app)).userId)).id;
     },
     written: versionsWritten,
+  },
+  {
+    route: "documents.$id_.sections.$index.regenerate.tsx",
+    path: () => `/documents/${regenerationDocumentId}/sections/1/regenerate`,
+    page: () => `/documents/${regenerationDocumentId}/sections/1/regenerate`,
+    valid: { intent: "regenerate", instruction: "Make it more critical" },
+    prepare: async (ctx) => void ({ id: regenerationDocumentId } = await insertDeliveredDocument(app.db, ctx.userId)),
+    written: async () => [
+      await app.db.selectFrom("regenerations").selectAll().where("document_id", "=", regenerationDocumentId).execute(),
+      await app.db.selectFrom("sections").selectAll().where("document_id", "=", regenerationDocumentId).execute(),
+    ],
   },
 ];
 

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { recordDeadLetter, type NewDeadLetter } from "../../app/models/dead-letters.server";
 import { recordIncident } from "../../app/models/incidents.server";
 import { markRefundFailed } from "../../app/models/refunds.server";
+import { settle } from "../../app/models/regenerations.server";
 import type { Db } from "../../app/utils/db.server";
 import { orderFailedEmail } from "../../app/utils/email-templates.server";
 import { getEnv } from "../../app/utils/env.server";
@@ -45,6 +46,13 @@ export async function handleDeadLetter(
       { queue, data, error, refundId: refund?.id },
       "a refund failed for good: it waits for an admin's retry",
     );
+  } else if (queue === QUEUES.regenerateSection) {
+    // A regeneration that cannot be written fails alone: the delivered order it belongs to is not touched.
+    const request = JOB_PAYLOADS[QUEUES.regenerateSection].safeParse(data);
+    if (request.success)
+      await settle(ctx.db, request.data.regenerationId, ["queued", "writing"], "failed", { failure_reason: "writers" });
+    await recordDeadLetter(ctx.db, letter);
+    ctx.log.error({ queue, data, error }, "a regeneration failed for good");
   } else if (data?.documentId) {
     try {
       await failOrderFromDeadLetter(ctx, data.documentId, queue, error, letter);

@@ -49,6 +49,10 @@ export const de: PromptTexts = {
     fixPrevious: (problems) => `Beheben Sie diese Mängel des vorigen Versuchs: ${problems}`,
     reviewFound: (reasons) => `Die Prüfung des ganzen Textes ergab: ${reasons}`,
     currentText: (text) => `Der bisherige Text, zu verbessern statt zu wiederholen: ${tag("text", text)}`,
+    instruction: (text) =>
+      `Der Kunde möchte diesen Abschnitt mit dieser Anweisung neu geschrieben haben; befolge sie und behalte die Fakten, Quellen und Zitate, die weiterhin passen: ${tag("instruction", text)}`,
+    neighbourTexts: (text) =>
+      `Die benachbarten Abschnitte, als Kontext (nicht wiederholen): ${tag("neighbours", text)}`,
   },
   sources: {
     none: "Dieser Text hat keine Quellen: Zitieren Sie nichts und erfinden Sie niemals Literaturangaben, DOIs oder URLs.",

@@ -52,6 +52,10 @@ export const en = {
     fixPrevious: (problems: string) => `Fix these problems of the previous attempt: ${problems}`,
     reviewFound: (reasons: string) => `The review of the whole document found: ${reasons}`,
     currentText: (text: string) => `The current text, to improve rather than repeat: ${tag("text", text)}`,
+    instruction: (text: string) =>
+      `The customer asks for this section to be written again with this instruction; follow it, keeping the facts, sources and citations that still fit: ${tag("instruction", text)}`,
+    neighbourTexts: (text: string) =>
+      `The neighbouring sections, for context (do not repeat them): ${tag("neighbours", text)}`,
   },
   sources: {
     none: "This document has no sources: cite nothing, and never invent references, DOIs or URLs.",

@@ -49,6 +49,9 @@ export const es: PromptTexts = {
     fixPrevious: (problems) => `Corrige estos problemas del intento anterior: ${problems}`,
     reviewFound: (reasons) => `La revisión del texto completo encontró: ${reasons}`,
     currentText: (text) => `El texto actual, para mejorarlo y no repetirlo: ${tag("text", text)}`,
+    instruction: (text) =>
+      `El cliente pide reescribir esta sección con esta indicación; síguela y conserva los hechos, fuentes y citas que sigan siendo pertinentes: ${tag("instruction", text)}`,
+    neighbourTexts: (text) => `Las secciones vecinas, como contexto (no las repitas): ${tag("neighbours", text)}`,
   },
   sources: {
     none: "Este texto no tiene fuentes: no cites nada y nunca inventes referencias, DOI ni URL.",

@@ -50,6 +50,9 @@ export const fr: PromptTexts = {
     fixPrevious: (problems) => `Corrigez ces défauts de la tentative précédente : ${problems}`,
     reviewFound: (reasons) => `La relecture de l'ensemble du texte a relevé : ${reasons}`,
     currentText: (text) => `Le texte actuel, à améliorer plutôt qu'à répéter : ${tag("text", text)}`,
+    instruction: (text) =>
+      `Le client demande de réécrire cette section selon cette consigne ; suis-la en gardant les faits, les sources et les citations qui conviennent encore: ${tag("instruction", text)}`,
+    neighbourTexts: (text) => `Les sections voisines, pour le contexte (ne les répète pas): ${tag("neighbours", text)}`,
   },
   sources: {
     none: "Ce texte n'a pas de sources : ne citez rien et n'inventez jamais de références, de DOI ni d'URL.",

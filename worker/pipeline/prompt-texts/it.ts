@@ -48,6 +48,9 @@ export const it: PromptTexts = {
     fixPrevious: (problems) => `Correggi questi problemi del tentativo precedente: ${problems}`,
     reviewFound: (reasons) => `La revisione dell'intero testo ha rilevato: ${reasons}`,
     currentText: (text) => `Il testo attuale, da migliorare e non da ripetere: ${tag("text", text)}`,
+    instruction: (text) =>
+      `Il cliente chiede di riscrivere questa sezione con questa indicazione; seguila, mantenendo i fatti, le fonti e le citazioni ancora pertinenti: ${tag("instruction", text)}`,
+    neighbourTexts: (text) => `Le sezioni vicine, come contesto (non ripeterle): ${tag("neighbours", text)}`,
   },
   sources: {
     none: "Questo testo non ha fonti: non citare nulla e non inventare mai riferimenti, DOI o URL.",

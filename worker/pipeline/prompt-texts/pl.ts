@@ -48,6 +48,9 @@ export const pl: PromptTexts = {
     fixPrevious: (problems) => `Popraw te błędy poprzedniej próby: ${problems}`,
     reviewFound: (reasons) => `Przegląd całego tekstu wykazał: ${reasons}`,
     currentText: (text) => `Obecny tekst, do ulepszenia, a nie powtórzenia: ${tag("text", text)}`,
+    instruction: (text) =>
+      `Klient prosi o ponowne napisanie tej sekcji według tego polecenia; zastosuj się do niego, zachowując fakty, źródła i cytowania, które nadal pasują: ${tag("instruction", text)}`,
+    neighbourTexts: (text) => `Sąsiednie sekcje, jako kontekst (nie powtarzaj ich): ${tag("neighbours", text)}`,
   },
   sources: {
     none: "Ten tekst nie ma źródeł: niczego nie cytuj i nigdy nie wymyślaj odwołań, DOI ani adresów URL.",

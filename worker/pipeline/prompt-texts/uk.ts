@@ -48,6 +48,9 @@ export const uk: PromptTexts = {
     fixPrevious: (problems) => `Виправте такі недоліки попередньої спроби: ${problems}`,
     reviewFound: (reasons) => `Перевірка всього тексту виявила: ${reasons}`,
     currentText: (text) => `Поточний текст, який треба поліпшити, а не повторити: ${tag("text", text)}`,
+    instruction: (text) =>
+      `Клієнт просить переписати цей розділ за цією вказівкою; дотримуйся її, зберігаючи факти, джерела й посилання, які досі доречні: ${tag("instruction", text)}`,
+    neighbourTexts: (text) => `Сусідні розділи, для контексту (не повторюй їх): ${tag("neighbours", text)}`,
   },
   sources: {
     none: "Цей текст не має джерел: нічого не цитуйте й ніколи не вигадуйте посилань, DOI чи URL.",
