@@ -16,7 +16,8 @@ export const LOCALE_NAMES: Record<Locale, string> = {
   pl: "Polski",
 };
 
-/** The namespaces every customer page may use (loaded with the page); `admin` comes with the admin area. */
+/** The namespaces every customer page may use (loaded with the page); `admin` comes with the admin area, `editing`
+ * with the edit page. */
 export const PAGE_NAMESPACES = [
   "common",
   "validation",
@@ -29,7 +30,7 @@ export const PAGE_NAMESPACES = [
 ] as const;
 /** Texts only the server uses: emails (app and worker) and the delivered DOCX/PDF's fixed texts. */
 export const SERVER_NAMESPACES = ["email", "export"] as const;
-export const NAMESPACES = [...PAGE_NAMESPACES, "admin", ...SERVER_NAMESPACES] as const;
+export const NAMESPACES = [...PAGE_NAMESPACES, "admin", "editing", ...SERVER_NAMESPACES] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 export function isLocale(value: unknown): value is Locale {

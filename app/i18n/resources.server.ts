@@ -10,6 +10,7 @@ import en_account from "../locales/en/account.json";
 import en_orders from "../locales/en/orders.json";
 import en_documents from "../locales/en/documents.json";
 import en_admin from "../locales/en/admin.json";
+import en_editing from "../locales/en/editing.json";
 import en_email from "../locales/en/email.json";
 import en_export from "../locales/en/export.json";
 import uk_common from "../locales/uk/common.json";
@@ -21,6 +22,7 @@ import uk_account from "../locales/uk/account.json";
 import uk_orders from "../locales/uk/orders.json";
 import uk_documents from "../locales/uk/documents.json";
 import uk_admin from "../locales/uk/admin.json";
+import uk_editing from "../locales/uk/editing.json";
 import uk_email from "../locales/uk/email.json";
 import uk_export from "../locales/uk/export.json";
 import it_common from "../locales/it/common.json";
@@ -32,6 +34,7 @@ import it_account from "../locales/it/account.json";
 import it_orders from "../locales/it/orders.json";
 import it_documents from "../locales/it/documents.json";
 import it_admin from "../locales/it/admin.json";
+import it_editing from "../locales/it/editing.json";
 import it_email from "../locales/it/email.json";
 import it_export from "../locales/it/export.json";
 import ru_common from "../locales/ru/common.json";
@@ -43,6 +46,7 @@ import ru_account from "../locales/ru/account.json";
 import ru_orders from "../locales/ru/orders.json";
 import ru_documents from "../locales/ru/documents.json";
 import ru_admin from "../locales/ru/admin.json";
+import ru_editing from "../locales/ru/editing.json";
 import ru_email from "../locales/ru/email.json";
 import ru_export from "../locales/ru/export.json";
 import de_common from "../locales/de/common.json";
@@ -54,6 +58,7 @@ import de_account from "../locales/de/account.json";
 import de_orders from "../locales/de/orders.json";
 import de_documents from "../locales/de/documents.json";
 import de_admin from "../locales/de/admin.json";
+import de_editing from "../locales/de/editing.json";
 import de_email from "../locales/de/email.json";
 import de_export from "../locales/de/export.json";
 import fr_common from "../locales/fr/common.json";
@@ -65,6 +70,7 @@ import fr_account from "../locales/fr/account.json";
 import fr_orders from "../locales/fr/orders.json";
 import fr_documents from "../locales/fr/documents.json";
 import fr_admin from "../locales/fr/admin.json";
+import fr_editing from "../locales/fr/editing.json";
 import fr_email from "../locales/fr/email.json";
 import fr_export from "../locales/fr/export.json";
 import es_common from "../locales/es/common.json";
@@ -76,6 +82,7 @@ import es_account from "../locales/es/account.json";
 import es_orders from "../locales/es/orders.json";
 import es_documents from "../locales/es/documents.json";
 import es_admin from "../locales/es/admin.json";
+import es_editing from "../locales/es/editing.json";
 import es_email from "../locales/es/email.json";
 import es_export from "../locales/es/export.json";
 import pl_common from "../locales/pl/common.json";
@@ -87,6 +94,7 @@ import pl_account from "../locales/pl/account.json";
 import pl_orders from "../locales/pl/orders.json";
 import pl_documents from "../locales/pl/documents.json";
 import pl_admin from "../locales/pl/admin.json";
+import pl_editing from "../locales/pl/editing.json";
 import pl_email from "../locales/pl/email.json";
 import pl_export from "../locales/pl/export.json";
 
@@ -100,6 +108,7 @@ export const en = {
   orders: en_orders,
   documents: en_documents,
   admin: en_admin,
+  editing: en_editing,
   email: en_email,
   export: en_export,
 };
@@ -120,6 +129,7 @@ export const resources: Record<Locale, Translation> = {
     orders: uk_orders,
     documents: uk_documents,
     admin: uk_admin,
+    editing: uk_editing,
     email: uk_email,
     export: uk_export,
   },
@@ -133,6 +143,7 @@ export const resources: Record<Locale, Translation> = {
     orders: it_orders,
     documents: it_documents,
     admin: it_admin,
+    editing: it_editing,
     email: it_email,
     export: it_export,
   },
@@ -146,6 +157,7 @@ export const resources: Record<Locale, Translation> = {
     orders: ru_orders,
     documents: ru_documents,
     admin: ru_admin,
+    editing: ru_editing,
     email: ru_email,
     export: ru_export,
   },
@@ -159,6 +171,7 @@ export const resources: Record<Locale, Translation> = {
     orders: de_orders,
     documents: de_documents,
     admin: de_admin,
+    editing: de_editing,
     email: de_email,
     export: de_export,
   },
@@ -172,6 +185,7 @@ export const resources: Record<Locale, Translation> = {
     orders: fr_orders,
     documents: fr_documents,
     admin: fr_admin,
+    editing: fr_editing,
     email: fr_email,
     export: fr_export,
   },
@@ -185,6 +199,7 @@ export const resources: Record<Locale, Translation> = {
     orders: es_orders,
     documents: es_documents,
     admin: es_admin,
+    editing: es_editing,
     email: es_email,
     export: es_export,
   },
@@ -198,6 +213,7 @@ export const resources: Record<Locale, Translation> = {
     orders: pl_orders,
     documents: pl_documents,
     admin: pl_admin,
+    editing: pl_editing,
     email: pl_email,
     export: pl_export,
   },

@@ -13,6 +13,7 @@ import { languageName } from "~/i18n/catalog-labels";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { firstIssueMessage } from "~/i18n/issues.server";
 import { documentTextPage, readDocumentText } from "~/models/document-text.server";
+import { EDITABLE } from "~/models/document-versions.server";
 import { getDocumentPageForOwner, snapshotOf } from "~/models/documents.server";
 import { refundReasonLabel } from "~/models/refunds.server";
 import { getDb } from "~/utils/db.server";
@@ -22,6 +23,9 @@ import { formatDate } from "~/utils/format";
 import { formatMoney } from "~/utils/pricing";
 import { requireUser } from "~/utils/session-cookie.server";
 import { invariantResponse } from "~/utils/invariant";
+
+// The link to the editor is worded in the editor's texts.
+export const handle = { i18n: ["editing"] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -78,6 +82,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       failureReason: document.failure_reason,
       warnings: document.quality_warnings as unknown as string[],
       downloads: Boolean(document.docx_key && document.pdf_key),
+      editable: EDITABLE.includes(document.status),
       scores: { uniqueness: document.score_uniqueness, grammar: document.score_grammar, ai: document.score_ai },
     },
     refunds: refunds.map((r) => {
@@ -98,7 +103,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function DocumentPage() {
   const { document, snapshot: initial, text, refunds } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("documents");
+  const { t } = useTranslation(["documents", "editing"]);
   const locale = useLocale();
   const revalidator = useRevalidator();
   // The files are rendered right after the text is delivered: look again every 2 s until they are there.
@@ -210,6 +215,11 @@ export default function DocumentPage() {
           <a href={`/documents/${document.id}/quality-note`} className="text-sm text-brand-700 underline">
             {t("delivery.qualityNote")}
           </a>
+          {document.editable ? (
+            <Link to={`/documents/${document.id}/edit`} className="text-sm text-brand-700 underline">
+              {t("editing:editLink")}
+            </Link>
+          ) : null}
         </section>
       ) : null}
 
