@@ -9,6 +9,7 @@ import validationTexts from "../../app/locales/en/validation.json";
 /** What a reader of the English site sees beside a field holding a control character. */
 const CONTROL_CHARACTER_MESSAGE = validationTexts.controlCharacter;
 import { txtFile } from "../fixtures/files";
+import { insertDeliveredDocument } from "../setup/documents";
 import { type App, Client, type Reply, signedInCustomer, startApp } from "./app";
 
 let app: App;
@@ -279,6 +280,9 @@ const documentRow = (ctx: Ctx) =>
 const makeAdmin = (ctx: Ctx) =>
   app.db.updateTable("users").set({ role: "admin" }).where("id", "=", ctx.userId).execute();
 
+/** The delivered document whose edit page is tested. */
+let editedDocument = "";
+
 /** The account whose admin page is tested (another customer: an admin's own page offers no disable form). */
 let accountOnAdminPage = "";
 
@@ -455,6 +459,20 @@ const FORM_ACTIONS: FormAction[] = [
       await documentRow(ctx),
       await app.db.selectFrom("audit_log").selectAll().where("target_id", "=", ctx.orderId).execute(),
     ],
+  },
+  {
+    route: "documents.$id_.sections.$index.ts",
+    path: () => `/documents/${editedDocument}/sections/0`,
+    page: () => `/documents/${editedDocument}/edit`,
+    valid: { content: "Le biblioteche pubbliche, riviste.", revision: "0" },
+    prepare: async (ctx) => void (editedDocument = (await insertDeliveredDocument(app.db, ctx.userId)).id),
+    written: () =>
+      app.db
+        .selectFrom("sections")
+        .select(["index", "content", "revision"])
+        .where("document_id", "=", editedDocument)
+        .orderBy("index")
+        .execute(),
   },
 ];
 
