@@ -53,19 +53,20 @@ export default function EditDocumentPage() {
   );
   const [scoresStale, setScoresStale] = useState(false);
   const onSaved = useCallback(() => setScoresStale(true), []);
-  const checking = scoresStale || sections.some((s) => s.beingChecked);
+  const pageState = PAGE_STATES.find((state) => Object.values(states).includes(state)) ?? "saved";
+  // While saves fail the server is not asked for scores either: a failed reload of the page would replace the editor.
+  const checking = (scoresStale || sections.some((s) => s.beingChecked)) && pageState !== "offline";
   // The gates score an edited section in the background: look again until every section's scores are up to date.
   useEffect(() => {
     if (!checking) return;
     const timer = setInterval(() => {
-      if (revalidator.state !== "idle") return;
+      if (revalidator.state !== "idle" || !navigator.onLine) return;
       setScoresStale(false);
       revalidator.revalidate();
     }, SCORES_POLL_MS);
     return () => clearInterval(timer);
   }, [checking, revalidator]);
   const sourceLabels = useMemo(() => new Map(sources.map((s) => [s.key, s.label])), [sources]);
-  const pageState = PAGE_STATES.find((state) => Object.values(states).includes(state)) ?? "saved";
   return (
     <article className="space-y-6">
       <div>

@@ -133,7 +133,7 @@ describe("the edit page and the section save: only the owner, only a delivered d
     const { id } = await insertDeliveredDocument(app.db, ownerId);
     const before = await traces(id);
     const path = `/documents/${id}/sections/0`;
-    for (const form of [
+    const forms: Record<string, string>[] = [
       { revision: "0" },
       { content: "Testo nuovo." },
       { content: "Testo nuovo.", revision: "" },
@@ -141,7 +141,8 @@ describe("the edit page and the section save: only the owner, only a delivered d
       { content: "Testo nuovo.", revision: "1e3" },
       { content: "Testo nuovo.", revision: "0x10" },
       { content: "Testo\u0000 nuovo.", revision: "0" },
-    ]) {
+    ];
+    for (const form of forms) {
       const reply = await save(owner, path, form);
       expect(reply.status, JSON.stringify(form)).toBe(400);
       expect(errorOf(reply.text), JSON.stringify(form)).not.toBe("");
