@@ -66,9 +66,12 @@ export default function EditDocumentPage() {
     }, SCORES_POLL_MS);
     return () => clearInterval(timer);
   }, [checking, revalidator]);
+  // React resets a text box's content when the page's scripts start: tests (and readers) can tell when they have.
+  const [started, setStarted] = useState(false);
+  useEffect(() => setStarted(true), []);
   const sourceLabels = useMemo(() => new Map(sources.map((s) => [s.key, s.label])), [sources]);
   return (
-    <article className="space-y-6">
+    <article className="space-y-6" data-editor-started={started}>
       <div>
         <Link to={`/documents/${document.id}`} className="text-sm text-brand-700 underline">
           {t("back")}

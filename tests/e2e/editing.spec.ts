@@ -40,6 +40,12 @@ async function deliveredDocument(page: Page, testInfo: TestInfo): Promise<string
   return `${documentPath}/edit`;
 }
 
+/** Loads (or reloads) the editor and waits for its scripts: React resets what was typed into a box before them. */
+async function openEditor(page: Page, reload = false) {
+  await (reload ? page.reload() : page.goto(editPath));
+  await expect(page.locator("article[data-editor-started=true]")).toBeVisible();
+}
+
 const sectionText = (page: Page, n: number) => page.getByLabel(new RegExp(`^Text of section ${n}: `));
 const sectionState = (page: Page, n: number) => page.getByTestId("section-state").nth(n - 1);
 
@@ -48,12 +54,12 @@ test("an edited section is saved on its own and is there after a reload", async 
   const problems: string[] = [];
   page.on("console", (message) => void (message.type() === "error" && problems.push(message.text())));
   page.on("pageerror", (error) => problems.push(error.message));
-  await page.goto(editPath);
+  await openEditor(page);
   const edited = "A paragraph the customer rewrote in their own words.\n\nAnd a second one, separated by a blank line.";
   await sectionText(page, 1).fill(edited);
   await expect(sectionState(page, 1)).toHaveText(/^Saved at /);
   await expect(page.getByTestId("page-state")).toHaveText("All changes saved");
-  await page.reload();
+  await openEditor(page, true);
   await expect(sectionText(page, 1)).toHaveValue(edited);
   expect(problems).toEqual([]);
   page.removeAllListeners("console");
@@ -61,7 +67,7 @@ test("an edited section is saved on its own and is there after a reload", async 
 });
 
 test("offline, the edit waits ('Offline — will retry') and is saved when the connection returns", async () => {
-  await page.goto(editPath);
+  await openEditor(page);
   const before = await sectionText(page, 2).inputValue();
   await context.setOffline(true);
   await sectionText(page, 2).fill(`${before}\n\nWritten on a train without a connection.`);
@@ -69,32 +75,32 @@ test("offline, the edit waits ('Offline — will retry') and is saved when the c
   await expect(page.getByTestId("page-state")).toHaveText(/^Offline/);
   await context.setOffline(false);
   await expect(sectionState(page, 2)).toHaveText(/^Saved at /);
-  await page.reload();
+  await openEditor(page, true);
   await expect(sectionText(page, 2)).toHaveValue(`${before}\n\nWritten on a train without a connection.`);
 });
 
 test("text the server could not take yet survives a reload and is saved once the server answers", async () => {
-  await page.goto(editPath);
+  await openEditor(page);
   const saves = "**/sections/2";
   await page.route(saves, (route) => route.abort("connectionreset"));
   const before = await sectionText(page, 3).inputValue();
   const edited = `${before}\n\nA sentence typed while the server was failing.`;
   await sectionText(page, 3).fill(edited);
   await expect(sectionState(page, 3)).toHaveText("Could not save — will retry");
-  await page.reload();
+  await openEditor(page, true);
   // Restored from this browser's storage, not from the server, which still has the old text.
   await expect(sectionText(page, 3)).toHaveValue(edited);
   await expect(sectionState(page, 3)).toHaveText("Could not save — will retry");
   await page.unroute(saves);
   await expect(sectionState(page, 3)).toHaveText(/^Saved at /);
-  await page.reload();
+  await openEditor(page, true);
   await expect(sectionText(page, 3)).toHaveValue(edited);
 });
 
 test("two tabs edit the same section: the later save gets the conflict message and chooses which text stays", async () => {
-  await page.goto(editPath);
+  await openEditor(page);
   const other = await context.newPage();
-  await other.goto(editPath);
+  await openEditor(other);
   await expect(sectionText(other, 1)).toBeVisible();
 
   await sectionText(page, 1).fill("The first tab's version of this section.");
@@ -110,7 +116,7 @@ test("two tabs edit the same section: the later save gets the conflict message a
   await expect(conflict.getByText("The first tab's version of this section.")).toBeVisible();
   await conflict.getByRole("button", { name: "Keep my text (replace the saved one)" }).click();
   await expect(sectionState(other, 1)).toHaveText(/^Saved at /);
-  await page.reload();
+  await openEditor(page, true);
   await expect(sectionText(page, 1)).toHaveValue("The second tab's version of this section.");
 
   // Again, and this time the second tab drops its words for the text the first tab saved.
