@@ -3,6 +3,7 @@ import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocale } from "remix-i18next/react";
 import { Score } from "~/components/score";
+import type { EditableSection } from "~/models/document-editing.server";
 import { useSectionAutosave, type SaveState } from "~/components/use-section-autosave";
 import { citedKeys } from "~/utils/citations";
 import { intlTag } from "~/utils/format";
@@ -10,18 +11,9 @@ import { intlTag } from "~/utils/format";
 // One delivered section in the editor: its heading, its text (a textarea: markers stay plain text, checked before a
 // save), the chips of the sources it cites, its gate scores, its save state and, after a clash, the choice of text.
 
-export type EditorSection = {
-  index: number;
-  heading: string;
-  content: string;
-  revision: number;
-  scores: { uniqueness: number | null; grammar: number | null; ai: number | null };
-  beingChecked: boolean;
-};
-
 type Props = {
   documentId: string;
-  section: EditorSection;
+  section: EditableSection;
   sources: Map<string, string>;
   onState: (index: number, state: SaveState) => void;
   onSaved: () => void;

@@ -25,7 +25,7 @@ export function brokenCitations(text: string): string[] {
     const rest = text.slice(opened.index);
     const marker = /^\[@[^\][\n]*\]/.exec(rest)?.[0];
     if (!marker) {
-      broken.push(rest.split("\n")[0]!.slice(0, 40));
+      broken.push(/^\[@[^[\n]*/.exec(rest)![0].trimEnd().slice(0, 40));
       continue;
     }
     if (
