@@ -100,6 +100,8 @@ export interface SectionsTable {
   revision: Generated<number>;
   /** The revision whose text the quality gates last scored (behind revision while an edit is being checked). */
   checked_revision: Generated<number>;
+  /** What the gates found wrong with that revision after an edit (messages in the order's language); [] when fine. */
+  check_feedback: Json<string[]>;
 }
 
 export interface SectionAttemptsTable {

@@ -18,6 +18,7 @@ import { sendEmailJob } from "./jobs/send-email";
 import { LlmRouter, buildProviderChain } from "./llm/router";
 import { assembleDocument, exportDocument } from "./pipeline/assemble";
 import { planDocument } from "./pipeline/plan";
+import { reassembleDocument } from "./pipeline/reassemble";
 import { reviewDocument } from "./pipeline/review";
 import { writeSection } from "./pipeline/write-section";
 import { QUEUES, deadLetterQueue, type QueueName } from "../app/jobs/definitions";
@@ -87,6 +88,7 @@ export async function startWorker(
   );
   runner.register(QUEUES.assembleDocument, (job) => assembleDocument(ctx, job), 2);
   runner.register(QUEUES.exportDocument, (job) => exportDocument(ctx, job), 1);
+  runner.register(QUEUES.reassembleDocument, (job) => reassembleDocument(ctx, job), 1);
   runner.register(QUEUES.refundPayment, (job) => refundPayment(ctx, job), 2);
   runner.register(QUEUES.sendEmail, (email) => sendEmailJob(ctx, email), 2);
   runner.register(QUEUES.maintenance, async () => {

@@ -47,7 +47,6 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
   const [snapshot, setSnapshot] = useState(initial);
   const [connection, setConnection] = useState<Connection>("connecting");
   const revalidator = useRevalidator();
-  const statusRef = useRef(initial.status);
   const active = isActive(initial.status);
   const current = useRef(snapshot);
   current.current = snapshot;
@@ -68,8 +67,6 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
     const apply = (next: ProgressSnapshot) => {
       if (closed) return;
       setSnapshot((previous) => mergeSnapshot(previous, next));
-      if (statusRef.current !== next.status && !isActive(next.status)) revalidator.revalidate();
-      statusRef.current = next.status;
     };
     const refresh = async (reason: ReadReason = "event") => {
       try {
@@ -187,6 +184,14 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
     return stop;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [initial.documentId, active]);
+
+  // The document finished while the page's data still shows it active: read the page again (its text, downloads),
+  // and again after any reload that came too early or was overtaken by a navigation, until the data says so too.
+  const finishedHere = active && !isActive(snapshot.status);
+  useEffect(() => {
+    if (finishedHere && revalidator.state === "idle") revalidator.revalidate();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [finishedHere, revalidator.state]);
 
   return { snapshot, connection };
 }

@@ -14,10 +14,22 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** A self-contained page: no script, no stylesheet, only style attributes, so it renders under our CSP. */
-export function simplePage(title: string, message: string, { lang = "en", back = "Back to TesiGo" } = {}): string {
+/**
+ * A self-contained page: no script, no stylesheet, only style attributes, so it renders under our CSP. With
+ * `refreshSeconds` it loads itself again after that long (a plain meta refresh).
+ */
+export function simplePage(
+  title: string,
+  message: string,
+  {
+    lang = "en",
+    back = "Back to TesiGo",
+    refreshSeconds,
+  }: { lang?: string; back?: string; refreshSeconds?: number } = {},
+): string {
+  const refresh = refreshSeconds ? `<meta http-equiv="refresh" content="${refreshSeconds}">` : "";
   return `<!doctype html>
-<html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${refresh}
 <title>${escapeHtml(title)} · TesiGo</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem; color: #0f172a">
 <h1 style="font-size: 1.5rem">${escapeHtml(title)}</h1>

@@ -19,6 +19,8 @@ import * as documentContentMd5 from "./2026_12_07_0000_document_content_md5";
 import * as rateLimitsUnlogged from "./2026_12_07_0100_rate_limits_unlogged";
 import * as documentVersions from "./2026_12_07_0200_document_versions";
 import * as textRevisions from "./2026_12_07_0300_text_revisions";
+import * as editChecks from "./2026_12_07_0310_edit_checks";
+import * as apiKeys from "./2026_12_07_0600_api_keys";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_21_0000_initial": initial,
@@ -39,4 +41,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_07_0100_rate_limits_unlogged": rateLimitsUnlogged,
   "2026_12_07_0200_document_versions": documentVersions,
   "2026_12_07_0300_text_revisions": textRevisions,
+  "2026_12_07_0310_edit_checks": editChecks,
+  "2026_12_07_0600_api_keys": apiKeys,
 };
