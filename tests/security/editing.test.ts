@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, Client, signedInCustomer, startApp } from "./app";
 import { insertDeliveredDocument, insertDocumentInProgress } from "../setup/documents";
+import { eventually } from "../setup/fixtures";
 
 // Issue 21, item 1: the edit page of a delivered document and the save of one section's text, attacked over HTTP.
 // Only the owner sees or saves; every refusal says why and leaves the text, its revision and its versions as they were.
@@ -194,8 +195,23 @@ describe("the edit page and the section save: only the owner, only a delivered d
     expect(JSON.parse(overwrite.text)).toMatchObject({ revision: 2 });
   });
 
-  it("a save is counted as a change of the text (for the rebuild) and the page shows its scores as being checked", async () => {
+  it("a save is counted as a change of the text (for the rebuild); the page shows its scores as being checked until then", async () => {
     const { id } = await insertDeliveredDocument(app.db, ownerId);
+    const scoresOnPage = async () => {
+      const page = await owner.get(`/documents/${id}/edit`, { accept: "text/html" });
+      return [...page.text.matchAll(/data-testid="section-score-grammar"[^>]*>(?:<span[^>]*>)?([^<]*)/g)].map(
+        (m) => m[1],
+      );
+    };
+    // A section whose text is newer than its scores (as the save leaves it until the worker has judged it again).
+    await app.db
+      .updateTable("sections")
+      .set({ revision: 1 })
+      .where("document_id", "=", id)
+      .where("index", "=", 1)
+      .execute();
+    expect(await scoresOnPage()).toEqual(["0.5", "being checked…", "0.5"]);
+
     const reply = await save(owner, `/documents/${id}/sections/2`, {
       content: "Conclusioni riscritte.",
       revision: "0",
@@ -207,10 +223,17 @@ describe("the edit page and the section save: only the owner, only a delivered d
       .where("id", "=", id)
       .executeTakeFirstOrThrow();
     expect(document.text_revision).toBe(1);
-    const page = await owner.get(`/documents/${id}/edit`, { accept: "text/html" });
-    const scores = [...page.text.matchAll(/data-testid="section-score-grammar"[^>]*>([^<]*)/g)].map((m) => m[1]);
-    expect(scores[2]).toBe("being checked…");
-    expect(scores[0]).not.toBe("being checked…");
+    // The worker's document.reassemble judges the saved section again: then its scores show instead.
+    await eventually("the saved section's scores checked", async () => {
+      const row = await app.db
+        .selectFrom("sections")
+        .select(["revision", "checked_revision"])
+        .where("document_id", "=", id)
+        .where("index", "=", 2)
+        .executeTakeFirstOrThrow();
+      return row.checked_revision === row.revision;
+    });
+    expect((await scoresOnPage())[2]).not.toBe("being checked…");
   });
 
   it("a citation key that is not one of the document's sources is refused with 422 naming it; nothing is written", async () => {
