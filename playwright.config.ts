@@ -64,12 +64,12 @@ export default defineConfig({
     { name: "live", testMatch: /live\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.live.webPorts[0]}` } },
     {
       name: "openai",
-      testIgnore: /(offline|layout|live|admin)\.spec\.ts/,
+      testIgnore: /(offline|layout|live|admin|editing)\.spec\.ts/,
       use: { baseURL: `http://localhost:${E2E.apps.openai.port}` },
     },
     {
       name: "offline",
-      testMatch: /(offline|layout)\.spec\.ts/,
+      testMatch: /(offline|layout|editing)\.spec\.ts/,
       use: { baseURL: `http://localhost:${E2E.apps.offline.port}` },
     },
     { name: "admin", testMatch: /admin\.spec\.ts/, use: { baseURL: `http://localhost:${E2E.apps.admin.port}` } },

@@ -11,6 +11,7 @@ import en_orders from "../locales/en/orders.json";
 import en_documents from "../locales/en/documents.json";
 import en_regeneration from "../locales/en/regeneration.json";
 import en_admin from "../locales/en/admin.json";
+import en_editing from "../locales/en/editing.json";
 import en_email from "../locales/en/email.json";
 import en_export from "../locales/en/export.json";
 import en_versions from "../locales/en/versions.json";
@@ -24,6 +25,7 @@ import uk_orders from "../locales/uk/orders.json";
 import uk_documents from "../locales/uk/documents.json";
 import uk_regeneration from "../locales/uk/regeneration.json";
 import uk_admin from "../locales/uk/admin.json";
+import uk_editing from "../locales/uk/editing.json";
 import uk_email from "../locales/uk/email.json";
 import uk_export from "../locales/uk/export.json";
 import uk_versions from "../locales/uk/versions.json";
@@ -37,6 +39,7 @@ import it_orders from "../locales/it/orders.json";
 import it_documents from "../locales/it/documents.json";
 import it_regeneration from "../locales/it/regeneration.json";
 import it_admin from "../locales/it/admin.json";
+import it_editing from "../locales/it/editing.json";
 import it_email from "../locales/it/email.json";
 import it_export from "../locales/it/export.json";
 import it_versions from "../locales/it/versions.json";
@@ -50,6 +53,7 @@ import ru_orders from "../locales/ru/orders.json";
 import ru_documents from "../locales/ru/documents.json";
 import ru_regeneration from "../locales/ru/regeneration.json";
 import ru_admin from "../locales/ru/admin.json";
+import ru_editing from "../locales/ru/editing.json";
 import ru_email from "../locales/ru/email.json";
 import ru_export from "../locales/ru/export.json";
 import ru_versions from "../locales/ru/versions.json";
@@ -63,6 +67,7 @@ import de_orders from "../locales/de/orders.json";
 import de_documents from "../locales/de/documents.json";
 import de_regeneration from "../locales/de/regeneration.json";
 import de_admin from "../locales/de/admin.json";
+import de_editing from "../locales/de/editing.json";
 import de_email from "../locales/de/email.json";
 import de_export from "../locales/de/export.json";
 import de_versions from "../locales/de/versions.json";
@@ -76,6 +81,7 @@ import fr_orders from "../locales/fr/orders.json";
 import fr_documents from "../locales/fr/documents.json";
 import fr_regeneration from "../locales/fr/regeneration.json";
 import fr_admin from "../locales/fr/admin.json";
+import fr_editing from "../locales/fr/editing.json";
 import fr_email from "../locales/fr/email.json";
 import fr_export from "../locales/fr/export.json";
 import fr_versions from "../locales/fr/versions.json";
@@ -89,6 +95,7 @@ import es_orders from "../locales/es/orders.json";
 import es_documents from "../locales/es/documents.json";
 import es_regeneration from "../locales/es/regeneration.json";
 import es_admin from "../locales/es/admin.json";
+import es_editing from "../locales/es/editing.json";
 import es_email from "../locales/es/email.json";
 import es_export from "../locales/es/export.json";
 import es_versions from "../locales/es/versions.json";
@@ -102,6 +109,7 @@ import pl_orders from "../locales/pl/orders.json";
 import pl_documents from "../locales/pl/documents.json";
 import pl_regeneration from "../locales/pl/regeneration.json";
 import pl_admin from "../locales/pl/admin.json";
+import pl_editing from "../locales/pl/editing.json";
 import pl_email from "../locales/pl/email.json";
 import pl_export from "../locales/pl/export.json";
 import pl_versions from "../locales/pl/versions.json";
@@ -118,6 +126,7 @@ export const en = {
   regeneration: en_regeneration,
   admin: en_admin,
   versions: en_versions,
+  editing: en_editing,
   email: en_email,
   export: en_export,
 };
@@ -140,6 +149,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: uk_regeneration,
     admin: uk_admin,
     versions: uk_versions,
+    editing: uk_editing,
     email: uk_email,
     export: uk_export,
   },
@@ -155,6 +165,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: it_regeneration,
     admin: it_admin,
     versions: it_versions,
+    editing: it_editing,
     email: it_email,
     export: it_export,
   },
@@ -170,6 +181,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: ru_regeneration,
     admin: ru_admin,
     versions: ru_versions,
+    editing: ru_editing,
     email: ru_email,
     export: ru_export,
   },
@@ -185,6 +197,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: de_regeneration,
     admin: de_admin,
     versions: de_versions,
+    editing: de_editing,
     email: de_email,
     export: de_export,
   },
@@ -200,6 +213,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: fr_regeneration,
     admin: fr_admin,
     versions: fr_versions,
+    editing: fr_editing,
     email: fr_email,
     export: fr_export,
   },
@@ -215,6 +229,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: es_regeneration,
     admin: es_admin,
     versions: es_versions,
+    editing: es_editing,
     email: es_email,
     export: es_export,
   },
@@ -230,6 +245,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: pl_regeneration,
     admin: pl_admin,
     versions: pl_versions,
+    editing: pl_editing,
     email: pl_email,
     export: pl_export,
   },

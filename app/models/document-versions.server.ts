@@ -3,11 +3,14 @@
 // the rule that prunes them (the last 10 and everything younger than 30 days stay). Issue 21.
 import { sql, type Transaction as KyselyTransaction } from "kysely";
 import type { Database, DocumentStatus, VersionAuthor, VersionedSection } from "../../db/schema";
+import { citedKeys } from "../utils/citations";
 import { inTransaction, type DbOrTrx } from "../utils/db.server";
 import { isUuid, ownsDocument } from "./documents.server";
 import { noteTextChanged } from "./text-changes.server";
 
 type Transaction = KyselyTransaction<Database>;
+
+export { citedKeys };
 
 /** Documents whose text the customer may change: delivered ones. */
 export const EDITABLE: readonly DocumentStatus[] = ["completed", "completed_with_warnings"];
@@ -22,18 +25,6 @@ export type SaveRefusal =
   | { ok: false; reason: "conflict"; revision: number; content: string }
   | { ok: false; reason: "unknown_citation"; keys: string[] };
 export type SaveResult = { ok: true; revision: number; version: number } | SaveRefusal;
-
-/** Every `[@key]` (and `[@a; @b]`) a text cites. */
-export function citedKeys(text: string): string[] {
-  const keys = new Set<string>();
-  for (const [, inside] of text.matchAll(/\[(@[^\]]+)\]/g)) {
-    for (const part of inside!.split(";")) {
-      const key = /^\s*@([\w:.#$%&+?<>~/-]+)/.exec(part)?.[1];
-      if (key) keys.add(key);
-    }
-  }
-  return [...keys];
-}
 
 /**
  * Saves the owner's new text of section `index`, made from revision `baseRevision` of it. Refused when another save

@@ -24,6 +24,9 @@ import { formatMoney } from "~/utils/pricing";
 import { requireUser } from "~/utils/session-cookie.server";
 import { invariantResponse } from "~/utils/invariant";
 
+// The link to the editor is worded in the editor's texts.
+export const handle = { i18n: ["editing"] };
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 /** Refund reasons the customer reads in their language; any other reads as refundReasonLabel writes it. */
@@ -79,6 +82,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       failureReason: document.failure_reason,
       warnings: document.quality_warnings as unknown as string[],
       downloads: Boolean(document.docx_key && document.pdf_key),
+      editable: EDITABLE.includes(document.status),
       scores: { uniqueness: document.score_uniqueness, grammar: document.score_grammar, ai: document.score_ai },
     },
     refunds: refunds.map((r) => {
@@ -101,7 +105,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function DocumentPage() {
   const { document, snapshot: initial, text, refunds, regenerable } = useLoaderData<typeof loader>();
-  const { t } = useTranslation("documents");
+  const { t } = useTranslation(["documents", "editing"]);
   const { t: tRegeneration } = useTranslation("regeneration");
   const locale = useLocale();
   const revalidator = useRevalidator();
@@ -214,6 +218,11 @@ export default function DocumentPage() {
           <a href={`/documents/${document.id}/quality-note`} className="text-sm text-brand-700 underline">
             {t("delivery.qualityNote")}
           </a>
+          {document.editable ? (
+            <Link to={`/documents/${document.id}/edit`} className="text-sm text-brand-700 underline">
+              {t("editing:editLink")}
+            </Link>
+          ) : null}
           <Link to={`/documents/${document.id}/versions`} className="text-sm text-brand-700 underline">
             {t("delivery.versions")}
           </Link>

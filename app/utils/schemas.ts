@@ -256,3 +256,17 @@ export const regenerationActionSchema = z.discriminatedUnion(
   { error: message("validation:pageAction") },
 );
 export type RegenerationAction = z.infer<typeof regenerationActionSchema>;
+
+/** The longest section text a save takes (a long chapter is a few thousand words). */
+export const MAX_SECTION_CHARACTERS = 100_000;
+
+/** A delivered section's new text (the editor's autosave), with the revision of the text it was made from. */
+export const sectionTextSchema = z.object({
+  content: typedText({ error: message("editing:save.contentRequired") }).max(
+    MAX_SECTION_CHARACTERS,
+    message("editing:save.tooLong", { max: MAX_SECTION_CHARACTERS }),
+  ),
+  revision: typedText({ error: message("editing:save.revisionRequired") })
+    .regex(/^\d{1,9}$/, message("editing:save.revisionRequired"))
+    .transform(Number),
+});

@@ -98,6 +98,8 @@ const PAGES: Page[] = [
   { path: () => `/documents/${editedId}/versions?restored=5&from=1`, who: "customer", translated: true },
   { path: () => `/documents/${inProgressId}/versions`, who: "customer", translated: true },
   { path: () => `/documents/${deliveredId}/sections/1/regenerate`, who: "customer", translated: true },
+  { path: () => `/documents/${deliveredId}/edit`, who: "customer", translated: true },
+  { path: () => `/documents/${inProgressId}/edit`, who: "customer", status: 409, translated: true },
   { path: () => "/orders/new", who: "customer", translated: true },
   { path: () => `/orders/${orderId}/details`, who: "customer", translated: true },
   { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: true },

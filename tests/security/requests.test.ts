@@ -282,6 +282,8 @@ const makeAdmin = (ctx: Ctx) =>
 
 /** The delivered document whose section's regeneration page is tested (issue 21). */
 let regenerationDocumentId = "";
+/** The delivered document whose edit page is tested. */
+let editedDocument = "";
 
 /** The account whose admin page is tested (another customer: an admin's own page offers no disable form). */
 let accountOnAdminPage = "";
@@ -503,6 +505,20 @@ const FORM_ACTIONS: FormAction[] = [
       await app.db.selectFrom("regenerations").selectAll().where("document_id", "=", regenerationDocumentId).execute(),
       await app.db.selectFrom("sections").selectAll().where("document_id", "=", regenerationDocumentId).execute(),
     ],
+  },
+  {
+    route: "documents.$id_.sections.$index.ts",
+    path: () => `/documents/${editedDocument}/sections/0`,
+    page: () => `/documents/${editedDocument}/edit`,
+    valid: { content: "Le biblioteche pubbliche, riviste.", revision: "0" },
+    prepare: async (ctx) => void (editedDocument = (await insertDeliveredDocument(app.db, ctx.userId)).id),
+    written: () =>
+      app.db
+        .selectFrom("sections")
+        .select(["index", "content", "revision"])
+        .where("document_id", "=", editedDocument)
+        .orderBy("index")
+        .execute(),
   },
 ];
 
