@@ -496,7 +496,7 @@ const FORM_ACTIONS: FormAction[] = [
     written: versionsWritten,
   },
   {
-    route: "documents.$id_.sections.$index.regenerate.tsx",
+    route: "documents.$id_.sections.$index_.regenerate.tsx",
     path: () => `/documents/${regenerationDocumentId}/sections/1/regenerate`,
     page: () => `/documents/${regenerationDocumentId}/sections/1/regenerate`,
     valid: { intent: "regenerate", instruction: "Make it more critical" },
