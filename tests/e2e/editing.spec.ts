@@ -1,3 +1,4 @@
+import mammoth from "mammoth";
 import { type BrowserContext, expect, type Page, test, type TestInfo } from "@playwright/test";
 import {
   acceptEssentialConsent,
@@ -64,6 +65,23 @@ test("an edited section is saved on its own and is there after a reload", async 
   expect(problems).toEqual([]);
   page.removeAllListeners("console");
   page.removeAllListeners("pageerror");
+});
+
+test("the DOCX downloaded after the edit contains it (read back with mammoth), and the document's text shows it", async () => {
+  const documentPath = editPath.replace(/\/edit$/, "");
+  await page.goto(documentPath);
+  const downloading = page.waitForEvent("download");
+  await page.locator(`a[href="${documentPath}/download/docx"]`).click();
+  const file = await (await downloading).path();
+  const { value } = await mammoth.extractRawText({ path: file });
+  expect(value).toContain("A paragraph the customer rewrote in their own words.");
+  // The rebuilt text (citations and references rendered) follows on the document's page.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("document-text")).toContainText("A paragraph the customer rewrote", {
+      timeout: 1000,
+    });
+  }).toPass({ timeout: 60_000 });
 });
 
 test("offline, the edit waits ('Offline — will retry') and is saved when the connection returns", async () => {

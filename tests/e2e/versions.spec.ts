@@ -113,6 +113,11 @@ test("a customer compares an old version with the current text and restores it; 
     await expect(
       page.getByRole("region", { name: "Quadro storico" }).locator("ins", { hasText: "riletto dal cliente" }),
     ).toBeVisible();
+    // The document's own text follows the admin's restore once the worker has rebuilt it.
+    await expect(async () => {
+      await page.goto(`/documents/${document.id}`);
+      await expect(page.getByTestId("document-text")).toContainText("riletto dal cliente", { timeout: 1000 });
+    }).toPass({ timeout: 60_000 });
   } finally {
     await db.destroy();
   }
