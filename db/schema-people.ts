@@ -42,6 +42,21 @@ export interface SignInCodesTable {
   used_at: Timestamp | null;
 }
 
+export type ApiScope = "orders:read" | "orders:write";
+
+/** A customer's API key: only its SHA-256 is kept (the key is shown once) and its first characters, to recognise it. */
+export interface ApiKeysTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  scopes: ApiScope[];
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface ConsentsTable {
   id: Generated<string>;
   user_id: string;

@@ -1,7 +1,14 @@
 // The database as Kysely sees it: every table by name, and the row types the code uses. The tables are defined by
 // area in db/schema-people.ts, schema-orders.ts, schema-money.ts and schema-operations.ts.
 import type { Insertable, Selectable, Updateable } from "kysely";
-import type { UsersTable, SessionsTable, SignInCodesTable, ConsentsTable, AuditLogTable } from "./schema-people";
+import type {
+  ApiKeysTable,
+  UsersTable,
+  SessionsTable,
+  SignInCodesTable,
+  ConsentsTable,
+  AuditLogTable,
+} from "./schema-people";
 import type {
   DocumentsTable,
   SectionsTable,
@@ -33,6 +40,7 @@ export * from "./schema-regenerations";
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  api_keys: ApiKeysTable;
   sign_in_codes: SignInCodesTable;
   consents: ConsentsTable;
   documents: DocumentsTable;

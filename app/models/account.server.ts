@@ -213,6 +213,15 @@ export async function exportUserData(db: Db, userId: string) {
         .orderBy("id")
         .execute();
 
+      // Never the key (it is not kept) nor its hash: what the customer sees on their keys page.
+      const apiKeys = await trx
+        .selectFrom("api_keys")
+        .select(["name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"])
+        .where("user_id", "=", userId)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+
       const uploads = await trx
         .selectFrom("uploads")
         .select(["id", "filename", "mime_type", "size_bytes", "sha256", "created_at", "document_id"])
@@ -239,6 +248,7 @@ export async function exportUserData(db: Db, userId: string) {
           stripe_events: stripeEvents.filter((e) => e.payment_id === p.id).map(({ payment_id: _, ...e }) => e),
         })),
         sessions,
+        api_keys: apiKeys,
         uploads,
       };
     });

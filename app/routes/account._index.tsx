@@ -239,6 +239,13 @@ export default function Account() {
         )}
       </section>
 
+      <p className="text-sm">
+        <Link to="/account/api-keys" className="font-semibold text-brand-700 underline">
+          {t("apiKeys.link")}
+        </Link>{" "}
+        <span className="text-slate-600">{t("apiKeys.intro")}</span>
+      </p>
+
       <section aria-labelledby="data-heading" className="rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="data-heading" className="text-lg font-semibold">
           {t("data.heading")}

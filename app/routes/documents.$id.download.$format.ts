@@ -3,16 +3,11 @@ import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { awaitCurrentFiles } from "~/models/document-files.server";
 import { getDocumentForOwner, isUuid } from "~/models/documents.server";
 import { getDb } from "~/utils/db.server";
-import { contentDisposition } from "~/utils/download.server";
+import { DOWNLOAD_FORMATS, downloadFormat, fileResponse } from "~/utils/download.server";
 import { requireUser } from "~/utils/session-cookie.server";
 import { readStoredFile } from "~/utils/storage.server";
 import { invariantResponse } from "~/utils/invariant";
 import { simplePage } from "~/utils/security.server";
-
-const FORMATS = {
-  docx: { column: "docx_key", type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
-  pdf: { column: "pdf_key", type: "application/pdf" },
-} as const;
 
 /**
  * The delivered DOCX or PDF: the owner (or an admin) only; anyone else gets 404, as for a document that does not exist.
@@ -23,8 +18,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const t = await translatorFor(locale);
   const notFound = t("documents:errors.notFound");
-  const format = FORMATS[params.format as keyof typeof FORMATS];
-  invariantResponse(format, notFound, { status: 404 });
+  const name = downloadFormat(params.format);
+  invariantResponse(name, notFound, { status: 404 });
+  const format = DOWNLOAD_FORMATS[name];
   const db = getDb();
   const document =
     user.role === "admin"
@@ -49,15 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   invariantResponse(key, notFound, { status: 404 });
   const bytes = await readStoredFile(key);
-  return new Response(new Uint8Array(bytes), {
-    headers: {
-      "Content-Type": format.type,
-      "Content-Disposition": contentDisposition(document.topic, params.format!),
-      "Content-Length": String(bytes.byteLength),
-      "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return fileResponse(bytes, name, document.topic);
 }
 
 /** 503 while the files are being rebuilt: a short page that tries again by itself (a plain refresh: no script). */

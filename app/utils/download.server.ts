@@ -22,3 +22,28 @@ export function contentDisposition(title: string, extension: string): string {
       .replace(/^-+|-+$/g, "") || "document";
   return `attachment; filename="${ascii}.${extension}"; filename*=UTF-8''${encodeURIComponent(`${base}.${extension}`)}`;
 }
+
+/** The delivered files: each format's column on documents and its media type. */
+export const DOWNLOAD_FORMATS = {
+  docx: { column: "docx_key", type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+  pdf: { column: "pdf_key", type: "application/pdf" },
+} as const;
+export type DownloadFormat = keyof typeof DOWNLOAD_FORMATS;
+
+/** The format a URL names, if it is one of ours (never an inherited name such as "constructor"). */
+export function downloadFormat(name: string | undefined): DownloadFormat | undefined {
+  return name && Object.hasOwn(DOWNLOAD_FORMATS, name) ? (name as DownloadFormat) : undefined;
+}
+
+/** A stored file as a download named after the document, never cached or sniffed. */
+export function fileResponse(bytes: Buffer, format: DownloadFormat, title: string): Response {
+  return new Response(new Uint8Array(bytes), {
+    headers: {
+      "Content-Type": DOWNLOAD_FORMATS[format].type,
+      "Content-Disposition": contentDisposition(title, format),
+      "Content-Length": String(bytes.byteLength),
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

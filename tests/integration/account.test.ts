@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anonymisedEmail, deleteAccount } from "../../app/models/account-deletion.server";
 import { exportUserData } from "../../app/models/account.server";
+import { createApiKey, hashApiKey } from "../../app/models/api-keys.server";
 import { createSession, getSessionUser } from "../../app/models/sessions.server";
 import { recordConsents } from "../../app/models/users.server";
 import { action as deleteAction, loader as deleteLoader } from "../../app/routes/account.delete";
@@ -305,6 +306,17 @@ describe("exportUserData", () => {
     expect(json).not.toContain(mine.uploadKey);
   });
 
+  it("lists the user's API keys by name and prefix, never their hash", async () => {
+    const db = database.db;
+    const owner = await seedCustomer(db, "keyholder");
+    const created = (await createApiKey(db, owner.user.id, { name: "Grading portal", scopes: ["orders:read"] }))!;
+    const data = (await exportUserData(db, owner.user.id))!;
+    expect(data.api_keys).toMatchObject([{ name: "Grading portal", prefix: created.prefix, scopes: ["orders:read"] }]);
+    const json = JSON.stringify(data);
+    expect(json).not.toContain(created.key);
+    expect(json).not.toContain(hashApiKey(created.key));
+  });
+
   it("is undefined for an unknown user", async () => {
     expect(await exportUserData(database.db, "00000000-0000-4000-8000-000000000000")).toBeUndefined();
   });
@@ -321,6 +333,7 @@ describe("deleteAccount", () => {
     const refundsBefore = await db.selectFrom("refunds").selectAll().orderBy("id").execute();
     for (const key of [mine.docxKey, mine.pdfKey]) expect(await storedFileExists(key)).toBe(true);
 
+    await createApiKey(db, mine.user.id, { name: "Portal", scopes: ["orders:read"] });
     const result = await deleteAccount(db, mine.user.id, { ip: "198.51.100.4", userAgent: "vitest" });
     expect(result).toMatchObject({
       sessionsRevoked: 2,
@@ -337,6 +350,7 @@ describe("deleteAccount", () => {
 
     for (const s of sessions) expect(await getSessionUser(db, s.id)).toBeUndefined();
     expect((await getSessionUser(db, theirSession.id))?.id).toBe(theirs.user.id);
+    expect(await db.selectFrom("api_keys").select("id").where("user_id", "=", mine.user.id).execute()).toEqual([]);
 
     for (const key of [mine.docxKey, mine.pdfKey, mine.uploadKey]) expect(await storedFileExists(key)).toBe(false);
     for (const key of [theirs.docxKey, theirs.pdfKey, theirs.uploadKey]) expect(await storedFileExists(key)).toBe(true);

@@ -381,6 +381,13 @@ const FORM_ACTIONS: FormAction[] = [
     written: async (ctx) => [await documentRow(ctx), await app.db.selectFrom("payments").selectAll().execute()],
   },
   {
+    route: "account.api-keys.tsx",
+    path: () => "/account/api-keys",
+    page: () => "/account/api-keys",
+    valid: { intent: "create", name: "Grading portal", scopes: "orders:read" },
+    written: (ctx) => app.db.selectFrom("api_keys").select(["id", "name"]).where("user_id", "=", ctx.userId).execute(),
+  },
+  {
     route: "account.delete.tsx",
     path: () => "/account/delete",
     page: () => "/account/delete",
