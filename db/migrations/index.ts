@@ -20,8 +20,8 @@ import * as rateLimitsUnlogged from "./2026_12_07_0100_rate_limits_unlogged";
 import * as documentVersions from "./2026_12_07_0200_document_versions";
 import * as textRevisions from "./2026_12_07_0300_text_revisions";
 import * as editChecks from "./2026_12_07_0310_edit_checks";
-import * as regenerations from "./2026_12_07_0500_regenerations";
 import * as apiKeys from "./2026_12_07_0600_api_keys";
+import * as regenerations from "./2026_12_07_0700_regenerations";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_21_0000_initial": initial,
@@ -43,6 +43,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_07_0200_document_versions": documentVersions,
   "2026_12_07_0300_text_revisions": textRevisions,
   "2026_12_07_0310_edit_checks": editChecks,
-  "2026_12_07_0500_regenerations": regenerations,
   "2026_12_07_0600_api_keys": apiKeys,
+  "2026_12_07_0700_regenerations": regenerations,
 };
