@@ -132,6 +132,11 @@ export function SectionEditor({ documentId, section, sources, onState, onSaved }
           </div>
         ))}
       </dl>
+      {!section.beingChecked && section.tooShort ? (
+        <p className="text-sm text-amber-800" data-testid="section-too-short">
+          {t("section.tooShort", section.tooShort)}
+        </p>
+      ) : null}
     </section>
   );
 }

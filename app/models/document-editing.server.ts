@@ -1,5 +1,6 @@
 // What the edit page of a delivered document shows: its sections with the revision each save names, their gate
 // scores and whether those scores are still being checked after an edit (issue 21, item 1).
+import { MIN_SECTION_LENGTH_SHARE } from "../utils/catalog";
 import type { DbOrTrx } from "../utils/db.server";
 import { EDITABLE } from "./document-versions.server";
 import { isUuid } from "./documents.server";
@@ -12,6 +13,8 @@ export type EditableSection = {
   scores: { uniqueness: number | null; grammar: number | null; ai: number | null };
   /** The gates have not yet scored this revision of the text. */
   beingChecked: boolean;
+  /** Words now and words planned, when the checked text is under MIN_SECTION_LENGTH_SHARE of its plan. */
+  tooShort: { words: number; target: number } | null;
 };
 
 /** The owner's document and its sections; undefined when it is not theirs (or not a document at all). */
@@ -26,7 +29,7 @@ export async function getDocumentForEditing(db: DbOrTrx, documentId: string, own
   if (!document) return undefined;
   const rows = await db
     .selectFrom("sections")
-    .select(["index", "heading", "content", "revision", "checked_revision"])
+    .select(["index", "heading", "content", "revision", "checked_revision", "word_count", "target_words"])
     .select(["score_uniqueness", "score_grammar", "score_ai"])
     .where("document_id", "=", documentId)
     .orderBy("index")
@@ -38,6 +41,12 @@ export async function getDocumentForEditing(db: DbOrTrx, documentId: string, own
     revision: row.revision,
     scores: { uniqueness: row.score_uniqueness, grammar: row.score_grammar, ai: row.score_ai },
     beingChecked: row.checked_revision < row.revision,
+    tooShort:
+      row.checked_revision === row.revision &&
+      row.word_count !== null &&
+      row.word_count < MIN_SECTION_LENGTH_SHARE * row.target_words
+        ? { words: row.word_count, target: row.target_words }
+        : null,
   }));
   const sources = await db
     .selectFrom("sources")

@@ -2,6 +2,8 @@
 // order wizard (browser and server), the price (pricing.ts), the emails and the worker that writes and exports.
 export const MIN_PAGES = 5;
 export const MAX_PAGES = 200;
+/** A section under this share of its word budget is too short: written again, or, after an edit, said so. */
+export const MIN_SECTION_LENGTH_SHARE = 0.6;
 
 export const DOCUMENT_KINDS = {
   essay: { label: "Essay" },

@@ -234,6 +234,14 @@ describe("the edit page and the section save: only the owner, only a delivered d
       return row.checked_revision === row.revision;
     });
     expect((await scoresOnPage())[2]).not.toBe("being checked…");
+    // The sections the rebuild checked (the marked one and the saved one) are far under the 1,250 words planned:
+    // the page says so for them; the untouched first section (checked at delivery, 1,234 words) says nothing.
+    const page = await owner.get(`/documents/${id}/edit`, { accept: "text/html" });
+    const notes = [...page.text.matchAll(/data-testid="section-too-short"[^>]*>([^<]*)/g)].map((m) => m[1]);
+    expect(notes).toEqual([
+      "This section now has 15 words; about 1250 were planned, so it may read as too short.",
+      "This section now has 2 words; about 1250 were planned, so it may read as too short.",
+    ]);
   });
 
   it("a citation key that is not one of the document's sources is refused with 422 naming it; nothing is written", async () => {

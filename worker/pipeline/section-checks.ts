@@ -6,12 +6,13 @@ import type { GateContexts } from "../quality/gate-context";
 import { checkCitations, removeUnknownCitations, stripForeignLinks } from "../export/citations";
 import { countWords } from "../quality/common";
 import type { DraftCheck } from "../quality/draft";
+import { MIN_SECTION_LENGTH_SHARE } from "../../app/utils/catalog";
 import { runGates } from "../quality/registry";
 import type { GateScores, QualityGate } from "../quality/types";
 import { promptTexts } from "./prompt-texts";
 
 /** A section under this share of its word budget is written again. */
-export const MIN_LENGTH_SHARE = 0.6;
+export const MIN_LENGTH_SHARE = MIN_SECTION_LENGTH_SHARE;
 
 /** The length check; its feedback, for the next attempt's prompt, in the order's `language`. */
 export function checkLength(
