@@ -109,6 +109,14 @@ const sectionRow = (id: string, index: number) =>
     .where("document_id", "=", id)
     .where("index", "=", index)
     .executeTakeFirstOrThrow();
+/** The owner's save of section `index`, made from its current revision as the editor sends it; it must be kept. */
+async function edit(document: { documentId: string; ownerId: string }, index: number, content: string) {
+  const section = await sectionRow(document.documentId, index);
+  const saved = await saveSectionText(database.db, { ...document, index, baseRevision: section.revision, content });
+  if (!saved.ok) throw new Error(`section ${index} was not saved: ${saved.reason}`);
+  return saved;
+}
+
 const docxText = async (key: string) => (await mammoth.extractRawText({ buffer: await readStoredFile(key) })).value;
 const queuedRebuilds = async (documentId: string) =>
   Number(
@@ -123,15 +131,7 @@ const queuedRebuilds = async (documentId: string) =>
 describe("after an edit", () => {
   it("a save counts the change and sends the rebuild in its own transaction", async () => {
     const { ownerId, documentId } = await deliveredWithCitations();
-    const before = await sectionRow(documentId, 1);
-    const saved = await saveSectionText(database.db, {
-      documentId,
-      ownerId,
-      index: 1,
-      baseRevision: before.revision,
-      content: `${PROSE} Una frase aggiunta dal cliente. [@rossi2021]`,
-    });
-    expect(saved.ok).toBe(true);
+    await edit({ documentId, ownerId }, 1, `${PROSE} Una frase aggiunta dal cliente. [@rossi2021]`);
     const document = await documentRow(documentId);
     expect(document.text_revision).toBe(1);
     expect(document.files_revision).toBe(0);
@@ -143,15 +143,11 @@ describe("after an edit", () => {
     const delivered = await documentRow(documentId);
     expect(await docxText(delivered.docx_key!)).toContain("Bianchi");
     for (const index of [0, 1, 2]) {
-      const section = await sectionRow(documentId, index);
-      const saved = await saveSectionText(database.db, {
-        documentId,
-        ownerId,
+      await edit(
+        { documentId, ownerId },
         index,
-        baseRevision: section.revision,
-        content: `${PROSE} Il cliente ha riscritto questa parte ${index}. [@rossi2021]`,
-      });
-      expect(saved.ok).toBe(true);
+        `${PROSE} Il cliente ha riscritto questa parte ${index}. [@rossi2021]`,
+      );
     }
     await reassembleDocument(ctx, { documentId });
     const rebuilt = await documentRow(documentId);
@@ -176,14 +172,7 @@ describe("after an edit", () => {
 
   it("a rebuild that finds the files up to date changes nothing, and two at once leave one pair of files", async () => {
     const { ownerId, documentId } = await deliveredWithCitations();
-    const section = await sectionRow(documentId, 0);
-    await saveSectionText(database.db, {
-      documentId,
-      ownerId,
-      index: 0,
-      baseRevision: section.revision,
-      content: `${PROSE} Versione concorrente. [@bianchi2019]`,
-    });
+    await edit({ documentId, ownerId }, 0, `${PROSE} Versione concorrente. [@bianchi2019]`);
     await Promise.all([reassembleDocument(ctx, { documentId }), reassembleDocument(ctx, { documentId })]);
     const rebuilt = await documentRow(documentId);
     expect(rebuilt.files_revision).toBe(1);
@@ -199,15 +188,7 @@ describe("after an edit", () => {
 
   it("the edited section goes through the gates again: scores, word count and findings for that revision; the document's scores follow", async () => {
     const { ownerId, documentId } = await deliveredWithCitations();
-    const section = await sectionRow(documentId, 2);
-    const saved = await saveSectionText(database.db, {
-      documentId,
-      ownerId,
-      index: 2,
-      baseRevision: section.revision,
-      content: `${PROSE} Troppo breve ora. [@rossi2021]`,
-    });
-    if (!saved.ok) throw new Error("not saved");
+    const saved = await edit({ documentId, ownerId }, 2, `${PROSE} Troppo breve ora. [@rossi2021]`);
     await reassembleDocument(ctx, { documentId });
     const checked = await sectionRow(documentId, 2);
     expect(checked.checked_revision).toBe(saved.revision);
@@ -228,14 +209,7 @@ describe("after an edit", () => {
   it("an offline demo's edited section is checked for length but its scores stay N/A", async () => {
     const { ownerId, documentId } = await deliveredWithCitations();
     await database.db.updateTable("documents").set({ offline_demo: true }).where("id", "=", documentId).execute();
-    const section = await sectionRow(documentId, 0);
-    await saveSectionText(database.db, {
-      documentId,
-      ownerId,
-      index: 0,
-      baseRevision: section.revision,
-      content: PROSE,
-    });
+    await edit({ documentId, ownerId }, 0, PROSE);
     await reassembleDocument(ctx, { documentId });
     const checked = await sectionRow(documentId, 0);
     expect(checked.checked_revision).toBe(1);
@@ -245,14 +219,7 @@ describe("after an edit", () => {
 
   it("a restore is rebuilt like an edit", async () => {
     const { ownerId, documentId } = await deliveredWithCitations();
-    const section = await sectionRow(documentId, 1);
-    await saveSectionText(database.db, {
-      documentId,
-      ownerId,
-      index: 1,
-      baseRevision: section.revision,
-      content: `${PROSE} Testo da annullare. [@rossi2021]`,
-    });
+    await edit({ documentId, ownerId }, 1, `${PROSE} Testo da annullare. [@rossi2021]`);
     await reassembleDocument(ctx, { documentId });
     expect((await documentRow(documentId)).content).toContain("Testo da annullare.");
     await restoreVersion(database.db, { documentId, ownerId, number: 1, by: { author: "restore", userId: ownerId } });
@@ -265,14 +232,7 @@ describe("after an edit", () => {
 
   it("waits for the first delivery's files before it rebuilds them (tried again later), and leaves a document that is no longer delivered alone", async () => {
     const { ownerId, documentId } = await deliveredWithCitations();
-    const section = await sectionRow(documentId, 1);
-    await saveSectionText(database.db, {
-      documentId,
-      ownerId,
-      index: 1,
-      baseRevision: section.revision,
-      content: `${PROSE} [@rossi2021]`,
-    });
+    await edit({ documentId, ownerId }, 1, `${PROSE} [@rossi2021]`);
     const { docx_key } = await documentRow(documentId);
     await database.db.updateTable("documents").set({ docx_key: null }).where("id", "=", documentId).execute();
     await expect(reassembleDocument(ctx, { documentId })).rejects.toBeInstanceOf(FirstExportPendingError);
@@ -311,14 +271,7 @@ it("a rebuild that fails for good (its dead letter) neither fails nor refunds th
 describe("a download of files older than the text", () => {
   it("asks for the rebuild and returns the keys once the files show the text, or nothing after its wait", async () => {
     const { ownerId, documentId } = await deliveredWithCitations();
-    const section = await sectionRow(documentId, 0);
-    await saveSectionText(database.db, {
-      documentId,
-      ownerId,
-      index: 0,
-      baseRevision: section.revision,
-      content: `${PROSE} [@rossi2021]`,
-    });
+    await edit({ documentId, ownerId }, 0, `${PROSE} [@rossi2021]`);
     const queued = await queuedRebuilds(documentId);
     expect(await awaitCurrentFiles(database.db, documentId, 1, { waitMs: 0 })).toBeUndefined();
     expect(await queuedRebuilds(documentId)).toBe(queued + 1);
