@@ -173,7 +173,14 @@ async function main() {
     // After static files (they are neither state-changing nor worth a database hit), before every page and action.
     app.use(originCheckMiddleware({ appUrl: env.APP_URL, exemptPaths: ["/api/stripe/webhook"] }));
     // A kept page's version is read in the limiter's statement: one round trip to Postgres for such a page.
-    app.use(rateLimitMiddleware({ getDb, limitPerMinute: env.RATE_LIMIT_PER_MINUTE, alsoRead: cacheablePage }));
+    app.use(
+      rateLimitMiddleware({
+        getDb,
+        limitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+        api: { perKey: env.API_RATE_LIMIT_PER_MINUTE, perAccount: env.API_ACCOUNT_RATE_LIMIT_PER_MINUTE },
+        alsoRead: cacheablePage,
+      }),
+    );
     // The admin area, checked once for every route and action under /admin: anyone else gets the unknown-URL 404.
     app.use(adminGate());
     // Labels each request with its Remix route (unknown and admin URLs refused to strangers: the splat route).

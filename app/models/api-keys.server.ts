@@ -110,3 +110,18 @@ export async function authenticateApiKey(
       .execute();
   return { userId: row.user_id, keyId: row.id, scopes: row.scopes };
 }
+
+/**
+ * The live key an API request names (for the rate limiter: its own bucket and its account's), without recording its
+ * use; undefined for a missing, invented or revoked key (those count against the client's address).
+ */
+export async function apiKeyOfRequest(db: DbOrTrx, authorization: string | null) {
+  const key = bearerKey(authorization);
+  if (!key?.startsWith(KEY_PREFIX) || key.length > 200) return undefined;
+  return db
+    .selectFrom("api_keys")
+    .select(["id", "user_id"])
+    .where("hash", "=", hashApiKey(key))
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+}

@@ -138,6 +138,8 @@ const schema = z.object({
   /** Where the stripe SDK sends its requests; only tests and local Stripe mocks set it. */
   STRIPE_API_URL: optionalUrl,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  API_ACCOUNT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Memory for rendered pages kept by each web process (app/utils/page-cache.server.ts); 0 keeps none. */
   PAGE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
   /** Sign-in codes a client address may ask per 15 minutes (it may type 3× as many wrong codes). */

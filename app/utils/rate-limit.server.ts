@@ -1,6 +1,7 @@
 import { isIPv6 } from "node:net";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { PageVersionSql } from "../models/page-versions.server";
+import { apiKeyOfRequest } from "../models/api-keys.server";
 import { hitRateLimit, hitRateLimitOfSession, type RateLimitResult } from "../models/rate-limits.server";
 import type { Db } from "./db.server";
 import { logger } from "./logger.server";
@@ -12,6 +13,10 @@ export function rateLimitHeaders(result: RateLimitResult): Record<string, string
     "X-RateLimit-Limit": String(result.limit),
     "X-RateLimit-Remaining": String(result.remaining),
     "X-RateLimit-Reset": String(result.resetSeconds),
+    // The IETF draft's names, which API clients read.
+    "RateLimit-Limit": String(result.limit),
+    "RateLimit-Remaining": String(result.remaining),
+    "RateLimit-Reset": String(result.resetSeconds),
   };
   if (!result.allowed) headers["Retry-After"] = String(result.retryAfterSeconds);
   return headers;
@@ -64,9 +69,18 @@ async function hitAsRequester(
   db: Db,
   req: Request,
   res: Response,
-  options: { limitPerMinute: number; now?: Date; alsoRead?: (req: Request) => PageVersionSql | null },
+  options: {
+    limitPerMinute: number;
+    api?: ApiLimits;
+    now?: Date;
+    alsoRead?: (req: Request) => PageVersionSql | null;
+  },
 ) {
   const ipKey = `ip:${ipBucket(req.ip)}`;
+  if (options.api && isApiPath(req.path)) {
+    const key = await apiKeyOfRequest(db, req.get("authorization") ?? null);
+    if (key) return hitAsApiKey(db, key, options.api, options.now);
+  }
   const sessionId = await sessionIdOfCookie(req.get("cookie"));
   if (!sessionId) {
     res.locals.sessionUser = null;
@@ -80,6 +94,23 @@ async function hitAsRequester(
   res.locals.sessionUser = hit.user;
   if (alsoRead) res.locals.pageVersion = hit.alsoRead;
   return hit.result;
+}
+
+/** Per minute: each API key's own requests, and all the keys of one account together. */
+export type ApiLimits = { perKey: number; perAccount: number };
+
+function isApiPath(path: string): boolean {
+  return path.startsWith("/api/v1/");
+}
+
+/** An API request with a live key counts against the key and against its account; the tighter answer wins. */
+async function hitAsApiKey(db: Db, key: { id: string; user_id: string }, limits: ApiLimits, now?: Date) {
+  const [ofKey, ofAccount] = await Promise.all([
+    hitRateLimit(db, `apikey:${key.id}`, limits.perKey, 60, now),
+    hitRateLimit(db, `apiuser:${key.user_id}`, limits.perAccount, 60, now),
+  ]);
+  if (!ofKey.allowed || !ofAccount.allowed) return !ofKey.allowed ? ofKey : ofAccount;
+  return ofKey.remaining <= ofAccount.remaining ? ofKey : ofAccount;
 }
 
 declare global {
@@ -110,6 +141,8 @@ const FAILURE_LOG_EVERY_MS = 60_000;
 export function rateLimitMiddleware(options: {
   getDb: () => Db;
   limitPerMinute: number;
+  /** Requests to /api/v1 with a live API key count against the key and its account instead of the address. */
+  api?: ApiLimits;
   identify?: (req: Request) => Promise<string>;
   /** For a signed-in request: the version of the page it asks for, read in the limiter's statement (page cache). */
   alsoRead?: (req: Request) => PageVersionSql | null;
@@ -143,6 +176,14 @@ export function rateLimitMiddleware(options: {
     }
     res.set(rateLimitHeaders(result));
     if (result.allowed) return next();
+    if (isApiPath(req.path)) {
+      const message = `Too many requests: try again in ${result.retryAfterSeconds} s (see the RateLimit headers).`;
+      res
+        .status(429)
+        .set("Cache-Control", "no-store")
+        .json({ error: { code: "rate_limited", message } });
+      return;
+    }
     sendTooManyRequests(req, res, result.retryAfterSeconds);
   };
 }
