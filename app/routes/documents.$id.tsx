@@ -98,13 +98,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }),
     snapshot,
     text: text ?? null,
-    // Delivered: a section can be written again (issue 21); the regeneration page lists them (this one stays small).
-    regenerable: EDITABLE.includes(document.status),
   };
 }
 
 export default function DocumentPage() {
-  const { document, snapshot: initial, text, refunds, regenerable } = useLoaderData<typeof loader>();
+  const { document, snapshot: initial, text, refunds } = useLoaderData<typeof loader>();
   const { t } = useTranslation(["documents", "editing"]);
   const { t: tRegeneration } = useTranslation("regeneration");
   const locale = useLocale();
@@ -252,7 +250,8 @@ export default function DocumentPage() {
         </dl>
       ) : null}
 
-      {regenerable ? (
+      {/* Delivered: a section can be written again; the regeneration page lists them (this one stays small). */}
+      {document.editable ? (
         <p className="text-sm">
           <Link to={`/documents/${document.id}/sections/0/regenerate`} className="text-brand-700 underline">
             {tRegeneration("link")}
