@@ -122,6 +122,21 @@ describe("API keys", () => {
   });
 });
 
+describe("many keys at once", () => {
+  it("twenty-five creations sent at once make exactly the 20 live keys an account may hold; the rest are refused with a message", async () => {
+    const { client, userId } = await signedInCustomer(app);
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        client.post("/account/api-keys", { intent: "create", name: `Key ${i}`, scopes: "orders:read" }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(20);
+    expect(answers.filter((a) => a.status === 409)).toHaveLength(5);
+    const keys = await app.db.selectFrom("api_keys").select("id").where("user_id", "=", userId).execute();
+    expect(keys).toHaveLength(20);
+  });
+});
+
 describe("reading orders with a key", () => {
   it("lists only the key owner's orders, newest first, a page at a time with an opaque cursor", async () => {
     const me = await signedInCustomer(app);
