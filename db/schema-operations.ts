@@ -14,6 +14,8 @@ export interface TokenUsageTable {
   tokens_in: number;
   tokens_out: number;
   cost_microdollars: BigCount;
+  /** Made with the customer's own key: its cost is theirs, not TesiGo's (kept apart from our costs). */
+  paid_by_customer: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -32,6 +32,8 @@ export interface DocumentsTable {
   requirements_text: string | null;
   express: Generated<boolean>;
   price_cents: number;
+  /** Priced with the customer's own LLM key (BYOK_DISCOUNT): their key writes it, and a key deleted later changes no price. */
+  priced_with_own_key: Generated<boolean>;
   currency: Generated<string>;
   status: Generated<DocumentStatus>;
   progress_percent: Generated<number>;

@@ -22,6 +22,7 @@ import type {
 } from "./schema-orders";
 import type { PaymentsTable, RefundsTable, StripeEventsTable, IncidentsTable } from "./schema-money";
 import type { RegenerationsTable } from "./schema-regenerations";
+import type { CustomerLlmKeysTable } from "./schema-byok";
 import type {
   TokenUsageTable,
   ProviderBreakersTable,
@@ -36,6 +37,7 @@ export * from "./schema-orders";
 export * from "./schema-money";
 export * from "./schema-operations";
 export * from "./schema-regenerations";
+export * from "./schema-byok";
 
 export interface Database {
   users: UsersTable;
@@ -64,6 +66,7 @@ export interface Database {
   dead_letters: DeadLettersTable;
   document_versions: DocumentVersionsTable;
   regenerations: RegenerationsTable;
+  customer_llm_keys: CustomerLlmKeysTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Db } from "../app/utils/db.server";
-import type { LlmRouter } from "./llm/router";
+import type { Writer } from "./llm/router";
 import type { PipelineMachinery } from "./machinery";
 import type { QualityGate } from "./quality/types";
 import type { ResearchConfig } from "./research";
@@ -8,7 +8,8 @@ import type { ResearchConfig } from "./research";
 /** What every pipeline handler gets; handlers are plain functions, testable without a running queue. */
 export type PipelineContext = {
   db: Db;
-  router: LlmRouter;
+  /** TesiGo's writers; an order priced with the customer's own key writes with writerForOrder's. */
+  router: Writer;
   log: Logger;
   sectionConcurrency: number;
   /** Share of passed sections at which a document is delivered (with warnings when below 1). */

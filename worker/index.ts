@@ -17,6 +17,7 @@ import { rehashStaleShingles } from "./jobs/rehash-shingles";
 import { sendEmailJob } from "./jobs/send-email";
 import { LlmRouter, buildProviderChain } from "./llm/router";
 import { assembleDocument, exportDocument } from "./pipeline/assemble";
+import { pausingOnRefusedKey } from "./pipeline/paused-for-key";
 import { planDocument } from "./pipeline/plan";
 import { reassembleDocument } from "./pipeline/reassemble";
 import { regenerateSection } from "./pipeline/regenerate-section";
@@ -68,11 +69,19 @@ export async function startWorker(
 ): Promise<QueueRunner> {
   await ensureQueues(boss, { expireSeconds: options.expireSeconds, llmTimeoutSeconds: options.llmTimeoutSeconds });
   const runner = new QueueRunner(boss, options.connectionString, ctx.log);
-  runner.register(QUEUES.planDocument, (job, run) => planDocument(ctx, job, run), 2);
-  runner.register(QUEUES.writeSection, (job, run) => writeSection(ctx, job, run), ctx.sectionConcurrency);
+  runner.register(
+    QUEUES.planDocument,
+    pausingOnRefusedKey(ctx, (job, run) => planDocument(ctx, job, run)),
+    2,
+  );
+  runner.register(
+    QUEUES.writeSection,
+    pausingOnRefusedKey(ctx, (job, run) => writeSection(ctx, job, run)),
+    ctx.sectionConcurrency,
+  );
   runner.register(
     QUEUES.reviewDocument,
-    async (job, run) => {
+    pausingOnRefusedKey(ctx, async (job, run) => {
       // The text is assembled by the job that reviewed it: no queue hop between the two (the queued assembly waits
       // as a safety net). Its failure leaves that job to retry.
       const review = await reviewDocument(ctx, job, { assembleHere: true, signal: run.signal });
@@ -84,7 +93,7 @@ export async function startWorker(
           ),
         );
       }
-    },
+    }),
     2,
   );
   runner.register(QUEUES.regenerateSection, (job, run) => regenerateSection(ctx, job, run), 2);

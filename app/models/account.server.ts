@@ -222,6 +222,13 @@ export async function exportUserData(db: Db, userId: string) {
         .orderBy("id")
         .execute();
 
+      // Never the key, sealed or not: what the customer sees on their LLM key page.
+      const llmKey = await trx
+        .selectFrom("customer_llm_keys")
+        .select(["provider", "model", "base_url", "last4", "fallback_allowed", "refused_at", "created_at", "updated_at"])
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+
       const uploads = await trx
         .selectFrom("uploads")
         .select(["id", "filename", "mime_type", "size_bytes", "sha256", "created_at", "document_id"])
@@ -249,6 +256,7 @@ export async function exportUserData(db: Db, userId: string) {
         })),
         sessions,
         api_keys: apiKeys,
+        llm_key: llmKey ?? null,
         uploads,
       };
     });

@@ -41,6 +41,8 @@ export function queuesThatMove(status: string, stage: string | null): string[] {
       return [QUEUES.planDocument, QUEUES.writeSection];
     case "reviewing":
       return [QUEUES.writeSection, QUEUES.reviewDocument];
+    case "waiting_for_key":
+      return [QUEUES.planDocument, QUEUES.writeSection, QUEUES.reviewDocument];
     case "assembling":
       return [QUEUES.reviewDocument, QUEUES.assembleDocument];
     case "done":

@@ -9,7 +9,15 @@ import type { Database, DocumentStatus } from "../../db/schema";
 
 /** The stages a document goes through (documents.progress_stage); the catalog names them for customers (stageText). */
 export type Stage =
-  "queued" | "planning" | "writing" | "waiting_for_budget" | "reviewing" | "assembling" | "done" | "failed";
+  | "queued"
+  | "planning"
+  | "writing"
+  | "waiting_for_budget"
+  | "waiting_for_key"
+  | "reviewing"
+  | "assembling"
+  | "done"
+  | "failed";
 
 /** Share of the bar given to planning before the first section and to writing the sections; the rest is the end's. */
 export const PLAN_PERCENT = 5;
@@ -24,6 +32,8 @@ const STAGE_RULES: Record<Stage, { percent?: number; etaSeconds?: number | null;
   // The count's percent (writingPercent): set by the plan, kept when writing resumes, moved by finishing sections.
   writing: {},
   waiting_for_budget: { etaSeconds: null },
+  // The customer's own LLM key was refused: nothing moves until they save a working one (paused-orders.server.ts).
+  waiting_for_key: { etaSeconds: null, noCurrentSection: true },
   reviewing: { etaSeconds: 5, noCurrentSection: true },
   assembling: { percent: 97, etaSeconds: 2, noCurrentSection: true },
   done: { percent: 100, etaSeconds: 0, noCurrentSection: true },

@@ -3,6 +3,7 @@ import type { DocumentStatus, DocumentsTable } from "../../db/schema";
 import type { DbOrTrx } from "../utils/db.server";
 import type { ProgressSnapshot } from "../utils/document-events";
 import { CURRENCY, priceOf } from "../utils/pricing";
+import { ownKeyPricingFor } from "./own-key-pricing.server";
 
 export type NewOrder = {
   topic: string;
@@ -17,6 +18,7 @@ export type NewOrder = {
 export async function createDocument(db: DbOrTrx, userId: string, order: NewOrder) {
   const kind = order.kind ?? "essay";
   const express = order.express ?? false;
+  const { ownKey, ownKeyDiscount } = await ownKeyPricingFor(db, userId);
   return db
     .insertInto("documents")
     .values({
@@ -27,7 +29,8 @@ export async function createDocument(db: DbOrTrx, userId: string, order: NewOrde
       language: order.language,
       citation_style: order.citationStyle ?? "apa7",
       express,
-      price_cents: priceOf({ kind, pages: order.pages, express }).totalCents,
+      price_cents: priceOf({ kind, pages: order.pages, express, ownKeyDiscount }).totalCents,
+      priced_with_own_key: ownKey,
       currency: CURRENCY,
       status: "awaiting_payment",
     })
@@ -89,14 +92,16 @@ export async function updateDraftDocument(
     .where("status", "=", "draft")
     .executeTakeFirst();
   if (!current) return false;
+  const { ownKey, ownKeyDiscount } = await ownKeyPricingFor(db, userId);
   const next = {
     kind: patch.kind ?? current.kind,
     pages: patch.pages ?? current.pages,
     express: patch.express ?? current.express,
+    ownKeyDiscount,
   };
   const result = await db
     .updateTable("documents")
-    .set({ ...patch, price_cents: priceOf(next).totalCents, updated_at: sql`now()` })
+    .set({ ...patch, price_cents: priceOf(next).totalCents, priced_with_own_key: ownKey, updated_at: sql`now()` })
     .where("id", "=", documentId)
     .where("user_id", "=", userId)
     .where("status", "=", "draft")
@@ -104,7 +109,10 @@ export async function updateDraftDocument(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** The customer proceeds to payment: the price is fixed from the server's own computation. */
+/**
+ * The customer proceeds to payment: the price is fixed from the server's own computation, and with it whether the
+ * customer's own LLM key writes the order (a key deleted or saved later changes neither).
+ */
 export async function placeOrder(db: DbOrTrx, documentId: string, userId: string): Promise<boolean> {
   const document = await db
     .selectFrom("documents")
@@ -113,9 +121,15 @@ export async function placeOrder(db: DbOrTrx, documentId: string, userId: string
     .where("user_id", "=", userId)
     .executeTakeFirst();
   if (!document) return false;
+  const { ownKey, ownKeyDiscount } = await ownKeyPricingFor(db, userId);
   const result = await db
     .updateTable("documents")
-    .set({ status: "awaiting_payment", price_cents: priceOf(document).totalCents, updated_at: sql`now()` })
+    .set({
+      status: "awaiting_payment",
+      price_cents: priceOf({ ...document, ownKeyDiscount }).totalCents,
+      priced_with_own_key: ownKey,
+      updated_at: sql`now()`,
+    })
     .where("id", "=", documentId)
     .where("user_id", "=", userId)
     .where("status", "=", "draft")
@@ -186,6 +200,7 @@ export function getDocumentPageForOwner(db: DbOrTrx, documentId: string, userId:
       "total_sections",
       "eta_seconds",
       "offline_demo",
+      "priced_with_own_key",
     ])
     .where("id", "=", documentId)
     .where("user_id", "=", userId)

@@ -13,7 +13,7 @@ export function nextUtcMidnight(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }
 
-/** Tokens (in + out) of every call today, and of `userId`'s calls today. */
+/** Tokens (in + out) of every call today, and of `userId`'s calls today; calls with a customer's own key are theirs. */
 export async function tokensUsedToday(
   db: DbOrTrx,
   userId: string | null,
@@ -26,6 +26,7 @@ export async function tokensUsedToday(
       sql<string>`coalesce(sum(tokens_in + tokens_out) filter (where user_id = ${userId}), 0)`.as("user"),
     ])
     .where("created_at", ">=", utcDayStart(now))
+    .where("paid_by_customer", "=", false)
     .executeTakeFirstOrThrow();
   return { total: Number(row.total), user: Number(row.user) };
 }

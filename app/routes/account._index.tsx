@@ -12,6 +12,7 @@ import { getLocale, languageCookieHeader, translatorFor } from "~/i18n/i18n.serv
 import { listAccountDocuments, listAccountPayments } from "~/models/account.server";
 import { setUserLocale } from "~/models/users.server";
 import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 import { formatDate } from "~/utils/format";
 import { formatMoney } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
@@ -30,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     title: t("account:title"),
     user: { email: user.email, name: user.name },
+    byokEnabled: getEnv().BYOK_ENABLED,
     documents: documents.map((d) => ({
       id: d.id,
       topic: d.topic,
@@ -76,7 +78,8 @@ const th = "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide te
 const td = "px-3 py-2 align-top";
 
 export default function Account() {
-  const { user, documents, payments } = useLoaderData<typeof loader>();
+  const { user, documents, payments, byokEnabled } = useLoaderData<typeof loader>();
+  const { t: tByok } = useTranslation("byok");
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation(["account", "catalog"]);
   const locale = useLocale();
@@ -245,6 +248,14 @@ export default function Account() {
         </Link>{" "}
         <span className="text-slate-600">{t("apiKeys.intro")}</span>
       </p>
+      {byokEnabled ? (
+        <p className="text-sm">
+          <Link to="/account/llm-key" className="font-semibold text-brand-700 underline">
+            {tByok("account.link")}
+          </Link>{" "}
+          <span className="text-slate-600">{tByok("account.linkHint")}</span>
+        </p>
+      ) : null}
 
       <section aria-labelledby="data-heading" className="rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="data-heading" className="text-lg font-semibold">

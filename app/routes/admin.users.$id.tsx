@@ -19,6 +19,7 @@ import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { disableAccount, enableAccount, setPremium, type AccountOutcome } from "~/models/account-admin.server";
 import { isAccountId, userOverview } from "~/models/user-overview.server";
 import { requireAdmin } from "~/utils/admin.server";
+import { getLlmKeySummary } from "~/models/customer-llm-keys.server";
 import { getDb } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
 import { readFormData, requestOrigin, type AppLoadContext } from "~/utils/request.server";
@@ -38,8 +39,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const t = await translatorFor(await getLocale(request));
   const overview = await userOverview(getDb(), params.id ?? "");
   if (!overview) throw new Response(t("admin:user.notFound"), { status: 404 });
+  // Never the key itself: whether there is one, its provider and its last 4 characters.
+  const llmKey = await getLlmKeySummary(getDb(), overview.user.id);
   return {
     title: t("admin:user.title"),
+    llmKey: llmKey ? { provider: llmKey.provider, last4: llmKey.last4 } : null,
     isSelf: overview.user.id === admin.id,
     user: withIsoDates(overview.user),
     liveSessions: overview.liveSessions,
@@ -122,7 +126,9 @@ function ReasonField({ id, errors }: { id: string; errors?: string[] | null }) {
 }
 
 export default function UserPage() {
-  const { user, isSelf, liveSessions, orders, payments, refunds, consents, history } = useLoaderData<typeof loader>();
+  const { user, isSelf, liveSessions, orders, payments, refunds, consents, history, llmKey } =
+    useLoaderData<typeof loader>();
+  const { t: tByok } = useTranslation("byok");
   const result = useActionData<ActionResult>();
   const navigation = useNavigation();
   const { t } = useTranslation("admin");
@@ -157,6 +163,12 @@ export default function UserPage() {
           <dd>{t("user.devices", { count: liveSessions })}</dd>
           <dt className="text-slate-600">{t("users.joined")}</dt>
           <dd>{formatDateTime(user.created_at, locale)}</dd>
+          <dt className="text-slate-600">{tByok("admin.customerKey")}</dt>
+          <dd data-testid="customer-llm-key">
+            {llmKey
+              ? tByok("admin.yes", { provider: tByok(`providers.${llmKey.provider}`), last4: llmKey.last4 })
+              : tByok("admin.no")}
+          </dd>
           <dt className="text-slate-600">{t("user.id")}</dt>
           <dd className="font-mono text-xs">{user.id}</dd>
         </dl>

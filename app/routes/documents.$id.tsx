@@ -23,6 +23,8 @@ import { formatDate } from "~/utils/format";
 import { formatMoney } from "~/utils/pricing";
 import { requireUser } from "~/utils/session-cookie.server";
 import { invariantResponse } from "~/utils/invariant";
+import { OwnKeyPauseNotice } from "~/components/own-key-pause-notice";
+import { getLlmKeySummary } from "~/models/customer-llm-keys.server";
 
 // The link to the editor is worded in the editor's texts.
 export const handle = { i18n: ["editing"] };
@@ -71,6 +73,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Once the text is delivered its outline takes the place of the section list, which would grow with the document.
   const snapshot =
     text && !isActive(document.status) ? snapshotOf(document, []) : (await readLiveSnapshot(db, document.id))!;
+  // Whose key a paused order waits for (null: the key was deleted).
+  const ownKey = document.priced_with_own_key ? await getLlmKeySummary(db, user.id) : undefined;
   return {
     title: t("documents:page.metaTitle", { topic: document.topic }),
     document: {
@@ -84,6 +88,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       downloads: Boolean(document.docx_key && document.pdf_key),
       editable: EDITABLE.includes(document.status),
       scores: { uniqueness: document.score_uniqueness, grammar: document.score_grammar, ai: document.score_ai },
+      ownKeyProvider: ownKey?.provider ?? null,
     },
     refunds: refunds.map((r) => {
       const reason = refundReasonLabel(r.reason);
@@ -140,6 +145,8 @@ export default function DocumentPage() {
           <strong>{t("page.offlineDemoTitle")}</strong> {t("page.offlineDemoText")}
         </p>
       ) : null}
+
+      {snapshot.stage === "waiting_for_key" ? <OwnKeyPauseNotice provider={document.ownKeyProvider} /> : null}
 
       {active || snapshot.sections.length || text ? (
         <DocumentProgressPanel snapshot={snapshot} connection={connection} active={active} />

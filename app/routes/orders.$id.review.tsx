@@ -18,6 +18,7 @@ import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { message, translateMessage } from "~/i18n/messages";
 import { getDocumentForOwner } from "~/models/documents.server";
 import { getGenerationRates } from "~/models/generation-rates.server";
+import { ownKeyPricingFor } from "~/models/own-key-pricing.server";
 import { getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { estimateTime, formatMoney, formatTimeRange, priceOf } from "~/utils/pricing";
@@ -38,10 +39,15 @@ async function requirePayableOrder(request: Request, id: string | undefined) {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { document } = await requirePayableOrder(request, params.id);
-  const price = priceOf(document);
-  const time = estimateTime(document, await getGenerationRates(getDb()));
+  const { user, document } = await requirePayableOrder(request, params.id);
   const env = getEnv();
+  // A placed order keeps the pricing it was placed with; a draft follows the customer's key as it is now.
+  const pricing =
+    document.status === "draft"
+      ? await ownKeyPricingFor(getDb(), user.id)
+      : { ownKey: document.priced_with_own_key, ownKeyDiscount: document.priced_with_own_key ? env.BYOK_DISCOUNT : 0 };
+  const price = priceOf({ ...document, ownKeyDiscount: pricing.ownKeyDiscount });
+  const time = estimateTime(document, await getGenerationRates(getDb()));
   const locale = await getLocale(request);
   const t = await translatorFor(locale);
   const money = (cents: number) => formatMoney(cents, undefined, locale);
@@ -64,6 +70,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       perPage: money(price.pricePerPageCents),
       base: money(price.baseCents),
       express: price.expressCents ? money(price.expressCents) : null,
+      ownKey: pricing.ownKey
+        ? { percent: Math.round(pricing.ownKeyDiscount * 100), amount: money(price.ownKeyCents) }
+        : null,
       total: money(price.totalCents),
     },
     time: formatTimeRange(time, locale),
@@ -109,7 +118,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Review() {
-  const { t } = useTranslation(["orders", "catalog"]);
+  const { t } = useTranslation(["orders", "catalog", "byok"]);
   const locale = useLocale();
   const { order, price, time, cardPayment, devPayment } = useLoaderData<typeof loader>();
   const actionData = useActionData<{ error?: string }>();
@@ -167,6 +176,11 @@ export default function Review() {
               })
             : t("review.sum", { count: order.pages, perPage: price.perPage, base: price.base })}
         </p>
+        {price.ownKey ? (
+          <p className="mt-1" data-testid="own-key-discount">
+            {t("byok:review.discount", price.ownKey)}
+          </p>
+        ) : null}
         <p className="mt-1 text-lg font-bold" data-testid="total">
           {t("review.total", { total: price.total })}
         </p>

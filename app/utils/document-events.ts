@@ -88,6 +88,7 @@ export const STAGE_CODES = [
   "writing",
   "reviewing",
   "waiting_for_budget",
+  "waiting_for_key",
   "assembling",
   "done",
   "failed",

@@ -8,6 +8,7 @@ const WEAK_WORDS = ["secret", "password", "test", "admin", "changeme"];
 // Development-only defaults: each contains a weak word on purpose, so production refuses them.
 const DEV_SESSION_SECRET = "dev-only-session-secret-do-not-use-in-production";
 const DEV_TOTP_SECRET = "0".repeat(63) + "1";
+const DEV_BYOK_ENCRYPTION_KEY = "0".repeat(63) + "2";
 
 function isPriceTable(value: string): boolean {
   try {
@@ -22,6 +23,12 @@ function isPriceTable(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** 32 bytes as hex or base64: the length AES-256 needs. */
+function isEncryptionKey(value: string): boolean {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return true;
+  return /^[A-Za-z0-9+/]{43}=?$/.test(value) && Buffer.from(value, "base64").length === 32;
 }
 
 const booleanFlag = z
@@ -153,17 +160,37 @@ const schema = z.object({
   /** Longest a PDF's or DOCX's text may take to read before the file is refused. */
   UPLOAD_READ_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Customers may save their own LLM key (/account/llm-key); default on outside production, off in production. */
+  BYOK_ENABLED: booleanFlag.optional(),
+  /** The key-encryption key of customers' LLM keys: 32 bytes as 64 hex characters or base64. */
+  BYOK_ENCRYPTION_KEY: z
+    .string()
+    .refine(isEncryptionKey, "must be 32 bytes written as 64 hexadecimal characters or base64 (openssl rand -base64 32)")
+    .optional(),
+  /** The previous BYOK_ENCRYPTION_KEY during a rotation: still decrypts, and npm run byok:rotate re-encrypts from it. */
+  BYOK_ENCRYPTION_KEY_OLD: z
+    .string()
+    .refine(isEncryptionKey, "must be 32 bytes written as 64 hexadecimal characters or base64")
+    .optional(),
+  /** Share taken off the price of an order written with the customer's own key (0.4 = 40 % off). */
+  BYOK_DISCOUNT: z.coerce.number().min(0).max(0.9).default(0.4),
   /** Bearer token of monitoring: opens /metrics and shows /health/detailed's details. */
   METRICS_TOKEN: z.string().min(32, "must be at least 32 characters (npm run generate-secrets prints one)").optional(),
 });
 
-export type Env = Omit<z.infer<typeof schema>, "SESSION_SECRET" | "TOTP_SECRET" | "APP_URL" | "HOST"> & {
+export type Env = Omit<
+  z.infer<typeof schema>,
+  "SESSION_SECRET" | "TOTP_SECRET" | "APP_URL" | "HOST" | "BYOK_ENABLED" | "BYOK_ENCRYPTION_KEY"
+> & {
   HOST: string;
   SESSION_SECRET: string;
   TOTP_SECRET: string;
   APP_URL: string;
   ALLOW_OFFLINE_PROVIDERS: boolean;
   ALLOW_DEV_PAYMENT: boolean;
+  BYOK_ENABLED: boolean;
+  /** Set whenever BYOK_ENABLED (a development-only key outside production when unset). */
+  BYOK_ENCRYPTION_KEY: string | undefined;
   isProduction: boolean;
 };
 
@@ -238,6 +265,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       );
     else if (new URL(raw.APP_URL).protocol !== "https:")
       problems.push("APP_URL: must be an https:// address in production");
+    // Customers' LLM keys must not be sealed with a key anyone reading the source knows.
+    if (raw.BYOK_ENABLED && !raw.BYOK_ENCRYPTION_KEY)
+      problems.push(
+        "BYOK_ENCRYPTION_KEY: is required in production with BYOK_ENABLED=true (openssl rand -base64 32): customers' LLM keys are encrypted with it",
+      );
     // Without SMTP the sign-in codes would only be written to the data folder, where no customer can read them.
     if (!raw.SMTP_URL)
       problems.push("SMTP_URL: is required in production: sign-in codes and receipts are sent by email");
@@ -252,6 +284,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     HOST: raw.HOST ?? (isProduction ? "0.0.0.0" : "127.0.0.1"),
     ALLOW_OFFLINE_PROVIDERS: raw.ALLOW_OFFLINE_PROVIDERS ?? !isProduction,
     ALLOW_DEV_PAYMENT: raw.ALLOW_DEV_PAYMENT ?? !isProduction,
+    BYOK_ENABLED: raw.BYOK_ENABLED ?? !isProduction,
+    BYOK_ENCRYPTION_KEY: raw.BYOK_ENCRYPTION_KEY ?? (isProduction ? undefined : DEV_BYOK_ENCRYPTION_KEY),
     isProduction,
   };
 }

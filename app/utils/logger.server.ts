@@ -14,7 +14,17 @@ export const logger = remember("logger", () =>
   pino({
     level: level(),
     base: { service: "tesigo" },
-    redact: ["req.headers.cookie", "req.headers.authorization", "res.headers['set-cookie']"],
+    // Secrets never reach a log line: cookies, bearer keys, and a customer's own LLM key wherever a log names one.
+    redact: [
+      "req.headers.cookie",
+      "req.headers.authorization",
+      "req.headers['x-api-key']",
+      "res.headers['set-cookie']",
+      "apiKey",
+      "*.apiKey",
+      "*.headers.authorization",
+      "*.headers['x-api-key']",
+    ],
     serializers: {
       // Errors keep their message, code and stack; pg attaches its whole client object, which is noise.
       err: (error: unknown) => {

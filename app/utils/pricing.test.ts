@@ -7,6 +7,7 @@ describe("price", () => {
       pricePerPageCents: 500,
       baseCents: 2500,
       expressCents: 0,
+      ownKeyCents: 0,
       totalCents: 2500,
     });
     expect(priceOf({ kind: "master_thesis", pages: 80, express: false }).totalCents).toBe(72_000);
@@ -17,9 +18,23 @@ describe("price", () => {
       pricePerPageCents: 600,
       baseCents: 4200,
       expressCents: 2100,
+      ownKeyCents: 0,
       totalCents: 6300,
     });
     expect(priceOf({ kind: "literature_review", pages: 5, express: true }).expressCents).toBe(1625);
+  });
+
+  it("takes the own-key discount off the whole, express included, in whole cents", () => {
+    expect(priceOf({ kind: "term_paper", pages: 7, express: true, ownKeyDiscount: 0.4 })).toEqual({
+      pricePerPageCents: 600,
+      baseCents: 4200,
+      expressCents: 2100,
+      ownKeyCents: 2520,
+      totalCents: 3780,
+    });
+    expect(priceOf({ kind: "literature_review", pages: 5, express: false, ownKeyDiscount: 0.33 }).totalCents).toBe(
+      3250 - 1073,
+    );
   });
 
   it("formats euros", () => {

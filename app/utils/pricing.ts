@@ -15,15 +15,24 @@ export const PRICE_PER_PAGE_CENTS: Record<DocumentKind, number> = {
   literature_review: 650,
 };
 
-export type PriceInput = { kind: string; pages: number; express: boolean };
-export type Price = { pricePerPageCents: number; baseCents: number; expressCents: number; totalCents: number };
+/** `ownKeyDiscount`: the share taken off an order written with the customer's own LLM key (BYOK_DISCOUNT), else 0. */
+export type PriceInput = { kind: string; pages: number; express: boolean; ownKeyDiscount?: number };
+export type Price = {
+  pricePerPageCents: number;
+  baseCents: number;
+  expressCents: number;
+  /** Taken off for the customer's own LLM key (0 without one). */
+  ownKeyCents: number;
+  totalCents: number;
+};
 
-/** The price of an order, computed the same way on the page, at checkout (server) and in the emails. */
-export function priceOf({ kind, pages, express }: PriceInput): Price {
+/** The price of an order, computed the same way on the page, at checkout (server), in the API and in the emails. */
+export function priceOf({ kind, pages, express, ownKeyDiscount = 0 }: PriceInput): Price {
   const pricePerPageCents = PRICE_PER_PAGE_CENTS[kind as DocumentKind] ?? PRICE_PER_PAGE_CENTS.essay;
   const baseCents = pricePerPageCents * pages;
   const expressCents = express ? Math.round(baseCents * EXPRESS_SURCHARGE) : 0;
-  return { pricePerPageCents, baseCents, expressCents, totalCents: baseCents + expressCents };
+  const ownKeyCents = Math.round((baseCents + expressCents) * ownKeyDiscount);
+  return { pricePerPageCents, baseCents, expressCents, ownKeyCents, totalCents: baseCents + expressCents - ownKeyCents };
 }
 
 /** Seconds of generation per page by kind, measured from finished orders (generation_rates); defaults until then. */

@@ -47,6 +47,8 @@ export type FakeAnthropic = {
   /** The next `count` outline answers come wrapped in a ```json fence, as Claude often writes them. */
   fenceJsonNext(count: number): void;
   setLatency(ms: number): void;
+  /** Answers every request made with this key 401 (authentication_error); `false` accepts it again. */
+  refuseKey(key: string, refuse?: boolean): void;
   /** Stops the server and ends every open connection, hanging ones included. */
   close(): Promise<void>;
 };
@@ -76,6 +78,7 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
   const faults: Fault[] = [];
   let shortAnswers = 0;
   let fencedAnswers = 0;
+  const refusedKeys = new Set<string>();
   let latencyMs = options.latencyMs ?? 0;
   let served = 0;
 
@@ -99,6 +102,17 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
       res.writeHead(status, { "content-type": "application/json", "request-id": requestId });
       res.end(JSON.stringify({ type: "error", error: { type: errorTypeFor(status), message }, request_id: requestId }));
     };
+    if (apiKey && refusedKeys.has(apiKey)) return sendError(401, `invalid x-api-key: ${apiKey}`);
+    if (req.method === "GET" && req.url?.split("?")[0].endsWith("/v1/models") && apiKey) {
+      res.writeHead(200, { "content-type": "application/json", "request-id": requestId });
+      const models = ["claude-sonnet-4-5", "claude-haiku-4-5"].map((id) => ({
+        type: "model",
+        id,
+        display_name: id,
+        created_at: "2025-09-29T00:00:00Z",
+      }));
+      return res.end(JSON.stringify({ data: models, has_more: false, first_id: models[0]!.id, last_id: models[1]!.id }));
+    }
     if (req.method !== "POST" || !req.url?.split("?")[0].endsWith("/v1/messages")) {
       return sendError(404, `No fake for ${req.method} ${req.url}`);
     }
@@ -177,6 +191,10 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    refuseKey: (key, refuse = true) => {
+      if (refuse) refusedKeys.add(key);
+      else refusedKeys.delete(key);
     },
     close: () => closeServer(server),
   };

@@ -41,9 +41,17 @@ export type FakeOpenAI = {
    * received. A test decides with it what happens while a call is in flight.
    */
   pauseNext(): { arrived: Promise<any>; release: () => void };
+  /**
+   * Answers every request made with this key 401, echoing the key in the message as OpenAI does (partly) — so a test
+   * sees whether the app repeats it anywhere; `false` accepts it again.
+   */
+  refuseKey(key: string, refuse?: boolean): void;
   /** Stops the server and ends every open connection, hanging ones included. */
   close(): Promise<void>;
 };
+
+/** The models `GET /models` lists (the cheap call that checks a customer's key). */
+export const FAKE_OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o"];
 
 export async function startFakeOpenAI(options: { port?: number; latencyMs?: number } = {}): Promise<FakeOpenAI> {
   const requests: FakeRequest[] = [];
@@ -54,6 +62,7 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
   let copies = 0;
   let withoutUsage = 0;
   let refusingStreams = false;
+  const refusedKeys = new Set<string>();
   let latencyMs = options.latencyMs ?? 0;
   const pauses: { arrive: (body: any) => void; released: Promise<void> }[] = [];
 
@@ -77,6 +86,18 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(payload));
     };
+    const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    if (key && refusedKeys.has(key)) {
+      return send(401, {
+        error: { message: `Incorrect API key provided: ${key}.`, type: "invalid_request_error", code: "invalid_api_key" },
+      });
+    }
+    if (req.method === "GET" && req.url?.split("?")[0].endsWith("/models") && key) {
+      return send(200, {
+        object: "list",
+        data: FAKE_OPENAI_MODELS.map((id) => ({ id, object: "model", created: 1700000000, owned_by: "fake" })),
+      });
+    }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
       return send(404, { error: { message: `No fake for ${req.method} ${req.url}`, type: "invalid_request_error" } });
     }
@@ -192,6 +213,10 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    refuseKey: (key, refuse = true) => {
+      if (refuse) refusedKeys.add(key);
+      else refusedKeys.delete(key);
     },
     close: () => closeServer(server),
   };

@@ -14,6 +14,20 @@ export class IncompleteAnswerError extends Error {
   }
 }
 
+/**
+ * The provider refused the customer's own key (401/403), or the key is gone: never retried nor passed to the next
+ * writer by the router; the order pauses, or TesiGo's writers take over if the customer allowed it (customer-writer.ts).
+ */
+export class CustomerKeyRefusedError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly why: "refused" | "missing",
+  ) {
+    super(why === "refused" ? `the customer's ${provider} key was refused` : "the customer's LLM key was deleted");
+    this.name = "CustomerKeyRefusedError";
+  }
+}
+
 // Both SDKs (openai, @anthropic-ai/sdk) throw APIError subclasses with `status` and `headers`, and name their network
 // failures APIConnectionError / APIConnectionTimeoutError; a body that is not JSON surfaces as a SyntaxError.
 export function classifyError(error: unknown): ErrorClass {

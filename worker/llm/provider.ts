@@ -44,6 +44,8 @@ export type Completion = {
   tokensOut: number;
   provider: string;
   model: string;
+  /** Written with the customer's own key: the call's cost is theirs (token_usage.paid_by_customer). */
+  paidByCustomer?: boolean;
 };
 
 export interface LlmProvider {

@@ -6,7 +6,7 @@ import { recordLlmCall } from "../../app/utils/metrics.server";
 import { describeProviderChain, writerBreakerKey, type WriterDescription } from "../../app/utils/provider-chain.server";
 import { AnthropicProvider } from "./anthropic";
 import { checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerState } from "./breaker";
-import { classifyError } from "./errors";
+import { classifyError, CustomerKeyRefusedError } from "./errors";
 import { OfflineWriter } from "./offline";
 import { OpenAIProvider } from "./openai";
 import { AllProvidersFailedError, type Completion, type CompletionRequest, type LlmProvider } from "./provider";
@@ -72,6 +72,9 @@ export type RouterOptions = {
 };
 
 export const DEFAULT_RETRY_DELAYS_MS = [2000, 4000, 8000];
+
+/** What the pipeline writes with: the router of TesiGo's chain, or an order's own (worker/llm/customer-writer.ts). */
+export type Writer = Pick<LlmRouter, "complete" | "describe">;
 
 /**
  * The one retry mechanism: each provider in chain order gets up to 4 tries (delays 2, 4, 8 s with jitter, or what
@@ -158,6 +161,7 @@ export class LlmRouter {
           } catch (error) {
             recordLlmCall(provider.name, provider.model, "failure", (performance.now() - started) / 1000);
             if (request.signal?.aborted) throw request.signal.reason; // the job's deadline, not the provider's fault
+            if (error instanceof CustomerKeyRefusedError) throw error; // retrying a refused key only burns calls
             const kind = classifyError(error);
             failures.push({ provider: label, error: kind.reason });
             logger.warn(

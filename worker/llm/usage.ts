@@ -35,6 +35,7 @@ export function usageRow(usage: UsageOf) {
     tokens_in: completion.tokensIn,
     tokens_out: completion.tokensOut,
     cost_microdollars: costMicrodollars(completion.model, completion.tokensIn, completion.tokensOut),
+    paid_by_customer: completion.paidByCustomer ?? false,
   };
 }
 
@@ -46,14 +47,14 @@ export async function recordUsage(trx: DbOrTrx, usage: UsageOf) {
   await trx.insertInto("token_usage").values(usageRow(usage)).execute();
 }
 
-/** The document's token and cost totals, from its token_usage rows. */
+/** The document's token totals, and TesiGo's cost of it (calls with the customer's own key are theirs), from its token_usage rows. */
 export async function refreshDocumentUsage(trx: DbOrTrx, documentId: string) {
   await sql`
     update documents d set
       tokens_in = u.tokens_in, tokens_out = u.tokens_out, cost_microdollars = u.cost
     from (
       select coalesce(sum(tokens_in), 0) as tokens_in, coalesce(sum(tokens_out), 0) as tokens_out,
-             coalesce(sum(cost_microdollars), 0) as cost
+             coalesce(sum(cost_microdollars) filter (where not paid_by_customer), 0) as cost
       from token_usage where document_id = ${documentId}
     ) u
     where d.id = ${documentId}`.execute(trx);

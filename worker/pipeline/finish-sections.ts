@@ -106,8 +106,10 @@ export async function finishSections(trx: DbOrTrx, finishes: readonly SectionFin
       on conflict (section_id, attempt) do nothing
       returning section_id, attempt, tokens_in, tokens_out),
     usage as (
-      insert into token_usage (document_id, section_id, user_id, provider, model, purpose, tokens_in, tokens_out, cost_microdollars)
-      select u.document_id, u.section_id, u.user_id, u.provider, u.model, u.purpose, u.tokens_in, u.tokens_out, u.cost_microdollars
+      insert into token_usage (document_id, section_id, user_id, provider, model, purpose, tokens_in, tokens_out, cost_microdollars,
+        paid_by_customer)
+      select u.document_id, u.section_id, u.user_id, u.provider, u.model, u.purpose, u.tokens_in, u.tokens_out, u.cost_microdollars,
+        coalesce(u.paid_by_customer, false)
       from input i join attempt a on a.section_id = i.section_id cross join lateral jsonb_populate_record(null::token_usage, i.usage) u
       returning id),
     section as (

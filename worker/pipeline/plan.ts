@@ -1,3 +1,4 @@
+import { writerForOrder } from "../llm/customer-writer";
 import { sql } from "kysely";
 import { sendJobs } from "../../app/jobs/queue.server";
 import { budgetFor, deferForBudget } from "../budget";
@@ -21,7 +22,7 @@ export async function planDocument(
   job: PlanDocumentJob,
   delivery: DeliveryInfo = DIRECT_CALL,
 ): Promise<void> {
-  const { db, router, log } = ctx;
+  const { db, log } = ctx;
   const { documentId } = job;
   const document = await db
     .selectFrom("documents")
@@ -41,6 +42,7 @@ export async function planDocument(
   }
   // Planned by an earlier delivery of this job (which made the document generating): its section jobs went with it.
   if (document.planned) return;
+  const router = await writerForOrder(ctx, document);
 
   const startPlanning = () =>
     setStage(db, documentId, "planning", {

@@ -1,3 +1,4 @@
+import { writerForOrder } from "../llm/customer-writer";
 import { sql } from "kysely";
 import { listSections } from "../../app/models/documents.server";
 import type { Selectable } from "kysely";
@@ -49,7 +50,8 @@ export async function reviewDocument(
   const document = await db.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirst();
   if (!document || document.status !== "generating" || document.progress_stage !== "reviewing")
     return { assemble: false };
-  const revision = await reviseWhereNeeded(ctx, document, options.signal);
+  const router = await writerForOrder(ctx, document);
+  const revision = await reviseWhereNeeded({ ...ctx, router }, document, options.signal);
   const { findings } = revision;
   // As the revisions left them: read again only if one replaced a text.
   const sections = findings.revised.length ? await listSections(db, documentId) : revision.sections;
@@ -57,7 +59,7 @@ export async function reviewDocument(
   const { status } = outcome;
   const full = document; // the customer's requirements and their report: nothing here changes them
   const documentJudgement = await judgeRequirements(
-    ctx.router,
+    router,
     {
       requirements: requirementsText(full),
       subject: "document",

@@ -51,6 +51,7 @@ type DocumentToWrite = {
     requirements_text: string | null;
     sections_finished: number;
     total_sections: number | null;
+    priced_with_own_key: boolean;
   };
   outline: { index: number; heading: string; summary: string | null }[];
   sources: SourceRow[];
@@ -70,7 +71,8 @@ async function loadSectionsToWrite(
     select
       json_build_object('status', d.status, 'user_id', d.user_id, 'progress_stage', d.progress_stage, 'topic', d.topic,
         'language', d.language, 'instructions', d.instructions, 'requirements_text', d.requirements_text,
-        'sections_finished', d.sections_finished, 'total_sections', d.total_sections) as document,
+        'sections_finished', d.sections_finished, 'total_sections', d.total_sections,
+        'priced_with_own_key', d.priced_with_own_key) as document,
       (select coalesce(json_agg(json_build_object('index', o.index, 'heading', o.heading, 'summary', o.summary) order by o.index), '[]')
        from sections o where o.document_id = d.id) as outline,
       (select coalesce(json_agg(json_build_object('key', r.key, 'title', r.title, 'year', r.year, 'abstract', r.abstract, 'doi', r.doi, 'csl', r.csl)), '[]')

@@ -1,5 +1,6 @@
 // section.write: one attempt at one section per delivery (its prompt: section-prompt.ts; its checks:
 // section-checks.ts; what it reads and writes: section-store.ts and finish-sections.ts).
+import { writerForOrder } from "../llm/customer-writer";
 import { sendJob } from "../../app/jobs/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
@@ -23,7 +24,7 @@ export async function writeSection(
   job: WriteSectionJob,
   delivery: DeliveryInfo = DIRECT_CALL,
 ): Promise<void> {
-  const { db, router, log, machinery } = ctx;
+  const { db, log, machinery } = ctx;
   const { documentId, sectionId } = job;
   const loaded = await machinery.sectionStarts.load(db, documentId, sectionId);
   if (!loaded) return;
@@ -43,6 +44,7 @@ export async function writeSection(
   const feedback = (previous?.feedback as string[] | undefined) ?? [];
 
   if (!(await waitIfOverBudget(ctx, QUEUES.writeSection, job, document.user_id))) return;
+  const router = await writerForOrder(ctx, { ...document, id: documentId });
 
   // Light on purpose: no document lock here, so sections start in parallel; the finishing step does the bookkeeping.
   if (document.progress_stage === "waiting_for_budget") {

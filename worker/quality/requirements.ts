@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { LlmRouter } from "../llm/router";
+import type { Writer } from "../llm/router";
 import { promptTexts } from "../pipeline/prompt-texts";
 
 export type RequirementCheck = { constraint: string; met: boolean; evidence: string };
@@ -28,7 +28,7 @@ export const JUDGE_JSON_SHAPE = '{"checks":[{"constraint":string,"met":boolean,"
  * it. Returns null when there is nothing to check or no real model to ask (the offline demo writer cannot judge).
  */
 export async function judgeRequirements(
-  router: LlmRouter,
+  router: Writer,
   input: { requirements: string; subject: "outline" | "document"; text: string; language: string },
   signal?: AbortSignal,
 ): Promise<RequirementsReport | null> {
