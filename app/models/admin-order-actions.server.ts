@@ -81,7 +81,8 @@ export type Checkpoint = "plan" | "sections" | "review" | "assembly" | "files";
 export async function retryOrder(
   trx: DbOrTrx,
   documentId: string,
-  options: { acknowledgeRefund: boolean },
+  /** `evenWithLiveJobs`: resume although a job of it still waits (a paused order's; its handlers are idempotent). */
+  options: { acknowledgeRefund: boolean; evenWithLiveJobs?: boolean },
 ): Promise<{ checkpoint: Checkpoint; jobs: number; refundedCents: number }> {
   const document = await lockedOrder(trx, documentId);
   const delivered = DELIVERED.includes(document.status);
@@ -95,7 +96,7 @@ export async function retryOrder(
   if (delivered && document.docx_key) throw new AdminActionRefused("deliveredWithFiles");
   if (!delivered && !writing && document.status !== "failed" && !failedThenRefunded)
     throw new AdminActionRefused("notRetriable", { status: document.status });
-  if (await hasLiveJob(trx, document)) throw new AdminActionRefused("notStuck");
+  if (!options.evenWithLiveJobs && (await hasLiveJob(trx, document))) throw new AdminActionRefused("notStuck");
   const money = await refundsOfOrder(trx, documentId);
   if (money.unsettled > 0) throw new AdminActionRefused("refundUnsettled");
   if (!delivered && money.refundedCents > 0 && !options.acknowledgeRefund)

@@ -39,15 +39,13 @@ export async function resumeOrdersWaitingForKey(trx: DbOrTrx, userId: string): P
   const resumed: string[] = [];
   for (const { id } of paused) {
     try {
-      await retryOrder(trx, id, { acknowledgeRefund: false });
+      // A job of it may still wait for a retry: the checkpoint's jobs are sent all the same (a second delivery of
+      // the same step stores nothing twice), so no step whose job ended refused is left without one.
+      await retryOrder(trx, id, { acknowledgeRefund: false, evenWithLiveJobs: true });
       resumed.push(id);
     } catch (error) {
       if (!(error instanceof AdminActionRefused)) throw error;
-      if (error.key === "notStuck") {
-        // A job of it is still waiting for its retry: it goes on with the new key; only the pause is lifted.
-        await setStage(trx, id, "writing", { from: { stage: "waiting_for_key" } });
-        resumed.push(id);
-      } else logger.warn({ documentId: id, refusal: error.key }, "a paused order could not be resumed");
+      logger.warn({ documentId: id, refusal: error.key }, "a paused order could not be resumed");
     }
   }
   return resumed;

@@ -46,6 +46,8 @@ export type FakeOpenAI = {
    * sees whether the app repeats it anywhere; `false` accepts it again.
    */
   refuseKey(key: string, refuse?: boolean): void;
+  /** The key's next `calls` chat completions are answered as usual; from then on it is refused as by refuseKey. */
+  refuseKeyAfter(key: string, calls: number): void;
   /** Stops the server and ends every open connection, hanging ones included. */
   close(): Promise<void>;
 };
@@ -63,6 +65,7 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
   let withoutUsage = 0;
   let refusingStreams = false;
   const refusedKeys = new Set<string>();
+  const callsLeft = new Map<string, number>();
   let latencyMs = options.latencyMs ?? 0;
   const pauses: { arrive: (body: any) => void; released: Promise<void> }[] = [];
 
@@ -87,6 +90,11 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
       res.end(JSON.stringify(payload));
     };
     const key = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    const left = key === undefined ? undefined : callsLeft.get(key);
+    if (key && left !== undefined && req.url?.endsWith("/chat/completions")) {
+      if (left === 0) refusedKeys.add(key);
+      else callsLeft.set(key, left - 1);
+    }
     if (key && refusedKeys.has(key)) {
       return send(401, {
         error: { message: `Incorrect API key provided: ${key}.`, type: "invalid_request_error", code: "invalid_api_key" },
@@ -217,6 +225,9 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     refuseKey: (key, refuse = true) => {
       if (refuse) refusedKeys.add(key);
       else refusedKeys.delete(key);
+    },
+    refuseKeyAfter: (key, calls) => {
+      callsLeft.set(key, calls);
     },
     close: () => closeServer(server),
   };

@@ -5,6 +5,7 @@ import { readFileSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
+import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { byokKeyring, openLlmKey } from "../../app/models/customer-llm-keys.server";
@@ -226,7 +227,7 @@ describe("bring your own LLM key", () => {
 
     const checkout = await payByCard(customer.client, id);
     const [session] = sessionsOf(stripe, id);
-    expect(session.line_items[0].price_data.unit_amount).toBe(1500);
+    expect(session.amount_total).toBe(1500);
     expect(await documentRow(id)).toMatchObject({ price_cents: 1500, priced_with_own_key: true });
     expect(await payOnStripe(stripe, sessionIdOf(checkout.location))).toBe(303);
 
@@ -294,6 +295,46 @@ describe("bring your own LLM key", () => {
     await delivered(id);
     expect(keysUsedFor(topic).slice(1).length).toBeGreaterThan(0);
     expect(new Set(keysUsedFor(topic).slice(1))).toEqual(new Set([working]));
+  });
+
+  it("a key refused while the sections are being written pauses the order there; the new key writes only the sections not yet written (a written one is kept)", async () => {
+    const customer = await signedInCustomer(app);
+    const failing = await savedKey(customer.client, "mid-sections");
+    openai.refuseKeyAfter(failing, 2); // the outline and one section are written with it, then it is refused
+    const topic = `Medieval tithes paused among sections ${randomBytes(3).toString("hex")}`;
+    const id = await paidOrder(customer.client, topic);
+    await eventually("the order to pause among its sections", async () => {
+      const row = await documentRow(id);
+      return row.progress_stage === "waiting_for_key" && row.total_sections !== null;
+    });
+    // Its section jobs all end (refused), none retried.
+    await eventually("the refused section jobs to end", async () => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pgboss.job
+        where name = 'section.write' and data->>'documentId' = ${id} and state in ('created', 'retry', 'active')`.execute(
+        app.db,
+      );
+      return rows[0]!.n === 0;
+    });
+    const before = await app.db
+      .selectFrom("sections")
+      .select(["id", "status", "content_md5", "attempts"])
+      .where("document_id", "=", id)
+      .execute();
+    const written = before.filter((s) => s.status === "passed");
+    expect(written).toHaveLength(1);
+    expect(keysUsedFor(topic).filter((k) => k === failing).length).toBe(2 + (before.length - 1));
+
+    const working = await savedKey(customer.client, "after-sections");
+    await delivered(id);
+    const after = await app.db
+      .selectFrom("sections")
+      .select(["id", "status", "content_md5", "attempts"])
+      .where("document_id", "=", id)
+      .execute();
+    expect(after.find((s) => s.id === written[0]!.id)).toEqual(written[0]);
+    const withWorking = keysUsedFor(topic).filter((k) => k === working).length;
+    expect(withWorking).toBeGreaterThanOrEqual(before.length - 1);
+    expect(new Set(keysUsedFor(topic))).toEqual(new Set([failing, working]));
   });
 
   it("with 'use TesiGo's providers if my key fails' ticked, a refused key hands the order to our writers and it is delivered", async () => {
