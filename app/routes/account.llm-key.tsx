@@ -33,9 +33,12 @@ const saveKeySchema = z.object({
   apiKey: typedText({ error: message("byok:errors.apiKeyRequired") })
     .trim()
     .regex(/^\S{8,400}$/, message("byok:errors.apiKeyInvalid")),
-  fallback: z.literal("on").optional(),
+  fallback: z.literal("on", { error: message("validation:checkbox") }).optional(),
 });
-const fallbackSchema = z.object({ intent: z.literal("fallback"), fallback: z.literal("on").optional() });
+const fallbackSchema = z.object({
+  intent: z.literal("fallback"),
+  fallback: z.literal("on", { error: message("validation:checkbox") }).optional(),
+});
 const deleteKeySchema = z.object({
   intent: z.literal("delete"),
   keyId: z.string({ error: message("byok:errors.notFound") }).max(60, message("byok:errors.notFound")),
@@ -212,10 +215,13 @@ export default function LlmKey() {
             autoComplete="off"
           />
         </Field>
-        <label className="flex items-center gap-2 text-sm">
-          <input {...getInputProps(fields.fallback, { type: "checkbox" })} />
-          {t("fallback")}
-        </label>
+        <div>
+          <label className="flex items-center gap-2 text-sm">
+            <input {...getInputProps(fields.fallback, { type: "checkbox" })} />
+            {t("fallback")}
+          </label>
+          <FieldErrors id={`${fields.fallback.id}-error`} errors={fields.fallback.errors} />
+        </div>
         <Button type="submit" name="intent" value="save" disabled={navigation.state === "submitting"}>
           {t("save")}
         </Button>

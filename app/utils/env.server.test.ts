@@ -36,6 +36,26 @@ describe("parseEnv", () => {
     expect(problemsOf({ ALLOW_DEV_PAYMENT: "maybe" })[0]).toBe("ALLOW_DEV_PAYMENT: must be true or false");
   });
 
+  it("BYOK: on by default outside production with a development key, off in production; on there it needs BYOK_ENCRYPTION_KEY of 32 bytes", () => {
+    expect(parseEnv({})).toMatchObject({ BYOK_ENABLED: true, BYOK_DISCOUNT: 0.4 });
+    expect(parseEnv({}).BYOK_ENCRYPTION_KEY).toMatch(/^[0-9a-f]{64}$/);
+    const production = {
+      ...strong,
+      NODE_ENV: "production",
+      APP_URL: "https://tesigo.example",
+      SMTP_URL: "smtp://mail.example:587",
+      OPENAI_API_KEY: "sk-live",
+    };
+    expect(parseEnv(production)).toMatchObject({ BYOK_ENABLED: false, BYOK_ENCRYPTION_KEY: undefined });
+    expect(problemsOf({ ...production, BYOK_ENABLED: "true" })).toEqual([
+      expect.stringMatching(/^BYOK_ENCRYPTION_KEY: is required in production with BYOK_ENABLED=true/),
+    ]);
+    const key = Buffer.alloc(32, 7).toString("base64");
+    expect(parseEnv({ ...production, BYOK_ENABLED: "true", BYOK_ENCRYPTION_KEY: key }).BYOK_ENCRYPTION_KEY).toBe(key);
+    expect(problemsOf({ BYOK_ENCRYPTION_KEY: "c2hvcnQ=" })[0]).toMatch(/^BYOK_ENCRYPTION_KEY: must be 32 bytes/);
+    expect(problemsOf({ BYOK_DISCOUNT: "1.5" })[0]).toMatch(/^BYOK_DISCOUNT: /);
+  });
+
   it("accepts a METRICS_TOKEN only when it is long enough to guess at", () => {
     expect(parseEnv({ METRICS_TOKEN: "m".repeat(32) }).METRICS_TOKEN).toBe("m".repeat(32));
     expect(problemsOf({ METRICS_TOKEN: "short" })[0]).toMatch(/^METRICS_TOKEN: must be at least 32 characters/);

@@ -397,6 +397,21 @@ const FORM_ACTIONS: FormAction[] = [
     written: (ctx) => app.db.selectFrom("api_keys").select(["id", "name"]).where("user_id", "=", ctx.userId).execute(),
   },
   {
+    route: "account.llm-key.tsx",
+    path: () => "/account/llm-key",
+    page: () => "/account/llm-key",
+    valid: {
+      intent: "save",
+      provider: "compat",
+      model: "llama3.1",
+      baseUrl: "http://127.0.0.1:9/v1",
+      apiKey: "sk-customer-own-key-0000",
+      fallback: "on",
+    },
+    written: (ctx) =>
+      app.db.selectFrom("customer_llm_keys").select(["id", "last4"]).where("user_id", "=", ctx.userId).execute(),
+  },
+  {
     route: "account.delete.tsx",
     path: () => "/account/delete",
     page: () => "/account/delete",

@@ -12,10 +12,13 @@ import { OpenAIProvider } from "./openai";
 import { AllProvidersFailedError, type Completion, type CompletionRequest, type LlmProvider } from "./provider";
 import { LlmRouter, type Writer } from "./router";
 
-/** `text` without the secret, nor any piece of it long enough to matter (SDKs echo keys, sometimes partly masked). */
+/**
+ * `text` without the secret, nor its last 8 characters (providers echo a refused key whole, or masked down to its
+ * start, which is the provider's common prefix, and its end).
+ */
 export function scrubSecret(text: string, secret: string): string {
-  if (secret.length < 8) return text.split(secret).join("[redacted]");
-  const pieces = [secret, secret.slice(0, 8), secret.slice(-8)];
+  if (secret.length < 16) return text.split(secret).join("[redacted]");
+  const pieces = [secret, secret.slice(-8)];
   return pieces.reduce((out, piece) => out.split(piece).join("[redacted]"), text);
 }
 
