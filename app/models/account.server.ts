@@ -225,7 +225,16 @@ export async function exportUserData(db: Db, userId: string) {
       // Never the key, sealed or not: what the customer sees on their LLM key page.
       const llmKey = await trx
         .selectFrom("customer_llm_keys")
-        .select(["provider", "model", "base_url", "last4", "fallback_allowed", "refused_at", "created_at", "updated_at"])
+        .select([
+          "provider",
+          "model",
+          "base_url",
+          "last4",
+          "fallback_allowed",
+          "refused_at",
+          "created_at",
+          "updated_at",
+        ])
         .where("user_id", "=", userId)
         .executeTakeFirst();
 

@@ -148,7 +148,12 @@ export async function resealLlmKeys(trx: DbOrTrx, from: EncryptionKey, to: Encry
     const sealed = seal(apiKey, to);
     await trx
       .updateTable("customer_llm_keys")
-      .set({ encryption_key_id: sealed.keyId, key_iv: sealed.iv, key_ciphertext: sealed.ciphertext, key_tag: sealed.tag })
+      .set({
+        encryption_key_id: sealed.keyId,
+        key_iv: sealed.iv,
+        key_ciphertext: sealed.ciphertext,
+        key_tag: sealed.tag,
+      })
       .where("id", "=", row.id)
       .where("encryption_key_id", "=", from.id)
       .execute();

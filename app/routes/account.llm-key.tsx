@@ -57,10 +57,7 @@ async function requireByokCustomer(request: Request) {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, env } = await requireByokCustomer(request);
-  const [key, t] = await Promise.all([
-    getLlmKeySummary(getDb(), user.id),
-    getLocale(request).then(translatorFor),
-  ]);
+  const [key, t] = await Promise.all([getLlmKeySummary(getDb(), user.id), getLocale(request).then(translatorFor)]);
   return {
     title: t("byok:title"),
     percent: Math.round(env.BYOK_DISCOUNT * 100),
@@ -110,10 +107,7 @@ export async function action({ request }: ActionFunctionArgs) {
   });
   if (!saved.ok) {
     const { fieldErrors, formErrors, status } = saved;
-    return Response.json(
-      { result: submission.reply({ fieldErrors, formErrors, hideFields: ["apiKey"] }) },
-      { status },
-    );
+    return Response.json({ result: submission.reply({ fieldErrors, formErrors, hideFields: ["apiKey"] }) }, { status });
   }
   return Response.json(
     { result: submission.reply({ resetForm: true }), done: "saved" as const, resumed: saved.resumed },

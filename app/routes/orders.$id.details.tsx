@@ -12,6 +12,7 @@ import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { citationStyleText, languageName } from "~/i18n/catalog-labels";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { updateDraftDocument } from "~/models/documents.server";
+import { ownKeyPricingFor } from "~/models/own-key-pricing.server";
 import { getDb } from "~/utils/db.server";
 import { CITATION_STYLE_CODES, LANGUAGE_CODES, MAX_PAGES, MIN_PAGES, wordsPerPage } from "~/utils/catalog";
 import { requireDraftOrder } from "~/utils/orders.server";
@@ -22,10 +23,11 @@ import { orderDetailsSchema } from "~/utils/schemas";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { document } = await requireDraftOrder(request, params.id);
+  const { user, document } = await requireDraftOrder(request, params.id);
   const t = await translatorFor(await getLocale(request));
   return {
     title: t("orders:details.title"),
+    ownKeyDiscount: (await ownKeyPricingFor(getDb(), user.id)).ownKeyDiscount,
     id: document.id,
     kind: document.kind,
     pages: document.pages,
@@ -72,7 +74,7 @@ export default function OrderDetails() {
     shouldRevalidate: "onInput",
   });
   const validPages = Number.isInteger(pages) && pages >= MIN_PAGES && pages <= MAX_PAGES;
-  const price = priceOf({ kind: order.kind, pages, express });
+  const price = priceOf({ kind: order.kind, pages, express, ownKeyDiscount: order.ownKeyDiscount });
   return (
     <div className="mx-auto max-w-xl">
       <OrderSteps current="details" documentId={order.id} />

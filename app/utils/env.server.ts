@@ -165,7 +165,10 @@ const schema = z.object({
   /** The key-encryption key of customers' LLM keys: 32 bytes as 64 hex characters or base64. */
   BYOK_ENCRYPTION_KEY: z
     .string()
-    .refine(isEncryptionKey, "must be 32 bytes written as 64 hexadecimal characters or base64 (openssl rand -base64 32)")
+    .refine(
+      isEncryptionKey,
+      "must be 32 bytes written as 64 hexadecimal characters or base64 (openssl rand -base64 32)",
+    )
     .optional(),
   /** The previous BYOK_ENCRYPTION_KEY during a rotation: still decrypts, and npm run byok:rotate re-encrypts from it. */
   BYOK_ENCRYPTION_KEY_OLD: z

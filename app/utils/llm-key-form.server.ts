@@ -62,7 +62,13 @@ export async function checkAndSaveLlmKey(db: Db, userId: string, input: LlmKeyIn
     await saveLlmKey(
       trx,
       userId,
-      { provider: input.provider, model, baseUrl: baseURL ?? null, apiKey: input.apiKey, fallbackAllowed: input.fallbackAllowed },
+      {
+        provider: input.provider,
+        model,
+        baseUrl: baseURL ?? null,
+        apiKey: input.apiKey,
+        fallbackAllowed: input.fallbackAllowed,
+      },
       sealWith,
     );
     return resumeOrdersWaitingForKey(trx, userId);

@@ -32,7 +32,13 @@ export function priceOf({ kind, pages, express, ownKeyDiscount = 0 }: PriceInput
   const baseCents = pricePerPageCents * pages;
   const expressCents = express ? Math.round(baseCents * EXPRESS_SURCHARGE) : 0;
   const ownKeyCents = Math.round((baseCents + expressCents) * ownKeyDiscount);
-  return { pricePerPageCents, baseCents, expressCents, ownKeyCents, totalCents: baseCents + expressCents - ownKeyCents };
+  return {
+    pricePerPageCents,
+    baseCents,
+    expressCents,
+    ownKeyCents,
+    totalCents: baseCents + expressCents - ownKeyCents,
+  };
 }
 
 /** Seconds of generation per page by kind, measured from finished orders (generation_rates); defaults until then. */

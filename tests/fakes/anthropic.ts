@@ -111,7 +111,9 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
         display_name: id,
         created_at: "2025-09-29T00:00:00Z",
       }));
-      return res.end(JSON.stringify({ data: models, has_more: false, first_id: models[0]!.id, last_id: models[1]!.id }));
+      return res.end(
+        JSON.stringify({ data: models, has_more: false, first_id: models[0]!.id, last_id: models[1]!.id }),
+      );
     }
     if (req.method !== "POST" || !req.url?.split("?")[0].endsWith("/v1/messages")) {
       return sendError(404, `No fake for ${req.method} ${req.url}`);

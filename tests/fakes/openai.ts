@@ -97,7 +97,11 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     }
     if (key && refusedKeys.has(key)) {
       return send(401, {
-        error: { message: `Incorrect API key provided: ${key}.`, type: "invalid_request_error", code: "invalid_api_key" },
+        error: {
+          message: `Incorrect API key provided: ${key}.`,
+          type: "invalid_request_error",
+          code: "invalid_api_key",
+        },
       });
     }
     if (req.method === "GET" && req.url?.split("?")[0].endsWith("/models") && key) {

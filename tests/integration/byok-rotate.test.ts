@@ -24,7 +24,7 @@ function rotate(env: Record<string, string>): Promise<{ code: number | null; std
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/byok-rotate.ts"], {
       cwd: ROOT,
-      env: { ...inherited, LOG_LEVEL: "fatal", DATABASE_URL: database.url, ...env },
+      env: { ...inherited, LOG_LEVEL: "fatal", DATABASE_URL: database.url, ...env } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

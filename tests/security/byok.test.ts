@@ -172,11 +172,16 @@ describe("bring your own LLM key", () => {
 
     const keyring = byokKeyring({ BYOK_ENCRYPTION_KEY: ENCRYPTION_KEY, BYOK_ENCRYPTION_KEY_OLD: undefined });
     expect((await openLlmKey(app.db, userId, keyring))?.apiKey).toBe(apiKey);
-    const wrong = byokKeyring({ BYOK_ENCRYPTION_KEY: randomBytes(32).toString("hex"), BYOK_ENCRYPTION_KEY_OLD: undefined });
+    const wrong = byokKeyring({
+      BYOK_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
+      BYOK_ENCRYPTION_KEY_OLD: undefined,
+    });
     await expect(openLlmKey(app.db, userId, wrong)).rejects.toThrow(/no encryption key/);
 
     const page = await client.get("/account/llm-key");
-    expect(page.text.replaceAll("<!-- -->", "")).toContain(`OpenAI key ending in ${apiKey.slice(-4)}, model gpt-4o-mini`);
+    expect(page.text.replaceAll("<!-- -->", "")).toContain(
+      `OpenAI key ending in ${apiKey.slice(-4)}, model gpt-4o-mini`,
+    );
     expect(page.text).not.toContain(apiKey);
   });
 
@@ -200,9 +205,9 @@ describe("bring your own LLM key", () => {
     }
     const fallback = await stranger.client.post("/account/llm-key", { intent: "fallback", fallback: "on" });
     expect(fallback.status).toBe(404);
-    expect(await app.db.selectFrom("customer_llm_keys").select("id").where("id", "=", keyId).executeTakeFirst()).toEqual(
-      { id: keyId },
-    );
+    expect(
+      await app.db.selectFrom("customer_llm_keys").select("id").where("id", "=", keyId).executeTakeFirst(),
+    ).toEqual({ id: keyId });
 
     const signedOut = await new (victim.client.constructor as typeof Client)(app).get("/account/llm-key");
     expect(signedOut.status).toBe(302);
