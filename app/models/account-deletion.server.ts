@@ -105,6 +105,8 @@ export async function deleteAccount(
     await trx.updateTable("sessions").set({ ip: null, user_agent: null }).where("user_id", "=", userId).execute();
     // Its API keys stop working with the account (they would anyway: the owner is deleted) and leave no trace.
     await trx.deleteFrom("api_keys").where("user_id", "=", userId).execute();
+    // Their own LLM key is theirs alone: nothing of it is kept, sealed or not.
+    await trx.deleteFrom("customer_llm_keys").where("user_id", "=", userId).execute();
     // Codes mailed to the address carry it and the asking IP: no longer anyone's business.
     await trx.deleteFrom("sign_in_codes").where("email", "=", user.email.toLowerCase()).execute();
 
