@@ -167,6 +167,8 @@ export interface ScholarlyClient {
   /** Whether `language` changes the answer (so the same text with and without it are two different queries). */
   readonly filtersByLanguage: boolean;
   search(query: string, options: SearchOptions): Promise<FoundWork[]>;
+  /** The work a DOI names, or null when the provider does not know it (only providers that look DOIs up). */
+  lookupDoi?(doi: string, options: { signal?: AbortSignal }): Promise<FoundWork | null>;
 }
 
 export function clampLimit(limit: number, max: number): number {
