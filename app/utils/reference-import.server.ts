@@ -4,11 +4,7 @@ import { z } from "zod";
 import { message } from "../i18n/messages";
 import { CITE_INPUT, parseAs } from "./citation-js.server";
 import { normaliseDoi } from "./doi";
-
-/** The largest reference file read (bytes); a library export of a few hundred entries is far below. */
-export const REFERENCES_MAX_BYTES = 1024 * 1024;
-/** The most entries one order takes: each is looked up in the indexes and assigned to a section. */
-export const REFERENCES_MAX_ENTRIES = 100;
+import { REFERENCES_MAX_BYTES, REFERENCES_MAX_ENTRIES } from "./reference-limits";
 
 export type ReferenceFileFormat = "bibtex" | "ris" | "csl-json";
 
@@ -57,7 +53,7 @@ export function readReferenceFile(filename: string, bytes: Uint8Array): Referenc
   if ("refusal" in read) return read;
   if (read.length === 0) return { refusal: message("references:refused.empty") };
   if (read.length > REFERENCES_MAX_ENTRIES)
-    return { refusal: message("references:refused.tooMany", { count: read.length, max: REFERENCES_MAX_ENTRIES }) };
+    return { refusal: message("references:refused.tooMany", { entries: read.length, max: REFERENCES_MAX_ENTRIES }) };
   const references: ImportedReference[] = [];
   const rejected: RejectedReference[] = [];
   read.forEach((entry, i) => {
