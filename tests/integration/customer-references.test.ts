@@ -19,7 +19,7 @@ describe("the bibliography files", () => {
       id: "vanderberg2020",
       type: "article-journal",
       // Longer than the 70 characters after which citation-js' own RIS text breaks a value.
-      title: "Urban water management and climate adaptation in the mid-sized cities of southern Europe, 1990–2020",
+      title: "Urban water management and climate adaptation in mid-sized municipalities of southern Europe, 1990–2020",
       author: [
         { family: "van der Berg", given: "Jan" },
         { family: "García", given: "María José" },
