@@ -1,4 +1,18 @@
+import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useBoss } from "../../app/jobs/queue.server";
+import { payWithDevPayment } from "../../app/models/checkout.server";
+import { replaceCustomerReferences } from "../../app/models/customer-references.server";
+import { createDocument } from "../../app/models/documents.server";
+import { logger } from "../../app/utils/logger.server";
+import type { PipelineContext } from "../../worker/context";
+import { OpenAIProvider } from "../../worker/llm/openai";
+import { LlmRouter } from "../../worker/llm/router";
+import { createPipelineMachinery } from "../../worker/machinery";
+import { planDocument } from "../../worker/pipeline/plan";
+import { writeSection } from "../../worker/pipeline/write-section";
+import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
+import { insertUser, startTestBoss } from "../setup/fixtures";
 import { CITE_INPUT, parseAs } from "../../app/utils/citation-js.server";
 import { formatReferences } from "../../app/utils/reference-export.server";
 import { readReferenceFile } from "../../app/utils/reference-import.server";
@@ -125,11 +139,17 @@ describe("a customer's reference file", () => {
 describe("the customer's entries in the plan", () => {
   let database: TestDatabase;
   let scholarly: FakeScholarly;
+  let openai: FakeOpenAI;
+  let boss: PgBoss;
   beforeAll(async () => {
     database = await createTestDatabase();
     scholarly = await startFakeScholarly();
+    openai = await startFakeOpenAI();
+    boss = useBoss(await startTestBoss(database.url));
   });
   afterAll(async () => {
+    await boss?.stop({ graceful: false, wait: true });
+    await openai?.close();
     await scholarly?.close();
     await database?.destroy();
   });
@@ -176,6 +196,66 @@ describe("the customer's entries in the plan", () => {
     );
     const breakers = await database.db.selectFrom("provider_breakers").selectAll().execute();
     expect(breakers.flatMap((b) => b.failure_times as unknown as string[])).toEqual([]);
+  });
+
+  it("are planned into sections, and the writer is told, in the order's language, to cite each one where it is given", async () => {
+    const user = await insertUser(database.db);
+    const document = await createDocument(database.db, user.id, {
+      topic: "Gestione delle acque urbane e adattamento climatico",
+      pages: 5,
+      language: "it",
+    });
+    await database.db.updateTable("documents").set({ status: "draft" }).where("id", "=", document.id).execute();
+    const read = readReferenceFile(
+      "library.bib",
+      encode(`@article{a, title = {Water in cities}, doi = {10.5555/urban-water-adaptation}}
+@book{b, title = {Quaderni del consorzio idrico}, author = {Bianchi, Giulia}, year = {2022}}`),
+    );
+    if ("refusal" in read) throw new Error(read.refusal);
+    expect(await replaceCustomerReferences(database.db, document.id, user.id, read.references)).toBe(true);
+    await database.db
+      .updateTable("documents")
+      .set({ status: "awaiting_payment" })
+      .where("id", "=", document.id)
+      .execute();
+    expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
+    const machinery = createPipelineMachinery();
+    const ctx: PipelineContext = {
+      db: database.db,
+      router: new LlmRouter([new OpenAIProvider({ apiKey: "sk", baseURL: openai.url, model: "gpt-4o-mini" })]),
+      log: logger,
+      sectionConcurrency: 2,
+      completionThreshold: 0.85,
+      research: config(),
+      machinery,
+    };
+    try {
+      await planDocument(ctx, { documentId: document.id });
+      const own = await database.db
+        .selectFrom("sources")
+        .select(["key", "resolution"])
+        .where("document_id", "=", document.id)
+        .where("priority", "=", true)
+        .orderBy("import_position")
+        .execute();
+      expect(own.map((s) => s.resolution)).toEqual(["found-by-doi", "not-found"]);
+      const sections = await database.db
+        .selectFrom("sections")
+        .select(["id", "source_keys"])
+        .where("document_id", "=", document.id)
+        .orderBy("index")
+        .execute();
+      const holder = sections.find((s) => (s.source_keys as unknown as string[]).includes(own[1]!.key))!;
+      await writeSection(ctx, { documentId: document.id, sectionId: holder.id });
+      const prompt = JSON.stringify(openai.requests.at(-1)!.body);
+      expect(prompt).toMatch(
+        new RegExp(
+          `\\[@${own[1]!.key}\\] Bianchi \\(2022\\)\\. Quaderni del consorzio idrico\\. Fonte fornita dal cliente: citala in questa sezione\\.`,
+        ),
+      );
+    } finally {
+      await machinery.close();
+    }
   });
 
   it("are left unchecked, as given, when no index answers or none is configured", async () => {

@@ -45,7 +45,7 @@ const REFERENCES_BIB = `@article{doientry,
 `;
 
 /** The wizard's upload, as the page's form posts it; the answer is the page with what was kept and left out. */
-function upload(client: Client, documentId: string, name: string, content: string | Uint8Array) {
+function upload(client: Client, documentId: string, name: string, content: string | Uint8Array<ArrayBuffer>) {
   const form = new FormData();
   form.set("file", new File([content], name));
   return client.fetch(`/orders/${documentId}/references`, { method: "POST", body: form });
