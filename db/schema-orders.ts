@@ -133,8 +133,16 @@ export interface SourcesTable {
   abstract: string | null;
   cited_by_count: number | null;
   relevance: number | null;
+  /** A source the customer uploaded (their own reference, which must be used); false for those research found. */
+  priority: Generated<boolean>;
+  /** Its position in the customer's file (1 = first); null for found sources. */
+  import_position: number | null;
+  /** How the plan checked a customer's entry against the indexes; null for found sources. */
+  resolution: SourceResolution | null;
   created_at: CreatedAt;
 }
+
+export type SourceResolution = "pending" | "found-by-doi" | "found-by-title" | "not-found" | "not-checked";
 
 export interface UploadsTable {
   id: Generated<string>;

@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useLocale } from "remix-i18next/react";
 import { DocumentProgressPanel } from "~/components/document-progress-panel";
 import { DocumentText } from "~/components/document-text";
+import { BibliographyDownloads } from "~/components/bibliography-downloads";
 import { formatScore } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { isActive, useDocumentProgress } from "~/components/use-document-progress";
@@ -220,6 +221,7 @@ export default function DocumentPage() {
           >
             {t("delivery.pdf")}
           </a>
+          {document.editable ? <BibliographyDownloads documentId={document.id} /> : null}
           <a href={`/documents/${document.id}/quality-note`} className="text-sm text-brand-700 underline">
             {t("delivery.qualityNote")}
           </a>

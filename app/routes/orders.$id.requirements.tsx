@@ -111,6 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function OrderRequirements() {
   const { t } = useTranslation("orders");
+  const { t: tReferences } = useTranslation("references");
   const { id, instructions, upload } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionData>();
   const navigation = useNavigation();
@@ -197,6 +198,12 @@ export default function OrderRequirements() {
         </Form>
         <FieldErrors id="file-error" errors={fileError ? [fileError] : undefined} />
       </section>
+
+      <p className="mt-4 text-sm">
+        <Link to={`/orders/${id}/references`} className="text-brand-700 underline">
+          {tReferences("import.link")}
+        </Link>
+      </p>
 
       <Form method="post" {...getFormProps(form)} className="mt-6 space-y-5">
         <input type="hidden" name="intent" value="continue" />

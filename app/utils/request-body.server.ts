@@ -5,6 +5,7 @@ import type { Request, RequestHandler, Response } from "express";
 import { formatNumber } from "./format";
 import { sendRefusal } from "./security.server";
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "./upload-limits";
+import { REFERENCES_MAX_BYTES } from "./reference-limits";
 import { refusalLocale, refusalTexts } from "./upload-refusal.server";
 
 // Request bodies are capped before anything holds them: a declared Content-Length over the cap is refused before a
@@ -14,11 +15,16 @@ import { refusalLocale, refusalTexts } from "./upload-refusal.server";
 export const FORM_BODY_LIMIT_BYTES = 64 * 1024;
 /** The requirements upload: its file and the multipart wrapping around it. */
 export const UPLOAD_BODY_LIMIT_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024;
+/** A customer's reference file (the order wizard's own sources) and the multipart wrapping around it. */
+export const REFERENCES_BODY_LIMIT_BYTES = REFERENCES_MAX_BYTES + 64 * 1024;
 /** A section's edited text (MAX_SECTION_CHARACTERS, up to 4 bytes each in UTF-8) and its form around it. */
 export const SECTION_BODY_LIMIT_BYTES = 512 * 1024;
 
 // The requirements step's upload, posted as a document (…/requirements) or by Remix' client (…/requirements.data).
 const UPLOAD_PATH = /^\/orders\/[^/]+\/requirements(\.data)?\/?$/;
+
+// The order wizard's upload of the customer's own references (…/references, …/references.data).
+const REFERENCES_PATH = /^\/orders\/[^/]+\/references(\.data)?\/?$/;
 
 // The editor's save of one section's text: /documents/:id/sections/:index.
 const SECTION_SAVE_PATH = /^\/documents\/[^/]+\/sections\/[^/]+\/?$/;
@@ -26,6 +32,7 @@ const SECTION_SAVE_PATH = /^\/documents\/[^/]+\/sections\/[^/]+\/?$/;
 export function bodyLimitFor(req: Pick<Request, "path" | "headers">): number {
   if (SECTION_SAVE_PATH.test(req.path)) return SECTION_BODY_LIMIT_BYTES;
   const multipart = /^multipart\/form-data/i.test(req.headers["content-type"] ?? "");
+  if (multipart && REFERENCES_PATH.test(req.path)) return REFERENCES_BODY_LIMIT_BYTES;
   return multipart && UPLOAD_PATH.test(req.path) ? UPLOAD_BODY_LIMIT_BYTES : FORM_BODY_LIMIT_BYTES;
 }
 

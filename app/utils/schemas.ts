@@ -270,3 +270,8 @@ export const sectionTextSchema = z.object({
     .regex(/^\d{1,9}$/, message("editing:save.revisionRequired"))
     .transform(Number),
 });
+
+/** The order's own references (the upload is a multipart form of its own): taking them all away. */
+export const customerReferencesSchema = z.object({
+  intent: z.enum(["remove"], { error: message("references:form.unknownIntent") }),
+});

@@ -23,6 +23,7 @@ import * as editChecks from "./2026_12_07_0310_edit_checks";
 import * as apiKeys from "./2026_12_07_0600_api_keys";
 import * as regenerations from "./2026_12_07_0700_regenerations";
 import * as customerLlmKeys from "./2026_12_07_0820_customer_llm_keys";
+import * as customerReferences from "./2026_12_07_0830_customer_references";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_21_0000_initial": initial,
@@ -47,4 +48,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_07_0600_api_keys": apiKeys,
   "2026_12_07_0700_regenerations": regenerations,
   "2026_12_07_0820_customer_llm_keys": customerLlmKeys,
+  "2026_12_07_0830_customer_references": customerReferences,
 };

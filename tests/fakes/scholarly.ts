@@ -1,4 +1,4 @@
-// Local stand-ins for OpenAlex (/works), Crossref (/works) and Semantic Scholar (/graph/v1/paper/search), on one
+// Local stand-ins for OpenAlex (/works, /works/doi:…), Crossref (/works, /works/{doi}) and Semantic Scholar (/graph/v1/paper/search), on one
 // server under three prefixes, answering with the response shapes of their public documentation. Works are
 // generated deterministically from the query's words, and each work is listed by exactly two of the three providers
 // (with the DOI written differently, or missing, in one of them) so merging and de-duplication get exercised.
@@ -123,6 +123,17 @@ function queryWords(query: string): string[] {
 
 const cap = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
+/**
+ * The work a DOI names in the fake indexes (a DOI lookup): the first work its suffix's words find, under that DOI. A DOI
+ * with "unknown" in it names nothing (404).
+ */
+export function fakeWorkForDoi(doi: string): FakeWork | null {
+  const suffix = doi.toLowerCase().split("/").slice(1).join(" ");
+  if (suffix.includes("unknown")) return null;
+  const [work] = fakeWorksFor(suffix.replace(/[^a-z0-9]+/g, " "));
+  return work ? { ...work, doi: doi.toLowerCase() } : null;
+}
+
 /** The works a query finds, the same for every provider. A query containing "nohits" finds nothing. */
 export function fakeWorksFor(query: string): FakeWork[] {
   const words = queryWords(query);
@@ -169,26 +180,9 @@ function invertedIndex(text: string): Record<string, number[]> {
   return index;
 }
 
-function openAlexAnswer(query: Record<string, string>): { status: number; body: unknown } {
-  const allowed = new Set(["search", "per-page", "page", "filter", "mailto", "api_key", "sort", "select"]);
-  const unknown = Object.keys(query).find((k) => !allowed.has(k));
-  if (unknown)
-    return {
-      status: 403,
-      body: { error: `Invalid query parameters error.`, message: `${unknown} is not a valid parameter` },
-    };
-  const perPage = Number(query["per-page"] ?? 25);
-  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 200) {
-    return { status: 400, body: { error: "Invalid query parameter", message: "per-page must be between 1 and 200" } };
-  }
-  if (query.filter && !/^language:[a-z]{2}$/.test(query.filter)) {
-    return {
-      status: 400,
-      body: { error: "Invalid query parameters error.", message: `${query.filter} is not a supported filter here` },
-    };
-  }
-  const works = fakeWorksFor(query.search ?? "").filter((w) => w.providers.includes("openalex"));
-  const results: unknown[] = works.map((w, rank) => ({
+/** One work as OpenAlex lists it (in a search's results, or alone at /works/doi:…). */
+function openAlexWork(w: FakeWork, rank: number, language: string): Record<string, unknown> {
+  return {
     id: `https://openalex.org/W${3000000000 + (hash(w.doi) % 999999999)}`,
     doi: `https://doi.org/${w.doi}`,
     title: w.title,
@@ -196,7 +190,7 @@ function openAlexAnswer(query: Record<string, string>): { status: number; body: 
     relevance_score: Math.round((812.5 - rank * 57.25) * 100) / 100,
     publication_year: w.year,
     publication_date: `${w.year}-03-01`,
-    language: query.filter?.slice(9) ?? "en",
+    language,
     type: w.kind === "book-chapter" ? "book-chapter" : "article",
     type_crossref: w.kind,
     authorships: w.authors.map((a, k) => ({
@@ -223,7 +217,29 @@ function openAlexAnswer(query: Record<string, string>): { status: number; body: 
     is_retracted: false,
     cited_by_count: w.citations,
     abstract_inverted_index: invertedIndex(w.abstract),
-  }));
+  };
+}
+
+function openAlexAnswer(query: Record<string, string>): { status: number; body: unknown } {
+  const allowed = new Set(["search", "per-page", "page", "filter", "mailto", "api_key", "sort", "select"]);
+  const unknown = Object.keys(query).find((k) => !allowed.has(k));
+  if (unknown)
+    return {
+      status: 403,
+      body: { error: `Invalid query parameters error.`, message: `${unknown} is not a valid parameter` },
+    };
+  const perPage = Number(query["per-page"] ?? 25);
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 200) {
+    return { status: 400, body: { error: "Invalid query parameter", message: "per-page must be between 1 and 200" } };
+  }
+  if (query.filter && !/^language:[a-z]{2}$/.test(query.filter)) {
+    return {
+      status: 400,
+      body: { error: "Invalid query parameters error.", message: `${query.filter} is not a supported filter here` },
+    };
+  }
+  const works = fakeWorksFor(query.search ?? "").filter((w) => w.providers.includes("openalex"));
+  const results: unknown[] = works.map((w, rank) => openAlexWork(w, rank, query.filter?.slice(9) ?? "en"));
   if (results.length) {
     // OpenAlex lists front matter too; clients must drop it.
     results.push({
@@ -252,6 +268,36 @@ function openAlexAnswer(query: Record<string, string>): { status: number; body: 
   };
 }
 
+/** One work as Crossref lists it (in a search's items, or alone at /works/{doi}). */
+function crossrefItem(w: FakeWork, rank: number, terms: string): Record<string, unknown> {
+  return {
+    DOI: w.doi.toUpperCase(), // Crossref keeps the registrant's case
+    URL: `https://doi.org/${w.doi}`,
+    title: [w.index % 4 === 2 ? w.title.replace(/^(\S+)/, "<i>$1</i>") : w.title],
+    author: w.authors.map((a, k) => ({
+      given: a.given,
+      family: a.family,
+      sequence: k === 0 ? "first" : "additional",
+      affiliation: [],
+    })),
+    issued: { "date-parts": [[w.year, 3]] },
+    "published-print": { "date-parts": [[w.year, 3]] },
+    "container-title": [
+      w.kind === "book-chapter" ? `Handbook of ${cap(queryWords(terms)[0] ?? "research")}` : w.journal,
+    ],
+    volume: w.kind === "book-chapter" ? undefined : w.volume,
+    issue: w.kind === "book-chapter" ? undefined : w.issue,
+    page: `${w.firstPage}-${w.lastPage}`,
+    publisher: w.publisher,
+    type: w.kind,
+    "is-referenced-by-count": Math.max(0, w.citations - 7),
+    score: Math.round((38.4 - rank * 2.1) * 1000) / 1000,
+    ...(w.index % 2 === 0
+      ? { abstract: `<jats:title>Abstract</jats:title><jats:p>${w.abstract.replace(/&/g, "&amp;")}</jats:p>` }
+      : {}),
+  };
+}
+
 function crossrefAnswer(query: Record<string, string>): { status: number; body: unknown } {
   const rows = Number(query.rows ?? 20);
   if (!Number.isInteger(rows) || rows < 0 || rows > 1000) {
@@ -272,30 +318,7 @@ function crossrefAnswer(query: Record<string, string>): { status: number; body: 
   }
   const terms = query.query ?? "";
   const works = fakeWorksFor(terms).filter((w) => w.providers.includes("crossref"));
-  const items = works.map((w, rank) => ({
-    DOI: w.doi.toUpperCase(), // Crossref keeps the registrant's case
-    URL: `https://doi.org/${w.doi}`,
-    title: [w.index % 4 === 2 ? w.title.replace(/^(\S+)/, "<i>$1</i>") : w.title],
-    author: w.authors.map((a, k) => ({
-      given: a.given,
-      family: a.family,
-      sequence: k === 0 ? "first" : "additional",
-      affiliation: [],
-    })),
-    issued: { "date-parts": [[w.year, 3]] },
-    "published-print": { "date-parts": [[w.year, 3]] },
-    "container-title": [w.kind === "book-chapter" ? `Handbook of ${cap(queryWords(terms)[0])}` : w.journal],
-    volume: w.kind === "book-chapter" ? undefined : w.volume,
-    issue: w.kind === "book-chapter" ? undefined : w.issue,
-    page: `${w.firstPage}-${w.lastPage}`,
-    publisher: w.publisher,
-    type: w.kind,
-    "is-referenced-by-count": Math.max(0, w.citations - 7),
-    score: Math.round((38.4 - rank * 2.1) * 1000) / 1000,
-    ...(w.index % 2 === 0
-      ? { abstract: `<jats:title>Abstract</jats:title><jats:p>${w.abstract.replace(/&/g, "&amp;")}</jats:p>` }
-      : {}),
-  }));
+  const items = works.map((w, rank) => crossrefItem(w, rank, terms));
   return {
     status: 200,
     body: {
@@ -412,7 +435,25 @@ export async function startFakeScholarly(
     let answer: { status: number; body: unknown };
     if (provider === "openalex" && path === "/works") answer = openAlexAnswer(query);
     else if (provider === "crossref" && path === "/works") answer = crossrefAnswer(query);
-    else if (provider === "semantic-scholar" && path === "/graph/v1/paper/search") {
+    else if (provider === "openalex" && path.startsWith("/works/doi:")) {
+      const work = fakeWorkForDoi(decodeURIComponent(path.slice("/works/doi:".length)));
+      answer = work
+        ? { status: 200, body: openAlexWork(work, 0, "en") }
+        : { status: 404, body: errorBody(provider, 404) };
+    } else if (provider === "crossref" && path.startsWith("/works/10.")) {
+      const work = fakeWorkForDoi(decodeURIComponent(path.slice("/works/".length)));
+      answer = work
+        ? {
+            status: 200,
+            body: {
+              status: "ok",
+              "message-type": "work",
+              "message-version": "1.0.0",
+              message: crossrefItem(work, 0, ""),
+            },
+          }
+        : { status: 404, body: "Resource not found." };
+    } else if (provider === "semantic-scholar" && path === "/graph/v1/paper/search") {
       const key = req.headers["x-api-key"];
       answer =
         options.semanticScholarKey && key !== options.semanticScholarKey

@@ -103,6 +103,7 @@ const PAGES: Page[] = [
   { path: () => "/orders/new", who: "customer", translated: true },
   { path: () => `/orders/${orderId}/details`, who: "customer", translated: true },
   { path: () => `/orders/${orderId}/requirements`, who: "customer", translated: true },
+  { path: () => `/orders/${orderId}/references`, who: "customer", translated: true },
   { path: () => `/orders/${orderId}/topic`, who: "customer", translated: true },
   { path: () => `/orders/${reviewedOrderId}/review`, who: "customer", translated: true },
   { path: () => "/account", who: "customer", translated: true },

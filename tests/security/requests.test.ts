@@ -383,6 +383,29 @@ const FORM_ACTIONS: FormAction[] = [
     ],
   },
   {
+    route: "orders.$id.references.tsx",
+    path: (ctx) => `/orders/${ctx.orderId}/references`,
+    page: (ctx) => `/orders/${ctx.orderId}/references`,
+    valid: { intent: "remove" },
+    files: ["file"],
+    // One stored reference, so the page shows its removal form too.
+    prepare: async (ctx) => {
+      await app.db
+        .insertInto("sources")
+        .values({
+          document_id: ctx.orderId,
+          key: "own1",
+          title: "Water in cities",
+          csl: JSON.stringify({ id: "own1", title: "Water in cities" }),
+          priority: true,
+          import_position: 1,
+          resolution: "pending",
+        })
+        .execute();
+    },
+    written: (ctx) => app.db.selectFrom("sources").selectAll().where("document_id", "=", ctx.orderId).execute(),
+  },
+  {
     route: "orders.$id.review.tsx",
     path: (ctx) => `/orders/${ctx.orderId}/review`,
     page: (ctx) => `/orders/${ctx.orderId}/review`,

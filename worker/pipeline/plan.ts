@@ -6,6 +6,8 @@ import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context
 import { recordUsage } from "../llm/usage";
 import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";
+import { readCustomerSources, storeCustomerSources, withoutCustomerSources } from "../research/customer-sources";
+import { lookUpCustomerSources, nameCustomerSources } from "../research/resolve";
 import { lockDocument, setStage, writingPercent } from "../../app/models/document-progress.server";
 import { prepareCitations } from "../export/deliver";
 import { QUEUES, type PlanDocumentJob } from "../../app/jobs/definitions";
@@ -87,6 +89,11 @@ export async function planDocument(
       )
     : Promise.resolve({ sources: [], reachable: [], failed: [], queries: [] });
   searching.catch(() => {}); // awaited below, once the outline is there; a failed outline is the error to report
+  // The customer's own references are looked up meanwhile too (named once the search has given its keys).
+  const lookingUp = readCustomerSources(db, documentId).then((rows) =>
+    lookUpCustomerSources(rows, ctx.research && { ...ctx.research, signal: delivery.signal }),
+  );
+  lookingUp.catch(() => {}); // awaited below, as the search is
   const { completion, outline } = await planned;
 
   // The requirements judge reads the outline against the customer's explicit constraints (null: nothing to check).
@@ -114,9 +121,18 @@ export async function planDocument(
     return null;
   });
 
-  const research = await searching;
+  const searched = await searching;
+  const customer = nameCustomerSources(
+    await lookingUp,
+    searched.sources.map((s) => s.key),
+  );
+  // A work the customer gave is theirs: the search's copy of it goes.
+  const research = { ...searched, sources: withoutCustomerSources(searched.sources, customer) };
   const assignment = assignSourcesToSections(
-    research.sources.map((s) => ({ key: s.key, title: s.title, abstract: s.abstract })),
+    [
+      ...customer.map((s) => ({ key: s.key, title: s.title, abstract: s.abstract, priority: true })),
+      ...research.sources.map((s) => ({ key: s.key, title: s.title, abstract: s.abstract })),
+    ],
     outline.map((s, index) => ({ index, heading: s.heading, keyPoints: s.keyPoints })),
   );
 
@@ -150,6 +166,7 @@ export async function planDocument(
       .returning(["id", "index"])
       .execute();
     await recordUsage(trx, { documentId, userId: document.user_id, purpose: "outline", completion });
+    await storeCustomerSources(trx, customer);
     await storeSources(trx, documentId, research.sources);
     // The document's new state and its event in one statement.
     await setStage(trx, documentId, "writing", {
@@ -160,6 +177,7 @@ export async function planDocument(
         requirements_report: JSON.stringify({ outline: outlineJudgement }),
         research_report: JSON.stringify({
           sources: research.sources.length,
+          customerSources: customer.length,
           reachable: research.reachable,
           failed: research.failed,
         }),
@@ -190,11 +208,11 @@ export async function planDocument(
     // The checkers run once over this document's own outline and abstracts, so its sections meet them warm.
     const sample = [
       ...outline.flatMap((s) => [s.heading, s.brief, ...s.keyPoints]),
-      ...research.sources.map((s) => s.abstract ?? ""),
+      ...[...customer, ...research.sources].map((s) => s.abstract ?? ""),
     ].join("\n\n");
     for (const gate of ctx.gates ?? []) gate.prepare?.(document.language, sample);
     try {
-      prepareCitations(ctx.machinery.citations, document, research.sources);
+      prepareCitations(ctx.machinery.citations, document, [...customer, ...research.sources]);
     } catch (error) {
       log.warn(
         { documentId, err: error instanceof Error ? error.message : String(error) },

@@ -51,7 +51,7 @@ async function loadRegeneration(db: DbOrTrx, regenerationId: string) {
       .execute(),
     db
       .selectFrom("sources")
-      .select(["key", "title", "year", "abstract", "doi", "csl"])
+      .select(["key", "title", "year", "abstract", "doi", "csl", "priority"])
       .where("document_id", "=", regeneration.document_id)
       .execute(),
   ]);

@@ -190,7 +190,7 @@ async function reviseWhereNeeded(
     listSections(db, documentId),
     db
       .selectFrom("sources")
-      .select(["key", "year", "title", "abstract", "doi", "csl"])
+      .select(["key", "year", "title", "abstract", "doi", "csl", "priority"])
       .where("document_id", "=", documentId)
       .execute(),
     db

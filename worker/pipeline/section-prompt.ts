@@ -14,6 +14,8 @@ export type SourceForPrompt = {
   abstract: string | null;
   doi: string | null;
   csl: unknown;
+  /** The customer's own (uploaded) source: the writer is asked to cite it. */
+  priority?: boolean;
 };
 
 /** The sources a section may cite, quoted for the writer; without any, the writer is told to cite nothing. */
@@ -31,7 +33,8 @@ export function sourcesBlock(assigned: SourceForPrompt[], documentSources: numbe
         .join(", ") || sources.anonymous;
     // Angle brackets out of the abstract: it stands between tags.
     const abstract = s.abstract ? ` ${sources.abstract(s.abstract.replace(/[<>]/g, " ").slice(0, 500))}` : "";
-    return `[@${s.key}] ${authors} (${s.year ?? sources.undated}). ${s.title}.${abstract}`;
+    const own = s.priority ? ` ${sources.customerSource}` : "";
+    return `[@${s.key}] ${authors} (${s.year ?? sources.undated}). ${s.title}.${own}${abstract}`;
   });
   return [sources.intro, ...lines].join("\n");
 }

@@ -38,6 +38,7 @@ type SourceRow = {
   abstract: string | null;
   doi: string | null;
   csl: unknown;
+  priority: boolean;
   text: string;
 };
 type DocumentToWrite = {
@@ -75,7 +76,8 @@ async function loadSectionsToWrite(
         'priced_with_own_key', d.priced_with_own_key) as document,
       (select coalesce(json_agg(json_build_object('index', o.index, 'heading', o.heading, 'summary', o.summary) order by o.index), '[]')
        from sections o where o.document_id = d.id) as outline,
-      (select coalesce(json_agg(json_build_object('key', r.key, 'title', r.title, 'year', r.year, 'abstract', r.abstract, 'doi', r.doi, 'csl', r.csl)), '[]')
+      (select coalesce(json_agg(json_build_object('key', r.key, 'title', r.title, 'year', r.year, 'abstract', r.abstract, 'doi', r.doi, 'csl', r.csl,
+        'priority', r.priority)), '[]')
        from sources r where r.document_id = d.id) as sources,
       (select coalesce(json_agg(json_build_object('id', s.id, 'status', s.status, 'index', s.index, 'heading', s.heading, 'brief', s.brief,
           'target_words', s.target_words, 'key_points', s.key_points, 'source_keys', s.source_keys,

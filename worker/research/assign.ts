@@ -4,8 +4,11 @@
 import { contentStems, foldText } from "./text";
 
 export type SectionPlan = { index: number; heading: string; keyPoints: string[] };
-/** Sources in ranked order (best first): the rank is what "general" means here. */
-export type AssignableSource = { key: string; title: string; abstract: string | null };
+/**
+ * Sources in ranked order (best first): the rank is what "general" means here. `priority`: the customer's own, placed
+ * before every other.
+ */
+export type AssignableSource = { key: string; title: string; abstract: string | null; priority?: boolean };
 
 const FRAMING_HEADING =
   /^(\d+[.)]?\s*)?(introduction|introduzione|introduccion|einleitung|einfuhrung|wstep|введение|вступ|conclusion|conclusions|conclusioni|conclusiones|conclusion|fazit|schlussfolgerung|zakonczenie|wnioski|заключение|выводы|висновки|summary|final remarks|considerazioni finali)/;
@@ -49,10 +52,12 @@ export function overlapScores(sources: AssignableSource[], sections: SectionPlan
 }
 
 /**
- * Up to `perSection` source keys per section index, best fit first. Sources are placed one by one (the most
- * clearly placed first) in the best-fitting section with room, so each is used once while room lasts; then sections
- * with room take further sources that share words with them; a section never ends up without a source while there
- * is any. Deterministic: ties go to the better-ranked source and the section with fewer sources, then the lower index.
+ * Up to `perSection` source keys per section index, best fit first. The customer's own sources (`priority`) are placed
+ * first, every one of them (a section takes more than `perSection` when there are that many), and listed first in
+ * their sections. Then the others one by one (the most clearly placed first) in the best-fitting section with room,
+ * so each is used once while room lasts; then sections with room take further sources that share words with them; a
+ * section never ends up without a source while there is any. Deterministic: ties go to the better-ranked source and
+ * the section with fewer sources, then the lower index.
  */
 export function assignSourcesToSections(
   sources: AssignableSource[],
@@ -64,13 +69,18 @@ export function assignSourcesToSections(
   const scores = overlapScores(sources, sections);
   const chosen: number[][] = sections.map(() => []);
 
-  // 1. Each source once, in order of how well it fits its best section.
+  // 1. Each source once: the customer's first, then the others, each in order of how well it fits its best section.
   const best = sources.map((_, j) => Math.max(...sections.map((_, i) => scores[i][j])));
-  const order = sources.map((_, j) => j).sort((a, b) => best[b] - best[a] || a - b);
+  const isPriority = (j: number) => sources[j].priority === true;
+  const priorityRoom = Math.max(perSection, Math.ceil(sources.filter((s) => s.priority).length / sections.length));
+  const order = sources
+    .map((_, j) => j)
+    .sort((a, b) => Number(isPriority(b)) - Number(isPriority(a)) || best[b] - best[a] || a - b);
   for (const j of order) {
+    const room = isPriority(j) ? priorityRoom : perSection;
     let target = -1;
     for (let i = 0; i < sections.length; i++) {
-      if (chosen[i].length >= perSection) continue;
+      if (chosen[i].length >= room) continue;
       if (
         target === -1 ||
         scores[i][j] > scores[target][j] ||
@@ -79,7 +89,7 @@ export function assignSourcesToSections(
         target = i;
       }
     }
-    if (target === -1) break; // every section is full
+    if (target === -1) continue; // every section is full (for this source)
     chosen[target].push(j);
   }
 
@@ -96,7 +106,9 @@ export function assignSourcesToSections(
   }
 
   sections.forEach((section, i) => {
-    const ordered = [...chosen[i]].sort((a, b) => scores[i][b] - scores[i][a] || a - b);
+    const ordered = [...chosen[i]].sort(
+      (a, b) => Number(isPriority(b)) - Number(isPriority(a)) || scores[i][b] - scores[i][a] || a - b,
+    );
     result.set(
       section.index,
       ordered.map((j) => sources[j].key),

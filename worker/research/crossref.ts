@@ -1,7 +1,7 @@
 // Crossref works query: GET /works?query=…&rows=…&mailto=… (https://api.crossref.org/swagger-ui/index.html).
 // Metadata deposited by publishers, so its bibliographic fields (volume, issue, pages, type) are the most reliable;
 // abstracts, when present, are JATS XML.
-import { type ClientOptions, endpoint, getJson } from "./http";
+import { type ClientOptions, doiPath, endpoint, getJson } from "./http";
 import { stripMarkup } from "./text";
 import {
   type Author,
@@ -113,6 +113,13 @@ export function createCrossrefClient(options: ClientOptions = {}): ScholarlyClie
         mailto: options.mailto,
       });
       return getJson("crossref", url, parseCrossrefWorks, { ...options, signal });
+    },
+    // GET /works/10.x/y: { message: work }, the same record a search lists.
+    async lookupDoi(doi, { signal }) {
+      const url = endpoint(base, `/works/${doiPath(doi)}`, { mailto: options.mailto });
+      const parse = (body: unknown) =>
+        parseCrossrefWorks({ message: { items: [(body as { message?: unknown })?.message] } })[0] ?? null;
+      return getJson("crossref", url, parse, { ...options, signal, onNotFound: () => null });
     },
   };
 }

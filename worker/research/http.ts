@@ -99,7 +99,12 @@ export async function getJson<T>(
   provider: ProviderName,
   url: URL,
   parse: (body: unknown) => T,
-  options: HttpOptions & { headers?: Record<string, string>; signal?: AbortSignal },
+  options: HttpOptions & {
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+    /** A lookup's answer when the provider says 404: a work it does not know is an answer, not a failure. */
+    onNotFound?: () => T;
+  },
 ): Promise<T> {
   const {
     db,
@@ -126,6 +131,11 @@ export async function getJson<T>(
     try {
       const timeout = AbortSignal.timeout(timeoutMs);
       const response = await fetchImpl(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      if (response.status === 404 && options.onNotFound) {
+        await response.body?.cancel().catch(() => undefined);
+        if (db && seen !== "closed") await recordBreakerSuccess(db, provider, { now: now() });
+        return options.onNotFound();
+      }
       if (!response.ok) {
         await response.body?.cancel().catch(() => undefined);
         throw new HttpStatusError(response.status, response.headers);
@@ -164,6 +174,11 @@ export function endpoint(base: string, path: string, params: Record<string, stri
   for (const [name, value] of Object.entries(params))
     if (value !== undefined && value !== "") url.searchParams.set(name, String(value));
   return url;
+}
+
+/** A DOI as a URL path: each part encoded, its slashes kept (both indexes route /works/10.x/y). */
+export function doiPath(doi: string): string {
+  return doi.split("/").map(encodeURIComponent).join("/");
 }
 
 export type ClientOptions = HttpOptions & {

@@ -1,7 +1,7 @@
 // OpenAlex works search: GET /works?search=…&per-page=…&mailto=… (https://docs.openalex.org/api-entities/works).
 // Abstracts come as an inverted index (word → positions) for legal reasons; we rebuild the text.
 import { cslTypeFromCrossref } from "./crossref";
-import { type ClientOptions, endpoint, getJson } from "./http";
+import { type ClientOptions, doiPath, endpoint, getJson } from "./http";
 import {
   type Author,
   clampLimit,
@@ -102,6 +102,15 @@ export function createOpenAlexClient(options: ClientOptions = {}): ScholarlyClie
         api_key: options.apiKey,
       });
       return getJson("openalex", url, parseOpenAlexWorks, { ...options, signal });
+    },
+    // GET /works/doi:10.x/y: one work, the same record a search lists.
+    async lookupDoi(doi, { signal }) {
+      const url = endpoint(base, `/works/doi:${doiPath(doi)}`, {
+        mailto: options.mailto,
+        api_key: options.apiKey,
+      });
+      const parse = (body: unknown) => parseOpenAlexWorks({ results: [body] })[0] ?? null;
+      return getJson("openalex", url, parse, { ...options, signal, onNotFound: () => null });
     },
   };
 }

@@ -45,16 +45,7 @@ export type CslItem = {
   abstract?: string;
 };
 
-/** "https://doi.org/10.1000/XYZ" or "doi:10.1000/xyz" → "10.1000/xyz"; anything that is not a DOI → null. */
-export function normaliseDoi(raw: unknown): string | null {
-  if (typeof raw !== "string") return null;
-  const doi = raw
-    .trim()
-    .toLowerCase()
-    .replace(/^https?:\/\/(dx\.)?doi\.org\//, "")
-    .replace(/^doi:\s*/, "");
-  return /^10\.\d{4,9}\/\S+$/.test(doi) ? doi : null;
-}
+export { normaliseDoi } from "../../app/utils/doi";
 
 const PARTICLES = new Set([
   "van",
@@ -176,6 +167,8 @@ export interface ScholarlyClient {
   /** Whether `language` changes the answer (so the same text with and without it are two different queries). */
   readonly filtersByLanguage: boolean;
   search(query: string, options: SearchOptions): Promise<FoundWork[]>;
+  /** The work a DOI names, or null when the provider does not know it (only providers that look DOIs up). */
+  lookupDoi?(doi: string, options: { signal?: AbortSignal }): Promise<FoundWork | null>;
 }
 
 export function clampLimit(limit: number, max: number): number {

@@ -62,6 +62,7 @@ export const de: PromptTexts = {
       "anderes; erfinden Sie niemals Literaturangaben, DOIs oder URLs):",
     anonymous: "Anonym",
     undated: "o. J.",
+    customerSource: "Eine Quelle des Kunden: in diesem Abschnitt zitieren.",
     abstract: (text) => `Zusammenfassung: ${tag("abstract", text)}`,
   },
   review: {

@@ -65,6 +65,7 @@ export const en = {
       "references, DOIs or URLs):",
     anonymous: "Anonymous",
     undated: "n.d.",
+    customerSource: "The customer's own source: cite it in this section.",
     abstract: (text: string) => `Abstract: ${tag("abstract", text)}`,
   },
   review: {

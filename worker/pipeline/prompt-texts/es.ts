@@ -61,6 +61,7 @@ export const es: PromptTexts = {
       "inventes referencias, DOI ni URL):",
     anonymous: "Anónimo",
     undated: "s. f.",
+    customerSource: "Fuente aportada por el cliente: cítala en esta sección.",
     abstract: (text) => `Resumen: ${tag("abstract", text)}`,
   },
   review: {

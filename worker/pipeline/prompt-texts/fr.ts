@@ -62,6 +62,7 @@ export const fr: PromptTexts = {
       "d'autre ; n'inventez jamais de références, de DOI ni d'URL) :",
     anonymous: "Anonyme",
     undated: "s. d.",
+    customerSource: "Source fournie par le client : citez-la dans cette section.",
     abstract: (text) => `Résumé : ${tag("abstract", text)}`,
   },
   review: {

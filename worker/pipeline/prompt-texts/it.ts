@@ -60,6 +60,7 @@ export const it: PromptTexts = {
       "mai riferimenti, DOI o URL):",
     anonymous: "Anonimo",
     undated: "s.d.",
+    customerSource: "Fonte fornita dal cliente: citala in questa sezione.",
     abstract: (text) => `Abstract: ${tag("abstract", text)}`,
   },
   review: {

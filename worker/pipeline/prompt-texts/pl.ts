@@ -60,6 +60,7 @@ export const pl: PromptTexts = {
       "nigdy nie wymyślaj odwołań, DOI ani adresów URL):",
     anonymous: "Autor nieznany",
     undated: "b.r.",
+    customerSource: "Źródło podane przez klienta: zacytuj je w tym rozdziale.",
     abstract: (text) => `Streszczenie: ${tag("abstract", text)}`,
   },
   review: {

@@ -60,6 +60,7 @@ export const ru: PromptTexts = {
       "(ничего другого не цитируйте; никогда не выдумывайте ссылки, DOI или URL):",
     anonymous: "Без автора",
     undated: "б. г.",
+    customerSource: "Источник, указанный заказчиком: процитируйте его в этом разделе.",
     abstract: (text) => `Аннотация: ${tag("abstract", text)}`,
   },
   review: {

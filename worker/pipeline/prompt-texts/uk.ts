@@ -60,6 +60,7 @@ export const uk: PromptTexts = {
       "не цитуйте; ніколи не вигадуйте посилань, DOI чи URL):",
     anonymous: "Без автора",
     undated: "б. р.",
+    customerSource: "Джерело, надане замовником: процитуйте його в цьому розділі.",
     abstract: (text) => `Анотація: ${tag("abstract", text)}`,
   },
   review: {
