@@ -7,7 +7,7 @@ import pg from "pg";
 import { pinoHttp } from "pino-http";
 import { migrateToLatest } from "./db/migrate";
 import { openDatabase } from "./db/open";
-import { createDb, getDb, useDatabase, warmPool } from "./app/utils/db.server";
+import { createDb, getDb, survivesLostConnections, useDatabase, warmPool } from "./app/utils/db.server";
 import { EnvError, getEnv, loadDotEnvFile } from "./app/utils/env.server";
 import { exposureWarning } from "./app/utils/exposure.server";
 import { bearerMatches, healthReport } from "./app/utils/health.server";
@@ -204,7 +204,7 @@ async function main() {
     );
     // Web-to-web broadcasts go through the socket.io Postgres adapter; worker events through our own LISTEN relay.
     const adapterPool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
-    adapterPool.on("error", (error) => logger.warn({ err: error }, "socket.io adapter pool error"));
+    survivesLostConnections(adapterPool, "socket.io adapter connection");
     const io = attachSocketServer(httpServer, { adapterPool, testHooks: env.NODE_ENV === "test" });
     observeSockets(() => io.of("/").sockets.size);
     const relay = startDocumentEventRelay(databaseUrl, io);

@@ -5,6 +5,7 @@ import { EXPIRY_MARGIN_SECONDS } from "../app/utils/job-expiry";
 import { recordJob } from "../app/utils/metrics.server";
 import { setDeadline } from "./deadline";
 import { JobCompletions } from "./job-completions";
+import { waitForRestingProviders } from "./provider-rest";
 import { JOBS_CHANNEL, parseJobPayload, type RunnablePayload, type RunnableQueueName } from "../app/jobs/definitions";
 
 /** What a handler knows about the delivery it runs in. */
@@ -196,6 +197,10 @@ export class QueueRunner {
         await this.completions.complete(queue.name, job.id);
         recordJob(queue.name, "completed", (performance.now() - started) / 1000);
       } catch (error) {
+        if (await waitForRestingProviders(this.boss, queue.name, job, error, this.log)) {
+          recordJob(queue.name, "waited", (performance.now() - started) / 1000);
+          return;
+        }
         recordJob(queue.name, "failed", (performance.now() - started) / 1000);
         const message = error instanceof Error ? error.message : String(error);
         this.log.warn({ queue: queue.name, jobId: job.id, retryCount: run.retryCount, err: message }, "job failed");

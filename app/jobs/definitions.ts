@@ -28,7 +28,15 @@ export const JOBS_CHANNEL = "tesigo_jobs";
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const id = () => z.guid({ error: "must be an id (a UUID)" });
-const payload = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape, { error: "must be a JSON object" });
+const payload = <Shape extends z.ZodRawShape>(shape: Shape) =>
+  z.object(
+    {
+      ...shape,
+      /** How often this job already waited for writers resting behind open breakers (worker/provider-rest.ts). */
+      restWaits: z.number({ error: "must be a whole number" }).int("must be a whole number").min(0).optional(),
+    },
+    { error: "must be a JSON object" },
+  );
 const documentJob = payload({ documentId: id() });
 
 /** What each queue's jobs carry. A job whose payload does not match fails with the schema's message. */

@@ -18,7 +18,7 @@ const pools = new WeakMap<Db, pg.Pool>();
  */
 export function createDb(connectionString: string, max = 10, options: { keepOpen?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString, max, min: Math.min(options.keepOpen ?? 0, max) });
-  pool.on("error", (error) => logger.error({ err: error }, "idle database connection failed"));
+  survivesLostConnections(pool, "database connection");
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     log(event) {
@@ -31,6 +31,16 @@ export function createDb(connectionString: string, max = 10, options: { keepOpen
   });
   pools.set(db, pool);
   return db;
+}
+
+/**
+ * A connection cut while checked out of the pool but between queries (a transaction waiting on other work, a
+ * LISTEN client) emits "error" with no listener of pg-pool's, which would end the process: Postgres restarting
+ * would take every worker with it. The error is logged; the connection's next query fails and the pool drops it.
+ */
+export function survivesLostConnections(pool: pg.Pool, what: string): void {
+  pool.on("error", (error) => logger.error({ err: error }, `idle ${what} failed`));
+  pool.on("connect", (client) => client.on("error", (error) => logger.warn({ err: error }, `${what} lost`)));
 }
 
 /**

@@ -26,7 +26,7 @@ const httpDuration = new Histogram({
 
 const jobs = new Counter({
   name: "tesigo_jobs_total",
-  help: "Jobs run by this worker, by queue and outcome (completed, or failed: retried or dead-lettered by pg-boss)",
+  help: "Jobs run by this worker, by queue and outcome (completed; failed: retried or dead-lettered by pg-boss; waited: for writers resting behind open breakers)",
   labelNames: ["queue", "outcome"] as const,
   registers: [processRegistry],
 });
@@ -74,7 +74,7 @@ new Gauge({
   },
 });
 
-export type JobOutcome = "completed" | "failed";
+export type JobOutcome = "completed" | "failed" | "waited";
 export type LlmCallOutcome = "success" | "failure" | "skipped";
 
 export function recordHttpRequest(method: string, route: string, status: number, seconds: number): void {

@@ -25,6 +25,8 @@ export type FakeOpenAI = {
   requestsAt: number[];
   /** The next `count` calls answer with this fault. */
   failNext(fault: Fault, count?: number): void;
+  /** From now on, calls without a queued fault take one from `draw` (undefined: answered normally). */
+  failRandomly(draw: (() => Fault | undefined) | undefined): void;
   /** The next `count` section answers are far too short. */
   shortAnswersNext(count: number): void;
   /** The next `count` section answers also cite a key that is not among the document's sources. */
@@ -59,6 +61,7 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
   const requests: FakeRequest[] = [];
   const requestsAt: number[] = [];
   const faults: Fault[] = [];
+  let drawFault: (() => Fault | undefined) | undefined;
   let shortAnswers = 0;
   let invented = 0;
   let copies = 0;
@@ -121,7 +124,7 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
         error: { message: "Unrecognized request argument supplied: stream_options", type: "invalid_request_error" },
       });
     }
-    const fault = faults.shift();
+    const fault = faults.shift() ?? drawFault?.();
     const cut = fault !== undefined && "kind" in fault && fault.kind === "cut";
     if (fault && !(stream && cut)) {
       if (stream && !(await waited())) return;
@@ -199,6 +202,9 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     requestsAt,
     failNext: (fault, count = 1) => {
       for (let i = 0; i < count; i++) faults.push(fault);
+    },
+    failRandomly: (draw) => {
+      drawFault = draw;
     },
     shortAnswersNext: (count) => {
       shortAnswers += count;

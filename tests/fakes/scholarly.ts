@@ -30,6 +30,8 @@ export type FakeScholarly = {
   failNext(provider: FakeProvider, fault: Fault, count?: number): void;
   /** Every call to `provider` fails this way until `failNext`/`recover` changes it. */
   failAlways(provider: FakeProvider, fault: Fault): void;
+  /** From now on, calls to any provider without a queued fault take one from `draw` (undefined: answered normally). */
+  failRandomly(draw: (() => Fault | undefined) | undefined): void;
   recover(provider?: FakeProvider): void;
   setLatency(ms: number): void;
   /** The most requests to `provider` this fake has had open at once since the last `resetPeaks`. */
@@ -393,6 +395,7 @@ export async function startFakeScholarly(
   const requests: FakeScholarlyRequest[] = [];
   const faults: Record<FakeProvider, Fault[]> = { openalex: [], crossref: [], "semantic-scholar": [] };
   const always: Partial<Record<FakeProvider, Fault>> = {};
+  let drawFault: (() => Fault | undefined) | undefined;
   let latencyMs = options.latencyMs ?? 0;
   const open: Record<FakeProvider, number> = { openalex: 0, crossref: 0, "semantic-scholar": 0 };
   const peak: Record<FakeProvider, number> = { openalex: 0, crossref: 0, "semantic-scholar": 0 };
@@ -421,7 +424,7 @@ export async function startFakeScholarly(
     res.once("close", () => open[provider]--);
     if (latencyMs && !(await waitUnlessGone(res, latencyMs))) return;
 
-    const fault = faults[provider].shift() ?? always[provider];
+    const fault = faults[provider].shift() ?? always[provider] ?? drawFault?.();
     if (fault)
       return answerFault(
         res,
@@ -479,6 +482,9 @@ export async function startFakeScholarly(
     },
     failAlways: (provider, fault) => {
       always[provider] = fault;
+    },
+    failRandomly: (draw) => {
+      drawFault = draw;
     },
     recover: (provider) => {
       for (const p of provider ? [provider] : (Object.keys(PREFIX) as FakeProvider[])) {

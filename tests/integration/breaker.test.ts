@@ -242,7 +242,11 @@ describe("an admin's pin and reset (issue 18, item 6)", () => {
     await openBreaker("pinned-open");
     await forceBreaker(database.db, "pinned-open", "open", by(), at(5));
     for (const later of [at(66), at(3600), at(86_400)]) {
-      expect(await checkBreaker(database.db, "pinned-open", { now: later })).toEqual({ allowed: false, state: "open" });
+      expect(await checkBreaker(database.db, "pinned-open", { now: later })).toEqual({
+        allowed: false,
+        state: "open",
+        retryAt: new Date(later.getTime() + 60_000), // asked about again after a breaker's rest
+      });
     }
     // A call that was in flight when it was pinned ends: neither its failure nor its success moves the pin.
     expect(await recordBreakerFailure(database.db, "pinned-open", { now: at(90), error: "HTTP 500" })).toBe("open");

@@ -27,17 +27,19 @@ export async function checkBreaker(
   db: DbOrTrx,
   key: string,
   options: BreakerOptions = {},
-): Promise<{ allowed: boolean; state: BreakerState }> {
+): Promise<{ allowed: boolean; state: BreakerState; retryAt?: Date }> {
   const { now = new Date(), policy = DEFAULT_BREAKER_POLICY } = options;
+  // When a refused caller may ask again: when the breaker turns half-open (an admin's pin: after the same rest).
+  const rest = addSeconds(now, policy.openSeconds);
   const row = await db
     .selectFrom("provider_breakers")
     .select(["state", "opened_at", "forced_state"])
     .where("provider", "=", key)
     .executeTakeFirst();
-  if (row?.forced_state) return { allowed: row.forced_state === "closed", state: row.forced_state };
+  if (row?.forced_state) return { allowed: row.forced_state === "closed", state: row.forced_state, retryAt: rest };
   if (!row || row.state !== "open") return { allowed: true, state: row?.state ?? "closed" };
   const reopensAt = addSeconds(row.opened_at ?? new Date(0), policy.openSeconds);
-  if (now < reopensAt) return { allowed: false, state: "open" };
+  if (now < reopensAt) return { allowed: false, state: "open", retryAt: reopensAt };
 
   const cutoff = addSeconds(now, -policy.openSeconds);
   const moved = await db
@@ -56,7 +58,7 @@ export async function checkBreaker(
     .where("provider", "=", key)
     .executeTakeFirst();
   const state = current?.forced_state ?? current?.state ?? "closed";
-  return { allowed: state !== "open", state };
+  return { allowed: state !== "open", state, retryAt: rest };
 }
 
 /**

@@ -65,3 +65,17 @@ export class AllProvidersFailedError extends Error {
     this.name = "AllProvidersFailedError";
   }
 }
+
+/**
+ * No writer was even asked: every one's circuit breaker is open. The job waits until the first may be asked again
+ * (`until`) without spending one of its tries (worker/runner.ts), so an outage delays orders instead of failing them.
+ */
+export class ProvidersRestingError extends AllProvidersFailedError {
+  constructor(
+    failures: { provider: string; error: string }[],
+    public readonly until: Date,
+  ) {
+    super(failures);
+    this.name = "ProvidersRestingError";
+  }
+}

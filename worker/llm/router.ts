@@ -9,7 +9,13 @@ import { checkBreaker, recordBreakerFailure, recordBreakerSuccess, type BreakerS
 import { classifyError, CustomerKeyRefusedError } from "./errors";
 import { OfflineWriter } from "./offline";
 import { OpenAIProvider } from "./openai";
-import { AllProvidersFailedError, type Completion, type CompletionRequest, type LlmProvider } from "./provider";
+import {
+  AllProvidersFailedError,
+  ProvidersRestingError,
+  type Completion,
+  type CompletionRequest,
+  type LlmProvider,
+} from "./provider";
 import { abortableSleep } from "../sleep";
 import { deadlineOf } from "../deadline";
 
@@ -120,6 +126,8 @@ export class LlmRouter {
   async complete(request: CompletionRequest): Promise<Completion> {
     const failures: { provider: string; error: string }[] = [];
     const db = this.options.db;
+    // When each skipped writer's breaker lets callers in again; all skipped: the job waits for the first of them.
+    const resting: Date[] = [];
     for (const provider of this.chain) {
       const label = `${provider.name}:${provider.model}`;
       const breaker = db ? provider.breakerKey : null;
@@ -132,6 +140,7 @@ export class LlmRouter {
         if (!check.allowed) {
           recordLlmCall(provider.name, provider.model, "skipped");
           failures.push({ provider: label, error: "circuit open (skipped)" });
+          resting.push(check.retryAt ?? this.now());
           continue;
         }
         seen = check.state;
@@ -183,6 +192,8 @@ export class LlmRouter {
         release();
       }
     }
+    if (resting.length === this.chain.length)
+      throw new ProvidersRestingError(failures, new Date(Math.min(...resting.map((d) => d.getTime()))));
     throw new AllProvidersFailedError(failures);
   }
 }

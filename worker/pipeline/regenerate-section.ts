@@ -10,7 +10,7 @@ import type { DbOrTrx } from "../../app/utils/db.server";
 import type { RegenerationEvent } from "../../app/utils/document-events";
 import { notifyDocumentEvent } from "../../app/utils/document-events.server";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
-import { AllProvidersFailedError, type Completion, type TextSink } from "../llm/provider";
+import { AllProvidersFailedError, ProvidersRestingError, type Completion, type TextSink } from "../llm/provider";
 import { refreshDocumentUsage, usageRow } from "../llm/usage";
 import { countWords } from "../quality/common";
 import { DraftCheck } from "../quality/draft";
@@ -119,7 +119,8 @@ export async function regenerateSection(
       }),
     );
   } catch (error) {
-    if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
+    // Writers resting behind open breakers are waited for (the runner sends the job again later), never given up on.
+    if (error instanceof AllProvidersFailedError && !(error instanceof ProvidersRestingError) && delivery.isLastTry) {
       log.error({ regenerationId: regeneration.id, err: error.message }, "regeneration failed: no writer");
       return fail("writers");
     }

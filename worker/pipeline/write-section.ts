@@ -4,7 +4,7 @@ import { writerForOrder } from "../llm/customer-writer";
 import { sendJob } from "../../app/jobs/queue.server";
 import { waitIfOverBudget } from "../budget";
 import { DIRECT_CALL, type DeliveryInfo, type PipelineContext } from "../context";
-import { AllProvidersFailedError, type Completion } from "../llm/provider";
+import { AllProvidersFailedError, ProvidersRestingError, type Completion } from "../llm/provider";
 import { setStage } from "../../app/models/document-progress.server";
 import { DraftCheck } from "../quality/draft";
 import { QUEUES, type WriteSectionJob } from "../../app/jobs/definitions";
@@ -97,7 +97,8 @@ export async function writeSection(
     await started;
     // Every writer failed on the last delivery: the section fails (the review decides about the document), rather
     // than the whole order dying in the dead-letter queue.
-    if (error instanceof AllProvidersFailedError && delivery.isLastTry) {
+    // Writers resting behind open breakers are waited for (the runner sends the job again later), never given up on.
+    if (error instanceof AllProvidersFailedError && !(error instanceof ProvidersRestingError) && delivery.isLastTry) {
       const failed: SectionResult = { passed: false, text: "", provider: null, model: null };
       const finished = await machinery.sectionFinishes.finish(db, finishOf({ ...finishing, result: failed }));
       if (finished.handsOver) await handOverToReview(db, documentId);
