@@ -22,6 +22,7 @@ import type {
 } from "./schema-orders";
 import type { PaymentsTable, RefundsTable, StripeEventsTable, IncidentsTable } from "./schema-money";
 import type { RegenerationsTable } from "./schema-regenerations";
+import type { WebhookDeliveriesTable, WebhookEndpointsTable, WebhookEventsTable } from "./schema-webhooks";
 import type {
   TokenUsageTable,
   ProviderBreakersTable,
@@ -36,6 +37,7 @@ export * from "./schema-orders";
 export * from "./schema-money";
 export * from "./schema-operations";
 export * from "./schema-regenerations";
+export * from "./schema-webhooks";
 
 export interface Database {
   users: UsersTable;
@@ -64,6 +66,9 @@ export interface Database {
   dead_letters: DeadLettersTable;
   document_versions: DocumentVersionsTable;
   regenerations: RegenerationsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type User = Selectable<UsersTable>;

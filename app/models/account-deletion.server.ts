@@ -105,6 +105,9 @@ export async function deleteAccount(
     await trx.updateTable("sessions").set({ ip: null, user_agent: null }).where("user_id", "=", userId).execute();
     // Its API keys stop working with the account (they would anyway: the owner is deleted) and leave no trace.
     await trx.deleteFrom("api_keys").where("user_id", "=", userId).execute();
+    // Its webhook endpoints (with their secrets and delivery log) and the events its orders told: nothing more is sent.
+    await trx.deleteFrom("webhook_endpoints").where("user_id", "=", userId).execute();
+    await trx.deleteFrom("webhook_events").where("user_id", "=", userId).execute();
     // Codes mailed to the address carry it and the asking IP: no longer anyone's business.
     await trx.deleteFrom("sign_in_codes").where("email", "=", user.email.toLowerCase()).execute();
 

@@ -222,6 +222,15 @@ export async function exportUserData(db: Db, userId: string) {
         .orderBy("id")
         .execute();
 
+      // Never the signing secret: what the customer sees on their webhooks page.
+      const webhookEndpoints = await trx
+        .selectFrom("webhook_endpoints")
+        .select(["url", "events", "created_at", "disabled_at"])
+        .where("user_id", "=", userId)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+
       const uploads = await trx
         .selectFrom("uploads")
         .select(["id", "filename", "mime_type", "size_bytes", "sha256", "created_at", "document_id"])
@@ -249,6 +258,7 @@ export async function exportUserData(db: Db, userId: string) {
         })),
         sessions,
         api_keys: apiKeys,
+        webhook_endpoints: webhookEndpoints,
         uploads,
       };
     });

@@ -16,6 +16,8 @@ import { readFormData } from "~/utils/request.server";
 import { typedText } from "~/utils/schemas";
 import { requireUser } from "~/utils/session-cookie.server";
 
+export const handle = { i18n: ["webhooks"] };
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 const createKeySchema = z.object({
@@ -94,6 +96,7 @@ export default function ApiKeys() {
   const navigation = useNavigation();
   const locale = useLocale();
   const { t } = useTranslation("account");
+  const { t: tWebhooks } = useTranslation("webhooks");
   const [form, fields] = useForm({
     id: "create-api-key",
     lastResult: navigation.state === "idle" ? data?.result : undefined,
@@ -110,6 +113,12 @@ export default function ApiKeys() {
         </Link>
         <h1 className="mt-2 text-2xl font-bold">{t("apiKeys.heading")}</h1>
         <p className="mt-2 text-slate-600">{t("apiKeys.intro")}</p>
+        <p className="mt-2 text-sm">
+          <Link to="/account/webhooks" className="font-semibold text-brand-700 underline">
+            {tWebhooks("link")}
+          </Link>{" "}
+          <span className="text-slate-600">{tWebhooks("linkIntro")}</span>
+        </p>
       </div>
 
       {created ? (
