@@ -85,7 +85,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const env = getEnv();
   const urlError = (key: string) =>
     Response.json({ result: submission.reply({ fieldErrors: { url: [message(key)] } }) }, { status: 400 });
-  if (env.isProduction && !value.url.toLowerCase().startsWith("https://")) return urlError("webhooks:errors.httpsRequired");
+  if (env.isProduction && !value.url.toLowerCase().startsWith("https://"))
+    return urlError("webhooks:errors.httpsRequired");
   try {
     await assertPublicUrl(value.url, { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE_URLS });
   } catch (error) {
@@ -204,7 +205,12 @@ export default function Webhooks() {
                   </Link>
                   <Form method="post">
                     <input type="hidden" name="endpointId" value={endpoint.id} />
-                    <Button type="submit" name="intent" value={endpoint.disabled ? "enable" : "disable"} variant="secondary">
+                    <Button
+                      type="submit"
+                      name="intent"
+                      value={endpoint.disabled ? "enable" : "disable"}
+                      variant="secondary"
+                    >
                       {endpoint.disabled ? t("enable") : t("disable")}
                     </Button>
                   </Form>

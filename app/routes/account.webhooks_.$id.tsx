@@ -54,7 +54,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, endpoint } = await ownEndpoint(request, params.id);
   const submission = parseWithZod(await readFormData(request, resendSchema), { schema: resendSchema });
   if (submission.status !== "success") {
-    const errors = Object.values(submission.error ?? {}).flat().filter(Boolean) as string[];
+    const errors = Object.values(submission.error ?? {})
+      .flat()
+      .filter(Boolean) as string[];
     return Response.json({ result: submission.reply({ formErrors: errors }) }, { status: 400 });
   }
   if (!(await resendWebhookDelivery(getDb(), user.id, endpoint.id, submission.value.deliveryId)))

@@ -248,7 +248,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       problems.push("SMTP_URL: is required in production: sign-in codes and receipts are sent by email");
     // A customer's webhook URL must never reach our own network (server-side request forgery).
     if (raw.WEBHOOK_ALLOW_PRIVATE_URLS)
-      problems.push("WEBHOOK_ALLOW_PRIVATE_URLS: must not be on in production (customers' URLs could reach our network)");
+      problems.push(
+        "WEBHOOK_ALLOW_PRIVATE_URLS: must not be on in production (customers' URLs could reach our network)",
+      );
   }
   if (problems.length) throw new EnvError(problems);
 

@@ -77,7 +77,9 @@ describe("publicOnlyLookup", () => {
         res.resume();
         res.on("end", () => resolve(`status ${res.statusCode}`));
       });
-      req.on("error", (error) => resolve(error instanceof RefusedUrlError ? `refused: ${error.reason}` : error.message));
+      req.on("error", (error) =>
+        resolve(error instanceof RefusedUrlError ? `refused: ${error.reason}` : error.message),
+      );
       req.end();
     });
 

@@ -108,7 +108,8 @@ export function publicOnlyLookup(): LookupFunction {
       if (error) return callback(error, "", 0);
       if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address)))
         return callback(privateAddress() as NodeJS.ErrnoException, "", 0);
-      if ((options as { all?: boolean }).all) return (callback as (e: null, a: typeof addresses) => void)(null, addresses);
+      if ((options as { all?: boolean }).all)
+        return (callback as (e: null, a: typeof addresses) => void)(null, addresses);
       return callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   };

@@ -13,11 +13,13 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const satisfies readonly WebhookEventType[];
 
 /** An event type's key in the webhooks namespace ("paid" for order.paid). */
-export const eventKey = (type: WebhookEventType) => type.slice("order.".length) as "paid" | "progress" | "completed" | "failed" | "refunded";
+export const eventKey = (type: WebhookEventType) =>
+  type.slice("order.".length) as "paid" | "progress" | "completed" | "failed" | "refunded";
 
-const endpointId = z
-  .string({ error: message("webhooks:errors.unknownEndpoint") })
-  .max(60, message("webhooks:errors.unknownEndpoint"));
+const endpointId = typedText({ error: message("webhooks:errors.unknownEndpoint") }).max(
+  60,
+  message("webhooks:errors.unknownEndpoint"),
+);
 
 export const createEndpointSchema = z.object({
   intent: z.literal("create"),
@@ -25,7 +27,10 @@ export const createEndpointSchema = z.object({
     .trim()
     .min(1, message("webhooks:errors.urlRequired"))
     .max(2000, message("validation:maxLength", { max: 2000 }))
-    .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) && URL.canParse(value), message("webhooks:errors.urlInvalid")),
+    .refine(
+      (value) => /^https?:\/\/[^\s]+$/i.test(value) && URL.canParse(value),
+      message("webhooks:errors.urlInvalid"),
+    ),
   events: z
     .array(z.enum(WEBHOOK_EVENT_TYPES, { error: message("webhooks:errors.eventUnknown") }), {
       error: message("webhooks:errors.eventRequired"),
@@ -42,7 +47,8 @@ export const endpointFormSchema = z.discriminatedUnion("intent", [createEndpoint
 
 export const resendSchema = z.object({
   intent: z.literal("resend", { error: message("webhooks:errors.unknownIntent") }),
-  deliveryId: z
-    .string({ error: message("webhooks:errors.unknownDelivery") })
-    .max(60, message("webhooks:errors.unknownDelivery")),
+  deliveryId: typedText({ error: message("webhooks:errors.unknownDelivery") }).max(
+    60,
+    message("webhooks:errors.unknownDelivery"),
+  ),
 });

@@ -20,7 +20,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("disabled_at", "timestamptz")
     .execute();
-  await db.schema.createIndex("webhook_endpoints_user").on("webhook_endpoints").columns(["user_id", "created_at"]).execute();
+  await db.schema
+    .createIndex("webhook_endpoints_user")
+    .on("webhook_endpoints")
+    .columns(["user_id", "created_at"])
+    .execute();
 
   await db.schema
     .createTable("webhook_events")
@@ -40,7 +44,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("event_id", "uuid", (c) => c.notNull().references("webhook_events.id").onDelete("cascade"))
     .addColumn("endpoint_id", "uuid", (c) => c.notNull().references("webhook_endpoints.id").onDelete("cascade"))
     .addColumn("state", "text", (c) =>
-      c.notNull().defaultTo("pending").check(sql`state in ('pending', 'succeeded', 'failed')`),
+      c
+        .notNull()
+        .defaultTo("pending")
+        .check(sql`state in ('pending', 'succeeded', 'failed')`),
     )
     .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("status_code", "integer")

@@ -108,6 +108,7 @@ const PAGES: Page[] = [
   { path: () => "/account", who: "customer", translated: true },
   { path: () => "/account/delete", who: "customer", translated: true },
   { path: () => "/account/api-keys", who: "customer", translated: true },
+  { path: () => "/account/webhooks", who: "customer", translated: true },
   { path: () => "/admin", who: "admin", translated: true },
   { path: () => "/admin/documents", who: "admin", translated: true },
   { path: () => `/admin/documents/${orderId}`, who: "admin", translated: true },

@@ -36,9 +36,9 @@ describe("webhook endpoints and private addresses", () => {
       expect(answer.status, url).toBe(400);
       expect(answer.text, url).toContain("This address belongs to a private or local network");
     }
-    expect(
-      await app.db.selectFrom("webhook_endpoints").select("id").where("user_id", "=", userId).execute(),
-    ).toEqual([]);
+    expect(await app.db.selectFrom("webhook_endpoints").select("id").where("user_id", "=", userId).execute()).toEqual(
+      [],
+    );
     expect(receiver.received).toEqual([]);
   });
 
@@ -58,7 +58,12 @@ describe("webhook endpoints and private addresses", () => {
     const order = await insertDeliveredDocument(app.db, userId);
     const event = await app.db
       .insertInto("webhook_events")
-      .values({ user_id: userId, document_id: order.id, type: "order.paid", data: JSON.stringify({ orderId: order.id }) })
+      .values({
+        user_id: userId,
+        document_id: order.id,
+        type: "order.paid",
+        data: JSON.stringify({ orderId: order.id }),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     const first = await app.db

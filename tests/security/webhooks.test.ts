@@ -196,7 +196,11 @@ describe("webhooks to customers", () => {
       expect(answer.status, intent).toBe(404);
     }
     expect(
-      await app.db.selectFrom("webhook_endpoints").select("disabled_at").where("id", "=", endpoint.id).executeTakeFirst(),
+      await app.db
+        .selectFrom("webhook_endpoints")
+        .select("disabled_at")
+        .where("id", "=", endpoint.id)
+        .executeTakeFirst(),
     ).toEqual({ disabled_at: null });
     const signedOut = await new Client(app).get(`/account/webhooks/${endpoint.id}`);
     expect(signedOut.status).toBe(302);
@@ -231,7 +235,8 @@ describe("webhooks to customers", () => {
       expect(answer.status, JSON.stringify(form)).toBe(400);
       expect(answer.text).toContain(text);
     }
-    for (let n = 0; n < 10; n++) await registerEndpoint(client, `https://example.com/hook/${userId}/${n}`, ["order.paid"]);
+    for (let n = 0; n < 10; n++)
+      await registerEndpoint(client, `https://example.com/hook/${userId}/${n}`, ["order.paid"]);
     const eleventh = await client.post("/account/webhooks", {
       intent: "create",
       url: "https://example.com/hook/eleventh",
