@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useLocale } from "remix-i18next/react";
 import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
+import { ShownOnce } from "~/components/ui/shown-once";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { message } from "~/i18n/messages";
 import {
@@ -130,20 +131,13 @@ export default function Webhooks() {
       </div>
 
       {created ? (
-        <div role="status" className="rounded-lg border border-green-300 bg-green-50 p-4 text-sm">
-          <p className="font-semibold">{t("createdTitle", { url: created.url })}</p>
-          <p className="mt-1">{t("createdOnce")}</p>
-          <label htmlFor="new-webhook-secret" className="sr-only">
-            {t("secretLabel")}
-          </label>
-          <input
-            id="new-webhook-secret"
-            readOnly
-            value={created.secret}
-            className={`${inputClass} mt-2 font-mono`}
-            onFocus={(e) => e.currentTarget.select()}
-          />
-        </div>
+        <ShownOnce
+          id="new-webhook-secret"
+          title={t("createdTitle", { url: created.url })}
+          note={t("createdOnce")}
+          label={t("secretLabel")}
+          value={created.secret}
+        />
       ) : null}
 
       <Form method="post" {...getFormProps(form)} className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">
