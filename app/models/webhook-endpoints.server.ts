@@ -2,7 +2,7 @@
 // signing secret, shown once. Every function is scoped by the owner; another customer's endpoint does not exist here.
 import { sql } from "kysely";
 import type { WebhookEventType } from "../../db/schema";
-import type { DbOrTrx } from "../utils/db.server";
+import { inTransaction, type DbOrTrx } from "../utils/db.server";
 import { newWebhookSecret } from "../utils/webhook-signature.server";
 import { isUuid } from "./documents.server";
 
@@ -16,14 +16,30 @@ export async function createWebhookEndpoint(
   input: { url: string; events: readonly WebhookEventType[] },
 ): Promise<{ id: string; secret: string } | undefined> {
   const secret = newWebhookSecret();
-  // One statement: the count and the insert see the same endpoints; two clicks at once serialise on the user's row.
-  const { rows } = await sql<{ id: string }>`
-    with owner as (select id from users where id = ${userId} and deleted_at is null for update)
-    insert into webhook_endpoints (user_id, url, events, secret)
-    select owner.id, ${input.url}, ${[...new Set(input.events)]}::text[], ${secret} from owner
-    where (select count(*) from webhook_endpoints where user_id = owner.id) < ${MAX_ENDPOINTS}
-    returning id`.execute(db);
-  return rows[0] && { id: rows[0].id, secret };
+  return inTransaction(db, async (trx) => {
+    // The owner's row lock first, in its own statement: the count after it sees every endpoint committed before the
+    // lock was granted (in one statement the count would read the snapshot taken before the wait).
+    const owner = await trx
+      .selectFrom("users")
+      .select("id")
+      .where("id", "=", userId)
+      .where("deleted_at", "is", null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!owner) return undefined;
+    const { held } = await trx
+      .selectFrom("webhook_endpoints")
+      .select((eb) => eb.fn.countAll<string>().as("held"))
+      .where("user_id", "=", userId)
+      .executeTakeFirstOrThrow();
+    if (Number(held) >= MAX_ENDPOINTS) return undefined;
+    const created = await trx
+      .insertInto("webhook_endpoints")
+      .values({ user_id: userId, url: input.url, events: [...new Set(input.events)], secret })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { id: created.id, secret };
+  });
 }
 
 /** The account's endpoints, newest first, each with its last delivery; never the secret. */
