@@ -5,6 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { ApiScope } from "../../db/schema";
 import { inTransaction, type DbOrTrx } from "../utils/db.server";
+import { lockAccountBelowLimit } from "./account-limits.server";
 import { isUuid } from "./documents.server";
 
 export const API_SCOPES: readonly ApiScope[] = ["orders:read", "orders:write"];
@@ -36,23 +37,15 @@ export async function createApiKey(
   const key = newKey();
   const prefix = key.slice(0, KEY_PREFIX.length + DISPLAY_CHARACTERS);
   return inTransaction(db, async (trx) => {
-    // The owner's row lock first, in its own statement: the count after it sees every key committed before the lock
-    // was granted (in one statement the count reads the snapshot taken before the wait, and 25 clicks made 22 keys).
-    const owner = await trx
-      .selectFrom("users")
-      .select("id")
-      .where("id", "=", userId)
-      .where("deleted_at", "is", null)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!owner) return undefined;
-    const { live } = await trx
-      .selectFrom("api_keys")
-      .select((eb) => eb.fn.countAll<string>().as("live"))
-      .where("user_id", "=", userId)
-      .where("revoked_at", "is", null)
-      .executeTakeFirstOrThrow();
-    if (Number(live) >= MAX_KEYS) return undefined;
+    const live = (t: typeof trx) =>
+      t
+        .selectFrom("api_keys")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .executeTakeFirstOrThrow()
+        .then((row) => Number(row.n));
+    if (!(await lockAccountBelowLimit(trx, userId, MAX_KEYS, live))) return undefined;
     const created = await trx
       .insertInto("api_keys")
       .values({ user_id: userId, name: input.name, prefix, hash: hashApiKey(key), scopes: [...new Set(input.scopes)] })

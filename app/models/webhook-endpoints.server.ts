@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import type { WebhookEventType } from "../../db/schema";
 import { inTransaction, type DbOrTrx } from "../utils/db.server";
 import { newWebhookSecret } from "../utils/webhook-signature.server";
+import { lockAccountBelowLimit } from "./account-limits.server";
 import { isUuid } from "./documents.server";
 
 /** Endpoints an account may hold (enabled or not): a form clicked in a loop makes no table of millions. */
@@ -17,22 +18,14 @@ export async function createWebhookEndpoint(
 ): Promise<{ id: string; secret: string } | undefined> {
   const secret = newWebhookSecret();
   return inTransaction(db, async (trx) => {
-    // The owner's row lock first, in its own statement: the count after it sees every endpoint committed before the
-    // lock was granted (in one statement the count would read the snapshot taken before the wait).
-    const owner = await trx
-      .selectFrom("users")
-      .select("id")
-      .where("id", "=", userId)
-      .where("deleted_at", "is", null)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!owner) return undefined;
-    const { held } = await trx
-      .selectFrom("webhook_endpoints")
-      .select((eb) => eb.fn.countAll<string>().as("held"))
-      .where("user_id", "=", userId)
-      .executeTakeFirstOrThrow();
-    if (Number(held) >= MAX_ENDPOINTS) return undefined;
+    const held = (t: typeof trx) =>
+      t
+        .selectFrom("webhook_endpoints")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("user_id", "=", userId)
+        .executeTakeFirstOrThrow()
+        .then((row) => Number(row.n));
+    if (!(await lockAccountBelowLimit(trx, userId, MAX_ENDPOINTS, held))) return undefined;
     const created = await trx
       .insertInto("webhook_endpoints")
       .values({ user_id: userId, url: input.url, events: [...new Set(input.events)], secret })
