@@ -56,7 +56,8 @@ export async function deliverWebhook(ctx: PipelineContext, job: DeliverWebhookJo
   try {
     answer = await post(delivery.url, headers, body, getEnv().WEBHOOK_ALLOW_PRIVATE_URLS);
   } catch (failure) {
-    refused = failure instanceof RefusedUrlError;
+    // A name that does not resolve now may tomorrow (DNS trouble): only a refused address is final.
+    refused = failure instanceof RefusedUrlError && failure.reason !== "unresolvable";
     error = failure instanceof Error ? failure.message : String(failure);
   }
   const succeeded = answer !== undefined && answer.statusCode >= 200 && answer.statusCode < 300;
