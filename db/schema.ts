@@ -23,6 +23,7 @@ import type {
 import type { PaymentsTable, RefundsTable, StripeEventsTable, IncidentsTable } from "./schema-money";
 import type { RegenerationsTable } from "./schema-regenerations";
 import type { CustomerLlmKeysTable } from "./schema-byok";
+import type { WebhookDeliveriesTable, WebhookEndpointsTable, WebhookEventsTable } from "./schema-webhooks";
 import type {
   TokenUsageTable,
   ProviderBreakersTable,
@@ -38,6 +39,7 @@ export * from "./schema-money";
 export * from "./schema-operations";
 export * from "./schema-regenerations";
 export * from "./schema-byok";
+export * from "./schema-webhooks";
 
 export interface Database {
   users: UsersTable;
@@ -67,6 +69,9 @@ export interface Database {
   document_versions: DocumentVersionsTable;
   regenerations: RegenerationsTable;
   customer_llm_keys: CustomerLlmKeysTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -15,6 +15,7 @@ import { handleDeadLetter } from "./jobs/dead-letters";
 import { refundPayment } from "./jobs/refund-payment";
 import { rehashStaleShingles } from "./jobs/rehash-shingles";
 import { sendEmailJob } from "./jobs/send-email";
+import { deliverWebhook } from "./jobs/deliver-webhook";
 import { LlmRouter, buildProviderChain } from "./llm/router";
 import { assembleDocument, exportDocument } from "./pipeline/assemble";
 import { pausingOnRefusedKey } from "./pipeline/paused-for-key";
@@ -102,6 +103,7 @@ export async function startWorker(
   runner.register(QUEUES.reassembleDocument, (job) => reassembleDocument(ctx, job), 1);
   runner.register(QUEUES.refundPayment, (job) => refundPayment(ctx, job), 2);
   runner.register(QUEUES.sendEmail, (email) => sendEmailJob(ctx, email), 2);
+  runner.register(QUEUES.deliverWebhook, (job, run) => deliverWebhook(ctx, job, run), 4);
   runner.register(QUEUES.maintenance, async () => {
     const pruned = await pruneRateLimits(ctx.db);
     const signInCodes = await pruneSignInCodes(ctx.db);

@@ -17,6 +17,7 @@ import en_editing from "../locales/en/editing.json";
 import en_email from "../locales/en/email.json";
 import en_export from "../locales/en/export.json";
 import en_versions from "../locales/en/versions.json";
+import en_webhooks from "../locales/en/webhooks.json";
 import uk_common from "../locales/uk/common.json";
 import uk_catalog from "../locales/uk/catalog.json";
 import uk_home from "../locales/uk/home.json";
@@ -33,6 +34,7 @@ import uk_editing from "../locales/uk/editing.json";
 import uk_email from "../locales/uk/email.json";
 import uk_export from "../locales/uk/export.json";
 import uk_versions from "../locales/uk/versions.json";
+import uk_webhooks from "../locales/uk/webhooks.json";
 import it_common from "../locales/it/common.json";
 import it_catalog from "../locales/it/catalog.json";
 import it_home from "../locales/it/home.json";
@@ -49,6 +51,7 @@ import it_editing from "../locales/it/editing.json";
 import it_email from "../locales/it/email.json";
 import it_export from "../locales/it/export.json";
 import it_versions from "../locales/it/versions.json";
+import it_webhooks from "../locales/it/webhooks.json";
 import ru_common from "../locales/ru/common.json";
 import ru_catalog from "../locales/ru/catalog.json";
 import ru_home from "../locales/ru/home.json";
@@ -65,6 +68,7 @@ import ru_editing from "../locales/ru/editing.json";
 import ru_email from "../locales/ru/email.json";
 import ru_export from "../locales/ru/export.json";
 import ru_versions from "../locales/ru/versions.json";
+import ru_webhooks from "../locales/ru/webhooks.json";
 import de_common from "../locales/de/common.json";
 import de_catalog from "../locales/de/catalog.json";
 import de_home from "../locales/de/home.json";
@@ -81,6 +85,7 @@ import de_editing from "../locales/de/editing.json";
 import de_email from "../locales/de/email.json";
 import de_export from "../locales/de/export.json";
 import de_versions from "../locales/de/versions.json";
+import de_webhooks from "../locales/de/webhooks.json";
 import fr_common from "../locales/fr/common.json";
 import fr_catalog from "../locales/fr/catalog.json";
 import fr_home from "../locales/fr/home.json";
@@ -97,6 +102,7 @@ import fr_editing from "../locales/fr/editing.json";
 import fr_email from "../locales/fr/email.json";
 import fr_export from "../locales/fr/export.json";
 import fr_versions from "../locales/fr/versions.json";
+import fr_webhooks from "../locales/fr/webhooks.json";
 import es_common from "../locales/es/common.json";
 import es_catalog from "../locales/es/catalog.json";
 import es_home from "../locales/es/home.json";
@@ -113,6 +119,7 @@ import es_editing from "../locales/es/editing.json";
 import es_email from "../locales/es/email.json";
 import es_export from "../locales/es/export.json";
 import es_versions from "../locales/es/versions.json";
+import es_webhooks from "../locales/es/webhooks.json";
 import pl_common from "../locales/pl/common.json";
 import pl_catalog from "../locales/pl/catalog.json";
 import pl_home from "../locales/pl/home.json";
@@ -129,6 +136,7 @@ import pl_editing from "../locales/pl/editing.json";
 import pl_email from "../locales/pl/email.json";
 import pl_export from "../locales/pl/export.json";
 import pl_versions from "../locales/pl/versions.json";
+import pl_webhooks from "../locales/pl/webhooks.json";
 
 export const en = {
   common: en_common,
@@ -145,6 +153,7 @@ export const en = {
   admin: en_admin,
   versions: en_versions,
   editing: en_editing,
+  webhooks: en_webhooks,
   email: en_email,
   export: en_export,
 };
@@ -170,6 +179,7 @@ export const resources: Record<Locale, Translation> = {
     admin: uk_admin,
     versions: uk_versions,
     editing: uk_editing,
+    webhooks: uk_webhooks,
     email: uk_email,
     export: uk_export,
   },
@@ -188,6 +198,7 @@ export const resources: Record<Locale, Translation> = {
     admin: it_admin,
     versions: it_versions,
     editing: it_editing,
+    webhooks: it_webhooks,
     email: it_email,
     export: it_export,
   },
@@ -206,6 +217,7 @@ export const resources: Record<Locale, Translation> = {
     admin: ru_admin,
     versions: ru_versions,
     editing: ru_editing,
+    webhooks: ru_webhooks,
     email: ru_email,
     export: ru_export,
   },
@@ -224,6 +236,7 @@ export const resources: Record<Locale, Translation> = {
     admin: de_admin,
     versions: de_versions,
     editing: de_editing,
+    webhooks: de_webhooks,
     email: de_email,
     export: de_export,
   },
@@ -242,6 +255,7 @@ export const resources: Record<Locale, Translation> = {
     admin: fr_admin,
     versions: fr_versions,
     editing: fr_editing,
+    webhooks: fr_webhooks,
     email: fr_email,
     export: fr_export,
   },
@@ -260,6 +274,7 @@ export const resources: Record<Locale, Translation> = {
     admin: es_admin,
     versions: es_versions,
     editing: es_editing,
+    webhooks: es_webhooks,
     email: es_email,
     export: es_export,
   },
@@ -278,6 +293,7 @@ export const resources: Record<Locale, Translation> = {
     admin: pl_admin,
     versions: pl_versions,
     editing: pl_editing,
+    webhooks: pl_webhooks,
     email: pl_email,
     export: pl_export,
   },

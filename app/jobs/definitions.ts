@@ -16,6 +16,8 @@ export const QUEUES = {
   regenerateSection: "section.regenerate",
   refundPayment: "payment.refund",
   sendEmail: "email.send",
+  /** One event of an order POSTed, signed, to one of its customer's webhook endpoints (retried over about a day). */
+  deliverWebhook: "webhook.deliver",
   /** Hourly housekeeping (old rate-limit windows). */
   maintenance: "maintenance.hourly",
   /** The scheduled backup into BACKUP_DIR (BACKUP_SCHEDULE), when BACKUP_DIR is set. */
@@ -82,6 +84,7 @@ export const JOB_PAYLOADS = {
     text: z.string({ error: "must be text" }),
     html: z.string({ error: "must be text" }),
   }),
+  [QUEUES.deliverWebhook]: payload({ deliveryId: id() }),
   // Sent by pg-boss' schedule, without a payload.
   [QUEUES.maintenance]: payload({}).nullish(),
   [QUEUES.backup]: payload({}).nullish(),
@@ -98,6 +101,7 @@ export type ReassembleDocumentJob = JobPayload<typeof QUEUES.reassembleDocument>
 export type RegenerateSectionJob = JobPayload<typeof QUEUES.regenerateSection>;
 export type RefundPaymentJob = JobPayload<typeof QUEUES.refundPayment>;
 export type SendEmailJob = JobPayload<typeof QUEUES.sendEmail>;
+export type DeliverWebhookJob = JobPayload<typeof QUEUES.deliverWebhook>;
 
 export type QueuePolicy = {
   retryLimit: number;
@@ -131,6 +135,9 @@ const FIXED_POLICIES: Record<QueueName, Omit<QueuePolicy, "expireInSeconds"> & {
   // Money: retried for about an hour (Stripe outages), never twice thanks to the idempotency key.
   [QUEUES.refundPayment]: { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   [QUEUES.sendEmail]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
+  // 11 attempts; retry n waits 1–2 × 2^(n-1) × the delay (pg-boss' backoff): about 24 h in all with the default 56 s
+  // (WEBHOOK_RETRY_DELAY_SECONDS, which replaces this delay). A request lasts at most 10 s.
+  [QUEUES.deliverWebhook]: { retryLimit: 10, retryDelay: 56, retryBackoff: true, expireInSeconds: 60 },
   [QUEUES.maintenance]: { retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 300 },
   // A large database with its files takes minutes to write; a failed one is tried again a few minutes later.
   [QUEUES.backup]: { retryLimit: 2, retryDelay: 300, retryBackoff: false, expireInSeconds: 3600 },

@@ -40,7 +40,9 @@ export async function ensureQueues(
   boss: PgBoss,
   options: { expireSeconds?: number; llmTimeoutSeconds?: number } = {},
 ): Promise<void> {
-  const policies = queuePolicies(options.llmTimeoutSeconds ?? getEnv().LLM_TIMEOUT_SECONDS);
+  const env = getEnv();
+  const policies = queuePolicies(options.llmTimeoutSeconds ?? env.LLM_TIMEOUT_SECONDS);
+  policies[QUEUES.deliverWebhook].retryDelay = env.WEBHOOK_RETRY_DELAY_SECONDS;
   for (const name of Object.values(QUEUES) as QueueName[]) {
     const dead = deadLetterQueue(name);
     const deadPolicy = { name: dead, retryLimit: 0, retentionMinutes: 60 * 24 * DEAD_LETTER_RETENTION_DAYS };

@@ -107,6 +107,9 @@ export async function deleteAccount(
     await trx.deleteFrom("api_keys").where("user_id", "=", userId).execute();
     // Their own LLM key is theirs alone: nothing of it is kept, sealed or not.
     await trx.deleteFrom("customer_llm_keys").where("user_id", "=", userId).execute();
+    // Its webhook endpoints (with their secrets and delivery log) and the events its orders told: nothing more is sent.
+    await trx.deleteFrom("webhook_endpoints").where("user_id", "=", userId).execute();
+    await trx.deleteFrom("webhook_events").where("user_id", "=", userId).execute();
     // Codes mailed to the address carry it and the asking IP: no longer anyone's business.
     await trx.deleteFrom("sign_in_codes").where("email", "=", user.email.toLowerCase()).execute();
 

@@ -237,6 +237,14 @@ export async function exportUserData(db: Db, userId: string) {
         ])
         .where("user_id", "=", userId)
         .executeTakeFirst();
+      // Never the signing secret: what the customer sees on their webhooks page.
+      const webhookEndpoints = await trx
+        .selectFrom("webhook_endpoints")
+        .select(["url", "events", "created_at", "disabled_at"])
+        .where("user_id", "=", userId)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
 
       const uploads = await trx
         .selectFrom("uploads")
@@ -266,6 +274,7 @@ export async function exportUserData(db: Db, userId: string) {
         sessions,
         api_keys: apiKeys,
         llm_key: llmKey ?? null,
+        webhook_endpoints: webhookEndpoints,
         uploads,
       };
     });

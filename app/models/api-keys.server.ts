@@ -4,7 +4,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { ApiScope } from "../../db/schema";
-import type { DbOrTrx } from "../utils/db.server";
+import { inTransaction, type DbOrTrx } from "../utils/db.server";
+import { lockAccountBelowLimit } from "./account-limits.server";
 import { isUuid } from "./documents.server";
 
 export const API_SCOPES: readonly ApiScope[] = ["orders:read", "orders:write"];
@@ -35,14 +36,23 @@ export async function createApiKey(
 ): Promise<NewApiKey | undefined> {
   const key = newKey();
   const prefix = key.slice(0, KEY_PREFIX.length + DISPLAY_CHARACTERS);
-  // One statement: the count and the insert see the same keys, and two clicks at once serialise on the user's row.
-  const { rows } = await sql<{ id: string }>`
-    with owner as (select id from users where id = ${userId} and deleted_at is null for update)
-    insert into api_keys (user_id, name, prefix, hash, scopes)
-    select owner.id, ${input.name}, ${prefix}, ${hashApiKey(key)}, ${[...new Set(input.scopes)]}::text[] from owner
-    where (select count(*) from api_keys where user_id = owner.id and revoked_at is null) < ${MAX_KEYS}
-    returning id`.execute(db);
-  return rows[0] && { id: rows[0].id, key, prefix };
+  return inTransaction(db, async (trx) => {
+    const live = (t: typeof trx) =>
+      t
+        .selectFrom("api_keys")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .executeTakeFirstOrThrow()
+        .then((row) => Number(row.n));
+    if (!(await lockAccountBelowLimit(trx, userId, MAX_KEYS, live))) return undefined;
+    const created = await trx
+      .insertInto("api_keys")
+      .values({ user_id: userId, name: input.name, prefix, hash: hashApiKey(key), scopes: [...new Set(input.scopes)] })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { id: created.id, key, prefix };
+  });
 }
 
 /** The user's keys, newest first, without anything that could be used as a key. */

@@ -5,6 +5,7 @@
 import { sql, type Expression, type RawBuilder, type SqlBool, type UpdateObject } from "kysely";
 import type { DbOrTrx } from "../utils/db.server";
 import { DOCUMENT_EVENTS_CHANNEL } from "../utils/document-events";
+import { emitOrderEvent } from "./webhook-events.server";
 import type { Database, DocumentStatus } from "../../db/schema";
 
 /** The stages a document goes through (documents.progress_stage); the catalog names them for customers (stageText). */
@@ -178,7 +179,12 @@ export async function setStage(
     )
     .selectFrom("changed")
     .select(sql.join(events.map((payload) => sql`pg_notify(${DOCUMENT_EVENTS_CHANNEL}, ${payload})`)).as("notified"))
+    .select(["changed.failure_reason"])
     .execute();
+  // The customer's webhooks hear an order delivered or failed in the transaction that says so.
+  if (rows.length === 1 && stage === "done") await emitOrderEvent(trx, documentId, "order.completed");
+  if (rows.length === 1 && stage === "failed")
+    await emitOrderEvent(trx, documentId, "order.failed", { reason: rows[0]!.failure_reason });
   return rows.length === 1;
 }
 

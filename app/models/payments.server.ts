@@ -9,6 +9,7 @@ import { sendJob, wakeExpressions } from "../jobs/queue.server";
 import { setStage } from "./document-progress.server";
 import { transitionDocument } from "./documents.server";
 import { recordIncident } from "./incidents.server";
+import { emitOrderEvent } from "./webhook-events.server";
 
 export function getPayment(db: DbOrTrx, paymentId: string) {
   return db.selectFrom("payments").selectAll().where("id", "=", paymentId).executeTakeFirst();
@@ -165,6 +166,7 @@ export async function confirmPayment(
   );
   // The workers' wake-ups, sent on commit.
   await sql`select ${wakeExpressions([QUEUES.planDocument, QUEUES.sendEmail])}`.execute(trx);
+  await emitOrderEvent(trx, document.id, "order.paid", { amountCents: paid.amountCents, currency });
   return "queued";
 }
 
@@ -272,7 +274,12 @@ async function raiseRefundedTotal(trx: DbOrTrx, paymentId: string, atLeast: () =
     ["queued", "generating", "completed", "completed_with_warnings", "failed_quality", "failed", "cancelled"],
     "refunded",
   );
-  if (refunded)
+  if (refunded) {
     await notifyDocumentEvent(trx, payment.document_id, { type: "failed", reason: "The order was refunded." });
+    await emitOrderEvent(trx, payment.document_id, "order.refunded", {
+      refundedCents: total,
+      currency: payment.currency.toLowerCase(),
+    });
+  }
   return true;
 }

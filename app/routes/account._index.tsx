@@ -18,6 +18,8 @@ import { formatMoney } from "~/utils/pricing";
 import { readFormData } from "~/utils/request.server";
 import { requireUser } from "~/utils/session-cookie.server";
 
+export const handle = { i18n: ["webhooks"] };
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -82,6 +84,7 @@ export default function Account() {
   const { t: tByok } = useTranslation("byok");
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation(["account", "catalog"]);
+  const { t: tWebhooks } = useTranslation("webhooks");
   const locale = useLocale();
   return (
     <div className="space-y-10">
@@ -256,6 +259,12 @@ export default function Account() {
           <span className="text-slate-600">{tByok("account.linkHint")}</span>
         </p>
       ) : null}
+      <p className="text-sm">
+        <Link to="/account/webhooks" className="font-semibold text-brand-700 underline">
+          {tWebhooks("link")}
+        </Link>{" "}
+        <span className="text-slate-600">{tWebhooks("linkIntro")}</span>
+      </p>
 
       <section aria-labelledby="data-heading" className="rounded-lg border border-slate-200 bg-white p-5">
         <h2 id="data-heading" className="text-lg font-semibold">

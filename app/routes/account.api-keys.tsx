@@ -7,6 +7,7 @@ import { useLocale } from "remix-i18next/react";
 import { z } from "zod";
 import { Button } from "~/components/ui/button";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
+import { ShownOnce } from "~/components/ui/shown-once";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { message } from "~/i18n/messages";
 import { API_SCOPES, createApiKey, listApiKeys, MAX_KEYS, revokeApiKey } from "~/models/api-keys.server";
@@ -15,6 +16,8 @@ import { formatDate, formatDateTime } from "~/utils/format";
 import { readFormData } from "~/utils/request.server";
 import { typedText } from "~/utils/schemas";
 import { requireUser } from "~/utils/session-cookie.server";
+
+export const handle = { i18n: ["webhooks"] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -94,6 +97,7 @@ export default function ApiKeys() {
   const navigation = useNavigation();
   const locale = useLocale();
   const { t } = useTranslation("account");
+  const { t: tWebhooks } = useTranslation("webhooks");
   const [form, fields] = useForm({
     id: "create-api-key",
     lastResult: navigation.state === "idle" ? data?.result : undefined,
@@ -110,23 +114,22 @@ export default function ApiKeys() {
         </Link>
         <h1 className="mt-2 text-2xl font-bold">{t("apiKeys.heading")}</h1>
         <p className="mt-2 text-slate-600">{t("apiKeys.intro")}</p>
+        <p className="mt-2 text-sm">
+          <Link to="/account/webhooks" className="font-semibold text-brand-700 underline">
+            {tWebhooks("link")}
+          </Link>{" "}
+          <span className="text-slate-600">{tWebhooks("linkIntro")}</span>
+        </p>
       </div>
 
       {created ? (
-        <div role="status" className="rounded-lg border border-green-300 bg-green-50 p-4 text-sm">
-          <p className="font-semibold">{t("apiKeys.createdTitle", { name: created.name })}</p>
-          <p className="mt-1">{t("apiKeys.createdOnce")}</p>
-          <label htmlFor="new-api-key" className="sr-only">
-            {t("apiKeys.newKeyLabel")}
-          </label>
-          <input
-            id="new-api-key"
-            readOnly
-            value={created.key}
-            className={`${inputClass} mt-2 font-mono`}
-            onFocus={(e) => e.currentTarget.select()}
-          />
-        </div>
+        <ShownOnce
+          id="new-api-key"
+          title={t("apiKeys.createdTitle", { name: created.name })}
+          note={t("apiKeys.createdOnce")}
+          label={t("apiKeys.newKeyLabel")}
+          value={created.key}
+        />
       ) : null}
 
       <Form method="post" {...getFormProps(form)} className="space-y-4 rounded-lg border border-slate-200 bg-white p-5">

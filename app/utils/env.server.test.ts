@@ -162,5 +162,13 @@ describe("parseEnv", () => {
     it("keeps the dev payment off unless explicitly allowed", () => {
       expect(parseEnv({ ...production, ALLOW_DEV_PAYMENT: "true" }).ALLOW_DEV_PAYMENT).toBe(true);
     });
+
+    it("never lets customers' webhook URLs reach private addresses (allowed by default elsewhere)", () => {
+      expect(parseEnv(production).WEBHOOK_ALLOW_PRIVATE_URLS).toBe(false);
+      expect(problemsOf({ ...production, WEBHOOK_ALLOW_PRIVATE_URLS: "true" })).toEqual([
+        "WEBHOOK_ALLOW_PRIVATE_URLS: must not be on in production (customers' URLs could reach our network)",
+      ]);
+      expect(parseEnv({}).WEBHOOK_ALLOW_PRIVATE_URLS).toBe(true);
+    });
   });
 });

@@ -147,6 +147,10 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   API_ACCOUNT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Webhook endpoints may be private or loopback addresses (a local receiver); never in production. */
+  WEBHOOK_ALLOW_PRIVATE_URLS: booleanFlag.optional(),
+  /** The first retry of a failed webhook delivery waits 1–2 × this; each next one twice as long (10 retries). */
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(56),
   /** Memory for rendered pages kept by each web process (app/utils/page-cache.server.ts); 0 keeps none. */
   PAGE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
   /** Sign-in codes a client address may ask per 15 minutes (it may type 3× as many wrong codes). */
@@ -194,6 +198,7 @@ export type Env = Omit<
   BYOK_ENABLED: boolean;
   /** Set whenever BYOK_ENABLED (a development-only key outside production when unset). */
   BYOK_ENCRYPTION_KEY: string | undefined;
+  WEBHOOK_ALLOW_PRIVATE_URLS: boolean;
   isProduction: boolean;
 };
 
@@ -276,6 +281,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     // Without SMTP the sign-in codes would only be written to the data folder, where no customer can read them.
     if (!raw.SMTP_URL)
       problems.push("SMTP_URL: is required in production: sign-in codes and receipts are sent by email");
+    // A customer's webhook URL must never reach our own network (server-side request forgery).
+    if (raw.WEBHOOK_ALLOW_PRIVATE_URLS)
+      problems.push(
+        "WEBHOOK_ALLOW_PRIVATE_URLS: must not be on in production (customers' URLs could reach our network)",
+      );
   }
   if (problems.length) throw new EnvError(problems);
 
@@ -289,6 +299,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     ALLOW_DEV_PAYMENT: raw.ALLOW_DEV_PAYMENT ?? !isProduction,
     BYOK_ENABLED: raw.BYOK_ENABLED ?? !isProduction,
     BYOK_ENCRYPTION_KEY: raw.BYOK_ENCRYPTION_KEY ?? (isProduction ? undefined : DEV_BYOK_ENCRYPTION_KEY),
+    WEBHOOK_ALLOW_PRIVATE_URLS: raw.WEBHOOK_ALLOW_PRIVATE_URLS ?? !isProduction,
     isProduction,
   };
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anonymisedEmail, deleteAccount } from "../../app/models/account-deletion.server";
 import { exportUserData } from "../../app/models/account.server";
 import { createApiKey, hashApiKey } from "../../app/models/api-keys.server";
+import { createWebhookEndpoint } from "../../app/models/webhook-endpoints.server";
 import { createSession, getSessionUser } from "../../app/models/sessions.server";
 import { recordConsents } from "../../app/models/users.server";
 import { action as deleteAction, loader as deleteLoader } from "../../app/routes/account.delete";
@@ -317,6 +318,18 @@ describe("exportUserData", () => {
     expect(json).not.toContain(hashApiKey(created.key));
   });
 
+  it("lists the user's webhook endpoints by URL and events, never their signing secret", async () => {
+    const db = database.db;
+    const owner = await seedCustomer(db, "hookholder");
+    const created = (await createWebhookEndpoint(db, owner.user.id, {
+      url: "https://hooks.example.com/tesigo",
+      events: ["order.paid"],
+    }))!;
+    const data = (await exportUserData(db, owner.user.id))!;
+    expect(data.webhook_endpoints).toMatchObject([{ url: "https://hooks.example.com/tesigo", events: ["order.paid"] }]);
+    expect(JSON.stringify(data)).not.toContain(created.secret);
+  });
+
   it("is undefined for an unknown user", async () => {
     expect(await exportUserData(database.db, "00000000-0000-4000-8000-000000000000")).toBeUndefined();
   });
@@ -334,6 +347,7 @@ describe("deleteAccount", () => {
     for (const key of [mine.docxKey, mine.pdfKey]) expect(await storedFileExists(key)).toBe(true);
 
     await createApiKey(db, mine.user.id, { name: "Portal", scopes: ["orders:read"] });
+    await createWebhookEndpoint(db, mine.user.id, { url: "https://hooks.example.com/cleo", events: ["order.paid"] });
     const result = await deleteAccount(db, mine.user.id, { ip: "198.51.100.4", userAgent: "vitest" });
     expect(result).toMatchObject({
       sessionsRevoked: 2,
@@ -351,6 +365,9 @@ describe("deleteAccount", () => {
     for (const s of sessions) expect(await getSessionUser(db, s.id)).toBeUndefined();
     expect((await getSessionUser(db, theirSession.id))?.id).toBe(theirs.user.id);
     expect(await db.selectFrom("api_keys").select("id").where("user_id", "=", mine.user.id).execute()).toEqual([]);
+    expect(await db.selectFrom("webhook_endpoints").select("id").where("user_id", "=", mine.user.id).execute()).toEqual(
+      [],
+    );
 
     for (const key of [mine.docxKey, mine.pdfKey, mine.uploadKey]) expect(await storedFileExists(key)).toBe(false);
     for (const key of [theirs.docxKey, theirs.pdfKey, theirs.uploadKey]) expect(await storedFileExists(key)).toBe(true);

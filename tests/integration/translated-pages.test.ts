@@ -110,6 +110,7 @@ const PAGES: Page[] = [
   { path: () => "/account/delete", who: "customer", translated: true },
   { path: () => "/account/api-keys", who: "customer", translated: true },
   { path: () => "/account/llm-key", who: "customer", translated: true },
+  { path: () => "/account/webhooks", who: "customer", translated: true },
   { path: () => "/admin", who: "admin", translated: true },
   { path: () => "/admin/documents", who: "admin", translated: true },
   { path: () => `/admin/documents/${orderId}`, who: "admin", translated: true },

@@ -295,6 +295,9 @@ const versionsWritten = async () => [
   await app.db.selectFrom("audit_log").selectAll().where("target_id", "=", versionedDocument).execute(),
 ];
 
+/** The endpoint and delivery whose log page shows the Resend form (made by its `prepare`). */
+const resendForm = { endpointId: "", valid: { intent: "resend", deliveryId: "" } };
+
 const FORM_ACTIONS: FormAction[] = [
   {
     route: "language.tsx",
@@ -433,6 +436,46 @@ const FORM_ACTIONS: FormAction[] = [
     },
     written: (ctx) =>
       app.db.selectFrom("customer_llm_keys").select(["id", "last4"]).where("user_id", "=", ctx.userId).execute(),
+  },
+  {
+    route: "account.webhooks.tsx",
+    path: () => "/account/webhooks",
+    page: () => "/account/webhooks",
+    valid: { intent: "create", url: "https://hooks.example.com/tesigo", events: "order.paid" },
+    written: (ctx) =>
+      app.db.selectFrom("webhook_endpoints").select(["id", "url"]).where("user_id", "=", ctx.userId).execute(),
+  },
+  {
+    route: "account.webhooks_.$id.tsx",
+    path: () => `/account/webhooks/${resendForm.endpointId}`,
+    page: () => `/account/webhooks/${resendForm.endpointId}`,
+    valid: resendForm.valid,
+    prepare: async (ctx) => {
+      const endpoint = await app.db
+        .insertInto("webhook_endpoints")
+        .values({
+          user_id: ctx.userId,
+          url: "https://hooks.example.com/tesigo",
+          events: ["order.paid"],
+          secret: "whsec_x",
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const event = await app.db
+        .insertInto("webhook_events")
+        .values({ user_id: ctx.userId, document_id: ctx.orderId, type: "order.paid", data: "{}" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const delivery = await app.db
+        .insertInto("webhook_deliveries")
+        .values({ event_id: event.id, endpoint_id: endpoint.id })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      resendForm.endpointId = endpoint.id;
+      resendForm.valid.deliveryId = delivery.id;
+    },
+    written: () =>
+      app.db.selectFrom("webhook_deliveries").select("id").where("endpoint_id", "=", resendForm.endpointId).execute(),
   },
   {
     route: "account.delete.tsx",

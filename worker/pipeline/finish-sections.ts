@@ -6,6 +6,8 @@ import { DOCUMENT_EVENTS_CHANNEL, type DocumentEvent } from "../../app/utils/doc
 import type { Database } from "../../db/schema";
 import { eventPayload } from "../../app/utils/document-events.server";
 import { allFulfilled, gatheringsBy } from "../gathering";
+import { emitProgressStep } from "../../app/models/webhook-events.server";
+import { logger } from "../../app/utils/logger.server";
 import { progressByCount, progressEventSql, writingEtaSql } from "../../app/models/document-progress.server";
 
 /** A section's final columns, set by finishSection only from pending or writing (a section finishes once). */
@@ -198,7 +200,16 @@ export class SectionFinishes {
    * finishSection, gathered. Each caller gets its own section's result; when a gathered statement fails, its sections
    * are finished one by one, so one section's failure is its own. Only outside a transaction (`db` itself).
    */
-  finish(db: DbOrTrx, finish: SectionFinish): Promise<FinishResult> {
-    return this.finishing(db).add(finish.documentId, finish);
+  async finish(db: DbOrTrx, finish: SectionFinish): Promise<FinishResult> {
+    const result = await this.finishing(db).add(finish.documentId, finish);
+    // After the finishing statement (kept short): a progress step for the customer's webhooks, at most once each.
+    if (result.updated)
+      await emitProgressStep(db, finish.documentId).catch((error: unknown) =>
+        logger.warn(
+          { documentId: finish.documentId, err: error instanceof Error ? error.message : String(error) },
+          "the order's progress step was not told to its webhooks",
+        ),
+      );
+    return result;
   }
 }
