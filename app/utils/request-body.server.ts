@@ -3,7 +3,7 @@ import { Transform } from "node:stream";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import type { Request, RequestHandler, Response } from "express";
 import { formatNumber } from "./format";
-import { sendRefusal } from "./security.server";
+import { API_PATH_PREFIX, sendRefusal } from "./security.server";
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "./upload-limits";
 import { refusalLocale, refusalTexts } from "./upload-refusal.server";
 
@@ -17,8 +17,9 @@ export const UPLOAD_BODY_LIMIT_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024;
 /** A section's edited text (MAX_SECTION_CHARACTERS, up to 4 bytes each in UTF-8) and its form around it. */
 export const SECTION_BODY_LIMIT_BYTES = 512 * 1024;
 
-// The requirements step's upload, posted as a document (…/requirements) or by Remix' client (…/requirements.data).
-const UPLOAD_PATH = /^\/orders\/[^/]+\/requirements(\.data)?\/?$/;
+// The requirements step's upload, posted as a document (…/requirements) or by Remix' client (…/requirements.data), and
+// the API's (/api/v1/orders/:id/requirements).
+const UPLOAD_PATH = /^(\/api\/v1)?\/orders\/[^/]+\/requirements(\.data)?\/?$/;
 
 // The editor's save of one section's text: /documents/:id/sections/:index.
 const SECTION_SAVE_PATH = /^\/documents\/[^/]+\/sections\/[^/]+\/?$/;
@@ -37,6 +38,14 @@ const LINGER_MS = 5_000;
 export function refuseLargeBody(req: Request, res: Response, limit: number) {
   lingerThenClose(req, res);
   // The reader reads why in their own language, as the page's other refusals.
+  if (req.path.startsWith(API_PATH_PREFIX)) {
+    const message = `The body is larger than this endpoint takes (${formatNumber(limit / 1024, "en")} kB).`;
+    res
+      .status(413)
+      .set("Cache-Control", "no-store")
+      .json({ error: { code: "body_too_large", message } });
+    return;
+  }
   const lang = refusalLocale(req.headers.cookie, (langs) => req.acceptsLanguages(langs));
   const t = refusalTexts(lang);
   if (limit === UPLOAD_BODY_LIMIT_BYTES) {

@@ -22,6 +22,7 @@ import * as textRevisions from "./2026_12_07_0300_text_revisions";
 import * as editChecks from "./2026_12_07_0310_edit_checks";
 import * as apiKeys from "./2026_12_07_0600_api_keys";
 import * as regenerations from "./2026_12_07_0700_regenerations";
+import * as idempotencyKeys from "./2026_12_07_0800_idempotency_keys";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_21_0000_initial": initial,
@@ -45,4 +46,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_07_0310_edit_checks": editChecks,
   "2026_12_07_0600_api_keys": apiKeys,
   "2026_12_07_0700_regenerations": regenerations,
+  "2026_12_07_0800_idempotency_keys": idempotencyKeys,
 };
