@@ -66,8 +66,8 @@ export async function parseApiBody<T extends z.ZodType>(schema: T, body: unknown
     (fields[name] ??= []).push(text);
   }
   const message = Object.entries(fields)
-    .map(([name, texts]) => `${name}: ${texts.join("; ")}`)
-    .join(". ");
+    .map(([name, texts]) => `${name}: ${texts.map((text) => text.replace(/\.$/, "")).join("; ")}.`)
+    .join(" ");
   throw Response.json(
     {
       error: { code: "invalid_body", message: `The body is not a valid request. ${message}`, fields },

@@ -41,8 +41,18 @@ const ERRORS: Record<number, string> = {
   413: "The body is larger than this operation takes (`body_too_large`).",
   415: "The body is not of the content type this operation takes (`unsupported_media_type`).",
   429: "Over the limit of the key or its account (`rate_limited`); `Retry-After` says when to try again.",
-  503: "A service behind this operation is unavailable; `Retry-After` says when to try again.",
+  503: "Card payment is off (`card_payment_off`), or Stripe could not be reached (`checkout_unavailable`, with `Retry-After`).",
 };
+
+function headersOfError(status: number) {
+  // A body declared too large is refused before it is counted: no limit to report.
+  if (status === 413) return {};
+  if (status !== 429) return rateLimitHeaders;
+  return {
+    ...rateLimitHeaders,
+    "Retry-After": { description: "Seconds to wait.", schema: { type: "integer" as const } },
+  };
+}
 
 function errorResponses(statuses: number[]) {
   return Object.fromEntries(
@@ -50,13 +60,7 @@ function errorResponses(statuses: number[]) {
       status,
       {
         description: ERRORS[status]!,
-        headers:
-          status === 429 || status === 503
-            ? {
-                ...rateLimitHeaders,
-                "Retry-After": { description: "Seconds to wait.", schema: { type: "integer" as const } },
-              }
-            : rateLimitHeaders,
+        headers: headersOfError(status),
         content: { "application/json": { schema: apiErrorSchema } },
       },
     ]),
