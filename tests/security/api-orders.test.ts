@@ -85,6 +85,12 @@ describe("quotes", () => {
     expectApiError(wrong, 400, "invalid_body");
     expect(Object.keys(wrong.body.error.fields).sort()).toEqual(["colour", "kind", "pages"]);
     expect(wrong.body.error.fields.pages[0]).toMatch(/5/);
+    const control = await api("POST", "/orders", {
+      key,
+      body: { ...ORDER, topic: "Energy policy\u0000 in Europe today" },
+    });
+    expectApiError(control, 400, "invalid_body");
+    expect(Object.keys(control.body.error.fields)).toEqual(["topic"]);
     expectApiError(
       await api("POST", "/quotes", { key, body: "{not json", headers: { "content-type": "application/json" } }),
       400,
