@@ -312,3 +312,29 @@ describe("the origin check and the API", () => {
     expect(await app.db.selectFrom("api_keys").select("id").where("user_id", "=", me.userId).execute()).toHaveLength(1);
   });
 });
+
+describe("the document against the answers (after the tests above)", () => {
+  it("every operation it documents was answered here, with a success and with an error, each checked against its schema", async () => {
+    const { key } = await customerWithKey();
+    await api("GET", "/orders?limit=1", { key });
+    expectApiError(await api("GET", "/orders?limit=0", { key }), 400, "invalid_query");
+    for (const path of ["/orders/00000000-0000-4000-8000-000000000000", "/orders/not-an-id/files/pdf"])
+      expectApiError(await api("GET", path, { key }), 404, "not_found");
+    const operations = Object.entries(checker.document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method} ${path}`),
+    );
+    for (const operation of operations) {
+      const statuses = [...checker.checked]
+        .filter((c) => c.startsWith(`${operation} `))
+        .map((c) => Number(c.split(" ")[2]));
+      expect(
+        statuses.some((s) => s < 300),
+        `${operation}: a success was checked`,
+      ).toBe(true);
+      expect(
+        statuses.some((s) => s >= 400),
+        `${operation}: an error was checked`,
+      ).toBe(true);
+    }
+  });
+});
