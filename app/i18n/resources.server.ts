@@ -15,6 +15,7 @@ import en_editing from "../locales/en/editing.json";
 import en_email from "../locales/en/email.json";
 import en_export from "../locales/en/export.json";
 import en_versions from "../locales/en/versions.json";
+import en_apiDocs from "../locales/en/apiDocs.json";
 import uk_common from "../locales/uk/common.json";
 import uk_catalog from "../locales/uk/catalog.json";
 import uk_home from "../locales/uk/home.json";
@@ -29,6 +30,7 @@ import uk_editing from "../locales/uk/editing.json";
 import uk_email from "../locales/uk/email.json";
 import uk_export from "../locales/uk/export.json";
 import uk_versions from "../locales/uk/versions.json";
+import uk_apiDocs from "../locales/uk/apiDocs.json";
 import it_common from "../locales/it/common.json";
 import it_catalog from "../locales/it/catalog.json";
 import it_home from "../locales/it/home.json";
@@ -43,6 +45,7 @@ import it_editing from "../locales/it/editing.json";
 import it_email from "../locales/it/email.json";
 import it_export from "../locales/it/export.json";
 import it_versions from "../locales/it/versions.json";
+import it_apiDocs from "../locales/it/apiDocs.json";
 import ru_common from "../locales/ru/common.json";
 import ru_catalog from "../locales/ru/catalog.json";
 import ru_home from "../locales/ru/home.json";
@@ -57,6 +60,7 @@ import ru_editing from "../locales/ru/editing.json";
 import ru_email from "../locales/ru/email.json";
 import ru_export from "../locales/ru/export.json";
 import ru_versions from "../locales/ru/versions.json";
+import ru_apiDocs from "../locales/ru/apiDocs.json";
 import de_common from "../locales/de/common.json";
 import de_catalog from "../locales/de/catalog.json";
 import de_home from "../locales/de/home.json";
@@ -71,6 +75,7 @@ import de_editing from "../locales/de/editing.json";
 import de_email from "../locales/de/email.json";
 import de_export from "../locales/de/export.json";
 import de_versions from "../locales/de/versions.json";
+import de_apiDocs from "../locales/de/apiDocs.json";
 import fr_common from "../locales/fr/common.json";
 import fr_catalog from "../locales/fr/catalog.json";
 import fr_home from "../locales/fr/home.json";
@@ -85,6 +90,7 @@ import fr_editing from "../locales/fr/editing.json";
 import fr_email from "../locales/fr/email.json";
 import fr_export from "../locales/fr/export.json";
 import fr_versions from "../locales/fr/versions.json";
+import fr_apiDocs from "../locales/fr/apiDocs.json";
 import es_common from "../locales/es/common.json";
 import es_catalog from "../locales/es/catalog.json";
 import es_home from "../locales/es/home.json";
@@ -99,6 +105,7 @@ import es_editing from "../locales/es/editing.json";
 import es_email from "../locales/es/email.json";
 import es_export from "../locales/es/export.json";
 import es_versions from "../locales/es/versions.json";
+import es_apiDocs from "../locales/es/apiDocs.json";
 import pl_common from "../locales/pl/common.json";
 import pl_catalog from "../locales/pl/catalog.json";
 import pl_home from "../locales/pl/home.json";
@@ -113,6 +120,7 @@ import pl_editing from "../locales/pl/editing.json";
 import pl_email from "../locales/pl/email.json";
 import pl_export from "../locales/pl/export.json";
 import pl_versions from "../locales/pl/versions.json";
+import pl_apiDocs from "../locales/pl/apiDocs.json";
 
 export const en = {
   common: en_common,
@@ -127,6 +135,7 @@ export const en = {
   admin: en_admin,
   versions: en_versions,
   editing: en_editing,
+  apiDocs: en_apiDocs,
   email: en_email,
   export: en_export,
 };
@@ -150,6 +159,7 @@ export const resources: Record<Locale, Translation> = {
     admin: uk_admin,
     versions: uk_versions,
     editing: uk_editing,
+    apiDocs: uk_apiDocs,
     email: uk_email,
     export: uk_export,
   },
@@ -166,6 +176,7 @@ export const resources: Record<Locale, Translation> = {
     admin: it_admin,
     versions: it_versions,
     editing: it_editing,
+    apiDocs: it_apiDocs,
     email: it_email,
     export: it_export,
   },
@@ -182,6 +193,7 @@ export const resources: Record<Locale, Translation> = {
     admin: ru_admin,
     versions: ru_versions,
     editing: ru_editing,
+    apiDocs: ru_apiDocs,
     email: ru_email,
     export: ru_export,
   },
@@ -198,6 +210,7 @@ export const resources: Record<Locale, Translation> = {
     admin: de_admin,
     versions: de_versions,
     editing: de_editing,
+    apiDocs: de_apiDocs,
     email: de_email,
     export: de_export,
   },
@@ -214,6 +227,7 @@ export const resources: Record<Locale, Translation> = {
     admin: fr_admin,
     versions: fr_versions,
     editing: fr_editing,
+    apiDocs: fr_apiDocs,
     email: fr_email,
     export: fr_export,
   },
@@ -230,6 +244,7 @@ export const resources: Record<Locale, Translation> = {
     admin: es_admin,
     versions: es_versions,
     editing: es_editing,
+    apiDocs: es_apiDocs,
     email: es_email,
     export: es_export,
   },
@@ -246,6 +261,7 @@ export const resources: Record<Locale, Translation> = {
     admin: pl_admin,
     versions: pl_versions,
     editing: pl_editing,
+    apiDocs: pl_apiDocs,
     email: pl_email,
     export: pl_export,
   },

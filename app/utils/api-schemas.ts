@@ -14,7 +14,7 @@ const express = z.boolean({ error: "must be true or false" }).default(false).met
 
 export const quoteRequestSchema = z
   .strictObject({ kind: orderTopicSchema.shape.kind, pages: orderDetailsSchema.shape.pages, express })
-  .meta({ id: "QuoteRequest" });
+  .meta({ id: "QuoteRequest", example: { kind: "bachelor_thesis", pages: 40, express: false } });
 
 export const orderRequestSchema = z
   .strictObject({
@@ -27,7 +27,18 @@ export const orderRequestSchema = z
         "Keep the order as a draft: upload a requirements file first, then pay with POST /orders/{id}/checkout.",
     }),
   })
-  .meta({ id: "OrderRequest" });
+  .meta({
+    id: "OrderRequest",
+    example: {
+      kind: "term_paper",
+      topic: "Cooperative dairies in nineteenth-century Denmark",
+      pages: 12,
+      language: "en",
+      citationStyle: "apa7",
+      express: false,
+      instructions: "Compare at least two regions.",
+    },
+  });
 
 // Answers.
 

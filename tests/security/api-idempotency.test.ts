@@ -136,12 +136,9 @@ describe("Idempotency-Key", () => {
     const { key, userId } = await customerWithKey();
     await post("/quotes", key, { kind: "essay", pages: 5 }, "old-key");
     await post("/quotes", key, { kind: "essay", pages: 6 }, "fresh-key");
-    await app.db
-      .updateTable("idempotency_keys")
-      .set({ created_at: sql<Date>`now() - interval '25 hours'` })
-      .where("user_id", "=", userId)
-      .where("key", "=", "old-key")
-      .execute();
+    await sql`update idempotency_keys set created_at = now() - interval '25 hours' where user_id = ${userId} and key = 'old-key'`.execute(
+      app.db,
+    );
     const boss = await queueOf(app);
     try {
       await boss.send(QUEUES.maintenance, {});

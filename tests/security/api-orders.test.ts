@@ -4,7 +4,7 @@ import { revokeApiKey } from "../../app/models/api-keys.server";
 import { priceOf, estimateTime } from "../../app/utils/pricing";
 import type { FakeStripe } from "../fakes/stripe";
 import { eventually } from "../setup/fixtures";
-import { type App, rawRequest, signedInCustomer } from "./app";
+import { type App, Client, rawRequest, signedInCustomer } from "./app";
 import { ApiChecker, callApi, expectApiError, keyFor } from "./api-client";
 import { payOnStripe, sessionIdOf, startAppWithStripe } from "./money-app";
 
@@ -60,6 +60,30 @@ describe("the OpenAPI document", () => {
     expect(document.components.schemas.Error.properties.error.required).toEqual(["code", "message"]);
     expect(document.paths["/orders"].post.responses["429"].headers["Retry-After"]).toBeDefined();
     expect(document.paths["/orders"].post.parameters.map((p: any) => p.name)).toContain("Idempotency-Key");
+  });
+});
+
+describe("the reference at /api/docs", () => {
+  it("is our own page (no script from another site) with every operation, its curl example, auth, limits and idempotency, in the reader's language", async () => {
+    const page = await new Client(app).get("/api/docs", { accept: "text/html", "accept-language": "it" });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="it"');
+    expect(page.text).toContain("Riferimento API");
+    for (const [path, methods] of Object.entries(checker.document.paths))
+      for (const method of Object.keys(methods)) expect(page.text).toContain(`${method.toUpperCase()}</span>${path}`);
+    expect(page.text).toContain("curl -X POST");
+    expect(page.text).toContain("Idempotency-Key");
+    expect(page.text).toContain("RateLimit-Remaining");
+    expect(page.text).toContain("Authorization: Bearer tsg_");
+    for (const src of page.text.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)) expect(src[1]).toMatch(/^\/build\//);
+    expect(page.text).not.toMatch(/<link\b[^>]*href="https?:/);
+  });
+
+  it("the documented examples are requests the API takes", async () => {
+    const { key } = await customerWithKey();
+    const schemas = (checker.document as any).components.schemas;
+    expect((await api("POST", "/quotes", { key, body: schemas.QuoteRequest.example })).status).toBe(200);
+    expect((await api("POST", "/orders", { key, body: schemas.OrderRequest.example })).status).toBe(201);
   });
 });
 
