@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { IDEMPOTENCY_KEEP_HOURS } from "~/models/idempotency-keys.server";
@@ -63,6 +64,27 @@ function FieldTable({
   );
 }
 
+function Section({
+  id,
+  heading,
+  wide,
+  children,
+}: {
+  id: string;
+  heading: string;
+  wide?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={`${id}-heading`} className={wide ? "space-y-6" : "space-y-2"}>
+      <h2 id={`${id}-heading`} className="text-xl font-semibold">
+        {heading}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
 export default function ApiDocs() {
   const { t } = useTranslation("apiDocs");
   const { limits, keepHours, base, operations, objects } = useLoaderData<typeof loader>();
@@ -83,10 +105,7 @@ export default function ApiDocs() {
         </p>
       </header>
 
-      <section aria-labelledby="auth-heading" className="space-y-2">
-        <h2 id="auth-heading" className="text-xl font-semibold">
-          {t("authHeading")}
-        </h2>
+      <Section id="auth" heading={t("authHeading")}>
         <p>{t("auth")}</p>
         <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-sm text-slate-100">
           Authorization: Bearer tsg_…
@@ -96,34 +115,22 @@ export default function ApiDocs() {
             {t("keysLink")}
           </Link>
         </p>
-      </section>
+      </Section>
 
-      <section aria-labelledby="limits-heading" className="space-y-2">
-        <h2 id="limits-heading" className="text-xl font-semibold">
-          {t("limitsHeading")}
-        </h2>
+      <Section id="limits" heading={t("limitsHeading")}>
         <p>{t("limits", limits)}</p>
-      </section>
+      </Section>
 
-      <section aria-labelledby="idempotency-heading" className="space-y-2">
-        <h2 id="idempotency-heading" className="text-xl font-semibold">
-          {t("idempotencyHeading")}
-        </h2>
+      <Section id="idempotency" heading={t("idempotencyHeading")}>
         <p>{t("idempotency", { hours: keepHours })}</p>
-      </section>
+      </Section>
 
-      <section aria-labelledby="errors-heading" className="space-y-2">
-        <h2 id="errors-heading" className="text-xl font-semibold">
-          {t("errorsHeading")}
-        </h2>
+      <Section id="errors" heading={t("errorsHeading")}>
         <p>{t("errors")}</p>
         <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-sm text-slate-100">{ERROR_EXAMPLE}</pre>
-      </section>
+      </Section>
 
-      <section aria-labelledby="operations-heading" className="space-y-6">
-        <h2 id="operations-heading" className="text-xl font-semibold">
-          {t("operationsHeading")}
-        </h2>
+      <Section id="operations" heading={t("operationsHeading")} wide>
         {operations.map((operation) => (
           <article key={operation.id} id={operation.id} className="rounded-lg border border-slate-200 bg-white p-5">
             <h3 className="font-mono text-lg font-semibold">
@@ -170,12 +177,9 @@ export default function ApiDocs() {
             </div>
           </article>
         ))}
-      </section>
+      </Section>
 
-      <section aria-labelledby="objects-heading" className="space-y-6">
-        <h2 id="objects-heading" className="text-xl font-semibold">
-          {t("objectsHeading")}
-        </h2>
+      <Section id="objects" heading={t("objectsHeading")} wide>
         {objects.map((object) => (
           <article
             key={object.name}
@@ -186,7 +190,7 @@ export default function ApiDocs() {
             <FieldTable fields={object.fields} caption={object.name} />
           </article>
         ))}
-      </section>
+      </Section>
     </div>
   );
 }

@@ -8,6 +8,13 @@ import { createApiKey } from "../../app/models/api-keys.server";
 import type { ApiScope } from "../../db/schema";
 import type { App } from "./app";
 
+/** Limits no test of the API reaches (the limits themselves: api-limits.test.ts). */
+export const UNLIMITED = {
+  RATE_LIMIT_PER_MINUTE: "100000",
+  API_RATE_LIMIT_PER_MINUTE: "100000",
+  API_ACCOUNT_RATE_LIMIT_PER_MINUTE: "100000",
+};
+
 type OpenApi = { paths: Record<string, Record<string, { responses: Record<string, any> }>> };
 export type ApiAnswer = { status: number; headers: Headers; body: any; operation: string };
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUES } from "../../app/jobs/definitions";
 import { eventually } from "../setup/fixtures";
 import { type App, signedInCustomer, startApp } from "./app";
-import { ApiChecker, callApi, expectApiError, keyFor } from "./api-client";
+import { ApiChecker, callApi, expectApiError, keyFor, UNLIMITED } from "./api-client";
 import { queueOf } from "./money-app";
 
 // Issue 22, item 2: every API POST honours an Idempotency-Key — a retry gets the first answer and makes no second
@@ -14,9 +14,7 @@ let checker: ApiChecker;
 
 beforeAll(async () => {
   app = await startApp({
-    RATE_LIMIT_PER_MINUTE: "100000",
-    API_RATE_LIMIT_PER_MINUTE: "100000",
-    API_ACCOUNT_RATE_LIMIT_PER_MINUTE: "100000",
+    ...UNLIMITED,
   });
   checker = await ApiChecker.load(app);
 }, 60_000);
