@@ -105,6 +105,8 @@ export async function deleteAccount(
     await trx.updateTable("sessions").set({ ip: null, user_agent: null }).where("user_id", "=", userId).execute();
     // Its API keys stop working with the account (they would anyway: the owner is deleted) and leave no trace.
     await trx.deleteFrom("api_keys").where("user_id", "=", userId).execute();
+    // The API's kept answers (Idempotency-Key) repeat its orders' topics: gone with them, not 24 hours later.
+    await trx.deleteFrom("idempotency_keys").where("user_id", "=", userId).execute();
     // Codes mailed to the address carry it and the asking IP: no longer anyone's business.
     await trx.deleteFrom("sign_in_codes").where("email", "=", user.email.toLowerCase()).execute();
 

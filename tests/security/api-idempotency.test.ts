@@ -154,4 +154,14 @@ describe("Idempotency-Key", () => {
     expect(reusedAfterPruning.status).toBe(200);
     expect(reusedAfterPruning.headers.get("idempotent-replayed")).toBeNull();
   });
+
+  it("deleting the account deletes its kept answers at once (they repeat its orders' topics)", async () => {
+    const { key, userId, email, client } = await customerWithKey();
+    expect((await post("/orders", key, ORDER, "before-deletion")).status).toBe(201);
+    const deleted = await client.post("/account/delete", { email });
+    expect(deleted.status).toBe(302);
+    expect(await app.db.selectFrom("idempotency_keys").select("id").where("user_id", "=", userId).execute()).toEqual(
+      [],
+    );
+  });
 });
