@@ -1,4 +1,5 @@
-import { apiJson } from "~/utils/api.server";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { apiJson, methodNotAllowed } from "~/utils/api.server";
 import { getEnv } from "~/utils/env.server";
 import { openApiDocument } from "~/utils/openapi.server";
 
@@ -11,4 +12,9 @@ export function loader() {
       perAccount: env.API_ACCOUNT_RATE_LIMIT_PER_MINUTE,
     }),
   );
+}
+
+/** Any method but GET here is not an operation: said in JSON, with what is (not Remix's error for a missing action). */
+export function action({ request }: ActionFunctionArgs) {
+  return methodNotAllowed(request, "GET");
 }

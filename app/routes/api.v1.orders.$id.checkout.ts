@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { OrderNotPayableError, placedOrder } from "~/models/api-order-placement.server";
-import { apiError, apiJson, requireApiPoster } from "~/utils/api.server";
+import { apiError, apiJson, methodNotAllowed, requireApiPoster } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 import { idempotent } from "~/utils/idempotency.server";
 import { stripeConfigured } from "~/utils/stripe.server";
@@ -29,4 +29,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       });
     return apiJson(placed);
   });
+}
+
+/** A GET here is not an operation: said in JSON, with what is (not Remix's error for a missing loader). */
+export function loader({ request }: LoaderFunctionArgs) {
+  return methodNotAllowed(request, "POST");
 }

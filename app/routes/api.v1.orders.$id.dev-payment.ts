@@ -1,7 +1,7 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { payApiOrderInDevelopment } from "~/models/api-order-placement.server";
 import { getApiOrder } from "~/models/api-orders.server";
-import { apiError, apiJson, requireApiPoster } from "~/utils/api.server";
+import { apiError, apiJson, methodNotAllowed, requireApiPoster } from "~/utils/api.server";
 import type { OneOrder } from "~/utils/api-schemas";
 import { getDb } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
@@ -26,4 +26,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const order = (await getApiOrder(db, caller.userId, id))!;
     return apiJson({ order } satisfies OneOrder);
   });
+}
+
+/** A GET here is not an operation: said in JSON, with what is (not Remix's error for a missing loader). */
+export function loader({ request }: LoaderFunctionArgs) {
+  return methodNotAllowed(request, "POST");
 }

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { translatorFor } from "~/i18n/i18n.server";
 import { translateMessage } from "~/i18n/messages";
 import { getDocumentForOwner } from "~/models/documents.server";
 import { replaceRequirementsFile } from "~/models/requirements-file.server";
-import { apiError, apiJson, requireApiPoster } from "~/utils/api.server";
+import { apiError, apiJson, methodNotAllowed, requireApiPoster } from "~/utils/api.server";
 import type { RequirementsUpload } from "~/utils/api-schemas";
 import { getDb } from "~/utils/db.server";
 import { idempotent } from "~/utils/idempotency.server";
@@ -52,4 +52,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       throw error;
     }
   });
+}
+
+/** A GET here is not an operation: said in JSON, with what is (not Remix's error for a missing loader). */
+export function loader({ request }: LoaderFunctionArgs) {
+  return methodNotAllowed(request, "POST");
 }

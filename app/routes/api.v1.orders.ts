@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
  * kept as a draft (`draft: true`) for a requirements file.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  const caller = await requireApiPoster(request, "orders:write");
+  const caller = await requireApiPoster(request, "orders:write", "GET, POST");
   const body = await readJsonBody(request);
   const input = await parseApiBody(orderRequestSchema, body);
   return idempotent(request, caller, body, async () => {

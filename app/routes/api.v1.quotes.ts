@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getGenerationRates } from "~/models/generation-rates.server";
-import { apiJson, parseApiBody, readJsonBody, requireApiPoster } from "~/utils/api.server";
+import { apiJson, parseApiBody, readJsonBody, methodNotAllowed, requireApiPoster } from "~/utils/api.server";
 import { quoteRequestSchema, type Quote } from "~/utils/api-schemas";
 import { getDb } from "~/utils/db.server";
 import { idempotent } from "~/utils/idempotency.server";
@@ -26,4 +26,9 @@ export async function action({ request }: ActionFunctionArgs) {
     };
     return apiJson(quote);
   });
+}
+
+/** A GET here is not an operation: said in JSON, with what is (not Remix's error for a missing loader). */
+export function loader({ request }: LoaderFunctionArgs) {
+  return methodNotAllowed(request, "POST");
 }

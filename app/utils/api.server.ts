@@ -76,9 +76,14 @@ export async function parseApiBody<T extends z.ZodType>(schema: T, body: unknown
   );
 }
 
+/** 405 for a method the endpoint does not take, naming those it does. */
+export function methodNotAllowed(request: Request, allowed: string): Response {
+  const message = `${request.method} is not an operation of this endpoint (it takes ${allowed}): see /api/docs.`;
+  return apiError(405, "method_not_allowed", message, { Allow: allowed });
+}
+
 /** requireApiCaller for an endpoint that changes something: any method but POST is a 405 (Remix hands it the action). */
-export async function requireApiPoster(request: Request, scope: ApiScope): Promise<ApiCaller> {
-  if (request.method !== "POST")
-    throw apiError(405, "method_not_allowed", `${request.method} is not an operation of this endpoint: see /api/docs.`);
+export async function requireApiPoster(request: Request, scope: ApiScope, allowed = "POST"): Promise<ApiCaller> {
+  if (request.method !== "POST") throw methodNotAllowed(request, allowed);
   return requireApiCaller(request, scope);
 }

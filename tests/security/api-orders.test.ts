@@ -305,6 +305,35 @@ describe("the wrong caller", () => {
   });
 });
 
+describe("methods and paths the API does not have", () => {
+  it("a method an endpoint does not take is a JSON 405 naming those it does; an unknown API path is a JSON 404, never a page", async () => {
+    const { key, userId } = await customerWithKey();
+    const id = "00000000-0000-4000-8000-000000000000";
+    const cases: [string, string, number, string | null][] = [
+      ["GET", "/quotes", 405, "POST"],
+      ["DELETE", "/orders", 405, "GET, POST"],
+      ["POST", `/orders/${id}`, 405, "GET"],
+      ["PUT", `/orders/${id}/files/pdf`, 405, "GET"],
+      ["GET", `/orders/${id}/checkout`, 405, "POST"],
+      ["GET", "/no-such-endpoint", 404, null],
+      ["POST", "/orders/a/b/c/d", 404, null],
+    ];
+    for (const [method, path, status, allow] of cases) {
+      const answer = await fetch(new URL(`/api/v1${path}`, app.url), {
+        method,
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(answer.status, `${method} ${path}`).toBe(status);
+      expect(answer.headers.get("allow")).toBe(allow);
+      const body = (await answer.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe(status === 405 ? "method_not_allowed" : "no_such_endpoint");
+      expect(body.error.message).toContain("/api/docs");
+    }
+    // A DELETE or PUT is never taken for the POST that creates orders.
+    expect(await ordersOf(userId)).toEqual([]);
+  });
+});
+
 describe("the origin check and the API", () => {
   it("a cross-site POST with a bearer key reaches the API, a cookie (cross-site or not) never authorizes an API call, and a cookie-authenticated cross-site POST to a page is still refused, bearer header or not", async () => {
     const me = await customerWithKey();

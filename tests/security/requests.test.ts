@@ -531,6 +531,10 @@ const NOT_FORMS: Record<string, string> = {
   "api.v1.orders.$id.checkout.ts": "JSON API without a body",
   "api.v1.orders.$id.dev-payment.ts": "JSON API without a body",
   "api.v1.orders.$id.requirements.ts": "the API's upload: the web's upload checks (api-orders.test.ts)",
+  "api.v1.orders.$id.ts": "API: its action only answers 405",
+  "api.v1.orders.$id.files.$format.ts": "API: its action only answers 405",
+  "api.v1.openapi[.]json.ts": "API: its action only answers 405",
+  "api.v1.$.ts": "API: unknown paths answer a JSON 404",
 };
 
 /** The names of the fields of the page's POST forms that go to `action`. */
