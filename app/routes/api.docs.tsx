@@ -38,29 +38,32 @@ function FieldTable({
 }) {
   const { t } = useTranslation("apiDocs");
   return (
-    <table className="mt-2 w-full text-left text-sm">
-      <caption className="sr-only">{caption}</caption>
-      <thead className="text-slate-500">
-        <tr>
-          <th className="py-1 pr-3 font-medium">{t("field")}</th>
-          {withPlace ? <th className="py-1 pr-3 font-medium">{t("place")}</th> : null}
-          <th className="py-1 pr-3 font-medium">{t("type")}</th>
-          <th className="py-1 pr-3 font-medium">{t("required")}</th>
-          <th className="py-1 font-medium">{t("description")}</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100 align-top">
-        {fields.map((field) => (
-          <tr key={field.name}>
-            <td className="py-1 pr-3 font-mono">{field.name}</td>
-            {withPlace ? <td className="py-1 pr-3">{field.in}</td> : null}
-            <td className="py-1 pr-3 font-mono text-xs">{field.type}</td>
-            <td className="py-1 pr-3">{field.required ? t("yes") : t("no")}</td>
-            <td className="py-1">{field.description}</td>
+    // A table wider than a phone scrolls by itself; the page does not.
+    <div className="mt-2 overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="text-slate-500">
+          <tr>
+            <th className="py-1 pr-3 font-medium">{t("field")}</th>
+            {withPlace ? <th className="py-1 pr-3 font-medium">{t("place")}</th> : null}
+            <th className="py-1 pr-3 font-medium">{t("type")}</th>
+            <th className="py-1 pr-3 font-medium">{t("required")}</th>
+            <th className="py-1 font-medium">{t("description")}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody className="divide-y divide-slate-100 align-top">
+          {fields.map((field) => (
+            <tr key={field.name}>
+              <td className="py-1 pr-3 font-mono">{field.name}</td>
+              {withPlace ? <td className="py-1 pr-3">{field.in}</td> : null}
+              <td className="py-1 pr-3 font-mono text-xs">{field.type}</td>
+              <td className="py-1 pr-3">{field.required ? t("yes") : t("no")}</td>
+              <td className="py-1">{field.description}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -133,7 +136,7 @@ export default function ApiDocs() {
       <Section id="operations" heading={t("operationsHeading")} wide>
         {operations.map((operation) => (
           <article key={operation.id} id={operation.id} className="rounded-lg border border-slate-200 bg-white p-5">
-            <h3 className="font-mono text-lg font-semibold">
+            <h3 className="break-all font-mono text-lg font-semibold">
               <span className="mr-2 rounded bg-brand-50 px-2 py-0.5 text-brand-900">{operation.method}</span>
               {operation.path}
             </h3>
@@ -186,7 +189,7 @@ export default function ApiDocs() {
             id={`object-${object.name}`}
             className="rounded-lg border border-slate-200 bg-white p-5"
           >
-            <h3 className="font-mono text-lg font-semibold">{object.name}</h3>
+            <h3 className="break-all font-mono text-lg font-semibold">{object.name}</h3>
             <FieldTable fields={object.fields} caption={object.name} />
           </article>
         ))}
