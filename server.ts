@@ -181,6 +181,8 @@ async function main() {
         alsoRead: cacheablePage,
       }),
     );
+    // After the limiter (which counts a keyless API call against its address): no API route can read a session.
+    app.use(security.apiIgnoresCookies());
     // The admin area, checked once for every route and action under /admin: anyone else gets the unknown-URL 404.
     app.use(adminGate());
     // Labels each request with its Remix route (unknown and admin URLs refused to strangers: the splat route).

@@ -57,6 +57,21 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+/** The answer to an API POST sent with an Idempotency-Key (issue 22), kept 24 hours. */
+export interface IdempotencyKeysTable {
+  id: Generated<string>;
+  user_id: string;
+  key: string;
+  /** "POST /api/v1/orders": a key names one request, to one endpoint. */
+  request: string;
+  body_hash: string;
+  status: Generated<"in_progress" | "done">;
+  response_status: number | null;
+  response_body: string | null;
+  created_at: CreatedAt;
+  completed_at: Timestamp | null;
+}
+
 export interface ConsentsTable {
   id: Generated<string>;
   user_id: string;

@@ -3,6 +3,7 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type {
   ApiKeysTable,
+  IdempotencyKeysTable,
   UsersTable,
   SessionsTable,
   SignInCodesTable,
@@ -45,6 +46,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
   sign_in_codes: SignInCodesTable;
   consents: ConsentsTable;
   documents: DocumentsTable;

@@ -5,6 +5,7 @@ import { getEnv, type Env } from "../app/utils/env.server";
 import { logger } from "../app/utils/logger.server";
 import { ensureQueues } from "../app/jobs/queue.server";
 import { pruneDeadLetters } from "../app/models/dead-letters.server";
+import { pruneIdempotencyKeys } from "../app/models/idempotency-keys.server";
 import { pruneRateLimits } from "../app/models/rate-limits.server";
 import { pruneDocumentVersions } from "../app/models/document-versions.server";
 import { pruneSignInCodes } from "../app/models/sign-in-codes.server";
@@ -111,8 +112,9 @@ export async function startWorker(
     const shingles = await rehashStaleShingles(ctx.db);
     const deadLetters = await pruneDeadLetters(ctx.db);
     const versions = await pruneDocumentVersions(ctx.db);
+    const idempotencyKeys = await pruneIdempotencyKeys(ctx.db);
     ctx.log.info(
-      { pruned, signInCodes, draftFilesDeleted, shingles, deadLetters, versions },
+      { pruned, signInCodes, draftFilesDeleted, shingles, deadLetters, versions, idempotencyKeys },
       "hourly maintenance done",
     );
   });

@@ -33,8 +33,9 @@ export const PAGE_NAMESPACES = [
 /** Texts only the server uses: emails (app and worker) and the delivered DOCX/PDF's fixed texts. */
 export const SERVER_NAMESPACES = ["email", "export"] as const;
 /** Namespaces a few pages load with their route (`handle.i18n`): the versions pages (customer's and admin's), the
- * editor and the document page that links to it; the webhooks pages and the account pages that link to them. */
-export const ROUTE_NAMESPACES = ["versions", "editing", "webhooks"] as const;
+ * editor and the document page that links to it; the webhooks pages and the account pages that link to them; the API
+ * reference (/api/docs). */
+export const ROUTE_NAMESPACES = ["versions", "editing", "webhooks", "apiDocs"] as const;
 export const NAMESPACES = [...PAGE_NAMESPACES, "admin", ...ROUTE_NAMESPACES, ...SERVER_NAMESPACES] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

@@ -18,6 +18,7 @@ import en_email from "../locales/en/email.json";
 import en_export from "../locales/en/export.json";
 import en_versions from "../locales/en/versions.json";
 import en_webhooks from "../locales/en/webhooks.json";
+import en_apiDocs from "../locales/en/apiDocs.json";
 import uk_common from "../locales/uk/common.json";
 import uk_catalog from "../locales/uk/catalog.json";
 import uk_home from "../locales/uk/home.json";
@@ -35,6 +36,7 @@ import uk_email from "../locales/uk/email.json";
 import uk_export from "../locales/uk/export.json";
 import uk_versions from "../locales/uk/versions.json";
 import uk_webhooks from "../locales/uk/webhooks.json";
+import uk_apiDocs from "../locales/uk/apiDocs.json";
 import it_common from "../locales/it/common.json";
 import it_catalog from "../locales/it/catalog.json";
 import it_home from "../locales/it/home.json";
@@ -52,6 +54,7 @@ import it_email from "../locales/it/email.json";
 import it_export from "../locales/it/export.json";
 import it_versions from "../locales/it/versions.json";
 import it_webhooks from "../locales/it/webhooks.json";
+import it_apiDocs from "../locales/it/apiDocs.json";
 import ru_common from "../locales/ru/common.json";
 import ru_catalog from "../locales/ru/catalog.json";
 import ru_home from "../locales/ru/home.json";
@@ -69,6 +72,7 @@ import ru_email from "../locales/ru/email.json";
 import ru_export from "../locales/ru/export.json";
 import ru_versions from "../locales/ru/versions.json";
 import ru_webhooks from "../locales/ru/webhooks.json";
+import ru_apiDocs from "../locales/ru/apiDocs.json";
 import de_common from "../locales/de/common.json";
 import de_catalog from "../locales/de/catalog.json";
 import de_home from "../locales/de/home.json";
@@ -86,6 +90,7 @@ import de_email from "../locales/de/email.json";
 import de_export from "../locales/de/export.json";
 import de_versions from "../locales/de/versions.json";
 import de_webhooks from "../locales/de/webhooks.json";
+import de_apiDocs from "../locales/de/apiDocs.json";
 import fr_common from "../locales/fr/common.json";
 import fr_catalog from "../locales/fr/catalog.json";
 import fr_home from "../locales/fr/home.json";
@@ -103,6 +108,7 @@ import fr_email from "../locales/fr/email.json";
 import fr_export from "../locales/fr/export.json";
 import fr_versions from "../locales/fr/versions.json";
 import fr_webhooks from "../locales/fr/webhooks.json";
+import fr_apiDocs from "../locales/fr/apiDocs.json";
 import es_common from "../locales/es/common.json";
 import es_catalog from "../locales/es/catalog.json";
 import es_home from "../locales/es/home.json";
@@ -120,6 +126,7 @@ import es_email from "../locales/es/email.json";
 import es_export from "../locales/es/export.json";
 import es_versions from "../locales/es/versions.json";
 import es_webhooks from "../locales/es/webhooks.json";
+import es_apiDocs from "../locales/es/apiDocs.json";
 import pl_common from "../locales/pl/common.json";
 import pl_catalog from "../locales/pl/catalog.json";
 import pl_home from "../locales/pl/home.json";
@@ -137,6 +144,7 @@ import pl_email from "../locales/pl/email.json";
 import pl_export from "../locales/pl/export.json";
 import pl_versions from "../locales/pl/versions.json";
 import pl_webhooks from "../locales/pl/webhooks.json";
+import pl_apiDocs from "../locales/pl/apiDocs.json";
 
 export const en = {
   common: en_common,
@@ -154,6 +162,7 @@ export const en = {
   versions: en_versions,
   editing: en_editing,
   webhooks: en_webhooks,
+  apiDocs: en_apiDocs,
   email: en_email,
   export: en_export,
 };
@@ -180,6 +189,7 @@ export const resources: Record<Locale, Translation> = {
     versions: uk_versions,
     editing: uk_editing,
     webhooks: uk_webhooks,
+    apiDocs: uk_apiDocs,
     email: uk_email,
     export: uk_export,
   },
@@ -199,6 +209,7 @@ export const resources: Record<Locale, Translation> = {
     versions: it_versions,
     editing: it_editing,
     webhooks: it_webhooks,
+    apiDocs: it_apiDocs,
     email: it_email,
     export: it_export,
   },
@@ -218,6 +229,7 @@ export const resources: Record<Locale, Translation> = {
     versions: ru_versions,
     editing: ru_editing,
     webhooks: ru_webhooks,
+    apiDocs: ru_apiDocs,
     email: ru_email,
     export: ru_export,
   },
@@ -237,6 +249,7 @@ export const resources: Record<Locale, Translation> = {
     versions: de_versions,
     editing: de_editing,
     webhooks: de_webhooks,
+    apiDocs: de_apiDocs,
     email: de_email,
     export: de_export,
   },
@@ -256,6 +269,7 @@ export const resources: Record<Locale, Translation> = {
     versions: fr_versions,
     editing: fr_editing,
     webhooks: fr_webhooks,
+    apiDocs: fr_apiDocs,
     email: fr_email,
     export: fr_export,
   },
@@ -275,6 +289,7 @@ export const resources: Record<Locale, Translation> = {
     versions: es_versions,
     editing: es_editing,
     webhooks: es_webhooks,
+    apiDocs: es_apiDocs,
     email: es_email,
     export: es_export,
   },
@@ -294,6 +309,7 @@ export const resources: Record<Locale, Translation> = {
     versions: pl_versions,
     editing: pl_editing,
     webhooks: pl_webhooks,
+    apiDocs: pl_apiDocs,
     email: pl_email,
     export: pl_export,
   },

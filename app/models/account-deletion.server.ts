@@ -110,6 +110,8 @@ export async function deleteAccount(
     // Its webhook endpoints (with their secrets and delivery log) and the events its orders told: nothing more is sent.
     await trx.deleteFrom("webhook_endpoints").where("user_id", "=", userId).execute();
     await trx.deleteFrom("webhook_events").where("user_id", "=", userId).execute();
+    // The API's kept answers (Idempotency-Key) repeat its orders' topics: gone with them, not 24 hours later.
+    await trx.deleteFrom("idempotency_keys").where("user_id", "=", userId).execute();
     // Codes mailed to the address carry it and the asking IP: no longer anyone's business.
     await trx.deleteFrom("sign_in_codes").where("email", "=", user.email.toLowerCase()).execute();
 

@@ -3,6 +3,7 @@
 import { sql, type Selectable } from "kysely";
 import { z } from "zod";
 import type { DocumentsTable } from "../../db/schema";
+import type { ApiOrder } from "../utils/api-schemas";
 import type { DbOrTrx } from "../utils/db.server";
 import { isUuid } from "./documents.server";
 
@@ -63,8 +64,8 @@ function cursorOf(row: Pick<OrderRow, "id">): string {
   return Buffer.from(row.id, "utf8").toString("base64url");
 }
 
-/** An order as the API shows it. */
-export function apiOrder(row: OrderRow) {
+/** An order as the API shows it (the Order schema of the OpenAPI document). */
+export function apiOrder(row: OrderRow): ApiOrder {
   const filesReady = Boolean(row.docx_key && row.pdf_key);
   return {
     id: row.id,
@@ -94,7 +95,11 @@ export function apiOrder(row: OrderRow) {
 }
 
 /** One page of the user's orders, newest first, and the cursor of the next page (null on the last). */
-export async function listApiOrders(db: DbOrTrx, userId: string, query: z.infer<typeof listQuerySchema>) {
+export async function listApiOrders(
+  db: DbOrTrx,
+  userId: string,
+  query: z.infer<typeof listQuerySchema>,
+): Promise<{ orders: ApiOrder[]; nextCursor: string | null }> {
   let select = db.selectFrom("documents").select(COLUMNS).where("user_id", "=", userId);
   // After the cursor's order, compared in Postgres (its times have microseconds a JavaScript date would lose).
   if (query.cursor)

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { PaymentPurpose } from "../../db/schema";
 import { message } from "../i18n/messages";
 import { QUEUES } from "../jobs/definitions";
-import type { Db } from "../utils/db.server";
+import type { Db, DbOrTrx } from "../utils/db.server";
 import { orderReceivedEmail } from "../utils/email-templates.server";
 import { getEnv } from "../utils/env.server";
 import { logger } from "../utils/logger.server";
@@ -14,20 +14,19 @@ import { closeUnpaidPayment, confirmPayment, createPendingPayment, lockOrder } f
 
 /** Fixes the order for payment (once) and emails "order received", in one transaction. */
 export async function submitOrder(db: Db, documentId: string, userId: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    if (!(await placeOrder(trx, documentId, userId))) return;
-    const document = await trx
-      .selectFrom("documents")
-      .selectAll()
-      .where("id", "=", documentId)
-      .executeTakeFirstOrThrow();
-    const user = await trx
-      .selectFrom("users")
-      .select(["email", "locale"])
-      .where("id", "=", userId)
-      .executeTakeFirstOrThrow();
-    await sendJob(trx, QUEUES.sendEmail, await orderReceivedEmail(user, document, getEnv().APP_URL));
-  });
+  await db.transaction().execute((trx) => submitOrderIn(trx, documentId, userId));
+}
+
+/** submitOrder within the caller's transaction (the API places an order in the one that creates it). */
+export async function submitOrderIn(trx: DbOrTrx, documentId: string, userId: string): Promise<void> {
+  if (!(await placeOrder(trx, documentId, userId))) return;
+  const document = await trx.selectFrom("documents").selectAll().where("id", "=", documentId).executeTakeFirstOrThrow();
+  const user = await trx
+    .selectFrom("users")
+    .select(["email", "locale"])
+    .where("id", "=", userId)
+    .executeTakeFirstOrThrow();
+  await sendJob(trx, QUEUES.sendEmail, await orderReceivedEmail(user, document, getEnv().APP_URL));
 }
 
 /**

@@ -2,13 +2,13 @@ import { sql } from "kysely";
 import type { Db, DbOrTrx } from "../utils/db.server";
 import { deleteStoredFile, storeFile } from "../utils/storage.server";
 import { DEFAULT_UPLOAD_QUOTA_MB, DEFAULT_UPLOAD_READ_TIMEOUT_SECONDS } from "../utils/upload-limits";
-import { inspectUpload, sanitiseFilename, UploadRefusedError } from "../utils/uploads.server";
+import { inspectUpload, sanitiseFilename, UploadRefusedError, type UploadKind } from "../utils/uploads.server";
 import { isUuid } from "./documents.server";
 
 export type SavedUpload = {
   id: string;
   filename: string;
-  kind: string;
+  kind: UploadKind;
   sizeBytes: number;
   text: string;
   truncated: boolean;

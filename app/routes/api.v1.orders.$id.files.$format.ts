@@ -1,7 +1,7 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { awaitCurrentFiles } from "~/models/document-files.server";
 import { getDocumentForOwner } from "~/models/documents.server";
-import { apiError, requireApiCaller } from "~/utils/api.server";
+import { apiError, requireApiCaller, methodNotAllowed } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 import { DOWNLOAD_FORMATS, downloadFormat, fileResponse } from "~/utils/download.server";
 import { readStoredFile } from "~/utils/storage.server";
@@ -28,4 +28,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const bytes = await readStoredFile(key);
   return fileResponse(bytes, name, document.topic);
+}
+
+/** Any method but GET here is not an operation: said in JSON, with what is (not Remix's error for a missing action). */
+export function action({ request }: ActionFunctionArgs) {
+  return methodNotAllowed(request, "GET");
 }

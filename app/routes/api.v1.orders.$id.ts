@@ -1,6 +1,6 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getApiOrder } from "~/models/api-orders.server";
-import { apiError, apiJson, requireApiCaller } from "~/utils/api.server";
+import { apiError, apiJson, requireApiCaller, methodNotAllowed } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 
 /** GET /api/v1/orders/{id}: state, progress, scores and warnings; 404 for an order that is not the caller's. */
@@ -9,4 +9,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const order = await getApiOrder(getDb(), caller.userId, params.id ?? "");
   if (!order) return apiError(404, "not_found", "There is no order of yours with this id.");
   return apiJson({ order });
+}
+
+/** Any method but GET here is not an operation: said in JSON, with what is (not Remix's error for a missing action). */
+export function action({ request }: ActionFunctionArgs) {
+  return methodNotAllowed(request, "GET");
 }

@@ -11,9 +11,9 @@ import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { translateMessage } from "~/i18n/messages";
 import { updateDraftDocument } from "~/models/documents.server";
-import { attachUploadToDocument, deleteUpload, getDocumentUpload, saveUpload } from "~/models/uploads.server";
+import { replaceRequirementsFile } from "~/models/requirements-file.server";
+import { deleteUpload, getDocumentUpload } from "~/models/uploads.server";
 import { getDb } from "~/utils/db.server";
-import { getEnv } from "~/utils/env.server";
 import { requireDraftOrder } from "~/utils/orders.server";
 import { readFormData } from "~/utils/request.server";
 import { orderInstructionsSchema } from "~/utils/schemas";
@@ -61,17 +61,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return Response.json({ fileError: t("orders:requirements.chooseFile") } satisfies ActionData, { status: 400 });
     }
     try {
-      // One requirements file per order: a new one replaces the old, and waits for the customer's confirmation.
-      const previous = await getDocumentUpload(db, document.id);
-      const env = getEnv();
-      const saved = await saveUpload(db, user.id, file.name, new Uint8Array(await file.arrayBuffer()), {
-        quotaBytes: env.UPLOAD_QUOTA_MB * 1024 * 1024,
-        readTimeoutMs: env.UPLOAD_READ_TIMEOUT_SECONDS * 1000,
-        replacing: previous?.id,
-      });
-      if (previous) await deleteUpload(db, previous.id, user.id);
-      await attachUploadToDocument(db, saved.id, document.id, user.id);
-      await updateDraftDocument(db, document.id, user.id, { requirements_text: null });
+      // The text read from the file waits for the customer's confirmation.
+      await replaceRequirementsFile(
+        db,
+        { userId: user.id, documentId: document.id },
+        { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },
+        { confirmed: false },
+      );
     } catch (error) {
       if (error instanceof UploadRefusedError)
         return Response.json({ fileError: error.explain(t, await getLocale(request)) } satisfies ActionData, {

@@ -3,7 +3,7 @@ import { Transform } from "node:stream";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import type { Request, RequestHandler, Response } from "express";
 import { formatNumber } from "./format";
-import { sendRefusal } from "./security.server";
+import { API_PATH_PREFIX, sendRefusal } from "./security.server";
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES } from "./upload-limits";
 import { REFERENCES_MAX_BYTES } from "./reference-limits";
 import { refusalLocale, refusalTexts } from "./upload-refusal.server";
@@ -20,8 +20,9 @@ export const REFERENCES_BODY_LIMIT_BYTES = REFERENCES_MAX_BYTES + 64 * 1024;
 /** A section's edited text (MAX_SECTION_CHARACTERS, up to 4 bytes each in UTF-8) and its form around it. */
 export const SECTION_BODY_LIMIT_BYTES = 512 * 1024;
 
-// The requirements step's upload, posted as a document (…/requirements) or by Remix' client (…/requirements.data).
-const UPLOAD_PATH = /^\/orders\/[^/]+\/requirements(\.data)?\/?$/;
+// The requirements step's upload, posted as a document (…/requirements) or by Remix' client (…/requirements.data), and
+// the API's (/api/v1/orders/:id/requirements).
+const UPLOAD_PATH = /^(\/api\/v1)?\/orders\/[^/]+\/requirements(\.data)?\/?$/;
 
 // The order wizard's upload of the customer's own references (…/references, …/references.data).
 const REFERENCES_PATH = /^\/orders\/[^/]+\/references(\.data)?\/?$/;
@@ -44,6 +45,14 @@ const LINGER_MS = 5_000;
 export function refuseLargeBody(req: Request, res: Response, limit: number) {
   lingerThenClose(req, res);
   // The reader reads why in their own language, as the page's other refusals.
+  if (req.path.startsWith(API_PATH_PREFIX)) {
+    const message = `The body is larger than this endpoint takes (${formatNumber(limit / 1024, "en")} kB).`;
+    res
+      .status(413)
+      .set("Cache-Control", "no-store")
+      .json({ error: { code: "body_too_large", message } });
+    return;
+  }
   const lang = refusalLocale(req.headers.cookie, (langs) => req.acceptsLanguages(langs));
   const t = refusalTexts(lang);
   if (limit === UPLOAD_BODY_LIMIT_BYTES) {

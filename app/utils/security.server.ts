@@ -71,10 +71,16 @@ function normalizePath(path: string) {
   return path.replace(/\/+$/, "").toLowerCase() || "/";
 }
 
+/** The public API (issue 22): called with a bearer key, never with a cookie. */
+export const API_PATH_PREFIX = "/api/v1/";
+
 /**
  * CSRF defence for every state-changing request: its Origin (or, without one, its Referer's origin) must be the app's
  * own origin (APP_URL) or the origin the request was addressed to. A request carrying neither is refused too: browsers
- * send Origin on every POST, so only non-browser clients omit both. `exemptPaths` (Stripe's webhook) skip the check.
+ * send Origin on every POST, so only non-browser clients omit both. `exemptPaths` (Stripe's webhook) skip the check,
+ * and so does the API (programs send no Origin): it is authorized by a bearer key alone and never sees a cookie
+ * (apiIgnoresCookies), so a page of another site has nothing to ride on there (adding an Authorization header would
+ * take a CORS preflight we never grant).
  */
 export function originCheckMiddleware(options: { appUrl: string; exemptPaths: string[] }): RequestHandler {
   const appOrigin = originOf(options.appUrl);
@@ -82,7 +88,8 @@ export function originCheckMiddleware(options: { appUrl: string; exemptPaths: st
   const exempt = new Set(options.exemptPaths.map(normalizePath));
 
   return function originCheck(req: Request, res: Response, next: NextFunction) {
-    if (SAFE_METHODS.has(req.method) || exempt.has(normalizePath(req.path))) return next();
+    if (SAFE_METHODS.has(req.method) || exempt.has(normalizePath(req.path)) || req.path.startsWith(API_PATH_PREFIX))
+      return next();
     const sentOrigin = req.get("origin");
     const origin = sentOrigin !== undefined ? originOf(sentOrigin) : originOf(req.get("referer"));
     const addressedTo = originOf(`${req.protocol}://${req.get("host")}`);
@@ -98,6 +105,18 @@ export function originCheckMiddleware(options: { appUrl: string; exemptPaths: st
       "cross-site request refused",
     );
     sendRefusal(req, res, 403, "Request refused", CROSS_SITE_MESSAGE);
+  };
+}
+
+/** The API's routes never see a Cookie header: whatever a browser sends along, only the bearer key authorizes. */
+export function apiIgnoresCookies(): RequestHandler {
+  return function apiWithoutCookies(req, res, next) {
+    if (req.path.startsWith(API_PATH_PREFIX)) {
+      delete req.headers.cookie;
+      // The session the rate limiter read for its bucket is not handed on to the route either.
+      res.locals.sessionUser = undefined;
+    }
+    next();
   };
 }
 

@@ -22,6 +22,7 @@ import * as textRevisions from "./2026_12_07_0300_text_revisions";
 import * as editChecks from "./2026_12_07_0310_edit_checks";
 import * as apiKeys from "./2026_12_07_0600_api_keys";
 import * as regenerations from "./2026_12_07_0700_regenerations";
+import * as idempotencyKeys from "./2026_12_07_0800_idempotency_keys";
 import * as webhooks from "./2026_12_07_0810_webhooks";
 import * as customerLlmKeys from "./2026_12_07_0820_customer_llm_keys";
 import * as customerReferences from "./2026_12_07_0830_customer_references";
@@ -48,6 +49,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_07_0310_edit_checks": editChecks,
   "2026_12_07_0600_api_keys": apiKeys,
   "2026_12_07_0700_regenerations": regenerations,
+  "2026_12_07_0800_idempotency_keys": idempotencyKeys,
   "2026_12_07_0810_webhooks": webhooks,
   "2026_12_07_0820_customer_llm_keys": customerLlmKeys,
   "2026_12_07_0830_customer_references": customerReferences,

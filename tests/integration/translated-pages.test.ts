@@ -124,6 +124,8 @@ const PAGES: Page[] = [
   { path: () => `/admin/users/${customerId}`, who: "admin", translated: true },
   { path: () => "/admin/audit", who: "admin", translated: true },
   { path: () => "/dev/mail", who: "stranger", translated: true },
+  // The reference's chrome is translated; the generated reference itself (from the OpenAPI document) stays English.
+  { path: () => "/api/docs", who: "stranger", translated: false },
 ];
 
 /** What a reader sees of the body: no tags, scripts or styles. */

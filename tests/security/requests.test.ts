@@ -606,6 +606,16 @@ const FORM_ACTIONS: FormAction[] = [
 /** Routes with an action that is not a form a person fills in. */
 const NOT_FORMS: Record<string, string> = {
   "api.stripe.webhook.ts": "Stripe's signed JSON; its body cap is tested above",
+  // The public API (issue 22): JSON or multipart with a bearer key, refused by the wizard's schemas (api-orders.test.ts).
+  "api.v1.quotes.ts": "JSON API; control characters: api-orders.test.ts",
+  "api.v1.orders.ts": "JSON API; control characters: api-orders.test.ts",
+  "api.v1.orders.$id.checkout.ts": "JSON API without a body",
+  "api.v1.orders.$id.dev-payment.ts": "JSON API without a body",
+  "api.v1.orders.$id.requirements.ts": "the API's upload: the web's upload checks (api-orders.test.ts)",
+  "api.v1.orders.$id.ts": "API: its action only answers 405",
+  "api.v1.orders.$id.files.$format.ts": "API: its action only answers 405",
+  "api.v1.openapi[.]json.ts": "API: its action only answers 405",
+  "api.v1.$.ts": "API: unknown paths answer a JSON 404",
 };
 
 /** The names of the fields of the page's POST forms that go to `action`. */
