@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getGenerationRates } from "~/models/generation-rates.server";
+import { ownKeyPricingFor } from "~/models/own-key-pricing.server";
 import { apiJson, parseApiBody, readJsonBody, methodNotAllowed, requireApiPoster } from "~/utils/api.server";
 import { quoteRequestSchema, type Quote } from "~/utils/api-schemas";
 import { getDb } from "~/utils/db.server";
@@ -12,7 +13,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const body = await readJsonBody(request);
   const input = await parseApiBody(quoteRequestSchema, body);
   return idempotent(request, caller, body, async () => {
-    const price = priceOf(input);
+    // Priced as the wizard prices this account's next order: with its own LLM key's discount where it has one.
+    const { ownKeyDiscount } = await ownKeyPricingFor(getDb(), caller.userId);
+    const price = priceOf({ ...input, ownKeyDiscount });
     const estimate = estimateTime(input, await getGenerationRates(getDb()));
     const quote: Quote = {
       price: {
@@ -21,6 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
         perPageCents: price.pricePerPageCents,
         baseCents: price.baseCents,
         expressCents: price.expressCents,
+        ownKeyCents: price.ownKeyCents,
       },
       estimate,
     };

@@ -113,6 +113,9 @@ export const quoteSchema = z
       perPageCents: z.number().int(),
       baseCents: z.number().int(),
       expressCents: z.number().int(),
+      ownKeyCents: z.number().int().meta({
+        description: "Taken off because the account's own LLM key writes the order (BYOK_DISCOUNT); 0 otherwise.",
+      }),
     }),
     estimate: z.object({
       minSeconds: z.number().int().meta({ description: "Time to write it, from payment: at the soonest…" }),

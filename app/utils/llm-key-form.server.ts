@@ -7,7 +7,7 @@ import { resumeOrdersWaitingForKey } from "../models/paused-orders.server";
 import type { Db } from "./db.server";
 import { getEnv } from "./env.server";
 import { checkLlmKey } from "./llm-key-check.server";
-import { refusalOfServerAddress } from "./llm-server-address.server";
+import { assertPublicUrl, RefusedUrlError } from "./public-address.server";
 
 export type LlmKeyInput = {
   provider: CustomerLlmProvider;
@@ -33,9 +33,13 @@ export async function checkAndSaveLlmKey(db: Db, userId: string, input: LlmKeyIn
   if (input.provider === "compat") {
     if (!input.baseUrl) return fieldError("baseUrl", "byok:errors.baseUrlRequired");
     if (!model) return fieldError("model", "byok:errors.modelRequired");
-    if (!URL.canParse(input.baseUrl)) return fieldError("baseUrl", "byok:errors.baseUrlInvalid");
-    const refusal = await refusalOfServerAddress(new URL(input.baseUrl), env.isProduction);
-    if (refusal === "protocol") return fieldError("baseUrl", "byok:errors.baseUrlInvalid");
+    // In production the server we would call must be public (no server-side request forgery); a host that does not
+    // resolve is left to the key check, which says it could not reach it.
+    const refusal = await assertPublicUrl(input.baseUrl, { allowPrivate: !env.isProduction }).then(
+      () => null,
+      (error: unknown) => (error instanceof RefusedUrlError ? error.reason : Promise.reject(error)),
+    );
+    if (refusal === "invalid") return fieldError("baseUrl", "byok:errors.baseUrlInvalid");
     if (refusal === "private") return fieldError("baseUrl", "byok:errors.baseUrlPrivate");
     baseURL = input.baseUrl;
   } else {

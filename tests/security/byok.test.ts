@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeBackup } from "../../db/backup";
+import { createApiKey } from "../../app/models/api-keys.server";
 import { startFakeAnthropic, type FakeAnthropic } from "../fakes/anthropic";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import type { FakeStripe } from "../fakes/stripe";
@@ -236,6 +237,15 @@ describe("bring your own LLM key", () => {
     const text = review.text.replaceAll("<!-- -->", "");
     expect(text).toContain("With your own LLM key: −40 % (−€10.00)");
     expect(text).toContain("€15.00");
+    // The API's quote prices this account's orders the same way.
+    const created = await createApiKey(app.db, customer.userId, { name: "quotes", scopes: ["orders:read"] });
+    const quote = await fetch(`${app.url}/api/v1/quotes`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${created!.key}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ kind: "essay", pages: 5 }),
+    });
+    expect(quote.status).toBe(200);
+    expect((await quote.json()).price).toMatchObject({ amountCents: 1500, baseCents: 2500, ownKeyCents: 1000 });
 
     const checkout = await payByCard(customer.client, id);
     const [session] = sessionsOf(stripe, id);
