@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-const survivesLostConnections = (..._: unknown[]) => {};
+import { survivesLostConnections } from "../../app/utils/db.server";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
 // Found by the chaos run (npm run chaos): Postgres restarting cut a connection a worker held between two queries of a

@@ -2,7 +2,7 @@
 // router has to classify (status, headers, retry-after, timeouts, broken bodies, aborts). No database needed.
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { AnthropicProvider } from "../../worker/llm/anthropic";
 import { classifyError, IncompleteAnswerError } from "../../worker/llm/errors";
 import { OpenAIProvider } from "../../worker/llm/openai";
@@ -499,17 +499,28 @@ describe("OpenAIProvider and a compatible server that refuses streamed requests"
 });
 
 describe("watchIdle", () => {
-  it("stops an answer when nothing arrives for the timeout, and not while pieces keep coming", async () => {
+  // On a fake clock: a busy machine must not turn 30 ms between pieces into more than the 80 ms timeout.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("stops an answer when nothing arrives for the timeout, and not while pieces keep coming", () => {
     let stopped = false;
     const idle = watchIdle(80, () => (stopped = true));
     try {
       for (let i = 0; i < 5; i++) {
-        await new Promise((r) => setTimeout(r, 30));
+        vi.advanceTimersByTime(30);
         idle.touch();
       }
       expect(stopped).toBe(false);
       expect(idle.reason()).toBeNull();
-      await expect.poll(() => stopped, { timeout: 2_000 }).toBe(true);
+      vi.advanceTimersByTime(79);
+      expect(stopped).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(stopped).toBe(true);
       expect(idle.reason()).toMatch(/no text for/);
     } finally {
       idle.clear();

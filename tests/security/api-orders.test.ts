@@ -97,6 +97,7 @@ describe("quotes", () => {
       perPageCents: price.pricePerPageCents,
       baseCents: price.baseCents,
       expressCents: price.expressCents,
+      ownKeyCents: 0, // no own LLM key saved
     });
     expect(answer.body.estimate).toEqual(estimateTime({ kind: "master_thesis", pages: 40, express: true }));
   });
