@@ -8,7 +8,7 @@ import { inTransaction, type DbOrTrx } from "../utils/db.server";
 import { lockAccountBelowLimit } from "./account-limits.server";
 import { isUuid } from "./documents.server";
 
-export const API_SCOPES: readonly ApiScope[] = ["orders:read", "orders:write"];
+export { API_SCOPES } from "../utils/api-scopes";
 export const KEY_PREFIX = "tsg_";
 /** The characters of a key shown in the list (with tsg_), enough to tell keys apart, useless to an attacker. */
 const DISPLAY_CHARACTERS = 8;

@@ -10,7 +10,8 @@ import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { ShownOnce } from "~/components/ui/shown-once";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { message } from "~/i18n/messages";
-import { API_SCOPES, createApiKey, listApiKeys, MAX_KEYS, revokeApiKey } from "~/models/api-keys.server";
+import { createApiKey, listApiKeys, MAX_KEYS, revokeApiKey } from "~/models/api-keys.server";
+import { API_SCOPES } from "~/utils/api-scopes";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatDateTime } from "~/utils/format";
 import { readFormData } from "~/utils/request.server";
@@ -28,7 +29,7 @@ const createKeySchema = z.object({
     .min(1, message("account:apiKeys.nameRequired"))
     .max(60, message("validation:maxLength", { max: 60 })),
   scopes: z
-    .array(z.enum(API_SCOPES as ["orders:read", "orders:write"], { error: message("account:apiKeys.scopeUnknown") }), {
+    .array(z.enum(API_SCOPES, { error: message("account:apiKeys.scopeUnknown") }), {
       error: message("account:apiKeys.scopeRequired"),
     })
     .min(1, message("account:apiKeys.scopeRequired")),
