@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useLocale } from "remix-i18next/react";
 import { z } from "zod";
 import { Button } from "~/components/ui/button";
+import { ItemList } from "~/components/ui/item-list";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { ShownOnce } from "~/components/ui/shown-once";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
@@ -159,44 +160,33 @@ export default function ApiKeys() {
         </Button>
       </Form>
 
-      <section aria-labelledby="keys-heading">
-        <h2 id="keys-heading" className="text-lg font-semibold">
-          {t("apiKeys.listHeading")}
-        </h2>
-        {keys.length === 0 ? (
-          <p className="mt-3 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
-            {t("apiKeys.empty")}
-          </p>
-        ) : (
-          <ul className="mt-3 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-            {keys.map((key) => (
-              <li key={key.id} className="flex flex-wrap items-center justify-between gap-3 p-4 text-sm">
-                <div>
-                  <p className="font-semibold">
-                    {key.name} <code className="ml-1 rounded bg-slate-100 px-1 font-normal">{key.prefix}…</code>
-                    {key.revoked ? <span className="ml-2 text-red-700">{t("apiKeys.revoked")}</span> : null}
-                  </p>
-                  <p className="text-slate-600">
-                    {key.scopes.join(", ")} · {t("apiKeys.created", { date: formatDate(key.createdAt, locale) })} ·{" "}
-                    {key.lastUsedAt
-                      ? t("apiKeys.lastUsed", { date: formatDateTime(key.lastUsedAt, locale) })
-                      : t("apiKeys.neverUsed")}
-                  </p>
-                </div>
-                {key.revoked ? null : (
-                  <Form method="post">
-                    <input type="hidden" name="keyId" value={key.id} />
-                    <Button type="submit" name="intent" value="revoke" variant="danger">
-                      {t("apiKeys.revoke")}
-                      <span className="sr-only"> {key.name}</span>
-                    </Button>
-                  </Form>
-                )}
-              </li>
-            ))}
-          </ul>
+      <ItemList id="keys-heading" heading={t("apiKeys.listHeading")} empty={t("apiKeys.empty")} items={keys}>
+        {(key) => (
+          <li key={key.id} className="flex flex-wrap items-center justify-between gap-3 p-4 text-sm">
+            <div>
+              <p className="font-semibold">
+                {key.name} <code className="ml-1 rounded bg-slate-100 px-1 font-normal">{key.prefix}…</code>
+                {key.revoked ? <span className="ml-2 text-red-700">{t("apiKeys.revoked")}</span> : null}
+              </p>
+              <p className="text-slate-600">
+                {key.scopes.join(", ")} · {t("apiKeys.created", { date: formatDate(key.createdAt, locale) })} ·{" "}
+                {key.lastUsedAt
+                  ? t("apiKeys.lastUsed", { date: formatDateTime(key.lastUsedAt, locale) })
+                  : t("apiKeys.neverUsed")}
+              </p>
+            </div>
+            {key.revoked ? null : (
+              <Form method="post">
+                <input type="hidden" name="keyId" value={key.id} />
+                <Button type="submit" name="intent" value="revoke" variant="danger">
+                  {t("apiKeys.revoke")}
+                  <span className="sr-only"> {key.name}</span>
+                </Button>
+              </Form>
+            )}
+          </li>
         )}
-      </section>
+      </ItemList>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { useLocale } from "remix-i18next/react";
 import { Button } from "~/components/ui/button";
+import { ItemList } from "~/components/ui/item-list";
 import { Field, FieldErrors, inputClass } from "~/components/ui/field";
 import { ShownOnce } from "~/components/ui/shown-once";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
@@ -167,59 +168,48 @@ export default function Webhooks() {
         </Button>
       </Form>
 
-      <section aria-labelledby="endpoints-heading">
-        <h2 id="endpoints-heading" className="text-lg font-semibold">
-          {t("listHeading")}
-        </h2>
-        {endpoints.length === 0 ? (
-          <p className="mt-3 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">
-            {t("empty")}
-          </p>
-        ) : (
-          <ul className="mt-3 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-            {endpoints.map((endpoint) => (
-              <li key={endpoint.id} className="space-y-2 p-4 text-sm">
-                <p className="font-semibold break-all">
-                  {endpoint.url}
-                  {endpoint.disabled ? <span className="ml-2 text-red-700">{t("disabled")}</span> : null}
-                </p>
-                <p className="text-slate-600">{endpoint.events.join(", ")}</p>
-                <p className="text-slate-600">
-                  {endpoint.last
-                    ? t("lastDelivery", {
-                        event: endpoint.last.type,
-                        state: t(`state.${endpoint.last.state}`),
-                        date: formatDateTime(endpoint.last.at, locale),
-                      })
-                    : t("noDeliveries")}
-                </p>
-                <div className="flex flex-wrap items-center gap-3">
-                  <Link to={`/account/webhooks/${endpoint.id}`} className="font-semibold text-brand-700 underline">
-                    {t("log")}
-                  </Link>
-                  <Form method="post">
-                    <input type="hidden" name="endpointId" value={endpoint.id} />
-                    <Button
-                      type="submit"
-                      name="intent"
-                      value={endpoint.disabled ? "enable" : "disable"}
-                      variant="secondary"
-                    >
-                      {endpoint.disabled ? t("enable") : t("disable")}
-                    </Button>
-                  </Form>
-                  <Form method="post">
-                    <input type="hidden" name="endpointId" value={endpoint.id} />
-                    <Button type="submit" name="intent" value="delete" variant="danger">
-                      {t("delete")}
-                    </Button>
-                  </Form>
-                </div>
-              </li>
-            ))}
-          </ul>
+      <ItemList id="endpoints-heading" heading={t("listHeading")} empty={t("empty")} items={endpoints}>
+        {(endpoint) => (
+          <li key={endpoint.id} className="space-y-2 p-4 text-sm">
+            <p className="font-semibold break-all">
+              {endpoint.url}
+              {endpoint.disabled ? <span className="ml-2 text-red-700">{t("disabled")}</span> : null}
+            </p>
+            <p className="text-slate-600">{endpoint.events.join(", ")}</p>
+            <p className="text-slate-600">
+              {endpoint.last
+                ? t("lastDelivery", {
+                    event: endpoint.last.type,
+                    state: t(`state.${endpoint.last.state}`),
+                    date: formatDateTime(endpoint.last.at, locale),
+                  })
+                : t("noDeliveries")}
+            </p>
+            <div className="flex flex-wrap items-center gap-3">
+              <Link to={`/account/webhooks/${endpoint.id}`} className="font-semibold text-brand-700 underline">
+                {t("log")}
+              </Link>
+              <Form method="post">
+                <input type="hidden" name="endpointId" value={endpoint.id} />
+                <Button
+                  type="submit"
+                  name="intent"
+                  value={endpoint.disabled ? "enable" : "disable"}
+                  variant="secondary"
+                >
+                  {endpoint.disabled ? t("enable") : t("disable")}
+                </Button>
+              </Form>
+              <Form method="post">
+                <input type="hidden" name="endpointId" value={endpoint.id} />
+                <Button type="submit" name="intent" value="delete" variant="danger">
+                  {t("delete")}
+                </Button>
+              </Form>
+            </div>
+          </li>
         )}
-      </section>
+      </ItemList>
     </div>
   );
 }
