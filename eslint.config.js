@@ -10,7 +10,7 @@ import tseslint from "typescript-eslint";
 
 export default defineConfig(
   {
-    ignores: ["build/", "public/build/", ".data/", ".data-*/", ".cache/", "test-results/", "playwright-report/"],
+    ignores: ["build/", "public/build/", ".data/", ".data-*/", ".cache/", "test-results/", "playwright-report/", "coverage/"],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -3,7 +3,7 @@
 // (docs/decisions/012-compiled-server.md). Packages stay in node_modules; the Remix bundle (build/index.js) is imported
 // by it at run time. Run by `npm run build`, after `remix build`. Then it records the bundle's mode (NODE_ENV at
 // `remix build`, production when unset) in build/build-info.json, so a later start knows what it would run.
-import { rmSync, writeFileSync } from "node:fs";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -27,6 +27,12 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
+
+// `remix build --sourcemap` maps the server bundle (stack traces, and the coverage of the processes tests start) and,
+// unavoidably, the browser's: those are not served.
+for (const file of readdirSync(path.join(ROOT, "public", "build"), { recursive: true })) {
+  if (String(file).endsWith(".map")) rmSync(path.join(ROOT, "public", "build", String(file)));
+}
 
 // The bundle's own word for its mode (Remix exports it), not a guess from this process' environment.
 const { mode } = await import(pathToFileURL(path.join(ROOT, "build", "index.js")).href);

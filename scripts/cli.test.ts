@@ -69,6 +69,14 @@ describe("every CLI in scripts/ exits when its work is done", () => {
     expect(run.stdout).toMatch(/^SESSION_SECRET=.+\nTOTP_SECRET=[0-9a-f]{64}\nMETRICS_TOKEN=.+$/m);
   });
 
+  it("audit judges npm audit's report (or says the registry gave none) in plain lines and exits", async () => {
+    const run = await runCli("scripts/audit.ts", [], { timeoutMs: 150_000 });
+    expect(run.timedOut).toBe(false);
+    expect(run.stdout).toMatch(/^npm audit(: NOT CHECKED — | \(production dependencies\): )/);
+    // 1 only for a high or critical advisory it names.
+    expect(run.code === 0 || /high or critical, not accepted:\n {2}(high|critical)/.test(run.stdout)).toBe(true);
+  }, 160_000);
+
   it("migrate brings a database up to date and exits", async () => {
     const run = await runCli("scripts/migrate.ts", [], { env: { DATABASE_URL: database.url }, timeoutMs: 30_000 });
     expectFinished(run);
