@@ -1,7 +1,7 @@
 // Every command-line program in scripts/ ends by itself once its work is done: each runs here, as `npm run …` would
 // run it, on a small input, and must exit 0 within its time limit (a handle left open fails the test).
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,11 +77,21 @@ describe("every CLI in scripts/ exits when its work is done", () => {
     expect(run.code === 0 || /high or critical, not accepted:\n {2}(high|critical)/.test(run.stdout)).toBe(true);
   }, 160_000);
 
-  it("migrate brings a database up to date and exits", async () => {
-    const run = await runCli("scripts/migrate.ts", [], { env: { DATABASE_URL: database.url }, timeoutMs: 30_000 });
-    expectFinished(run);
-    expect(run.stdout).toContain("The database is up to date.");
-  });
+  it("migrate takes an empty database through every migration, then finds it up to date, and exits", async () => {
+    const empty = await createTestDatabase({ empty: true });
+    try {
+      const env = { DATABASE_URL: empty.url };
+      const first = await runCli("scripts/migrate.ts", [], { env, timeoutMs: 60_000 });
+      expectFinished(first);
+      const migrations = readdirSync(path.join(ROOT, "db/migrations")).filter((f) => /^\d{4}_.*\.ts$/.test(f));
+      expect(first.stdout).toContain(`Applied: ${migrations.map((f) => f.replace(/\.ts$/, "")).join(", ")}`);
+      const again = await runCli("scripts/migrate.ts", [], { env, timeoutMs: 30_000 });
+      expectFinished(again);
+      expect(again.stdout).toContain("The database is up to date.");
+    } finally {
+      await empty.destroy();
+    }
+  }, 120_000);
 
   it("quality checks a text and exits", async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), "tesigo-cli-")), "text.txt");

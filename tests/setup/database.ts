@@ -5,8 +5,11 @@ import { createDb, type Db } from "../../app/utils/db.server";
 
 export type TestDatabase = { url: string; db: Db; destroy: () => Promise<void> };
 
-/** A fresh database cloned from the migrated template (pg-boss schema and queues included). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database cloned from the migrated template (pg-boss schema and queues included); `empty`: one with no table
+ * at all, as a deployer's new database is.
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const adminUrl = inject("postgresAdminUrl");
   const template = inject("templateDatabase");
   const name = `test_${randomBytes(6).toString("hex")}`;
@@ -15,7 +18,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   try {
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(`create database ${name} template ${template}`);
+        await admin.query(`create database ${name} template ${options.empty ? "template0" : template}`);
         break;
       } catch (error) {
         // Two files cloning the template at the same instant: Postgres asks one to wait its turn.
