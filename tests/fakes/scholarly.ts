@@ -150,14 +150,15 @@ export function fakeWorkForDoi(doi: string): FakeWork | null {
 function openAccessOf(index: number, hostile: boolean): OpenAccessKind | null {
   if (index === 0 || index === 2) return "pages";
   if (!hostile) return null;
+  // The private ones rank high, so a plan assigns them.
   const kinds: Partial<Record<number, OpenAccessKind>> = {
-    3: "big",
+    1: "private",
+    3: "redirect-private",
+    4: "big",
     5: "html",
     6: "slow",
+    7: "encrypted",
     8: "endless",
-    9: "encrypted",
-    10: "private",
-    11: "redirect-private",
   };
   return kinds[index] ?? null;
 }
