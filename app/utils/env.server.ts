@@ -123,7 +123,7 @@ const schema = z.object({
     .min(64 * 1024)
     .max(200 * 1024 * 1024)
     .default(20 * 1024 * 1024),
-  /** Longest one PDF may take to download, and again to read. */
+  /** Longest one open-access PDF may take to download (its reading has UPLOAD_READ_TIMEOUT_SECONDS, as an upload's). */
   FULLTEXT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** Origins on a private network open-access PDFs may come from (a local mirror, tests' stand-ins); never production. */
   FULLTEXT_PRIVATE_ORIGINS: z

@@ -5,11 +5,7 @@ import { createDocument } from "../../app/models/documents.server";
 import { fullTextPagesOf } from "../../app/models/source-full-texts.server";
 import { useBoss } from "../../app/jobs/queue.server";
 import { useDatabase } from "../../app/utils/db.server";
-import { logger } from "../../app/utils/logger.server";
 import type { PipelineContext } from "../../worker/context";
-import { OpenAIProvider } from "../../worker/llm/openai";
-import { LlmRouter } from "../../worker/llm/router";
-import { createPipelineMachinery } from "../../worker/machinery";
 import { planDocument } from "../../worker/pipeline/plan";
 import { fetchFullText, type FullTextConfig } from "../../worker/research/full-text";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
@@ -17,6 +13,7 @@ import { OPEN_ACCESS_PAGES, openAccessPageText, openAccessUrl } from "../fakes/o
 import { startFakeScholarly, type FakeScholarly } from "../fakes/scholarly";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { eventually, insertUser, startTestBoss, warnSpies } from "../setup/fixtures";
+import { researchingContext } from "../setup/research-context";
 
 // Issue 24, item 4: the open-access PDF an index names for a source is fetched under the SSRF rules, within a size and
 // a time limit, checked to be a PDF, read page by page in a thread, and stored with the source; whatever goes wrong is
@@ -37,7 +34,15 @@ beforeAll(async () => {
   scholarly = await startFakeScholarly();
   origin = new URL(scholarly.urls.openalex).origin;
   // The fake's own origin is a loopback address: exempt from the private-address check as FULLTEXT_PRIVATE_ORIGINS does.
-  config = { maxBytes: 1024 * 1024, timeoutMs: 1500, budgetMs: 60_000, privateOrigins: [origin], httpsOnly: false };
+  // Reading gets the upload's default limit (20 s): a real PDF is read well within it even on a busy machine.
+  config = {
+    maxBytes: 1024 * 1024,
+    timeoutMs: 2000,
+    readTimeoutMs: 20_000,
+    budgetMs: 90_000,
+    privateOrigins: [origin],
+    httpsOnly: false,
+  };
 });
 
 afterAll(async () => {
@@ -99,7 +104,7 @@ describe("fetching one open-access PDF", () => {
 
   it("reads in a thread: a PDF that would take days to read leaves this thread free, and ends at its time limit", async () => {
     spyOnWarn();
-    const reading = { ...config, timeoutMs: 8000 };
+    const reading = { ...config, readTimeoutMs: 8000 };
     let settled = false;
     const outcome = fetchFullText(url("endless", "days"), reading).finally(() => (settled = true));
     await eventually("the endless PDF to be downloaded", async () =>
@@ -115,21 +120,8 @@ describe("fetching one open-access PDF", () => {
 describe("full texts in the plan", () => {
   let ctx: PipelineContext;
   beforeAll(() => {
-    ctx = {
-      db: database.db,
-      router: new LlmRouter([new OpenAIProvider({ apiKey: "sk", baseURL: openai.url, model: "gpt-4o-mini" })]),
-      log: logger,
-      sectionConcurrency: 2,
-      completionThreshold: 0.85,
-      research: {
-        providers: ["openalex", "crossref", "semantic-scholar"],
-        urls: scholarly.urls,
-        db: database.db,
-        retryDelaysMs: [1, 1],
-      },
-      fullText: config,
-      machinery: createPipelineMachinery(),
-    };
+    // The endless PDF among the plan's sources is read until this limit.
+    ctx = { ...researchingContext(database.db, openai.url, scholarly), fullText: { ...config, readTimeoutMs: 10_000 } };
   });
   afterAll(() => ctx?.machinery.close());
 

@@ -4,18 +4,16 @@ import { payWithDevPayment } from "../../app/models/checkout.server";
 import { createDocument } from "../../app/models/documents.server";
 import { useBoss } from "../../app/jobs/queue.server";
 import { useDatabase } from "../../app/utils/db.server";
-import { logger } from "../../app/utils/logger.server";
 import type { PipelineContext } from "../../worker/context";
 import { OfflineWriter } from "../../worker/llm/offline";
-import { OpenAIProvider } from "../../worker/llm/openai";
 import { LlmRouter } from "../../worker/llm/router";
-import { createPipelineMachinery } from "../../worker/machinery";
 import { planDocument } from "../../worker/pipeline/plan";
 import { keepWithNativeShare, NATIVE_SHARE } from "../../worker/research/merge";
 import { isEnglishQueryRequest, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import { startFakeScholarly, type FakeScholarly } from "../fakes/scholarly";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { insertUser, startTestBoss } from "../setup/fixtures";
+import { researchingContext } from "../setup/research-context";
 
 // Issue 24, item 5: a non-English order is researched in its language and in English (the topic put into English by
 // the writer), and the indexes' works in the order's language are ranked in, so a Ukrainian thesis cites the
@@ -32,20 +30,7 @@ beforeAll(async () => {
   boss = useBoss(await startTestBoss(database.url));
   openai = await startFakeOpenAI();
   scholarly = await startFakeScholarly();
-  ctx = {
-    db: database.db,
-    router: new LlmRouter([new OpenAIProvider({ apiKey: "sk", baseURL: openai.url, model: "gpt-4o-mini" })]),
-    log: logger,
-    sectionConcurrency: 2,
-    completionThreshold: 0.85,
-    research: {
-      providers: ["openalex", "crossref", "semantic-scholar"],
-      urls: scholarly.urls,
-      db: database.db,
-      retryDelaysMs: [1, 1],
-    },
-    machinery: createPipelineMachinery(),
-  };
+  ctx = researchingContext(database.db, openai.url, scholarly);
 });
 
 afterAll(async () => {

@@ -28,6 +28,7 @@ beforeAll(async () => {
     // The stand-in publishers live on the fake's loopback origin, listed as a local mirror would be.
     FULLTEXT_PRIVATE_ORIGINS: new URL(scholarly.urls.openalex).origin,
     FULLTEXT_TIMEOUT_SECONDS: "2",
+    UPLOAD_READ_TIMEOUT_SECONDS: "10",
     FULLTEXT_MAX_BYTES: String(1024 * 1024),
   });
 }, 60_000);

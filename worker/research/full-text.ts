@@ -13,8 +13,10 @@ import { USER_AGENT } from "./http";
 export type FullTextConfig = {
   /** Bytes a PDF may have; reading stops past them. */
   maxBytes: number;
-  /** Longest one PDF may take to download, and again to read. */
+  /** Longest one PDF may take to download. */
   timeoutMs: number;
+  /** Longest its text may take to read (the upload parser's limit, UPLOAD_READ_TIMEOUT_SECONDS). */
+  readTimeoutMs: number;
   /** The whole order's fetching ends by then; what is still waiting is recorded as skipped. */
   budgetMs: number;
   /** Origins exempt from the private-address check (a local mirror; tests' stand-ins). */
@@ -41,6 +43,7 @@ export function fullTextConfigFromEnv(
     | "FULLTEXT_MAX_BYTES"
     | "FULLTEXT_TIMEOUT_SECONDS"
     | "FULLTEXT_PRIVATE_ORIGINS"
+    | "UPLOAD_READ_TIMEOUT_SECONDS"
     | "LLM_TIMEOUT_SECONDS"
     | "isProduction"
   >,
@@ -49,6 +52,7 @@ export function fullTextConfigFromEnv(
   return {
     maxBytes: env.FULLTEXT_MAX_BYTES,
     timeoutMs: env.FULLTEXT_TIMEOUT_SECONDS * 1000,
+    readTimeoutMs: env.UPLOAD_READ_TIMEOUT_SECONDS * 1000,
     // Fetched while the requirements judge reads the outline: within the time the plan's expiry gives that call.
     budgetMs: Math.min(env.LLM_TIMEOUT_SECONDS, 60) * 1000,
     privateOrigins: env.FULLTEXT_PRIVATE_ORIGINS,
@@ -117,8 +121,12 @@ export async function fetchFullText(
     const e = error as { code?: string; message?: string };
     return outcome("failed", `network error: ${String(e.code ?? e.message ?? error).slice(0, 200)}`);
   }
-  const aborted = new Promise<"aborted">((resolve) => signal?.addEventListener("abort", () => resolve("aborted")));
-  const read = await Promise.race([readPdfPages(bytes, { timeoutMs: config.timeoutMs }), aborted]);
+  let onAbort = () => {};
+  const aborted = new Promise<"aborted">((resolve) => (onAbort = () => resolve("aborted")));
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const read = await Promise.race([readPdfPages(bytes, { timeoutMs: config.readTimeoutMs }), aborted]).finally(() =>
+    signal?.removeEventListener("abort", onAbort),
+  );
   if (read === "aborted") return outcome("skipped", "the order's time for full texts ran out", bytes.length);
   if ("failure" in read) {
     const status = read.failure === "password" ? "encrypted" : read.failure === "timeout" ? "timeout" : "unreadable";
