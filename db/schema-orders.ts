@@ -139,7 +139,38 @@ export interface SourcesTable {
   import_position: number | null;
   /** How the plan checked a customer's entry against the indexes; null for found sources. */
   resolution: SourceResolution | null;
+  /** ISO 639-1, as the index gave it (OpenAlex); null when no index said. */
+  language: string | null;
+  /** Where an open-access PDF of it is (OpenAlex best_oa_location, Semantic Scholar openAccessPdf); null: none known. */
+  open_access_url: string | null;
   created_at: CreatedAt;
+}
+
+/** What came of fetching a source's open-access PDF; only "fetched" has pages. */
+export type FullTextStatus =
+  | "fetched"
+  | "refused"
+  | "too-large"
+  | "timeout"
+  | "not-pdf"
+  | "encrypted"
+  | "unreadable"
+  | "failed"
+  | "no-text"
+  | "skipped";
+
+export interface SourceFullTextsTable {
+  source_id: string;
+  url: string;
+  status: FullTextStatus;
+  /** The text of each page read, page 1 first. */
+  pages: Generated<string[]>;
+  /** Pages the PDF has (more than `pages` when it was cut at the page limit). */
+  page_count: number | null;
+  size_bytes: number | null;
+  /** Why it failed, for operators. */
+  detail: string | null;
+  fetched_at: Generated<Date>;
 }
 
 export type SourceResolution = "pending" | "found-by-doi" | "found-by-title" | "not-found" | "not-checked";

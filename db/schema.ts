@@ -15,6 +15,7 @@ import type {
   SectionsTable,
   SectionAttemptsTable,
   SourcesTable,
+  SourceFullTextsTable,
   UploadsTable,
   DraftsTable,
   FilesTable,
@@ -53,6 +54,7 @@ export interface Database {
   sections: SectionsTable;
   section_attempts: SectionAttemptsTable;
   sources: SourcesTable;
+  source_full_texts: SourceFullTextsTable;
   payments: PaymentsTable;
   refunds: RefundsTable;
   stripe_events: StripeEventsTable;

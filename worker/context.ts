@@ -4,6 +4,7 @@ import type { Writer } from "./llm/router";
 import type { PipelineMachinery } from "./machinery";
 import type { QualityGate } from "./quality/types";
 import type { ResearchConfig } from "./research";
+import type { FullTextConfig } from "./research/full-text";
 
 /** What every pipeline handler gets; handlers are plain functions, testable without a running queue. */
 export type PipelineContext = {
@@ -21,6 +22,8 @@ export type PipelineContext = {
   dailyTokenLimitPerUser?: number;
   /** Where sources come from; absent or without providers, documents are written without references. */
   research?: ResearchConfig;
+  /** Fetching the assigned sources' open-access PDFs (FULLTEXT_*); absent or null: abstracts only. */
+  fullText?: FullTextConfig | null;
   /** Uniqueness, grammar and AI-detection gates run after length and citations pass; none when absent. */
   gates?: readonly QualityGate[];
   /** The caches and gathered statements this worker's handlers share (createPipelineMachinery; the gates' too). */

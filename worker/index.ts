@@ -27,6 +27,7 @@ import { reviewDocument } from "./pipeline/review";
 import { writeSection } from "./pipeline/write-section";
 import { QUEUES, deadLetterQueue, type QueueName } from "../app/jobs/definitions";
 import { researchConfigFromEnv } from "./research";
+import { fullTextConfigFromEnv } from "./research/full-text";
 import { QueueRunner } from "./runner";
 import { startHeartbeats } from "./heartbeat";
 import { createPipelineMachinery } from "./machinery";
@@ -58,6 +59,7 @@ export function createPipelineContext(db: Db, env: Env): PipelineContext {
     dailyTokenLimit: env.DAILY_TOKEN_LIMIT,
     dailyTokenLimitPerUser: env.DAILY_TOKEN_LIMIT_PER_USER,
     research: { ...researchConfigFromEnv(env), db },
+    fullText: fullTextConfigFromEnv(env),
     gates: createGates(qualityConfig(env), machinery),
     machinery,
   };

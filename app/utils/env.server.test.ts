@@ -170,5 +170,19 @@ describe("parseEnv", () => {
       ]);
       expect(parseEnv({}).WEBHOOK_ALLOW_PRIVATE_URLS).toBe(true);
     });
+
+    it("never lets open-access PDF links reach a private origin in production; elsewhere only the origins listed", () => {
+      expect(parseEnv(production).FULLTEXT_PRIVATE_ORIGINS).toEqual([]);
+      expect(problemsOf({ ...production, FULLTEXT_PRIVATE_ORIGINS: "http://127.0.0.1:4030" })).toEqual([
+        "FULLTEXT_PRIVATE_ORIGINS: must not be set in production (outside data could reach our network)",
+      ]);
+      expect(
+        parseEnv({ FULLTEXT_PRIVATE_ORIGINS: "http://127.0.0.1:4030, http://mirror.local" }).FULLTEXT_PRIVATE_ORIGINS,
+      ).toEqual(["http://127.0.0.1:4030", "http://mirror.local"]);
+      expect(problemsOf({ FULLTEXT_PRIVATE_ORIGINS: "http://127.0.0.1:4030/path" })).toEqual([
+        "FULLTEXT_PRIVATE_ORIGINS: must list origins such as http://127.0.0.1:4030, comma-separated",
+      ]);
+      expect(parseEnv({})).toMatchObject({ FULLTEXT_ENABLED: true, FULLTEXT_MAX_BYTES: 20 * 1024 * 1024 });
+    });
   });
 });

@@ -114,6 +114,26 @@ const schema = z.object({
   SEMANTIC_SCHOLAR_API_KEY: z.string().min(1).optional(),
   /** Contact address sent to OpenAlex and Crossref (their "polite pool"). */
   RESEARCH_MAILTO: z.string().email().optional(),
+  /** Fetch the open-access PDF of found sources and keep its text page by page (worker/research/full-text.ts). */
+  FULLTEXT_ENABLED: booleanFlag.default(true),
+  /** A PDF is not read past this many bytes (it is then recorded as too large). */
+  FULLTEXT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(200 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
+  /** Longest one open-access PDF may take to download (its reading has UPLOAD_READ_TIMEOUT_SECONDS, as an upload's). */
+  FULLTEXT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  /** Origins on a private network open-access PDFs may come from (a local mirror, tests' stand-ins); never production. */
+  FULLTEXT_PRIVATE_ORIGINS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v.split(",").every((o) => /^https?:\/\/[^/\s]+$/.test(o.trim())),
+      "must list origins such as http://127.0.0.1:4030, comma-separated",
+    )
+    .transform((v) => (v ? v.split(",").map((o) => new URL(o.trim()).origin) : [])),
   QUALITY_MIN_UNIQUENESS: z.coerce.number().min(0).max(100).default(85),
   QUALITY_MAX_GRAMMAR_ERRORS: z.coerce.number().min(0).max(1000).default(10),
   QUALITY_MAX_AI_DETECTION_SCORE: z.coerce.number().min(0).max(100).default(55),
@@ -286,6 +306,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       problems.push(
         "WEBHOOK_ALLOW_PRIVATE_URLS: must not be on in production (customers' URLs could reach our network)",
       );
+    // Open-access URLs come from the indexes' data: in production none may reach our network.
+    if (raw.FULLTEXT_PRIVATE_ORIGINS.length)
+      problems.push("FULLTEXT_PRIVATE_ORIGINS: must not be set in production (outside data could reach our network)");
   }
   if (problems.length) throw new EnvError(problems);
 

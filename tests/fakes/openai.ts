@@ -145,6 +145,8 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     let write: () => string;
     if (body.response_format?.type === "json_object" && isJudgeRequest(prompt)) {
       write = () => fakeJudgement(prompt);
+    } else if (body.response_format?.type === "json_object" && isEnglishQueryRequest(prompt)) {
+      write = () => fakeEnglishQuery(prompt);
     } else if (body.response_format?.type === "json_object") {
       write = () => fakeOutline(prompt);
     } else {
@@ -390,6 +392,20 @@ function tagged(prompt: string, name: string): string | undefined {
 }
 
 /** A requirements judge's request: it asks for the judge's JSON shape, `{"checks":[…]}`. */
+/** The request for a non-English order's English search query (worker/research/english-query.ts). */
+export function isEnglishQueryRequest(prompt: string): boolean {
+  return prompt.includes('{"query":string}') && /^Topic: /m.test(prompt);
+}
+
+/**
+ * The fake's "translation": no model here, so the topic's words behind the marker word "english" — a query the
+ * indexes' stand-in answers with other works than the topic's, and a test can recognise.
+ */
+export function fakeEnglishQuery(prompt: string): string {
+  const topic = /^Topic: (.*)$/m.exec(prompt)?.[1] ?? "";
+  return JSON.stringify({ query: `english ${topic}`.trim() });
+}
+
 export function isJudgeRequest(prompt: string): boolean {
   return prompt.includes('{"checks":[');
 }

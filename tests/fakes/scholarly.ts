@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { answerFault, closeServer, numberArg, waitUnlessGone, type Fault } from "./openai";
+import { answerOpenAccess, type OpenAccessKind, openAccessUrl } from "./open-access";
 
 export type { Fault } from "./openai";
 export type FakeProvider = "openalex" | "crossref" | "semantic-scholar";
@@ -24,6 +25,8 @@ export type FakeScholarly = {
   /** Base URLs, to pass as the clients' `baseUrl` (or findSources' `urls`). */
   urls: Record<FakeProvider, string>;
   requests: FakeScholarlyRequest[];
+  /** Paths of the open-access PDFs asked for (/oa/<kind>/<id>.pdf), in order. */
+  openAccessRequests: string[];
   /** Requests to one provider. */
   requestsTo(provider: FakeProvider): FakeScholarlyRequest[];
   /** The next `count` calls to `provider` answer with this fault. */
@@ -58,6 +61,10 @@ export type FakeWork = {
   kind: "journal-article" | "book-chapter";
   /** Which providers list it: each work is in exactly two. */
   providers: FakeProvider[];
+  /** ISO 639-1: the filter's language for a language-filtered query (its own works), else "en". */
+  language: string;
+  /** What its open-access PDF link serves (tests/fakes/open-access.ts); null: no link. */
+  openAccess: OpenAccessKind | null;
 };
 
 const PREFIX: Record<FakeProvider, string> = {
@@ -136,11 +143,36 @@ export function fakeWorkForDoi(doi: string): FakeWork | null {
   return work ? { ...work, doi: doi.toLowerCase() } : null;
 }
 
-/** The works a query finds, the same for every provider. A query containing "nohits" finds nothing. */
-export function fakeWorksFor(query: string): FakeWork[] {
+/**
+ * Which works have an open-access PDF, and what it serves: the first (OpenAlex and Semantic Scholar link it) and the
+ * third (only Semantic Scholar lists it) are real PDFs; a query with the word "hostile" also finds the hostile ones.
+ */
+function openAccessOf(index: number, hostile: boolean): OpenAccessKind | null {
+  if (index === 0 || index === 2) return "pages";
+  if (!hostile) return null;
+  // The private ones rank high, so a plan assigns them.
+  const kinds: Partial<Record<number, OpenAccessKind>> = {
+    1: "private",
+    3: "redirect-private",
+    4: "big",
+    5: "html",
+    6: "slow",
+    7: "encrypted",
+    8: "endless",
+  };
+  return kinds[index] ?? null;
+}
+
+/**
+ * The works a query finds, the same for every provider. A query containing "nohits" finds nothing. With a `language`
+ * other than English (OpenAlex's `language:xx` filter) it finds that language's own works, other than the unfiltered
+ * query's.
+ */
+export function fakeWorksFor(query: string, language: string | null = null): FakeWork[] {
   const words = queryWords(query);
   if (words.length === 0 || words.includes("nohits")) return [];
-  const seed = words.join(" ");
+  const native = language && language !== "en" ? language : null;
+  const seed = native ? `${words.join(" ")}|${native}` : words.join(" ");
   return Array.from({ length: WORKS_PER_QUERY }, (_, i): FakeWork => {
     const h = hash(`${seed}#${i}`);
     const a = words[i % words.length];
@@ -170,6 +202,8 @@ export function fakeWorksFor(query: string): FakeWork[] {
         `in ways earlier work on ${words[0]} overlooked.`,
       kind: i % 6 === 5 ? "book-chapter" : "journal-article",
       providers,
+      language: native ?? "en",
+      openAccess: openAccessOf(i, words.includes("hostile")),
     };
   });
 }
@@ -183,7 +217,16 @@ function invertedIndex(text: string): Record<string, number[]> {
 }
 
 /** One work as OpenAlex lists it (in a search's results, or alone at /works/doi:…). */
-function openAlexWork(w: FakeWork, rank: number, language: string): Record<string, unknown> {
+function openAlexWork(w: FakeWork, rank: number, origin: string): Record<string, unknown> {
+  const oa = w.openAccess
+    ? {
+        is_oa: true,
+        landing_page_url: `https://doi.org/${w.doi}`,
+        pdf_url: openAccessUrl(origin, w.openAccess, oaId(w)),
+        source: null,
+        version: "publishedVersion",
+      }
+    : null;
   return {
     id: `https://openalex.org/W${3000000000 + (hash(w.doi) % 999999999)}`,
     doi: `https://doi.org/${w.doi}`,
@@ -192,7 +235,9 @@ function openAlexWork(w: FakeWork, rank: number, language: string): Record<strin
     relevance_score: Math.round((812.5 - rank * 57.25) * 100) / 100,
     publication_year: w.year,
     publication_date: `${w.year}-03-01`,
-    language,
+    language: w.language,
+    open_access: { is_oa: Boolean(oa), oa_status: oa ? "gold" : "closed", oa_url: oa?.pdf_url ?? null },
+    best_oa_location: oa,
     type: w.kind === "book-chapter" ? "book-chapter" : "article",
     type_crossref: w.kind,
     authorships: w.authors.map((a, k) => ({
@@ -222,7 +267,12 @@ function openAlexWork(w: FakeWork, rank: number, language: string): Record<strin
   };
 }
 
-function openAlexAnswer(query: Record<string, string>): { status: number; body: unknown } {
+/** The id a work's open-access PDF is served under. */
+function oaId(w: FakeWork): string {
+  return w.doi.split("/")[1]!.replace(/[^\w.-]/g, "");
+}
+
+function openAlexAnswer(query: Record<string, string>, origin: string): { status: number; body: unknown } {
   const allowed = new Set(["search", "per-page", "page", "filter", "mailto", "api_key", "sort", "select"]);
   const unknown = Object.keys(query).find((k) => !allowed.has(k));
   if (unknown)
@@ -240,8 +290,10 @@ function openAlexAnswer(query: Record<string, string>): { status: number; body: 
       body: { error: "Invalid query parameters error.", message: `${query.filter} is not a supported filter here` },
     };
   }
-  const works = fakeWorksFor(query.search ?? "").filter((w) => w.providers.includes("openalex"));
-  const results: unknown[] = works.map((w, rank) => openAlexWork(w, rank, query.filter?.slice(9) ?? "en"));
+  const works = fakeWorksFor(query.search ?? "", query.filter?.slice(9) ?? null).filter((w) =>
+    w.providers.includes("openalex"),
+  );
+  const results: unknown[] = works.map((w, rank) => openAlexWork(w, rank, origin));
   if (results.length) {
     // OpenAlex lists front matter too; clients must drop it.
     results.push({
@@ -344,7 +396,7 @@ const S2_FIELDS = new Set(
   ),
 );
 
-function semanticScholarAnswer(query: Record<string, string>): { status: number; body: unknown } {
+function semanticScholarAnswer(query: Record<string, string>, origin: string): { status: number; body: unknown } {
   const limit = Number(query.limit ?? 100);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     return { status: 400, body: { error: "Requested limit must be <= 100" } };
@@ -373,6 +425,9 @@ function semanticScholarAnswer(query: Record<string, string>): { status: number;
           ? null
           : { name: w.journal, volume: w.volume, pages: ` ${w.firstPage} - ${w.lastPage}` },
       authors: w.authors.map((a) => ({ authorId: String(hash(a.family) % 99999999), name: `${a.given} ${a.family}` })),
+      openAccessPdf: w.openAccess
+        ? { url: openAccessUrl(origin, w.openAccess, oaId(w)), status: "GREEN", license: "CCBY" }
+        : null,
     };
     return Object.fromEntries(Object.entries(paper).filter(([k]) => k === "paperId" || fields.includes(k)));
   });
@@ -393,6 +448,8 @@ export async function startFakeScholarly(
   options: { port?: number; latencyMs?: number; semanticScholarKey?: string } = {},
 ): Promise<FakeScholarly> {
   const requests: FakeScholarlyRequest[] = [];
+  const openAccessRequests: string[] = [];
+  let origin = "";
   const faults: Record<FakeProvider, Fault[]> = { openalex: [], crossref: [], "semantic-scholar": [] };
   const always: Partial<Record<FakeProvider, Fault>> = {};
   let drawFault: (() => Fault | undefined) | undefined;
@@ -402,6 +459,7 @@ export async function startFakeScholarly(
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://fake");
+    if (await answerOpenAccess(req, res, url.pathname, openAccessRequests)) return;
     const provider = (Object.keys(PREFIX) as FakeProvider[]).find((p) => url.pathname.startsWith(`${PREFIX[p]}/`));
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
@@ -436,12 +494,12 @@ export async function startFakeScholarly(
     const query = Object.fromEntries(url.searchParams);
     if (req.method !== "GET") return send(405, errorBody(provider, 405));
     let answer: { status: number; body: unknown };
-    if (provider === "openalex" && path === "/works") answer = openAlexAnswer(query);
+    if (provider === "openalex" && path === "/works") answer = openAlexAnswer(query, origin);
     else if (provider === "crossref" && path === "/works") answer = crossrefAnswer(query);
     else if (provider === "openalex" && path.startsWith("/works/doi:")) {
       const work = fakeWorkForDoi(decodeURIComponent(path.slice("/works/doi:".length)));
       answer = work
-        ? { status: 200, body: openAlexWork(work, 0, "en") }
+        ? { status: 200, body: openAlexWork(work, 0, origin) }
         : { status: 404, body: errorBody(provider, 404) };
     } else if (provider === "crossref" && path.startsWith("/works/10.")) {
       const work = fakeWorkForDoi(decodeURIComponent(path.slice("/works/".length)));
@@ -461,7 +519,7 @@ export async function startFakeScholarly(
       answer =
         options.semanticScholarKey && key !== options.semanticScholarKey
           ? { status: 403, body: { message: "Forbidden" } }
-          : semanticScholarAnswer(query);
+          : semanticScholarAnswer(query, origin);
     } else answer = { status: 404, body: errorBody(provider, 404) };
     send(answer.status, answer.body);
   });
@@ -469,6 +527,7 @@ export async function startFakeScholarly(
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
+  origin = base;
   return {
     urls: {
       openalex: base + PREFIX.openalex,
@@ -476,6 +535,7 @@ export async function startFakeScholarly(
       "semantic-scholar": base + PREFIX["semantic-scholar"],
     },
     requests,
+    openAccessRequests,
     requestsTo: (provider) => requests.filter((r) => r.provider === provider),
     failNext: (provider, fault, count = 1) => {
       for (let i = 0; i < count; i++) faults[provider].push(fault);

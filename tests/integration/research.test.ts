@@ -65,6 +65,8 @@ function work(overrides: Partial<FoundWork> = {}): FoundWork {
     type: "article-journal",
     abstract: null,
     citedByCount: null,
+    language: null,
+    openAccessUrl: null,
     relevance: 1,
     ...overrides,
   };

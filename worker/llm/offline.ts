@@ -14,6 +14,7 @@ export class OfflineWriter implements LlmProvider {
 
   async complete(request: CompletionRequest): Promise<Completion> {
     if (request.intent.kind === "judge") throw new Error("The offline writer cannot judge requirements");
+    if (request.intent.kind === "translate-query") throw new Error("The offline writer cannot translate");
     const text = request.intent.kind === "outline" ? this.outline(request.intent) : this.section(request.intent);
     return {
       text,

@@ -3,6 +3,8 @@ export type CompletionIntent =
   | { kind: "outline"; topic: string; language: string; sectionCount: number }
   /** Checking a text against the customer's requirements; only real models do this. */
   | { kind: "judge" }
+  /** The topic of a non-English order put into English for the indexes' English query; only real models do this. */
+  | { kind: "translate-query" }
   | {
       kind: "section";
       topic: string;

@@ -8,6 +8,10 @@ import { judgeRequirements } from "../quality/requirements";
 import { assignSourcesToSections, findSources, storeSources } from "../research";
 import { readCustomerSources, storeCustomerSources, withoutCustomerSources } from "../research/customer-sources";
 import { lookUpCustomerSources, nameCustomerSources } from "../research/resolve";
+import { englishQueryFor } from "../research/english-query";
+import { fullTextsToFetch } from "../research/full-text-candidates";
+import { fetchFullTexts } from "../research/full-text";
+import { storeFullTexts } from "../../app/models/source-full-texts.server";
 import { lockDocument, setStage, writingPercent } from "../../app/models/document-progress.server";
 import { prepareCitations } from "../export/deliver";
 import { QUEUES, type PlanDocumentJob } from "../../app/jobs/definitions";
@@ -75,6 +79,17 @@ export async function planDocument(
     }));
   planned.catch(() => {}); // awaited below, after the transition; a failed outline is the error to report then
   await startPlanning();
+  // A non-English order's English query: its topic put into English by the writer, while the outline is written.
+  const translating =
+    ctx.research?.providers.length && !document.language.toLowerCase().startsWith("en")
+      ? englishQueryFor(router, document, delivery.signal).catch((error) => {
+          log.warn(
+            { documentId, err: String(error) },
+            "the topic could not be put into English; searching it as typed",
+          );
+          return null;
+        })
+      : Promise.resolve(null);
   // Real sources only: what the scholarly indexes answer. Offline, the document is written without references. The
   // topic's searches run while the outline is being written; the headings' follow it.
   const searching = ctx.research?.providers.length
@@ -84,6 +99,7 @@ export async function planDocument(
           language: document.language,
           headings: planned.then(({ outline }) => outline.map((s) => s.heading)),
           englishKeywords: document.discipline ? [document.discipline] : [],
+          englishTopic: translating.then((english) => english?.text ?? null),
         },
         { ...ctx.research, signal: delivery.signal },
       )
@@ -107,7 +123,7 @@ export async function planDocument(
     log.info({ documentId }, "plan dropped: the order is no longer being generated");
     return;
   }
-  const outlineJudgement = await judgeRequirements(
+  const judging = judgeRequirements(
     router,
     {
       requirements,
@@ -135,6 +151,16 @@ export async function planDocument(
     ],
     outline.map((s, index) => ({ index, heading: s.heading, keyPoints: s.keyPoints })),
   );
+  // The assigned sources' open-access PDFs are fetched and read while the judge reads the outline, within a budget.
+  const fullTexts = ctx.fullText
+    ? await fetchFullTexts(
+        fullTextsToFetch([...customer, ...research.sources], assignment),
+        ctx.fullText,
+        delivery.signal,
+      )
+    : new Map();
+  const outlineJudgement = await judging;
+  const english = await translating;
 
   await db.transaction().execute(async (trx) => {
     // The row lock serialises two deliveries of this job; the second sees the sections and leaves. (Two statements:
@@ -166,8 +192,16 @@ export async function planDocument(
       .returning(["id", "index"])
       .execute();
     await recordUsage(trx, { documentId, userId: document.user_id, purpose: "outline", completion });
+    if (english)
+      await recordUsage(trx, {
+        documentId,
+        userId: document.user_id,
+        purpose: "research-query",
+        completion: english.completion,
+      });
     await storeCustomerSources(trx, customer);
     await storeSources(trx, documentId, research.sources);
+    await storeFullTexts(trx, documentId, fullTexts);
     // The document's new state and its event in one statement.
     await setStage(trx, documentId, "writing", {
       percent: writingPercent(0, sections.length),
@@ -180,6 +214,8 @@ export async function planDocument(
           customerSources: customer.length,
           reachable: research.reachable,
           failed: research.failed,
+          englishQuery: english?.text ?? null,
+          fullTexts: countStatuses(fullTexts),
         }),
       },
     });
@@ -224,3 +260,10 @@ export async function planDocument(
 
 /** How long after planning the checkers and the citation engine are prepared: after the section requests, during the wait for them. */
 const PREPARE_AFTER_MS = 300;
+
+/** How many PDFs ended in each outcome ("fetched", "refused"…), for the research report. */
+function countStatuses(outcomes: ReadonlyMap<string, { status: string }>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { status } of outcomes.values()) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}

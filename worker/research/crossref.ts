@@ -8,6 +8,7 @@ import {
   clampLimit,
   cleanString,
   type FoundWork,
+  languageCode,
   normaliseDoi,
   normaliseScores,
   plausibleYear,
@@ -77,6 +78,8 @@ export function parseCrossrefWorks(body: unknown): FoundWork[] {
     type: cslTypeFromCrossref(item.type),
     abstract: stripJats(item.abstract),
     citedByCount: typeof item["is-referenced-by-count"] === "number" ? item["is-referenced-by-count"] : null,
+    language: languageCode(item.language),
+    openAccessUrl: null,
     relevance: relevance[i],
   }));
 }

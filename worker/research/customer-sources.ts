@@ -31,6 +31,8 @@ export async function storeCustomerSources(trx: DbOrTrx, sources: readonly Resol
         csl: JSON.stringify(source.csl),
         abstract: source.abstract,
         cited_by_count: source.citedByCount,
+        language: source.language,
+        open_access_url: source.openAccessUrl,
         resolution: source.resolution,
       })
       .where("id", "=", source.id)

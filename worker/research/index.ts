@@ -33,6 +33,8 @@ export type ResearchInput = {
   headings: string[];
   /** English words to add to the English query (e.g. the discipline as the customer typed it in English). */
   englishKeywords?: string[];
+  /** The topic put into English by the writer (english-query.ts); null or absent: none, the topic as typed is used. */
+  englishTopic?: string | null;
 };
 
 export type ResearchConfig = {
@@ -74,9 +76,9 @@ const MAX_QUERY_WORDS = 10;
 /**
  * The queries, in order of importance:
  * 1. the topic as typed, restricted to works in the order's language where the provider can filter (OpenAlex);
- * 2. for a non-English order, the "English" query: we have no translator here, so it is the topic as typed (technical
- *    terms and names are often shared across languages) plus `englishKeywords` when given, with no language filter,
- *    which opens it to the international (mostly English) literature;
+ * 2. for a non-English order, the English query, with no language filter, which opens it to the international (mostly
+ *    English) literature: `englishTopic` (the writer's translation) when there is one; else (the offline writer) the
+ *    topic as typed (technical terms and names are often shared across languages) plus `englishKeywords`;
  * 3. up to `maxHeadingQueries` outline headings that are not framing ones (introduction, conclusion), each with the
  *    topic's content words added so it stays on the document's subject.
  */
@@ -89,7 +91,8 @@ export function buildQueries(input: ResearchInput, maxHeadingQueries = 3): Resea
   queries.push({ text: topic, language: english ? null : language, purpose: "topic" });
   if (!english) {
     const extra = (input.englishKeywords ?? []).map((k) => k.trim()).filter(Boolean);
-    queries.push({ text: [topic, ...extra].join(" "), language: null, purpose: "topic-en" });
+    const translated = input.englishTopic?.replace(/\s+/g, " ").trim();
+    queries.push({ text: translated || [topic, ...extra].join(" "), language: null, purpose: "topic-en" });
   }
   const topicWords = contentWords(topic);
   const seen = new Set<string>();
@@ -129,13 +132,21 @@ export function createClient(provider: ProviderName, options: ClientOptions): Sc
  * when the headings are there, so a real order's slowest provider is searched while the LLM plans.
  */
 export async function findSources(
-  input: Omit<ResearchInput, "headings"> & { headings: string[] | Promise<string[]> },
+  input: Omit<ResearchInput, "headings" | "englishTopic"> & {
+    headings: string[] | Promise<string[]>;
+    englishTopic?: string | null | Promise<string | null>;
+  },
   config: ResearchConfig,
 ): Promise<ResearchResult> {
   const maxHeadingQueries = config.maxHeadingQueries ?? 3;
-  const topicQueries = buildQueries({ ...input, headings: [] }, maxHeadingQueries);
+  const plain = { ...input, englishTopic: null, headings: [] };
+  const topicQueries = buildQueries(plain, maxHeadingQueries).filter((q) => q.purpose === "topic");
+  // The English query waits for its translation (asked while the outline is written); a failed one is no translation.
+  const englishQueries = Promise.resolve(input.englishTopic)
+    .catch(() => null)
+    .then((englishTopic) => buildQueries({ ...plain, englishTopic }).filter((q) => q.purpose === "topic-en"));
   const headingQueries = Promise.resolve(input.headings).then((headings) =>
-    buildQueries({ ...input, headings }, maxHeadingQueries).filter((q) => q.purpose === "heading"),
+    buildQueries({ ...input, englishTopic: null, headings }, maxHeadingQueries).filter((q) => q.purpose === "heading"),
   );
   headingQueries.catch(() => {}); // awaited below only when needed: a failed outline is not an unhandled rejection
   const providers = [...new Set(config.providers)].filter((p) => PROVIDERS.includes(p));
@@ -146,12 +157,13 @@ export async function findSources(
       sources: [],
       reachable,
       failed,
-      queries: topicQueries.length ? [...topicQueries, ...(await headingQueries)] : [],
+      queries: topicQueries.length ? [...topicQueries, ...(await englishQueries), ...(await headingQueries)] : [],
     };
   }
 
   async function* queriesInOrder(): AsyncGenerator<ResearchQuery> {
     yield* topicQueries;
+    yield* await englishQueries;
     yield* await headingQueries;
   }
 
@@ -226,9 +238,10 @@ export async function findSources(
     }),
   );
 
-  const queries = [...topicQueries, ...(await headingQueries)];
+  const queries = [...topicQueries, ...(await englishQueries), ...(await headingQueries)];
   const sources = mergeAndRank(found.flat(), {
     maxSources: config.maxSources ?? 30,
+    language: input.language,
     takenKeys: config.takenKeys,
     now: config.now?.(),
   });
@@ -299,6 +312,8 @@ export async function storeSources(db: DbOrTrx, documentId: string, sources: Ran
         abstract: s.abstract,
         cited_by_count: s.citedByCount,
         relevance: s.score,
+        language: s.language,
+        open_access_url: s.openAccessUrl,
       })),
     )
     .onConflict((oc) => oc.columns(["document_id", "key"]).doNothing())

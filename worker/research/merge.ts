@@ -88,6 +88,8 @@ function combine(records: FoundWork[]): MergedWork {
     type: ordered.find((r) => !GENERIC_TYPES.has(r.type))?.type ?? ordered[0].type,
     abstract: abstracts.reduce<string | null>((best, a) => (best === null || a.length > best.length ? a : best), null),
     citedByCount: counts.length ? Math.max(...counts) : null,
+    language: pick("language"),
+    openAccessUrl: pick("openAccessUrl"),
     // Found by several providers is a sign of relevance too.
     relevance: round(Math.min(1, Math.max(...ordered.map((r) => r.relevance)) + 0.1 * (providers.length - 1))),
   };
@@ -159,12 +161,45 @@ function suffix(n: number): string {
   return out;
 }
 
-/** Merge, rank, keep the best `maxSources`, give each its key and CSL-JSON. */
+/** Share of the kept sources reserved for works in a non-English order's language, when the search found them. */
+export const NATIVE_SHARE = 0.3;
+/** A work in the order's language takes a reserved place only if its index ranked it at least this well (0..1). */
+export const NATIVE_MIN_RELEVANCE = 0.25;
+
+/**
+ * The best `max` works; for a non-English order at least NATIVE_SHARE of them in its language where such relevant works
+ * were found: the best of those below the cut replace the lowest-ranked works in another language. English orders are
+ * ranked as before.
+ */
+export function keepWithNativeShare<T extends Pick<MergedWork, "language" | "relevance">>(
+  ranked: T[],
+  max: number,
+  language?: string,
+): T[] {
+  const kept = ranked.slice(0, max);
+  const code = language?.slice(0, 2).toLowerCase();
+  if (!code || code === "en") return kept;
+  const native = (w: T) => w.language === code;
+  let missing = Math.ceil(max * NATIVE_SHARE) - kept.filter(native).length;
+  for (const candidate of ranked.slice(max)) {
+    if (missing <= 0) break;
+    if (!native(candidate) || candidate.relevance < NATIVE_MIN_RELEVANCE) continue;
+    const out = kept.findLastIndex((w) => !native(w));
+    if (out === -1) break;
+    kept.splice(out, 1);
+    kept.push(candidate);
+    missing--;
+  }
+  // Still in rank order: a reserved place does not lift a work above better-ranked ones.
+  return kept.sort((a, b) => ranked.indexOf(a) - ranked.indexOf(b));
+}
+
+/** Merge, rank, keep the best `maxSources` (a share in the order's `language`), give each its key and CSL-JSON. */
 export function mergeAndRank(
   works: FoundWork[],
-  options: RankOptions & { maxSources?: number; takenKeys?: Iterable<string> } = {},
+  options: RankOptions & { maxSources?: number; takenKeys?: Iterable<string>; language?: string } = {},
 ): RankedSource[] {
-  const ranked = rankWorks(mergeWorks(works), options).slice(0, options.maxSources ?? 30);
+  const ranked = keepWithNativeShare(rankWorks(mergeWorks(works), options), options.maxSources ?? 30, options.language);
   const keys = assignKeys(ranked, options.takenKeys);
   return ranked.map((work, i) => ({ ...work, key: keys[i], csl: toCsl(work, keys[i]) }));
 }

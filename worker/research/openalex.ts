@@ -7,6 +7,8 @@ import {
   clampLimit,
   cleanString,
   type FoundWork,
+  httpUrl,
+  languageCode,
   normaliseDoi,
   normaliseScores,
   plausibleYear,
@@ -78,9 +80,18 @@ export function parseOpenAlexWorks(body: unknown): FoundWork[] {
       type: r.type_crossref ? cslTypeFromCrossref(r.type_crossref) : (CSL_TYPES[r.type] ?? "article"),
       abstract: rebuildAbstract(r.abstract_inverted_index),
       citedByCount: typeof r.cited_by_count === "number" ? r.cited_by_count : null,
+      language: languageCode(r.language),
+      openAccessUrl: openAccessPdf(r),
       relevance: relevance[i],
     };
   });
+}
+
+/** The PDF of the best open-access copy; the primary location's when that one is open. Landing pages are not PDFs. */
+function openAccessPdf(r: any): string | null {
+  return (
+    httpUrl(r.best_oa_location?.pdf_url) ?? (r.primary_location?.is_oa ? httpUrl(r.primary_location?.pdf_url) : null)
+  );
 }
 
 function authorOf(authorship: any): Author | null {

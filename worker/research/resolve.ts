@@ -20,6 +20,8 @@ export type ResolvedCustomerSource = {
   year: number | null;
   abstract: string | null;
   citedByCount: number | null;
+  language: string | null;
+  openAccessUrl: string | null;
   csl: CslItem;
   resolution: Exclude<SourceResolution, "pending">;
 };
@@ -95,6 +97,8 @@ export function nameCustomerSources(
       year: work.year,
       abstract: work.abstract,
       citedByCount: work.citedByCount,
+      language: work.language,
+      openAccessUrl: work.openAccessUrl,
       csl: { ...given, ...toCsl(work, keys[i]!) } as CslItem,
       resolution,
     };
@@ -166,6 +170,8 @@ function merge(row: CustomerSourceRow, found: FoundWork | null): Work {
     type: found.type === "article" && given.type !== "article" ? given.type : found.type,
     abstract: pick("abstract"),
     citedByCount: found.citedByCount,
+    language: found.language,
+    openAccessUrl: found.openAccessUrl,
   };
 }
 
@@ -193,5 +199,7 @@ function fromCsl(row: CustomerSourceRow): Work {
     type: text("type") ?? "article",
     abstract: text("abstract"),
     citedByCount: null,
+    language: null,
+    openAccessUrl: null,
   };
 }

@@ -7,6 +7,7 @@ import {
   clampLimit,
   cleanString,
   type FoundWork,
+  httpUrl,
   normaliseDoi,
   normaliseScores,
   plausibleYear,
@@ -18,7 +19,7 @@ export const SEMANTIC_SCHOLAR_URL = "https://api.semanticscholar.org";
 
 // `journal` and `publicationTypes` are documented fields too; they give volume, pages and a better CSL type.
 export const SEMANTIC_SCHOLAR_FIELDS =
-  "title,year,authors,externalIds,abstract,citationCount,venue,url,publicationVenue,journal,publicationTypes";
+  "title,year,authors,externalIds,abstract,citationCount,venue,url,publicationVenue,journal,publicationTypes,openAccessPdf";
 
 const CSL_TYPES: Record<string, string> = {
   JournalArticle: "article-journal",
@@ -65,6 +66,9 @@ export function parseSemanticScholarPapers(body: unknown): FoundWork[] {
       type: cslType(p),
       abstract: cleanString(p.abstract),
       citedByCount: typeof p.citationCount === "number" ? p.citationCount : null,
+      // Semantic Scholar has no language field.
+      language: null,
+      openAccessUrl: httpUrl(p.openAccessPdf?.url),
       relevance: relevance[i],
     };
   });

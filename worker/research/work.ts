@@ -25,6 +25,10 @@ export type FoundWork = {
   type: string;
   abstract: string | null;
   citedByCount: number | null;
+  /** ISO 639-1 as the provider gave it (OpenAlex; Crossref and Semantic Scholar give none we ask for); null: unknown. */
+  language: string | null;
+  /** An open-access PDF of it (OpenAlex best_oa_location.pdf_url, Semantic Scholar openAccessPdf.url); null: none known. */
+  openAccessUrl: string | null;
   /** The provider's own score for this query, normalised to 0..1 within its answer (1 = its best hit). */
   relevance: number;
 };
@@ -114,6 +118,22 @@ export function plausibleYear(value: unknown, now = new Date()): number | null {
   return year >= 1400 && year <= now.getUTCFullYear() + 1 ? year : null;
 }
 
+/** A two-letter language code ("uk", "it"), lower-case; anything else is unknown. */
+export function languageCode(value: unknown): string | null {
+  return typeof value === "string" && /^[a-z]{2}$/i.test(value.trim()) ? value.trim().toLowerCase() : null;
+}
+
+/** An http(s) address, or null: the only kind of open-access link worth keeping. */
+export function httpUrl(value: unknown): string | null {
+  if (typeof value !== "string") return null;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === "https:" || url.protocol === "http:" ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
 export function cleanString(value: unknown): string | null {
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value !== "string") return null;
@@ -137,7 +157,7 @@ export function round(value: number, digits = 4): number {
 
 /** CSL-JSON for the bibliography (citeproc) and for the writer's context; empty fields are left out. */
 export function toCsl(
-  work: Omit<FoundWork, "provider" | "relevance" | "citedByCount" | "openalexId">,
+  work: Omit<FoundWork, "provider" | "relevance" | "citedByCount" | "openalexId" | "language" | "openAccessUrl">,
   key: string,
 ): CslItem {
   const item: CslItem = { id: key, type: work.type, title: work.title };
