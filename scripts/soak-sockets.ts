@@ -77,6 +77,12 @@ try {
       `  restart ${i + 1}`,
       `${r.signal}, every watcher joined again ${r.rejoinMs === null ? "never" : `after ${(r.rejoinMs / 1000).toFixed(1)} s`}`,
     ]),
+    [
+      "disconnects, by reason",
+      Object.entries(result.disconnectReasons)
+        .map(([reason, n]) => `${n} ${reason}`)
+        .join(", ") || "none",
+    ],
     ["watchers right / wrong", `${result.clientsRight} / ${result.clientsWrong}`],
     ["lost completions", result.lostCompletions],
     ["reconnects", result.reconnects],
@@ -87,7 +93,7 @@ try {
   ];
   for (const [label, value] of rows) console.log(`${label.padEnd(30)} ${value}`);
   for (const line of result.wrong.slice(0, 20)) console.log(`wrong: ${line}`);
-  const { restartLog: _, wrong: __, controls: ___, ...figures } = result;
+  const { restartLog: _, wrong: __, controls: ___, disconnectReasons: ____, ...figures } = result;
   console.log(JSON.stringify(figures));
   exitCode = result.clientsWrong === 0 && result.lostCompletions === 0 ? 0 : 1;
 } finally {

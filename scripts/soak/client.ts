@@ -11,13 +11,15 @@ export type WatcherFigures = {
   reconnects: number;
   /** Document events received (heartbeats included). */
   events: number;
+  /** Why the connection ended, each time ("transport close": the server went away; "io server disconnect"...). */
+  disconnects: Record<string, number>;
 };
 
 export class Watcher {
   state: ProgressSnapshot | undefined;
   /** Joined the document's room on the current connection. */
   joined = false;
-  readonly figures: WatcherFigures = { reconnects: 0, events: 0 };
+  readonly figures: WatcherFigures = { reconnects: 0, events: 0, disconnects: {} };
   private readonly socket: Socket;
   private connections = 0;
   private retry: NodeJS.Timeout | undefined;
@@ -50,6 +52,7 @@ export class Watcher {
     });
     socket.on("disconnect", (reason) => {
       this.joined = false;
+      this.figures.disconnects[reason] = (this.figures.disconnects[reason] ?? 0) + 1;
       // As the hook: socket.io does not retry after a server-side disconnect.
       if (reason === "io server disconnect") this.retryIn(2000);
     });

@@ -43,6 +43,8 @@ export type SoakResult = {
   eventsDelivered: number;
   p95DeliveryMs: number | null;
   webRssMbMax: number;
+  /** How many times the watchers' connections ended, by socket.io's reason. */
+  disconnectReasons: Record<string, number>;
   /** Per restart: how the web process was stopped, the document completed while it was down, the rejoin time. */
   restartLog: Restart[];
   /** One line per watcher that ended wrong: its state against the database's. */
@@ -162,6 +164,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       eventsDelivered: sum(watchers.map((w) => w.figures.events)),
       p95DeliveryMs: delays.length ? delays[Math.min(delays.length - 1, Math.floor(0.95 * delays.length))] : null,
       webRssMbMax: Math.round(rssMaxKb / 1024),
+      disconnectReasons: tally(watchers.map((w) => w.figures.disconnects)),
       restartLog,
       wrong: wrongWatchers.map((w) => {
         const t = truth.get(w.documentId)!;
@@ -188,3 +191,9 @@ async function until(timeoutMs: number, check: () => unknown): Promise<void> {
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+function tally(counts: Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const c of counts) for (const [key, n] of Object.entries(c)) total[key] = (total[key] ?? 0) + n;
+  return total;
+}
