@@ -55,7 +55,6 @@ const embedded = await startEmbeddedPostgres({
   ephemeral: true,
 });
 const db = useDatabase(createDb(embedded.url, 8));
-let exitCode = 1;
 try {
   await migrateToLatest(db);
   const started = Date.now();
@@ -95,9 +94,8 @@ try {
   for (const line of result.wrong.slice(0, 20)) console.log(`wrong: ${line}`);
   const { restartLog: _, wrong: __, controls: ___, disconnectReasons: ____, ...figures } = result;
   console.log(JSON.stringify(figures));
-  exitCode = result.clientsWrong === 0 && result.lostCompletions === 0 ? 0 : 1;
+  process.exitCode = result.clientsWrong === 0 && result.lostCompletions === 0 ? 0 : 1;
 } finally {
   await db.destroy();
   await embedded.stop();
 }
-process.exitCode = exitCode;
