@@ -10,12 +10,10 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createDb, useDatabase } from "../app/utils/db.server";
 import { logger } from "../app/utils/logger.server";
-import { startEmbeddedPostgres } from "../db/embedded";
-import { migrateToLatest } from "../db/migrate";
-import { freePort } from "../tests/setup/worker-process";
+import { startBenchDatabase } from "./bench/bench-database";
 import { buildIfNeeded } from "./build-if-needed.mjs";
+import { numberOption } from "./number-option";
 import { runSoak } from "./soak/run";
 
 const { values } = parseArgs({
@@ -27,19 +25,10 @@ const { values } = parseArgs({
   },
 });
 
-function numberOption(name: keyof typeof values, min: number, max: number): number {
-  const value = Number(values[name]);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    console.error(`--${name} must be a number from ${min} to ${max} (got ${values[name]})`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const sockets = numberOption("sockets", 1, 20_000);
-const documents = numberOption("documents", 1, Math.min(sockets, 1000));
-const minutes = numberOption("minutes", 0, 600);
-const restarts = numberOption("restarts", 0, 100);
+const sockets = numberOption(values, "sockets", 1, 20_000);
+const documents = numberOption(values, "documents", 1, Math.min(sockets, 1000));
+const minutes = numberOption(values, "minutes", 0, 600);
+const restarts = numberOption(values, "restarts", 0, 100);
 
 // Built (if needed) for the caller's NODE_ENV before this process switches to test (see scripts/bench/sockets.ts).
 buildIfNeeded();
@@ -48,15 +37,8 @@ logger.level = "fatal";
 // Both processes sign and read the same cookies.
 process.env.SESSION_SECRET = randomBytes(24).toString("hex");
 
-const embedded = await startEmbeddedPostgres({
-  dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), "tesigo-soak-sockets-")), "pg"),
-  port: await freePort(),
-  database: "soak",
-  ephemeral: true,
-});
-const db = useDatabase(createDb(embedded.url, 8));
+const { embedded, db, boss } = await startBenchDatabase(mkdtempSync(path.join(os.tmpdir(), "tesigo-soak-sockets-")));
 try {
-  await migrateToLatest(db);
   const started = Date.now();
   const result = await runSoak({
     databaseUrl: embedded.url,
@@ -96,6 +78,7 @@ try {
   console.log(JSON.stringify(figures));
   process.exitCode = result.clientsWrong === 0 && result.lostCompletions === 0 ? 0 : 1;
 } finally {
+  await boss.stop({ graceful: false, wait: true }).catch(() => {});
   await db.destroy();
   await embedded.stop();
 }
