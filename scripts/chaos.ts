@@ -4,6 +4,7 @@
 // or refunded twice. Prints a table and one JSON line; exits 1 when an order was lost or anything happened twice.
 import { parseArgs } from "node:util";
 import { runChaos } from "./chaos/run";
+import { numberOption } from "./number-option";
 
 const { values } = parseArgs({
   options: {
@@ -17,23 +18,14 @@ const { values } = parseArgs({
   },
 });
 
-function numberOption(name: keyof typeof values, min: number, max: number): number {
-  const value = Number(values[name]);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    console.error(`--${name} must be a number from ${min} to ${max} (got ${values[name]})`);
-    process.exit(2);
-  }
-  return value;
-}
-
 const options = {
-  orders: numberOption("orders", 1, 1000),
-  faults: numberOption("faults", 0, 1),
-  kills: numberOption("kills", 0, 100),
-  workers: numberOption("workers", 1, 16),
-  maxPages: numberOption("max-pages", 5, 200),
-  seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : numberOption("seed", 0, 2 ** 31),
-  stallSeconds: numberOption("stall-seconds", 10, 3600),
+  orders: numberOption(values, "orders", 1, 1000),
+  faults: numberOption(values, "faults", 0, 1),
+  kills: numberOption(values, "kills", 0, 100),
+  workers: numberOption(values, "workers", 1, 16),
+  maxPages: numberOption(values, "max-pages", 5, 200),
+  seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : numberOption(values, "seed", 0, 2 ** 31),
+  stallSeconds: numberOption(values, "stall-seconds", 10, 3600),
   log: (line: string) => console.log(`chaos: ${line}`),
 };
 

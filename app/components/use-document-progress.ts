@@ -1,42 +1,20 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { io } from "socket.io-client";
+import { HEARTBEAT_TIMEOUT_MS, type DocumentEventPayload, type ProgressSnapshot } from "~/utils/document-events";
 import {
-  HEARTBEAT_TIMEOUT_MS,
-  type DocumentEventPayload,
-  type ProgressSnapshot,
-  type SectionSnapshot,
-} from "~/utils/document-events";
+  heartbeatDisagrees,
+  isActive,
+  mergeSnapshot,
+  withProgressEvent,
+  withSectionEvent,
+} from "~/utils/live-progress";
 
-// awaiting_payment: back from Stripe Checkout, the webhook may still be on its way.
-const ACTIVE = new Set(["awaiting_payment", "queued", "generating"]);
 const POLL_MS = 2000;
-const FINAL_SECTION = new Set<SectionSnapshot["status"]>(["passed", "failed"]);
-
-export function isActive(status: string) {
-  return ACTIVE.has(status);
-}
 
 type Connection = "connecting" | "live" | "polling";
 /** Why the page reads the snapshot, sent as `X-Progress-Read` (logs and tests tell the polling apart from the rest). */
 type ReadReason = "poll" | "connect" | "event" | "watchdog";
-
-/**
- * A snapshot read while events kept arriving can be a moment older than them: within one status it never steps the
- * bar or a finished section back.
- */
-export function mergeSnapshot(previous: ProgressSnapshot, next: ProgressSnapshot): ProgressSnapshot {
-  if (previous.documentId !== next.documentId || previous.status !== next.status) return next;
-  const before = new Map(previous.sections.map((s) => [s.index, s]));
-  return {
-    ...next,
-    percent: Math.max(previous.percent, next.percent),
-    sections: next.sections.map((s) => {
-      const old = before.get(s.index);
-      return old && FINAL_SECTION.has(old.status) && !FINAL_SECTION.has(s.status) ? old : s;
-    }),
-  };
-}
 
 /**
  * Live progress of one document: the database snapshot first (on every connect), then socket events; while the
@@ -131,38 +109,16 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
     });
     socket.on("resync", () => void refresh());
     socket.on("progress", (e: DocumentEventPayload<"progress">) => {
-      setSnapshot((s) => ({
-        ...s,
-        percent: Math.max(s.percent, e.percent),
-        stage: e.stage,
-        currentSection: e.currentSection,
-        totalSections: e.totalSections,
-        etaSeconds: e.etaSeconds,
-        status: e.status,
-      }));
+      setSnapshot((s) => withProgressEvent(s, e));
       // The outline just appeared: fetch the section list once.
       if (e.totalSections && current.current.sections.length === 0) void refresh();
     });
     socket.on("section", (e: DocumentEventPayload<"section">) => {
       if (!current.current.sections.some((x) => x.index === e.index)) return void refresh();
-      setSnapshot((s) => ({
-        ...s,
-        sections: s.sections.map((x) =>
-          x.index === e.index
-            ? {
-                ...x,
-                status: e.status,
-                wordCount: e.wordCount ?? x.wordCount,
-                scores: e.scores !== undefined ? e.scores : x.scores,
-              }
-            : x,
-        ),
-      }));
+      setSnapshot((s) => withSectionEvent(s, e) ?? s);
     });
     socket.on("heartbeat", (e: DocumentEventPayload<"heartbeat">) => {
-      // The worker's view differs from ours: an event was missed.
-      const s = current.current;
-      if (e.status !== s.status || e.percent > s.percent) void refresh();
+      if (heartbeatDisagrees(current.current, e)) void refresh();
     });
     socket.on("completed", () => void refresh());
     socket.on("failed", () => void refresh());
