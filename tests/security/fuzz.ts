@@ -33,6 +33,7 @@ export const fuzzSettings = () => ({ seed: FUZZ_SEED, numRuns: FUZZ_RUNS });
  * hold 100 kB strings), with the seed and path that replay it.
  */
 export async function checkProperty<T>(
+  app: App,
   property: fc.IAsyncProperty<T>,
   settings: fc.Parameters<T> = fuzzSettings(),
 ): Promise<void> {
@@ -41,7 +42,8 @@ export async function checkProperty<T>(
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   throw new Error(
     `Failed after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s) ` +
-      `(seed ${details.seed}, path "${details.counterexamplePath}"):\n${cause}`,
+      `(seed ${details.seed}, path "${details.counterexamplePath}"):\n${cause}\n` +
+      `The app's last words:\n${app.output().slice(-3000)}`,
   );
 }
 
@@ -265,12 +267,56 @@ export function mutate(valid: Record<string, string>, mutations: Mutation[]): Pa
 
 const BOUNDARY = "----tesigo-fuzz-7MA4YWxkTrZu0gW";
 
-function multipartOf(pairs: Pairs): Buffer {
+/** A file a multipart body carries, beside the form's text fields. */
+export type FilePart = { name: string; filename: string; bytes: Uint8Array };
+
+function multipartOf(pairs: Pairs, files: FilePart[] = []): Buffer {
   const parts = pairs.map(
     ([name, value]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
   );
-  return Buffer.from(`${parts.join("")}--${BOUNDARY}--\r\n`);
+  const fileParts = files.flatMap((file) => [
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\n` +
+        "Content-Type: application/octet-stream\r\n\r\n",
+    ),
+    Buffer.from(file.bytes),
+    Buffer.from("\r\n"),
+  ]);
+  return Buffer.concat([Buffer.from(parts.join("")), ...fileParts, Buffer.from(`--${BOUNDARY}--\r\n`)]);
 }
+
+/** File names an upload may carry: ordinary, of each kind the forms read, and hostile. */
+export const FILE_NAMES = [
+  "brief.txt",
+  "brief.pdf",
+  "brief.docx",
+  "refs.bib",
+  "refs.ris",
+  "refs.json",
+  "",
+  "noextension",
+  "../../etc/passwd.txt",
+  "😀.bib",
+  `${"x".repeat(300)}.txt`,
+];
+
+/** What a file holds: random bytes, or text that looks like the formats the forms read (BibTeX, RIS, CSL-JSON, PDF). */
+export const fileBytes = fc.oneof(
+  fc.uint8Array({ maxLength: 400 }),
+  fc
+    .tuple(
+      fc.constantFrom(
+        "@article{",
+        "TY  - JOUR\nTI  - ",
+        '[{"id":',
+        "%PDF-1.7\n",
+        "PK\u0003\u0004",
+        "@book{x,\n title={",
+      ),
+      fc.string({ unit: "binary", maxLength: 200 }),
+    )
+    .map(([head, tail]) => new TextEncoder().encode(head + tail)),
+);
 
 /** How a body is sent: as a form should be, or as a confused or hostile client sends it. */
 export const ENCODINGS = [
@@ -290,15 +336,24 @@ export type Encoding = (typeof ENCODINGS)[number];
 
 export type Encoded = { contentType: string | null; body: Buffer };
 
-/** `pairs` in `encoding`; `cut` (0–1) says where a truncated body ends, `noise` are the random bytes. */
-export function encode(pairs: Pairs, encoding: Encoding, cut = 0.5, noise: Uint8Array = new Uint8Array()): Encoded {
+/**
+ * `pairs` in `encoding`; `cut` (0–1) says where a truncated body ends, `noise` are the random bytes, `files` go with a
+ * multipart body.
+ */
+export function encode(
+  pairs: Pairs,
+  encoding: Encoding,
+  cut = 0.5,
+  noise: Uint8Array = new Uint8Array(),
+  files: FilePart[] = [],
+): Encoded {
   const urlencoded = Buffer.from(new URLSearchParams(pairs).toString());
   const multipart = `multipart/form-data; boundary=${BOUNDARY}`;
   switch (encoding) {
     case "urlencoded":
       return { contentType: "application/x-www-form-urlencoded", body: urlencoded };
     case "multipart":
-      return { contentType: multipart, body: multipartOf(pairs) };
+      return { contentType: multipart, body: multipartOf(pairs, files) };
     case "json":
       return { contentType: "application/json", body: Buffer.from(JSON.stringify(Object.fromEntries(pairs))) };
     case "text/plain":
@@ -306,7 +361,7 @@ export function encode(pairs: Pairs, encoding: Encoding, cut = 0.5, noise: Uint8
     case "no content type":
       return { contentType: null, body: urlencoded };
     case "truncated multipart": {
-      const whole = multipartOf(pairs);
+      const whole = multipartOf(pairs, files);
       return { contentType: multipart, body: whole.subarray(0, Math.floor(whole.length * cut)) };
     }
     case "multipart with another boundary":
