@@ -17,6 +17,7 @@ import { observeSockets } from "./app/utils/metrics.server";
 import { projectRoot } from "./app/utils/project-root.server";
 import { createBoss, ensureQueues, useBoss } from "./app/jobs/queue.server";
 import { loadWebBuild } from "./app/utils/web-build.server";
+import { answerUnreadableRequest } from "./app/utils/unreadable-request.server";
 import { createPipelineContext, startWorker } from "./worker/index";
 
 const ROOT = projectRoot();
@@ -73,6 +74,7 @@ async function main() {
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxySetting(env.TRUST_PROXY));
   const httpServer = createServer(app);
+  httpServer.on("clientError", answerUnreadableRequest);
   app.use(
     pinoHttp({
       logger,

@@ -108,6 +108,8 @@ export default function ApiKeys() {
     shouldValidate: "onSubmit",
   });
   const created = data && "created" in data ? data.created : undefined;
+  // What a refused form sent as scopes: one value, several, or (from a forged body such as `scopes.x=…`) an object.
+  const sentBack: unknown = fields.scopes.initialValue;
   return (
     <div className="mx-auto max-w-3xl space-y-8">
       <div>
@@ -148,7 +150,7 @@ export default function ApiKeys() {
                 type="checkbox"
                 name={fields.scopes.name}
                 value={scope}
-                defaultChecked={(fields.scopes.initialValue as string[] | undefined)?.includes(scope) ?? true}
+                defaultChecked={sentBack === undefined || [sentBack].flat().includes(scope)}
               />
               <code>{scope}</code> — {t(`apiKeys.scope.${scope === "orders:read" ? "read" : "write"}`)}
             </label>

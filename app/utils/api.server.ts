@@ -58,14 +58,16 @@ export async function parseApiBody<T extends z.ZodType>(schema: T, body: unknown
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const t = await translatorFor("en");
-  const fields: Record<string, string[]> = {};
+  // A Map: a field named "__proto__" (JSON may hold one) is a name like any other, not the object's prototype.
+  const byField = new Map<string, string[]>();
   for (const issue of parsed.error.issues) {
     const name = issue.path.join(".") || (issue.code === "unrecognized_keys" ? issue.keys.join(", ") : "body");
     const text =
       issue.code === "unrecognized_keys" ? "is not a field of this request" : translateMessage(t, issue.message);
-    (fields[name] ??= []).push(text);
+    byField.set(name, [...(byField.get(name) ?? []), text]);
   }
-  const message = Object.entries(fields)
+  const fields: Record<string, string[]> = Object.fromEntries(byField);
+  const message = [...byField]
     .map(([name, texts]) => `${name}: ${texts.map((text) => text.replace(/\.$/, "")).join("; ")}.`)
     .join(" ");
   throw Response.json(

@@ -14,7 +14,7 @@ const MAX_UPLOAD_FORM_PARTS = 5;
 // Parts other than the file are short fields, if any.
 const MAX_FIELD_PART_BYTES = 1024;
 
-/** `message` is a message key (app/i18n/messages.ts): the page says it in the reader's language. */
+/** `message` is a message key (app/i18n/messages.ts) the page says in the reader's language, or a text already said so. */
 export type UploadForm = { formData: FormData } | { refusal: { status: 400 | 413; message: string } };
 
 /** The upload form's parts in memory (body already capped by request-body.server.ts), or why it was refused. */
@@ -48,7 +48,13 @@ export async function readUploadForm(request: Request): Promise<UploadForm> {
     }
     return { refusal: { status: 400, message: message("orders:uploadForm.unreadable") } };
   }
-  await refuseControlCharacters(request, formData);
+  try {
+    await refuseControlCharacters(request, formData);
+  } catch (error) {
+    // A refusal like the form's others, so that the API answers it in its own error shape too.
+    if (!(error instanceof Response)) throw error;
+    return { refusal: { status: 400, message: ((await error.json()) as { error: string }).error } };
+  }
   return { formData };
 }
 
