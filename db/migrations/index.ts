@@ -26,6 +26,7 @@ import * as idempotencyKeys from "./2026_12_07_0800_idempotency_keys";
 import * as webhooks from "./2026_12_07_0810_webhooks";
 import * as customerLlmKeys from "./2026_12_07_0820_customer_llm_keys";
 import * as customerReferences from "./2026_12_07_0830_customer_references";
+import * as citationVerdicts from "./2026_12_07_0900_citation_verdicts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "2026_11_21_0000_initial": initial,
@@ -53,4 +54,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_07_0810_webhooks": webhooks,
   "2026_12_07_0820_customer_llm_keys": customerLlmKeys,
   "2026_12_07_0830_customer_references": customerReferences,
+  "2026_12_07_0900_citation_verdicts": citationVerdicts,
 };
