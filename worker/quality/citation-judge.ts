@@ -143,7 +143,10 @@ function readAnswer(
     const id = `${c.n}\u0000${c.source}`;
     if (!asked.delete(id)) continue;
     const source = sources.get(c.source)!;
-    const haystack = squeeze([source.title, source.abstract, ...(source.pages ?? [])].filter(Boolean).join(" "));
+    // The texts as the judge was shown them (pickPassages joins the title and abstract with ". ").
+    const haystack = squeeze(
+      [[source.title, source.abstract].filter(Boolean).join(". "), ...(source.pages ?? [])].join(" "),
+    );
     const evidence = c.evidence?.trim() && haystack.includes(squeeze(c.evidence)) ? c.evidence.trim() : null;
     verdicts.push({
       sentence: c.n - 1,
