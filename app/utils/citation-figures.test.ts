@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import fixture from "../../tests/fixtures/citation-figures.json";
+import fixture from "./citation-figures.fixture.json";
 import { citationFigures, supportWeight, type Verdict, type VerdictRow } from "./citation-figures";
 
 /** The fixture's sentences as the table stores them: one row per cited source, or one without a source. */
