@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { contentWords } from "../../worker/quality/common";
 import { fakeWordsFor } from "./fake-words";
 
 export type FakeRequest = { path: string; authorization: string | undefined; body: any };
@@ -435,25 +436,14 @@ export type CitationRules = {
   needsCitation?: (sentence: string, cites: boolean) => boolean | undefined;
 };
 
-/** Words of four letters or more, lower-case, without accents. */
-function contentWordsOf(text: string): string[] {
-  return (
-    text
-      .toLowerCase()
-      .normalize("NFKD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .match(/[\p{L}\p{N}]{4,}/gu) ?? []
-  );
-}
-
 /**
  * A rule for tests: a claim is supported when it shares at least `supported` content words with the source's passages,
  * partly with at least `partly`, else unsupported (the fake writers' word salad shares none).
  */
 export function overlapRule(supported = 3, partly = 1): NonNullable<CitationRules["claim"]> {
   return (claim) => {
-    const words = new Set(claim.passages.flatMap((p) => contentWordsOf(p.text)));
-    const claimed = new Set(contentWordsOf(claim.sentence.replace(/\[[^\]]*@[^\]]*\]/g, "")));
+    const words = new Set(claim.passages.flatMap((p) => contentWords(p.text)));
+    const claimed = new Set(contentWords(claim.sentence.replace(/\[[^\]]*@[^\]]*\]/g, "")));
     const shared = [...claimed].filter((w) => words.has(w)).length;
     const verdict = shared >= supported ? "supported" : shared >= partly ? "partly" : "unsupported";
     return { verdict, reason: `${shared} words in common with the source` };

@@ -1,6 +1,7 @@
 // The sources' texts the citation judge reads: each source's stored abstract (with its title) and, when an open-access
 // full text was stored, its pages; and the passage picker that sends the judge the pages that best match a claim.
 import type { DbOrTrx } from "../../app/utils/db.server";
+import { contentWords } from "./common";
 
 /** A source's texts: `pages` (page 1 first) when its full text is stored, else null. */
 export type SourceTexts = { key: string; title: string; abstract: string | null; pages: string[] | null };
@@ -42,17 +43,6 @@ export type Passage = { page: number | null; text: string };
 /** Pages sent to the judge per source, and the characters of each. */
 export const MAX_PAGES_PER_SOURCE = 3;
 export const MAX_PASSAGE_CHARS = 4000;
-
-/** Words of four letters or more, lower-case, without accents: what a claim and a page are compared by. */
-export function contentWords(text: string): string[] {
-  return (
-    text
-      .toLowerCase()
-      .normalize("NFKD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .match(/[\p{L}\p{N}]{4,}/gu) ?? []
-  );
-}
 
 /**
  * What the judge reads of `source` for `claims` (the sentences citing it): without pages, its title and abstract; with
