@@ -47,6 +47,10 @@ export interface DocumentsTable {
   score_uniqueness: number | null;
   score_grammar: number | null;
   score_ai: number | null;
+  /** Supported citations / citations, over the delivered text (decision 048); null when not judged (offline: N/A). */
+  citation_precision: number | null;
+  /** Sentences needing a citation that have a supporting one / sentences needing one; null when not judged. */
+  citation_recall: number | null;
   tokens_in: BigCount;
   tokens_out: BigCount;
   cost_microdollars: BigCount;

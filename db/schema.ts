@@ -24,6 +24,7 @@ import type {
 } from "./schema-orders";
 import type { PaymentsTable, RefundsTable, StripeEventsTable, IncidentsTable } from "./schema-money";
 import type { RegenerationsTable } from "./schema-regenerations";
+import type { CitationVerdictsTable } from "./schema-citations";
 import type { CustomerLlmKeysTable } from "./schema-byok";
 import type { WebhookDeliveriesTable, WebhookEndpointsTable, WebhookEventsTable } from "./schema-webhooks";
 import type {
@@ -42,6 +43,7 @@ export * from "./schema-operations";
 export * from "./schema-regenerations";
 export * from "./schema-byok";
 export * from "./schema-webhooks";
+export * from "./schema-citations";
 
 export interface Database {
   users: UsersTable;
@@ -76,6 +78,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  citation_verdicts: CitationVerdictsTable;
 }
 
 export type User = Selectable<UsersTable>;

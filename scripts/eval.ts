@@ -2,7 +2,7 @@
 // `npm run eval -- --golden [--fake] [--orders N]` runs the 10 fixed orders (or the first N) end to end and measures them all.
 // Prints a table, then one JSON line: averages over the DELIVERED documents only, the share delivered, each outcome:
 // {"ordered":…,"documents":…,"deliveredRate":…,"citationResolveRate":…,"bibliographyBackedRate":…,"lengthScore":…,
-//  "uniqueness":…,"grammarErrorsPer1000":…,"outcomes":[{"topic":…,"language":…,"outcome":"delivered"|…,"reason":…,
+//  "uniqueness":…,"grammarErrorsPer1000":…,"citationPrecision":…,"citationRecall":…,"outcomes":[{"topic":…,"language":…,"outcome":"delivered"|…,"reason":…,
 //  "grammar":…}]}
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -123,6 +123,8 @@ function print(rows: OrderResult[]) {
       "balance",
       "unique",
       "grammar",
+      "cit. precision",
+      "cit. recall",
       "reason",
     ].join("\t"),
   );
@@ -140,6 +142,8 @@ function print(rows: OrderResult[]) {
         pct(r.sectionBalance),
         r.uniqueness === null ? "N/A" : Math.round(r.uniqueness),
         r.grammarErrorsPer1000 ?? "N/A",
+        pct(r.citationPrecision),
+        pct(r.citationRecall),
         r.reason ?? "",
       ].join("\t"),
     );

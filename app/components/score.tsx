@@ -36,3 +36,18 @@ export function Score({ kind, value }: { kind: ScoreKind; value: number | null |
         : t("scores.aiTitle", { value: text });
   return <span title={title}>{text}</span>;
 }
+
+/** An order's citation figure (precision or recall, stored 0–1): a percentage, or "N/A" when nothing was judged. */
+export function CitationFigure({ kind, value }: { kind: "precision" | "recall"; value: number | null | undefined }) {
+  const { t } = useTranslation(["citationSupport", "documents"]);
+  const locale = useLocale();
+  if (value == null || !Number.isFinite(value)) {
+    return (
+      <span className="text-slate-400" title={t("citationSupport:notChecked")}>
+        {t("documents:notAvailable")}
+      </span>
+    );
+  }
+  const text = formatNumber(value, locale, { style: "percent", maximumFractionDigits: 1 });
+  return <span title={t(`citationSupport:${kind}Title`, { value: text })}>{text}</span>;
+}

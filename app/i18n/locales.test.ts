@@ -66,7 +66,7 @@ describe("shipped translations", () => {
     const named = sourceFiles("app").flatMap((file) =>
       [
         ...readFileSync(file, "utf8").matchAll(
-          /["`]((?:validation|common|catalog|home|auth|account|orders|documents|admin|versions|editing|apiDocs|regeneration|byok|references|webhooks|email|export):[A-Za-z0-9_.]+)["`]/g,
+          /["`]((?:validation|common|catalog|home|auth|account|orders|documents|admin|versions|editing|apiDocs|regeneration|byok|references|citationSupport|webhooks|email|export):[A-Za-z0-9_.]+)["`]/g,
         ),
       ]
         .map((m) => ({ file, key: m[1]! }))

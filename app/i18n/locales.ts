@@ -29,6 +29,7 @@ export const PAGE_NAMESPACES = [
   "regeneration",
   "byok",
   "references",
+  "citationSupport",
 ] as const;
 /** Texts only the server uses: emails (app and worker) and the delivered DOCX/PDF's fixed texts. */
 export const SERVER_NAMESPACES = ["email", "export"] as const;

@@ -12,6 +12,7 @@ import en_documents from "../locales/en/documents.json";
 import en_regeneration from "../locales/en/regeneration.json";
 import en_byok from "../locales/en/byok.json";
 import en_references from "../locales/en/references.json";
+import en_citationSupport from "../locales/en/citationSupport.json";
 import en_admin from "../locales/en/admin.json";
 import en_editing from "../locales/en/editing.json";
 import en_email from "../locales/en/email.json";
@@ -30,6 +31,7 @@ import uk_documents from "../locales/uk/documents.json";
 import uk_regeneration from "../locales/uk/regeneration.json";
 import uk_byok from "../locales/uk/byok.json";
 import uk_references from "../locales/uk/references.json";
+import uk_citationSupport from "../locales/uk/citationSupport.json";
 import uk_admin from "../locales/uk/admin.json";
 import uk_editing from "../locales/uk/editing.json";
 import uk_email from "../locales/uk/email.json";
@@ -48,6 +50,7 @@ import it_documents from "../locales/it/documents.json";
 import it_regeneration from "../locales/it/regeneration.json";
 import it_byok from "../locales/it/byok.json";
 import it_references from "../locales/it/references.json";
+import it_citationSupport from "../locales/it/citationSupport.json";
 import it_admin from "../locales/it/admin.json";
 import it_editing from "../locales/it/editing.json";
 import it_email from "../locales/it/email.json";
@@ -66,6 +69,7 @@ import ru_documents from "../locales/ru/documents.json";
 import ru_regeneration from "../locales/ru/regeneration.json";
 import ru_byok from "../locales/ru/byok.json";
 import ru_references from "../locales/ru/references.json";
+import ru_citationSupport from "../locales/ru/citationSupport.json";
 import ru_admin from "../locales/ru/admin.json";
 import ru_editing from "../locales/ru/editing.json";
 import ru_email from "../locales/ru/email.json";
@@ -84,6 +88,7 @@ import de_documents from "../locales/de/documents.json";
 import de_regeneration from "../locales/de/regeneration.json";
 import de_byok from "../locales/de/byok.json";
 import de_references from "../locales/de/references.json";
+import de_citationSupport from "../locales/de/citationSupport.json";
 import de_admin from "../locales/de/admin.json";
 import de_editing from "../locales/de/editing.json";
 import de_email from "../locales/de/email.json";
@@ -102,6 +107,7 @@ import fr_documents from "../locales/fr/documents.json";
 import fr_regeneration from "../locales/fr/regeneration.json";
 import fr_byok from "../locales/fr/byok.json";
 import fr_references from "../locales/fr/references.json";
+import fr_citationSupport from "../locales/fr/citationSupport.json";
 import fr_admin from "../locales/fr/admin.json";
 import fr_editing from "../locales/fr/editing.json";
 import fr_email from "../locales/fr/email.json";
@@ -120,6 +126,7 @@ import es_documents from "../locales/es/documents.json";
 import es_regeneration from "../locales/es/regeneration.json";
 import es_byok from "../locales/es/byok.json";
 import es_references from "../locales/es/references.json";
+import es_citationSupport from "../locales/es/citationSupport.json";
 import es_admin from "../locales/es/admin.json";
 import es_editing from "../locales/es/editing.json";
 import es_email from "../locales/es/email.json";
@@ -138,6 +145,7 @@ import pl_documents from "../locales/pl/documents.json";
 import pl_regeneration from "../locales/pl/regeneration.json";
 import pl_byok from "../locales/pl/byok.json";
 import pl_references from "../locales/pl/references.json";
+import pl_citationSupport from "../locales/pl/citationSupport.json";
 import pl_admin from "../locales/pl/admin.json";
 import pl_editing from "../locales/pl/editing.json";
 import pl_email from "../locales/pl/email.json";
@@ -158,6 +166,7 @@ export const en = {
   regeneration: en_regeneration,
   byok: en_byok,
   references: en_references,
+  citationSupport: en_citationSupport,
   admin: en_admin,
   versions: en_versions,
   editing: en_editing,
@@ -185,6 +194,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: uk_regeneration,
     byok: uk_byok,
     references: uk_references,
+    citationSupport: uk_citationSupport,
     admin: uk_admin,
     versions: uk_versions,
     editing: uk_editing,
@@ -205,6 +215,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: it_regeneration,
     byok: it_byok,
     references: it_references,
+    citationSupport: it_citationSupport,
     admin: it_admin,
     versions: it_versions,
     editing: it_editing,
@@ -225,6 +236,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: ru_regeneration,
     byok: ru_byok,
     references: ru_references,
+    citationSupport: ru_citationSupport,
     admin: ru_admin,
     versions: ru_versions,
     editing: ru_editing,
@@ -245,6 +257,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: de_regeneration,
     byok: de_byok,
     references: de_references,
+    citationSupport: de_citationSupport,
     admin: de_admin,
     versions: de_versions,
     editing: de_editing,
@@ -265,6 +278,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: fr_regeneration,
     byok: fr_byok,
     references: fr_references,
+    citationSupport: fr_citationSupport,
     admin: fr_admin,
     versions: fr_versions,
     editing: fr_editing,
@@ -285,6 +299,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: es_regeneration,
     byok: es_byok,
     references: es_references,
+    citationSupport: es_citationSupport,
     admin: es_admin,
     versions: es_versions,
     editing: es_editing,
@@ -305,6 +320,7 @@ export const resources: Record<Locale, Translation> = {
     regeneration: pl_regeneration,
     byok: pl_byok,
     references: pl_references,
+    citationSupport: pl_citationSupport,
     admin: pl_admin,
     versions: pl_versions,
     editing: pl_editing,

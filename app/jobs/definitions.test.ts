@@ -11,7 +11,7 @@ describe("queue expiries and LLM_TIMEOUT_SECONDS agree", () => {
       for (const [name, work] of Object.entries(LLM_WORK) as [QueueName, NonNullable<(typeof LLM_WORK)[QueueName]>][]) {
         const runnerBudget = policies[name].expireInSeconds - EXPIRY_MARGIN_SECONDS;
         expect(runnerBudget, `${name} with LLM_TIMEOUT_SECONDS=${timeout}`).toBeGreaterThanOrEqual(
-          work.calls * callLimitSeconds(timeout, work.streamed),
+          work.calls * callLimitSeconds(timeout, work.streamed) + (work.judged ?? 0) * timeout,
         );
       }
     }

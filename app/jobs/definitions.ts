@@ -115,12 +115,13 @@ export type QueuePolicy = {
 export const LLM_WORK: Partial<Record<QueueName, LlmWork>> = {
   // The outline, then the requirements judge on it.
   [QUEUES.planDocument]: { calls: 2, streamed: false },
-  // One attempt per delivery (a failed gate enqueues the next attempt), so one job is one streamed call.
-  [QUEUES.writeSection]: { calls: 1, streamed: true },
-  // The revisions (together), then the requirements judge on the whole document.
-  [QUEUES.reviewDocument]: { calls: 2, streamed: false },
+  // One attempt per delivery (a failed gate enqueues the next attempt), so one job is one streamed call, then the
+  // citation judge on it (asked again for a malformed answer only while the job has time: the router sees to it).
+  [QUEUES.writeSection]: { calls: 1, streamed: true, judged: 1 },
+  // The revisions (together), their citation judges (together), then the requirements judge on the whole document.
+  [QUEUES.reviewDocument]: { calls: 3, streamed: false },
   // As section.write: one attempt per delivery (a failed check enqueues the next attempt).
-  [QUEUES.regenerateSection]: { calls: 1, streamed: true },
+  [QUEUES.regenerateSection]: { calls: 1, streamed: true, judged: 1 },
 };
 
 const FIXED_POLICIES: Record<QueueName, Omit<QueuePolicy, "expireInSeconds"> & { expireInSeconds?: number }> = {
@@ -145,7 +146,7 @@ const FIXED_POLICIES: Record<QueueName, Omit<QueuePolicy, "expireInSeconds"> & {
 
 /**
  * Every queue's policy. The expiry of a queue that calls writers follows from LLM_TIMEOUT_SECONDS (app/utils/job-expiry.ts):
- * its calls at their legal longest, its own work and the runner's margin; 215 s with the default 90 s. A job held by
+ * its calls at their legal longest, its own work and the runner's margin; 305 s with the default 90 s. A job held by
  * a worker that died is handed out again after expiry + pg-boss maintenance (15 s) + retry delay (5 s).
  */
 export function queuePolicies(llmTimeoutSeconds: number): Record<QueueName, QueuePolicy> {

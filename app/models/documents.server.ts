@@ -193,6 +193,8 @@ export function getDocumentPageForOwner(db: DbOrTrx, documentId: string, userId:
       "score_uniqueness",
       "score_grammar",
       "score_ai",
+      "citation_precision",
+      "citation_recall",
       "content_md5",
       "progress_percent",
       "progress_stage",

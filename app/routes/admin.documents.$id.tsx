@@ -86,6 +86,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       }),
       cost: formatDollars(Number(d.cost_microdollars), locale),
       scores: { uniqueness: d.score_uniqueness, grammar: d.score_grammar, ai: d.score_ai },
+      citations: [d.citation_precision, d.citation_recall].map((v) =>
+        v === null ? null : formatNumber(v, locale, { style: "percent", maximumFractionDigits: 1 }),
+      ),
       warnings: d.quality_warnings as unknown as string[],
       reviewFindings: d.review_findings ? JSON.stringify(d.review_findings, null, 2) : null,
       delivered: (d.status === "completed" || d.status === "completed_with_warnings") && d.docx_key !== null,
@@ -184,6 +187,7 @@ export default function AdminOrder() {
   const { order, retry, sections, sources, payments, refunds, files, jobs, timeline } = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>() as ActionOutcome | undefined;
   const { t } = useTranslation("admin");
+  const { t: tCitations } = useTranslation("citationSupport");
   const locale = useLocale();
   const when = (iso: string | null) => (iso ? formatDateTime(iso, locale) : "—");
   const kindLine = t("order.kindLine", {
@@ -267,6 +271,10 @@ export default function AdminOrder() {
             grammar: order.scores.grammar ?? t("shared.notAvailable"),
             ai: order.scores.ai ?? t("shared.notAvailable"),
           })}
+        </p>
+        <p className="text-sm" data-testid="citation-figures">
+          {tCitations("precision")}: {order.citations[0] ?? t("shared.notAvailable")} · {tCitations("recall")}:{" "}
+          {order.citations[1] ?? t("shared.notAvailable")}
         </p>
         {order.warnings.length ? (
           <ul className="list-disc pl-5 text-sm">

@@ -24,6 +24,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
   const na = (value: number | null, unit = "") =>
     value === null ? t("documents:notAvailable") : `${formatNumber(value, locale)}${unit}`;
+  // Stored 0–1; N/A where nothing was judged (the offline demo, a document without citations).
+  const percent = (value: number | null) =>
+    value === null
+      ? t("documents:notAvailable")
+      : formatNumber(value, locale, { style: "percent", maximumFractionDigits: 1 });
   const sections = await listSections(db, document.id);
   const sources = await db.selectFrom("sources").select(["key"]).where("document_id", "=", document.id).execute();
   const warnings = document.quality_warnings as unknown as string[];
@@ -41,6 +46,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     t("documents:qualityNote.uniqueness", { value: na(document.score_uniqueness, " %") }),
     t("documents:qualityNote.grammar", { value: na(document.score_grammar) }),
     t("documents:qualityNote.ai", { value: na(document.score_ai) }),
+    t("citationSupport:qualityNotePrecision", { value: percent(document.citation_precision) }),
+    t("citationSupport:qualityNoteRecall", { value: percent(document.citation_recall) }),
     t("documents:qualityNote.sources", { sources: sources.length }),
     "",
     t("documents:qualityNote.sections"),

@@ -7,7 +7,7 @@ import { useLocale } from "remix-i18next/react";
 import { DocumentProgressPanel } from "~/components/document-progress-panel";
 import { DocumentText } from "~/components/document-text";
 import { BibliographyDownloads } from "~/components/bibliography-downloads";
-import { formatScore } from "~/components/score";
+import { CitationFigure, formatScore } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { useDocumentProgress } from "~/components/use-document-progress";
 import { isActive } from "~/utils/live-progress";
@@ -90,6 +90,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       downloads: Boolean(document.docx_key && document.pdf_key),
       editable: EDITABLE.includes(document.status),
       scores: { uniqueness: document.score_uniqueness, grammar: document.score_grammar, ai: document.score_ai },
+      citations: { precision: document.citation_precision, recall: document.citation_recall },
       ownKeyProvider: ownKey?.provider ?? null,
     },
     refunds: refunds.map((r) => {
@@ -112,6 +113,7 @@ export default function DocumentPage() {
   const { document, snapshot: initial, text, refunds } = useLoaderData<typeof loader>();
   const { t } = useTranslation(["documents", "editing"]);
   const { t: tRegeneration } = useTranslation("regeneration");
+  const { t: tCitations } = useTranslation("citationSupport");
   const locale = useLocale();
   const revalidator = useRevalidator();
   // The files are rendered right after the text is delivered: look again every 2 s until they are there.
@@ -238,7 +240,7 @@ export default function DocumentPage() {
       ) : null}
 
       {text ? (
-        <dl className="grid grid-cols-3 gap-3 text-center text-sm" aria-label={t("scores.label")}>
+        <dl className="grid grid-cols-2 gap-3 text-center text-sm sm:grid-cols-5" aria-label={t("scores.label")}>
           <div className="rounded-md border border-slate-200 bg-white p-3">
             <dt className="text-slate-500">{t("scores.uniqueness")}</dt>
             <dd className="text-lg font-semibold" data-testid="score-uniqueness">
@@ -255,6 +257,18 @@ export default function DocumentPage() {
             <dt className="text-slate-500">{t("scores.ai")}</dt>
             <dd className="text-lg font-semibold" data-testid="score-ai">
               {score("ai")}
+            </dd>
+          </div>
+          <div className="rounded-md border border-slate-200 bg-white p-3">
+            <dt className="text-slate-500">{tCitations("precision")}</dt>
+            <dd className="text-lg font-semibold" data-testid="citation-precision">
+              <CitationFigure kind="precision" value={document.citations.precision} />
+            </dd>
+          </div>
+          <div className="rounded-md border border-slate-200 bg-white p-3">
+            <dt className="text-slate-500">{tCitations("recall")}</dt>
+            <dd className="text-lg font-semibold" data-testid="citation-recall">
+              <CitationFigure kind="recall" value={document.citations.recall} />
             </dd>
           </div>
         </dl>

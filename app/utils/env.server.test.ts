@@ -63,12 +63,12 @@ describe("parseEnv", () => {
 
   it("refuses a job expiry shorter than the writer calls may legally take, naming both variables", () => {
     expect(problemsOf({ QUEUE_EXPIRE_SECONDS: "8" })).toEqual([
-      "QUEUE_EXPIRE_SECONDS: must be at least 190 with LLM_TIMEOUT_SECONDS=90: a job's writer calls may legally run that long",
+      "QUEUE_EXPIRE_SECONDS: must be at least 280 with LLM_TIMEOUT_SECONDS=90: a job's writer calls may legally run that long",
     ]);
-    expect(problemsOf({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "19" })[0]).toMatch(
-      /^QUEUE_EXPIRE_SECONDS: must be at least 20 /,
+    expect(problemsOf({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "24" })[0]).toMatch(
+      /^QUEUE_EXPIRE_SECONDS: must be at least 25 /,
     );
-    expect(parseEnv({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "20" }).QUEUE_EXPIRE_SECONDS).toBe(20);
+    expect(parseEnv({ LLM_TIMEOUT_SECONDS: "5", QUEUE_EXPIRE_SECONDS: "25" }).QUEUE_EXPIRE_SECONDS).toBe(25);
   });
 
   it("asks for the bucket and both keys with S3_URL, and for no S3 setting without it", () => {

@@ -137,6 +137,8 @@ const schema = z.object({
   QUALITY_MIN_UNIQUENESS: z.coerce.number().min(0).max(100).default(85),
   QUALITY_MAX_GRAMMAR_ERRORS: z.coerce.number().min(0).max(1000).default(10),
   QUALITY_MAX_AI_DETECTION_SCORE: z.coerce.number().min(0).max(100).default(55),
+  /** Citation-support gate: the least share of a section's citations its sources support (partly counts half). */
+  CITATION_SUPPORT_MIN: z.coerce.number().min(0).max(1).default(0.9),
   /** Longest wait for one answer of LanguageTool or an AI detector; the gate then has no score for that text. */
   QUALITY_HTTP_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   LANGUAGETOOL_URL: optionalUrl,

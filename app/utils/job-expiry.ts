@@ -11,8 +11,11 @@ export const JOB_WORK_SECONDS = 30;
 /** The least room for that work an expiry set by hand (QUEUE_EXPIRE_SECONDS, tests of crash recovery) must leave. */
 export const MINIMUM_JOB_WORK_SECONDS = 5;
 
-/** The writer calls one delivery of a queue makes one after another (calls made together count once). */
-export type LlmWork = { calls: number; streamed: boolean };
+/**
+ * The writer calls one delivery of a queue makes one after another (calls made together count once); `judged`: calls
+ * in one piece that follow them (the citation judge after a streamed section).
+ */
+export type LlmWork = { calls: number; streamed: boolean; judged?: number };
 
 /** The longest one call may legally run: in one piece, the timeout; streamed, the factor times it. */
 export function callLimitSeconds(llmTimeoutSeconds: number, streamed: boolean): number {
@@ -21,7 +24,10 @@ export function callLimitSeconds(llmTimeoutSeconds: number, streamed: boolean): 
 
 /** The calls of one delivery, each at its legal longest. */
 export function llmWorkSeconds(work: LlmWork, llmTimeoutSeconds: number): number {
-  return work.calls * callLimitSeconds(llmTimeoutSeconds, work.streamed);
+  return (
+    work.calls * callLimitSeconds(llmTimeoutSeconds, work.streamed) +
+    (work.judged ?? 0) * callLimitSeconds(llmTimeoutSeconds, false)
+  );
 }
 
 /** A queue's expiry: its calls at their longest, its own work, and the runner's margin. */
@@ -30,12 +36,13 @@ export function llmJobExpirySeconds(work: LlmWork, llmTimeoutSeconds: number): n
 }
 
 /**
- * The heaviest deliveries (app/jobs/definitions.ts declares each queue's): the plan and the review make two calls in one
- * piece one after the other, a section one streamed call.
+ * The heaviest deliveries (app/jobs/definitions.ts declares each queue's): the review makes three calls in one piece
+ * one after the other (revisions, their citation judges, the requirements judge), a section one streamed call and
+ * the citation judge.
  */
 export const HEAVIEST_LLM_WORK: readonly LlmWork[] = [
-  { calls: 2, streamed: false },
-  { calls: 1, streamed: true },
+  { calls: 3, streamed: false },
+  { calls: 1, streamed: true, judged: 1 },
 ];
 
 /** The shortest expiry (QUEUE_EXPIRE_SECONDS) under which no job is cut off while its calls may still legally run. */

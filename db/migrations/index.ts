@@ -26,6 +26,7 @@ import * as idempotencyKeys from "./2026_12_07_0800_idempotency_keys";
 import * as webhooks from "./2026_12_07_0810_webhooks";
 import * as customerLlmKeys from "./2026_12_07_0820_customer_llm_keys";
 import * as customerReferences from "./2026_12_07_0830_customer_references";
+import * as citationVerdicts from "./2026_12_07_0900_citation_verdicts";
 import * as sourceFullTexts from "./2026_12_07_0910_source_full_texts";
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -54,5 +55,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "2026_12_07_0810_webhooks": webhooks,
   "2026_12_07_0820_customer_llm_keys": customerLlmKeys,
   "2026_12_07_0830_customer_references": customerReferences,
+  "2026_12_07_0900_citation_verdicts": citationVerdicts,
   "2026_12_07_0910_source_full_texts": sourceFullTexts,
 };

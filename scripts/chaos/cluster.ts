@@ -78,7 +78,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     SECTION_CONCURRENCY: "4",
     // A hanging call is given up after 5 s, and a killed worker's jobs come back within ~20 s.
     LLM_TIMEOUT_SECONDS: "5",
-    QUEUE_EXPIRE_SECONDS: "20",
+    QUEUE_EXPIRE_SECONDS: "25",
     QUEUE_MAINTENANCE_SECONDS: "2",
     LOG_LEVEL: "warn",
   };

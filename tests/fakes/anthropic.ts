@@ -9,7 +9,9 @@ import {
   answerFault,
   closeServer,
   EVENT_STREAM,
+  fakeCitationJudgement,
   fakeJudgement,
+  isCitationJudgeRequest,
   fakeOutline,
   isJudgeRequest,
   isOutlineRequest,
@@ -144,7 +146,9 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
       .map((m: { content: unknown }) => textOf(m.content))
       .join("\n");
     let text: string;
-    if (isJudgeRequest(system)) {
+    if (isCitationJudgeRequest(system)) {
+      text = fakeCitationJudgement(prompt);
+    } else if (isJudgeRequest(system)) {
       text = fakeJudgement(prompt);
     } else if (isOutlineRequest(`${system}\n${prompt}`)) {
       text = fakeOutline(prompt);

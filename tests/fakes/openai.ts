@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { contentWords } from "../../worker/quality/common";
 import { fakeWordsFor } from "./fake-words";
 
 export type FakeRequest = { path: string; authorization: string | undefined; body: any };
@@ -50,6 +51,10 @@ export type FakeOpenAI = {
   refuseKey(key: string, refuse?: boolean): void;
   /** The key's next `calls` chat completions are answered as usual; from then on it is refused as by refuseKey. */
   refuseKeyAfter(key: string, calls: number): void;
+  /** From now on the citation judge follows these rules where they give an answer (undefined: the defaults again). */
+  judgeCitationsWith(rules: CitationRules | undefined): void;
+  /** The next `count` citation judgements are JSON of the wrong shape. */
+  malformedCitationJudgementsNext(count: number): void;
   /** Stops the server and ends every open connection, hanging ones included. */
   close(): Promise<void>;
 };
@@ -66,6 +71,8 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
   let invented = 0;
   let copies = 0;
   let withoutUsage = 0;
+  let citationRules: CitationRules | undefined;
+  let malformedJudgements = 0;
   let refusingStreams = false;
   const refusedKeys = new Set<string>();
   const callsLeft = new Map<string, number>();
@@ -143,7 +150,12 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     // What to answer is decided on arrival (the injected oddities are taken in order); the text itself is written when
     // the answer begins, as a model does, so a burst of requests is recorded as it arrives.
     let write: () => string;
-    if (body.response_format?.type === "json_object" && isJudgeRequest(prompt)) {
+    if (body.response_format?.type === "json_object" && isCitationJudgeRequest(prompt)) {
+      const malformed = malformedJudgements > 0;
+      if (malformed) malformedJudgements--;
+      const rules = citationRules;
+      write = () => (malformed ? JSON.stringify({ verdicts: "all fine" }) : fakeCitationJudgement(prompt, rules));
+    } else if (body.response_format?.type === "json_object" && isJudgeRequest(prompt)) {
       write = () => fakeJudgement(prompt);
     } else if (body.response_format?.type === "json_object" && isEnglishQueryRequest(prompt)) {
       write = () => fakeEnglishQuery(prompt);
@@ -240,6 +252,12 @@ export async function startFakeOpenAI(options: { port?: number; latencyMs?: numb
     },
     refuseKeyAfter: (key, calls) => {
       callsLeft.set(key, calls);
+    },
+    judgeCitationsWith: (rules) => {
+      citationRules = rules;
+    },
+    malformedCitationJudgementsNext: (count) => {
+      malformedJudgements += count;
     },
     close: () => closeServer(server),
   };
@@ -408,6 +426,78 @@ export function fakeEnglishQuery(prompt: string): string {
 
 export function isJudgeRequest(prompt: string): boolean {
   return prompt.includes('{"checks":[');
+}
+
+/** A citation judge's request: it asks for the citation judge's JSON shape, `{"sentences":[…],"claims":[…]}`. */
+export function isCitationJudgeRequest(prompt: string): boolean {
+  return prompt.includes('{"sentences":[{"n":');
+}
+
+/** One claim the fake citation judge is asked about: the sentence, the source it cites and that source's passages. */
+export type CitationClaim = {
+  n: number;
+  sentence: string;
+  source: string;
+  passages: { page: number | null; text: string }[];
+};
+export type ClaimAnswer = {
+  verdict: "supported" | "partly" | "unsupported";
+  evidence?: string;
+  page?: number | null;
+  reason?: string;
+};
+/** A test's rules for the fake citation judge; a rule answering undefined leaves the claim or sentence to the defaults. */
+export type CitationRules = {
+  claim?: (claim: CitationClaim) => ClaimAnswer | undefined;
+  needsCitation?: (sentence: string, cites: boolean) => boolean | undefined;
+};
+
+/**
+ * A rule for tests: a claim is supported when it shares at least `supported` content words with the source's passages,
+ * partly with at least `partly`, else unsupported (the fake writers' word salad shares none).
+ */
+export function overlapRule(supported = 3, partly = 1): NonNullable<CitationRules["claim"]> {
+  return (claim) => {
+    const words = new Set(claim.passages.flatMap((p) => contentWords(p.text)));
+    const claimed = new Set(contentWords(claim.sentence.replace(/\[[^\]]*@[^\]]*\]/g, "")));
+    const shared = [...claimed].filter((w) => words.has(w)).length;
+    const verdict = shared >= supported ? "supported" : shared >= partly ? "partly" : "unsupported";
+    return { verdict, reason: `${shared} words in common with the source` };
+  };
+}
+
+/**
+ * The citation judge: by default every claim is supported, with the first sentence of the source's first passage as
+ * its evidence (the fake writers' claims are word salad: no rule on their words could judge them), and a sentence
+ * needs a citation when it cites one or names a number. `rules` (judgeCitationsWith) decide where they answer.
+ */
+export function fakeCitationJudgement(prompt: string, rules?: CitationRules): string {
+  const sentences: { n: number; text: string }[] = JSON.parse(tagged(prompt, "sentences") ?? "[]");
+  const asked: { n: number; source: string }[] = JSON.parse(tagged(prompt, "claims") ?? "[]");
+  const sources: { key: string; passages: { page: number | null; text: string }[] }[] = JSON.parse(
+    tagged(prompt, "sources") ?? "[]",
+  );
+  const textOf = new Map(sentences.map((s) => [s.n, s.text]));
+  const claims = asked.map((c) => {
+    const passages = sources.find((s) => s.key === c.source)?.passages ?? [];
+    const claim: CitationClaim = { n: c.n, sentence: textOf.get(c.n) ?? "", source: c.source, passages };
+    const first = passages[0];
+    const answer = rules?.claim?.(claim) ?? {
+      verdict: "supported" as const,
+      evidence: first?.text.split(/(?<=[.!?])\s/)[0] ?? "",
+      page: first?.page ?? null,
+      reason: "the source states it",
+    };
+    return { n: c.n, source: c.source, evidence: "", page: null, reason: "", ...answer };
+  });
+  const citing = new Set(asked.map((c) => c.n));
+  return JSON.stringify({
+    sentences: sentences.map((s) => ({
+      n: s.n,
+      needsCitation: rules?.needsCitation?.(s.text, citing.has(s.n)) ?? (citing.has(s.n) || /\d/.test(s.text)),
+    })),
+    claims,
+  });
 }
 
 /** An outline's request: it asks for the outline's JSON shape or names its number of sections. */

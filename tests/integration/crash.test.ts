@@ -38,7 +38,7 @@ const workerEnv = () => ({
   // Short expiry and frequent maintenance, so the killed worker's jobs come back within seconds in this test; the
   // expiry must still cover the calls' legal longest (two calls of 5 s, or one streamed of 10 s, + 5 s of work + 5 s margin).
   LLM_TIMEOUT_SECONDS: "5",
-  QUEUE_EXPIRE_SECONDS: "20",
+  QUEUE_EXPIRE_SECONDS: "25",
   QUEUE_MAINTENANCE_SECONDS: "1",
 });
 

@@ -991,6 +991,8 @@ describe("runGates", () => {
         { gate: "uniqueness", score: 100, passed: true, feedback: [] },
         { gate: "grammar", score: 0, passed: true, feedback: [] },
         { gate: "ai", score: null, passed: true, feedback: [] },
+        // Last, and only because the others passed: without a writer to judge with, citation support is not checked.
+        { gate: "citations", score: null, passed: true, feedback: [] },
       ],
       feedback: [],
       scores: { uniqueness: 100, grammar: 0, ai: null },

@@ -162,7 +162,7 @@ describe("a job is never cut off while its writer call may still legally run", (
       QUEUE_EXPIRE_SECONDS: "100",
     });
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain("QUEUE_EXPIRE_SECONDS: must be at least 130 with LLM_TIMEOUT_SECONDS=60");
+    expect(refused.output).toContain("QUEUE_EXPIRE_SECONDS: must be at least 190 with LLM_TIMEOUT_SECONDS=60");
   });
 });
 

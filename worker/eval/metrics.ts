@@ -58,6 +58,9 @@ export type DocumentEvaluation = {
   uniqueness: number | null;
   /** The grammar gate's errors per 1,000 words for the whole document; null when no checker scored it. */
   grammarErrorsPer1000: number | null;
+  /** The order's citation figures (0–1, decision 048); null when nothing was judged (offline writer: N/A). */
+  citationPrecision: number | null;
+  citationRecall: number | null;
 };
 
 /** Reads a finished document and measures it (uniqueness against its sources is passed in by the caller). */
@@ -104,6 +107,8 @@ export async function evaluateDocument(
       sources.map((s) => [s.title, s.abstract].filter(Boolean).join(". ")),
     ),
     grammarErrorsPer1000: document.score_grammar,
+    citationPrecision: document.citation_precision,
+    citationRecall: document.citation_recall,
   };
 }
 

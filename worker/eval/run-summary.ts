@@ -70,6 +70,9 @@ export type RunSummary = {
   lengthScore: number | null;
   uniqueness: number | null;
   grammarErrorsPer1000: number | null;
+  /** Averages of the delivered documents' citation figures; null when none was judged. */
+  citationPrecision: number | null;
+  citationRecall: number | null;
   /** `grammar`: the document's grammar score, null where no checker scored it (it then passed unchecked). */
   outcomes: {
     topic: string;
@@ -95,6 +98,8 @@ export function summarizeRun(results: OrderResult[]): RunSummary {
     lengthScore: average(delivered.map((r) => r.lengthScore)),
     uniqueness: average(delivered.map((r) => r.uniqueness)),
     grammarErrorsPer1000: average(delivered.map((r) => r.grammarErrorsPer1000)),
+    citationPrecision: average(delivered.map((r) => r.citationPrecision)),
+    citationRecall: average(delivered.map((r) => r.citationRecall)),
     outcomes: results.map((r) => ({
       topic: r.topic,
       language: r.language,

@@ -29,6 +29,7 @@ const config: QualityConfig = {
   gptzero: null,
   originality: null,
   httpTimeoutMs: 5000,
+  minCitationSupport: 0.9,
 };
 /** Long enough to load a dictionary on a busy machine (the Ukrainian one takes ~10 s and ~750 MB when idle). */
 const LOAD_TIMEOUT_MS = 600_000;

@@ -1,5 +1,5 @@
 import { findCitationKeys } from "../export/citations";
-import { countWords } from "../quality/common";
+import { contentWords, countWords } from "../quality/common";
 import { promptTexts } from "./prompt-texts";
 
 export type SectionForReview = {
@@ -39,17 +39,6 @@ export type GapFindings = {
 
 const MIN_LENGTH_RATIO = 0.8;
 const MIN_KEY_POINT_COVERAGE = 0.5;
-
-/** Words of four letters or more, lower-case and without accents. */
-function contentWords(text: string): string[] {
-  return (
-    text
-      .toLowerCase()
-      .normalize("NFKD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .match(/[\p{L}\p{N}]{4,}/gu) ?? []
-  );
-}
 
 /** A key point counts as covered when at least half of its content words appear in the section. */
 export function keyPointsCovered(text: string, keyPoints: string[]): { coverage: number; missing: string[] } {

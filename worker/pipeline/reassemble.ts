@@ -12,6 +12,7 @@ import { buildPreview, renderFiles } from "../export/deliver";
 import { countWords } from "../quality/common";
 import { sourceText } from "../quality/gate-context";
 import { documentScores, runGates } from "../quality/registry";
+import { refreshCitationFigures } from "../../app/models/citation-verdicts.server";
 import type { GateScores } from "../quality/types";
 import type { PipelineContext } from "../context";
 import { checkLength, orderTopic } from "./section-checks";
@@ -147,4 +148,6 @@ async function updateDocumentScores(ctx: PipelineContext, documentId: string): P
     .set({ score_uniqueness: scores.uniqueness, score_grammar: scores.grammar, score_ai: scores.ai })
     .where("id", "=", documentId)
     .execute();
+  // An edited section's text is no longer the one judged; a kept regeneration's was judged as it was written.
+  await refreshCitationFigures(ctx.db, documentId);
 }

@@ -137,6 +137,7 @@ export async function regenerateSection(
     sectionId: section.id,
     documentId: document.id,
     signal: delivery.signal,
+    judge: { writer: router, userId: document.user_id, attempt: null, lastAttempt: last },
   });
   // The attempt is stored (and charged) once, with what follows it: the next attempt's job, or the outcome.
   const outcome = await db.transaction().execute(async (trx) => {

@@ -9,6 +9,7 @@ import type { PipelineContext } from "../context";
 import { refreshDocumentUsage } from "../llm/usage";
 import { sourceText } from "../quality/gate-context";
 import { documentScores } from "../quality/registry";
+import { deliveredCitationFigures } from "../../app/models/citation-verdicts.server";
 import { QUEUES, type ReviewDocumentJob } from "../../app/jobs/definitions";
 import { analyseGaps, type GapFindings } from "./gap-analysis";
 import { requirementsText } from "./plan";
@@ -90,7 +91,11 @@ export async function reviewDocument(
       scores: { uniqueness: s.score_uniqueness, grammar: s.score_grammar, ai: s.score_ai },
     })),
   );
+  // Over the text delivered: each section's verdicts on its final content (null, shown N/A, where none was judged).
+  const citations = await deliveredCitationFigures(db, documentId);
   const reviewed = {
+    citation_precision: citations.precision,
+    citation_recall: citations.recall,
     score_uniqueness: scores.uniqueness,
     score_grammar: scores.grammar,
     score_ai: scores.ai,
@@ -240,6 +245,7 @@ async function reviseWhereNeeded(
           documentId,
           sources: gated,
           topic: orderTopic(document),
+          judge: { writer: router, userId: document.user_id, attempt: section.attempts + 1, lastAttempt: true },
         },
         { uniqueness: section.score_uniqueness, grammar: section.score_grammar, ai: section.score_ai },
       );

@@ -8,7 +8,7 @@ import { countWords } from "../quality/common";
 import type { DraftCheck } from "../quality/draft";
 import { MIN_SECTION_LENGTH_SHARE } from "../../app/utils/catalog";
 import { runGates } from "../quality/registry";
-import type { GateScores, QualityGate } from "../quality/types";
+import type { CitationJudging, GateScores, QualityGate, RemovedCitation } from "../quality/types";
 import { promptTexts } from "./prompt-texts";
 
 /** A section under this share of its word budget is written again. */
@@ -44,6 +44,8 @@ export type AttemptCheck = {
   text: string;
   words: number;
   removedCitations: string[];
+  /** Citations the citation-support gate took out: their sources do not support their sentences. */
+  unsupportedCitations: RemovedCitation[];
 };
 
 /**
@@ -89,7 +91,20 @@ export function checkAttempt(
     text,
     words: text === answered ? answeredWords : countWords(text),
     removedCitations,
+    unsupportedCitations: [],
   };
+}
+
+/** The quality warning of a citation the citation-support gate removed (English, as the document's other warnings). */
+export function unsupportedCitationWarning(
+  section: { index: number; heading: string },
+  removed: RemovedCitation,
+): string {
+  const sentence = removed.sentence.length > 160 ? `${removed.sentence.slice(0, 157)}…` : removed.sentence;
+  return (
+    `Section ${section.index + 1} "${section.heading}": [@${removed.key}] does not support "${sentence}"` +
+    `${removed.reason ? ` (${removed.reason})` : ""}; the citation was removed.`
+  );
 }
 
 /** What judging needs of the pipeline's context (named here, so the machinery that holds the gates' memory need not). */
@@ -124,6 +139,8 @@ export async function applyQualityGates(
     topic?: string;
     signal?: AbortSignal;
     draft?: DraftCheck;
+    /** The order's writer and the attempt, for the citation judge; without it citation support is not checked. */
+    judge?: CitationJudging;
   },
   unchecked: GateScores = { uniqueness: null, grammar: null, ai: null },
 ): Promise<GateScores> {
@@ -146,8 +163,14 @@ export async function applyQualityGates(
       log: ctx.log,
       signal: section.signal,
       topic: section.topic,
+      judge: section.judge,
     }),
   );
+  if (gates.repair) {
+    check.text = gates.repair.text;
+    check.words = countWords(check.text);
+    check.unsupportedCitations = gates.repair.removed;
+  }
   if (!gates.passed) {
     check.passed = false;
     check.feedback.push(...gates.feedback);

@@ -8,7 +8,7 @@ import { AllProvidersFailedError, ProvidersRestingError, type Completion } from 
 import { setStage } from "../../app/models/document-progress.server";
 import { DraftCheck } from "../quality/draft";
 import { QUEUES, type WriteSectionJob } from "../../app/jobs/definitions";
-import { applyQualityGates, checkAttempt, orderTopic } from "./section-checks";
+import { applyQualityGates, checkAttempt, orderTopic, unsupportedCitationWarning } from "./section-checks";
 import { promptTexts } from "./prompt-texts";
 import { DEFAULT_CONTEXT_SECTIONS, neighbourIndexes, sectionRequest } from "./section-prompt";
 import { finishOf, handOverToReview, saveAttempt, type SectionResult } from "./section-store";
@@ -119,6 +119,7 @@ export async function writeSection(
     sectionId,
     documentId,
     signal: delivery.signal,
+    judge: { writer: router, userId: document.user_id, attempt, lastAttempt: tries >= MAX_ATTEMPTS },
   });
   const checkedAt = Date.now();
   const last = check.passed || tries >= MAX_ATTEMPTS;
@@ -143,10 +144,13 @@ export async function writeSection(
   if (last) {
     // One statement, committed on its own: a document's sections finishing together wait for each other's row
     // lock only while that statement runs, not across round trips of a transaction.
-    const warnings = check.removedCitations.map(
-      (key) =>
-        `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
-    );
+    const warnings = [
+      ...check.removedCitations.map(
+        (key) =>
+          `Section ${section.index + 1} "${section.heading}": the writer cited [@${key}], which is not among the sources; the citation was removed.`,
+      ),
+      ...check.unsupportedCitations.map((removed) => unsupportedCitationWarning(section, removed)),
+    ];
     const saved = await saveAttempt(db, stored, {
       finish: finishOf({ ...finishing, result, warnings }),
       finishes: machinery.sectionFinishes,

@@ -119,3 +119,14 @@ export function logOf(holder: { log?: QualityLog }): QualityLog {
 export function unchecked(gate: string): GateResult {
   return { gate, score: null, passed: true, feedback: [] };
 }
+
+/** Words of four letters or more, lower-case and without accents: what claims, pages and key points are compared by. */
+export function contentWords(text: string): string[] {
+  return (
+    text
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .match(/[\p{L}\p{N}]{4,}/gu) ?? []
+  );
+}

@@ -54,7 +54,7 @@ export class GateContexts {
     db: DbOrTrx,
     ids: { documentId: string; sectionId?: string },
     sources: readonly { key: string; title: string; text: string }[],
-    extra: Pick<GateContext, "config" | "log" | "signal" | "topic"> = {},
+    extra: Pick<GateContext, "config" | "log" | "signal" | "topic" | "judge"> = {},
   ): Promise<GateContext> {
     const listed = await this.reads(db).add(ids.documentId, ids.sectionId ?? "");
     const sections = listed.filter((row) => row.id !== ids.sectionId);

@@ -43,6 +43,7 @@ const config: QualityConfig = {
   gptzero: null,
   originality: null,
   httpTimeoutMs: 5000,
+  minCitationSupport: 0.9,
 };
 const gate = grammarGate(config, spell);
 

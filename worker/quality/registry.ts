@@ -4,6 +4,7 @@
 import type { Env } from "../../app/utils/env.server";
 import { round1 } from "./common";
 import { aiDetectionGate } from "./ai-detection";
+import { citationSupportGate } from "./citation-support";
 import { grammarGate } from "./grammar";
 import type { SpellChecker } from "./spell-checker";
 import type { GateRun, GateScores, QualityConfig, QualityGate, SectionUnderCheck, GateContext } from "./types";
@@ -15,6 +16,7 @@ export type QualityEnv = Pick<
   | "QUALITY_MIN_UNIQUENESS"
   | "QUALITY_MAX_GRAMMAR_ERRORS"
   | "QUALITY_MAX_AI_DETECTION_SCORE"
+  | "CITATION_SUPPORT_MIN"
   | "QUALITY_HTTP_TIMEOUT_SECONDS"
   | "LANGUAGETOOL_URL"
   | "GPTZERO_API_KEY"
@@ -33,6 +35,7 @@ export function qualityConfig(env: QualityEnv): QualityConfig {
     gptzero: env.GPTZERO_API_KEY ? { apiKey: env.GPTZERO_API_KEY, url: env.GPTZERO_URL } : null,
     originality: env.ORIGINALITY_API_KEY ? { apiKey: env.ORIGINALITY_API_KEY, url: env.ORIGINALITY_URL } : null,
     httpTimeoutMs: env.QUALITY_HTTP_TIMEOUT_SECONDS * 1000,
+    minCitationSupport: env.CITATION_SUPPORT_MIN,
   };
 }
 
@@ -41,22 +44,36 @@ export type QualityMemory = { uniqueness: UniquenessChecker; spell: SpellChecker
 
 /** The gates every section attempt goes through, bound to `config` and to what they keep between checks. */
 export function createGates(config: QualityConfig, memory: QualityMemory): QualityGate[] {
-  return [uniquenessGate(config, memory.uniqueness), grammarGate(config, memory.spell), aiDetectionGate(config)];
+  return [
+    uniquenessGate(config, memory.uniqueness),
+    grammarGate(config, memory.spell),
+    aiDetectionGate(config),
+    // Last: an LLM call, made only for a text the others passed.
+    citationSupportGate(config),
+  ];
 }
 
-/** Runs the gates side by side; the attempt passes when every gate passes. */
+/**
+ * Runs the gates side by side, then (when all of those passed) the ones that run after the others; the attempt passes
+ * when every gate passes. A gate that changed the text (repair) hands it on.
+ */
 export async function runGates(
   gates: readonly QualityGate[],
   section: SectionUnderCheck,
   context: GateContext,
 ): Promise<GateRun> {
-  const results = await Promise.all(gates.map((gate) => gate.check(section, context)));
+  const results = await Promise.all(gates.filter((g) => !g.afterOthers).map((gate) => gate.check(section, context)));
+  const later = gates.filter((g) => g.afterOthers);
+  if (later.length && results.every((r) => r.passed))
+    for (const gate of later) results.push(await gate.check(section, context));
+  const repair = results.find((r) => r.repair)?.repair;
   const score = (name: string) => results.find((r) => r.gate === name)?.score ?? null;
   return {
     passed: results.every((r) => r.passed),
     results,
     feedback: results.filter((r) => !r.passed).flatMap((r) => r.feedback),
     scores: { uniqueness: score("uniqueness"), grammar: score("grammar"), ai: score("ai") },
+    ...(repair ? { repair } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // What every quality gate is and gets: the interface a gate implements and the shapes of its input, context, settings
 // and verdict. The gates import these; the registry (registry.ts) lists the gates.
 import type { DbOrTrx } from "../../app/utils/db.server";
+import type { Writer } from "../llm/router";
 
 export type GateResult = {
   gate: string;
@@ -9,6 +10,22 @@ export type GateResult = {
   passed: boolean;
   /** Instructions for the next attempt; empty when the gate passed. */
   feedback: string[];
+  /** The text as this gate left it (citation support: unsupported citations taken out), when it changed it. */
+  repair?: GateRepair;
+};
+
+/** A citation a gate took out of a sentence, and why. */
+export type RemovedCitation = { key: string; sentence: string; reason: string };
+export type GateRepair = { text: string; removed: RemovedCitation[] };
+
+/** What the citation judge needs besides the section: the order's writer, whose calls it charges, and the attempt. */
+export type CitationJudging = {
+  writer: Writer;
+  userId: string;
+  /** The section's attempt judged (null outside the attempts: a customer's regeneration). */
+  attempt: number | null;
+  /** No attempt follows: unsupported citations are removed instead of sent back to the writer. */
+  lastAttempt: boolean;
 };
 
 export type SectionUnderCheck = {
@@ -39,6 +56,8 @@ export type GateContext = {
   config?: QualityConfig;
   log?: QualityLog;
   signal?: AbortSignal;
+  /** Without it (no writer at hand: an edit's re-check, `npm run quality`) the citation-support gate does not run. */
+  judge?: CitationJudging;
 };
 
 /** A section whose answer is still streaming in: what a gate's precheck needs of it. */
@@ -46,6 +65,8 @@ export type DraftSection = { language: string; documentId?: string; db?: DbOrTrx
 
 export interface QualityGate {
   name: string;
+  /** Runs only on a whole text every other gate passed (it costs an LLM call), after them. */
+  afterOthers?: boolean;
   check(section: SectionUnderCheck, context: GateContext): Promise<GateResult>;
   /**
    * Gets ready for a document in `language` while it is being planned and written, off the critical path (grammar:
@@ -78,7 +99,16 @@ export type QualityConfig = {
   originality: AiProviderConfig | null;
   /** Per request to LanguageTool and the detectors. */
   httpTimeoutMs: number;
+  /** Citation support passes at or above this share (0–1) of supported citations. */
+  minCitationSupport: number;
 };
 
 export type GateScores = { uniqueness: number | null; grammar: number | null; ai: number | null };
-export type GateRun = { passed: boolean; results: GateResult[]; feedback: string[]; scores: GateScores };
+export type GateRun = {
+  passed: boolean;
+  results: GateResult[];
+  feedback: string[];
+  scores: GateScores;
+  /** The text as the gates left it, when one changed it. */
+  repair?: GateRepair;
+};

@@ -86,4 +86,18 @@ export const de: PromptTexts = {
       document: (text, language) => `Der zu prüfende Text (${tag("language", language)}): ${tag("text", text)}`,
     },
   },
+  citations: {
+    system:
+      'Sie prüfen, ob Quellen die Aussagen eines wissenschaftlichen Textes stützen. Lesen Sie für jede Aussage (ein Satz und der Schlüssel einer Quelle, die er zitiert) den Text dieser Quelle und antworten Sie "supported" (die Quelle sagt es), "partly" (die Quelle sagt nur einen Teil davon oder etwas Schwächeres) oder "unsupported" (die Quelle sagt es nicht); zitieren Sie den Beleg wörtlich aus dem Text der Quelle (leer, wenn es keinen gibt), nennen Sie die Seite, wenn der Abschnitt sie angibt, und begründen Sie in einem kurzen Satz auf Deutsch. Geben Sie für jeden Satz an, ob er einen Beleg braucht: Er nennt eine Tatsache, einen Befund oder die Ansicht eines anderen Autors statt des eigenen Arguments des Textes. Antworten Sie mit genau einem JSON-Objekt:',
+    sentences: (json) => `Die Sätze des Abschnitts, nummeriert: ${tag("sentences", json)}`,
+    claims: (json) =>
+      `Die zu prüfenden Aussagen (Nummer des Satzes und Schlüssel der zitierten Quelle): ${tag("claims", json)}`,
+    sources: (json) => `Die Texte der Quellen (Titel und Abstract oder Seiten des Volltexts): ${tag("sources", json)}`,
+    unsupported: (sentence, key, reason) =>
+      `Der Satz "${sentence}" zitiert [@${key}], aber diese Quelle sagt das nicht (${reason}). Passen Sie die Aussage an das an, was die Quelle sagt, zitieren Sie eine Quelle, die es sagt, oder lassen Sie die Aussage ohne Beleg.`,
+    partly: (sentence, key, reason) =>
+      `Der Satz "${sentence}" behauptet mehr, als [@${key}] sagt (${reason}). Behaupten Sie nur, was die Quelle stützt.`,
+    share: (percent, minimum) =>
+      `Nur ${percent} % der Belege der vorigen Antwort werden von ihren Quellen gestützt; mindestens ${minimum} % müssen es sein.`,
+  },
 };

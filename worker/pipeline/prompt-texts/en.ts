@@ -93,6 +93,23 @@ export const en = {
         `The document to check (${tag("language", language)}): ${tag("text", text)}`,
     },
   },
+  /** The citation judge (worker/quality/citation-judge.ts) and what the writer is told of its verdicts. */
+  citations: {
+    /** Followed by the JSON shape of the answer. */
+    system:
+      'You check whether sources support the claims of an academic text. For each claim (a sentence and the key of a source it cites) read that source\'s text and answer "supported" (the source states it), "partly" (the source states only part of it, or something weaker) or "unsupported" (the source does not state it); quote the evidence word for word from the source\'s text (empty when there is none), give the page when the passage names one, and say why in one short sentence in English. For every sentence, say whether it needs a citation: it states a fact, a finding or another author\'s view rather than the text\'s own argument. Answer with one JSON object:',
+    sentences: (json: string) => `The section's sentences, numbered: ${tag("sentences", json)}`,
+    claims: (json: string) =>
+      `The claims to check (sentence number and the key of the source it cites): ${tag("claims", json)}`,
+    sources: (json: string) =>
+      `The sources' texts (title and abstract, or pages of the full text): ${tag("sources", json)}`,
+    unsupported: (sentence: string, key: string, reason: string) =>
+      `The sentence "${sentence}" cites [@${key}], but that source does not say it (${reason}). Change the claim to what the source says, cite a source that says it, or leave the claim uncited.`,
+    partly: (sentence: string, key: string, reason: string) =>
+      `The sentence "${sentence}" claims more than [@${key}] says (${reason}). Claim only what the source supports.`,
+    share: (percent: number, minimum: number) =>
+      `Only ${percent}% of the previous answer's citations are supported by their sources; at least ${minimum}% must be.`,
+  },
 };
 
 export type PromptTexts = typeof en;

@@ -87,4 +87,19 @@ export const es: PromptTexts = {
         `El texto que se debe comprobar (${tag("language", language)}): ${tag("text", text)}`,
     },
   },
+  citations: {
+    system:
+      'Usted comprueba si las fuentes respaldan las afirmaciones de un texto académico. Para cada afirmación (una oración y la clave de una fuente que cita) lea el texto de esa fuente y responda "supported" (la fuente lo afirma), "partly" (la fuente afirma solo una parte, o algo más débil) o "unsupported" (la fuente no lo afirma); cite la prueba palabra por palabra del texto de la fuente (vacía si no la hay), indique la página cuando el pasaje la nombre y explique por qué en una frase breve en español. Para cada oración, indique si necesita una cita: enuncia un hecho, un hallazgo o la opinión de otro autor en lugar del argumento propio del texto. Responda con un solo objeto JSON:',
+    sentences: (json) => `Las oraciones de la sección, numeradas: ${tag("sentences", json)}`,
+    claims: (json) =>
+      `Las afirmaciones que comprobar (número de la oración y clave de la fuente que cita): ${tag("claims", json)}`,
+    sources: (json) =>
+      `Los textos de las fuentes (título y resumen, o páginas del texto completo): ${tag("sources", json)}`,
+    unsupported: (sentence, key, reason) =>
+      `La oración "${sentence}" cita [@${key}], pero esa fuente no lo dice (${reason}). Ajuste la afirmación a lo que dice la fuente, cite una fuente que lo diga o deje la afirmación sin cita.`,
+    partly: (sentence, key, reason) =>
+      `La oración "${sentence}" afirma más de lo que dice [@${key}] (${reason}). Afirme solo lo que la fuente respalda.`,
+    share: (percent, minimum) =>
+      `Solo el ${percent} % de las citas de la respuesta anterior está respaldado por sus fuentes; se necesita al menos el ${minimum} %.`,
+  },
 };

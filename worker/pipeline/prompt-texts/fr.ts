@@ -87,4 +87,18 @@ export const fr: PromptTexts = {
       document: (text, language) => `Le texte à vérifier (${tag("language", language)}) : ${tag("text", text)}`,
     },
   },
+  citations: {
+    system:
+      "Vous vérifiez si des sources étayent les affirmations d'un texte académique. Pour chaque affirmation (une phrase et la clé d'une source qu'elle cite), lisez le texte de cette source et répondez \"supported\" (la source l'affirme), \"partly\" (la source n'en affirme qu'une partie, ou quelque chose de plus faible) ou \"unsupported\" (la source ne l'affirme pas) ; citez la preuve mot pour mot d'après le texte de la source (vide s'il n'y en a pas), donnez la page quand le passage l'indique et dites pourquoi en une courte phrase en français. Pour chaque phrase, indiquez si elle a besoin d'une citation : elle énonce un fait, un résultat ou l'avis d'un autre auteur plutôt que l'argument propre du texte. Répondez par un seul objet JSON :",
+    sentences: (json) => `Les phrases de la section, numérotées : ${tag("sentences", json)}`,
+    claims: (json) =>
+      `Les affirmations à vérifier (numéro de la phrase et clé de la source qu'elle cite) : ${tag("claims", json)}`,
+    sources: (json) => `Les textes des sources (titre et résumé, ou pages du texte intégral) : ${tag("sources", json)}`,
+    unsupported: (sentence, key, reason) =>
+      `La phrase « ${sentence} » cite [@${key}], mais cette source ne le dit pas (${reason}). Reformulez l'affirmation selon ce que dit la source, citez une source qui le dit, ou laissez l'affirmation sans citation.`,
+    partly: (sentence, key, reason) =>
+      `La phrase « ${sentence} » affirme plus que ne le dit [@${key}] (${reason}). N'affirmez que ce que la source étaye.`,
+    share: (percent, minimum) =>
+      `Seules ${percent} % des citations de la réponse précédente sont étayées par leurs sources ; il en faut au moins ${minimum} %.`,
+  },
 };

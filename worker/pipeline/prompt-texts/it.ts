@@ -84,4 +84,18 @@ export const it: PromptTexts = {
       document: (text, language) => `Il testo da verificare (${tag("language", language)}): ${tag("text", text)}`,
     },
   },
+  citations: {
+    system:
+      'Verifichi se le fonti sostengono le affermazioni di un testo accademico. Per ogni affermazione (una frase e la chiave di una fonte che cita) leggi il testo di quella fonte e rispondi "supported" (la fonte lo afferma), "partly" (la fonte ne afferma solo una parte, o qualcosa di più debole) o "unsupported" (la fonte non lo afferma); cita la prova parola per parola dal testo della fonte (vuota se non c\'è), indica la pagina quando il passo la riporta e spiega perché in una breve frase in italiano. Per ogni frase indica se ha bisogno di una citazione: riporta un fatto, un risultato o il parere di un altro autore anziché l\'argomentazione propria del testo. Rispondi con un solo oggetto JSON:',
+    sentences: (json) => `Le frasi della sezione, numerate: ${tag("sentences", json)}`,
+    claims: (json) =>
+      `Le affermazioni da verificare (numero della frase e chiave della fonte che cita): ${tag("claims", json)}`,
+    sources: (json) => `I testi delle fonti (titolo e abstract, o pagine del testo completo): ${tag("sources", json)}`,
+    unsupported: (sentence, key, reason) =>
+      `La frase "${sentence}" cita [@${key}], ma quella fonte non lo dice (${reason}). Riformula l'affermazione secondo ciò che dice la fonte, cita una fonte che lo dice o lascia l'affermazione senza citazione.`,
+    partly: (sentence, key, reason) =>
+      `La frase "${sentence}" afferma più di quanto dica [@${key}] (${reason}). Afferma solo ciò che la fonte sostiene.`,
+    share: (percent, minimum) =>
+      `Solo il ${percent}% delle citazioni della risposta precedente è sostenuto dalle fonti; ne serve almeno il ${minimum}%.`,
+  },
 };

@@ -82,4 +82,17 @@ export const pl: PromptTexts = {
       document: (text, language) => `Tekst do sprawdzenia (${tag("language", language)}): ${tag("text", text)}`,
     },
   },
+  citations: {
+    system:
+      'Sprawdzasz, czy źródła potwierdzają twierdzenia tekstu akademickiego. Dla każdego twierdzenia (zdania i klucza źródła, które cytuje) przeczytaj tekst tego źródła i odpowiedz "supported" (źródło to stwierdza), "partly" (źródło stwierdza tylko część lub coś słabszego) albo "unsupported" (źródło tego nie stwierdza); przytocz dowód dosłownie z tekstu źródła (pusty, jeśli go nie ma), podaj stronę, gdy fragment ją wskazuje, i wyjaśnij dlaczego jednym krótkim zdaniem po polsku. Dla każdego zdania określ, czy wymaga przypisu: podaje fakt, wynik badań lub pogląd innego autora, a nie własny argument tekstu. Odpowiedz jednym obiektem JSON:',
+    sentences: (json) => `Zdania sekcji, ponumerowane: ${tag("sentences", json)}`,
+    claims: (json) => `Twierdzenia do sprawdzenia (numer zdania i klucz cytowanego źródła): ${tag("claims", json)}`,
+    sources: (json) => `Teksty źródeł (tytuł i abstrakt albo strony pełnego tekstu): ${tag("sources", json)}`,
+    unsupported: (sentence, key, reason) =>
+      `Zdanie "${sentence}" cytuje [@${key}], ale to źródło tego nie mówi (${reason}). Zmień twierdzenie zgodnie z tym, co mówi źródło, zacytuj źródło, które to mówi, albo zostaw twierdzenie bez przypisu.`,
+    partly: (sentence, key, reason) =>
+      `Zdanie "${sentence}" twierdzi więcej, niż mówi [@${key}] (${reason}). Twierdź tylko to, co potwierdza źródło.`,
+    share: (percent, minimum) =>
+      `Tylko ${percent}% przypisów poprzedniej odpowiedzi jest potwierdzonych przez ich źródła; potrzeba co najmniej ${minimum}%.`,
+  },
 };

@@ -11,7 +11,10 @@ export type PromptTag =
   | "requirements"
   | "text"
   | "instruction"
-  | "neighbours";
+  | "neighbours"
+  | "sentences"
+  | "claims"
+  | "sources";
 
 export function tag(name: PromptTag, value: string | number): string {
   return `<${name}>${value}</${name}>`;
