@@ -10,7 +10,16 @@ import tseslint from "typescript-eslint";
 
 export default defineConfig(
   {
-    ignores: ["build/", "public/build/", ".data/", ".data-*/", ".cache/", "test-results/", "playwright-report/", "coverage/"],
+    ignores: [
+      "build/",
+      "public/build/",
+      ".data/",
+      ".data-*/",
+      ".cache/",
+      "test-results/",
+      "playwright-report/",
+      "coverage/",
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

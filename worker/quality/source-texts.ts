@@ -1,23 +1,14 @@
 // The sources' texts the citation judge reads: each source's stored abstract (with its title) and, when an open-access
 // full text was stored, its pages; and the passage picker that sends the judge the pages that best match a claim.
+import { fullTextPagesOf } from "../../app/models/source-full-texts.server";
 import type { DbOrTrx } from "../../app/utils/db.server";
 import { contentWords } from "./common";
 
 /** A source's texts: `pages` (page 1 first) when its full text is stored, else null. */
 export type SourceTexts = { key: string; title: string; abstract: string | null; pages: string[] | null };
 
-/** Stored full texts by source id, as pages (page 1 first); sources without one are absent. */
-export type FullTextPages = (db: DbOrTrx, sourceIds: string[]) => Promise<Map<string, string[]>>;
-
-/** No full text stored anywhere (until open-access full texts are: app/models/source-full-texts.server.ts). */
-export const noFullTexts: FullTextPages = async () => new Map();
-
 /** The document's sources by key, with their pages where a full text is stored. */
-export async function loadSourceTexts(
-  db: DbOrTrx,
-  documentId: string,
-  fullTextPagesOf: FullTextPages = noFullTexts,
-): Promise<Map<string, SourceTexts>> {
+export async function loadSourceTexts(db: DbOrTrx, documentId: string): Promise<Map<string, SourceTexts>> {
   const rows = await db
     .selectFrom("sources")
     .select(["id", "key", "title", "abstract"])
