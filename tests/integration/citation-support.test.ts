@@ -211,6 +211,45 @@ describe("claim–source support in the pipeline", () => {
       ),
     );
   });
+
+  it("a source whose open-access full text is stored is judged on its pages, and the evidence keeps its page", async () => {
+    const { document, section } = await plannedSection("Aquifer recharge under changing rainfall");
+    const pages = [
+      "Preface. This report was commissioned by the regional water board.",
+      "Results. The measured recharge rate fell by a third between 1990 and 2010 across the basin.",
+      "Appendix. Station list and sampling dates.",
+    ];
+    const sources = await database.db
+      .selectFrom("sources")
+      .select(["id", "key"])
+      .where("document_id", "=", document.id)
+      .where("key", "in", section.source_keys as unknown as string[])
+      .execute();
+    await database.db
+      .insertInto("source_full_texts")
+      .values(
+        sources.map((s) => ({ source_id: s.id, url: `https://oa.example.org/${s.key}.pdf`, status: "fetched", pages })),
+      )
+      .execute();
+    const seen: { page: number | null; text: string }[] = [];
+    openai.judgeCitationsWith({
+      claim: (claim) => {
+        seen.push(...claim.passages);
+        // The model quotes the results page without naming it: the page is found from the stored pages.
+        return { verdict: "supported", evidence: "The measured recharge rate fell by a third", reason: "page 2" };
+      },
+    });
+    await writeSection(ctx, { documentId: document.id, sectionId: section.id, attempt: 1 });
+
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((p) => p.page !== null && pages[p.page - 1].startsWith(p.text.slice(0, 20)))).toBe(true);
+    // Rows without a source are the sentences judged only for whether they need a citation.
+    const verdicts = (await verdictsOf(section.id, 1)).filter((v) => v.source_key !== null);
+    expect(verdicts.length).toBeGreaterThan(0);
+    expect(
+      verdicts.every((v) => v.evidence === "The measured recharge rate fell by a third" && v.evidence_page === 2),
+    ).toBe(true);
+  });
 });
 
 describe("the citation-support gate", () => {
