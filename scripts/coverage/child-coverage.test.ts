@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { childCoveredLines, isOurScript } from "./child-coverage";
+import { childCoveredLines, compactRawCoverage, isOurScript } from "./child-coverage";
 
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
@@ -55,6 +55,14 @@ describe("the coverage of a process the tests start", () => {
       readdirSync(dir).every((name) => name.startsWith("ours-")),
       "only the cut-down files stay",
     ).toBe(true);
+  });
+
+  it("a file still being written is left for a later pass; a missing folder is no error", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "child-coverage-raw-"));
+    writeFileSync(path.join(dir, "coverage-1-2-0.json"), '{"result":[{"url":');
+    compactRawCoverage(dir, "/repo");
+    expect(readdirSync(dir)).toEqual(["coverage-1-2-0.json"]);
+    expect(() => compactRawCoverage(path.join(dir, "none"), "/repo")).not.toThrow();
   });
 
   it("ours are app/, worker/, db/ and the Remix bundle; not node_modules, not node's own", () => {

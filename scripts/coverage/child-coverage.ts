@@ -1,7 +1,7 @@
 // The coverage of the processes the tests start (web and worker servers, CLIs, their threads), which vitest's own
 // coverage cannot see: Node writes it as raw V8 JSON where NODE_V8_COVERAGE points; here each file is cut down to
 // our sources and then turned into covered lines per source file through the source maps Node recorded.
-import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import remapping from "@jridgewell/remapping";
@@ -19,17 +19,30 @@ export function isOurScript(url: string, root: string): boolean {
 }
 
 const KEPT_PREFIX = "ours-";
+const CLAIMED_PREFIX = "claimed-";
 
-/** Rewrites each raw file of `dir` with only our scripts (a process' full file is ~15 MB; ours is a tenth of it). */
+/**
+ * Rewrites each raw file of `dir` with only our scripts (a process' full file is ~15 MB; ours is a tenth of it).
+ * Test files run in parallel processes that all tidy the same folder: each file is first claimed by an atomic rename,
+ * and one still being written (not yet JSON) is given back for a later pass.
+ */
 export function compactRawCoverage(dir: string, root: string) {
+  if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
-    if (!name.endsWith(".json") || name.startsWith(KEPT_PREFIX)) continue;
+    if (!name.endsWith(".json") || name.startsWith(KEPT_PREFIX) || name.startsWith(CLAIMED_PREFIX)) continue;
     const file = path.join(dir, name);
+    const claimed = path.join(dir, `${CLAIMED_PREFIX}${process.pid}-${name}`);
+    try {
+      renameSync(file, claimed);
+    } catch {
+      continue; // another process claimed it first
+    }
     let raw: RawCoverage;
     try {
-      raw = JSON.parse(readFileSync(file, "utf8")) as RawCoverage;
+      raw = JSON.parse(readFileSync(claimed, "utf8")) as RawCoverage;
     } catch {
-      continue; // still being written by a process that is ending: the next pass takes it
+      renameSync(claimed, file);
+      continue;
     }
     const result = raw.result.filter((script) => isOurScript(script.url, root));
     const maps = Object.fromEntries(
@@ -38,7 +51,7 @@ export function compactRawCoverage(dir: string, root: string) {
     if (result.length > 0) {
       writeFileSync(path.join(dir, KEPT_PREFIX + name), JSON.stringify({ result, "source-map-cache": maps }));
     }
-    rmSync(file);
+    rmSync(claimed);
   }
 }
 
