@@ -81,10 +81,15 @@ const schema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  /** The model of small checking tasks (citation judging, the English research query) on the `openai` provider. */
+  OPENAI_CHEAP_MODEL: z.string().min(1).default("gpt-4o-mini"),
   OPENAI_COMPAT_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: optionalUrl,
-  ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
+  /** Not claude-sonnet-4-5: it reached end of life on 2026-11-30 (decision 052). */
+  ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-6"),
+  /** The model of small checking tasks on the `anthropic` provider. */
+  ANTHROPIC_CHEAP_MODEL: z.string().min(1).default("claude-haiku-4-5"),
   LLM_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(90),
   /** Calls in flight per provider and process: "16", or per provider "openai=20,anthropic=8,default=16". */
   PROVIDER_CONCURRENCY: z

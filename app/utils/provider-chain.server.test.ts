@@ -13,10 +13,12 @@ const BASE: ChainEnv = {
   OPENAI_API_KEY: undefined,
   OPENAI_BASE_URL: undefined,
   OPENAI_MODEL: "gpt-4o-mini",
+  OPENAI_CHEAP_MODEL: "gpt-4o-mini",
   OPENAI_COMPAT_API_KEY: undefined,
   ANTHROPIC_API_KEY: undefined,
   ANTHROPIC_BASE_URL: undefined,
-  ANTHROPIC_MODEL: "claude-sonnet-4-5",
+  ANTHROPIC_MODEL: "claude-sonnet-4-6",
+  ANTHROPIC_CHEAP_MODEL: "claude-haiku-4-5",
 };
 
 describe("the writer chain, described from the environment alone", () => {
@@ -31,7 +33,27 @@ describe("the writer chain, described from the environment alone", () => {
         ANTHROPIC_API_KEY: "sk-b",
         ANTHROPIC_BASE_URL: "http://127.0.0.1:9/",
       }).map(writerLabel),
-    ).toEqual(["openai:gpt-4o-mini", "anthropic:claude-sonnet-4-5"]);
+    ).toEqual(["openai:gpt-4o-mini", "anthropic:claude-sonnet-4-6+claude-haiku-4-5"]);
+  });
+
+  it("gives OpenAI and Anthropic writers a cheap model for checking tasks, and a compatible server its one model", () => {
+    const chain = describeProviderChain({
+      ...BASE,
+      OPENAI_API_KEY: "sk-a",
+      OPENAI_CHEAP_MODEL: "gpt-4.1-nano",
+      ANTHROPIC_API_KEY: "sk-b",
+      AI_FALLBACK_CHAIN: "openai:gpt-4o,anthropic,compat:llama3.1@http://localhost:11434/v1",
+    });
+    expect(chain.map((w) => [w.model, w.cheapModel])).toEqual([
+      ["gpt-4o", "gpt-4.1-nano"],
+      ["claude-sonnet-4-6", "claude-haiku-4-5"],
+      ["llama3.1", undefined],
+    ]);
+    expect(chain.map(writerLabel)).toEqual([
+      "openai:gpt-4o+gpt-4.1-nano",
+      "anthropic:claude-sonnet-4-6+claude-haiku-4-5",
+      "compat:llama3.1",
+    ]);
   });
 
   it("tells the worker where each writer answers and which variable holds its key, never the key itself", () => {
@@ -42,7 +64,13 @@ describe("the writer chain, described from the environment alone", () => {
       AI_FALLBACK_CHAIN: "openai:gpt-4.1, compat:llama3.1@http://localhost:11434/v1",
     });
     expect(chain).toEqual([
-      { provider: "openai", model: "gpt-4.1", baseURL: "http://127.0.0.1:8/v1", apiKeyVariable: "OPENAI_API_KEY" },
+      {
+        provider: "openai",
+        model: "gpt-4.1",
+        cheapModel: "gpt-4o-mini",
+        baseURL: "http://127.0.0.1:8/v1",
+        apiKeyVariable: "OPENAI_API_KEY",
+      },
       {
         provider: "compat",
         model: "llama3.1",

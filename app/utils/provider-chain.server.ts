@@ -10,6 +10,8 @@ export type WriterProvider = "openai" | "anthropic" | "compat" | "offline";
 export type WriterDescription = {
   provider: WriterProvider;
   model: string;
+  /** The model of small checking tasks (CompletionRequest.tier "cheap"); absent: `model` does them too. */
+  cheapModel?: string;
   /** Where its API answers; undefined: the provider's own. */
   baseURL?: string;
   /** The variable the worker reads its key from (a compat server may have none set); null: it needs no key. */
@@ -23,14 +25,16 @@ export type ChainEnv = Pick<
   | "OPENAI_API_KEY"
   | "OPENAI_BASE_URL"
   | "OPENAI_MODEL"
+  | "OPENAI_CHEAP_MODEL"
   | "OPENAI_COMPAT_API_KEY"
   | "ANTHROPIC_API_KEY"
   | "ANTHROPIC_BASE_URL"
   | "ANTHROPIC_MODEL"
+  | "ANTHROPIC_CHEAP_MODEL"
 >;
 
 /**
- * Parses AI_FALLBACK_CHAIN, e.g. `openai:gpt-4o-mini,anthropic:claude-sonnet-4-5,compat:llama3.1@http://localhost:11434/v1`.
+ * Parses AI_FALLBACK_CHAIN, e.g. `openai:gpt-4o-mini,anthropic:claude-sonnet-4-6,compat:llama3.1@http://localhost:11434/v1`.
  * Without it: OpenAI when OPENAI_API_KEY is set, then Anthropic when ANTHROPIC_API_KEY is set; otherwise the offline
  * writer (where allowed). Throws what no worker could run: a provider without its key, an unknown one, a bad address.
  */
@@ -58,6 +62,7 @@ function describeWriter(entry: string, env: ChainEnv): WriterDescription {
       return {
         provider,
         model: rest || env.OPENAI_MODEL,
+        cheapModel: env.OPENAI_CHEAP_MODEL,
         baseURL: env.OPENAI_BASE_URL,
         apiKeyVariable: "OPENAI_API_KEY",
       };
@@ -66,6 +71,7 @@ function describeWriter(entry: string, env: ChainEnv): WriterDescription {
       return {
         provider,
         model: rest || env.ANTHROPIC_MODEL,
+        cheapModel: env.ANTHROPIC_CHEAP_MODEL,
         baseURL: env.ANTHROPIC_BASE_URL,
         apiKeyVariable: "ANTHROPIC_API_KEY",
       };
@@ -73,7 +79,8 @@ function describeWriter(entry: string, env: ChainEnv): WriterDescription {
       const [model, baseURL] = splitOnce(rest, "@");
       if (!model || !URL.canParse(baseURL))
         throw new Error(`AI_FALLBACK_CHAIN: "${entry}" must look like compat:MODEL@BASE_URL`);
-      // Local OpenAI-compatible servers (Ollama, vLLM) accept any key; hosted ones read OPENAI_COMPAT_API_KEY.
+      // Local OpenAI-compatible servers (Ollama, vLLM) accept any key; hosted ones read OPENAI_COMPAT_API_KEY. Their
+      // one model does the checking tasks too: a server runs the models it was given, and bills none by the token.
       return { provider, model, baseURL, apiKeyVariable: "OPENAI_COMPAT_API_KEY" };
     }
     default:
@@ -103,9 +110,10 @@ export function breakerProviders(env: ChainEnv & Pick<Env, "RESEARCH_PROVIDERS">
   return [...new Set([...writers, ...indexes].filter((key): key is string => Boolean(key)))];
 }
 
-/** `provider:model`, as the health check and the worker's log list a writer. */
-export function writerLabel(writer: Pick<WriterDescription, "provider" | "model">): string {
-  return `${writer.provider}:${writer.model}`;
+/** `provider:model` (and `+cheapModel` when checking tasks use another), as the health check and the worker's log list a writer. */
+export function writerLabel(writer: Pick<WriterDescription, "provider" | "model" | "cheapModel">): string {
+  const cheap = writer.cheapModel && writer.cheapModel !== writer.model ? `+${writer.cheapModel}` : "";
+  return `${writer.provider}:${writer.model}${cheap}`;
 }
 
 function splitOnce(value: string, separator: string): [string, string] {

@@ -107,14 +107,14 @@ export async function startFakeAnthropic(options: { port?: number; latencyMs?: n
     if (apiKey && refusedKeys.has(apiKey)) return sendError(401, `invalid x-api-key: ${apiKey}`);
     if (req.method === "GET" && req.url?.split("?")[0].endsWith("/v1/models") && apiKey) {
       res.writeHead(200, { "content-type": "application/json", "request-id": requestId });
-      const models = ["claude-sonnet-4-5", "claude-haiku-4-5"].map((id) => ({
+      const models = ["claude-sonnet-4-6", "claude-sonnet-4-5", "claude-haiku-4-5"].map((id) => ({
         type: "model",
         id,
         display_name: id,
         created_at: "2025-09-29T00:00:00Z",
       }));
       return res.end(
-        JSON.stringify({ data: models, has_more: false, first_id: models[0]!.id, last_id: models[1]!.id }),
+        JSON.stringify({ data: models, has_more: false, first_id: models[0]!.id, last_id: models.at(-1)!.id }),
       );
     }
     if (req.method !== "POST" || !req.url?.split("?")[0].endsWith("/v1/messages")) {

@@ -50,7 +50,7 @@ afterAll(async () => {
 const openaiProvider = (timeoutMs = 5000) =>
   new OpenAIProvider({ apiKey: "sk-openai", baseURL: openai.url, model: "gpt-4o-mini", timeoutMs });
 const anthropicProvider = () =>
-  new AnthropicProvider({ apiKey: "sk-ant", baseURL: anthropic.url, model: "claude-sonnet-4-5" });
+  new AnthropicProvider({ apiKey: "sk-ant", baseURL: anthropic.url, model: "claude-sonnet-4-6" });
 const section = {
   system: "s",
   prompt: "Write. Length: about <words>50</words> words.",
@@ -139,7 +139,7 @@ describe("the router's one retry mechanism", () => {
     expect(error).toBeInstanceOf(AllProvidersFailedError);
     expect((error as AllProvidersFailedError).failures.map((f) => f.provider)).toEqual([
       ...Array(4).fill("openai:gpt-4o-mini"),
-      ...Array(4).fill("anthropic:claude-sonnet-4-5"),
+      ...Array(4).fill("anthropic:claude-sonnet-4-6"),
     ]);
   });
 

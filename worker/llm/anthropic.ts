@@ -1,11 +1,19 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { STREAMED_ANSWER_FACTOR } from "../../app/utils/job-expiry";
 import { IncompleteAnswerError } from "./errors";
-import type { Completion, CompletionRequest, LlmProvider } from "./provider";
+import { modelFor, type Completion, type CompletionRequest, type LlmProvider } from "./provider";
 import { sdkLogger, streamFailure, watchIdle, type IdleWatch } from "./stream";
 
 /** `timeoutMs`: the wait for an answer, and a streamed answer's longest pause; `answerLimitMs`: a streamed answer in all. */
-type Options = { apiKey: string; baseURL?: string; model: string; timeoutMs?: number; answerLimitMs?: number };
+type Options = {
+  apiKey: string;
+  baseURL?: string;
+  model: string;
+  /** The model of small checking tasks (`tier: "cheap"`); absent: `model`. */
+  cheapModel?: string;
+  timeoutMs?: number;
+  answerLimitMs?: number;
+};
 
 // The Messages API has no JSON mode, so json requests say it in the system prompt.
 const JSON_ONLY = "Answer with exactly one JSON object and nothing else: no prose, no code fence.";
@@ -15,11 +23,13 @@ export class AnthropicProvider implements LlmProvider {
   readonly name = "anthropic";
   readonly breakerKey = "anthropic";
   readonly model: string;
+  readonly cheapModel?: string;
   private readonly options: Options;
   private client?: Promise<Anthropic>;
 
   constructor(options: Options) {
     this.model = options.model;
+    this.cheapModel = options.cheapModel;
     this.options = options;
   }
 
@@ -47,7 +57,7 @@ export class AnthropicProvider implements LlmProvider {
   async complete(request: CompletionRequest): Promise<Completion> {
     const client = await this.sdk();
     const body = {
-      model: this.model,
+      model: modelFor(this, request),
       max_tokens: request.maxTokens ?? 4096,
       system: request.json ? `${request.system}\n\n${JSON_ONLY}` : request.system,
       messages: [{ role: "user" as const, content: request.prompt }],
@@ -62,7 +72,7 @@ export class AnthropicProvider implements LlmProvider {
       tokensIn: response.usage?.input_tokens ?? 0,
       tokensOut: response.usage?.output_tokens ?? 0,
       provider: this.name,
-      model: this.model,
+      model: body.model,
     };
   }
 
@@ -103,7 +113,7 @@ export class AnthropicProvider implements LlmProvider {
         tokensIn,
         tokensOut,
         provider: this.name,
-        model: this.model,
+        model: body.model,
       };
     } catch (error) {
       throw streamFailure(error);

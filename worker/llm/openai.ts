@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { STREAMED_ANSWER_FACTOR } from "../../app/utils/job-expiry";
 import { logger } from "../../app/utils/logger.server";
 import { IncompleteAnswerError } from "./errors";
-import type { Completion, CompletionRequest, LlmProvider } from "./provider";
+import { modelFor, type Completion, type CompletionRequest, type LlmProvider } from "./provider";
 import { sdkLogger, streamFailure, watchIdle, type IdleWatch } from "./stream";
 
 /** `timeoutMs`: the wait for an answer, and a streamed answer's longest pause; `answerLimitMs`: a streamed answer in all. */
@@ -11,6 +11,8 @@ type Options = {
   apiKey: string;
   baseURL?: string;
   model: string;
+  /** The model of small checking tasks (`tier: "cheap"`); absent: `model`. */
+  cheapModel?: string;
   timeoutMs?: number;
   answerLimitMs?: number;
   breakerKey?: string;
@@ -20,6 +22,7 @@ type Options = {
 export class OpenAIProvider implements LlmProvider {
   readonly name: string;
   readonly model: string;
+  readonly cheapModel?: string;
   readonly breakerKey: string;
   private readonly client: OpenAI;
   private readonly timeoutMs: number;
@@ -30,6 +33,7 @@ export class OpenAIProvider implements LlmProvider {
   constructor(options: Options) {
     this.name = options.name ?? "openai";
     this.model = options.model;
+    this.cheapModel = options.cheapModel;
     this.breakerKey = options.breakerKey ?? this.name;
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.answerLimitMs = options.answerLimitMs ?? STREAMED_ANSWER_FACTOR * this.timeoutMs;
@@ -49,7 +53,7 @@ export class OpenAIProvider implements LlmProvider {
 
   async complete(request: CompletionRequest): Promise<Completion> {
     const body = {
-      model: this.model,
+      model: modelFor(this, request),
       messages: [
         { role: "system" as const, content: request.system },
         { role: "user" as const, content: request.prompt },
@@ -67,7 +71,7 @@ export class OpenAIProvider implements LlmProvider {
       const completion = await this.inOnePiece(request, body);
       this.streams = false;
       logger.warn(
-        { provider: this.name, model: this.model, err: error.message },
+        { provider: this.name, model: body.model, err: error.message },
         "the server refused a streamed answer; answers come in one piece",
       );
       return completion;
@@ -85,7 +89,7 @@ export class OpenAIProvider implements LlmProvider {
       tokensIn: response.usage?.prompt_tokens ?? 0,
       tokensOut: response.usage?.completion_tokens ?? 0,
       provider: this.name,
-      model: this.model,
+      model: body.model,
     };
   }
 
@@ -122,7 +126,7 @@ export class OpenAIProvider implements LlmProvider {
         // A compatible server that ignores `stream_options` sends no usage: estimated (about 4 characters a token), so
         // the daily limits and the costs still count this call.
         logger.warn(
-          { provider: this.name, model: this.model },
+          { provider: this.name, model: body.model },
           "the streamed answer came without usage; tokens estimated",
         );
       }
@@ -131,7 +135,7 @@ export class OpenAIProvider implements LlmProvider {
         tokensIn: usage?.prompt_tokens ?? estimateTokens(request.system + request.prompt),
         tokensOut: usage?.completion_tokens ?? estimateTokens(text),
         provider: this.name,
-        model: this.model,
+        model: body.model,
       };
     } catch (error) {
       throw streamFailure(error);

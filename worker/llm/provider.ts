@@ -24,6 +24,12 @@ export type CompletionRequest = {
   json?: boolean;
   maxTokens?: number;
   intent: CompletionIntent;
+  /**
+   * "cheap": a small checking task (judging citations, the English research query) that the writer's cheap model does
+   * (OPENAI_CHEAP_MODEL, ANTHROPIC_CHEAP_MODEL); a writer without one (a compatible server, a customer's key) uses its
+   * model. Absent: the writing model.
+   */
+  tier?: "cheap";
   /** Aborts the call (the job's deadline); providers pass it to their SDK. */
   signal?: AbortSignal;
   /**
@@ -54,11 +60,18 @@ export interface LlmProvider {
   /** e.g. "openai", "compat", "offline" */
   readonly name: string;
   readonly model: string;
+  /** The model of `tier: "cheap"` requests; absent: `model`. */
+  readonly cheapModel?: string;
   /** One circuit breaker per provider (e.g. "openai", "anthropic", "compat:localhost:11434"); null = never breaks. */
   readonly breakerKey: string | null;
   /** The longest this request may legally run (its timeout; streamed, its limit in all); absent: no limit worth a check. */
   longestCallMs?(request: CompletionRequest): number;
   complete(request: CompletionRequest): Promise<Completion>;
+}
+
+/** The model a provider answers this request with. */
+export function modelFor(provider: Pick<LlmProvider, "model" | "cheapModel">, request: Pick<CompletionRequest, "tier">) {
+  return request.tier === "cheap" && provider.cheapModel ? provider.cheapModel : provider.model;
 }
 
 export class AllProvidersFailedError extends Error {

@@ -11,6 +11,7 @@ import { OfflineWriter } from "./offline";
 import { OpenAIProvider } from "./openai";
 import {
   AllProvidersFailedError,
+  modelFor,
   ProvidersRestingError,
   type Completion,
   type CompletionRequest,
@@ -28,14 +29,14 @@ function providerFor(writer: WriterDescription, env: Env): LlmProvider {
   const timeoutMs = env.LLM_TIMEOUT_SECONDS * 1000;
   const answerLimitMs = callLimitSeconds(env.LLM_TIMEOUT_SECONDS, true) * 1000;
   const apiKey = writer.apiKeyVariable ? env[writer.apiKeyVariable] : undefined;
-  const { model, baseURL } = writer;
+  const { model, cheapModel, baseURL } = writer;
   switch (writer.provider) {
     case "offline":
       return new OfflineWriter();
     case "openai":
-      return new OpenAIProvider({ apiKey: apiKey!, baseURL, model, timeoutMs, answerLimitMs });
+      return new OpenAIProvider({ apiKey: apiKey!, baseURL, model, cheapModel, timeoutMs, answerLimitMs });
     case "anthropic":
-      return new AnthropicProvider({ apiKey: apiKey!, baseURL, model, timeoutMs, answerLimitMs });
+      return new AnthropicProvider({ apiKey: apiKey!, baseURL, model, cheapModel, timeoutMs, answerLimitMs });
     case "compat":
       // Local OpenAI-compatible servers accept any key.
       return new OpenAIProvider({
@@ -129,7 +130,8 @@ export class LlmRouter {
     // When each skipped writer's breaker lets callers in again; all skipped: the job waits for the first of them.
     const resting: Date[] = [];
     for (const provider of this.chain) {
-      const label = `${provider.name}:${provider.model}`;
+      const model = modelFor(provider, request);
+      const label = `${provider.name}:${model}`;
       const breaker = db ? provider.breakerKey : null;
       // The breaker's state as last seen: a success changes only a half-open breaker, so after a closed one (the
       // common case) nothing is read or written. A breaker that opens and turns half-open during one long call
@@ -138,7 +140,7 @@ export class LlmRouter {
       if (breaker) {
         const check = await checkBreaker(db!, breaker, { now: this.now() });
         if (!check.allowed) {
-          recordLlmCall(provider.name, provider.model, "skipped");
+          recordLlmCall(provider.name, model, "skipped");
           failures.push({ provider: label, error: "circuit open (skipped)" });
           resting.push(check.retryAt ?? this.now());
           continue;
@@ -164,11 +166,11 @@ export class LlmRouter {
           const started = performance.now();
           try {
             const completion = await provider.complete(request);
-            recordLlmCall(provider.name, provider.model, "success", (performance.now() - started) / 1000);
+            recordLlmCall(provider.name, model, "success", (performance.now() - started) / 1000);
             if (breaker && seen !== "closed") await recordBreakerSuccess(db!, breaker, { now: this.now() });
             return completion;
           } catch (error) {
-            recordLlmCall(provider.name, provider.model, "failure", (performance.now() - started) / 1000);
+            recordLlmCall(provider.name, model, "failure", (performance.now() - started) / 1000);
             if (request.signal?.aborted) throw request.signal.reason; // the job's deadline, not the provider's fault
             if (error instanceof CustomerKeyRefusedError) throw error; // retrying a refused key only burns calls
             const kind = classifyError(error);

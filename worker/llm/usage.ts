@@ -10,6 +10,9 @@ const PRICES_PER_MILLION: Record<string, [number, number]> = {
   "gpt-4o": [2.5, 10],
   "gpt-4.1-mini": [0.4, 1.6],
   "claude-sonnet-4-5": [3, 15],
+  "claude-sonnet-4-6": [3, 15],
+  "claude-sonnet-5": [2, 10],
+  "claude-sonnet-5-5": [2, 10],
   "claude-haiku-4-5": [1, 5],
 };
 

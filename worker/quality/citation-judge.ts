@@ -99,6 +99,7 @@ async function judgeChunk(
     json: true,
     maxTokens: 200 + 120 * claims.length + 12 * sentences.length,
     intent: { kind: "judge" as const },
+    tier: "cheap" as const,
     signal,
   };
   const completions: Completion[] = [];

@@ -38,6 +38,7 @@ export async function englishQueryFor(
     json: true,
     maxTokens: 100,
     intent: { kind: "translate-query" },
+    tier: "cheap",
     signal,
   });
   let data: unknown;
