@@ -1,85 +1,40 @@
-import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDocument } from "../../app/models/documents.server";
-import { payWithDevPayment } from "../../app/models/checkout.server";
-import { useDatabase } from "../../app/utils/db.server";
-import { logger } from "../../app/utils/logger.server";
-import { useBoss } from "../../app/jobs/queue.server";
 import { parseEnv } from "../../app/utils/env.server";
 import type { PipelineContext } from "../../worker/context";
-import { createPipelineMachinery } from "../../worker/machinery";
 import { findCitationKeys } from "../../worker/export/citations";
 import { OfflineWriter } from "../../worker/llm/offline";
-import { OpenAIProvider } from "../../worker/llm/openai";
 import { LlmRouter } from "../../worker/llm/router";
-import { planDocument } from "../../worker/pipeline/plan";
 import { writeSection } from "../../worker/pipeline/write-section";
 import { CITATION_GATE, citationSupportGate } from "../../worker/quality/citation-support";
 import { textKey } from "../../worker/quality/gate-context";
-import { createGates, qualityConfig, runGates } from "../../worker/quality/registry";
+import { qualityConfig, runGates } from "../../worker/quality/registry";
 import type { GateContext, QualityGate } from "../../worker/quality/types";
-import { isCitationJudgeRequest, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
-import { startFakeScholarly, type FakeScholarly } from "../fakes/scholarly";
-import { createTestDatabase, type TestDatabase } from "../setup/database";
-import { insertUser, startTestBoss } from "../setup/fixtures";
+import { isCitationJudgeRequest, type FakeOpenAI } from "../fakes/openai";
+import type { TestDatabase } from "../setup/database";
+import { planPaidDocument, startPipelineFixture, type PipelineFixture } from "../setup/pipeline-context";
 
 // Issue 24, items 1–2: the citation judge reads each cited claim against its source's stored text, through the real
 // openai SDK against the local fake (whose judge follows the rules a test gives it); the gate sends an unsupported
 // claim back to the writer, removes it when no attempt follows, and holds sections to CITATION_SUPPORT_MIN.
+let pipeline: PipelineFixture;
 let database: TestDatabase;
-let boss: PgBoss;
 let openai: FakeOpenAI;
-let scholarly: FakeScholarly;
 let ctx: PipelineContext;
 let writer: LlmRouter;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabase(database.db);
-  boss = useBoss(await startTestBoss(database.url));
-  openai = await startFakeOpenAI();
-  scholarly = await startFakeScholarly();
-  const machinery = createPipelineMachinery();
-  writer = new LlmRouter([new OpenAIProvider({ apiKey: "sk", baseURL: openai.url, model: "gpt-4o-mini" })]);
-  ctx = {
-    db: database.db,
-    router: writer,
-    log: logger,
-    sectionConcurrency: 2,
-    completionThreshold: 0.85,
-    research: {
-      providers: ["openalex", "crossref", "semantic-scholar"],
-      urls: scholarly.urls,
-      db: database.db,
-      retryDelaysMs: [1, 1],
-    },
-    machinery,
-    gates: createGates(qualityConfig(parseEnv({})), machinery),
-  };
+  // Researched in the fake indexes, written by the fake OpenAI, every quality gate at its default.
+  pipeline = await startPipelineFixture({ research: true, gatesFromEnv: {} });
+  ({ database, openai, ctx, writer } = pipeline);
 });
 
-afterAll(async () => {
-  await ctx?.machinery.close();
-  await boss?.stop({ graceful: false, wait: true });
-  await openai?.close();
-  await scholarly?.close();
-  await database?.destroy();
-});
+afterAll(() => pipeline?.stop());
 
 beforeEach(() => openai.judgeCitationsWith(undefined));
 
 /** A paid, planned order and its section with the most sources assigned (the fake writer cites them all in turn). */
 async function plannedSection(topic: string) {
-  const user = await insertUser(database.db);
-  const document = await createDocument(database.db, user.id, { topic, pages: 8, language: "en" });
-  expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
-  await planDocument(ctx, { documentId: document.id });
-  const sections = await database.db
-    .selectFrom("sections")
-    .selectAll()
-    .where("document_id", "=", document.id)
-    .orderBy("index")
-    .execute();
+  const { document, sections, user } = await planPaidDocument(ctx, { topic, pages: 8, language: "en" });
   const section = [...sections].sort(
     (a, b) => (b.source_keys as unknown as string[]).length - (a.source_keys as unknown as string[]).length,
   )[0];

@@ -1,37 +1,28 @@
-import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { payWithDevPayment } from "../../app/models/checkout.server";
-import { createDocument } from "../../app/models/documents.server";
 import { fullTextPagesOf } from "../../app/models/source-full-texts.server";
-import { useBoss } from "../../app/jobs/queue.server";
-import { useDatabase } from "../../app/utils/db.server";
 import type { PipelineContext } from "../../worker/context";
 import { planDocument } from "../../worker/pipeline/plan";
 import { fetchFullText, type FullTextConfig } from "../../worker/research/full-text";
-import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
 import { OPEN_ACCESS_PAGES, openAccessPageText, openAccessUrl } from "../fakes/open-access";
-import { startFakeScholarly, type FakeScholarly } from "../fakes/scholarly";
-import { createTestDatabase, type TestDatabase } from "../setup/database";
-import { eventually, insertUser, startTestBoss, warnSpies } from "../setup/fixtures";
-import { researchingContext } from "../setup/research-context";
+import type { FakeScholarly } from "../fakes/scholarly";
+import type { TestDatabase } from "../setup/database";
+import { eventually, warnSpies } from "../setup/fixtures";
+import { planPaidDocument, startPipelineFixture, type ResearchingPipelineFixture } from "../setup/pipeline-context";
 
 // Issue 24, item 4: the open-access PDF an index names for a source is fetched under the SSRF rules, within a size and
 // a time limit, checked to be a PDF, read page by page in a thread, and stored with the source; whatever goes wrong is
 // recorded for the source and never fails the order.
+let pipeline: ResearchingPipelineFixture;
 let database: TestDatabase;
-let boss: PgBoss;
-let openai: FakeOpenAI;
 let scholarly: FakeScholarly;
 let origin: string;
 let config: FullTextConfig;
 const spyOnWarn = warnSpies();
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabase(database.db);
-  boss = useBoss(await startTestBoss(database.url));
-  openai = await startFakeOpenAI();
-  scholarly = await startFakeScholarly();
+  // Researched in the fake indexes (which also serve the open-access PDFs), written by the fake OpenAI, no gate.
+  pipeline = await startPipelineFixture({ research: true });
+  ({ database, scholarly } = pipeline);
   origin = new URL(scholarly.urls.openalex).origin;
   // The fake's own origin is a loopback address: exempt from the private-address check as FULLTEXT_PRIVATE_ORIGINS does.
   // Reading gets the upload's default limit (20 s): a real PDF is read well within it even on a busy machine.
@@ -45,12 +36,7 @@ beforeAll(async () => {
   };
 });
 
-afterAll(async () => {
-  await boss?.stop({ graceful: false, wait: true });
-  await openai?.close();
-  await scholarly?.close();
-  await database?.destroy();
-});
+afterAll(() => pipeline?.stop());
 
 const url = (kind: Parameters<typeof openAccessUrl>[1], id = "w1") => openAccessUrl(origin, kind, id);
 
@@ -121,20 +107,16 @@ describe("full texts in the plan", () => {
   let ctx: PipelineContext;
   beforeAll(() => {
     // The endless PDF among the plan's sources is read until this limit.
-    ctx = { ...researchingContext(database.db, openai.url, scholarly), fullText: { ...config, readTimeoutMs: 10_000 } };
+    ctx = { ...pipeline.ctx, fullText: { ...config, readTimeoutMs: 10_000 } };
   });
-  afterAll(() => ctx?.machinery.close());
 
   it("stores the pages of the assigned sources' PDFs; refused, oversized, slow and non-PDF links are recorded and the order goes on", async () => {
     spyOnWarn();
-    const user = await insertUser(database.db);
-    const document = await createDocument(database.db, user.id, {
+    const { document, sections } = await planPaidDocument(ctx, {
       topic: "Hostile repositories and open science infrastructure",
       pages: 10,
       language: "en",
     });
-    expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
-    await planDocument(ctx, { documentId: document.id });
 
     const planned = await database.db
       .selectFrom("documents")
@@ -142,11 +124,6 @@ describe("full texts in the plan", () => {
       .where("id", "=", document.id)
       .executeTakeFirstOrThrow();
     expect(planned).toMatchObject({ status: "generating", progress_stage: "writing" });
-    const sections = await database.db
-      .selectFrom("sections")
-      .select("source_keys")
-      .where("document_id", "=", document.id)
-      .execute();
     expect(sections.length).toBeGreaterThan(0);
     const assigned = new Set(sections.flatMap((s) => s.source_keys as unknown as string[]));
 

@@ -1,63 +1,39 @@
-import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { payWithDevPayment } from "../../app/models/checkout.server";
-import { createDocument } from "../../app/models/documents.server";
-import { useBoss } from "../../app/jobs/queue.server";
-import { useDatabase } from "../../app/utils/db.server";
 import type { PipelineContext } from "../../worker/context";
 import { OfflineWriter } from "../../worker/llm/offline";
 import { LlmRouter } from "../../worker/llm/router";
-import { planDocument } from "../../worker/pipeline/plan";
 import { keepWithNativeShare, NATIVE_SHARE } from "../../worker/research/merge";
-import { isEnglishQueryRequest, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
-import { startFakeScholarly, type FakeScholarly } from "../fakes/scholarly";
-import { createTestDatabase, type TestDatabase } from "../setup/database";
-import { insertUser, startTestBoss } from "../setup/fixtures";
-import { researchingContext } from "../setup/research-context";
+import { isEnglishQueryRequest, type FakeOpenAI } from "../fakes/openai";
+import type { FakeScholarly } from "../fakes/scholarly";
+import type { TestDatabase } from "../setup/database";
+import { planPaidDocument, startPipelineFixture, type ResearchingPipelineFixture } from "../setup/pipeline-context";
 
 // Issue 24, item 5: a non-English order is researched in its language and in English (the topic put into English by
 // the writer), and the indexes' works in the order's language are ranked in, so a Ukrainian thesis cites the
 // literature of its field in Ukrainian where it exists. An English order is researched as before.
+let pipeline: ResearchingPipelineFixture;
 let database: TestDatabase;
-let boss: PgBoss;
 let openai: FakeOpenAI;
 let scholarly: FakeScholarly;
 let ctx: PipelineContext;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabase(database.db);
-  boss = useBoss(await startTestBoss(database.url));
-  openai = await startFakeOpenAI();
-  scholarly = await startFakeScholarly();
-  ctx = researchingContext(database.db, openai.url, scholarly);
+  // Researched in the fake indexes and written by the fake OpenAI, no quality gate.
+  pipeline = await startPipelineFixture({ research: true });
+  ({ database, openai, scholarly, ctx } = pipeline);
 });
 
-afterAll(async () => {
-  await ctx?.machinery.close();
-  await boss?.stop({ graceful: false, wait: true });
-  await openai?.close();
-  await scholarly?.close();
-  await database?.destroy();
-});
+afterAll(() => pipeline?.stop());
 
 const promptOf = (body: { messages?: { content: string }[] }) => body.messages?.map((m) => m.content).join("\n") ?? "";
 
 async function plan(topic: string, language: string, context = ctx) {
-  const user = await insertUser(database.db);
-  const document = await createDocument(database.db, user.id, { topic, pages: 10, language });
-  expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
   const openaiBefore = openai.requests.length;
   const scholarlyBefore = scholarly.requests.length;
-  await planDocument(context, { documentId: document.id });
+  const { document, sections } = await planPaidDocument(context, { topic, pages: 10, language });
   const sources = await database.db
     .selectFrom("sources")
     .select(["key", "language", "title"])
-    .where("document_id", "=", document.id)
-    .execute();
-  const sections = await database.db
-    .selectFrom("sections")
-    .select("source_keys")
     .where("document_id", "=", document.id)
     .execute();
   const usage = await database.db

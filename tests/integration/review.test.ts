@@ -1,64 +1,32 @@
-import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createDocument } from "../../app/models/documents.server";
-import { payWithDevPayment } from "../../app/models/checkout.server";
-import { useDatabase } from "../../app/utils/db.server";
-import { logger } from "../../app/utils/logger.server";
-import { useBoss } from "../../app/jobs/queue.server";
 import type { PipelineContext } from "../../worker/context";
-import { createPipelineMachinery } from "../../worker/machinery";
-import { OpenAIProvider } from "../../worker/llm/openai";
-import { LlmRouter } from "../../worker/llm/router";
 import type { GapFindings } from "../../worker/pipeline/gap-analysis";
-import { planDocument } from "../../worker/pipeline/plan";
 import { reviewDocument } from "../../worker/pipeline/review";
 import { writeSection } from "../../worker/pipeline/write-section";
 import { countWords } from "../../worker/quality/common";
-import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
-import { createTestDatabase, type TestDatabase } from "../setup/database";
-import { insertUser, startTestBoss } from "../setup/fixtures";
+import type { FakeOpenAI } from "../fakes/openai";
+import type { TestDatabase } from "../setup/database";
+import { planPaidDocument, startPipelineFixture, type PipelineFixture } from "../setup/pipeline-context";
 
+let pipeline: PipelineFixture;
 let database: TestDatabase;
-let boss: PgBoss;
 let openai: FakeOpenAI;
 let ctx: PipelineContext;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabase(database.db);
-  boss = useBoss(await startTestBoss(database.url));
-  openai = await startFakeOpenAI();
-  ctx = {
-    db: database.db,
-    router: new LlmRouter([new OpenAIProvider({ apiKey: "sk", baseURL: openai.url, model: "gpt-4o-mini" })]),
-    log: logger,
-    sectionConcurrency: 2,
-    completionThreshold: 0.85,
-    machinery: createPipelineMachinery(),
-  };
+  // Written by the fake OpenAI, without sources (no research) and without quality gates.
+  pipeline = await startPipelineFixture({ research: false });
+  ({ database, openai, ctx } = pipeline);
 });
 
-afterAll(async () => {
-  await boss?.stop({ graceful: false, wait: true });
-  await openai?.close();
-  await database?.destroy();
-});
+afterAll(() => pipeline?.stop());
 
 it("the review revises an under-length section within its budget and keeps its findings", async () => {
-  const user = await insertUser(database.db);
-  const document = await createDocument(database.db, user.id, {
+  const { document, sections } = await planPaidDocument(ctx, {
     topic: "Port cities and the container revolution",
     pages: 10,
     language: "en",
   });
-  expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
-  await planDocument(ctx, { documentId: document.id });
-  const sections = await database.db
-    .selectFrom("sections")
-    .selectAll()
-    .where("document_id", "=", document.id)
-    .orderBy("index")
-    .execute();
   for (const s of sections) await writeSection(ctx, { documentId: document.id, sectionId: s.id });
 
   // Section 2 passed its gate at 65 % of its budget (the gate's floor is 60 %): the review should take it further.
@@ -105,19 +73,12 @@ it("the review revises an under-length section within its budget and keeps its f
 });
 
 it("the requirements judge flags a missing required chapter, in the outline and in the delivered document's warnings", async () => {
-  const user = await insertUser(database.db);
-  const document = await createDocument(database.db, user.id, {
+  const { document, sections } = await planPaidDocument(ctx, {
     topic: "Urban tram networks in Iberia",
     pages: 5,
     language: "en",
+    instructions: 'The essay must include a chapter titled "Case study: Lisbon". Write in a formal register.',
   });
-  await database.db
-    .updateTable("documents")
-    .set({ instructions: 'The essay must include a chapter titled "Case study: Lisbon". Write in a formal register.' })
-    .where("id", "=", document.id)
-    .execute();
-  expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
-  await planDocument(ctx, { documentId: document.id });
   const planned = await database.db
     .selectFrom("documents")
     .select("requirements_report")
@@ -134,11 +95,6 @@ it("the requirements judge flags a missing required chapter, in the outline and 
     { constraint: "Write in a formal register.", met: true, evidence: "found" },
   ]);
 
-  const sections = await database.db
-    .selectFrom("sections")
-    .select("id")
-    .where("document_id", "=", document.id)
-    .execute();
   for (const s of sections) await writeSection(ctx, { documentId: document.id, sectionId: s.id });
   await reviewDocument(ctx, { documentId: document.id });
   const reviewed = await database.db

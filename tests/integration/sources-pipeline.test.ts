@@ -1,75 +1,30 @@
-import type PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDocument } from "../../app/models/documents.server";
-import { payWithDevPayment } from "../../app/models/checkout.server";
-import { useDatabase } from "../../app/utils/db.server";
-import { logger } from "../../app/utils/logger.server";
-import { useBoss } from "../../app/jobs/queue.server";
-import type { PipelineContext } from "../../worker/context";
-import { createPipelineMachinery } from "../../worker/machinery";
-import { findCitationKeys } from "../../worker/export/citations";
-import { OpenAIProvider } from "../../worker/llm/openai";
-import { LlmRouter } from "../../worker/llm/router";
-import { planDocument } from "../../worker/pipeline/plan";
-import { writeSection } from "../../worker/pipeline/write-section";
 import { parseEnv } from "../../app/utils/env.server";
+import type { PipelineContext } from "../../worker/context";
+import { findCitationKeys } from "../../worker/export/citations";
+import { writeSection } from "../../worker/pipeline/write-section";
 import { createGates, qualityConfig } from "../../worker/quality/registry";
-import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai";
-import { startFakeScholarly, type FakeScholarly } from "../fakes/scholarly";
-import { createTestDatabase, type TestDatabase } from "../setup/database";
-import { insertUser, startTestBoss } from "../setup/fixtures";
+import type { FakeOpenAI } from "../fakes/openai";
+import type { TestDatabase } from "../setup/database";
+import { planPaidDocument, startPipelineFixture, type PipelineFixture } from "../setup/pipeline-context";
 
 // The plan finds real sources (here: the local OpenAlex/Crossref/Semantic Scholar stand-ins), sections cite them by
 // key, and an invented key never reaches the delivered text.
+let pipeline: PipelineFixture;
 let database: TestDatabase;
-let boss: PgBoss;
 let openai: FakeOpenAI;
-let scholarly: FakeScholarly;
 let ctx: PipelineContext;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  useDatabase(database.db);
-  boss = useBoss(await startTestBoss(database.url));
-  openai = await startFakeOpenAI();
-  scholarly = await startFakeScholarly();
-  ctx = {
-    db: database.db,
-    router: new LlmRouter([new OpenAIProvider({ apiKey: "sk", baseURL: openai.url, model: "gpt-4o-mini" })]),
-    log: logger,
-    sectionConcurrency: 2,
-    completionThreshold: 0.85,
-    research: {
-      providers: ["openalex", "crossref", "semantic-scholar"],
-      urls: scholarly.urls,
-      db: database.db,
-      retryDelaysMs: [1, 1],
-    },
-    machinery: createPipelineMachinery(),
-  };
+  // Researched in the fake indexes and written by the fake OpenAI; no quality gate but where a test adds them.
+  pipeline = await startPipelineFixture({ research: true });
+  ({ database, openai, ctx } = pipeline);
 });
 
-afterAll(async () => {
-  await ctx?.machinery.close();
-  await boss?.stop({ graceful: false, wait: true });
-  await openai?.close();
-  await scholarly?.close();
-  await database?.destroy();
-});
+afterAll(() => pipeline?.stop());
 
-async function plannedDocument(topic: string, research = ctx.research) {
-  const user = await insertUser(database.db);
-  const document = await createDocument(database.db, user.id, { topic, pages: 8, language: "en" });
-  expect(await payWithDevPayment(database.db, document.id, user.id)).toBe(true);
-  await planDocument({ ...ctx, research }, { documentId: document.id });
-  const sections = await database.db
-    .selectFrom("sections")
-    .selectAll()
-    .where("document_id", "=", document.id)
-    .orderBy("index")
-    .execute();
-  return { document, sections };
-}
+const plannedDocument = (topic: string, research = ctx.research) =>
+  planPaidDocument({ ...ctx, research }, { topic, pages: 8, language: "en" });
 
 describe("sources in the pipeline", () => {
   it("stores deduplicated sources as CSL-JSON, assigns them to sections, and sections cite only them", async () => {
