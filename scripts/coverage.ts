@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { runTool } from "./run-tool";
+import { buildChangedDuringRun } from "./coverage/build-unchanged";
 import { childCoveredLines } from "./coverage/child-coverage";
 import { lineCoverage, lowestFiles } from "./coverage/line-union";
 
@@ -18,6 +19,11 @@ runTool("coverage", async () => {
     console.log(
       "coverage: no coverage/vitest/coverage-final.json — run `npm run test:unit` (vitest run --coverage) first",
     );
+    return 1;
+  }
+  const rebuilt = buildChangedDuringRun(ROOT, COVERAGE);
+  if (rebuilt) {
+    console.log(`coverage: ${rebuilt}`);
     return 1;
   }
   const childrenDir = path.join(COVERAGE, "processes");

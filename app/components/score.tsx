@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocale } from "remix-i18next/react";
 import { formatNumber } from "~/utils/format";
@@ -50,4 +51,16 @@ export function CitationFigure({ kind, value }: { kind: "precision" | "recall"; 
   }
   const text = formatNumber(value, locale, { style: "percent", maximumFractionDigits: 1 });
   return <span title={t(`citationSupport:${kind}Title`, { value: text })}>{text}</span>;
+}
+
+/** One figure of the delivered document's quality: its name above, its value below. */
+export function ScoreTile({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
+  return (
+    <div className="rounded-md border border-slate-200 bg-white p-3">
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="text-lg font-semibold" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
 }

@@ -7,7 +7,7 @@ import { useLocale } from "remix-i18next/react";
 import { DocumentProgressPanel } from "~/components/document-progress-panel";
 import { DocumentText } from "~/components/document-text";
 import { BibliographyDownloads } from "~/components/bibliography-downloads";
-import { CitationFigure, formatScore } from "~/components/score";
+import { CitationFigure, formatScore, ScoreTile } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { useDocumentProgress } from "~/components/use-document-progress";
 import { isActive } from "~/utils/live-progress";
@@ -241,36 +241,21 @@ export default function DocumentPage() {
 
       {text ? (
         <dl className="grid grid-cols-2 gap-3 text-center text-sm sm:grid-cols-5" aria-label={t("scores.label")}>
-          <div className="rounded-md border border-slate-200 bg-white p-3">
-            <dt className="text-slate-500">{t("scores.uniqueness")}</dt>
-            <dd className="text-lg font-semibold" data-testid="score-uniqueness">
-              {score("uniqueness")}
-            </dd>
-          </div>
-          <div className="rounded-md border border-slate-200 bg-white p-3">
-            <dt className="text-slate-500">{t("scores.grammar")}</dt>
-            <dd className="text-lg font-semibold" data-testid="score-grammar">
-              {score("grammar")}
-            </dd>
-          </div>
-          <div className="rounded-md border border-slate-200 bg-white p-3">
-            <dt className="text-slate-500">{t("scores.ai")}</dt>
-            <dd className="text-lg font-semibold" data-testid="score-ai">
-              {score("ai")}
-            </dd>
-          </div>
-          <div className="rounded-md border border-slate-200 bg-white p-3">
-            <dt className="text-slate-500">{tCitations("precision")}</dt>
-            <dd className="text-lg font-semibold" data-testid="citation-precision">
-              <CitationFigure kind="precision" value={document.citations.precision} />
-            </dd>
-          </div>
-          <div className="rounded-md border border-slate-200 bg-white p-3">
-            <dt className="text-slate-500">{tCitations("recall")}</dt>
-            <dd className="text-lg font-semibold" data-testid="citation-recall">
-              <CitationFigure kind="recall" value={document.citations.recall} />
-            </dd>
-          </div>
+          <ScoreTile label={t("scores.uniqueness")} testId="score-uniqueness">
+            {score("uniqueness")}
+          </ScoreTile>
+          <ScoreTile label={t("scores.grammar")} testId="score-grammar">
+            {score("grammar")}
+          </ScoreTile>
+          <ScoreTile label={t("scores.ai")} testId="score-ai">
+            {score("ai")}
+          </ScoreTile>
+          <ScoreTile label={tCitations("precision")} testId="citation-precision">
+            <CitationFigure kind="precision" value={document.citations.precision} />
+          </ScoreTile>
+          <ScoreTile label={tCitations("recall")} testId="citation-recall">
+            <CitationFigure kind="recall" value={document.citations.recall} />
+          </ScoreTile>
         </dl>
       ) : null}
 

@@ -5,11 +5,18 @@ import { expect, it } from "vitest";
 // A small run of `npm run chaos` (scripts/chaos.ts): three paid orders through a web process and two workers while a
 // fifth of the LLM and source calls fail, a worker is SIGKILLed and Postgres restarts. The README gives a large run's
 // figures; this one proves on every change that nothing is lost or done twice.
+function withoutNodeEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_ENV: _unset, ...rest } = env;
+  return rest as unknown as NodeJS.ProcessEnv;
+}
+
 it("loses no order and does nothing twice under faults, a killed worker and a Postgres restart", async () => {
   const args = ["--orders", "3", "--faults", "0.2", "--kills", "1", "--max-pages", "6", "--seed", "11"];
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/chaos.ts", ...args, "--stall-seconds", "180"], {
     cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { ...process.env, LOG_LEVEL: "fatal" },
+    // Without the test runner's NODE_ENV=test, as `npm run chaos` runs: it then uses the production build as it is
+    // instead of rebuilding build/ in test mode under the other tests' running processes.
+    env: { ...withoutNodeEnv(process.env), LOG_LEVEL: "fatal" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

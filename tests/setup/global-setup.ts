@@ -1,11 +1,12 @@
 // One embedded Postgres per test run, with a migrated template database; each test file clones its own database.
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../db/embedded";
+import { recordBuildAtStart } from "../../scripts/coverage/build-unchanged";
 import { migrateToLatest } from "../../db/migrate";
 import { createBoss, ensureQueues } from "../../app/jobs/queue.server";
 import { freePort } from "./worker-process";
@@ -22,6 +23,13 @@ declare module "vitest" {
 let embedded: EmbeddedDatabase | undefined;
 
 export async function setup(project: TestProject) {
+  if (process.env.CHILD_COVERAGE_DIR) {
+    // `npm run coverage` refuses the figure if a test rebuilds build/ meanwhile (scripts/coverage/build-unchanged.ts).
+    const root = path.resolve(import.meta.dirname, "../..");
+    const coverageDir = path.dirname(path.resolve(root, process.env.CHILD_COVERAGE_DIR));
+    mkdirSync(coverageDir, { recursive: true });
+    recordBuildAtStart(root, coverageDir);
+  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "tesigo-test-pg-"));
   const port = await freePort();
   embedded = await startEmbeddedPostgres({
