@@ -14,6 +14,7 @@ import { isActive } from "~/utils/live-progress";
 import { languageName } from "~/i18n/catalog-labels";
 import { getLocale, translatorFor } from "~/i18n/i18n.server";
 import { firstIssueMessage } from "~/i18n/issues.server";
+import { citedSourcesOf } from "~/models/cited-sources.server";
 import { documentTextPage, readDocumentText } from "~/models/document-text.server";
 import { EDITABLE } from "~/models/document-versions.server";
 import { getDocumentPageForOwner, snapshotOf } from "~/models/documents.server";
@@ -58,6 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       { status: 404 },
     );
   }
+  const editable = EDITABLE.includes(document.status);
   const refunds = await db
     .selectFrom("refunds")
     .innerJoin("payments", "payments.id", "refunds.payment_id")
@@ -88,7 +90,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       failureReason: document.failure_reason,
       warnings: document.quality_warnings as unknown as string[],
       downloads: Boolean(document.docx_key && document.pdf_key),
-      editable: EDITABLE.includes(document.status),
+      editable,
+      citesSources: editable && (await citedSourcesOf(db, document.id)).length > 0,
       scores: { uniqueness: document.score_uniqueness, grammar: document.score_grammar, ai: document.score_ai },
       citations: { precision: document.citation_precision, recall: document.citation_recall },
       ownKeyProvider: ownKey?.provider ?? null,
@@ -224,7 +227,9 @@ export default function DocumentPage() {
           >
             {t("delivery.pdf")}
           </a>
-          {document.editable ? <BibliographyDownloads documentId={document.id} /> : null}
+          {document.editable ? (
+            <BibliographyDownloads documentId={document.id} citesSources={document.citesSources} />
+          ) : null}
           <a href={`/documents/${document.id}/quality-note`} className="text-sm text-brand-700 underline">
             {t("delivery.qualityNote")}
           </a>

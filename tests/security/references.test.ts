@@ -340,4 +340,28 @@ describe("the bibliography of a delivered document, out as BibTeX, RIS and CSL-J
     expect(signedOut.status).toBe(302);
     expect(signedOut.location).toMatch(/^\/login/);
   });
+
+  // Last: it takes every citation out of the delivered text.
+  it("a text that cites nothing offers no empty bibliography files: the page says it cites no sources", async () => {
+    const before = await owner.get(`/documents/${deliveredId}`, { accept: "text/html" });
+    expect(wordsOf(before.text)).not.toContain("The text cites no sources");
+    const sections = await app.db
+      .selectFrom("sections")
+      .select(["index", "content", "revision"])
+      .where("document_id", "=", deliveredId)
+      .orderBy("index")
+      .execute();
+    for (const section of sections.filter((s) => citedKeys(s.content ?? "").length > 0)) {
+      const reply = await owner.post(
+        `/documents/${deliveredId}/sections/${section.index}`,
+        { content: (section.content ?? "").replace(/\s*\[@[^\]]*\]/g, ""), revision: String(section.revision) },
+        { accept: "application/json" },
+      );
+      expect(reply.status, reply.text).toBe(200);
+    }
+    const page = await owner.get(`/documents/${deliveredId}`, { accept: "text/html" });
+    expect(page.status).toBe(200);
+    expect(wordsOf(page.text)).toContain("The text cites no sources, so there is no bibliography to download.");
+    expect(page.text).not.toContain(`/documents/${deliveredId}/bibliography/`);
+  });
 });
