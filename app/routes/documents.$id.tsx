@@ -7,7 +7,7 @@ import { useLocale } from "remix-i18next/react";
 import { DocumentProgressPanel } from "~/components/document-progress-panel";
 import { DocumentText } from "~/components/document-text";
 import { BibliographyDownloads } from "~/components/bibliography-downloads";
-import { CitationFigure, formatScore, ScoreTile } from "~/components/score";
+import { CitationFigure, Score, ScoreTile } from "~/components/score";
 import { OfflineDemoBadge, StatusBadge } from "~/components/status-badge";
 import { useDocumentProgress } from "~/components/use-document-progress";
 import { isActive } from "~/utils/live-progress";
@@ -129,8 +129,6 @@ export default function DocumentPage() {
   }, [text, document.downloads, revalidator]);
   const { snapshot, connection } = useDocumentProgress(initial);
   const active = isActive(snapshot.status);
-  const score = (kind: "uniqueness" | "grammar" | "ai") =>
-    formatScore(kind, document.scores[kind], locale) ?? t("notAvailable");
   return (
     <article className="space-y-6">
       <div>
@@ -247,13 +245,13 @@ export default function DocumentPage() {
       {text ? (
         <dl className="grid grid-cols-2 gap-3 text-center text-sm sm:grid-cols-5" aria-label={t("scores.label")}>
           <ScoreTile label={t("scores.uniqueness")} testId="score-uniqueness">
-            {score("uniqueness")}
+            <Score kind="uniqueness" value={document.scores.uniqueness} />
           </ScoreTile>
           <ScoreTile label={t("scores.grammar")} testId="score-grammar">
-            {score("grammar")}
+            <Score kind="grammar" value={document.scores.grammar} />
           </ScoreTile>
           <ScoreTile label={t("scores.ai")} testId="score-ai">
-            {score("ai")}
+            <Score kind="ai" value={document.scores.ai} />
           </ScoreTile>
           <ScoreTile label={tCitations("precision")} testId="citation-precision">
             <CitationFigure kind="precision" value={document.citations.precision} />
