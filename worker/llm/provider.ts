@@ -70,7 +70,10 @@ export interface LlmProvider {
 }
 
 /** The model a provider answers this request with. */
-export function modelFor(provider: Pick<LlmProvider, "model" | "cheapModel">, request: Pick<CompletionRequest, "tier">) {
+export function modelFor(
+  provider: Pick<LlmProvider, "model" | "cheapModel">,
+  request: Pick<CompletionRequest, "tier">,
+) {
   return request.tier === "cheap" && provider.cheapModel ? provider.cheapModel : provider.model;
 }
 
