@@ -127,6 +127,26 @@ describe("checking tasks on the cheap model", () => {
     }
   });
 
+  it("a misnamed cheap model fails only the checking call, and the breaker's last error names the model", async () => {
+    const env = parseEnv({
+      ...process.env,
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: openai.url,
+      OPENAI_CHEAP_MODEL: "gpt-4o-mimi",
+      AI_FALLBACK_CHAIN: "openai",
+    });
+    const router = new LlmRouter(buildProviderChain(env), { db: database.db });
+    openai.failNext({ status: 404, message: "The model `gpt-4o-mimi` does not exist" });
+    await expect(judge(router)).rejects.toThrow(/openai:gpt-4o-mimi: HTTP 404/);
+    const breaker = await database.db
+      .selectFrom("provider_breakers")
+      .select(["state", "last_error"])
+      .where("provider", "=", "openai")
+      .executeTakeFirstOrThrow();
+    expect(breaker).toEqual({ state: "closed", last_error: "HTTP 404 for model gpt-4o-mimi" });
+    expect((await router.complete(section)).model).toBe("gpt-4o-mini");
+  });
+
   it("Anthropic answers a cheap request with its cheap model and a writing request with its model", async () => {
     const provider = new AnthropicProvider({
       apiKey: "sk-ant-test",

@@ -179,8 +179,13 @@ export class LlmRouter {
               { provider: label, attempt: attempt + 1, reason: kind.reason, retryable: kind.retryable },
               "writer call failed",
             );
+            // A refusal of the request (4xx) names the model: a misnamed OPENAI_CHEAP_MODEL shows on the admin's page.
+            const clientError = kind.status !== null && kind.status < 500 && !kind.retryable;
             const state = breaker
-              ? await recordBreakerFailure(db!, breaker, { now: this.now(), error: kind.reason })
+              ? await recordBreakerFailure(db!, breaker, {
+                  now: this.now(),
+                  error: clientError ? `${kind.reason} for model ${model}` : kind.reason,
+                })
               : "closed";
             seen = state;
             if (!kind.retryable || attempt >= this.retryDelaysMs.length || state === "open") break;
