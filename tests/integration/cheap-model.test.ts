@@ -85,6 +85,7 @@ describe("checking tasks on the cheap model", () => {
     });
     expect(env.OPENAI_CHEAP_MODEL).toBe("gpt-4o-mini"); // the default
     const router = new LlmRouter(buildProviderChain(env));
+    expect(router.describe()).toEqual(["openai:gpt-4o+gpt-4o-mini"]);
     const from = openai.requests.length;
 
     const judgement = await judge(router);

@@ -108,8 +108,12 @@ export class LlmRouter {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** `name:model`, and `+cheapModel` where checking tasks use another (the worker's start line lists them). */
   describe(): string[] {
-    return this.chain.map((p) => `${p.name}:${p.model}`);
+    return this.chain.map((p) => {
+      const cheap = p.cheapModel && p.cheapModel !== p.model ? `+${p.cheapModel}` : "";
+      return `${p.name}:${p.model}${cheap}`;
+    });
   }
 
   private semaphoreFor(provider: LlmProvider): Semaphore {
