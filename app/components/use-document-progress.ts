@@ -6,6 +6,7 @@ import {
   heartbeatDisagrees,
   isActive,
   mergeSnapshot,
+  newestReadsOnly,
   withProgressEvent,
   withSectionEvent,
 } from "~/utils/live-progress";
@@ -41,12 +42,14 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
     let retry: ReturnType<typeof setTimeout> | undefined;
     let closed = false;
     let lastHeardAt = Date.now();
+    const read = newestReadsOnly();
 
     const apply = (next: ProgressSnapshot) => {
       if (closed) return;
       setSnapshot((previous) => mergeSnapshot(previous, next));
     };
     const refresh = async (reason: ReadReason = "event") => {
+      const stillNewest = read();
       try {
         const response = await fetch(url, {
           headers: { Accept: "application/json", "X-Progress-Read": reason },
@@ -54,7 +57,8 @@ export function useDocumentProgress(initial: ProgressSnapshot) {
         });
         if (response.ok) {
           lastHeardAt = Date.now();
-          apply(await response.json());
+          const next = (await response.json()) as ProgressSnapshot;
+          if (stillNewest()) apply(next);
         } else if (response.status === 404 && !closed) {
           // Signed out (or the document is gone): the page's loader knows where to go.
           stop();

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { ProgressSnapshot } from "./document-events";
-import { heartbeatDisagrees, isActive, mergeSnapshot, withProgressEvent, withSectionEvent } from "./live-progress";
+import {
+  heartbeatDisagrees,
+  isActive,
+  mergeSnapshot,
+  newestReadsOnly,
+  withProgressEvent,
+  withSectionEvent,
+} from "./live-progress";
 
 const documentId = "00000000-0000-4000-8000-000000000001";
 const snapshot = (over: Partial<ProgressSnapshot> = {}): ProgressSnapshot => ({
@@ -66,5 +73,27 @@ describe("the page's copy of a document's progress", () => {
   it("follows a document live until it is delivered, failed or refunded", () => {
     expect(["awaiting_payment", "queued", "generating"].map(isActive)).toEqual([true, true, true]);
     expect(["completed", "completed_with_warnings", "failed_quality", "refunded"].some(isActive)).toBe(false);
+  });
+});
+
+describe("snapshot reads that answer out of order", () => {
+  it("an older read answering after a newer one is dropped: a finished document never shows as writing again", () => {
+    const read = newestReadsOnly();
+    const beforeFinish = read();
+    const afterFinish = read();
+    expect(afterFinish()).toBe(true);
+    expect(beforeFinish()).toBe(false);
+  });
+
+  it("answers in order are all applied, and an older read still counts when no newer one has answered", () => {
+    const read = newestReadsOnly();
+    const first = read();
+    const second = read();
+    expect(first()).toBe(true);
+    expect(second()).toBe(true);
+    const third = read();
+    const fourth = read();
+    expect(third()).toBe(true);
+    expect(fourth()).toBe(true);
   });
 });

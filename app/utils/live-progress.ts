@@ -28,6 +28,23 @@ export function mergeSnapshot(previous: ProgressSnapshot, next: ProgressSnapshot
   };
 }
 
+/**
+ * Snapshot reads in flight together can answer out of order (a slow read from before the document finished after a
+ * quick one from after): each read takes a ticket, and its answer is applied only if no later read's answer was.
+ */
+export function newestReadsOnly(): () => () => boolean {
+  let issued = 0;
+  let applied = 0;
+  return () => {
+    const ticket = ++issued;
+    return () => {
+      if (ticket < applied) return false;
+      applied = ticket;
+      return true;
+    };
+  };
+}
+
 /** A "progress" event applied: the event's stage, counts and status; the bar never steps back. */
 export function withProgressEvent(s: ProgressSnapshot, e: DocumentEventPayload<"progress">): ProgressSnapshot {
   return {

@@ -4,7 +4,13 @@
 // the snapshot — but without the hook's polling and 25 s watchdog, so a lost event shows instead of being mended.
 import { io, type Socket } from "socket.io-client";
 import type { DocumentEventPayload, ProgressSnapshot } from "../../app/utils/document-events";
-import { heartbeatDisagrees, mergeSnapshot, withProgressEvent, withSectionEvent } from "../../app/utils/live-progress";
+import {
+  heartbeatDisagrees,
+  mergeSnapshot,
+  newestReadsOnly,
+  withProgressEvent,
+  withSectionEvent,
+} from "../../app/utils/live-progress";
 
 export type WatcherFigures = {
   /** Connections after the first (socket.io's own reconnection, or the hook's retry after a server-side close). */
@@ -99,14 +105,17 @@ export class Watcher {
     this.retry = setTimeout(() => !this.closed && this.socket.connect(), ms);
   }
 
+  private readonly read = newestReadsOnly();
+
   private async refresh(reason: "connect" | "event") {
+    const stillNewest = this.read();
     try {
       const response = await fetch(`${this.url}/api/documents/${this.documentId}/progress`, {
         headers: { cookie: this.cookie, accept: "application/json", "x-progress-read": reason },
       });
       if (!response.ok) return void (await response.body?.cancel());
       const next = (await response.json()) as ProgressSnapshot;
-      if (!this.closed) this.state = this.state ? mergeSnapshot(this.state, next) : next;
+      if (!this.closed && stillNewest()) this.state = this.state ? mergeSnapshot(this.state, next) : next;
     } catch {
       // The web process is away: the next (re)connect reads again.
     }
