@@ -278,6 +278,26 @@ describe("the customer's own references, in through the order wizard", () => {
   });
 });
 
+/** The delivered document's sections, in order, as the editor reads them. */
+function deliveredSections() {
+  return app.db
+    .selectFrom("sections")
+    .select(["index", "content", "revision"])
+    .where("document_id", "=", deliveredId)
+    .orderBy("index")
+    .execute();
+}
+
+/** The owner saves the section with every citation taken out, through the editor's endpoint. */
+async function editWithoutCitations(section: { index: number; content: string | null; revision: number }) {
+  const reply = await owner.post(
+    `/documents/${deliveredId}/sections/${section.index}`,
+    { content: (section.content ?? "").replace(/\s*\[@[^\]]*\]/g, ""), revision: String(section.revision) },
+    { accept: "application/json" },
+  );
+  expect(reply.status, reply.text).toBe(200);
+}
+
 describe("the bibliography of a delivered document, out as BibTeX, RIS and CSL-JSON", () => {
   it("each of the three files reads back (citation-js) as the stored CSL-JSON of exactly the sources the text cites: title, authors, year, DOI, container", async () => {
     const stored = (await citedStoredSources(deliveredId)).map(fieldsOf).sort((a, b) => a.title.localeCompare(b.title));
@@ -292,12 +312,7 @@ describe("the bibliography of a delivered document, out as BibTeX, RIS and CSL-J
   });
 
   it("after an edit takes a citation out, the files list the sources the text still cites, as the rebuilt bibliography does", async () => {
-    const sections = await app.db
-      .selectFrom("sections")
-      .select(["index", "content", "revision"])
-      .where("document_id", "=", deliveredId)
-      .orderBy("index")
-      .execute();
+    const sections = await deliveredSections();
     const all = [...new Set(sections.flatMap((s) => citedKeys(s.content ?? "")))];
     // The section citing a source no other section cites loses all its citations.
     const section = sections.find((s) =>
@@ -306,12 +321,7 @@ describe("the bibliography of a delivered document, out as BibTeX, RIS and CSL-J
     const gone = citedKeys(section.content ?? "").filter((k) =>
       sections.every((o) => o === section || !citedKeys(o.content ?? "").includes(k)),
     );
-    const reply = await owner.post(
-      `/documents/${deliveredId}/sections/${section.index}`,
-      { content: (section.content ?? "").replace(/\s*\[@[^\]]*\]/g, ""), revision: String(section.revision) },
-      { accept: "application/json" },
-    );
-    expect(reply.status, reply.text).toBe(200);
+    await editWithoutCitations(section);
     const json = await owner.get(`/documents/${deliveredId}/bibliography/json`);
     const ids = (JSON.parse(json.text) as Csl[]).map((item) => item.id);
     expect(ids.sort()).toEqual(all.filter((k) => !gone.includes(k)).sort());
@@ -345,19 +355,9 @@ describe("the bibliography of a delivered document, out as BibTeX, RIS and CSL-J
   it("a text that cites nothing offers no empty bibliography files: the page says it cites no sources", async () => {
     const before = await owner.get(`/documents/${deliveredId}`, { accept: "text/html" });
     expect(wordsOf(before.text)).not.toContain("The text cites no sources");
-    const sections = await app.db
-      .selectFrom("sections")
-      .select(["index", "content", "revision"])
-      .where("document_id", "=", deliveredId)
-      .orderBy("index")
-      .execute();
+    const sections = await deliveredSections();
     for (const section of sections.filter((s) => citedKeys(s.content ?? "").length > 0)) {
-      const reply = await owner.post(
-        `/documents/${deliveredId}/sections/${section.index}`,
-        { content: (section.content ?? "").replace(/\s*\[@[^\]]*\]/g, ""), revision: String(section.revision) },
-        { accept: "application/json" },
-      );
-      expect(reply.status, reply.text).toBe(200);
+      await editWithoutCitations(section);
     }
     const page = await owner.get(`/documents/${deliveredId}`, { accept: "text/html" });
     expect(page.status).toBe(200);

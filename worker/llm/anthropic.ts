@@ -1,19 +1,10 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { STREAMED_ANSWER_FACTOR } from "../../app/utils/job-expiry";
 import { IncompleteAnswerError } from "./errors";
-import { modelFor, type Completion, type CompletionRequest, type LlmProvider } from "./provider";
+import { modelFor, type Completion, type CompletionRequest, type LlmProvider, type ProviderOptions } from "./provider";
 import { sdkLogger, streamFailure, watchIdle, type IdleWatch } from "./stream";
 
-/** `timeoutMs`: the wait for an answer, and a streamed answer's longest pause; `answerLimitMs`: a streamed answer in all. */
-type Options = {
-  apiKey: string;
-  baseURL?: string;
-  model: string;
-  /** The model of small checking tasks (`tier: "cheap"`); absent: `model`. */
-  cheapModel?: string;
-  timeoutMs?: number;
-  answerLimitMs?: number;
-};
+type Options = ProviderOptions;
 
 // The Messages API has no JSON mode, so json requests say it in the system prompt.
 const JSON_ONLY = "Answer with exactly one JSON object and nothing else: no prose, no code fence.";

@@ -2,21 +2,11 @@ import OpenAI from "openai";
 import { STREAMED_ANSWER_FACTOR } from "../../app/utils/job-expiry";
 import { logger } from "../../app/utils/logger.server";
 import { IncompleteAnswerError } from "./errors";
-import { modelFor, type Completion, type CompletionRequest, type LlmProvider } from "./provider";
+import { modelFor, type Completion, type CompletionRequest, type LlmProvider, type ProviderOptions } from "./provider";
 import { sdkLogger, streamFailure, watchIdle, type IdleWatch } from "./stream";
 
-/** `timeoutMs`: the wait for an answer, and a streamed answer's longest pause; `answerLimitMs`: a streamed answer in all. */
-type Options = {
-  name?: string;
-  apiKey: string;
-  baseURL?: string;
-  model: string;
-  /** The model of small checking tasks (`tier: "cheap"`); absent: `model`. */
-  cheapModel?: string;
-  timeoutMs?: number;
-  answerLimitMs?: number;
-  breakerKey?: string;
-};
+/** `name` and `breakerKey`: a compatible server's ("compat", per host). */
+type Options = ProviderOptions & { name?: string; breakerKey?: string };
 
 /** OpenAI Chat Completions, and any OpenAI-compatible server by base URL. */
 export class OpenAIProvider implements LlmProvider {

@@ -46,6 +46,17 @@ export interface TextSink {
   append(text: string): void;
 }
 
+/** What a provider's client is built with: `timeoutMs` is the wait for an answer and a streamed answer's longest pause; `answerLimitMs` a streamed answer in all. */
+export type ProviderOptions = {
+  apiKey: string;
+  baseURL?: string;
+  model: string;
+  /** The model of small checking tasks (`tier: "cheap"`); absent: `model`. */
+  cheapModel?: string;
+  timeoutMs?: number;
+  answerLimitMs?: number;
+};
+
 export type Completion = {
   text: string;
   tokensIn: number;
