@@ -141,7 +141,7 @@ describe("bring your own LLM key", () => {
       .select(["provider", "model", "last4"])
       .where("user_id", "=", userId)
       .executeTakeFirstOrThrow();
-    expect(row).toEqual({ provider: "anthropic", model: "claude-sonnet-4-5", last4: apiKey.slice(-4) });
+    expect(row).toEqual({ provider: "anthropic", model: "claude-sonnet-4-6", last4: apiKey.slice(-4) });
   });
 
   it("a saved key is kept encrypted (AES-256-GCM): neither its row nor a dump of the whole database holds it; it decrypts with the encryption key only; the page shows its last 4 characters", async () => {
