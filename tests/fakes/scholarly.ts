@@ -345,6 +345,7 @@ function crossrefItem(w: FakeWork, rank: number, terms: string): Record<string, 
     publisher: w.publisher,
     type: w.kind,
     "is-referenced-by-count": Math.max(0, w.citations - 7),
+    language: w.language,
     score: Math.round((38.4 - rank * 2.1) * 1000) / 1000,
     ...(w.index % 2 === 0
       ? { abstract: `<jats:title>Abstract</jats:title><jats:p>${w.abstract.replace(/&/g, "&amp;")}</jats:p>` }
@@ -372,7 +373,11 @@ function crossrefAnswer(query: Record<string, string>): { status: number; body: 
   }
   const terms = query.query ?? "";
   const works = fakeWorksFor(terms).filter((w) => w.providers.includes("crossref"));
-  const items = works.map((w, rank) => crossrefItem(w, rank, terms));
+  // Crossref answers only the fields `select` names.
+  const selected = query.select ? new Set(query.select.split(",")) : null;
+  const items = works
+    .map((w, rank) => crossrefItem(w, rank, terms))
+    .map((item) => (selected ? Object.fromEntries(Object.entries(item).filter(([k]) => selected.has(k))) : item));
   return {
     status: 200,
     body: {

@@ -139,6 +139,7 @@ describe("Crossref client", () => {
       expect(w.authors).toEqual(expected[i].authors.map((a) => ({ family: a.family, given: a.given })));
       expect(w.abstract).toBe(expected[i].index % 2 === 0 ? expected[i].abstract : null);
       expect(w.year).toBe(expected[i].year);
+      expect(w.language).toBe(expected[i].language); // asked for in `select`, which the fake honours
     }
     expect(works.some((w) => w.type === "chapter" && w.containerTitle?.startsWith("Handbook of"))).toBe(true);
     expect(works[0].relevance).toBe(1);

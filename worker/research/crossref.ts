@@ -18,9 +18,10 @@ import {
 
 export const CROSSREF_URL = "https://api.crossref.org";
 
-// Only the fields we read: Crossref asks clients to keep answers small.
+// Only the fields we read: Crossref asks clients to keep answers small (`language` counts a work in the order's
+// language, decision 049).
 const SELECT =
-  "DOI,title,author,issued,published-print,published-online,container-title,volume,issue,page,publisher,type,is-referenced-by-count,score,abstract,URL";
+  "DOI,title,author,issued,published-print,published-online,container-title,volume,issue,page,publisher,type,is-referenced-by-count,score,abstract,URL,language";
 
 const CSL_TYPES: Record<string, string> = {
   "journal-article": "article-journal",
