@@ -3,9 +3,9 @@
 // against control characters; tests/security/fuzz-forms-*.test.ts posts generated bodies to each.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { expect } from "vitest";
 import { insertDeliveredDocument } from "../setup/documents";
 import { type App, Client, type Reply, signedInCustomer } from "./app";
+import { orderAfterTopic } from "./money-app";
 
 export type Ctx = { client: Client; userId: string; orderId: string };
 
@@ -25,6 +25,14 @@ export type FormAction = {
   prepare?: (ctx: Ctx) => Promise<void>;
   /** Sent by someone not signed in (the sign-in page sends the signed-in elsewhere). */
   anonymous?: boolean;
+};
+
+/** The wizard's first step (a new order, or a draft's topic changed): the same fields either way. */
+const TOPIC_STEP = {
+  kind: "essay",
+  topic: "Renewable energy in Europe",
+  discipline: "Economics",
+  institution: "University of Bologna",
 };
 
 /** Every form action, on the running `app` (read when an action's `written` or `prepare` runs: after beforeAll). */
@@ -119,24 +127,14 @@ export function formActions(app: () => App): FormAction[] {
       route: "orders.new.tsx",
       path: () => "/orders/new",
       page: () => "/orders/new",
-      valid: {
-        kind: "essay",
-        topic: "Renewable energy in Europe",
-        discipline: "Economics",
-        institution: "University of Bologna",
-      },
+      valid: TOPIC_STEP,
       written: documentRow,
     },
     {
       route: "orders.$id.topic.tsx",
       path: (ctx) => `/orders/${ctx.orderId}/topic`,
       page: (ctx) => `/orders/${ctx.orderId}/topic`,
-      valid: {
-        kind: "essay",
-        topic: "Renewable energy in Europe",
-        discipline: "Economics",
-        institution: "University of Bologna",
-      },
+      valid: TOPIC_STEP,
       written: documentRow,
     },
     {
@@ -432,18 +430,6 @@ export function messageOf(reply: Reply): string {
   return alerts.filter(Boolean).join(" | ");
 }
 
-/** A draft order of `client`'s customer, made through the wizard's first step; its id. */
-export async function draftOrder(client: Client): Promise<string> {
-  const created = await client.post("/orders/new", {
-    kind: "essay",
-    topic: "Energy policy in the European Union",
-    discipline: "",
-    institution: "",
-  });
-  expect(created.status).toBe(302);
-  return /\/orders\/([0-9a-f-]{36})\//.exec(created.location ?? "")![1]!;
-}
-
 /**
  * A fresh customer with a draft order, ready for `action`: its client (anonymous for the sign-in page), `prepare` run,
  * and the body it accepts (the account deletion's is the customer's own address).
@@ -453,7 +439,7 @@ export async function formContext(
   action: FormAction,
 ): Promise<{ ctx: Ctx; valid: Record<string, string>; email: string }> {
   const customer = await signedInCustomer(app);
-  const orderId = await draftOrder(customer.client);
+  const orderId = await orderAfterTopic(customer.client);
   const { userId, email } = customer;
   const ctx: Ctx = { client: action.anonymous ? new Client(app) : customer.client, userId, orderId };
   await action.prepare?.(ctx);

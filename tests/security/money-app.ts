@@ -45,8 +45,11 @@ export type OrderDraft = {
   instructions?: string;
 };
 
-/** The order wizard, step by step over HTTP, up to the review page; returns the order's id. */
-export async function draftOrder(client: Client, order: OrderDraft = {}): Promise<string> {
+/** The order wizard's first step (topic) over HTTP: a new draft order, waiting at the details step; its id. */
+export async function orderAfterTopic(
+  client: Client,
+  order: Pick<OrderDraft, "topic" | "discipline" | "institution"> = {},
+): Promise<string> {
   const topic = await client.post("/orders/new", {
     kind: "essay",
     topic: order.topic ?? "The economics of medieval monasteries",
@@ -54,7 +57,12 @@ export async function draftOrder(client: Client, order: OrderDraft = {}): Promis
     ...(order.institution ? { institution: order.institution } : {}),
   });
   expect(topic.status, topic.text).toBe(302);
-  const id = /^\/orders\/([0-9a-f-]{36})\/details$/.exec(topic.location ?? "")![1];
+  return /^\/orders\/([0-9a-f-]{36})\/details$/.exec(topic.location ?? "")![1]!;
+}
+
+/** The order wizard, step by step over HTTP, up to the review page; returns the order's id. */
+export async function draftOrder(client: Client, order: OrderDraft = {}): Promise<string> {
+  const id = await orderAfterTopic(client, order);
   await changeDetails(client, id, order.pages ?? 5, order.express ?? false);
   const requirements = await client.post(
     `/orders/${id}/requirements`,

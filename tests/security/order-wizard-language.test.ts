@@ -4,23 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_UPLOAD_BYTES } from "../../app/utils/upload-limits";
 import { exeFile } from "../fixtures/files";
 import { type App, type Client, rawRequest, signedInCustomer, startApp } from "./app";
+import { orderAfterTopic } from "./money-app";
 
 let app: App;
 beforeAll(async () => {
   app = await startApp();
 }, 60_000);
 afterAll(() => app?.stop());
-
-async function draftOrder(client: Client): Promise<string> {
-  const created = await client.post("/orders/new", {
-    kind: "essay",
-    topic: "Energy policy in the European Union",
-    discipline: "",
-    institution: "",
-  });
-  expect(created.status).toBe(302);
-  return /\/orders\/([0-9a-f-]{36})\//.exec(created.location ?? "")![1]!;
-}
 
 function upload(client: Client, orderId: string, filename: string, bytes: Uint8Array<ArrayBuffer>, lng: string) {
   const form = new FormData();
@@ -37,7 +27,7 @@ const uploadsOf = (userId: string) => app.db.selectFrom("uploads").select("id").
 describe("the order wizard answers in the reader's language", () => {
   it("an Italian reader sending a file over the size limit is refused (413) in Italian, and nothing is stored", async () => {
     const { client, userId } = await signedInCustomer(app);
-    const orderId = await draftOrder(client);
+    const orderId = await orderAfterTopic(client);
     const reply = await upload(client, orderId, "tesi.pdf", new Uint8Array(MAX_UPLOAD_BYTES + 1), "it");
     expect(reply.status).toBe(413);
     expect(reply.text).toContain('<html lang="it"');
@@ -47,7 +37,7 @@ describe("the order wizard answers in the reader's language", () => {
 
   it("an upload declared larger than the body cap is refused unread in the reader's language: lng cookie, else Accept-Language", async () => {
     const { client, userId } = await signedInCustomer(app);
-    const orderId = await draftOrder(client);
+    const orderId = await orderAfterTopic(client);
     const boundary = "----tesigo-huge";
     const head = Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="tesi.txt"\r\nContent-Type: text/plain\r\n\r\n`,
@@ -87,7 +77,7 @@ describe("the order wizard answers in the reader's language", () => {
 
   it("a program disguised as a PDF is refused in Italian, and a filename carrying markup is shown as text, not run", async () => {
     const { client, userId } = await signedInCustomer(app);
-    const orderId = await draftOrder(client);
+    const orderId = await orderAfterTopic(client);
     const reply = await upload(client, orderId, "<script>alert(1)<script>.pdf", new Uint8Array(exeFile()), "it");
     expect(reply.status).toBe(400);
     expect(reply.text).toContain("sembra un programma, non un documento, quindi è stato rifiutato.");
@@ -98,7 +88,7 @@ describe("the order wizard answers in the reader's language", () => {
 
   it("a file whose name is only invisible characters is called “Il tuo file” for an Italian reader, not “Your file”", async () => {
     const { client, userId } = await signedInCustomer(app);
-    const orderId = await draftOrder(client);
+    const orderId = await orderAfterTopic(client);
     const reply = await upload(client, orderId, "\u202e\u202e", new Uint8Array(exeFile()), "it");
     expect(reply.status).toBe(400);
     expect(reply.text).toContain("Il tuo file sembra un programma, non un documento, quindi è stato rifiutato.");
@@ -108,7 +98,7 @@ describe("the order wizard answers in the reader's language", () => {
 
   it("a German reader over the storage quota reads the sizes the German way (0,6 MB, 99,7 MB), not 0.6 MB", async () => {
     const { client, userId } = await signedInCustomer(app);
-    const orderId = await draftOrder(client);
+    const orderId = await orderAfterTopic(client);
     // 400 kB short of the default 100 MB quota, held by an earlier file.
     await app.db
       .insertInto("uploads")
@@ -165,7 +155,7 @@ describe("the order wizard answers in the reader's language", () => {
 
   it("a filename that looks like a translation reference is shown as typed, never expanded into other texts", async () => {
     const { client } = await signedInCustomer(app);
-    const orderId = await draftOrder(client);
+    const orderId = await orderAfterTopic(client);
     const reply = await upload(
       client,
       orderId,
@@ -181,7 +171,7 @@ describe("the order wizard answers in the reader's language", () => {
 
   it("a German reader who posts the review form without a way to pay is told (400) in German", async () => {
     const { client } = await signedInCustomer(app);
-    const orderId = await draftOrder(client);
+    const orderId = await orderAfterTopic(client);
     const reply = await client.post(`/orders/${orderId}/review`, { intent: "bitcoin" }, { "accept-language": "de" });
     expect(reply.status).toBe(400);
     expect(reply.text).toContain("Wählen Sie, wie Sie bezahlen möchten.");
@@ -189,7 +179,7 @@ describe("the order wizard answers in the reader's language", () => {
 
   it("a French reader asking for card payment on a server without Stripe is told (503) in French", async () => {
     const { client } = await signedInCustomer(app);
-    const orderId = await draftOrder(client);
+    const orderId = await orderAfterTopic(client);
     const reply = await client.post(`/orders/${orderId}/review`, { intent: "card" }, { "accept-language": "fr" });
     expect(reply.status).toBe(503);
     expect(reply.text).toContain("Les paiements par carte ne sont pas configurés sur ce serveur.");
@@ -197,7 +187,7 @@ describe("the order wizard answers in the reader's language", () => {
 
   it("a Ukrainian reader's review shows the price, pages and writing time the Ukrainian way", async () => {
     const { client } = await signedInCustomer(app);
-    const orderId = await draftOrder(client);
+    const orderId = await orderAfterTopic(client);
     const details = { pages: "5", language: "uk", citationStyle: "apa7" };
     expect((await client.post(`/orders/${orderId}/details`, details)).status).toBe(302);
     const page = await client.get(`/orders/${orderId}/review`, { accept: "text/html", "accept-language": "uk" });

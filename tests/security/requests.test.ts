@@ -8,15 +8,8 @@ import validationTexts from "../../app/locales/en/validation.json";
 const CONTROL_CHARACTER_MESSAGE = validationTexts.controlCharacter;
 import { txtFile } from "../fixtures/files";
 import { type App, signedInCustomer, startApp } from "./app";
-import {
-  draftOrder,
-  fieldNames,
-  formActions,
-  formContext,
-  messageOf,
-  NOT_FORMS,
-  routesWithActions,
-} from "./form-actions";
+import { orderAfterTopic } from "./money-app";
+import { fieldNames, formActions, formContext, messageOf, NOT_FORMS, routesWithActions } from "./form-actions";
 
 let app: App;
 beforeAll(async () => {
@@ -150,7 +143,7 @@ describe("request bodies are capped before they are buffered (item 10)", () => {
 
   it("an upload of more than 11 MB is answered 413 before it is read, and nothing is stored; 10 MB still go through", async () => {
     const { client, userId } = await signedInCustomer(app);
-    const id = await draftOrder(client);
+    const id = await orderAfterTopic(client);
     const boundary = "----tesigo-huge";
     const head = Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.txt"\r\nContent-Type: text/plain\r\n\r\n`,
@@ -213,7 +206,7 @@ describe("request bodies are capped before they are buffered (item 10)", () => {
 
   it("a multipart upload with more parts than the form has is refused with a message, and nothing is stored", async () => {
     const { client, userId } = await signedInCustomer(app);
-    const id = await draftOrder(client);
+    const id = await orderAfterTopic(client);
     const parts: [string, string | { filename: string; bytes: Buffer }][] = [
       ["file", { filename: "brief.txt", bytes: txtFile() }],
     ];
@@ -256,7 +249,7 @@ describe("a control character in any text field answers 400 with a message, neve
 
   it("tabs and line breaks are text, not control characters: instructions keep them", async () => {
     const { client, userId } = await signedInCustomer(app);
-    const id = await draftOrder(client);
+    const id = await orderAfterTopic(client);
     const reply = await client.post(`/orders/${id}/requirements`, {
       intent: "continue",
       instructions: "Line one\r\nLine two\tindented",

@@ -8,6 +8,7 @@ import { READING_LOG_MESSAGE } from "../../app/utils/upload-text.server";
 import { nestedFormsPdf, pagedPdf, txtFile } from "../fixtures/files";
 import { eventually } from "../setup/fixtures";
 import { type App, type Client, signedInCustomer, startApp } from "./app";
+import { orderAfterTopic } from "./money-app";
 
 const READ_TIMEOUT_SECONDS = 10;
 const QUOTA_MB = 1;
@@ -25,17 +26,6 @@ afterAll(() => app?.stop());
 
 const READING = READING_LOG_MESSAGE;
 const KB = 1024;
-
-async function draftOrder(client: Client): Promise<string> {
-  const created = await client.post("/orders/new", {
-    kind: "essay",
-    topic: "Energy policy in the European Union",
-    discipline: "",
-    institution: "",
-  });
-  expect(created.status).toBe(302);
-  return /\/orders\/([0-9a-f-]{36})\//.exec(created.location ?? "")![1]!;
-}
 
 function upload(client: Client, orderId: string, filename: string, bytes: Buffer, type = "application/pdf") {
   const form = new FormData();
@@ -72,7 +62,7 @@ async function shownText(client: Client, orderId: string): Promise<string | null
 describe("uploaded files are read off the main thread, within limits (item 11)", () => {
   it("a 4 kB PDF that would take days to read does not stall the site: /healthz and other customers answer while it is read, and it is refused when its time is up", async () => {
     const mallory = await signedInCustomer(app);
-    const orderId = await draftOrder(mallory.client);
+    const orderId = await orderAfterTopic(mallory.client);
     const readsBefore = app.output().split(READING).length;
 
     let settled = false;
@@ -101,7 +91,7 @@ describe("uploaded files are read off the main thread, within limits (item 11)",
 
   it("a PDF of 120 pages is read up to page 100 and no further", async () => {
     const { client } = await signedInCustomer(app);
-    const orderId = await draftOrder(client);
+    const orderId = await orderAfterTopic(client);
     const saved = await upload(client, orderId, "handbook.pdf", await pagedPdf(120));
     expect(saved.status).toBe(302);
     const text = await shownText(client, orderId);
@@ -113,8 +103,8 @@ describe("uploaded files are read off the main thread, within limits (item 11)",
 describe("each customer has a storage quota for uploads (item 11)", () => {
   it(`a customer cannot store more than UPLOAD_QUOTA_MB (${QUOTA_MB} MB here): the file over it is refused with a message and nothing is stored; replacing a file is not counted twice`, async () => {
     const { client, userId } = await signedInCustomer(app);
-    const first = await draftOrder(client);
-    const second = await draftOrder(client);
+    const first = await orderAfterTopic(client);
+    const second = await orderAfterTopic(client);
     const notes = (letter: string) => txtFile(`Notes for my essay. ${letter.repeat(600 * KB)}`);
 
     expect((await upload(client, first, "first.txt", notes("a"), "text/plain")).status).toBe(302);
@@ -138,9 +128,9 @@ describe("each customer has a storage quota for uploads (item 11)", () => {
 describe("the files of drafts are deleted after 30 days (item 11)", () => {
   it("the hourly maintenance deletes the file of a draft untouched for 30 days (row, stored file, text), and keeps fresh drafts' and paid orders' files", async () => {
     const { client, userId } = await signedInCustomer(app);
-    const stale = await draftOrder(client);
-    const fresh = await draftOrder(client);
-    const paid = await draftOrder(client);
+    const stale = await orderAfterTopic(client);
+    const fresh = await orderAfterTopic(client);
+    const paid = await orderAfterTopic(client);
     for (const order of [stale, fresh, paid]) {
       expect(
         (await upload(client, order, `${order}.txt`, txtFile(`The brief of ${order}.`), "text/plain")).status,
