@@ -173,10 +173,7 @@ async function runGolden(db: Db, databaseUrl: string, fake: boolean) {
       OPENAI_API_KEY: "sk-eval-fake",
       OPENAI_BASE_URL: openai.url,
       AI_FALLBACK_CHAIN: "",
-      RESEARCH_PROVIDERS: "openalex,crossref,semantic-scholar",
-      OPENALEX_URL: scholarly.urls.openalex,
-      CROSSREF_URL: scholarly.urls.crossref,
-      SEMANTIC_SCHOLAR_URL: scholarly.urls["semantic-scholar"],
+      ...scholarly.env,
       SECTION_CONCURRENCY: "8",
     });
   }

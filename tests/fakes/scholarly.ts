@@ -24,6 +24,8 @@ export type FakeScholarlyRequest = {
 export type FakeScholarly = {
   /** Base URLs, to pass as the clients' `baseUrl` (or findSources' `urls`). */
   urls: Record<FakeProvider, string>;
+  /** The variables that send TesiGo's research to this fake's three indexes (RESEARCH_PROVIDERS and their URLs). */
+  env: Record<string, string>;
   requests: FakeScholarlyRequest[];
   /** Paths of the open-access PDFs asked for (/oa/<kind>/<id>.pdf), in order. */
   openAccessRequests: string[];
@@ -533,11 +535,18 @@ export async function startFakeScholarly(
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   origin = base;
+  const urls: Record<FakeProvider, string> = {
+    openalex: base + PREFIX.openalex,
+    crossref: base + PREFIX.crossref,
+    "semantic-scholar": base + PREFIX["semantic-scholar"],
+  };
   return {
-    urls: {
-      openalex: base + PREFIX.openalex,
-      crossref: base + PREFIX.crossref,
-      "semantic-scholar": base + PREFIX["semantic-scholar"],
+    urls,
+    env: {
+      RESEARCH_PROVIDERS: "openalex,crossref,semantic-scholar",
+      OPENALEX_URL: urls.openalex,
+      CROSSREF_URL: urls.crossref,
+      SEMANTIC_SCHOLAR_URL: urls["semantic-scholar"],
     },
     requests,
     openAccessRequests,

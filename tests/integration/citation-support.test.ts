@@ -48,6 +48,8 @@ const attemptsOf = (sectionId: string) =>
     .where("section_id", "=", sectionId)
     .orderBy("attempt")
     .execute();
+const sectionRow = (sectionId: string) =>
+  database.db.selectFrom("sections").selectAll().where("id", "=", sectionId).executeTakeFirstOrThrow();
 const verdictsOf = (sectionId: string, attempt: number) =>
   database.db
     .selectFrom("citation_verdicts")
@@ -107,11 +109,7 @@ describe("claim–source support in the pipeline", () => {
     expect(prompt).toContain(JSON.stringify(unsupported[0].sentence).slice(1, -1));
     const [, second] = await attemptsOf(section.id);
     expect(second.passed).toBe(true);
-    const stored = await database.db
-      .selectFrom("sections")
-      .selectAll()
-      .where("id", "=", section.id)
-      .executeTakeFirstOrThrow();
+    const stored = await sectionRow(section.id);
     expect(stored.status).toBe("passed");
     expect((await verdictsOf(section.id, 2)).every((v) => v.verdict !== "unsupported")).toBe(true);
     // The judge's tokens are charged like any call: one usage row per judged attempt.
@@ -138,11 +136,7 @@ describe("claim–source support in the pipeline", () => {
       await writeSection(ctx, { documentId: document.id, sectionId: section.id, attempt });
     const attempts = await attemptsOf(section.id);
     expect(attempts.map((a) => a.passed)).toEqual([false, false, true]);
-    const stored = await database.db
-      .selectFrom("sections")
-      .selectAll()
-      .where("id", "=", section.id)
-      .executeTakeFirstOrThrow();
+    const stored = await sectionRow(section.id);
     expect(stored.status).toBe("passed");
     // The writer cited it (attempt 3's answer), the delivered text does not.
     expect(findCitationKeys(attempts[2].content!)).toContain(disputed);

@@ -21,10 +21,7 @@ beforeAll(async () => {
     OPENAI_API_KEY: "sk-test-open-access",
     OPENAI_BASE_URL: openai.url,
     AI_FALLBACK_CHAIN: "",
-    RESEARCH_PROVIDERS: "openalex,crossref,semantic-scholar",
-    OPENALEX_URL: scholarly.urls.openalex,
-    CROSSREF_URL: scholarly.urls.crossref,
-    SEMANTIC_SCHOLAR_URL: scholarly.urls["semantic-scholar"],
+    ...scholarly.env,
     // The stand-in publishers live on the fake's loopback origin, listed as a local mirror would be.
     FULLTEXT_PRIVATE_ORIGINS: new URL(scholarly.urls.openalex).origin,
     FULLTEXT_TIMEOUT_SECONDS: "2",

@@ -88,9 +88,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => trap.listen(0, "127.0.0.1", resolve));
   app = await startApp({
+    ...scholarly.env,
     RESEARCH_PROVIDERS: "openalex,crossref",
-    OPENALEX_URL: scholarly.urls.openalex,
-    CROSSREF_URL: scholarly.urls.crossref,
   });
   ({ client: owner, userId: ownerId } = await signedInCustomer(app));
   ({ client: mallory } = await signedInCustomer(app));
